@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { CentreId, Instant, PatientKey, field, provenanceShape } from './fields.js';
+import { CycleId } from './cycle.js';
+import { OBSERVATION_VARIABLES, codesOf } from './vocabularies.js';
+
+export type ObservationVariableCode = z.infer<typeof ObservationVariableCode>;
+export const ObservationVariableCode = z.enum(codesOf(OBSERVATION_VARIABLES));
+
+/** One row per measured value, in the canonical unit, with the raw value and unit beside it (SDTM --ORRES/--STRESN). */
+export const Observation = z
+  .strictObject({
+    centre_id: field(CentreId, { description: 'Centre' }),
+    patient_key: field(PatientKey, { description: 'Pseudonymous patient key', identifier: 'pseudonym' }),
+    cycle_id: field(CycleId.nullable(), { description: 'Cycle the observation falls in; null outside cycles' }),
+    observed_at: field(Instant, { description: 'Time of measurement, or end of the period for interval variables (UTC)' }),
+    variable: field(ObservationVariableCode, { description: 'Variable code (see the observation-variable vocabulary)' }),
+    value: field(z.number().finite(), { description: 'Value in the canonical unit of the variable' }),
+    unit: field(z.string(), { description: 'Canonical UCUM unit of the variable' }),
+    period_hours: field(z.number().positive().max(72).nullable(), { description: 'Length of the collection period for interval variables (urine, stool)', unit: 'h' }),
+    value_raw: field(z.string().nullable(), { description: 'Value as exported (--ORRES)' }),
+    unit_raw: field(z.string().nullable(), { description: 'Unit as exported' }),
+    ...provenanceShape,
+  })
+  .superRefine((o, ctx) => {
+    const def = OBSERVATION_VARIABLES[o.variable];
+    if (o.unit !== def.unit) {
+      ctx.addIssue({ code: 'custom', path: ['unit'], message: `${o.variable} is stored in ${def.unit}, not ${o.unit}; convert it in the mapping spec` });
+    }
+    const [lo, hi] = def.range;
+    if (o.value < lo || o.value > hi) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `${o.variable} ${o.value} ${def.unit} is outside the plausible range ${lo}–${hi}` });
+    }
+    if (def.kind === 'interval' && o.period_hours === null) {
+      ctx.addIssue({ code: 'custom', path: ['period_hours'], message: `${o.variable} is a total over a period: period_hours is required` });
+    }
+    if (def.kind === 'point' && o.period_hours !== null) {
+      ctx.addIssue({ code: 'custom', path: ['period_hours'], message: `${o.variable} is a point measurement: period_hours must be null` });
+    }
+  });
+export type Observation = z.infer<typeof Observation>;

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { field } from './fields.js';
+import { RULE_ACTIONS, RULE_VARIABLES, VERIFICATION_STATUSES, codesOf, type RuleVariableCode } from './vocabularies.js';
+
+export const RuleVariableCodeSchema = z.enum(codesOf(RULE_VARIABLES));
+export const Comparator = z.enum(['lt', 'le', 'gt', 'ge', 'in_band', 'present']);
+export type Comparator = z.infer<typeof Comparator>;
+
+/** A band [lower, upper) by default: overlapping printed ranges are written half-open (il2-domain.md §2.1 engine notes). */
+export const Band = z.strictObject({
+  lower: z.number().nullable(),
+  upper: z.number().nullable(),
+  lower_inclusive: z.boolean().default(true),
+  upper_inclusive: z.boolean().default(false),
+});
+export type Band = z.infer<typeof Band>;
+
+/** A single comparison of one rule variable: used for triggers and resume conditions. */
+const conditionShape = {
+  variable: field(RuleVariableCodeSchema, { description: 'Slot feature the rule reads (see RULE_VARIABLES)' }),
+  unit: field(z.string(), { description: 'Unit of the threshold; must equal the variable’s unit' }),
+  comparator: field(Comparator, { description: 'lt, le, gt, ge against threshold; in_band against band; present for yes/no features' }),
+  threshold: field(z.number().nullable().default(null), { description: 'Threshold for lt/le/gt/ge' }),
+  band: field(Band.nullable().default(null), { description: 'Band for in_band' }),
+};
+
+export const Condition = z.strictObject(conditionShape).superRefine(checkCondition);
+export type Condition = z.infer<typeof Condition>;
+
+export const Rule = z
+  .strictObject({
+    id: field(z.string().regex(/^[a-z0-9_.-]+$/, 'rule id: lower-case letters, digits, _ . -'), { description: 'Rule id, unique in the ruleset' }),
+    system: field(z.string().min(1), { description: 'Organ system as printed in the source' }),
+    ...conditionShape,
+    window_hours: field(z.number().positive().max(72).default(8), { description: 'Length of the look-back interval for interval/duration features' }),
+    level: field(z.enum(['relative', 'absolute']).nullable().default(null), { description: 'Consensus column: relative (hold) or absolute (stop); null where the source has no such split' }),
+    action: field(z.enum(codesOf(RULE_ACTIONS)), { description: 'What the rule does when it fires' }),
+    resume: field(z.array(Condition).default([]), { description: 'All must hold before dosing resumes after a hold' }),
+    resume_text: field(z.string().nullable().default(null), { description: 'Resume condition as printed, where not machine-checkable' }),
+    source: field(z.string().min(1), { description: 'Source id in il2-domain.md (e.g. S1-T3) and location' }),
+    status: field(z.enum(codesOf(VERIFICATION_STATUSES)), { description: 'Verification status carried through to reports' }),
+    note: field(z.string().nullable().default(null), { description: 'Wording, inference or caveat' }),
+  })
+  .superRefine(checkCondition);
+export type Rule = z.infer<typeof Rule>;
+
+export const RulesetPolicies = z.strictObject({
+  stop_after_relative_criteria: z.number().int().min(1).nullable().default(null),
+  stop_after_held_doses: z.number().int().min(1).nullable().default(null),
+  allow_dose_delay_minutes: z.number().int().min(0).max(480).default(0),
+  policy_source: z.string().nullable().default(null),
+  policy_status: z.enum(codesOf(VERIFICATION_STATUSES)).nullable().default(null),
+});
+export type RulesetPolicies = z.infer<typeof RulesetPolicies>;
+
+/** A hold/stop ruleset as data: one file per source (DESIGN.md "Rulesets are data"). */
+export const Ruleset = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9_.-]+$/),
+    title: z.string().min(1),
+    version: z.string().min(1),
+    source: z.string().min(1),
+    status: z.enum(codesOf(VERIFICATION_STATUSES)),
+    description: z.string().nullable().default(null),
+    policies: RulesetPolicies.default({ stop_after_relative_criteria: null, stop_after_held_doses: null, allow_dose_delay_minutes: 0, policy_source: null, policy_status: null }),
+    rules: z.array(Rule).min(1),
+  })
+  .superRefine((rs, ctx) => {
+    const seen = new Set<string>();
+    rs.rules.forEach((r, i) => {
+      if (seen.has(r.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `rule id ${r.id} is used twice` });
+      seen.add(r.id);
+    });
+  });
+export type Ruleset = z.infer<typeof Ruleset>;
+
+function checkCondition(c: { variable: RuleVariableCode; unit: string; comparator: Comparator; threshold: number | null; band: Band | null }, ctx: z.RefinementCtx): void {
+  const def = RULE_VARIABLES[c.variable];
+  if (c.unit !== def.unit) ctx.addIssue({ code: 'custom', path: ['unit'], message: `${c.variable} is in ${def.unit}, not ${c.unit}` });
+  const boolean = def.unit === '1' && def.window === 'present';
+  if (c.comparator === 'present') {
+    if (!boolean) ctx.addIssue({ code: 'custom', path: ['comparator'], message: `${c.variable} is numeric: use lt/le/gt/ge or in_band, not present` });
+  } else if (c.comparator === 'in_band') {
+    if (c.band === null) ctx.addIssue({ code: 'custom', path: ['band'], message: 'in_band needs a band' });
+    else if (c.band.lower === null && c.band.upper === null) ctx.addIssue({ code: 'custom', path: ['band'], message: 'a band needs a lower or an upper bound' });
+    else if (c.band.lower !== null && c.band.upper !== null && c.band.lower >= c.band.upper) ctx.addIssue({ code: 'custom', path: ['band'], message: 'band lower must be below upper' });
+  } else if (c.threshold === null) {
+    ctx.addIssue({ code: 'custom', path: ['threshold'], message: `${c.comparator} needs a threshold` });
+  }
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { Sha256 } from './fields.js';
+
+export const TableCounts = z.strictObject({
+  read: z.number().int().min(0),
+  stored: z.number().int().min(0),
+  quarantined: z.number().int().min(0),
+});
+export type TableCounts = z.infer<typeof TableCounts>;
+
+/** What a run read, with which versions and parameters, and what it wrote (one per ingest or analysis run). */
+export const RunManifest = z
+  .strictObject({
+    kit: z.literal('il2kit'),
+    kit_version: z.string(),
+    command: z.string(),
+    run_id: z.string(),
+    started_at: z.iso.datetime(),
+    finished_at: z.iso.datetime(),
+    duration_ms: z.number().min(0),
+    node_version: z.string(),
+    package_versions: z.record(z.string(), z.string()),
+    parameters: z.record(z.string(), z.unknown()),
+    inputs: z.array(z.strictObject({ path: z.string(), sha256: Sha256, bytes: z.number().int().min(0) })),
+    specs: z.array(z.strictObject({ id: z.string(), version: z.string() })),
+    tables: z.record(z.string(), TableCounts),
+    outputs: z.array(z.strictObject({ path: z.string(), sha256: Sha256 })),
+  })
+  .superRefine((m, ctx) => {
+    for (const [table, c] of Object.entries(m.tables)) {
+      if (c.read !== c.stored + c.quarantined) {
+        ctx.addIssue({ code: 'custom', path: ['tables', table], message: `${table}: rows read ${c.read} ≠ stored ${c.stored} + quarantined ${c.quarantined}` });
+      }
+    }
+  });
+export type RunManifest = z.infer<typeof RunManifest>;
