@@ -12,9 +12,19 @@ export interface FieldMeta {
   identifier?: IdentifierClass;
 }
 
-/** Attach field metadata (stored in zod's global registry, emitted into JSON Schema). */
+/** Attach field metadata (zod's global registry; emitted into JSON Schema as description, x-unit, x-identifier). */
 export function field<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
-  return schema.meta({ identifier: 'none', ...meta }) as T;
+  const stored: Record<string, unknown> = { description: meta.description, 'x-identifier': meta.identifier ?? 'none' };
+  if (meta.unit !== undefined) stored['x-unit'] = meta.unit;
+  return schema.meta(stored) as T;
+}
+
+/** Reads back what `field` attached. */
+export function fieldMeta(schema: z.ZodType): FieldMeta {
+  const m = (z.globalRegistry.get(schema) ?? {}) as Record<string, unknown>;
+  const out: FieldMeta = { description: typeof m.description === 'string' ? m.description : '', identifier: (m['x-identifier'] as IdentifierClass | undefined) ?? 'none' };
+  if (typeof m['x-unit'] === 'string') out.unit = m['x-unit'];
+  return out;
 }
 
 export const CentreId = z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'centre id: lower-case letters, digits, - or _, 2–32 characters');

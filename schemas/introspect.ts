@@ -1,7 +1,7 @@
 // Reads the zod schemas back as plain field descriptions: used for the data dictionary,
 // CSV type coercion and error messages. Only the zod features the common schema uses are handled.
 import { z } from 'zod';
-import type { FieldMeta, IdentifierClass } from './fields.js';
+import { fieldMeta, type IdentifierClass } from './fields.js';
 
 export type FieldKind = 'string' | 'datetime' | 'number' | 'integer' | 'boolean' | 'enum' | 'array' | 'object' | 'unknown';
 
@@ -68,16 +68,13 @@ function kindOf(s: z.ZodType): { kind: FieldKind; values: (string | number)[] | 
   }
 }
 
-function metaOf(s: z.ZodType): Partial<FieldMeta> {
-  return (z.globalRegistry.get(s) as Partial<FieldMeta> | undefined) ?? {};
-}
 
 /** Field descriptions of an object schema, in declaration order. */
 export function describeFields(schema: z.ZodType): FieldInfo[] {
   const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape;
   if (!shape) throw new Error('describeFields: not an object schema');
   return Object.entries(shape).map(([name, s]) => {
-    const meta = metaOf(s);
+    const meta = fieldMeta(s);
     const { inner, nullable } = unwrap(s);
     const { kind, values } = kindOf(inner);
     let itemKind: FieldKind | null = null;

@@ -129,13 +129,13 @@ export const OBSERVATION_VARIABLES = {
   sits_score: { label: 'Sedation/neurological (SITS) score', category: 'neuro', unit: '{score}', range: [0, 10], kind: 'point', loinc: '' },
 } as const satisfies Record<string, ObservationVariable>;
 
-/** Infusions: vasopressors (rate in ug/kg/min) and fluids (mL/h or bolus volume). */
+/** Infusions: vasopressors (rate in ug/kg/min) and fluids (mL/h or bolus volume). `max` is a plausibility bound, not a clinical limit. */
 export const INFUSION_AGENTS = {
-  phenylephrine: { label: 'Phenylephrine', kind: 'vasopressor', unit: 'ug/kg/min' },
-  dopamine: { label: 'Dopamine', kind: 'vasopressor', unit: 'ug/kg/min' },
-  norepinephrine: { label: 'Norepinephrine', kind: 'vasopressor', unit: 'ug/kg/min' },
-  fluid_bolus: { label: 'Crystalloid bolus (NS/LR)', kind: 'fluid_bolus', unit: 'mL' },
-  maintenance_fluid: { label: 'Maintenance fluid (D5NS/D5LR)', kind: 'maintenance', unit: 'mL/h' },
+  phenylephrine: { label: 'Phenylephrine', kind: 'vasopressor', unit: 'ug/kg/min', max: 10 },
+  dopamine: { label: 'Dopamine', kind: 'vasopressor', unit: 'ug/kg/min', max: 30 },
+  norepinephrine: { label: 'Norepinephrine', kind: 'vasopressor', unit: 'ug/kg/min', max: 5 },
+  fluid_bolus: { label: 'Crystalloid bolus (NS/LR)', kind: 'fluid_bolus', unit: 'mL', max: 3000 },
+  maintenance_fluid: { label: 'Maintenance fluid (D5NS/D5LR)', kind: 'maintenance', unit: 'mL/h', max: 1000 },
 } as const;
 export type InfusionKind = (typeof INFUSION_AGENTS)[keyof typeof INFUSION_AGENTS]['kind'];
 

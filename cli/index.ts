@@ -1,0 +1,3 @@
+export { buildProgram } from './program.js';
+export { UserError, isUserError } from './errors.js';
+export { projectRoot, kitVersion } from './version.js';

@@ -1,0 +1,13 @@
+import { Command } from 'commander';
+import { registerValidate } from './commands/validate.js';
+import { kitVersion } from './version.js';
+
+/** Builds the il2kit command tree. Each command lives in cli/commands/<name>.ts and registers itself here. */
+export function buildProgram(): Command {
+  const program = new Command('il2kit')
+    .description('Compare how centres giving high-dose IL-2 apply hold criteria, how many doses they reach and what response signals appear.')
+    .version(kitVersion())
+    .showHelpAfterError('(run il2kit --help for usage)');
+  registerValidate(program);
+  return program;
+}

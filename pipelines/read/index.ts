@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './decode.js';
+export * from './csv.js';
+export * from './table-file.js';

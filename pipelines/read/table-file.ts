@@ -1,0 +1,145 @@
+// Reads a file of records for `il2kit validate`: CSV (strings, coerced later), JSON array,
+// NDJSON, or Parquet (through DuckDB). Each record keeps its row number or JSON pointer.
+import { readFileSync, statSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { parseCsv, sniffDelimiter } from './csv.js';
+import { decodeText } from './decode.js';
+import { InputError } from './errors.js';
+
+export interface SourceRecord {
+  /** 1-based data row (CSV, Parquet, NDJSON line) */
+  row: number;
+  /** JSON pointer for JSON sources */
+  pointer: string | null;
+  values: Record<string, unknown>;
+  /** Cells that were absent from a short CSV row. */
+  missingCells?: string[];
+  /** Cells beyond the header in a long CSV row. */
+  extraCells?: string[];
+}
+
+export interface RecordFile {
+  file: string;
+  format: 'csv' | 'json' | 'ndjson' | 'parquet';
+  /** True when values are strings to be coerced to the schema's types (CSV). */
+  textual: boolean;
+  columns: string[];
+  records: SourceRecord[];
+}
+
+export async function readRecordFile(path: string): Promise<RecordFile> {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new InputError(path, '', 'the file does not exist or cannot be read', 'Check the path');
+  }
+  const file = basename(path);
+  const ext = extname(path).toLowerCase();
+  if (size === 0) throw new InputError(file, '', 'the file is empty', 'Export the table again');
+  if (ext === '.parquet') return readParquet(path, file);
+  const text = decodeText(readFileSync(path), file);
+  if (ext === '.json') return readJsonArray(text, file);
+  if (ext === '.ndjson' || ext === '.jsonl') return readNdjson(text, file);
+  if (ext === '.csv' || ext === '.tsv' || ext === '.txt') return readCsvRecords(text, file, ext === '.tsv' ? '\t' : sniffDelimiter(text));
+  throw new InputError(file, '', `unknown file type ${ext || '(none)'}`, 'Use .csv, .tsv, .json, .ndjson or .parquet');
+}
+
+export function readCsvRecords(text: string, file: string, delimiter: string): RecordFile {
+  const { header, records } = parseCsv(text, file, { delimiter });
+  const dup = header.find((h, i) => header.indexOf(h) !== i);
+  if (dup !== undefined) throw new InputError(file, 'header', `column ${JSON.stringify(dup)} appears twice`, 'Rename or remove the duplicate column');
+  return {
+    file,
+    format: 'csv',
+    textual: true,
+    columns: header,
+    records: records.map((r) => {
+      const values: Record<string, unknown> = {};
+      header.forEach((h, i) => {
+        if (i < r.cells.length) values[h] = r.cells[i];
+      });
+      const rec: SourceRecord = { row: r.row, pointer: null, values };
+      if (r.cells.length < header.length) rec.missingCells = header.slice(r.cells.length);
+      if (r.cells.length > header.length) rec.extraCells = r.cells.slice(header.length);
+      return rec;
+    }),
+  };
+}
+
+function readJsonArray(text: string, file: string): RecordFile {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(file, '', `not valid JSON (${(e as Error).message})`, 'Fix the JSON, or save one record per line as .ndjson');
+  }
+  if (!Array.isArray(data)) throw new InputError(file, '', 'the JSON is not an array of records', 'Wrap the records in [ ]');
+  const columns = new Set<string>();
+  const records = data.map((v, i): SourceRecord => {
+    const values = isPlainObject(v) ? v : { __not_an_object__: v };
+    Object.keys(values).forEach((k) => columns.add(k));
+    return { row: i + 1, pointer: `/${i}`, values };
+  });
+  return { file, format: 'json', textual: false, columns: [...columns], records };
+}
+
+function readNdjson(text: string, file: string): RecordFile {
+  const columns = new Set<string>();
+  const records: SourceRecord[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch (e) {
+      throw new InputError(file, `line ${i + 1}`, `not valid JSON (${(e as Error).message})`, 'Fix or remove that line; NDJSON needs one JSON object per line');
+    }
+    const values = isPlainObject(v) ? v : { __not_an_object__: v };
+    Object.keys(values).forEach((k) => columns.add(k));
+    records.push({ row: i + 1, pointer: null, values });
+  });
+  return { file, format: 'ndjson', textual: false, columns: [...columns], records };
+}
+
+async function readParquet(path: string, file: string): Promise<RecordFile> {
+  const inst = await DuckDBInstance.create(':memory:');
+  const conn = await inst.connect();
+  try {
+    const reader = await conn.runAndReadAll(`SELECT * FROM read_parquet(${sqlString(path)})`);
+    const columns = reader.columnNames();
+    const records = reader.getRowObjectsJS().map((r, i): SourceRecord => {
+      const values: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(r)) values[k] = fromDuck(v);
+      return { row: i + 1, pointer: null, values };
+    });
+    return { file, format: 'parquet', textual: false, columns, records };
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(file, '', `not a readable Parquet file (${(e as Error).message.split('\n')[0]})`, 'Re-export the table as Parquet');
+  } finally {
+    conn.closeSync();
+    inst.closeSync();
+  }
+}
+
+/** DuckDB JS values to plain JSON-like values: bigint → number, Date → ISO UTC string. */
+export function fromDuck(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Date) return isoUtc(v);
+  if (Array.isArray(v)) return v.map(fromDuck);
+  return v;
+}
+
+export function isoUtc(d: Date): string {
+  return d.toISOString().replace('.000Z', 'Z');
+}
+
+export function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

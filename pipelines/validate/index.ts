@@ -1,0 +1,3 @@
+export * from './coerce.js';
+export * from './problems.js';
+export * from './validate-records.js';

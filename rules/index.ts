@@ -1,0 +1,1 @@
+export { conditionMet, inBand, type ConditionLike, type ConditionValue } from './condition.js';

@@ -1,0 +1,1 @@
+export { writeSchemaArtefacts, renderDataDictionary, jsonSchemaFiles } from './schema-artefacts.js';
