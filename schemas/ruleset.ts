@@ -35,11 +35,14 @@ export const Rule = z
     window_hours: field(z.number().positive().max(72).default(8), { description: 'Length of the look-back interval for interval/duration features' }),
     level: field(z.enum(['relative', 'absolute']).nullable().default(null), { description: 'Consensus column: relative (hold) or absolute (stop); null where the source has no such split' }),
     action: field(z.enum(codesOf(RULE_ACTIONS)), { description: 'What the rule does when it fires' }),
-    resume: field(z.array(Condition).default([]), { description: 'All must hold before dosing resumes after a hold' }),
+    all_of: field(z.array(Condition).default([]), { description: 'Further conditions that must all be met, with the main comparison, for the rule to fire (compound criteria such as oliguria with rising creatinine)' }),
+    resume: field(z.array(Condition).default([]), { description: 'All must hold before dosing resumes after a hold; empty = reassess the trigger at the next dose' }),
     resume_text: field(z.string().nullable().default(null), { description: 'Resume condition as printed, where not machine-checkable' }),
+    resume_status: field(z.enum(codesOf(VERIFICATION_STATUSES)).nullable().default(null), { description: 'Verification status of the machine-checked resume conditions where it differs from the rule’s' }),
     source: field(z.string().min(1), { description: 'Source id in il2-domain.md (e.g. S1-T3) and location' }),
     status: field(z.enum(codesOf(VERIFICATION_STATUSES)), { description: 'Verification status carried through to reports' }),
     note: field(z.string().nullable().default(null), { description: 'Wording, inference or caveat' }),
+    flags: field(z.array(z.string().regex(/^[a-z0-9_]+$/)).default([]), { description: 'Machine-readable caveats carried to reports (e.g. centre_variable, label_resume_condition_not_specified)' }),
   })
   .superRefine(checkCondition);
 export type Rule = z.infer<typeof Rule>;
@@ -53,6 +56,16 @@ export const RulesetPolicies = z.strictObject({
 });
 export type RulesetPolicies = z.infer<typeof RulesetPolicies>;
 
+/** A criterion the source prints that no rule variable can express; kept so reports can list what was not evaluated. */
+export const UnencodedCriterion = z.strictObject({
+  system: z.string().min(1),
+  text: z.string().min(1),
+  source: z.string().min(1),
+  status: z.enum(codesOf(VERIFICATION_STATUSES)),
+  reason: z.string().min(1),
+});
+export type UnencodedCriterion = z.infer<typeof UnencodedCriterion>;
+
 /** A hold/stop ruleset as data: one file per source (DESIGN.md "Rulesets are data"). */
 export const Ruleset = z
   .strictObject({
@@ -64,6 +77,7 @@ export const Ruleset = z
     description: z.string().nullable().default(null),
     policies: RulesetPolicies.default({ stop_after_relative_criteria: null, stop_after_held_doses: null, allow_dose_delay_minutes: 0, policy_source: null, policy_status: null }),
     rules: z.array(Rule).min(1),
+    unencoded: z.array(UnencodedCriterion).default([]),
   })
   .superRefine((rs, ctx) => {
     const seen = new Set<string>();

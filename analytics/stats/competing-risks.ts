@@ -45,7 +45,7 @@ export interface CumulativeIncidenceOptions {
 function validate(fn: string, data: SurvivalData, options: CumulativeIncidenceOptions): number {
   checkSameLength(fn, { time: data.time, event: data.event, group: data.group });
   checkNonNegativeTimes(fn, data.time);
-  const k = options.causes ?? Math.max(1, ...data.event.filter((e) => Number.isInteger(e)));
+  const k = options.causes ?? data.event.reduce((a, e) => (Number.isInteger(e) && e > a ? e : a), 1);
   if (!Number.isInteger(k) || k < 1) throw new Error(`${fn}: causes must be a positive integer, got ${k}`);
   checkEventCodes(fn, data.event, k);
   return k;

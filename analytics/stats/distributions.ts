@@ -22,15 +22,20 @@ export function normalQuantile(p: number): number {
   return jStat.normal.inv(p, 0, 1);
 }
 
-/** Two-sided p-value for a standard normal z, P(|Z| >= |z|), computed from erfc so small p keeps its precision. */
+/**
+ * Two-sided p-value for a standard normal z, P(|Z| >= |z|). jstat computes
+ * erfc as 1 - erf, so the result has ~1e-16 absolute error: p below ~1e-9
+ * has fewer than 6 correct significant digits.
+ */
 export function normalTwoSidedP(z: number): number {
   return jStat.erfc(Math.abs(z) / Math.SQRT2);
 }
 
 /**
  * Upper tail P(X >= x) of chi-square with integer df, by the closed forms
- * (Poisson sum for even df, erfc plus half-integer terms for odd df), which
- * keep relative precision for tiny p. Non-integer df falls back to 1 - cdf.
+ * (Poisson sum for even df, erfc plus half-integer terms for odd df). Even df
+ * keeps relative precision for tiny p; odd df inherits erfc's ~1e-16 absolute
+ * error. Non-integer df (or df > 400) falls back to 1 - jstat's cdf.
  */
 export function chiSquareUpper(x: number, df: number): number {
   if (!(df > 0)) throw new Error(`chiSquareUpper: df must be positive, got ${df}`);

@@ -1,7 +1,7 @@
 // Log-rank test for k groups, as survival::survdiff with rho = 0 (no strata,
 // no Fleming-Harrington weights).
 import { chiSquareUpper } from './distributions.js';
-import { inverseSPD, zeros, type Matrix } from './linalg.js';
+import { cholesky, inverseSPD, zeros, type Matrix } from './linalg.js';
 import type { SurvivalData } from './types.js';
 import { checkEventCodes, checkNonNegativeTimes, checkSameLength, sortedLevels } from './validate.js';
 
@@ -84,7 +84,10 @@ export function logRankTest(data: SurvivalData): LogRankResult {
   const idx = keep.slice(1);
   const diff = idx.map((a) => observed[a]! - expected[a]!);
   const v = idx.map((a) => idx.map((b) => variance[a]![b]!));
-  const vinv = inverseSPD(v, `${fn}: variance of observed - expected`);
+  if (!cholesky(v)) {
+    throw new Error(`${fn}: the variance of observed - expected is singular (e.g. everyone at risk fails at the same time), so the test is undefined for these data`);
+  }
+  const vinv = inverseSPD(v, fn);
   let chi = 0;
   for (let a = 0; a < idx.length; a++) for (let b = 0; b < idx.length; b++) chi += diff[a]! * vinv[a]![b]! * diff[b]!;
   chi = Math.max(0, chi);

@@ -2,3 +2,4 @@ export * from './errors.js';
 export * from './decode.js';
 export * from './csv.js';
 export * from './table-file.js';
+export * from './source.js';

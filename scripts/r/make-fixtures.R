@@ -80,14 +80,17 @@ datasets <- list(
   ),
   lung = list(
     source = "survival::lung (NCCTG advanced lung cancer); status 1 = censored, 2 = dead",
-    columns = list(time = lung_df$time, status = lung_df$status, sex = lung_df$sex)
+    columns = list(time = lung_df$time, status = lung_df$status, sex = lung_df$sex, ph.ecog = lung_df$ph.ecog)
   ),
   "mgus2-competing" = list(
     source = paste(
       "survival::mgus2 with etime = ifelse(pstat == 0, futime, ptime),",
       "event = ifelse(pstat == 0, 2 * death, 1) (0 censored, 1 pcm, 2 death), as in the survival 'compete' vignette"
     ),
-    columns = list(id = mgus$id, etime = mgus$etime, event = mgus$event, sex = as.character(mgus$sex))
+    columns = list(
+      id = mgus$id, etime = mgus$etime, event = mgus$event, sex = as.character(mgus$sex),
+      futime = mgus$futime, death = mgus$death
+    )
   ),
   infert = list(
     source = "datasets::infert (Trichopoulos et al. 1976 case-control study)",
@@ -463,4 +466,16 @@ write_fixture("funnel", list(
     lower95 = arr(od_lim(0.025)), upper95 = arr(od_lim(0.975)),
     lower998 = arr(od_lim(0.001)), upper998 = arr(od_lim(0.999))
   )
+))
+
+# ------------------------------------------------------- distributions ------
+
+chi_cases <- expand.grid(x = c(0.5, 3.84, 10, 30, 60, 120), df = c(1, 2, 3, 4, 7, 12))
+write_fixture("distributions", list(
+  provenance = provenance(c(
+    chisq = "pchisq(x, df, lower.tail = FALSE)", norm = "2 * pnorm(-abs(z))", qnorm = "qnorm(p)"
+  ), "stats"),
+  chisq = list(x = arr(chi_cases$x), df = arr(chi_cases$df), upper = arr(pchisq(chi_cases$x, chi_cases$df, lower.tail = FALSE))),
+  normal = list(z = arr(c(0, 0.5, 1.96, 3, 5, 8, 12)), twoSided = arr(2 * pnorm(-abs(c(0, 0.5, 1.96, 3, 5, 8, 12))))),
+  qnorm = list(p = arr(c(0.5, 0.9, 0.975, 0.995, 0.999, 0.9995)), q = arr(qnorm(c(0.5, 0.9, 0.975, 0.995, 0.999, 0.9995))))
 ))

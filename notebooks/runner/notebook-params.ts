@@ -1,0 +1,33 @@
+// Parameters of the notebooks in notebooks/: one zod schema per notebook, keyed by the notebook's
+// file name. A notebook declares each parameter with `let` in its cell tagged `parameters` and parses
+// them with its schema in the next cell; `il2kit notebooks run --param` checks overrides against the
+// same schema before it starts the kernel. Exported from the package so notebooks can import it.
+import { z } from 'zod';
+
+/** Facts about a parameter that the runner acts on (a path is resolved against the caller's directory). */
+export const notebookParamInfo = z.registry<{ kind: 'path' }>();
+
+/**
+ * A file-path parameter: a relative path given on the command line is made absolute before injection.
+ * @example z.strictObject({ dataPath: pathParam('Dose slot file to read') })
+ */
+export function pathParam(description: string) {
+  return z.string().min(1).describe(description).register(notebookParamInfo, { kind: 'path' });
+}
+
+/** Parameters of 00-kit-tour. */
+export const KitTourParams = z.strictObject({
+  dataPath: pathParam('dose_slot table to tour (.csv, .json, .ndjson or .parquet)'),
+  maxProblems: z.number().int().min(0).describe('Validation problems listed at most'),
+});
+export type KitTourParams = z.infer<typeof KitTourParams>;
+
+/** Parameter schema of each notebook in notebooks/, by file name without .ipynb. */
+export const notebookParams = {
+  '00-kit-tour': KitTourParams,
+} as const satisfies Record<string, z.ZodObject>;
+export type NotebookName = keyof typeof notebookParams;
+
+export function isNotebookName(name: string): name is NotebookName {
+  return Object.hasOwn(notebookParams, name);
+}

@@ -1,0 +1,252 @@
+// One centre's export → the store: read → map → validate → store, with the quarantine and
+// the counts that prove nothing was lost. The store is written aside and swapped in, so a
+// failed run leaves the previous store untouched.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { TABLES, TABLE_NAMES, type TableCounts, type TableName } from '../schemas/index.js';
+import { problemsFromIssues } from './validate/problems.js';
+import { readSource, type SourceData } from './read/source.js';
+import { mapSource, type Candidate, type SourceCounts } from './map/records.js';
+import { loadSpec } from './map/spec-load.js';
+import type { MappingSpec } from './map/spec.js';
+import { resolveKey, type KeySource } from './map/pseudonymise.js';
+import { buildGrid, cycleAt, type CycleInfo } from './map/slots.js';
+import { ConversionError, toCanonical } from './map/units.js';
+import { INFUSION_AGENTS } from '../schemas/index.js';
+import { StagingWriter } from './store/staging.js';
+import { commitCentre, type CommitResult } from './store/commit.js';
+
+const PHASE_A = new Set<TableName>(['patient', 'cycle', 'dose_slot', 'response']);
+
+export interface IngestOptions {
+  storeDir: string;
+  keyFile?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface IngestResult {
+  spec: MappingSpec;
+  specPath: string;
+  key: KeySource['origin'];
+  sources: (SourceCounts & { sha256: string; bytes: number; path: string })[];
+  counts: Record<string, TableCounts>;
+  unmapped: Record<string, Record<string, number>>;
+  commit: CommitResult;
+  durations: Record<string, number>;
+}
+
+export async function ingestCentre(specPath: string, opts: IngestOptions): Promise<IngestResult> {
+  const t0 = performance.now();
+  const { spec } = loadSpec(specPath);
+  const key = resolveKey({ keyFile: opts.keyFile, allowSampleKey: spec.samples, env: opts.env });
+  const dir = dirname(resolve(specPath));
+  const work = mkdtempSync(join(resolve(opts.storeDir, '..'), '.il2kit-ingest-'));
+  const durations: Record<string, number> = {};
+  try {
+    const unmapped = new Map<string, Map<string, number>>();
+    const ctx = { spec, key: key.key, unmapped };
+    const counts: Record<string, TableCounts> = Object.fromEntries(TABLE_NAMES.map((t) => [t, { read: 0, derived: 0, stored: 0, quarantined: 0 }]));
+    const writers = new Map<TableName | 'quarantine', StagingWriter>();
+    const writer = (t: TableName | 'quarantine') => {
+      let w = writers.get(t);
+      if (!w) writers.set(t, (w = new StagingWriter(t, join(work, `${t}.csv`))));
+      return w;
+    };
+    let recordId = 0;
+    const quarantine = (c: Candidate, extraProblems: { field: string | null; raw: unknown; check: string; message: string }[] = []) => {
+      recordId++;
+      const q = writer('quarantine');
+      const record = JSON.stringify(c.values);
+      for (const p of [...c.problems, ...extraProblems]) {
+        q.write({
+          centre_id: spec.centre.centre_id, record_id: recordId, table_name: c.table, source_file: c.where.file, source_row: c.where.row, source_pointer: c.where.pointer,
+          field: p.field, raw_value: p.raw === null || p.raw === undefined ? null : String(p.raw instanceof Date ? p.raw.toISOString() : p.raw).slice(0, 500), check_name: p.check, message: p.message, record_json: record,
+        });
+      }
+      counts[c.table]!.quarantined++;
+    };
+    const store = (c: Candidate) => {
+      c.values.source_file = c.where.file;
+      c.values.source_sha256 = c.where.sha256;
+      c.values.source_row = c.where.row;
+      c.values.source_pointer = c.where.pointer;
+      c.values.spec_id = spec.id;
+      c.values.spec_version = spec.version;
+      if (c.problems.length > 0) return quarantine(c);
+      const parsed = TABLES[c.table].schema.safeParse(c.values);
+      if (!parsed.success) {
+        const probs = problemsFromIssues(parsed.error.issues, c.values, { file: c.where.file, row: c.where.row, pointer: c.where.pointer });
+        return quarantine(c, probs.map((p) => ({ field: p.field, raw: p.value, check: p.check, message: p.message })));
+      }
+      writer(c.table).write(parsed.data as Record<string, unknown>);
+    };
+
+    // Phase A: patients, cycles, dose log and responses — small; the slot grid needs them whole.
+    const tA = performance.now();
+    const sources: IngestResult['sources'] = [];
+    const phaseA: Candidate[] = [];
+    const dataCache = new Map<string, SourceData>();
+    for (const src of spec.sources) {
+      const wanted = src.tables.filter((t) => PHASE_A.has(t.table as TableName));
+      if (wanted.length === 0) continue;
+      const data = await readSource(src, dir);
+      if (src.tables.length !== wanted.length && data.bytes < 64 << 20) dataCache.set(src.id, data);
+      const { candidates, counts: sc } = mapSource({ ...src, tables: wanted }, data, ctx);
+      phaseA.push(...candidates);
+      sources.push({ ...sc, sha256: data.sha256, bytes: data.bytes, path: data.path });
+    }
+    for (const c of phaseA) counts[c.table]!.read++;
+    const patients = phaseA.filter((c) => c.table === 'patient');
+    const baseline = new Map<string, number>();
+    for (const p of patients) if (typeof p.values.baseline_weight_kg === 'number') baseline.set(String(p.values.patient_key), p.values.baseline_weight_kg);
+    const entries = phaseA.filter((c) => c.table === 'dose_slot');
+    const explicitCycles = phaseA.filter((c) => c.table === 'cycle' && c.problems.length === 0);
+    const badEntries = entries.filter((c) => c.problems.length > 0);
+    const grid = buildGrid(spec, entries.filter((c) => c.problems.length === 0), explicitCycles, baseline);
+    counts.dose_slot!.derived += grid.derivedSlots;
+    counts.cycle!.derived += grid.derivedCycles;
+    for (const c of badEntries) quarantine(c);
+    for (const c of grid.rejected) quarantine(c);
+    for (const c of phaseA.filter((c) => c.table === 'cycle' && c.problems.length > 0)) quarantine(c);
+    for (const c of grid.cycles) store(c);
+    for (const c of grid.slots) store(c);
+    const firstStart = new Map<string, number>();
+    for (const [k, infos] of grid.cycleIndex) if (infos[0]) firstStart.set(k, infos[0].startMs);
+    for (const p of patients) {
+      if (p.problems.length === 0 && p.extra.birth_date && p.values.age_at_first_dose === undefined) {
+        const start = firstStart.get(String(p.values.patient_key));
+        if (start !== undefined) p.values.age_at_first_dose = ageAt(String(p.extra.birth_date), start);
+      }
+      store(p);
+    }
+    for (const c of phaseA.filter((c) => c.table === 'response')) store(c);
+    durations.map_dose_log_ms = performance.now() - tA;
+
+    // Phase B: observations, infusions, events — large; streamed source by source.
+    const tB = performance.now();
+    for (const src of spec.sources) {
+      const wanted = src.tables.filter((t) => !PHASE_A.has(t.table as TableName));
+      if (wanted.length === 0) continue;
+      const data = dataCache.get(src.id) ?? (await readSource(src, dir));
+      dataCache.delete(src.id);
+      const { candidates, counts: sc } = mapSource({ ...src, tables: wanted }, data, ctx);
+      const existing = sources.find((s) => s.source === src.id);
+      if (existing) mergeCounts(existing, sc);
+      else sources.push({ ...sc, sha256: data.sha256, bytes: data.bytes, path: data.path });
+      for (const c of candidates) {
+        counts[c.table]!.read++;
+        if (c.problems.length === 0) attachCycle(c, grid.cycleIndex);
+        if (c.table === 'infusion' && c.problems.length === 0) finishInfusion(c, grid.cycleIndex);
+        store(c);
+      }
+    }
+    durations.map_observations_ms = performance.now() - tB;
+    for (const w of writers.values()) w.close();
+
+    const tC = performance.now();
+    const staged = Object.fromEntries([...writers.entries()].map(([t, w]) => [t, w.path])) as Partial<Record<TableName | 'quarantine', string>>;
+    const commit = await commitCentre({ storeDir: opts.storeDir, centreId: spec.centre.centre_id, centre: spec.centre, staged, work });
+    durations.store_ms = performance.now() - tC;
+    for (const t of TABLE_NAMES) {
+      counts[t]!.stored = commit.stored[t] ?? 0;
+      // Duplicates found in the store step move from stored to quarantined.
+      counts[t]!.quarantined += commit.duplicates[t] ?? 0;
+    }
+    counts.centre = { read: 1, derived: 0, stored: 1, quarantined: 0 };
+    durations.total_ms = performance.now() - t0;
+    return {
+      spec,
+      specPath: resolve(specPath),
+      key: key.origin,
+      sources,
+      counts,
+      unmapped: Object.fromEntries([...unmapped.entries()].map(([f, m]) => [f, Object.fromEntries([...m.entries()].sort((a, b) => b[1] - a[1]))])),
+      commit,
+      durations,
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function mergeCounts(into: SourceCounts, from: SourceCounts): void {
+  for (const [k, v] of Object.entries(from.routed)) into.routed[k] = (into.routed[k] ?? 0) + v;
+  for (const [k, v] of Object.entries(from.ignoredCodes)) into.ignoredCodes[k] = (into.ignoredCodes[k] ?? 0) + v;
+  into.emptyWideCells += from.emptyWideCells;
+}
+
+function timeOf(c: Candidate): string | null {
+  const v = c.values.observed_at ?? c.values.start_at ?? c.values.onset_at;
+  return typeof v === 'string' ? v : null;
+}
+
+function attachCycle(c: Candidate, index: Map<string, CycleInfo[]>): void {
+  const patient = String(c.values.patient_key);
+  const co = c.extra.course_number;
+  const cy = c.extra.cycle_number;
+  if (co !== undefined && co !== null && cy !== undefined && cy !== null) {
+    const id = `${patient}-c${Number(co)}.${Number(cy)}`;
+    c.values.cycle_id = (index.get(patient) ?? []).some((i) => i.cycle_id === id) ? id : null;
+  } else {
+    const t = timeOf(c);
+    c.values.cycle_id = t === null ? null : (cycleAt(index, patient, Date.parse(t))?.cycle_id ?? null);
+  }
+}
+
+/** Infusion rates and volumes to canonical units; mcg/min needs the cycle's dosing weight. */
+function finishInfusion(c: Candidate, index: Map<string, CycleInfo[]>): void {
+  const agent = String(c.values.agent) as keyof typeof INFUSION_AGENTS;
+  const def = INFUSION_AGENTS[agent];
+  c.values.value_raw = c.extra.rate__raw ?? c.extra.volume_ml__raw ?? null;
+  c.values.value_raw = c.values.value_raw === null ? null : String(c.values.value_raw);
+  if (!def) return; // the schema reports the unknown agent
+  if (c.values.end_at === undefined) c.values.end_at = null;
+  if (def.kind === 'fluid_bolus') {
+    const unit = c.extra.volume_ml__unit ?? c.extra.rate__unit ?? 'mL';
+    c.values.unit_raw = String(unit);
+    const v = c.values.volume_ml ?? c.values.rate;
+    c.values.rate = null;
+    c.values.rate_unit = null;
+    c.values.volume_ml = convert(c, 'fluid_volume', v, String(unit), {});
+    return;
+  }
+  const unit = c.extra.rate__unit;
+  c.values.unit_raw = unit === undefined || unit === null ? null : String(unit);
+  c.values.volume_ml = null;
+  c.values.rate_unit = def.unit;
+  if (unit === undefined || unit === null) {
+    c.problems.push({ field: 'rate', raw: c.values.rate, check: 'unit_missing', message: `no unit for the ${agent} rate; give unit: or unit_from: in the spec` });
+    return;
+  }
+  const t = Date.parse(String(c.values.start_at));
+  const weight = typeof c.extra.dosing_weight_kg === 'number' ? c.extra.dosing_weight_kg : (cycleAt(index, String(c.values.patient_key), t)?.dosing_weight_kg ?? null);
+  c.values.rate = convert(c, def.kind === 'vasopressor' ? 'vasopressor' : 'fluid_rate', c.values.rate, String(unit), { weight_kg: weight });
+}
+
+function convert(c: Candidate, domain: string, v: unknown, unit: string, ctx: { weight_kg?: number | null }): number | null {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v.replace(',', '.')) : null;
+  if (n === null) return null;
+  if (!Number.isFinite(n)) {
+    c.problems.push({ field: 'rate', raw: v, check: 'number_format', message: `${JSON.stringify(v)} is not a number` });
+    return null;
+  }
+  try {
+    return Math.round(toCanonical(domain, n, unit, ctx) * 1e4) / 1e4;
+  } catch (e) {
+    if (!(e instanceof ConversionError)) throw e;
+    c.problems.push({ field: 'rate', raw: `${String(v)} ${unit}`, check: ctx.weight_kg === null ? 'weight_missing' : 'unknown_unit', message: `${e.message}${ctx.weight_kg === null ? ': the infusion falls in no cycle with a dosing weight' : ''}` });
+    return null;
+  }
+}
+
+function ageAt(birth: string, atMs: number): number | null {
+  const b = Date.parse(birth);
+  if (Number.isNaN(b)) return null;
+  const d = new Date(b);
+  const a = new Date(atMs);
+  let age = a.getUTCFullYear() - d.getUTCFullYear();
+  if (a.getUTCMonth() < d.getUTCMonth() || (a.getUTCMonth() === d.getUTCMonth() && a.getUTCDate() < d.getUTCDate())) age--;
+  return age;
+}
+
+export { mkdirSync };

@@ -1,0 +1,134 @@
+// Evaluates one field mapping on one source row: pick → trim → regex → split → codes →
+// date or number. Failures come back as values, with the raw text, for the quarantine.
+import type { SourceRow } from '../read/source.js';
+import { parseDateTime, fromWallClock } from './datetime.js';
+import type { CodeMap, FieldMapObject } from './spec.js';
+
+export type Eval = { ok: true; value: unknown; raw: unknown } | { ok: false; check: string; message: string; raw: unknown };
+
+export interface EvalContext {
+  decimal: '.' | ',';
+  dateFormat: string;
+  timeZone: string;
+  /** Unmapped code values seen, by field, for the report. */
+  unmapped: Map<string, Map<string, number>>;
+  fieldName: string;
+}
+
+const pathCache = new Map<string, PathStep[]>();
+type PathStep = { key: string } | { index: number } | { match: [string, string] };
+
+function compilePath(path: string): PathStep[] {
+  const hit = pathCache.get(path);
+  if (hit) return hit;
+  const steps: PathStep[] = [];
+  for (const part of path.match(/[^.[\]]+|\[[^\]]*\]/g) ?? []) {
+    if (part.startsWith('[')) {
+      const inner = part.slice(1, -1);
+      const eq = inner.indexOf('=');
+      if (eq > 0) steps.push({ match: [inner.slice(0, eq), inner.slice(eq + 1)] });
+      else steps.push({ index: Number(inner) });
+    } else steps.push({ key: part });
+  }
+  pathCache.set(path, steps);
+  return steps;
+}
+
+/** Column value, or a JSON path such as code.coding[system=http://loinc.org].code or effectivePeriod.start. */
+export function pick(values: Record<string, unknown>, from: string): unknown {
+  if (from in values) return values[from];
+  if (!/[.[]/.test(from)) return undefined;
+  let cur: unknown = values;
+  for (const step of compilePath(from)) {
+    if (cur === null || cur === undefined) return undefined;
+    if ('key' in step) cur = (cur as Record<string, unknown>)[step.key];
+    else if ('index' in step) cur = Array.isArray(cur) ? cur[step.index] : undefined;
+    else cur = Array.isArray(cur) ? cur.find((x) => x !== null && typeof x === 'object' && String((x as Record<string, unknown>)[step.match[0]]) === step.match[1]) : undefined;
+  }
+  return cur;
+}
+
+const NUM_DOT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const NUM_COMMA = /^[+-]?(\d+,?\d*|,\d+)$/;
+
+export function parseNumber(text: string, decimal: '.' | ','): number | null {
+  const t = text.trim();
+  if (decimal === ',') return NUM_COMMA.test(t) ? Number(t.replace(',', '.')) : null;
+  return NUM_DOT.test(t) ? Number(t) : null;
+}
+
+export function mapCode(codes: CodeMap, text: string): { matched: boolean; value: unknown } {
+  if (codes.list) {
+    const out: unknown[] = [];
+    if (Object.prototype.hasOwnProperty.call(codes.exact, text)) out.push(codes.exact[text]);
+    const lc = text.toLowerCase();
+    for (const [k, v] of Object.entries(codes.ci)) if (k.toLowerCase() === lc) out.push(v);
+    for (const r of codes.regex) if (new RegExp(r.pattern, 'i').test(text)) out.push(r.code);
+    const uniq = [...new Set(out.filter((x) => x !== null))];
+    return { matched: out.length > 0, value: uniq };
+  }
+  if (Object.prototype.hasOwnProperty.call(codes.exact, text)) return { matched: true, value: codes.exact[text] };
+  const lc = text.toLowerCase();
+  for (const [k, v] of Object.entries(codes.ci)) if (k.toLowerCase() === lc) return { matched: true, value: v };
+  for (const r of codes.regex) if (regexOf(r.pattern).test(text)) return { matched: true, value: r.code };
+  return { matched: false, value: null };
+}
+
+const regexCache = new Map<string, RegExp>();
+function regexOf(p: string): RegExp {
+  let r = regexCache.get(p);
+  if (!r) regexCache.set(p, (r = new RegExp(p, 'i')));
+  return r;
+}
+
+export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext): Eval {
+  let raw: unknown = fm.value !== undefined ? fm.value : fm.from !== undefined ? pick(row.values, fm.from) : undefined;
+  const original = raw;
+  if (typeof raw === 'string') {
+    raw = raw.trim();
+    if (raw === '') raw = null;
+  }
+  if (raw === null || raw === undefined) {
+    if (fm.codes?.list) return { ok: true, value: [], raw: original };
+    return { ok: true, value: fm.default ?? null, raw: original };
+  }
+  let v: unknown = raw;
+  if (fm.regex !== undefined) {
+    const m = regexOf(fm.regex).exec(String(v));
+    if (!m) return { ok: false, check: 'format', message: `${JSON.stringify(v)} does not match ${fm.regex}`, raw: original };
+    v = m[1] ?? m[0];
+  }
+  if (fm.split) {
+    const parts = String(v).split(fm.split.sep);
+    const part = parts[fm.split.index];
+    if (part === undefined || part.trim() === '') return { ok: false, check: 'format', message: `${JSON.stringify(v)} has no part ${fm.split.index + 1} when split on ${JSON.stringify(fm.split.sep)}`, raw: original };
+    v = part.trim();
+  }
+  if (fm.codes) {
+    const key = typeof v === 'string' ? v.replace(/\s+/g, ' ') : String(v);
+    const m = mapCode(fm.codes, key);
+    if (!m.matched) {
+      let seen = ctx.unmapped.get(ctx.fieldName);
+      if (!seen) ctx.unmapped.set(ctx.fieldName, (seen = new Map()));
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+      if (fm.codes.unmapped === 'quarantine') return { ok: false, check: 'unmapped_code', message: `${JSON.stringify(key)} is not in the code map; add it to the mapping spec`, raw: original };
+      v = fm.codes.unmapped === 'null' ? (fm.codes.list ? [] : null) : v;
+    } else v = m.value;
+  }
+  if (fm.date !== undefined || (fm.from !== undefined && v instanceof Date)) {
+    const zone = fm.time_zone ?? ctx.timeZone;
+    const r =
+      v instanceof Date
+        ? fromWallClock(v.getUTCFullYear(), v.getUTCMonth() + 1, v.getUTCDate(), v.getUTCHours(), v.getUTCMinutes(), v.getUTCSeconds(), zone)
+        : parseDateTime(String(v), fm.date ?? ctx.dateFormat, zone);
+    if (!r.ok) return { ok: false, check: r.reason === 'dst_gap' ? 'dst_gap' : r.reason === 'impossible' ? 'impossible_date' : 'date_format', message: r.message, raw: original };
+    v = r.iso;
+  } else if (fm.number) {
+    if (typeof v !== 'number') {
+      const n = parseNumber(String(v), ctx.decimal);
+      if (n === null) return { ok: false, check: 'number_format', message: `${JSON.stringify(v)} is not a number${ctx.decimal === ',' ? ' (decimal comma expected)' : ''}`, raw: original };
+      v = n;
+    }
+  }
+  return { ok: true, value: v, raw: original };
+}

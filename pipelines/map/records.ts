@@ -1,0 +1,204 @@
+// Source rows → candidate records of the common schema, one table mapping at a time.
+// Nothing is dropped: each row yields records, problems (for the quarantine), or a counted
+// reason it was not meant for this table (routed elsewhere, ignored code, empty wide cell).
+import { OBSERVATION_VARIABLES, TABLES, describeFields, type TableName } from '../../schemas/index.js';
+import type { SourceData, SourceRow } from '../read/source.js';
+import { evalField, type EvalContext } from './expr.js';
+import { patientKey } from './pseudonymise.js';
+import { VIRTUAL_FIELDS, fieldObject } from './spec-load.js';
+import type { FieldMapObject, MappingSpec, SourceSpec } from './spec.js';
+import { ConversionError, canonicalUnit, toCanonical } from './units.js';
+
+export interface Where {
+  file: string;
+  sha256: string;
+  row: number | null;
+  pointer: string | null;
+}
+
+export interface RecordProblem {
+  field: string | null;
+  raw: unknown;
+  check: string;
+  message: string;
+}
+
+/** A record on its way to a table: mapped values, extra inputs, and where it came from. */
+export interface Candidate {
+  table: TableName;
+  values: Record<string, unknown>;
+  /** Virtual inputs (course/cycle numbers, dosing weight, time) used to build keys and grids. */
+  extra: Record<string, unknown>;
+  where: Where;
+  problems: RecordProblem[];
+}
+
+export interface SourceCounts {
+  source: string;
+  file: string;
+  rows: number;
+  /** Rows a table mapping's `when` sent elsewhere, per table. */
+  routed: Record<string, number>;
+  /** Records left out on purpose through ignore_codes, per code. */
+  ignoredCodes: Record<string, number>;
+  /** Empty cells of melted (wide) columns: no measurement, not a record. */
+  emptyWideCells: number;
+}
+
+export interface MapContext {
+  spec: MappingSpec;
+  key: string;
+  unmapped: Map<string, Map<string, number>>;
+}
+
+export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext): { candidates: Candidate[]; counts: SourceCounts } {
+  const counts: SourceCounts = { source: src.id, file: data.file, rows: data.rows.length, routed: {}, ignoredCodes: {}, emptyWideCells: 0 };
+  const candidates: Candidate[] = [];
+  const evalCtx: EvalContext = {
+    decimal: src.decimal,
+    dateFormat: src.date_format ?? ctx.spec.date_format,
+    timeZone: src.time_zone ?? ctx.spec.centre.time_zone,
+    unmapped: ctx.unmapped,
+    fieldName: '',
+  };
+  const patientId = fieldObject(src.patient_id);
+  // Fields whose schema type is a date-time or a number are parsed as such without saying so in the spec.
+  const kinds = new Map<string, Map<string, string>>();
+  for (const tm of src.tables) kinds.set(tm.table, new Map(describeFields(TABLES[tm.table as TableName].schema).map((f) => [f.name, f.kind])));
+  const typed = (table: string, name: string, fm: FieldMapObject): FieldMapObject => {
+    if (fm.codes || fm.value !== undefined) return fm;
+    const kind = name === 'birth_date' || name === 'time' ? 'datetime' : kinds.get(table)?.get(name);
+    if (kind === 'datetime' && fm.date === undefined) return { ...fm, date: evalCtx.dateFormat };
+    if ((kind === 'number' || kind === 'integer' || name === 'dosing_weight_kg' || name === 'dose_iu_per_kg' || name === 'course_number' || name === 'cycle_number') && fm.number === undefined && name !== 'value' && name !== 'rate' && name !== 'volume_ml') return { ...fm, number: true };
+    return fm;
+  };
+  for (const row of data.rows) {
+    // NDJSON rows are located by line pointer; tabular rows by data row number.
+    const where: Where = { file: data.file, sha256: data.sha256, row: src.format === 'ndjson' ? null : row.row, pointer: row.pointer };
+    for (const tm of src.tables) {
+      const table = tm.table as TableName;
+      const rowProblems = shapeProblems(row);
+      if (tm.when && rowProblems.length === 0) {
+        evalCtx.fieldName = `${src.id}.${table}.when`;
+        const w = evalField(fieldObject(tm.when.field), row, evalCtx);
+        if (!w.ok || !tm.when.in.includes(w.value as string)) {
+          counts.routed[table] = (counts.routed[table] ?? 0) + 1;
+          continue;
+        }
+      }
+      const base: Record<string, unknown> = { centre_id: ctx.spec.centre.centre_id };
+      if (rowProblems.length === 0) {
+        evalCtx.fieldName = `${src.id}.patient_id`;
+        const pid = evalField(patientId, row, evalCtx);
+        if (!pid.ok) rowProblems.push({ field: 'patient_id', raw: pid.raw, check: pid.check, message: pid.message });
+        else if (pid.value === null || pid.value === undefined || pid.value === '') rowProblems.push({ field: 'patient_id', raw: null, check: 'required', message: 'the patient id is empty; the row cannot be linked to a patient' });
+        else base.patient_key = patientKey(ctx.key, ctx.spec.centre.centre_id, String(pid.value));
+      }
+      const values = { ...base };
+      const extra: Record<string, unknown> = {};
+      const problems = [...rowProblems];
+      if (rowProblems.length === 0) {
+        for (const [name, fm] of Object.entries(tm.fields)) {
+          evalCtx.fieldName = `${src.id}.${table}.${name}`;
+          const r = evalField(typed(table, name, fieldObject(fm)), row, evalCtx);
+          if (!r.ok) {
+            problems.push({ field: name, raw: r.raw, check: r.check, message: r.message });
+            continue;
+          }
+          if (isVirtual(table, name)) extra[name] = r.value;
+          else values[name] = r.value;
+          if (table === 'observation' || table === 'infusion') {
+            if (name === 'value' || name === 'rate' || name === 'volume_ml') extra[`${name}__raw`] = r.raw;
+          }
+          const obj = fieldObject(fm);
+          if (obj.unit_from) {
+            const u = evalField({ from: obj.unit_from }, row, evalCtx);
+            extra[`${name}__unit`] = u.ok ? u.value : null;
+          } else if (obj.unit) extra[`${name}__unit`] = obj.unit;
+        }
+      }
+      if (tm.melt) {
+        if (problems.length > 0) {
+          candidates.push({ table, values, extra, where, problems });
+          continue;
+        }
+        for (const m of tm.melt) {
+          evalCtx.fieldName = `${src.id}.${table}.${m.variable}`;
+          const fm = fieldObject(m.value);
+          const r = evalField(fm, row, evalCtx);
+          if (r.ok && (r.value === null || r.value === undefined)) {
+            counts.emptyWideCells++;
+            continue;
+          }
+          const mv: Record<string, unknown> = { ...values, variable: m.variable };
+          const mx: Record<string, unknown> = { ...extra, value__raw: r.raw, value__unit: fm.unit ?? null };
+          if (m.period_hours !== undefined) mv.period_hours = m.period_hours;
+          const mp: RecordProblem[] = [];
+          if (!r.ok) mp.push({ field: m.variable, raw: r.raw, check: r.check, message: r.message });
+          else mv.value = r.value;
+          candidates.push(finishObservation({ table, values: mv, extra: mx, where, problems: mp }, src.decimal));
+        }
+        continue;
+      }
+      if (table === 'observation' && problems.length === 0 && tm.ignore_codes.includes(String(values.variable))) {
+        counts.ignoredCodes[String(values.variable)] = (counts.ignoredCodes[String(values.variable)] ?? 0) + 1;
+        continue;
+      }
+      const c: Candidate = { table, values, extra, where, problems };
+      candidates.push(table === 'observation' && problems.length === 0 ? finishObservation(c, src.decimal) : c);
+    }
+  }
+  return { candidates, counts };
+}
+
+function shapeProblems(row: SourceRow): RecordProblem[] {
+  if (row.values.__parse_error__) return [{ field: null, raw: row.values.__raw__ ?? null, check: 'json', message: String(row.values.__parse_error__) + '; fix or remove that line' }];
+  if (row.extraCells) return [{ field: null, raw: row.extraCells.join('|'), check: 'row_shape', message: `the row has ${row.extraCells.length} more cell(s) than the header; check the delimiter and quoting` }];
+  if (row.missingCells) return [{ field: row.missingCells.join(', '), raw: null, check: 'row_shape', message: `the row has fewer cells than the header (missing ${row.missingCells.join(', ')}); the line may be truncated` }];
+  return [];
+}
+
+function isVirtual(table: TableName, name: string): boolean {
+  return VIRTUAL_FIELDS[table]?.includes(name) ?? false;
+}
+
+/** Observation value: number in the source's notation → canonical unit; raw value and unit kept beside it. */
+export function finishObservation(c: Candidate, decimal: '.' | ','): Candidate {
+  const variable = String(c.values.variable);
+  const def = (OBSERVATION_VARIABLES as Record<string, { unit: string; kind: string }>)[variable];
+  const raw = c.extra.value__raw ?? c.values.value;
+  const rawText = raw === null || raw === undefined ? null : raw instanceof Date ? raw.toISOString() : String(raw).trim();
+  const unitRaw = c.extra.value__unit === undefined || c.extra.value__unit === null ? null : String(c.extra.value__unit).trim();
+  c.values.value_raw = rawText;
+  c.values.unit_raw = unitRaw;
+  if (!('period_hours' in c.values)) c.values.period_hours = null;
+  if (!def) {
+    c.problems.push({ field: 'variable', raw: c.values.variable, check: 'unknown_variable', message: `${JSON.stringify(c.values.variable)} is not an observation variable; map it in the spec's code map` });
+    return c;
+  }
+  c.values.unit = def.unit;
+  let n: number | null = typeof c.values.value === 'number' ? c.values.value : null;
+  // The mapped text (after regex/split) is parsed; value_raw keeps the cell as exported.
+  const text = typeof c.values.value === 'string' ? c.values.value.trim() : rawText;
+  if (n === null && text !== null) {
+    const t = decimal === ',' ? text.replace(',', '.') : text;
+    n = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : null;
+  }
+  if (n === null) {
+    c.problems.push({ field: 'value', raw: rawText, check: 'number_format', message: `${JSON.stringify(text)} is not a number${decimal === ',' ? ' (decimal comma expected)' : ''}` });
+    return c;
+  }
+  if (unitRaw === null) {
+    c.problems.push({ field: 'unit', raw: null, check: 'unit_missing', message: `no unit for ${variable}; give the column's unit (unit:) or unit column (unit_from:) in the spec` });
+    return c;
+  }
+  try {
+    c.values.value = toCanonical(variable, n, unitRaw, { period_hours: typeof c.values.period_hours === 'number' ? c.values.period_hours : null });
+  } catch (e) {
+    if (!(e instanceof ConversionError)) throw e;
+    c.problems.push({ field: 'unit', raw: unitRaw, check: 'unknown_unit', message: `${variable}: ${e.message}; add the unit to the unit table or fix the export` });
+  }
+  return c;
+}
+
+export { canonicalUnit };

@@ -1,0 +1,127 @@
+// Loads a mapping spec from YAML or JSON and checks it: zod shape, then meaning (fields that
+// exist, units that convert, time zones, regexes). Every error names the spec file and line.
+import { readFileSync } from 'node:fs';
+import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
+import { OBSERVATION_VARIABLES, TABLES, describeFields, type TableName } from '../../schemas/index.js';
+import { FieldMapObject, MappingSpec, type FieldMap } from './spec.js';
+import { isKnownUnit, knownUnits } from './units.js';
+
+export class SpecError extends Error {
+  readonly exitCode = 2;
+  constructor(
+    readonly file: string,
+    readonly problems: { line: number | null; path: string; message: string }[],
+  ) {
+    super(`${file}: invalid mapping spec\n${problems.map((p) => `  ${file}${p.line !== null ? `:${p.line}` : ''} ${p.path} — ${p.message}`).join('\n')}\nFix the spec and run again.`);
+    this.name = 'UserError';
+  }
+}
+
+/** Fields filled by the pipeline, never by the spec. */
+export const AUTO_FIELDS = new Set(['centre_id', 'patient_key', 'source_file', 'source_sha256', 'source_row', 'source_pointer', 'spec_id', 'spec_version']);
+
+/** Extra inputs some tables accept beyond their schema fields (used to build keys and the slot grid). */
+export const VIRTUAL_FIELDS: Partial<Record<TableName, string[]>> = {
+  dose_slot: ['course_number', 'cycle_number', 'time', 'dosing_weight_kg', 'dose_iu_per_kg'],
+  observation: ['course_number', 'cycle_number'],
+  infusion: ['course_number', 'cycle_number', 'dosing_weight_kg'],
+  clinical_event: ['course_number', 'cycle_number'],
+  patient: ['birth_date'],
+};
+
+export function loadSpec(path: string): { spec: MappingSpec; text: string } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new SpecError(path, [{ line: null, path: '', message: 'cannot read the spec file; check the path' }]);
+  }
+  return { spec: parseSpec(text, path), text };
+}
+
+export function parseSpec(text: string, file: string): MappingSpec {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new SpecError(file, doc.errors.map((e) => ({ line: e.linePos?.[0]?.line ?? null, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` })));
+  }
+  const lineOf = (path: (string | number)[]) => nodeLine(doc, lc, path);
+  const parsed = MappingSpec.safeParse(doc.toJS());
+  if (!parsed.success) {
+    throw new SpecError(
+      file,
+      parsed.error.issues.map((i) => {
+        const p = i.path.map((x) => (typeof x === 'symbol' ? String(x) : x));
+        return { line: lineOf(p), path: p.join('.'), message: i.code === 'unrecognized_keys' ? `unknown key(s) ${i.keys.join(', ')}` : i.message };
+      }),
+    );
+  }
+  const problems = checkMeaning(parsed.data).map((p) => ({ ...p, line: lineOf(p.pathParts), path: p.pathParts.join('.') }));
+  if (problems.length > 0) throw new SpecError(file, problems);
+  return parsed.data;
+}
+
+function nodeLine(doc: Document, lc: LineCounter, path: (string | number)[]): number | null {
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true);
+    if (isNode(node) && node.range) return lc.linePos(node.range[0]).line;
+  }
+  return null;
+}
+
+function checkMeaning(spec: MappingSpec): { pathParts: (string | number)[]; message: string }[] {
+  const out: { pathParts: (string | number)[]; message: string }[] = [];
+  const zoneOk = (z: string) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: z });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  spec.sources.forEach((src, si) => {
+    if (src.time_zone && !zoneOk(src.time_zone)) out.push({ pathParts: ['sources', si, 'time_zone'], message: `unknown time zone ${src.time_zone}` });
+    if (src.format === 'xlsx' && !src.sheet) out.push({ pathParts: ['sources', si, 'sheet'], message: 'an xlsx source needs the sheet name' });
+    src.tables.forEach((tm, ti) => {
+      const table = tm.table as TableName;
+      const fields = new Set(describeFields(TABLES[table].schema).map((f) => f.name));
+      const virtual = new Set(VIRTUAL_FIELDS[table] ?? []);
+      for (const [name, fm] of Object.entries(tm.fields)) {
+        const at = ['sources', si, 'tables', ti, 'fields', name];
+        if (AUTO_FIELDS.has(name)) out.push({ pathParts: at, message: `${name} is filled by the pipeline; remove it from the spec` });
+        else if (!fields.has(name) && !virtual.has(name)) out.push({ pathParts: at, message: `${table} has no field ${name} (fields: ${[...fields].filter((f) => !AUTO_FIELDS.has(f)).join(', ')})` });
+        const obj = typeof fm === 'string' ? null : fm;
+        if (obj?.time_zone && !zoneOk(obj.time_zone)) out.push({ pathParts: [...at, 'time_zone'], message: `unknown time zone ${obj.time_zone}` });
+        if (name === 'value' && table === 'observation' && obj?.unit && tm.fields.variable && typeof tm.fields.variable !== 'string' && tm.fields.variable.value) {
+          checkUnit(String(tm.fields.variable.value), obj.unit, [...at, 'unit'], out);
+        }
+        if (table === 'infusion' && name === 'rate' && obj?.unit && !isKnownUnit('vasopressor', obj.unit) && !isKnownUnit('fluid_rate', obj.unit)) {
+          out.push({ pathParts: [...at, 'unit'], message: `unit ${obj.unit} cannot be converted to ug/kg/min or mL/h` });
+        }
+      }
+      tm.melt?.forEach((m, mi) => {
+        const at = ['sources', si, 'tables', ti, 'melt', mi];
+        if (table !== 'observation') out.push({ pathParts: at, message: 'melt only makes observation rows' });
+        if (!(m.variable in OBSERVATION_VARIABLES)) out.push({ pathParts: [...at, 'variable'], message: `unknown observation variable ${m.variable}` });
+        else {
+          const fm = typeof m.value === 'string' ? null : FieldMapObject.parse(m.value);
+          if (fm?.unit) checkUnit(m.variable, fm.unit, [...at, 'value', 'unit'], out);
+        }
+      });
+    });
+  });
+  return out;
+}
+
+function checkUnit(variable: string, unit: string, at: (string | number)[], out: { pathParts: (string | number)[]; message: string }[]): void {
+  if (!(variable in OBSERVATION_VARIABLES)) {
+    out.push({ pathParts: at, message: `unknown observation variable ${variable}` });
+  } else if (!isKnownUnit(variable, unit)) {
+    out.push({ pathParts: at, message: `unit ${unit} cannot be converted to ${variable}'s unit (known: ${knownUnits(variable).join(', ')})` });
+  }
+}
+
+/** A field mapping in its object form. */
+export function fieldObject(fm: FieldMap): FieldMapObject {
+  return typeof fm === 'string' ? { from: fm } : fm;
+}

@@ -1,0 +1,120 @@
+// The mapping spec: how one centre's export becomes the common schema. Data, not code:
+// YAML or JSON validated here; errors point at the spec line (see spec-load.ts).
+import { z } from 'zod';
+import { Centre, TABLE_NAMES } from '../../schemas/index.js';
+
+const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+const RegexString = z.string().superRefine((s, ctx) => {
+  try {
+    new RegExp(s);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: `invalid regular expression ${JSON.stringify(s)}: ${(e as Error).message}` });
+  }
+});
+
+/** Raw value → code: exact match, then case-insensitive, then the first matching regex (or all, for lists). */
+export const CodeMap = z.strictObject({
+  exact: z.record(z.string(), Scalar).default({}),
+  ci: z.record(z.string(), Scalar).default({}),
+  regex: z.array(z.strictObject({ pattern: RegexString, code: Scalar })).default([]),
+  /** Collect every matching regex code (hold reasons: "HR 124, UO 90" → tachycardia, oliguria). */
+  list: z.boolean().default(false),
+  /** What an unmapped value does: quarantine the record (default) or become null (listed in the report either way). */
+  unmapped: z.enum(['quarantine', 'null', 'keep']).default('quarantine'),
+});
+export type CodeMap = z.infer<typeof CodeMap>;
+
+export const FieldMapObject = z.strictObject({
+  /** Column name, or a dotted JSON path with [i] indexes (FHIR): code.coding[0].code */
+  from: z.string().optional(),
+  /** Constant value. */
+  value: Scalar.optional(),
+  /** Keep the first capture group of this regex (no match → null). */
+  regex: RegexString.optional(),
+  /** Split the text and keep one part: "112/68" with sep "/" index 1 → "68". */
+  split: z.strictObject({ sep: z.string().min(1), index: z.number().int().min(0) }).optional(),
+  codes: CodeMap.optional(),
+  /** Parse as a date-time with this format ('iso' or tokens such as dd/MM/yyyy HH:mm). */
+  date: z.string().optional(),
+  time_zone: z.string().optional(),
+  /** Parse as a number (decimal separator from the source). */
+  number: z.boolean().optional(),
+  /** Unit of the source value when fixed for the column (converted to the canonical unit). */
+  unit: z.string().optional(),
+  /** Column (or path) holding the unit of each value. */
+  unit_from: z.string().optional(),
+  /** Value when the source cell is empty. */
+  default: Scalar.optional(),
+});
+export type FieldMapObject = z.infer<typeof FieldMapObject>;
+/** A field mapping: a column name as shorthand, or the full object. */
+export const FieldMap = z.union([z.string(), FieldMapObject]);
+export type FieldMap = z.infer<typeof FieldMap>;
+
+/** Wide → long: one observation per listed column of each row. */
+export const MeltItem = z.strictObject({
+  variable: z.string(),
+  value: FieldMap,
+  period_hours: z.number().positive().optional(),
+});
+
+export const TableMap = z.strictObject({
+  table: z.enum(TABLE_NAMES as [string, ...string[]]),
+  /** Only rows where this field mapping yields a truthy value (e.g. a resourceType) feed the table; others are counted as routed elsewhere. */
+  when: z.strictObject({ field: FieldMap, in: z.array(Scalar).min(1) }).optional(),
+  fields: z.record(z.string(), FieldMap).default({}),
+  melt: z.array(MeltItem).optional(),
+  /** Codes of `variable` to leave out on purpose (counted in the report, never silently). */
+  ignore_codes: z.array(z.string()).default([]),
+});
+export type TableMap = z.infer<typeof TableMap>;
+
+export const SourceSpec = z.strictObject({
+  id: z.string().regex(/^[a-z0-9_-]+$/),
+  /** File (or glob-free path) relative to the spec's folder. */
+  file: z.string().min(1),
+  format: z.enum(['csv', 'xlsx', 'ndjson']),
+  delimiter: z.string().length(1).default(','),
+  quote: z.string().length(1).default('"'),
+  decimal: z.enum(['.', ',']).default('.'),
+  encoding: z.enum(['utf-8', 'latin1']).default('utf-8'),
+  max_field_chars: z.number().int().positive().default(1_000_000),
+  /** xlsx: sheet name and the 1-based row holding the column names (rows above, e.g. merged group headers, are skipped). */
+  sheet: z.string().optional(),
+  header_row: z.number().int().min(1).default(1),
+  date_format: z.string().optional(),
+  time_zone: z.string().optional(),
+  /** Field mapping giving the centre's local patient id (pseudonymised, never stored). */
+  patient_id: FieldMap,
+  /** Columns holding direct identifiers: read for nothing, dropped, and never reported by value. */
+  identifiers: z.array(z.string()).default([]),
+  /** Columns read on purpose by no table (listed in the report). */
+  ignore_columns: z.array(z.string()).default([]),
+  tables: z.array(TableMap).min(1),
+});
+export type SourceSpec = z.infer<typeof SourceSpec>;
+
+export const MappingSpec = z.strictObject({
+  id: z.string().regex(/^[a-z0-9_-]+$/),
+  version: z.string().min(1),
+  title: z.string().min(1),
+  /** Synthetic samples may use the documented insecure pseudonymisation key. */
+  samples: z.boolean().default(false),
+  centre: Centre,
+  date_format: z.string().default('iso'),
+  /** How dose slots become the q8h grid: cycles from explicit numbers or gaps between doses. */
+  slots: z
+    .strictObject({
+      /** A gap longer than this between dose-log entries starts a new cycle. */
+      cycle_gap_hours: z.number().positive().default(48),
+      /** A gap longer than this starts a new course. */
+      course_gap_days: z.number().positive().default(28),
+      /** A log entry more than this from its grid slot is quarantined. */
+      slot_tolerance_hours: z.number().positive().max(4).default(3),
+      slots_per_cycle: z.number().int().min(1).max(15).default(15),
+    })
+    .default({ cycle_gap_hours: 48, course_gap_days: 28, slot_tolerance_hours: 3, slots_per_cycle: 15 }),
+  sources: z.array(SourceSpec).min(1),
+});
+export type MappingSpec = z.infer<typeof MappingSpec>;

@@ -1,0 +1,141 @@
+// One unit table: every accepted spelling of a unit, per variable, and how to reach the
+// canonical unit. Conversions needing context (mcg/min → ug/kg/min needs the dosing weight;
+// mL/h needs the period) take it as an argument. A unit not listed is an error, never a guess.
+import { OBSERVATION_VARIABLES } from '../../schemas/index.js';
+
+/** Normalises a unit spelling: case, micro signs, superscripts, spaces, "per". */
+export function normaliseUnit(u: string): string {
+  return u
+    .trim()
+    .replace(/[µμ]/g, 'u')
+    .replace(/mcg/gi, 'ug')
+    .replace(/³/g, '3')
+    .replace(/⁹/g, '9')
+    .replace(/[×x]\s*10\^?/gi, '10^')
+    .replace(/\*/g, '^')
+    .replace(/°\s*/g, 'deg')
+    .replace(/\s+/g, '')
+    .replace(/\bper\b/gi, '/')
+    .toLowerCase();
+}
+
+export interface Conversion {
+  /** Canonical unit (UCUM). */
+  to: string;
+  convert: (value: number, ctx: ConversionContext) => number;
+  /** Conversion needs this context value. */
+  needs?: 'weight_kg' | 'period_hours';
+}
+
+export interface ConversionContext {
+  weight_kg?: number | null;
+  period_hours?: number | null;
+}
+
+const same = (v: number) => v;
+const factor = (f: number) => (v: number) => v * f;
+
+/** Per analyte, because the same unit converts differently (creatinine vs bilirubin µmol/L). */
+const ANALYTE_UNITS: Record<string, Record<string, (v: number, ctx: ConversionContext) => number>> = {
+  creatinine: { 'mg/dl': same, 'umol/l': factor(1 / 88.42), 'mmol/l': factor(1000 / 88.42) },
+  bun: { 'mg/dl': same, 'mmol/l': factor(2.801) }, // urea nitrogen: 1 mmol/L = 2.801 mg/dL
+  bilirubin: { 'mg/dl': same, 'umol/l': factor(1 / 17.104) },
+  potassium: { 'mmol/l': same, 'meq/l': same },
+  bicarbonate: { 'mmol/l': same, 'meq/l': same },
+  haemoglobin: { 'g/dl': same, 'g/l': factor(0.1), 'mmol/l': factor(1.611) },
+  platelets: cellCount(),
+  lymphocytes: cellCount(),
+  eosinophils: cellCount(),
+  granulocytes: cellCount(),
+  temperature: { cel: same, c: same, degc: same, celsius: same, f: (v) => ((v - 32) * 5) / 9, degf: (v) => ((v - 32) * 5) / 9, '[degf]': (v) => ((v - 32) * 5) / 9, fahrenheit: (v) => ((v - 32) * 5) / 9 },
+  weight: { kg: same, g: factor(0.001), lb: factor(0.45359237), lbs: factor(0.45359237), '[lb_av]': factor(0.45359237) },
+  sbp: { 'mm[hg]': same, mmhg: same },
+  dbp: { 'mm[hg]': same, mmhg: same },
+  heart_rate: { '/min': same, bpm: same, 'beats/min': same, '{beats}/min': same },
+  resp_rate: { '/min': same, 'breaths/min': same, '{breaths}/min': same },
+  spo2: { '%': same },
+  fio2: { '%': same, '1': factor(100), fraction: factor(100) },
+  o2_flow: { 'l/min': same, lpm: same },
+  ast: { 'u/l': same, 'iu/l': same },
+  alt: { 'u/l': same, 'iu/l': same },
+  troponin: { 'ng/ml': same, 'ug/l': same, 'ng/l': factor(0.001), 'pg/ml': factor(0.001) },
+  tsh: { 'm[iu]/l': same, 'miu/l': same, 'uiu/ml': same, 'mu/l': same },
+  sits_score: { '{score}': same, '': same, score: same },
+  urine_output: volume(),
+  diarrhoea_volume: volume(),
+};
+
+function cellCount(): Record<string, (v: number) => number> {
+  const per_uL = same;
+  const thousand = factor(1000);
+  return {
+    '/ul': per_uL, '/mm3': per_uL, 'cells/ul': per_uL, '/cumm': per_uL,
+    '10^3/ul': thousand, '10^3/mm3': thousand, 'k/ul': thousand, '10^9/l': thousand, 'g/l': thousand, 'x10^9/l': thousand,
+  };
+}
+
+function volume(): Record<string, (v: number, ctx: ConversionContext) => number> {
+  return {
+    ml: same,
+    l: factor(1000),
+    // A rate over a known period becomes the period total.
+    'ml/h': (v, ctx) => v * need(ctx.period_hours, 'period_hours'),
+    'ml/hr': (v, ctx) => v * need(ctx.period_hours, 'period_hours'),
+  };
+}
+
+function need(v: number | null | undefined, what: string): number {
+  if (v === null || v === undefined || !Number.isFinite(v)) throw new ConversionError(`needs ${what} to convert`);
+  return v;
+}
+
+export class ConversionError extends Error {}
+
+/** Vasopressor rates: canonical ug/kg/min; ug/min needs the dosing weight. */
+const PRESSOR_UNITS: Record<string, (v: number, ctx: ConversionContext) => number> = {
+  'ug/kg/min': same,
+  'ug/min': (v, ctx) => v / need(ctx.weight_kg, 'the dosing weight (weight_kg)'),
+  'mg/h': (v, ctx) => (v * 1000) / 60 / need(ctx.weight_kg, 'the dosing weight (weight_kg)'),
+};
+
+const FLUID_RATE_UNITS: Record<string, (v: number) => number> = { 'ml/h': same, 'ml/hr': same, 'l/h': factor(1000) };
+
+export type UnitDomain = keyof typeof ANALYTE_UNITS | 'vasopressor' | 'fluid_rate' | 'fluid_volume';
+
+function table(domain: string): Record<string, (v: number, ctx: ConversionContext) => number> | undefined {
+  if (domain === 'vasopressor') return PRESSOR_UNITS;
+  if (domain === 'fluid_rate') return FLUID_RATE_UNITS;
+  if (domain === 'fluid_volume') return { ml: same, l: factor(1000) };
+  return ANALYTE_UNITS[domain];
+}
+
+/** True when `unit` is a known spelling for the domain (a variable code, 'vasopressor', 'fluid_rate', 'fluid_volume'). */
+export function isKnownUnit(domain: string, unit: string): boolean {
+  return table(domain)?.[normaliseUnit(unit)] !== undefined;
+}
+
+export function knownUnits(domain: string): string[] {
+  return Object.keys(table(domain) ?? {});
+}
+
+/**
+ * Converts a value to the canonical unit of the domain.
+ * Throws ConversionError naming the unit when it is unknown or needs missing context.
+ */
+export function toCanonical(domain: string, value: number, unit: string, ctx: ConversionContext = {}): number {
+  const t = table(domain);
+  if (!t) throw new ConversionError(`no unit table for ${domain}`);
+  const fn = t[normaliseUnit(unit)];
+  if (!fn) throw new ConversionError(`unit ${JSON.stringify(unit)} is not known for ${domain} (known: ${Object.keys(t).join(', ')})`);
+  const out = fn(value, ctx);
+  return Math.round(out * 1e9) / 1e9; // keep stored values free of binary noise like 1.4000000000000001
+}
+
+export function canonicalUnit(domain: string): string {
+  if (domain === 'vasopressor') return 'ug/kg/min';
+  if (domain === 'fluid_rate') return 'mL/h';
+  if (domain === 'fluid_volume') return 'mL';
+  const v = (OBSERVATION_VARIABLES as Record<string, { unit: string }>)[domain];
+  if (!v) throw new ConversionError(`unknown variable ${domain}`);
+  return v.unit;
+}

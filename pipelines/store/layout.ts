@@ -1,0 +1,61 @@
+// The store's physical layout, derived from the zod schemas: one DuckDB table per schema
+// table with the same columns, instants as TIMESTAMPTZ (sessions run with TimeZone=UTC),
+// reason codes as VARCHAR[]; plus the quarantine table. Parquet exports keep these types.
+import { TABLES, describeFields, type FieldInfo, type TableName } from '../../schemas/index.js';
+
+export const STORE_FILE = 'il2kit.duckdb';
+export const PARQUET_DIR = 'parquet';
+
+export function duckType(f: FieldInfo): string {
+  switch (f.kind) {
+    case 'datetime':
+      return 'TIMESTAMPTZ';
+    case 'integer':
+      return 'INTEGER';
+    case 'number':
+      return 'DOUBLE';
+    case 'boolean':
+      return 'BOOLEAN';
+    case 'enum':
+      return f.values?.every((v) => typeof v === 'number') ? 'INTEGER' : 'VARCHAR';
+    case 'array':
+      return 'VARCHAR[]';
+    default:
+      return 'VARCHAR';
+  }
+}
+
+export interface ColumnDef {
+  name: string;
+  type: string;
+  field: FieldInfo;
+}
+
+export function tableColumns(table: TableName): ColumnDef[] {
+  return describeFields(TABLES[table].schema).map((f) => ({ name: f.name, type: duckType(f), field: f }));
+}
+
+export function createTableSql(table: TableName): string {
+  const cols = tableColumns(table).map((c) => `  ${c.name} ${c.type}${c.field.nullable ? '' : ' NOT NULL'}`);
+  return `CREATE TABLE IF NOT EXISTS ${table} (\n${cols.join(',\n')}\n)`;
+}
+
+const q = (name: string, type: string, nullable = true): ColumnDef => ({
+  name,
+  type,
+  field: { name, kind: type === 'INTEGER' ? 'integer' : 'string', nullable, values: null, itemKind: null, min: null, max: null, description: '', unit: null, identifier: 'none' },
+});
+
+/** Quarantine: one row per problem; record_id groups the problems of one quarantined record. */
+export const QUARANTINE_COLUMNS: ColumnDef[] = [
+  q('centre_id', 'VARCHAR', false), q('record_id', 'INTEGER', false), q('table_name', 'VARCHAR', false), q('source_file', 'VARCHAR', false),
+  q('source_row', 'INTEGER'), q('source_pointer', 'VARCHAR'), q('field', 'VARCHAR'), q('raw_value', 'VARCHAR'), q('check_name', 'VARCHAR', false),
+  q('message', 'VARCHAR', false), q('record_json', 'VARCHAR'),
+];
+
+export const QUARANTINE_SQL = `CREATE TABLE IF NOT EXISTS quarantine (\n${QUARANTINE_COLUMNS.map((c) => `  ${c.name} ${c.type}${c.field.nullable ? '' : ' NOT NULL'}`).join(',\n')}\n)`;
+
+/** Sort order used for every export so identical inputs give identical files. */
+export function orderBy(table: TableName): string {
+  return TABLES[table].key.join(', ');
+}
