@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerIngest } from './commands/ingest.js';
 import { registerValidate } from './commands/validate.js';
 import { kitVersion } from './version.js';
 
@@ -9,5 +10,6 @@ export function buildProgram(): Command {
     .version(kitVersion())
     .showHelpAfterError('(run il2kit --help for usage)');
   registerValidate(program);
+  registerIngest(program);
   return program;
 }

@@ -14,7 +14,10 @@ import { buildGrid, cycleAt, type CycleInfo } from './map/slots.js';
 import { ConversionError, toCanonical } from './map/units.js';
 import { INFUSION_AGENTS } from '../schemas/index.js';
 import { StagingWriter } from './store/staging.js';
-import { commitCentre, type CommitResult } from './store/commit.js';
+import { commitCentre, openStore, type CommitResult } from './store/commit.js';
+import { referencedColumns } from './map/spec-render.js';
+import { suspectIdentifiers, type SuspectedIdentifier } from './quality/identifiers.js';
+import { runChecks, type CheckResult } from './quality/checks.js';
 
 const PHASE_A = new Set<TableName>(['patient', 'cycle', 'dose_slot', 'response']);
 
@@ -32,6 +35,9 @@ export interface IngestResult {
   counts: Record<string, TableCounts>;
   unmapped: Record<string, Record<string, number>>;
   commit: CommitResult;
+  checks: CheckResult[];
+  suspectedIdentifiers: SuspectedIdentifier[];
+  unusedColumns: Record<string, string[]>;
   durations: Record<string, number>;
 }
 
@@ -40,6 +46,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
   const { spec } = loadSpec(specPath);
   const key = resolveKey({ keyFile: opts.keyFile, allowSampleKey: spec.samples, env: opts.env });
   const dir = dirname(resolve(specPath));
+  mkdirSync(resolve(opts.storeDir), { recursive: true });
   const work = mkdtempSync(join(resolve(opts.storeDir, '..'), '.il2kit-ingest-'));
   const durations: Record<string, number> = {};
   try {
@@ -86,10 +93,20 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     const sources: IngestResult['sources'] = [];
     const phaseA: Candidate[] = [];
     const dataCache = new Map<string, SourceData>();
+    const suspected: SuspectedIdentifier[] = [];
+    const unusedColumns: Record<string, string[]> = {};
+    const inspectColumns = (src: (typeof spec.sources)[number], data: SourceData) => {
+      if (src.id in unusedColumns || data.columns.length === 0) return;
+      const used = referencedColumns(src);
+      const unused = data.columns.filter((c) => !used.has(c));
+      unusedColumns[src.id] = unused;
+      suspected.push(...suspectIdentifiers(src.id, unused, (col) => data.rows.slice(0, 200).map((r) => r.values[col])));
+    };
     for (const src of spec.sources) {
       const wanted = src.tables.filter((t) => PHASE_A.has(t.table as TableName));
       if (wanted.length === 0) continue;
       const data = await readSource(src, dir);
+      inspectColumns(src, data);
       if (src.tables.length !== wanted.length && data.bytes < 64 << 20) dataCache.set(src.id, data);
       const { candidates, counts: sc } = mapSource({ ...src, tables: wanted }, data, ctx);
       phaseA.push(...candidates);
@@ -129,6 +146,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       if (wanted.length === 0) continue;
       const data = dataCache.get(src.id) ?? (await readSource(src, dir));
       dataCache.delete(src.id);
+      inspectColumns(src, data);
       const { candidates, counts: sc } = mapSource({ ...src, tables: wanted }, data, ctx);
       const existing = sources.find((s) => s.source === src.id);
       if (existing) mergeCounts(existing, sc);
@@ -153,6 +171,16 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       counts[t]!.quarantined += commit.duplicates[t] ?? 0;
     }
     counts.centre = { read: 1, derived: 0, stored: 1, quarantined: 0 };
+    const tD = performance.now();
+    const unmappedQuarantined = [...unmapped.values()].reduce((a, m) => a + [...m.values()].reduce((x, y) => x + y, 0), 0);
+    const { conn, close } = await openStore(commit.storeFile);
+    let checks: CheckResult[];
+    try {
+      checks = await runChecks(conn, spec.centre.centre_id, counts, { unmappedQuarantined, suspectedIdentifiers: suspected.length });
+    } finally {
+      close();
+    }
+    durations.checks_ms = performance.now() - tD;
     durations.total_ms = performance.now() - t0;
     return {
       spec,
@@ -162,6 +190,9 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       counts,
       unmapped: Object.fromEntries([...unmapped.entries()].map(([f, m]) => [f, Object.fromEntries([...m.entries()].sort((a, b) => b[1] - a[1]))])),
       commit,
+      checks,
+      suspectedIdentifiers: suspected,
+      unusedColumns,
       durations,
     };
   } finally {
@@ -249,4 +280,3 @@ function ageAt(birth: string, atMs: number): number | null {
   return age;
 }
 
-export { mkdirSync };

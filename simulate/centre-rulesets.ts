@@ -258,8 +258,8 @@ export const CENTRE_RULESETS: Record<string, RulesetIn> = {
     version: '2024-05',
     source: S23,
     status: 'verified',
-    description: 'S23 blood-pressure, urine-output and creatinine holds; label rows for arrhythmia, SpO2 and mental status; consensus absolute creatinine and platelet stops; stop after 3 held doses (S5 value adopted locally).',
-    policies: { stop_after_relative_criteria: null, stop_after_held_doses: 3, allow_dose_delay_minutes: 0, policy_source: 'Local adoption of the S5 footnote value (3 held doses, §2.5)', policy_status: 'verified' },
+    description: 'S23 blood-pressure, urine-output and creatinine holds; label rows for arrhythmia, SpO2 and mental status; consensus absolute creatinine and platelet stops. No count policy: holds continue until the 5-day window closes.',
+    policies: { stop_after_relative_criteria: null, stop_after_held_doses: null, allow_dose_delay_minutes: 0, policy_source: 'S23 states no count policy (§2.5)', policy_status: 'verified' },
     rules: s23Rules(),
   },
 };

@@ -183,6 +183,11 @@ export function simulateCycle(input: CycleInput): SimCycle {
         lastBolusHour = h;
         latent.bolusRetained += (v / 1000) * P.bolusRetainedFraction * Math.min(1, C / 2);
       }
+      if (h >= 2 && h - lastBolusHour >= 2 && (series.urine[h - 1] ?? 0) + (series.urine[h - 2] ?? 0) < 2 * P.urineTargetMlPerKgH * weightBase) {
+        bolusHours.push({ h, v: P.urineBolusMl });
+        lastBolusHour = h;
+        latent.bolusRetained += (P.urineBolusMl / 1000) * P.bolusRetainedFraction * Math.min(1, C / 2);
+      }
       const recentBoluses = bolusHours.filter((x) => h - x.h <= 6).length;
       let newPe = pe;
       if (sbpCharted < P.pressorSbpTarget && recentBoluses >= P.pressorRefractoryBoluses) newPe = pe === 0 ? P.phenylephrineStart : Math.min(P.phenylephrineMax, pe + P.phenylephrineStep);

@@ -122,11 +122,11 @@ export const PHYSIOLOGY = {
   tempNoiseSd: 0.15,
   /** Urine output: baseline mL/kg/h, fall per unit C, perfusion factor below SBP 100 [CALIBRATED: oliguria in 77.5% (S31) V §3.3]. */
   urineBaselineMlPerKgH: [1.0, 0.15],
-  urineFallPerC: 0.36,
+  urineFallPerC: 0.3,
   urinePerfusionPerMmHgBelow100: 0.02,
   urineNoiseSdLog: 0.3,
   /** Creatinine rise per unit R (mg/dL) [CALIBRATED: mean peak 2.6 cycle 1 / 3.8 cycle 2 (S40), 3.44 (S31) V §1.4, §3.3]. Prior nephrectomy ×1.15 [ASSUMPTION; S40 studied its effect, V §1.4]. */
-  creatininePerR: 0.33,
+  creatininePerR: 0.38,
   creatinineNephrectomyFactor: 1.15,
   /** Slower recovery when baseline creatinine >1.4 (S31) [V §3.3]: R decays with this extra lag factor. */
   slowRecoveryBaselineCr: 1.4,
@@ -178,7 +178,10 @@ export const PHYSIOLOGY = {
   bolusVolumesMl: [250, 500] as const,
   bolusSbpGainPer500: 7,
   bolusTauH: 2.5,
-  bolusUrineGainPer500: 0.25,
+  bolusUrineGainPer500: 0.5,
+  /** Urine-output bolus: 500 mL when UO over the last 2 h is below 0.5 mL/kg/h (S23 target ≥0.5 mL/kg/h, 500 mL bolus, recheck after 1 h) [V §2.5]. */
+  urineTargetMlPerKgH: 0.5,
+  urineBolusMl: 500,
   /** Vasopressor when hypotension persists after ≥2 boluses within 6 h; titrate to SBP ≥80 (S24) [V §2.5].
    * Phenylephrine start and step 0.1–0.25 mcg/kg/min (S23 starts 0.1, titrated) [V §2.5; step ASSUMPTION]. SBP gain per mcg/kg/min [ASSUMPTION]. */
   pressorSbpTarget: 80,

@@ -56,7 +56,8 @@ export function cholesky(a: readonly (readonly number[])[]): Matrix | null {
   for (let j = 0; j < n; j++) {
     let d = at(a, j, j);
     for (let k = 0; k < j; k++) d -= at(l, j, k) ** 2;
-    if (!(d > 1e-13 * Math.max(1, Math.abs(at(a, j, j))))) return null;
+    // Pivot relative to the original diagonal, so the test does not depend on the units of a column.
+    if (!(at(a, j, j) > 0) || !(d > 1e-12 * at(a, j, j))) return null;
     const ljj = Math.sqrt(d);
     l[j]![j] = ljj;
     for (let i = j + 1; i < n; i++) {

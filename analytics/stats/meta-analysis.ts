@@ -110,6 +110,9 @@ function prepare(fn: string, t: TwoByTwo, add: number): { cells: number[][]; cor
       if (v < 0) throw new Error(`${fn}: ${name}[${i}] is ${v}; counts must be >= 0`);
     });
   }
+  for (let i = 0; i < k; i++) {
+    if (t.ai[i]! + t.bi[i]! === 0 || t.ci[i]! + t.di[i]! === 0) throw new Error(`${fn}: study ${i} has an arm with no subjects; drop it`);
+  }
   const corrected: number[] = [];
   const cells = Array.from({ length: k }, (_, i) => {
     const c = [t.ai[i]!, t.bi[i]!, t.ci[i]!, t.di[i]!];
@@ -120,7 +123,6 @@ function prepare(fn: string, t: TwoByTwo, add: number): { cells: number[][]; cor
     return c;
   });
   cells.forEach((c, i) => {
-    if (c[0]! + c[1]! === 0 || c[2]! + c[3]! === 0) throw new Error(`${fn}: study ${i} has an empty arm; drop it`);
     if (c.some((v) => v === 0)) throw new Error(`${fn}: study ${i} has a zero cell and add = 0, so its variance is infinite; use add > 0 or drop it`);
   });
   return { cells, corrected };

@@ -92,10 +92,9 @@ export function renderNotebookHtml(nb: Notebook, options: { title: string; run?:
   }
   nb.cells.forEach((cell, i) => {
     const source = textOf(cell.source);
-    if (cell.cell_type === 'markdown') {
-      parts.push(`<section class="cell markdown" id="cell-${i + 1}">${marked.parse(source, { async: false })}</section>`);
-    } else if (cell.cell_type === 'raw') {
-      parts.push(`<section class="cell raw" id="cell-${i + 1}"><pre>${escapeHtml(source)}</pre></section>`);
+    if (cell.cell_type !== 'code') {
+      const body = cell.cell_type === 'markdown' ? marked.parse(source, { async: false }) : `<pre>${escapeHtml(source)}</pre>`;
+      parts.push(`<section class="cell ${cell.cell_type}" id="cell-${i + 1}">${body}</section>`);
     } else {
       const status = run?.cellStatus.get(i);
       const prompt = `[${cell.execution_count ?? ' '}]`;

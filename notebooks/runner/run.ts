@@ -52,7 +52,7 @@ const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
 /** Drops the TensorFlow.js banner from stream outputs (and streams left empty). */
 export function filterOutputs(outputs: readonly Output[]): Output[] {
-  return outputs.flatMap((o) => {
+  return outputs.flatMap((o): Output[] => {
     if (o.output_type !== 'stream') return [o];
     const text = textOf(o.text).replace(TFJS_BANNER, '');
     return text.trim() === '' && textOf(o.text).trim() !== '' ? [] : [{ ...o, text }];

@@ -93,7 +93,7 @@ describe('DerSimonian-Laird edge cases', () => {
     expect(r.estimate).toBeCloseTo(0.2, 14);
   });
   it('an empty arm throws; with add = 0 a zero cell throws', () => {
-    expect(() => logRiskRatio({ ai: [0], bi: [0], ci: [1], di: [5] })).toThrow(/empty arm/);
+    expect(() => logRiskRatio({ ai: [0], bi: [0], ci: [1], di: [5] })).toThrow(/study 0 has an arm with no subjects/);
     expect(() => logOddsRatio({ ai: [0], bi: [4], ci: [1], di: [5] }, { add: 0 })).toThrow(/zero cell and add = 0/);
   });
   it('does not mutate its input', () => {

@@ -1,0 +1,56 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Command } from 'commander';
+import { ingestCentre } from '../../pipelines/ingest.js';
+import { writeIngestOutputs } from '../../reports/ingest-outputs.js';
+import { UserError } from '../errors.js';
+import { kitVersion, projectRoot } from '../version.js';
+
+export const DEFAULT_STORE = 'out/store';
+export const DEFAULT_REPORTS = 'out/reports';
+
+/** Mapping specs of the bundled samples: data-samples/<centre>/mapping.yaml. */
+export function sampleSpecs(root = projectRoot()): string[] {
+  const dir = join(root, 'data-samples');
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'mapping.yaml')))
+    .map((d) => join(dir, d.name, 'mapping.yaml'))
+    .sort();
+}
+
+export function registerIngest(program: Command): void {
+  program
+    .command('ingest')
+    .description('Map a centre’s export into the store with its mapping spec; quarantine bad rows; write the data-quality report')
+    .argument('[specs...]', 'mapping spec files (YAML or JSON)')
+    .option('--all', 'ingest every bundled sample centre (data-samples/*/mapping.yaml)')
+    .option('--store <dir>', 'store folder (DuckDB + Parquet)', DEFAULT_STORE)
+    .option('--reports <dir>', 'folder for data-quality reports', DEFAULT_REPORTS)
+    .option('--key-file <file>', 'file holding the pseudonymisation key (else IL2KIT_PSEUDONYM_KEY or IL2KIT_KEY_FILE)')
+    .action(async (specs: string[], opts: { all?: boolean; store: string; reports: string; keyFile?: string }) => {
+      const list = opts.all ? sampleSpecs() : specs;
+      if (list.length === 0) throw new UserError('give a mapping spec file, or --all for the bundled samples');
+      let failedChecks = 0;
+      for (const spec of list) {
+        const started = new Date();
+        const r = await ingestCentre(spec, { storeDir: opts.store, keyFile: opts.keyFile });
+        const out = await writeIngestOutputs(r, { storeDir: opts.store, reportDir: opts.reports, kitVersion: kitVersion(), command: `il2kit ingest ${relative(process.cwd(), spec)}`, startedAt: started });
+        const c = r.counts;
+        const line = Object.entries(c)
+          .filter(([, n]) => n.read + n.derived > 0)
+          .map(([t, n]) => `${t} ${n.read}${n.derived ? `+${n.derived}` : ''}→${n.stored}${n.quarantined ? ` (${n.quarantined} quarantined)` : ''}`)
+          .join(', ');
+        process.stdout.write(`${r.spec.centre.centre_id}: ${line}\n`);
+        const failed = r.checks.filter((k) => k.status === 'failed' || k.status === 'error');
+        for (const k of failed) process.stdout.write(`  check ${k.id} ${k.status}: ${k.n_failed}/${k.n_total} (${k.pct}%)${k.message ? ` — ${k.message}` : ''}\n`);
+        if (r.key === 'samples-default') process.stdout.write('  pseudonymised with the documented insecure samples key (synthetic data only)\n');
+        process.stdout.write(`  report ${relative(process.cwd(), out.reportHtml)}\n`);
+        failedChecks += failed.filter((k) => k.severity === 'error').length;
+      }
+      process.stdout.write(`store ${relative(process.cwd(), join(opts.store, 'il2kit.duckdb'))} and ${relative(process.cwd(), join(opts.store, 'parquet'))}/\n`);
+      if (failedChecks > 0) {
+        process.stderr.write(`il2kit: ${failedChecks} error-severity data-quality check(s) failed; see the reports\n`);
+        process.exitCode = 1;
+      }
+    });
+}

@@ -1,0 +1,2 @@
+export * from './dq-report.js';
+export * from './ingest-outputs.js';

@@ -1,0 +1,77 @@
+// What one ingest run leaves behind besides the store: the run manifest (in the store), the
+// data-quality report (JSON + HTML) and the mapping spec rendering (markdown).
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
+import { RunManifest } from '../schemas/index.js';
+import type { IngestResult } from '../pipelines/ingest.js';
+import { openStore } from '../pipelines/store/commit.js';
+import { renderSpecMarkdown } from '../pipelines/map/spec-render.js';
+import { dqReport, renderDqHtml, type DqReport } from './dq-report.js';
+
+const require = createRequire(import.meta.url);
+
+export function packageVersions(names = ['@duckdb/node-api', 'zod', 'arquero', 'vega-lite', 'exceljs', 'yaml']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of names) {
+    try {
+      out[n] = (JSON.parse(readFileSync(require.resolve(`${n}/package.json`), 'utf8')) as { version: string }).version;
+    } catch {
+      out[n] = 'unknown';
+    }
+  }
+  return out;
+}
+
+export interface IngestOutputs {
+  manifestPath: string;
+  reportJson: string;
+  reportHtml: string;
+  specMarkdown: string;
+  report: DqReport;
+}
+
+export async function writeIngestOutputs(r: IngestResult, opts: { storeDir: string; reportDir: string; kitVersion: string; command: string; startedAt: Date }): Promise<IngestOutputs> {
+  const centre = r.spec.centre.centre_id;
+  const { conn, close } = await openStore(r.commit.storeFile);
+  let byCheck: Record<string, number> = {};
+  try {
+    const rows = (await conn.runAndReadAll(`SELECT check_name, count(*)::INTEGER FROM quarantine WHERE centre_id = '${centre.replace(/'/g, "''")}' GROUP BY 1 ORDER BY 2 DESC, 1`)).getRows();
+    byCheck = Object.fromEntries(rows.map(([k, n]) => [String(k), Number(n)]));
+  } finally {
+    close();
+  }
+  const report = dqReport(r, byCheck);
+  const dir = join(opts.reportDir, centre);
+  mkdirSync(dir, { recursive: true });
+  const md = renderSpecMarkdown(r.spec);
+  const reportJson = join(dir, 'data-quality.json');
+  const reportHtml = join(dir, 'data-quality.html');
+  const specMarkdown = join(dir, 'mapping-spec.md');
+  writeFileSync(reportJson, JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(reportHtml, renderDqHtml(report, md));
+  writeFileSync(specMarkdown, md + '\n');
+  const finished = new Date();
+  const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
+  const manifest = RunManifest.parse({
+    kit: 'il2kit',
+    kit_version: opts.kitVersion,
+    command: opts.command,
+    run_id: `${centre}-${opts.startedAt.toISOString()}`,
+    started_at: opts.startedAt.toISOString(),
+    finished_at: finished.toISOString(),
+    duration_ms: Math.round(r.durations.total_ms ?? 0),
+    node_version: process.version,
+    package_versions: packageVersions(),
+    parameters: { store: opts.storeDir, key: r.key, durations_ms: Object.fromEntries(Object.entries(r.durations).map(([k, v]) => [k, Math.round(v)])) },
+    inputs: r.sources.map((s) => ({ path: relative(process.cwd(), s.path), sha256: s.sha256, bytes: s.bytes })),
+    specs: [{ id: r.spec.id, version: r.spec.version }],
+    tables: r.counts,
+    outputs: [reportJson, reportHtml, specMarkdown].map((p) => ({ path: relative(process.cwd(), p), sha256: sha(p) })),
+  });
+  mkdirSync(join(opts.storeDir, 'manifests'), { recursive: true });
+  const manifestPath = join(opts.storeDir, 'manifests', `${centre}.json`);
+  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+  return { manifestPath, reportJson, reportHtml, specMarkdown, report };
+}
