@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { TABLES, TABLE_NAMES, type TableCounts, type TableName } from '../schemas/index.js';
 import { problemsFromIssues } from './validate/problems.js';
 import { readSource, type SourceData } from './read/source.js';
+import { InputError } from './read/errors.js';
 import { mapSource, type Candidate, type SourceCounts } from './map/records.js';
 import { loadSpec } from './map/spec-load.js';
 import type { MappingSpec } from './map/spec.js';
@@ -97,7 +98,14 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     const unusedColumns: Record<string, string[]> = {};
     const inspectColumns = (src: (typeof spec.sources)[number], data: SourceData) => {
       if (src.id in unusedColumns || data.columns.length === 0) return;
+      if (data.rows.length === 0) {
+        throw new InputError(data.file, '', 'the file has a header but no data rows', 'Re-export it, or remove this source from the mapping spec if it is empty on purpose');
+      }
       const used = referencedColumns(src);
+      const missing = [...used].filter((c) => !data.columns.includes(c) && !src.identifiers.includes(c) && !src.ignore_columns.includes(c));
+      if (missing.length > 0) {
+        throw new InputError(data.file, 'header', `column(s) ${missing.map((m) => JSON.stringify(m)).join(', ')} named in the mapping spec (source ${src.id}) are not in the file; it has ${data.columns.map((c) => JSON.stringify(c)).join(', ')}`, 'Fix the column names in the spec or re-export the file with those columns');
+      }
       const unused = data.columns.filter((c) => !used.has(c));
       unusedColumns[src.id] = unused;
       suspected.push(...suspectIdentifiers(src.id, unused, (col) => data.rows.slice(0, 200).map((r) => r.values[col])));

@@ -6,3 +6,4 @@ export { KitTourParams, notebookParams, notebookParamInfo, pathParam, isNotebook
 export { PARAMETERS_TAG, INJECTED_TAG, ParameterError, parseParamArgs, checkParams, parametersCode, injectParameters } from './params.js';
 export { renderNotebookHtml, escapeHtml, type CellStatus, type HtmlRunInfo } from './html.js';
 export { runNotebook, resolveNotebooks, notebookName, paramsFor, filterOutputs, errorText, type RunOptions, type NotebookRun, type CellReport } from './run.js';
+export { joinCodeCells, typecheckNotebooks, type JoinedCells, type CellDiagnostic } from './typecheck.js';

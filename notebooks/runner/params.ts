@@ -62,10 +62,10 @@ export function checkParams(schema: z.ZodObject, given: Record<string, unknown>,
   return out;
 }
 
-/** TypeScript assignments for the injected cell (JSON literals are TS literals). */
+/** TypeScript assignments for the injected cell (JSON literals are TS literals), in a block so tslab prints no value. */
 export function parametersCode(values: Record<string, unknown>): string {
-  const lines = Object.entries(values).map(([k, v]) => `${k} = ${JSON.stringify(v)};`);
-  return ['// Parameters injected by il2kit notebooks run', ...lines].join('\n');
+  const lines = Object.entries(values).map(([k, v]) => `  ${k} = ${JSON.stringify(v)};`);
+  return ['// Parameters injected by il2kit notebooks run', '{', ...lines, '}'].join('\n');
 }
 
 /**
