@@ -254,3 +254,24 @@ describe('FHIR NDJSON', () => {
     expect(o).toEqual([{ value: 101, t: '09:00', source_pointer: 'line 1' }, { value: 99, t: '10:00', source_pointer: 'line 3' }]);
   });
 });
+
+describe('CDISC SDTM datasets as CSV', () => {
+  it('reads DM, EC, VS, LB, RS and AE with original results and units', async () => {
+    const sdtm = join(import.meta.dirname, '..', 'fixtures', 'ingest', 'sdtm', 'spec.yaml');
+    const r = await ingestCentre(sdtm, { storeDir: store, env });
+    balanced(r);
+    expect(r.counts.response.stored).toBe(2);
+    expect(r.counts.clinical_event.stored).toBe(2);
+    const o = await query("SELECT variable, value, unit_raw FROM observation WHERE variable IN ('temperature', 'weight', 'lymphocytes') ORDER BY variable");
+    expect(o).toEqual([
+      { variable: 'lymphocytes', value: 300, unit_raw: '10^9/L' },
+      { variable: 'temperature', value: 38.5, unit_raw: 'F' },
+      { variable: 'weight', value: 79.83225712, unit_raw: 'LB' },
+    ]);
+    const s = await query("SELECT status, hold_reason_codes FROM dose_slot WHERE status = 'held' ORDER BY hold_reason_codes");
+    expect(s).toEqual([{ status: 'held', hold_reason_codes: ['creatinine'] }, { status: 'held', hold_reason_codes: ['hypotension'] }]);
+    // 2023-10-02T08:00 in America/Chicago (CDT, UTC-5) is 13:00 UTC
+    const c = await query("SELECT strftime(min(start_at), '%Y-%m-%dT%H:%M') AS t FROM cycle");
+    expect(c).toEqual([{ t: '2023-10-02T13:00' }]);
+  });
+});

@@ -1,0 +1,361 @@
+// Slot features: for every dose slot, the value of every rule variable, computed in DuckDB.
+// Grain of slot_features: one row per dose slot (centre, patient, cycle, slot_number), ordered by patient, cycle start, slot.
+// Missing evidence is NULL, never a normal value. Look-backs are data-completeness choices (vitals q2–4 h, labs daily,
+// il2-domain.md §3.1), not clinical thresholds; the fixed thresholds inside two variables (<10 mL/h, ≥1000 mL) are part of
+// those variables' definitions in RULE_VARIABLES.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { CLINICAL_EVENT_TYPES, INFUSION_AGENTS, RULE_VARIABLES, type RuleVariableCode } from '../schemas/vocabularies.js';
+import type { SlotFeatureTable } from './engine.js';
+
+type ObsVar = 'heart_rate' | 'sbp' | 'spo2' | 'o2_flow' | 'fio2' | 'creatinine' | 'bicarbonate' | 'bilirubin' | 'troponin' | 'platelets' | 'weight';
+type EventType = keyof typeof CLINICAL_EVENT_TYPES;
+
+/** How each rule variable is derived: exhaustive, so a new variable is a compile error until it is given a derivation. */
+export type FeatureSpec =
+  | { kind: 'latest'; obs: ObsVar; lookbackHours: number }
+  | { kind: 'window_min'; obs: ObsVar; windowHours: number }
+  | { kind: 'rising'; obs: 'creatinine'; lookbackHours: number }
+  | { kind: 'weight_gain'; lookbackHours: number }
+  | { kind: 'interval_total'; obs: 'urine_output' | 'diarrhoea_volume'; measure: 'total' | 'per_kg' | 'rate_min' | 'low_run_hours' }
+  | { kind: 'consecutive_shifts'; of: 'diarrhoea_shift'; atLeast: number }
+  | { kind: 'pressor_at_dose' }
+  | { kind: 'pressor_max' }
+  | { kind: 'pressor_any' }
+  | { kind: 'event_present' }
+  | { kind: 'event_hours' }
+  | { kind: 'recorded_held' }
+  | { kind: 'engine_counter' };
+
+const VITALS_H = 4;
+const LABS_H = 24;
+
+export const FEATURE_SPECS = {
+  heart_rate_at_dose: { kind: 'latest', obs: 'heart_rate', lookbackHours: VITALS_H },
+  sbp_at_dose: { kind: 'latest', obs: 'sbp', lookbackHours: VITALS_H },
+  sbp_min_interval: { kind: 'window_min', obs: 'sbp', windowHours: 8 },
+  phenylephrine_at_dose: { kind: 'pressor_at_dose' },
+  phenylephrine_max_interval: { kind: 'pressor_max' },
+  pressor_any_interval: { kind: 'pressor_any' },
+  urine_output_shift: { kind: 'interval_total', obs: 'urine_output', measure: 'total' },
+  urine_output_per_kg_shift: { kind: 'interval_total', obs: 'urine_output', measure: 'per_kg' },
+  urine_output_rate_min: { kind: 'interval_total', obs: 'urine_output', measure: 'rate_min' },
+  oliguria_hours: { kind: 'interval_total', obs: 'urine_output', measure: 'low_run_hours' },
+  diarrhoea_shift: { kind: 'interval_total', obs: 'diarrhoea_volume', measure: 'total' },
+  diarrhoea_shifts_over_1000: { kind: 'consecutive_shifts', of: 'diarrhoea_shift', atLeast: 1000 },
+  creatinine: { kind: 'latest', obs: 'creatinine', lookbackHours: LABS_H },
+  creatinine_rising: { kind: 'rising', obs: 'creatinine', lookbackHours: LABS_H },
+  bicarbonate: { kind: 'latest', obs: 'bicarbonate', lookbackHours: LABS_H },
+  bilirubin: { kind: 'latest', obs: 'bilirubin', lookbackHours: LABS_H },
+  platelets_min: { kind: 'window_min', obs: 'platelets', windowHours: LABS_H },
+  weight_gain_pct: { kind: 'weight_gain', lookbackHours: LABS_H },
+  spo2_at_dose: { kind: 'latest', obs: 'spo2', lookbackHours: VITALS_H },
+  o2_flow_at_dose: { kind: 'latest', obs: 'o2_flow', lookbackHours: VITALS_H },
+  fio2_at_dose: { kind: 'latest', obs: 'fio2', lookbackHours: VITALS_H },
+  atrial_fibrillation: { kind: 'event_present' },
+  svt: { kind: 'event_present' },
+  ventricular_arrhythmia: { kind: 'event_present' },
+  sustained_vt: { kind: 'event_present' },
+  ecg_ischaemia: { kind: 'event_present' },
+  troponin: { kind: 'latest', obs: 'troponin', lookbackHours: LABS_H },
+  mental_status_change: { kind: 'event_present' },
+  mental_status_change_hours: { kind: 'event_hours' },
+  hallucinations: { kind: 'event_present' },
+  cognitive_screen_failed: { kind: 'event_present' },
+  vivid_dreams: { kind: 'event_present' },
+  resting_dyspnoea: { kind: 'event_present' },
+  rales_third: { kind: 'event_present' },
+  rales_half: { kind: 'event_present' },
+  intubated: { kind: 'event_present' },
+  intubation_hours: { kind: 'event_hours' },
+  dialysis_hours: { kind: 'event_hours' },
+  infection: { kind: 'event_present' },
+  sepsis: { kind: 'event_present' },
+  occult_blood: { kind: 'event_present' },
+  frank_bleeding: { kind: 'event_present' },
+  vomiting_refractory: { kind: 'event_present' },
+  ileus: { kind: 'event_present' },
+  abdominal_pain_severe: { kind: 'event_present' },
+  moist_desquamation: { kind: 'event_present' },
+  bullous_dermatitis: { kind: 'event_present' },
+  coma_hours: { kind: 'event_hours' },
+  seizure: { kind: 'event_present' },
+  held_doses_in_cycle: { kind: 'recorded_held' },
+  relative_criteria_in_cycle: { kind: 'engine_counter' },
+} as const satisfies Record<RuleVariableCode, FeatureSpec>;
+
+/** Feature columns stored in slot_features (every rule variable except the engine's own counter). */
+export const FEATURE_COLUMNS = (Object.keys(FEATURE_SPECS) as RuleVariableCode[]).filter((v) => FEATURE_SPECS[v].kind !== 'engine_counter');
+
+export interface SlotFeatureOptions {
+  /** Restrict to these centres (default: all). */
+  centres?: readonly string[];
+  /** Output table (default slot_features). */
+  table?: string;
+  /** Length of the inter-dose interval / shift for interval features (default 8 h, il2-domain.md §7.2). */
+  intervalHours?: number;
+  /** An interval total is used only if its latest period ended at most this long before the dose (default 4 h). */
+  intervalStalenessHours?: number;
+  /** Share of the interval the charted periods must cover for a total to be computed (default 0.95). */
+  minCoverage?: number;
+  /** An event with no resolved_at stays active this long after onset (default 8 h); intubation, dialysis and coma stay open. */
+  openEventHours?: number;
+}
+
+const US_PER_H = 3_600_000_000;
+/** Event types whose unresolved episodes are taken as ongoing (the duration variables' events). */
+const OPEN_ENDED_EVENTS: readonly EventType[] = ['intubation', 'dialysis', 'coma'];
+const PRESSORS = (Object.keys(INFUSION_AGENTS) as (keyof typeof INFUSION_AGENTS)[]).filter((a) => INFUSION_AGENTS[a].kind === 'vasopressor');
+
+const q = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * Computes slot_features in the store (CREATE OR REPLACE) and returns its row count.
+ * @example await computeSlotFeatures(conn, { centres: ['northbay'] });
+ */
+export async function computeSlotFeatures(conn: DuckDBConnection, options: SlotFeatureOptions = {}): Promise<number> {
+  const sql = slotFeaturesSql(options);
+  await conn.run("SET TimeZone='UTC'");
+  for (const stmt of sql) await conn.run(stmt);
+  const n = await conn.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM ${options.table ?? 'slot_features'}`);
+  return Number(n.getRowObjectsJS()[0]?.n ?? 0);
+}
+
+/** The SQL statements computeSlotFeatures runs, in order (exposed for inspection and the bench). */
+export function slotFeaturesSql(options: SlotFeatureOptions = {}): string[] {
+  const out = options.table ?? 'slot_features';
+  const W = (options.intervalHours ?? 8) * US_PER_H;
+  const stale = (options.intervalStalenessHours ?? 4) * US_PER_H;
+  const minCov = options.minCoverage ?? 0.95;
+  const openH = options.openEventHours ?? 8;
+  const centreFilter = options.centres === undefined ? '' : `WHERE s.centre_id IN (${options.centres.map(q).join(', ') || 'NULL'})`;
+  const specs = Object.entries(FEATURE_SPECS) as [RuleVariableCode, FeatureSpec][];
+
+  // Keys are epoch microseconds * 4 + k: k = 0 end of an episode, 1 start / observation, 2 slot, so a frame
+  // "RANGE 4h PRECEDING" becomes (4 * h_us - 2) PRECEDING and (t - h, t] is exact.
+  const back = (us: number): number => 4 * us - 2;
+
+  const slots = `CREATE OR REPLACE TEMP TABLE _sf_slots AS
+SELECT s.centre_id, s.patient_key, s.cycle_id, s.slot_number, s.scheduled_at, s.status, s.hold_reason_codes,
+  c.dosing_weight_kg, c.start_at AS cycle_start_at, epoch_us(s.scheduled_at) AS t, epoch_us(s.scheduled_at) * 4 + 2 AS k
+FROM dose_slot s JOIN cycle c ON c.cycle_id = s.cycle_id ${centreFilter}`;
+
+  // 1. Point observations: latest value within a look-back, minimum over a window, rising creatinine.
+  const pointVars = [...new Set(specs.flatMap(([, s]) => ('obs' in s && s.kind !== 'interval_total' ? [s.obs] : s.kind === 'weight_gain' ? ['weight'] : [])))];
+  const pointCols = pointVars.map((v) => `CASE WHEN variable = ${q(v)} THEN value END AS v_${v}`);
+  const pointExprs = specs.flatMap(([name, s]) => {
+    const win = (h: number) => `OVER (PARTITION BY patient_key ORDER BY k RANGE BETWEEN ${back(h * US_PER_H)} PRECEDING AND CURRENT ROW)`;
+    if (s.kind === 'latest') return [`last_value(v_${s.obs} IGNORE NULLS) ${win(s.lookbackHours)} AS ${name}`];
+    if (s.kind === 'window_min') return [`min(v_${s.obs}) ${win(s.windowHours)} AS ${name}`];
+    if (s.kind === 'rising') return [`last_value(v_rising IGNORE NULLS) ${win(s.lookbackHours)} AS ${name}`];
+    if (s.kind === 'weight_gain') return [`last_value(v_weight IGNORE NULLS) ${win(s.lookbackHours)} AS _weight_latest`];
+    return [];
+  });
+  const point = `CREATE OR REPLACE TEMP TABLE _sf_point AS
+WITH obs AS (
+  SELECT o.patient_key, epoch_us(o.observed_at) * 4 + 1 AS k, o.variable, o.value,
+    CASE WHEN o.variable = 'creatinine' THEN (o.value > lag(o.value) OVER (PARTITION BY o.patient_key, o.variable ORDER BY o.observed_at))::DOUBLE END AS v_rising
+  FROM observation o
+  WHERE o.variable IN (${pointVars.map(q).join(', ')}) AND o.patient_key IN (SELECT DISTINCT patient_key FROM _sf_slots)
+), stream AS (
+  SELECT patient_key, k, NULL::VARCHAR AS cycle_id, NULL::INTEGER AS slot_number, ${pointCols.join(', ')}, v_rising FROM obs
+  UNION ALL
+  SELECT patient_key, k, cycle_id, slot_number, ${pointVars.map(() => 'NULL').join(', ')}, NULL FROM _sf_slots
+)
+SELECT cycle_id, slot_number, ${pointExprs.join(',\n  ')}
+FROM stream QUALIFY cycle_id IS NOT NULL`;
+
+  const firstWeight = `CREATE OR REPLACE TEMP TABLE _sf_w0 AS
+SELECT cycle_id, arg_min(value, observed_at) AS w0 FROM observation
+WHERE variable = 'weight' AND cycle_id IN (SELECT DISTINCT cycle_id FROM _sf_slots) GROUP BY cycle_id`;
+
+  // 2. Interval totals (urine, stool): rolling window over each charted series, then the latest window at the dose.
+  const intervalSeries = (obs: 'urine_output' | 'diarrhoea_volume', name: string) => `CREATE OR REPLACE TEMP TABLE ${name} AS
+WITH s AS (
+  SELECT patient_key, epoch_us(observed_at) AS e, value AS v, period_hours AS p, value / period_hours AS rate,
+    epoch_us(observed_at) - CAST(period_hours * ${US_PER_H} AS BIGINT) AS st
+  FROM observation
+  WHERE variable = ${q(obs)} AND period_hours > 0 AND patient_key IN (SELECT DISTINCT patient_key FROM _sf_slots)
+), w AS (
+  SELECT *, sum(v) OVER win AS sv, sum(p) OVER win AS sp, min(st) OVER win AS s0, first_value(v) OVER win AS v1,
+    first_value(p) OVER win AS p1, min(rate) OVER win AS rmin,
+    lag(e) OVER (PARTITION BY patient_key ORDER BY e) AS prev_e, lag(rate) OVER (PARTITION BY patient_key ORDER BY e) AS prev_rate
+  FROM s WINDOW win AS (PARTITION BY patient_key ORDER BY e RANGE BETWEEN ${W - 1} PRECEDING AND CURRENT ROW)
+), r AS (
+  SELECT *, sum(CASE WHEN rate < 10 AND prev_rate < 10 AND st <= prev_e + 60000000 THEN 0 ELSE 1 END)
+    OVER (PARTITION BY patient_key ORDER BY e ROWS UNBOUNDED PRECEDING) AS run_id
+  FROM w
+), x AS (
+  SELECT *, greatest(0, (e - ${W}) - s0) / ${US_PER_H} AS excess_h FROM r
+)
+SELECT patient_key, e,
+  least(sp - excess_h, ${W / US_PER_H}) AS covered_h,
+  CASE WHEN sp - excess_h >= ${minCov * (W / US_PER_H)} THEN (sv - v1 * excess_h / p1) * ${W / US_PER_H} / least(sp - excess_h, ${W / US_PER_H}) END AS total,
+  CASE WHEN sp - excess_h >= ${minCov * (W / US_PER_H)} THEN rmin END AS rate_min,
+  CASE WHEN rate < 10 THEN (e - min(st) OVER (PARTITION BY patient_key, run_id)) / ${US_PER_H} ELSE 0 END AS low_hours
+FROM x`;
+
+  // 3. Infusions and clinical events: one small stream of starts/ends and slots.
+  const eventTypes = Object.keys(CLINICAL_EVENT_TYPES) as EventType[];
+  const usedEvents = [...new Set(specs.flatMap(([name, s]): string[] => (s.kind === 'event_present' || s.kind === 'event_hours' ? [...RULE_VARIABLES[name].from] : [])))].filter(
+    (e: string): e is EventType => (eventTypes as string[]).includes(e),
+  );
+  const evCols = usedEvents.map((e) => `CASE WHEN kind = ${q(e)} THEN delta END AS d_${e}, CASE WHEN kind = ${q(e)} AND delta = 1 THEN k END AS on_${e}`);
+  const nullEv = usedEvents.map(() => 'NULL, NULL');
+  const cum = 'OVER (PARTITION BY patient_key ORDER BY k RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)';
+  const left = `OVER (PARTITION BY patient_key ORDER BY k RANGE BETWEEN UNBOUNDED PRECEDING AND ${4 * W + 1} PRECEDING)`;
+  const inWin = `OVER (PARTITION BY patient_key ORDER BY k RANGE BETWEEN ${back(W)} PRECEDING AND CURRENT ROW)`;
+  const events = `CREATE OR REPLACE TEMP TABLE _sf_events AS
+WITH pts AS (SELECT DISTINCT patient_key FROM _sf_slots),
+seg AS (
+  SELECT i.patient_key, i.agent, i.rate, epoch_us(i.start_at) AS s_us, epoch_us(i.end_at) AS e_us
+  FROM infusion i JOIN pts USING (patient_key)
+  WHERE i.agent IN (${PRESSORS.map(q).join(', ')}) AND i.rate > 0
+),
+ev AS (
+  SELECT c.patient_key, c.event_type, epoch_us(c.onset_at) AS s_us,
+    CASE WHEN c.resolved_at IS NOT NULL THEN epoch_us(c.resolved_at)
+         WHEN c.event_type IN (${OPEN_ENDED_EVENTS.map(q).join(', ')}) THEN NULL
+         ELSE epoch_us(c.onset_at) + ${openH * US_PER_H} END AS e_us
+  FROM clinical_event c JOIN pts USING (patient_key)
+  WHERE c.event_type IN (${usedEvents.map(q).join(', ')})
+),
+rows AS (
+  SELECT patient_key, s_us * 4 + 1 AS k, 'pressor' AS kind, 1 AS delta, CASE WHEN agent = 'phenylephrine' THEN rate END AS phen FROM seg
+  UNION ALL SELECT patient_key, e_us * 4, 'pressor', -1, CASE WHEN agent = 'phenylephrine' THEN 0 END FROM seg WHERE e_us IS NOT NULL
+  UNION ALL SELECT patient_key, s_us * 4 + 1, event_type, 1, NULL FROM ev
+  UNION ALL SELECT patient_key, e_us * 4, event_type, -1, NULL FROM ev WHERE e_us IS NOT NULL
+), stream AS (
+  SELECT patient_key, k, NULL::VARCHAR AS cycle_id, NULL::INTEGER AS slot_number,
+    CASE WHEN kind = 'pressor' THEN delta END AS d_pressor, CASE WHEN kind = 'pressor' AND delta = 1 THEN 1 END AS pstart,
+    phen AS phen_change, CASE WHEN delta = 1 THEN phen END AS phen_start${evCols.length ? ', ' + evCols.join(', ') : ''}
+  FROM rows
+  UNION ALL
+  SELECT patient_key, k, cycle_id, slot_number, NULL, NULL, NULL, NULL${nullEv.length ? ', ' + nullEv.join(', ') : ''} FROM _sf_slots
+)
+SELECT cycle_id, slot_number, k,
+  coalesce(last_value(phen_change IGNORE NULLS) ${cum}, 0) AS phen_at,
+  greatest(coalesce(last_value(phen_change IGNORE NULLS) ${left}, 0), coalesce(max(phen_start) ${inWin}, 0)) AS phen_max,
+  (coalesce(sum(d_pressor) ${left}, 0) > 0 OR count(pstart) ${inWin} > 0) AS pressor_any
+  ${usedEvents.map((e) => `, coalesce(sum(d_${e}) ${cum}, 0) > 0 AS a_${e}, last_value(on_${e} IGNORE NULLS) ${cum} AS o_${e}`).join('\n  ')}
+FROM stream QUALIFY cycle_id IS NOT NULL`;
+
+  // Which centres record what at all: a centre that never records an event type or a pressor cannot show its absence.
+  const coverage = `CREATE OR REPLACE TEMP TABLE _sf_cov AS
+SELECT s.centre_id,
+  EXISTS (SELECT 1 FROM infusion i WHERE i.centre_id = s.centre_id AND i.agent IN (${PRESSORS.map(q).join(', ')})) AS has_pressor
+  ${usedEvents.map((e) => `, EXISTS (SELECT 1 FROM clinical_event c WHERE c.centre_id = s.centre_id AND c.event_type = ${q(e)}) AS has_${e}`).join('\n  ')}
+FROM (SELECT DISTINCT centre_id FROM _sf_slots) s`;
+
+  // 4. Assemble.
+  const stale_ = (alias: string) => `(sl.t - ${alias}.e) <= ${stale}`;
+  const cols = specs.flatMap(([name, s]): string[] => {
+    switch (s.kind) {
+      case 'latest':
+      case 'window_min':
+      case 'rising':
+        return [`p.${name}`];
+      case 'weight_gain':
+        return [`(p._weight_latest - w0.w0) / w0.w0 * 100 AS ${name}`];
+      case 'interval_total': {
+        const a = s.obs === 'urine_output' ? 'uo' : 'dv';
+        const ok = stale_(a);
+        const m = { total: `${a}.total`, per_kg: `${a}.total / sl.dosing_weight_kg`, rate_min: `${a}.rate_min`, low_run_hours: `${a}.low_hours` }[s.measure];
+        return [`CASE WHEN ${ok} THEN ${m} END AS ${name}`];
+      }
+      case 'consecutive_shifts':
+        return [];
+      case 'pressor_at_dose':
+        return [`CASE WHEN cov.has_pressor THEN coalesce(ev.phen_at, 0) END AS ${name}`];
+      case 'pressor_max':
+        return [`CASE WHEN cov.has_pressor THEN coalesce(ev.phen_max, 0) END AS ${name}`];
+      case 'pressor_any':
+        return [`CASE WHEN cov.has_pressor THEN coalesce(ev.pressor_any, false)::DOUBLE END AS ${name}`];
+      case 'event_present': {
+        const from = RULE_VARIABLES[name].from as readonly EventType[];
+        return [`CASE WHEN ${from.map((e) => `cov.has_${e}`).join(' OR ')} THEN (${from.map((e) => `coalesce(ev.a_${e}, false)`).join(' OR ')})::DOUBLE END AS ${name}`];
+      }
+      case 'event_hours': {
+        const e = RULE_VARIABLES[name].from[0] as EventType;
+        return [`CASE WHEN cov.has_${e} THEN CASE WHEN ev.a_${e} THEN (ev.k - ev.o_${e}) / 4 / ${US_PER_H} ELSE 0 END END AS ${name}`];
+      }
+      case 'recorded_held':
+        return [`count(*) FILTER (WHERE sl.status = 'held') OVER (PARTITION BY sl.cycle_id ORDER BY sl.slot_number ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)::DOUBLE AS ${name}`];
+      case 'engine_counter':
+        return [];
+    }
+  });
+  const assembled = `CREATE OR REPLACE TEMP TABLE _sf_all AS
+SELECT sl.centre_id, sl.patient_key, sl.cycle_id, sl.slot_number, sl.scheduled_at, sl.status, sl.hold_reason_codes, sl.dosing_weight_kg, sl.cycle_start_at,
+  ${cols.join(',\n  ')}
+FROM _sf_slots sl
+LEFT JOIN _sf_point p ON p.cycle_id = sl.cycle_id AND p.slot_number = sl.slot_number
+LEFT JOIN _sf_events ev ON ev.cycle_id = sl.cycle_id AND ev.slot_number = sl.slot_number
+LEFT JOIN _sf_w0 w0 ON w0.cycle_id = sl.cycle_id
+LEFT JOIN _sf_cov cov ON cov.centre_id = sl.centre_id
+ASOF LEFT JOIN _sf_uo uo ON uo.patient_key = sl.patient_key AND sl.t >= uo.e
+ASOF LEFT JOIN _sf_dv dv ON dv.patient_key = sl.patient_key AND sl.t >= dv.e`;
+
+  // Consecutive shifts at or over the level, ending at this slot; NULL when a missing shift breaks the run.
+  const consec = specs.filter(([, s]) => s.kind === 'consecutive_shifts') as [RuleVariableCode, Extract<FeatureSpec, { kind: 'consecutive_shifts' }>][];
+  const consecCte = consec.map(
+    ([name, s]) => `c_${name} AS (
+  SELECT cycle_id, slot_number, CASE WHEN f IS NULL THEN NULL WHEN f = 0 THEN 0 WHEN first_value(f IS NULL) OVER g AND grp > 0 THEN NULL
+    ELSE row_number() OVER g - CASE WHEN grp > 0 THEN 1 ELSE 0 END END::DOUBLE AS ${name}
+  FROM (SELECT cycle_id, slot_number, f, sum(CASE WHEN f = 1 THEN 0 ELSE 1 END) OVER (PARTITION BY cycle_id ORDER BY slot_number ROWS UNBOUNDED PRECEDING) AS grp
+        FROM (SELECT cycle_id, slot_number, CASE WHEN ${s.of} IS NULL THEN NULL WHEN ${s.of} >= ${s.atLeast} THEN 1 ELSE 0 END AS f FROM _sf_all))
+  WINDOW g AS (PARTITION BY cycle_id, grp ORDER BY slot_number ROWS UNBOUNDED PRECEDING)
+)`,
+  );
+  const ordered = FEATURE_COLUMNS.map((c) => (consec.some(([n]) => n === c) ? `c_${c}.${c}` : `a.${c}`));
+  const final = `CREATE OR REPLACE TABLE ${out} AS
+${consecCte.length ? `WITH ${consecCte.join(',\n')}` : ''}
+SELECT a.centre_id, a.patient_key, a.cycle_id, a.slot_number, a.scheduled_at, a.status, a.hold_reason_codes, a.dosing_weight_kg,
+  ${ordered.join(', ')}
+FROM _sf_all a ${consec.map(([n]) => `LEFT JOIN c_${n} USING (cycle_id, slot_number)`).join(' ')}
+ORDER BY a.patient_key, a.scheduled_at, a.cycle_id, a.slot_number`;
+
+  const drop = ['_sf_slots', '_sf_point', '_sf_w0', '_sf_uo', '_sf_dv', '_sf_events', '_sf_cov', '_sf_all'].map((t) => `DROP TABLE IF EXISTS ${t}`);
+  return [slots, point, firstWeight, intervalSeries('urine_output', '_sf_uo'), intervalSeries('diarrhoea_volume', '_sf_dv'), events, coverage, assembled, final, ...drop];
+}
+
+/** Slot-level columns read beside the features. */
+export interface SlotFeatureFrame extends SlotFeatureTable {
+  centre_id: string[];
+  patient_key: string[];
+  status: string[];
+  hold_reason_codes: string[][];
+}
+
+/**
+ * Reads slot_features into the columnar table the engine evaluates (missing -> NaN).
+ * @example const features = await readSlotFeatures(conn); evaluateRuleset(consensus, features)
+ */
+export async function readSlotFeatures(conn: DuckDBConnection, options: { table?: string; centres?: readonly string[] } = {}): Promise<SlotFeatureFrame> {
+  const where = options.centres === undefined ? '' : `WHERE centre_id IN (${options.centres.map(q).join(', ') || 'NULL'})`;
+  const reader = await conn.runAndReadAll(
+    `SELECT centre_id, patient_key, cycle_id, slot_number, status, hold_reason_codes, ${FEATURE_COLUMNS.map((c) => `${c}::DOUBLE AS ${c}`).join(', ')}
+     FROM ${options.table ?? 'slot_features'} ${where} ORDER BY patient_key, scheduled_at, cycle_id, slot_number`,
+  );
+  const cols = reader.getColumnsJS();
+  const n = reader.currentRowCount;
+  const values: Partial<Record<RuleVariableCode, Float64Array>> = {};
+  FEATURE_COLUMNS.forEach((c, j) => {
+    const src = cols[6 + j] as (number | null)[];
+    const arr = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = src[i];
+      arr[i] = v === null || v === undefined ? NaN : v;
+    }
+    values[c] = arr;
+  });
+  return {
+    n,
+    centre_id: cols[0] as string[],
+    patient_key: cols[1] as string[],
+    cycle_id: cols[2] as string[],
+    slot_number: Int32Array.from(cols[3] as number[]),
+    status: cols[4] as string[],
+    hold_reason_codes: (cols[5] as (string[] | null)[]).map((a) => a ?? []),
+    values,
+  };
+}
