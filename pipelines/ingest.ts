@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { TABLES, TABLE_NAMES, type TableCounts, type TableName } from '../schemas/index.js';
 import { problemsFromIssues } from './validate/problems.js';
-import { readSource, type SourceData } from './read/source.js';
+import { readSource, streamSource, type SourceData } from './read/source.js';
 import { InputError } from './read/errors.js';
 import { mapSource, type Candidate, type SourceCounts } from './map/records.js';
 import { loadSpec } from './map/spec-load.js';
@@ -152,19 +152,28 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     for (const src of spec.sources) {
       const wanted = src.tables.filter((t) => !PHASE_A.has(t.table as TableName));
       if (wanted.length === 0) continue;
-      const data = dataCache.get(src.id) ?? (await readSource(src, dir));
+      const cached = dataCache.get(src.id);
       dataCache.delete(src.id);
-      inspectColumns(src, data);
-      const { candidates, counts: sc } = mapSource({ ...src, tables: wanted }, data, ctx);
-      const existing = sources.find((s) => s.source === src.id);
-      if (existing) mergeCounts(existing, sc);
-      else sources.push({ ...sc, sha256: data.sha256, bytes: data.bytes, path: data.path });
-      for (const c of candidates) {
-        counts[c.table]!.read++;
-        if (c.problems.length === 0) attachCycle(c, grid.cycleIndex);
-        if (c.table === 'infusion' && c.problems.length === 0) finishInfusion(c, grid.cycleIndex);
-        store(c);
+      const stream = cached ? { ...cached, chunks: [cached.rows] } : await streamSource(src, dir);
+      let first = true;
+      for await (const rows of stream.chunks) {
+        const data: SourceData = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows };
+        if (first) inspectColumns(src, data);
+        first = false;
+        const { candidates, counts: sc } = mapSource({ ...src, tables: wanted }, data, ctx);
+        const existing = sources.find((s) => s.source === src.id);
+        if (existing) {
+          mergeCounts(existing, sc);
+          if (!cached) existing.rows += sc.rows;
+        } else sources.push({ ...sc, sha256: data.sha256, bytes: data.bytes, path: data.path });
+        for (const c of candidates) {
+          counts[c.table]!.read++;
+          if (c.problems.length === 0) attachCycle(c, grid.cycleIndex);
+          if (c.table === 'infusion' && c.problems.length === 0) finishInfusion(c, grid.cycleIndex);
+          store(c);
+        }
       }
+      if (first) inspectColumns(src, { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows: [] });
     }
     durations.map_observations_ms = performance.now() - tB;
     for (const w of writers.values()) w.close();

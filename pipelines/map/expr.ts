@@ -48,6 +48,15 @@ export function pick(values: Record<string, unknown>, from: string): unknown {
   return cur;
 }
 
+/** Several columns joined with a space (empty parts left out); one column as it is. */
+export function pickAll(values: Record<string, unknown>, from: string | string[]): unknown {
+  if (typeof from === 'string') return pick(values, from);
+  const parts = from.map((f) => pick(values, f)).filter((x) => x !== null && x !== undefined && String(x).trim() !== '');
+  if (parts.length === 0) return null;
+  if (parts.length < from.length) return null; // a date without its time (or the reverse) is no instant
+  return parts.map((x) => (x instanceof Date ? x.toISOString().slice(0, 10) : String(x).trim())).join(' ');
+}
+
 const NUM_DOT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const NUM_COMMA = /^[+-]?(\d+,?\d*|,\d+)$/;
 
@@ -82,7 +91,7 @@ function regexOf(p: string): RegExp {
 }
 
 export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext): Eval {
-  let raw: unknown = fm.value !== undefined ? fm.value : fm.from !== undefined ? pick(row.values, fm.from) : undefined;
+  let raw: unknown = fm.value !== undefined ? fm.value : fm.from !== undefined ? pickAll(row.values, fm.from) : undefined;
   const original = raw;
   if (typeof raw === 'string') {
     raw = raw.trim();
@@ -95,6 +104,7 @@ export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext):
   let v: unknown = raw;
   if (fm.regex !== undefined) {
     const m = regexOf(fm.regex).exec(String(v));
+    if (!m && fm.optional_match) return { ok: true, value: fm.codes?.list ? [] : (fm.default ?? null), raw: original };
     if (!m) return { ok: false, check: 'format', message: `${JSON.stringify(v)} does not match ${fm.regex}`, raw: original };
     v = m[1] ?? m[0];
   }
@@ -123,12 +133,13 @@ export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext):
         : parseDateTime(String(v), fm.date ?? ctx.dateFormat, zone);
     if (!r.ok) return { ok: false, check: r.reason === 'dst_gap' ? 'dst_gap' : r.reason === 'impossible' ? 'impossible_date' : 'date_format', message: r.message, raw: original };
     v = r.iso;
-  } else if (fm.number) {
+  } else if (fm.number || fm.multiply !== undefined) {
     if (typeof v !== 'number') {
       const n = parseNumber(String(v), ctx.decimal);
       if (n === null) return { ok: false, check: 'number_format', message: `${JSON.stringify(v)} is not a number${ctx.decimal === ',' ? ' (decimal comma expected)' : ''}`, raw: original };
       v = n;
     }
+    if (fm.multiply !== undefined) v = Math.round((v as number) * fm.multiply * 1e6) / 1e6;
   }
   return { ok: true, value: v, raw: original };
 }

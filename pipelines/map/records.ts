@@ -179,7 +179,8 @@ export function finishObservation(c: Candidate, decimal: '.' | ','): Candidate {
   c.values.unit = def.unit;
   let n: number | null = typeof c.values.value === 'number' ? c.values.value : null;
   // The mapped text (after regex/split) is parsed; value_raw keeps the cell as exported.
-  const text = typeof c.values.value === 'string' ? c.values.value.trim() : rawText;
+  // Censored results such as "<0.01" keep the bound as the value; value_raw keeps the sign.
+  const text = (typeof c.values.value === 'string' ? c.values.value.trim() : rawText)?.replace(/^[<>]=?\s*/, '') ?? null;
   if (n === null && text !== null) {
     const t = decimal === ',' ? text.replace(',', '.') : text;
     n = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : null;

@@ -7,8 +7,9 @@ function describe(fm: FieldMap): string {
   const f = fieldObject(fm);
   const parts: string[] = [];
   if (f.value !== undefined) parts.push(`constant \`${JSON.stringify(f.value)}\``);
-  if (f.from !== undefined) parts.push(`column \`${f.from}\``);
-  if (f.regex) parts.push(`regex \`${f.regex}\``);
+  if (f.from !== undefined) parts.push(typeof f.from === 'string' ? `column \`${f.from}\`` : `columns ${f.from.map((c) => `\`${c}\``).join(' + ')}`);
+  if (f.regex) parts.push(`regex \`${f.regex}\`${f.optional_match ? ' (no match = no value)' : ''}`);
+  if (f.multiply !== undefined) parts.push(`× ${f.multiply}`);
   if (f.split) parts.push(`part ${f.split.index + 1} of split on \`${f.split.sep}\``);
   if (f.codes) parts.push(`coded (${codeCount(f.codes)} rules${f.codes.list ? ', all matches' : ''}; unmapped → ${f.codes.unmapped})`);
   if (f.date) parts.push(`date \`${f.date}\`${f.time_zone ? ` in ${f.time_zone}` : ''}`);
@@ -75,7 +76,7 @@ export function referencedColumns(src: MappingSpec['sources'][number]): Set<stri
   const add = (fm: FieldMap | undefined) => {
     if (fm === undefined) return;
     const f = fieldObject(fm);
-    if (f.from) cols.add(f.from.split(/[.[]/)[0]!);
+    for (const c of typeof f.from === 'string' ? [f.from] : (f.from ?? [])) cols.add(c.split(/[.[]/)[0]!);
     if (f.unit_from) cols.add(f.unit_from.split(/[.[]/)[0]!);
   };
   add(src.patient_id);

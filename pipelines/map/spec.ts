@@ -26,12 +26,16 @@ export const CodeMap = z.strictObject({
 export type CodeMap = z.infer<typeof CodeMap>;
 
 export const FieldMapObject = z.strictObject({
-  /** Column name, or a dotted JSON path with [i] indexes (FHIR): code.coding[0].code */
-  from: z.string().optional(),
+  /** Column name, or a dotted JSON path with [i] indexes (FHIR): code.coding[0].code. A list joins the columns' texts with a space (date + time columns). */
+  from: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
   /** Constant value. */
   value: Scalar.optional(),
-  /** Keep the first capture group of this regex (no match → null). */
+  /** Keep the first capture group of this regex (no match is an error unless optional_match). */
   regex: RegexString.optional(),
+  /** A text the regex does not match means "no value" rather than an error. */
+  optional_match: z.boolean().optional(),
+  /** Multiply a number by this (e.g. MIU → IU: 1000000). */
+  multiply: z.number().optional(),
   /** Split the text and keep one part: "112/68" with sep "/" index 1 → "68". */
   split: z.strictObject({ sep: z.string().min(1), index: z.number().int().min(0) }).optional(),
   codes: CodeMap.optional(),

@@ -26,6 +26,14 @@ export interface CsvTable {
 
 /** Parses CSV text. Throws InputError for an unterminated quote or an oversized field, naming the line. */
 export function parseCsv(text: string, file: string, dialect: Partial<CsvDialect> = {}): CsvTable {
+  const nonBlank = parseRecords(text, file, dialect, 1);
+  const [head, ...body] = nonBlank;
+  if (!head) throw new InputError(file, '', 'the file is empty', 'Export the table again with a header row');
+  return { header: head.cells.map((h) => h.trim()), records: body.map((r, k) => ({ row: k + 1, line: r.line, cells: r.cells })) };
+}
+
+/** Records of a piece of CSV text that starts at a record boundary on physical line `firstLine` (blank lines dropped). */
+export function parseRecords(text: string, file: string, dialect: Partial<CsvDialect>, firstLine: number): { line: number; cells: string[] }[] {
   const { delimiter, quote, maxFieldChars } = { ...DEFAULT_DIALECT, ...dialect };
   if (delimiter.length !== 1 || quote.length !== 1) throw new Error('CSV delimiter and quote must be one character');
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -34,8 +42,8 @@ export function parseCsv(text: string, file: string, dialect: Partial<CsvDialect
   const all: { line: number; cells: string[]; quoted: boolean }[] = [];
   let quoted = false;
   let cells: string[] = [];
-  let line = 1;
-  let recordLine = 1;
+  let line = firstLine;
+  let recordLine = firstLine;
   let i = 0;
   const n = src.length;
   let atRecordStart = true;
@@ -98,10 +106,23 @@ export function parseCsv(text: string, file: string, dialect: Partial<CsvDialect
   }
   if (!atRecordStart && cells.length > 0) all.push({ line: recordLine, cells, quoted });
   // Blank (unquoted, whitespace-only) lines are not records.
-  const nonBlank = all.filter((r) => r.quoted || !(r.cells.length === 1 && r.cells[0]!.trim() === ''));
-  const [head, ...body] = nonBlank;
-  if (!head) throw new InputError(file, '', 'the file is empty', 'Export the table again with a header row');
-  return { header: head.cells.map((h) => h.trim()), records: body.map((r, k) => ({ row: k + 1, line: r.line, cells: r.cells })) };
+  return all.filter((r) => r.quoted || !(r.cells.length === 1 && r.cells[0]!.trim() === '')).map(({ line: l, cells: c }) => ({ line: l, cells: c }));
+}
+
+/**
+ * Length of the longest prefix of `text` that ends just after a record (a newline outside quotes).
+ * The text must start at a record boundary; doubled quotes keep the parity, so counting works.
+ */
+export function completeRecordsLength(text: string, quote = '"'): number {
+  const Q = quote.charCodeAt(0);
+  let inQuotes = false;
+  let last = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === Q) inQuotes = !inQuotes;
+    else if (c === 10 && !inQuotes) last = i + 1;
+  }
+  return last;
 }
 
 function nextStop(src: string, from: number, D: number): number {

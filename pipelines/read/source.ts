@@ -1,11 +1,11 @@
 // Reads one source of a mapping spec into rows that keep their place in the file: the
 // data row number (CSV, xlsx) or the NDJSON line and JSON pointer (FHIR).
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { SourceSpec } from '../map/spec.js';
-import { parseCsv } from './csv.js';
+import { completeRecordsLength, parseCsv, parseRecords } from './csv.js';
 import { decodeText } from './decode.js';
 import { InputError } from './errors.js';
 
@@ -131,4 +131,117 @@ function cellText(v: ExcelJS.CellValue): string {
   if (typeof v === 'object' && 'result' in v) return cellText(v.result as ExcelJS.CellValue);
   if (v instanceof Date) return v.toISOString();
   return String(v);
+}
+
+export interface SourceStream {
+  file: string;
+  path: string;
+  sha256: string;
+  bytes: number;
+  /** Header of a tabular source ([] for NDJSON). */
+  columns: string[];
+  /** Rows in pieces of about `chunkBytes`, in file order. */
+  chunks: AsyncIterable<SourceRow[]>;
+}
+
+/**
+ * Streams a large CSV or NDJSON source in pieces so memory stays flat; the SHA-256 is taken
+ * in a first pass because every record carries it. xlsx is read whole (one piece).
+ */
+export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 16 << 20): Promise<SourceStream> {
+  const path = join(dir, src.file);
+  const file = basename(path);
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new InputError(src.file, '', `cannot read ${path}`, 'Check the file name in the mapping spec and that the export is in the spec’s folder');
+  }
+  if (size <= chunkBytes || src.format === 'xlsx') {
+    const data = await readSource(src, dir);
+    return { file, path, sha256: data.sha256, bytes: data.bytes, columns: data.columns, chunks: (async function* () { yield data.rows; })() };
+  }
+  const hash = createHash('sha256');
+  for await (const b of createReadStream(path, { highWaterMark: 4 << 20 })) hash.update(b as Buffer);
+  const sha256 = hash.digest('hex');
+  const decoder = new TextDecoder(src.encoding === 'latin1' ? 'latin1' : 'utf-8', { fatal: true });
+  let columns: string[] = [];
+  const headerReady = { done: false };
+  async function* pieces(): AsyncGenerator<{ text: string; line: number }> {
+    let carry = '';
+    let line = 1;
+    let offset = 0;
+    for await (const b of createReadStream(path, { highWaterMark: chunkBytes })) {
+      const buf = b as Buffer;
+      let text: string;
+      try {
+        text = carry + decoder.decode(buf, { stream: true });
+      } catch {
+        throw new InputError(file, `near byte ${offset}`, 'the file is not valid UTF-8', 'Re-export it as UTF-8, or set encoding: latin1 for this file in the mapping spec');
+      }
+      offset += buf.length;
+      if (carry === '' && line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      const cut = src.format === 'csv' ? completeRecordsLength(text, src.quote) : text.lastIndexOf('\n') + 1;
+      const piece = text.slice(0, cut);
+      carry = text.slice(cut);
+      const pieceLine = line;
+      for (let i = 0; i < piece.length; i++) if (piece.charCodeAt(i) === 10) line++;
+      if (carry.length > src.max_field_chars) throw new InputError(file, `line ${line}`, `a field is longer than ${src.max_field_chars.toLocaleString('en')} characters`, 'This is usually a broken quote or a binary file; check the export');
+      if (piece) yield { text: piece, line: pieceLine };
+    }
+    carry += decoder.decode();
+    if (carry) yield { text: carry, line };
+  }
+  const iter = pieces();
+  let row = 0;
+  const first = await iter.next();
+  const chunks = async function* (): AsyncGenerator<SourceRow[]> {
+    let cur = first;
+    while (!cur.done) {
+      const { text, line } = cur.value;
+      if (src.format === 'ndjson') {
+        const rows: SourceRow[] = [];
+        const lines = text.split('\n');
+        for (let i = 0; i < lines.length; i++) {
+          const l = lines[i]!;
+          if (l.trim() === '') continue;
+          const n = line + i;
+          try {
+            const v = JSON.parse(l) as unknown;
+            rows.push({ row: n, pointer: `line ${n}`, values: typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : { __parse_error__: `line ${n} is not a JSON object` } });
+          } catch (e) {
+            rows.push({ row: n, pointer: `line ${n}`, values: { __parse_error__: `line ${n} is not valid JSON (${(e as Error).message})`, __raw__: l.slice(0, 200) } });
+          }
+        }
+        yield rows;
+      } else {
+        const recs = parseRecords(text, file, { delimiter: src.delimiter, quote: src.quote, maxFieldChars: src.max_field_chars }, line);
+        if (!headerReady.done) {
+          const head = recs.shift();
+          if (!head) throw new InputError(file, '', 'the file is empty', 'Export the table again with a header row');
+          columns = head.cells.map((h) => h.trim());
+          headerReady.done = true;
+        }
+        yield recs.map((r) => toRow(++row, r.cells, columns));
+      }
+      cur = await iter.next();
+    }
+  };
+  // Read the header now so callers can check columns before the first piece is mapped.
+  const all = chunks();
+  const firstRows = await all.next();
+  const rest = async function* (): AsyncGenerator<SourceRow[]> {
+    if (!firstRows.done) yield firstRows.value;
+    for await (const r of all) yield r;
+  };
+  return { file, path, sha256, bytes: size, columns, chunks: rest() };
+}
+
+function toRow(n: number, cells: string[], header: string[]): SourceRow {
+  const values: Record<string, unknown> = {};
+  for (let i = 0; i < header.length && i < cells.length; i++) values[header[i]!] = cells[i];
+  const r: SourceRow = { row: n, pointer: null, values };
+  if (cells.length > header.length) r.extraCells = cells.slice(header.length);
+  if (cells.length < header.length) r.missingCells = header.slice(cells.length);
+  return r;
 }

@@ -1,0 +1,163 @@
+// Implied thresholds: the value at which a centre holds half of its doses (ED50 of a logistic fit held ~ value),
+// with delta-method and Fieller intervals, beside the consensus band for the same variable.
+// The fit is a two-parameter IRLS on counts aggregated by distinct value, written here because the stats module's
+// logisticRegression checks separation with a dense simplex meant for thousands of rows, not a centre's ~10^5 slots;
+// separation of a one-covariate model is checked exactly (non-overlapping ranges) instead. A test cross-checks the
+// estimates against analytics/stats logisticRegression on a small data set.
+import type { Ruleset } from '../../schemas/ruleset.js';
+import type { RuleVariableCode } from '../../schemas/vocabularies.js';
+import type { SlotFeatureFrame } from '../../rules/features.js';
+import { normalQuantile } from '../stats/distributions.js';
+
+export const IMPLIED_THRESHOLD_VARIABLES = ['heart_rate_at_dose', 'creatinine', 'phenylephrine_max_interval', 'urine_output_shift', 'platelets_min'] as const satisfies readonly RuleVariableCode[];
+
+export interface LogisticFit1 {
+  b0: number;
+  b1: number;
+  v00: number;
+  v01: number;
+  v11: number;
+  iterations: number;
+}
+
+export interface ImpliedThresholdRow {
+  centre_id: string;
+  variable: RuleVariableCode;
+  /** Given or held slots with the value recorded. */
+  n: number;
+  held: number;
+  slope: number | null;
+  ed50: number | null;
+  delta_lower: number | null;
+  delta_upper: number | null;
+  /** Fieller interval; null when the slope is not significant at the level (the interval is unbounded). */
+  fieller_lower: number | null;
+  fieller_upper: number | null;
+  /** Why there is no estimate (no holds, separation, no variation), else null. */
+  problem: string | null;
+  /** The reference ruleset's criteria on this variable, as text (e.g. "relative [100, 130]; absolute >130"). */
+  reference_band: string;
+  reference_ruleset: string;
+}
+
+/**
+ * Logistic regression of a 0/1 outcome on one covariate, from counts per distinct value; null under separation.
+ * @example fitLogistic1([1, 2, 3], [10, 10, 10], [1, 5, 9])
+ */
+export function fitLogistic1(x: readonly number[], n: readonly number[], events: readonly number[]): LogisticFit1 | null {
+  let lo1 = Infinity, hi1 = -Infinity, lo0 = Infinity, hi0 = -Infinity, tn = 0, te = 0;
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i]!;
+    if (events[i]! > 0) { lo1 = Math.min(lo1, xi); hi1 = Math.max(hi1, xi); }
+    if (events[i]! < n[i]!) { lo0 = Math.min(lo0, xi); hi0 = Math.max(hi0, xi); }
+    tn += n[i]!; te += events[i]!;
+  }
+  if (te === 0 || te === tn || hi1 <= lo0 || hi0 <= lo1) return null;
+  const mean = x.reduce((s, xi, i) => s + xi * n[i]!, 0) / tn;
+  let b0 = Math.log(te / (tn - te));
+  let b1 = 0;
+  let it = 0;
+  for (; it < 100; it++) {
+    let s0 = 0, s1 = 0, i00 = 0, i01 = 0, i11 = 0;
+    for (let i = 0; i < x.length; i++) {
+      const xc = x[i]! - mean;
+      const p = 1 / (1 + Math.exp(-(b0 + b1 * xc)));
+      const w = n[i]! * p * (1 - p);
+      s0 += events[i]! - n[i]! * p; s1 += (events[i]! - n[i]! * p) * xc;
+      i00 += w; i01 += w * xc; i11 += w * xc * xc;
+    }
+    const det = i00 * i11 - i01 * i01;
+    const d0 = (i11 * s0 - i01 * s1) / det;
+    const d1 = (i00 * s1 - i01 * s0) / det;
+    b0 += d0; b1 += d1;
+    if (Math.abs(d0) < 1e-10 * (1 + Math.abs(b0)) && Math.abs(d1) < 1e-10 * (1 + Math.abs(b1))) break;
+  }
+  let i00 = 0, i01 = 0, i11 = 0;
+  for (let i = 0; i < x.length; i++) {
+    const xc = x[i]! - mean;
+    const p = 1 / (1 + Math.exp(-(b0 + b1 * xc)));
+    const w = n[i]! * p * (1 - p);
+    i00 += w; i01 += w * xc; i11 += w * xc * xc;
+  }
+  const det = i00 * i11 - i01 * i01;
+  // Covariance of the centred (a, b1), then back to the intercept on the original scale: b0 = a - b1 * mean.
+  const ca = i11 / det, cab = -i01 / det, cb = i00 / det;
+  return { b0: b0 - b1 * mean, b1, v00: ca - 2 * mean * cab + mean * mean * cb, v01: cab - mean * cb, v11: cb, iterations: it + 1 };
+}
+
+/** ED50 = -b0/b1 with delta-method and Fieller intervals. */
+export function ed50(fit: LogisticFit1, level = 0.95): { ed50: number; delta: [number, number]; fieller: [number, number] | null } {
+  const { b0, b1, v00, v01, v11 } = fit;
+  const z = normalQuantile(1 - (1 - level) / 2);
+  const m = -b0 / b1;
+  const se = Math.sqrt((v00 + 2 * m * v01 + m * m * v11) / (b1 * b1));
+  const A = b1 * b1 - z * z * v11;
+  const B = 2 * (b0 * b1 - z * z * v01);
+  const C = b0 * b0 - z * z * v00;
+  const disc = B * B - 4 * A * C;
+  const fieller: [number, number] | null = A > 0 && disc >= 0 ? [(-B - Math.sqrt(disc)) / (2 * A), (-B + Math.sqrt(disc)) / (2 * A)] : null;
+  return { ed50: m, delta: [m - z * se, m + z * se], fieller };
+}
+
+/** Describes a ruleset's criteria on one variable, e.g. "relative [100, 130]; absolute >130". */
+export function referenceBand(ruleset: Ruleset, variable: RuleVariableCode): string {
+  const sym = { lt: '<', le: '≤', gt: '>', ge: '≥' } as const;
+  return ruleset.rules
+    .filter((r) => r.variable === variable)
+    .map((r) => {
+      const what =
+        r.comparator === 'in_band'
+          ? `${r.band?.lower_inclusive === false ? '(' : '['}${r.band?.lower ?? '-∞'}, ${r.band?.upper ?? '∞'}${r.band?.upper_inclusive ? ']' : ')'}`
+          : r.comparator === 'present'
+            ? 'present'
+            : `${sym[r.comparator]}${r.threshold}`;
+      return `${r.level ?? r.action} ${what}`;
+    })
+    .join('; ');
+}
+
+/**
+ * Per centre × variable: logistic fit of held ~ value over given and held slots, ED50 and its intervals, beside the reference band.
+ * @example impliedThresholds(frame, consensus)
+ */
+export function impliedThresholds(
+  frame: SlotFeatureFrame,
+  reference: Ruleset,
+  options: { variables?: readonly RuleVariableCode[]; level?: number } = {},
+): ImpliedThresholdRow[] {
+  const variables = options.variables ?? IMPLIED_THRESHOLD_VARIABLES;
+  const centres = [...new Set(frame.centre_id)].sort();
+  const rows: ImpliedThresholdRow[] = [];
+  for (const variable of variables) {
+    const col = frame.values[variable];
+    for (const centre of centres) {
+      const agg = new Map<number, [number, number]>();
+      let n = 0, held = 0;
+      if (col !== undefined) {
+        for (let i = 0; i < frame.n; i++) {
+          if (frame.centre_id[i] !== centre) continue;
+          const st = frame.status[i];
+          if (st !== 'given' && st !== 'held') continue;
+          const v = col[i]!;
+          if (v !== v) continue;
+          const h = st === 'held' ? 1 : 0;
+          const a = agg.get(v);
+          if (a === undefined) agg.set(v, [1, h]);
+          else { a[0]++; a[1] += h; }
+          n++; held += h;
+        }
+      }
+      const xs = [...agg.keys()];
+      const fit = n === 0 ? null : fitLogistic1(xs, xs.map((x) => agg.get(x)![0]), xs.map((x) => agg.get(x)![1]));
+      const problem = n === 0 ? 'no recorded values' : held === 0 ? 'no held doses' : held === n ? 'every dose held' : xs.length < 2 ? 'no variation in the value' : fit === null ? 'separation: held and given values do not overlap' : null;
+      const est = fit === null ? null : ed50(fit, options.level ?? 0.95);
+      rows.push({
+        centre_id: centre, variable, n, held, slope: fit?.b1 ?? null, ed50: est?.ed50 ?? null,
+        delta_lower: est?.delta[0] ?? null, delta_upper: est?.delta[1] ?? null,
+        fieller_lower: est?.fieller?.[0] ?? null, fieller_upper: est?.fieller?.[1] ?? null,
+        problem, reference_band: referenceBand(reference, variable), reference_ruleset: reference.id,
+      });
+    }
+  }
+  return rows;
+}

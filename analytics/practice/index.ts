@@ -1,0 +1,7 @@
+// Practice comparison: how each centre applies hold criteria, against any ruleset.
+export { classifySlots, SLOT_CLASSES, type SlotClass, type SlotClasses } from './classify.js';
+export { concordance, type ConcordanceRow } from './concordance.js';
+export { enforcement, type EnforcementRow } from './enforcement.js';
+export { holdReasonMix, type HoldReasonRow } from './hold-reasons.js';
+export { ed50, fitLogistic1, impliedThresholds, referenceBand, IMPLIED_THRESHOLD_VARIABLES, type ImpliedThresholdRow, type LogisticFit1 } from './implied-thresholds.js';
+export { cohenKappa, type KappaResult } from './kappa.js';
