@@ -1,30 +1,30 @@
-import { buildStore, cycle, slots, obs, CYCLE } from './test/rules/store-fixture.js';
-import { computeSlotFeatures } from './rules/features.js';
-const S = '2024-03-04T08:00:00Z';
-const conn = await buildStore({
-  cycle: [cycle(S)],
-  dose_slot: slots(S, ['given', 'given', 'held', 'given', 'given', 'given']),
-  observation: [
-    obs('heart_rate', '2024-03-04T07:30:00Z', 110, '/min'),
-    obs('heart_rate', '2024-03-04T11:00:00Z', 95, '/min'),
-    obs('urine_output', '2024-03-04T08:00:00Z', 400, 'mL', 8),
-    obs('urine_output', '2024-03-04T16:00:00Z', 120, 'mL', 8),
-    obs('urine_output', '2024-03-05T00:00:00Z', 70, 'mL', 8),
-    obs('urine_output', '2024-03-05T08:00:00Z', 60, 'mL', 8),
-    obs('creatinine', '2024-03-04T06:00:00Z', 1.2, 'mg/dL'),
-    obs('creatinine', '2024-03-05T06:00:00Z', 2.6, 'mg/dL'),
-    obs('weight', '2024-03-04T06:00:00Z', 80, 'kg'),
-    obs('weight', '2024-03-05T06:00:00Z', 93, 'kg'),
-    obs('diarrhoea_volume', '2024-03-04T16:00:00Z', 1200, 'mL', 8),
-    obs('diarrhoea_volume', '2024-03-05T00:00:00Z', 1100, 'mL', 8),
-    obs('diarrhoea_volume', '2024-03-05T08:00:00Z', 300, 'mL', 8),
-  ],
-  infusion: [
-    { cycle_id: CYCLE, agent: 'phenylephrine', start_at: '2024-03-04T10:00:00Z', end_at: '2024-03-04T14:00:00Z', rate: 1.2, rate_unit: 'ug/kg/min' },
-    { cycle_id: CYCLE, agent: 'phenylephrine', start_at: '2024-03-04T14:00:00Z', end_at: '2024-03-04T17:00:00Z', rate: 0.6, rate_unit: 'ug/kg/min' },
-  ],
-  clinical_event: [{ cycle_id: CYCLE, event_type: 'atrial_fibrillation', onset_at: '2024-03-05T07:00:00Z', resolved_at: '2024-03-05T09:00:00Z' }],
-});
-console.log(await computeSlotFeatures(conn));
-const r = await conn.runAndReadAll('SELECT slot_number, heart_rate_at_dose hr, phenylephrine_at_dose pa, phenylephrine_max_interval pm, pressor_any_interval pany, urine_output_shift uo, urine_output_per_kg_shift uokg, urine_output_rate_min ur, oliguria_hours ol, diarrhoea_shift d, diarrhoea_shifts_over_1000 dc, creatinine cr, creatinine_rising crr, weight_gain_pct wg, atrial_fibrillation af, svt, held_doses_in_cycle held, platelets_min plt FROM slot_features');
-console.table(r.getRowObjectsJS());
+import { DuckDBInstance } from '@duckdb/node-api';
+import { createTableSql } from './pipelines/store/layout.js';
+import { computeSlotFeatures, readSlotFeatures } from './rules/features.js';
+const P = Number(process.argv[2] ?? 2000);
+const db = await DuckDBInstance.create(':memory:');
+const c = await db.connect();
+await c.run("SET TimeZone='UTC'");
+for (const t of ['cycle', 'dose_slot', 'observation', 'infusion', 'clinical_event'] as const) await c.run(createTableSql(t));
+const prov = `'x', '${'a'.repeat(64)}', 1, NULL, 's', '1'`;
+await c.run(`INSERT INTO cycle SELECT 'c', lpad(p::VARCHAR, 16, '0'), lpad(p::VARCHAR, 16, '0') || '-c1.' || cy, 1, cy, TIMESTAMPTZ '2024-01-01 08:00:00+00' + INTERVAL (p * 100 + cy * 20) DAY, 600000, 80, 'actual_admission', 14, 'max_reached', ${prov} FROM range(${P}) t(p), range(1, 5) u(cy)`);
+await c.run(`INSERT INTO dose_slot SELECT 'c', patient_key, cycle_id, s, start_at + INTERVAL (8 * (s - 1)) HOUR, CASE WHEN random() < 0.3 THEN 'held' ELSE 'given' END, NULL, NULL, [], NULL, ${prov} FROM cycle, range(1, 16) v(s)`);
+await c.run(`UPDATE dose_slot SET given_at = scheduled_at, dose_iu = 1 WHERE status = 'given'`);
+await c.run(`INSERT INTO observation SELECT 'c', patient_key, cycle_id, start_at - INTERVAL 12 HOUR + INTERVAL (2 * h) HOUR, v, 100 + random() * 20, 'u', CASE WHEN v = 'urine_output' THEN 2 END, NULL, NULL, ${prov}
+  FROM cycle, range(0, 66) w(h), (VALUES ('heart_rate'), ('sbp'), ('spo2'), ('urine_output'), ('o2_flow')) x(v)`);
+await c.run(`INSERT INTO observation SELECT 'c', patient_key, cycle_id, start_at - INTERVAL 2 HOUR + INTERVAL (24 * d) HOUR, v, 1 + random(), 'u', NULL, NULL, NULL, ${prov}
+  FROM cycle, range(0, 6) w(d), (VALUES ('creatinine'), ('platelets'), ('bicarbonate'), ('bilirubin'), ('weight')) x(v)`);
+await c.run(`INSERT INTO infusion SELECT 'c', patient_key, cycle_id, 'phenylephrine', start_at + INTERVAL (h) HOUR, start_at + INTERVAL (h + 3) HOUR, random(), 'ug/kg/min', NULL, NULL, NULL, ${prov} FROM cycle, range(24, 120, 6) w(h)`);
+await c.run(`INSERT INTO clinical_event SELECT 'c', patient_key, cycle_id, 'atrial_fibrillation', start_at + INTERVAL 50 HOUR, start_at + INTERVAL 53 HOUR, NULL, NULL, ${prov} FROM cycle WHERE random() < 0.1`);
+const nObs = (await c.runAndReadAll('SELECT count(*)::INTEGER n FROM observation')).getRowObjectsJS()[0]!.n;
+let t0 = performance.now();
+await c.run('SELECT patient_key, variable, max(value) FROM observation GROUP BY ALL');
+const scan = performance.now() - t0;
+t0 = performance.now();
+const { slotFeaturesSql } = await import("./rules/features.js"); for (const s of slotFeaturesSql()) { const a = performance.now(); await c.run(s); console.log((performance.now() - a).toFixed(0), s.slice(0, 50).replace(/\n/g, " ")); }
+const n = await computeSlotFeatures(c);
+const feat = performance.now() - t0;
+t0 = performance.now();
+const f = await readSlotFeatures(c);
+const read = performance.now() - t0;
+console.log({ patients: P, slots: n, observations: nObs, scanMs: scan.toFixed(0), featuresMs: feat.toFixed(0), readMs: read.toFixed(0), rssMB: (process.memoryUsage().rss / 1e6).toFixed(0), rows: f.n });

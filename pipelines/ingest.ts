@@ -236,8 +236,8 @@ function attachCycle(c: Candidate, index: Map<string, CycleInfo[]>): void {
     const id = `${patient}-c${Number(co)}.${Number(cy)}`;
     c.values.cycle_id = (index.get(patient) ?? []).some((i) => i.cycle_id === id) ? id : null;
   } else {
-    const t = timeOf(c);
-    c.values.cycle_id = t === null ? null : (cycleAt(index, patient, Date.parse(t))?.cycle_id ?? null);
+    const t = typeof c.extra.__ms === 'number' ? c.extra.__ms : timeOf(c) === null ? null : Date.parse(timeOf(c)!);
+    c.values.cycle_id = t === null ? null : (cycleAt(index, patient, t)?.cycle_id ?? null);
   }
 }
 

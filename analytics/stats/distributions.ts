@@ -11,6 +11,7 @@ interface JStatSubset {
   gammaln(x: number): number;
   normal: { inv(p: number, mean: number, sd: number): number };
   chisquare: { cdf(x: number, df: number): number };
+  studentt: { inv(p: number, df: number): number };
 }
 
 const require = createRequire(import.meta.url);
@@ -85,4 +86,11 @@ export function binomialPmf(r: number, n: number, p: number): number {
   if (p >= 1) return r === n ? 1 : 0;
   const logC = jStat.gammaln(n + 1) - jStat.gammaln(r + 1) - jStat.gammaln(n - r + 1);
   return Math.exp(logC + r * Math.log(p) + (n - r) * Math.log1p(-p));
+}
+
+/** Student t quantile (jstat's inverse; about 1e-10 relative to R's qt). */
+export function studentTQuantile(p: number, df: number): number {
+  if (!(p > 0 && p < 1)) throw new Error(`studentTQuantile: p must be in (0, 1), got ${p}`);
+  if (!(df > 0)) throw new Error(`studentTQuantile: df must be positive, got ${df}`);
+  return jStat.studentt.inv(p, df);
 }

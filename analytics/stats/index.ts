@@ -1,6 +1,7 @@
 // Statistics for il2kit, checked against R (see scripts/r/ and test/fixtures/r/).
 export * from './binomial.js';
 export * from './competing-risks.js';
+export * from './describe.js';
 export { buildDesign, INTERCEPT, type Design, type LogisticData } from './design.js';
 export * from './distributions.js';
 export * from './firth.js';

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
@@ -63,6 +63,8 @@ export function registerNotebooks(program: Command): void {
       }
       if (paths.length === 0) throw new UserError(`no notebooks in ${join(root, 'notebooks')}`);
 
+      // Ctrl-C: exit through process 'exit', where each running kernel is killed.
+      process.once('SIGINT', () => process.exit(130));
       let failed = 0;
       for (const path of paths) {
         let run;
@@ -87,5 +89,29 @@ export function registerNotebooks(program: Command): void {
         }
       }
       if (failed > 0) process.exitCode = 1;
+    });
+
+  notebooks
+    .command('clear')
+    .description('Remove outputs, execution counts and injected-parameters cells (committed notebooks carry none)')
+    .argument('[names...]', 'notebook names, file names or paths (default: every notebook in notebooks/)')
+    .action(async (names: string[]) => {
+      const runner = await import('../../notebooks/runner/index.js');
+      const root = projectRoot();
+      let paths: string[];
+      try {
+        paths = runner.resolveNotebooks(names, root);
+      } catch (e) {
+        if (e instanceof runner.ParameterError) throw new UserError(e.message);
+        throw e;
+      }
+      for (const path of paths) {
+        const nb = runner.readNotebook(path);
+        const cleared = runner.clearOutputs(runner.injectParameters(nb, {}));
+        const before = runner.formatNotebook(nb);
+        const after = runner.formatNotebook(cleared);
+        if (before !== after) writeFileSync(path, after);
+        process.stdout.write(`${relative(process.cwd(), path)}: ${before === after ? 'already clean' : 'cleared'}\n`);
+      }
     });
 }

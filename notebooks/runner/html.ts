@@ -22,7 +22,7 @@ header.run.failed { border-color: #D55E00; background: #fff3ec; }
 .cell { margin: 1rem 0; }
 .code .in { display: flex; gap: .5rem; }
 .prompt { color: #666; font-family: 'DejaVu Sans Mono', monospace; font-size: .85rem; min-width: 5.5rem; text-align: right; padding-top: .45rem; }
-pre { margin: 0; padding: .45rem .6rem; overflow-x: auto; font-family: 'DejaVu Sans Mono', monospace; font-size: .85rem; }
+pre { margin: 0; padding: .45rem .6rem; overflow-x: auto; font-family: 'DejaVu Sans Mono', monospace; font-size: .85rem; line-height: 1.2; }
 .source pre { background: #f5f5f5; border: 1px solid #e0e0e0; border-radius: 4px; }
 .source { flex: 1; min-width: 0; }
 .outputs { margin-left: 6rem; }

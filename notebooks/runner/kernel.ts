@@ -136,11 +136,15 @@ export class Kernel {
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     this.exited = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
+      const ended = (code: number | null, signal: string | null) => {
+        if (this.exit) return;
         this.exit = { code, signal };
         for (const l of [...this.listeners.values()]) l.died?.();
         resolve();
-      });
+      };
+      child.once('exit', ended);
+      // A kernel binary that cannot be spawned emits 'error' and maybe no 'exit'.
+      child.once('error', (e) => ((this.log += `${e.message}\n`), ended(null, null)));
     });
     process.once('exit', this.killOnExit);
     const url = (port: number) => `tcp://127.0.0.1:${port}`;
@@ -165,7 +169,6 @@ export class Kernel {
     const [cmd, ...args] = spec.argv.map((a) => a.replaceAll('{connection_file}', connectionFile)) as [string, ...string[]];
     const child = spawn(cmd, args, { cwd, env: { ...env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const kernel = new Kernel(child, key, { shell, iopub, control, hb }, connectionDir);
-    child.once('error', () => undefined); // reported through the exit/handshake path
     try {
       await kernel.handshake(Date.now() + startTimeoutMs);
       await kernel.heartbeat();

@@ -4,7 +4,7 @@ import type { SourceRow } from '../read/source.js';
 import { parseDateTime, fromWallClock } from './datetime.js';
 import type { CodeMap, FieldMapObject } from './spec.js';
 
-export type Eval = { ok: true; value: unknown; raw: unknown } | { ok: false; check: string; message: string; raw: unknown };
+export type Eval = { ok: true; value: unknown; raw: unknown; /** Epoch ms of a parsed date-time. */ ms?: number } | { ok: false; check: string; message: string; raw: unknown };
 
 export interface EvalContext {
   decimal: '.' | ',';
@@ -132,7 +132,7 @@ export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext):
         ? fromWallClock(v.getUTCFullYear(), v.getUTCMonth() + 1, v.getUTCDate(), v.getUTCHours(), v.getUTCMinutes(), v.getUTCSeconds(), zone)
         : parseDateTime(String(v), fm.date ?? ctx.dateFormat, zone);
     if (!r.ok) return { ok: false, check: r.reason === 'dst_gap' ? 'dst_gap' : r.reason === 'impossible' ? 'impossible_date' : 'date_format', message: r.message, raw: original };
-    v = r.iso;
+    return { ok: true, value: r.iso, raw: original, ms: r.ms };
   } else if (fm.number || fm.multiply !== undefined) {
     if (typeof v !== 'number') {
       const n = parseNumber(String(v), ctx.decimal);

@@ -72,15 +72,26 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext): {
     if ((kind === 'number' || kind === 'integer' || name === 'dosing_weight_kg' || name === 'dose_iu_per_kg' || name === 'course_number' || name === 'cycle_number') && fm.number === undefined && name !== 'value' && name !== 'rate' && name !== 'volume_ml') return { ...fm, number: true };
     return fm;
   };
+  // Compile each table map once: field maps in object form with their implied date/number parsing.
+  const compiled = src.tables.map((tm) => ({
+    tm,
+    table: tm.table as TableName,
+    fields: Object.entries(tm.fields).map(([name, fm]) => {
+      const obj = fieldObject(fm);
+      return { name, fm: typed(tm.table, name, obj), virtual: isVirtual(tm.table as TableName, name), unitFrom: obj.unit_from ? ({ from: obj.unit_from } as FieldMapObject) : null, unit: obj.unit ?? null };
+    }),
+    when: tm.when ? fieldObject(tm.when.field) : null,
+    melt: tm.melt?.map((m) => ({ m, fm: fieldObject(m.value) })) ?? null,
+  }));
+  const keyCache = new Map<string, string>();
   for (const row of data.rows) {
     // NDJSON rows are located by line pointer; tabular rows by data row number.
     const where: Where = { file: data.file, sha256: data.sha256, row: src.format === 'ndjson' ? null : row.row, pointer: row.pointer };
-    for (const tm of src.tables) {
-      const table = tm.table as TableName;
+    for (const { tm, table, fields, when, melt } of compiled) {
       const rowProblems = shapeProblems(row);
-      if (tm.when && rowProblems.length === 0) {
+      if (when && tm.when && rowProblems.length === 0) {
         evalCtx.fieldName = `${src.id}.${table}.when`;
-        const w = evalField(fieldObject(tm.when.field), row, evalCtx);
+        const w = evalField(when, row, evalCtx);
         if (!w.ok || !tm.when.in.includes(w.value as string)) {
           counts.routed[table] = (counts.routed[table] ?? 0) + 1;
           continue;
@@ -92,39 +103,44 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext): {
         const pid = evalField(patientId, row, evalCtx);
         if (!pid.ok) rowProblems.push({ field: 'patient_id', raw: pid.raw, check: pid.check, message: pid.message });
         else if (pid.value === null || pid.value === undefined || pid.value === '') rowProblems.push({ field: 'patient_id', raw: null, check: 'required', message: 'the patient id is empty; the row cannot be linked to a patient' });
-        else base.patient_key = patientKey(ctx.key, ctx.spec.centre.centre_id, String(pid.value));
+        else {
+          const local = String(pid.value);
+          let k = keyCache.get(local);
+          if (k === undefined) keyCache.set(local, (k = patientKey(ctx.key, ctx.spec.centre.centre_id, local)));
+          base.patient_key = k;
+        }
       }
-      const values = { ...base };
+      const values = base;
       const extra: Record<string, unknown> = {};
       const problems = [...rowProblems];
       if (rowProblems.length === 0) {
-        for (const [name, fm] of Object.entries(tm.fields)) {
+        for (const f of fields) {
+          const name = f.name;
           evalCtx.fieldName = `${src.id}.${table}.${name}`;
-          const r = evalField(typed(table, name, fieldObject(fm)), row, evalCtx);
+          const r = evalField(f.fm, row, evalCtx);
           if (!r.ok) {
             problems.push({ field: name, raw: r.raw, check: r.check, message: r.message });
             continue;
           }
-          if (isVirtual(table, name)) extra[name] = r.value;
+          if (f.virtual) extra[name] = r.value;
           else values[name] = r.value;
+          if (r.ms !== undefined) extra.__ms = extra.__ms ?? r.ms;
           if (table === 'observation' || table === 'infusion') {
             if (name === 'value' || name === 'rate' || name === 'volume_ml') extra[`${name}__raw`] = r.raw;
           }
-          const obj = fieldObject(fm);
-          if (obj.unit_from) {
-            const u = evalField({ from: obj.unit_from }, row, evalCtx);
+          if (f.unitFrom) {
+            const u = evalField(f.unitFrom, row, evalCtx);
             extra[`${name}__unit`] = u.ok ? u.value : null;
-          } else if (obj.unit) extra[`${name}__unit`] = obj.unit;
+          } else if (f.unit) extra[`${name}__unit`] = f.unit;
         }
       }
-      if (tm.melt) {
+      if (melt) {
         if (problems.length > 0) {
           candidates.push({ table, values, extra, where, problems });
           continue;
         }
-        for (const m of tm.melt) {
+        for (const { m, fm } of melt) {
           evalCtx.fieldName = `${src.id}.${table}.${m.variable}`;
-          const fm = fieldObject(m.value);
           const r = evalField(fm, row, evalCtx);
           if (r.ok && (r.value === null || r.value === undefined)) {
             counts.emptyWideCells++;

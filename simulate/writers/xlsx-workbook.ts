@@ -212,8 +212,11 @@ export function xlsxWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
       const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false, created: FIXED_DOC_TIME, modified: FIXED_DOC_TIME, creator: 'Summit Cytokine Program registry', lastModifiedBy: 'registry export' } as ConstructorParameters<typeof ExcelJS.stream.xlsx.WorkbookWriter>[0]);
       const notes = wb.addWorksheet('Notes');
       notes.getColumn(1).width = 110;
-      for (const line of notesText(ctx)) notes.addRow([line]).commit();
-      notes.getRow(1).font = { bold: true, size: 14 };
+      notesText(ctx).forEach((line, i) => {
+        const row = notes.addRow([line]);
+        if (i === 0) row.font = { bold: true, size: 14 };
+        row.commit();
+      });
       await notes.commit();
       const bold = { bold: true };
       for (const spec of specs) {

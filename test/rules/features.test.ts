@@ -91,7 +91,7 @@ describe('end to end: store -> features -> consensus decisions', () => {
     expect(d.map((x) => x.decision)).toEqual(['stop_cycle', 'hold', 'stop_cycle', 'stop_cycle', 'hold', 'hold']);
     expect(d.map((x) => x.fired.map((f) => f.rule_id))).toEqual([
       ['hr_absolute'],
-      ['diarrhoea_relative', 'phenylephrine_max_relative', 'urine_output_relative'],
+      ['diarrhoea_relative', 'phenylephrine_max_relative', 'phenylephrine_at_dose_relative', 'urine_output_relative'],
       ['diarrhoea_relative', 'diarrhoea_absolute', 'urine_output_absolute'],
       ['atrial_fibrillation', 'platelets_relative', 'weight_gain', 'urine_output_absolute', 'creatinine_relative'],
       ['platelets_relative', 'weight_gain', 'creatinine_relative'],
