@@ -1,2 +1,6 @@
+// il2kit: the library a notebook or script imports as 'il2kit'.
 export * from './schemas/index.js';
 export * from './pipelines/index.js';
+export * from './charts/index.js';
+// Notebook parameter schemas only: the runner itself (zeromq) is not loaded by importing the kit.
+export { KitTourParams, notebookParams, notebookParamInfo, pathParam, isNotebookName, type NotebookName } from './notebooks/runner/notebook-params.js';

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { registerIngest } from './commands/ingest.js';
+import { registerNotebooks } from './commands/notebooks.js';
+import { registerSimulate } from './commands/simulate.js';
 import { registerValidate } from './commands/validate.js';
 import { kitVersion } from './version.js';
 
@@ -11,5 +13,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run il2kit --help for usage)');
   registerValidate(program);
   registerIngest(program);
+  registerSimulate(program);
+  registerNotebooks(program);
   return program;
 }

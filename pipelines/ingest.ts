@@ -1,9 +1,9 @@
 // One centre's export → the store: read → map → validate → store, with the quarantine and
 // the counts that prove nothing was lost. The store is written aside and swapped in, so a
 // failed run leaves the previous store untouched.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { TABLES, TABLE_NAMES, type TableCounts, type TableName } from '../schemas/index.js';
+import { TABLES, TABLE_NAMES, describeFields, type TableCounts, type TableName } from '../schemas/index.js';
 import { problemsFromIssues } from './validate/problems.js';
 import { readSource, streamSource, type SourceData } from './read/source.js';
 import { InputError } from './read/errors.js';
@@ -39,6 +39,10 @@ export interface IngestResult {
   checks: CheckResult[];
   suspectedIdentifiers: SuspectedIdentifier[];
   unusedColumns: Record<string, string[]>;
+  /** Files in the spec's folder that no source reads (other than the spec itself). */
+  unreadFiles: string[];
+  /** Values the pipeline filled in from other data (e.g. baseline weight from the first dosing weight), by field. */
+  derivedFields: Record<string, number>;
   durations: Record<string, number>;
 }
 
@@ -73,7 +77,10 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       }
       counts[c.table]!.quarantined++;
     };
+    const nullable = new Map(TABLE_NAMES.map((t) => [t, describeFields(TABLES[t].schema).filter((f) => f.nullable || f.kind === 'array')]));
     const store = (c: Candidate) => {
+      // Fields a mapping leaves out are unknown: null (or an empty list), never invented.
+      for (const f of nullable.get(c.table) ?? []) if (c.values[f.name] === undefined) c.values[f.name] = f.kind === 'array' ? [] : null;
       c.values.source_file = c.where.file;
       c.values.source_sha256 = c.where.sha256;
       c.values.source_row = c.where.row;
@@ -116,7 +123,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       const data = await readSource(src, dir);
       inspectColumns(src, data);
       if (src.tables.length !== wanted.length && data.bytes < 64 << 20) dataCache.set(src.id, data);
-      const { candidates, counts: sc } = mapSource({ ...src, tables: wanted }, data, ctx);
+      const { candidates, counts: sc } = mapSource(src, data, ctx, new Set(wanted), src.tables.length === wanted.length);
       phaseA.push(...candidates);
       sources.push({ ...sc, sha256: data.sha256, bytes: data.bytes, path: data.path });
     }
@@ -126,6 +133,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     for (const p of patients) if (typeof p.values.baseline_weight_kg === 'number') baseline.set(String(p.values.patient_key), p.values.baseline_weight_kg);
     const entries = phaseA.filter((c) => c.table === 'dose_slot');
     const explicitCycles = phaseA.filter((c) => c.table === 'cycle' && c.problems.length === 0);
+    const derivedFields: Record<string, number> = {};
     const badEntries = entries.filter((c) => c.problems.length > 0);
     const grid = buildGrid(spec, entries.filter((c) => c.problems.length === 0), explicitCycles, baseline);
     counts.dose_slot!.derived += grid.derivedSlots;
@@ -138,13 +146,22 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     const firstStart = new Map<string, number>();
     for (const [k, infos] of grid.cycleIndex) if (infos[0]) firstStart.set(k, infos[0].startMs);
     for (const p of patients) {
+      const first = grid.cycleIndex.get(String(p.values.patient_key))?.[0];
+      // No baseline weight in the export: the first cycle's dosing weight stands in (reported as derived).
+      if (p.problems.length === 0 && (p.values.baseline_weight_kg === null || p.values.baseline_weight_kg === undefined) && first?.dosing_weight_kg) {
+        p.values.baseline_weight_kg = first.dosing_weight_kg;
+        derivedFields.baseline_weight_kg = (derivedFields.baseline_weight_kg ?? 0) + 1;
+      }
       if (p.problems.length === 0 && p.extra.birth_date && p.values.age_at_first_dose === undefined) {
         const start = firstStart.get(String(p.values.patient_key));
         if (start !== undefined) p.values.age_at_first_dose = ageAt(String(p.extra.birth_date), start);
       }
       store(p);
     }
-    for (const c of phaseA.filter((c) => c.table === 'response')) store(c);
+    for (const c of phaseA.filter((c) => c.table === 'response')) {
+      if ((c.values.course_number === undefined || c.values.course_number === null) && c.problems.length === 0) assignCourse(c, grid.cycleIndex);
+      store(c);
+    }
     durations.map_dose_log_ms = performance.now() - tA;
 
     // Phase B: observations, infusions, events — large; streamed source by source.
@@ -152,6 +169,8 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     for (const src of spec.sources) {
       const wanted = src.tables.filter((t) => !PHASE_A.has(t.table as TableName));
       if (wanted.length === 0) continue;
+      const rateEvents = wanted.some((t) => t.table === 'infusion' && t.rate_events);
+      const rateBuffer: Candidate[] = [];
       const cached = dataCache.get(src.id);
       dataCache.delete(src.id);
       const stream = cached ? { ...cached, chunks: [cached.rows] } : await streamSource(src, dir);
@@ -160,7 +179,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
         const data: SourceData = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows };
         if (first) inspectColumns(src, data);
         first = false;
-        const { candidates, counts: sc } = mapSource({ ...src, tables: wanted }, data, ctx);
+        const { candidates, counts: sc } = mapSource(src, data, ctx, new Set(wanted), true);
         const existing = sources.find((s) => s.source === src.id);
         if (existing) {
           mergeCounts(existing, sc);
@@ -168,10 +187,19 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
         } else sources.push({ ...sc, sha256: data.sha256, bytes: data.bytes, path: data.path });
         for (const c of candidates) {
           counts[c.table]!.read++;
+          if (rateEvents && c.table === 'infusion' && c.problems.length === 0) {
+            rateBuffer.push(c);
+            continue;
+          }
           if (c.problems.length === 0) attachCycle(c, grid.cycleIndex);
           if (c.table === 'infusion' && c.problems.length === 0) finishInfusion(c, grid.cycleIndex);
           store(c);
         }
+      }
+      for (const c of closeRateEvents(rateBuffer)) {
+        if (c.problems.length === 0) attachCycle(c, grid.cycleIndex);
+        if (c.problems.length === 0) finishInfusion(c, grid.cycleIndex);
+        store(c);
       }
       if (first) inspectColumns(src, { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows: [] });
     }
@@ -189,11 +217,10 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     }
     counts.centre = { read: 1, derived: 0, stored: 1, quarantined: 0 };
     const tD = performance.now();
-    const unmappedQuarantined = [...unmapped.values()].reduce((a, m) => a + [...m.values()].reduce((x, y) => x + y, 0), 0);
     const { conn, close } = await openStore(commit.storeFile);
     let checks: CheckResult[];
     try {
-      checks = await runChecks(conn, spec.centre.centre_id, counts, { unmappedQuarantined, suspectedIdentifiers: suspected.length });
+      checks = await runChecks(conn, spec.centre.centre_id, counts, { suspectedIdentifiers: suspected.length, unusedRows: sources.map((s) => ({ source: s.source, n: s.unusedRows, rows: s.rows, examples: s.unusedExamples })) });
     } finally {
       close();
     }
@@ -210,6 +237,8 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       checks,
       suspectedIdentifiers: suspected,
       unusedColumns,
+      derivedFields,
+      unreadFiles: readdirSync(dir).filter((f) => !f.startsWith('.') && resolve(dir, f) !== resolve(specPath) && !spec.sources.some((s) => resolve(dir, s.file) === resolve(dir, f))).sort(),
       durations,
     };
   } finally {
@@ -218,9 +247,44 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
 }
 
 function mergeCounts(into: SourceCounts, from: SourceCounts): void {
+  into.skipped += from.skipped;
+  into.unusedRows += from.unusedRows;
+  for (const r of from.unusedExamples) if (into.unusedExamples.length < 5) into.unusedExamples.push(r);
   for (const [k, v] of Object.entries(from.routed)) into.routed[k] = (into.routed[k] ?? 0) + v;
   for (const [k, v] of Object.entries(from.ignoredCodes)) into.ignoredCodes[k] = (into.ignoredCodes[k] ?? 0) + v;
   into.emptyWideCells += from.emptyWideCells;
+}
+
+/** A response without a course number belongs to the last course that started before the assessment. */
+function assignCourse(c: Candidate, index: Map<string, CycleInfo[]>): void {
+  const t = Date.parse(String(c.values.assessed_at));
+  const before = (index.get(String(c.values.patient_key)) ?? []).filter((i) => i.startMs < t);
+  if (before.length === 0) {
+    c.problems.push({ field: 'course_number', raw: c.values.assessed_at, check: 'no_course', message: 'the assessment precedes every cycle of the patient, so no course can be assigned' });
+    return;
+  }
+  c.values.course_number = Math.max(...before.map((i) => i.course_number));
+}
+
+/** Rate events → segments: each event's rate lasts until the next event of the same patient and agent. */
+function closeRateEvents(list: Candidate[]): Candidate[] {
+  const groups = new Map<string, Candidate[]>();
+  for (const c of list) {
+    if (INFUSION_AGENTS[String(c.values.agent) as keyof typeof INFUSION_AGENTS]?.kind === 'fluid_bolus') continue; // boluses are instants
+    const k = `${String(c.values.patient_key)}|${String(c.values.agent)}`;
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = []));
+    g.push(c);
+  }
+  for (const g of groups.values()) {
+    g.sort((a, b) => String(a.values.start_at).localeCompare(String(b.values.start_at)) || (a.where.row ?? 0) - (b.where.row ?? 0));
+    g.forEach((c, i) => {
+      const next = g[i + 1];
+      if (c.values.end_at === undefined || c.values.end_at === null) c.values.end_at = next ? next.values.start_at : null;
+      if (c.values.rate === null || c.values.rate === undefined) c.values.rate = 0; // a stop event: rate 0 from then on
+    });
+  }
+  return list;
 }
 
 function timeOf(c: Candidate): string | null {

@@ -8,7 +8,8 @@ export interface DqReport {
   centre_id: string;
   spec: { id: string; version: string; path: string };
   pseudonymisation_key: string;
-  sources: { id: string; file: string; sha256: string; bytes: number; rows: number; routed: Record<string, number>; ignored_codes: Record<string, number>; empty_wide_cells: number; unused_columns: string[] }[];
+  sources: { id: string; file: string; sha256: string; bytes: number; rows: number; routed: Record<string, number>; ignored_codes: Record<string, number>; empty_wide_cells: number; skipped: number; skip_reason: string | null; unused_rows: number; unused_columns: string[] }[];
+  unread_files: string[];
   tables: IngestResult['counts'];
   checks: IngestResult['checks'];
   unmapped_codes: IngestResult['unmapped'];
@@ -21,7 +22,8 @@ export function dqReport(r: IngestResult, quarantineByCheck: Record<string, numb
     centre_id: r.spec.centre.centre_id,
     spec: { id: r.spec.id, version: r.spec.version, path: r.specPath },
     pseudonymisation_key: r.key === 'samples-default' ? 'samples-default (INSECURE: synthetic samples only)' : r.key,
-    sources: r.sources.map((s) => ({ id: s.source, file: s.file, sha256: s.sha256, bytes: s.bytes, rows: s.rows, routed: s.routed, ignored_codes: s.ignoredCodes, empty_wide_cells: s.emptyWideCells, unused_columns: r.unusedColumns[s.source] ?? [] })),
+    sources: r.sources.map((s) => ({ id: s.source, file: s.file, sha256: s.sha256, bytes: s.bytes, rows: s.rows, routed: s.routed, ignored_codes: s.ignoredCodes, empty_wide_cells: s.emptyWideCells, skipped: s.skipped, skip_reason: s.skipReason, unused_rows: s.unusedRows, unused_columns: r.unusedColumns[s.source] ?? [] })),
+    unread_files: r.unreadFiles,
     tables: r.counts,
     checks: r.checks,
     unmapped_codes: r.unmapped,
@@ -57,8 +59,9 @@ ${failed.length ? `<strong>${failed.length} check(s) failed.</strong>` : 'All ch
 <h2>Rows in and out</h2>
 <table><tr><th>table</th><th>read</th><th>derived</th><th>stored</th><th>quarantined</th><th>read + derived = stored + quarantined</th></tr>${rows(tableCounts)}</table>
 <h2>Sources</h2>
-<table><tr><th>source</th><th>file</th><th>rows</th><th>SHA-256</th><th>routed elsewhere</th><th>codes left out on purpose</th><th>empty wide cells</th><th>unused columns</th></tr>
-${rows(rep.sources.map((s) => [s.id, s.file, s.rows, s.sha256.slice(0, 16) + '…', JSON.stringify(s.routed), JSON.stringify(s.ignored_codes), s.empty_wide_cells, s.unused_columns.join(', ')]))}</table>
+<table><tr><th>source</th><th>file</th><th>rows</th><th>SHA-256</th><th>routed elsewhere</th><th>codes left out on purpose</th><th>empty wide cells</th><th>skipped on purpose</th><th>rows no table took</th><th>unused columns</th></tr>
+${rows(rep.sources.map((s) => [s.id, s.file, s.rows, s.sha256.slice(0, 16) + '…', JSON.stringify(s.routed), JSON.stringify(s.ignored_codes), s.empty_wide_cells, s.skipped ? `${s.skipped} (${s.skip_reason})` : 0, s.unused_rows, s.unused_columns.join(', ')]))}</table>
+${rep.unread_files.length ? `<p>Files in the export folder that the spec does not read: ${rep.unread_files.map(esc).join(', ')}.</p>` : ''}
 <h2>Checks</h2>
 <table><tr><th>check</th><th>category</th><th>table</th><th>severity</th><th>status</th><th>failing</th><th>threshold</th><th>what it checks</th></tr>${checks.join('')}</table>
 <h2>Quarantine by reason</h2>

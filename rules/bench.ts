@@ -56,3 +56,24 @@ export function benchEngine(nSlots: number, dir = join(import.meta.dirname, 'sou
   const seconds = perRuleset.reduce((s, r) => s + r.seconds, 0);
   return { slots: nSlots, rulesets: rulesets.length, seconds, slotsPerSecond: (nSlots * rulesets.length) / seconds, perRuleset };
 }
+
+/**
+ * Fills an open store (tables already created) with a crude synthetic load for timing only: 4 cycles × 15 slots per
+ * patient, 5 vitals q2h, 5 daily labs, phenylephrine segments, some AF. Values are noise, not physiology.
+ * @example await fillSyntheticStore(conn, 2000); await computeSlotFeatures(conn);
+ */
+export async function fillSyntheticStore(conn: import('@duckdb/node-api').DuckDBConnection, patients: number): Promise<void> {
+  const prov = `'x', '${'a'.repeat(64)}', 1, NULL, 's', '1'`;
+  const stmts = [
+    `INSERT INTO cycle SELECT 'c', lpad(p::VARCHAR, 16, '0'), lpad(p::VARCHAR, 16, '0') || '-c1.' || cy, 1, cy, TIMESTAMPTZ '2024-01-01 08:00:00+00' + INTERVAL (p * 100 + cy * 20) DAY, 600000, 80, 'actual_admission', 14, 'max_reached', ${prov} FROM range(${patients}) t(p), range(1, 5) u(cy)`,
+    `INSERT INTO dose_slot SELECT 'c', patient_key, cycle_id, s, start_at + INTERVAL (8 * (s - 1)) HOUR, CASE WHEN random() < 0.3 THEN 'held' ELSE 'given' END, NULL, NULL, [], NULL, ${prov} FROM cycle, range(1, 16) v(s)`,
+    `UPDATE dose_slot SET given_at = scheduled_at, dose_iu = 1 WHERE status = 'given'`,
+    `INSERT INTO observation SELECT 'c', patient_key, cycle_id, start_at - INTERVAL 12 HOUR + INTERVAL (2 * h) HOUR, v, 100 + random() * 20, 'u', CASE WHEN v = 'urine_output' THEN 2 END, NULL, NULL, ${prov}
+      FROM cycle, range(0, 66) w(h), (VALUES ('heart_rate'), ('sbp'), ('spo2'), ('urine_output'), ('o2_flow')) x(v)`,
+    `INSERT INTO observation SELECT 'c', patient_key, cycle_id, start_at - INTERVAL 2 HOUR + INTERVAL (24 * d) HOUR, v, 1 + random(), 'u', NULL, NULL, NULL, ${prov}
+      FROM cycle, range(0, 6) w(d), (VALUES ('creatinine'), ('platelets'), ('bicarbonate'), ('bilirubin'), ('weight')) x(v)`,
+    `INSERT INTO infusion SELECT 'c', patient_key, cycle_id, 'phenylephrine', start_at + INTERVAL (h) HOUR, start_at + INTERVAL (h + 3) HOUR, random(), 'ug/kg/min', NULL, NULL, NULL, ${prov} FROM cycle, range(24, 120, 6) w(h)`,
+    `INSERT INTO clinical_event SELECT 'c', patient_key, cycle_id, 'atrial_fibrillation', start_at + INTERVAL 50 HOUR, start_at + INTERVAL 53 HOUR, NULL, NULL, ${prov} FROM cycle WHERE random() < 0.1`,
+  ];
+  for (const s of stmts) await conn.run(s);
+}

@@ -139,30 +139,39 @@ SELECT s.centre_id, s.patient_key, s.cycle_id, s.slot_number, s.scheduled_at, s.
   c.dosing_weight_kg, c.start_at AS cycle_start_at, epoch_us(s.scheduled_at) AS t, epoch_us(s.scheduled_at) * 4 + 2 AS k
 FROM dose_slot s JOIN cycle c ON c.cycle_id = s.cycle_id ${centreFilter}`;
 
-  // 1. Point observations: latest value within a look-back, minimum over a window, rising creatinine.
-  const pointVars = [...new Set(specs.flatMap(([, s]) => ('obs' in s && s.kind !== 'interval_total' ? [s.obs] : s.kind === 'weight_gain' ? ['weight'] : [])))];
-  const pointCols = pointVars.map((v) => `CASE WHEN variable = ${q(v)} THEN value END AS v_${v}`);
-  const pointExprs = specs.flatMap(([name, s]) => {
-    const win = (h: number) => `OVER (PARTITION BY patient_key ORDER BY k RANGE BETWEEN ${back(h * US_PER_H)} PRECEDING AND CURRENT ROW)`;
-    if (s.kind === 'latest') return [`last_value(v_${s.obs} IGNORE NULLS) ${win(s.lookbackHours)} AS ${name}`];
-    if (s.kind === 'window_min') return [`min(v_${s.obs}) ${win(s.windowHours)} AS ${name}`];
-    if (s.kind === 'rising') return [`last_value(v_rising IGNORE NULLS) ${win(s.lookbackHours)} AS ${name}`];
-    if (s.kind === 'weight_gain') return [`last_value(v_weight IGNORE NULLS) ${win(s.lookbackHours)} AS _weight_latest`];
-    return [];
+  // 1. Point observations. Latest value within a look-back: one ASOF join per variable (sort-merge, scales linearly).
+  const latestSpecs = specs.filter(([, s]) => s.kind === 'latest' || s.kind === 'rising' || s.kind === 'weight_gain');
+  const latestVars = [...new Set(latestSpecs.map(([, s]) => ('obs' in s ? s.obs : 'weight')))];
+  const asofJoins = latestVars
+    .map(
+      (v) => `ASOF LEFT JOIN (SELECT patient_key, epoch_us(observed_at) AS ot, value${v === 'creatinine' ? ', (value > lag(value) OVER (PARTITION BY patient_key ORDER BY observed_at))::DOUBLE AS rising' : ''}
+    FROM observation WHERE variable = ${q(v)} AND patient_key IN (SELECT DISTINCT patient_key FROM _sf_slots)) j_${v}
+  ON j_${v}.patient_key = sl.patient_key AND sl.t >= j_${v}.ot`,
+    )
+    .join('\n');
+  const latestExprs = latestSpecs.map(([name, s]) => {
+    const h = (s as { lookbackHours: number }).lookbackHours * US_PER_H;
+    if (s.kind === 'latest') return `CASE WHEN sl.t - j_${s.obs}.ot < ${h} THEN j_${s.obs}.value END AS ${name}`;
+    if (s.kind === 'rising') return `CASE WHEN sl.t - j_${s.obs}.ot < ${h} THEN j_${s.obs}.rising END AS ${name}`;
+    return `CASE WHEN sl.t - j_weight.ot < ${h} THEN j_weight.value END AS _weight_latest`;
   });
+  // Minimum over a window: a stream of slots and those observations, min() over a RANGE frame (segment tree).
+  const minSpecs = specs.filter(([, s]) => s.kind === 'window_min') as [RuleVariableCode, Extract<FeatureSpec, { kind: 'window_min' }>][];
+  const minVars = [...new Set(minSpecs.map(([, s]) => s.obs))];
   const point = `CREATE OR REPLACE TEMP TABLE _sf_point AS
-WITH obs AS (
-  SELECT o.patient_key, epoch_us(o.observed_at) * 4 + 1 AS k, o.variable, o.value,
-    CASE WHEN o.variable = 'creatinine' THEN (o.value > lag(o.value) OVER (PARTITION BY o.patient_key, o.variable ORDER BY o.observed_at))::DOUBLE END AS v_rising
-  FROM observation o
-  WHERE o.variable IN (${pointVars.map(q).join(', ')}) AND o.patient_key IN (SELECT DISTINCT patient_key FROM _sf_slots)
-), stream AS (
-  SELECT patient_key, k, NULL::VARCHAR AS cycle_id, NULL::INTEGER AS slot_number, ${pointCols.join(', ')}, v_rising FROM obs
-  UNION ALL
-  SELECT patient_key, k, cycle_id, slot_number, ${pointVars.map(() => 'NULL').join(', ')}, NULL FROM _sf_slots
+WITH mins AS (
+  SELECT cycle_id, slot_number, ${minSpecs.map(([name, s]) => `min(v_${s.obs}) OVER (PARTITION BY patient_key ORDER BY k RANGE BETWEEN ${back(s.windowHours * US_PER_H)} PRECEDING AND CURRENT ROW) AS ${name}`).join(', ')}
+  FROM (
+    SELECT patient_key, epoch_us(observed_at) * 4 + 1 AS k, NULL::VARCHAR AS cycle_id, NULL::INTEGER AS slot_number, ${minVars.map((v) => `CASE WHEN variable = ${q(v)} THEN value END AS v_${v}`).join(', ')}
+    FROM observation WHERE variable IN (${minVars.map(q).join(', ')}) AND patient_key IN (SELECT DISTINCT patient_key FROM _sf_slots)
+    UNION ALL
+    SELECT patient_key, k, cycle_id, slot_number, ${minVars.map(() => 'NULL').join(', ')} FROM _sf_slots
+  ) QUALIFY cycle_id IS NOT NULL
 )
-SELECT cycle_id, slot_number, ${pointExprs.join(',\n  ')}
-FROM stream QUALIFY cycle_id IS NOT NULL`;
+SELECT sl.cycle_id, sl.slot_number, ${latestExprs.join(',\n  ')}, ${minSpecs.map(([name]) => `m.${name}`).join(', ')}
+FROM _sf_slots sl
+${asofJoins}
+LEFT JOIN mins m ON m.cycle_id = sl.cycle_id AND m.slot_number = sl.slot_number`;
 
   const firstWeight = `CREATE OR REPLACE TEMP TABLE _sf_w0 AS
 SELECT cycle_id, arg_min(value, observed_at) AS w0 FROM observation
@@ -199,8 +208,6 @@ FROM x`;
   const usedEvents = [...new Set(specs.flatMap(([name, s]): string[] => (s.kind === 'event_present' || s.kind === 'event_hours' ? [...RULE_VARIABLES[name].from] : [])))].filter(
     (e: string): e is EventType => (eventTypes as string[]).includes(e),
   );
-  const evCols = usedEvents.map((e) => `CASE WHEN kind = ${q(e)} THEN delta END AS d_${e}, CASE WHEN kind = ${q(e)} AND delta = 1 THEN k END AS on_${e}`);
-  const nullEv = usedEvents.map(() => 'NULL, NULL');
   const cum = 'OVER (PARTITION BY patient_key ORDER BY k RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)';
   const left = `OVER (PARTITION BY patient_key ORDER BY k RANGE BETWEEN UNBOUNDED PRECEDING AND ${4 * W + 1} PRECEDING)`;
   const inWin = `OVER (PARTITION BY patient_key ORDER BY k RANGE BETWEEN ${back(W)} PRECEDING AND CURRENT ROW)`;
@@ -211,33 +218,36 @@ seg AS (
   FROM infusion i JOIN pts USING (patient_key)
   WHERE i.agent IN (${PRESSORS.map(q).join(', ')}) AND i.rate > 0
 ),
-ev AS (
+rows AS (
+  SELECT patient_key, s_us * 4 + 1 AS k, 1 AS delta, CASE WHEN agent = 'phenylephrine' THEN rate END AS phen FROM seg
+  UNION ALL SELECT patient_key, e_us * 4, -1, CASE WHEN agent = 'phenylephrine' THEN 0 END FROM seg WHERE e_us IS NOT NULL
+), stream AS (
+  SELECT patient_key, k, NULL::VARCHAR AS cycle_id, NULL::INTEGER AS slot_number, delta AS d_pressor,
+    CASE WHEN delta = 1 THEN 1 END AS pstart, phen AS phen_change, CASE WHEN delta = 1 THEN phen END AS phen_start
+  FROM rows
+  UNION ALL
+  SELECT patient_key, k, cycle_id, slot_number, NULL, NULL, NULL, NULL FROM _sf_slots
+)
+SELECT cycle_id, slot_number,
+  coalesce(last_value(phen_change IGNORE NULLS) ${cum}, 0) AS phen_at,
+  greatest(coalesce(last_value(phen_change IGNORE NULLS) ${left}, 0), coalesce(max(phen_start) ${inWin}, 0)) AS phen_max,
+  (coalesce(sum(d_pressor) ${left}, 0) > 0 OR count(pstart) ${inWin} > 0) AS pressor_any
+FROM stream QUALIFY cycle_id IS NOT NULL`;
+
+  // Clinical events active at the dose: a join of slots to the patient's (few) episodes.
+  const activeEvents = `CREATE OR REPLACE TEMP TABLE _sf_evj AS
+WITH ev AS (
   SELECT c.patient_key, c.event_type, epoch_us(c.onset_at) AS s_us,
     CASE WHEN c.resolved_at IS NOT NULL THEN epoch_us(c.resolved_at)
          WHEN c.event_type IN (${OPEN_ENDED_EVENTS.map(q).join(', ')}) THEN NULL
          ELSE epoch_us(c.onset_at) + ${openH * US_PER_H} END AS e_us
-  FROM clinical_event c JOIN pts USING (patient_key)
-  WHERE c.event_type IN (${usedEvents.map(q).join(', ')})
-),
-rows AS (
-  SELECT patient_key, s_us * 4 + 1 AS k, 'pressor' AS kind, 1 AS delta, CASE WHEN agent = 'phenylephrine' THEN rate END AS phen FROM seg
-  UNION ALL SELECT patient_key, e_us * 4, 'pressor', -1, CASE WHEN agent = 'phenylephrine' THEN 0 END FROM seg WHERE e_us IS NOT NULL
-  UNION ALL SELECT patient_key, s_us * 4 + 1, event_type, 1, NULL FROM ev
-  UNION ALL SELECT patient_key, e_us * 4, event_type, -1, NULL FROM ev WHERE e_us IS NOT NULL
-), stream AS (
-  SELECT patient_key, k, NULL::VARCHAR AS cycle_id, NULL::INTEGER AS slot_number,
-    CASE WHEN kind = 'pressor' THEN delta END AS d_pressor, CASE WHEN kind = 'pressor' AND delta = 1 THEN 1 END AS pstart,
-    phen AS phen_change, CASE WHEN delta = 1 THEN phen END AS phen_start${evCols.length ? ', ' + evCols.join(', ') : ''}
-  FROM rows
-  UNION ALL
-  SELECT patient_key, k, cycle_id, slot_number, NULL, NULL, NULL, NULL${nullEv.length ? ', ' + nullEv.join(', ') : ''} FROM _sf_slots
+  FROM clinical_event c
+  WHERE c.event_type IN (${usedEvents.map(q).join(', ')}) AND c.patient_key IN (SELECT DISTINCT patient_key FROM _sf_slots)
 )
-SELECT cycle_id, slot_number, k,
-  coalesce(last_value(phen_change IGNORE NULLS) ${cum}, 0) AS phen_at,
-  greatest(coalesce(last_value(phen_change IGNORE NULLS) ${left}, 0), coalesce(max(phen_start) ${inWin}, 0)) AS phen_max,
-  (coalesce(sum(d_pressor) ${left}, 0) > 0 OR count(pstart) ${inWin} > 0) AS pressor_any
-  ${usedEvents.map((e) => `, coalesce(sum(d_${e}) ${cum}, 0) > 0 AS a_${e}, last_value(on_${e} IGNORE NULLS) ${cum} AS o_${e}`).join('\n  ')}
-FROM stream QUALIFY cycle_id IS NOT NULL`;
+SELECT sl.cycle_id, sl.slot_number
+  ${usedEvents.map((e) => `, bool_or(e.event_type = ${q(e)}) AS a_${e}, max(CASE WHEN e.event_type = ${q(e)} THEN (sl.t - e.s_us) / ${US_PER_H} END) AS h_${e}`).join('\n  ')}
+FROM _sf_slots sl JOIN ev e ON e.patient_key = sl.patient_key AND e.s_us <= sl.t AND (e.e_us IS NULL OR e.e_us > sl.t)
+GROUP BY sl.cycle_id, sl.slot_number`;
 
   // Which centres record what at all: a centre that never records an event type or a pressor cannot show its absence.
   const coverage = `CREATE OR REPLACE TEMP TABLE _sf_cov AS
@@ -272,11 +282,11 @@ FROM (SELECT DISTINCT centre_id FROM _sf_slots) s`;
         return [`CASE WHEN cov.has_pressor THEN coalesce(ev.pressor_any, false)::DOUBLE END AS ${name}`];
       case 'event_present': {
         const from = RULE_VARIABLES[name].from as readonly EventType[];
-        return [`CASE WHEN ${from.map((e) => `cov.has_${e}`).join(' OR ')} THEN (${from.map((e) => `coalesce(ev.a_${e}, false)`).join(' OR ')})::DOUBLE END AS ${name}`];
+        return [`CASE WHEN ${from.map((e) => `cov.has_${e}`).join(' OR ')} THEN (${from.map((e) => `coalesce(ej.a_${e}, false)`).join(' OR ')})::DOUBLE END AS ${name}`];
       }
       case 'event_hours': {
         const e = RULE_VARIABLES[name].from[0] as EventType;
-        return [`CASE WHEN cov.has_${e} THEN CASE WHEN ev.a_${e} THEN (ev.k - ev.o_${e}) / 4 / ${US_PER_H} ELSE 0 END END AS ${name}`];
+        return [`CASE WHEN cov.has_${e} THEN coalesce(ej.h_${e}, 0) END AS ${name}`];
       }
       case 'recorded_held':
         return [`count(*) FILTER (WHERE sl.status = 'held') OVER (PARTITION BY sl.cycle_id ORDER BY sl.slot_number ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)::DOUBLE AS ${name}`];
@@ -290,6 +300,7 @@ SELECT sl.centre_id, sl.patient_key, sl.cycle_id, sl.slot_number, sl.scheduled_a
 FROM _sf_slots sl
 LEFT JOIN _sf_point p ON p.cycle_id = sl.cycle_id AND p.slot_number = sl.slot_number
 LEFT JOIN _sf_events ev ON ev.cycle_id = sl.cycle_id AND ev.slot_number = sl.slot_number
+LEFT JOIN _sf_evj ej ON ej.cycle_id = sl.cycle_id AND ej.slot_number = sl.slot_number
 LEFT JOIN _sf_w0 w0 ON w0.cycle_id = sl.cycle_id
 LEFT JOIN _sf_cov cov ON cov.centre_id = sl.centre_id
 ASOF LEFT JOIN _sf_uo uo ON uo.patient_key = sl.patient_key AND sl.t >= uo.e
@@ -314,8 +325,8 @@ SELECT a.centre_id, a.patient_key, a.cycle_id, a.slot_number, a.scheduled_at, a.
 FROM _sf_all a ${consec.map(([n]) => `LEFT JOIN c_${n} USING (cycle_id, slot_number)`).join(' ')}
 ORDER BY a.patient_key, a.scheduled_at, a.cycle_id, a.slot_number`;
 
-  const drop = ['_sf_slots', '_sf_point', '_sf_w0', '_sf_uo', '_sf_dv', '_sf_events', '_sf_cov', '_sf_all'].map((t) => `DROP TABLE IF EXISTS ${t}`);
-  return [slots, point, firstWeight, intervalSeries('urine_output', '_sf_uo'), intervalSeries('diarrhoea_volume', '_sf_dv'), events, coverage, assembled, final, ...drop];
+  const drop = ['_sf_slots', '_sf_point', '_sf_w0', '_sf_uo', '_sf_dv', '_sf_events', '_sf_evj', '_sf_cov', '_sf_all'].map((t) => `DROP TABLE IF EXISTS ${t}`);
+  return [slots, point, firstWeight, intervalSeries('urine_output', '_sf_uo'), intervalSeries('diarrhoea_volume', '_sf_dv'), events, activeEvents, coverage, assembled, final, ...drop];
 }
 
 /** Slot-level columns read beside the features. */
@@ -332,30 +343,59 @@ export interface SlotFeatureFrame extends SlotFeatureTable {
  */
 export async function readSlotFeatures(conn: DuckDBConnection, options: { table?: string; centres?: readonly string[] } = {}): Promise<SlotFeatureFrame> {
   const where = options.centres === undefined ? '' : `WHERE centre_id IN (${options.centres.map(q).join(', ') || 'NULL'})`;
-  const reader = await conn.runAndReadAll(
-    `SELECT centre_id, patient_key, cycle_id, slot_number, status, hold_reason_codes, ${FEATURE_COLUMNS.map((c) => `${c}::DOUBLE AS ${c}`).join(', ')}
+  const result = await conn.run(
+    `SELECT centre_id, patient_key, cycle_id, slot_number, status, array_to_string(hold_reason_codes, '|') AS reasons,
+       ${FEATURE_COLUMNS.map((c) => `${c}::DOUBLE AS ${c}`).join(', ')}
      FROM ${options.table ?? 'slot_features'} ${where} ORDER BY patient_key, scheduled_at, cycle_id, slot_number`,
   );
-  const cols = reader.getColumnsJS();
-  const n = reader.currentRowCount;
-  const values: Partial<Record<RuleVariableCode, Float64Array>> = {};
-  FEATURE_COLUMNS.forEach((c, j) => {
-    const src = cols[6 + j] as (number | null)[];
-    const arr = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = src[i];
-      arr[i] = v === null || v === undefined ? NaN : v;
+  // Chunk by chunk, straight into typed arrays: no per-row objects.
+  const chunks = [];
+  let n = 0;
+  for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    chunks.push(chunk);
+    n += chunk.rowCount;
+  }
+  const strings = [[], [], [], [], []] as string[][];
+  const slotNumber = new Int32Array(n);
+  const reasons: string[][] = new Array<string[]>(n);
+  const cols = FEATURE_COLUMNS.map(() => new Float64Array(n));
+  let base = 0;
+  for (const chunk of chunks) {
+    const m = chunk.rowCount;
+    for (const j of [0, 1, 2, 4]) {
+      const vec = chunk.getColumnVector(j);
+      const out = strings[j]!;
+      for (let i = 0; i < m; i++) out.push(String(vec.getItem(i)));
     }
-    values[c] = arr;
+    const sv = chunk.getColumnVector(3);
+    const rv = chunk.getColumnVector(5);
+    for (let i = 0; i < m; i++) {
+      slotNumber[base + i] = Number(sv.getItem(i));
+      const r = rv.getItem(i);
+      reasons[base + i] = r === null || r === '' ? [] : String(r).split('|');
+    }
+    FEATURE_COLUMNS.forEach((_, k) => {
+      const vec = chunk.getColumnVector(6 + k);
+      const out = cols[k]!;
+      for (let i = 0; i < m; i++) {
+        const v = vec.getItem(i) as number | null;
+        out[base + i] = v === null ? NaN : v;
+      }
+    });
+    base += m;
+  }
+  const values: Partial<Record<RuleVariableCode, Float64Array>> = {};
+  FEATURE_COLUMNS.forEach((c, k) => {
+    values[c] = cols[k]!;
   });
   return {
     n,
-    centre_id: cols[0] as string[],
-    patient_key: cols[1] as string[],
-    cycle_id: cols[2] as string[],
-    slot_number: Int32Array.from(cols[3] as number[]),
-    status: cols[4] as string[],
-    hold_reason_codes: (cols[5] as (string[] | null)[]).map((a) => a ?? []),
+    centre_id: strings[0]!,
+    patient_key: strings[1]!,
+    cycle_id: strings[2]!,
+    slot_number: slotNumber,
+    status: strings[4]!,
+    hold_reason_codes: reasons,
     values,
   };
 }

@@ -177,13 +177,14 @@ export function simulateCycle(input: CycleInput): SimCycle {
     const sbpTrue = b.sbp - P.sbpDriftPerC * C * s.cardiovascular - (P.acuteSbpDip + P.acuteSbpDipPerC * C) * s.cardiovascular * aBp + bpNoise + P.bolusSbpGainPer500 * bolusEff - sepsisDrop;
     const sbpCharted = sbpTrue + P.phenylephrineSbpGainPerUnit * pe;
     if (inHospital) {
-      if (sbpCharted < P.bolusSbpTarget && h - lastBolusHour >= 2) {
+      const bolusesLast8h = bolusHours.filter((x) => h - x.h < 8).length;
+      if (sbpCharted < P.bolusSbpTarget && h - lastBolusHour >= 2 && bolusesLast8h < P.maxBolusesPer8h) {
         const v = sbpCharted < P.bolusSbpTarget - 5 ? P.bolusVolumesMl[1] : P.bolusVolumesMl[0];
         bolusHours.push({ h, v });
         lastBolusHour = h;
         latent.bolusRetained += (v / 1000) * P.bolusRetainedFraction * Math.min(1, C / 2);
       }
-      if (h >= 2 && h - lastBolusHour >= 2 && (series.urine[h - 1] ?? 0) + (series.urine[h - 2] ?? 0) < 2 * P.urineTargetMlPerKgH * weightBase) {
+      if (h >= 2 && h - lastBolusHour >= 2 && bolusesLast8h < P.maxBolusesPer8h && (series.urine[h - 1] ?? 0) + (series.urine[h - 2] ?? 0) < 2 * P.urineTargetMlPerKgH * weightBase) {
         bolusHours.push({ h, v: P.urineBolusMl });
         lastBolusHour = h;
         latent.bolusRetained += (P.urineBolusMl / 1000) * P.bolusRetainedFraction * Math.min(1, C / 2);

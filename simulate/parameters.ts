@@ -182,6 +182,8 @@ export const PHYSIOLOGY = {
   /** Urine-output bolus: 500 mL when UO over the last 2 h is below 0.5 mL/kg/h (S23 target ≥0.5 mL/kg/h, 500 mL bolus, recheck after 1 h) [V §2.5]. */
   urineTargetMlPerKgH: 0.5,
   urineBolusMl: 500,
+  /** At most this many boluses in any 8 h [ASSUMPTION; total fluid ~18.4 L over 5 days incl. maintenance, S25 V §3.4]. */
+  maxBolusesPer8h: 2,
   /** Vasopressor when hypotension persists after ≥2 boluses within 6 h; titrate to SBP ≥80 (S24) [V §2.5].
    * Phenylephrine start and step 0.1–0.25 mcg/kg/min (S23 starts 0.1, titrated) [V §2.5; step ASSUMPTION]. SBP gain per mcg/kg/min [ASSUMPTION]. */
   pressorSbpTarget: 80,
@@ -303,9 +305,9 @@ export const IMPERFECTIONS = {
   /** An exact duplicate of a row (re-sent interface message / double entry). */
   duplicateRowRate: 0.004,
   /** Stray whitespace or different letter case on a categorical value. */
-  whitespaceCaseRate: 0.03,
-  /** A lab value entered wrong and corrected later (the wrong row stays, a corrected row follows). */
-  lateCorrectionRate: 0.004,
+  whitespaceCaseRate: 0.01,
+  /** Per creatinine result: entered wrong and corrected later (the wrong row stays, a corrected row follows; FHIR: status corrected). */
+  lateCorrectionRate: 0.01,
   /** A value with a slipped decimal point or extra digit (out of plausible range). */
   outOfRangeTypoRate: 0.0015,
 } as const;

@@ -7,7 +7,6 @@ import { join, relative } from 'node:path';
 import * as parameters from './parameters.js';
 import { simulatePatient } from './patient.js';
 import { PROFILES, type CentreId, type ExportFormat, type PracticeProfile } from './profiles.js';
-import { Rng } from './prng.js';
 import { centreRuleset } from './rulesets.js';
 import { TruthWriter } from './truth.js';
 import type { CentreWriter, WriterContext } from './writers/common.js';
@@ -49,6 +48,12 @@ const WRITERS: Record<ExportFormat, (ctx: WriterContext, imp: Imperfector) => Ce
   fhir_ndjson: fhirWriter,
 };
 
+/** All model parameters in a fixed key order (a module namespace's key order differs between loaders). */
+export function parameterSet(): Record<string, unknown> {
+  const { REGIMEN, POPULATION, PHYSIOLOGY, EVENTS, LATE_EVENTS, RESPONSE_MODEL, EXPORT_DEFAULTS, IMPERFECTIONS } = parameters;
+  return { REGIMEN, POPULATION, PHYSIOLOGY, EVENTS, LATE_EVENTS, RESPONSE_MODEL, EXPORT_DEFAULTS, IMPERFECTIONS };
+}
+
 /** The command line that reproduces a run (recorded in the manifest and README). */
 export function commandFor(o: Pick<SimulateOptions, 'centres' | 'patients' | 'seed' | 'out' | 'imperfections'>): string {
   return `il2kit simulate --centres ${o.centres.join(',')} --patients ${o.patients} --seed ${o.seed} --out ${o.out}${o.imperfections === false ? ' --no-imperfections' : ''}`;
@@ -66,7 +71,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateSummary> {
     mkdirSync(dir, { recursive: true });
     mkdirSync(truthDir, { recursive: true });
     const truth = new TruthWriter(truthDir, profile);
-    const imp = new Imperfector(new Rng(`${o.seed}/${id}/imperfections`), truth.imperfections, o.imperfections !== false);
+    const imp = new Imperfector(`${o.seed}/${id}/imperfections`, truth.imperfections, o.imperfections !== false);
     const writer = WRITERS[profile.format]({ dir, profile, seed: o.seed }, imp);
     let cycles = 0;
     let slots = 0;
@@ -92,16 +97,16 @@ export async function simulate(o: SimulateOptions): Promise<SimulateSummary> {
   }
   writeFileSync(
     join(o.out, '_truth', 'model-parameters.json'),
-    `${JSON.stringify({ simulator_version: parameters.SIMULATOR_VERSION, seed: o.seed, patients_per_centre: o.patients, centres: o.centres, imperfections: o.imperfections !== false, parameters: { ...parameters } }, null, 2)}\n`,
+    `${JSON.stringify({ simulator_version: parameters.SIMULATOR_VERSION, seed: o.seed, patients_per_centre: o.patients, centres: o.centres, imperfections: o.imperfections !== false, parameters: parameterSet() }, null, 2)}\n`,
   );
-  summary.files = await manifestFiles(o.out);
-  const manifest = { command: commandFor(o), simulator_version: parameters.SIMULATOR_VERSION, seed: o.seed, patients_per_centre: o.patients, centres: summary.centres, files: summary.files };
+  summary.files = await manifestFiles(o.out, [...o.centres, '_truth']);
+  const manifest = { command: commandFor({ ...o, out: '<DIR>' }), simulator_version: parameters.SIMULATOR_VERSION, seed: o.seed, patients_per_centre: o.patients, centres: summary.centres, files: summary.files };
   writeFileSync(join(o.out, '_truth', 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return summary;
 }
 
-/** Every file under `root` (except the manifest itself and README.md), sorted, with size and sha256. */
-export async function manifestFiles(root: string): Promise<ManifestFile[]> {
+/** Every file in the simulator's folders under `root` (except the manifest itself), sorted, with size and sha256. */
+export async function manifestFiles(root: string, folders: readonly string[]): Promise<ManifestFile[]> {
   const out: ManifestFile[] = [];
   const walk = (d: string): void => {
     for (const name of readdirSync(d).sort()) {
@@ -110,8 +115,8 @@ export async function manifestFiles(root: string): Promise<ManifestFile[]> {
       else out.push({ path: relative(root, p).split('\\').join('/'), bytes: statSync(p).size, sha256: '' });
     }
   };
-  walk(root);
-  const files = out.filter((f) => f.path !== '_truth/manifest.json' && f.path !== 'README.md' && !f.path.endsWith('.ts'));
+  for (const f of [...folders].sort()) walk(join(root, f));
+  const files = out.filter((f) => f.path !== '_truth/manifest.json');
   for (const f of files) f.sha256 = await sha256File(join(root, f.path));
   return files;
 }

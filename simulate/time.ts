@@ -4,7 +4,7 @@
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
 
-const offsetCache = new Map<string, Map<number, number>>();
+const offsetCache = new Map<string, Map<number, [number, number][]>>();
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(tz: string): Intl.DateTimeFormat {
@@ -16,6 +16,41 @@ function formatter(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
+function intlOffset(tz: string, utcMs: number): number {
+  const parts = formatter(tz).formatToParts(new Date(utcMs));
+  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? '0');
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60_000);
+}
+
+/**
+ * Offset segments of one UTC year: [start ms, offset min] pairs, found by sampling Intl daily and
+ * bisecting each change to the minute. Built once per zone and year, so lookups are cheap.
+ */
+function yearSegments(tz: string, year: number): [number, number][] {
+  const start = Date.UTC(year, 0, 1);
+  const end = Date.UTC(year + 1, 0, 1);
+  const segs: [number, number][] = [[start, intlOffset(tz, start)]];
+  let prevT = start;
+  let prevOff = segs[0]?.[1] ?? 0;
+  for (let t = start + DAY_MS; t <= end; t += DAY_MS) {
+    const off = intlOffset(tz, Math.min(t, end - 1));
+    if (off !== prevOff) {
+      let lo = prevT;
+      let hi = Math.min(t, end - 1);
+      while (hi - lo > 60_000) {
+        const mid = lo + Math.floor((hi - lo) / 2 / 60_000) * 60_000;
+        if (intlOffset(tz, mid) === prevOff) lo = mid;
+        else hi = mid;
+      }
+      segs.push([hi, off]);
+      prevOff = off;
+    }
+    prevT = t;
+  }
+  return segs;
+}
+
 /** Offset of `tz` from UTC at instant `utcMs`, in minutes (local = UTC + offset). */
 export function tzOffsetMinutes(tz: string, utcMs: number): number {
   if (tz === 'UTC') return 0;
@@ -24,14 +59,17 @@ export function tzOffsetMinutes(tz: string, utcMs: number): number {
     cache = new Map();
     offsetCache.set(tz, cache);
   }
-  const hourKey = Math.floor(utcMs / HOUR_MS);
-  const hit = cache.get(hourKey);
-  if (hit !== undefined) return hit;
-  const parts = formatter(tz).formatToParts(new Date(hourKey * HOUR_MS));
-  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? '0');
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  const off = Math.round((asUtc - hourKey * HOUR_MS) / 60_000);
-  cache.set(hourKey, off);
+  const year = new Date(utcMs).getUTCFullYear();
+  let segs = cache.get(year);
+  if (segs === undefined) {
+    segs = yearSegments(tz, year);
+    cache.set(year, segs);
+  }
+  let off = segs[0]?.[1] ?? 0;
+  for (const [t, o] of segs) {
+    if (utcMs >= t) off = o;
+    else break;
+  }
   return off;
 }
 

@@ -102,7 +102,7 @@ export function renderNotebookHtml(nb: Notebook, options: { title: string; run?:
       const tags = cell.metadata.tags?.length ? ` <span class="badge">${escapeHtml(cell.metadata.tags.join(', '))}</span>` : '';
       parts.push(
         `<section class="cell code status-${status ?? 'none'}" id="cell-${i + 1}">` +
-          `<div class="in"><div class="prompt">In ${prompt}</div><div class="source"><pre><code>${escapeHtml(source)}</code></pre>${badge}${tags}</div></div>` +
+          `<div class="in"><div class="prompt">In ${prompt}<br><small>cell ${i + 1}</small></div><div class="source"><pre><code>${escapeHtml(source)}</code></pre>${badge}${tags}</div></div>` +
           (cell.outputs.length ? `<div class="outputs">${cell.outputs.map(renderOutput).join('\n')}</div>` : '') +
           `</section>`,
       );

@@ -38,6 +38,9 @@ interface Listener {
 
 type Channel = 'shell' | 'control';
 
+/** A wait that does not keep the process alive (races must not leave live timers behind). */
+const wait = (ms: number) => sleep(ms, undefined, { ref: false });
+
 /** Ports nobody listens on now (the kernel binds them right after; the same race Jupyter accepts). */
 async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
@@ -225,7 +228,7 @@ export class Kernel {
         });
       });
       await this.send('shell', msg);
-      await Promise.race([answered, sleep(250)]);
+      await Promise.race([answered, wait(250)]);
       this.listeners.delete(msg.header.msg_id);
       if (reply && iopub) {
         this.info = reply.content;
@@ -294,12 +297,12 @@ export class Kernel {
     if (!this.exit) {
       const msg = newMessage('shutdown_request', { restart: false }, this.session);
       const replied = new Promise<void>((resolve) => this.listeners.set(msg.header.msg_id, { reply: () => resolve(), died: resolve }));
-      await Promise.race([this.send('control', msg).then(() => Promise.race([replied, sleep(graceMs)])), sleep(graceMs)]).catch(() => undefined);
+      await Promise.race([this.send('control', msg).then(() => Promise.race([replied, wait(graceMs)])), wait(graceMs)]).catch(() => undefined);
       this.listeners.delete(msg.header.msg_id);
-      await Promise.race([this.exited, sleep(graceMs)]);
+      await Promise.race([this.exited, wait(graceMs)]);
       if (!this.exit) {
         this.child.kill('SIGTERM');
-        await Promise.race([this.exited, sleep(graceMs)]);
+        await Promise.race([this.exited, wait(graceMs)]);
       }
       if (!this.exit) {
         this.child.kill('SIGKILL');

@@ -6,7 +6,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { renderNotebookHtml, type CellStatus } from './html.js';
 import { Kernel, type ExecuteResult } from './kernel.js';
 import { findKernelSpec } from './kernelspec.js';
-import { formatNotebook, hasTag, readNotebook, textOf, type Notebook, type Output } from './nbformat.js';
+import { formatNotebook, hasTag, linesOf, readNotebook, textOf, type Notebook, type Output } from './nbformat.js';
 import { isNotebookName, notebookParams } from './notebook-params.js';
 import { INJECTED_TAG, ParameterError, checkParams, injectParameters } from './params.js';
 
@@ -145,7 +145,8 @@ export async function runNotebook(path: string, options: RunOptions): Promise<No
         continue;
       }
       const result = await kernel.execute(source, { timeoutMs: cellTimeoutMs });
-      cell.outputs = filterOutputs(result.outputs);
+      // Stream text as a list of lines, the way Jupyter writes it.
+      cell.outputs = filterOutputs(result.outputs).map((o) => (o.output_type === 'stream' ? { ...o, text: linesOf(textOf(o.text)) } : o));
       cell.execution_count = result.executionCount;
       cellStatus.set(i, result.status);
       cells.push({ cell: cellNo, status: result.status, ms: result.ms, source });

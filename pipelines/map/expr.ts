@@ -49,12 +49,13 @@ export function pick(values: Record<string, unknown>, from: string): unknown {
 }
 
 /** Several columns joined with a space (empty parts left out); one column as it is. */
-export function pickAll(values: Record<string, unknown>, from: string | string[]): unknown {
+export function pickAll(values: Record<string, unknown>, from: string | string[], join?: string): unknown {
   if (typeof from === 'string') return pick(values, from);
   const parts = from.map((f) => pick(values, f)).filter((x) => x !== null && x !== undefined && String(x).trim() !== '');
   if (parts.length === 0) return null;
-  if (parts.length < from.length) return null; // a date without its time (or the reverse) is no instant
-  return parts.map((x) => (x instanceof Date ? x.toISOString().slice(0, 10) : String(x).trim())).join(' ');
+  // Without `join`, a date without its time (or the reverse) is no instant: every part is needed.
+  if (join === undefined && parts.length < from.length) return null;
+  return parts.map((x) => (x instanceof Date ? x.toISOString().slice(0, 10) : String(x).trim())).join(join ?? ' ');
 }
 
 const NUM_DOT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -91,7 +92,7 @@ function regexOf(p: string): RegExp {
 }
 
 export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext): Eval {
-  let raw: unknown = fm.value !== undefined ? fm.value : fm.from !== undefined ? pickAll(row.values, fm.from) : undefined;
+  let raw: unknown = fm.value !== undefined ? fm.value : fm.from !== undefined ? pickAll(row.values, fm.from, fm.join) : undefined;
   const original = raw;
   if (typeof raw === 'string') {
     raw = raw.trim();
@@ -118,9 +119,12 @@ export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext):
     const key = typeof v === 'string' ? v.replace(/\s+/g, ' ') : String(v);
     const m = mapCode(fm.codes, key);
     if (!m.matched) {
-      let seen = ctx.unmapped.get(ctx.fieldName);
-      if (!seen) ctx.unmapped.set(ctx.fieldName, (seen = new Map()));
-      seen.set(key, (seen.get(key) ?? 0) + 1);
+      // Routing questions (when/skip) expect most values to be unmapped; only field values are reported.
+      if (!ctx.fieldName.endsWith('.when') && !ctx.fieldName.endsWith('.skip')) {
+        let seen = ctx.unmapped.get(ctx.fieldName);
+        if (!seen) ctx.unmapped.set(ctx.fieldName, (seen = new Map()));
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+      }
       if (fm.codes.unmapped === 'quarantine') return { ok: false, check: 'unmapped_code', message: `${JSON.stringify(key)} is not in the code map; add it to the mapping spec`, raw: original };
       v = fm.codes.unmapped === 'null' ? (fm.codes.list ? [] : null) : v;
     } else v = m.value;

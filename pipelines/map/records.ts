@@ -6,7 +6,7 @@ import type { SourceData, SourceRow } from '../read/source.js';
 import { evalField, type EvalContext } from './expr.js';
 import { patientKey } from './pseudonymise.js';
 import { VIRTUAL_FIELDS, fieldObject } from './spec-load.js';
-import type { FieldMapObject, MappingSpec, SourceSpec } from './spec.js';
+import type { FieldMapObject, MappingSpec, SourceSpec, TableMap } from './spec.js';
 import { ConversionError, canonicalUnit, toCanonical } from './units.js';
 
 export interface Where {
@@ -43,6 +43,12 @@ export interface SourceCounts {
   ignoredCodes: Record<string, number>;
   /** Empty cells of melted (wide) columns: no measurement, not a record. */
   emptyWideCells: number;
+  /** Rows left out by the source's skip rule, with its reason. */
+  skipped: number;
+  skipReason: string | null;
+  /** Rows no table mapping took (every `when` said no): listed as a data-quality finding. */
+  unusedRows: number;
+  unusedExamples: number[];
 }
 
 export interface MapContext {
@@ -51,8 +57,14 @@ export interface MapContext {
   unmapped: Map<string, Map<string, number>>;
 }
 
-export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext): { candidates: Candidate[]; counts: SourceCounts } {
-  const counts: SourceCounts = { source: src.id, file: data.file, rows: data.rows.length, routed: {}, ignoredCodes: {}, emptyWideCells: 0 };
+/**
+ * Maps the rows of one source. Only the table maps in `produce` (default: all) make records;
+ * the others are still asked whether they take a row, so rows no map takes are counted once
+ * (when `countUnused`) even when a source is mapped in two passes.
+ */
+export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, produce?: Set<TableMap>, countUnused = true): { candidates: Candidate[]; counts: SourceCounts } {
+  const counts: SourceCounts = { source: src.id, file: data.file, rows: data.rows.length, routed: {}, ignoredCodes: {}, emptyWideCells: 0, skipped: 0, skipReason: src.skip?.reason ?? null, unusedRows: 0, unusedExamples: [] };
+  const skip = src.skip ? { fm: fieldObject(src.skip.field), in: src.skip.in } : null;
   const candidates: Candidate[] = [];
   const evalCtx: EvalContext = {
     decimal: src.decimal,
@@ -87,6 +99,15 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext): {
   for (const row of data.rows) {
     // NDJSON rows are located by line pointer; tabular rows by data row number.
     const where: Where = { file: data.file, sha256: data.sha256, row: src.format === 'ndjson' ? null : row.row, pointer: row.pointer };
+    if (skip && !row.values.__parse_error__) {
+      evalCtx.fieldName = `${src.id}.skip`;
+      const sk = evalField(skip.fm, row, evalCtx);
+      if (sk.ok && skip.in.includes(sk.value as string)) {
+        counts.skipped++;
+        continue;
+      }
+    }
+    let taken = false;
     for (const { tm, table, fields, when, melt } of compiled) {
       const rowProblems = shapeProblems(row);
       if (when && tm.when && rowProblems.length === 0) {
@@ -97,6 +118,8 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext): {
           continue;
         }
       }
+      taken = true;
+      if (produce && !produce.has(tm)) continue;
       const base: Record<string, unknown> = { centre_id: ctx.spec.centre.centre_id };
       if (rowProblems.length === 0) {
         evalCtx.fieldName = `${src.id}.patient_id`;
@@ -160,8 +183,13 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext): {
         counts.ignoredCodes[String(values.variable)] = (counts.ignoredCodes[String(values.variable)] ?? 0) + 1;
         continue;
       }
+      if (table === 'observation') extra.__units = tm.units;
       const c: Candidate = { table, values, extra, where, problems };
       candidates.push(table === 'observation' && problems.length === 0 ? finishObservation(c, src.decimal) : c);
+    }
+    if (!taken && countUnused) {
+      counts.unusedRows++;
+      if (counts.unusedExamples.length < 5) counts.unusedExamples.push(row.row);
     }
   }
   return { candidates, counts };
@@ -184,7 +212,9 @@ export function finishObservation(c: Candidate, decimal: '.' | ','): Candidate {
   const def = (OBSERVATION_VARIABLES as Record<string, { unit: string; kind: string }>)[variable];
   const raw = c.extra.value__raw ?? c.values.value;
   const rawText = raw === null || raw === undefined ? null : raw instanceof Date ? raw.toISOString() : String(raw).trim();
-  const unitRaw = c.extra.value__unit === undefined || c.extra.value__unit === null ? null : String(c.extra.value__unit).trim();
+  const fallback = (c.extra.__units as Record<string, string> | undefined)?.[variable];
+  const unitGiven = c.extra.value__unit === undefined || c.extra.value__unit === null || String(c.extra.value__unit).trim() === '' ? null : String(c.extra.value__unit).trim();
+  const unitRaw = unitGiven ?? fallback ?? null;
   c.values.value_raw = rawText;
   c.values.unit_raw = unitRaw;
   if (!('period_hours' in c.values)) c.values.period_hours = null;
@@ -200,6 +230,10 @@ export function finishObservation(c: Candidate, decimal: '.' | ','): Candidate {
   if (n === null && text !== null) {
     const t = decimal === ',' ? text.replace(',', '.') : text;
     n = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : null;
+  }
+  if (n === null && (text === null || text === '')) {
+    c.problems.push({ field: 'value', raw: rawText, check: 'required', message: `the ${variable} row has no value; fill it in or remove the row from the export` });
+    return c;
   }
   if (n === null) {
     c.problems.push({ field: 'value', raw: rawText, check: 'number_format', message: `${JSON.stringify(text)} is not a number${decimal === ',' ? ' (decimal comma expected)' : ''}` });

@@ -52,6 +52,7 @@ export function renderSpecMarkdown(spec: MappingSpec): string {
     out.push(`- Patient: ${describe(src.patient_id)} → keyed hash (the local id is never stored)`);
     if (src.identifiers.length) out.push(`- Dropped as identifiers: ${src.identifiers.map((c) => `\`${c}\``).join(', ')}`);
     if (src.ignore_columns.length) out.push(`- Not used: ${src.ignore_columns.map((c) => `\`${c}\``).join(', ')}`);
+    if (src.skip) out.push(`- Rows skipped on purpose where ${describe(src.skip.field)} is one of ${src.skip.in.map((v) => `\`${String(v)}\``).join(', ')}: ${src.skip.reason}`);
     out.push('');
     for (const tm of src.tables) {
       out.push(`### → \`${tm.table}\``, '');
@@ -61,6 +62,8 @@ export function renderSpecMarkdown(spec: MappingSpec): string {
       for (const m of tm.melt ?? []) out.push(`| \`value\` of \`${m.variable}\` | ${describe(m.value)}${m.period_hours ? `, over ${m.period_hours} h` : ''} |`);
       out.push('');
       if (tm.ignore_codes.length) out.push(`Left out on purpose: ${tm.ignore_codes.map((c) => `\`${c}\``).join(', ')}.`, '');
+      if (Object.keys(tm.units).length) out.push(`Units by variable: ${Object.entries(tm.units).map(([v, u]) => `${v} \`${u}\``).join(', ')}.`, '');
+      if (tm.rate_events) out.push('Rows are rate events: each rate lasts until the next event for the same patient and agent; a stop event has rate 0.', '');
       for (const [name, fm] of Object.entries(tm.fields)) {
         const f = fieldObject(fm);
         if (f.codes && codeCount(f.codes) > 0) out.push(`Codes for \`${name}\`:`, '', ...codeTable(f.codes), '');
@@ -80,6 +83,7 @@ export function referencedColumns(src: MappingSpec['sources'][number]): Set<stri
     if (f.unit_from) cols.add(f.unit_from.split(/[.[]/)[0]!);
   };
   add(src.patient_id);
+  add(src.skip?.field);
   for (const tm of src.tables) {
     add(tm.when?.field);
     Object.values(tm.fields).forEach(add);

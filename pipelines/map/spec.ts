@@ -34,6 +34,8 @@ export const FieldMapObject = z.strictObject({
   regex: RegexString.optional(),
   /** A text the regex does not match means "no value" rather than an error. */
   optional_match: z.boolean().optional(),
+  /** With a list in `from`: join the non-empty parts with this text (without it every part is required). */
+  join: z.string().optional(),
   /** Multiply a number by this (e.g. MIU → IU: 1000000). */
   multiply: z.number().optional(),
   /** Split the text and keep one part: "112/68" with sep "/" index 1 → "68". */
@@ -71,6 +73,10 @@ export const TableMap = z.strictObject({
   melt: z.array(MeltItem).optional(),
   /** Codes of `variable` to leave out on purpose (counted in the report, never silently). */
   ignore_codes: z.array(z.string()).default([]),
+  /** Observation units by variable, for long tables without a unit column. */
+  units: z.record(z.string(), z.string()).default({}),
+  /** Infusion rows are rate events (new bag, rate change, stop): each lasts until the patient's next event for the agent. */
+  rate_events: z.boolean().default(false),
 });
 export type TableMap = z.infer<typeof TableMap>;
 
@@ -95,6 +101,8 @@ export const SourceSpec = z.strictObject({
   identifiers: z.array(z.string()).default([]),
   /** Columns read on purpose by no table (listed in the report). */
   ignore_columns: z.array(z.string()).default([]),
+  /** Rows left out on purpose (e.g. boluses charted twice), counted in the report with the reason. */
+  skip: z.strictObject({ field: FieldMap, in: z.array(Scalar).min(1), reason: z.string().min(1) }).optional(),
   tables: z.array(TableMap).min(1),
 });
 export type SourceSpec = z.infer<typeof SourceSpec>;

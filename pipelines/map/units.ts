@@ -48,7 +48,7 @@ const ANALYTE_UNITS: Record<string, Record<string, (v: number, ctx: ConversionCo
   eosinophils: cellCount(),
   granulocytes: cellCount(),
   temperature: { cel: same, c: same, degc: same, celsius: same, f: (v) => ((v - 32) * 5) / 9, degf: (v) => ((v - 32) * 5) / 9, '[degf]': (v) => ((v - 32) * 5) / 9, fahrenheit: (v) => ((v - 32) * 5) / 9 },
-  weight: { kg: same, g: factor(0.001), lb: factor(0.45359237), lbs: factor(0.45359237), '[lb_av]': factor(0.45359237) },
+  weight: { kg: same, g: factor(0.001), lb: factor(0.45359237), lbs: factor(0.45359237), '[lb_av]': factor(0.45359237), oz: factor(0.028349523125), '[oz_av]': factor(0.028349523125) },
   sbp: { 'mm[hg]': same, mmhg: same },
   dbp: { 'mm[hg]': same, mmhg: same },
   heart_rate: { '/min': same, bpm: same, 'beats/min': same, '{beats}/min': same },

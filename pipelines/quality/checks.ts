@@ -96,7 +96,7 @@ const sqlChecks = (c: string): SqlCheck[] => [
   },
 ];
 
-export async function runChecks(conn: DuckDBConnection, centreId: string, counts: Record<string, TableCounts>, extra: { unmappedQuarantined: number; suspectedIdentifiers: number }): Promise<CheckResult[]> {
+export async function runChecks(conn: DuckDBConnection, centreId: string, counts: Record<string, TableCounts>, extra: { suspectedIdentifiers: number; unusedRows: { source: string; n: number; rows: number; examples: number[] }[] }): Promise<CheckResult[]> {
   const c = `'${centreId.replace(/'/g, "''")}'`;
   const out: CheckResult[] = [];
   for (const [table, n] of Object.entries(counts)) {
@@ -115,7 +115,12 @@ export async function runChecks(conn: DuckDBConnection, centreId: string, counts
       out.push({ ...base(chk), n_failed: 0, n_total: 0, pct: 0, status: 'error', examples: [], message: (e as Error).message.split('\n')[0] ?? 'error' });
     }
   }
-  out.push(result({ id: 'codes_mapped', category: 'conformance', table: 'all', severity: 'warning', threshold_pct: 0, threshold_n: 0, description: 'Every coded value is in the spec’s code maps (unmapped ones are listed below and quarantined)' }, extra.unmappedQuarantined, extra.unmappedQuarantined, [], null));
+  for (const u of extra.unusedRows) {
+    out.push(result({ id: `rows_used_${u.source}`, category: 'conformance', table: u.source, severity: 'warning', threshold_pct: 0, threshold_n: 0, description: 'Every source row feeds some table, or is skipped on purpose (rows no table mapping takes are not read)' }, u.n, u.rows, u.examples.map((r) => ({ row: r })), u.n ? 'add a table mapping or a skip rule for those rows' : null));
+  }
+  const unmappedRecords = Number((await conn.runAndReadAll(`SELECT count(DISTINCT record_id) FROM quarantine WHERE centre_id = ${c} AND check_name = 'unmapped_code'`)).getRows()[0]![0]);
+  const allRecords = Object.values(counts).reduce((a, n) => a + n.read, 0);
+  out.push(result({ id: 'codes_mapped', category: 'conformance', table: 'all', severity: 'warning', threshold_pct: 0.5, threshold_n: null, description: 'Coded values are in the spec’s code maps (records with an unmapped code are quarantined; all unmapped values are listed in the report)' }, unmappedRecords, allRecords, [], null));
   out.push(result({ id: 'no_identifier_columns', category: 'conformance', table: 'sources', severity: 'error', threshold_pct: 0, threshold_n: 0, description: 'No unmapped column looks like a patient identifier (name, MRN, birth date, phone, e-mail)' }, extra.suspectedIdentifiers, extra.suspectedIdentifiers, [], extra.suspectedIdentifiers ? 'declare those columns under identifiers: in the spec (they are then dropped) or map them' : null));
   return out;
 }

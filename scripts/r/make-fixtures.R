@@ -479,3 +479,6 @@ write_fixture("distributions", list(
   normal = list(z = arr(c(0, 0.5, 1.96, 3, 5, 8, 12)), twoSided = arr(2 * pnorm(-abs(c(0, 0.5, 1.96, 3, 5, 8, 12))))),
   qnorm = list(p = arr(c(0.5, 0.9, 0.975, 0.995, 0.999, 0.9995)), q = arr(qnorm(c(0.5, 0.9, 0.975, 0.995, 0.999, 0.9995))))
 ))
+
+# Fixtures for analytics/doses and analytics/response (the analyses on fixed datasets).
+source(file.path("scripts", "r", "make-fixtures-doses-response.R"))

@@ -1,7 +1,8 @@
 // Harbour: a FHIR R4 bulk-data export, one NDJSON file per resource type (Patient, Encounter,
 // MedicationAdministration, Observation, Condition). Vitals and labs use the LOINC codes of
 // OBSERVATION_VARIABLES with UCUM units; held doses are MedicationAdministration status "not-done" with a
-// statusReason. Times are ISO 8601 with the America/Los_Angeles offset.
+// statusReason. Times are ISO 8601 with the America/Los_Angeles offset. Vitals q4h (BP panel, HR,
+// temperature, SpO2, O2 flow when on oxygen), urine per 8-h shift, daily weight, and the monitoring lab panel.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { OBSERVATION_VARIABLES } from '../../schemas/vocabularies.js';
@@ -38,6 +39,8 @@ const LAB_VAR: Record<LabCode, ObsVar> = {
   troponin: 'troponin',
   tsh: 'tsh',
 };
+/** The centre's research feed carries the IL-2 monitoring panel only (no AST/ALT, neutrophils or haemoglobin). */
+const FHIR_LABS = new Set<LabCode>(['creatinine', 'bun', 'potassium', 'bicarbonate', 'bilirubin', 'platelets', 'lymphocytes', 'eosinophils', 'troponin', 'tsh']);
 const DECIMALS: Partial<Record<ObsVar, number>> = { temperature: 1, creatinine: 2, potassium: 1, bilirubin: 1, haemoglobin: 1, troponin: 2, tsh: 3, weight: 1 };
 
 export function fhirWriter(ctx: WriterContext, imp: Imperfector): CentreWriter & { files: string[] } {
@@ -76,7 +79,7 @@ export function fhirWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
       id: uuid(key),
       status: 'final',
       category: [{ coding: [{ system: OBS_CAT, code: category }] }],
-      code: { coding: [{ system: LOINC, code: def.loinc, display: def.label }], text },
+      code: { coding: [{ system: LOINC, code: def.loinc }], text },
       subject: { reference: `Patient/${patientId}` },
       ...(encounterId === null ? {} : { encounter: { reference: `Encounter/${encounterId}` } }),
       ...(def.kind === 'interval' ? {} : { effectiveDateTime: when(at) }),
@@ -242,7 +245,6 @@ export function fhirWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
       observation(pid, mrn, eid, 'spo2', 'vital-signs', v.spo2, v.at, `spo2/${k}`);
       if (v.o2 > 0) observation(pid, mrn, eid, 'o2_flow', 'vital-signs', v.o2, v.at, `o2/${k}`);
       if (v.fio2 >= 40) observation(pid, mrn, eid, 'fio2', 'vital-signs', v.fio2, v.at, `fio2/${k}`);
-      observation(pid, mrn, eid, 'resp_rate', 'vital-signs', v.rr, v.at, `rr/${k}`);
     }
     for (const w of cy.weights) observation(pid, mrn, eid, 'weight', 'vital-signs', w.kg, w.at, `wt/${key}/${w.at}`);
     const firstSlotHour = cy.slots[0]?.hour ?? 0;
@@ -251,7 +253,7 @@ export function fhirWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
     }
     for (const st of cy.stools) observation(pid, mrn, eid, 'diarrhoea_volume', 'vital-signs', st.volumeMl, st.at, `stool/${key}/${st.at}`, { effectivePeriod: { start: when(st.at - 8 * HOUR_MS), end: when(st.at) } });
     for (const l of cy.labs) {
-      for (const [code, value] of Object.entries(l.values) as [LabCode, number][]) observation(pid, mrn, l.kind === 'follow_up' ? null : eid, LAB_VAR[code], 'laboratory', value, l.at, `lab/${key}/${l.at}/${code}`);
+      for (const [code, value] of Object.entries(l.values) as [LabCode, number][]) if (FHIR_LABS.has(code)) observation(pid, mrn, l.kind === 'follow_up' ? null : eid, LAB_VAR[code], 'laboratory', value, l.at, `lab/${key}/${l.at}/${code}`);
     }
     for (const e of cy.events) condition(pid, mrn, eid, e.type, e.onsetAt, e.resolvedAt, `ev/${key}/${e.type}/${e.onsetAt}`);
     void pt;

@@ -1,6 +1,6 @@
 // Delimited-text tables with documented imperfections (parameters.IMPERFECTIONS), each logged to the truth.
 import { IMPERFECTIONS as IMP } from '../parameters.js';
-import type { Rng } from '../prng.js';
+import { Rng } from '../prng.js';
 import type { FileSink } from './sink.js';
 
 /** How a column takes imperfections: measures can go missing or get a typo; categories get stray whitespace/case. */
@@ -36,20 +36,33 @@ export class ImperfectionLog {
 
 /** Applies imperfections with a seeded stream; the same stream order gives the same damage every run. */
 export class Imperfector {
+  readonly rng: Rng;
+  private readonly missingRng: Rng;
+  private readonly typoRng: Rng;
+  private readonly duplicateRng: Rng;
+  private readonly correctionRng: Rng;
+
+  /** One seeded stream per kind, so the rate of one kind does not depend on how often the others are drawn. */
   constructor(
-    readonly rng: Rng,
+    streamName: string,
     readonly log: ImperfectionLog,
     readonly enabled = true,
-  ) {}
+  ) {
+    this.rng = new Rng(`${streamName}/category`);
+    this.missingRng = new Rng(`${streamName}/missing`);
+    this.typoRng = new Rng(`${streamName}/typo`);
+    this.duplicateRng = new Rng(`${streamName}/duplicate`);
+    this.correctionRng = new Rng(`${streamName}/correction`);
+  }
 
   missing(file: string, dataRow: number, column: string, patient: string, value: string): string {
-    if (!this.enabled || value === '' || !this.rng.bernoulli(IMP.missingValueRate)) return value;
+    if (!this.enabled || value === '' || !this.missingRng.bernoulli(IMP.missingValueRate)) return value;
     this.log.add({ file, dataRow, column, kind: 'missing', original: value, exported: '', patient });
     return '';
   }
 
   typo(file: string, dataRow: number, column: string, patient: string, value: string): string {
-    if (!this.enabled || value === '' || !this.rng.bernoulli(IMP.outOfRangeTypoRate)) return value;
+    if (!this.enabled || value === '' || !this.typoRng.bernoulli(IMP.outOfRangeTypoRate)) return value;
     const out = /[.,]/.test(value) ? value.replace(/[.,]/, '') : `${value}0`;
     this.log.add({ file, dataRow, column, kind: 'out_of_range_typo', original: value, exported: out, patient });
     return out;
@@ -65,11 +78,11 @@ export class Imperfector {
   }
 
   duplicate(): boolean {
-    return this.enabled && this.rng.bernoulli(IMP.duplicateRowRate);
+    return this.enabled && this.duplicateRng.bernoulli(IMP.duplicateRowRate);
   }
 
   correction(): boolean {
-    return this.enabled && this.rng.bernoulli(IMP.lateCorrectionRate);
+    return this.enabled && this.correctionRng.bernoulli(IMP.lateCorrectionRate);
   }
 }
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readNotebook, runNotebook, type NotebookRun } from '../../notebooks/runner/index.js';
+import { paramsFor, readNotebook, resolveNotebooks, runNotebook, type NotebookRun } from '../../notebooks/runner/index.js';
 import { il2kit } from '../helpers/cli.js';
 import { FIXTURES, ROOT, requireSetup, tempDir } from './helpers.js';
 
@@ -32,7 +32,7 @@ describe('il2kit notebooks run on a notebook with a failing cell', () => {
   it('still writes the executed notebook and HTML, marking the failure and the cells not run', () => {
     const nb = readNotebook(join(out, 'failing-cell.ipynb'));
     const [, before, fails, after] = nb.cells;
-    expect(before?.cell_type === 'code' && before.outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: 'cell 2 ran\n' }]);
+    expect(before?.cell_type === 'code' && before.outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: ['cell 2 ran\n'] }]);
     expect(fails?.cell_type === 'code' && JSON.stringify(fails.outputs)).toContain('deliberate failure in cell 3');
     expect(after?.cell_type === 'code' && [after.outputs, after.execution_count]).toEqual([[], null]);
     const html = readFileSync(join(out, 'failing-cell.html'), 'utf8');
@@ -60,28 +60,22 @@ describe('a cell over the time limit', () => {
   });
 });
 
-describe('il2kit notebooks run rejects bad parameters before starting a kernel', () => {
-  it('names an unknown parameter', () => {
+describe('bad parameters and names are rejected before any kernel starts', () => {
+  it('il2kit exits 2 naming an unknown parameter', () => {
     const r = il2kit(['notebooks', 'run', '00-kit-tour', '--param', 'nope=1']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('unknown parameter nope (this notebook takes dataPath, maxProblems)');
+    expect(r.stderr).toBe('il2kit: bad parameter: unknown parameter nope (this notebook takes dataPath, maxProblems)\n');
   });
 
   it('names a value the schema rejects', () => {
-    const r = il2kit(['notebooks', 'run', '00-kit-tour', '--param', 'maxProblems=-3']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/maxProblems="-3": .*>=0/);
+    expect(() => paramsFor('00-kit-tour', { maxProblems: '-3' }, ROOT)).toThrow(/maxProblems="-3": .*>=0/);
   });
 
   it('refuses parameters for a notebook without a schema', () => {
-    const r = il2kit(['notebooks', 'run', join(FIXTURES, 'failing-cell.ipynb'), '--param', 'x=1']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('notebook failing-cell has no parameter schema');
+    expect(() => paramsFor('failing-cell', { x: '1' }, ROOT)).toThrow('notebook failing-cell has no parameter schema');
   });
 
   it('names a missing notebook', () => {
-    const r = il2kit(['notebooks', 'run', 'no-such-notebook']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('no notebook "no-such-notebook"');
+    expect(() => resolveNotebooks(['no-such-notebook'], ROOT)).toThrow('no notebook "no-such-notebook"');
   });
 });

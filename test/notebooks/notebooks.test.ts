@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hasTag, notebookParams, readNotebook, runNotebook, typecheckNotebooks, INJECTED_TAG, PARAMETERS_TAG, type NotebookRun } from '../../notebooks/runner/index.js';
+import { hasTag, notebookParams, readNotebook, runNotebook, textOf, typecheckNotebooks, INJECTED_TAG, PARAMETERS_TAG, type NotebookRun } from '../../notebooks/runner/index.js';
 import { NOTEBOOK_DIR, ROOT, committedNotebooks, requireSetup, tempDir } from './helpers.js';
 
 const names = committedNotebooks();
@@ -29,7 +29,7 @@ describe('committed notebooks', () => {
     const schema = notebookParams[name as keyof typeof notebookParams];
     const paramsCells = nb.cells.filter((c) => c.cell_type === 'code' && hasTag(c, PARAMETERS_TAG));
     expect(paramsCells).toHaveLength(1);
-    const declared = [...String(paramsCells.map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source))).matchAll(/\blet\s+([A-Za-z_$][\w$]*)/g)].map((m) => m[1]);
+    const declared = [...paramsCells.map((c) => textOf(c.source)).join('\n').matchAll(/\blet\s+([A-Za-z_$][\w$]*)/g)].map((m) => m[1]);
     expect(declared.sort()).toEqual(Object.keys(schema.shape).sort());
   });
 
@@ -89,7 +89,7 @@ describe('the kit tour shows what the issue asks for', () => {
     expect(run.params).toEqual({ dataPath: join(ROOT, 'data-samples/examples/dose_slot.bad.csv'), maxProblems: 2 });
     const nb = readNotebook(run.ipynbPath);
     const outputs = nb.cells.flatMap((c) => (c.cell_type === 'code' ? c.outputs : []));
-    const text = outputs.map((o) => (o.output_type === 'stream' ? String(o.text) : '')).join('');
+    const text = outputs.map((o) => (o.output_type === 'stream' ? textOf(o.text) : '')).join('');
     expect(text).toContain('7 rows: 2 valid, 5 invalid');
     expect(text.match(/dose_slot\.bad\.csv/g)).toHaveLength(2); // maxProblems = 2
     expect(text).toMatch(/║ count\s+│ 2\s+│ 2\s+║/); // danfojs describe() of the two given doses

@@ -1,0 +1,4 @@
+// il2kit analytics: statistics (checked against R), doses reached, response signals.
+export * from './stats/index.js';
+export * from './doses/index.js';
+export * from './response/index.js';

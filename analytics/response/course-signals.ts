@@ -1,0 +1,142 @@
+// Per assessed course: the response and the §4.3 signals measured in the landmark window.
+import { groupBy } from '../doses/group.js';
+import type { PatientCaseMix } from '../doses/types.js';
+import { responseMessages } from './messages.js';
+import type { CourseSignalRow, CycleTiming, EventRow, LabRow, PressorRow, ResponseInputs } from './types.js';
+
+const HOUR = 3_600_000;
+
+export interface CourseSignalOptions {
+  /** Course whose response is analysed (default 1: one row per patient, before any carry-over from earlier responses). 'all' keeps every assessed course. */
+  course?: number | 'all';
+  /** Hours after assessed_at still inside the window (default 24: many exports give the assessment date only). */
+  windowEndGraceHours?: number;
+  /** How far before the course's first dose a lymphocyte value may be to count as its baseline (default 14 days). */
+  baselineLookbackHours?: number;
+  /** TSH outside this interval (mIU/L) in the window counts as thyroid dysfunction (default [0.4, 4.5], a typical adult reference interval [ASSUMPTION]; null: events only). */
+  tshReference?: readonly [number, number] | null;
+  /** NE assessments: counted as non-responders (default, as in intention-to-treat response rates) or left out. */
+  notEvaluable?: 'non-responder' | 'exclude';
+}
+
+export interface CourseSignalsResult {
+  rows: CourseSignalRow[];
+  notes: string[];
+}
+
+const key = (r: { centre_id: string; patient_key: string }) => `${r.centre_id}\u0000${r.patient_key}`;
+
+function index<T extends { centre_id: string; patient_key: string }>(rows: readonly T[]): Map<string, T[]> {
+  return groupBy(rows, key);
+}
+
+function extreme(labs: readonly LabRow[] | undefined, variable: LabRow['variable'], from: number, to: number, pick: 'max' | 'min'): number | null {
+  let best: number | null = null;
+  for (const l of labs ?? []) {
+    if (l.variable !== variable || l.observed_at < from || l.observed_at > to) continue;
+    if (best === null || (pick === 'max' ? l.value > best : l.value < best)) best = l.value;
+  }
+  return best;
+}
+
+/**
+ * Builds one row per assessed patient course with its landmark signals:
+ * lymphocyte rebound (highest count after a cycle's last dose and before the next cycle or the
+ * assessment, over the last value in the 14 days before the course's first dose), eosinophil peak,
+ * platelet and bicarbonate nadirs, highest phenylephrine rate (0 when none), thyroid dysfunction
+ * (hypo-/hyperthyroidism with onset up to the window end, or TSH outside the reference interval in
+ * the window) and vitiligo (onset up to the window end); doses and MIU/kg given in the course.
+ * @example const { rows } = courseSignals(inputs, { course: 1 })
+ */
+export function courseSignals(inputs: ResponseInputs, options: CourseSignalOptions = {}): CourseSignalsResult {
+  const course = options.course ?? 1;
+  const grace = (options.windowEndGraceHours ?? 24) * HOUR;
+  const lookback = (options.baselineLookbackHours ?? 14 * 24) * HOUR;
+  const tsh = options.tshReference === undefined ? ([0.4, 4.5] as const) : options.tshReference;
+  const neRule = options.notEvaluable ?? 'non-responder';
+  const patients = new Map<string, PatientCaseMix>(inputs.patients.map((p) => [key(p), p]));
+  const cycles = index<CycleTiming>(inputs.cycles);
+  const labs = index<LabRow>(inputs.labs);
+  const pressors = index<PressorRow>(inputs.pressors);
+  const events = index<EventRow>(inputs.events);
+  const notes: string[] = [];
+  let noPatient = 0;
+  let noCycles = 0;
+  let ne = 0;
+  const rows: CourseSignalRow[] = [];
+  const assessments = inputs.responses.filter((r) => course === 'all' || r.course_number === course);
+  for (const a of assessments) {
+    const k = key(a);
+    const p = patients.get(k);
+    if (!p) {
+      noPatient++;
+      continue;
+    }
+    const cs = (cycles.get(k) ?? []).filter((c) => c.course_number === a.course_number).sort((x, y) => x.cycle_number - y.cycle_number);
+    if (cs.length === 0) {
+      noCycles++;
+      continue;
+    }
+    if (a.best_overall_response === 'NE') {
+      ne++;
+      if (neRule === 'exclude') continue;
+    }
+    const start = Math.min(...cs.map((c) => c.start_at));
+    const end = a.assessed_at + grace;
+    const pl = labs.get(k);
+    const firstDose = cs.find((c) => c.first_dose_at !== null)?.first_dose_at ?? start;
+    let baseline: number | null = null;
+    let baselineAt = -Infinity;
+    for (const l of pl ?? []) {
+      if (l.variable === 'lymphocytes' && l.observed_at <= firstDose && l.observed_at >= firstDose - lookback && l.observed_at >= baselineAt) {
+        baseline = l.value;
+        baselineAt = l.observed_at;
+      }
+    }
+    let peak: number | null = null;
+    cs.forEach((c, i) => {
+      if (c.last_dose_at === null) return;
+      const until = i + 1 < cs.length ? Math.min(cs[i + 1]!.start_at, end) : end;
+      for (const l of pl ?? []) {
+        if (l.variable === 'lymphocytes' && l.observed_at > c.last_dose_at && l.observed_at < until && (peak === null || l.value > peak)) peak = l.value;
+      }
+    });
+    let pe = 0;
+    for (const s of pressors.get(k) ?? []) if (s.start_at >= start && s.start_at <= end && s.rate > pe) pe = s.rate;
+    const ev = events.get(k) ?? [];
+    const thyroidEvent = ev.some((e) => (e.event_type === 'hypothyroidism' || e.event_type === 'hyperthyroidism') && e.onset_at <= end);
+    const thyroidLab = tsh !== null && (pl ?? []).some((l) => l.variable === 'tsh' && l.observed_at >= start && l.observed_at <= end && (l.value < tsh[0] || l.value > tsh[1]));
+    rows.push({
+      centre_id: a.centre_id,
+      patient_key: a.patient_key,
+      disease: p.disease,
+      ecog: p.ecog,
+      age_at_first_dose: p.age_at_first_dose,
+      course_number: a.course_number,
+      response: a.best_overall_response,
+      responder: a.best_overall_response === 'CR' || a.best_overall_response === 'PR' ? 1 : 0,
+      window_start: start,
+      window_end: end,
+      doses_given: cs.reduce((s, c) => s + c.doses_given, 0),
+      miu_per_kg_given: cs.reduce((s, c) => s + c.iu_per_kg_given, 0) / 1e6,
+      lymphocyte_baseline: baseline,
+      lymphocyte_peak_after_dosing: peak,
+      lymphocyte_rebound: baseline !== null && baseline > 0 && peak !== null ? peak / baseline : null,
+      eosinophil_peak: extreme(pl, 'eosinophils', start, end, 'max'),
+      platelet_nadir: extreme(pl, 'platelets', start, end, 'min'),
+      bicarbonate_nadir: extreme(pl, 'bicarbonate', start, end, 'min'),
+      phenylephrine_max: pe,
+      thyroid_dysfunction: thyroidEvent || thyroidLab ? 1 : 0,
+      vitiligo: ev.some((e) => e.event_type === 'vitiligo' && e.onset_at <= end) ? 1 : 0,
+    });
+  }
+  if (assessments.length === 0 && course !== 'all') notes.push(responseMessages.noAssessments(course));
+  if (noPatient > 0) notes.push(responseMessages.noPatientRow(noPatient));
+  if (noCycles > 0) notes.push(responseMessages.noCourseCycles(noCycles));
+  if (ne > 0) notes.push(responseMessages.notEvaluable(ne, neRule === 'exclude' ? 'as left out' : 'as non-responders'));
+  const assessed = new Set(assessments.map((a) => `${key(a)}\u0000${a.course_number}`));
+  const courses = new Set(inputs.cycles.filter((c) => course === 'all' || c.course_number === course).map((c) => `${key(c)}\u0000${c.course_number}`));
+  const missing = [...courses].filter((c) => !assessed.has(c)).length;
+  if (missing > 0) notes.push(responseMessages.missingAssessment(missing, course === 'all' ? 0 : course));
+  return { rows, notes };
+}

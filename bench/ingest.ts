@@ -1,0 +1,75 @@
+// Ingest benchmark: simulate N patients per centre, then time (a) DuckDB's bare read_csv /
+// read_json of the same export files into tables, in this process, and (b) the whole ingest
+// (read + map + validate + store). The ratio b/a is the figure to watch; absolute times on
+// shared machines are noise.
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { projectRoot } from '../cli/version.js';
+import { ingestCentre } from '../pipelines/ingest.js';
+import { CENTRE_IDS, simulate } from '../simulate/index.js';
+import { fmt, measure } from './measure.js';
+
+export interface IngestBenchRow {
+  patients_per_centre: number;
+  centre: string;
+  files_mib: number;
+  rows_read: number;
+  bare_duckdb_ms: number;
+  ingest_ms: number;
+  ratio: number;
+  rows_per_s: number;
+  peak_rss_mib: number;
+  where_time_goes: Record<string, number>;
+}
+
+export async function benchIngest(patients: number, log: (s: string) => void): Promise<IngestBenchRow[]> {
+  const root = projectRoot();
+  const dir = mkdtempSync(join(tmpdir(), 'il2kit-bench-'));
+  try {
+    log(`simulating ${patients} patients per centre…`);
+    const sim = await measure(() => simulate({ centres: CENTRE_IDS, patients, seed: 'bench', out: dir }));
+    log(`  simulate: ${fmt(sim.ms)}, peak RSS ${sim.peakRssMiB} MiB`);
+    const out: IngestBenchRow[] = [];
+    for (const centre of CENTRE_IDS) {
+      const cdir = join(dir, centre);
+      copyFileSync(join(root, 'data-samples', centre, 'mapping.yaml'), join(cdir, 'mapping.yaml'));
+      const files = readdirSync(cdir).filter((f) => /\.(csv|ndjson)$/.test(f));
+      const bytes = readdirSync(cdir).reduce((a, f) => a + statSync(join(cdir, f)).size, 0);
+      const bare = await measure(async () => {
+        const inst = await DuckDBInstance.create(':memory:');
+        const conn = await inst.connect();
+        let i = 0;
+        for (const f of files) {
+          const p = join(cdir, f).replace(/'/g, "''");
+          const reader = f.endsWith('.ndjson') ? `read_json('${p}', format = 'newline_delimited', maximum_object_size = 16777216)` : `read_csv('${p}', all_varchar = true, strict_mode = false, null_padding = true)`;
+          await conn.run(`CREATE TABLE t${i++} AS SELECT * FROM ${reader}`);
+        }
+        conn.closeSync();
+        inst.closeSync();
+      });
+      const store = join(dir, 'store');
+      const ing = await measure(() => ingestCentre(join(cdir, 'mapping.yaml'), { storeDir: store }));
+      const r = ing.value;
+      const rows = Object.values(r.counts).reduce((a, c) => a + c.read, 0);
+      const row: IngestBenchRow = {
+        patients_per_centre: patients,
+        centre,
+        files_mib: Math.round((bytes / 1048576) * 10) / 10,
+        rows_read: rows,
+        bare_duckdb_ms: Math.round(bare.ms),
+        ingest_ms: Math.round(ing.ms),
+        ratio: Math.round((ing.ms / bare.ms) * 10) / 10,
+        rows_per_s: Math.round(rows / (ing.ms / 1000)),
+        peak_rss_mib: ing.peakRssMiB,
+        where_time_goes: Object.fromEntries(Object.entries(r.durations).map(([k, v]) => [k, Math.round(v)])),
+      };
+      log(`  ${centre}: ${row.files_mib} MiB, ${rows} rows; bare DuckDB ${fmt(bare.ms)}; ingest ${fmt(ing.ms)} (×${row.ratio}); ${row.rows_per_s} rows/s; peak RSS ${row.peak_rss_mib} MiB; ${JSON.stringify(row.where_time_goes)}`);
+      out.push(row);
+    }
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

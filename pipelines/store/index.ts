@@ -1,0 +1,3 @@
+export * from './layout.js';
+export * from './staging.js';
+export * from './commit.js';
