@@ -202,4 +202,3 @@ export function tshAtAssessment(p: SimPatient, course: SimCourse, rng: Rng): num
   return Math.round(rng.lognormal(0.05, 0.5) * 1000) / 1000;
 }
 
-export { advanceLatent };

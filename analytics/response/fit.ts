@@ -57,7 +57,7 @@ export function fitTerms(y: readonly number[], covariates: Record<string, readon
       reason = ml.ok ? `sparse: ${Math.min(events, y.length - events)} in the smaller outcome class for ${nTerms} term(s)` : `${ml.separation.kind} separation`;
     } else reason = 'Firth requested';
     const profile = y.length <= (options.profileMaxN ?? 1000);
-    const f = firthLogistic({ y, covariates }, { level, profile });
+    const f = firthLogistic({ y, covariates }, { level, profile, profileTerms: terms });
     const fits = terms.map((term): TermEstimate => {
       const t = f.terms.find((x) => x.term === term)!;
       const lo = profile && t.profileLower !== null ? t.profileLower : t.lower;

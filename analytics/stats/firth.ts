@@ -19,6 +19,8 @@ export interface FirthOptions {
   level?: number;
   /** Also compute profile penalised-likelihood intervals and LR p-values (default true; costs ~50 constrained fits per term). */
   profile?: boolean;
+  /** Limit the profile intervals and LR p-values to these terms (default: all terms); the others get null profile columns. */
+  profileTerms?: readonly string[];
   /** Newton iterations allowed per fit (default 200). */
   maxIterations?: number;
 }
@@ -192,7 +194,7 @@ export function firthLogistic(data: LogisticData, options: FirthOptions = {}): F
       profileUpper: null,
       lrPValue: null,
     };
-    if (!profile) return row;
+    if (!profile || (options.profileTerms !== undefined && !options.profileTerms.includes(term))) return row;
     const others = all.filter((k) => k !== j);
     const profilePl = (v: number): number => {
       const start = [...fit.beta];

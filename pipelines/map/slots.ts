@@ -90,7 +90,8 @@ export function buildGrid(spec: MappingSpec, entries: Candidate[], explicitCycle
       const ex = explicit.get(`${patient}|${g.course}|${g.cycle}`);
       const first = g.entries[0]!;
       const scheduled = g.entries.map((e) => ms(e.values.scheduled_at)).filter((x): x is number => x !== null);
-      const startMs = ms(ex?.values.start_at) ?? (scheduled.length > 0 ? Math.min(...scheduled) : Math.round((first.extra.__t as number) / H) * H);
+      // The grid starts at the first scheduled slot; an explicit start (often the admission) only when nothing is scheduled.
+      const startMs = scheduled.length > 0 ? Math.min(...scheduled) : (ms(ex?.values.start_at) ?? Math.round((first.extra.__t as number) / H) * H);
       // 2. Place entries on the grid.
       const bySlot = new Map<number, Candidate>();
       for (const e of g.entries) {
@@ -188,7 +189,7 @@ export function buildGrid(spec: MappingSpec, entries: Candidate[], explicitCycle
         dose_iu_per_kg: doseIuPerKg, dosing_weight_kg: weight, dosing_weight_basis: ex?.values.dosing_weight_basis ?? 'actual_admission', planned_max_doses: planned, end_reason: endReason,
       };
       if (ex) {
-        ex.values = { ...cycleValues, ...Object.fromEntries(Object.entries(ex.values).filter(([, v]) => v !== null && v !== undefined)), cycle_id: cycleId };
+        ex.values = { ...cycleValues, ...Object.fromEntries(Object.entries(ex.values).filter(([, v]) => v !== null && v !== undefined)), cycle_id: cycleId, start_at: iso(startMs) };
         out.cycles.push(ex);
         explicit.delete(`${patient}|${g.course}|${g.cycle}`);
       } else {

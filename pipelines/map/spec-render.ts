@@ -79,8 +79,9 @@ export function referencedColumns(src: MappingSpec['sources'][number]): Set<stri
   const add = (fm: FieldMap | undefined) => {
     if (fm === undefined) return;
     const f = fieldObject(fm);
-    for (const c of typeof f.from === 'string' ? [f.from] : (f.from ?? [])) cols.add(c.split(/[.[]/)[0]!);
-    if (f.unit_from) cols.add(f.unit_from.split(/[.[]/)[0]!);
+    // Tabular sources name whole columns (a name may contain dots); JSON paths only matter for NDJSON, which has no header.
+    for (const c of typeof f.from === 'string' ? [f.from] : (f.from ?? [])) cols.add(c);
+    if (f.unit_from) cols.add(f.unit_from);
   };
   add(src.patient_id);
   add(src.skip?.field);

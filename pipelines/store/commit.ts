@@ -2,6 +2,7 @@
 // copy the current DuckDB file → replace the centre's rows → move key duplicates to the
 // quarantine → export Parquet → rename over the old store. A failure before the rename
 // leaves the previous store as it was.
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -45,6 +46,7 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
   const { conn, close } = await openStore(join(aside, STORE_FILE));
   const result: CommitResult = { storeFile: join(storeDir, STORE_FILE), parquetDir: join(storeDir, PARQUET_DIR), stored: {}, duplicates: {}, quarantineRows: 0 };
   try {
+    await checkLayout(conn, storeDir);
     for (const t of TABLE_NAMES) await conn.run(createTableSql(t));
     await conn.run(QUARANTINE_SQL);
     await conn.run('BEGIN TRANSACTION');
@@ -104,6 +106,30 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
   }
   swapIn(aside, storeDir);
   return result;
+}
+
+/** Hash of the store's table definitions: a store written under another schema version is refused, not patched. */
+export function layoutHash(): string {
+  return createHash('sha256').update([...TABLE_NAMES.map((t) => createTableSql(t)), QUARANTINE_SQL].join('\n')).digest('hex').slice(0, 16);
+}
+
+async function checkLayout(conn: DuckDBConnection, storeDir: string): Promise<void> {
+  await conn.run('CREATE TABLE IF NOT EXISTS il2kit_meta (key VARCHAR PRIMARY KEY, value VARCHAR)');
+  const rows = (await conn.runAndReadAll("SELECT value FROM il2kit_meta WHERE key = 'layout'")).getRows();
+  const want = layoutHash();
+  if (rows.length === 0) {
+    const existing = Number((await conn.runAndReadAll("SELECT count(*) FROM information_schema.tables WHERE table_name = 'patient'")).getRows()[0]![0]);
+    if (existing > 0) throw new StoreLayoutError(storeDir);
+    await conn.run(`INSERT INTO il2kit_meta VALUES ('layout', '${want}')`);
+  } else if (String(rows[0]![0]) !== want) throw new StoreLayoutError(storeDir);
+}
+
+export class StoreLayoutError extends Error {
+  readonly exitCode = 2;
+  constructor(storeDir: string) {
+    super(`${storeDir}: the store was written by another version of the common schema. Ingest every centre again into a new store folder (or delete ${storeDir}); nothing was changed.`);
+    this.name = 'UserError';
+  }
 }
 
 /** Replaces the store folder's database and Parquet files with the ones written aside. */

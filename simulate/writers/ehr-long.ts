@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Rng } from '../prng.js';
 import { HOUR_MS, formatDate, formatLocal } from '../time.js';
 import type { LabCode, SimPatient } from '../types.js';
-import { EVENT_TEXT, allEvents, reasonTextEn, tshDraws, urineBlocks, vitalSamples, type CentreWriter, type WriterContext } from './common.js';
+import { EVENT_TEXT, reasonTextEn, tshDraws, urineBlocks, vitalSamples, type CentreWriter, type WriterContext } from './common.js';
 import { FileSink } from './sink.js';
 import { CsvTable, Imperfector, num, type ColumnSpec } from './table.js';
 
@@ -159,7 +159,6 @@ export function ehrLongWriter(ctx: WriterContext, imp: Imperfector): CentreWrite
         labs.row(mrn, [mrn, '', String(50_000_000 + ++orderSeq * 7), d.proc, d.component, num(t.value, t.value < 0.1 ? 3 : 2), d.unit, num(d.low, 2), num(d.high, 2), flag, dt(t.at), dt(t.at + 5 * HOUR_MS), 'Final result']);
       }
       for (const course of pt.courses) imaging.row(mrn, [mrn, dt(course.response.assessedAt), 'CT CHEST ABDOMEN PELVIS W CONTRAST', IMPRESSION[course.response.category]]);
-      void allEvents;
     },
     async close(): Promise<void> {
       for (const t of tables) t.sink.close();

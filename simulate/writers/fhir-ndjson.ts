@@ -140,7 +140,7 @@ export function fhirWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
         emit('Observation', { resourceType: 'Observation', id: uuid(`base/${mrn}/${code}`), status: 'final', category: [{ coding: [{ system: OBS_CAT, code: 'survey' }] }], code: { coding: [{ system: LOCAL_CS, code, display: label }], text: label }, subject: { reference: `Patient/${pid}` }, effectiveDateTime: when(firstAt), ...value }, mrn, false);
       }
       for (const course of pt.courses) {
-        for (const cy of course.cycles) writeCycle(pt, cy, pid, mrn, rng);
+        for (const cy of course.cycles) writeCycle(cy, pid, mrn, rng);
         for (const e of course.lateEvents) condition(pid, mrn, null, e.type, e.onsetAt, null, `late/${mrn}/${course.courseNumber}/${e.type}`);
         emit('Observation', {
           resourceType: 'Observation',
@@ -176,7 +176,7 @@ export function fhirWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
     }, mrn, false);
   }
 
-  function writeCycle(pt: SimPatient, cy: SimCycle, pid: string, mrn: string, rng: Rng): void {
+  function writeCycle(cy: SimCycle, pid: string, mrn: string, rng: Rng): void {
     const key = `${mrn}/c${cy.courseNumber}.${cy.cycleNumber}`;
     const eid = uuid(`enc/${key}`);
     emit('Encounter', {
@@ -256,7 +256,6 @@ export function fhirWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
       for (const [code, value] of Object.entries(l.values) as [LabCode, number][]) if (FHIR_LABS.has(code)) observation(pid, mrn, l.kind === 'follow_up' ? null : eid, LAB_VAR[code], 'laboratory', value, l.at, `lab/${key}/${l.at}/${code}`);
     }
     for (const e of cy.events) condition(pid, mrn, eid, e.type, e.onsetAt, e.resolvedAt, `ev/${key}/${e.type}/${e.onsetAt}`);
-    void pt;
   }
 
   function emitBp(pid: string, mrn: string, eid: string, sbp: number, dbp: number, at: number, key: string): void {

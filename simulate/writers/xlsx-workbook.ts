@@ -156,7 +156,6 @@ export function xlsxWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
     if (s === undefined) throw new Error(`no sheet ${name}`);
     return s;
   };
-  const r1 = (x: number): number => Math.round(x * 10) / 10;
   const r2 = (x: number): number => Math.round(x * 100) / 100;
   const yn = (b: boolean | null): string => (b === null ? 'n/a' : b ? 'Yes' : 'No');
   const END_TEXT = { max_reached: 'Completed max doses', toxicity_stop: 'Stopped - toxicity', clinician: 'Stopped - MD decision', patient: 'Stopped - patient request', window_closed: 'Dosing window ended', other: 'Other' } as const;
@@ -204,7 +203,6 @@ export function xlsxWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
       for (const t of tshDraws(pt, ctx.seed)) sp('Labs').row(sid, [sid, t.at, 'TSH only', ...LAB_COLS.map(([code]) => (code === 'tsh' ? t.value : null))]);
       for (const { event } of allEvents(pt)) sp('Events').row(sid, [sid, event.onsetAt, event.resolvedAt, EVENT_TEXT[event.type] ?? event.type, event.grade]);
       for (const course of pt.courses) sp('Response').row(sid, [sid, course.courseNumber, course.response.assessedAt, 'WHO', course.response.category]);
-      void r1;
     },
     async close(): Promise<void> {
       for (const s of spools.values()) s.sink.close();

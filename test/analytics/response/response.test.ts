@@ -60,7 +60,7 @@ describe('courseSignals: the landmark window', () => {
   it('course 2 reads its own window; events before it still count; no pressor means 0', () => {
     const inputs = oneCourse();
     const { rows } = courseSignals(inputs, { course: 2 });
-    expect(rows[0]).toMatchObject({ course_number: 2, phenylephrine_max: 3, thyroid_dysfunction: 1, vitiligo: 1, lymphocyte_baseline: null, lymphocyte_rebound: null, platelet_nadir: 20_000 });
+    expect(rows[0]).toMatchObject({ course_number: 2, phenylephrine_max: 3, thyroid_dysfunction: 1, vitiligo: 1, lymphocyte_baseline: null, lymphocyte_rebound: null, platelet_nadir: null });
     const none = courseSignals({ ...inputs, pressors: [] }).rows[0]!;
     expect(none.phenylephrine_max).toBe(0);
   });

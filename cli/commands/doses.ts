@@ -1,0 +1,43 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { analyseDoses } from '../../analytics/doses/analyse.js';
+import { loadCaseMix, loadCycleDoses } from '../../analytics/doses/load.js';
+import { UserError } from '../errors.js';
+import { withStore, writeReadme, writeTables } from './analysis-output.js';
+
+export function registerDoses(program: Command): void {
+  program
+    .command('doses')
+    .description('Doses reached per centre: per cycle and course, cumulative IU/kg, dose survival with end reasons, log-rank, funnel of cycles reaching N doses')
+    .option('--store <dir>', 'store folder (DuckDB + Parquet)', 'out/store')
+    .option('--out <dir>', 'output folder', 'out/analyses/doses')
+    .option('--centre <id...>', 'only these centres')
+    .option('--threshold <n>', 'doses a cycle must reach for the funnel', '10')
+    .option('--overdispersion', 'widen funnel limits by the estimated over-dispersion')
+    .action(async (opts: { store: string; out: string; centre?: string[]; threshold: string; overdispersion?: boolean }) => {
+      const threshold = Number(opts.threshold);
+      if (!Number.isInteger(threshold) || threshold < 1) throw new UserError(`--threshold must be a whole number of doses, got ${opts.threshold}`);
+      const { cycles, patients } = await withStore(opts.store, async (conn) => ({ cycles: await loadCycleDoses(conn, { centres: opts.centre }), patients: await loadCaseMix(conn, { centres: opts.centre }) }));
+      if (cycles.length === 0) throw new UserError(`no cycles in ${opts.store}${opts.centre ? ` for ${opts.centre.join(', ')}` : ''}; run il2kit ingest first`);
+      const r = analyseDoses(cycles, patients, { reaching: { threshold, overdispersion: opts.overdispersion ?? false } });
+      const tables = await writeTables(opts.out, {
+        dose_distribution: r.distribution,
+        dose_histogram: r.histogram,
+        cycle_comparison: r.cycleComparison,
+        course_doses: r.courses,
+        course_distribution: r.courseDistribution,
+        patient_cumulative: r.patients,
+        dose_survival: r.survival.curves,
+        end_reason_incidence: r.survival.incidence,
+        log_rank: r.survival.logRank,
+        reaching_crude: r.reaching.crude,
+        reaching_adjusted: r.reaching.adjusted,
+        reaching_curves: r.reaching.curves,
+        reaching_first_cycle_crude: r.reachingFirstCycle.crude,
+        reaching_first_cycle_adjusted: r.reachingFirstCycle.adjusted,
+      });
+      writeReadme(opts.out, 'il2kit doses', [`${cycles.length} cycles from ${new Set(cycles.map((c) => c.centre_id)).size} centre(s).`, '', ...r.notes.map((n) => `- ${n}`)], tables);
+      console.log(`doses: ${cycles.length} cycles → ${tables.length} tables in ${join(opts.out)}`);
+      for (const n of r.notes) console.log(`  note: ${n}`);
+    });
+}

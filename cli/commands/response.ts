@@ -1,0 +1,41 @@
+import type { Command } from 'commander';
+import { analyseResponse } from '../../analytics/response/analyse.js';
+import { loadResponseInputs } from '../../analytics/response/load.js';
+import type { Adjuster } from '../../analytics/response/signal-odds-ratios.js';
+import { UserError } from '../errors.js';
+import { withStore, writeReadme, writeTables } from './analysis-output.js';
+
+const ADJUSTERS: readonly Adjuster[] = ['centre', 'disease', 'ecog', 'age'];
+
+export function registerResponse(program: Command): void {
+  program
+    .command('response')
+    .description('Response signals: response rate per centre (intervals, funnel), response by doses, odds ratios of the §4.3 signals (landmark; not causal)')
+    .option('--store <dir>', 'store folder (DuckDB + Parquet)', 'out/store')
+    .option('--out <dir>', 'output folder', 'out/analyses/response')
+    .option('--centre <id...>', 'only these centres')
+    .option('--course <n>', "course whose response is analysed, or 'all'", '1')
+    .option('--adjust <terms...>', `adjustment set (${ADJUSTERS.join(', ')})`, ['centre', 'disease'])
+    .action(async (opts: { store: string; out: string; centre?: string[]; course: string; adjust: string[] }) => {
+      const course = opts.course === 'all' ? 'all' : Number(opts.course);
+      if (course !== 'all' && (!Number.isInteger(course) || course < 1)) throw new UserError(`--course must be a course number or 'all', got ${opts.course}`);
+      const bad = opts.adjust.filter((a) => !ADJUSTERS.includes(a as Adjuster));
+      if (bad.length > 0) throw new UserError(`--adjust: unknown term(s) ${bad.join(', ')}; use ${ADJUSTERS.join(', ')}`);
+      const inputs = await withStore(opts.store, (conn) => loadResponseInputs(conn, { centres: opts.centre }));
+      const r = analyseResponse(inputs, { course, adjust: opts.adjust as Adjuster[] });
+      const tables = await writeTables(opts.out, {
+        course_signals: r.signals,
+        response_rates: r.rates.rates,
+        response_funnel: r.rates.funnel,
+        response_funnel_curves: r.rates.curves,
+        response_by_doses: r.byDoses,
+        odds_ratios: r.oddsRatios.single,
+        odds_ratios_joint: r.oddsRatios.joint,
+        forest: r.oddsRatios.forest,
+      });
+      writeReadme(opts.out, 'il2kit response', [`**${r.landmark}**`, '', `Course analysed: ${r.course}. Adjusted for: ${r.oddsRatios.adjusted_for}.`, '', ...r.notes.map((n) => `- ${n}`)], tables);
+      console.log(`response: ${r.signals.length} assessed course(s) → ${tables.length} tables in ${opts.out}`);
+      console.log(`  ${r.landmark}`);
+      for (const n of r.notes) console.log(`  note: ${n}`);
+    });
+}
