@@ -57,7 +57,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
   try {
     const unmapped = new Map<string, Map<string, number>>();
     const ctx = { spec, key: key.key, unmapped };
-    const counts: Record<string, TableCounts> = Object.fromEntries(TABLE_NAMES.map((t) => [t, { read: 0, derived: 0, stored: 0, quarantined: 0 }]));
+    const counts: Record<string, TableCounts> = Object.fromEntries(TABLE_NAMES.map((t) => [t, { read: 0, derived: 0, merged: 0, stored: 0, quarantined: 0 }]));
     const writers = new Map<TableName | 'quarantine', StagingWriter>();
     const writer = (t: TableName | 'quarantine') => {
       let w = writers.get(t);
@@ -128,7 +128,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       sources.push({ ...sc, sha256: data.sha256, bytes: data.bytes, path: data.path });
     }
     for (const c of phaseA) counts[c.table]!.read++;
-    const patients = phaseA.filter((c) => c.table === 'patient');
+    const patients = mergePatients(phaseA.filter((c) => c.table === 'patient'), counts.patient!, quarantine);
     const baseline = new Map<string, number>();
     for (const p of patients) if (typeof p.values.baseline_weight_kg === 'number') baseline.set(String(p.values.patient_key), p.values.baseline_weight_kg);
     const entries = phaseA.filter((c) => c.table === 'dose_slot');
@@ -215,7 +215,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       // Duplicates found in the store step move from stored to quarantined.
       counts[t]!.quarantined += commit.duplicates[t] ?? 0;
     }
-    counts.centre = { read: 1, derived: 0, stored: 1, quarantined: 0 };
+    counts.centre = { read: 1, derived: 0, merged: 0, stored: 1, quarantined: 0 };
     const tD = performance.now();
     const { conn, close } = await openStore(commit.storeFile);
     let checks: CheckResult[];
@@ -253,6 +253,29 @@ function mergeCounts(into: SourceCounts, from: SourceCounts): void {
   for (const [k, v] of Object.entries(from.routed)) into.routed[k] = (into.routed[k] ?? 0) + v;
   for (const [k, v] of Object.entries(from.ignoredCodes)) into.ignoredCodes[k] = (into.ignoredCodes[k] ?? 0) + v;
   into.emptyWideCells += from.emptyWideCells;
+}
+
+/**
+ * Attribute rows (merge: true) fill the empty fields of the patient's main record, first
+ * source first; they are counted as merged. Attributes of a patient with no main record, or
+ * rows with problems, are quarantined.
+ */
+function mergePatients(list: Candidate[], n: TableCounts, quarantine: (c: Candidate, p?: Candidate['problems']) => void): Candidate[] {
+  const main = new Map<string, Candidate>();
+  for (const c of list) if (!c.extra.__merge && c.values.patient_key) main.set(String(c.values.patient_key), c);
+  const out = list.filter((c) => !c.extra.__merge);
+  for (const c of list) {
+    if (!c.extra.__merge) continue;
+    const target = main.get(String(c.values.patient_key));
+    if (c.problems.length > 0) quarantine(c);
+    else if (!target) quarantine(c, [{ field: 'patient_key', raw: null, check: 'orphan', message: 'attributes of a patient with no patient record in the export' }]);
+    else {
+      for (const [k, v] of Object.entries(c.values)) if (v !== null && v !== undefined && (target.values[k] === null || target.values[k] === undefined)) target.values[k] = v;
+      for (const [k, v] of Object.entries(c.extra)) if (k !== '__merge' && target.extra[k] === undefined) target.extra[k] = v;
+      n.merged++;
+    }
+  }
+  return out;
 }
 
 /** A response without a course number belongs to the last course that started before the assessment. */

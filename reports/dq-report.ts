@@ -37,7 +37,7 @@ const esc = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;
 export function renderDqHtml(rep: DqReport, specMarkdown: string): string {
   const failed = rep.checks.filter((c) => c.status === 'failed' || c.status === 'error');
   const rows = (cells: unknown[][]) => cells.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('');
-  const tableCounts = Object.entries(rep.tables).map(([t, c]) => [t, c.read, c.derived, c.stored, c.quarantined, c.read + c.derived === c.stored + c.quarantined ? '✓' : '✗']);
+  const tableCounts = Object.entries(rep.tables).map(([t, c]) => [t, c.read, c.derived, c.merged, c.stored, c.quarantined, c.read + c.derived === c.stored + c.quarantined + c.merged ? '✓' : '✗']);
   const checks = rep.checks.map(
     (c) =>
       `<tr class="${c.status}"><td>${esc(c.id)}</td><td>${esc(c.category)}</td><td>${esc(c.table)}</td><td>${esc(c.severity)}</td><td>${esc(c.status)}</td><td>${c.n_failed} / ${c.n_total} (${c.pct}%)</td><td>${esc(c.threshold_pct)}%${c.threshold_n !== null ? ` or > ${c.threshold_n}` : ''}</td><td>${esc(c.description)}${c.message ? `<br><em>${esc(c.message)}</em>` : ''}${
@@ -57,7 +57,7 @@ pre{white-space:pre-wrap;font-size:0.8rem}code{background:#f6f6f6}.note{color:#5
 <p class="note">Mapping spec <code>${esc(rep.spec.id)}</code> v${esc(rep.spec.version)}. Pseudonymisation key: ${esc(rep.pseudonymisation_key)}.
 ${failed.length ? `<strong>${failed.length} check(s) failed.</strong>` : 'All checks passed.'}</p>
 <h2>Rows in and out</h2>
-<table><tr><th>table</th><th>read</th><th>derived</th><th>stored</th><th>quarantined</th><th>read + derived = stored + quarantined</th></tr>${rows(tableCounts)}</table>
+<table><tr><th>table</th><th>read</th><th>derived</th><th>merged</th><th>stored</th><th>quarantined</th><th>read + derived = stored + quarantined + merged</th></tr>${rows(tableCounts)}</table>
 <h2>Sources</h2>
 <table><tr><th>source</th><th>file</th><th>rows</th><th>SHA-256</th><th>routed elsewhere</th><th>codes left out on purpose</th><th>empty wide cells</th><th>skipped on purpose</th><th>rows no table took</th><th>unused columns</th></tr>
 ${rows(rep.sources.map((s) => [s.id, s.file, s.rows, s.sha256.slice(0, 16) + '…', JSON.stringify(s.routed), JSON.stringify(s.ignored_codes), s.empty_wide_cells, s.skipped ? `${s.skipped} (${s.skip_reason})` : 0, s.unused_rows, s.unused_columns.join(', ')]))}</table>

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { Sha256 } from './fields.js';
 
-/** Records read from sources, derived by the pipeline (e.g. unmentioned grid slots), stored and quarantined. */
+/** Records read from sources, derived by the pipeline (e.g. unmentioned grid slots), merged into other records (attributes), stored and quarantined. */
 export const TableCounts = z.strictObject({
   read: z.number().int().min(0),
   derived: z.number().int().min(0),
+  merged: z.number().int().min(0),
   stored: z.number().int().min(0),
   quarantined: z.number().int().min(0),
 });
@@ -30,8 +31,8 @@ export const RunManifest = z
   })
   .superRefine((m, ctx) => {
     for (const [table, c] of Object.entries(m.tables)) {
-      if (c.read + c.derived !== c.stored + c.quarantined) {
-        ctx.addIssue({ code: 'custom', path: ['tables', table], message: `${table}: rows read ${c.read} + derived ${c.derived} ≠ stored ${c.stored} + quarantined ${c.quarantined}` });
+      if (c.read + c.derived !== c.stored + c.quarantined + c.merged) {
+        ctx.addIssue({ code: 'custom', path: ['tables', table], message: `${table}: rows read ${c.read} + derived ${c.derived} ≠ stored ${c.stored} + quarantined ${c.quarantined} + merged ${c.merged}` });
       }
     }
   });

@@ -1,5 +1,5 @@
 // Synthetic multi-centre HD IL-2 data: the physiological simulator, the five centre exports and the truth.
-export { simulate, commandFor, manifestFiles, sha256File, type SimulateOptions, type SimulateSummary, type ManifestFile } from './run.js';
+export { simulate, commandFor, manifestFiles, hashFiles, sha256File, type SimulateOptions, type SimulateSummary, type ManifestFile } from './run.js';
 export { simulatePatient, slotTimesFor, type PatientContext } from './patient.js';
 export { simulateCycle, newLatent, advanceLatent, type LatentState, type CycleInput } from './cycle.js';
 export { decideSlot, newDecisionState, reasonCodeFor, type DecisionState, type DecisionResult, type SlotVariables } from './decide.js';

@@ -63,6 +63,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateSummary> {
   if (!Number.isInteger(o.patients) || o.patients < 1) throw new Error('patients must be a positive integer');
   mkdirSync(o.out, { recursive: true });
   const summary: SimulateSummary = { centres: [], files: [] };
+  const written: string[] = ['_truth/model-parameters.json'];
   for (const id of o.centres) {
     const profile: PracticeProfile = PROFILES[id];
     const ruleset = centreRuleset(id);
@@ -88,7 +89,9 @@ export async function simulate(o: SimulateOptions): Promise<SimulateSummary> {
       o.onPatient?.(id, i);
     }
     await writer.close();
-    truth.close();
+    for (const t of truth.close()) written.push(relative(o.out, t.file).split('\\').join('/'));
+    for (const f of writer.files) written.push(`${id}/${f}`);
+    written.push(`_truth/${id}/profile.json`);
     writeFileSync(
       join(truthDir, 'profile.json'),
       `${JSON.stringify({ profile, ruleset_file: `rules/centres/${profile.rulesetId}.json`, ruleset_id: ruleset.id, ruleset_version: ruleset.version, ruleset_policies: ruleset.policies, seed: o.seed, patients: o.patients }, null, 2)}\n`,
@@ -99,13 +102,20 @@ export async function simulate(o: SimulateOptions): Promise<SimulateSummary> {
     join(o.out, '_truth', 'model-parameters.json'),
     `${JSON.stringify({ simulator_version: parameters.SIMULATOR_VERSION, seed: o.seed, patients_per_centre: o.patients, centres: o.centres, imperfections: o.imperfections !== false, parameters: parameterSet() }, null, 2)}\n`,
   );
-  summary.files = await manifestFiles(o.out, [...o.centres, '_truth']);
+  summary.files = await hashFiles(o.out, written);
   const manifest = { command: commandFor({ ...o, out: '<DIR>' }), simulator_version: parameters.SIMULATOR_VERSION, seed: o.seed, patients_per_centre: o.patients, centres: summary.centres, files: summary.files };
   writeFileSync(join(o.out, '_truth', 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return summary;
 }
 
-/** Every file in the simulator's folders under `root` (except the manifest itself), sorted, with size and sha256. */
+/** Size and sha256 of the given files (paths relative to `root`), sorted by path. */
+export async function hashFiles(root: string, paths: readonly string[]): Promise<ManifestFile[]> {
+  const out: ManifestFile[] = [];
+  for (const path of [...paths].sort()) out.push({ path, bytes: statSync(join(root, path)).size, sha256: await sha256File(join(root, path)) });
+  return out;
+}
+
+/** Every file in the given folders under `root` (except the manifest itself), sorted, with size and sha256. */
 export async function manifestFiles(root: string, folders: readonly string[]): Promise<ManifestFile[]> {
   const out: ManifestFile[] = [];
   const walk = (d: string): void => {

@@ -38,7 +38,7 @@ export function registerIngest(program: Command): void {
         const c = r.counts;
         const line = Object.entries(c)
           .filter(([, n]) => n.read + n.derived > 0)
-          .map(([t, n]) => `${t} ${n.read}${n.derived ? `+${n.derived}` : ''}→${n.stored}${n.quarantined ? ` (${n.quarantined} quarantined)` : ''}`)
+          .map(([t, n]) => `${t} ${n.read}${n.derived ? `+${n.derived}` : ''}→${n.stored}${n.quarantined ? ` (${n.quarantined} quarantined)` : ''}${n.merged ? ` (${n.merged} merged)` : ''}`)
           .join(', ');
         process.stdout.write(`${r.spec.centre.centre_id}: ${line}\n`);
         const failed = r.checks.filter((k) => k.status === 'failed' || k.status === 'error');

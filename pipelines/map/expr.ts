@@ -43,7 +43,11 @@ export function pick(values: Record<string, unknown>, from: string): unknown {
     if (cur === null || cur === undefined) return undefined;
     if ('key' in step) cur = (cur as Record<string, unknown>)[step.key];
     else if ('index' in step) cur = Array.isArray(cur) ? cur[step.index] : undefined;
-    else cur = Array.isArray(cur) ? cur.find((x) => x !== null && typeof x === 'object' && String((x as Record<string, unknown>)[step.match[0]]) === step.match[1]) : undefined;
+    else {
+      // [a.b.0.c=value]: the first array element whose nested field equals the value (FHIR components, extensions).
+      const [key, want] = step.match;
+      cur = Array.isArray(cur) ? cur.find((x) => x !== null && typeof x === 'object' && String(pick(x as Record<string, unknown>, key.replace(/\.(\d+)(?=\.|$)/g, '[$1]'))) === want) : undefined;
+    }
   }
   return cur;
 }
@@ -92,6 +96,7 @@ function regexOf(p: string): RegExp {
 }
 
 export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext): Eval {
+  if (fm.hours_between) return hoursBetween(fm, row, ctx);
   let raw: unknown = fm.value !== undefined ? fm.value : fm.from !== undefined ? pickAll(row.values, fm.from, fm.join) : undefined;
   const original = raw;
   if (typeof raw === 'string') {
@@ -146,4 +151,15 @@ export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext):
     if (fm.multiply !== undefined) v = Math.round((v as number) * fm.multiply * 1e6) / 1e6;
   }
   return { ok: true, value: v, raw: original };
+}
+
+/** Hours between two instants of the row (e.g. a FHIR effectivePeriod), for period_hours. */
+function hoursBetween(fm: FieldMapObject, row: SourceRow, ctx: EvalContext): Eval {
+  const hb = fm.hours_between!;
+  const a = evalField({ from: hb.start, date: fm.date ?? ctx.dateFormat }, row, ctx);
+  const b = evalField({ from: hb.end, date: fm.date ?? ctx.dateFormat }, row, ctx);
+  if (!a.ok) return a;
+  if (!b.ok) return b;
+  if (a.ms === undefined || b.ms === undefined) return { ok: true, value: null, raw: null };
+  return { ok: true, value: Math.round(((b.ms - a.ms) / 3_600_000) * 1000) / 1000, raw: `${String(a.raw)}/${String(b.raw)}` };
 }

@@ -5,7 +5,8 @@ import { OBSERVATION_VARIABLES, TABLES, describeFields, type TableName } from '.
 import type { SourceData, SourceRow } from '../read/source.js';
 import { evalField, type EvalContext } from './expr.js';
 import { patientKey } from './pseudonymise.js';
-import { VIRTUAL_FIELDS, fieldObject } from './spec-load.js';
+import { AUTO_FIELDS, VIRTUAL_FIELDS, fieldObject } from './spec-load.js';
+import { coerceCell } from '../validate/coerce.js';
 import type { FieldMapObject, MappingSpec, SourceSpec, TableMap } from './spec.js';
 import { ConversionError, canonicalUnit, toCanonical } from './units.js';
 
@@ -93,6 +94,7 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
       return { name, fm: typed(tm.table, name, obj), virtual: isVirtual(tm.table as TableName, name), unitFrom: obj.unit_from ? ({ from: obj.unit_from } as FieldMapObject) : null, unit: obj.unit ?? null };
     }),
     when: tm.when ? fieldObject(tm.when.field) : null,
+    pivot: tm.pivot ? { name: fieldObject(tm.pivot.name), value: fieldObject(tm.pivot.value), info: new Map(describeFields(TABLES[tm.table as TableName].schema).map((f) => [f.name, f])) } : null,
     melt: tm.melt?.map((m) => ({ m, fm: fieldObject(m.value) })) ?? null,
   }));
   const keyCache = new Map<string, string>();
@@ -108,7 +110,7 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
       }
     }
     let taken = false;
-    for (const { tm, table, fields, when, melt } of compiled) {
+    for (const { tm, table, fields, when, melt, pivot } of compiled) {
       const rowProblems = shapeProblems(row);
       if (when && tm.when && rowProblems.length === 0) {
         evalCtx.fieldName = `${src.id}.${table}.when`;
@@ -155,6 +157,19 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
             const u = evalField(f.unitFrom, row, evalCtx);
             extra[`${name}__unit`] = u.ok ? u.value : null;
           } else if (f.unit) extra[`${name}__unit`] = f.unit;
+        }
+      }
+      if (tm.merge) extra.__merge = true;
+      if (pivot && problems.length === 0) {
+        evalCtx.fieldName = `${src.id}.${table}.pivot`;
+        const n = evalField(pivot.name, row, evalCtx);
+        const v = evalField(pivot.value, row, evalCtx);
+        if (!n.ok) problems.push({ field: 'pivot', raw: n.raw, check: n.check, message: n.message });
+        else if (!v.ok) problems.push({ field: String(n.value), raw: v.raw, check: v.check, message: v.message });
+        else {
+          const info = pivot.info.get(String(n.value));
+          if (!info || AUTO_FIELDS.has(info.name)) problems.push({ field: 'pivot', raw: n.value, check: 'unknown_field', message: `${String(n.value)} is not a field of ${table}; fix the pivot's code map` });
+          else values[info.name] = typeof v.value === 'string' ? coerceCell(v.value, info) : v.value;
         }
       }
       if (melt) {

@@ -52,6 +52,8 @@ export const FieldMapObject = z.strictObject({
   unit_from: z.string().optional(),
   /** Value when the source cell is empty. */
   default: Scalar.optional(),
+  /** Hours from one instant of the row to another (e.g. effectivePeriod.start → end), for period_hours. */
+  hours_between: z.strictObject({ start: z.string(), end: z.string() }).optional(),
 });
 export type FieldMapObject = z.infer<typeof FieldMapObject>;
 /** A field mapping: a column name as shorthand, or the full object. */
@@ -75,6 +77,10 @@ export const TableMap = z.strictObject({
   ignore_codes: z.array(z.string()).default([]),
   /** Observation units by variable, for long tables without a unit column. */
   units: z.record(z.string(), z.string()).default({}),
+  /** Each row gives one attribute: `name` yields the field name (through codes), `value` its value (typed by the field). */
+  pivot: z.strictObject({ name: FieldMap, value: FieldMap }).optional(),
+  /** Rows are attributes of records made by another mapping of the table (same key): merged into them, counted as merged. */
+  merge: z.boolean().default(false),
   /** Infusion rows are rate events (new bag, rate change, stop): each lasts until the patient's next event for the agent. */
   rate_events: z.boolean().default(false),
 });

@@ -78,6 +78,8 @@ function volume(): Record<string, (v: number, ctx: ConversionContext) => number>
   return {
     ml: same,
     l: factor(1000),
+    // Totals named with their period ("ml/8u", "mL/8h", per shift) are totals: the period goes in period_hours.
+    'ml/4u': same, 'ml/6u': same, 'ml/8u': same, 'ml/12u': same, 'ml/24u': same, 'ml/4h': same, 'ml/6h': same, 'ml/8h': same, 'ml/12h': same, 'ml/24h': same, 'ml/shift': same,
     // A rate over a known period becomes the period total.
     'ml/h': (v, ctx) => v * need(ctx.period_hours, 'period_hours'),
     'ml/hr': (v, ctx) => v * need(ctx.period_hours, 'period_hours'),
@@ -98,7 +100,7 @@ const PRESSOR_UNITS: Record<string, (v: number, ctx: ConversionContext) => numbe
   'mg/h': (v, ctx) => (v * 1000) / 60 / need(ctx.weight_kg, 'the dosing weight (weight_kg)'),
 };
 
-const FLUID_RATE_UNITS: Record<string, (v: number) => number> = { 'ml/h': same, 'ml/hr': same, 'l/h': factor(1000) };
+const FLUID_RATE_UNITS: Record<string, (v: number) => number> = { 'ml/h': same, 'ml/hr': same, 'ml/uur': same, 'l/h': factor(1000) };
 
 export type UnitDomain = keyof typeof ANALYTE_UNITS | 'vasopressor' | 'fluid_rate' | 'fluid_volume';
 

@@ -100,8 +100,8 @@ export async function runChecks(conn: DuckDBConnection, centreId: string, counts
   const c = `'${centreId.replace(/'/g, "''")}'`;
   const out: CheckResult[] = [];
   for (const [table, n] of Object.entries(counts)) {
-    const ok = n.read + n.derived === n.stored + n.quarantined;
-    out.push(result({ id: `rows_balance_${table}`, category: 'conformance', table, severity: 'error', threshold_pct: 0, threshold_n: 0, description: 'Rows read + derived = rows stored + rows quarantined' }, ok ? 0 : 1, n.read + n.derived, [], ok ? null : `${n.read} read + ${n.derived} derived ≠ ${n.stored} stored + ${n.quarantined} quarantined`, true));
+    const ok = n.read + n.derived === n.stored + n.quarantined + n.merged;
+    out.push(result({ id: `rows_balance_${table}`, category: 'conformance', table, severity: 'error', threshold_pct: 0, threshold_n: 0, description: 'Rows read + derived = rows stored + quarantined + merged' }, ok ? 0 : 1, n.read + n.derived, [], ok ? null : `${n.read} read + ${n.derived} derived ≠ ${n.stored} stored + ${n.quarantined} quarantined + ${n.merged} merged`, true));
     if (n.read > 0) out.push(result({ id: `quarantine_rate_${table}`, category: 'conformance', table, severity: 'warning', threshold_pct: 5, threshold_n: null, description: 'Share of records read that were quarantined' }, n.quarantined, n.read + n.derived, [], null));
   }
   for (const chk of sqlChecks(c)) {

@@ -6,6 +6,8 @@ import { HOUR_MS } from '../time.js';
 import type { SimCourse, SimCycle, SimEvent, SimPatient, SimSlot } from '../types.js';
 
 export interface CentreWriter {
+  /** File names (relative to the centre folder) this writer produces. */
+  readonly files: string[];
   writePatient(p: SimPatient): void;
   close(): Promise<void>;
 }

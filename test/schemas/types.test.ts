@@ -44,6 +44,6 @@ describe('inferred types are what the code relies on', () => {
   });
   it('table records map and manifest counts', () => {
     expectTypeOf<TableRecords['dose_slot']>().toEqualTypeOf<DoseSlot>();
-    expectTypeOf<RunManifest['tables'][string]>().toEqualTypeOf<{ read: number; derived: number; stored: number; quarantined: number }>();
+    expectTypeOf<RunManifest['tables'][string]>().toEqualTypeOf<{ read: number; derived: number; merged: number; stored: number; quarantined: number }>();
   });
 });

@@ -1,0 +1,116 @@
+// Bench of the dose and response analyses at scale: simulate N patients (simulate/), write them to a
+// DuckDB store with the columns the analyses read (not timed), then time loading the inputs from the
+// store and each analysis; analysis times are also given as a ratio to the load time. Peak memory is
+// the highest RSS sampled every 20 ms, and the heap after GC.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { analyseDoses } from '../analytics/doses/analyse.js';
+import { loadCaseMix, loadCycleDoses } from '../analytics/doses/load.js';
+import { analyseResponse } from '../analytics/response/analyse.js';
+import { loadResponseInputs } from '../analytics/response/load.js';
+import { buildCentreRulesets } from '../simulate/centre-rulesets.js';
+import { simulatePatient } from '../simulate/patient.js';
+import { PROFILES } from '../simulate/profiles.js';
+import { tshDraws } from '../simulate/writers/common.js';
+import { STORE_FILE } from '../pipelines/store/layout.js';
+
+export interface AnalyticsBenchResult {
+  patients: number;
+  cycles: number;
+  /** Simulating the patients and writing the bench store (not part of the timed analyses). */
+  buildStoreMs: number;
+  loadMs: number;
+  steps: { name: string; ms: number; ratioToLoad: number }[];
+  peakRssMb: number;
+  heapAfterMb: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Writes a bench store for `n` simulated patients into `dir`; returns the number of cycles. */
+export async function buildBenchStore(dir: string, n: number, seed = 'bench'): Promise<number> {
+  const rulesets = buildCentreRulesets();
+  const profiles = Object.entries(PROFILES);
+  const lines: Record<string, string[]> = { patient: [], cycle: [], dose_slot: [], observation: [], infusion: [], clinical_event: [], response: [] };
+  let cycles = 0;
+  for (let i = 0; i < n; i++) {
+    const [id, profile] = profiles[i % profiles.length]!;
+    const p = simulatePatient({ seed, profile: profile as never, ruleset: rulesets[id]! }, Math.floor(i / profiles.length));
+    const k = { centre_id: p.centreId, patient_key: p.localId };
+    lines.patient!.push(JSON.stringify({ ...k, disease: p.disease, age_at_first_dose: p.ageAtFirstDose, ecog: p.ecog }));
+    for (const course of p.courses) {
+      for (const c of course.cycles) {
+        cycles++;
+        const cycleId = `${p.localId}-c${c.courseNumber}.${c.cycleNumber}`;
+        lines.cycle!.push(JSON.stringify({ ...k, cycle_id: cycleId, course_number: c.courseNumber, cycle_number: c.cycleNumber, start_at: iso(c.startAt), dose_iu_per_kg: c.doseIuPerKg, dosing_weight_kg: c.dosingWeightKg, planned_max_doses: c.plannedMaxDoses, end_reason: c.endReason }));
+        for (const s of c.slots) lines.dose_slot!.push(JSON.stringify({ ...k, cycle_id: cycleId, slot_number: s.slotNumber, status: s.status, given_at: s.givenAt === null ? null : iso(s.givenAt), dose_iu: s.doseIu }));
+        for (const d of c.labs) for (const [variable, value] of Object.entries(d.values)) lines.observation!.push(JSON.stringify({ ...k, variable, observed_at: iso(d.at), value }));
+        for (const s of c.pressors) lines.infusion!.push(JSON.stringify({ ...k, agent: 'phenylephrine', start_at: iso(s.startAt), rate: s.rate }));
+      }
+      for (const e of course.lateEvents) lines.clinical_event!.push(JSON.stringify({ ...k, event_type: e.type, onset_at: iso(e.onsetAt) }));
+      lines.response!.push(JSON.stringify({ ...k, course_number: course.courseNumber, best_overall_response: course.response.category, assessed_at: iso(course.response.assessedAt) }));
+    }
+    for (const t of tshDraws(p, seed)) lines.observation!.push(JSON.stringify({ ...k, variable: 'tsh', observed_at: iso(t.at), value: t.value }));
+  }
+  const inst = await DuckDBInstance.create(join(dir, STORE_FILE));
+  const conn = await inst.connect();
+  try {
+    await conn.run("SET TimeZone = 'UTC'");
+    const ts = (cols: string[]) => cols.map((c) => `${c}::TIMESTAMPTZ AS ${c}`).join(', ');
+    const times: Record<string, string[]> = { cycle: ['start_at'], dose_slot: ['given_at'], observation: ['observed_at'], infusion: ['start_at'], clinical_event: ['onset_at'], response: ['assessed_at'], patient: [] };
+    for (const [table, rows] of Object.entries(lines)) {
+      const f = join(dir, `${table}.ndjson`);
+      writeFileSync(f, rows.join('\n'));
+      const cols = times[table]!;
+      await conn.run(`CREATE TABLE ${table} AS SELECT * ${cols.length ? `REPLACE (${ts(cols)})` : ''} FROM read_json('${f}', format = 'newline_delimited', sample_size = -1)`);
+      rmSync(f);
+    }
+  } finally {
+    conn.closeSync();
+    inst.closeSync();
+  }
+  return cycles;
+}
+
+/**
+ * Times loading + every dose and response analysis at `patients` simulated patients (default 20,000).
+ * @example console.table((await benchAnalytics({ patients: 2000 })).steps)
+ */
+export async function benchAnalytics(options: { patients?: number; dir?: string } = {}): Promise<AnalyticsBenchResult> {
+  const n = options.patients ?? 20_000;
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'il2kit-bench-analytics-'));
+  let t = performance.now();
+  const cycles = await buildBenchStore(dir, n);
+  const buildStoreMs = performance.now() - t;
+  (globalThis as { gc?: () => void }).gc?.();
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  try {
+    const inst = await DuckDBInstance.create(join(dir, STORE_FILE), { access_mode: 'READ_ONLY' });
+    const conn = await inst.connect();
+    await conn.run("SET TimeZone = 'UTC'");
+    t = performance.now();
+    const doseCycles = await loadCycleDoses(conn);
+    const mix = await loadCaseMix(conn);
+    const inputs = await loadResponseInputs(conn);
+    const loadMs = performance.now() - t;
+    conn.closeSync();
+    inst.closeSync();
+    const steps: AnalyticsBenchResult['steps'] = [];
+    const step = (name: string, f: () => unknown) => {
+      const s = performance.now();
+      f();
+      const ms = performance.now() - s;
+      steps.push({ name, ms, ratioToLoad: ms / loadMs });
+    };
+    step('doses: all analyses', () => analyseDoses(doseCycles, mix));
+    step('response: all analyses (course 1)', () => analyseResponse(inputs));
+    (globalThis as { gc?: () => void }).gc?.();
+    return { patients: n, cycles, buildStoreMs, loadMs, steps, peakRssMb: peak / 2 ** 20, heapAfterMb: process.memoryUsage().heapUsed / 2 ** 20 };
+  } finally {
+    clearInterval(sampler);
+    if (!options.dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
