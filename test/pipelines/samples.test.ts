@@ -1,0 +1,90 @@
+// The five bundled centres, ingested with their mapping specs, against the simulator's truth
+// (data-samples/_truth, never read by the pipeline): every dose slot's status, every cycle,
+// every patient, and no identifier past the ingest boundary.
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ingestCentre, type IngestResult } from '../../pipelines/ingest.js';
+import { openStore } from '../../pipelines/store/commit.js';
+import { SAMPLE_KEY, patientKey } from '../../pipelines/map/pseudonymise.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const CENTRES = ['riverside', 'lakeshore', 'summit', 'amstel', 'harbour'] as const;
+const store = mkdtempSync(join(tmpdir(), 'il2kit-samples-'));
+const results = new Map<string, IngestResult>();
+
+function csv(path: string): Record<string, string>[] {
+  const [head, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
+  const h = head!.split(',');
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [h[i]!, v])));
+}
+
+/** Local id in the truth → the id the export links records by (FHIR links by resource id, the truth by MRN). */
+function exportId(centre: string): (local: string) => string {
+  if (centre !== 'harbour') return (x) => x;
+  const byMrn = new Map<string, string>();
+  for (const line of readFileSync(join(ROOT, 'data-samples/harbour/Patient.ndjson'), 'utf8').trim().split('\n')) {
+    const p = JSON.parse(line) as { id: string; identifier: { value: string }[] };
+    byMrn.set(p.identifier[0]!.value, p.id);
+  }
+  return (x) => byMrn.get(x) ?? `missing:${x}`;
+}
+
+async function query(sql: string): Promise<Record<string, unknown>[]> {
+  const { conn, close } = await openStore(join(store, 'il2kit.duckdb'));
+  try {
+    return (await conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+  } finally {
+    close();
+  }
+}
+
+beforeAll(async () => {
+  for (const c of CENTRES) results.set(c, await ingestCentre(join(ROOT, 'data-samples', c, 'mapping.yaml'), { storeDir: store, env: {} }));
+}, 300_000);
+
+describe.each(CENTRES)('sample centre %s', (centre) => {
+  it('accounts for every row and fails no error-severity check', () => {
+    const r = results.get(centre)!;
+    for (const [t, n] of Object.entries(r.counts)) expect(n.read + n.derived, `${centre} ${t}`).toBe(n.stored + n.quarantined + n.merged);
+    expect(r.checks.filter((k) => k.severity === 'error' && (k.status === 'failed' || k.status === 'error')).map((k) => k.id)).toEqual([]);
+    expect(r.suspectedIdentifiers).toEqual([]);
+  });
+
+  it('reproduces the true status of every dose slot and every cycle', async () => {
+    const id = exportId(centre);
+    const key = (local: string) => patientKey(SAMPLE_KEY, centre, id(local));
+    const truth = new Map(csv(join(ROOT, 'data-samples/_truth', centre, 'slots.csv')).map((s) => [`${key(s.patient_local_id!)}-c${s.course}.${s.cycle}#${s.slot}`, s.status]));
+    const stored = await query(`SELECT cycle_id, slot_number, status FROM dose_slot WHERE centre_id = '${centre}'`);
+    const wrong = stored.filter((s) => truth.get(`${String(s.cycle_id)}#${String(s.slot_number)}`) !== s.status);
+    expect(stored.length).toBe(truth.size);
+    expect(wrong.slice(0, 5)).toEqual([]);
+    const cycles = csv(join(ROOT, 'data-samples/_truth', centre, 'cycles.csv'));
+    const given = await query(`SELECT cycle_id, count(*) FILTER (WHERE status = 'given')::INTEGER AS n FROM dose_slot WHERE centre_id = '${centre}' GROUP BY 1`);
+    const givenBy = new Map(given.map((g) => [g.cycle_id, g.n]));
+    for (const c of cycles) expect(givenBy.get(`${key(c.patient_local_id!)}-c${c.course}.${c.cycle}`), `${c.patient_local_id} ${c.course}.${c.cycle}`).toBe(Number(c.doses_given));
+  });
+
+  it('stores one row per true patient and no local id, name or birth date', async () => {
+    const patients = csv(join(ROOT, 'data-samples/_truth', centre, 'patients.csv'));
+    const stored = await query(`SELECT patient_key, disease FROM patient WHERE centre_id = '${centre}'`);
+    expect(stored.length).toBe(patients.length);
+    const id = exportId(centre);
+    const disease = new Map(stored.map((p) => [p.patient_key, p.disease]));
+    for (const p of patients) expect(disease.get(patientKey(SAMPLE_KEY, centre, id(p.patient_local_id!)))).toBe(p.disease);
+    const locals = patients.map((p) => p.patient_local_id!);
+    for (const t of ['patient', 'cycle', 'dose_slot', 'observation', 'infusion', 'clinical_event', 'response', 'quarantine']) {
+      const dump = JSON.stringify(await query(`SELECT * FROM ${t} WHERE centre_id = '${centre}'`));
+      for (const l of locals.slice(0, 10)) expect(dump.includes(l), `${t} holds local id ${l}`).toBe(false);
+    }
+  });
+});
+
+describe('store files', () => {
+  it('writes one Parquet file per table plus the quarantine', () => {
+    expect(readdirSync(join(store, 'parquet')).sort()).toEqual(
+      ['centre', 'clinical_event', 'cycle', 'dose_slot', 'infusion', 'observation', 'patient', 'quarantine', 'response'].map((t) => `${t}.parquet`),
+    );
+  });
+});
