@@ -98,6 +98,22 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     melt: tm.melt?.map((m) => ({ m, fm: fieldObject(m.value) })) ?? null,
   }));
   const keyCache = new Map<string, string>();
+  let keyProblem: RecordProblem | null = null;
+  /** The row's patient key, or null with the problem recorded (for every table map of the row). */
+  const keyOf = (row: SourceRow, problems: RecordProblem[]): string | null => {
+    evalCtx.fieldName = `${src.id}.patient_id`;
+    const pid = evalField(patientId, row, evalCtx);
+    if (!pid.ok) keyProblem = { field: 'patient_id', raw: pid.raw, check: pid.check, message: pid.message };
+    else if (pid.value === null || pid.value === undefined || pid.value === '') keyProblem = { field: 'patient_id', raw: null, check: 'required', message: 'the patient id is empty; the row cannot be linked to a patient' };
+    else {
+      const local = String(pid.value);
+      let k = keyCache.get(local);
+      if (k === undefined) keyCache.set(local, (k = patientKey(ctx.key, ctx.spec.centre.centre_id, local)));
+      return k;
+    }
+    problems.push(keyProblem);
+    return null;
+  };
   for (const row of data.rows) {
     // NDJSON rows are located by line pointer; tabular rows by data row number.
     const where: Where = { file: data.file, sha256: data.sha256, row: src.format === 'ndjson' ? null : row.row, pointer: row.pointer };
@@ -110,8 +126,11 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
       }
     }
     let taken = false;
+    let rowKey: string | null | undefined;
+    const shape = shapeProblems(row);
+    keyProblem = null;
     for (const { tm, table, fields, when, melt, pivot } of compiled) {
-      const rowProblems = shapeProblems(row);
+      const rowProblems = keyProblem ? [...shape, keyProblem] : [...shape];
       if (when && tm.when && rowProblems.length === 0) {
         evalCtx.fieldName = `${src.id}.${table}.when`;
         const w = evalField(when, row, evalCtx);
@@ -122,19 +141,10 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
       }
       taken = true;
       if (produce && !produce.has(tm)) continue;
+      // The patient key is worked out once per row, by the first table map that takes it.
+      if (rowKey === undefined && rowProblems.length === 0) rowKey = keyOf(row, rowProblems);
       const base: Record<string, unknown> = { centre_id: ctx.spec.centre.centre_id };
-      if (rowProblems.length === 0) {
-        evalCtx.fieldName = `${src.id}.patient_id`;
-        const pid = evalField(patientId, row, evalCtx);
-        if (!pid.ok) rowProblems.push({ field: 'patient_id', raw: pid.raw, check: pid.check, message: pid.message });
-        else if (pid.value === null || pid.value === undefined || pid.value === '') rowProblems.push({ field: 'patient_id', raw: null, check: 'required', message: 'the patient id is empty; the row cannot be linked to a patient' });
-        else {
-          const local = String(pid.value);
-          let k = keyCache.get(local);
-          if (k === undefined) keyCache.set(local, (k = patientKey(ctx.key, ctx.spec.centre.centre_id, local)));
-          base.patient_key = k;
-        }
-      }
+      if (rowKey) base.patient_key = rowKey;
       const values = base;
       const extra: Record<string, unknown> = {};
       const problems = [...rowProblems];
