@@ -2,7 +2,7 @@
 // DuckDB store with the columns the analyses read (not timed), then time loading the inputs from the
 // store and each analysis; analysis times are also given as a ratio to the load time. Peak memory is
 // the highest RSS sampled every 20 ms, and the heap after GC.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -33,36 +33,48 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export async function buildBenchStore(dir: string, n: number, seed = 'bench'): Promise<number> {
   const rulesets = buildCentreRulesets();
   const profiles = Object.entries(PROFILES);
-  const lines: Record<string, string[]> = { patient: [], cycle: [], dose_slot: [], observation: [], infusion: [], clinical_event: [], response: [] };
+  // Rows are streamed to one NDJSON file per table (a single string would exceed V8's limit at 20,000 patients).
+  const tables = ['patient', 'cycle', 'dose_slot', 'observation', 'infusion', 'clinical_event', 'response'] as const;
+  const fds = Object.fromEntries(tables.map((t) => [t, openSync(join(dir, `${t}.ndjson`), 'w')]));
+  const buffers: Record<string, string[]> = Object.fromEntries(tables.map((t) => [t, []]));
+  const flush = () => {
+    for (const t of tables) {
+      if (buffers[t]!.length > 0) writeSync(fds[t]!, buffers[t]!.join('\n') + '\n');
+      buffers[t] = [];
+    }
+  };
+
   let cycles = 0;
   for (let i = 0; i < n; i++) {
     const [id, profile] = profiles[i % profiles.length]!;
     const p = simulatePatient({ seed, profile: profile as never, ruleset: rulesets[id]! }, Math.floor(i / profiles.length));
     const k = { centre_id: p.centreId, patient_key: p.localId };
-    lines.patient!.push(JSON.stringify({ ...k, disease: p.disease, age_at_first_dose: p.ageAtFirstDose, ecog: p.ecog }));
+    buffers.patient!.push(JSON.stringify({ ...k, disease: p.disease, age_at_first_dose: p.ageAtFirstDose, ecog: p.ecog }));
     for (const course of p.courses) {
       for (const c of course.cycles) {
         cycles++;
         const cycleId = `${p.localId}-c${c.courseNumber}.${c.cycleNumber}`;
-        lines.cycle!.push(JSON.stringify({ ...k, cycle_id: cycleId, course_number: c.courseNumber, cycle_number: c.cycleNumber, start_at: iso(c.startAt), dose_iu_per_kg: c.doseIuPerKg, dosing_weight_kg: c.dosingWeightKg, planned_max_doses: c.plannedMaxDoses, end_reason: c.endReason }));
-        for (const s of c.slots) lines.dose_slot!.push(JSON.stringify({ ...k, cycle_id: cycleId, slot_number: s.slotNumber, status: s.status, given_at: s.givenAt === null ? null : iso(s.givenAt), dose_iu: s.doseIu }));
-        for (const d of c.labs) for (const [variable, value] of Object.entries(d.values)) lines.observation!.push(JSON.stringify({ ...k, variable, observed_at: iso(d.at), value }));
-        for (const s of c.pressors) lines.infusion!.push(JSON.stringify({ ...k, agent: 'phenylephrine', start_at: iso(s.startAt), rate: s.rate }));
+        buffers.cycle!.push(JSON.stringify({ ...k, cycle_id: cycleId, course_number: c.courseNumber, cycle_number: c.cycleNumber, start_at: iso(c.startAt), dose_iu_per_kg: c.doseIuPerKg, dosing_weight_kg: c.dosingWeightKg, planned_max_doses: c.plannedMaxDoses, end_reason: c.endReason }));
+        for (const s of c.slots) buffers.dose_slot!.push(JSON.stringify({ ...k, cycle_id: cycleId, slot_number: s.slotNumber, status: s.status, given_at: s.givenAt === null ? null : iso(s.givenAt), dose_iu: s.doseIu }));
+        for (const d of c.labs) for (const [variable, value] of Object.entries(d.values)) buffers.observation!.push(JSON.stringify({ ...k, variable, observed_at: iso(d.at), value }));
+        for (const s of c.pressors) buffers.infusion!.push(JSON.stringify({ ...k, agent: 'phenylephrine', start_at: iso(s.startAt), rate: s.rate }));
       }
-      for (const e of course.lateEvents) lines.clinical_event!.push(JSON.stringify({ ...k, event_type: e.type, onset_at: iso(e.onsetAt) }));
-      lines.response!.push(JSON.stringify({ ...k, course_number: course.courseNumber, best_overall_response: course.response.category, assessed_at: iso(course.response.assessedAt) }));
+      for (const e of course.lateEvents) buffers.clinical_event!.push(JSON.stringify({ ...k, event_type: e.type, onset_at: iso(e.onsetAt) }));
+      buffers.response!.push(JSON.stringify({ ...k, course_number: course.courseNumber, best_overall_response: course.response.category, assessed_at: iso(course.response.assessedAt) }));
     }
-    for (const t of tshDraws(p, seed)) lines.observation!.push(JSON.stringify({ ...k, variable: 'tsh', observed_at: iso(t.at), value: t.value }));
+    for (const t of tshDraws(p, seed)) buffers.observation!.push(JSON.stringify({ ...k, variable: 'tsh', observed_at: iso(t.at), value: t.value }));
+    if (i % 200 === 199) flush();
   }
+  flush();
+  for (const t of tables) closeSync(fds[t]!);
   const inst = await DuckDBInstance.create(join(dir, STORE_FILE));
   const conn = await inst.connect();
   try {
     await conn.run("SET TimeZone = 'UTC'");
     const ts = (cols: string[]) => cols.map((c) => `${c}::TIMESTAMPTZ AS ${c}`).join(', ');
     const times: Record<string, string[]> = { cycle: ['start_at'], dose_slot: ['given_at'], observation: ['observed_at'], infusion: ['start_at'], clinical_event: ['onset_at'], response: ['assessed_at'], patient: [] };
-    for (const [table, rows] of Object.entries(lines)) {
+    for (const table of tables) {
       const f = join(dir, `${table}.ndjson`);
-      writeFileSync(f, rows.join('\n'));
       const cols = times[table]!;
       await conn.run(`CREATE TABLE ${table} AS SELECT * ${cols.length ? `REPLACE (${ts(cols)})` : ''} FROM read_json('${f}', format = 'newline_delimited', sample_size = -1)`);
       rmSync(f);

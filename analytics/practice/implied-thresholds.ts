@@ -1,5 +1,9 @@
 // Implied thresholds: the value at which a centre holds half of its doses (ED50 of a logistic fit held ~ value),
-// with delta-method and Fieller intervals, beside the consensus band for the same variable.
+// with delta-method and Fieller intervals, beside the consensus band for the same variable; and the step a centre's
+// rule makes in its hold rate (change point of a two-level binomial model, profile-likelihood interval). A centre that
+// applies a rule holds at a floor rate below the edge (other criteria, unprompted holds) and a ceiling rate above it
+// (less the doses given through): the logistic ED50 of such a step is pulled towards the bulk of the data, while the
+// change point estimates the edge itself, and is where the hold rate crosses one half whenever floor < ½ < ceiling.
 // The fit is a two-parameter IRLS on counts aggregated by distinct value, written here because the stats module's
 // logisticRegression checks separation with a dense simplex meant for thousands of rows, not a centre's ~10^5 slots;
 // separation of a one-covariate model is checked exactly (non-overlapping ranges) instead. A test cross-checks the
@@ -35,6 +39,17 @@ export interface ImpliedThresholdRow {
   fieller_upper: number | null;
   /** Why there is no estimate (no holds, separation, no variation), else null. */
   problem: string | null;
+  /** Change point: 'up' = held at and above step_threshold, 'down' = held at and below it; null without a step. */
+  step_direction: 'up' | 'down' | null;
+  /** The edge value on the held side of the best split, and the profile-likelihood interval of the edge. */
+  step_threshold: number | null;
+  step_lower: number | null;
+  step_upper: number | null;
+  /** Hold rates on the not-held side (floor) and the held side (ceiling) of the step. */
+  hold_rate_floor: number | null;
+  hold_rate_ceiling: number | null;
+  /** Likelihood-ratio statistic of the step against one hold rate. */
+  step_lr: number | null;
   /** The reference ruleset's criteria on this variable, as text (e.g. "relative [100, 130]; absolute >130"). */
   reference_band: string;
   reference_ruleset: string;
@@ -99,6 +114,63 @@ export function ed50(fit: LogisticFit1, level = 0.95): { ed50: number; delta: [n
   return { ed50: m, delta: [m - z * se, m + z * se], fieller };
 }
 
+export interface StepFit {
+  direction: 'up' | 'down';
+  threshold: number;
+  lower: number;
+  upper: number;
+  floor: number;
+  ceiling: number;
+  lr: number;
+}
+
+/**
+ * Change point of a two-level binomial model over sorted distinct values: the split that maximises the likelihood,
+ * and every split within the profile-likelihood cut-off (χ²₁ at the level) in the same direction as the interval.
+ * Each side keeps at least `minSide` observations. Null when there is no split or no holds.
+ * @example fitStep([1, 2, 3, 4], [50, 50, 50, 50], [5, 5, 40, 40]).threshold // 3
+ */
+export function fitStep(x: readonly number[], n: readonly number[], events: readonly number[], options: { level?: number; minSide?: number } = {}): StepFit | null {
+  const m = x.length;
+  const minSide = options.minSide ?? 10;
+  const crit = normalQuantile(1 - (1 - (options.level ?? 0.95)) / 2) ** 2;
+  const tn = n.reduce((a, b) => a + b, 0);
+  const te = events.reduce((a, b) => a + b, 0);
+  if (m < 2 || te === 0 || te === tn) return null;
+  const ll = (e: number, k: number): number => (e === 0 || e === k ? 0 : e * Math.log(e / k) + (k - e) * Math.log(1 - e / k));
+  const l0 = ll(te, tn);
+  const lls = new Float64Array(m - 1).fill(-Infinity);
+  const up = new Uint8Array(m - 1);
+  let nl = 0, el = 0, best = -1;
+  for (let k = 0; k < m - 1; k++) {
+    nl += n[k]!; el += events[k]!;
+    const nr = tn - nl, er = te - el;
+    if (nl < minSide || nr < minSide) continue;
+    lls[k] = ll(el, nl) + ll(er, nr);
+    up[k] = er / nr > el / nl ? 1 : 0;
+    if (best < 0 || lls[k]! > lls[best]!) best = k;
+  }
+  if (best < 0) return null;
+  let lo = best, hi = best;
+  for (let k = 0; k < m - 1; k++) {
+    if (up[k] !== up[best] || 2 * (lls[best]! - lls[k]!) > crit) continue;
+    lo = Math.min(lo, k); hi = Math.max(hi, k);
+  }
+  let nb = 0, eb = 0;
+  for (let k = 0; k <= best; k++) { nb += n[k]!; eb += events[k]!; }
+  const below = eb / nb, above = (te - eb) / (tn - nb);
+  const dirUp = up[best] === 1;
+  return {
+    direction: dirUp ? 'up' : 'down',
+    threshold: dirUp ? x[best + 1]! : x[best]!,
+    lower: x[lo]!,
+    upper: x[hi + 1]!,
+    floor: dirUp ? below : above,
+    ceiling: dirUp ? above : below,
+    lr: 2 * (lls[best]! - l0),
+  };
+}
+
 /** Describes a ruleset's criteria on one variable, e.g. "relative [100, 130]; absolute >130". */
 export function referenceBand(ruleset: Ruleset, variable: RuleVariableCode): string {
   const sym = { lt: '<', le: '≤', gt: '>', ge: '≥' } as const;
@@ -147,15 +219,21 @@ export function impliedThresholds(
           n++; held += h;
         }
       }
-      const xs = [...agg.keys()];
-      const fit = n === 0 ? null : fitLogistic1(xs, xs.map((x) => agg.get(x)![0]), xs.map((x) => agg.get(x)![1]));
+      const xs = [...agg.keys()].sort((a, b) => a - b);
+      const ns = xs.map((x) => agg.get(x)![0]);
+      const es = xs.map((x) => agg.get(x)![1]);
+      const fit = n === 0 ? null : fitLogistic1(xs, ns, es);
+      const step = n === 0 ? null : fitStep(xs, ns, es, { level: options.level ?? 0.95 });
       const problem = n === 0 ? 'no recorded values' : held === 0 ? 'no held doses' : held === n ? 'every dose held' : xs.length < 2 ? 'no variation in the value' : fit === null ? 'separation: held and given values do not overlap' : null;
       const est = fit === null ? null : ed50(fit, options.level ?? 0.95);
       rows.push({
         centre_id: centre, variable, n, held, slope: fit?.b1 ?? null, ed50: est?.ed50 ?? null,
         delta_lower: est?.delta[0] ?? null, delta_upper: est?.delta[1] ?? null,
         fieller_lower: est?.fieller?.[0] ?? null, fieller_upper: est?.fieller?.[1] ?? null,
-        problem, reference_band: referenceBand(reference, variable), reference_ruleset: reference.id,
+        problem,
+        step_direction: step?.direction ?? null, step_threshold: step?.threshold ?? null, step_lower: step?.lower ?? null, step_upper: step?.upper ?? null,
+        hold_rate_floor: step?.floor ?? null, hold_rate_ceiling: step?.ceiling ?? null, step_lr: step?.lr ?? null,
+        reference_band: referenceBand(reference, variable), reference_ruleset: reference.id,
       });
     }
   }

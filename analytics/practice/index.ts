@@ -3,5 +3,5 @@ export { classifySlots, SLOT_CLASSES, type SlotClass, type SlotClasses } from '.
 export { concordance, type ConcordanceRow } from './concordance.js';
 export { enforcement, type EnforcementRow } from './enforcement.js';
 export { holdReasonMix, type HoldReasonRow } from './hold-reasons.js';
-export { ed50, fitLogistic1, impliedThresholds, referenceBand, IMPLIED_THRESHOLD_VARIABLES, type ImpliedThresholdRow, type LogisticFit1 } from './implied-thresholds.js';
+export { ed50, fitLogistic1, fitStep, impliedThresholds, referenceBand, IMPLIED_THRESHOLD_VARIABLES, type ImpliedThresholdRow, type LogisticFit1, type StepFit } from './implied-thresholds.js';
 export { cohenKappa, type KappaResult } from './kappa.js';
