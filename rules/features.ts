@@ -97,7 +97,10 @@ export interface SlotFeatureOptions {
   intervalStalenessHours?: number;
   /** Share of the interval the charted periods must cover for a total to be computed (default 0.95). */
   minCoverage?: number;
-  /** An event with no resolved_at stays active this long after onset (default 8 h); intubation, dialysis and coma stay open. */
+  /**
+   * An event with no resolved_at was still going when the record ends: it stays active for the rest of its cycle.
+   * One not linked to a cycle stays active this long after onset (default 8 h), except intubation, dialysis and coma (open).
+   */
   openEventHours?: number;
 }
 
@@ -237,16 +240,17 @@ FROM stream QUALIFY cycle_id IS NOT NULL`;
   // Clinical events active at the dose: a join of slots to the patient's (few) episodes.
   const activeEvents = `CREATE OR REPLACE TEMP TABLE _sf_evj AS
 WITH ev AS (
-  SELECT c.patient_key, c.event_type, epoch_us(c.onset_at) AS s_us,
+  SELECT c.patient_key, c.cycle_id, c.event_type, epoch_us(c.onset_at) AS s_us,
     CASE WHEN c.resolved_at IS NOT NULL THEN epoch_us(c.resolved_at)
-         WHEN c.event_type IN (${OPEN_ENDED_EVENTS.map(q).join(', ')}) THEN NULL
+         WHEN c.cycle_id IS NOT NULL OR c.event_type IN (${OPEN_ENDED_EVENTS.map(q).join(', ')}) THEN NULL
          ELSE epoch_us(c.onset_at) + ${openH * US_PER_H} END AS e_us
   FROM clinical_event c
   WHERE c.event_type IN (${usedEvents.map(q).join(', ')}) AND c.patient_key IN (SELECT DISTINCT patient_key FROM _sf_slots)
 )
 SELECT sl.cycle_id, sl.slot_number
   ${usedEvents.map((e) => `, bool_or(e.event_type = ${q(e)}) AS a_${e}, max(CASE WHEN e.event_type = ${q(e)} THEN (sl.t - e.s_us) / ${US_PER_H} END) AS h_${e}`).join('\n  ')}
-FROM _sf_slots sl JOIN ev e ON e.patient_key = sl.patient_key AND e.s_us <= sl.t AND (e.e_us IS NULL OR e.e_us > sl.t)
+FROM _sf_slots sl JOIN ev e ON e.patient_key = sl.patient_key AND e.s_us <= sl.t
+  AND (e.e_us > sl.t OR (e.e_us IS NULL AND (e.cycle_id IS NULL OR e.cycle_id = sl.cycle_id)))
 GROUP BY sl.cycle_id, sl.slot_number`;
 
   // Which centres record what at all: a centre that never records an event type or a pressor cannot show its absence.

@@ -138,6 +138,7 @@ export function buildGrid(spec: MappingSpec, entries: Candidate[], explicitCycle
       }
       const planned = num(ex?.values.planned_max_doses) ?? spec.centre.max_doses_per_cycle;
       let stopped = false;
+      let stopCodes: string[] = [];
       let given = 0;
       let lastSlot = 0;
       for (const [k, e] of [...bySlot.entries()].sort(([a], [b]) => a - b)) {
@@ -145,6 +146,7 @@ export function buildGrid(spec: MappingSpec, entries: Candidate[], explicitCycle
         const st = e.values.status as LogStatus;
         if (st === 'stopped') {
           stopped = true;
+          stopCodes = Array.isArray(e.values.hold_reason_codes) ? (e.values.hold_reason_codes as string[]) : [];
           e.values.status = 'held';
         }
         if (e.values.status === 'given') {
@@ -183,7 +185,7 @@ export function buildGrid(spec: MappingSpec, entries: Candidate[], explicitCycle
         });
         out.derivedSlots++;
       }
-      const endReason = ex?.values.end_reason ?? (stopped ? 'toxicity_stop' : given >= planned ? 'max_reached' : 'other');
+      const endReason = ex?.values.end_reason ?? endReasonOf(stopped, stopCodes, given, planned, lastSlot, opts.slots_per_cycle);
       const cycleValues: Record<string, unknown> = {
         centre_id: spec.centre.centre_id, patient_key: patient, cycle_id: cycleId, course_number: g.course, cycle_number: g.cycle, start_at: iso(startMs),
         dose_iu_per_kg: doseIuPerKg, dosing_weight_kg: weight, dosing_weight_basis: ex?.values.dosing_weight_basis ?? 'actual_admission', planned_max_doses: planned, end_reason: endReason,
@@ -212,6 +214,24 @@ export function buildGrid(spec: MappingSpec, entries: Candidate[], explicitCycle
 export function cycleAt(index: Map<string, CycleInfo[]>, patient: string, t: number): CycleInfo | null {
   for (const c of index.get(patient) ?? []) if (t >= c.startMs - 24 * H && t < c.windowEndMs) return c;
   return null;
+}
+
+/**
+ * How a cycle ended, from its log: a stop whose reasons are only "per MD"-type is the clinician's,
+ * a patient's request is the patient's, any clinical criterion makes it a toxicity stop; without a
+ * stop, the maximum given, or the last slot of the window reached, or else unknown.
+ */
+function endReasonOf(stopped: boolean, codes: string[], given: number, planned: number, lastSlot: number, slots: number): string {
+  if (stopped) {
+    const clinical = codes.filter((c) => c !== 'clinical_other' && c !== 'patient_refusal' && c !== 'unspecified');
+    if (clinical.length > 0) return 'toxicity_stop';
+    if (codes.includes('patient_refusal')) return 'patient';
+    if (codes.includes('clinical_other')) return 'clinician';
+    return 'toxicity_stop';
+  }
+  if (given >= planned) return 'max_reached';
+  if (lastSlot >= slots) return 'window_closed';
+  return 'other';
 }
 
 function sameEntry(a: Candidate, b: Candidate): boolean {

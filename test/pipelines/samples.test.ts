@@ -52,7 +52,7 @@ describe.each(CENTRES)('sample centre %s', (centre) => {
     expect(r.suspectedIdentifiers).toEqual([]);
   });
 
-  it('reproduces the true status of every dose slot and every cycle', async () => {
+  it('reproduces the true status of every dose slot, the doses and end reason of every cycle', async () => {
     const id = exportId(centre);
     const key = (local: string) => patientKey(SAMPLE_KEY, centre, id(local));
     const truth = new Map(csv(join(ROOT, 'data-samples/_truth', centre, 'slots.csv')).map((s) => [`${key(s.patient_local_id!)}-c${s.course}.${s.cycle}#${s.slot}`, s.status]));
@@ -64,6 +64,10 @@ describe.each(CENTRES)('sample centre %s', (centre) => {
     const given = await query(`SELECT cycle_id, count(*) FILTER (WHERE status = 'given')::INTEGER AS n FROM dose_slot WHERE centre_id = '${centre}' GROUP BY 1`);
     const givenBy = new Map(given.map((g) => [g.cycle_id, g.n]));
     for (const c of cycles) expect(givenBy.get(`${key(c.patient_local_id!)}-c${c.course}.${c.cycle}`), `${c.patient_local_id} ${c.course}.${c.cycle}`).toBe(Number(c.doses_given));
+    const ends = new Map((await query(`SELECT cycle_id, end_reason FROM cycle WHERE centre_id = '${centre}'`)).map((c) => [c.cycle_id, c.end_reason]));
+    expect(ends.size).toBe(cycles.length);
+    const wrongEnd = cycles.filter((c) => ends.get(`${key(c.patient_local_id!)}-c${c.course}.${c.cycle}`) !== c.end_reason).map((c) => `${c.patient_local_id} ${c.course}.${c.cycle} ${c.end_reason}`);
+    expect(wrongEnd).toEqual([]);
   });
 
   it('stores one row per true patient and no local id, name or birth date', async () => {

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestCentre } from '../../pipelines/ingest.js';
 import { openStore } from '../../pipelines/store/commit.js';
-import { DECISIONS, evaluateRuleset, slotDecision } from '../../rules/engine.js';
+import { evaluateRuleset, slotDecision } from '../../rules/engine.js';
 import { computeSlotFeatures, readSlotFeatures, type SlotFeatureFrame } from '../../rules/features.js';
 import { loadRuleset } from '../../rules/load.js';
 import { compareWithTruth, readCsv, truthFeatureTable, truthRuleDecision, truthSlots } from './truth-fixture.js';
@@ -63,7 +63,7 @@ describe.each(CENTRES)('centre %s: its own ruleset against the truth', (centre) 
     expect(r.slots).toBeGreaterThan(600);
     expect(r.causes.unexplained ?? 0, r.examples.join('\n')).toBe(0);
     expect(r.agree / r.slots).toBeGreaterThanOrEqual(FLOORS[centre]);
-    expect(r.agreeEvidenceComplete / r.evidenceComplete).toBeGreaterThanOrEqual(FLOORS[centre]);
-    expect(DECISIONS).toContain('give');
+    // Slots with every rule evaluable (lakeshore: only 114 of 635, as its room-air rows carry no O2 flow in the store).
+    expect(r.agreeEvidenceComplete / r.evidenceComplete).toBeGreaterThanOrEqual(0.95);
   });
 });

@@ -1,0 +1,61 @@
+// Must show (issue 6): the implied thresholds recover each simulated centre's true thresholds within their intervals.
+// The samples (30 patients a centre) put too few slots near the edges, so this simulates 200 patients for two centres,
+// ingests them with the centres' own mapping specs, and checks the change point of the hold rate against the edge of
+// each centre's ruleset (rules/centres/<centre>.json): riverside holds HR ≥100, amstel HR ≥120 (both: HR relative band
+// lower edge, inclusive); both hold creatinine ≥2.5 mg/dL and urine ≤160 mL per shift (relative bands [2.5, 3) and
+// [80, 160] with absolute beyond). Amstel records creatinine in whole µmol/L, so its edge can only be recovered to
+// one recording step (1 µmol/L = 0.0113 mg/dL: 2.50 mg/dL is exported as 221 µmol/L = 2.4994 mg/dL).
+// Platelets <50,000/µL and phenylephrine ≥1 µg/kg/min are too rare in the simulated physiology to locate an edge.
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { impliedThresholds, type ImpliedThresholdRow } from '../../../analytics/practice/implied-thresholds.js';
+import { ingestCentre } from '../../../pipelines/ingest.js';
+import { openStore } from '../../../pipelines/store/commit.js';
+import { computeSlotFeatures, readSlotFeatures } from '../../../rules/features.js';
+import { loadRuleset } from '../../../rules/load.js';
+import { simulate } from '../../../simulate/index.js';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const CENTRES = ['riverside', 'amstel'] as const;
+const TRUE_EDGES = [
+  { centre: 'riverside', variable: 'heart_rate_at_dose', edge: 100, direction: 'up', resolution: 0 },
+  { centre: 'amstel', variable: 'heart_rate_at_dose', edge: 120, direction: 'up', resolution: 0 },
+  { centre: 'riverside', variable: 'creatinine', edge: 2.5, direction: 'up', resolution: 0 },
+  { centre: 'amstel', variable: 'creatinine', edge: 2.5, direction: 'up', resolution: 1 / 88.42 },
+  { centre: 'riverside', variable: 'urine_output_shift', edge: 160, direction: 'down', resolution: 0 },
+  { centre: 'amstel', variable: 'urine_output_shift', edge: 160, direction: 'down', resolution: 0 },
+] as const;
+const dir = mkdtempSync(join(tmpdir(), 'il2kit-thresholds-'));
+let rows: ImpliedThresholdRow[] = [];
+
+beforeAll(async () => {
+  await simulate({ centres: CENTRES, patients: 200, seed: 'issue-6-implied-thresholds', out: dir });
+  for (const c of CENTRES) {
+    copyFileSync(join(ROOT, 'data-samples', c, 'mapping.yaml'), join(dir, c, 'mapping.yaml'));
+    await ingestCentre(join(dir, c, 'mapping.yaml'), { storeDir: join(dir, 'store'), env: {} });
+  }
+  const { conn, close } = await openStore(join(dir, 'store', 'il2kit.duckdb'));
+  try {
+    await computeSlotFeatures(conn);
+    const frame = await readSlotFeatures(conn);
+    rows = impliedThresholds(frame, loadRuleset(join(ROOT, 'rules', 'sources', 'consensus-2014-t3.yaml')));
+  } finally {
+    close();
+  }
+}, 300_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('implied thresholds on 200 simulated patients a centre', () => {
+  it.each(TRUE_EDGES)('$centre holds $variable at $edge: the edge lies in the change point’s interval', ({ centre, variable, edge, direction, resolution }) => {
+    const r = rows.find((x) => x.centre_id === centre && x.variable === variable)!;
+    expect(r.step_direction).toBe(direction);
+    expect(r.step_lower! - resolution).toBeLessThanOrEqual(edge);
+    expect(r.step_upper! + resolution).toBeGreaterThanOrEqual(edge);
+    expect(Math.abs(r.step_threshold! - edge)).toBeLessThanOrEqual(Math.max(resolution, 0.05 * edge));
+    // The hold rate crosses one half at the edge: that is the value at which the centre holds half its doses.
+    expect(r.hold_rate_floor!).toBeLessThan(0.5);
+    expect(r.hold_rate_ceiling!).toBeGreaterThan(0.5);
+  });
+});
