@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { registerDoses } from './commands/doses.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerResponse } from './commands/response.js';
 import { registerNotebooks } from './commands/notebooks.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerValidate } from './commands/validate.js';
@@ -15,5 +17,7 @@ export function buildProgram(): Command {
   registerIngest(program);
   registerSimulate(program);
   registerNotebooks(program);
+  registerDoses(program);
+  registerResponse(program);
   return program;
 }
