@@ -122,7 +122,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       if (wanted.length === 0) continue;
       const data = await readSource(src, dir);
       inspectColumns(src, data);
-      if (src.tables.length !== wanted.length && data.bytes < 64 << 20) dataCache.set(src.id, data);
+      if (src.tables.length !== wanted.length && data.bytes < 2 << 20) dataCache.set(src.id, data);
       const { candidates, counts: sc } = mapSource(src, data, ctx, new Set(wanted), src.tables.length === wanted.length);
       phaseA.push(...candidates);
       sources.push({ ...sc, sha256: data.sha256, bytes: data.bytes, path: data.path });

@@ -73,6 +73,12 @@ export function fromWallClock(y: number, mo: number, d: number, h: number, mi: n
     return { ok: false, reason: 'impossible', message: `${y}-${pad(mo)}-${pad(d)} ${pad(h)}:${pad(mi)} is not a real date-time` };
   }
   const wall = Date.UTC(y, mo - 1, d, h, mi, s);
+  // Fast path: the same offset 14 h either side means no clock change nearby, so one reading.
+  const before = zoneOffset(zone, wall - 14 * 3600_000);
+  if (before === zoneOffset(zone, wall + 14 * 3600_000)) {
+    const t = wall - before;
+    return { ok: true, iso: isoFromMs(t), ms: t, alternative: null };
+  }
   const readings = new Set<number>();
   for (const probe of [wall - 14 * 3600_000, wall, wall + 14 * 3600_000]) {
     const cand = wall - zoneOffset(zone, probe);

@@ -3,8 +3,19 @@
 // mL/h needs the period) take it as an argument. A unit not listed is an error, never a guess.
 import { OBSERVATION_VARIABLES } from '../../schemas/index.js';
 
+const normalised = new Map<string, string>();
+
 /** Normalises a unit spelling: case, micro signs, superscripts, spaces, "per". */
 export function normaliseUnit(u: string): string {
+  let n = normalised.get(u);
+  if (n === undefined) {
+    if (normalised.size > 10_000) normalised.clear();
+    normalised.set(u, (n = normaliseUnitUncached(u)));
+  }
+  return n;
+}
+
+function normaliseUnitUncached(u: string): string {
   return u
     .trim()
     .replace(/[µμ]/g, 'u')

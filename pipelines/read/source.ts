@@ -148,7 +148,7 @@ export interface SourceStream {
  * Streams a large CSV or NDJSON source in pieces so memory stays flat; the SHA-256 is taken
  * in a first pass because every record carries it. xlsx is read whole (one piece).
  */
-export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 16 << 20): Promise<SourceStream> {
+export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 << 20): Promise<SourceStream> {
   const path = join(dir, src.file);
   const file = basename(path);
   let size: number;
