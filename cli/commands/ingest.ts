@@ -1,8 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { ingestCentre } from '../../pipelines/ingest.js';
-import { writeIngestOutputs } from '../../reports/ingest-outputs.js';
 import { UserError } from '../errors.js';
 import { kitVersion, projectRoot } from '../version.js';
 
@@ -30,6 +28,9 @@ export function registerIngest(program: Command): void {
     .action(async (specs: string[], opts: { all?: boolean; store: string; reports: string; keyFile?: string }) => {
       const list = opts.all ? sampleSpecs() : specs;
       if (list.length === 0) throw new UserError('give a mapping spec file, or --all for the bundled samples');
+      // Loaded here, not at start-up: `il2kit --help` stays fast.
+      const { ingestCentre } = await import('../../pipelines/ingest.js');
+      const { writeIngestOutputs } = await import('../../reports/ingest-outputs.js');
       let failedChecks = 0;
       for (const spec of list) {
         const started = new Date();

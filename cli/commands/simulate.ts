@@ -1,7 +1,6 @@
 // il2kit simulate: synthetic multi-centre HD IL-2 exports plus their ground truth.
 import type { Command } from 'commander';
-import { CENTRE_IDS, isCentreId, type SimCentreId } from '../../simulate/index.js';
-import { simulate } from '../../simulate/run.js';
+import { CENTRE_IDS, isCentreId, type CentreId as SimCentreId } from '../../simulate/profiles.js';
 import { UserError } from '../errors.js';
 
 export interface SimulateCliOptions {
@@ -47,6 +46,7 @@ export function registerSimulate(program: Command): void {
       const started = process.hrtime.bigint();
       let done = 0;
       const total = centres.length * patients;
+      const { simulate } = await import('../../simulate/run.js');
       const summary = await simulate({
         centres,
         patients,

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { TABLE_NAMES, isTableName } from '../../schemas/index.js';
-import { formatProblem, readRecordFile, validateRecordFile } from '../../pipelines/index.js';
 import { UserError } from '../errors.js';
 
 export function registerValidate(program: Command): void {
@@ -15,6 +14,7 @@ export function registerValidate(program: Command): void {
       if (!isTableName(table)) throw new UserError(`unknown table ${JSON.stringify(table)}; choose one of ${TABLE_NAMES.join(', ')}`);
       const max = Number(opts.maxProblems);
       if (!Number.isInteger(max) || max < 0) throw new UserError('--max-problems needs a whole number');
+      const { formatProblem, readRecordFile, validateRecordFile } = await import('../../pipelines/index.js');
       const file = await readRecordFile(path);
       const result = validateRecordFile(table, file);
       const bad = result.invalidRows.length;
