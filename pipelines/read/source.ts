@@ -43,7 +43,7 @@ export async function readSource(src: SourceSpec, dir: string): Promise<SourceDa
   const base = { file, path, sha256, bytes: statSync(path).size };
   if (src.format === 'csv') return { ...base, ...csvRows(decodeText(bytes, file, src.encoding), file, src) };
   if (src.format === 'ndjson') return { ...base, ...ndjsonRows(decodeText(bytes, file), file) };
-  return { ...base, ...(await xlsxRows(path, file, src)) };
+  return { ...base, ...(await xlsxRows(path, file, src, sha256)) };
 }
 
 function csvRows(text: string, file: string, src: SourceSpec): { columns: string[]; rows: SourceRow[] } {
@@ -84,13 +84,36 @@ function ndjsonRows(text: string, file: string): { columns: string[]; rows: Sour
   return { columns: [], rows };
 }
 
-async function xlsxRows(path: string, file: string, src: SourceSpec): Promise<{ columns: string[]; rows: SourceRow[] }> {
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.readFile(path);
-  } catch (e) {
-    throw new InputError(file, '', `not a readable Excel workbook (${(e as Error).message})`, 'Save it again as .xlsx');
+/** One parsed workbook per file and content hash: a spec reads several sheets of the same workbook. */
+const workbooks = new Map<string, Promise<ExcelJS.Workbook>>();
+
+function workbook(path: string, file: string, sha256: string): Promise<ExcelJS.Workbook> {
+  const key = `${path}#${sha256}`;
+  let wb = workbooks.get(key);
+  if (!wb) {
+    if (workbooks.size >= 4) workbooks.clear();
+    wb = (async () => {
+      const w = new ExcelJS.Workbook();
+      try {
+        await w.xlsx.readFile(path);
+      } catch (e) {
+        workbooks.delete(key);
+        throw new InputError(file, '', `not a readable Excel workbook (${(e as Error).message})`, 'Save it again as .xlsx');
+      }
+      return w;
+    })();
+    workbooks.set(key, wb);
   }
+  return wb;
+}
+
+/** Forget cached workbooks (end of an ingest run). */
+export function releaseWorkbooks(): void {
+  workbooks.clear();
+}
+
+async function xlsxRows(path: string, file: string, src: SourceSpec, sha256: string): Promise<{ columns: string[]; rows: SourceRow[] }> {
+  const wb = await workbook(path, file, sha256);
   const ws = wb.getWorksheet(src.sheet ?? '');
   if (!ws) throw new InputError(file, `sheet ${src.sheet}`, 'the sheet does not exist', `Use one of: ${wb.worksheets.map((w) => w.name).join(', ')}`);
   const headerRow = ws.getRow(src.header_row);
