@@ -1,6 +1,12 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 import { buildProgram } from './program.js';
 import { isUserError } from './errors.js';
+
+// A closed pipe (il2kit … | head) ends the output quietly.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 
 // Errors a user can cause print a message and an exit code, never a stack trace.
 buildProgram()

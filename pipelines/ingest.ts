@@ -77,16 +77,26 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       }
       counts[c.table]!.quarantined++;
     };
-    const nullable = new Map(TABLE_NAMES.map((t) => [t, describeFields(TABLES[t].schema).filter((f) => f.nullable || f.kind === 'array')]));
+    const fieldsOf = new Map(TABLE_NAMES.map((t) => [t, describeFields(TABLES[t].schema)]));
+    const known = new Map(TABLE_NAMES.map((t) => [t, new Set(fieldsOf.get(t)!.map((f) => f.name))]));
     const store = (c: Candidate) => {
-      // Fields a mapping leaves out are unknown: null (or an empty list), never invented.
-      for (const f of nullable.get(c.table) ?? []) if (c.values[f.name] === undefined) c.values[f.name] = f.kind === 'array' ? [] : null;
-      c.values.source_file = c.where.file;
-      c.values.source_sha256 = c.where.sha256;
-      c.values.source_row = c.where.row;
-      c.values.source_pointer = c.where.pointer;
-      c.values.spec_id = spec.id;
-      c.values.spec_version = spec.version;
+      // The record is rebuilt in the table's column order: one object shape per table keeps the
+      // validator fast. Fields a mapping leaves out are unknown: null (or an empty list), never invented.
+      const v = c.values;
+      v.source_file = c.where.file;
+      v.source_sha256 = c.where.sha256;
+      v.source_row = c.where.row;
+      v.source_pointer = c.where.pointer;
+      v.spec_id = spec.id;
+      v.spec_version = spec.version;
+      const rec: Record<string, unknown> = {};
+      for (const f of fieldsOf.get(c.table)!) {
+        const x = v[f.name];
+        rec[f.name] = x !== undefined ? x : f.kind === 'array' ? [] : f.nullable ? null : undefined;
+      }
+      const names = known.get(c.table)!;
+      for (const k in v) if (!names.has(k)) rec[k] = v[k]; // left for the schema to name
+      c.values = rec;
       if (c.problems.length > 0) return quarantine(c);
       const parsed = TABLES[c.table].schema.safeParse(c.values);
       if (!parsed.success) {
