@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ingestCentre, type IngestResult } from '../../pipelines/ingest.js';
-import { openStore } from '../../pipelines/store/commit.js';
+import { queryStore } from '../helpers/store.js';
 import { patientKey, SAMPLE_KEY } from '../../pipelines/map/pseudonymise.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'ingest', 'mini');
@@ -22,14 +22,7 @@ const spec = () => join(dir, 'spec.yaml');
 const edit = (file: string, f: (s: string) => string) => writeFileSync(join(dir, file), f(readFileSync(join(dir, file), 'utf8')));
 const env = {}; // no IL2KIT_* variables: the spec's samples flag allows the sample key
 
-async function query(sql: string): Promise<Record<string, unknown>[]> {
-  const { conn, close } = await openStore(join(store, 'il2kit.duckdb'));
-  try {
-    return (await conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-  } finally {
-    close();
-  }
-}
+const query = (sql: string) => queryStore(store, sql);
 
 function balanced(r: IngestResult) {
   for (const [t, c] of Object.entries(r.counts)) expect(c.read + c.derived, t).toBe(c.stored + c.quarantined + c.merged);

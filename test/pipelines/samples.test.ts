@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestCentre, type IngestResult } from '../../pipelines/ingest.js';
-import { openStore } from '../../pipelines/store/commit.js';
+import { queryStore } from '../helpers/store.js';
 import { SAMPLE_KEY, patientKey } from '../../pipelines/map/pseudonymise.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -31,14 +31,7 @@ function exportId(centre: string): (local: string) => string {
   return (x) => byMrn.get(x) ?? `missing:${x}`;
 }
 
-async function query(sql: string): Promise<Record<string, unknown>[]> {
-  const { conn, close } = await openStore(join(store, 'il2kit.duckdb'));
-  try {
-    return (await conn.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-  } finally {
-    close();
-  }
-}
+const query = (sql: string) => queryStore(store, sql);
 
 beforeAll(async () => {
   for (const c of CENTRES) results.set(c, await ingestCentre(join(ROOT, 'data-samples', c, 'mapping.yaml'), { storeDir: store, env: {} }));
