@@ -3,4 +3,6 @@ export * from './schemas/index.js';
 export * from './pipelines/index.js';
 export * from './charts/index.js';
 // Notebook parameter schemas only: the runner itself (zeromq) is not loaded by importing the kit.
-export { KitTourParams, notebookParams, notebookParamInfo, pathParam, isNotebookName, type NotebookName } from './notebooks/runner/notebook-params.js';
+export { KitTourParams, DosesReachedParams, ResponseSignalsParams, notebookParams, notebookParamInfo, pathParam, isNotebookName, type NotebookName } from './notebooks/runner/notebook-params.js';
+export * from './analytics/index.js';
+export { SAMPLE_CENTRES, sampleDataDir, sampleStore, type SampleStoreOptions } from './data-samples/sample-store.js';

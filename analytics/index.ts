@@ -2,3 +2,4 @@
 export * from './stats/index.js';
 export * from './doses/index.js';
 export * from './response/index.js';
+export { readStore } from './read-store.js';

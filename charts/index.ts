@@ -2,3 +2,5 @@
 export { SLOT_STATUS_STYLE, REASON_GROUP_STYLE, HOLD_REASON_GROUP, reasonGroupOf, type ReasonGroup } from './encodings.js';
 export { swimmerSpec, type SwimmerSlot, type SwimmerOptions } from './swimmer.js';
 export { compileChart, renderSvg, renderPng, svgToPng, type CompileMessages, type CompiledChart, type PngOptions } from './render.js';
+export * from './doses.js';
+export * from './response.js';

@@ -1,24 +1,20 @@
-// Shared by `il2kit doses` and `il2kit response`: open the store read-only, write row tables as
-// CSV + Parquet through DuckDB COPY, and a README with the notes.
+// Shared by `il2kit doses` and `il2kit response`: open the store read-only, clear what an earlier
+// run wrote, write row tables as CSV + Parquet through DuckDB COPY, figures as SVG + PNG, and a
+// README with the notes.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { TopLevelSpec } from 'vega-lite';
+import { renderSvg, svgToPng } from '../../charts/render.js';
+import { readStore } from '../../analytics/read-store.js';
 import { STORE_FILE } from '../../pipelines/store/layout.js';
 import { UserError } from '../errors.js';
 
-/** Opens <store>/il2kit.duckdb read-only (TimeZone UTC) and runs `body`, closing in finally. */
+/** Opens <store>/il2kit.duckdb read-only (TimeZone UTC) and runs `body`; a missing store is a UserError. */
 export async function withStore<T>(storeDir: string, body: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
   const file = join(storeDir, STORE_FILE);
   if (!existsSync(file)) throw new UserError(`no store at ${file}; run il2kit ingest first (or pass --store <dir>)`);
-  const inst = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
-  const conn = await inst.connect();
-  try {
-    await conn.run("SET TimeZone = 'UTC'");
-    return await body(conn);
-  } finally {
-    conn.closeSync();
-    inst.closeSync();
-  }
+  return readStore(storeDir, body);
 }
 
 const sqlStr = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -47,7 +43,38 @@ export async function writeTables(outDir: string, tables: Record<string, readonl
   return written;
 }
 
-export function writeReadme(outDir: string, title: string, lines: readonly string[], tables: readonly string[]): void {
+/** Extensions of the files a command writes per output name. */
+const OUTPUT_EXTENSIONS = ['csv', 'parquet', 'svg', 'png'] as const;
+
+/**
+ * Removes every file this command can write into `outDir` (its tables, figures, README and temp
+ * files), so that a re-run leaves nothing stale from an earlier one; other files are left alone.
+ */
+export function clearOutputs(outDir: string, names: readonly string[]): void {
+  if (!existsSync(outDir)) return;
+  for (const name of names) {
+    for (const ext of OUTPUT_EXTENSIONS) rmSync(join(outDir, `${name}.${ext}`), { force: true });
+    rmSync(join(outDir, `.${name}.ndjson`), { force: true });
+  }
+  rmSync(join(outDir, 'README.md'), { force: true });
+}
+
+/** Renders each figure to <name>.svg and <name>.png (2× pixel density); returns the names written. */
+export async function writeFigures(outDir: string, figures: Record<string, TopLevelSpec | null>): Promise<string[]> {
+  mkdirSync(outDir, { recursive: true });
+  const written: string[] = [];
+  for (const [name, spec] of Object.entries(figures)) {
+    if (spec === null) continue;
+    const svg = await renderSvg(spec);
+    writeFileSync(join(outDir, `${name}.svg`), svg);
+    writeFileSync(join(outDir, `${name}.png`), svgToPng(svg, { scale: 2 }));
+    written.push(name);
+  }
+  return written;
+}
+
+export function writeReadme(outDir: string, title: string, lines: readonly string[], tables: readonly string[], figures: readonly string[] = []): void {
   const body = [`# ${title}`, '', ...lines, '', '## Tables (CSV and Parquet)', '', ...tables.map((t) => `- ${t}`), ''];
+  if (figures.length > 0) body.push('## Figures (SVG and PNG)', '', ...figures.map((f) => `- ${f}`), '');
   writeFileSync(join(outDir, 'README.md'), body.join('\n'));
 }

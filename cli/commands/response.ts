@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { analyseResponse } from '../../analytics/response/analyse.js';
-import { loadResponseInputs } from '../../analytics/response/load.js';
 import type { Adjuster } from '../../analytics/response/signal-odds-ratios.js';
 import { UserError } from '../errors.js';
-import { withStore, writeReadme, writeTables } from './analysis-output.js';
+
+const TABLES = ['course_signals', 'response_rates', 'response_funnel', 'response_funnel_curves', 'response_by_doses', 'odds_ratios', 'odds_ratios_joint', 'forest'] as const;
+const FIGURES = ['response_funnel', 'response_by_doses', 'forest'] as const;
 
 const ADJUSTERS: readonly Adjuster[] = ['centre', 'disease', 'ecog', 'age'];
 
@@ -21,8 +21,13 @@ export function registerResponse(program: Command): void {
       if (course !== 'all' && (!Number.isInteger(course) || course < 1)) throw new UserError(`--course must be a course number or 'all', got ${opts.course}`);
       const bad = opts.adjust.filter((a) => !ADJUSTERS.includes(a as Adjuster));
       if (bad.length > 0) throw new UserError(`--adjust: unknown term(s) ${bad.join(', ')}; use ${ADJUSTERS.join(', ')}`);
+      // Loaded here, not at start-up: `il2kit --help` stays fast.
+      const { analyseResponse, loadResponseInputs } = await import('../../analytics/response/index.js');
+      const { forestSpec, responseByDosesSpec, responseFunnelSpec } = await import('../../charts/response.js');
+      const { clearOutputs, withStore, writeFigures, writeReadme, writeTables } = await import('./analysis-output.js');
       const inputs = await withStore(opts.store, (conn) => loadResponseInputs(conn, { centres: opts.centre }));
       const r = analyseResponse(inputs, { course, adjust: opts.adjust as Adjuster[] });
+      clearOutputs(opts.out, [...TABLES, ...FIGURES]);
       const tables = await writeTables(opts.out, {
         course_signals: r.signals,
         response_rates: r.rates.rates,
@@ -32,9 +37,14 @@ export function registerResponse(program: Command): void {
         odds_ratios: r.oddsRatios.single,
         odds_ratios_joint: r.oddsRatios.joint,
         forest: r.oddsRatios.forest,
-      });
-      writeReadme(opts.out, 'il2kit response', [`**${r.landmark}**`, '', `Course analysed: ${r.course}. Adjusted for: ${r.oddsRatios.adjusted_for}.`, '', ...r.notes.map((n) => `- ${n}`)], tables);
-      console.log(`response: ${r.signals.length} assessed course(s) → ${tables.length} tables in ${opts.out}`);
+      } satisfies Record<(typeof TABLES)[number], readonly object[]>);
+      const figures = await writeFigures(opts.out, {
+        response_funnel: r.rates.funnel.length > 0 ? responseFunnelSpec(r.rates) : null,
+        response_by_doses: r.byDoses.length > 0 ? responseByDosesSpec(r.byDoses, { landmark: r.landmark }) : null,
+        forest: r.oddsRatios.forest.length > 0 ? forestSpec(r.oddsRatios) : null,
+      } satisfies Record<(typeof FIGURES)[number], unknown>);
+      writeReadme(opts.out, 'il2kit response', [`**${r.landmark}**`, '', `Course analysed: ${r.course}. Adjusted for: ${r.oddsRatios.adjusted_for}.`, '', ...r.notes.map((n) => `- ${n}`)], tables, figures);
+      console.log(`response: ${r.signals.length} assessed course(s) → ${tables.length} tables, ${figures.length} figures in ${opts.out}`);
       console.log(`  ${r.landmark}`);
       for (const n of r.notes) console.log(`  note: ${n}`);
     });

@@ -22,9 +22,28 @@ export const KitTourParams = z.strictObject({
 });
 export type KitTourParams = z.infer<typeof KitTourParams>;
 
+/** A store folder, or '' for the bundled samples (built once and cached). Relative paths are relative to notebooks/. */
+const storeDirParam = z.string().describe("Store folder to analyse (il2kit ingest output); '' = the bundled sample centres");
+
+/** Parameters of 03-doses-reached. */
+export const DosesReachedParams = z.strictObject({
+  storeDir: storeDirParam,
+  threshold: z.number().int().min(1).max(15).describe('Doses a cycle must reach for the funnel'),
+});
+export type DosesReachedParams = z.infer<typeof DosesReachedParams>;
+
+/** Parameters of 04-response-signals. */
+export const ResponseSignalsParams = z.strictObject({
+  storeDir: storeDirParam,
+  course: z.number().int().min(1).describe('Course whose response is analysed'),
+});
+export type ResponseSignalsParams = z.infer<typeof ResponseSignalsParams>;
+
 /** Parameter schema of each notebook in notebooks/, by file name without .ipynb. */
 export const notebookParams = {
   '00-kit-tour': KitTourParams,
+  '03-doses-reached': DosesReachedParams,
+  '04-response-signals': ResponseSignalsParams,
 } as const satisfies Record<string, z.ZodObject>;
 export type NotebookName = keyof typeof notebookParams;
 
