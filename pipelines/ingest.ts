@@ -110,6 +110,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     const tA = performance.now();
     const sources: IngestResult['sources'] = [];
     const phaseA: Candidate[] = [];
+    const readInA = new Set<string>();
     const dataCache = new Map<string, SourceData>();
     const suspected: SuspectedIdentifier[] = [];
     const unusedColumns: Record<string, string[]> = {};
@@ -130,12 +131,24 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     for (const src of spec.sources) {
       const wanted = src.tables.filter((t) => PHASE_A.has(t.table as TableName));
       if (wanted.length === 0) continue;
-      const data = await readSource(src, dir);
-      inspectColumns(src, data);
-      if (src.tables.length !== wanted.length && data.bytes < 2 << 20) dataCache.set(src.id, data);
-      const { candidates, counts: sc } = mapSource(src, data, ctx, new Set(wanted), src.tables.length === wanted.length);
-      phaseA.push(...candidates);
-      sources.push({ ...sc, sha256: data.sha256, bytes: data.bytes, path: data.path });
+      // Streamed like phase B: the raw rows of a large dose log are released piece by piece.
+      const stream = await streamSource(src, dir);
+      let first = true;
+      for await (const rows of stream.chunks) {
+        const data: SourceData = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows };
+        if (first) {
+          inspectColumns(src, data);
+          if (src.tables.length !== wanted.length && data.bytes < 2 << 20) dataCache.set(src.id, data);
+        }
+        first = false;
+        const { candidates, counts: sc } = mapSource(src, data, ctx, new Set(wanted), src.tables.length === wanted.length);
+        for (const c of candidates) phaseA.push(c);
+        const existing = sources.find((x) => x.source === src.id);
+        if (existing) mergeCounts(existing, sc, true);
+        else sources.push({ ...sc, sha256: data.sha256, bytes: data.bytes, path: data.path });
+      }
+      if (first) inspectColumns(src, { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows: [] });
+      readInA.add(src.id);
     }
     for (const c of phaseA) counts[c.table]!.read++;
     const patients = mergePatients(phaseA.filter((c) => c.table === 'patient'), counts.patient!, quarantine);
@@ -191,10 +204,9 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
         first = false;
         const { candidates, counts: sc } = mapSource(src, data, ctx, new Set(wanted), true);
         const existing = sources.find((s) => s.source === src.id);
-        if (existing) {
-          mergeCounts(existing, sc);
-          if (!cached) existing.rows += sc.rows;
-        } else sources.push({ ...sc, sha256: data.sha256, bytes: data.bytes, path: data.path });
+        // A source read in both phases counts its rows and skips once (in phase A).
+        if (existing) mergeCounts(existing, sc, !readInA.has(src.id));
+        else sources.push({ ...sc, sha256: data.sha256, bytes: data.bytes, path: data.path });
         for (const c of candidates) {
           counts[c.table]!.read++;
           if (rateEvents && c.table === 'infusion' && c.problems.length === 0) {
@@ -257,8 +269,11 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
   }
 }
 
-function mergeCounts(into: SourceCounts, from: SourceCounts): void {
-  into.skipped += from.skipped;
+function mergeCounts(into: SourceCounts, from: SourceCounts, rowsToo: boolean): void {
+  if (rowsToo) {
+    into.rows += from.rows;
+    into.skipped += from.skipped;
+  }
   into.unusedRows += from.unusedRows;
   for (const r of from.unusedExamples) if (into.unusedExamples.length < 5) into.unusedExamples.push(r);
   for (const [k, v] of Object.entries(from.routed)) into.routed[k] = (into.routed[k] ?? 0) + v;

@@ -6,6 +6,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CLINICAL_EVENT_TYPES, INFUSION_AGENTS, RULE_VARIABLES, type RuleVariableCode } from '../schemas/vocabularies.js';
 import type { SlotFeatureTable } from './engine.js';
+import type { Ruleset } from '../schemas/ruleset.js';
 
 type ObsVar = 'heart_rate' | 'sbp' | 'spo2' | 'o2_flow' | 'fio2' | 'creatinine' | 'bicarbonate' | 'bilirubin' | 'troponin' | 'platelets' | 'weight';
 type EventType = keyof typeof CLINICAL_EVENT_TYPES;
@@ -83,12 +84,27 @@ export const FEATURE_SPECS = {
   relative_criteria_in_cycle: { kind: 'engine_counter' },
 } as const satisfies Record<RuleVariableCode, FeatureSpec>;
 
+/** Variables a feature is computed from (besides its own observations). */
+const FEATURE_DEPENDS: Partial<Record<RuleVariableCode, readonly RuleVariableCode[]>> = { diarrhoea_shifts_over_1000: ['diarrhoea_shift'] };
+
+/**
+ * Every rule variable the rulesets read (triggers, all_of and resume conditions), for SlotFeatureOptions.variables.
+ * @example computeSlotFeatures(conn, { variables: rulesetVariables(loadRulesets('rules/sources')) })
+ */
+export function rulesetVariables(rulesets: readonly Ruleset[]): RuleVariableCode[] {
+  const out = new Set<RuleVariableCode>();
+  for (const rs of rulesets) for (const r of rs.rules) for (const c of [r, ...r.all_of, ...r.resume]) out.add(c.variable);
+  return [...out].sort();
+}
+
 /** Feature columns stored in slot_features (every rule variable except the engine's own counter). */
 export const FEATURE_COLUMNS = (Object.keys(FEATURE_SPECS) as RuleVariableCode[]).filter((v) => FEATURE_SPECS[v].kind !== 'engine_counter');
 
 export interface SlotFeatureOptions {
   /** Restrict to these centres (default: all). */
   centres?: readonly string[];
+  /** Compute only these rule variables (default: all); the other columns are NULL (cannot evaluate). See rulesetVariables. */
+  variables?: readonly RuleVariableCode[];
   /** Output table (default slot_features). */
   table?: string;
   /** Length of the inter-dose interval / shift for interval features (default 8 h, il2-domain.md §7.2). */
@@ -130,8 +146,14 @@ export function slotFeaturesSql(options: SlotFeatureOptions = {}): string[] {
   const stale = (options.intervalStalenessHours ?? 4) * US_PER_H;
   const minCov = options.minCoverage ?? 0.95;
   const openH = options.openEventHours ?? 8;
-  const centreFilter = options.centres === undefined ? '' : `WHERE s.centre_id IN (${options.centres.map(q).join(', ') || 'NULL'})`;
-  const specs = Object.entries(FEATURE_SPECS) as [RuleVariableCode, FeatureSpec][];
+  const centreList = options.centres === undefined ? null : options.centres.map(q).join(', ') || 'NULL';
+  const centreFilter = centreList === null ? '' : `WHERE s.centre_id IN (${centreList})`;
+  // Rows of the source tables for the selected centres: a filter on centre_id, never a semi-join on patients.
+  const inCentres = (alias = ''): string => (centreList === null ? 'TRUE' : `${alias}centre_id IN (${centreList})`);
+  const wanted = new Set<RuleVariableCode>(options.variables ?? (Object.keys(FEATURE_SPECS) as RuleVariableCode[]));
+  for (const v of [...wanted]) for (const d of FEATURE_DEPENDS[v] ?? []) wanted.add(d);
+  const allSpecs = Object.entries(FEATURE_SPECS) as [RuleVariableCode, FeatureSpec][];
+  const specs = allSpecs.filter(([name]) => wanted.has(name));
 
   // Keys are epoch microseconds * 4 + k: k = 0 end of an episode, 1 start / observation, 2 slot, so a frame
   // "RANGE 4h PRECEDING" becomes (4 * h_us - 2) PRECEDING and (t - h, t] is exact.
@@ -148,7 +170,7 @@ FROM dose_slot s JOIN cycle c ON c.cycle_id = s.cycle_id ${centreFilter}`;
   const asofJoins = latestVars
     .map(
       (v) => `ASOF LEFT JOIN (SELECT patient_key, epoch_us(observed_at) AS ot, value${v === 'creatinine' ? ', (value > lag(value) OVER (PARTITION BY patient_key ORDER BY observed_at))::DOUBLE AS rising' : ''}
-    FROM observation WHERE variable = ${q(v)} AND patient_key IN (SELECT DISTINCT patient_key FROM _sf_slots)) j_${v}
+    FROM observation WHERE variable = ${q(v)} AND ${inCentres()}) j_${v}
   ON j_${v}.patient_key = sl.patient_key AND sl.t >= j_${v}.ot`,
     )
     .join('\n');
@@ -161,20 +183,19 @@ FROM dose_slot s JOIN cycle c ON c.cycle_id = s.cycle_id ${centreFilter}`;
   // Minimum over a window: a stream of slots and those observations, min() over a RANGE frame (segment tree).
   const minSpecs = specs.filter(([, s]) => s.kind === 'window_min') as [RuleVariableCode, Extract<FeatureSpec, { kind: 'window_min' }>][];
   const minVars = [...new Set(minSpecs.map(([, s]) => s.obs))];
+  const mins = `CREATE OR REPLACE TEMP TABLE _sf_mins AS
+SELECT cycle_id, slot_number${minSpecs.map(([name, s]) => `, min(v_${s.obs}) OVER (PARTITION BY patient_key ORDER BY k RANGE BETWEEN ${back(s.windowHours * US_PER_H)} PRECEDING AND CURRENT ROW) AS ${name}`).join('')}
+FROM (
+  SELECT patient_key, epoch_us(observed_at) * 4 + 1 AS k, NULL::VARCHAR AS cycle_id, NULL::INTEGER AS slot_number${minVars.map((v) => `, CASE WHEN variable = ${q(v)} THEN value END AS v_${v}`).join('')}
+  FROM observation WHERE variable IN (${minVars.map(q).join(', ') || 'NULL'}) AND ${inCentres()}
+  UNION ALL
+  SELECT patient_key, k, cycle_id, slot_number${minVars.map(() => ', NULL').join('')} FROM _sf_slots
+) QUALIFY cycle_id IS NOT NULL`;
   const point = `CREATE OR REPLACE TEMP TABLE _sf_point AS
-WITH mins AS (
-  SELECT cycle_id, slot_number, ${minSpecs.map(([name, s]) => `min(v_${s.obs}) OVER (PARTITION BY patient_key ORDER BY k RANGE BETWEEN ${back(s.windowHours * US_PER_H)} PRECEDING AND CURRENT ROW) AS ${name}`).join(', ')}
-  FROM (
-    SELECT patient_key, epoch_us(observed_at) * 4 + 1 AS k, NULL::VARCHAR AS cycle_id, NULL::INTEGER AS slot_number, ${minVars.map((v) => `CASE WHEN variable = ${q(v)} THEN value END AS v_${v}`).join(', ')}
-    FROM observation WHERE variable IN (${minVars.map(q).join(', ')}) AND patient_key IN (SELECT DISTINCT patient_key FROM _sf_slots)
-    UNION ALL
-    SELECT patient_key, k, cycle_id, slot_number, ${minVars.map(() => 'NULL').join(', ')} FROM _sf_slots
-  ) QUALIFY cycle_id IS NOT NULL
-)
-SELECT sl.cycle_id, sl.slot_number, ${latestExprs.join(',\n  ')}, ${minSpecs.map(([name]) => `m.${name}`).join(', ')}
+SELECT sl.cycle_id, sl.slot_number${latestExprs.map((e) => `,\n  ${e}`).join('')}${minSpecs.map(([name]) => `, m.${name}`).join('')}
 FROM _sf_slots sl
 ${asofJoins}
-LEFT JOIN mins m ON m.cycle_id = sl.cycle_id AND m.slot_number = sl.slot_number`;
+LEFT JOIN _sf_mins m ON m.cycle_id = sl.cycle_id AND m.slot_number = sl.slot_number`;
 
   const firstWeight = `CREATE OR REPLACE TEMP TABLE _sf_w0 AS
 SELECT cycle_id, arg_min(value, observed_at) AS w0 FROM observation
@@ -186,7 +207,7 @@ WITH s AS (
   SELECT patient_key, epoch_us(observed_at) AS e, value AS v, period_hours AS p, value / period_hours AS rate,
     epoch_us(observed_at) - CAST(period_hours * ${US_PER_H} AS BIGINT) AS st
   FROM observation
-  WHERE variable = ${q(obs)} AND period_hours > 0 AND patient_key IN (SELECT DISTINCT patient_key FROM _sf_slots)
+  WHERE variable = ${q(obs)} AND period_hours > 0 AND ${inCentres()}
 ), w AS (
   SELECT *, sum(v) OVER win AS sv, sum(p) OVER win AS sp, min(st) OVER win AS s0, first_value(v) OVER win AS v1,
     first_value(p) OVER win AS p1, min(rate) OVER win AS rmin,
@@ -215,11 +236,10 @@ FROM x`;
   const left = `OVER (PARTITION BY patient_key ORDER BY k RANGE BETWEEN UNBOUNDED PRECEDING AND ${4 * W + 1} PRECEDING)`;
   const inWin = `OVER (PARTITION BY patient_key ORDER BY k RANGE BETWEEN ${back(W)} PRECEDING AND CURRENT ROW)`;
   const events = `CREATE OR REPLACE TEMP TABLE _sf_events AS
-WITH pts AS (SELECT DISTINCT patient_key FROM _sf_slots),
-seg AS (
+WITH seg AS (
   SELECT i.patient_key, i.agent, i.rate, epoch_us(i.start_at) AS s_us, epoch_us(i.end_at) AS e_us
-  FROM infusion i JOIN pts USING (patient_key)
-  WHERE i.agent IN (${PRESSORS.map(q).join(', ')}) AND i.rate > 0
+  FROM infusion i
+  WHERE ${inCentres('i.')} AND i.agent IN (${PRESSORS.map(q).join(', ')}) AND i.rate > 0
 ),
 rows AS (
   SELECT patient_key, s_us * 4 + 1 AS k, 1 AS delta, CASE WHEN agent = 'phenylephrine' THEN rate END AS phen FROM seg
@@ -245,7 +265,7 @@ WITH ev AS (
          WHEN c.cycle_id IS NOT NULL OR c.event_type IN (${OPEN_ENDED_EVENTS.map(q).join(', ')}) THEN NULL
          ELSE epoch_us(c.onset_at) + ${openH * US_PER_H} END AS e_us
   FROM clinical_event c
-  WHERE c.event_type IN (${usedEvents.map(q).join(', ')}) AND c.patient_key IN (SELECT DISTINCT patient_key FROM _sf_slots)
+  WHERE c.event_type IN (${usedEvents.map(q).join(', ') || 'NULL'}) AND ${inCentres('c.')}
 )
 SELECT sl.cycle_id, sl.slot_number
   ${usedEvents.map((e) => `, bool_or(e.event_type = ${q(e)}) AS a_${e}, max(CASE WHEN e.event_type = ${q(e)} THEN (sl.t - e.s_us) / ${US_PER_H} END) AS h_${e}`).join('\n  ')}
@@ -262,7 +282,8 @@ FROM (SELECT DISTINCT centre_id FROM _sf_slots) s`;
 
   // 4. Assemble.
   const stale_ = (alias: string) => `(sl.t - ${alias}.e) <= ${stale}`;
-  const cols = specs.flatMap(([name, s]): string[] => {
+  const cols = allSpecs.flatMap(([name, s]): string[] => {
+    if (!wanted.has(name)) return s.kind === 'engine_counter' ? [] : [`NULL::DOUBLE AS ${name}`];
     switch (s.kind) {
       case 'latest':
       case 'window_min':
@@ -329,8 +350,8 @@ SELECT a.centre_id, a.patient_key, a.cycle_id, a.slot_number, a.scheduled_at, a.
 FROM _sf_all a ${consec.map(([n]) => `LEFT JOIN c_${n} USING (cycle_id, slot_number)`).join(' ')}
 ORDER BY a.patient_key, a.scheduled_at, a.cycle_id, a.slot_number`;
 
-  const drop = ['_sf_slots', '_sf_point', '_sf_w0', '_sf_uo', '_sf_dv', '_sf_events', '_sf_evj', '_sf_cov', '_sf_all'].map((t) => `DROP TABLE IF EXISTS ${t}`);
-  return [slots, point, firstWeight, intervalSeries('urine_output', '_sf_uo'), intervalSeries('diarrhoea_volume', '_sf_dv'), events, activeEvents, coverage, assembled, final, ...drop];
+  const drop = ['_sf_slots', '_sf_mins', '_sf_point', '_sf_w0', '_sf_uo', '_sf_dv', '_sf_events', '_sf_evj', '_sf_cov', '_sf_all'].map((t) => `DROP TABLE IF EXISTS ${t}`);
+  return [slots, mins, point, firstWeight, intervalSeries('urine_output', '_sf_uo'), intervalSeries('diarrhoea_volume', '_sf_dv'), events, activeEvents, coverage, assembled, final, ...drop];
 }
 
 /** Slot-level columns read beside the features. */

@@ -1,7 +1,7 @@
 export { conditionMet, inBand, type ConditionLike, type ConditionValue } from './condition.js';
 export { DECISIONS, POLICIES, compileTest, evaluateRuleset, featureTableFromRows, slotDecision } from './engine.js';
 export type { Decision, EvaluateOptions, FiredRule, PolicyCode, RulesetEvaluation, SlotDecision, SlotFeatureTable } from './engine.js';
-export { FEATURE_COLUMNS, FEATURE_SPECS, computeSlotFeatures, readSlotFeatures, slotFeaturesSql } from './features.js';
+export { FEATURE_COLUMNS, FEATURE_SPECS, computeSlotFeatures, readSlotFeatures, rulesetVariables, slotFeaturesSql } from './features.js';
 export type { FeatureSpec, SlotFeatureFrame, SlotFeatureOptions } from './features.js';
 export { loadRuleset, loadRulesets, parseRuleset } from './load.js';
 export { RulesetError, isRulesetError, messages as ruleMessages } from './messages.js';

@@ -11,6 +11,7 @@
 import type { Ruleset } from '../../schemas/ruleset.js';
 import type { RuleVariableCode } from '../../schemas/vocabularies.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
+import { evaluateRuleset } from '../../rules/engine.js';
 import { normalQuantile } from '../stats/distributions.js';
 
 export const IMPLIED_THRESHOLD_VARIABLES = ['heart_rate_at_dose', 'creatinine', 'phenylephrine_max_interval', 'urine_output_shift', 'platelets_min'] as const satisfies readonly RuleVariableCode[];
@@ -27,7 +28,7 @@ export interface LogisticFit1 {
 export interface ImpliedThresholdRow {
   centre_id: string;
   variable: RuleVariableCode;
-  /** Given or held slots with the value recorded. */
+  /** Given or held slots with the value recorded (and, when adjusted, no criterion on another variable met). */
   n: number;
   held: number;
   slope: number | null;
@@ -41,7 +42,7 @@ export interface ImpliedThresholdRow {
   problem: string | null;
   /** Change point: 'up' = held at and above step_threshold, 'down' = held at and below it; null without a step. */
   step_direction: 'up' | 'down' | null;
-  /** The edge value on the held side of the best split, and the profile-likelihood interval of the edge. */
+  /** The edge value on the held side of the best split, and a patient-cluster bootstrap percentile interval of it. */
   step_threshold: number | null;
   step_lower: number | null;
   step_upper: number | null;
@@ -189,53 +190,104 @@ export function referenceBand(ruleset: Ruleset, variable: RuleVariableCode): str
 }
 
 /**
- * Per centre × variable: logistic fit of held ~ value over given and held slots, ED50 and its intervals, beside the reference band.
+ * Per centre × variable: logistic fit of held ~ value over given and held slots, ED50 and its intervals, and the change
+ * point of the hold rate with a patient-cluster bootstrap percentile interval, beside the reference band. By default
+ * (`adjust`) slots where the reference ruleset has a criterion met on another variable are left out: holds for other
+ * reasons rise with toxicity and would otherwise pull the estimates below the edge.
  * @example impliedThresholds(frame, consensus)
  */
 export function impliedThresholds(
   frame: SlotFeatureFrame,
   reference: Ruleset,
-  options: { variables?: readonly RuleVariableCode[]; level?: number } = {},
+  options: { variables?: readonly RuleVariableCode[]; level?: number; bootstrap?: number; seed?: number; adjust?: boolean } = {},
 ): ImpliedThresholdRow[] {
   const variables = options.variables ?? IMPLIED_THRESHOLD_VARIABLES;
+  const level = options.level ?? 0.95;
+  // Per slot, the variables of the reference's criteria met there (given the recorded history): a slot held for another
+  // criterion says nothing about this variable's edge, so with `adjust` (default) it is left out of this variable's fit.
+  const ev = options.adjust === false ? null : evaluateRuleset(reference, frame, { history: 'recorded' });
+  const ruleVars = reference.rules.map((r) => new Set<string>([r.variable, ...r.all_of.map((c) => c.variable)]));
+  const otherMet = (i: number, variable: string): boolean => {
+    if (ev === null) return false;
+    for (let k = ev.fired.offsets[i]!; k < ev.fired.offsets[i + 1]!; k++) if (!ruleVars[ev.fired.rule[k]!]!.has(variable)) return true;
+    return false;
+  };
   const centres = [...new Set(frame.centre_id)].sort();
   const rows: ImpliedThresholdRow[] = [];
   for (const variable of variables) {
     const col = frame.values[variable];
     for (const centre of centres) {
-      const agg = new Map<number, [number, number]>();
-      let n = 0, held = 0;
+      const vals: number[] = [];
+      const helds: number[] = [];
+      const pats: string[] = [];
       if (col !== undefined) {
         for (let i = 0; i < frame.n; i++) {
           if (frame.centre_id[i] !== centre) continue;
           const st = frame.status[i];
           if (st !== 'given' && st !== 'held') continue;
           const v = col[i]!;
-          if (v !== v) continue;
-          const h = st === 'held' ? 1 : 0;
-          const a = agg.get(v);
-          if (a === undefined) agg.set(v, [1, h]);
-          else { a[0]++; a[1] += h; }
-          n++; held += h;
+          if (v !== v || otherMet(i, variable)) continue;
+          vals.push(v); helds.push(st === 'held' ? 1 : 0); pats.push(frame.patient_key[i]!);
         }
       }
-      const xs = [...agg.keys()].sort((a, b) => a - b);
-      const ns = xs.map((x) => agg.get(x)![0]);
-      const es = xs.map((x) => agg.get(x)![1]);
+      const n = vals.length;
+      const held = helds.reduce((a, b) => a + b, 0);
+      const xs = [...new Set(vals)].sort((a, b) => a - b);
+      const index = new Map(xs.map((x, k) => [x, k]));
+      const xi = Int32Array.from(vals, (v) => index.get(v)!);
+      const ns = new Array<number>(xs.length).fill(0);
+      const es = new Array<number>(xs.length).fill(0);
+      for (let j = 0; j < n; j++) { ns[xi[j]!]! += 1; es[xi[j]!]! += helds[j]!; }
       const fit = n === 0 ? null : fitLogistic1(xs, ns, es);
-      const step = n === 0 ? null : fitStep(xs, ns, es, { level: options.level ?? 0.95 });
+      const step = n === 0 ? null : fitStep(xs, ns, es, { level });
+      const ci = step === null ? null : stepBootstrap(xs, xi, helds, pats, step.direction, { level, replicates: options.bootstrap ?? 200, seed: options.seed ?? 1 });
       const problem = n === 0 ? 'no recorded values' : held === 0 ? 'no held doses' : held === n ? 'every dose held' : xs.length < 2 ? 'no variation in the value' : fit === null ? 'separation: held and given values do not overlap' : null;
-      const est = fit === null ? null : ed50(fit, options.level ?? 0.95);
+      const est = fit === null ? null : ed50(fit, level);
       rows.push({
         centre_id: centre, variable, n, held, slope: fit?.b1 ?? null, ed50: est?.ed50 ?? null,
         delta_lower: est?.delta[0] ?? null, delta_upper: est?.delta[1] ?? null,
         fieller_lower: est?.fieller?.[0] ?? null, fieller_upper: est?.fieller?.[1] ?? null,
         problem,
-        step_direction: step?.direction ?? null, step_threshold: step?.threshold ?? null, step_lower: step?.lower ?? null, step_upper: step?.upper ?? null,
+        step_direction: step?.direction ?? null, step_threshold: step?.threshold ?? null, step_lower: ci?.[0] ?? null, step_upper: ci?.[1] ?? null,
         hold_rate_floor: step?.floor ?? null, hold_rate_ceiling: step?.ceiling ?? null, step_lr: step?.lr ?? null,
         reference_band: referenceBand(reference, variable), reference_ruleset: reference.id,
       });
     }
   }
   return rows;
+}
+
+/**
+ * Percentile interval of the change point over bootstrap resamples of patients (slots of one patient are not
+ * independent); replicates whose best step runs the other way count at the ends. Null with under two patients.
+ */
+function stepBootstrap(
+  xs: readonly number[], xi: Int32Array, held: readonly number[], patients: readonly string[], direction: 'up' | 'down',
+  options: { level: number; replicates: number; seed: number },
+): [number, number] | null {
+  const byPatient = new Map<string, number[]>();
+  patients.forEach((p, j) => { const l = byPatient.get(p); if (l === undefined) byPatient.set(p, [j]); else l.push(j); });
+  const groups = [...byPatient.values()];
+  if (groups.length < 2 || options.replicates < 1) return null;
+  let s = options.seed >>> 0 || 1;
+  const rand = (): number => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
+  const m = xs.length;
+  const ns = new Float64Array(m);
+  const es = new Float64Array(m);
+  const out: number[] = [];
+  for (let b = 0; b < options.replicates; b++) {
+    ns.fill(0); es.fill(0);
+    for (let g = 0; g < groups.length; g++) {
+      for (const j of groups[Math.floor(rand() * groups.length)]!) { ns[xi[j]!]! += 1; es[xi[j]!]! += held[j]!; }
+    }
+    const keep: number[] = [];
+    for (let k = 0; k < m; k++) if (ns[k]! > 0) keep.push(k);
+    const f = fitStep(keep.map((k) => xs[k]!), keep.map((k) => ns[k]!), keep.map((k) => es[k]!));
+    out.push(f === null || f.direction !== direction ? (direction === 'up' ? Infinity : -Infinity) : f.threshold);
+  }
+  out.sort((a, b) => a - b);
+  const q = (p: number): number => out[Math.min(out.length - 1, Math.max(0, Math.floor(p * out.length)))]!;
+  const lo = q((1 - options.level) / 2);
+  const hi = q(1 - (1 - options.level) / 2 - 1e-9);
+  return [Number.isFinite(lo) ? lo : xs[0]!, Number.isFinite(hi) ? hi : xs[m - 1]!];
 }

@@ -43,6 +43,11 @@ describe.each(CENTRES)('sample centre %s', (centre) => {
     for (const [t, n] of Object.entries(r.counts)) expect(n.read + n.derived, `${centre} ${t}`).toBe(n.stored + n.quarantined + n.merged);
     expect(r.checks.filter((k) => k.severity === 'error' && (k.status === 'failed' || k.status === 'error')).map((k) => k.id)).toEqual([]);
     expect(r.suspectedIdentifiers).toEqual([]);
+    // Each source's rows are counted once, even when it feeds tables in both passes.
+    for (const src of r.sources.filter((x) => /\.(csv|ndjson)$/.test(x.file))) {
+      const lines = readFileSync(src.path, 'latin1').split('\n').filter((l) => l.trim() !== '').length;
+      expect(src.rows, `${centre} ${src.file}`).toBe(src.file.endsWith('.csv') ? lines - 1 : lines);
+    }
   });
 
   it('reproduces the true status of every dose slot, the doses and end reason of every cycle', async () => {

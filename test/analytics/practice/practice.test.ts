@@ -4,7 +4,7 @@ import { classifySlots, SLOT_CLASSES } from '../../../analytics/practice/classif
 import { concordance } from '../../../analytics/practice/concordance.js';
 import { enforcement } from '../../../analytics/practice/enforcement.js';
 import { holdReasonMix } from '../../../analytics/practice/hold-reasons.js';
-import { ed50, fitLogistic1, impliedThresholds, referenceBand } from '../../../analytics/practice/implied-thresholds.js';
+import { ed50, fitLogistic1, fitStep, impliedThresholds, referenceBand } from '../../../analytics/practice/implied-thresholds.js';
 import { cohenKappa } from '../../../analytics/practice/kappa.js';
 import { logisticRegression } from '../../../analytics/stats/logistic.js';
 import { evaluateRuleset, featureTableFromRows } from '../../../rules/engine.js';
@@ -119,5 +119,19 @@ describe('concordance classes, enforcement and hold reasons', () => {
   });
   it('refuses an engine-history evaluation', () => {
     expect(() => classifySlots(frame, evaluateRuleset(consensus, frame))).toThrow(/history: 'recorded'/);
+  });
+});
+
+describe('fitStep', () => {
+  it('finds the edge of a step with a floor and a ceiling, either way', () => {
+    const x = [90, 95, 99, 100, 105, 110];
+    const n = [100, 100, 100, 100, 100, 100];
+    expect(fitStep(x, n, [10, 12, 8, 75, 77, 73])).toMatchObject({ direction: 'up', threshold: 100, floor: 0.1, ceiling: 0.75 });
+    expect(fitStep(x, n, [75, 77, 73, 10, 12, 8])).toMatchObject({ direction: 'down', threshold: 99, floor: 0.1, ceiling: 0.75 });
+  });
+  it('returns null without holds, without a split or with too few slots on a side', () => {
+    expect(fitStep([1, 2], [50, 50], [0, 0])).toBeNull();
+    expect(fitStep([1], [50], [10])).toBeNull();
+    expect(fitStep([1, 2], [5, 50], [5, 10])).toBeNull();
   });
 });
