@@ -26,7 +26,8 @@ export interface IngestBenchRow {
   where_time_goes: Record<string, number>;
 }
 
-export async function benchIngest(patients: number, log: (s: string) => void): Promise<IngestBenchRow[]> {
+/** With `keepStore`, the ingested store is written there and kept (for the holds bench). */
+export async function benchIngest(patients: number, log: (s: string) => void, keepStore?: string): Promise<IngestBenchRow[]> {
   const root = projectRoot();
   const dir = mkdtempSync(join(tmpdir(), 'il2kit-bench-'));
   try {
@@ -63,7 +64,7 @@ export async function benchIngest(patients: number, log: (s: string) => void): P
         conn.closeSync();
         inst.closeSync();
       });
-      const store = join(dir, 'store');
+      const store = keepStore ?? join(dir, 'store');
       const ing = await measure(() => ingestCentre(join(cdir, 'mapping.yaml'), { storeDir: store }));
       const r = ing.value;
       const rows = Object.values(r.counts).reduce((a, c) => a + c.read, 0);
