@@ -42,7 +42,7 @@ export async function readSource(src: SourceSpec, dir: string): Promise<SourceDa
   if (bytes.length === 0) throw new InputError(file, '', 'the file is empty', 'Export the table again; an empty file cannot be told apart from a failed export');
   const base = { file, path, sha256, bytes: statSync(path).size };
   if (src.format === 'csv') return { ...base, ...csvRows(decodeText(bytes, file, src.encoding), file, src) };
-  if (src.format === 'ndjson') return { ...base, ...ndjsonRows(decodeText(bytes, file), file) };
+  if (src.format === 'ndjson') return { ...base, columns: [], rows: ndjsonRows(decodeText(bytes, file)) };
   return { ...base, ...(await xlsxRows(path, file, src, sha256)) };
 }
 
@@ -65,23 +65,22 @@ function csvRows(text: string, file: string, src: SourceSpec): { columns: string
   return { columns: header, rows };
 }
 
-function ndjsonRows(text: string, file: string): { columns: string[]; rows: SourceRow[] } {
+/** NDJSON lines from physical line `firstLine` on; a broken line is a row for the quarantine, not a file error. */
+function ndjsonRows(text: string, firstLine = 1): SourceRow[] {
   const rows: SourceRow[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.trim() === '') continue;
-    let v: unknown;
+    const l = lines[i]!;
+    if (l.trim() === '') continue;
+    const n = firstLine + i;
     try {
-      v = JSON.parse(line);
+      const v = JSON.parse(l) as unknown;
+      rows.push({ row: n, pointer: `line ${n}`, values: typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : { __parse_error__: `line ${n} is not a JSON object` } });
     } catch (e) {
-      // One broken line is a row problem, not a file problem: keep it for the quarantine.
-      rows.push({ row: i + 1, pointer: `line ${i + 1}`, values: { __parse_error__: `line ${i + 1} is not valid JSON (${(e as Error).message})`, __raw__: line.slice(0, 200) } });
-      continue;
+      rows.push({ row: n, pointer: `line ${n}`, values: { __parse_error__: `line ${n} is not valid JSON (${(e as Error).message})`, __raw__: l.slice(0, 200) } });
     }
-    rows.push({ row: i + 1, pointer: `line ${i + 1}`, values: typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : { __parse_error__: `line ${i + 1} is not a JSON object` } });
   }
-  return { columns: [], rows };
+  return rows;
 }
 
 /** One parsed workbook per file and content hash: a spec reads several sheets of the same workbook. */
@@ -223,20 +222,7 @@ export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 
     while (!cur.done) {
       const { text, line } = cur.value;
       if (src.format === 'ndjson') {
-        const rows: SourceRow[] = [];
-        const lines = text.split('\n');
-        for (let i = 0; i < lines.length; i++) {
-          const l = lines[i]!;
-          if (l.trim() === '') continue;
-          const n = line + i;
-          try {
-            const v = JSON.parse(l) as unknown;
-            rows.push({ row: n, pointer: `line ${n}`, values: typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : { __parse_error__: `line ${n} is not a JSON object` } });
-          } catch (e) {
-            rows.push({ row: n, pointer: `line ${n}`, values: { __parse_error__: `line ${n} is not valid JSON (${(e as Error).message})`, __raw__: l.slice(0, 200) } });
-          }
-        }
-        yield rows;
+        yield ndjsonRows(text, line);
       } else {
         const recs = parseRecords(text, file, { delimiter: src.delimiter, quote: src.quote, maxFieldChars: src.max_field_chars }, line);
         if (!headerReady.done) {
