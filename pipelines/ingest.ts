@@ -78,10 +78,10 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       counts[c.table]!.quarantined++;
     };
     const fieldsOf = new Map(TABLE_NAMES.map((t) => [t, describeFields(TABLES[t].schema)]));
-    const known = new Map(TABLE_NAMES.map((t) => [t, new Set(fieldsOf.get(t)!.map((f) => f.name))]));
     const store = (c: Candidate) => {
       // The record is rebuilt in the table's column order: one object shape per table keeps the
       // validator fast. Fields a mapping leaves out are unknown: null (or an empty list), never invented.
+      // (Keys outside the schema cannot reach here: the spec loader rejects unknown field names.)
       const v = c.values;
       v.source_file = c.where.file;
       v.source_sha256 = c.where.sha256;
@@ -94,8 +94,6 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
         const x = v[f.name];
         rec[f.name] = x !== undefined ? x : f.kind === 'array' ? [] : f.nullable ? null : undefined;
       }
-      const names = known.get(c.table)!;
-      for (const k in v) if (!names.has(k)) rec[k] = v[k]; // left for the schema to name
       c.values = rec;
       if (c.problems.length > 0) return quarantine(c);
       const parsed = TABLES[c.table].schema.safeParse(c.values);

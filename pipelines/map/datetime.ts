@@ -39,11 +39,29 @@ export function compileFormat(format: string): Compiled {
 }
 
 const offsetCache = new Map<string, Map<number, number>>();
+const dayCache = new Map<string, Map<number, number | null>>();
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const DAY = 86_400_000;
 
-/** Offset of `zone` from UTC at instant `ms`, in ms (cached per quarter hour: zones change offset on quarter hours). */
+/**
+ * Offset of `zone` from UTC at instant `ms`, in ms. Cached per UTC day when the offset is the same at
+ * both ends of the day (nearly every day), else per quarter hour (zones change offset on quarter hours).
+ */
 export function zoneOffset(zone: string, ms: number): number {
   if (zone === 'UTC' || zone === 'Etc/UTC') return 0;
+  let days = dayCache.get(zone);
+  if (!days) dayCache.set(zone, (days = new Map()));
+  const day = Math.floor(ms / DAY);
+  let whole = days.get(day);
+  if (whole === undefined) {
+    const a = quarterOffset(zone, day * DAY);
+    whole = a === quarterOffset(zone, (day + 1) * DAY - 1) ? a : null;
+    days.set(day, whole);
+  }
+  return whole ?? quarterOffset(zone, ms);
+}
+
+function quarterOffset(zone: string, ms: number): number {
   let cache = offsetCache.get(zone);
   if (!cache) offsetCache.set(zone, (cache = new Map()));
   const bucket = Math.floor(ms / 900_000);
