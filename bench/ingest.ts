@@ -59,7 +59,12 @@ export async function benchIngest(patients: number, log: (s: string) => void, ke
             src.format === 'ndjson'
               ? `read_json('${p}', format = 'newline_delimited', maximum_object_size = 16777216)`
               : `read_csv('${p}', all_varchar = true, delim = '${src.delimiter}', quote = '${src.quote}', encoding = '${src.encoding === 'latin1' ? 'latin-1' : 'utf-8'}', strict_mode = false, null_padding = true)`;
-          await conn.run(`CREATE TABLE t${i++} AS SELECT * FROM ${reader}`);
+          // DuckDB's parallel CSV reader refuses some quoted files; its single-threaded reader is the fallback.
+          await conn.run(`CREATE TABLE t${i} AS SELECT * FROM ${reader}`).catch(async (e: Error) => {
+            if (!/parallel = false/.test(e.message)) throw e;
+            await conn.run(`CREATE TABLE t${i} AS SELECT * FROM ${reader.replace(/\)$/, ', parallel = false)')}`);
+          });
+          i++;
         }
         conn.closeSync();
         inst.closeSync();

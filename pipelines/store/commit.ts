@@ -28,6 +28,8 @@ export async function openStore(path: string): Promise<{ conn: DuckDBConnection;
   const inst = await DuckDBInstance.create(path);
   const conn = await inst.connect();
   await conn.run("SET TimeZone = 'UTC'");
+  // Keep DuckDB's share of memory bounded (it spills to disk beyond it); the JS side needs room too.
+  await conn.run("SET memory_limit = '2GB'");
   return {
     conn,
     close: () => {
