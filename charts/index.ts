@@ -4,3 +4,4 @@ export { swimmerSpec, type SwimmerSlot, type SwimmerOptions } from './swimmer.js
 export { compileChart, renderSvg, renderPng, svgToPng, type CompileMessages, type CompiledChart, type PngOptions } from './render.js';
 export * from './doses.js';
 export * from './response.js';
+export * from './holds.js';

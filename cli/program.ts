@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDoses } from './commands/doses.js';
+import { registerHolds } from './commands/holds.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerResponse } from './commands/response.js';
 import { registerNotebooks } from './commands/notebooks.js';
@@ -19,5 +20,6 @@ export function buildProgram(): Command {
   registerNotebooks(program);
   registerDoses(program);
   registerResponse(program);
+  registerHolds(program);
   return program;
 }

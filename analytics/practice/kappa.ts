@@ -29,7 +29,8 @@ export function cohenKappa(a: number, b: number, c: number, d: number, level = 0
   const kappa = (po - pe) / (1 - pe);
   let s = 0;
   for (let i = 0; i < 2; i++) {
-    s += p[i]![i]! * ((1 - pe) - (row[i]! + col[i]!) * (1 - kappa)) ** 2;
+    // Large-sample variance of Fleiss, Cohen & Everitt (1969): A = Σ p_ii [1 − (p_i. + p_.i)(1 − κ)]².
+    s += p[i]![i]! * (1 - (row[i]! + col[i]!) * (1 - kappa)) ** 2;
     for (let j = 0; j < 2; j++) if (i !== j) s += (1 - kappa) ** 2 * p[i]![j]! * (col[i]! + row[j]!) ** 2;
   }
   s -= (kappa - pe * (1 - kappa)) ** 2;

@@ -25,6 +25,14 @@ export type KitTourParams = z.infer<typeof KitTourParams>;
 /** A store folder, or '' for the bundled samples (built once and cached). Relative paths are relative to notebooks/. */
 const storeDirParam = z.string().describe("Store folder to analyse (il2kit ingest output); '' = the bundled sample centres");
 
+/** Parameters of 02-hold-criteria-by-centre. */
+export const HoldCriteriaParams = z.strictObject({
+  storeDir: storeDirParam,
+  reference: z.string().min(1).describe('Ruleset id of the implied-threshold bands, the enforcement heatmap and the swimmer plot'),
+  swimmerCycles: z.number().int().min(1).max(20).describe('Cycles per centre in the swimmer plot (those disagreeing most with the reference)'),
+});
+export type HoldCriteriaParams = z.infer<typeof HoldCriteriaParams>;
+
 /** Parameters of 03-doses-reached. */
 export const DosesReachedParams = z.strictObject({
   storeDir: storeDirParam,
@@ -42,6 +50,7 @@ export type ResponseSignalsParams = z.infer<typeof ResponseSignalsParams>;
 /** Parameter schema of each notebook in notebooks/, by file name without .ipynb. */
 export const notebookParams = {
   '00-kit-tour': KitTourParams,
+  '02-hold-criteria-by-centre': HoldCriteriaParams,
   '03-doses-reached': DosesReachedParams,
   '04-response-signals': ResponseSignalsParams,
 } as const satisfies Record<string, z.ZodObject>;

@@ -33,7 +33,7 @@ describe('cohenKappa', () => {
     expect(k.expected).toBeCloseTo(0.5, 12);
     expect(k.kappa).toBeCloseTo(0.4, 12);
     // var = [Σ p_ii((1-pe)-(p_i.+p_.i)(1-k))^2 + (1-k)^2 Σ p_ij(p_.i+p_j.)^2 - (k-pe(1-k))^2] / (n(1-pe)^2)
-    const v = (0.4 * (0.5 - 1.1 * 0.6) ** 2 + 0.3 * (0.5 - 0.9 * 0.6) ** 2 + 0.36 * (0.1 * 1.1 ** 2 + 0.2 * 0.9 ** 2) - (0.4 - 0.3) ** 2) / (50 * 0.25);
+    const v = (0.4 * (1 - 1.1 * 0.6) ** 2 + 0.3 * (1 - 0.9 * 0.6) ** 2 + 0.36 * (0.1 * 1.1 ** 2 + 0.2 * 0.9 ** 2) - (0.4 - 0.3) ** 2) / (50 * 0.25);
     expect(k.stdErr).toBeCloseTo(Math.sqrt(v), 12);
     expect(cohenKappa(0, 0, 0, 0)).toBeNull();
   });

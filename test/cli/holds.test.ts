@@ -1,0 +1,103 @@
+// `il2kit holds` on a store built from the five sample centres: the tables and figures it writes, that every
+// rule-derived row carries its source and verification status, each centre agrees best with its own ruleset,
+// and that the options select rulesets and centres.
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sampleStore, SAMPLE_CENTRES } from '../../data-samples/sample-store.js';
+import { il2kit } from '../helpers/cli.js';
+
+let dir: string;
+let store: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'il2kit-holds-'));
+  store = await sampleStore();
+}, 300_000);
+
+/** A CSV written by DuckDB COPY, as rows of strings (handles quoted fields). */
+function table(path: string): Record<string, string>[] {
+  const parse = (line: string): string[] => {
+    const out: string[] = [];
+    let cur = '', quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      const ch = line[i]!;
+      if (quoted) {
+        if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (ch === '"') quoted = false; else cur += ch;
+      } else if (ch === '"') quoted = true;
+      else if (ch === ',') { out.push(cur); cur = ''; } else cur += ch;
+    }
+    out.push(cur);
+    return out;
+  };
+  const [head, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
+  const h = parse(head!);
+  return lines.map((l) => Object.fromEntries(parse(l).map((v, i) => [h[i]!, v])));
+}
+
+const TABLES = ['rulesets', 'concordance', 'enforcement', 'hold_reasons', 'implied_thresholds', 'reference_bands', 'slot_decisions'];
+const FIGURES = ['hold_reasons', 'concordance', 'enforcement', 'implied_thresholds', 'swimmer_decisions'];
+
+describe('il2kit holds', () => {
+  let out: string;
+  let run: ReturnType<typeof il2kit>;
+  beforeAll(() => {
+    out = join(dir, 'holds');
+    run = il2kit(['holds', '--store', store, '--out', out]);
+  });
+
+  it('writes every table as CSV and Parquet, the figures as SVG and PNG, and a README', () => {
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^holds: 5355 slots, 5 centres × 10 rulesets → 7 tables, 5 figures in /);
+    const files = readdirSync(out);
+    expect(files).toEqual(expect.arrayContaining([...TABLES.flatMap((t) => [`${t}.csv`, `${t}.parquet`]), ...FIGURES.flatMap((f) => [`${f}.svg`, `${f}.png`]), 'README.md']));
+    expect(readFileSync(join(out, 'enforcement.png')).subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain('label_legacy: ruleset unverified');
+  });
+
+  it('every rule-derived row carries its source and verification status', () => {
+    for (const r of table(join(out, 'concordance.csv'))) expect([r.ruleset_source !== '', r.ruleset_status]).toEqual([true, expect.stringMatching(/^(verified|inferred|unverified)$/)]);
+    for (const r of table(join(out, 'enforcement.csv'))) expect([r.source !== '', r.status]).toEqual([true, expect.stringMatching(/^(verified|inferred|unverified)$/)]);
+    for (const r of table(join(out, 'implied_thresholds.csv'))) expect(r.reference_status).toMatch(/verified|inferred/);
+    for (const r of table(join(out, 'reference_bands.csv'))) expect(r.source).toMatch(/^S1-T3/);
+  });
+
+  it('each centre agrees best with its own ruleset (kappa over the five centre rulesets)', () => {
+    const rows = table(join(out, 'concordance.csv'));
+    expect(rows).toHaveLength(50);
+    for (const centre of SAMPLE_CENTRES) {
+      const mine = rows.filter((r) => r.centre_id === centre && (SAMPLE_CENTRES as readonly (string | undefined)[]).includes(r.ruleset_id));
+      const best = mine.reduce((a, b) => (Number(b.kappa) > Number(a.kappa) ? b : a));
+      expect(best.ruleset_id).toBe(centre);
+      expect(Number(best.kappa_lower)).toBeLessThanOrEqual(Number(best.kappa));
+      expect(Number(best.agreement)).toBeGreaterThan(0.85);
+    }
+  });
+
+  it('implied thresholds: one row per centre × variable beside the consensus band; riverside holds at HR 100', () => {
+    const rows = table(join(out, 'implied_thresholds.csv'));
+    expect(rows).toHaveLength(25);
+    const hr = rows.find((r) => r.centre_id === 'riverside' && r.variable === 'heart_rate_at_dose')!;
+    expect(Number(hr.step_threshold)).toBe(100);
+    expect(hr).toMatchObject({ step_direction: 'up', reference_band: 'relative [100, 130]; absolute >130', stated_band: 'relative [100, 130]; absolute >130' });
+  });
+
+  it('--ruleset and --centres select, the reference is kept, and a re-run leaves nothing stale', () => {
+    writeFileSync(join(out, 'my-notes.txt'), 'mine\n');
+    const again = il2kit(['holds', '--store', store, '--out', out, '--ruleset', 'riverside', 'til_2024', '--centres', 'riverside', 'summit']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/2 centres × 3 rulesets/);
+    expect(new Set(table(join(out, 'concordance.csv')).map((r) => `${r.centre_id}/${r.ruleset_id}`))).toEqual(new Set(['riverside', 'summit'].flatMap((c) => ['riverside', 'til_2024', 'consensus_2014_t3'].map((x) => `${c}/${x}`))));
+    expect(readFileSync(join(out, 'my-notes.txt'), 'utf8')).toBe('mine\n');
+  });
+
+  it('an unknown ruleset or a missing store is a user error', () => {
+    const bad = il2kit(['holds', '--store', store, '--out', join(dir, 'bad'), '--ruleset', 'nope']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/unknown ruleset nope; known: consensus_2014_t3/);
+    const none = il2kit(['holds', '--store', join(dir, 'no-store'), '--out', join(dir, 'bad')]);
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toMatch(/no store at/);
+  });
+});
