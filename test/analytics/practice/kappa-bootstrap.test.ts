@@ -23,7 +23,8 @@ function bootstrapSe(cells: [number, number, number, number], reps: number, seed
     const t: [number, number, number, number] = [0, 0, 0, 0];
     for (let i = 0; i < n; i++) {
       const u = rnd();
-      t[cum.findIndex((c) => u < c)]++;
+      const cell = cum.findIndex((c) => u < c) as 0 | 1 | 2 | 3;
+      t[cell] += 1;
     }
     const k = cohenKappa(...t);
     if (k) ks.push(k.kappa);
