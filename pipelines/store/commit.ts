@@ -67,13 +67,16 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
       const cols = tableColumns(t).map((c) => c.name);
       await conn.run(`CREATE OR REPLACE TEMP TABLE stg AS SELECT *, row_number() OVER () AS __ord FROM (${readStagingSql(t, path)})`);
       if (DEDUPE.includes(t)) {
+        // Keys recorded more than once are found by hashing (cheap); only their rows are ranked.
         const key = TABLES[t].key.join(', ');
         const data = cols.filter((c) => !PROVENANCE.has(c));
-        await conn.run(`CREATE OR REPLACE TEMP TABLE ranked AS SELECT *, row_number() OVER (PARTITION BY ${key} ORDER BY __ord DESC) AS __rn FROM stg`);
+        const on = TABLES[t].key.map((k) => `l.${k} = w.${k}`).join(' AND ');
+        await conn.run(`CREATE OR REPLACE TEMP TABLE ranked AS
+          SELECT *, row_number() OVER (PARTITION BY ${key} ORDER BY __ord DESC) AS __rn
+          FROM stg SEMI JOIN (SELECT ${key} FROM stg GROUP BY ALL HAVING count(*) > 1) d USING (${key})`);
         const dupCount = Number((await conn.runAndReadAll('SELECT count(*) FROM ranked WHERE __rn > 1')).getRows()[0]![0]);
         if (dupCount > 0) {
           const same = data.map((c) => `l.${c} IS NOT DISTINCT FROM w.${c}`).join(' AND ');
-          const on = TABLES[t].key.map((k) => `l.${k} = w.${k}`).join(' AND ');
           await conn.run(`INSERT INTO quarantine
             SELECT ${id}, ${nextRecord} + row_number() OVER (ORDER BY l.__ord), '${t}', l.source_file, l.source_row, l.source_pointer, NULL, NULL,
               CASE WHEN ${same} THEN 'duplicate' ELSE 'superseded' END,
@@ -83,9 +86,10 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
           nextRecord += dupCount;
           result.duplicates[t] = dupCount;
         }
-        await conn.run(`INSERT INTO ${t} SELECT ${cols.join(', ')} FROM ranked WHERE __rn = 1 ORDER BY ${orderBy(t)}`);
+        // Row order inside DuckDB does not matter: every export sorts by key.
+        await conn.run(`INSERT INTO ${t} SELECT ${cols.join(', ')} FROM stg ANTI JOIN (SELECT __ord FROM ranked WHERE __rn > 1) x USING (__ord)`);
       } else {
-        await conn.run(`INSERT INTO ${t} SELECT ${cols.join(', ')} FROM stg ORDER BY ${orderBy(t)}`);
+        await conn.run(`INSERT INTO ${t} SELECT ${cols.join(', ')} FROM stg`);
       }
       await conn.run('DROP TABLE IF EXISTS stg');
       await conn.run('DROP TABLE IF EXISTS ranked');
