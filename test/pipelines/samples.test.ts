@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestCentre, type IngestResult } from '../../pipelines/ingest.js';
 import { queryStore } from '../helpers/store.js';
+import { exportId, truthCsv } from '../helpers/truth.js';
 import { SAMPLE_KEY, patientKey } from '../../pipelines/map/pseudonymise.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -14,22 +15,6 @@ const CENTRES = ['riverside', 'lakeshore', 'summit', 'amstel', 'harbour'] as con
 const store = mkdtempSync(join(tmpdir(), 'il2kit-samples-'));
 const results = new Map<string, IngestResult>();
 
-function csv(path: string): Record<string, string>[] {
-  const [head, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
-  const h = head!.split(',');
-  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [h[i]!, v])));
-}
-
-/** Local id in the truth → the id the export links records by (FHIR links by resource id, the truth by MRN). */
-function exportId(centre: string): (local: string) => string {
-  if (centre !== 'harbour') return (x) => x;
-  const byMrn = new Map<string, string>();
-  for (const line of readFileSync(join(ROOT, 'data-samples/harbour/Patient.ndjson'), 'utf8').trim().split('\n')) {
-    const p = JSON.parse(line) as { id: string; identifier: { value: string }[] };
-    byMrn.set(p.identifier[0]!.value, p.id);
-  }
-  return (x) => byMrn.get(x) ?? `missing:${x}`;
-}
 
 const query = (sql: string) => queryStore(store, sql);
 
@@ -51,14 +36,14 @@ describe.each(CENTRES)('sample centre %s', (centre) => {
   });
 
   it('reproduces the true status of every dose slot, the doses and end reason of every cycle', async () => {
-    const id = exportId(centre);
+    const id = exportId(join(ROOT, 'data-samples'), centre);
     const key = (local: string) => patientKey(SAMPLE_KEY, centre, id(local));
-    const truth = new Map(csv(join(ROOT, 'data-samples/_truth', centre, 'slots.csv')).map((s) => [`${key(s.patient_local_id!)}-c${s.course}.${s.cycle}#${s.slot}`, s.status]));
+    const truth = new Map(truthCsv(join(ROOT, 'data-samples/_truth', centre, 'slots.csv')).map((s) => [`${key(s.patient_local_id!)}-c${s.course}.${s.cycle}#${s.slot}`, s.status]));
     const stored = await query(`SELECT cycle_id, slot_number, status FROM dose_slot WHERE centre_id = '${centre}'`);
     const wrong = stored.filter((s) => truth.get(`${String(s.cycle_id)}#${String(s.slot_number)}`) !== s.status);
     expect(stored.length).toBe(truth.size);
     expect(wrong.slice(0, 5)).toEqual([]);
-    const cycles = csv(join(ROOT, 'data-samples/_truth', centre, 'cycles.csv'));
+    const cycles = truthCsv(join(ROOT, 'data-samples/_truth', centre, 'cycles.csv'));
     const given = await query(`SELECT cycle_id, count(*) FILTER (WHERE status = 'given')::INTEGER AS n FROM dose_slot WHERE centre_id = '${centre}' GROUP BY 1`);
     const givenBy = new Map(given.map((g) => [g.cycle_id, g.n]));
     for (const c of cycles) expect(givenBy.get(`${key(c.patient_local_id!)}-c${c.course}.${c.cycle}`), `${c.patient_local_id} ${c.course}.${c.cycle}`).toBe(Number(c.doses_given));
@@ -69,10 +54,10 @@ describe.each(CENTRES)('sample centre %s', (centre) => {
   });
 
   it('stores one row per true patient and no local id, name or birth date', async () => {
-    const patients = csv(join(ROOT, 'data-samples/_truth', centre, 'patients.csv'));
+    const patients = truthCsv(join(ROOT, 'data-samples/_truth', centre, 'patients.csv'));
     const stored = await query(`SELECT patient_key, disease FROM patient WHERE centre_id = '${centre}'`);
     expect(stored.length).toBe(patients.length);
-    const id = exportId(centre);
+    const id = exportId(join(ROOT, 'data-samples'), centre);
     const disease = new Map(stored.map((p) => [p.patient_key, p.disease]));
     for (const p of patients) expect(disease.get(patientKey(SAMPLE_KEY, centre, id(p.patient_local_id!)))).toBe(p.disease);
     const locals = patients.map((p) => p.patient_local_id!);

@@ -1,39 +1,24 @@
 // On the five bundled sample centres, the dose analyses read from the ingested store give exactly
 // what they give on the simulator's truth (data-samples/_truth/*/cycles.csv): distributions,
 // histograms and dose-survival / end-reason curves per centre, regimen and cycle number.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { doseDistribution, doseHistogram, doseSurvival, loadCycleDoses, readStore, regimenLabel, type CycleDoses } from '../../../analytics/index.js';
 import { SAMPLE_CENTRES, sampleDataDir, sampleStore } from '../../../data-samples/sample-store.js';
+import { exportId, truthCsv } from '../../helpers/truth.js';
 import { SAMPLE_KEY, patientKey } from '../../../pipelines/map/pseudonymise.js';
 import type { CycleEndReason } from '../../../schemas/index.js';
 
 const DATA = sampleDataDir();
 
-function csv(path: string): Record<string, string>[] {
-  const [head, ...lines] = readFileSync(path, 'utf8').trim().split('\n');
-  const h = head!.split(',');
-  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [h[i]!, v])));
-}
-
-/** The id an export links records by: harbour's FHIR export links by Patient.id, its truth by MRN. */
-function exportId(centre: string): (local: string) => string {
-  if (centre !== 'harbour') return (x) => x;
-  const byMrn = new Map<string, string>();
-  for (const line of readFileSync(join(DATA, 'harbour/Patient.ndjson'), 'utf8').trim().split('\n')) {
-    const p = JSON.parse(line) as { id: string; identifier: { value: string }[] };
-    byMrn.set(p.identifier[0]!.value, p.id);
-  }
-  return (x) => byMrn.get(x) ?? `missing:${x}`;
-}
 
 /** The truth's cycles in the analysis row shape (IU/kg given is not in the truth: 0, and not compared). */
 function truthCycles(): CycleDoses[] {
   return SAMPLE_CENTRES.flatMap((centre) => {
-    const id = exportId(centre);
-    return csv(join(DATA, '_truth', centre, 'cycles.csv')).map((c): CycleDoses => {
+    const id = exportId(DATA, centre);
+    return truthCsv(join(DATA, '_truth', centre, 'cycles.csv')).map((c): CycleDoses => {
       const key = patientKey(SAMPLE_KEY, centre, id(c.patient_local_id!));
       return {
         centre_id: centre, patient_key: key, cycle_id: `${key}-c${c.course}.${c.cycle}`, course_number: Number(c.course), cycle_number: Number(c.cycle),
