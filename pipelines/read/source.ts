@@ -43,7 +43,7 @@ export async function readSource(src: SourceSpec, dir: string): Promise<SourceDa
   const base = { file, path, sha256, bytes: statSync(path).size };
   if (src.format === 'csv') return { ...base, ...csvRows(decodeText(bytes, file, src.encoding), file, src) };
   if (src.format === 'ndjson') return { ...base, columns: [], rows: ndjsonRows(decodeText(bytes, file)) };
-  return { ...base, ...(await xlsxRows(path, file, src, sha256)) };
+  return { ...base, ...(await xlsxRows(path, file, src)) };
 }
 
 function csvRows(text: string, file: string, src: SourceSpec): { columns: string[]; rows: SourceRow[] } {
@@ -83,56 +83,79 @@ function ndjsonRows(text: string, firstLine = 1): SourceRow[] {
   return rows;
 }
 
-/** One parsed workbook per file and content hash: a spec reads several sheets of the same workbook. */
-const workbooks = new Map<string, Promise<ExcelJS.Workbook>>();
+/** Nothing is cached between runs any more (sheets are streamed); kept so callers need not change. */
+export function releaseWorkbooks(): void {}
 
-function workbook(path: string, file: string, sha256: string): Promise<ExcelJS.Workbook> {
-  const key = `${path}#${sha256}`;
-  let wb = workbooks.get(key);
-  if (!wb) {
-    if (workbooks.size >= 4) workbooks.clear();
-    wb = (async () => {
-      const w = new ExcelJS.Workbook();
-      try {
-        await w.xlsx.readFile(path);
-      } catch (e) {
-        workbooks.delete(key);
-        throw new InputError(file, '', `not a readable Excel workbook (${(e as Error).message})`, 'Save it again as .xlsx');
+interface XlsxSheet {
+  columns: string[];
+  /** Data rows in pieces of `pieceRows`. */
+  pieces: AsyncGenerator<SourceRow[]>;
+}
+
+/**
+ * Streams one sheet of a workbook (exceljs's streaming reader: the workbook is never held whole).
+ * Rows above `header_row` (e.g. merged group headers) are skipped; empty rows are not records.
+ */
+async function xlsxSheet(path: string, file: string, src: SourceSpec, pieceRows = 20_000): Promise<XlsxSheet> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' } as ExcelJS.stream.xlsx.WorkbookStreamReaderOptions);
+  const seen: string[] = [];
+  type SheetReader = AsyncIterable<ExcelJS.Row> & { name: string };
+  let sheet: SheetReader | null = null;
+  try {
+    for await (const ws of reader as unknown as AsyncIterable<SheetReader>) {
+      seen.push(ws.name);
+      if (ws.name === src.sheet) {
+        sheet = ws;
+        break;
       }
-      return w;
-    })();
-    workbooks.set(key, wb);
+      for await (const _ of ws) void _; // drain a sheet we do not want
+    }
+  } catch (e) {
+    throw new InputError(file, '', `not a readable Excel workbook (${(e as Error).message})`, 'Save it again as .xlsx');
   }
-  return wb;
-}
-
-/** Forget cached workbooks (end of an ingest run). */
-export function releaseWorkbooks(): void {
-  workbooks.clear();
-}
-
-async function xlsxRows(path: string, file: string, src: SourceSpec, sha256: string): Promise<{ columns: string[]; rows: SourceRow[] }> {
-  const wb = await workbook(path, file, sha256);
-  const ws = wb.getWorksheet(src.sheet ?? '');
-  if (!ws) throw new InputError(file, `sheet ${src.sheet}`, 'the sheet does not exist', `Use one of: ${wb.worksheets.map((w) => w.name).join(', ')}`);
-  const headerRow = ws.getRow(src.header_row);
-  const columns: string[] = [];
-  headerRow.eachCell({ includeEmpty: true }, (cell, col) => {
-    columns[col - 1] = cellText(cell.value).trim();
-  });
+  if (!sheet) throw new InputError(file, `sheet ${src.sheet}`, 'the sheet does not exist', `Use one of: ${seen.join(', ')}`);
+  const it = sheet[Symbol.asyncIterator]();
+  let columns: string[] = [];
+  for (;;) {
+    const r = await it.next();
+    if (r.done) break;
+    if (r.value.number === src.header_row) {
+      columns = (r.value.values as ExcelJS.CellValue[]).slice(1).map((v) => cellText(v).trim());
+      break;
+    }
+    if (r.value.number > src.header_row) break;
+  }
   if (columns.filter((c) => c).length === 0) throw new InputError(file, `sheet ${src.sheet} row ${src.header_row}`, 'the header row is empty', 'Set header_row to the row holding the column names');
+  const pieces = async function* (): AsyncGenerator<SourceRow[]> {
+    let piece: SourceRow[] = [];
+    for (;;) {
+      const r = await it.next();
+      if (r.done) break;
+      const row = r.value;
+      if (!row.hasValues) continue;
+      const values: Record<string, unknown> = {};
+      const cells = row.values as ExcelJS.CellValue[];
+      for (let c = 1; c < cells.length; c++) {
+        const name = columns[c - 1];
+        const v = cells[c];
+        if (name && v !== undefined && v !== null) values[name] = cellValue(v);
+      }
+      piece.push({ row: row.number - src.header_row, pointer: `${src.sheet}!${row.number}`, values });
+      if (piece.length >= pieceRows) {
+        yield piece;
+        piece = [];
+      }
+    }
+    if (piece.length) yield piece;
+  };
+  return { columns: columns.filter((c) => c), pieces: pieces() };
+}
+
+async function xlsxRows(path: string, file: string, src: SourceSpec): Promise<{ columns: string[]; rows: SourceRow[] }> {
+  const sheet = await xlsxSheet(path, file, src);
   const rows: SourceRow[] = [];
-  for (let r = src.header_row + 1; r <= ws.rowCount; r++) {
-    const row = ws.getRow(r);
-    if (!row.hasValues) continue;
-    const values: Record<string, unknown> = {};
-    row.eachCell({ includeEmpty: false }, (cell, col) => {
-      const name = columns[col - 1];
-      if (name) values[name] = cellValue(cell.value);
-    });
-    rows.push({ row: r - src.header_row, pointer: `${src.sheet}!${r}`, values });
-  }
-  return { columns: columns.filter((c) => c), rows };
+  for await (const piece of sheet.pieces) for (const r of piece) rows.push(r);
+  return { columns: sheet.columns, rows };
 }
 
 function cellValue(v: ExcelJS.CellValue): unknown {
@@ -179,7 +202,13 @@ export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 
   } catch {
     throw new InputError(src.file, '', `cannot read ${path}`, 'Check the file name in the mapping spec and that the export is in the spec’s folder');
   }
-  if (size <= chunkBytes || src.format === 'xlsx') {
+  if (src.format === 'xlsx') {
+    const bytes = readFileSync(path);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const sheet = await xlsxSheet(path, file, src);
+    return { file, path, sha256, bytes: size, columns: sheet.columns, chunks: sheet.pieces };
+  }
+  if (size <= chunkBytes) {
     const data = await readSource(src, dir);
     return { file, path, sha256: data.sha256, bytes: data.bytes, columns: data.columns, chunks: (async function* () { yield data.rows; })() };
   }
