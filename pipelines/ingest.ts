@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { TABLES, TABLE_NAMES, describeFields, type FieldInfo, type TableCounts, type TableName } from '../schemas/index.js';
 import { problemsFromIssues } from './validate/problems.js';
-import { releaseWorkbooks, streamSource, type SourceData } from './read/source.js';
+import { streamSource, type SourceData } from './read/source.js';
 import { InputError } from './read/errors.js';
 import { mapSource, type Candidate, type SourceCounts } from './map/records.js';
 import { loadSpec } from './map/spec-load.js';
@@ -251,7 +251,6 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       durations,
     };
   } finally {
-    releaseWorkbooks();
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -43,6 +43,7 @@ export async function readSource(src: SourceSpec, dir: string): Promise<SourceDa
   const base = { file, path, sha256, bytes: statSync(path).size };
   if (src.format === 'csv') return { ...base, ...csvRows(decodeText(bytes, file, src.encoding), file, src) };
   if (src.format === 'ndjson') return { ...base, columns: [], rows: ndjsonRows(decodeText(bytes, file)) };
+  assertCompleteZip(bytes, file);
   return { ...base, ...(await xlsxRows(path, file, src)) };
 }
 
@@ -83,8 +84,17 @@ function ndjsonRows(text: string, firstLine = 1): SourceRow[] {
   return rows;
 }
 
-/** Nothing is cached between runs any more (sheets are streamed); kept so callers need not change. */
-export function releaseWorkbooks(): void {}
+/**
+ * An .xlsx is a zip; a truncated one lacks the end-of-central-directory record, and exceljs's
+ * streaming reader would wait forever on it. Checked up front so the user gets a message.
+ */
+function assertCompleteZip(bytes: Uint8Array, file: string): void {
+  const from = Math.max(0, bytes.length - 65_557); // EOCD (22 bytes) + the longest zip comment
+  for (let i = bytes.length - 22; i >= from; i--) {
+    if (bytes[i] === 0x50 && bytes[i + 1] === 0x4b && bytes[i + 2] === 0x05 && bytes[i + 3] === 0x06) return;
+  }
+  throw new InputError(file, '', 'not a complete Excel workbook (the file looks truncated or is not .xlsx)', 'Copy or export the workbook again and save it as .xlsx');
+}
 
 interface XlsxSheet {
   columns: string[];
@@ -115,9 +125,16 @@ async function xlsxSheet(path: string, file: string, src: SourceSpec, pieceRows 
   }
   if (!sheet) throw new InputError(file, `sheet ${src.sheet}`, 'the sheet does not exist', `Use one of: ${seen.join(', ')}`);
   const it = sheet[Symbol.asyncIterator]();
+  const next = async (): Promise<IteratorResult<ExcelJS.Row>> => {
+    try {
+      return await it.next();
+    } catch (e) {
+      throw new InputError(file, `sheet ${src.sheet}`, `the workbook cannot be read to the end (${(e as Error).message})`, 'Open and save it again as .xlsx, or export the sheet as CSV');
+    }
+  };
   let columns: string[] = [];
   for (;;) {
-    const r = await it.next();
+    const r = await next();
     if (r.done) break;
     if (r.value.number === src.header_row) {
       columns = (r.value.values as ExcelJS.CellValue[]).slice(1).map((v) => cellText(v).trim());
@@ -129,7 +146,7 @@ async function xlsxSheet(path: string, file: string, src: SourceSpec, pieceRows 
   const pieces = async function* (): AsyncGenerator<SourceRow[]> {
     let piece: SourceRow[] = [];
     for (;;) {
-      const r = await it.next();
+      const r = await next();
       if (r.done) break;
       const row = r.value;
       if (!row.hasValues) continue;
@@ -204,6 +221,7 @@ export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 
   }
   if (src.format === 'xlsx') {
     const bytes = readFileSync(path);
+    assertCompleteZip(bytes, file);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const sheet = await xlsxSheet(path, file, src);
     return { file, path, sha256, bytes: size, columns: sheet.columns, chunks: sheet.pieces };

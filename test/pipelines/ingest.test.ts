@@ -268,3 +268,17 @@ describe('CDISC SDTM datasets as CSV', () => {
     expect(c).toEqual([{ t: '2023-10-02T13:00' }]);
   });
 });
+
+describe('a damaged workbook', () => {
+  it('stops with a message naming the workbook, not an internal error', async () => {
+    const sdir = join(dir, '..', 'summit');
+    cpSync(join(import.meta.dirname, '..', '..', 'data-samples', 'summit'), sdir, { recursive: true });
+    const wb = join(sdir, 'summit_hdil2_registry.xlsx');
+    const bytes = readFileSync(wb);
+    writeFileSync(wb, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const err = (await ingestCentre(join(sdir, 'mapping.yaml'), { storeDir: store, env }).catch((e: Error) => e)) as Error;
+    expect(err).toBeInstanceOf(Error);
+    expect(err.name).toBe('UserError');
+    expect(err.message).toBe("summit_hdil2_registry.xlsx: not a complete Excel workbook (the file looks truncated or is not .xlsx). Copy or export the workbook again and save it as .xlsx");
+  });
+});
