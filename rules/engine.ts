@@ -109,6 +109,8 @@ interface CompiledCondition {
   column: Float64Array | null;
   counter: CounterVariable | null;
   test: Test;
+  /** Per slot: 1 met, 0 not met, -1 missing (null for the engine's counters, evaluated as the engine goes). */
+  verdict: Int8Array | null;
 }
 
 interface CompiledRule {
@@ -119,6 +121,10 @@ interface CompiledRule {
   severity: number;
   relative: boolean;
   counterRule: boolean;
+  /** Per slot, the trigger and all_of together: 1 met, 0 not met, -1 cannot evaluate (null for counter rules). */
+  met: Int8Array | null;
+  /** Per slot, the resume conditions in order: 1 all met, 0 one not met first, -1 one missing first (null if a counter). */
+  resumeVerdict: Int8Array | null;
 }
 
 /**
@@ -151,9 +157,120 @@ export function compileTest(c: ConditionLike): Test {
   }
 }
 
+// Verdicts depend only on the condition and the column, so they are computed once per feature table and shared by
+// every ruleset and both histories (many rulesets repeat the same criteria). Weakly held: they go with the table.
+const verdictCache = new WeakMap<SlotFeatureTable, Map<string, Int8Array>>();
+
+function conditionKey(c: Pick<Condition, 'variable' | 'comparator' | 'threshold' | 'band'>): string {
+  const b = c.band;
+  return `${c.variable}|${c.comparator}|${c.threshold ?? ''}|${b ? `${b.lower ?? ''},${b.upper ?? ''},${b.lower_inclusive ?? ''},${b.upper_inclusive ?? ''}` : ''}`;
+}
+
+function cached(table: SlotFeatureTable, key: string, make: () => Int8Array): Int8Array {
+  let m = verdictCache.get(table);
+  if (m === undefined) verdictCache.set(table, (m = new Map()));
+  let v = m.get(key);
+  if (v === undefined) m.set(key, (v = make()));
+  return v;
+}
+
+/** 1 met, 0 not met, -1 missing, per slot: one loop per comparator (a closure call per slot would dominate). */
+function conditionVerdict(column: Float64Array | null, c: ConditionLike, n: number): Int8Array {
+  const out = new Int8Array(n);
+  if (column === null) return out.fill(-1);
+  const t = c.threshold ?? NaN;
+  switch (c.comparator) {
+    case 'present':
+      for (let i = 0; i < n; i++) {
+        const x = column[i]!;
+        out[i] = x !== x ? -1 : x !== 0 ? 1 : 0;
+      }
+      break;
+    case 'lt':
+      for (let i = 0; i < n; i++) {
+        const x = column[i]!;
+        out[i] = x !== x ? -1 : x < t ? 1 : 0;
+      }
+      break;
+    case 'le':
+      for (let i = 0; i < n; i++) {
+        const x = column[i]!;
+        out[i] = x !== x ? -1 : x <= t ? 1 : 0;
+      }
+      break;
+    case 'gt':
+      for (let i = 0; i < n; i++) {
+        const x = column[i]!;
+        out[i] = x !== x ? -1 : x > t ? 1 : 0;
+      }
+      break;
+    case 'ge':
+      for (let i = 0; i < n; i++) {
+        const x = column[i]!;
+        out[i] = x !== x ? -1 : x >= t ? 1 : 0;
+      }
+      break;
+    case 'in_band': {
+      const lo = c.band?.lower ?? -Infinity;
+      const hi = c.band?.upper ?? Infinity;
+      const loIn = c.band?.lower_inclusive ?? true;
+      const hiIn = c.band?.upper_inclusive ?? false;
+      for (let i = 0; i < n; i++) {
+        const x = column[i]!;
+        out[i] = x !== x ? -1 : (loIn ? x >= lo : x > lo) && (hiIn ? x <= hi : x < hi) ? 1 : 0;
+      }
+      break;
+    }
+  }
+  return out;
+}
+
+// Slots where a verdict array is not 0, computed once per array (shared by every ruleset with the same trigger).
+const eventIndexCache = new WeakMap<Int8Array, Int32Array>();
+
+function nonZero(met: Int8Array): Int32Array {
+  let hit = eventIndexCache.get(met);
+  if (hit !== undefined) return hit;
+  let m = 0;
+  for (let i = 0; i < met.length; i++) if (met[i] !== 0) m++;
+  hit = new Int32Array(m);
+  for (let i = 0, j = 0; i < met.length; i++) if (met[i] !== 0) hit[j++] = i;
+  eventIndexCache.set(met, hit);
+  return hit;
+}
+
 function compileCondition(c: Pick<Condition, 'variable' | 'comparator' | 'threshold' | 'band'>, table: SlotFeatureTable): CompiledCondition {
   const counter = isCounter(c.variable) ? c.variable : null;
-  return { column: counter === null ? (table.values[c.variable] ?? null) : null, counter, test: compileTest(c) };
+  const column = counter === null ? (table.values[c.variable] ?? null) : null;
+  const test = compileTest(c);
+  const verdict = counter === null ? cached(table, conditionKey(c), () => conditionVerdict(column, c, table.n)) : null;
+  return { column, counter, test, verdict };
+}
+
+/** Conditions in order, combined: the first that is not met decides (0 not met, -1 missing); 1 when all are met. */
+function firstFailing(conds: readonly CompiledCondition[], n: number): Int8Array {
+  const out = new Int8Array(n).fill(1);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < conds.length; k++) {
+      const v = conds[k]!.verdict![i]!;
+      if (v !== 1) {
+        out[i] = v;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function compileRule(r: Rule, index: number, table: SlotFeatureTable): CompiledRule {
+  const main = compileCondition(r, table);
+  const extras = r.all_of.map((c) => compileCondition(c, table));
+  const resume = r.resume.map((c) => compileCondition(c, table));
+  const counterRule = main.counter !== null || extras.some((c) => c.counter !== null);
+  const trigger = [main, ...extras];
+  const met = counterRule ? null : trigger.length === 1 ? main.verdict : cached(table, `all:${[r, ...r.all_of].map(conditionKey).join('&')}`, () => firstFailing(trigger, table.n));
+  const resumeVerdict = resume.length === 0 || resume.some((c) => c.counter !== null) ? null : cached(table, `resume:${r.resume.map(conditionKey).join('&')}`, () => firstFailing(resume, table.n));
+  return { index, main, extras, resume, severity: ACTION_SEVERITY[r.action], relative: r.level === 'relative', counterRule, met, resumeVerdict };
 }
 
 /**
@@ -166,15 +283,7 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
   const n = table.n;
   const rules = ruleset.rules;
   const nr = rules.length;
-  const compiled: CompiledRule[] = rules.map((r, index) => ({
-    index,
-    main: compileCondition(r, table),
-    extras: r.all_of.map((c) => compileCondition(c, table)),
-    resume: r.resume.map((c) => compileCondition(c, table)),
-    severity: ACTION_SEVERITY[r.action],
-    relative: r.level === 'relative',
-    counterRule: isCounter(r.variable) || r.all_of.some((c) => isCounter(c.variable)),
-  }));
+  const compiled: CompiledRule[] = rules.map((r, index) => compileRule(r, index, table));
   const stateRules = compiled.filter((r) => !r.counterRule);
   const counterRules = compiled.filter((r) => r.counterRule);
   const relPolicy = ruleset.policies.stop_after_relative_criteria ?? 0;
@@ -204,6 +313,7 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
 
   // 1 = met, 0 = not met, -1 = cannot evaluate (missing evidence in the trigger or an all_of condition).
   const ruleMet = (r: CompiledRule, i: number): number => {
+    if (r.met !== null) return r.met[i]!;
     const v = valueOf(r.main, i);
     if (v !== v) return -1;
     if (!r.main.test(v)) return 0;
@@ -216,19 +326,38 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
     return 1;
   };
 
-  const applyRule = (r: CompiledRule, i: number, sev: number): number => {
-    const met = ruleMet(r, i);
+  // State rules reach the slot loop only where they are met or cannot be evaluated (their events) or while a hold of
+  // theirs is in force (actList, positions in stateRules): most rule-slot pairs are 'not met', and skipping them is
+  // most of the engine's speed. Within a slot, rules are still visited in ruleset order.
+  const events = stateEvents(ruleset, stateRules, table);
+  let actList: number[] = [];
+  let actDirty = false;
+
+  const applyRule = (r: CompiledRule, i: number, sev: number, met: number): number => {
     if (met === 1) {
       fired.push(r.index, valueOf(r.main, i), 0);
       if (r.relative && relSeen[r.index] === 0) {
         relSeen[r.index] = 1;
         relCount++;
       }
-      if (r.resume.length > 0) active[r.index] = 1;
+      if (r.resume.length > 0 && active[r.index] === 0) {
+        active[r.index] = 1;
+        actDirty = true;
+      }
       return r.severity > sev ? r.severity : sev;
     }
     if (met === -1) cannot.push(r.index, NaN, 0);
-    if (active[r.index] === 1) {
+    if (active[r.index] === 1 && r.resumeVerdict !== null) {
+      const z = r.resumeVerdict[i]!;
+      if (z === 1) {
+        active[r.index] = 0;
+        actDirty = true;
+      } else {
+        if (z === -1 && met !== -1) cannot.push(r.index, NaN, 0);
+        fired.push(r.index, valueOf(r.main, i), 1);
+        return HOLD > sev ? HOLD : sev;
+      }
+    } else if (active[r.index] === 1) {
       let resumed = true;
       for (let k = 0; k < r.resume.length; k++) {
         const c = r.resume[k]!;
@@ -243,8 +372,10 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
           break;
         }
       }
-      if (resumed) active[r.index] = 0;
-      else {
+      if (resumed) {
+        active[r.index] = 0;
+        actDirty = true;
+      } else {
         fired.push(r.index, valueOf(r.main, i), 1);
         return HOLD > sev ? HOLD : sev;
       }
@@ -256,6 +387,7 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
     const cycle = cycles[i]!;
     if (i === 0 || cycle !== cycles[i - 1]) {
       active.fill(0);
+      actList = [];
       relSeen.fill(0);
       heldCount = 0;
       relCount = 0;
@@ -273,9 +405,23 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
     const heldBefore = recorded && recordedHeld !== null ? recordedHeldAt(recordedHeld, i) : heldCount;
     counters.held_doses_in_cycle = heldBefore;
     let sev = GIVE;
-    for (let k = 0; k < stateRules.length; k++) sev = applyRule(stateRules[k]!, i, sev);
+    const eEnd = events.offsets[i + 1]!;
+    for (let e = events.offsets[i]!, a = 0; e < eEnd || a < actList.length; ) {
+      const ke = e < eEnd ? events.rule[e]! : 0xffff;
+      const ka = a < actList.length ? actList[a]! : 0xffff;
+      const k = ke <= ka ? ke : ka;
+      if (ke === k) e++;
+      if (ka === k) a++;
+      const r = stateRules[k]!;
+      sev = applyRule(r, i, sev, r.met![i]!);
+    }
+    if (actDirty) {
+      actList = [];
+      for (let k = 0; k < stateRules.length; k++) if (active[stateRules[k]!.index] === 1) actList.push(k);
+      actDirty = false;
+    }
     counters.relative_criteria_in_cycle = relCount;
-    for (let k = 0; k < counterRules.length; k++) sev = applyRule(counterRules[k]!, i, sev);
+    for (let k = 0; k < counterRules.length; k++) sev = applyRule(counterRules[k]!, i, sev, ruleMet(counterRules[k]!, i));
     let pol = 0;
     if (relPolicy > 0 && relCount >= relPolicy && sev < STOP_CYCLE) {
       sev = STOP_CYCLE;
@@ -309,6 +455,29 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
     fired: { offsets: fired.offsets, rule: fired.ruleArray(), value: fired.valueArray(), persisting: fired.flagArray() },
     cannot: { offsets: cannot.offsets, rule: cannot.ruleArray() },
   };
+}
+
+const eventCache = new WeakMap<SlotFeatureTable, WeakMap<Ruleset, { offsets: Uint32Array; rule: Uint16Array }>>();
+
+/** Per slot, the state rules (positions, ascending) that are met or cannot be evaluated there, as compressed rows. */
+function stateEvents(ruleset: Ruleset, stateRules: readonly CompiledRule[], table: SlotFeatureTable): { offsets: Uint32Array; rule: Uint16Array } {
+  let byRuleset = eventCache.get(table);
+  if (byRuleset === undefined) eventCache.set(table, (byRuleset = new WeakMap()));
+  const hit = byRuleset.get(ruleset);
+  if (hit !== undefined) return hit;
+  const n = table.n;
+  const offsets = new Uint32Array(n + 1);
+  const lists = stateRules.map((r) => nonZero(r.met!));
+  for (const list of lists) for (let j = 0; j < list.length; j++) offsets[list[j]! + 1] = offsets[list[j]! + 1]! + 1;
+  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i + 1]! + offsets[i]!;
+  const next = offsets.slice(0, n);
+  const rule = new Uint16Array(offsets[n]!);
+  lists.forEach((list, k) => {
+    for (let j = 0; j < list.length; j++) rule[next[list[j]!]!++] = k;
+  });
+  const out = { offsets, rule };
+  byRuleset.set(ruleset, out);
+  return out;
 }
 
 function recordedHeldAt(col: Float64Array, i: number): number {

@@ -3,10 +3,11 @@
 // Missing evidence is NULL, never a normal value. Look-backs are data-completeness choices (vitals q2–4 h, labs daily,
 // il2-domain.md §3.1), not clinical thresholds; the fixed thresholds inside two variables (<10 mL/h, ≥1000 mL) are part of
 // those variables' definitions in RULE_VARIABLES.
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { CLINICAL_EVENT_TYPES, INFUSION_AGENTS, RULE_VARIABLES, type RuleVariableCode } from '../schemas/vocabularies.js';
+import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
+import { CLINICAL_EVENT_TYPES, INFUSION_AGENTS, RULE_VARIABLES, SLOT_STATUSES, type RuleVariableCode } from '../schemas/vocabularies.js';
 import type { SlotFeatureTable } from './engine.js';
 import type { Ruleset } from '../schemas/ruleset.js';
+import { fetchChunks, readDoubleColumn, readIntColumn, readSparseStringColumn } from './columns.js';
 
 type ObsVar = 'heart_rate' | 'sbp' | 'spo2' | 'o2_flow' | 'fio2' | 'creatinine' | 'bicarbonate' | 'bilirubin' | 'troponin' | 'platelets' | 'weight';
 type EventType = keyof typeof CLINICAL_EVENT_TYPES;
@@ -126,6 +127,12 @@ const OPEN_ENDED_EVENTS: readonly EventType[] = ['intubation', 'dialysis', 'coma
 const PRESSORS = (Object.keys(INFUSION_AGENTS) as (keyof typeof INFUSION_AGENTS)[]).filter((a) => INFUSION_AGENTS[a].kind === 'vasopressor');
 
 const q = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * Row order of slot_features (and of every frame read from it): centre, then patient, time, cycle, slot. Per centre,
+ * so a centre's rows can be replaced without reordering the others, and every cycle's slots are contiguous and ascending.
+ */
+export const SLOT_ORDER = ['centre_id', 'patient_key', 'scheduled_at', 'cycle_id', 'slot_number'] as const;
 
 /**
  * Computes slot_features in the store (CREATE OR REPLACE) and returns its row count.
@@ -346,9 +353,10 @@ ASOF LEFT JOIN _sf_dv dv ON dv.patient_key = sl.patient_key AND sl.t >= dv.e`;
   const final = `CREATE OR REPLACE TABLE ${out} AS
 ${consecCte.length ? `WITH ${consecCte.join(',\n')}` : ''}
 SELECT a.centre_id, a.patient_key, a.cycle_id, a.slot_number, a.scheduled_at, a.status, a.hold_reason_codes, a.dosing_weight_kg,
+  row_number() OVER (PARTITION BY a.cycle_id ORDER BY a.slot_number) = 1 AS first_in_cycle,
   ${ordered.join(', ')}
 FROM _sf_all a ${consec.map(([n]) => `LEFT JOIN c_${n} USING (cycle_id, slot_number)`).join(' ')}
-ORDER BY a.patient_key, a.scheduled_at, a.cycle_id, a.slot_number`;
+ORDER BY ${SLOT_ORDER.map((c) => `a.${c}`).join(', ')}`;
 
   const drop = ['_sf_slots', '_sf_mins', '_sf_point', '_sf_w0', '_sf_uo', '_sf_dv', '_sf_events', '_sf_evj', '_sf_cov', '_sf_all'].map((t) => `DROP TABLE IF EXISTS ${t}`);
   return [slots, mins, point, firstWeight, intervalSeries('urine_output', '_sf_uo'), intervalSeries('diarrhoea_volume', '_sf_dv'), events, activeEvents, coverage, assembled, final, ...drop];
@@ -362,65 +370,69 @@ export interface SlotFeatureFrame extends SlotFeatureTable {
   hold_reason_codes: string[][];
 }
 
+export interface ReadSlotFeatureOptions {
+  /** Table to read (default slot_features). */
+  table?: string;
+  /** Centres to read (default: every centre in the table), always in centre_id order. */
+  centres?: readonly string[];
+  /** Table to read a given centre from (default: `table`): lets stored and freshly computed centres be read together. */
+  tableFor?: (centre: string) => string;
+}
+
+const STATUS_CODES = Object.keys(SLOT_STATUSES) as (keyof typeof SLOT_STATUSES)[];
+
 /**
- * Reads slot_features into the columnar table the engine evaluates (missing -> NaN).
+ * Reads slot_features into the columnar table the engine evaluates (missing -> NaN), centre by centre in SLOT_ORDER.
+ * The table must hold each centre's rows in SLOT_ORDER (computeSlotFeatures and refreshStoredSlotFeatures write them so):
+ * rows are read in stored order, not sorted again.
  * @example const features = await readSlotFeatures(conn); evaluateRuleset(consensus, features)
  */
-export async function readSlotFeatures(conn: DuckDBConnection, options: { table?: string; centres?: readonly string[] } = {}): Promise<SlotFeatureFrame> {
-  const where = options.centres === undefined ? '' : `WHERE centre_id IN (${options.centres.map(q).join(', ') || 'NULL'})`;
-  const result = await conn.run(
-    `SELECT centre_id, patient_key, cycle_id, slot_number, status, array_to_string(hold_reason_codes, '|') AS reasons,
-       ${FEATURE_COLUMNS.map((c) => `${c}::DOUBLE AS ${c}`).join(', ')}
-     FROM ${options.table ?? 'slot_features'} ${where} ORDER BY patient_key, scheduled_at, cycle_id, slot_number`,
-  );
-  // Chunk by chunk, straight into typed arrays: no per-row objects.
-  const chunks = [];
+export async function readSlotFeatures(conn: DuckDBConnection, options: ReadSlotFeatureOptions = {}): Promise<SlotFeatureFrame> {
+  const table = options.table ?? 'slot_features';
+  const centres =
+    options.centres === undefined
+      ? (await conn.runAndReadAll(`SELECT DISTINCT centre_id FROM ${table} ORDER BY 1`)).getRows().map((r) => String(r[0]))
+      : [...new Set(options.centres)].sort();
+  // Strings only where they change (first slot of a cycle) and codes for the status: decoding a string per row and
+  // column cost more than the whole query. Chunk by chunk, straight into typed arrays (rules/columns.ts).
+  const chunks: DuckDBDataChunk[] = [];
   let n = 0;
-  for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-    chunks.push(chunk);
-    n += chunk.rowCount;
+  for (const centre of centres) {
+    const from = options.tableFor?.(centre) ?? table;
+    const part = await fetchChunks(
+      await conn.stream(
+        `SELECT CASE WHEN first_in_cycle THEN centre_id END, CASE WHEN first_in_cycle THEN patient_key END, CASE WHEN first_in_cycle THEN cycle_id END,
+           slot_number, CASE status ${STATUS_CODES.map((c, k) => `WHEN ${q(c)} THEN ${k}`).join(' ')} END::INTEGER AS status_code,
+           nullif(array_to_string(hold_reason_codes, '|'), '') AS reasons,
+           ${FEATURE_COLUMNS.map((c) => `${c}::DOUBLE AS ${c}`).join(', ')}
+         FROM ${from} WHERE centre_id = ${q(centre)}`,
+      ),
+    );
+    chunks.push(...part.chunks);
+    n += part.n;
   }
-  const strings = [[], [], [], [], []] as string[][];
   const slotNumber = new Int32Array(n);
-  const reasons: string[][] = new Array<string[]>(n);
-  const cols = FEATURE_COLUMNS.map(() => new Float64Array(n));
-  let base = 0;
-  for (const chunk of chunks) {
-    const m = chunk.rowCount;
-    for (const j of [0, 1, 2, 4]) {
-      const vec = chunk.getColumnVector(j);
-      const out = strings[j]!;
-      for (let i = 0; i < m; i++) out.push(String(vec.getItem(i)));
-    }
-    const sv = chunk.getColumnVector(3);
-    const rv = chunk.getColumnVector(5);
-    for (let i = 0; i < m; i++) {
-      slotNumber[base + i] = Number(sv.getItem(i));
-      const r = rv.getItem(i);
-      reasons[base + i] = r === null || r === '' ? [] : String(r).split('|');
-    }
-    FEATURE_COLUMNS.forEach((_, k) => {
-      const vec = chunk.getColumnVector(6 + k);
-      const out = cols[k]!;
-      for (let i = 0; i < m; i++) {
-        const v = vec.getItem(i) as number | null;
-        out[base + i] = v === null ? NaN : v;
-      }
-    });
-    base += m;
-  }
+  readIntColumn(chunks, 3, slotNumber);
+  const statusCode = new Int32Array(n);
+  readIntColumn(chunks, 4, statusCode, -1);
+  const status = Array.from(statusCode, (k) => STATUS_CODES[k] ?? 'unknown');
+  const reasons = readSparseStringColumn(chunks, 5).map((r) => (r === null ? [] : r.split('|')));
   const values: Partial<Record<RuleVariableCode, Float64Array>> = {};
   FEATURE_COLUMNS.forEach((c, k) => {
-    values[c] = cols[k]!;
+    const col = new Float64Array(n);
+    readDoubleColumn(chunks, 6 + k, col);
+    values[c] = col;
   });
-  return {
-    n,
-    centre_id: strings[0]!,
-    patient_key: strings[1]!,
-    cycle_id: strings[2]!,
-    slot_number: slotNumber,
-    status: strings[4]!,
-    hold_reason_codes: reasons,
-    values,
-  };
+  const [centreId, patientKey, cycleId] = [0, 1, 2].map((j) => {
+    const sparse = readSparseStringColumn(chunks, j);
+    const out = new Array<string>(n);
+    let last: string | null = null;
+    for (let i = 0; i < n; i++) {
+      if (sparse[i] !== null) last = sparse[i]!;
+      if (last === null) throw new Error(`readSlotFeatures: ${table} row ${i} is not preceded by the first slot of its cycle; rows must be stored in SLOT_ORDER`);
+      out[i] = last;
+    }
+    return out;
+  }) as [string[], string[], string[]];
+  return { n, centre_id: centreId, patient_key: patientKey, cycle_id: cycleId, slot_number: slotNumber, status, hold_reason_codes: reasons, values };
 }

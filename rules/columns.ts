@@ -1,0 +1,102 @@
+// Reading DuckDB results into typed arrays without a JS value per cell. @duckdb/node-api exposes each chunk's numeric
+// vector as a typed array over DuckDB's memory (`items`) and its null mask (`validity.data`), but its getItem() tests
+// the mask with BigInt arithmetic per cell, which dominated reading slot features. These helpers copy the typed array
+// in one call and test the mask 32 bits at a time. They rely on the vectors' documented-in-source field names; the
+// fallback keeps them correct (only slower) if a later version renames them. test/rules/columns.test.ts pins both.
+import type { DuckDBDataChunk, DuckDBResult, DuckDBVector } from '@duckdb/node-api';
+
+interface RawNumericVector {
+  items?: Float64Array | Int32Array;
+  validity?: { data?: BigUint64Array | null; offset?: number };
+}
+
+/** Every chunk of a result (chunks stay valid while referenced). */
+export async function fetchChunks(result: DuckDBResult): Promise<{ chunks: DuckDBDataChunk[]; n: number }> {
+  const chunks: DuckDBDataChunk[] = [];
+  let n = 0;
+  for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    chunks.push(chunk);
+    n += chunk.rowCount;
+  }
+  return { chunks, n };
+}
+
+/** Null mask of a vector as 32-bit words (null when every row is valid), or undefined when it cannot be read raw. */
+function validityWords(vec: DuckDBVector): Uint32Array | null | undefined {
+  const v = (vec as unknown as RawNumericVector).validity;
+  if (v === undefined || (v.offset ?? 0) !== 0) return undefined;
+  if (v.data === null || v.data === undefined) return null;
+  return new Uint32Array(v.data.buffer, v.data.byteOffset, v.data.length * 2);
+}
+
+/**
+ * Copies a DOUBLE column of every chunk into `out` from `offset` (nulls become NaN).
+ * @example const { chunks, n } = await fetchChunks(await conn.run('SELECT x FROM t')); const x = new Float64Array(n); readDoubleColumn(chunks, 0, x);
+ */
+export function readDoubleColumn(chunks: readonly DuckDBDataChunk[], column: number, out: Float64Array): void {
+  let base = 0;
+  for (const chunk of chunks) {
+    const m = chunk.rowCount;
+    const vec = chunk.getColumnVector(column);
+    const items = (vec as unknown as RawNumericVector).items;
+    const words = validityWords(vec);
+    if (items instanceof Float64Array && items.length === m && words !== undefined) {
+      out.set(items, base);
+      if (words !== null) for (let i = 0; i < m; i++) if ((words[i >>> 5]! & (1 << (i & 31))) === 0) out[base + i] = NaN;
+    } else {
+      for (let i = 0; i < m; i++) {
+        const x = vec.getItem(i) as number | null;
+        out[base + i] = x === null ? NaN : x;
+      }
+    }
+    base += m;
+  }
+}
+
+/** Copies an INTEGER column of every chunk into `out` (nulls become `nullAs`). */
+export function readIntColumn(chunks: readonly DuckDBDataChunk[], column: number, out: Int32Array, nullAs = 0): void {
+  let base = 0;
+  for (const chunk of chunks) {
+    const m = chunk.rowCount;
+    const vec = chunk.getColumnVector(column);
+    const items = (vec as unknown as RawNumericVector).items;
+    const words = validityWords(vec);
+    if (items instanceof Int32Array && items.length === m && words !== undefined) {
+      out.set(items, base);
+      if (words !== null) for (let i = 0; i < m; i++) if ((words[i >>> 5]! & (1 << (i & 31))) === 0) out[base + i] = nullAs;
+    } else {
+      for (let i = 0; i < m; i++) {
+        const x = vec.getItem(i) as number | null;
+        out[base + i] = x === null ? nullAs : x;
+      }
+    }
+    base += m;
+  }
+}
+
+/** Reads a VARCHAR column into a string array (nulls become null). */
+export function readStringColumn(chunks: readonly DuckDBDataChunk[], column: number): (string | null)[] {
+  const out: (string | null)[] = [];
+  for (const chunk of chunks) {
+    const m = chunk.rowCount;
+    const vec = chunk.getColumnVector(column);
+    for (let i = 0; i < m; i++) out.push(vec.getItem(i) as string | null);
+  }
+  return out;
+}
+
+/** Like readStringColumn, for a mostly-null column: nulls are found in the mask, only the others are decoded. */
+export function readSparseStringColumn(chunks: readonly DuckDBDataChunk[], column: number): (string | null)[] {
+  const out: (string | null)[] = [];
+  for (const chunk of chunks) {
+    const m = chunk.rowCount;
+    const vec = chunk.getColumnVector(column);
+    const words = validityWords(vec);
+    if (words === undefined || words === null) {
+      for (let i = 0; i < m; i++) out.push(vec.getItem(i) as string | null);
+      continue;
+    }
+    for (let i = 0; i < m; i++) out.push((words[i >>> 5]! & (1 << (i & 31))) === 0 ? null : (vec.getItem(i) as string | null));
+  }
+  return out;
+}
