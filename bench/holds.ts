@@ -1,7 +1,11 @@
-// Hold-criteria benchmark: simulate N patients per centre (or reuse a store), ingest them, then time in one process
+// Hold-criteria benchmark: simulate N patients per centre (or reuse a store), ingest them (ingest keeps each centre's
+// slot features in the store, rules/feature-store.ts), then time in one process
 // (a) one bare DuckDB scan of the observation table (every row, the columns the features read, aggregated by variable),
-// (b) slot features for the variables the rulesets read, and (c) reading them and evaluating every ruleset (sources and
-// centres) in both histories. The ratio (b + c) / a is the figure to watch (target ≤ 5); absolute times are noise.
+// (b) the analysis: reading the stored slot features and evaluating every ruleset (sources and centres) in both
+//     histories: the ratio b / a is the figure to watch (target ≤ 5);
+// (c) computing the slot features from scratch for every centre (what ingest pays, centre by centre), as a ratio to a.
+// a and b are warmed once and timed three times interleaved (medians); b's first, cold run is reported too.
+// Absolute times on shared machines are noise.
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +13,8 @@ import { projectRoot } from '../cli/version.js';
 import { ingestCentre } from '../pipelines/ingest.js';
 import { openStore } from '../pipelines/store/commit.js';
 import { evaluateRuleset } from '../rules/engine.js';
-import { readSlotFeatures, rulesetVariables, slotFeaturesSql } from '../rules/features.js';
+import { freshFeatureCentres } from '../rules/feature-store.js';
+import { readSlotFeatures, slotFeaturesSql } from '../rules/features.js';
 import { loadRulesets } from '../rules/load.js';
 import { CENTRE_IDS, simulate } from '../simulate/index.js';
 import { fmt, measure } from './measure.js';
@@ -20,12 +25,19 @@ export interface HoldsBench {
   slots: number;
   rulesets: number;
   scan_ms: number;
-  features_ms: number;
+  /** Reading the stored features + every ruleset in both histories (median of 3 warm runs). */
+  analysis_ms: number;
+  /** The same, first (cold) run. */
+  analysis_cold_ms: number;
+  read_ms: number;
   rulesets_ms: number;
-  ratio_features: number;
+  /** The target figure: analysis_ms / scan_ms. */
   ratio_total: number;
+  /** Slot features from scratch for every centre (paid at ingest). */
+  features_build_ms: number;
+  ratio_features_build: number;
   peak_rss_mib: number;
-  /** Milliseconds per feature statement (first words of the SQL). */
+  /** Milliseconds per feature statement of the build (first words of the SQL). */
   where_time_goes: Record<string, number>;
 }
 
@@ -53,44 +65,72 @@ export async function benchHolds(patientsPerCentre: number, log: (s: string) => 
       storePath = join(dir, 'store', 'il2kit.duckdb');
     }
     const rulesets = [...loadRulesets(join(root, 'rules', 'sources')), ...loadRulesets(join(root, 'rules', 'centres'))];
-    const variables = rulesetVariables(rulesets);
     const { conn, close } = await openStore(storePath!);
     try {
       await conn.run("SET TimeZone='UTC'");
       const counts = (await conn.runAndReadAll('SELECT (SELECT count(*) FROM observation)::INTEGER AS o, (SELECT count(*) FROM dose_slot)::INTEGER AS s')).getRowObjectsJS()[0]!;
+      const centres = (await conn.runAndReadAll('SELECT DISTINCT centre_id FROM dose_slot ORDER BY 1')).getRows().map((r) => String(r[0]));
+      const fresh = await freshFeatureCentres(conn, centres);
+      if (fresh.size !== centres.length) throw new Error(`bench holds: stored slot features are not current for ${centres.filter((c) => !fresh.has(c)).join(', ')}; ingest again`);
+      let read = 0;
+      let engine = 0;
+      const analysis = async (): Promise<number> => {
+        const t0 = performance.now();
+        const frame = await readSlotFeatures(conn);
+        const t1 = performance.now();
+        for (const rs of rulesets) {
+          evaluateRuleset(rs, frame);
+          evaluateRuleset(rs, frame, { history: 'recorded' });
+        }
+        read = t1 - t0;
+        engine = performance.now() - t1;
+        return frame.n;
+      };
+      const cold = await measure(analysis);
       await conn.run(SCAN); // warm the buffer pool so both sides read from memory
-      const scan = await measure(() => conn.run(SCAN));
+      const scans: number[] = [];
+      const runs: { ms: number; read: number; engine: number }[] = [];
+      let peak = cold.peakRssMiB;
+      for (let k = 0; k < 3; k++) {
+        const sc = await measure(() => conn.run(SCAN));
+        scans.push(sc.ms);
+        const an = await measure(analysis);
+        runs.push({ ms: an.ms, read, engine });
+        peak = Math.max(peak, sc.peakRssMiB, an.peakRssMiB);
+      }
+      const median = <T>(xs: T[], key: (x: T) => number): T => [...xs].sort((x, y) => key(x) - key(y))[1]!;
+      const scanMs = median(scans, (x) => x);
+      const mid = median(runs, (r) => r.ms);
       const where: Record<string, number> = {};
-      const features = await measure(async () => {
-        for (const stmt of slotFeaturesSql({ variables })) {
+      const build = await measure(async () => {
+        for (const stmt of slotFeaturesSql({ table: '_bench_features', temp: true })) {
           const t0 = performance.now();
           await conn.run(stmt);
           const key = stmt.split(/\s+/).slice(0, 6).join(' ');
           where[key] = Math.round((where[key] ?? 0) + performance.now() - t0);
         }
       });
-      const engine = await measure(async () => {
-        const frame = await readSlotFeatures(conn);
-        for (const rs of rulesets) {
-          evaluateRuleset(rs, frame);
-          evaluateRuleset(rs, frame, { history: 'recorded' });
-        }
-        return frame.n;
-      });
+      await conn.run('DROP TABLE IF EXISTS _bench_features');
       const row: HoldsBench = {
         patients_per_centre: patientsPerCentre,
         observations: Number(counts.o),
-        slots: engine.value,
+        slots: cold.value,
         rulesets: rulesets.length,
-        scan_ms: Math.round(scan.ms),
-        features_ms: Math.round(features.ms),
-        rulesets_ms: Math.round(engine.ms),
-        ratio_features: Math.round((features.ms / scan.ms) * 10) / 10,
-        ratio_total: Math.round(((features.ms + engine.ms) / scan.ms) * 10) / 10,
-        peak_rss_mib: Math.max(scan.peakRssMiB, features.peakRssMiB, engine.peakRssMiB),
+        scan_ms: Math.round(scanMs),
+        analysis_ms: Math.round(mid.ms),
+        analysis_cold_ms: Math.round(cold.ms),
+        read_ms: Math.round(mid.read),
+        rulesets_ms: Math.round(mid.engine),
+        ratio_total: Math.round((mid.ms / scanMs) * 10) / 10,
+        features_build_ms: Math.round(build.ms),
+        ratio_features_build: Math.round((build.ms / scanMs) * 10) / 10,
+        peak_rss_mib: Math.max(peak, build.peakRssMiB),
         where_time_goes: where,
       };
-      log(`  ${row.observations} observations, ${row.slots} slots, ${row.rulesets} rulesets: scan ${fmt(scan.ms)}; features ${fmt(features.ms)} (×${row.ratio_features}); + rulesets ${fmt(engine.ms)} (×${row.ratio_total} in all); peak RSS ${row.peak_rss_mib} MiB`);
+      log(
+        `  ${row.observations} observations, ${row.slots} slots, ${row.rulesets} rulesets: scan ${fmt(scanMs)}; stored features read ${fmt(mid.read)} + rulesets ${fmt(mid.engine)} = ${fmt(mid.ms)} (×${row.ratio_total}; cold ${fmt(cold.ms)}); ` +
+          `features from scratch ${fmt(build.ms)} (×${row.ratio_features_build}); peak RSS ${row.peak_rss_mib} MiB`,
+      );
       return row;
     } finally {
       close();

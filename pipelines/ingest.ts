@@ -19,6 +19,7 @@ import { commitCentre, openStore, type CommitResult } from './store/commit.js';
 import { referencedColumns } from './map/spec-render.js';
 import { suspectIdentifiers, type SuspectedIdentifier } from './quality/identifiers.js';
 import { runChecks, type CheckResult } from './quality/checks.js';
+import { refreshStoredSlotFeatures } from '../rules/feature-store.js';
 
 const PHASE_A = new Set<TableName>(['patient', 'cycle', 'dose_slot', 'response']);
 
@@ -230,10 +231,15 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     let checks: CheckResult[];
     try {
       checks = await runChecks(conn, spec.centre.centre_id, counts, { suspectedIdentifiers: suspected.length, unusedRows: sources.map((s) => ({ source: s.source, n: s.unusedRows, rows: s.rows, examples: s.unusedExamples })) });
+      durations.checks_ms = performance.now() - tD;
+      // Derived: the centre's slot features, stamped with its data version (rules/feature-store.ts). After the commit,
+      // not inside it: if this fails, readers see the stamp is old and compute the features themselves.
+      const tE = performance.now();
+      await refreshStoredSlotFeatures(conn, spec.centre.centre_id);
+      durations.slot_features_ms = performance.now() - tE;
     } finally {
       close();
     }
-    durations.checks_ms = performance.now() - tD;
     durations.total_ms = performance.now() - t0;
     return {
       spec,

@@ -8,6 +8,8 @@ import type { DuckDBDataChunk, DuckDBResult, DuckDBVector } from '@duckdb/node-a
 interface RawNumericVector {
   items?: Float64Array | Int32Array;
   validity?: { data?: BigUint64Array | null; offset?: number };
+  /** DOUBLE[k] array vectors: the values of all rows, row after row. */
+  childData?: DuckDBVector;
 }
 
 /** Every chunk of a result (chunks stay valid while referenced). */
@@ -47,6 +49,38 @@ export function readDoubleColumn(chunks: readonly DuckDBDataChunk[], column: num
       for (let i = 0; i < m; i++) {
         const x = vec.getItem(i) as number | null;
         out[base + i] = x === null ? NaN : x;
+      }
+    }
+    base += m;
+  }
+}
+
+/**
+ * Reads a DOUBLE[k] column (k = outs.length) into k columns (nulls become NaN). Many numeric columns packed into one
+ * array column cross from DuckDB in one vector per chunk instead of k, which is most of the cost of a wide read.
+ * @example readDoubleArrayColumn(chunks, 6, [x, y, z]) // SELECT [x, y, z]::DOUBLE[3] ...
+ */
+export function readDoubleArrayColumn(chunks: readonly DuckDBDataChunk[], column: number, outs: readonly Float64Array[]): void {
+  const k = outs.length;
+  let base = 0;
+  for (const chunk of chunks) {
+    const m = chunk.rowCount;
+    const child = (chunk.getColumnVector(column) as unknown as RawNumericVector).childData;
+    const items = (child as unknown as RawNumericVector | undefined)?.items;
+    const words = child === undefined ? undefined : validityWords(child);
+    if (child !== undefined && items instanceof Float64Array && items.length === m * k && words !== undefined) {
+      for (let j = 0; j < k; j++) {
+        const out = outs[j]!;
+        for (let r = 0, p = j; r < m; r++, p += k) out[base + r] = words !== null && (words[p >>> 5]! & (1 << (p & 31))) === 0 ? NaN : items[p]!;
+      }
+    } else {
+      const vec = chunk.getColumnVector(column);
+      for (let r = 0; r < m; r++) {
+        const row = vec.getItem(r) as { items: readonly (number | null)[] } | null;
+        for (let j = 0; j < k; j++) {
+          const x = row?.items[j] ?? null;
+          outs[j]![base + r] = x === null ? NaN : x;
+        }
       }
     }
     base += m;

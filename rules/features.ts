@@ -7,7 +7,7 @@ import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import { CLINICAL_EVENT_TYPES, INFUSION_AGENTS, RULE_VARIABLES, SLOT_STATUSES, type RuleVariableCode } from '../schemas/vocabularies.js';
 import type { SlotFeatureTable } from './engine.js';
 import type { Ruleset } from '../schemas/ruleset.js';
-import { fetchChunks, readDoubleColumn, readIntColumn, readSparseStringColumn } from './columns.js';
+import { fetchChunks, readDoubleArrayColumn, readIntColumn, readSparseStringColumn } from './columns.js';
 
 type ObsVar = 'heart_rate' | 'sbp' | 'spo2' | 'o2_flow' | 'fio2' | 'creatinine' | 'bicarbonate' | 'bilirubin' | 'troponin' | 'platelets' | 'weight';
 type EventType = keyof typeof CLINICAL_EVENT_TYPES;
@@ -108,6 +108,8 @@ export interface SlotFeatureOptions {
   variables?: readonly RuleVariableCode[];
   /** Output table (default slot_features). */
   table?: string;
+  /** Write the output as a temporary table (for a refresh that replaces one centre's stored rows). */
+  temp?: boolean;
   /** Length of the inter-dose interval / shift for interval features (default 8 h, il2-domain.md §7.2). */
   intervalHours?: number;
   /** An interval total is used only if its latest period ended at most this long before the dose (default 4 h). */
@@ -350,7 +352,7 @@ ASOF LEFT JOIN _sf_dv dv ON dv.patient_key = sl.patient_key AND sl.t >= dv.e`;
 )`,
   );
   const ordered = FEATURE_COLUMNS.map((c) => (consec.some(([n]) => n === c) ? `c_${c}.${c}` : `a.${c}`));
-  const final = `CREATE OR REPLACE TABLE ${out} AS
+  const final = `CREATE OR REPLACE ${options.temp === true ? 'TEMP ' : ''}TABLE ${out} AS
 ${consecCte.length ? `WITH ${consecCte.join(',\n')}` : ''}
 SELECT a.centre_id, a.patient_key, a.cycle_id, a.slot_number, a.scheduled_at, a.status, a.hold_reason_codes, a.dosing_weight_kg,
   row_number() OVER (PARTITION BY a.cycle_id ORDER BY a.slot_number) = 1 AS first_in_cycle,
@@ -404,7 +406,7 @@ export async function readSlotFeatures(conn: DuckDBConnection, options: ReadSlot
         `SELECT CASE WHEN first_in_cycle THEN centre_id END, CASE WHEN first_in_cycle THEN patient_key END, CASE WHEN first_in_cycle THEN cycle_id END,
            slot_number, CASE status ${STATUS_CODES.map((c, k) => `WHEN ${q(c)} THEN ${k}`).join(' ')} END::INTEGER AS status_code,
            nullif(array_to_string(hold_reason_codes, '|'), '') AS reasons,
-           ${FEATURE_COLUMNS.map((c) => `${c}::DOUBLE AS ${c}`).join(', ')}
+           [${FEATURE_COLUMNS.join(', ')}]::DOUBLE[${FEATURE_COLUMNS.length}] AS features
          FROM ${from} WHERE centre_id = ${q(centre)}`,
       ),
     );
@@ -417,11 +419,11 @@ export async function readSlotFeatures(conn: DuckDBConnection, options: ReadSlot
   readIntColumn(chunks, 4, statusCode, -1);
   const status = Array.from(statusCode, (k) => STATUS_CODES[k] ?? 'unknown');
   const reasons = readSparseStringColumn(chunks, 5).map((r) => (r === null ? [] : r.split('|')));
+  const cols = FEATURE_COLUMNS.map(() => new Float64Array(n));
+  readDoubleArrayColumn(chunks, 6, cols);
   const values: Partial<Record<RuleVariableCode, Float64Array>> = {};
   FEATURE_COLUMNS.forEach((c, k) => {
-    const col = new Float64Array(n);
-    readDoubleColumn(chunks, 6 + k, col);
-    values[c] = col;
+    values[c] = cols[k]!;
   });
   const [centreId, patientKey, cycleId] = [0, 1, 2].map((j) => {
     const sparse = readSparseStringColumn(chunks, j);

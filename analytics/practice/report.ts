@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRulesets } from '../../rules/load.js';
 import { DECISIONS, evaluateRuleset } from '../../rules/engine.js';
-import { computeSlotFeatures, readSlotFeatures, rulesetVariables, type SlotFeatureFrame } from '../../rules/features.js';
+import { computeSlotFeatures, readSlotFeatures, type SlotFeatureFrame } from '../../rules/features.js';
+import { freshFeatureCentres } from '../../rules/feature-store.js';
 import { STORE_FILE } from '../../pipelines/store/layout.js';
 import type { Rule, Ruleset } from '../../schemas/ruleset.js';
 import { RULE_VARIABLES, type RuleVariableCode } from '../../schemas/vocabularies.js';
@@ -43,11 +44,11 @@ export function kitRulesets(): Ruleset[] {
 const sqlStr = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 /**
- * Slot features of a store, computed without writing to it: the store is attached read-only to an in-memory database
- * and slot_features is built there (only the variables the rulesets read).
+ * Slot features of a store, without writing to it: the store is attached read-only to an in-memory database. Centres
+ * whose stored features are current (rules/feature-store.ts) are read as stored; the others are computed here.
  * @example const frame = await slotFeaturesFromStore('out/store', rulesets, { centres: ['amstel'] });
  */
-export async function slotFeaturesFromStore(storeDir: string, rulesets: readonly Ruleset[], options: { centres?: readonly string[] } = {}): Promise<SlotFeatureFrame> {
+export async function slotFeaturesFromStore(storeDir: string, _rulesets: readonly Ruleset[], options: { centres?: readonly string[] } = {}): Promise<SlotFeatureFrame & { computed: string[] }> {
   const file = join(storeDir, STORE_FILE);
   if (!existsSync(file)) throw new Error(`no store at ${file}; run il2kit ingest first (or pass another store folder)`);
   const inst = await DuckDBInstance.create(':memory:');
@@ -55,9 +56,16 @@ export async function slotFeaturesFromStore(storeDir: string, rulesets: readonly
   try {
     await conn.run("SET TimeZone = 'UTC'");
     await conn.run(`ATTACH ${sqlStr(file)} AS store (READ_ONLY)`);
-    for (const t of FEATURE_SOURCES) await conn.run(`CREATE VIEW ${t} AS SELECT * FROM store.main.${t}`);
-    await computeSlotFeatures(conn, { variables: rulesetVariables(rulesets), ...(options.centres === undefined ? {} : { centres: options.centres }) });
-    return await readSlotFeatures(conn);
+    const centres = options.centres ?? (await conn.runAndReadAll('SELECT DISTINCT centre_id FROM store.main.dose_slot ORDER BY 1')).getRows().map((r) => String(r[0]));
+    const fresh = await freshFeatureCentres(conn, centres, 'store');
+    // Every variable, stored or computed here: a frame does not depend on which of the two its centres came from.
+    const stale = centres.filter((c) => !fresh.has(c));
+    if (stale.length > 0) {
+      for (const t of FEATURE_SOURCES) await conn.run(`CREATE VIEW ${t} AS SELECT * FROM store.main.${t}`);
+      await computeSlotFeatures(conn, { centres: stale, table: '_sf_computed' });
+    }
+    const frame = await readSlotFeatures(conn, { centres, tableFor: (c) => (fresh.has(c) ? 'store.main.slot_features' : '_sf_computed') });
+    return { ...frame, computed: stale };
   } finally {
     conn.closeSync();
     inst.closeSync();
