@@ -40,7 +40,8 @@ export function registerHolds(program: Command): void {
       const chosen = opts.ruleset === undefined ? all : all.filter((r) => opts.ruleset!.includes(r.id));
       const rulesets = chosen.some((r) => r.id === reference.id) ? chosen : [...chosen, reference];
 
-      // withStore checks the store exists (a UserError otherwise); the features are computed in an in-memory database.
+      // withStore checks the store exists (a UserError otherwise). Slot features come from the store where ingest left
+      // them current; other centres' are computed in an in-memory database (the store is never written).
       await withStore(opts.store, async () => undefined);
       const frame = await slotFeaturesFromStore(opts.store, rulesets, opts.centres === undefined ? {} : { centres: opts.centres });
       if (frame.n === 0) throw new UserError(`no dose slots in ${opts.store}${opts.centres ? ` for ${opts.centres.join(', ')}` : ''}; run il2kit ingest first`);
@@ -81,5 +82,7 @@ export function registerHolds(program: Command): void {
         figures,
       );
       console.log(`holds: ${frame.n} slots, ${r.centres.length} centres × ${rulesets.length} rulesets → ${tables.length} tables, ${figures.length} figures in ${join(opts.out)}`);
+      if (frame.computed.length > 0)
+        console.log(`  slot features computed here for ${frame.computed.join(', ')}: the store holds none current for them (ingested by an older il2kit?); ingest them again to keep them stored`);
     });
 }
