@@ -1,7 +1,7 @@
 // Evaluates one field mapping on one source row: pick → trim → regex → split → codes →
 // date or number. Failures come back as values, with the raw text, for the quarantine.
 import type { SourceRow } from '../read/source.js';
-import { parseDateTime, fromWallClock } from './datetime.js';
+import { parseDateTime, fromWallClock, type DateParse } from './datetime.js';
 import type { CodeMap, FieldMapObject } from './spec.js';
 
 export type Eval = { ok: true; value: unknown; raw: unknown; /** Epoch ms of a parsed date-time. */ ms?: number } | { ok: false; check: string; message: string; raw: unknown };
@@ -13,40 +13,61 @@ export interface EvalContext {
   /** Unmapped code values seen, by field, for the report. */
   unmapped: Map<string, Map<string, number>>;
   fieldName: string;
+  /** The field is a routing question (when/skip): its unmapped values are expected, not reported. Without it, told by the field name. */
+  routing?: boolean;
 }
 
-const pathCache = new Map<string, PathStep[]>();
-type PathStep = { key: string } | { index: number } | { match: [string, string] };
+type PathStep = { key: string } | { index: number } | { match: { subKey: string; sub: CompiledPath; want: string } };
+/** A `from` path compiled once: a plain column name (no steps) or steps into nested JSON. */
+interface CompiledPath {
+  plain: boolean;
+  steps: PathStep[];
+}
+const pathCache = new Map<string, CompiledPath>();
 
-function compilePath(path: string): PathStep[] {
+function compilePath(path: string): CompiledPath {
   const hit = pathCache.get(path);
   if (hit) return hit;
-  const steps: PathStep[] = [];
+  const out: CompiledPath = { plain: !/[.[]/.test(path), steps: [] };
+  pathCache.set(path, out);
+  if (out.plain) return out;
   for (const part of path.match(/[^.[\]]+|\[[^\]]*\]/g) ?? []) {
     if (part.startsWith('[')) {
       const inner = part.slice(1, -1);
       const eq = inner.indexOf('=');
-      if (eq > 0) steps.push({ match: [inner.slice(0, eq), inner.slice(eq + 1)] });
-      else steps.push({ index: Number(inner) });
-    } else steps.push({ key: part });
+      if (eq > 0) {
+        // The key's numeric parts (a.b.0.c) are indexes: it is looked up as a.b[0].c.
+        const subKey = inner.slice(0, eq).replace(/\.(\d+)(?=\.|$)/g, '[$1]');
+        out.steps.push({ match: { subKey, sub: compilePath(subKey), want: inner.slice(eq + 1) } });
+      } else out.steps.push({ index: Number(inner) });
+    } else out.steps.push({ key: part });
   }
-  pathCache.set(path, steps);
-  return steps;
+  return out;
 }
 
 /** Column value, or a JSON path such as code.coding[system=http://loinc.org].code or effectivePeriod.start. */
 export function pick(values: Record<string, unknown>, from: string): unknown {
   if (from in values) return values[from];
-  if (!/[.[]/.test(from)) return undefined;
+  const path = compilePath(from);
+  return path.plain ? undefined : walk(values, path);
+}
+
+function walk(values: Record<string, unknown>, path: CompiledPath): unknown {
   let cur: unknown = values;
-  for (const step of compilePath(from)) {
+  for (const step of path.steps) {
     if (cur === null || cur === undefined) return undefined;
     if ('key' in step) cur = (cur as Record<string, unknown>)[step.key];
     else if ('index' in step) cur = Array.isArray(cur) ? cur[step.index] : undefined;
     else {
       // [a.b.0.c=value]: the first array element whose nested field equals the value (FHIR components, extensions).
-      const [key, want] = step.match;
-      cur = Array.isArray(cur) ? cur.find((x) => x !== null && typeof x === 'object' && String(pick(x as Record<string, unknown>, key.replace(/\.(\d+)(?=\.|$)/g, '[$1]'))) === want) : undefined;
+      const { subKey, sub, want } = step.match;
+      cur = Array.isArray(cur)
+        ? cur.find((x) => {
+            if (x === null || typeof x !== 'object') return false;
+            const o = x as Record<string, unknown>;
+            return String(subKey in o ? o[subKey] : sub.plain ? undefined : walk(o, sub)) === want;
+          })
+        : undefined;
     }
   }
   return cur;
@@ -55,11 +76,21 @@ export function pick(values: Record<string, unknown>, from: string): unknown {
 /** Several columns joined with a space (empty parts left out); one column as it is. */
 export function pickAll(values: Record<string, unknown>, from: string | string[], join?: string): unknown {
   if (typeof from === 'string') return pick(values, from);
-  const parts = from.map((f) => pick(values, f)).filter((x) => x !== null && x !== undefined && String(x).trim() !== '');
-  if (parts.length === 0) return null;
+  // One pass, no intermediate arrays: this runs for every row of sources that join columns.
+  let out: string | null = null;
+  let n = 0;
+  for (let i = 0; i < from.length; i++) {
+    const x = pick(values, from[i]!);
+    if (x === null || x === undefined) continue;
+    const text = x instanceof Date ? x.toISOString().slice(0, 10) : String(x).trim();
+    if (text === '' && !(x instanceof Date)) continue;
+    n++;
+    out = out === null ? text : out + (join ?? ' ') + text;
+  }
+  if (out === null) return null;
   // Without `join`, a date without its time (or the reverse) is no instant: every part is needed.
-  if (join === undefined && parts.length < from.length) return null;
-  return parts.map((x) => (x instanceof Date ? x.toISOString().slice(0, 10) : String(x).trim())).join(join ?? ' ');
+  if (join === undefined && n < from.length) return null;
+  return out;
 }
 
 const NUM_DOT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -77,7 +108,7 @@ export function mapCode(codes: CodeMap, text: string): { matched: boolean; value
     if (Object.prototype.hasOwnProperty.call(codes.exact, text)) out.push(codes.exact[text]);
     const lc = text.toLowerCase();
     for (const [k, v] of Object.entries(codes.ci)) if (k.toLowerCase() === lc) out.push(v);
-    for (const r of codes.regex) if (new RegExp(r.pattern, 'i').test(text)) out.push(r.code);
+    for (const r of codes.regex) if (regexOf(r.pattern).test(text)) out.push(r.code);
     const uniq = [...new Set(out.filter((x) => x !== null))];
     return { matched: out.length > 0, value: uniq };
   }
@@ -86,6 +117,50 @@ export function mapCode(codes: CodeMap, text: string): { matched: boolean; value
   for (const [k, v] of Object.entries(codes.ci)) if (k.toLowerCase() === lc) return { matched: true, value: v };
   for (const r of codes.regex) if (regexOf(r.pattern).test(text)) return { matched: true, value: r.code };
   return { matched: false, value: null };
+}
+
+/** `text.split(sep)[index]` without building the array. */
+function splitPart(text: string, sep: string, index: number): string | undefined {
+  let from = 0;
+  for (let i = 0; i < index; i++) {
+    const at = text.indexOf(sep, from);
+    if (at === -1) return undefined;
+    from = at + sep.length;
+  }
+  const end = text.indexOf(sep, from);
+  return end === -1 ? text.slice(from) : text.slice(from, end);
+}
+
+const lastDate = new WeakMap<FieldMapObject, { text: string; format: string; zone: string; result: DateParse }>();
+
+interface CodeHit {
+  key: string;
+  matched: boolean;
+  value: unknown;
+}
+const codeMemo = new WeakMap<CodeMap, Map<unknown, CodeHit> | null>();
+const MEMO_LIMIT = 20_000;
+
+/**
+ * mapCode on the whitespace-normalised text of `v`, memoised per code map and distinct value:
+ * codes repeat massively (a few hundred distinct values over a million rows). A list value is
+ * shared by the memo; callers copy it.
+ */
+function lookupCode(codes: CodeMap, v: unknown): CodeHit {
+  let memo = codeMemo.get(codes);
+  if (memo === undefined) codeMemo.set(codes, (memo = new Map()));
+  let hit = memo?.get(v);
+  if (hit === undefined) {
+    const key = typeof v === 'string' ? v.replace(/\s+/g, ' ') : String(v);
+    const m = mapCode(codes, key);
+    hit = { key, matched: m.matched, value: m.value };
+    if (memo && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) {
+      // Free text (hold reasons, joined name + value) makes too many distinct values to pay: no memo then.
+      if (memo.size >= MEMO_LIMIT) codeMemo.set(codes, null);
+      else memo.set(v, hit);
+    }
+  }
+  return hit;
 }
 
 const regexCache = new Map<string, RegExp>();
@@ -115,31 +190,39 @@ export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext):
     v = m[1] ?? m[0];
   }
   if (fm.split) {
-    const parts = String(v).split(fm.split.sep);
-    const part = parts[fm.split.index];
+    const part = splitPart(String(v), fm.split.sep, fm.split.index);
     if (part === undefined || part.trim() === '') return { ok: false, check: 'format', message: `${JSON.stringify(v)} has no part ${fm.split.index + 1} when split on ${JSON.stringify(fm.split.sep)}`, raw: original };
     v = part.trim();
   }
   if (fm.codes) {
-    const key = typeof v === 'string' ? v.replace(/\s+/g, ' ') : String(v);
-    const m = mapCode(fm.codes, key);
+    const m = lookupCode(fm.codes, v);
+    const key = m.key;
     if (!m.matched) {
       // Routing questions (when/skip) expect most values to be unmapped; only field values are reported.
-      if (!ctx.fieldName.endsWith('.when') && !ctx.fieldName.endsWith('.skip')) {
+      if (!(ctx.routing ?? (ctx.fieldName.endsWith('.when') || ctx.fieldName.endsWith('.skip')))) {
         let seen = ctx.unmapped.get(ctx.fieldName);
         if (!seen) ctx.unmapped.set(ctx.fieldName, (seen = new Map()));
         seen.set(key, (seen.get(key) ?? 0) + 1);
       }
       if (fm.codes.unmapped === 'quarantine') return { ok: false, check: 'unmapped_code', message: `${JSON.stringify(key)} is not in the code map; add it to the mapping spec`, raw: original };
       v = fm.codes.unmapped === 'null' ? (fm.codes.list ? [] : null) : v;
-    } else v = m.value;
+    } else v = fm.codes.list ? (m.value as unknown[]).slice() : m.value;
   }
   if (fm.date !== undefined || (fm.from !== undefined && v instanceof Date)) {
     const zone = fm.time_zone ?? ctx.timeZone;
-    const r =
-      v instanceof Date
-        ? fromWallClock(v.getUTCFullYear(), v.getUTCMonth() + 1, v.getUTCDate(), v.getUTCHours(), v.getUTCMinutes(), v.getUTCSeconds(), zone)
-        : parseDateTime(String(v), fm.date ?? ctx.dateFormat, zone);
+    let r: DateParse;
+    if (v instanceof Date) r = fromWallClock(v.getUTCFullYear(), v.getUTCMonth() + 1, v.getUTCDate(), v.getUTCHours(), v.getUTCMinutes(), v.getUTCSeconds(), zone);
+    else {
+      // Consecutive rows mostly repeat a field's time stamp: the field's last parse is checked first.
+      const text = String(v);
+      const format = fm.date ?? ctx.dateFormat;
+      let last = lastDate.get(fm);
+      if (last === undefined || last.text !== text || last.format !== format || last.zone !== zone) {
+        last = { text, format, zone, result: parseDateTime(text, format, zone) };
+        lastDate.set(fm, last);
+      }
+      r = last.result;
+    }
     if (!r.ok) return { ok: false, check: r.reason === 'dst_gap' ? 'dst_gap' : r.reason === 'impossible' ? 'impossible_date' : 'date_format', message: r.message, raw: original };
     return { ok: true, value: r.iso, raw: original, ms: r.ms };
   } else if (fm.number || fm.multiply !== undefined) {

@@ -73,6 +73,7 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     timeZone: src.time_zone ?? ctx.spec.centre.time_zone,
     unmapped: ctx.unmapped,
     fieldName: '',
+    routing: false,
   };
   const patientId = fieldObject(src.patient_id);
   // Fields whose schema type is a date-time or a number are parsed as such without saying so in the spec.
@@ -91,17 +92,31 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     table: tm.table as TableName,
     fields: Object.entries(tm.fields).map(([name, fm]) => {
       const obj = fieldObject(fm);
-      return { name, fm: typed(tm.table, name, obj), virtual: isVirtual(tm.table as TableName, name), unitFrom: obj.unit_from ? ({ from: obj.unit_from } as FieldMapObject) : null, unit: obj.unit ?? null };
+      return {
+        name,
+        fm: typed(tm.table, name, obj),
+        virtual: isVirtual(tm.table as TableName, name),
+        unitFrom: obj.unit_from ? ({ from: obj.unit_from } as FieldMapObject) : null,
+        unit: obj.unit ?? null,
+        // Names built once, not per row: the field's label (for unmapped codes) and its extra keys.
+        label: `${src.id}.${tm.table}.${name}`,
+        rawKey: (tm.table === 'observation' || tm.table === 'infusion') && (name === 'value' || name === 'rate' || name === 'volume_ml') ? `${name}__raw` : null,
+        unitKey: `${name}__unit`,
+      };
     }),
     when: tm.when ? fieldObject(tm.when.field) : null,
-    pivot: tm.pivot ? { name: fieldObject(tm.pivot.name), value: fieldObject(tm.pivot.value), info: new Map(describeFields(TABLES[tm.table as TableName].schema).map((f) => [f.name, f])) } : null,
-    melt: tm.melt?.map((m) => ({ m, fm: fieldObject(m.value) })) ?? null,
+    whenLabel: `${src.id}.${tm.table}.when`,
+    pivot: tm.pivot ? { name: fieldObject(tm.pivot.name), value: fieldObject(tm.pivot.value), info: new Map(describeFields(TABLES[tm.table as TableName].schema).map((f) => [f.name, f])), label: `${src.id}.${tm.table}.pivot` } : null,
+    melt: tm.melt?.map((m) => ({ m, fm: fieldObject(m.value), label: `${src.id}.${tm.table}.${m.variable}` })) ?? null,
   }));
+  const patientLabel = `${src.id}.patient_id`;
+  const skipLabel = `${src.id}.skip`;
   const keyCache = new Map<string, string>();
   let keyProblem: RecordProblem | null = null;
   /** The row's patient key, or null with the problem recorded (for every table map of the row). */
   const keyOf = (row: SourceRow, problems: RecordProblem[]): string | null => {
-    evalCtx.fieldName = `${src.id}.patient_id`;
+    evalCtx.fieldName = patientLabel;
+    evalCtx.routing = false;
     const pid = evalField(patientId, row, evalCtx);
     if (!pid.ok) keyProblem = { field: 'patient_id', raw: pid.raw, check: pid.check, message: pid.message };
     else if (pid.value === null || pid.value === undefined || pid.value === '') keyProblem = { field: 'patient_id', raw: null, check: 'required', message: 'the patient id is empty; the row cannot be linked to a patient' };
@@ -118,7 +133,8 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     // NDJSON rows are located by line pointer; tabular rows by data row number.
     const where: Where = { file: data.file, sha256: data.sha256, row: src.format === 'ndjson' ? null : row.row, pointer: row.pointer };
     if (skip && !row.values.__parse_error__) {
-      evalCtx.fieldName = `${src.id}.skip`;
+      evalCtx.fieldName = skipLabel;
+      evalCtx.routing = true;
       const sk = evalField(skip.fm, row, evalCtx);
       if (sk.ok && skip.in.includes(sk.value as string)) {
         counts.skipped++;
@@ -129,10 +145,11 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     let rowKey: string | null | undefined;
     const shape = shapeProblems(row);
     keyProblem = null;
-    for (const { tm, table, fields, when, melt, pivot } of compiled) {
-      const rowProblems = keyProblem ? [...shape, keyProblem] : [...shape];
-      if (when && tm.when && rowProblems.length === 0) {
-        evalCtx.fieldName = `${src.id}.${table}.when`;
+    for (const { tm, table, fields, when, whenLabel, melt, pivot } of compiled) {
+      const clean = keyProblem === null && shape.length === 0;
+      if (when && tm.when && clean) {
+        evalCtx.fieldName = whenLabel;
+        evalCtx.routing = true;
         const w = evalField(when, row, evalCtx);
         if (!w.ok || !tm.when.in.includes(w.value as string)) {
           counts.routed[table] = (counts.routed[table] ?? 0) + 1;
@@ -141,17 +158,22 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
       }
       taken = true;
       if (produce && !produce.has(tm)) continue;
-      // The patient key is worked out once per row, by the first table map that takes it.
-      if (rowKey === undefined && rowProblems.length === 0) rowKey = keyOf(row, rowProblems);
+      // The row's problems (shape, patient key) come first; the patient key is worked out once
+      // per row, by the first table map that takes it.
+      let problems: RecordProblem[];
+      if (clean) {
+        problems = [];
+        if (rowKey === undefined) rowKey = keyOf(row, problems);
+      } else problems = keyProblem ? [...shape, keyProblem] : [...shape];
       const base: Record<string, unknown> = { centre_id: ctx.spec.centre.centre_id };
       if (rowKey) base.patient_key = rowKey;
       const values = base;
       const extra: Record<string, unknown> = {};
-      const problems = [...rowProblems];
-      if (rowProblems.length === 0) {
+      if (problems.length === 0) {
         for (const f of fields) {
           const name = f.name;
-          evalCtx.fieldName = `${src.id}.${table}.${name}`;
+          evalCtx.fieldName = f.label;
+          evalCtx.routing = false;
           const r = evalField(f.fm, row, evalCtx);
           if (!r.ok) {
             problems.push({ field: name, raw: r.raw, check: r.check, message: r.message });
@@ -160,18 +182,17 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
           if (f.virtual) extra[name] = r.value;
           else values[name] = r.value;
           if (r.ms !== undefined) extra.__ms = extra.__ms ?? r.ms;
-          if (table === 'observation' || table === 'infusion') {
-            if (name === 'value' || name === 'rate' || name === 'volume_ml') extra[`${name}__raw`] = r.raw;
-          }
+          if (f.rawKey !== null) extra[f.rawKey] = r.raw;
           if (f.unitFrom) {
             const u = evalField(f.unitFrom, row, evalCtx);
-            extra[`${name}__unit`] = u.ok ? u.value : null;
-          } else if (f.unit) extra[`${name}__unit`] = f.unit;
+            extra[f.unitKey] = u.ok ? u.value : null;
+          } else if (f.unit) extra[f.unitKey] = f.unit;
         }
       }
       if (tm.merge) extra.__merge = true;
       if (pivot && problems.length === 0) {
-        evalCtx.fieldName = `${src.id}.${table}.pivot`;
+        evalCtx.fieldName = pivot.label;
+        evalCtx.routing = false;
         const n = evalField(pivot.name, row, evalCtx);
         const v = evalField(pivot.value, row, evalCtx);
         if (!n.ok) problems.push({ field: 'pivot', raw: n.raw, check: n.check, message: n.message });
@@ -187,15 +208,23 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
           candidates.push({ table, values, extra, where, problems });
           continue;
         }
-        for (const { m, fm } of melt) {
-          evalCtx.fieldName = `${src.id}.${table}.${m.variable}`;
+        for (const { m, fm, label } of melt) {
+          evalCtx.fieldName = label;
+          evalCtx.routing = false;
           const r = evalField(fm, row, evalCtx);
           if (r.ok && (r.value === null || r.value === undefined)) {
             counts.emptyWideCells++;
             continue;
           }
-          const mv: Record<string, unknown> = { ...values, variable: m.variable };
-          const mx: Record<string, unknown> = { ...extra, value__raw: r.raw, value__unit: fm.unit ?? null };
+          // Copied key by key, not spread: spread copies get object shapes of their own, and every
+          // field finishObservation adds to them then makes a new shape (slow, megamorphic stores).
+          const mv: Record<string, unknown> = {};
+          for (const k in values) mv[k] = values[k];
+          mv.variable = m.variable;
+          const mx: Record<string, unknown> = {};
+          for (const k in extra) mx[k] = extra[k];
+          mx.value__raw = r.raw;
+          mx.value__unit = fm.unit ?? null;
           if (m.period_hours !== undefined) mv.period_hours = m.period_hours;
           const mp: RecordProblem[] = [];
           if (!r.ok) mp.push({ field: m.variable, raw: r.raw, check: r.check, message: r.message });
@@ -220,11 +249,13 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
   return { candidates, counts };
 }
 
-function shapeProblems(row: SourceRow): RecordProblem[] {
+const NO_PROBLEMS: readonly RecordProblem[] = Object.freeze([]);
+
+function shapeProblems(row: SourceRow): readonly RecordProblem[] {
   if (row.values.__parse_error__) return [{ field: null, raw: row.values.__raw__ ?? null, check: 'json', message: String(row.values.__parse_error__) + '; fix or remove that line' }];
   if (row.extraCells) return [{ field: null, raw: row.extraCells.join('|'), check: 'row_shape', message: `the row has ${row.extraCells.length} more cell(s) than the header; check the delimiter and quoting` }];
   if (row.missingCells) return [{ field: row.missingCells.join(', '), raw: null, check: 'row_shape', message: `the row has fewer cells than the header (missing ${row.missingCells.join(', ')}); the line may be truncated` }];
-  return [];
+  return NO_PROBLEMS;
 }
 
 function isVirtual(table: TableName, name: string): boolean {

@@ -39,7 +39,9 @@ export function parseRecords(text: string, file: string, dialect: Partial<CsvDia
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const D = delimiter.charCodeAt(0);
   const Q = quote.charCodeAt(0);
-  const all: { line: number; cells: string[]; quoted: boolean }[] = [];
+  const all: { line: number; cells: string[] }[] = [];
+  // Blank (unquoted, whitespace-only) lines are not records.
+  const keep = (cells: string[], quoted: boolean) => quoted || !(cells.length === 1 && cells[0]!.trim() === '');
   let quoted = false;
   let cells: string[] = [];
   let line = firstLine;
@@ -94,7 +96,7 @@ export function parseRecords(text: string, file: string, dialect: Partial<CsvDia
     const c = src.charCodeAt(i);
     i++;
     if (c === 10) {
-      all.push({ line: recordLine, cells, quoted });
+      if (keep(cells, quoted)) all.push({ line: recordLine, cells });
       cells = [];
       quoted = false;
       line++;
@@ -104,9 +106,8 @@ export function parseRecords(text: string, file: string, dialect: Partial<CsvDia
       cells.push(''); // trailing delimiter at end of file
     }
   }
-  if (!atRecordStart && cells.length > 0) all.push({ line: recordLine, cells, quoted });
-  // Blank (unquoted, whitespace-only) lines are not records.
-  return all.filter((r) => r.quoted || !(r.cells.length === 1 && r.cells[0]!.trim() === '')).map(({ line: l, cells: c }) => ({ line: l, cells: c }));
+  if (!atRecordStart && cells.length > 0 && keep(cells, quoted)) all.push({ line: recordLine, cells });
+  return all;
 }
 
 /**

@@ -254,7 +254,7 @@ export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 
       const piece = text.slice(0, cut);
       carry = text.slice(cut);
       const pieceLine = line;
-      for (let i = 0; i < piece.length; i++) if (piece.charCodeAt(i) === 10) line++;
+      for (let i = piece.indexOf('\n'); i !== -1; i = piece.indexOf('\n', i + 1)) line++;
       if (carry.length > src.max_field_chars) throw new InputError(file, `line ${line}`, `a field is longer than ${src.max_field_chars.toLocaleString('en')} characters`, 'This is usually a broken quote or a binary file; check the export');
       if (piece) yield { text: piece, line: pieceLine };
     }

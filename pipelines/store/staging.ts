@@ -20,12 +20,45 @@ function quote(s: string): string {
   return /[",\n\r]/.test(s) || s === '' ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+type LineWriter = (rec: Record<string, unknown>) => string;
+
+/**
+ * Compiles `record → CSV line` for a column list: one straight-line function per table, the
+ * cell rules of `cell` inlined per column. Text cells repeat (centre, file, hash, spec, unit,
+ * variable), so each column remembers its last text and its quoted form.
+ */
+function lineWriter(columns: ColumnDef[]): LineWriter {
+  let body = 'let s = "", v, t;\n';
+  columns.forEach((c, i) => {
+    const k = JSON.stringify(c.name);
+    const sep = i ? 's += ",";\n' : '';
+    if (c.type === 'VARCHAR[]') {
+      body += `${sep}v = r[${k}];\ns += v === null || v === undefined ? NULL_MARK : cell(v, C[${i}]);\n`;
+      return;
+    }
+    body += `${sep}v = r[${k}];
+if (v === null || v === undefined) s += NULL_MARK;
+else if (typeof v === 'number') s += v;
+else if (typeof v === 'string') { if (v !== L[${i}]) { L[${i}] = v; Q[${i}] = quote(v); } s += Q[${i}]; }
+else s += cell(v, C[${i}]);
+`;
+  });
+  body += 'return s + "\\n";';
+  const last: unknown[] = columns.map(() => undefined);
+  const quoted: string[] = columns.map(() => '');
+  // Column names come from our own schemas, never from input, so generating code from them is safe.
+  return new Function('C', 'L', 'Q', 'NULL_MARK', 'cell', 'quote', `return function line(r) {\n${body}\n};`)(columns, last, quoted, NULL_MARK, cell, quote) as LineWriter;
+}
+
+const BUFFER_BYTES = 1 << 20;
+
 /** Appends records of one table to a CSV file in the store's column order, buffering writes. */
 export class StagingWriter {
   readonly columns: ColumnDef[];
   private fd: number;
-  private buf: string[] = [];
-  private size = 0;
+  private buf = Buffer.allocUnsafe(BUFFER_BYTES);
+  private used = 0;
+  private readonly line: LineWriter;
   count = 0;
 
   constructor(
@@ -33,30 +66,32 @@ export class StagingWriter {
     readonly path: string,
   ) {
     this.columns = table === 'quarantine' ? QUARANTINE_COLUMNS : tableColumns(table);
+    this.line = lineWriter(this.columns);
     this.fd = openSync(path, 'w');
     this.push(this.columns.map((c) => c.name).join(',') + '\n');
   }
 
   write(rec: Record<string, unknown>): void {
-    let line = '';
-    for (let i = 0; i < this.columns.length; i++) {
-      const c = this.columns[i]!;
-      line += (i ? ',' : '') + cell(rec[c.name], c);
-    }
-    this.push(line + '\n');
+    this.push(this.line(rec));
     this.count++;
   }
 
   private push(s: string): void {
-    this.buf.push(s);
-    this.size += s.length;
-    if (this.size > 1 << 20) this.flush();
+    // A UTF-16 unit takes at most 3 bytes in UTF-8.
+    if (this.used + s.length * 3 > this.buf.length) {
+      this.flush();
+      if (s.length * 3 > this.buf.length) {
+        writeSync(this.fd, s);
+        return;
+      }
+    }
+    this.used += this.buf.write(s, this.used, 'utf8');
   }
 
   flush(): void {
-    if (this.buf.length) writeSync(this.fd, this.buf.join(''));
-    this.buf = [];
-    this.size = 0;
+    let done = 0;
+    while (done < this.used) done += writeSync(this.fd, this.buf, done, this.used - done);
+    this.used = 0;
   }
 
   close(): void {
