@@ -5,9 +5,9 @@ import { UserError } from '../errors.js';
 export function registerValidate(program: Command): void {
   program
     .command('validate')
-    .description('Check a file (.csv, .json, .ndjson, .parquet) against a table of the common schema; list every problem with row, field, value and rule')
+    .description('Check a file (.csv, .json, .ndjson, .parquet), or a folder of Parquet files such as a store table (out/store/parquet/<table>), against a table of the common schema; list every problem with row, field, value and rule')
     .argument('<table>', `schema table: ${TABLE_NAMES.join(', ')}`)
-    .argument('<file>', 'file to check')
+    .argument('<file>', 'file (or folder of .parquet files) to check')
     .option('--json', 'print the problems as JSON')
     .option('--max-problems <n>', 'print at most n problems (all are counted)', '200')
     .action(async (table: string, path: string, opts: { json?: boolean; maxProblems: string }) => {

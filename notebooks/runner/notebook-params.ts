@@ -17,7 +17,7 @@ export function pathParam(description: string) {
 
 /** Parameters of 00-kit-tour. */
 export const KitTourParams = z.strictObject({
-  dataPath: pathParam('dose_slot table to tour (.csv, .json, .ndjson or .parquet)'),
+  dataPath: pathParam('dose_slot table to tour (.csv, .json, .ndjson or .parquet file, or a store table folder such as out/store/parquet/dose_slot)'),
   maxProblems: z.number().int().min(0).describe('Validation problems listed at most'),
 });
 export type KitTourParams = z.infer<typeof KitTourParams>;

@@ -1,7 +1,9 @@
 // Reads a file of records for `il2kit validate`: CSV (strings, coerced later), JSON array,
-// NDJSON, or Parquet (through DuckDB). Each record keeps its row number or JSON pointer.
-import { readFileSync, statSync } from 'node:fs';
-import { basename, extname } from 'node:path';
+// NDJSON, or Parquet (through DuckDB), or a folder of Parquet files such as a store's table
+// (<store>/parquet/<table>/centre_id=<centre>/data.parquet). Each record keeps its row number or
+// JSON pointer (for a folder: the file inside it and the row in that file).
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, extname, join, relative, sep } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { parseCsv, sniffDelimiter } from './csv.js';
 import { decodeText } from './decode.js';
@@ -31,8 +33,11 @@ export interface RecordFile {
 export async function readRecordFile(path: string): Promise<RecordFile> {
   let size: number;
   try {
-    size = statSync(path).size;
-  } catch {
+    const st = statSync(path);
+    if (st.isDirectory()) return readParquetFolder(path);
+    size = st.size;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(path, '', 'the file does not exist or cannot be read', 'Check the path');
   }
   const file = basename(path);
@@ -43,7 +48,7 @@ export async function readRecordFile(path: string): Promise<RecordFile> {
   if (ext === '.json') return readJsonArray(text, file);
   if (ext === '.ndjson' || ext === '.jsonl') return readNdjson(text, file);
   if (ext === '.csv' || ext === '.tsv' || ext === '.txt') return readCsvRecords(text, file, ext === '.tsv' ? '\t' : sniffDelimiter(text));
-  throw new InputError(file, '', `unknown file type ${ext || '(none)'}`, 'Use .csv, .tsv, .json, .ndjson or .parquet');
+  throw new InputError(file, '', `unknown file type ${ext || '(none)'}`, 'Use .csv, .tsv, .json, .ndjson or .parquet, or a folder of .parquet files');
 }
 
 export function readCsvRecords(text: string, file: string, delimiter: string): RecordFile {
@@ -107,7 +112,8 @@ async function readParquet(path: string, file: string): Promise<RecordFile> {
   const inst = await DuckDBInstance.create(':memory:');
   const conn = await inst.connect();
   try {
-    const reader = await conn.runAndReadAll(`SELECT * FROM read_parquet(${sqlString(path)})`);
+    // The file's own columns: a path such as …/centre_id=x/data.parquet must not stand in for them.
+    const reader = await conn.runAndReadAll(`SELECT * FROM read_parquet(${sqlString(path)}, hive_partitioning = false)`);
     const columns = reader.columnNames();
     const records = reader.getRowObjectsJS().map((r, i): SourceRecord => {
       const values: Record<string, unknown> = {};
@@ -122,6 +128,30 @@ async function readParquet(path: string, file: string): Promise<RecordFile> {
     conn.closeSync();
     inst.closeSync();
   }
+}
+
+/** Every .parquet file under a folder (any depth, sorted by path), read as one table; a record's pointer names its file and row. */
+async function readParquetFolder(dir: string): Promise<RecordFile> {
+  const file = basename(dir);
+  const files = listParquet(dir).sort();
+  if (files.length === 0) throw new InputError(file, '', 'the folder holds no .parquet files', 'Give a file, or a store table folder such as out/store/parquet/dose_slot');
+  const records: SourceRecord[] = [];
+  const columns: string[] = [];
+  for (const f of files) {
+    const part = await readParquet(f, basename(f));
+    for (const c of part.columns) if (!columns.includes(c)) columns.push(c);
+    const rel = relative(dir, f).split(sep).join('/');
+    for (const r of part.records) records.push({ row: records.length + 1, pointer: `${rel} row ${r.row}`, values: r.values });
+  }
+  return { file, format: 'parquet', textual: false, columns, records };
+}
+
+function listParquet(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return listParquet(p);
+    return e.isFile() && e.name.toLowerCase().endsWith('.parquet') ? [p] : [];
+  });
 }
 
 /** DuckDB JS values to plain JSON-like values: bigint → number, Date → ISO UTC string. */

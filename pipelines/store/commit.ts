@@ -1,13 +1,34 @@
-// Writes one centre's staged tables into the store, aside, then swaps it in:
-// copy the current DuckDB file → replace the centre's rows → move key duplicates to the
-// quarantine → export Parquet → rename over the old store. A failure before the rename
-// leaves the previous store as it was.
+// Writes one centre's staged tables into the store in one DuckDB transaction and publishes that
+// centre's Parquet files. Other centres' rows and files are not touched.
+//
+//   open the store (DuckDB's file lock keeps other processes out until we close)
+//   → finish any publication a crashed run left half done (recoverPending)
+//   → BEGIN → delete the centre's rows → load its staging CSVs, moving key duplicates to the
+//     quarantine → bump il2kit_meta centre_version:<id>
+//   → COPY the centre's rows of every table (this transaction sees them) to Parquet files in
+//     <store>/.pending-<id>/, then write the new version number to .pending-<id>/VERSION
+//   → COMMIT → rename each pending file over parquet/<table>/centre_id=<id>/data.parquet
+//   → remove .pending-<id> → close.
+//
+// Any error before COMMIT rolls the transaction back and removes the pending folder: the database
+// and every Parquet file stay as they were. If the process dies:
+// - before COMMIT: DuckDB never saw a commit, so reopening the file discards the transaction (its
+//   WAL has no commit record); Parquet files were not touched. A leftover .pending-<id> either has
+//   no VERSION file or one that is newer than the database's version; the next ingest into the
+//   store deletes it.
+// - after COMMIT, before or while renaming: the database holds the new rows and version, some of
+//   the centre's Parquet files may still be the old ones. .pending-<id>/VERSION equals the version
+//   in the database, so the next ingest into the store (any centre) renames the remaining pending
+//   files into place before it does anything else. Renames are idempotent, so dying during this
+//   recovery is fine too.
+// Readers of Parquet files that run while a commit publishes may see the new files of some tables
+// and the old of others for a few milliseconds; the DuckDB file is the consistent view.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { TABLES, TABLE_NAMES, type Centre, type TableName } from '../../schemas/index.js';
-import { PARQUET_DIR, QUARANTINE_SQL, STORE_FILE, createTableSql, orderBy, tableColumns } from './layout.js';
+import { PARQUET_DIR, QUARANTINE_ORDER, QUARANTINE_SQL, STORE_FILE, createTableSql, orderBy, parquetFile, tableColumns } from './layout.js';
 import { readStagingSql } from './staging.js';
 
 export interface CommitResult {
@@ -18,11 +39,22 @@ export interface CommitResult {
   /** Records moved to the quarantine because another record has the same key, per table. */
   duplicates: Partial<Record<TableName, number>>;
   quarantineRows: number;
+  /** The centre's data version after this commit (il2kit_meta centre_version:<id>). */
+  centreVersion: number;
+  /** Time spent per phase of the commit (ms). */
+  durations: Record<string, number>;
 }
+
+export type StoreTable = TableName | 'quarantine';
+export const STORE_TABLES: readonly StoreTable[] = [...TABLE_NAMES, 'quarantine'];
+
+/** Test hooks: called inside the transaction, after the pending Parquet files are written, just before COMMIT / just after it. */
+export const commitHooks: { beforeCommit?: () => void | Promise<void>; afterCommit?: () => void | Promise<void> } = {};
 
 /** Tables whose key duplicates are resolved here (slots and cycles are resolved on the grid). */
 const DEDUPE: TableName[] = ['patient', 'observation', 'infusion', 'clinical_event', 'response'];
 const PROVENANCE = new Set(['source_file', 'source_sha256', 'source_row', 'source_pointer', 'spec_id', 'spec_version']);
+const VERSION_FILE = 'VERSION';
 
 export async function openStore(path: string): Promise<{ conn: DuckDBConnection; close: () => void }> {
   const inst = await DuckDBInstance.create(path);
@@ -39,79 +71,208 @@ export async function openStore(path: string): Promise<{ conn: DuckDBConnection;
   };
 }
 
-export async function commitCentre(opts: { storeDir: string; centreId: string; centre: Centre; staged: Partial<Record<TableName | 'quarantine', string>>; work: string }): Promise<CommitResult> {
+/**
+ * Replaces one centre's rows in the store with its staging CSVs (see the module comment).
+ * `work` is a scratch folder of the run (each deduplicated table passes through a Parquet file there).
+ */
+export async function commitCentre(opts: { storeDir: string; centreId: string; centre: Centre; staged: Partial<Record<StoreTable, string>>; work: string }): Promise<CommitResult> {
   const { storeDir, centreId } = opts;
-  const aside = join(opts.work, 'store');
-  mkdirSync(join(aside, PARQUET_DIR), { recursive: true });
-  const current = join(storeDir, STORE_FILE);
-  if (existsSync(current)) copyFileSync(current, join(aside, STORE_FILE));
-  const { conn, close } = await openStore(join(aside, STORE_FILE));
-  const result: CommitResult = { storeFile: join(storeDir, STORE_FILE), parquetDir: join(storeDir, PARQUET_DIR), stored: {}, duplicates: {}, quarantineRows: 0 };
+  mkdirSync(storeDir, { recursive: true });
+  const durations: Record<string, number> = {};
+  let mark = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    durations[name] = (durations[name] ?? 0) + (now - mark);
+    mark = now;
+  };
+  const { conn, close } = await openStore(join(storeDir, STORE_FILE));
+  const result: CommitResult = { storeFile: join(storeDir, STORE_FILE), parquetDir: join(storeDir, PARQUET_DIR), stored: {}, duplicates: {}, quarantineRows: 0, centreVersion: 0, durations };
+  const pending = pendingDir(storeDir, centreId);
+  let committed = false;
   try {
+    // Exports rely on scans keeping insertion order (the default; set here so it cannot drift).
+    await conn.run('SET preserve_insertion_order = true');
+    await recoverPending(conn, storeDir);
+    lap('open_ms');
+    await conn.run('BEGIN TRANSACTION');
     await checkLayout(conn, storeDir);
     for (const t of TABLE_NAMES) await conn.run(createTableSql(t));
     await conn.run(QUARANTINE_SQL);
-    await conn.run('BEGIN TRANSACTION');
     const id = sql(centreId);
-    for (const t of TABLE_NAMES) await conn.run(`DELETE FROM ${t} WHERE centre_id = ${id}`);
-    await conn.run(`DELETE FROM quarantine WHERE centre_id = ${id}`);
+    for (const t of STORE_TABLES) await conn.run(`DELETE FROM ${t} WHERE centre_id = ${id}`);
+    lap('delete_ms');
     await conn.run(`INSERT INTO centre VALUES (${id}, ${sql(opts.centre.name)}, ${sql(opts.centre.country)}, ${sql(opts.centre.time_zone)}, ${opts.centre.dose_iu_per_kg}, ${opts.centre.max_doses_per_cycle}, ${opts.centre.local_ruleset_id === null ? 'NULL' : sql(opts.centre.local_ruleset_id)})`);
+    result.stored.centre = 1;
     let nextRecord = 0;
     if (opts.staged.quarantine) {
-      await conn.run(`INSERT INTO quarantine ${readStagingSql('quarantine', opts.staged.quarantine)}`);
+      result.quarantineRows += (await conn.run(`INSERT INTO quarantine ${readStagingSql('quarantine', opts.staged.quarantine)}`)).rowsChanged;
       nextRecord = Number((await conn.runAndReadAll(`SELECT coalesce(max(record_id), 0) FROM quarantine WHERE centre_id = ${id}`)).getRows()[0]![0]);
     }
+    lap('load_quarantine_ms');
     for (const t of TABLE_NAMES) {
+      if (t === 'centre') continue;
       const path = opts.staged[t];
-      if (!path || t === 'centre') continue;
-      const cols = tableColumns(t).map((c) => c.name);
-      await conn.run(`CREATE OR REPLACE TEMP TABLE stg AS SELECT *, row_number() OVER () AS __ord FROM (${readStagingSql(t, path)})`);
-      if (DEDUPE.includes(t)) {
-        // Keys recorded more than once are found by hashing (cheap); only their rows are ranked.
-        const key = TABLES[t].key.join(', ');
-        const data = cols.filter((c) => !PROVENANCE.has(c));
-        const on = TABLES[t].key.map((k) => `l.${k} = w.${k}`).join(' AND ');
-        await conn.run(`CREATE OR REPLACE TEMP TABLE ranked AS
-          SELECT *, row_number() OVER (PARTITION BY ${key} ORDER BY __ord DESC) AS __rn
-          FROM stg SEMI JOIN (SELECT ${key} FROM stg GROUP BY ALL HAVING count(*) > 1) d USING (${key})`);
-        const dupCount = Number((await conn.runAndReadAll('SELECT count(*) FROM ranked WHERE __rn > 1')).getRows()[0]![0]);
-        if (dupCount > 0) {
-          const same = data.map((c) => `l.${c} IS NOT DISTINCT FROM w.${c}`).join(' AND ');
-          await conn.run(`INSERT INTO quarantine
-            SELECT ${id}, ${nextRecord} + row_number() OVER (ORDER BY l.__ord), '${t}', l.source_file, l.source_row, l.source_pointer, NULL, NULL,
-              CASE WHEN ${same} THEN 'duplicate' ELSE 'superseded' END,
-              CASE WHEN ${same} THEN 'duplicate of ' ELSE 'same ${TABLES[t].key.join(' + ')} recorded again (kept as the correction) at ' END || w.source_file || ' ' || coalesce(w.source_pointer, 'row ' || w.source_row),
-              to_json(struct_pack(${data.map((c) => `${c} := l.${c}`).join(', ')}))::VARCHAR
-            FROM ranked l JOIN ranked w ON ${on} AND w.__rn = 1 WHERE l.__rn > 1`);
-          nextRecord += dupCount;
-          result.duplicates[t] = dupCount;
-        }
-        // Row order inside DuckDB does not matter: every export sorts by key.
-        await conn.run(`INSERT INTO ${t} SELECT ${cols.join(', ')} FROM stg ANTI JOIN (SELECT __ord FROM ranked WHERE __rn > 1) x USING (__ord)`);
-      } else {
-        await conn.run(`INSERT INTO ${t} SELECT ${cols.join(', ')} FROM stg`);
+      if (!path) {
+        result.stored[t] = 0;
+        continue;
       }
-      await conn.run('DROP TABLE IF EXISTS stg');
+      const cols = tableColumns(t).map((c) => c.name);
+      const key = orderBy(t);
+      if (!DEDUPE.includes(t)) {
+        result.stored[t] = (await conn.run(`INSERT INTO ${t} SELECT ${cols.join(', ')} FROM (${readStagingSql(t, path)}) ORDER BY ${key}`)).rowsChanged;
+        lap(`load_${t}_ms`);
+        continue;
+      }
+      // The staging CSV is converted to Parquet once (in the work folder): its file_row_number
+      // is the record's order, and the duplicates are found before anything enters the table.
+      // (Deleting them after inserting would be simpler, but a transaction that deletes rows it
+      // appended makes DuckDB rewrite the whole append at COMMIT.)
+      const stg = join(opts.work, `${t}.stg.parquet`);
+      await conn.run(`COPY (${readStagingSql(t, path)}) TO ${sql(stg)} (FORMAT parquet, COMPRESSION uncompressed)`);
+      const src = `read_parquet(${sql(stg)}, file_row_number = true)`;
+      lap(`load_${t}_ms`);
+      // Keys recorded more than once are found by hashing (cheap); only their rows are ranked, and
+      // the last one recorded is kept (a later row is a correction).
+      const data = cols.filter((c) => !PROVENANCE.has(c));
+      const on = TABLES[t].key.map((k) => `l.${k} = w.${k}`).join(' AND ');
+      await conn.run(`CREATE OR REPLACE TEMP TABLE ranked AS
+        SELECT *, file_row_number AS __ord, row_number() OVER (PARTITION BY ${key} ORDER BY file_row_number DESC) AS __rn
+        FROM ${src} SEMI JOIN (SELECT ${key} FROM ${src} GROUP BY ALL HAVING count(*) > 1) d USING (${key})`);
+      const dupCount = Number((await conn.runAndReadAll('SELECT count(*) FROM ranked WHERE __rn > 1')).getRows()[0]![0]);
+      if (dupCount > 0) {
+        const same = data.map((c) => `l.${c} IS NOT DISTINCT FROM w.${c}`).join(' AND ');
+        result.quarantineRows += (
+          await conn.run(`INSERT INTO quarantine
+          SELECT ${id}, ${nextRecord} + row_number() OVER (ORDER BY l.__ord), '${t}', l.source_file, l.source_row, l.source_pointer, NULL, NULL,
+            CASE WHEN ${same} THEN 'duplicate' ELSE 'superseded' END,
+            CASE WHEN ${same} THEN 'duplicate of ' ELSE 'same ${TABLES[t].key.join(' + ')} recorded again (kept as the correction) at ' END || w.source_file || ' ' || coalesce(w.source_pointer, 'row ' || w.source_row),
+            to_json(struct_pack(${data.map((c) => `${c} := l.${c}`).join(', ')}))::VARCHAR
+          FROM ranked l JOIN ranked w ON ${on} AND w.__rn = 1 WHERE l.__rn > 1`)
+        ).rowsChanged;
+        nextRecord += dupCount;
+        result.duplicates[t] = dupCount;
+      }
+      lap(`dedupe_${t}_ms`);
+      const keep = dupCount > 0 ? `${src} ANTI JOIN (SELECT __ord AS file_row_number FROM ranked WHERE __rn > 1) x USING (file_row_number)` : src;
+      result.stored[t] = (await conn.run(`INSERT INTO ${t} SELECT ${cols.join(', ')} FROM ${keep} ORDER BY ${key}`)).rowsChanged;
       await conn.run('DROP TABLE IF EXISTS ranked');
+      rmSync(stg, { force: true });
+      lap(`insert_${t}_ms`);
     }
+    result.centreVersion = (await centreVersion(conn, centreId)) + 1;
+    await conn.run(`INSERT OR REPLACE INTO il2kit_meta VALUES (${sql(versionKey(centreId))}, '${result.centreVersion}')`);
+
+    // The centre's Parquet files, written aside; this transaction sees its own rows.
+    rmSync(pending, { recursive: true, force: true });
+    mkdirSync(pending, { recursive: true });
+    for (const t of STORE_TABLES) {
+      // Each table's rows of this centre went in with one INSERT … ORDER BY key, and scans keep
+      // insertion order (preserve_insertion_order), so they come out sorted without another sort.
+      const order = t === 'quarantine' ? ` ORDER BY ${QUARANTINE_ORDER}` : '';
+      await conn.run(`COPY (SELECT * FROM ${t} WHERE centre_id = ${id}${order}) TO ${sql(join(pending, `${t}.parquet`))} (FORMAT parquet)`);
+      lap(`parquet_${t}_ms`);
+    }
+    writeDurably(join(pending, VERSION_FILE), `${result.centreVersion}\n`);
+    await commitHooks.beforeCommit?.();
     await conn.run('COMMIT');
-    for (const t of TABLE_NAMES) {
-      result.stored[t] = Number((await conn.runAndReadAll(`SELECT count(*) FROM ${t} WHERE centre_id = ${id}`)).getRows()[0]![0]);
-    }
-    result.quarantineRows = Number((await conn.runAndReadAll(`SELECT count(*) FROM quarantine WHERE centre_id = ${id}`)).getRows()[0]![0]);
-    for (const t of [...TABLE_NAMES, 'quarantine'] as const) {
-      const order = t === 'quarantine' ? 'centre_id, record_id, check_name, field' : orderBy(t);
-      await conn.run(`COPY (SELECT * FROM ${t} ORDER BY ${order}) TO ${sql(join(aside, PARQUET_DIR, `${t}.parquet`))} (FORMAT parquet)`);
-    }
-    await conn.run('CHECKPOINT');
+    committed = true;
+    lap('commit_ms');
+    await commitHooks.afterCommit?.();
+    publish(storeDir, centreId);
+    await migrateLegacyParquet(conn, storeDir);
+    lap('publish_ms');
   } catch (e) {
-    await conn.run('ROLLBACK').catch(() => undefined);
+    if (!committed) {
+      await conn.run('ROLLBACK').catch(() => undefined);
+      rmSync(pending, { recursive: true, force: true });
+    }
     throw e;
   } finally {
     close();
+    lap('close_ms');
   }
-  swapIn(aside, storeDir);
   return result;
+}
+
+/** il2kit_meta key of a centre's data version. */
+const versionKey = (centreId: string) => `centre_version:${centreId}`;
+
+/**
+ * A centre's data version: 0 when it was never ingested, +1 on every committed ingest of the
+ * centre. Derived tables recorded with an older version are stale.
+ */
+export async function centreVersion(conn: DuckDBConnection, centreId: string): Promise<number> {
+  const meta = Number((await conn.runAndReadAll("SELECT count(*) FROM information_schema.tables WHERE table_name = 'il2kit_meta'")).getRows()[0]![0]);
+  if (meta === 0) return 0;
+  const rows = (await conn.runAndReadAll(`SELECT value FROM il2kit_meta WHERE key = ${sql(versionKey(centreId))}`)).getRows();
+  return rows.length === 0 ? 0 : Number(rows[0]![0]);
+}
+
+const pendingDir = (storeDir: string, centreId: string) => join(storeDir, `.pending-${centreId}`);
+
+/**
+ * Finishes or discards what a run that died left in <store>/.pending-<centre>/: its files are
+ * renamed into place when the database committed that version, deleted otherwise. Call with the
+ * store open (DuckDB's lock keeps other writers out). Returns the centres whose files were published.
+ */
+export async function recoverPending(conn: DuckDBConnection, storeDir: string): Promise<string[]> {
+  const published: string[] = [];
+  if (!existsSync(storeDir)) return published;
+  for (const entry of readdirSync(storeDir).filter((f) => f.startsWith('.pending-'))) {
+    const centreId = entry.slice('.pending-'.length);
+    const dir = join(storeDir, entry);
+    const versionFile = join(dir, VERSION_FILE);
+    const written = existsSync(versionFile) ? Number(readFileSync(versionFile, 'utf8').trim()) : NaN;
+    if (Number.isInteger(written) && written > 0 && written === (await centreVersion(conn, centreId))) {
+      publish(storeDir, centreId);
+      published.push(centreId);
+    } else rmSync(dir, { recursive: true, force: true });
+  }
+  return published;
+}
+
+/** Renames a committed centre's pending Parquet files into the layout, then removes the pending folder. */
+function publish(storeDir: string, centreId: string): void {
+  const dir = pendingDir(storeDir, centreId);
+  for (const t of STORE_TABLES) {
+    const from = join(dir, `${t}.parquet`);
+    if (!existsSync(from)) continue; // already renamed by a run that died after it
+    const to = parquetFile(storeDir, t, centreId);
+    mkdirSync(dirname(to), { recursive: true });
+    renameSync(from, to);
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Stores written before Parquet was partitioned hold parquet/<table>.parquet with every centre's
+ * rows: write each centre's partition files from the database (each to a temporary name, then
+ * renamed), then delete the old files. Dying half way leaves the old files, so the next run redoes it.
+ */
+async function migrateLegacyParquet(conn: DuckDBConnection, storeDir: string): Promise<void> {
+  const legacy = STORE_TABLES.map((t) => join(storeDir, PARQUET_DIR, `${t}.parquet`)).filter((f) => existsSync(f));
+  if (legacy.length === 0) return;
+  const centres = (await conn.runAndReadAll('SELECT centre_id FROM centre ORDER BY centre_id')).getRows().map((r) => String(r[0]));
+  for (const c of centres) {
+    for (const t of STORE_TABLES) {
+      const to = parquetFile(storeDir, t, c);
+      if (existsSync(to)) continue;
+      mkdirSync(dirname(to), { recursive: true });
+      await conn.run(`COPY (SELECT * FROM ${t} WHERE centre_id = ${sql(c)} ORDER BY ${t === 'quarantine' ? QUARANTINE_ORDER : orderBy(t)}) TO ${sql(`${to}.tmp`)} (FORMAT parquet)`);
+      renameSync(`${to}.tmp`, to);
+    }
+  }
+  for (const f of legacy) rmSync(f, { force: true });
+}
+
+function writeDurably(path: string, text: string): void {
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Hash of the store's table definitions: a store written under another schema version is refused, not patched. */
@@ -136,18 +297,6 @@ export class StoreLayoutError extends Error {
     super(`${storeDir}: the store was written by another version of the common schema. Ingest every centre again into a new store folder (or delete ${storeDir}); nothing was changed.`);
     this.name = 'UserError';
   }
-}
-
-/** Replaces the store folder's database and Parquet files with the ones written aside. */
-function swapIn(aside: string, storeDir: string): void {
-  mkdirSync(storeDir, { recursive: true });
-  const oldParquet = join(storeDir, `${PARQUET_DIR}.old`);
-  rmSync(oldParquet, { recursive: true, force: true });
-  rmSync(join(storeDir, `${STORE_FILE}.wal`), { force: true });
-  renameSync(join(aside, STORE_FILE), join(storeDir, STORE_FILE));
-  if (existsSync(join(storeDir, PARQUET_DIR))) renameSync(join(storeDir, PARQUET_DIR), oldParquet);
-  renameSync(join(aside, PARQUET_DIR), join(storeDir, PARQUET_DIR));
-  rmSync(oldParquet, { recursive: true, force: true });
 }
 
 export function sql(s: string): string {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -71,6 +71,29 @@ describe('il2kit validate', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('resp.parquet:row 2 best_overall_response="MR"');
     expect(r.stdout).toContain('2 rows, 1 valid, 1 invalid');
+  });
+
+  it('validates a store table folder (Parquet partitioned by centre) as one table', async () => {
+    const table = join(dir, 'store', 'parquet', 'response');
+    const inst = await DuckDBInstance.create(':memory:');
+    const conn = await inst.connect();
+    writeFileSync(join(dir, 'resp-a.json'), JSON.stringify([valid.response]));
+    writeFileSync(join(dir, 'resp-b.json'), JSON.stringify([valid.response, { ...valid.response, best_overall_response: 'MR' }]));
+    // Folder names are not read as values: the rows' own centre_id is checked.
+    for (const [c, f] of [['alpha', 'a'], ['beta', 'b']] as const) {
+      mkdirSync(join(table, `centre_id=${c}`), { recursive: true });
+      await conn.run(`COPY (SELECT * FROM read_json_auto('${join(dir, `resp-${f}.json`)}')) TO '${join(table, `centre_id=${c}`, 'data.parquet')}' (FORMAT parquet)`);
+    }
+    conn.closeSync();
+    inst.closeSync();
+    const r = il2kit(['validate', 'response', table]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('response:centre_id=beta/data.parquet row 2 best_overall_response="MR"');
+    expect(r.stdout).toContain('3 rows, 2 valid, 1 invalid');
+    mkdirSync(join(dir, 'empty'));
+    const e = il2kit(['validate', 'response', join(dir, 'empty')]);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toContain('the folder holds no .parquet files');
   });
 
   it('gives a clear message, no stack trace, for user errors', () => {

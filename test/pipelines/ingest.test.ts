@@ -30,7 +30,8 @@ function balanced(r: IngestResult) {
 
 function storeHashes(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of ['il2kit.duckdb', ...readdirSync(join(store, 'parquet')).map((p) => `parquet/${p}`)]) out[f] = createHash('sha256').update(readFileSync(join(store, f))).digest('hex');
+  const parquet = (readdirSync(join(store, 'parquet'), { recursive: true }) as string[]).filter((p) => p.endsWith('.parquet')).map((p) => `parquet/${p}`);
+  for (const f of ['il2kit.duckdb', ...parquet]) out[f] = createHash('sha256').update(readFileSync(join(store, f))).digest('hex');
   return out;
 }
 
@@ -91,6 +92,7 @@ describe('ingest of a small centre', () => {
     expect(b.counts).toEqual(a.counts);
     expect(await query('SELECT * FROM observation ORDER BY ALL')).toEqual(first);
     const again = storeHashes();
+    expect(Object.keys(hashes).filter((f) => f.endsWith('.parquet')).length).toBe(9);
     for (const f of Object.keys(hashes).filter((f) => f.endsWith('.parquet'))) expect(again[f], f).toBe(hashes[f]);
   });
 

@@ -69,9 +69,25 @@ describe.each(CENTRES)('sample centre %s', (centre) => {
 });
 
 describe('store files', () => {
-  it('writes one Parquet file per table plus the quarantine', () => {
-    expect(readdirSync(join(store, 'parquet')).sort()).toEqual(
-      ['centre', 'clinical_event', 'cycle', 'dose_slot', 'infusion', 'observation', 'patient', 'quarantine', 'response'].map((t) => `${t}.parquet`),
-    );
+  const TABLES = ['centre', 'clinical_event', 'cycle', 'dose_slot', 'infusion', 'observation', 'patient', 'quarantine', 'response'];
+  it('writes one Parquet file per table and centre, partitioned Hive-style', () => {
+    expect(readdirSync(join(store, 'parquet')).sort()).toEqual(TABLES);
+    for (const t of TABLES) {
+      expect(readdirSync(join(store, 'parquet', t)).sort(), t).toEqual([...CENTRES].sort().map((c) => `centre_id=${c}`));
+      for (const c of CENTRES) expect(readdirSync(join(store, 'parquet', t, `centre_id=${c}`)), `${t} ${c}`).toEqual(['data.parquet']);
+    }
+  });
+
+  it('the Parquet files hold the same rows as the database, sorted by key', async () => {
+    for (const t of TABLES) {
+      const glob = join(store, 'parquet', t, '*', '*.parquet');
+      const [pq] = await query(`SELECT count(*)::INTEGER AS n, bit_xor(hash(p::VARCHAR))::VARCHAR AS h FROM read_parquet('${glob}', hive_partitioning = true) p`);
+      const [db] = await query(`SELECT count(*)::INTEGER AS n, bit_xor(hash(p::VARCHAR))::VARCHAR AS h FROM ${t} p`);
+      expect(pq, t).toEqual(db);
+    }
+    const key = 'patient_key, variable, observed_at';
+    const file = join(store, 'parquet', 'observation', 'centre_id=amstel', 'data.parquet');
+    const [unsorted] = await query(`SELECT count(*)::INTEGER AS n FROM (SELECT (${key}) AS k, lag((${key})) OVER (ORDER BY file_row_number) AS prev FROM read_parquet('${file}', file_row_number = true)) WHERE prev > k`);
+    expect(unsorted).toEqual({ n: 0 });
   });
 });

@@ -1,0 +1,190 @@
+// The store step: one DuckDB transaction per centre, the centre's Parquet partition files written
+// aside and renamed into place after COMMIT, the centre's data version, and what a run that fails
+// or dies at each step leaves behind.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ingestCentre } from '../../../pipelines/ingest.js';
+import { centreVersion, commitHooks, openStore, recoverPending } from '../../../pipelines/store/commit.js';
+import { QUARANTINE_ORDER, orderBy } from '../../../pipelines/store/layout.js';
+import { queryStore } from '../../helpers/store.js';
+import type { TableName } from '../../../schemas/index.js';
+
+const FIXTURE = join(import.meta.dirname, '..', '..', 'fixtures', 'ingest', 'mini');
+const TABLES = ['centre', 'patient', 'cycle', 'dose_slot', 'observation', 'infusion', 'clinical_event', 'response', 'quarantine'];
+let root: string;
+let dir: string;
+let store: string;
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'il2kit-commit-'));
+  dir = join(root, 'mini');
+  store = join(root, 'store');
+  cpSync(FIXTURE, dir, { recursive: true });
+});
+afterEach(() => {
+  delete commitHooks.beforeCommit;
+  delete commitHooks.afterCommit;
+  rmSync(root, { recursive: true, force: true });
+});
+
+const ingest = (spec = join(dir, 'spec.yaml')) => ingestCentre(spec, { storeDir: store, env: {} });
+const query = (sql: string) => queryStore(store, sql);
+/** Another input for the same centre: one more vitals row. */
+const changeInput = () => writeFileSync(join(dir, 'vitals.csv'), readFileSync(join(dir, 'vitals.csv'), 'utf8').trimEnd() + '\nA002;25-03-2024 14:00;120/70;80;37,1\n');
+
+/** The same export as another centre. */
+function otherCentre(): string {
+  const other = join(root, 'other');
+  cpSync(FIXTURE, other, { recursive: true });
+  writeFileSync(join(other, 'spec.yaml'), readFileSync(join(other, 'spec.yaml'), 'utf8').replace('centre_id: mini', 'centre_id: other'));
+  return join(other, 'spec.yaml');
+}
+
+function parquetHashes(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of (readdirSync(join(store, 'parquet'), { recursive: true }) as string[]).filter((p) => p.endsWith('.parquet')).sort()) out[f] = createHash('sha256').update(readFileSync(join(store, 'parquet', f))).digest('hex');
+  return out;
+}
+
+/** Every table's rows (order-independent digest) and the meta table. */
+async function contents(): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const t of TABLES) out[t] = await query(`SELECT count(*)::INTEGER AS n, bit_xor(hash(x::VARCHAR))::VARCHAR AS h FROM ${t} x`);
+  out.meta = await query('SELECT * FROM il2kit_meta ORDER BY key');
+  return out;
+}
+
+/** Parquet partition files vs the database, table by table. */
+async function parquetMatchesDb(): Promise<void> {
+  for (const t of TABLES) {
+    const [pq] = await query(`SELECT count(*)::INTEGER AS n, bit_xor(hash(x::VARCHAR))::VARCHAR AS h FROM read_parquet('${join(store, 'parquet', t, '*', '*.parquet')}', hive_partitioning = true) x`);
+    const [db] = await query(`SELECT count(*)::INTEGER AS n, bit_xor(hash(x::VARCHAR))::VARCHAR AS h FROM ${t} x`);
+    expect(pq, t).toEqual(db);
+  }
+}
+
+const version = async () => {
+  const { conn, close } = await openStore(join(store, 'il2kit.duckdb'));
+  try {
+    return await centreVersion(conn, 'mini');
+  } finally {
+    close();
+  }
+};
+
+describe('store commit', () => {
+  it('writes parquet/<table>/centre_id=<centre>/data.parquet and counts the centre’s data version', async () => {
+    mkdirSync(store, { recursive: true });
+    expect(await version()).toBe(0);
+    const a = await ingest();
+    expect(a.commit.centreVersion).toBe(1);
+    expect(Object.keys(parquetHashes())).toEqual(TABLES.map((t) => join(t, 'centre_id=mini', 'data.parquet')).sort());
+    await parquetMatchesDb();
+    // every file is sorted by its table's key
+    for (const t of TABLES) {
+      const key = t === 'quarantine' ? QUARANTINE_ORDER : orderBy(t as TableName);
+      const file = join(store, 'parquet', t, 'centre_id=mini', 'data.parquet');
+      const [bad] = await query(`SELECT count(*)::INTEGER AS n FROM (SELECT (${key}) AS k, lag((${key})) OVER (ORDER BY file_row_number) AS prev FROM read_parquet('${file}', file_row_number = true)) WHERE prev > k`);
+      expect(bad, t).toEqual({ n: 0 });
+    }
+    const b = await ingest();
+    expect(b.commit.centreVersion).toBe(2);
+    expect(await version()).toBe(2);
+    expect(await query("SELECT value FROM il2kit_meta WHERE key = 'centre_version:mini'")).toEqual([{ value: '2' }]);
+    expect(readdirSync(store).filter((f) => f.startsWith('.pending'))).toEqual([]);
+  });
+
+  it('an ingest rewrites only its own centre’s files', async () => {
+    await ingest();
+    await ingest(otherCentre());
+    const before = parquetHashes();
+    changeInput();
+    await ingest();
+    const after = parquetHashes();
+    for (const f of Object.keys(before).filter((f) => f.includes('centre_id=other'))) expect(after[f], f).toBe(before[f]);
+    expect(after[join('observation', 'centre_id=mini', 'data.parquet')]).not.toBe(before[join('observation', 'centre_id=mini', 'data.parquet')]);
+    await parquetMatchesDb();
+  });
+
+  it('a failure after the rows are loaded, just before COMMIT, leaves the database and the Parquet files as they were', async () => {
+    await ingest();
+    const db = await contents();
+    const files = parquetHashes();
+    changeInput();
+    commitHooks.beforeCommit = () => {
+      // The new files were written aside, not over the published ones.
+      expect(readdirSync(join(store, '.pending-mini')).sort()).toEqual([...TABLES.map((t) => `${t}.parquet`), 'VERSION'].sort());
+      throw new Error('injected failure before COMMIT');
+    };
+    await expect(ingest()).rejects.toThrow(/injected failure before COMMIT/);
+    expect(await contents()).toEqual(db);
+    expect(parquetHashes()).toEqual(files);
+    expect(await version()).toBe(1);
+    expect(existsSync(join(store, '.pending-mini'))).toBe(false);
+    // and the next run works
+    delete commitHooks.beforeCommit;
+    expect((await ingest()).commit.centreVersion).toBe(2);
+    await parquetMatchesDb();
+  });
+
+  it('a run that dies after COMMIT has its Parquet files published by the next run', async () => {
+    await ingest();
+    const files = parquetHashes();
+    changeInput();
+    commitHooks.afterCommit = () => {
+      throw new Error('died after COMMIT');
+    };
+    await expect(ingest()).rejects.toThrow(/died after COMMIT/);
+    // The database committed version 2; the files are still version 1's, and the pending folder says so.
+    expect(await version()).toBe(2);
+    expect(parquetHashes()).toEqual(files);
+    expect(readFileSync(join(store, '.pending-mini', 'VERSION'), 'utf8').trim()).toBe('2');
+    const { conn, close } = await openStore(join(store, 'il2kit.duckdb'));
+    try {
+      expect(await recoverPending(conn, store)).toEqual(['mini']);
+    } finally {
+      close();
+    }
+    expect(existsSync(join(store, '.pending-mini'))).toBe(false);
+    expect(parquetHashes()).not.toEqual(files);
+    await parquetMatchesDb();
+  });
+
+  it('pending files of a run that died before COMMIT are discarded by the next run', async () => {
+    await ingest();
+    const files = parquetHashes();
+    const pending = join(store, '.pending-mini');
+    mkdirSync(pending);
+    writeFileSync(join(pending, 'patient.parquet'), 'not parquet');
+    writeFileSync(join(pending, 'VERSION'), '2\n'); // the database never committed version 2
+    const { conn, close } = await openStore(join(store, 'il2kit.duckdb'));
+    try {
+      expect(await recoverPending(conn, store)).toEqual([]);
+    } finally {
+      close();
+    }
+    expect(existsSync(pending)).toBe(false);
+    expect(parquetHashes()).toEqual(files);
+  });
+
+  it('moves a store with one Parquet file per table to the partitioned layout', async () => {
+    await ingest();
+    await ingest(otherCentre());
+    // The layout before partitioning: parquet/<table>.parquet with every centre's rows.
+    const { conn, close } = await openStore(join(store, 'il2kit.duckdb'));
+    try {
+      rmSync(join(store, 'parquet'), { recursive: true });
+      mkdirSync(join(store, 'parquet'));
+      for (const t of TABLES) await conn.run(`COPY ${t} TO '${join(store, 'parquet', `${t}.parquet`)}' (FORMAT parquet)`);
+    } finally {
+      close();
+    }
+    await ingest();
+    expect(readdirSync(join(store, 'parquet')).sort()).toEqual([...TABLES].sort());
+    expect(readdirSync(join(store, 'parquet', 'dose_slot')).sort()).toEqual(['centre_id=mini', 'centre_id=other']);
+    await parquetMatchesDb();
+  });
+});
