@@ -10,6 +10,7 @@ import { streamSource, type SourceData } from './read/source.js';
 import { InputError } from './read/errors.js';
 import { mapSource, type Candidate, type SourceCounts } from './map/records.js';
 import { loadSpec } from './map/spec-load.js';
+import { CandidateSpill } from './map/spill.js';
 import type { MappingSpec } from './map/spec.js';
 import { resolveKey, type KeySource } from './map/pseudonymise.js';
 import { buildGrid, cycleAt, type CycleInfo } from './map/slots.js';
@@ -56,6 +57,11 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
   mkdirSync(resolve(opts.storeDir), { recursive: true });
   const work = mkdtempSync(join(resolve(opts.storeDir, '..'), '.il2kit-ingest-'));
   const durations: Record<string, number> = {};
+  // A source that also feeds phase-B tables is read once: its phase-B candidates are mapped in
+  // phase A, piece by piece, exactly as phase B would map them (same table maps, same counts,
+  // unmapped codes tallied aside), parked in a spill file and replayed in phase B once the slot
+  // grid exists. A mapping error is kept and thrown at the source's turn in phase B.
+  const parked = new Map<string, Parked>();
   try {
     const unmapped = new Map<string, Map<string, number>>();
     const ctx = { spec, key: key.key, unmapped };
@@ -103,7 +109,6 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     const sources: IngestResult['sources'] = [];
     const phaseA: Candidate[] = [];
     const readInA = new Set<string>();
-    const dataCache = new Map<string, SourceData>();
     const suspected: SuspectedIdentifier[] = [];
     const unusedColumns: Record<string, string[]> = {};
     const inspectColumns = (src: (typeof spec.sources)[number], data: SourceData) => {
@@ -123,21 +128,34 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     for (const src of spec.sources) {
       const wanted = src.tables.filter((t) => PHASE_A.has(t.table as TableName));
       if (wanted.length === 0) continue;
+      const later = src.tables.filter((t) => !PHASE_A.has(t.table as TableName));
+      const park: Parked | null = later.length > 0 ? { spill: new CandidateSpill(join(work, `parked-${parked.size}.bin`)), counts: null, unmapped: new Map(), error: null } : null;
+      if (park) parked.set(src.id, park);
       // Streamed like phase B: the raw rows of a large dose log are released piece by piece.
       const stream = await streamSource(src, dir);
       let first = true;
       for await (const rows of stream.chunks) {
         const data: SourceData = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows };
-        if (first) {
-          inspectColumns(src, data);
-          if (src.tables.length !== wanted.length && data.bytes < 2 << 20) dataCache.set(src.id, data);
-        }
+        if (first) inspectColumns(src, data);
         first = false;
         const { candidates, counts: sc } = mapSource(src, data, ctx, new Set(wanted), src.tables.length === wanted.length);
         for (const c of candidates) phaseA.push(c);
         const existing = sources.find((x) => x.source === src.id);
         if (existing) mergeCounts(existing, sc, true);
         else sources.push({ ...sc, sha256: data.sha256, bytes: data.bytes, path: data.path });
+        if (park && !park.error) {
+          let b: ReturnType<typeof mapSource> | null = null;
+          try {
+            b = mapSource(src, data, { ...ctx, unmapped: park.unmapped }, new Set(later), true);
+          } catch (e) {
+            park.error = { e };
+          }
+          if (b) {
+            park.spill.write(b.candidates);
+            if (park.counts) mergeCounts(park.counts, b.counts, true);
+            else park.counts = b.counts;
+          }
+        }
       }
       if (first) inspectColumns(src, { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows: [] });
       readInA.add(src.id);
@@ -186,19 +204,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       if (wanted.length === 0) continue;
       const rateEvents = wanted.some((t) => t.table === 'infusion' && t.rate_events);
       const rateBuffer: Candidate[] = [];
-      const cached = dataCache.get(src.id);
-      dataCache.delete(src.id);
-      const stream = cached ? { ...cached, chunks: [cached.rows] } : await streamSource(src, dir);
-      let first = true;
-      for await (const rows of stream.chunks) {
-        const data: SourceData = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows };
-        if (first) inspectColumns(src, data);
-        first = false;
-        const { candidates, counts: sc } = mapSource(src, data, ctx, new Set(wanted), true);
-        const existing = sources.find((s) => s.source === src.id);
-        // A source read in both phases counts its rows and skips once (in phase A).
-        if (existing) mergeCounts(existing, sc, !readInA.has(src.id));
-        else sources.push({ ...sc, sha256: data.sha256, bytes: data.bytes, path: data.path });
+      const finish = (candidates: Candidate[]) => {
         for (const c of candidates) {
           counts[c.table]!.read++;
           if (rateEvents && c.table === 'infusion' && c.problems.length === 0) {
@@ -209,13 +215,40 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
           if (c.table === 'infusion' && c.problems.length === 0) finishInfusion(c, grid.cycleIndex);
           store(c);
         }
+      };
+      const park = parked.get(src.id);
+      if (park) {
+        // Mapped in phase A (read once); its counts and unmapped codes join now, as a second read would have.
+        for (const [field, m] of park.unmapped) {
+          let seen = unmapped.get(field);
+          if (!seen) unmapped.set(field, (seen = new Map()));
+          for (const [k, n] of m) seen.set(k, (seen.get(k) ?? 0) + n);
+        }
+        if (park.counts) mergeCounts(sources.find((s) => s.source === src.id)!, park.counts, false);
+        for (const candidates of park.spill.read()) finish(candidates);
+        park.spill.dispose();
+        parked.delete(src.id);
+        if (park.error) throw park.error.e;
+      } else {
+        const stream = await streamSource(src, dir);
+        let first = true;
+        for await (const rows of stream.chunks) {
+          const data: SourceData = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows };
+          if (first) inspectColumns(src, data);
+          first = false;
+          const { candidates, counts: sc } = mapSource(src, data, ctx, new Set(wanted), true);
+          const existing = sources.find((s) => s.source === src.id);
+          if (existing) mergeCounts(existing, sc, !readInA.has(src.id));
+          else sources.push({ ...sc, sha256: data.sha256, bytes: data.bytes, path: data.path });
+          finish(candidates);
+        }
+        if (first) inspectColumns(src, { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows: [] });
       }
       for (const c of closeRateEvents(rateBuffer)) {
         if (c.problems.length === 0) attachCycle(c, grid.cycleIndex);
         if (c.problems.length === 0) finishInfusion(c, grid.cycleIndex);
         store(c);
       }
-      if (first) inspectColumns(src, { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows: [] });
     }
     durations.map_observations_ms = performance.now() - tB;
     for (const w of writers.values()) w.close();
@@ -261,8 +294,18 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       durations,
     };
   } finally {
+    for (const p of parked.values()) p.spill.dispose();
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+interface Parked {
+  spill: CandidateSpill;
+  /** Phase-B counts of the source, summed over its pieces. */
+  counts: SourceCounts | null;
+  /** Unmapped codes met by the phase-B table maps, merged in at the source's turn. */
+  unmapped: Map<string, Map<string, number>>;
+  error: { e: unknown } | null;
 }
 
 function mergeCounts(into: SourceCounts, from: SourceCounts, rowsToo: boolean): void {
