@@ -1,6 +1,7 @@
 // One centre's export → the store: read → map → validate → store, with the quarantine and
-// the counts that prove nothing was lost. The store is written aside and swapped in, so a
-// failed run leaves the previous store untouched.
+// the counts that prove nothing was lost. The centre is committed in one DuckDB transaction and its
+// Parquet files are published after COMMIT (store/commit.ts), so a failed run leaves the previous store
+// untouched; then the centre's slot features are refreshed (rules/feature-store.ts).
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { TABLES, TABLE_NAMES, describeFields, type FieldInfo, type TableCounts, type TableName } from '../schemas/index.js';
