@@ -69,9 +69,11 @@ export function readDoubleArrayColumn(chunks: readonly DuckDBDataChunk[], column
     const items = (child as unknown as RawNumericVector | undefined)?.items;
     const words = child === undefined ? undefined : validityWords(child);
     if (child !== undefined && items instanceof Float64Array && items.length === m * k && words !== undefined) {
-      for (let j = 0; j < k; j++) {
-        const out = outs[j]!;
-        for (let r = 0, p = j; r < m; r++, p += k) out[base + r] = words !== null && (words[p >>> 5]! & (1 << (p & 31))) === 0 ? NaN : items[p]!;
+      // Row by row: the values are read in memory order (a column at a time would stride through them).
+      if (words === null) {
+        for (let r = 0, p = 0; r < m; r++) for (let j = 0; j < k; j++, p++) outs[j]![base + r] = items[p]!;
+      } else {
+        for (let r = 0, p = 0; r < m; r++) for (let j = 0; j < k; j++, p++) outs[j]![base + r] = (words[p >>> 5]! & (1 << (p & 31))) === 0 ? NaN : items[p]!;
       }
     } else {
       const vec = chunk.getColumnVector(column);
