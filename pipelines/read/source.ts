@@ -3,11 +3,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { SourceSpec } from '../map/spec.js';
 import { completeRecordsLength, parseCsv, parseRecords } from './csv.js';
 import { decodeText } from './decode.js';
 import { InputError } from './errors.js';
+import { indexZip, sheetNumbers, zipWithSheet, type ZipIndex } from './zip.js';
 
 export interface SourceRow {
   /** 1-based data row (CSV/xlsx) or NDJSON line. */
@@ -44,7 +46,7 @@ export async function readSource(src: SourceSpec, dir: string): Promise<SourceDa
   if (src.format === 'csv') return { ...base, ...csvRows(decodeText(bytes, file, src.encoding), file, src) };
   if (src.format === 'ndjson') return { ...base, columns: [], rows: ndjsonRows(decodeText(bytes, file)) };
   assertCompleteZip(bytes, file);
-  return { ...base, ...(await xlsxRows(path, file, src)) };
+  return { ...base, ...(await xlsxRows(path, bytes, sha256, file, src)) };
 }
 
 function csvRows(text: string, file: string, src: SourceSpec): { columns: string[]; rows: SourceRow[] } {
@@ -106,25 +108,14 @@ interface XlsxSheet {
  * Streams one sheet of a workbook (exceljs's streaming reader: the workbook is never held whole).
  * Rows above `header_row` (e.g. merged group headers) are skipped; empty rows are not records.
  */
-async function xlsxSheet(path: string, file: string, src: SourceSpec, pieceRows = 20_000): Promise<XlsxSheet> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' } as ExcelJS.stream.xlsx.WorkbookStreamReaderOptions);
-  const seen: string[] = [];
-  type SheetReader = AsyncIterable<ExcelJS.Row> & { name: string };
-  let sheet: SheetReader | null = null;
-  try {
-    for await (const ws of reader as unknown as AsyncIterable<SheetReader>) {
-      seen.push(ws.name);
-      if (ws.name === src.sheet) {
-        sheet = ws;
-        break;
-      }
-      for await (const _ of ws) void _; // drain a sheet we do not want
-    }
-  } catch (e) {
-    throw new InputError(file, '', `not a readable Excel workbook (${(e as Error).message})`, 'Save it again as .xlsx');
-  }
-  if (!sheet) throw new InputError(file, `sheet ${src.sheet}`, 'the sheet does not exist', `Use one of: ${seen.join(', ')}`);
-  const it = sheet[Symbol.asyncIterator]();
+async function xlsxSheet(path: string, bytes: Buffer, sha256: string, file: string, src: SourceSpec, pieceRows = 20_000): Promise<XlsxSheet> {
+  // Fast path: exceljs gets the workbook without the other sheets (see zip.ts); whenever that
+  // cannot be set up, or the sheet is not found in it, the file itself is read as before.
+  const sheetNo = src.sheet === undefined ? null : await sheetNumber(bytes, sha256, src.sheet);
+  let sheet = sheetNo ? await openSheet(zipWithSheet(bytes, sheetNo.index, sheetNo.no), file, src) : null;
+  if (!sheet) sheet = await openSheet(path, file, src);
+  if (!sheet.ws) throw new InputError(file, `sheet ${src.sheet}`, 'the sheet does not exist', `Use one of: ${sheet.seen.join(', ')}`);
+  const it = sheet.ws[Symbol.asyncIterator]();
   const next = async (): Promise<IteratorResult<ExcelJS.Row>> => {
     try {
       return await it.next();
@@ -168,8 +159,62 @@ async function xlsxSheet(path: string, file: string, src: SourceSpec, pieceRows 
   return { columns: columns.filter((c) => c), pieces: pieces() };
 }
 
-async function xlsxRows(path: string, file: string, src: SourceSpec): Promise<{ columns: string[]; rows: SourceRow[] }> {
-  const sheet = await xlsxSheet(path, file, src);
+type SheetReader = AsyncIterable<ExcelJS.Row> & { name: string };
+const readerOptions = { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' } as ExcelJS.stream.xlsx.WorkbookStreamReaderOptions;
+
+/** The workbook's sheets up to the one named `src.sheet` (null when it is not there). */
+async function openSheet(input: string | Readable, file: string, src: SourceSpec): Promise<{ ws: SheetReader | null; seen: string[] }> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input as unknown as string, readerOptions);
+  const seen: string[] = [];
+  try {
+    for await (const ws of reader as unknown as AsyncIterable<SheetReader>) {
+      seen.push(ws.name);
+      if (ws.name === src.sheet) return { ws, seen };
+      skipSheet(ws);
+    }
+  } catch (e) {
+    throw new InputError(file, '', `not a readable Excel workbook (${(e as Error).message})`, 'Save it again as .xlsx');
+  }
+  return { ws: null, seen };
+}
+
+let lastIndex: { sha256: string; index: ZipIndex | null } | null = null;
+
+/**
+ * Which xl/worksheets/sheetN.xml holds the sheet named `name`, found as exceljs names sheets
+ * (workbook relationships → workbook.xml) from the workbook read without any sheet. Null when the
+ * zip is not plain and sound (zip.ts) or the name is not found exactly once.
+ */
+async function sheetNumber(bytes: Buffer, sha256: string, name: string): Promise<{ index: ZipIndex; no: string } | null> {
+  if (lastIndex?.sha256 !== sha256) lastIndex = { sha256, index: indexZip(bytes) };
+  const index = lastIndex.index;
+  if (!index) return null;
+  try {
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(zipWithSheet(bytes, index, null) as unknown as string, readerOptions);
+    for await (const _ of reader as unknown as AsyncIterable<unknown>) void _;
+    const meta = reader as unknown as { workbookRels?: { Id: string; Target: string }[]; model?: { sheets?: { name: string; rId: string }[] } };
+    const named = sheetNumbers(index).filter((no) => {
+      const rel = (meta.workbookRels ?? []).find((r) => r.Target === `worksheets/sheet${no}.xml`);
+      return rel !== undefined && (meta.model?.sheets ?? []).find((s) => s.rId === rel.Id)?.name === name;
+    });
+    return named.length === 1 ? { index, no: named[0]! } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Passes over a sheet we do not want without parsing it: exceljs moves on to the next sheet
+ * whether or not this one was iterated (a zip entry is drained, a sheet parked in a temp file is
+ * simply not opened again), so only the stream it holds is closed here.
+ */
+function skipSheet(ws: object): void {
+  const it = (ws as { iterator?: { destroy?: () => void } }).iterator;
+  if (it && typeof it.destroy === 'function') it.destroy();
+}
+
+async function xlsxRows(path: string, bytes: Buffer, sha256: string, file: string, src: SourceSpec): Promise<{ columns: string[]; rows: SourceRow[] }> {
+  const sheet = await xlsxSheet(path, bytes, sha256, file, src);
   const rows: SourceRow[] = [];
   for await (const piece of sheet.pieces) for (const r of piece) rows.push(r);
   return { columns: sheet.columns, rows };
@@ -223,7 +268,7 @@ export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 
     const bytes = readFileSync(path);
     assertCompleteZip(bytes, file);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const sheet = await xlsxSheet(path, file, src);
+    const sheet = await xlsxSheet(path, bytes, sha256, file, src);
     return { file, path, sha256, bytes: size, columns: sheet.columns, chunks: sheet.pieces };
   }
   if (size <= chunkBytes) {

@@ -1,0 +1,123 @@
+// A workbook cut down to the entries one sheet needs, so exceljs's streaming reader inflates and
+// parses that sheet only. exceljs inflates every entry of the zip (and parks each sheet in a temp
+// file when the workbook has no shared strings) before it yields the first sheet; with one reader
+// per source that was the whole workbook once per sheet read.
+//
+// Only raw compressed entries are copied (no XML is parsed here). Anything unusual — zip64, data
+// before the first entry, unknown compression, an entry that does not inflate to its stated size —
+// returns null and the caller reads the original file as before, so damaged workbooks meet the
+// same checks and messages as ever.
+import { Readable } from 'node:stream';
+import { inflateRawSync } from 'node:zlib';
+
+interface Entry {
+  name: string;
+  /** The central-directory record. */
+  cd: Buffer;
+  local: number;
+  /** Local header + data (+ data descriptor): up to the next entry. */
+  length: number;
+}
+
+export interface ZipIndex {
+  entries: Entry[];
+}
+
+const SHEET = /xl\/worksheets\/sheet(\d+)[.]xml/; // exceljs's own test for a worksheet entry
+
+/** The entries of a complete, plain zip whose every entry inflates to its stated size; else null. */
+export function indexZip(bytes: Buffer): ZipIndex | null {
+  try {
+    return indexOrThrow(bytes);
+  } catch {
+    return null;
+  }
+}
+
+function indexOrThrow(bytes: Buffer): ZipIndex | null {
+  let eocd = -1;
+  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 65_557); i--) {
+    if (bytes.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) return null;
+  const count = bytes.readUInt16LE(eocd + 10);
+  const cdSize = bytes.readUInt32LE(eocd + 12);
+  const cdStart = bytes.readUInt32LE(eocd + 16);
+  if (bytes.readUInt16LE(eocd + 4) !== 0 || bytes.readUInt16LE(eocd + 8) !== count || count === 0xffff) return null;
+  if (cdStart === 0xffffffff || cdStart + cdSize !== eocd) return null;
+  const entries: Entry[] = [];
+  const names = new Set<string>();
+  let p = cdStart;
+  for (let k = 0; k < count; k++) {
+    if (bytes.readUInt32LE(p) !== 0x02014b50) return null;
+    const method = bytes.readUInt16LE(p + 10);
+    const comp = bytes.readUInt32LE(p + 20);
+    const size = bytes.readUInt32LE(p + 24);
+    const nameLen = bytes.readUInt16LE(p + 28);
+    const len = 46 + nameLen + bytes.readUInt16LE(p + 30) + bytes.readUInt16LE(p + 32);
+    const local = bytes.readUInt32LE(p + 42);
+    if ((method !== 0 && method !== 8) || comp === 0xffffffff || size === 0xffffffff || local === 0xffffffff) return null;
+    const name = bytes.toString('utf8', p + 46, p + 46 + nameLen);
+    if (names.has(name)) return null;
+    names.add(name);
+    entries.push({ name, cd: Buffer.from(bytes.subarray(p, p + len)), local, length: 0 }); // a copy: the index outlives this buffer
+    p += len;
+  }
+  if (p !== eocd) return null;
+  const byOffset = [...entries].sort((a, b) => a.local - b.local);
+  if (byOffset.length === 0 || byOffset[0]!.local !== 0) return null;
+  for (let i = 0; i < byOffset.length; i++) {
+    const e = byOffset[i]!;
+    const end = i + 1 < byOffset.length ? byOffset[i + 1]!.local : cdStart;
+    if (end <= e.local || bytes.readUInt32LE(e.local) !== 0x04034b50) return null;
+    e.length = end - e.local;
+    // The data must inflate to the size the central directory states.
+    const dataStart = e.local + 30 + bytes.readUInt16LE(e.local + 26) + bytes.readUInt16LE(e.local + 28);
+    const comp = e.cd.readUInt32LE(20);
+    const size = e.cd.readUInt32LE(24);
+    if (dataStart + comp > end) return null;
+    const data = bytes.subarray(dataStart, dataStart + comp);
+    const out = e.cd.readUInt16LE(10) === 0 ? data : inflateRawSync(data);
+    if (out.length !== size) return null;
+  }
+  return { entries: byOffset };
+}
+
+/** A zip holding every entry except the worksheets other than `sheetNo`, as exceljs would read it. */
+export function zipWithSheet(bytes: Buffer, index: ZipIndex, sheetNo: string | null): Readable {
+  const keep = index.entries.filter((e) => {
+    const m = e.name.match(SHEET);
+    return !m || m[1] === sheetNo;
+  });
+  const parts: Buffer[] = [];
+  const cds: Buffer[] = [];
+  let offset = 0;
+  for (const e of keep) {
+    parts.push(bytes.subarray(e.local, e.local + e.length));
+    const cd = Buffer.from(e.cd);
+    cd.writeUInt32LE(offset, 42);
+    cds.push(cd);
+    offset += e.length;
+  }
+  const cdSize = cds.reduce((n, b) => n + b.length, 0);
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(keep.length, 8);
+  eocd.writeUInt16LE(keep.length, 10);
+  eocd.writeUInt32LE(cdSize, 12);
+  eocd.writeUInt32LE(offset, 16);
+  return Readable.from([Buffer.concat([...parts, ...cds, eocd])], { objectMode: false });
+}
+
+/** The worksheet number (as in xl/worksheets/sheetN.xml) of each sheet entry. */
+export function sheetNumbers(index: ZipIndex): string[] {
+  const out: string[] = [];
+  for (const e of index.entries) {
+    const m = e.name.match(SHEET);
+    if (m) out.push(m[1]!);
+  }
+  return out;
+}
