@@ -1,8 +1,9 @@
 // Reading DuckDB results into typed arrays without a JS value per cell. @duckdb/node-api exposes each chunk's numeric
 // vector as a typed array over DuckDB's memory (`items`) and its null mask (`validity.data`), but its getItem() tests
 // the mask with BigInt arithmetic per cell, which dominated reading slot features. These helpers copy the typed array
-// in one call and test the mask 32 bits at a time. They rely on the vectors' documented-in-source field names; the
-// fallback keeps them correct (only slower) if a later version renames them. test/rules/columns.test.ts pins both.
+// in one call and test the mask 32 bits at a time. They rely on the vectors' private field names (node-api 1.5); the
+// fallback keeps them correct (only slower) if a later version renames them. test/rules/columns.test.ts checks both
+// paths against DuckDB's own row values.
 import type { DuckDBDataChunk, DuckDBResult, DuckDBVector } from '@duckdb/node-api';
 
 interface RawNumericVector {
@@ -32,23 +33,24 @@ function validityWords(vec: DuckDBVector): Uint32Array | null | undefined {
 }
 
 /**
- * Copies a DOUBLE column of every chunk into `out` from `offset` (nulls become NaN).
- * @example const { chunks, n } = await fetchChunks(await conn.run('SELECT x FROM t')); const x = new Float64Array(n); readDoubleColumn(chunks, 0, x);
+ * Copies a DOUBLE (into a Float64Array) or INTEGER (into an Int32Array) column of every chunk into `out`; nulls become
+ * `nullAs` (default NaN, which an Int32Array stores as 0).
+ * @example const { chunks, n } = await fetchChunks(await conn.stream('SELECT x FROM t')); const x = new Float64Array(n); readNumberColumn(chunks, 0, x);
  */
-export function readDoubleColumn(chunks: readonly DuckDBDataChunk[], column: number, out: Float64Array): void {
+export function readNumberColumn(chunks: readonly DuckDBDataChunk[], column: number, out: Float64Array | Int32Array, nullAs = NaN): void {
   let base = 0;
   for (const chunk of chunks) {
     const m = chunk.rowCount;
     const vec = chunk.getColumnVector(column);
     const items = (vec as unknown as RawNumericVector).items;
     const words = validityWords(vec);
-    if (items instanceof Float64Array && items.length === m && words !== undefined) {
+    if (items !== undefined && items.constructor === out.constructor && items.length === m && words !== undefined) {
       out.set(items, base);
-      if (words !== null) for (let i = 0; i < m; i++) if ((words[i >>> 5]! & (1 << (i & 31))) === 0) out[base + i] = NaN;
+      if (words !== null) for (let i = 0; i < m; i++) if ((words[i >>> 5]! & (1 << (i & 31))) === 0) out[base + i] = nullAs;
     } else {
       for (let i = 0; i < m; i++) {
         const x = vec.getItem(i) as number | null;
-        out[base + i] = x === null ? NaN : x;
+        out[base + i] = x === null ? nullAs : x;
       }
     }
     base += m;
@@ -89,39 +91,7 @@ export function readDoubleArrayColumn(chunks: readonly DuckDBDataChunk[], column
   }
 }
 
-/** Copies an INTEGER column of every chunk into `out` (nulls become `nullAs`). */
-export function readIntColumn(chunks: readonly DuckDBDataChunk[], column: number, out: Int32Array, nullAs = 0): void {
-  let base = 0;
-  for (const chunk of chunks) {
-    const m = chunk.rowCount;
-    const vec = chunk.getColumnVector(column);
-    const items = (vec as unknown as RawNumericVector).items;
-    const words = validityWords(vec);
-    if (items instanceof Int32Array && items.length === m && words !== undefined) {
-      out.set(items, base);
-      if (words !== null) for (let i = 0; i < m; i++) if ((words[i >>> 5]! & (1 << (i & 31))) === 0) out[base + i] = nullAs;
-    } else {
-      for (let i = 0; i < m; i++) {
-        const x = vec.getItem(i) as number | null;
-        out[base + i] = x === null ? nullAs : x;
-      }
-    }
-    base += m;
-  }
-}
-
-/** Reads a VARCHAR column into a string array (nulls become null). */
-export function readStringColumn(chunks: readonly DuckDBDataChunk[], column: number): (string | null)[] {
-  const out: (string | null)[] = [];
-  for (const chunk of chunks) {
-    const m = chunk.rowCount;
-    const vec = chunk.getColumnVector(column);
-    for (let i = 0; i < m; i++) out.push(vec.getItem(i) as string | null);
-  }
-  return out;
-}
-
-/** Like readStringColumn, for a mostly-null column: nulls are found in the mask, only the others are decoded. */
+/** Reads a VARCHAR column (nulls become null); for a mostly-null column: nulls are found in the mask, only the others are decoded. */
 export function readSparseStringColumn(chunks: readonly DuckDBDataChunk[], column: number): (string | null)[] {
   const out: (string | null)[] = [];
   for (const chunk of chunks) {

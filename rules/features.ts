@@ -7,7 +7,7 @@ import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import { CLINICAL_EVENT_TYPES, INFUSION_AGENTS, RULE_VARIABLES, SLOT_STATUSES, type RuleVariableCode } from '../schemas/vocabularies.js';
 import type { SlotFeatureTable } from './engine.js';
 import type { Ruleset } from '../schemas/ruleset.js';
-import { fetchChunks, readDoubleArrayColumn, readIntColumn, readSparseStringColumn } from './columns.js';
+import { fetchChunks, readDoubleArrayColumn, readNumberColumn, readSparseStringColumn } from './columns.js';
 
 type ObsVar = 'heart_rate' | 'sbp' | 'spo2' | 'o2_flow' | 'fio2' | 'creatinine' | 'bicarbonate' | 'bilirubin' | 'troponin' | 'platelets' | 'weight';
 type EventType = keyof typeof CLINICAL_EVENT_TYPES;
@@ -414,9 +414,9 @@ export async function readSlotFeatures(conn: DuckDBConnection, options: ReadSlot
     n += part.n;
   }
   const slotNumber = new Int32Array(n);
-  readIntColumn(chunks, 3, slotNumber);
+  readNumberColumn(chunks, 3, slotNumber, 0);
   const statusCode = new Int32Array(n);
-  readIntColumn(chunks, 4, statusCode, -1);
+  readNumberColumn(chunks, 4, statusCode, -1);
   const status = Array.from(statusCode, (k) => STATUS_CODES[k] ?? 'unknown');
   const reasons = readSparseStringColumn(chunks, 5).map((r) => (r === null ? [] : r.split('|')));
   const cols = FEATURE_COLUMNS.map(() => new Float64Array(n));

@@ -46,9 +46,9 @@ const sqlStr = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 /**
  * Slot features of a store, without writing to it: the store is attached read-only to an in-memory database. Centres
  * whose stored features are current (rules/feature-store.ts) are read as stored; the others are computed here.
- * @example const frame = await slotFeaturesFromStore('out/store', rulesets, { centres: ['amstel'] });
+ * @example const frame = await slotFeaturesFromStore('out/store', { centres: ['amstel'] });
  */
-export async function slotFeaturesFromStore(storeDir: string, _rulesets: readonly Ruleset[], options: { centres?: readonly string[] } = {}): Promise<SlotFeatureFrame & { computed: string[] }> {
+export async function slotFeaturesFromStore(storeDir: string, options: { centres?: readonly string[] } = {}): Promise<SlotFeatureFrame & { computed: string[] }> {
   const file = join(storeDir, STORE_FILE);
   if (!existsSync(file)) throw new Error(`no store at ${file}; run il2kit ingest first (or pass another store folder)`);
   const inst = await DuckDBInstance.create(':memory:');
@@ -184,7 +184,7 @@ function bandOf(rule: Rule): { lower: number | null; upper: number | null } | nu
 /**
  * Every practice table of issue 6 for the given rulesets over one frame: concordance per centre × ruleset, enforcement
  * per centre × rule, the recorded hold-reason mix, implied thresholds beside the reference's bands, and per-slot decisions.
- * @example const report = holdsReport(await slotFeaturesFromStore(store, rulesets), rulesets);
+ * @example const report = holdsReport(await slotFeaturesFromStore(store), rulesets);
  */
 export function holdsReport(frame: SlotFeatureFrame, rulesets: readonly Ruleset[], options: HoldsReportOptions = {}): HoldsReport {
   const reference = options.reference ?? rulesets.find((r) => r.id === DEFAULT_REFERENCE);

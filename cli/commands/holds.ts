@@ -43,7 +43,7 @@ export function registerHolds(program: Command): void {
       // withStore checks the store exists (a UserError otherwise). Slot features come from the store where ingest left
       // them current; other centres' are computed in an in-memory database (the store is never written).
       await withStore(opts.store, async () => undefined);
-      const frame = await slotFeaturesFromStore(opts.store, rulesets, opts.centres === undefined ? {} : { centres: opts.centres });
+      const frame = await slotFeaturesFromStore(opts.store, opts.centres === undefined ? {} : { centres: opts.centres });
       if (frame.n === 0) throw new UserError(`no dose slots in ${opts.store}${opts.centres ? ` for ${opts.centres.join(', ')}` : ''}; run il2kit ingest first`);
       const r = holdsReport(frame, rulesets, { reference });
       const swimmer = swimmerDecisions(r.decisions, reference.id, { perCentre });

@@ -51,30 +51,30 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('slot features kept in the store', () => {
   it('ingest leaves every centre stamped current; the reader computes nothing and returns the from-scratch frame', async () => {
     expect([...(await withStore((conn) => freshFeatureCentres(conn, CENTRES)))].sort()).toEqual(CENTRES);
-    const frame = await slotFeaturesFromStore(storeDir, []);
+    const frame = await slotFeaturesFromStore(storeDir);
     expect(frame.computed).toEqual([]);
     expectSameFrame(frame, scratch);
   });
 
   it('a centre whose data changed since its features were stamped is computed again, never read stale', async () => {
     await withStore((conn) => conn.run("UPDATE il2kit_meta SET value = (value::INTEGER + 1)::VARCHAR WHERE key = 'centre_version:amstel'"));
-    const frame = await slotFeaturesFromStore(storeDir, []);
+    const frame = await slotFeaturesFromStore(storeDir);
     expect(frame.computed).toEqual(['amstel']);
     expectSameFrame(frame, scratch);
   });
 
   it('features written under other definitions are stale; re-ingesting the centre makes them current again', async () => {
     await withStore((conn) => conn.run("UPDATE slot_features_state SET definition = 'older' WHERE centre_id = 'riverside'"));
-    expect((await slotFeaturesFromStore(storeDir, [])).computed).toEqual(['amstel', 'riverside']);
+    expect((await slotFeaturesFromStore(storeDir)).computed).toEqual(['amstel', 'riverside']);
     expect(FEATURE_DEFINITION).toMatch(/^[0-9a-f]{16}$/);
     for (const c of CENTRES) await ingestCentre(join(ROOT, 'data-samples', c, 'mapping.yaml'), { storeDir, env: {} });
-    const frame = await slotFeaturesFromStore(storeDir, []);
+    const frame = await slotFeaturesFromStore(storeDir);
     expect(frame.computed).toEqual([]);
     expectSameFrame(frame, scratch);
   }, 120_000);
 
   it('reads one centre alone, in the same order as within all centres', async () => {
-    const one = await slotFeaturesFromStore(storeDir, [], { centres: ['riverside'] });
+    const one = await slotFeaturesFromStore(storeDir, { centres: ['riverside'] });
     const from = scratch.centre_id.indexOf('riverside');
     expect(one.cycle_id).toEqual(scratch.cycle_id.slice(from, from + one.n));
   });
