@@ -22,7 +22,7 @@ import { commitCentre, openStore, type CommitResult } from './store/commit.js';
 import { referencedColumns } from './map/spec-render.js';
 import { suspectIdentifiers, type SuspectedIdentifier } from './quality/identifiers.js';
 import { runChecks, type CheckResult } from './quality/checks.js';
-import { refreshStoredSlotFeatures } from '../rules/feature-store.js';
+import { refreshStoredSlotFeatures, writeStoredFrame } from '../rules/feature-store.js';
 
 const PHASE_A = new Set<TableName>(['patient', 'cycle', 'dose_slot', 'response']);
 
@@ -274,6 +274,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       // not inside it: if this fails, readers see the stamp is old and compute the features themselves.
       const tE = performance.now();
       await refreshStoredSlotFeatures(conn, spec.centre.centre_id);
+      await writeStoredFrame(conn, dirname(commit.storeFile), spec.centre.centre_id);
       durations.slot_features_ms = performance.now() - tE;
     } finally {
       close();

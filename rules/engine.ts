@@ -225,17 +225,20 @@ function conditionVerdict(column: Float64Array | null, c: ConditionLike, n: numb
   return out;
 }
 
-// Slots where a verdict array is not 0, computed once per array (shared by every ruleset with the same trigger).
-const eventIndexCache = new WeakMap<Int8Array, Int32Array>();
+// Slots where a verdict array equals 1 (met) or -1 (missing), computed once per array and shared by every ruleset
+// with the same trigger.
+const metIndexCache = new WeakMap<Int8Array, Int32Array>();
+const missingIndexCache = new WeakMap<Int8Array, Int32Array>();
 
-function nonZero(met: Int8Array): Int32Array {
-  let hit = eventIndexCache.get(met);
+function slotsWhere(verdict: Int8Array, value: 1 | -1): Int32Array {
+  const cache = value === 1 ? metIndexCache : missingIndexCache;
+  let hit = cache.get(verdict);
   if (hit !== undefined) return hit;
   let m = 0;
-  for (let i = 0; i < met.length; i++) if (met[i] !== 0) m++;
+  for (let i = 0; i < verdict.length; i++) if (verdict[i] === value) m++;
   hit = new Int32Array(m);
-  for (let i = 0, j = 0; i < met.length; i++) if (met[i] !== 0) hit[j++] = i;
-  eventIndexCache.set(met, hit);
+  for (let i = 0, j = 0; i < verdict.length; i++) if (verdict[i] === value) hit[j++] = i;
+  cache.set(verdict, hit);
   return hit;
 }
 
@@ -295,7 +298,6 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
   const relativeCount = new Uint8Array(n);
   const heldBeforeOut = new Uint8Array(n);
   const fired = new GrowingList(n, true);
-  const cannot = new GrowingList(n * 2, false);
 
   const active = new Uint8Array(nr);
   const relSeen = new Uint8Array(nr);
@@ -326,14 +328,23 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
     return 1;
   };
 
-  // State rules reach the slot loop only where they are met or cannot be evaluated (their events) or while a hold of
-  // theirs is in force (actList, positions in stateRules): most rule-slot pairs are 'not met', and skipping them is
-  // most of the engine's speed. Within a slot, rules are still visited in ruleset order.
+  // State rules reach the slot loop only where they are met (their events) or while a hold of theirs is in force
+  // (actList, positions in stateRules): most rule-slot pairs are 'not met' or 'cannot evaluate', and skipping them is
+  // most of the engine's speed. Within a slot, rules are still visited in ruleset order. A state rule's missing
+  // trigger is known before the loop, so those 'cannot evaluate' entries are laid out after it (cannotList); the loop
+  // records only the others (a missing resume condition, counter rules) in `extra`, keyed by their visiting order.
   const events = stateEvents(ruleset, stateRules, table);
+  const extraSlot: number[] = [];
+  const extraKey: number[] = [];
+  const addExtra = (i: number, key: number): void => {
+    extraSlot.push(i);
+    extraKey.push(key);
+  };
   let actList: number[] = [];
   let actDirty = false;
 
-  const applyRule = (r: CompiledRule, i: number, sev: number, met: number): number => {
+  // key: the rule's visiting order in a slot (position in stateRules, then stateRules.length + position in counterRules).
+  const applyRule = (r: CompiledRule, i: number, sev: number, met: number, key: number): number => {
     if (met === 1) {
       fired.push(r.index, valueOf(r.main, i), 0);
       if (r.relative && relSeen[r.index] === 0) {
@@ -346,14 +357,14 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
       }
       return r.severity > sev ? r.severity : sev;
     }
-    if (met === -1) cannot.push(r.index, NaN, 0);
+    if (met === -1 && r.counterRule) addExtra(i, key);
     if (active[r.index] === 1 && r.resumeVerdict !== null) {
       const z = r.resumeVerdict[i]!;
       if (z === 1) {
         active[r.index] = 0;
         actDirty = true;
       } else {
-        if (z === -1 && met !== -1) cannot.push(r.index, NaN, 0);
+        if (z === -1 && met !== -1) addExtra(i, key);
         fired.push(r.index, valueOf(r.main, i), 1);
         return HOLD > sev ? HOLD : sev;
       }
@@ -364,7 +375,7 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
         const x = valueOf(c, i);
         if (x !== x) {
           resumed = false;
-          if (met !== -1) cannot.push(r.index, NaN, 0);
+          if (met !== -1) addExtra(i, key);
           break;
         }
         if (!c.test(x)) {
@@ -399,7 +410,6 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
     if (!recorded && (stopped || (patient !== null && patient === discontinuedPatient))) {
       decision[i] = NOT_REACHED;
       fired.close(i);
-      cannot.close(i);
       continue;
     }
     const heldBefore = recorded && recordedHeld !== null ? recordedHeldAt(recordedHeld, i) : heldCount;
@@ -413,7 +423,7 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
       if (ke === k) e++;
       if (ka === k) a++;
       const r = stateRules[k]!;
-      sev = applyRule(r, i, sev, r.met![i]!);
+      sev = applyRule(r, i, sev, r.met![i]!, k);
     }
     if (actDirty) {
       actList = [];
@@ -421,7 +431,7 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
       actDirty = false;
     }
     counters.relative_criteria_in_cycle = relCount;
-    for (let k = 0; k < counterRules.length; k++) sev = applyRule(counterRules[k]!, i, sev, ruleMet(counterRules[k]!, i));
+    for (let k = 0; k < counterRules.length; k++) sev = applyRule(counterRules[k]!, i, sev, ruleMet(counterRules[k]!, i), stateRules.length + k);
     let pol = 0;
     if (relPolicy > 0 && relCount >= relPolicy && sev < STOP_CYCLE) {
       sev = STOP_CYCLE;
@@ -441,7 +451,6 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
       if (sev === DISCONTINUE && patient !== null) discontinuedPatient = patient;
     }
     fired.close(i);
-    cannot.close(i);
   }
   return {
     ruleset,
@@ -453,13 +462,13 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
     relativeCount,
     heldBefore: heldBeforeOut,
     fired: { offsets: fired.offsets, rule: fired.ruleArray(), value: fired.valueArray(), persisting: fired.flagArray() },
-    cannot: { offsets: cannot.offsets, rule: cannot.ruleArray() },
+    cannot: cannotList(staticCannot(ruleset, stateRules, table), decision, stateRules, counterRules, extraSlot, extraKey),
   };
 }
 
 const eventCache = new WeakMap<SlotFeatureTable, WeakMap<Ruleset, { offsets: Uint32Array; rule: Uint16Array }>>();
 
-/** Per slot, the state rules (positions, ascending) that are met or cannot be evaluated there, as compressed rows. */
+/** Per slot, the state rules (positions, ascending) that are met there, as compressed rows. */
 function stateEvents(ruleset: Ruleset, stateRules: readonly CompiledRule[], table: SlotFeatureTable): { offsets: Uint32Array; rule: Uint16Array } {
   let byRuleset = eventCache.get(table);
   if (byRuleset === undefined) eventCache.set(table, (byRuleset = new WeakMap()));
@@ -467,7 +476,7 @@ function stateEvents(ruleset: Ruleset, stateRules: readonly CompiledRule[], tabl
   if (hit !== undefined) return hit;
   const n = table.n;
   const offsets = new Uint32Array(n + 1);
-  const lists = stateRules.map((r) => nonZero(r.met!));
+  const lists = stateRules.map((r) => slotsWhere(r.met!, 1));
   for (const list of lists) for (let j = 0; j < list.length; j++) offsets[list[j]! + 1] = offsets[list[j]! + 1]! + 1;
   for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i + 1]! + offsets[i]!;
   const next = offsets.slice(0, n);
@@ -478,6 +487,82 @@ function stateEvents(ruleset: Ruleset, stateRules: readonly CompiledRule[], tabl
   const out = { offsets, rule };
   byRuleset.set(ruleset, out);
   return out;
+}
+
+interface StaticCannot {
+  offsets: Uint32Array;
+  /** Rule index (into ruleset.rules) of each entry. */
+  rule: Uint16Array;
+  /** Visiting key of each entry (position in stateRules). */
+  key: Uint16Array;
+}
+
+const staticCannotCache = new WeakMap<SlotFeatureTable, WeakMap<Ruleset, StaticCannot>>();
+
+/** Per slot, the state rules (ascending) whose trigger is missing there: shared by both histories of a ruleset. */
+function staticCannot(ruleset: Ruleset, stateRules: readonly CompiledRule[], table: SlotFeatureTable): StaticCannot {
+  let byRuleset = staticCannotCache.get(table);
+  if (byRuleset === undefined) staticCannotCache.set(table, (byRuleset = new WeakMap()));
+  const hit = byRuleset.get(ruleset);
+  if (hit !== undefined) return hit;
+  const n = table.n;
+  const offsets = new Uint32Array(n + 1);
+  const lists = stateRules.map((r) => slotsWhere(r.met!, -1));
+  for (const list of lists) for (let j = 0; j < list.length; j++) offsets[list[j]! + 1] = offsets[list[j]! + 1]! + 1;
+  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i + 1]! + offsets[i]!;
+  const next = offsets.slice(0, n);
+  const rule = new Uint16Array(offsets[n]!);
+  const key = new Uint16Array(offsets[n]!);
+  lists.forEach((list, k) => {
+    const index = stateRules[k]!.index;
+    for (let j = 0; j < list.length; j++) {
+      const p = next[list[j]!]!++;
+      rule[p] = index;
+      key[p] = k;
+    }
+  });
+  const out = { offsets, rule, key };
+  byRuleset.set(ruleset, out);
+  return out;
+}
+
+/**
+ * The 'cannot evaluate' lists of an evaluation: at every reached slot, the state rules whose trigger is missing there
+ * (staticCannot) merged with the loop's extra entries (slot, visiting key), both ascending by key. When every slot is
+ * reached and nothing was added, the shared static lists are the answer (read-only, like every result array).
+ */
+function cannotList(stat: StaticCannot, decision: Uint8Array, stateRules: readonly CompiledRule[], counterRules: readonly CompiledRule[], extraSlot: readonly number[], extraKey: readonly number[]): CannotList {
+  const n = decision.length;
+  if (extraSlot.length === 0 && !decision.includes(NOT_REACHED)) return { offsets: stat.offsets, rule: stat.rule };
+  const ns = stateRules.length;
+  const offsets = new Uint32Array(n + 1);
+  const rule = new Uint16Array(stat.rule.length + extraSlot.length);
+  const sOff = stat.offsets;
+  const sRule = stat.rule;
+  const sKey = stat.key;
+  const ne = extraSlot.length;
+  let p = 0;
+  let e = 0;
+  for (let i = 0; i < n; i++) {
+    // Slots not reached have no extras (the loop skips them) and keep no static entries.
+    if (decision[i] !== NOT_REACHED) {
+      let s = sOff[i]!;
+      const end = sOff[i + 1]!;
+      if (e < ne && extraSlot[e] === i) {
+        while (s < end || (e < ne && extraSlot[e] === i)) {
+          if (s < end && !(e < ne && extraSlot[e] === i && extraKey[e]! < sKey[s]!)) rule[p++] = sRule[s++]!;
+          else {
+            const key = extraKey[e++]!;
+            rule[p++] = key < ns ? stateRules[key]!.index : counterRules[key - ns]!.index;
+          }
+        }
+      } else {
+        for (; s < end; s++) rule[p++] = sRule[s]!;
+      }
+    }
+    offsets[i + 1] = p;
+  }
+  return { offsets, rule: p === rule.length ? rule : rule.slice(0, p) };
 }
 
 function recordedHeldAt(col: Float64Array, i: number): number {

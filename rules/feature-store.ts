@@ -5,7 +5,8 @@
 // it computes that centre again (stale evidence is never read). Rows are stored per centre in SLOT_ORDER.
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { FEATURE_COLUMNS, slotFeaturesSql } from './features.js';
+import { type FrameStamp, removeFeatureFrame, writeFeatureFrame } from './feature-frames.js';
+import { FEATURE_COLUMNS, readSlotFeatures, slotFeaturesSql } from './features.js';
 
 /** Hash of what the features mean (their SQL and columns): stored rows written under other definitions are stale. */
 export const FEATURE_DEFINITION = createHash('sha256')
@@ -69,18 +70,42 @@ export async function refreshStoredSlotFeatures(conn: DuckDBConnection, centreId
 }
 
 /**
+ * Of `centres`, those whose stored slot features are current (same data version and definitions), in database `db`,
+ * with the stamp a frame of them must carry (rules/feature-frames.ts).
+ * @example const stamps = await freshFeatureStamps(conn, ['amstel', 'summit'], 'store');
+ */
+export async function freshFeatureStamps(conn: DuckDBConnection, centres: readonly string[], db = ''): Promise<Map<string, FrameStamp>> {
+  const prefix = db === '' ? '' : `${db}.`;
+  const out = new Map<string, FrameStamp>();
+  if (!(await tableExists(conn, db, 'slot_features_state')) || !(await tableExists(conn, db, 'slot_features'))) return out;
+  const rows = (await conn.runAndReadAll(`SELECT centre_id, data_version, definition FROM ${prefix}slot_features_state ORDER BY centre_id`)).getRows();
+  for (const [centre, version, definition] of rows) {
+    const c = String(centre);
+    if (!centres.includes(c) || version === null || String(definition) !== FEATURE_DEFINITION) continue;
+    if ((await centreDataVersion(conn, c, db)) === Number(version)) out.set(c, { centre_id: c, data_version: Number(version), definition: FEATURE_DEFINITION });
+  }
+  return out;
+}
+
+/**
  * Of `centres`, those whose stored slot features are current (same data version and definitions), in database `db`.
  * @example const fresh = await freshFeatureCentres(conn, ['amstel', 'summit'], 'store');
  */
 export async function freshFeatureCentres(conn: DuckDBConnection, centres: readonly string[], db = ''): Promise<Set<string>> {
-  const prefix = db === '' ? '' : `${db}.`;
-  const out = new Set<string>();
-  if (!(await tableExists(conn, db, 'slot_features_state')) || !(await tableExists(conn, db, 'slot_features'))) return out;
-  const rows = (await conn.runAndReadAll(`SELECT centre_id, data_version, definition FROM ${prefix}slot_features_state`)).getRows();
-  for (const [centre, version, definition] of rows) {
-    const c = String(centre);
-    if (!centres.includes(c) || version === null || String(definition) !== FEATURE_DEFINITION) continue;
-    if ((await centreDataVersion(conn, c, db)) === Number(version)) out.add(c);
+  return new Set((await freshFeatureStamps(conn, centres, db)).keys());
+}
+
+/**
+ * Writes the frame of one centre's stored slot features into <storeDir>/frames (rules/feature-frames.ts), stamped
+ * like its rows; removes an old frame instead when the rows are not current. Returns whether a frame was written.
+ * @example await refreshStoredSlotFeatures(conn, 'amstel'); await writeStoredFrame(conn, storeDir, 'amstel');
+ */
+export async function writeStoredFrame(conn: DuckDBConnection, storeDir: string, centreId: string): Promise<boolean> {
+  const stamp = (await freshFeatureStamps(conn, [centreId])).get(centreId);
+  if (stamp === undefined) {
+    removeFeatureFrame(storeDir, centreId);
+    return false;
   }
-  return out;
+  writeFeatureFrame(storeDir, await readSlotFeatures(conn, { centres: [centreId] }), stamp);
+  return true;
 }

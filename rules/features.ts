@@ -418,7 +418,8 @@ export async function readSlotFeatures(conn: DuckDBConnection, options: ReadSlot
   const statusCode = new Int32Array(n);
   readNumberColumn(chunks, 4, statusCode, -1);
   const status = Array.from(statusCode, (k) => STATUS_CODES[k] ?? 'unknown');
-  const reasons = readSparseStringColumn(chunks, 5).map((r) => (r === null ? [] : r.split('|')));
+  const none: string[] = []; // one shared empty list: most slots have no recorded reason
+  const reasons = readSparseStringColumn(chunks, 5).map((r) => (r === null ? none : r.split('|')));
   const cols = FEATURE_COLUMNS.map(() => new Float64Array(n));
   readDoubleArrayColumn(chunks, 6, cols);
   const values: Partial<Record<RuleVariableCode, Float64Array>> = {};

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { loadRulesets } from '../../rules/load.js';
 import { DECISIONS, evaluateRuleset } from '../../rules/engine.js';
 import { computeSlotFeatures, readSlotFeatures, type SlotFeatureFrame } from '../../rules/features.js';
-import { freshFeatureCentres } from '../../rules/feature-store.js';
+import { freshFeatureStamps } from '../../rules/feature-store.js';
+import { concatFrames, readFeatureFrames } from '../../rules/feature-frames.js';
 import { STORE_FILE } from '../../pipelines/store/layout.js';
 import type { Rule, Ruleset } from '../../schemas/ruleset.js';
 import { RULE_VARIABLES, type RuleVariableCode } from '../../schemas/vocabularies.js';
@@ -45,10 +46,11 @@ const sqlStr = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 /**
  * Slot features of a store, without writing to it: the store is attached read-only to an in-memory database. Centres
- * whose stored features are current (rules/feature-store.ts) are read as stored; the others are computed here.
+ * whose stored features are current (rules/feature-store.ts) are read as stored, from their frame files when those are
+ * current too (rules/feature-frames.ts; `framed` lists them); the others are computed here (`computed`).
  * @example const frame = await slotFeaturesFromStore('out/store', { centres: ['amstel'] });
  */
-export async function slotFeaturesFromStore(storeDir: string, options: { centres?: readonly string[] } = {}): Promise<SlotFeatureFrame & { computed: string[] }> {
+export async function slotFeaturesFromStore(storeDir: string, options: { centres?: readonly string[] } = {}): Promise<SlotFeatureFrame & { computed: string[]; framed: string[] }> {
   const file = join(storeDir, STORE_FILE);
   if (!existsSync(file)) throw new Error(`no store at ${file}; run il2kit ingest first (or pass another store folder)`);
   const inst = await DuckDBInstance.create(':memory:');
@@ -57,15 +59,28 @@ export async function slotFeaturesFromStore(storeDir: string, options: { centres
     await conn.run("SET TimeZone = 'UTC'");
     await conn.run(`ATTACH ${sqlStr(file)} AS store (READ_ONLY)`);
     const centres = options.centres ?? (await conn.runAndReadAll('SELECT DISTINCT centre_id FROM store.main.dose_slot ORDER BY 1')).getRows().map((r) => String(r[0]));
-    const fresh = await freshFeatureCentres(conn, centres, 'store');
+    const stamps = await freshFeatureStamps(conn, centres, 'store');
     // Every variable, stored or computed here: a frame does not depend on which of the two its centres came from.
-    const stale = centres.filter((c) => !fresh.has(c));
+    const stale = centres.filter((c) => !stamps.has(c));
     if (stale.length > 0) {
       for (const t of FEATURE_SOURCES) await conn.run(`CREATE VIEW ${t} AS SELECT * FROM store.main.${t}`);
       await computeSlotFeatures(conn, { centres: stale, table: '_sf_computed' });
     }
-    const frame = await readSlotFeatures(conn, { centres, tableFor: (c) => (fresh.has(c) ? 'store.main.slot_features' : '_sf_computed') });
-    return { ...frame, computed: stale };
+    // Frame files first (rules/feature-frames.ts): all centres in one pass when every one is there and current.
+    const ordered = [...new Set(centres)].sort();
+    let frame = stale.length === 0 ? readFeatureFrames(storeDir, ordered.map((c) => stamps.get(c)!)) : null;
+    let framed = frame === null ? [] : ordered;
+    if (frame === null) {
+      const parts: SlotFeatureFrame[] = [];
+      for (const c of ordered) {
+        const stamp = stamps.get(c);
+        const stored = stamp === undefined ? null : readFeatureFrames(storeDir, [stamp]);
+        if (stored !== null) framed = [...framed, c];
+        parts.push(stored ?? (await readSlotFeatures(conn, { centres: [c], tableFor: () => (stamp !== undefined ? 'store.main.slot_features' : '_sf_computed') })));
+      }
+      frame = concatFrames(parts);
+    }
+    return { ...frame, computed: stale, framed };
   } finally {
     conn.closeSync();
     inst.closeSync();

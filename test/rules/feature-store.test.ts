@@ -1,14 +1,15 @@
 // Stored slot features (rules/feature-store.ts): ingest refreshes a centre's features and stamps them; a reader uses
 // them only while the centre's data version and the feature definitions match, and the frame it returns is the one a
 // from-scratch computation gives, whichever centres came from the store.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slotFeaturesFromStore } from '../../analytics/practice/report.js';
 import { ingestCentre } from '../../pipelines/ingest.js';
 import { openStore } from '../../pipelines/store/commit.js';
-import { FEATURE_DEFINITION, freshFeatureCentres } from '../../rules/feature-store.js';
+import { concatFrames, frameFile, readFeatureFrames } from '../../rules/feature-frames.js';
+import { FEATURE_DEFINITION, freshFeatureCentres, freshFeatureStamps } from '../../rules/feature-store.js';
 import { computeSlotFeatures, readSlotFeatures, type SlotFeatureFrame } from '../../rules/features.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -53,13 +54,44 @@ describe('slot features kept in the store', () => {
     expect([...(await withStore((conn) => freshFeatureCentres(conn, CENTRES)))].sort()).toEqual(CENTRES);
     const frame = await slotFeaturesFromStore(storeDir);
     expect(frame.computed).toEqual([]);
+    expect(frame.framed).toEqual(CENTRES);
     expectSameFrame(frame, scratch);
+  });
+
+  it("each centre's frame file holds what its slot_features rows hold, and frames concatenate in centre order", async () => {
+    const stamps = await withStore((conn) => freshFeatureStamps(conn, CENTRES));
+    const parts = CENTRES.map((c) => readFeatureFrames(storeDir, [stamps.get(c)!])!);
+    for (const [k, c] of CENTRES.entries()) expectSameFrame(parts[k]!, await withStore((conn) => readSlotFeatures(conn, { centres: [c] })));
+    expectSameFrame(concatFrames(parts), scratch);
+    expectSameFrame(readFeatureFrames(storeDir, CENTRES.map((c) => stamps.get(c)!))!, scratch);
+  });
+
+  it('a damaged, missing or stale frame file is never read: the reader falls back to the stored rows', async () => {
+    const stamps = await withStore((conn) => freshFeatureStamps(conn, CENTRES));
+    const file = frameFile(storeDir, 'amstel');
+    const bytes = readFileSync(file);
+    try {
+      writeFileSync(file, bytes.subarray(0, bytes.length - 8));
+      let frame = await slotFeaturesFromStore(storeDir);
+      expect([frame.computed, frame.framed]).toEqual([[], ['riverside']]);
+      expectSameFrame(frame, scratch);
+      rmSync(file);
+      frame = await slotFeaturesFromStore(storeDir);
+      expect(frame.framed).toEqual(['riverside']);
+      expectSameFrame(frame, scratch);
+      expect(readFeatureFrames(storeDir, [{ ...stamps.get('riverside')!, data_version: stamps.get('riverside')!.data_version + 1 }])).toBeNull();
+      expect(readFeatureFrames(storeDir, [{ ...stamps.get('riverside')!, definition: 'older' }])).toBeNull();
+    } finally {
+      writeFileSync(file, bytes);
+    }
+    expect((await slotFeaturesFromStore(storeDir)).framed).toEqual(CENTRES);
   });
 
   it('a centre whose data changed since its features were stamped is computed again, never read stale', async () => {
     await withStore((conn) => conn.run("UPDATE il2kit_meta SET value = (value::INTEGER + 1)::VARCHAR WHERE key = 'centre_version:amstel'"));
     const frame = await slotFeaturesFromStore(storeDir);
     expect(frame.computed).toEqual(['amstel']);
+    expect(frame.framed).toEqual(['riverside']);
     expectSameFrame(frame, scratch);
   });
 

@@ -1,0 +1,217 @@
+// Slot feature frames: each centre's stored slot features in the columns the engine evaluates, one file per centre in
+// <store>/frames/slot_features/<centre>.frame, written by ingest right after the centre's slot_features rows.
+// Converting DuckDB rows to typed columns cost several times a scan of the observation table (the DOUBLE[k] vectors
+// are copied out of DuckDB, then de-interleaved); a frame file is read straight into the columns, one read per column.
+// DuckDB stays the source of truth: a frame carries the centre's data version and the feature definition hash it was
+// made from, and a reader uses it only when both still match slot_features_state (rules/feature-store.ts). A missing,
+// stale or damaged frame is never an error: the reader falls back to slot_features.
+//
+// Layout (little-endian): "IL2F" | u32 header bytes | header JSON | pad to 8 | slot_number Int32[n] | pad to 8 |
+// status Uint8[n] (index into header.statuses, 255 unknown) | pad to 8 | one Float64[n] per header.columns entry.
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RuleVariableCode } from '../schemas/index.js';
+import { FEATURE_COLUMNS, type SlotFeatureFrame } from './features.js';
+
+export const FRAME_DIR = join('frames', 'slot_features');
+const MAGIC = 'IL2F';
+const FORMAT_VERSION = 1;
+
+/** What a frame was made from; a reader compares it with the store's current stamp. */
+export interface FrameStamp {
+  centre_id: string;
+  data_version: number;
+  definition: string;
+}
+
+interface FrameHeader extends FrameStamp {
+  format_version: number;
+  n: number;
+  columns: string[];
+  statuses: string[];
+  /** [first row, cycle_id, patient_key] of each cycle, in row order. */
+  cycles: [number, string, string][];
+  /** [row, hold reason codes] of the rows that have any. */
+  reasons: [number, string[]][];
+}
+
+const pad8 = (x: number): number => (x + 7) & ~7;
+
+export const frameFile = (storeDir: string, centreId: string): string => join(storeDir, FRAME_DIR, `${encodeURIComponent(centreId)}.frame`);
+
+/**
+ * Writes one centre's frame (all of `frame` must be that centre's rows, in SLOT_ORDER) atomically (temp file, rename).
+ * @example writeFeatureFrame(storeDir, frame, { centre_id: 'amstel', data_version: 3, definition: FEATURE_DEFINITION })
+ */
+export function writeFeatureFrame(storeDir: string, frame: SlotFeatureFrame, stamp: FrameStamp): string {
+  const n = frame.n;
+  const statuses = [...new Set(frame.status)].sort();
+  const cycles: FrameHeader['cycles'] = [];
+  const reasons: FrameHeader['reasons'] = [];
+  for (let i = 0; i < n; i++) {
+    if (frame.centre_id[i] !== stamp.centre_id) throw new Error(`writeFeatureFrame: row ${i} belongs to centre ${frame.centre_id[i]}, not ${stamp.centre_id}`);
+    if (i === 0 || frame.cycle_id[i] !== frame.cycle_id[i - 1]) cycles.push([i, frame.cycle_id[i]!, frame.patient_key[i]!]);
+    else if (frame.patient_key[i] !== frame.patient_key[i - 1]) throw new Error(`writeFeatureFrame: row ${i}: cycle ${frame.cycle_id[i]} changes patient`);
+    if (frame.hold_reason_codes[i]!.length > 0) reasons.push([i, frame.hold_reason_codes[i]!]);
+  }
+  const header: FrameHeader = { format_version: FORMAT_VERSION, ...stamp, n, columns: [...FEATURE_COLUMNS], statuses, cycles, reasons };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const slotAt = pad8(8 + json.length);
+  const statusAt = pad8(slotAt + 4 * n);
+  const colsAt = pad8(statusAt + n);
+  const buf = Buffer.alloc(colsAt + 8 * n * FEATURE_COLUMNS.length);
+  buf.write(MAGIC, 0, 'latin1');
+  buf.writeUInt32LE(json.length, 4);
+  json.copy(buf, 8);
+  const slots = new Int32Array(buf.buffer, buf.byteOffset + slotAt, n);
+  for (let i = 0; i < n; i++) slots[i] = frame.slot_number[i]!;
+  const code = new Map(statuses.map((s, k) => [s, k]));
+  for (let i = 0; i < n; i++) buf[statusAt + i] = code.get(frame.status[i]!) ?? 255;
+  FEATURE_COLUMNS.forEach((c, k) => {
+    const col = frame.values[c];
+    if (col === undefined || col.length !== n) throw new Error(`writeFeatureFrame: column ${c} is missing or has the wrong length`);
+    new Float64Array(buf.buffer, buf.byteOffset + colsAt + 8 * n * k, n).set(col);
+  });
+  const file = frameFile(storeDir, stamp.centre_id);
+  mkdirSync(join(storeDir, FRAME_DIR), { recursive: true });
+  writeFileSync(`${file}.tmp`, buf);
+  renameSync(`${file}.tmp`, file);
+  return file;
+}
+
+/** Removes a centre's frame (when its features could not be refreshed, so nobody reads an old one by mistake). */
+export function removeFeatureFrame(storeDir: string, centreId: string): void {
+  rmSync(frameFile(storeDir, centreId), { force: true });
+}
+
+interface OpenFrame {
+  fd: number;
+  header: FrameHeader;
+  slotAt: number;
+  statusAt: number;
+  colsAt: number;
+}
+
+/** Opens and checks a frame: null when it is missing, damaged, or not made from `expect`. */
+function openFrame(storeDir: string, expect: FrameStamp): OpenFrame | null {
+  const file = frameFile(storeDir, expect.centre_id);
+  if (!existsSync(file)) return null;
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(8);
+    if (readSync(fd, head, 0, 8, 0) !== 8 || head.toString('latin1', 0, 4) !== MAGIC) throw new Error('bad magic');
+    const len = head.readUInt32LE(4);
+    if (8 + len > size) throw new Error('bad header length');
+    const json = Buffer.alloc(len);
+    readSync(fd, json, 0, len, 8);
+    const header = JSON.parse(json.toString('utf8')) as FrameHeader;
+    const n = header.n;
+    const slotAt = pad8(8 + len);
+    const statusAt = pad8(slotAt + 4 * n);
+    const colsAt = pad8(statusAt + n);
+    const ok =
+      header.format_version === FORMAT_VERSION &&
+      header.centre_id === expect.centre_id &&
+      header.data_version === expect.data_version &&
+      header.definition === expect.definition &&
+      header.columns.join(',') === FEATURE_COLUMNS.join(',') &&
+      size === colsAt + 8 * n * header.columns.length;
+    if (!ok) {
+      closeSync(fd);
+      return null;
+    }
+    return { fd, header, slotAt, statusAt, colsAt };
+  } catch {
+    closeSync(fd);
+    return null;
+  }
+}
+
+function readExactly(fd: number, target: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < target.length) {
+    const got = readSync(fd, target, done, target.length - done, position + done);
+    if (got === 0) throw new Error('frame file ended early');
+    done += got;
+  }
+}
+
+/**
+ * Reads the frames of `stamps` (in that order) into one frame, or returns null when any of them is missing or stale.
+ * Each column is read from every file straight into its place in the combined column.
+ * @example const frame = readFeatureFrames(storeDir, [{ centre_id: 'amstel', data_version: 3, definition }]);
+ */
+export function readFeatureFrames(storeDir: string, stamps: readonly FrameStamp[]): SlotFeatureFrame | null {
+  const open: OpenFrame[] = [];
+  try {
+    for (const s of stamps) {
+      const f = openFrame(storeDir, s);
+      if (f === null) return null;
+      open.push(f);
+    }
+    const n = open.reduce((a, f) => a + f.header.n, 0);
+    const slotNumber = new Int32Array(n);
+    const statusCode = new Uint8Array(n);
+    const cols = FEATURE_COLUMNS.map(() => new Float64Array(n));
+    // Arrays made at their final length and filled by runs: growing them row by row cost more than reading the file.
+    const centreId = new Array<string>(n);
+    const patientKey = new Array<string>(n);
+    const cycleId = new Array<string>(n);
+    const status = new Array<string>(n);
+    const none: string[] = [];
+    const reasons = new Array<string[]>(n).fill(none);
+    let base = 0;
+    for (const f of open) {
+      const h = f.header;
+      const m = h.n;
+      readExactly(f.fd, new Uint8Array(slotNumber.buffer, base * 4, m * 4), f.slotAt);
+      readExactly(f.fd, new Uint8Array(statusCode.buffer, base, m), f.statusAt);
+      cols.forEach((col, k) => readExactly(f.fd, new Uint8Array(col.buffer, base * 8, m * 8), f.colsAt + 8 * m * k));
+      centreId.fill(h.centre_id, base, base + m);
+      for (let c = 0; c < h.cycles.length; c++) {
+        const [start, cycle, patient] = h.cycles[c]!;
+        const end = c + 1 < h.cycles.length ? h.cycles[c + 1]![0] : m;
+        cycleId.fill(cycle, base + start, base + end);
+        patientKey.fill(patient, base + start, base + end);
+      }
+      const names = h.statuses;
+      for (let i = base; i < base + m; i++) status[i] = names[statusCode[i]!] ?? 'unknown';
+      for (const [row, codes] of h.reasons) reasons[base + row] = codes;
+      base += m;
+    }
+    const values: Partial<Record<RuleVariableCode, Float64Array>> = {};
+    FEATURE_COLUMNS.forEach((c, k) => {
+      values[c] = cols[k]!;
+    });
+    return { n, centre_id: centreId, patient_key: patientKey, cycle_id: cycleId, slot_number: slotNumber, status, hold_reason_codes: reasons, values };
+  } finally {
+    for (const f of open) closeSync(f.fd);
+  }
+}
+
+/** Frames one after the other (each in SLOT_ORDER, centres in order): the columns the engine reads over all of them. */
+export function concatFrames(parts: readonly SlotFeatureFrame[]): SlotFeatureFrame {
+  if (parts.length === 1) return parts[0]!;
+  const n = parts.reduce((a, p) => a + p.n, 0);
+  const slotNumber = new Int32Array(n);
+  const values: Partial<Record<RuleVariableCode, Float64Array>> = {};
+  for (const c of FEATURE_COLUMNS) values[c] = new Float64Array(n);
+  let base = 0;
+  for (const p of parts) {
+    slotNumber.set(p.slot_number, base);
+    for (const c of FEATURE_COLUMNS) values[c]!.set(p.values[c]!, base);
+    base += p.n;
+  }
+  const cat = <T>(get: (p: SlotFeatureFrame) => readonly T[]): T[] => parts.flatMap((p) => get(p));
+  return {
+    n,
+    centre_id: cat((p) => p.centre_id),
+    patient_key: cat((p) => p.patient_key),
+    cycle_id: cat((p) => p.cycle_id),
+    slot_number: slotNumber,
+    status: cat((p) => p.status),
+    hold_reason_codes: cat((p) => p.hold_reason_codes),
+    values,
+  };
+}
