@@ -232,14 +232,26 @@ const missingIndexCache = new WeakMap<Int8Array, Int32Array>();
 
 function slotsWhere(verdict: Int8Array, value: 1 | -1): Int32Array {
   const cache = value === 1 ? metIndexCache : missingIndexCache;
-  let hit = cache.get(verdict);
+  const hit = cache.get(verdict);
   if (hit !== undefined) return hit;
-  let m = 0;
-  for (let i = 0; i < verdict.length; i++) if (verdict[i] === value) m++;
-  hit = new Int32Array(m);
-  for (let i = 0, j = 0; i < verdict.length; i++) if (verdict[i] === value) hit[j++] = i;
-  cache.set(verdict, hit);
-  return hit;
+  // Both lists in two passes over the verdicts (every verdict array is asked for both).
+  let met = 0;
+  let missing = 0;
+  for (let i = 0; i < verdict.length; i++) {
+    const v = verdict[i]!;
+    if (v === 1) met++;
+    else if (v === -1) missing++;
+  }
+  const metList = new Int32Array(met);
+  const missingList = new Int32Array(missing);
+  for (let i = 0, j = 0, k = 0; i < verdict.length; i++) {
+    const v = verdict[i]!;
+    if (v === 1) metList[j++] = i;
+    else if (v === -1) missingList[k++] = i;
+  }
+  metIndexCache.set(verdict, metList);
+  missingIndexCache.set(verdict, missingList);
+  return value === 1 ? metList : missingList;
 }
 
 function compileCondition(c: Pick<Condition, 'variable' | 'comparator' | 'threshold' | 'band'>, table: SlotFeatureTable): CompiledCondition {
@@ -342,17 +354,20 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
   };
   let actList: number[] = [];
   let actDirty = false;
+  let activeCount = 0;
 
   // key: the rule's visiting order in a slot (position in stateRules, then stateRules.length + position in counterRules).
-  const applyRule = (r: CompiledRule, i: number, sev: number, met: number, key: number): number => {
+  // value: the trigger's value when met (from the events for state rules).
+  const applyRule = (r: CompiledRule, i: number, sev: number, met: number, key: number, value: number): number => {
     if (met === 1) {
-      fired.push(r.index, valueOf(r.main, i), 0);
+      fired.push(r.index, value, 0);
       if (r.relative && relSeen[r.index] === 0) {
         relSeen[r.index] = 1;
         relCount++;
       }
       if (r.resume.length > 0 && active[r.index] === 0) {
         active[r.index] = 1;
+        activeCount++;
         actDirty = true;
       }
       return r.severity > sev ? r.severity : sev;
@@ -362,6 +377,7 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
       const z = r.resumeVerdict[i]!;
       if (z === 1) {
         active[r.index] = 0;
+        activeCount--;
         actDirty = true;
       } else {
         if (z === -1 && met !== -1) addExtra(i, key);
@@ -385,6 +401,7 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
       }
       if (resumed) {
         active[r.index] = 0;
+        activeCount--;
         actDirty = true;
       } else {
         fired.push(r.index, valueOf(r.main, i), 1);
@@ -397,9 +414,12 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
   for (let i = 0; i < n; i++) {
     const cycle = cycles[i]!;
     if (i === 0 || cycle !== cycles[i - 1]) {
-      active.fill(0);
-      actList = [];
-      relSeen.fill(0);
+      if (activeCount > 0) {
+        active.fill(0);
+        activeCount = 0;
+      }
+      if (actList.length > 0) actList = [];
+      if (relCount > 0) relSeen.fill(0);
       heldCount = 0;
       relCount = 0;
       stopped = false;
@@ -419,11 +439,16 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
     for (let e = events.offsets[i]!, a = 0; e < eEnd || a < actList.length; ) {
       const ke = e < eEnd ? events.rule[e]! : 0xffff;
       const ka = a < actList.length ? actList[a]! : 0xffff;
-      const k = ke <= ka ? ke : ka;
-      if (ke === k) e++;
-      if (ka === k) a++;
-      const r = stateRules[k]!;
-      sev = applyRule(r, i, sev, r.met![i]!, k);
+      if (ke <= ka) {
+        // Met here (an event), whether or not a hold of the rule is in force.
+        sev = applyRule(stateRules[ke]!, i, sev, 1, ke, events.value[e]!);
+        e++;
+        if (ka === ke) a++;
+      } else {
+        const r = stateRules[ka]!;
+        sev = applyRule(r, i, sev, r.met![i]!, ka, NaN);
+        a++;
+      }
     }
     if (actDirty) {
       actList = [];
@@ -431,7 +456,11 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
       actDirty = false;
     }
     counters.relative_criteria_in_cycle = relCount;
-    for (let k = 0; k < counterRules.length; k++) sev = applyRule(counterRules[k]!, i, sev, ruleMet(counterRules[k]!, i), stateRules.length + k);
+    for (let k = 0; k < counterRules.length; k++) {
+      const r = counterRules[k]!;
+      const met = ruleMet(r, i);
+      sev = applyRule(r, i, sev, met, stateRules.length + k, met === 1 ? valueOf(r.main, i) : NaN);
+    }
     let pol = 0;
     if (relPolicy > 0 && relCount >= relPolicy && sev < STOP_CYCLE) {
       sev = STOP_CYCLE;
@@ -466,10 +495,18 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
   };
 }
 
-const eventCache = new WeakMap<SlotFeatureTable, WeakMap<Ruleset, { offsets: Uint32Array; rule: Uint16Array }>>();
+interface StateEvents {
+  offsets: Uint32Array;
+  /** Position in stateRules. */
+  rule: Uint16Array;
+  /** The trigger's value (the evidence a fired rule reports), gathered rule by rule: one pass down each column. */
+  value: Float64Array;
+}
+
+const eventCache = new WeakMap<SlotFeatureTable, WeakMap<Ruleset, StateEvents>>();
 
 /** Per slot, the state rules (positions, ascending) that are met there, as compressed rows. */
-function stateEvents(ruleset: Ruleset, stateRules: readonly CompiledRule[], table: SlotFeatureTable): { offsets: Uint32Array; rule: Uint16Array } {
+function stateEvents(ruleset: Ruleset, stateRules: readonly CompiledRule[], table: SlotFeatureTable): StateEvents {
   let byRuleset = eventCache.get(table);
   if (byRuleset === undefined) eventCache.set(table, (byRuleset = new WeakMap()));
   const hit = byRuleset.get(ruleset);
@@ -481,10 +518,16 @@ function stateEvents(ruleset: Ruleset, stateRules: readonly CompiledRule[], tabl
   for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i + 1]! + offsets[i]!;
   const next = offsets.slice(0, n);
   const rule = new Uint16Array(offsets[n]!);
+  const value = new Float64Array(offsets[n]!);
   lists.forEach((list, k) => {
-    for (let j = 0; j < list.length; j++) rule[next[list[j]!]!++] = k;
+    const col = stateRules[k]!.main.column;
+    for (let j = 0; j < list.length; j++) {
+      const p = next[list[j]!]!++;
+      rule[p] = k;
+      value[p] = col === null ? NaN : col[list[j]!]!;
+    }
   });
-  const out = { offsets, rule };
+  const out = { offsets, rule, value };
   byRuleset.set(ruleset, out);
   return out;
 }

@@ -5,3 +5,5 @@ export { FEATURE_COLUMNS, FEATURE_SPECS, computeSlotFeatures, readSlotFeatures, 
 export type { FeatureSpec, SlotFeatureFrame, SlotFeatureOptions } from './features.js';
 export { loadRuleset, loadRulesets, parseRuleset } from './load.js';
 export { RulesetError, isRulesetError, messages as ruleMessages } from './messages.js';
+export { FRAME_DIR, concatFrames, frameFile, readFeatureFrames, writeFeatureFrame, type FrameStamp } from './feature-frames.js';
+export { freshFeatureCentres, freshFeatureStamps, refreshStoredSlotFeatures, writeStoredFrame } from './feature-store.js';
