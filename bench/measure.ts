@@ -5,8 +5,13 @@ export interface Measured<T> {
   peakRssMiB: number;
 }
 
-export async function measure<T>(f: () => Promise<T>): Promise<Measured<T>> {
+/**
+ * Times f after a full collection; with `settleMs`, waits that long after it first, so the collector's (and any
+ * DuckDB query's) background threads have finished and do not compete with f for the cores.
+ */
+export async function measure<T>(f: () => Promise<T>, options: { settleMs?: number } = {}): Promise<Measured<T>> {
   (globalThis as { gc?: () => void }).gc?.();
+  if (options.settleMs !== undefined) await new Promise((r) => setTimeout(r, options.settleMs));
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);

@@ -174,40 +174,69 @@ function cached(table: SlotFeatureTable, key: string, make: () => Int8Array): In
   return v;
 }
 
-/** 1 met, 0 not met, -1 missing, per slot: one loop per comparator (a closure call per slot would dominate). */
+/**
+ * 1 met, 0 not met, -1 missing, per slot: one loop per comparator (a closure call per slot would dominate). The slots
+ * where the condition is met are listed on the way (slotsWhere), and the missing ones are the column's (NaN is missing
+ * whatever the comparator), listed once per column.
+ */
 function conditionVerdict(column: Float64Array | null, c: ConditionLike, n: number): Int8Array {
   const out = new Int8Array(n);
-  if (column === null) return out.fill(-1);
+  if (column === null) {
+    out.fill(-1);
+    metIndexCache.set(out, new Int32Array(0));
+    missingIndexCache.set(out, Int32Array.from({ length: n }, (_, i) => i));
+    return out;
+  }
+  if (scratchMet.length < n) scratchMet = new Int32Array(n);
+  const sm = scratchMet;
+  let m = 0;
   const t = c.threshold ?? NaN;
+  // Comparisons with NaN are false, so a met test first and the NaN test after mark every slot ('present' excepted).
   switch (c.comparator) {
     case 'present':
       for (let i = 0; i < n; i++) {
         const x = column[i]!;
-        out[i] = x !== x ? -1 : x !== 0 ? 1 : 0;
+        if (x !== x) out[i] = -1;
+        else if (x !== 0) {
+          out[i] = 1;
+          sm[m++] = i;
+        }
       }
       break;
     case 'lt':
       for (let i = 0; i < n; i++) {
         const x = column[i]!;
-        out[i] = x !== x ? -1 : x < t ? 1 : 0;
+        if (x < t) {
+          out[i] = 1;
+          sm[m++] = i;
+        } else if (x !== x) out[i] = -1;
       }
       break;
     case 'le':
       for (let i = 0; i < n; i++) {
         const x = column[i]!;
-        out[i] = x !== x ? -1 : x <= t ? 1 : 0;
+        if (x <= t) {
+          out[i] = 1;
+          sm[m++] = i;
+        } else if (x !== x) out[i] = -1;
       }
       break;
     case 'gt':
       for (let i = 0; i < n; i++) {
         const x = column[i]!;
-        out[i] = x !== x ? -1 : x > t ? 1 : 0;
+        if (x > t) {
+          out[i] = 1;
+          sm[m++] = i;
+        } else if (x !== x) out[i] = -1;
       }
       break;
     case 'ge':
       for (let i = 0; i < n; i++) {
         const x = column[i]!;
-        out[i] = x !== x ? -1 : x >= t ? 1 : 0;
+        if (x >= t) {
+          out[i] = 1;
+          sm[m++] = i;
+        } else if (x !== x) out[i] = -1;
       }
       break;
     case 'in_band': {
@@ -217,11 +246,35 @@ function conditionVerdict(column: Float64Array | null, c: ConditionLike, n: numb
       const hiIn = c.band?.upper_inclusive ?? false;
       for (let i = 0; i < n; i++) {
         const x = column[i]!;
-        out[i] = x !== x ? -1 : (loIn ? x >= lo : x > lo) && (hiIn ? x <= hi : x < hi) ? 1 : 0;
+        if ((loIn ? x >= lo : x > lo) && (hiIn ? x <= hi : x < hi)) {
+          out[i] = 1;
+          sm[m++] = i;
+        } else if (x !== x) out[i] = -1;
       }
       break;
     }
   }
+  metIndexCache.set(out, sm.slice(0, m));
+  missingIndexCache.set(out, columnMissing(column));
+  return out;
+}
+
+const columnMissingCache = new WeakMap<Float64Array, Int32Array>();
+
+/** Rows where a column is missing (NaN), once per column. */
+function columnMissing(column: Float64Array): Int32Array {
+  const hit = columnMissingCache.get(column);
+  if (hit !== undefined) return hit;
+  const n = column.length;
+  if (scratchMissing.length < n) scratchMissing = new Int32Array(n);
+  const sx = scratchMissing;
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    sx[m] = i;
+    m += column[i] !== column[i] ? 1 : 0;
+  }
+  const out = sx.slice(0, m);
+  columnMissingCache.set(column, out);
   return out;
 }
 
@@ -229,26 +282,36 @@ function conditionVerdict(column: Float64Array | null, c: ConditionLike, n: numb
 // with the same trigger.
 const metIndexCache = new WeakMap<Int8Array, Int32Array>();
 const missingIndexCache = new WeakMap<Int8Array, Int32Array>();
+let scratchMet = new Int32Array(0);
+let scratchNextBuf = new Uint32Array(0);
+
+/** A reused copy of offsets[0..n): the write cursor of each slot while a compressed-row list is filled. */
+function scratchNext(offsets: Uint32Array, n: number): Uint32Array {
+  if (scratchNextBuf.length < n) scratchNextBuf = new Uint32Array(n);
+  scratchNextBuf.set(offsets.subarray(0, n));
+  return scratchNextBuf;
+}
+let scratchMissing = new Int32Array(0);
 
 function slotsWhere(verdict: Int8Array, value: 1 | -1): Int32Array {
   const cache = value === 1 ? metIndexCache : missingIndexCache;
   const hit = cache.get(verdict);
   if (hit !== undefined) return hit;
-  // Both lists in two passes over the verdicts (every verdict array is asked for both).
+  // Both lists in one pass over the verdicts (every verdict array is asked for both), through reused scratch space.
+  const n = verdict.length;
+  if (scratchMet.length < n) scratchMet = new Int32Array(n);
+  if (scratchMissing.length < n) scratchMissing = new Int32Array(n);
+  const sm = scratchMet;
+  const sx = scratchMissing;
   let met = 0;
   let missing = 0;
-  for (let i = 0; i < verdict.length; i++) {
+  for (let i = 0; i < n; i++) {
     const v = verdict[i]!;
-    if (v === 1) met++;
-    else if (v === -1) missing++;
+    if (v === 1) sm[met++] = i;
+    else if (v === -1) sx[missing++] = i;
   }
-  const metList = new Int32Array(met);
-  const missingList = new Int32Array(missing);
-  for (let i = 0, j = 0, k = 0; i < verdict.length; i++) {
-    const v = verdict[i]!;
-    if (v === 1) metList[j++] = i;
-    else if (v === -1) missingList[k++] = i;
-  }
+  const metList = sm.slice(0, met);
+  const missingList = sx.slice(0, missing);
   metIndexCache.set(verdict, metList);
   missingIndexCache.set(verdict, missingList);
   return value === 1 ? metList : missingList;
@@ -309,7 +372,7 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
   const policy = new Uint8Array(n);
   const relativeCount = new Uint8Array(n);
   const heldBeforeOut = new Uint8Array(n);
-  const fired = new GrowingList(n, true);
+  const fired = new GrowingList(n, true, stateEvents(ruleset, stateRules, table).rule.length + 1024);
 
   const active = new Uint8Array(nr);
   const relSeen = new Uint8Array(nr);
@@ -317,9 +380,9 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
   let heldCount = 0;
   let relCount = 0;
   let stopped = false;
-  let discontinuedPatient: string | null = null;
-  const cycles = table.cycle_id;
-  const slots = table.slot_number;
+  // A 'discontinue' carries into the patient's later cycles (when the table names patients), until the next patient.
+  let discontinued = false;
+  const { cycleStart, patientStart } = tableLayout(table);
   const patients = table.patient_key;
 
   // Value of a condition at row i: NaN when missing.
@@ -411,9 +474,11 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
     return sev;
   };
 
+  const hasCounterRules = counterRules.length > 0;
+  const quietAllowed = !hasCounterRules;
+  const eOff = events.offsets;
   for (let i = 0; i < n; i++) {
-    const cycle = cycles[i]!;
-    if (i === 0 || cycle !== cycles[i - 1]) {
+    if (cycleStart[i] === 1) {
       if (activeCount > 0) {
         active.fill(0);
         activeCount = 0;
@@ -423,17 +488,36 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
       heldCount = 0;
       relCount = 0;
       stopped = false;
-    } else if ((slots[i] as number) <= (slots[i - 1] as number)) {
-      throw new Error(`evaluateRuleset: slot features are not sorted: cycle ${cycle} slot ${slots[i]} follows slot ${slots[i - 1]}; order by patient, cycle, slot_number`);
+      if (patientStart[i] === 1) discontinued = false;
     }
-    const patient = patients === undefined ? null : patients[i]!;
-    if (!recorded && (stopped || (patient !== null && patient === discontinuedPatient))) {
+    if (!recorded && (stopped || discontinued)) {
       decision[i] = NOT_REACHED;
       fired.close(i);
       continue;
     }
+    // A quiet stretch (no rule met, no hold in force, no counter rule, no policy due) is given throughout: write it
+    // in runs up to the next event or cycle start instead of slot by slot. Most slots are quiet.
+    if (quietAllowed && actList.length === 0 && eOff[i] === eOff[i + 1] && (relPolicy === 0 || relCount < relPolicy)) {
+      let j = i;
+      if (recorded && recordedHeld !== null) {
+        for (; j < n && (j === i || cycleStart[j] === 0) && eOff[j] === eOff[j + 1]; j++) {
+          const h = recordedHeldAt(recordedHeld, j);
+          if (heldPolicy > 0 && h >= heldPolicy) break;
+          heldBeforeOut[j] = h > 255 ? 255 : h;
+        }
+      } else if (heldPolicy === 0 || heldCount < heldPolicy) {
+        for (j = i + 1; j < n && cycleStart[j] === 0 && eOff[j] === eOff[j + 1]; j++);
+        if (heldCount > 0) heldBeforeOut.fill(heldCount > 255 ? 255 : heldCount, i, j);
+      }
+      if (j > i) {
+        if (relCount > 0) relativeCount.fill(relCount > 255 ? 255 : relCount, i, j);
+        fired.closeRun(i, j);
+        i = j - 1;
+        continue;
+      }
+    }
     const heldBefore = recorded && recordedHeld !== null ? recordedHeldAt(recordedHeld, i) : heldCount;
-    counters.held_doses_in_cycle = heldBefore;
+    if (hasCounterRules) counters.held_doses_in_cycle = heldBefore;
     let sev = GIVE;
     const eEnd = events.offsets[i + 1]!;
     for (let e = events.offsets[i]!, a = 0; e < eEnd || a < actList.length; ) {
@@ -477,7 +561,7 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
     if (!recorded) {
       if (sev === HOLD) heldCount++;
       else if (sev >= STOP_CYCLE) stopped = true;
-      if (sev === DISCONTINUE && patient !== null) discontinuedPatient = patient;
+      if (sev === DISCONTINUE && patients !== undefined) discontinued = true;
     }
     fired.close(i);
   }
@@ -493,6 +577,38 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
     fired: { offsets: fired.offsets, rule: fired.ruleArray(), value: fired.valueArray(), persisting: fired.flagArray() },
     cannot: cannotList(staticCannot(ruleset, stateRules, table), decision, stateRules, counterRules, extraSlot, extraKey),
   };
+}
+
+interface TableLayout {
+  /** 1 where a cycle starts (row 0 included). */
+  cycleStart: Uint8Array;
+  /** 1 where a patient's first cycle starts (all 0 when the table names no patients). */
+  patientStart: Uint8Array;
+}
+
+const layoutCache = new WeakMap<SlotFeatureTable, TableLayout>();
+
+/** Cycle and patient starts of a table, checked once per table: slots ascend within each cycle. */
+function tableLayout(table: SlotFeatureTable): TableLayout {
+  const hit = layoutCache.get(table);
+  if (hit !== undefined) return hit;
+  const n = table.n;
+  const cycles = table.cycle_id;
+  const slots = table.slot_number;
+  const patients = table.patient_key;
+  const cycleStart = new Uint8Array(n);
+  const patientStart = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (i === 0 || cycles[i] !== cycles[i - 1]) {
+      cycleStart[i] = 1;
+      if (patients !== undefined && (i === 0 || patients[i] !== patients[i - 1])) patientStart[i] = 1;
+    } else if ((slots[i] as number) <= (slots[i - 1] as number)) {
+      throw new Error(`evaluateRuleset: slot features are not sorted: cycle ${cycles[i]} slot ${slots[i]} follows slot ${slots[i - 1]}; order by patient, cycle, slot_number`);
+    }
+  }
+  const out = { cycleStart, patientStart };
+  layoutCache.set(table, out);
+  return out;
 }
 
 interface StateEvents {
@@ -516,7 +632,7 @@ function stateEvents(ruleset: Ruleset, stateRules: readonly CompiledRule[], tabl
   const lists = stateRules.map((r) => slotsWhere(r.met!, 1));
   for (const list of lists) for (let j = 0; j < list.length; j++) offsets[list[j]! + 1] = offsets[list[j]! + 1]! + 1;
   for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i + 1]! + offsets[i]!;
-  const next = offsets.slice(0, n);
+  const next = scratchNext(offsets, n);
   const rule = new Uint16Array(offsets[n]!);
   const value = new Float64Array(offsets[n]!);
   lists.forEach((list, k) => {
@@ -551,9 +667,12 @@ function staticCannot(ruleset: Ruleset, stateRules: readonly CompiledRule[], tab
   const n = table.n;
   const offsets = new Uint32Array(n + 1);
   const lists = stateRules.map((r) => slotsWhere(r.met!, -1));
-  for (const list of lists) for (let j = 0; j < list.length; j++) offsets[list[j]! + 1] = offsets[list[j]! + 1]! + 1;
+  // Rules on the same variable share one missing list (the column's): count each list once, times its rules.
+  const times = new Map<Int32Array, number>();
+  for (const list of lists) times.set(list, (times.get(list) ?? 0) + 1);
+  for (const [list, t] of times) for (let j = 0; j < list.length; j++) offsets[list[j]! + 1] = offsets[list[j]! + 1]! + t;
   for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i + 1]! + offsets[i]!;
-  const next = offsets.slice(0, n);
+  const next = scratchNext(offsets, n);
   const rule = new Uint16Array(offsets[n]!);
   const key = new Uint16Array(offsets[n]!);
   lists.forEach((list, k) => {
@@ -657,9 +776,9 @@ class GrowingList {
   private values: Float64Array | null;
   private flags: Uint8Array | null;
   private size = 0;
-  constructor(n: number, withValues: boolean) {
+  constructor(n: number, withValues: boolean, capacity = n) {
     this.offsets = new Uint32Array(n + 1);
-    const cap = Math.max(16, n);
+    const cap = Math.max(16, capacity);
     this.rules = new Uint16Array(cap);
     this.values = withValues ? new Float64Array(cap) : null;
     this.flags = withValues ? new Uint8Array(cap) : null;
@@ -673,6 +792,10 @@ class GrowingList {
   }
   close(i: number): void {
     this.offsets[i + 1] = this.size;
+  }
+  /** Closes slots from..to-1, none of which added anything. */
+  closeRun(from: number, to: number): void {
+    this.offsets.fill(this.size, from + 1, to + 1);
   }
   ruleArray(): Uint16Array {
     return this.rules.slice(0, this.size);

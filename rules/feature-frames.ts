@@ -153,7 +153,9 @@ export function readFeatureFrames(storeDir: string, stamps: readonly FrameStamp[
     const n = open.reduce((a, f) => a + f.header.n, 0);
     const slotNumber = new Int32Array(n);
     const statusCode = new Uint8Array(n);
-    const cols = FEATURE_COLUMNS.map(() => new Float64Array(n));
+    // One block for every column: one large allocation instead of one per column (each can set off a collection).
+    const block = new ArrayBuffer(8 * n * FEATURE_COLUMNS.length);
+    const cols = FEATURE_COLUMNS.map((_, k) => new Float64Array(block, 8 * n * k, n));
     // Arrays made at their final length and filled by runs: growing them row by row cost more than reading the file.
     const centreId = new Array<string>(n);
     const patientKey = new Array<string>(n);
@@ -167,7 +169,7 @@ export function readFeatureFrames(storeDir: string, stamps: readonly FrameStamp[
       const m = h.n;
       readExactly(f.fd, new Uint8Array(slotNumber.buffer, base * 4, m * 4), f.slotAt);
       readExactly(f.fd, new Uint8Array(statusCode.buffer, base, m), f.statusAt);
-      cols.forEach((col, k) => readExactly(f.fd, new Uint8Array(col.buffer, base * 8, m * 8), f.colsAt + 8 * m * k));
+      cols.forEach((col, k) => readExactly(f.fd, new Uint8Array(col.buffer, col.byteOffset + base * 8, m * 8), f.colsAt + 8 * m * k));
       centreId.fill(h.centre_id, base, base + m);
       for (let c = 0; c < h.cycles.length; c++) {
         const [start, cycle, patient] = h.cycles[c]!;
