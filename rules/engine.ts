@@ -188,7 +188,9 @@ function conditionVerdict(column: Float64Array | null, c: ConditionLike, n: numb
     return out;
   }
   if (scratchMet.length < n) scratchMet = new Int32Array(n);
+  if (scratchValue.length < n) scratchValue = new Float64Array(n);
   const sm = scratchMet;
+  const sv = scratchValue;
   let m = 0;
   const t = c.threshold ?? NaN;
   // Comparisons with NaN are false, so a met test first and the NaN test after mark every slot ('present' excepted).
@@ -199,6 +201,7 @@ function conditionVerdict(column: Float64Array | null, c: ConditionLike, n: numb
         if (x !== x) out[i] = -1;
         else if (x !== 0) {
           out[i] = 1;
+          sv[m] = x;
           sm[m++] = i;
         }
       }
@@ -208,6 +211,7 @@ function conditionVerdict(column: Float64Array | null, c: ConditionLike, n: numb
         const x = column[i]!;
         if (x < t) {
           out[i] = 1;
+          sv[m] = x;
           sm[m++] = i;
         } else if (x !== x) out[i] = -1;
       }
@@ -217,6 +221,7 @@ function conditionVerdict(column: Float64Array | null, c: ConditionLike, n: numb
         const x = column[i]!;
         if (x <= t) {
           out[i] = 1;
+          sv[m] = x;
           sm[m++] = i;
         } else if (x !== x) out[i] = -1;
       }
@@ -226,6 +231,7 @@ function conditionVerdict(column: Float64Array | null, c: ConditionLike, n: numb
         const x = column[i]!;
         if (x > t) {
           out[i] = 1;
+          sv[m] = x;
           sm[m++] = i;
         } else if (x !== x) out[i] = -1;
       }
@@ -235,6 +241,7 @@ function conditionVerdict(column: Float64Array | null, c: ConditionLike, n: numb
         const x = column[i]!;
         if (x >= t) {
           out[i] = 1;
+          sv[m] = x;
           sm[m++] = i;
         } else if (x !== x) out[i] = -1;
       }
@@ -248,6 +255,7 @@ function conditionVerdict(column: Float64Array | null, c: ConditionLike, n: numb
         const x = column[i]!;
         if ((loIn ? x >= lo : x > lo) && (hiIn ? x <= hi : x < hi)) {
           out[i] = 1;
+          sv[m] = x;
           sm[m++] = i;
         } else if (x !== x) out[i] = -1;
       }
@@ -255,6 +263,7 @@ function conditionVerdict(column: Float64Array | null, c: ConditionLike, n: numb
     }
   }
   metIndexCache.set(out, sm.slice(0, m));
+  metValueCache.set(out, sv.slice(0, m));
   missingIndexCache.set(out, columnMissing(column));
   return out;
 }
@@ -275,6 +284,7 @@ function columnMissing(column: Float64Array): Int32Array {
   }
   const out = sx.slice(0, m);
   columnMissingCache.set(column, out);
+  missingColumn.set(out, column);
   return out;
 }
 
@@ -283,6 +293,11 @@ function columnMissing(column: Float64Array): Int32Array {
 const metIndexCache = new WeakMap<Int8Array, Int32Array>();
 const missingIndexCache = new WeakMap<Int8Array, Int32Array>();
 let scratchMet = new Int32Array(0);
+let scratchValue = new Float64Array(0);
+/** The column's values at the met slots, in slotsWhere(verdict, 1) order (single conditions only). */
+const metValueCache = new WeakMap<Int8Array, Float64Array>();
+/** The column a missing list was taken from (columnMissing), so counts can run down the column instead. */
+const missingColumn = new WeakMap<Int32Array, Float64Array>();
 let scratchNextBuf = new Uint32Array(0);
 
 /** A reused copy of offsets[0..n): the write cursor of each slot while a compressed-row list is filled. */
@@ -636,11 +651,13 @@ function stateEvents(ruleset: Ruleset, stateRules: readonly CompiledRule[], tabl
   const rule = new Uint16Array(offsets[n]!);
   const value = new Float64Array(offsets[n]!);
   lists.forEach((list, k) => {
-    const col = stateRules[k]!.main.column;
+    const r = stateRules[k]!;
+    const col = r.main.column;
+    const known = metValueCache.get(r.met!);
     for (let j = 0; j < list.length; j++) {
       const p = next[list[j]!]!++;
       rule[p] = k;
-      value[p] = col === null ? NaN : col[list[j]!]!;
+      value[p] = known !== undefined ? known[j]! : col === null ? NaN : col[list[j]!]!;
     }
   });
   const out = { offsets, rule, value };
@@ -652,8 +669,8 @@ interface StaticCannot {
   offsets: Uint32Array;
   /** Rule index (into ruleset.rules) of each entry. */
   rule: Uint16Array;
-  /** Visiting key of each entry (position in stateRules). */
-  key: Uint16Array;
+  /** Visiting key (position in stateRules) of each rule index that has one. */
+  keyOf: Uint16Array;
 }
 
 const staticCannotCache = new WeakMap<SlotFeatureTable, WeakMap<Ruleset, StaticCannot>>();
@@ -670,20 +687,25 @@ function staticCannot(ruleset: Ruleset, stateRules: readonly CompiledRule[], tab
   // Rules on the same variable share one missing list (the column's): count each list once, times its rules.
   const times = new Map<Int32Array, number>();
   for (const list of lists) times.set(list, (times.get(list) ?? 0) + 1);
-  for (const [list, t] of times) for (let j = 0; j < list.length; j++) offsets[list[j]! + 1] = offsets[list[j]! + 1]! + t;
+  for (const [list, t] of times) {
+    const col = missingColumn.get(list);
+    if (col !== undefined && list.length * 4 > n) {
+      // A long list (a mostly missing variable): one pass down the column beats scattered increments.
+      for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i + 1]! + (col[i] !== col[i] ? t : 0);
+    } else {
+      for (let j = 0; j < list.length; j++) offsets[list[j]! + 1] = offsets[list[j]! + 1]! + t;
+    }
+  }
   for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i + 1]! + offsets[i]!;
   const next = scratchNext(offsets, n);
   const rule = new Uint16Array(offsets[n]!);
-  const key = new Uint16Array(offsets[n]!);
+  const keyOf = new Uint16Array(ruleset.rules.length);
   lists.forEach((list, k) => {
     const index = stateRules[k]!.index;
-    for (let j = 0; j < list.length; j++) {
-      const p = next[list[j]!]!++;
-      rule[p] = index;
-      key[p] = k;
-    }
+    keyOf[index] = k;
+    for (let j = 0; j < list.length; j++) rule[next[list[j]!]!++] = index;
   });
-  const out = { offsets, rule, key };
+  const out = { offsets, rule, keyOf };
   byRuleset.set(ruleset, out);
   return out;
 }
@@ -701,7 +723,7 @@ function cannotList(stat: StaticCannot, decision: Uint8Array, stateRules: readon
   const rule = new Uint16Array(stat.rule.length + extraSlot.length);
   const sOff = stat.offsets;
   const sRule = stat.rule;
-  const sKey = stat.key;
+  const keyOf = stat.keyOf;
   const ne = extraSlot.length;
   let p = 0;
   let e = 0;
@@ -712,7 +734,7 @@ function cannotList(stat: StaticCannot, decision: Uint8Array, stateRules: readon
       const end = sOff[i + 1]!;
       if (e < ne && extraSlot[e] === i) {
         while (s < end || (e < ne && extraSlot[e] === i)) {
-          if (s < end && !(e < ne && extraSlot[e] === i && extraKey[e]! < sKey[s]!)) rule[p++] = sRule[s++]!;
+          if (s < end && !(e < ne && extraSlot[e] === i && extraKey[e]! < keyOf[sRule[s]!]!)) rule[p++] = sRule[s++]!;
           else {
             const key = extraKey[e++]!;
             rule[p++] = key < ns ? stateRules[key]!.index : counterRules[key - ns]!.index;

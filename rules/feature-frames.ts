@@ -7,7 +7,9 @@
 // stale or damaged frame is never an error: the reader falls back to slot_features.
 //
 // Layout (little-endian): "IL2F" | u32 header bytes | header JSON | pad to 8 | slot_number Int32[n] | pad to 8 |
-// status Uint8[n] (index into header.statuses, 255 unknown) | pad to 8 | one Float64[n] per header.columns entry.
+// status Uint8[n] (index into header.statuses, 255 unknown) | pad to 8 | reasons Uint16[n] (index into
+// header.reason_sets, 0 = none) | pad to 8 | one Float64[n] per header.columns entry. The header keeps strings once per
+// cycle (cycles: parallel arrays) and each distinct set of hold reasons once: reading is a few reads and fills.
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RuleVariableCode } from '../schemas/index.js';
@@ -15,7 +17,7 @@ import { FEATURE_COLUMNS, type SlotFeatureFrame } from './features.js';
 
 export const FRAME_DIR = join('frames', 'slot_features');
 const MAGIC = 'IL2F';
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 
 /** What a frame was made from; a reader compares it with the store's current stamp. */
 export interface FrameStamp {
@@ -29,13 +31,20 @@ interface FrameHeader extends FrameStamp {
   n: number;
   columns: string[];
   statuses: string[];
-  /** [first row, cycle_id, patient_key] of each cycle, in row order. */
-  cycles: [number, string, string][];
-  /** [row, hold reason codes] of the rows that have any. */
-  reasons: [number, string[]][];
+  /** First row, cycle_id and patient_key of each cycle, in row order. */
+  cycles: { start: number[]; cycle_id: string[]; patient_key: string[] };
+  /** Distinct sets of hold reason codes; set 0 is the empty one. */
+  reason_sets: string[][];
 }
 
 const pad8 = (x: number): number => (x + 7) & ~7;
+
+/** Byte offsets of the sections after the header (slot numbers start at slotAt). */
+function layout(slotAt: number, n: number): { statusAt: number; reasonAt: number; colsAt: number } {
+  const statusAt = pad8(slotAt + 4 * n);
+  const reasonAt = pad8(statusAt + n);
+  return { statusAt, reasonAt, colsAt: pad8(reasonAt + 2 * n) };
+}
 
 export const frameFile = (storeDir: string, centreId: string): string => join(storeDir, FRAME_DIR, `${encodeURIComponent(centreId)}.frame`);
 
@@ -46,19 +55,32 @@ export const frameFile = (storeDir: string, centreId: string): string => join(st
 export function writeFeatureFrame(storeDir: string, frame: SlotFeatureFrame, stamp: FrameStamp): string {
   const n = frame.n;
   const statuses = [...new Set(frame.status)].sort();
-  const cycles: FrameHeader['cycles'] = [];
-  const reasons: FrameHeader['reasons'] = [];
+  const cycles: FrameHeader['cycles'] = { start: [], cycle_id: [], patient_key: [] };
+  const reasonSets: string[][] = [[]];
+  const reasonSet = new Map<string, number>([['', 0]]);
+  const reasonCode = new Uint16Array(n);
   for (let i = 0; i < n; i++) {
     if (frame.centre_id[i] !== stamp.centre_id) throw new Error(`writeFeatureFrame: row ${i} belongs to centre ${frame.centre_id[i]}, not ${stamp.centre_id}`);
-    if (i === 0 || frame.cycle_id[i] !== frame.cycle_id[i - 1]) cycles.push([i, frame.cycle_id[i]!, frame.patient_key[i]!]);
-    else if (frame.patient_key[i] !== frame.patient_key[i - 1]) throw new Error(`writeFeatureFrame: row ${i}: cycle ${frame.cycle_id[i]} changes patient`);
-    if (frame.hold_reason_codes[i]!.length > 0) reasons.push([i, frame.hold_reason_codes[i]!]);
+    if (i === 0 || frame.cycle_id[i] !== frame.cycle_id[i - 1]) {
+      cycles.start.push(i);
+      cycles.cycle_id.push(frame.cycle_id[i]!);
+      cycles.patient_key.push(frame.patient_key[i]!);
+    } else if (frame.patient_key[i] !== frame.patient_key[i - 1]) throw new Error(`writeFeatureFrame: row ${i}: cycle ${frame.cycle_id[i]} changes patient`);
+    const codes = frame.hold_reason_codes[i]!;
+    const key = codes.join('\u0000');
+    let k = reasonSet.get(key);
+    if (k === undefined) {
+      k = reasonSets.length;
+      if (k > 0xffff) throw new Error('writeFeatureFrame: more than 65,535 distinct sets of hold reasons');
+      reasonSet.set(key, k);
+      reasonSets.push([...codes]);
+    }
+    reasonCode[i] = k;
   }
-  const header: FrameHeader = { format_version: FORMAT_VERSION, ...stamp, n, columns: [...FEATURE_COLUMNS], statuses, cycles, reasons };
+  const header: FrameHeader = { format_version: FORMAT_VERSION, ...stamp, n, columns: [...FEATURE_COLUMNS], statuses, cycles, reason_sets: reasonSets };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const slotAt = pad8(8 + json.length);
-  const statusAt = pad8(slotAt + 4 * n);
-  const colsAt = pad8(statusAt + n);
+  const { statusAt, reasonAt, colsAt } = layout(slotAt, n);
   const buf = Buffer.alloc(colsAt + 8 * n * FEATURE_COLUMNS.length);
   buf.write(MAGIC, 0, 'latin1');
   buf.writeUInt32LE(json.length, 4);
@@ -67,6 +89,7 @@ export function writeFeatureFrame(storeDir: string, frame: SlotFeatureFrame, sta
   for (let i = 0; i < n; i++) slots[i] = frame.slot_number[i]!;
   const code = new Map(statuses.map((s, k) => [s, k]));
   for (let i = 0; i < n; i++) buf[statusAt + i] = code.get(frame.status[i]!) ?? 255;
+  new Uint16Array(buf.buffer, buf.byteOffset + reasonAt, n).set(reasonCode);
   FEATURE_COLUMNS.forEach((c, k) => {
     const col = frame.values[c];
     if (col === undefined || col.length !== n) throw new Error(`writeFeatureFrame: column ${c} is missing or has the wrong length`);
@@ -89,6 +112,7 @@ interface OpenFrame {
   header: FrameHeader;
   slotAt: number;
   statusAt: number;
+  reasonAt: number;
   colsAt: number;
 }
 
@@ -108,8 +132,7 @@ function openFrame(storeDir: string, expect: FrameStamp): OpenFrame | null {
     const header = JSON.parse(json.toString('utf8')) as FrameHeader;
     const n = header.n;
     const slotAt = pad8(8 + len);
-    const statusAt = pad8(slotAt + 4 * n);
-    const colsAt = pad8(statusAt + n);
+    const { statusAt, reasonAt, colsAt } = layout(slotAt, n);
     const ok =
       header.format_version === FORMAT_VERSION &&
       header.centre_id === expect.centre_id &&
@@ -121,7 +144,7 @@ function openFrame(storeDir: string, expect: FrameStamp): OpenFrame | null {
       closeSync(fd);
       return null;
     }
-    return { fd, header, slotAt, statusAt, colsAt };
+    return { fd, header, slotAt, statusAt, reasonAt, colsAt };
   } catch {
     closeSync(fd);
     return null;
@@ -162,24 +185,30 @@ export function readFeatureFrames(storeDir: string, stamps: readonly FrameStamp[
     const cycleId = new Array<string>(n);
     const status = new Array<string>(n);
     const none: string[] = [];
-    const reasons = new Array<string[]>(n).fill(none);
+    const reasons = new Array<string[]>(n);
+    const reasonCode = new Uint16Array(n);
     let base = 0;
     for (const f of open) {
       const h = f.header;
       const m = h.n;
       readExactly(f.fd, new Uint8Array(slotNumber.buffer, base * 4, m * 4), f.slotAt);
       readExactly(f.fd, new Uint8Array(statusCode.buffer, base, m), f.statusAt);
+      readExactly(f.fd, new Uint8Array(reasonCode.buffer, base * 2, m * 2), f.reasonAt);
       cols.forEach((col, k) => readExactly(f.fd, new Uint8Array(col.buffer, col.byteOffset + base * 8, m * 8), f.colsAt + 8 * m * k));
       centreId.fill(h.centre_id, base, base + m);
-      for (let c = 0; c < h.cycles.length; c++) {
-        const [start, cycle, patient] = h.cycles[c]!;
-        const end = c + 1 < h.cycles.length ? h.cycles[c + 1]![0] : m;
-        cycleId.fill(cycle, base + start, base + end);
-        patientKey.fill(patient, base + start, base + end);
+      const { start, cycle_id: cycleIds, patient_key: patients } = h.cycles;
+      for (let c = 0; c < start.length; c++) {
+        const end = c + 1 < start.length ? start[c + 1]! : m;
+        cycleId.fill(cycleIds[c]!, base + start[c]!, base + end);
+        patientKey.fill(patients[c]!, base + start[c]!, base + end);
       }
       const names = h.statuses;
-      for (let i = base; i < base + m; i++) status[i] = names[statusCode[i]!] ?? 'unknown';
-      for (const [row, codes] of h.reasons) reasons[base + row] = codes;
+      const sets = h.reason_sets;
+      for (let i = base; i < base + m; i++) {
+        status[i] = names[statusCode[i]!] ?? 'unknown';
+        const r = reasonCode[i]!;
+        reasons[i] = r === 0 ? none : sets[r]!;
+      }
       base += m;
     }
     const values: Partial<Record<RuleVariableCode, Float64Array>> = {};
