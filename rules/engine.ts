@@ -674,6 +674,11 @@ interface StaticCannot {
 }
 
 const staticCannotCache = new WeakMap<SlotFeatureTable, WeakMap<Ruleset, StaticCannot>>();
+// Rulesets whose state rules sit at the same indices on the same variables (a centre's rules derived from a source,
+// with other thresholds) have the same lists: built once, keyed by which missing list each rule index reads.
+const staticCannotByShape = new WeakMap<SlotFeatureTable, Map<string, StaticCannot>>();
+const listIds = new WeakMap<Int32Array, number>();
+let nextListId = 1;
 
 /** Per slot, the state rules (ascending) whose trigger is missing there: shared by both histories of a ruleset. */
 function staticCannot(ruleset: Ruleset, stateRules: readonly CompiledRule[], table: SlotFeatureTable): StaticCannot {
@@ -682,8 +687,20 @@ function staticCannot(ruleset: Ruleset, stateRules: readonly CompiledRule[], tab
   const hit = byRuleset.get(ruleset);
   if (hit !== undefined) return hit;
   const n = table.n;
-  const offsets = new Uint32Array(n + 1);
   const lists = stateRules.map((r) => slotsWhere(r.met!, -1));
+  const shape = `${ruleset.rules.length}:` + lists.map((list, k) => {
+    let id = listIds.get(list);
+    if (id === undefined) listIds.set(list, (id = nextListId++));
+    return `${stateRules[k]!.index}=${id}`;
+  }).join(',');
+  let byShape = staticCannotByShape.get(table);
+  if (byShape === undefined) staticCannotByShape.set(table, (byShape = new Map()));
+  const same = byShape.get(shape);
+  if (same !== undefined) {
+    byRuleset.set(ruleset, same);
+    return same;
+  }
+  const offsets = new Uint32Array(n + 1);
   // Rules on the same variable share one missing list (the column's): count each list once, times its rules.
   const times = new Map<Int32Array, number>();
   for (const list of lists) times.set(list, (times.get(list) ?? 0) + 1);
@@ -707,6 +724,7 @@ function staticCannot(ruleset: Ruleset, stateRules: readonly CompiledRule[], tab
   });
   const out = { offsets, rule, keyOf };
   byRuleset.set(ruleset, out);
+  byShape.set(shape, out);
   return out;
 }
 
