@@ -630,39 +630,44 @@ interface StateEvents {
   offsets: Uint32Array;
   /** Position in stateRules. */
   rule: Uint16Array;
-  /** The trigger's value (the evidence a fired rule reports), gathered rule by rule: one pass down each column. */
+  /** The trigger's value (the evidence a fired rule reports), kept when the verdicts were made (or read here for combined triggers). */
   value: Float64Array;
 }
 
 const eventCache = new WeakMap<SlotFeatureTable, WeakMap<Ruleset, StateEvents>>();
 
+/** A value per (feature table, ruleset), made once and kept while both are referenced. */
+function perRuleset<T>(cache: WeakMap<SlotFeatureTable, WeakMap<Ruleset, T>>, table: SlotFeatureTable, ruleset: Ruleset, make: () => T): T {
+  let byRuleset = cache.get(table);
+  if (byRuleset === undefined) cache.set(table, (byRuleset = new WeakMap()));
+  let hit = byRuleset.get(ruleset);
+  if (hit === undefined) byRuleset.set(ruleset, (hit = make()));
+  return hit;
+}
+
 /** Per slot, the state rules (positions, ascending) that are met there, as compressed rows. */
 function stateEvents(ruleset: Ruleset, stateRules: readonly CompiledRule[], table: SlotFeatureTable): StateEvents {
-  let byRuleset = eventCache.get(table);
-  if (byRuleset === undefined) eventCache.set(table, (byRuleset = new WeakMap()));
-  const hit = byRuleset.get(ruleset);
-  if (hit !== undefined) return hit;
-  const n = table.n;
-  const offsets = new Uint32Array(n + 1);
-  const lists = stateRules.map((r) => slotsWhere(r.met!, 1));
-  for (const list of lists) for (let j = 0; j < list.length; j++) offsets[list[j]! + 1] = offsets[list[j]! + 1]! + 1;
-  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i + 1]! + offsets[i]!;
-  const next = scratchNext(offsets, n);
-  const rule = new Uint16Array(offsets[n]!);
-  const value = new Float64Array(offsets[n]!);
-  lists.forEach((list, k) => {
-    const r = stateRules[k]!;
-    const col = r.main.column;
-    const known = metValueCache.get(r.met!);
-    for (let j = 0; j < list.length; j++) {
-      const p = next[list[j]!]!++;
-      rule[p] = k;
-      value[p] = known !== undefined ? known[j]! : col === null ? NaN : col[list[j]!]!;
-    }
+  return perRuleset(eventCache, table, ruleset, () => {
+    const n = table.n;
+    const offsets = new Uint32Array(n + 1);
+    const lists = stateRules.map((r) => slotsWhere(r.met!, 1));
+    for (const list of lists) for (let j = 0; j < list.length; j++) offsets[list[j]! + 1] = offsets[list[j]! + 1]! + 1;
+    for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i + 1]! + offsets[i]!;
+    const next = scratchNext(offsets, n);
+    const rule = new Uint16Array(offsets[n]!);
+    const value = new Float64Array(offsets[n]!);
+    lists.forEach((list, k) => {
+      const r = stateRules[k]!;
+      const col = r.main.column;
+      const known = metValueCache.get(r.met!);
+      for (let j = 0; j < list.length; j++) {
+        const p = next[list[j]!]!++;
+        rule[p] = k;
+        value[p] = known !== undefined ? known[j]! : col === null ? NaN : col[list[j]!]!;
+      }
+    });
+    return { offsets, rule, value };
   });
-  const out = { offsets, rule, value };
-  byRuleset.set(ruleset, out);
-  return out;
 }
 
 interface StaticCannot {
@@ -682,50 +687,44 @@ let nextListId = 1;
 
 /** Per slot, the state rules (ascending) whose trigger is missing there: shared by both histories of a ruleset. */
 function staticCannot(ruleset: Ruleset, stateRules: readonly CompiledRule[], table: SlotFeatureTable): StaticCannot {
-  let byRuleset = staticCannotCache.get(table);
-  if (byRuleset === undefined) staticCannotCache.set(table, (byRuleset = new WeakMap()));
-  const hit = byRuleset.get(ruleset);
-  if (hit !== undefined) return hit;
-  const n = table.n;
-  const lists = stateRules.map((r) => slotsWhere(r.met!, -1));
-  const shape = `${ruleset.rules.length}:` + lists.map((list, k) => {
-    let id = listIds.get(list);
-    if (id === undefined) listIds.set(list, (id = nextListId++));
-    return `${stateRules[k]!.index}=${id}`;
-  }).join(',');
-  let byShape = staticCannotByShape.get(table);
-  if (byShape === undefined) staticCannotByShape.set(table, (byShape = new Map()));
-  const same = byShape.get(shape);
-  if (same !== undefined) {
-    byRuleset.set(ruleset, same);
-    return same;
-  }
-  const offsets = new Uint32Array(n + 1);
-  // Rules on the same variable share one missing list (the column's): count each list once, times its rules.
-  const times = new Map<Int32Array, number>();
-  for (const list of lists) times.set(list, (times.get(list) ?? 0) + 1);
-  for (const [list, t] of times) {
-    const col = missingColumn.get(list);
-    if (col !== undefined && list.length * 4 > n) {
-      // A long list (a mostly missing variable): one pass down the column beats scattered increments.
-      for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i + 1]! + (col[i] !== col[i] ? t : 0);
-    } else {
-      for (let j = 0; j < list.length; j++) offsets[list[j]! + 1] = offsets[list[j]! + 1]! + t;
+  return perRuleset(staticCannotCache, table, ruleset, () => {
+    const n = table.n;
+    const lists = stateRules.map((r) => slotsWhere(r.met!, -1));
+    const shape = `${ruleset.rules.length}:` + lists.map((list, k) => {
+      let id = listIds.get(list);
+      if (id === undefined) listIds.set(list, (id = nextListId++));
+      return `${stateRules[k]!.index}=${id}`;
+    }).join(',');
+    let byShape = staticCannotByShape.get(table);
+    if (byShape === undefined) staticCannotByShape.set(table, (byShape = new Map()));
+    const same = byShape.get(shape);
+    if (same !== undefined) return same;
+    const offsets = new Uint32Array(n + 1);
+    // Rules on the same variable share one missing list (the column's): count each list once, times its rules.
+    const times = new Map<Int32Array, number>();
+    for (const list of lists) times.set(list, (times.get(list) ?? 0) + 1);
+    for (const [list, t] of times) {
+      const col = missingColumn.get(list);
+      if (col !== undefined && list.length * 4 > n) {
+        // A long list (a mostly missing variable): one pass down the column beats scattered increments.
+        for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i + 1]! + (col[i] !== col[i] ? t : 0);
+      } else {
+        for (let j = 0; j < list.length; j++) offsets[list[j]! + 1] = offsets[list[j]! + 1]! + t;
+      }
     }
-  }
-  for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i + 1]! + offsets[i]!;
-  const next = scratchNext(offsets, n);
-  const rule = new Uint16Array(offsets[n]!);
-  const keyOf = new Uint16Array(ruleset.rules.length);
-  lists.forEach((list, k) => {
-    const index = stateRules[k]!.index;
-    keyOf[index] = k;
-    for (let j = 0; j < list.length; j++) rule[next[list[j]!]!++] = index;
+    for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i + 1]! + offsets[i]!;
+    const next = scratchNext(offsets, n);
+    const rule = new Uint16Array(offsets[n]!);
+    const keyOf = new Uint16Array(ruleset.rules.length);
+    lists.forEach((list, k) => {
+      const index = stateRules[k]!.index;
+      keyOf[index] = k;
+      for (let j = 0; j < list.length; j++) rule[next[list[j]!]!++] = index;
+    });
+    const out = { offsets, rule, keyOf };
+    byShape.set(shape, out);
+    return out;
   });
-  const out = { offsets, rule, keyOf };
-  byRuleset.set(ruleset, out);
-  byShape.set(shape, out);
-  return out;
 }
 
 /**
