@@ -40,8 +40,8 @@ async function runOne(name: string, keep: string): Promise<unknown> {
 
 const child = process.env.BENCH_CHILD;
 if (child !== undefined) {
-  // BENCH_CHILD=<name>:<results file>:<folder the ingest bench keeps its store in>
-  const [name, out, keep] = child.split(':') as [string, string, string];
+  // BENCH_CHILD={"name", "out": results file, "keep": folder the ingest bench keeps its store in} (JSON: paths may hold ':')
+  const { name, out, keep } = JSON.parse(child) as { name: string; out: string; keep: string };
   writeFileSync(out, JSON.stringify(await runOne(name, keep)));
 } else {
   const results: Record<string, unknown> = { patients_per_centre: patients, patients_total: patients * 5, node: process.version };
@@ -50,7 +50,7 @@ if (child !== undefined) {
     for (const name of ['ingest', 'holds', 'analytics'].filter((b) => only.has(b))) {
       const out = join(keep, `${name}.json`);
       // The holds bench reuses the store the ingest bench wrote when there is one.
-      const env: NodeJS.ProcessEnv = { ...process.env, BENCH_CHILD: `${name}:${out}:${keep}` };
+      const env: NodeJS.ProcessEnv = { ...process.env, BENCH_CHILD: JSON.stringify({ name, out, keep }) };
       if (name === 'holds' && only.has('ingest') && env.BENCH_HOLDS_STORE === undefined) env.BENCH_HOLDS_STORE = join(keep, 'il2kit.duckdb');
       const run = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
       if (run.status !== 0) throw new Error(`bench ${name} failed (exit ${run.status ?? run.signal})`);

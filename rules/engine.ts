@@ -292,6 +292,8 @@ function columnMissing(column: Float64Array): Int32Array {
 // with the same trigger.
 const metIndexCache = new WeakMap<Int8Array, Int32Array>();
 const missingIndexCache = new WeakMap<Int8Array, Int32Array>();
+// Scratch space reused by every table (lists are built in it, then copied out at their length); it stays at the
+// size of the largest table seen, about 20 bytes a slot.
 let scratchMet = new Int32Array(0);
 let scratchValue = new Float64Array(0);
 /** The column's values at the met slots, in slotsWhere(verdict, 1) order (single conditions only). */

@@ -161,7 +161,8 @@ function readExactly(fd: number, target: Uint8Array, position: number): void {
 }
 
 /**
- * Reads the frames of `stamps` (in that order) into one frame, or returns null when any of them is missing or stale.
+ * Reads the frames of `stamps` (in that order) into one frame, or returns null when any of them is missing, stale or
+ * unreadable.
  * Each column is read from every file straight into its place in the combined column.
  * @example const frame = readFeatureFrames(storeDir, [{ centre_id: 'amstel', data_version: 3, definition }]);
  */
@@ -216,6 +217,10 @@ export function readFeatureFrames(storeDir: string, stamps: readonly FrameStamp[
       values[c] = cols[k]!;
     });
     return { n, centre_id: centreId, patient_key: patientKey, cycle_id: cycleId, slot_number: slotNumber, status, hold_reason_codes: reasons, values };
+  } catch {
+    // A frame that passed its checks but cannot be read (changed underfoot, a header that lies): the caller reads
+    // the stored rows instead, as for any other unusable frame.
+    return null;
   } finally {
     for (const f of open) closeSync(f.fd);
   }

@@ -69,13 +69,13 @@ export async function slotFeaturesFromStore(storeDir: string, options: { centres
     // Frame files first (rules/feature-frames.ts): all centres in one pass when every one is there and current.
     const ordered = [...new Set(centres)].sort();
     let frame = stale.length === 0 ? readFeatureFrames(storeDir, ordered.map((c) => stamps.get(c)!)) : null;
-    let framed = frame === null ? [] : ordered;
+    const framed = frame === null ? [] : [...ordered];
     if (frame === null) {
       const parts: SlotFeatureFrame[] = [];
       for (const c of ordered) {
         const stamp = stamps.get(c);
         const stored = stamp === undefined ? null : readFeatureFrames(storeDir, [stamp]);
-        if (stored !== null) framed = [...framed, c];
+        if (stored !== null) framed.push(c);
         parts.push(stored ?? (await readSlotFeatures(conn, { centres: [c], tableFor: () => (stamp !== undefined ? 'store.main.slot_features' : '_sf_computed') })));
       }
       frame = concatFrames(parts);
