@@ -4,7 +4,7 @@
 // untouched; then the centre's slot features are refreshed (rules/feature-store.ts).
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { TABLES, TABLE_NAMES, describeFields, type FieldInfo, type TableCounts, type TableName } from '../schemas/index.js';
+import { TABLES, TABLE_NAMES, describeFields, type TableCounts, type TableName } from '../schemas/index.js';
 import { problemsFromIssues } from './validate/problems.js';
 import { fastCheck } from './validate/fast.js';
 import { streamSource, type SourceData } from './read/source.js';
@@ -12,6 +12,7 @@ import { InputError } from './read/errors.js';
 import { mapSource, type Candidate, type SourceCounts } from './map/records.js';
 import { loadSpec } from './map/spec-load.js';
 import { CandidateSpill } from './map/spill.js';
+import { RawWriter, mapColumnar, planColumnar, type ColumnarPlan } from './map/columnar.js';
 import type { MappingSpec } from './map/spec.js';
 import { resolveKey, type KeySource } from './map/pseudonymise.js';
 import { buildGrid, cycleAt, type CycleInfo } from './map/slots.js';
@@ -23,6 +24,7 @@ import { referencedColumns } from './map/spec-render.js';
 import { suspectIdentifiers, type SuspectedIdentifier } from './quality/identifiers.js';
 import { runChecks, type CheckResult } from './quality/checks.js';
 import { refreshStoredSlotFeatures, writeStoredFrame } from '../rules/feature-store.js';
+import { recordBuilder } from './map/record-builder.js';
 
 const PHASE_A = new Set<TableName>(['patient', 'cycle', 'dose_slot', 'response']);
 
@@ -30,6 +32,8 @@ export interface IngestOptions {
   storeDir: string;
   keyFile?: string;
   env?: NodeJS.ProcessEnv;
+  /** Map long observation sources column-wise (map/columnar.ts; the default). false: every row through mapSource, as a reference. */
+  columnar?: boolean;
 }
 
 export interface IngestResult {
@@ -63,15 +67,26 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
   // unmapped codes tallied aside), parked in a spill file and replayed in phase B once the slot
   // grid exists. A mapping error is kept and thrown at the source's turn in phase B.
   const parked = new Map<string, Parked>();
+  const raws = new Map<string, RawWriter>();
   try {
     const unmapped = new Map<string, Map<string, number>>();
     const ctx = { spec, key: key.key, unmapped };
     const counts: Record<string, TableCounts> = Object.fromEntries(TABLE_NAMES.map((t) => [t, { read: 0, derived: 0, merged: 0, stored: 0, quarantined: 0 }]));
-    const writers = new Map<TableName | 'quarantine', StagingWriter>();
+    const writers = new Map<string, StagingWriter>();
+    // Observations are staged in parts, in source order: row-path CSVs between the columnar sources' Parquet files.
+    const obsParts: string[] = [];
+    let obsPart = 0;
     const writer = (t: TableName | 'quarantine') => {
-      let w = writers.get(t);
-      if (!w) writers.set(t, (w = new StagingWriter(t, join(work, `${t}.csv`))));
+      const k = t === 'observation' ? `observation-${obsPart}` : t;
+      let w = writers.get(k);
+      if (!w) writers.set(k, (w = new StagingWriter(t, join(work, `${k}.csv`))));
       return w;
+    };
+    const addObservationPart = (parquet: string) => {
+      const w = writers.get(`observation-${obsPart}`);
+      if (w) obsParts.push(w.path);
+      obsPart++;
+      obsParts.push(parquet);
     };
     let recordId = 0;
     const quarantine = (c: Candidate, extraProblems: { field: string | null; raw: unknown; check: string; message: string }[] = []) => {
@@ -88,7 +103,8 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     };
     const builders = new Map(TABLE_NAMES.map((t) => [t, recordBuilder(describeFields(TABLES[t].schema))]));
     const fastChecks = new Map(TABLE_NAMES.map((t) => [t, fastCheck(TABLES[t].schema)]));
-    const store = (c: Candidate) => {
+    const store = (c: Candidate, sink?: (rec: Record<string, unknown>) => void) => {
+      const put = sink ?? ((rec: Record<string, unknown>) => writer(c.table).write(rec));
       // The record is rebuilt in the table's column order by a builder made once per table: one
       // object shape per table keeps the validator fast. Fields a mapping leaves out are unknown:
       // null (or an empty list), never invented. (Keys outside the schema cannot reach here: the
@@ -96,14 +112,23 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       c.values = builders.get(c.table)!(c.values, c.where, spec.id, spec.version);
       if (c.problems.length > 0) return quarantine(c);
       // Nearly every record is valid: the fast check says so without zod; the rest get zod's verdict and messages.
-      if (fastChecks.get(c.table)?.(c.values)) return writer(c.table).write(c.values);
+      if (fastChecks.get(c.table)?.(c.values)) return put(c.values);
       const parsed = TABLES[c.table].schema.safeParse(c.values);
       if (!parsed.success) {
         const probs = problemsFromIssues(parsed.error.issues, c.values, { file: c.where.file, row: c.where.row, pointer: c.where.pointer });
         return quarantine(c, probs.map((p) => ({ field: p.field, raw: p.value, check: p.check, message: p.message })));
       }
-      writer(c.table).write(parsed.data as Record<string, unknown>);
+      put(parsed.data as Record<string, unknown>);
     };
+    const columnarOn = opts.columnar ?? true;
+    const plans = new Map<string, ColumnarPlan>();
+    if (columnarOn) {
+      for (const src of spec.sources) {
+        const plan = planColumnar(spec, src, src.tables.filter((t) => !PHASE_A.has(t.table as TableName)));
+        if (typeof plan !== 'string') plans.set(src.id, plan);
+      }
+    }
+
 
     // Phase A: patients, cycles, dose log and responses — small; the slot grid needs them whole.
     const tA = performance.now();
@@ -130,7 +155,10 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       const wanted = src.tables.filter((t) => PHASE_A.has(t.table as TableName));
       if (wanted.length === 0) continue;
       const later = src.tables.filter((t) => !PHASE_A.has(t.table as TableName));
-      const park: Parked | null = later.length > 0 ? { spill: new CandidateSpill(join(work, `parked-${parked.size}.bin`)), counts: null, unmapped: new Map(), error: null } : null;
+      const plan = plans.get(src.id);
+      const raw = plan ? new RawWriter(plan, join(work, `raw-${src.id}.csv`)) : null;
+      if (raw) raws.set(src.id, raw);
+      const park: Parked | null = later.length > 0 && !raw ? { spill: new CandidateSpill(join(work, `parked-${parked.size}.bin`)), counts: null, unmapped: new Map(), error: null } : null;
       if (park) parked.set(src.id, park);
       // Streamed like phase B: the raw rows of a large dose log are released piece by piece.
       const stream = await streamSource(src, dir);
@@ -144,6 +172,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
         const existing = sources.find((x) => x.source === src.id);
         if (existing) mergeCounts(existing, sc, true);
         else sources.push({ ...sc, sha256: data.sha256, bytes: data.bytes, path: data.path });
+        raw?.write(rows);
         if (park && !park.error) {
           let b: ReturnType<typeof mapSource> | null = null;
           try {
@@ -218,7 +247,62 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
         }
       };
       const park = parked.get(src.id);
-      if (park) {
+      const plan = plans.get(src.id);
+      if (plan) {
+        // Column-wise (map/columnar.ts): the raw cells of every row, then one evaluation per distinct value.
+        let raw = raws.get(src.id);
+        let info: Omit<SourceData, 'rows'> | null = null;
+        if (!raw) {
+          raw = new RawWriter(plan, join(work, `raw-${src.id}.csv`));
+          const stream = await streamSource(src, dir);
+          info = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns };
+          let first = true;
+          for await (const rows of stream.chunks) {
+            if (first) inspectColumns(src, { ...info, rows });
+            first = false;
+            raw.write(rows);
+          }
+          if (first) inspectColumns(src, { ...info, rows: [] });
+        } else {
+          const s = sources.find((x) => x.source === src.id)!;
+          info = { file: s.file, path: s.path, sha256: s.sha256, bytes: s.bytes, columns: [] };
+        }
+        raw.close();
+        raws.delete(src.id);
+        const res = await mapColumnar(plan, raw, info, ctx, grid.cycleIndex, work);
+        try {
+          const rowsToo = !readInA.has(src.id);
+          const existing = sources.find((s) => s.source === src.id);
+          if (existing) mergeCounts(existing, res.counts, rowsToo);
+          else sources.push({ ...res.counts, sha256: info.sha256, bytes: info.bytes, path: info.path });
+          counts.observation!.read += res.records;
+          // The rows left to the row path, mapped exactly as mapSource maps any row; their records join the columnar ones in row order.
+          const fbPath = join(work, `fallback-${src.id}.csv`);
+          const fbWriter = new StagingWriter('observation', fbPath, [{ name: '__row', type: 'BIGINT', field: null as never }, { name: '__sub', type: 'INTEGER', field: null as never }]);
+          let rowNo = 0;
+          let sub = 0;
+          const sink = (rec: Record<string, unknown>) => fbWriter.write({ ...rec, __row: rowNo, __sub: sub++ });
+          const fb = mapSource(src, { ...info, rows: res.fallback }, ctx, new Set(wanted), true);
+          mergeCounts(sources.find((s) => s.source === src.id)!, fb.counts, rowsToo);
+          // Row of each candidate: mapSource keeps row order, and each row's candidates are consecutive.
+          const rowOf = candidateRows(fb.candidates, res.fallback, src.format === 'ndjson');
+          fb.candidates.forEach((c, i) => {
+            counts[c.table]!.read++;
+            if (rowOf[i] !== rowNo) {
+              rowNo = rowOf[i]!;
+              sub = 0;
+            }
+            if (c.problems.length === 0) attachCycle(c, grid.cycleIndex);
+            store(c, c.table === 'observation' ? sink : undefined);
+          });
+          fbWriter.close();
+          const out = join(work, `columnar-${src.id}.parquet`);
+          await res.write(fbWriter.count > 0 ? fbPath : null, out);
+          addObservationPart(out);
+        } finally {
+          res.close();
+        }
+      } else if (park) {
         // Mapped in phase A (read once); its counts and unmapped codes join now, as a second read would have.
         for (const [field, m] of park.unmapped) {
           let seen = unmapped.get(field);
@@ -255,7 +339,10 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     for (const w of writers.values()) w.close();
 
     const tC = performance.now();
-    const staged = Object.fromEntries([...writers.entries()].map(([t, w]) => [t, w.path])) as Partial<Record<TableName | 'quarantine', string>>;
+    const staged = Object.fromEntries([...writers.entries()].filter(([k]) => !k.startsWith('observation-')).map(([t, w]) => [t, w.path])) as Partial<Record<TableName | 'quarantine', string | string[]>>;
+    const lastObs = writers.get(`observation-${obsPart}`);
+    if (lastObs) obsParts.push(lastObs.path);
+    if (obsParts.length > 0) staged.observation = obsParts.length === 1 ? obsParts[0]! : obsParts;
     const commit = await commitCentre({ storeDir: opts.storeDir, centreId: spec.centre.centre_id, centre: spec.centre, staged, work });
     durations.store_ms = performance.now() - tC;
     for (const t of TABLE_NAMES) {
@@ -297,6 +384,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     };
   } finally {
     for (const p of parked.values()) p.spill.dispose();
+    for (const r of raws.values()) r.close();
     rmSync(work, { recursive: true, force: true });
   }
 }
@@ -320,23 +408,6 @@ function mergeCounts(into: SourceCounts, from: SourceCounts, rowsToo: boolean): 
   for (const [k, v] of Object.entries(from.routed)) into.routed[k] = (into.routed[k] ?? 0) + v;
   for (const [k, v] of Object.entries(from.ignoredCodes)) into.ignoredCodes[k] = (into.ignoredCodes[k] ?? 0) + v;
   into.emptyWideCells += from.emptyWideCells;
-}
-
-type RecordBuilder = (v: Record<string, unknown>, w: Candidate['where'], specId: string, specVersion: string) => Record<string, unknown>;
-
-/** Compiles `(values, where, spec id, version) → record` with the table's fields as an object literal in column order. */
-function recordBuilder(fields: FieldInfo[]): RecordBuilder {
-  const prov: Record<string, string> = { source_file: 'w.file', source_sha256: 'w.sha256', source_row: 'w.row', source_pointer: 'w.pointer', spec_id: 'id', spec_version: 'ver' };
-  const body = fields
-    .map((f) => {
-      const k = JSON.stringify(f.name);
-      if (prov[f.name]) return `${k}: ${prov[f.name]}`;
-      const missing = f.kind === 'array' ? '[]' : f.nullable ? 'null' : 'undefined';
-      return `${k}: v[${k}] !== undefined ? v[${k}] : ${missing}`;
-    })
-    .join(',\n');
-  // Field names come from our own schemas (not from input), so generating code from them is safe.
-  return new Function('v', 'w', 'id', 'ver', `return {\n${body}\n};`) as RecordBuilder;
 }
 
 /**
@@ -468,3 +539,11 @@ function ageAt(birth: string, atMs: number): number | null {
   return age;
 }
 
+
+/** The source row of each candidate, for merging row-path records with columnar ones in row order. */
+function candidateRows(candidates: Candidate[], rows: SourceData['rows'], ndjson: boolean): number[] {
+  if (!ndjson) return candidates.map((c) => c.where.row ?? 0);
+  // NDJSON candidates are located by pointer ("line N"), the row number of their line.
+  const byPointer = new Map(rows.map((r) => [r.pointer, r.row]));
+  return candidates.map((c) => byPointer.get(c.where.pointer) ?? 0);
+}

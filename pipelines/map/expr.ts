@@ -15,6 +15,10 @@ export interface EvalContext {
   fieldName: string;
   /** The field is a routing question (when/skip): its unmapped values are expected, not reported. Without it, told by the field name. */
   routing?: boolean;
+  /** Weight of the row being mapped (columnar mapping evaluates one distinct tuple for many rows): unmapped codes count this much. */
+  weight?: number;
+  /** Columnar mapping: answers for some field mappings without evaluating them (time stamps, patient ids looked up per distinct value elsewhere). */
+  defer?: (fm: FieldMapObject, row: SourceRow, ctx: EvalContext) => Eval | undefined;
 }
 
 type PathStep = { key: string } | { index: number } | { match: { subKey: string; sub: CompiledPath; want: string } };
@@ -171,6 +175,10 @@ function regexOf(p: string): RegExp {
 }
 
 export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext): Eval {
+  if (ctx.defer !== undefined) {
+    const d = ctx.defer(fm, row, ctx);
+    if (d !== undefined) return d;
+  }
   if (fm.hours_between) return hoursBetween(fm, row, ctx);
   let raw: unknown = fm.value !== undefined ? fm.value : fm.from !== undefined ? pickAll(row.values, fm.from, fm.join) : undefined;
   const original = raw;
@@ -202,7 +210,7 @@ export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext):
       if (!(ctx.routing ?? (ctx.fieldName.endsWith('.when') || ctx.fieldName.endsWith('.skip')))) {
         let seen = ctx.unmapped.get(ctx.fieldName);
         if (!seen) ctx.unmapped.set(ctx.fieldName, (seen = new Map()));
-        seen.set(key, (seen.get(key) ?? 0) + 1);
+        seen.set(key, (seen.get(key) ?? 0) + (ctx.weight ?? 1));
       }
       if (fm.codes.unmapped === 'quarantine') return { ok: false, check: 'unmapped_code', message: `${JSON.stringify(key)} is not in the code map; add it to the mapping spec`, raw: original };
       v = fm.codes.unmapped === 'null' ? (fm.codes.list ? [] : null) : v;

@@ -63,7 +63,17 @@ export interface MapContext {
  * the others are still asked whether they take a row, so rows no map takes are counted once
  * (when `countUnused`) even when a source is mapped in two passes.
  */
-export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, produce?: Set<TableMap>, countUnused = true): { candidates: Candidate[]; counts: SourceCounts } {
+export interface MapHooks {
+  /** Weight of each row in the counts (columnar mapping: a distinct tuple stands for that many rows). */
+  weights?: ArrayLike<number>;
+  /** Told, after each row, whether a table map took it and whether the skip rule left it out. */
+  onRow?: (index: number, taken: boolean, skipped: boolean) => void;
+  defer?: EvalContext['defer'];
+}
+
+export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, produce?: Set<TableMap>, countUnused = true, hooks: MapHooks = {}): { candidates: Candidate[]; counts: SourceCounts } {
+  const weights = hooks.weights;
+  let rw = 1;
   const counts: SourceCounts = { source: src.id, file: data.file, rows: data.rows.length, routed: {}, ignoredCodes: {}, emptyWideCells: 0, skipped: 0, skipReason: src.skip?.reason ?? null, unusedRows: 0, unusedExamples: [] };
   const skip = src.skip ? { fm: fieldObject(src.skip.field), in: src.skip.in } : null;
   const candidates: Candidate[] = [];
@@ -74,6 +84,7 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     unmapped: ctx.unmapped,
     fieldName: '',
     routing: false,
+    defer: hooks.defer,
   };
   const patientId = fieldObject(src.patient_id);
   // Fields whose schema type is a date-time or a number are parsed as such without saying so in the spec.
@@ -129,7 +140,9 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     problems.push(keyProblem);
     return null;
   };
-  for (const row of data.rows) {
+  for (let ri = 0; ri < data.rows.length; ri++) {
+    const row = data.rows[ri]!;
+    if (weights) evalCtx.weight = rw = weights[ri]!;
     // NDJSON rows are located by line pointer; tabular rows by data row number.
     const where: Where = { file: data.file, sha256: data.sha256, row: src.format === 'ndjson' ? null : row.row, pointer: row.pointer };
     if (skip && !row.values.__parse_error__) {
@@ -137,7 +150,8 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
       evalCtx.routing = true;
       const sk = evalField(skip.fm, row, evalCtx);
       if (sk.ok && skip.in.includes(sk.value as string)) {
-        counts.skipped++;
+        counts.skipped += rw;
+        hooks.onRow?.(ri, false, true);
         continue;
       }
     }
@@ -152,7 +166,7 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
         evalCtx.routing = true;
         const w = evalField(when, row, evalCtx);
         if (!w.ok || !tm.when.in.includes(w.value as string)) {
-          counts.routed[table] = (counts.routed[table] ?? 0) + 1;
+          counts.routed[table] = (counts.routed[table] ?? 0) + rw;
           continue;
         }
       }
@@ -213,7 +227,7 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
           evalCtx.routing = false;
           const r = evalField(fm, row, evalCtx);
           if (r.ok && (r.value === null || r.value === undefined)) {
-            counts.emptyWideCells++;
+            counts.emptyWideCells += rw;
             continue;
           }
           // Copied key by key, not spread: spread copies get object shapes of their own, and every
@@ -234,7 +248,7 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
         continue;
       }
       if (table === 'observation' && problems.length === 0 && tm.ignore_codes.includes(String(values.variable))) {
-        counts.ignoredCodes[String(values.variable)] = (counts.ignoredCodes[String(values.variable)] ?? 0) + 1;
+        counts.ignoredCodes[String(values.variable)] = (counts.ignoredCodes[String(values.variable)] ?? 0) + rw;
         continue;
       }
       if (table === 'observation') extra.__units = tm.units;
@@ -242,9 +256,10 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
       candidates.push(table === 'observation' && problems.length === 0 ? finishObservation(c, src.decimal) : c);
     }
     if (!taken && countUnused) {
-      counts.unusedRows++;
+      counts.unusedRows += rw;
       if (counts.unusedExamples.length < 5) counts.unusedExamples.push(row.row);
     }
+    hooks.onRow?.(ri, taken, false);
   }
   return { candidates, counts };
 }

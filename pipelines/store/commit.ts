@@ -75,7 +75,7 @@ export async function openStore(path: string): Promise<{ conn: DuckDBConnection;
  * Replaces one centre's rows in the store with its staging CSVs (see the module comment).
  * `work` is a scratch folder of the run (each deduplicated table passes through a Parquet file there).
  */
-export async function commitCentre(opts: { storeDir: string; centreId: string; centre: Centre; staged: Partial<Record<StoreTable, string>>; work: string }): Promise<CommitResult> {
+export async function commitCentre(opts: { storeDir: string; centreId: string; centre: Centre; staged: Partial<Record<StoreTable, string | string[]>>; work: string }): Promise<CommitResult> {
   const { storeDir, centreId } = opts;
   mkdirSync(storeDir, { recursive: true });
   const durations: Record<string, number> = {};
@@ -105,7 +105,7 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
     result.stored.centre = 1;
     let nextRecord = 0;
     if (opts.staged.quarantine) {
-      result.quarantineRows += (await conn.run(`INSERT INTO quarantine ${readStagingSql('quarantine', opts.staged.quarantine)}`)).rowsChanged;
+      result.quarantineRows += (await conn.run(`INSERT INTO quarantine ${readStagingSql('quarantine', String(opts.staged.quarantine))}`)).rowsChanged;
       nextRecord = Number((await conn.runAndReadAll(`SELECT coalesce(max(record_id), 0) FROM quarantine WHERE centre_id = ${id}`)).getRows()[0]![0]);
     }
     lap('load_quarantine_ms');
@@ -119,6 +119,7 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
       const cols = tableColumns(t).map((c) => c.name);
       const key = orderBy(t);
       if (!DEDUPE.includes(t)) {
+        if (Array.isArray(path)) throw new Error(`staged parts are only read for deduplicated tables, not ${t}`);
         result.stored[t] = (await conn.run(`INSERT INTO ${t} SELECT ${cols.join(', ')} FROM (${readStagingSql(t, path)}) ORDER BY ${key}`)).rowsChanged;
         lap(`load_${t}_ms`);
         continue;
@@ -127,8 +128,18 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
       // is the record's order, and the duplicates are found before anything enters the table.
       // (Deleting them after inserting would be simpler, but a transaction that deletes rows it
       // appended makes DuckDB rewrite the whole append at COMMIT.)
-      const stg = join(opts.work, `${t}.stg.parquet`);
-      await conn.run(`COPY (${readStagingSql(t, path)}) TO ${sql(stg)} (FORMAT parquet, COMPRESSION uncompressed)`);
+      // Staged in parts (row-path CSVs and columnar Parquet files, in source order): concatenated in that order.
+      const parts = Array.isArray(path) ? path : [path];
+      const partSql = (p: string) => (p.endsWith('.parquet') ? `SELECT ${cols.join(', ')} FROM read_parquet(${sql(p)})` : readStagingSql(t, p));
+      let stg = join(opts.work, `${t}.stg.parquet`);
+      if (parts.length === 1 && parts[0]!.endsWith('.parquet')) stg = parts[0]!;
+      else if (parts.length === 1) await conn.run(`COPY (${partSql(parts[0]!)}) TO ${sql(stg)} (FORMAT parquet, COMPRESSION uncompressed)`);
+      else {
+        await conn.run(`CREATE OR REPLACE TEMP TABLE stg_parts AS ${partSql(parts[0]!)}`);
+        for (const p of parts.slice(1)) await conn.run(`INSERT INTO stg_parts ${partSql(p)}`);
+        await conn.run(`COPY stg_parts TO ${sql(stg)} (FORMAT parquet, COMPRESSION uncompressed)`);
+        await conn.run('DROP TABLE stg_parts');
+      }
       const src = `read_parquet(${sql(stg)}, file_row_number = true)`;
       lap(`load_${t}_ms`);
       // Keys recorded more than once are found by hashing (cheap); only their rows are ranked, and

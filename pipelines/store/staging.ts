@@ -64,8 +64,10 @@ export class StagingWriter {
   constructor(
     readonly table: TableName | 'quarantine',
     readonly path: string,
+    /** Columns after the table's (e.g. the row order of records merged with another part). */
+    extra: ColumnDef[] = [],
   ) {
-    this.columns = table === 'quarantine' ? QUARANTINE_COLUMNS : tableColumns(table);
+    this.columns = [...(table === 'quarantine' ? QUARANTINE_COLUMNS : tableColumns(table)), ...extra];
     this.line = lineWriter(this.columns);
     this.fd = openSync(path, 'w');
     this.push(this.columns.map((c) => c.name).join(',') + '\n');

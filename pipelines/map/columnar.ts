@@ -1,0 +1,492 @@
+// Columnar mapping of long observation sources: the rows go to DuckDB as raw cells, and the
+// mapping is evaluated once per distinct value instead of once per row.
+//
+// Rows of a long table repeat the same few values (variable names, units, code texts, results
+// such as "98.6"); only time stamps and patient ids vary freely. So a source's referenced cells
+// are written, row by row, to a raw CSV (the one per-row step left in JS), loaded into DuckDB, and
+//   - each distinct patient id and each distinct time stamp (per time field) is evaluated once,
+//     by the same evalField the row path uses;
+//   - each distinct tuple of the other cells is mapped once by mapSource itself, with the time and
+//     patient fields answered by markers (the `defer` hook): that gives the records of every row
+//     with that tuple (variable, canonical value, unit, raw value…) and the row's counts;
+//   - DuckDB joins rows to those answers, attaches cycles (the grid's windows) and writes the
+//     records in row order.
+// Equal by construction to the row path for every row it keeps: the values come from the same
+// functions on the same inputs. A row leaves the columnar path, and is mapped by mapSource exactly
+// as before, whenever anything about it is not plain: a parse or shape problem, a patient id or
+// time stamp that does not evaluate, a tuple whose records have problems or fail the fast check.
+// (Checks are separable: the observation schema's checks read the tuple's fields, or one field.)
+// Counts are the row path's: a second mapSource pass over the tuples weights each by its rows.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { TABLES, describeFields, type TableName } from '../../schemas/index.js';
+import { Instant } from '../../schemas/fields.js';
+import { fastCheck } from '../validate/fast.js';
+import { tableColumns } from '../store/layout.js';
+import type { SourceData, SourceRow } from '../read/source.js';
+import { evalField, pick, type Eval, type EvalContext } from './expr.js';
+import { patientKey } from './pseudonymise.js';
+import { fieldObject } from './spec-load.js';
+import { recordBuilder, type RecordBuilder } from './record-builder.js';
+import { mapSource, type Candidate, type MapContext, type SourceCounts } from './records.js';
+import type { FieldMapObject, MappingSpec, SourceSpec, TableMap } from './spec.js';
+import type { CycleInfo } from './slots.js';
+
+const TABLE: TableName = 'observation';
+/** Columns a record gets from the row, not from its tuple. */
+const ROW_COLUMNS = new Set(['centre_id', 'patient_key', 'cycle_id', 'observed_at', 'source_file', 'source_sha256', 'source_row', 'source_pointer', 'spec_id', 'spec_version']);
+const NULL_MARK = '\\N';
+const PID_MARK = '\u0000patient';
+const TIME_MARK = '\u0000time:';
+/** Marker "epoch ms" of time field k: far outside any real instant. */
+const msMark = (k: number) => -1e15 - k;
+
+interface TimeSpec {
+  key: string;
+  fm: FieldMapObject;
+  label: string;
+  cols: number[];
+}
+
+export interface ColumnarPlan {
+  src: SourceSpec;
+  produce: Set<TableMap>;
+  /** Referenced paths (columns or JSON paths), one raw column each. */
+  paths: string[];
+  patientCols: number[];
+  times: TimeSpec[];
+  /** Columns of the tuple mapped once per distinct value. */
+  tupleCols: number[];
+  timeLabels: Set<string>;
+}
+
+/**
+ * The columnar plan of a source's table maps, or why it has none (then the row path maps it).
+ * Only observation maps without pivots or merges; patient id and time fields without code maps.
+ */
+export function planColumnar(spec: MappingSpec, src: SourceSpec, produce: TableMap[]): ColumnarPlan | string {
+  if (produce.length === 0) return 'nothing to map';
+  for (const tm of produce) {
+    if (tm.table !== TABLE) return `table ${tm.table}`;
+    if (tm.pivot || tm.merge) return 'pivot or merge';
+  }
+  const paths: string[] = [];
+  const col = (p: string) => {
+    let i = paths.indexOf(p);
+    if (i < 0) i = paths.push(p) - 1;
+    return i;
+  };
+  const colsOf = (fm: FieldMapObject): number[] => {
+    const out: number[] = [];
+    if (fm.from !== undefined) for (const p of typeof fm.from === 'string' ? [fm.from] : fm.from) out.push(col(p));
+    if (fm.unit_from !== undefined) out.push(col(fm.unit_from));
+    if (fm.hours_between) out.push(col(fm.hours_between.start), col(fm.hours_between.end));
+    return out;
+  };
+  const pfm = fieldObject(src.patient_id);
+  if (pfm.codes || pfm.date !== undefined || pfm.hours_between) return 'patient id with codes or dates';
+  const patientCols = colsOf(pfm);
+  const dateFormat = src.date_format ?? spec.date_format;
+  const kinds = new Map(describeFields(TABLES[TABLE].schema).map((f) => [f.name, f.kind]));
+  const times: TimeSpec[] = [];
+  const timeLabels = new Set<string>();
+  const tuple = new Set<number>();
+  const addTuple = (fm: FieldMapObject) => colsOf(fm).forEach((c) => tuple.add(c));
+  if (src.skip) addTuple(fieldObject(src.skip.field));
+  for (const tm of src.tables) if (tm.when) addTuple(fieldObject(tm.when.field));
+  for (const tm of produce) {
+    for (const [name, raw] of Object.entries(tm.fields)) {
+      const obj = fieldObject(raw);
+      // The row path's typing (records.ts `typed`): date-time fields get the source's format.
+      const typedTime = !obj.codes && obj.value === undefined && kinds.get(name) === 'datetime';
+      const fm = typedTime && obj.date === undefined ? { ...obj, date: dateFormat } : obj;
+      if (fm.date !== undefined && !fm.hours_between && !fm.codes && fm.value === undefined) {
+        const key = JSON.stringify(fm);
+        if (!times.some((t) => t.key === key)) times.push({ key, fm, label: `${src.id}.${tm.table}.${name}`, cols: colsOf(fm) });
+        timeLabels.add(`${src.id}.${tm.table}.${name}`);
+      } else addTuple(fm);
+    }
+    for (const m of tm.melt ?? []) addTuple(fieldObject(m.value));
+  }
+  return { src, produce: new Set(produce), paths, patientCols, times, tupleCols: [...tuple].sort((a, b) => a - b), timeLabels };
+}
+
+/** Cell → raw CSV text: strings as they are, other values tagged so they come back as they were. */
+function encode(v: unknown): string {
+  let s: string;
+  if (v === null || v === undefined) return NULL_MARK;
+  if (typeof v === 'string') s = v === '' ? '\u0001e' : v.charCodeAt(0) === 1 || v === NULL_MARK ? '\u0001s' + v : v;
+  else if (typeof v === 'number') s = '\u0001n' + (Object.is(v, -0) ? '-0' : String(v));
+  else if (typeof v === 'boolean') s = v ? '\u0001b1' : '\u0001b0';
+  else if (v instanceof Date) s = '\u0001d' + String(v.getTime());
+  else s = '\u0001j' + JSON.stringify(v);
+  return /[",\n\r]/.test(s) || s.trim() !== s ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function decode(s: string | null): unknown {
+  if (s === null) return null;
+  if (s.charCodeAt(0) !== 1) return s;
+  const body = s.slice(2);
+  switch (s[1]) {
+    case 'e':
+      return '';
+    case 's':
+      return body;
+    case 'n':
+      return Number(body);
+    case 'b':
+      return body === '1';
+    case 'd':
+      return new Date(Number(body));
+    default:
+      return JSON.parse(body) as unknown;
+  }
+}
+
+/** Writes the referenced cells of each row to the raw CSV; rows with parse or shape problems are kept whole for the row path. */
+export class RawWriter {
+  readonly odd: SourceRow[] = [];
+  rows = 0;
+  private fd: number;
+  private buf = '';
+  constructor(
+    readonly plan: ColumnarPlan,
+    readonly path: string,
+  ) {
+    this.fd = openSync(path, 'w');
+    this.buf = ['__row', '__ptr', ...plan.paths.map((_, i) => `c${i}`)].join(',') + '\n';
+  }
+
+  write(rows: SourceRow[]): void {
+    const paths = this.plan.paths;
+    let b = this.buf;
+    for (const r of rows) {
+      this.rows++;
+      if (r.values.__parse_error__ || r.extraCells || r.missingCells) {
+        this.odd.push(r);
+        continue;
+      }
+      b += r.row + ',' + encode(r.pointer);
+      for (let i = 0; i < paths.length; i++) b += ',' + encode(pick(r.values, paths[i]!));
+      b += '\n';
+      if (b.length > 1 << 20) {
+        writeSync(this.fd, b);
+        b = '';
+      }
+    }
+    this.buf = b;
+  }
+
+  close(): void {
+    if (this.buf) writeSync(this.fd, this.buf);
+    this.buf = '';
+    closeSync(this.fd);
+  }
+}
+
+export interface ColumnarResult {
+  counts: SourceCounts;
+  /** Rows the columnar path does not take, in row order: map them with mapSource as usual. */
+  fallback: SourceRow[];
+  /** Records made by the columnar path (in `finish`): count toward the table's `read`. */
+  records: number;
+  /** Writes the records (columnar and the row path's, merged in row order) to a Parquet file in the store's column types. */
+  write: (rowPathRecords: string | null, out: string) => Promise<void>;
+  close: () => void;
+}
+
+const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** Runs the columnar path on a written raw file (see the module comment). */
+export async function mapColumnar(
+  plan: ColumnarPlan,
+  raw: RawWriter,
+  data: Omit<SourceData, 'rows'>,
+  ctx: MapContext,
+  cycles: Map<string, CycleInfo[]>,
+  work: string,
+): Promise<ColumnarResult> {
+  const { src, paths } = plan;
+  const inst = await DuckDBInstance.create(':memory:', { threads: '2' });
+  const conn = await inst.connect();
+  const close = () => {
+    conn.closeSync();
+    inst.closeSync();
+  };
+  try {
+    await conn.run("SET TimeZone = 'UTC'");
+    await conn.run("SET memory_limit = '3GB'");
+    await conn.run(`SET temp_directory = ${sqlText(join(work, 'columnar.tmp'))}`);
+    await conn.run('SET preserve_insertion_order = true');
+    const c = (i: number) => `c${i}`;
+    const colSpec = ["'__row': 'BIGINT'", "'__ptr': 'VARCHAR'", ...paths.map((_, i) => `'${c(i)}': 'VARCHAR'`)].join(', ');
+    await conn.run(`CREATE TABLE raw AS SELECT * FROM read_csv(${sqlText(raw.path)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '\\N', columns = {${colSpec}}, auto_detect = false, parallel = true)`);
+    const evalCtx: EvalContext = { decimal: src.decimal, dateFormat: src.date_format ?? ctx.spec.date_format, timeZone: src.time_zone ?? ctx.spec.centre.time_zone, unmapped: new Map(), fieldName: '', routing: false };
+    const synth = (cols: number[], vals: (string | null)[], row = 0): SourceRow => {
+      const values: Record<string, unknown> = {};
+      cols.forEach((ci, j) => (values[paths[ci]!] = decode(vals[j]!)));
+      return { row, pointer: null, values };
+    };
+
+    // A dictionary: distinct tuples of some columns, numbered; JS answers each; DuckDB joins back.
+    const dict = async (name: string, cols: number[], answer: (row: SourceRow) => (string | number | null)[], types: string[]) => {
+      const sel = cols.length ? cols.map(c).join(', ') : '1 AS __one';
+      await conn.run(`CREATE TABLE ${name}_d AS SELECT row_number() OVER () - 1 AS id, * FROM (SELECT DISTINCT ${sel} FROM raw)`);
+      const got = await conn.runAndReadAll(`SELECT ${cols.length ? cols.map(c).join(', ') : '__one'} FROM ${name}_d ORDER BY id`);
+      const rows = got.getRows() as (string | null)[][];
+      const file = join(work, `${name}.answers.csv`);
+      const fd = openSync(file, 'w');
+      let b = '';
+      rows.forEach((vals, id) => {
+        const a = answer(synth(cols, cols.length ? vals : []));
+        b += id + ',' + a.map((x) => (x === null ? NULL_MARK : typeof x === 'number' ? String(x) : `"${x.replace(/"/g, '""')}"`)).join(',') + '\n';
+        if (b.length > 1 << 20) {
+          writeSync(fd, b);
+          b = '';
+        }
+      });
+      writeSync(fd, b);
+      closeSync(fd);
+      const spec = ["'id': 'BIGINT'", ...types.map((t, i) => `'a${i}': '${t}'`)].join(', ');
+      await conn.run(`CREATE TABLE ${name}_a AS SELECT * FROM read_csv(${sqlText(file)}, header = false, delim = ',', quote = '"', escape = '"', nullstr = '\\N', columns = {${spec}}, auto_detect = false)`);
+      const on = cols.length ? cols.map((x) => `r.${c(x)} IS NOT DISTINCT FROM d.${c(x)}`).join(' AND ') : 'true';
+      return { on, rows: rows.length };
+    };
+
+    // Patient ids → keys (as keyOf in records.ts).
+    const pfm = fieldObject(src.patient_id);
+    const pat = await dict(
+      'pat',
+      plan.patientCols,
+      (row) => {
+        evalCtx.fieldName = `${src.id}.patient_id`;
+        const r = evalField(pfm, row, evalCtx);
+        if (!r.ok || r.value === null || r.value === undefined || r.value === '') return [null];
+        return [patientKey(ctx.key, ctx.spec.centre.centre_id, String(r.value))];
+      },
+      ['VARCHAR'],
+    );
+    // Time stamps → ISO instant and epoch ms, per time field.
+    const timeJoins: string[] = [];
+    const timeCols: string[] = [];
+    const timeOk: string[] = [];
+    for (let k = 0; k < plan.times.length; k++) {
+      const t = plan.times[k]!;
+      const d = await dict(
+        `t${k}`,
+        t.cols,
+        (row) => {
+          evalCtx.fieldName = t.label;
+          const r = evalField(t.fm, row, evalCtx);
+          if (!r.ok || typeof r.value !== 'string' || r.ms === undefined || !Instant.safeParse(r.value).success) return [null, null];
+          return [r.value, r.ms];
+        },
+        ['VARCHAR', 'BIGINT'],
+      );
+      timeJoins.push(`JOIN t${k}_d d${k} ON ${d.on.replace(/d\./g, `d${k}.`)} JOIN t${k}_a a${k} ON a${k}.id = d${k}.id`);
+      timeCols.push(`a${k}.a0 AS iso${k}, a${k}.a1 AS ms${k}`);
+      timeOk.push(`a${k}.a0 IS NOT NULL`);
+    }
+    // The tuples, with how many rows each stands for (all, and those whose key and times evaluate).
+    const tupleSel = plan.tupleCols.length ? plan.tupleCols.map(c).join(', ') : '1 AS __one';
+    await conn.run(`CREATE TABLE tup_d AS SELECT row_number() OVER () - 1 AS id, * FROM (SELECT DISTINCT ${tupleSel} FROM raw)`);
+    const tupOn = plan.tupleCols.length ? plan.tupleCols.map((x) => `r.${c(x)} IS NOT DISTINCT FROM v.${c(x)}`).join(' AND ') : 'true';
+    await conn.run(`CREATE TABLE rows1 AS SELECT r.__row, r.__ptr, pa.a0 AS patient_key, ${timeCols.length ? timeCols.join(', ') + ',' : ''} v.id AS vid,
+        (pa.a0 IS NOT NULL${timeOk.map((x) => ' AND ' + x).join('')}) AS ok
+      FROM raw r JOIN pat_d d ON ${pat.on} JOIN pat_a pa ON pa.id = d.id ${timeJoins.map((j) => j.replace(/\br\./g, 'r.')).join(' ')} JOIN tup_d v ON ${tupOn}`);
+    const tupRows = (await conn.runAndReadAll(`SELECT ${plan.tupleCols.length ? plan.tupleCols.map(c).join(', ') : '__one'} FROM tup_d ORDER BY id`)).getRows() as (string | null)[][];
+    const nCols = plan.tupleCols.length;
+    // A tuple's candidates name it by row number, or by pointer for NDJSON (where.row is null there).
+    const tuples: SourceRow[] = tupRows.map((r, id) => ({ ...synth(plan.tupleCols, nCols ? r : [], id), pointer: String(id) }));
+
+    // Pass 1: each tuple's records, with markers for the patient key and time stamps.
+    const patientLabel = `${src.id}.patient_id`;
+    const bad = new Uint8Array(tuples.length);
+    const unused = new Uint8Array(tuples.length);
+    const defer = (fm: FieldMapObject, row: SourceRow, e: EvalContext): Eval | undefined => {
+      if (e.fieldName === patientLabel) return { ok: true, value: PID_MARK, raw: PID_MARK };
+      if (fm.date === undefined || fm.hours_between || !plan.timeLabels.has(e.fieldName)) return undefined;
+      const k = plan.times.findIndex((t) => t.key === JSON.stringify(fm));
+      if (k < 0) {
+        bad[row.row] = 1;
+        return undefined;
+      }
+      return { ok: true, value: TIME_MARK + k, raw: TIME_MARK + k, ms: msMark(k) };
+    };
+    const fakeKey = patientKey(ctx.key, ctx.spec.centre.centre_id, PID_MARK);
+    const scratch: MapContext = { ...ctx, unmapped: new Map() };
+    const tdata: SourceData = { ...data, rows: tuples };
+    const pass1 = mapSource(src, tdata, scratch, plan.produce, true, { defer, onRow: (i, taken, skipped) => (unused[i] = !taken && !skipped ? 1 : 0) });
+    const check = fastCheck(TABLES[TABLE].schema);
+    const build = recordBuilder(describeFields(TABLES[TABLE].schema));
+    const cols = tableColumns(TABLE);
+    const tplCols = cols.filter((x) => !ROW_COLUMNS.has(x.name));
+    const outFile = join(work, 'tuple-records.csv');
+    const fd = openSync(outFile, 'w');
+    let b = '';
+    const sub = new Int32Array(tuples.length);
+    const lines: string[] = [];
+    for (const cand of pass1.candidates) {
+      const id = cand.where.row ?? Number(cand.where.pointer);
+      if (bad[id]) continue;
+      const rec = templateRecord(cand, fakeKey, build);
+      if (!rec || !(check ? check(rec.values) : TABLES[TABLE].schema.safeParse(rec.values).success)) {
+        bad[id] = 1;
+        continue;
+      }
+      lines[id] = (lines[id] ?? '') + `${id},${sub[id]!++},${rec.time},${rec.msTime},` + tplCols.map((x) => cellText(rec.values[x.name])).join(',') + '\n';
+    }
+    for (let id = 0; id < tuples.length; id++) {
+      if (bad[id] || lines[id] === undefined) continue;
+      b += lines[id];
+      if (b.length > 1 << 20) {
+        writeSync(fd, b);
+        b = '';
+      }
+    }
+    writeSync(fd, b);
+    closeSync(fd);
+    const tplSpec = ["'vid': 'BIGINT'", "'sub': 'INTEGER'", "'tk': 'INTEGER'", "'mk': 'INTEGER'", ...tplCols.map((x) => `'${x.name}': '${x.type}'`)].join(', ');
+    await conn.run(`CREATE TABLE tpl AS SELECT * FROM read_csv(${sqlText(outFile)}, header = false, delim = ',', quote = '"', escape = '"', nullstr = '\\N', columns = {${tplSpec}}, auto_detect = false)`);
+    // Tuples whose records are not all plain: their rows take the row path.
+    const badFile = join(work, 'tuple-bad.csv');
+    const bfd = openSync(badFile, 'w');
+    let bb = 'vid\n';
+    for (let id = 0; id < tuples.length; id++) if (bad[id]) bb += id + '\n';
+    writeSync(bfd, bb);
+    closeSync(bfd);
+    await conn.run(`CREATE TABLE bad AS SELECT * FROM read_csv(${sqlText(badFile)}, header = true, columns = {'vid': 'BIGINT'}, auto_detect = false)`);
+    await conn.run('CREATE TABLE rows2 AS SELECT r.*, r.ok AND b.vid IS NULL AS plain FROM rows1 r LEFT JOIN bad b ON b.vid = r.vid');
+
+    // Pass 2: the counts of the plain rows, each tuple weighted by its plain rows.
+    const plainW = (await conn.runAndReadAll('SELECT vid, count(*) FROM rows2 WHERE plain GROUP BY vid')).getRows();
+    const wOf = new Float64Array(tuples.length);
+    for (const [vid, n] of plainW) wOf[Number(vid)] = Number(n);
+    const keep: number[] = [];
+    for (let id = 0; id < tuples.length; id++) if (wOf[id]! > 0) keep.push(id);
+    const pass2 = mapSource(src, { ...data, rows: keep.map((id) => tuples[id]!) }, ctx, plan.produce, true, { defer, weights: keep.map((id) => wOf[id]!) });
+    const counts = pass2.counts;
+    const plainRows = Number((await conn.runAndReadAll('SELECT count(*) FROM rows2 WHERE plain')).getRows()[0]![0]);
+    counts.rows = plainRows;
+    counts.unusedExamples = [];
+    if (counts.unusedRows > 0) {
+      const unusedIds = keep.filter((id) => unused[id]);
+      if (unusedIds.length > 0) {
+        await conn.run(`CREATE TABLE unused AS SELECT unnest([${unusedIds.join(',')}]::BIGINT[]) AS vid`);
+        const ex = await conn.runAndReadAll('SELECT __row FROM rows2 JOIN unused USING (vid) WHERE plain ORDER BY __row LIMIT 5');
+        counts.unusedExamples = ex.getRows().map((r) => Number(r[0]));
+      }
+    }
+    if (process.env.IL2KIT_DEBUG_COLUMNAR) {
+      const q = async (x: string) => (await conn.runAndReadAll(x)).getRows()[0]![0];
+      console.error(src.id, { raw: await q('SELECT count(*) FROM raw'), rows1: await q('SELECT count(*) FROM rows1'), ok: await q('SELECT count(*) FROM rows1 WHERE ok'), plain: plainRows, tuples: tuples.length, bad: bad.reduce((a, b) => a + b, 0), odd: raw.odd.length, times: plan.times.map((t) => t.key), paths });
+    }
+    const records = Number((await conn.runAndReadAll('SELECT count(*) FROM rows2 r JOIN tpl t ON t.vid = r.vid WHERE r.plain')).getRows()[0]![0]);
+
+    // Rows for the row path, back in their original form (only the referenced cells are needed), with the odd ones, in row order.
+    const fb = await conn.runAndReadAll(`SELECT r.__row, r.__ptr, ${paths.map((_, i) => 'r.' + c(i)).join(', ')} FROM raw r SEMI JOIN (SELECT __row FROM rows2 WHERE NOT plain) USING (__row) ORDER BY r.__row`);
+    const fallback: SourceRow[] = fb.getRows().map((r) => {
+      const values: Record<string, unknown> = {};
+      paths.forEach((p, i) => (values[p] = decode(r[i + 2] as string | null)));
+      return { row: Number(r[0]), pointer: decode(r[1] as string | null) as string | null, values };
+    });
+    const merged = mergeByRow(fallback, raw.odd);
+
+    // Cycle windows (cycleAt in slots.ts: the first of the patient's cycles whose window holds the time).
+    const cyFile = join(work, 'cycles.csv');
+    const cfd = openSync(cyFile, 'w');
+    let cb = '';
+    for (const [patient, infos] of cycles) infos.forEach((i, ord) => (cb += `${patient},${ord},${i.startMs - 24 * 3_600_000},${i.windowEndMs},${i.cycle_id}\n`));
+    writeSync(cfd, cb);
+    closeSync(cfd);
+    await conn.run(`CREATE TABLE cyc AS SELECT * FROM read_csv(${sqlText(cyFile)}, header = false, columns = {'patient_key': 'VARCHAR', 'ord': 'INTEGER', 'lo': 'DOUBLE', 'hi': 'DOUBLE', 'cycle_id': 'VARCHAR'}, auto_detect = false)`);
+
+    const caseOf = (prefix: string) => (plan.times.length ? `CASE t.${prefix}k ${plan.times.map((_, k) => `WHEN ${k} THEN r.${prefix === 't' ? 'iso' : 'ms'}${k}`).join(' ')} END` : 'NULL');
+    const write = async (rowPathRecords: string | null, out: string) => {
+      await conn.run(`CREATE TABLE recs AS SELECT r.__row, t.sub, r.__ptr, r.patient_key, ${caseOf('t')} AS observed_at, ${caseOf('m')} AS ms, ${tplCols.map((x) => 't.' + x.name).join(', ')}
+        FROM rows2 r JOIN tpl t ON t.vid = r.vid WHERE r.plain`);
+      await conn.run(`CREATE TABLE recs_cy AS SELECT x.__row, x.sub, arg_min(y.cycle_id, y.ord) AS cycle_id
+        FROM recs x JOIN cyc y ON x.patient_key = y.patient_key AND x.ms >= y.lo AND x.ms < y.hi GROUP BY ALL`);
+      const centre = sqlText(ctx.spec.centre.centre_id);
+      const selectCols = cols
+        .map((x) => {
+          switch (x.name) {
+            case 'centre_id':
+              return `${centre} AS centre_id`;
+            case 'cycle_id':
+              return 'y.cycle_id';
+            case 'observed_at':
+              return 'x.observed_at::TIMESTAMPTZ AS observed_at';
+            case 'source_file':
+              return `${sqlText(data.file)} AS source_file`;
+            case 'source_sha256':
+              return `${sqlText(data.sha256)} AS source_sha256`;
+            case 'source_row':
+              return `${src.format === 'ndjson' ? 'NULL' : 'x.__row'}::${x.type} AS source_row`;
+            case 'source_pointer':
+              return 'x.__ptr AS source_pointer';
+            case 'spec_id':
+              return `${sqlText(ctx.spec.id)} AS spec_id`;
+            case 'spec_version':
+              return `${sqlText(ctx.spec.version)} AS spec_version`;
+            default:
+              return `x.${x.name}`;
+          }
+        })
+        .join(', ');
+      const colSpec = [...cols.map((x) => `'${x.name}': '${x.type}'`), "'__row': 'BIGINT'", "'__sub': 'INTEGER'"].join(', ');
+      const rowPath = rowPathRecords
+        ? `UNION ALL SELECT ${cols.map((x) => x.name).join(', ')}, __row, __sub FROM read_csv(${sqlText(rowPathRecords)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '\\N', columns = {${colSpec}}, auto_detect = false)`
+        : '';
+      await conn.run(`COPY (SELECT * EXCLUDE (__row, __sub) FROM (
+          SELECT ${selectCols}, x.__row, x.sub AS __sub FROM recs x LEFT JOIN recs_cy y ON y.__row = x.__row AND y.sub = x.sub
+          ${rowPath}) ORDER BY __row, __sub) TO ${sqlText(out)} (FORMAT parquet, COMPRESSION uncompressed)`);
+    };
+    return { counts, fallback: merged, records, write, close };
+  } catch (e) {
+    close();
+    throw e;
+  }
+}
+
+/** A template cell in the staging CSV notation. */
+function cellText(v: unknown): string {
+  if (v === null || v === undefined) return NULL_MARK;
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  const s = String(v);
+  return s === NULL_MARK ? `"${s}"` : /[",\n\r]/.test(s) || s === '' || s.trim() !== s ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The tuple's record with the markers resolved to their time-field indexes, or null when it is not plain. */
+function templateRecord(c: Candidate, fakeKey: string, build: RecordBuilder): { values: Record<string, unknown>; time: number; msTime: number } | null {
+  if (c.table !== TABLE || c.problems.length > 0) return null;
+  if ((c.extra.course_number ?? null) !== null || (c.extra.cycle_number ?? null) !== null) return null;
+  const v = c.values;
+  if (v.patient_key !== fakeKey || typeof v.observed_at !== 'string' || !v.observed_at.startsWith(TIME_MARK)) return null;
+  const time = Number(v.observed_at.slice(TIME_MARK.length));
+  const ms = c.extra.__ms;
+  if (typeof ms !== 'number') return null;
+  const msTime = -1e15 - ms;
+  if (!Number.isInteger(msTime) || msTime < 0) return null;
+  // Placeholders for what the row gives (checked on their own: keys, instants, cycles from the grid).
+  const values = build({ ...v, observed_at: '2000-01-01T00:00:00.000Z', cycle_id: null }, { file: 'x', sha256: '0'.repeat(64), row: 1, pointer: null }, 'x', '1');
+  for (const k in values) {
+    const x = values[k];
+    if (typeof x === 'string' && x.includes('\u0000')) return null;
+  }
+  return { values, time, msTime };
+}
+
+function mergeByRow(a: SourceRow[], b: SourceRow[]): SourceRow[] {
+  if (b.length === 0) return a;
+  const out: SourceRow[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i]!.row <= b[j]!.row)) out.push(a[i++]!);
+    else out.push(b[j++]!);
+  }
+  return out;
+}
