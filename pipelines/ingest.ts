@@ -12,7 +12,7 @@ import { InputError } from './read/errors.js';
 import { mapSource, type Candidate, type SourceCounts } from './map/records.js';
 import { loadSpec } from './map/spec-load.js';
 import { CandidateSpill } from './map/spill.js';
-import { RawWriter, mapColumnar, planColumnar, type ColumnarPlan } from './map/columnar.js';
+import { DirectCsvRefused, RawWriter, directCsvAllowed, mapColumnar, planColumnar, type ColumnarPlan, type DirectCsv } from './map/columnar.js';
 import type { MappingSpec } from './map/spec.js';
 import { resolveKey, type KeySource } from './map/pseudonymise.js';
 import { buildGrid, cycleAt, type CycleInfo } from './map/slots.js';
@@ -250,26 +250,45 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       const plan = plans.get(src.id);
       if (plan) {
         // Column-wise (map/columnar.ts): the raw cells of every row, then one evaluation per distinct value.
-        let raw = raws.get(src.id);
-        let info: Omit<SourceData, 'rows'> | null = null;
-        if (!raw) {
-          raw = new RawWriter(plan, join(work, `raw-${src.id}.csv`));
+        let raw: RawWriter | DirectCsv | undefined = raws.get(src.id);
+        let info: Omit<SourceData, 'rows'>;
+        const readRows = async (): Promise<RawWriter> => {
+          const w = new RawWriter(plan, join(work, `raw-${src.id}.csv`));
+          raws.set(src.id, w);
           const stream = await streamSource(src, dir);
-          info = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns };
           let first = true;
           for await (const rows of stream.chunks) {
             if (first) inspectColumns(src, { ...info, rows });
             first = false;
-            raw.write(rows);
+            w.write(rows);
           }
           if (first) inspectColumns(src, { ...info, rows: [] });
+          w.close();
+          raws.delete(src.id);
+          return w;
+        };
+        if (!raw) {
+          // The header and first rows through our parser (column checks, suspected identifiers); the rest by DuckDB when it reads the file as we do.
+          const stream = await streamSource(src, dir);
+          info = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns };
+          const it = stream.chunks[Symbol.asyncIterator]();
+          const head = await it.next();
+          inspectColumns(src, { ...info, rows: head.done ? [] : head.value });
+          await it.return?.();
+          raw = directCsvAllowed(src, stream.columns, stream.path) ? { kind: 'direct', path: stream.path, columns: stream.columns } : await readRows();
         } else {
           const s = sources.find((x) => x.source === src.id)!;
           info = { file: s.file, path: s.path, sha256: s.sha256, bytes: s.bytes, columns: [] };
+          raw.close();
+          raws.delete(src.id);
         }
-        raw.close();
-        raws.delete(src.id);
-        const res = await mapColumnar(plan, raw, info, ctx, grid.cycleIndex, work);
+        let res;
+        try {
+          res = await mapColumnar(plan, raw, info, ctx, grid.cycleIndex, work);
+        } catch (e) {
+          if (!(e instanceof DirectCsvRefused)) throw e;
+          res = await mapColumnar(plan, await readRows(), info, ctx, grid.cycleIndex, work);
+        }
         try {
           const rowsToo = !readInA.has(src.id);
           const existing = sources.find((s) => s.source === src.id);
