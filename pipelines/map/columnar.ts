@@ -59,6 +59,12 @@ export interface ColumnarPlan {
   /** Columns of the tuple mapped once per distinct value. */
   tupleCols: number[];
   timeLabels: Set<string>;
+  /**
+   * Melted (wide) columns of table maps whose other fields are all time stamps: each melt item is a
+   * unit of its own (its cells are mapped once per distinct value), not part of the row's tuple,
+   * which would otherwise be nearly unique per row.
+   */
+  melts: { tm: number; item: number; cols: number[] }[];
 }
 
 /**
@@ -95,7 +101,9 @@ export function planColumnar(spec: MappingSpec, src: SourceSpec, produce: TableM
   const addTuple = (fm: FieldMapObject) => colsOf(fm).forEach((c) => tuple.add(c));
   if (src.skip) addTuple(fieldObject(src.skip.field));
   for (const tm of src.tables) if (tm.when) addTuple(fieldObject(tm.when.field));
+  const melts: ColumnarPlan['melts'] = [];
   for (const tm of produce) {
+    let allTime = true;
     for (const [name, raw] of Object.entries(tm.fields)) {
       const obj = fieldObject(raw);
       // The row path's typing (records.ts `typed`): date-time fields get the source's format.
@@ -105,11 +113,16 @@ export function planColumnar(spec: MappingSpec, src: SourceSpec, produce: TableM
         const key = JSON.stringify(fm);
         if (!times.some((t) => t.key === key)) times.push({ key, fm, label: `${src.id}.${tm.table}.${name}`, cols: colsOf(fm) });
         timeLabels.add(`${src.id}.${tm.table}.${name}`);
-      } else addTuple(fm);
+      } else {
+        allTime = false;
+        addTuple(fm);
+      }
     }
-    for (const m of tm.melt ?? []) addTuple(fieldObject(m.value));
+    const ti = src.tables.indexOf(tm);
+    if (tm.melt && allTime) tm.melt.forEach((m, item) => melts.push({ tm: ti, item, cols: colsOf(fieldObject(m.value)) }));
+    else for (const m of tm.melt ?? []) addTuple(fieldObject(m.value));
   }
-  return { src, produce: new Set(produce), paths, patientCols, times, tupleCols: [...tuple].sort((a, b) => a - b), timeLabels };
+  return { src, produce: new Set(produce), paths, patientCols, times, tupleCols: [...tuple].sort((a, b) => a - b), timeLabels, melts };
 }
 
 /** Cell → raw CSV text: strings as they are, other values tagged so they come back as they were. */
@@ -370,107 +383,142 @@ export async function mapColumnar(
       timeOk.push(`a${k}.a0 IS NOT NULL`);
     }
     lap('times');
-    // The tuples, with how many rows each stands for (all, and those whose key and times evaluate).
-    const tupleSel = plan.tupleCols.length ? plan.tupleCols.map(c).join(', ') : '1 AS __one';
-    await conn.run(`CREATE TABLE tup_d AS SELECT row_number() OVER () - 1 AS id, * FROM (SELECT DISTINCT ${tupleSel} FROM raw)`);
-    const tupOn = plan.tupleCols.length ? plan.tupleCols.map((x) => `r.${c(x)} IS NOT DISTINCT FROM v.${c(x)}`).join(' AND ') : 'true';
-    await conn.run(`CREATE TABLE rows1 AS SELECT r.__row, r.__ptr, pa.a0 AS patient_key, ${timeCols.length ? timeCols.join(', ') + ',' : ''} v.id AS vid,
+    // Units mapped once per distinct tuple: the row (skip, when, fields; index 0) and each split melt item (1…).
+    const meltTms = [...new Set(plan.melts.map((m) => m.tm))];
+    const rowSrc: SourceSpec = { ...src, tables: src.tables.map((tm, i) => (meltTms.includes(i) ? { ...tm, melt: [{ variable: MELT_MARK + i, value: { value: 1 } }] } : tm)) };
+    const units: Unit[] = [
+      { name: 'u0', src: rowSrc, produce: new Set(rowSrc.tables.filter((_, i) => plan.produce.has(src.tables[i]!))), cols: plan.tupleCols },
+      ...plan.melts.map((m, k) => {
+        const tm = src.tables[m.tm]!;
+        const one = { ...tm, when: undefined, melt: [tm.melt![m.item]!] };
+        return { name: `u${k + 1}`, src: { ...src, skip: undefined, tables: [one] }, produce: new Set([one]), cols: m.cols, tm: m.tm, item: m.item };
+      }),
+    ];
+    const selOf = (cols: number[]) => (cols.length ? cols.map(c).join(', ') : '1 AS __one');
+    const onOf = (cols: number[], alias: string) => (cols.length ? cols.map((x) => `r.${c(x)} IS NOT DISTINCT FROM ${alias}.${c(x)}`).join(' AND ') : 'true');
+    for (const u of units) await conn.run(`CREATE TABLE ${u.name}_d AS SELECT row_number() OVER () - 1 AS id, * FROM (SELECT DISTINCT ${selOf(u.cols)} FROM raw)`);
+    await conn.run(`CREATE TABLE rows1 AS SELECT r.__row, r.__ptr, pa.a0 AS patient_key, ${timeCols.length ? timeCols.join(', ') + ',' : ''} ${units.map((u) => `${u.name}.id AS ${u.name}`).join(', ')},
         (pa.a0 IS NOT NULL${timeOk.map((x) => ' AND ' + x).join('')}) AS ok
-      FROM raw r JOIN pat_d d ON ${pat.on} JOIN pat_a pa ON pa.id = d.id ${timeJoins.map((j) => j.replace(/\br\./g, 'r.')).join(' ')} JOIN tup_d v ON ${tupOn}`);
-    const tupRows = (await conn.runAndReadAll(`SELECT ${plan.tupleCols.length ? plan.tupleCols.map(c).join(', ') : '__one'} FROM tup_d ORDER BY id`)).getRows() as (string | null)[][];
-    const nCols = plan.tupleCols.length;
-    // A tuple's candidates name it by row number, or by pointer for NDJSON (where.row is null there).
-    const tuples: SourceRow[] = tupRows.map((r, id) => ({ ...synth(plan.tupleCols, nCols ? r : [], id), pointer: String(id) }));
-
+      FROM raw r JOIN pat_d d ON ${pat.on} JOIN pat_a pa ON pa.id = d.id ${timeJoins.join(' ')} ${units.map((u) => `JOIN ${u.name}_d ${u.name} ON ${onOf(u.cols, u.name)}`).join(' ')}`);
     lap('rows1_tuples');
-    // Pass 1: each tuple's records, with markers for the patient key and time stamps.
+
+    // Pass 1: each unit's records per tuple, with markers for the patient key, time stamps and split melts.
     const patientLabel = `${src.id}.patient_id`;
-    const bad = new Uint8Array(tuples.length);
-    const unused = new Uint8Array(tuples.length);
+    let current: Uint8Array = new Uint8Array(0);
     const defer = (fm: FieldMapObject, row: SourceRow, e: EvalContext): Eval | undefined => {
       if (e.fieldName === patientLabel) return { ok: true, value: PID_MARK, raw: PID_MARK };
       if (fm.date === undefined || fm.hours_between || !plan.timeLabels.has(e.fieldName)) return undefined;
       const k = plan.times.findIndex((t) => t.key === JSON.stringify(fm));
       if (k < 0) {
-        bad[row.row] = 1;
+        current[row.row] = 1;
         return undefined;
       }
       return { ok: true, value: TIME_MARK + k, raw: TIME_MARK + k, ms: msMark(k) };
     };
     const fakeKey = patientKey(ctx.key, ctx.spec.centre.centre_id, PID_MARK);
     const scratch: MapContext = { ...ctx, unmapped: new Map() };
-    const tdata: SourceData = { ...data, rows: tuples };
-    const pass1 = mapSource(src, tdata, scratch, plan.produce, true, { defer, onRow: (i, taken, skipped) => (unused[i] = !taken && !skipped ? 1 : 0) });
     const check = fastCheck(TABLES[TABLE].schema);
     const build = recordBuilder(describeFields(TABLES[TABLE].schema));
     const cols = tableColumns(TABLE);
     const tplCols = cols.filter((x) => !ROW_COLUMNS.has(x.name));
-    const outFile = join(work, 'tuple-records.csv');
-    const fd = openSync(outFile, 'w');
-    let b = '';
-    const sub = new Int32Array(tuples.length);
-    const lines: string[] = [];
-    for (const cand of pass1.candidates) {
-      const id = cand.where.row ?? Number(cand.where.pointer);
-      if (bad[id]) continue;
-      const rec = templateRecord(cand, fakeKey, build);
-      if (!rec || !(check ? check(rec.values) : TABLES[TABLE].schema.safeParse(rec.values).success)) {
-        bad[id] = 1;
-        continue;
+    const recFile = join(work, 'unit-records.csv');
+    const recOut = new TextSink(recFile);
+    const badFile = join(work, 'unit-bad.csv');
+    const badOut = new TextSink(badFile);
+    for (let ui = 0; ui < units.length; ui++) {
+      const u = units[ui]!;
+      const got = (await conn.runAndReadAll(`SELECT ${u.cols.length ? u.cols.map(c).join(', ') : '__one'} FROM ${u.name}_d ORDER BY id`)).getRows() as (string | null)[][];
+      // A tuple's candidates name it by row number, or by pointer for NDJSON (where.row is null there).
+      u.tuples = got.map((r, id) => ({ ...synth(u.cols, u.cols.length ? r : [], id), pointer: String(id) }));
+      const bad = (u.bad = current = new Uint8Array(u.tuples.length));
+      const unused = (u.unused = new Uint8Array(u.tuples.length));
+      const pass1 = mapSource(u.src, { ...data, rows: u.tuples }, scratch, u.produce, true, { defer, onRow: (i, taken, skipped) => (unused[i] = !taken && !skipped ? 1 : 0) });
+      const sub = new Int32Array(u.tuples.length);
+      const lines: string[] = [];
+      for (const cand of pass1.candidates) {
+        const id = cand.where.row ?? Number(cand.where.pointer);
+        if (bad[id]) continue;
+        const marker = ui === 0 ? meltMarker(cand) : -1;
+        if (marker >= 0) {
+          lines[id] = (lines[id] ?? '') + `${ui},${id},${sub[id]!++},${marker},\\N,\\N${',\\N'.repeat(tplCols.length)}\n`;
+          continue;
+        }
+        const rec = templateRecord(cand, fakeKey, build);
+        if (!rec || !(check ? check(rec.values) : TABLES[TABLE].schema.safeParse(rec.values).success)) {
+          bad[id] = 1;
+          continue;
+        }
+        lines[id] = (lines[id] ?? '') + `${ui},${id},${sub[id]!++},-1,${rec.time},${rec.msTime},` + tplCols.map((x) => cellText(rec.values[x.name])).join(',') + '\n';
       }
-      lines[id] = (lines[id] ?? '') + `${id},${sub[id]!++},${rec.time},${rec.msTime},` + tplCols.map((x) => cellText(rec.values[x.name])).join(',') + '\n';
-    }
-    for (let id = 0; id < tuples.length; id++) {
-      if (bad[id] || lines[id] === undefined) continue;
-      b += lines[id];
-      if (b.length > 1 << 20) {
-        writeSync(fd, b);
-        b = '';
+      for (let id = 0; id < u.tuples.length; id++) {
+        if (bad[id]) badOut.write(`${ui},${id}\n`);
+        else if (lines[id] !== undefined) recOut.write(lines[id]!);
       }
     }
-    writeSync(fd, b);
-    closeSync(fd);
+    recOut.close();
+    badOut.close();
     lap('pass1');
-    const tplSpec = ["'vid': 'BIGINT'", "'sub': 'INTEGER'", "'tk': 'INTEGER'", "'mk': 'INTEGER'", ...tplCols.map((x) => `'${x.name}': '${x.type}'`)].join(', ');
-    await conn.run(`CREATE TABLE tpl AS SELECT * FROM read_csv(${sqlText(outFile)}, header = false, delim = ',', quote = '"', escape = '"', nullstr = '\\N', columns = {${tplSpec}}, auto_detect = false)`);
-    // Tuples whose records are not all plain: their rows take the row path.
-    const badFile = join(work, 'tuple-bad.csv');
-    const bfd = openSync(badFile, 'w');
-    let bb = 'vid\n';
-    for (let id = 0; id < tuples.length; id++) if (bad[id]) bb += id + '\n';
-    writeSync(bfd, bb);
-    closeSync(bfd);
-    await conn.run(`CREATE TABLE bad AS SELECT * FROM read_csv(${sqlText(badFile)}, header = true, columns = {'vid': 'BIGINT'}, auto_detect = false)`);
-    await conn.run('CREATE TABLE rows2 AS SELECT r.*, r.ok AND b.vid IS NULL AS plain FROM rows1 r LEFT JOIN bad b ON b.vid = r.vid');
-
-    lap('tpl_load');
-    // Pass 2: the counts of the plain rows, each tuple weighted by its plain rows.
-    const plainW = (await conn.runAndReadAll('SELECT vid, count(*) FROM rows2 WHERE plain GROUP BY vid')).getRows();
-    const wOf = new Float64Array(tuples.length);
-    for (const [vid, n] of plainW) wOf[Number(vid)] = Number(n);
-    const keep: number[] = [];
-    for (let id = 0; id < tuples.length; id++) if (wOf[id]! > 0) keep.push(id);
-    const pass2 = mapSource(src, { ...data, rows: keep.map((id) => tuples[id]!) }, ctx, plan.produce, true, { defer, weights: keep.map((id) => wOf[id]!) });
-    const counts = pass2.counts;
-    lap('pass2');
-    const plainRows = Number((await conn.runAndReadAll('SELECT count(*) FROM rows2 WHERE plain')).getRows()[0]![0]);
-    counts.rows = plainRows;
-    counts.unusedExamples = [];
-    if (counts.unusedRows > 0) {
-      const unusedIds = keep.filter((id) => unused[id]);
-      if (unusedIds.length > 0) {
-        await conn.run(`CREATE TABLE unused AS SELECT unnest([${unusedIds.join(',')}]::BIGINT[]) AS vid`);
-        const ex = await conn.runAndReadAll('SELECT __row FROM rows2 JOIN unused USING (vid) WHERE plain ORDER BY __row LIMIT 5');
-        counts.unusedExamples = ex.getRows().map((r) => Number(r[0]));
-      }
+    const recSpec = ["'__unit': 'INTEGER'", "'__id': 'BIGINT'", "'__sub': 'INTEGER'", "'__kind': 'INTEGER'", "'__tk': 'INTEGER'", "'__mk': 'INTEGER'", ...tplCols.map((x) => `'${x.name}': '${x.type}'`)].join(', ');
+    await conn.run(`CREATE TABLE urec AS SELECT * FROM read_csv(${sqlText(recFile)}, header = false, delim = ',', quote = '"', escape = '"', nullstr = '\\N', columns = {${recSpec}}, auto_detect = false)`);
+    await conn.run(`CREATE TABLE ubad AS SELECT * FROM read_csv(${sqlText(badFile)}, header = false, columns = {'unit': 'INTEGER', 'id': 'BIGINT'}, auto_detect = false)`);
+    // Which rows take each split melt (their row tuple has its marker).
+    for (const i of meltTms) await conn.run(`CREATE TABLE takes${i} AS SELECT DISTINCT __id AS u0 FROM urec WHERE __unit = 0 AND __kind = ${i}`);
+    // A row is plain when its key and times evaluate, its tuple is plain, and so is every melt item of a melt it takes.
+    const badIn = (ui: number) => units[ui]!.bad!.some((x) => x === 1);
+    const joins: string[] = [];
+    const notPlain: string[] = [];
+    if (badIn(0)) {
+      joins.push('LEFT JOIN (SELECT id AS u0 FROM ubad WHERE unit = 0) b0 USING (u0)');
+      notPlain.push('b0.u0 IS NOT NULL');
     }
+    units.forEach((u, ui) => {
+      if (ui === 0 || !badIn(ui)) return;
+      joins.push(`LEFT JOIN (SELECT id AS ${u.name} FROM ubad WHERE unit = ${ui}) b${ui} USING (${u.name}) LEFT JOIN takes${u.tm} k${ui} ON k${ui}.u0 = r.u0`);
+      notPlain.push(`(b${ui}.${u.name} IS NOT NULL AND k${ui}.u0 IS NOT NULL)`);
+    });
+    await conn.run(`CREATE TABLE rows2 AS SELECT r.*, r.ok${notPlain.map((x) => ` AND NOT ${x}`).join('')} AS plain FROM rows1 r ${joins.join(' ')}`);
+    lap('tpl_load');
+
+    // Pass 2: the counts of the plain rows, each tuple weighted by the plain rows it stands for.
+    let counts: SourceCounts | null = null;
+    for (let ui = 0; ui < units.length; ui++) {
+      const u = units[ui]!;
+      const w = (await conn.runAndReadAll(ui === 0 ? 'SELECT u0, count(*) FROM rows2 WHERE plain GROUP BY 1' : `SELECT r.${u.name}, count(*) FROM rows2 r SEMI JOIN takes${u.tm} k ON k.u0 = r.u0 WHERE r.plain GROUP BY 1`)).getRows();
+      const wOf = new Float64Array(u.tuples!.length);
+      for (const [id, n] of w) wOf[Number(id)] = Number(n);
+      const keep: number[] = [];
+      for (let id = 0; id < wOf.length; id++) if (wOf[id]! > 0) keep.push(id);
+      const p2 = mapSource(u.src, { ...data, rows: keep.map((id) => u.tuples![id]!) }, ctx, u.produce, true, { defer, weights: keep.map((id) => wOf[id]!) });
+      if (ui === 0) {
+        counts = p2.counts;
+        counts.unusedExamples = [];
+        const unusedIds = keep.filter((id) => u.unused![id]);
+        if (unusedIds.length > 0) {
+          await conn.run(`CREATE TABLE unused AS SELECT unnest([${unusedIds.join(',')}]::BIGINT[]) AS u0`);
+          const ex = await conn.runAndReadAll('SELECT __row FROM rows2 JOIN unused USING (u0) WHERE plain ORDER BY __row LIMIT 5');
+          counts.unusedExamples = ex.getRows().map((r) => Number(r[0]));
+        }
+      } else counts!.emptyWideCells += p2.counts.emptyWideCells;
+    }
+    lap('pass2');
+    counts!.rows = Number((await conn.runAndReadAll('SELECT count(*) FROM rows2 WHERE plain')).getRows()[0]![0]);
+    // The records of plain rows: the row's own (kind -1) and, at a split melt's place (its marker's sub), one per non-empty item.
+    const timeOf = (alias: string, prefix: 'iso' | 'ms') => (plan.times.length ? `CASE ${alias}.${prefix === 'iso' ? '__tk' : '__mk'} ${plan.times.map((_, k) => `WHEN ${k} THEN r.${prefix}${k}`).join(' ')} END` : 'NULL');
+    const parts = [`SELECT r.__row, t.__sub * 256 AS sub, r.__ptr, r.patient_key, ${timeOf('t', 'iso')} AS observed_at, ${timeOf('t', 'ms')} AS ms, ${tplCols.map((x) => 't.' + x.name).join(', ')}
+        FROM rows2 r JOIN urec t ON t.__unit = 0 AND t.__id = r.u0 AND t.__kind = -1 WHERE r.plain`];
+    units.forEach((u, ui) => {
+      if (ui === 0) return;
+      parts.push(`SELECT r.__row, t.__sub * 256 + ${u.item! + 1} AS sub, r.__ptr, r.patient_key, ${timeOf('m', 'iso')} AS observed_at, ${timeOf('m', 'ms')} AS ms, ${tplCols.map((x) => 'm.' + x.name).join(', ')}
+        FROM rows2 r JOIN urec t ON t.__unit = 0 AND t.__id = r.u0 AND t.__kind = ${u.tm} JOIN urec m ON m.__unit = ${ui} AND m.__id = r.${u.name} AND m.__kind = -1 WHERE r.plain`);
+    });
+    await conn.run(`CREATE TABLE recs AS ${parts.join('\nUNION ALL\n')}`);
+    const records = Number((await conn.runAndReadAll('SELECT count(*) FROM recs')).getRows()[0]![0]);
     if (process.env.IL2KIT_DEBUG_COLUMNAR) {
       const q = async (x: string) => (await conn.runAndReadAll(x)).getRows()[0]![0];
-      console.error(src.id, { raw: await q('SELECT count(*) FROM raw'), rows1: await q('SELECT count(*) FROM rows1'), ok: await q('SELECT count(*) FROM rows1 WHERE ok'), plain: plainRows, tuples: tuples.length, bad: bad.reduce((a, b) => a + b, 0), odd: raw instanceof RawWriter ? raw.odd.length : 0, times: plan.times.map((t) => t.key), paths });
+      console.error(src.id, { raw: await q('SELECT count(*) FROM raw'), ok: await q('SELECT count(*) FROM rows1 WHERE ok'), plain: counts!.rows, records, tuples: units.map((u) => u.tuples!.length), bad: units.map((u) => u.bad!.reduce((a, b) => a + b, 0)), odd: raw instanceof RawWriter ? raw.odd.length : 0 });
     }
-    const records = Number((await conn.runAndReadAll('SELECT count(*) FROM rows2 r JOIN tpl t ON t.vid = r.vid WHERE r.plain')).getRows()[0]![0]);
-
     lap('counts');
+
     // Rows for the row path, back in their original form (only the referenced cells are needed), with the odd ones, in row order.
     const fb = await conn.runAndReadAll(`SELECT r.__row, r.__ptr, ${paths.map((_, i) => 'r.' + c(i)).join(', ')} FROM raw r SEMI JOIN (SELECT __row FROM rows2 WHERE NOT plain) USING (__row) ORDER BY r.__row`);
     const fallback: SourceRow[] = fb.getRows().map((r) => {
@@ -482,19 +530,12 @@ export async function mapColumnar(
     lap('fallback_rows');
 
     // Cycle windows (cycleAt in slots.ts: the first of the patient's cycles whose window holds the time).
-    const cyFile = join(work, 'cycles.csv');
-    const cfd = openSync(cyFile, 'w');
-    let cb = '';
-    for (const [patient, infos] of cycles) infos.forEach((i, ord) => (cb += `${patient},${ord},${i.startMs - 24 * 3_600_000},${i.windowEndMs},${i.cycle_id}\n`));
-    writeSync(cfd, cb);
-    closeSync(cfd);
-    await conn.run(`CREATE TABLE cyc AS SELECT * FROM read_csv(${sqlText(cyFile)}, header = false, columns = {'patient_key': 'VARCHAR', 'ord': 'INTEGER', 'lo': 'DOUBLE', 'hi': 'DOUBLE', 'cycle_id': 'VARCHAR'}, auto_detect = false)`);
+    const cy = new TextSink(join(work, 'cycles.csv'));
+    for (const [patient, infos] of cycles) infos.forEach((i, ord) => cy.write(`${patient},${ord},${i.startMs - 24 * 3_600_000},${i.windowEndMs},${i.cycle_id}\n`));
+    cy.close();
+    await conn.run(`CREATE TABLE cyc AS SELECT * FROM read_csv(${sqlText(cy.path)}, header = false, columns = {'patient_key': 'VARCHAR', 'ord': 'INTEGER', 'lo': 'DOUBLE', 'hi': 'DOUBLE', 'cycle_id': 'VARCHAR'}, auto_detect = false)`);
 
-    const caseOf = (prefix: string) => (plan.times.length ? `CASE t.${prefix}k ${plan.times.map((_, k) => `WHEN ${k} THEN r.${prefix === 't' ? 'iso' : 'ms'}${k}`).join(' ')} END` : 'NULL');
     const write = async (rowPathRecords: string | null, out: string) => {
-      await conn.run(`CREATE TABLE recs AS SELECT r.__row, t.sub, r.__ptr, r.patient_key, ${caseOf('t')} AS observed_at, ${caseOf('m')} AS ms, ${tplCols.map((x) => 't.' + x.name).join(', ')}
-        FROM rows2 r JOIN tpl t ON t.vid = r.vid WHERE r.plain`);
-      lap('w_recs');
       await conn.run(`CREATE TABLE recs_cy AS SELECT x.__row, x.sub, arg_min(y.cycle_id, y.ord) AS cycle_id
         FROM recs x JOIN cyc y ON x.patient_key = y.patient_key AND x.ms >= y.lo AND x.ms < y.hi GROUP BY ALL`);
       lap('w_cycles');
@@ -533,12 +574,53 @@ export async function mapColumnar(
           SELECT ${selectCols}, x.__row, x.sub AS __sub FROM recs x LEFT JOIN recs_cy y ON y.__row = x.__row AND y.sub = x.sub
           ${rowPath}) ORDER BY __row, __sub) TO ${sqlText(out)} (FORMAT parquet, COMPRESSION uncompressed)`);
       lap('write');
-      if (process.env.IL2KIT_DEBUG_COLUMNAR) console.error(src.id, laps, { tuples: tuples.length, fallback: merged.length });
+      if (process.env.IL2KIT_DEBUG_COLUMNAR) console.error(src.id, laps, { fallback: merged.length });
     };
-    return { counts, fallback: merged, records, write, close };
+    return { counts: counts!, fallback: merged, records, write, close };
   } catch (e) {
     close();
     throw e;
+  }
+}
+
+interface Unit {
+  name: string;
+  src: SourceSpec;
+  produce: Set<TableMap>;
+  cols: number[];
+  /** Split melt: its table map's index and the item's. */
+  tm?: number;
+  item?: number;
+  tuples?: SourceRow[];
+  bad?: Uint8Array;
+  unused?: Uint8Array;
+}
+
+const MELT_MARK = '\u0000melt:';
+
+/** The table-map index of a split melt's marker record, or -1. */
+function meltMarker(c: Candidate): number {
+  const v = c.values.variable;
+  return typeof v === 'string' && v.startsWith(MELT_MARK) ? Number(v.slice(MELT_MARK.length)) : -1;
+}
+
+/** Text appended to a file in large writes. */
+class TextSink {
+  private fd: number;
+  private buf = '';
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'w');
+  }
+  write(s: string): void {
+    this.buf += s;
+    if (this.buf.length > 1 << 20) {
+      writeSync(this.fd, this.buf);
+      this.buf = '';
+    }
+  }
+  close(): void {
+    if (this.buf) writeSync(this.fd, this.buf);
+    closeSync(this.fd);
   }
 }
 
