@@ -297,10 +297,10 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
           counts.observation!.read += res.records;
           // The rows left to the row path, mapped exactly as mapSource maps any row; their records join the columnar ones in row order.
           const fbPath = join(work, `fallback-${src.id}.csv`);
-          const fbWriter = new StagingWriter('observation', fbPath, [{ name: '__row', type: 'BIGINT', field: null as never }, { name: '__sub', type: 'INTEGER', field: null as never }]);
+          const fbWriter = new StagingWriter('observation', fbPath, [{ name: '__r', type: 'BIGINT', field: null as never }, { name: '__s', type: 'INTEGER', field: null as never }]);
           let rowNo = 0;
           let sub = 0;
-          const sink = (rec: Record<string, unknown>) => fbWriter.write({ ...rec, __row: rowNo, __sub: sub++ });
+          const sink = (rec: Record<string, unknown>) => fbWriter.write({ ...rec, __r: rowNo, __s: sub++ });
           const fb = mapSource(src, { ...info, rows: res.fallback }, ctx, new Set(wanted), true);
           mergeCounts(sources.find((s) => s.source === src.id)!, fb.counts, rowsToo);
           // Row of each candidate: mapSource keeps row order, and each row's candidates are consecutive.

@@ -531,13 +531,24 @@ export async function mapColumnar(
 
     // Cycle windows (cycleAt in slots.ts: the first of the patient's cycles whose window holds the time).
     const cy = new TextSink(join(work, 'cycles.csv'));
-    for (const [patient, infos] of cycles) infos.forEach((i, ord) => cy.write(`${patient},${ord},${i.startMs - 24 * 3_600_000},${i.windowEndMs},${i.cycle_id}\n`));
+    let disjoint = true;
+    for (const [patient, infos] of cycles) {
+      infos.forEach((i, ord) => cy.write(`${patient},${ord},${i.startMs - 24 * 3_600_000},${i.windowEndMs},${i.cycle_id}\n`));
+      const w = infos.map((i) => [i.startMs - 24 * 3_600_000, i.windowEndMs] as const).sort((a, b) => a[0] - b[0]);
+      for (let k = 1; k < w.length; k++) if (w[k]![0] < w[k - 1]![1]) disjoint = false;
+    }
     cy.close();
     await conn.run(`CREATE TABLE cyc AS SELECT * FROM read_csv(${sqlText(cy.path)}, header = false, columns = {'patient_key': 'VARCHAR', 'ord': 'INTEGER', 'lo': 'DOUBLE', 'hi': 'DOUBLE', 'cycle_id': 'VARCHAR'}, auto_detect = false)`);
 
     const write = async (rowPathRecords: string | null, out: string) => {
-      await conn.run(`CREATE TABLE recs_cy AS SELECT x.__row, x.sub, arg_min(y.cycle_id, y.ord) AS cycle_id
-        FROM recs x JOIN cyc y ON x.patient_key = y.patient_key AND x.ms >= y.lo AND x.ms < y.hi GROUP BY ALL`);
+      // With disjoint windows a time falls in at most one cycle of its patient: a plain join finds it.
+      // Otherwise the first in the patient's list wins, as in cycleAt.
+      let cycleJoin = 'LEFT JOIN cyc y ON y.patient_key = x.patient_key AND x.ms >= y.lo AND x.ms < y.hi';
+      if (!disjoint) {
+        await conn.run(`CREATE TABLE recs_cy AS SELECT x.__row, x.sub, arg_min(y.cycle_id, y.ord) AS cycle_id
+          FROM recs x JOIN cyc y ON x.patient_key = y.patient_key AND x.ms >= y.lo AND x.ms < y.hi GROUP BY ALL`);
+        cycleJoin = 'LEFT JOIN recs_cy y ON y.__row = x.__row AND y.sub = x.sub';
+      }
       lap('w_cycles');
       const centre = sqlText(ctx.spec.centre.centre_id);
       const selectCols = cols
@@ -566,13 +577,13 @@ export async function mapColumnar(
           }
         })
         .join(', ');
-      const colSpec = [...cols.map((x) => `'${x.name}': '${x.type}'`), "'__row': 'BIGINT'", "'__sub': 'INTEGER'"].join(', ');
+      const colSpec = [...cols.map((x) => `'${x.name}': '${x.type}'`), "'__r': 'BIGINT'", "'__s': 'INTEGER'"].join(', ');
       const rowPath = rowPathRecords
-        ? `UNION ALL SELECT ${cols.map((x) => x.name).join(', ')}, __row, __sub FROM read_csv(${sqlText(rowPathRecords)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '\\N', columns = {${colSpec}}, auto_detect = false)`
+        ? `UNION ALL SELECT ${cols.map((x) => x.name).join(', ')}, __r, __s FROM read_csv(${sqlText(rowPathRecords)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '\\N', columns = {${colSpec}}, auto_detect = false)`
         : '';
-      await conn.run(`COPY (SELECT * EXCLUDE (__row, __sub) FROM (
-          SELECT ${selectCols}, x.__row, x.sub AS __sub FROM recs x LEFT JOIN recs_cy y ON y.__row = x.__row AND y.sub = x.sub
-          ${rowPath}) ORDER BY __row, __sub) TO ${sqlText(out)} (FORMAT parquet, COMPRESSION uncompressed)`);
+      // Not sorted here: __r and __s (row, then place in the row) give the records' order to the store (commit.ts).
+      await conn.run(`COPY (SELECT ${selectCols}, x.__row AS __r, x.sub AS __s FROM recs x ${cycleJoin}
+          ${rowPath}) TO ${sqlText(out)} (FORMAT parquet, COMPRESSION uncompressed)`);
       lap('write');
       if (process.env.IL2KIT_DEBUG_COLUMNAR) console.error(src.id, laps, { fallback: merged.length });
     };

@@ -128,33 +128,36 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
       // is the record's order, and the duplicates are found before anything enters the table.
       // (Deleting them after inserting would be simpler, but a transaction that deletes rows it
       // appended makes DuckDB rewrite the whole append at COMMIT.)
-      // Staged in parts (row-path CSVs and columnar Parquet files, in source order): concatenated in that order.
+      // Staged in parts, in source order: row-path CSVs (each converted to Parquet once, in the work
+      // folder: its file_row_number is the record's order) and columnar Parquet files, whose records
+      // carry their order (__r: row, __s: place in the row). (__p, __r, __s) is the order recorded.
       const parts = Array.isArray(path) ? path : [path];
-      const partSql = (p: string) => (p.endsWith('.parquet') ? `SELECT ${cols.join(', ')} FROM read_parquet(${sql(p)})` : readStagingSql(t, p));
-      let stg = join(opts.work, `${t}.stg.parquet`);
-      if (parts.length === 1 && parts[0]!.endsWith('.parquet')) stg = parts[0]!;
-      else if (parts.length === 1) await conn.run(`COPY (${partSql(parts[0]!)}) TO ${sql(stg)} (FORMAT parquet, COMPRESSION uncompressed)`);
-      else {
-        await conn.run(`CREATE OR REPLACE TEMP TABLE stg_parts AS ${partSql(parts[0]!)}`);
-        for (const p of parts.slice(1)) await conn.run(`INSERT INTO stg_parts ${partSql(p)}`);
-        await conn.run(`COPY stg_parts TO ${sql(stg)} (FORMAT parquet, COMPRESSION uncompressed)`);
-        await conn.run('DROP TABLE stg_parts');
+      const rels: string[] = [];
+      const temps: string[] = [];
+      for (const [p, file] of parts.entries()) {
+        if (file.endsWith('.parquet')) rels.push(`SELECT ${cols.join(', ')}, ${p} AS __p, __r, __s FROM read_parquet(${sql(file)})`);
+        else {
+          const stg = join(opts.work, `${t}-${p}.stg.parquet`);
+          await conn.run(`COPY (${readStagingSql(t, file)}) TO ${sql(stg)} (FORMAT parquet, COMPRESSION uncompressed)`);
+          temps.push(stg);
+          rels.push(`SELECT ${cols.join(', ')}, ${p} AS __p, file_row_number AS __r, 0 AS __s FROM read_parquet(${sql(stg)}, file_row_number = true)`);
+        }
       }
-      const src = `read_parquet(${sql(stg)}, file_row_number = true)`;
+      const src = `(${rels.join(' UNION ALL ')})`;
       lap(`load_${t}_ms`);
       // Keys recorded more than once are found by hashing (cheap); only their rows are ranked, and
       // the last one recorded is kept (a later row is a correction).
       const data = cols.filter((c) => !PROVENANCE.has(c));
       const on = TABLES[t].key.map((k) => `l.${k} = w.${k}`).join(' AND ');
       await conn.run(`CREATE OR REPLACE TEMP TABLE ranked AS
-        SELECT *, file_row_number AS __ord, row_number() OVER (PARTITION BY ${key} ORDER BY file_row_number DESC) AS __rn
-        FROM ${src} SEMI JOIN (SELECT ${key} FROM ${src} GROUP BY ALL HAVING count(*) > 1) d USING (${key})`);
+        SELECT *, row_number() OVER (PARTITION BY ${key} ORDER BY __p DESC, __r DESC, __s DESC) AS __rn
+        FROM ${src} s SEMI JOIN (SELECT ${key} FROM ${src} k GROUP BY ALL HAVING count(*) > 1) d USING (${key})`);
       const dupCount = Number((await conn.runAndReadAll('SELECT count(*) FROM ranked WHERE __rn > 1')).getRows()[0]![0]);
       if (dupCount > 0) {
         const same = data.map((c) => `l.${c} IS NOT DISTINCT FROM w.${c}`).join(' AND ');
         result.quarantineRows += (
           await conn.run(`INSERT INTO quarantine
-          SELECT ${id}, ${nextRecord} + row_number() OVER (ORDER BY l.__ord), '${t}', l.source_file, l.source_row, l.source_pointer, NULL, NULL,
+          SELECT ${id}, ${nextRecord} + row_number() OVER (ORDER BY l.__p, l.__r, l.__s), '${t}', l.source_file, l.source_row, l.source_pointer, NULL, NULL,
             CASE WHEN ${same} THEN 'duplicate' ELSE 'superseded' END,
             CASE WHEN ${same} THEN 'duplicate of ' ELSE 'same ${TABLES[t].key.join(' + ')} recorded again (kept as the correction) at ' END || w.source_file || ' ' || coalesce(w.source_pointer, 'row ' || w.source_row),
             to_json(struct_pack(${data.map((c) => `${c} := l.${c}`).join(', ')}))::VARCHAR
@@ -164,10 +167,10 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
         result.duplicates[t] = dupCount;
       }
       lap(`dedupe_${t}_ms`);
-      const keep = dupCount > 0 ? `${src} ANTI JOIN (SELECT __ord AS file_row_number FROM ranked WHERE __rn > 1) x USING (file_row_number)` : src;
+      const keep = dupCount > 0 ? `${src} s ANTI JOIN (SELECT __p, __r, __s FROM ranked WHERE __rn > 1) x USING (__p, __r, __s)` : `${src} s`;
       result.stored[t] = (await conn.run(`INSERT INTO ${t} SELECT ${cols.join(', ')} FROM ${keep} ORDER BY ${key}`)).rowsChanged;
       await conn.run('DROP TABLE IF EXISTS ranked');
-      rmSync(stg, { force: true });
+      for (const f of temps) rmSync(f, { force: true });
       lap(`insert_${t}_ms`);
     }
     result.centreVersion = (await centreVersion(conn, centreId)) + 1;
