@@ -364,7 +364,6 @@ export async function mapColumnar(
     // Time stamps → ISO instant and epoch ms, per time field.
     const timeJoins: string[] = [];
     const timeCols: string[] = [];
-    const timeOk: string[] = [];
     for (let k = 0; k < plan.times.length; k++) {
       const t = plan.times[k]!;
       const d = await dict(
@@ -380,7 +379,6 @@ export async function mapColumnar(
       );
       timeJoins.push(`JOIN t${k}_d d${k} ON ${d.on.replace(/d\./g, `d${k}.`)} JOIN t${k}_a a${k} ON a${k}.id = d${k}.id`);
       timeCols.push(`a${k}.a0 AS iso${k}, a${k}.a1 AS ms${k}`);
-      timeOk.push(`a${k}.a0 IS NOT NULL`);
     }
     lap('times');
     // Units mapped once per distinct tuple: the row (skip, when, fields; index 0) and each split melt item (1…).
@@ -397,24 +395,31 @@ export async function mapColumnar(
     const selOf = (cols: number[]) => (cols.length ? cols.map(c).join(', ') : '1 AS __one');
     const onOf = (cols: number[], alias: string) => (cols.length ? cols.map((x) => `r.${c(x)} IS NOT DISTINCT FROM ${alias}.${c(x)}`).join(' AND ') : 'true');
     for (const u of units) await conn.run(`CREATE TABLE ${u.name}_d AS SELECT row_number() OVER () - 1 AS id, * FROM (SELECT DISTINCT ${selOf(u.cols)} FROM raw)`);
-    await conn.run(`CREATE TABLE rows1 AS SELECT r.__row, r.__ptr, pa.a0 AS patient_key, ${timeCols.length ? timeCols.join(', ') + ',' : ''} ${units.map((u) => `${u.name}.id AS ${u.name}`).join(', ')},
-        (pa.a0 IS NOT NULL${timeOk.map((x) => ' AND ' + x).join('')}) AS ok
+    await conn.run(`CREATE TABLE rows1 AS SELECT r.__row, r.__ptr, pa.a0 AS patient_key, ${timeCols.length ? timeCols.join(', ') + ',' : ''} ${units.map((u) => `${u.name}.id AS ${u.name}`).join(', ')}
       FROM raw r JOIN pat_d d ON ${pat.on} JOIN pat_a pa ON pa.id = d.id ${timeJoins.join(' ')} ${units.map((u) => `JOIN ${u.name}_d ${u.name} ON ${onOf(u.cols, u.name)}`).join(' ')}`);
     lap('rows1_tuples');
 
     // Pass 1: each unit's records per tuple, with markers for the patient key, time stamps and split melts.
     const patientLabel = `${src.id}.patient_id`;
+    // What each tuple's evaluation asked for (bit 0: the patient key, bit k+1: time field k): a row is
+    // plain only if those evaluate for it (a row no table map takes needs neither).
     let current: Uint8Array = new Uint8Array(0);
+    let needs: Uint32Array = new Uint32Array(0);
     const defer = (fm: FieldMapObject, row: SourceRow, e: EvalContext): Eval | undefined => {
-      if (e.fieldName === patientLabel) return { ok: true, value: PID_MARK, raw: PID_MARK };
+      if (e.fieldName === patientLabel) {
+        needs[row.row] = needs[row.row]! | 1;
+        return { ok: true, value: PID_MARK, raw: PID_MARK };
+      }
       if (fm.date === undefined || fm.hours_between || !plan.timeLabels.has(e.fieldName)) return undefined;
       const k = plan.times.findIndex((t) => t.key === JSON.stringify(fm));
       if (k < 0) {
         current[row.row] = 1;
         return undefined;
       }
+      needs[row.row] = needs[row.row]! | (1 << (k + 1));
       return { ok: true, value: TIME_MARK + k, raw: TIME_MARK + k, ms: msMark(k) };
     };
+    const meltNeeds = new Map<number, number>();
     const fakeKey = patientKey(ctx.key, ctx.spec.centre.centre_id, PID_MARK);
     const scratch: MapContext = { ...ctx, unmapped: new Map() };
     const check = fastCheck(TABLES[TABLE].schema);
@@ -425,12 +430,14 @@ export async function mapColumnar(
     const recOut = new TextSink(recFile);
     const badFile = join(work, 'unit-bad.csv');
     const badOut = new TextSink(badFile);
-    for (let ui = 0; ui < units.length; ui++) {
+    // Melt items first: a row taking a split melt needs what any of its items' evaluations needed.
+    for (const ui of [...units.keys()].slice(1).concat(0)) {
       const u = units[ui]!;
       const got = (await conn.runAndReadAll(`SELECT ${u.cols.length ? u.cols.map(c).join(', ') : '__one'} FROM ${u.name}_d ORDER BY id`)).getRows() as (string | null)[][];
       // A tuple's candidates name it by row number, or by pointer for NDJSON (where.row is null there).
       u.tuples = got.map((r, id) => ({ ...synth(u.cols, u.cols.length ? r : [], id), pointer: String(id) }));
       const bad = (u.bad = current = new Uint8Array(u.tuples.length));
+      needs = u.needs = new Uint32Array(u.tuples.length);
       const unused = (u.unused = new Uint8Array(u.tuples.length));
       const pass1 = mapSource(u.src, { ...data, rows: u.tuples }, scratch, u.produce, true, { defer, onRow: (i, taken, skipped) => (unused[i] = !taken && !skipped ? 1 : 0) });
       const sub = new Int32Array(u.tuples.length);
@@ -440,6 +447,7 @@ export async function mapColumnar(
         if (bad[id]) continue;
         const marker = ui === 0 ? meltMarker(cand) : -1;
         if (marker >= 0) {
+          needs[id] = needs[id]! | (meltNeeds.get(marker) ?? 0);
           lines[id] = (lines[id] ?? '') + `${ui},${id},${sub[id]!++},${marker},\\N,\\N${',\\N'.repeat(tplCols.length)}\n`;
           continue;
         }
@@ -454,7 +462,12 @@ export async function mapColumnar(
         if (bad[id]) badOut.write(`${ui},${id}\n`);
         else if (lines[id] !== undefined) recOut.write(lines[id]!);
       }
+      if (ui > 0) meltNeeds.set(u.tm!, needs.reduce((a, b) => a | b, meltNeeds.get(u.tm!) ?? 0));
     }
+    const needsOut = new TextSink(join(work, 'unit-needs.csv'));
+    units[0]!.needs!.forEach((n, id) => needsOut.write(`${id},${n}\n`));
+    needsOut.close();
+    await conn.run(`CREATE TABLE uneeds AS SELECT * FROM read_csv(${sqlText(needsOut.path)}, header = false, columns = {'u0': 'BIGINT', 'needs': 'INTEGER'}, auto_detect = false)`);
     recOut.close();
     badOut.close();
     lap('pass1');
@@ -465,8 +478,8 @@ export async function mapColumnar(
     for (const i of meltTms) await conn.run(`CREATE TABLE takes${i} AS SELECT DISTINCT __id AS u0 FROM urec WHERE __unit = 0 AND __kind = ${i}`);
     // A row is plain when its key and times evaluate, its tuple is plain, and so is every melt item of a melt it takes.
     const badIn = (ui: number) => units[ui]!.bad!.some((x) => x === 1);
-    const joins: string[] = [];
-    const notPlain: string[] = [];
+    const joins: string[] = ['JOIN uneeds n USING (u0)'];
+    const notPlain: string[] = ['(n.needs & 1 <> 0 AND r.patient_key IS NULL)', ...plan.times.map((_, k) => `(n.needs & ${1 << (k + 1)} <> 0 AND r.iso${k} IS NULL)`)];
     if (badIn(0)) {
       joins.push('LEFT JOIN (SELECT id AS u0 FROM ubad WHERE unit = 0) b0 USING (u0)');
       notPlain.push('b0.u0 IS NOT NULL');
@@ -476,7 +489,7 @@ export async function mapColumnar(
       joins.push(`LEFT JOIN (SELECT id AS ${u.name} FROM ubad WHERE unit = ${ui}) b${ui} USING (${u.name}) LEFT JOIN takes${u.tm} k${ui} ON k${ui}.u0 = r.u0`);
       notPlain.push(`(b${ui}.${u.name} IS NOT NULL AND k${ui}.u0 IS NOT NULL)`);
     });
-    await conn.run(`CREATE TABLE rows2 AS SELECT r.*, r.ok${notPlain.map((x) => ` AND NOT ${x}`).join('')} AS plain FROM rows1 r ${joins.join(' ')}`);
+    await conn.run(`CREATE TABLE rows2 AS SELECT r.*, ${notPlain.map((x) => `NOT ${x}`).join(' AND ')} AS plain FROM rows1 r ${joins.join(' ')}`);
     lap('tpl_load');
 
     // Pass 2: the counts of the plain rows, each tuple weighted by the plain rows it stands for.
@@ -515,7 +528,7 @@ export async function mapColumnar(
     const records = Number((await conn.runAndReadAll('SELECT count(*) FROM recs')).getRows()[0]![0]);
     if (process.env.IL2KIT_DEBUG_COLUMNAR) {
       const q = async (x: string) => (await conn.runAndReadAll(x)).getRows()[0]![0];
-      console.error(src.id, { raw: await q('SELECT count(*) FROM raw'), ok: await q('SELECT count(*) FROM rows1 WHERE ok'), plain: counts!.rows, records, tuples: units.map((u) => u.tuples!.length), bad: units.map((u) => u.bad!.reduce((a, b) => a + b, 0)), odd: raw instanceof RawWriter ? raw.odd.length : 0 });
+      console.error(src.id, { raw: await q('SELECT count(*) FROM raw'), plain: counts!.rows, records, tuples: units.map((u) => u.tuples!.length), bad: units.map((u) => u.bad!.reduce((a, b) => a + b, 0)), odd: raw instanceof RawWriter ? raw.odd.length : 0 });
     }
     lap('counts');
 
@@ -605,6 +618,7 @@ interface Unit {
   tuples?: SourceRow[];
   bad?: Uint8Array;
   unused?: Uint8Array;
+  needs?: Uint32Array;
 }
 
 const MELT_MARK = '\u0000melt:';
