@@ -29,7 +29,7 @@ import { evalField, pick, type Eval, type EvalContext } from './expr.js';
 import { patientKey } from './pseudonymise.js';
 import { fieldObject } from './spec-load.js';
 import { recordBuilder, type RecordBuilder } from './record-builder.js';
-import { mapSource, type Candidate, type MapContext, type SourceCounts } from './records.js';
+import { mapSource, typedFieldMap, type Candidate, type MapContext, type SourceCounts } from './records.js';
 import type { FieldMapObject, MappingSpec, SourceSpec, TableMap } from './spec.js';
 import type { CycleInfo } from './slots.js';
 
@@ -65,6 +65,13 @@ export interface ColumnarPlan {
    * which would otherwise be nearly unique per row.
    */
   melts: { tm: number; item: number; cols: number[] }[];
+  /**
+   * Fields computed from cells that would make every tuple unique (hours between two time stamps):
+   * evaluated once per distinct input, and their result (not their cells) joins the row's tuple as
+   * column index paths.length + k.
+   */
+  derived: TimeSpec[];
+  derivedLabels: Set<string>;
 }
 
 /**
@@ -102,17 +109,23 @@ export function planColumnar(spec: MappingSpec, src: SourceSpec, produce: TableM
   if (src.skip) addTuple(fieldObject(src.skip.field));
   for (const tm of src.tables) if (tm.when) addTuple(fieldObject(tm.when.field));
   const melts: ColumnarPlan['melts'] = [];
+  const derived: TimeSpec[] = [];
+  const derivedLabels = new Set<string>();
   for (const tm of produce) {
     let allTime = true;
     for (const [name, raw] of Object.entries(tm.fields)) {
       const obj = fieldObject(raw);
-      // The row path's typing (records.ts `typed`): date-time fields get the source's format.
-      const typedTime = !obj.codes && obj.value === undefined && kinds.get(name) === 'datetime';
-      const fm = typedTime && obj.date === undefined ? { ...obj, date: dateFormat } : obj;
+      // Typed as the row path types it, so the deferred field is recognised by its JSON.
+      const fm = typedFieldMap(name, obj, kinds.get(name), dateFormat);
       if (fm.date !== undefined && !fm.hours_between && !fm.codes && fm.value === undefined) {
         const key = JSON.stringify(fm);
         if (!times.some((t) => t.key === key)) times.push({ key, fm, label: `${src.id}.${tm.table}.${name}`, cols: colsOf(fm) });
         timeLabels.add(`${src.id}.${tm.table}.${name}`);
+      } else if (fm.hours_between && !['value', 'rate', 'volume_ml'].includes(name)) {
+        const key = JSON.stringify(fm);
+        if (!derived.some((t) => t.key === key)) derived.push({ key, fm, label: `${src.id}.${tm.table}.${name}`, cols: colsOf(fm) });
+        derivedLabels.add(`${src.id}.${tm.table}.${name}`);
+        allTime = false;
       } else {
         allTime = false;
         addTuple(fm);
@@ -122,7 +135,8 @@ export function planColumnar(spec: MappingSpec, src: SourceSpec, produce: TableM
     if (tm.melt && allTime) tm.melt.forEach((m, item) => melts.push({ tm: ti, item, cols: colsOf(fieldObject(m.value)) }));
     else for (const m of tm.melt ?? []) addTuple(fieldObject(m.value));
   }
-  return { src, produce: new Set(produce), paths, patientCols, times, tupleCols: [...tuple].sort((a, b) => a - b), timeLabels, melts };
+  derived.forEach((_, k) => tuple.add(paths.length + k));
+  return { src, produce: new Set(produce), paths, patientCols, times, tupleCols: [...tuple].sort((a, b) => a - b), timeLabels, melts, derived, derivedLabels };
 }
 
 /** Cell → raw CSV text: strings as they are, other values tagged so they come back as they were. */
@@ -318,7 +332,10 @@ export async function mapColumnar(
     const evalCtx: EvalContext = { decimal: src.decimal, dateFormat: src.date_format ?? ctx.spec.date_format, timeZone: src.time_zone ?? ctx.spec.centre.time_zone, unmapped: new Map(), fieldName: '', routing: false };
     const synth = (cols: number[], vals: (string | null)[], row = 0): SourceRow => {
       const values: Record<string, unknown> = {};
-      cols.forEach((ci, j) => (values[paths[ci]!] = decode(vals[j]!)));
+      cols.forEach((ci, j) => {
+        if (ci < paths.length) values[paths[ci]!] = decode(vals[j]!);
+        else values[DERIVED_MARK + (ci - paths.length)] = JSON.parse(vals[j]!) as unknown;
+      });
       return { row, pointer: null, values };
     };
 
@@ -380,6 +397,28 @@ export async function mapColumnar(
       timeJoins.push(`JOIN t${k}_d d${k} ON ${d.on.replace(/d\./g, `d${k}.`)} JOIN t${k}_a a${k} ON a${k}.id = d${k}.id`);
       timeCols.push(`a${k}.a0 AS iso${k}, a${k}.a1 AS ms${k}`);
     }
+    // Derived fields: each distinct input evaluated once; its result (the whole Eval, as JSON) becomes a column of raw.
+    if (plan.derived.length > 0) {
+      const sel: string[] = [];
+      const js: string[] = [];
+      for (let k = 0; k < plan.derived.length; k++) {
+        const t = plan.derived[k]!;
+        const d = await dict(
+          `h${k}`,
+          t.cols,
+          (row) => {
+            evalCtx.fieldName = t.label;
+            return [JSON.stringify(evalField(t.fm, row, evalCtx))];
+          },
+          ['VARCHAR'],
+        );
+        js.push(`JOIN h${k}_d hd${k} ON ${d.on.replace(/d\./g, `hd${k}.`)} JOIN h${k}_a ha${k} ON ha${k}.id = hd${k}.id`);
+        sel.push(`ha${k}.a0 AS ${c(paths.length + k)}`);
+      }
+      await conn.run(`CREATE TABLE rawx AS SELECT r.*, ${sel.join(', ')} FROM raw r ${js.join(' ')}`);
+      await conn.run('DROP TABLE raw');
+      await conn.run('ALTER TABLE rawx RENAME TO raw');
+    }
     lap('times');
     // Units mapped once per distinct tuple: the row (skip, when, fields; index 0) and each split melt item (1…).
     const meltTms = [...new Set(plan.melts.map((m) => m.tm))];
@@ -409,6 +448,12 @@ export async function mapColumnar(
       if (e.fieldName === patientLabel) {
         needs[row.row] = needs[row.row]! | 1;
         return { ok: true, value: PID_MARK, raw: PID_MARK };
+      }
+      if (fm.hours_between && plan.derivedLabels.has(e.fieldName)) {
+        const h = plan.derived.findIndex((t) => t.key === JSON.stringify(fm));
+        const got = h < 0 ? undefined : (row.values[DERIVED_MARK + h] as Eval | undefined);
+        if (got === undefined) current[row.row] = 1;
+        return got;
       }
       if (fm.date === undefined || fm.hours_between || !plan.timeLabels.has(e.fieldName)) return undefined;
       const k = plan.times.findIndex((t) => t.key === JSON.stringify(fm));
@@ -622,6 +667,7 @@ interface Unit {
 }
 
 const MELT_MARK = '\u0000melt:';
+const DERIVED_MARK = '\u0000derived:';
 
 /** The table-map index of a split melt's marker record, or -1. */
 function meltMarker(c: Candidate): number {

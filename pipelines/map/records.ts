@@ -90,13 +90,7 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
   // Fields whose schema type is a date-time or a number are parsed as such without saying so in the spec.
   const kinds = new Map<string, Map<string, string>>();
   for (const tm of src.tables) kinds.set(tm.table, new Map(describeFields(TABLES[tm.table as TableName].schema).map((f) => [f.name, f.kind])));
-  const typed = (table: string, name: string, fm: FieldMapObject): FieldMapObject => {
-    if (fm.codes || fm.value !== undefined) return fm;
-    const kind = name === 'birth_date' || name === 'time' ? 'datetime' : kinds.get(table)?.get(name);
-    if (kind === 'datetime' && fm.date === undefined) return { ...fm, date: evalCtx.dateFormat };
-    if ((kind === 'number' || kind === 'integer' || name === 'dosing_weight_kg' || name === 'dose_iu_per_kg' || name === 'course_number' || name === 'cycle_number') && fm.number === undefined && name !== 'value' && name !== 'rate' && name !== 'volume_ml') return { ...fm, number: true };
-    return fm;
-  };
+  const typed = (table: string, name: string, fm: FieldMapObject): FieldMapObject => typedFieldMap(name, fm, kinds.get(table)?.get(name), evalCtx.dateFormat);
   // Compile each table map once: field maps in object form with their implied date/number parsing.
   const compiled = src.tables.map((tm) => ({
     tm,
@@ -262,6 +256,15 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     hooks.onRow?.(ri, taken, false);
   }
   return { candidates, counts };
+}
+
+/** A field mapping with the parsing its schema type implies: date-times get the source's format, numbers are parsed as numbers. */
+export function typedFieldMap(name: string, fm: FieldMapObject, schemaKind: string | undefined, dateFormat: string): FieldMapObject {
+  if (fm.codes || fm.value !== undefined) return fm;
+  const kind = name === 'birth_date' || name === 'time' ? 'datetime' : schemaKind;
+  if (kind === 'datetime' && fm.date === undefined) return { ...fm, date: dateFormat };
+  if ((kind === 'number' || kind === 'integer' || name === 'dosing_weight_kg' || name === 'dose_iu_per_kg' || name === 'course_number' || name === 'cycle_number') && fm.number === undefined && name !== 'value' && name !== 'rate' && name !== 'volume_ml') return { ...fm, number: true };
+  return fm;
 }
 
 const NO_PROBLEMS: readonly RecordProblem[] = Object.freeze([]);
