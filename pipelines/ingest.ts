@@ -3,7 +3,7 @@
 // Parquet files are published after COMMIT (store/commit.ts), so a failed run leaves the previous store
 // untouched; then the centre's slot features are refreshed (rules/feature-store.ts).
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { TABLES, TABLE_NAMES, describeFields, type TableCounts, type TableName } from '../schemas/index.js';
 import { problemsFromIssues } from './validate/problems.js';
 import { fastCheck } from './validate/fast.js';
@@ -12,7 +12,8 @@ import { InputError } from './read/errors.js';
 import { mapSource, type Candidate, type SourceCounts } from './map/records.js';
 import { loadSpec } from './map/spec-load.js';
 import { CandidateSpill } from './map/spill.js';
-import { DirectCsvRefused, RawWriter, directCsvAllowed, mapColumnar, planColumnar, type ColumnarPlan, type DirectCsv } from './map/columnar.js';
+import { DirectCsvRefused, RawWriter, directCsvAllowed, mapColumnar, ndjsonPathsCompile, planColumnar, scanNdjson, type ColumnarPlan, type ColumnarResult, type DirectCsv, type DirectNdjson } from './map/columnar.js';
+import type { SourceSpec } from './map/spec.js';
 import type { MappingSpec } from './map/spec.js';
 import { resolveKey, type KeySource } from './map/pseudonymise.js';
 import { buildGrid, cycleAt, type CycleInfo } from './map/slots.js';
@@ -124,11 +125,69 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     const plans = new Map<string, ColumnarPlan>();
     if (columnarOn) {
       for (const src of spec.sources) {
-        const plan = planColumnar(spec, src, src.tables.filter((t) => !PHASE_A.has(t.table as TableName)));
+        const early = src.tables.filter((t) => PHASE_A.has(t.table as TableName));
+        const later = src.tables.filter((t) => !PHASE_A.has(t.table as TableName));
+        // Full plan when the earlier-phase maps are selective (their rows take the row path); else only the later maps.
+        let plan = early.length > 0 ? planColumnar(spec, src, later, early) : 'no earlier-phase maps';
+        if (typeof plan === 'string') plan = planColumnar(spec, src, later);
         if (typeof plan !== 'string') plans.set(src.id, plan);
       }
     }
 
+
+    /** The source's rows into the columnar path: DuckDB reads the file itself where it reads it as we do, else our reader feeds it. */
+    const openColumnar = async (src: SourceSpec, plan: ColumnarPlan, parkedRaw?: RawWriter): Promise<{ res: ColumnarResult; info: Omit<SourceData, 'rows'> }> => {
+      let info: Omit<SourceData, 'rows'>;
+      const readRows = async (): Promise<RawWriter> => {
+        const w = new RawWriter(plan, join(work, `raw-${src.id}.csv`));
+        raws.set(src.id, w);
+        const stream = await streamSource(src, dir);
+        let first = true;
+        for await (const rows of stream.chunks) {
+          if (first) inspectColumns(src, { ...info, rows });
+          first = false;
+          w.write(rows);
+        }
+        if (first) inspectColumns(src, { ...info, rows: [] });
+        w.close();
+        raws.delete(src.id);
+        return w;
+      };
+      let raw: RawWriter | DirectCsv | DirectNdjson;
+      if (parkedRaw) {
+        const s = sources.find((x) => x.source === src.id)!;
+        info = { file: s.file, path: s.path, sha256: s.sha256, bytes: s.bytes, columns: [] };
+        parkedRaw.close();
+        raws.delete(src.id);
+        raw = parkedRaw;
+      } else if (src.format === 'ndjson') {
+        const path = join(dir, src.file);
+        let scan: ReturnType<typeof scanNdjson>;
+        try {
+          scan = scanNdjson(path);
+        } catch {
+          throw new InputError(src.file, '', `cannot read ${path}`, 'Check the file name in the mapping spec and that the export is in the spec’s folder');
+        }
+        info = { file: basename(path), path, sha256: scan.sha256, bytes: scan.bytes, columns: [] };
+        raw = scan.direct && ndjsonPathsCompile(plan) ? { kind: 'ndjson', path } : await readRows();
+      } else {
+        // The header and first rows through our parser (column checks, suspected identifiers).
+        const stream = await streamSource(src, dir);
+        info = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns };
+        const it = stream.chunks[Symbol.asyncIterator]();
+        const head = await it.next();
+        inspectColumns(src, { ...info, rows: head.done ? [] : head.value });
+        await it.return?.();
+        raw = directCsvAllowed(src, stream.columns, stream.path) ? { kind: 'direct', path: stream.path, columns: stream.columns } : await readRows();
+      }
+      try {
+        return { res: await mapColumnar(plan, raw, info, ctx, work), info };
+      } catch (e) {
+        if (!(e instanceof DirectCsvRefused)) throw e;
+        return { res: await mapColumnar(plan, await readRows(), info, ctx, work), info };
+      }
+    };
+    const columnarParked = new Map<string, { res: ColumnarResult; info: Omit<SourceData, 'rows'> }>();
 
     // Phase A: patients, cycles, dose log and responses — small; the slot grid needs them whole.
     const tA = performance.now();
@@ -156,6 +215,18 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       if (wanted.length === 0) continue;
       const later = src.tables.filter((t) => !PHASE_A.has(t.table as TableName));
       const plan = plans.get(src.id);
+      if (plan && plan.early.length > 0) {
+        // Read once, column-wise: the rows the earlier-phase maps take come back for the row path now;
+        // the observations wait for the slot grid (phase B).
+        const opened = await openColumnar(src, plan);
+        columnarParked.set(src.id, opened);
+        const fb = mapSource(src, { ...opened.info, rows: opened.res.fallback }, ctx, new Set(wanted), src.tables.length === wanted.length);
+        for (const c of fb.candidates) phaseA.push(c);
+        const both = combineCounts(await opened.res.counts(new Set(wanted), src.tables.length === wanted.length), fb.counts);
+        sources.push({ ...both, sha256: opened.info.sha256, bytes: opened.info.bytes, path: opened.info.path });
+        readInA.add(src.id);
+        continue;
+      }
       const raw = plan ? new RawWriter(plan, join(work, `raw-${src.id}.csv`)) : null;
       if (raw) raws.set(src.id, raw);
       const park: Parked | null = later.length > 0 && !raw ? { spill: new CandidateSpill(join(work, `parked-${parked.size}.bin`)), counts: null, unmapped: new Map(), error: null } : null;
@@ -249,60 +320,24 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       const park = parked.get(src.id);
       const plan = plans.get(src.id);
       if (plan) {
-        // Column-wise (map/columnar.ts): the raw cells of every row, then one evaluation per distinct value.
-        let raw: RawWriter | DirectCsv | undefined = raws.get(src.id);
-        let info: Omit<SourceData, 'rows'>;
-        const readRows = async (): Promise<RawWriter> => {
-          const w = new RawWriter(plan, join(work, `raw-${src.id}.csv`));
-          raws.set(src.id, w);
-          const stream = await streamSource(src, dir);
-          let first = true;
-          for await (const rows of stream.chunks) {
-            if (first) inspectColumns(src, { ...info, rows });
-            first = false;
-            w.write(rows);
-          }
-          if (first) inspectColumns(src, { ...info, rows: [] });
-          w.close();
-          raws.delete(src.id);
-          return w;
-        };
-        if (!raw) {
-          // The header and first rows through our parser (column checks, suspected identifiers); the rest by DuckDB when it reads the file as we do.
-          const stream = await streamSource(src, dir);
-          info = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns };
-          const it = stream.chunks[Symbol.asyncIterator]();
-          const head = await it.next();
-          inspectColumns(src, { ...info, rows: head.done ? [] : head.value });
-          await it.return?.();
-          raw = directCsvAllowed(src, stream.columns, stream.path) ? { kind: 'direct', path: stream.path, columns: stream.columns } : await readRows();
-        } else {
-          const s = sources.find((x) => x.source === src.id)!;
-          info = { file: s.file, path: s.path, sha256: s.sha256, bytes: s.bytes, columns: [] };
-          raw.close();
-          raws.delete(src.id);
-        }
-        let res;
-        try {
-          res = await mapColumnar(plan, raw, info, ctx, grid.cycleIndex, work);
-        } catch (e) {
-          if (!(e instanceof DirectCsvRefused)) throw e;
-          res = await mapColumnar(plan, await readRows(), info, ctx, grid.cycleIndex, work);
-        }
+        // Column-wise (map/columnar.ts): one evaluation per distinct value; the rows it leaves take the row path.
+        const parkedCol = columnarParked.get(src.id);
+        const { res, info } = parkedCol ?? (await openColumnar(src, plan, raws.get(src.id)));
+        columnarParked.delete(src.id);
         try {
           const rowsToo = !readInA.has(src.id);
+          const fb = mapSource(src, { ...info, rows: res.fallback }, ctx, new Set(wanted), true);
+          const both = combineCounts(await res.counts(new Set(wanted), true), fb.counts);
           const existing = sources.find((s) => s.source === src.id);
-          if (existing) mergeCounts(existing, res.counts, rowsToo);
-          else sources.push({ ...res.counts, sha256: info.sha256, bytes: info.bytes, path: info.path });
+          if (existing) mergeCounts(existing, both, rowsToo);
+          else sources.push({ ...both, sha256: info.sha256, bytes: info.bytes, path: info.path });
           counts.observation!.read += res.records;
-          // The rows left to the row path, mapped exactly as mapSource maps any row; their records join the columnar ones in row order.
+          // The row path's records join the columnar ones in row order (__r: row, __s: place in the row).
           const fbPath = join(work, `fallback-${src.id}.csv`);
           const fbWriter = new StagingWriter('observation', fbPath, [{ name: '__r', type: 'BIGINT', field: null as never }, { name: '__s', type: 'INTEGER', field: null as never }]);
           let rowNo = 0;
           let sub = 0;
           const sink = (rec: Record<string, unknown>) => fbWriter.write({ ...rec, __r: rowNo, __s: sub++ });
-          const fb = mapSource(src, { ...info, rows: res.fallback }, ctx, new Set(wanted), true);
-          mergeCounts(sources.find((s) => s.source === src.id)!, fb.counts, rowsToo);
           // Row of each candidate: mapSource keeps row order, and each row's candidates are consecutive.
           const rowOf = candidateRows(fb.candidates, res.fallback, src.format === 'ndjson');
           fb.candidates.forEach((c, i) => {
@@ -316,7 +351,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
           });
           fbWriter.close();
           const out = join(work, `columnar-${src.id}.parquet`);
-          await res.write(fbWriter.count > 0 ? fbPath : null, out);
+          await res.write(grid.cycleIndex, fbWriter.count > 0 ? fbPath : null, out);
           addObservationPart(out);
         } finally {
           res.close();
@@ -390,9 +425,12 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       spec,
       specPath: resolve(specPath),
       key: key.origin,
-      sources,
+      // Key order fixed (not first-seen order), so the columnar and row paths report alike.
+      sources: sources.map((x) => ({ ...x, routed: sortedKeys(x.routed), ignoredCodes: sortedKeys(x.ignoredCodes) })),
       counts,
-      unmapped: Object.fromEntries([...unmapped.entries()].map(([f, m]) => [f, Object.fromEntries([...m.entries()].sort((a, b) => b[1] - a[1]))])),
+      unmapped: Object.fromEntries(
+        [...unmapped.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([f, m]) => [f, Object.fromEntries([...m.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)))]),
+      ),
       commit,
       checks,
       suspectedIdentifiers: suspected,
@@ -415,6 +453,29 @@ interface Parked {
   /** Unmapped codes met by the phase-B table maps, merged in at the source's turn. */
   unmapped: Map<string, Map<string, number>>;
   error: { e: unknown } | null;
+}
+
+function sortedKeys(o: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(o).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+}
+
+/** Counts of two disjoint sets of a source's rows (columnar and row path) as one mapSource over all of them would give. */
+function combineCounts(a: SourceCounts, b: SourceCounts): SourceCounts {
+  const sum = (x: Record<string, number>, y: Record<string, number>) => {
+    const out = { ...x };
+    for (const [k, v] of Object.entries(y)) out[k] = (out[k] ?? 0) + v;
+    return out;
+  };
+  return {
+    ...a,
+    rows: a.rows + b.rows,
+    skipped: a.skipped + b.skipped,
+    routed: sum(a.routed, b.routed),
+    ignoredCodes: sum(a.ignoredCodes, b.ignoredCodes),
+    emptyWideCells: a.emptyWideCells + b.emptyWideCells,
+    unusedRows: a.unusedRows + b.unusedRows,
+    unusedExamples: [...a.unusedExamples, ...b.unusedExamples].sort((x, y) => x - y).slice(0, 5),
+  };
 }
 
 function mergeCounts(into: SourceCounts, from: SourceCounts, rowsToo: boolean): void {

@@ -17,6 +17,8 @@
 // time stamp that does not evaluate, a tuple whose records have problems or fail the fast check.
 // (Checks are separable: the observation schema's checks read the tuple's fields, or one field.)
 // Counts are the row path's: a second mapSource pass over the tuples weights each by its rows.
+import { isUtf8 } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -51,7 +53,10 @@ interface TimeSpec {
 
 export interface ColumnarPlan {
   src: SourceSpec;
+  /** Table maps mapped here: the observation maps, and (full plans) the earlier-phase maps whose rows take the row path. */
   produce: Set<TableMap>;
+  /** Full plan: the source also feeds earlier-phase tables, each through a selective `when`; the rows they take go to the row path. */
+  early: TableMap[];
   /** Referenced paths (columns or JSON paths), one raw column each. */
   paths: string[];
   patientCols: number[];
@@ -78,12 +83,13 @@ export interface ColumnarPlan {
  * The columnar plan of a source's table maps, or why it has none (then the row path maps it).
  * Only observation maps without pivots or merges; patient id and time fields without code maps.
  */
-export function planColumnar(spec: MappingSpec, src: SourceSpec, produce: TableMap[]): ColumnarPlan | string {
+export function planColumnar(spec: MappingSpec, src: SourceSpec, produce: TableMap[], early: TableMap[] = []): ColumnarPlan | string {
   if (produce.length === 0) return 'nothing to map';
   for (const tm of produce) {
     if (tm.table !== TABLE) return `table ${tm.table}`;
     if (tm.pivot || tm.merge) return 'pivot or merge';
   }
+  if (early.some((tm) => !tm.when)) return 'an earlier-phase table map takes every row';
   const paths: string[] = [];
   const col = (p: string) => {
     let i = paths.indexOf(p);
@@ -132,11 +138,17 @@ export function planColumnar(spec: MappingSpec, src: SourceSpec, produce: TableM
       }
     }
     const ti = src.tables.indexOf(tm);
-    if (tm.melt && allTime) tm.melt.forEach((m, item) => melts.push({ tm: ti, item, cols: colsOf(fieldObject(m.value)) }));
+    if (tm.melt && allTime && early.length === 0) tm.melt.forEach((m, item) => melts.push({ tm: ti, item, cols: colsOf(fieldObject(m.value)) }));
     else for (const m of tm.melt ?? []) addTuple(fieldObject(m.value));
   }
+  // Rows the earlier-phase maps take are rebuilt from the raw cells for the row path: their cells are read too.
+  for (const tm of early) {
+    for (const raw of Object.values(tm.fields)) colsOf(fieldObject(raw));
+    if (tm.pivot) colsOf(fieldObject(tm.pivot.name)), colsOf(fieldObject(tm.pivot.value));
+    for (const m of tm.melt ?? []) colsOf(fieldObject(m.value));
+  }
   derived.forEach((_, k) => tuple.add(paths.length + k));
-  return { src, produce: new Set(produce), paths, patientCols, times, tupleCols: [...tuple].sort((a, b) => a - b), timeLabels, melts, derived, derivedLabels };
+  return { src, produce: new Set([...early, ...produce]), early, paths, patientCols, times, tupleCols: [...tuple].sort((a, b) => a - b), timeLabels, melts, derived, derivedLabels };
 }
 
 /** Cell → raw CSV text: strings as they are, other values tagged so they come back as they were. */
@@ -275,14 +287,136 @@ function directCsvSql(src: SourceSpec, raw: DirectCsv, paths: string[]): string 
   return `SELECT row_number() OVER () AS __row, NULL::VARCHAR AS __ptr, ${cells.join(', ')} FROM read_csv(${sqlText(raw.path)}, ${opts.join(', ')})`;
 }
 
+/**
+ * An NDJSON source DuckDB reads itself (read_ndjson_objects; paths as json_extract), instead of our
+ * JSON.parse per line: only when every line starts with '{' (no blank or non-object lines, so row
+ * numbers are line numbers), the file is valid UTF-8, and every path compiles (jsonPickSql). DuckDB
+ * refusing the file (malformed JSON) makes the caller read it itself (DirectRefused).
+ * Differences left: a key given twice in one object (DuckDB takes the first, JSON.parse the last), a
+ * number written -0 (read as 0), and matches ([key=value]) on an array-valued key compare its
+ * comma-joined text; FHIR exports have none of these.
+ */
+export interface DirectNdjson {
+  kind: 'ndjson';
+  path: string;
+}
+
+/** One pass over an NDJSON file: its hash, size, and whether DuckDB may read it for us (see DirectNdjson). */
+export function scanNdjson(path: string): { sha256: string; bytes: number; direct: boolean } {
+  const hash = createHash('sha256');
+  const fd = openSync(path, 'r');
+  const buf = Buffer.allocUnsafe(8 << 20);
+  let bytes = 0;
+  let direct = true;
+  let atLineStart = true;
+  let carry = Buffer.alloc(0);
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      const chunk = buf.subarray(0, n);
+      hash.update(chunk);
+      bytes += n;
+      if (!direct) continue;
+      // Every line starts with '{': the first byte after each newline (and of the file).
+      if (atLineStart && chunk[0] !== 0x7b) direct = false;
+      atLineStart = false;
+      for (let nl = chunk.indexOf(0x0a); direct && nl !== -1; nl = chunk.indexOf(0x0a, nl + 1)) {
+        if (nl + 1 < n) {
+          if (chunk[nl + 1] !== 0x7b) direct = false;
+        } else atLineStart = true;
+      }
+      // Lines are checked whole for UTF-8 (a character never spans a newline).
+      const last = chunk.lastIndexOf(0x0a);
+      const whole = last === -1 ? Buffer.concat([carry, chunk]) : Buffer.concat([carry, chunk.subarray(0, last + 1)]);
+      if (last === -1) carry = whole;
+      else {
+        if (!isUtf8(whole)) direct = false;
+        carry = Buffer.from(chunk.subarray(last + 1));
+      }
+    }
+    if (carry.length > 0 && !isUtf8(carry)) direct = false;
+  } finally {
+    closeSync(fd);
+  }
+  return { sha256: hash.digest('hex'), bytes, direct };
+}
+
+const KEY_OK = (k: string) => k !== '' && !/["\\\u0000-\u001f]/.test(k) && !/^\d+$/.test(k) && !(k in Object.prototype) && !(k in String.prototype) && !(k in Array.prototype);
+const sqlJsonKey = (k: string) => `'$."${k.replace(/'/g, "''")}"'`;
+
+/** SQL giving what pick(values, from) gives on a JSON object (SQL NULL for undefined), or null when it cannot be said exactly. */
+export function jsonPickSql(from: string, obj: string): string | null {
+  if (!KEY_OK(from)) return null;
+  // pick: a key spelled exactly like the path comes first (even with dots), then the path.
+  const literal = `json_extract(${obj}, ${sqlJsonKey(from)})`;
+  if (!/[.[]/.test(from)) return literal;
+  let x = obj;
+  for (const part of from.match(/[^.[\]]+|\[[^\]]*\]/g) ?? []) {
+    if (!part.startsWith('[')) {
+      if (!KEY_OK(part)) return null;
+      x = `json_extract(${x}, ${sqlJsonKey(part)})`;
+      continue;
+    }
+    const inner = part.slice(1, -1);
+    const eq = inner.indexOf('=');
+    if (eq <= 0) {
+      if (!/^\d+$/.test(inner)) return null;
+      x = `json_extract(${x}, '$[${Number(inner)}]')`;
+      continue;
+    }
+    const subKey = inner.slice(0, eq).replace(/\.(\d+)(?=\.|$)/g, '[$1]');
+    const want = inner.slice(eq + 1);
+    const sv = jsonPickSql(subKey, 'e');
+    if (sv === null) return null;
+    // String(value) === want, by the value's JSON type.
+    const lit = `'${want.replace(/'/g, "''")}'`;
+    const canonicalNumber = want.trim() !== '' && String(Number(want)) === want;
+    const cond = `coalesce(CASE json_type(${sv})
+        WHEN 'VARCHAR' THEN (${sv}->>'$') = ${lit}
+        WHEN 'BOOLEAN' THEN (${sv}->>'$') = ${lit}
+        WHEN 'NULL' THEN ${want === 'null'}
+        WHEN 'OBJECT' THEN ${want === '[object Object]'}
+        WHEN 'ARRAY' THEN array_to_string(json_extract_string(${sv}, '$[*]'), ',') = ${lit}
+        ELSE ${canonicalNumber ? `TRY_CAST(${sv} AS DOUBLE) = ${Number(want)}` : 'false'} END, ${want === 'undefined'})`;
+    x = `(list_filter(json_extract(${x}, '$[*]'), lambda e: json_type(e) = 'OBJECT' AND ${cond}))[1]`;
+  }
+  return `CASE WHEN json_exists(${obj}, ${sqlJsonKey(from)}) THEN ${literal} ELSE ${x} END`;
+}
+
+/** A JSON value → the raw file's tagged cell (encode): strings as they are, other values tagged. */
+function tagJsonSql(v: string): string {
+  const s = `(${v}->>'$')`;
+  return `CASE json_type(${v})
+    WHEN 'VARCHAR' THEN CASE WHEN ${s} = '' THEN chr(1) || 'e' WHEN starts_with(${s}, chr(1)) OR ${s} = '\\N' THEN chr(1) || 's' || ${s} ELSE ${s} END
+    WHEN 'BOOLEAN' THEN chr(1) || CASE WHEN ${s} = 'true' THEN 'b1' ELSE 'b0' END
+    WHEN 'NULL' THEN NULL
+    WHEN 'OBJECT' THEN chr(1) || 'j' || ${v}::VARCHAR
+    WHEN 'ARRAY' THEN chr(1) || 'j' || ${v}::VARCHAR
+    ELSE chr(1) || 'n' || ${v}::VARCHAR END`;
+}
+
+function directNdjsonSql(raw: DirectNdjson, paths: string[]): string | null {
+  const picks = paths.map((p) => jsonPickSql(p, 'json'));
+  if (picks.some((x) => x === null)) return null;
+  return `SELECT __row, 'line ' || __row AS __ptr, ${paths.map((_, i) => `${tagJsonSql(`p${i}`)} AS c${i}`).join(', ')}
+    FROM (SELECT row_number() OVER () AS __row, ${picks.map((x, i) => `${x} AS p${i}`).join(', ')} FROM read_ndjson_objects(${sqlText(raw.path)}))`;
+}
+
+/** Whether every path of the plan compiles for a direct NDJSON read. */
+export function ndjsonPathsCompile(plan: ColumnarPlan): boolean {
+  return plan.paths.every((p) => jsonPickSql(p, 'json') !== null);
+}
+
 export interface ColumnarResult {
-  counts: SourceCounts;
+  /** The row path's counts of the plain rows, for these table maps (as mapSource(…, produce, countUnused) over them). */
+  counts: (produce: Set<TableMap>, countUnused: boolean) => Promise<SourceCounts>;
   /** Rows the columnar path does not take, in row order: map them with mapSource as usual. */
   fallback: SourceRow[];
   /** Records made by the columnar path (in `finish`): count toward the table's `read`. */
   records: number;
   /** Writes the records (columnar and the row path's, merged in row order) to a Parquet file in the store's column types. */
-  write: (rowPathRecords: string | null, out: string) => Promise<void>;
+  write: (cycles: Map<string, CycleInfo[]>, rowPathRecords: string | null, out: string) => Promise<void>;
   close: () => void;
 }
 
@@ -291,10 +425,9 @@ const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
 /** Runs the columnar path on a written raw file (see the module comment). */
 export async function mapColumnar(
   plan: ColumnarPlan,
-  raw: RawWriter | DirectCsv,
+  raw: RawWriter | DirectCsv | DirectNdjson,
   data: Omit<SourceData, 'rows'>,
   ctx: MapContext,
-  cycles: Map<string, CycleInfo[]>,
   work: string,
 ): Promise<ColumnarResult> {
   const { src, paths } = plan;
@@ -320,14 +453,16 @@ export async function mapColumnar(
     const colSpec = ["'__row': 'BIGINT'", "'__ptr': 'VARCHAR'", ...paths.map((_, i) => `'${c(i)}': 'VARCHAR'`)].join(', ');
     if (raw instanceof RawWriter) await conn.run(`CREATE TABLE raw AS SELECT * FROM read_csv(${sqlText(raw.path)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '\\N', columns = {${colSpec}}, auto_detect = false, parallel = true)`);
     else {
+      const sql = raw.kind === 'direct' ? directCsvSql(src, raw, paths) : directNdjsonSql(raw, paths);
+      if (sql === null) throw new DirectCsvRefused('a path does not compile to SQL');
       try {
-        await conn.run(`CREATE TABLE raw AS ${directCsvSql(src, raw, paths)}`);
+        await conn.run(`CREATE TABLE raw AS ${sql}`);
       } catch (e) {
         throw new DirectCsvRefused((e as Error).message);
       }
     }
-    // Cells of a raw file are tagged (encode); cells DuckDB read from the source are the source's text.
-    const decode = raw instanceof RawWriter ? decodeTagged : (s: string | null) => s;
+    // Cells of a raw file or of NDJSON are tagged (encode); cells DuckDB read from a CSV are the source's text.
+    const decode = raw instanceof RawWriter || raw.kind === 'ndjson' ? decodeTagged : (s: string | null) => s;
     lap('load_raw');
     const evalCtx: EvalContext = { decimal: src.decimal, dateFormat: src.date_format ?? ctx.spec.date_format, timeZone: src.time_zone ?? ctx.spec.centre.time_zone, unmapped: new Map(), fieldName: '', routing: false };
     const synth = (cols: number[], vals: (string | null)[], row = 0): SourceRow => {
@@ -537,29 +672,44 @@ export async function mapColumnar(
     await conn.run(`CREATE TABLE rows2 AS SELECT r.*, ${notPlain.map((x) => `NOT ${x}`).join(' AND ')} AS plain FROM rows1 r ${joins.join(' ')}`);
     lap('tpl_load');
 
-    // Pass 2: the counts of the plain rows, each tuple weighted by the plain rows it stands for.
-    let counts: SourceCounts | null = null;
-    for (let ui = 0; ui < units.length; ui++) {
+    // Pass 2 (per call): the counts of the plain rows, each tuple weighted by the plain rows it stands for.
+    const plainRows = Number((await conn.runAndReadAll('SELECT count(*) FROM rows2 WHERE plain')).getRows()[0]![0]);
+    const weights = new Map<number, { keep: number[]; w: number[] }>();
+    const weightsOf = async (ui: number) => {
+      let got = weights.get(ui);
+      if (got) return got;
       const u = units[ui]!;
-      const w = (await conn.runAndReadAll(ui === 0 ? 'SELECT u0, count(*) FROM rows2 WHERE plain GROUP BY 1' : `SELECT r.${u.name}, count(*) FROM rows2 r SEMI JOIN takes${u.tm} k ON k.u0 = r.u0 WHERE r.plain GROUP BY 1`)).getRows();
+      const rows = (await conn.runAndReadAll(ui === 0 ? 'SELECT u0, count(*) FROM rows2 WHERE plain GROUP BY 1' : `SELECT r.${u.name}, count(*) FROM rows2 r SEMI JOIN takes${u.tm} k ON k.u0 = r.u0 WHERE r.plain GROUP BY 1`)).getRows();
       const wOf = new Float64Array(u.tuples!.length);
-      for (const [id, n] of w) wOf[Number(id)] = Number(n);
-      const keep: number[] = [];
-      for (let id = 0; id < wOf.length; id++) if (wOf[id]! > 0) keep.push(id);
-      const p2 = mapSource(u.src, { ...data, rows: keep.map((id) => u.tuples![id]!) }, ctx, u.produce, true, { defer, weights: keep.map((id) => wOf[id]!) });
-      if (ui === 0) {
-        counts = p2.counts;
-        counts.unusedExamples = [];
-        const unusedIds = keep.filter((id) => u.unused![id]);
-        if (unusedIds.length > 0) {
-          await conn.run(`CREATE TABLE unused AS SELECT unnest([${unusedIds.join(',')}]::BIGINT[]) AS u0`);
-          const ex = await conn.runAndReadAll('SELECT __row FROM rows2 JOIN unused USING (u0) WHERE plain ORDER BY __row LIMIT 5');
-          counts.unusedExamples = ex.getRows().map((r) => Number(r[0]));
-        }
-      } else counts!.emptyWideCells += p2.counts.emptyWideCells;
-    }
+      for (const [id, n] of rows) wOf[Number(id)] = Number(n);
+      got = { keep: [], w: [] };
+      for (let id = 0; id < wOf.length; id++) if (wOf[id]! > 0) got.keep.push(id), got.w.push(wOf[id]!);
+      weights.set(ui, got);
+      return got;
+    };
+    const counts = async (produce: Set<TableMap>, countUnused: boolean): Promise<SourceCounts> => {
+      let out: SourceCounts | null = null;
+      for (let ui = 0; ui < units.length; ui++) {
+        const u = units[ui]!;
+        const uproduce = ui === 0 ? new Set(rowSrc.tables.filter((_, i) => produce.has(src.tables[i]!))) : produce.has(src.tables[u.tm!]!) ? u.produce : null;
+        if (!uproduce) continue;
+        const { keep, w } = await weightsOf(ui);
+        const p2 = mapSource(u.src, { ...data, rows: keep.map((id) => u.tuples![id]!) }, ctx, uproduce, ui === 0 ? countUnused : true, { defer, weights: w });
+        if (ui === 0) {
+          out = p2.counts;
+          out.unusedExamples = [];
+          const unusedIds = countUnused ? keep.filter((id) => u.unused![id]) : [];
+          if (unusedIds.length > 0) {
+            await conn.run(`CREATE OR REPLACE TEMP TABLE unused AS SELECT unnest([${unusedIds.join(',')}]::BIGINT[]) AS u0`);
+            const ex = await conn.runAndReadAll('SELECT __row FROM rows2 JOIN unused USING (u0) WHERE plain ORDER BY __row LIMIT 5');
+            out.unusedExamples = ex.getRows().map((r) => Number(r[0]));
+          }
+        } else out!.emptyWideCells += p2.counts.emptyWideCells;
+      }
+      out!.rows = plainRows;
+      return out!;
+    };
     lap('pass2');
-    counts!.rows = Number((await conn.runAndReadAll('SELECT count(*) FROM rows2 WHERE plain')).getRows()[0]![0]);
     // The records of plain rows: the row's own (kind -1) and, at a split melt's place (its marker's sub), one per non-empty item.
     const timeOf = (alias: string, prefix: 'iso' | 'ms') => (plan.times.length ? `CASE ${alias}.${prefix === 'iso' ? '__tk' : '__mk'} ${plan.times.map((_, k) => `WHEN ${k} THEN r.${prefix}${k}`).join(' ')} END` : 'NULL');
     const parts = [`SELECT r.__row, t.__sub * 256 AS sub, r.__ptr, r.patient_key, ${timeOf('t', 'iso')} AS observed_at, ${timeOf('t', 'ms')} AS ms, ${tplCols.map((x) => 't.' + x.name).join(', ')}
@@ -573,7 +723,7 @@ export async function mapColumnar(
     const records = Number((await conn.runAndReadAll('SELECT count(*) FROM recs')).getRows()[0]![0]);
     if (process.env.IL2KIT_DEBUG_COLUMNAR) {
       const q = async (x: string) => (await conn.runAndReadAll(x)).getRows()[0]![0];
-      console.error(src.id, { raw: await q('SELECT count(*) FROM raw'), plain: counts!.rows, records, tuples: units.map((u) => u.tuples!.length), bad: units.map((u) => u.bad!.reduce((a, b) => a + b, 0)), odd: raw instanceof RawWriter ? raw.odd.length : 0 });
+      console.error(src.id, { raw: await q('SELECT count(*) FROM raw'), plain: plainRows, records, tuples: units.map((u) => u.tuples!.length), bad: units.map((u) => u.bad!.reduce((a, b) => a + b, 0)), odd: raw instanceof RawWriter ? raw.odd.length : 0 });
     }
     lap('counts');
 
@@ -587,18 +737,18 @@ export async function mapColumnar(
     const merged = raw instanceof RawWriter ? mergeByRow(fallback, raw.odd) : fallback;
     lap('fallback_rows');
 
+    const write = async (cycles: Map<string, CycleInfo[]>, rowPathRecords: string | null, out: string) => {
     // Cycle windows (cycleAt in slots.ts: the first of the patient's cycles whose window holds the time).
-    const cy = new TextSink(join(work, 'cycles.csv'));
-    let disjoint = true;
-    for (const [patient, infos] of cycles) {
-      infos.forEach((i, ord) => cy.write(`${patient},${ord},${i.startMs - 24 * 3_600_000},${i.windowEndMs},${i.cycle_id}\n`));
-      const w = infos.map((i) => [i.startMs - 24 * 3_600_000, i.windowEndMs] as const).sort((a, b) => a[0] - b[0]);
-      for (let k = 1; k < w.length; k++) if (w[k]![0] < w[k - 1]![1]) disjoint = false;
-    }
-    cy.close();
-    await conn.run(`CREATE TABLE cyc AS SELECT * FROM read_csv(${sqlText(cy.path)}, header = false, columns = {'patient_key': 'VARCHAR', 'ord': 'INTEGER', 'lo': 'DOUBLE', 'hi': 'DOUBLE', 'cycle_id': 'VARCHAR'}, auto_detect = false)`);
+      const cy = new TextSink(join(work, 'cycles.csv'));
+      let disjoint = true;
+      for (const [patient, infos] of cycles) {
+        infos.forEach((i, ord) => cy.write(`${patient},${ord},${i.startMs - 24 * 3_600_000},${i.windowEndMs},${i.cycle_id}\n`));
+        const w = infos.map((i) => [i.startMs - 24 * 3_600_000, i.windowEndMs] as const).sort((a, b) => a[0] - b[0]);
+        for (let k = 1; k < w.length; k++) if (w[k]![0] < w[k - 1]![1]) disjoint = false;
+      }
+      cy.close();
+      await conn.run(`CREATE TABLE cyc AS SELECT * FROM read_csv(${sqlText(cy.path)}, header = false, columns = {'patient_key': 'VARCHAR', 'ord': 'INTEGER', 'lo': 'DOUBLE', 'hi': 'DOUBLE', 'cycle_id': 'VARCHAR'}, auto_detect = false)`);
 
-    const write = async (rowPathRecords: string | null, out: string) => {
       // With disjoint windows a time falls in at most one cycle of its patient: a plain join finds it.
       // Otherwise the first in the patient's list wins, as in cycleAt.
       let cycleJoin = 'LEFT JOIN cyc y ON y.patient_key = x.patient_key AND x.ms >= y.lo AND x.ms < y.hi';
@@ -645,7 +795,7 @@ export async function mapColumnar(
       lap('write');
       if (process.env.IL2KIT_DEBUG_COLUMNAR) console.error(src.id, laps, { fallback: merged.length });
     };
-    return { counts: counts!, fallback: merged, records, write, close };
+    return { counts, fallback: merged, records, write, close };
   } catch (e) {
     close();
     throw e;
