@@ -169,7 +169,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
           throw new InputError(src.file, '', `cannot read ${path}`, 'Check the file name in the mapping spec and that the export is in the spec’s folder');
         }
         info = { file: basename(path), path, sha256: scan.sha256, bytes: scan.bytes, columns: [] };
-        raw = scan.direct && ndjsonPathsCompile(plan) ? { kind: 'ndjson', path } : await readRows();
+        raw = scan.direct && ndjsonPathsCompile(plan) && !process.env.IL2KIT_NO_DIRECT ? { kind: 'ndjson', path } : await readRows();
       } else {
         // The header and first rows through our parser (column checks, suspected identifiers).
         const stream = await streamSource(src, dir);

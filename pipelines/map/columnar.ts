@@ -346,42 +346,57 @@ const KEY_OK = (k: string) => k !== '' && !/["\\\u0000-\u001f]/.test(k) && !/^\d
 const sqlJsonKey = (k: string) => `'$."${k.replace(/'/g, "''")}"'`;
 
 /** SQL giving what pick(values, from) gives on a JSON object (SQL NULL for undefined), or null when it cannot be said exactly. */
-export function jsonPickSql(from: string, obj: string): string | null {
+export function jsonPickSql(from: string, obj: string, topKey?: (key: string) => string): string | null {
   if (!KEY_OK(from)) return null;
+  // Keys of the object itself: through topKey when given (the document parsed once for all of them).
+  const key = (k: string) => (topKey ? topKey(k) : `json_extract(${obj}, ${sqlJsonKey(k)})`);
   // pick: a key spelled exactly like the path comes first (even with dots), then the path.
-  const literal = `json_extract(${obj}, ${sqlJsonKey(from)})`;
+  const literal = key(from);
   if (!/[.[]/.test(from)) return literal;
+  // Runs of keys and indexes become one JSON path (one parse of the value they start from).
   let x = obj;
+  let first = true;
+  let pending = '';
+  const flush = () => {
+    if (pending) x = `json_extract(${x}, '$${pending.replace(/'/g, "''")}')`;
+    pending = '';
+  };
   for (const part of from.match(/[^.[\]]+|\[[^\]]*\]/g) ?? []) {
     if (!part.startsWith('[')) {
       if (!KEY_OK(part)) return null;
-      x = `json_extract(${x}, ${sqlJsonKey(part)})`;
+      if (first) x = key(part);
+      else pending += `."${part}"`;
+      first = false;
       continue;
     }
+    if (first) return null;
     const inner = part.slice(1, -1);
     const eq = inner.indexOf('=');
     if (eq <= 0) {
       if (!/^\d+$/.test(inner)) return null;
-      x = `json_extract(${x}, '$[${Number(inner)}]')`;
+      pending += `[${Number(inner)}]`;
       continue;
     }
+    flush();
     const subKey = inner.slice(0, eq).replace(/\.(\d+)(?=\.|$)/g, '[$1]');
     const want = inner.slice(eq + 1);
     const sv = jsonPickSql(subKey, 'e');
     if (sv === null) return null;
-    // String(value) === want, by the value's JSON type.
+    // String(value) === want, by the value's JSON type; the value is worked out once per element.
     const lit = `'${want.replace(/'/g, "''")}'`;
     const canonicalNumber = want.trim() !== '' && String(Number(want)) === want;
-    const cond = `coalesce(CASE json_type(${sv})
-        WHEN 'VARCHAR' THEN (${sv}->>'$') = ${lit}
-        WHEN 'BOOLEAN' THEN (${sv}->>'$') = ${lit}
+    const v = 'p.v';
+    const cond = `coalesce(CASE json_type(${v})
+        WHEN 'VARCHAR' THEN (${v}->>'$') = ${lit}
+        WHEN 'BOOLEAN' THEN (${v}->>'$') = ${lit}
         WHEN 'NULL' THEN ${want === 'null'}
         WHEN 'OBJECT' THEN ${want === '[object Object]'}
-        WHEN 'ARRAY' THEN array_to_string(json_extract_string(${sv}, '$[*]'), ',') = ${lit}
-        ELSE ${canonicalNumber ? `TRY_CAST(${sv} AS DOUBLE) = ${Number(want)}` : 'false'} END, ${want === 'undefined'})`;
-    x = `(list_filter(json_extract(${x}, '$[*]'), lambda e: json_type(e) = 'OBJECT' AND ${cond}))[1]`;
+        WHEN 'ARRAY' THEN array_to_string(json_extract_string(${v}, '$[*]'), ',') = ${lit}
+        ELSE ${canonicalNumber ? `TRY_CAST(${v} AS DOUBLE) = ${Number(want)}` : 'false'} END, ${want === 'undefined'})`;
+    x = `(list_filter(list_transform(json_extract(${x}, '$[*]'), lambda e: {'e': e, 'v': CASE WHEN json_type(e) = 'OBJECT' THEN ${sv} END, 'o': json_type(e) = 'OBJECT'}), lambda p: p.o AND ${cond}))[1].e`;
   }
-  return `CASE WHEN json_exists(${obj}, ${sqlJsonKey(from)}) THEN ${literal} ELSE ${x} END`;
+  flush();
+  return `CASE WHEN ${literal} IS NOT NULL THEN ${literal} ELSE ${x} END`;
 }
 
 /** A JSON value → the raw file's tagged cell (encode): strings as they are, other values tagged. */
@@ -397,10 +412,18 @@ function tagJsonSql(v: string): string {
 }
 
 function directNdjsonSql(raw: DirectNdjson, paths: string[]): string | null {
-  const picks = paths.map((p) => jsonPickSql(p, 'json'));
-  if (picks.some((x) => x === null)) return null;
+  // Each line is parsed once, for all the top-level keys the paths start with (json_extract with a list of paths).
+  const keys: string[] = [];
+  const topKey = (k: string) => {
+    let i = keys.indexOf(k);
+    if (i < 0) i = keys.push(k) - 1;
+    return `t[${i + 1}]`;
+  };
+  const picks = paths.map((p) => jsonPickSql(p, 'json', topKey));
+  if (picks.some((x) => x === null) || keys.length === 0) return null;
   return `SELECT __row, 'line ' || __row AS __ptr, ${paths.map((_, i) => `${tagJsonSql(`p${i}`)} AS c${i}`).join(', ')}
-    FROM (SELECT row_number() OVER () AS __row, ${picks.map((x, i) => `${x} AS p${i}`).join(', ')} FROM read_ndjson_objects(${sqlText(raw.path)}))`;
+    FROM (SELECT __row, ${picks.map((x, i) => `${x} AS p${i}`).join(', ')}
+      FROM (SELECT row_number() OVER () AS __row, json_extract(json, [${keys.map(sqlJsonKey).join(', ')}]) AS t FROM read_ndjson_objects(${sqlText(raw.path)})))`;
 }
 
 /** Whether every path of the plan compiles for a direct NDJSON read. */
@@ -742,20 +765,25 @@ export async function mapColumnar(
       const cy = new TextSink(join(work, 'cycles.csv'));
       let disjoint = true;
       for (const [patient, infos] of cycles) {
-        infos.forEach((i, ord) => cy.write(`${patient},${ord},${i.startMs - 24 * 3_600_000},${i.windowEndMs},${i.cycle_id}\n`));
         const w = infos.map((i) => [i.startMs - 24 * 3_600_000, i.windowEndMs] as const).sort((a, b) => a[0] - b[0]);
-        for (let k = 1; k < w.length; k++) if (w[k]![0] < w[k - 1]![1]) disjoint = false;
+        let ov = false;
+        for (let k = 1; k < w.length; k++) if (w[k]![0] < w[k - 1]![1]) ov = true;
+        if (ov) disjoint = false;
+        infos.forEach((i, ord) => cy.write(`${patient},${ord},${i.startMs - 24 * 3_600_000},${i.windowEndMs},${i.cycle_id},${ov}\n`));
       }
       cy.close();
-      await conn.run(`CREATE TABLE cyc AS SELECT * FROM read_csv(${sqlText(cy.path)}, header = false, columns = {'patient_key': 'VARCHAR', 'ord': 'INTEGER', 'lo': 'DOUBLE', 'hi': 'DOUBLE', 'cycle_id': 'VARCHAR'}, auto_detect = false)`);
+      await conn.run(`CREATE TABLE cyc AS SELECT * FROM read_csv(${sqlText(cy.path)}, header = false, columns = {'patient_key': 'VARCHAR', 'ord': 'INTEGER', 'lo': 'DOUBLE', 'hi': 'DOUBLE', 'cycle_id': 'VARCHAR', 'ov': 'BOOLEAN'}, auto_detect = false)`);
 
       // With disjoint windows a time falls in at most one cycle of its patient: a plain join finds it.
       // Otherwise the first in the patient's list wins, as in cycleAt.
-      let cycleJoin = 'LEFT JOIN cyc y ON y.patient_key = x.patient_key AND x.ms >= y.lo AND x.ms < y.hi';
+      // Patients whose windows overlap: the first in the list wins, as in cycleAt (only their records are ranked).
+      let cycleJoin = 'LEFT JOIN cyc y ON y.patient_key = x.patient_key AND NOT y.ov AND x.ms >= y.lo AND x.ms < y.hi';
+      let cycleId = 'y.cycle_id';
       if (!disjoint) {
         await conn.run(`CREATE TABLE recs_cy AS SELECT x.__row, x.sub, arg_min(y.cycle_id, y.ord) AS cycle_id
-          FROM recs x JOIN cyc y ON x.patient_key = y.patient_key AND x.ms >= y.lo AND x.ms < y.hi GROUP BY ALL`);
-        cycleJoin = 'LEFT JOIN recs_cy y ON y.__row = x.__row AND y.sub = x.sub';
+          FROM recs x JOIN cyc y ON x.patient_key = y.patient_key AND y.ov AND x.ms >= y.lo AND x.ms < y.hi GROUP BY ALL`);
+        cycleJoin += ' LEFT JOIN recs_cy z ON z.__row = x.__row AND z.sub = x.sub';
+        cycleId = 'coalesce(y.cycle_id, z.cycle_id)';
       }
       lap('w_cycles');
       const centre = sqlText(ctx.spec.centre.centre_id);
@@ -765,7 +793,7 @@ export async function mapColumnar(
             case 'centre_id':
               return `${centre} AS centre_id`;
             case 'cycle_id':
-              return 'y.cycle_id';
+              return `${cycleId} AS cycle_id`;
             case 'observed_at':
               return 'x.observed_at::TIMESTAMPTZ AS observed_at';
             case 'source_file':
