@@ -12,7 +12,7 @@ import { InputError } from './read/errors.js';
 import { mapSource, type Candidate, type SourceCounts } from './map/records.js';
 import { loadSpec } from './map/spec-load.js';
 import { CandidateSpill } from './map/spill.js';
-import { DirectCsvRefused, RawWriter, directCsvAllowed, mapColumnar, ndjsonPathsCompile, planColumnar, scanNdjson, type ColumnarPlan, type ColumnarResult, type DirectCsv, type DirectNdjson } from './map/columnar.js';
+import { DirectCsvRefused, RawWriter, directCsvAllowed, mapColumnar, planColumnar, type ColumnarPlan, type ColumnarResult, type DirectCsv } from './map/columnar.js';
 import type { SourceSpec } from './map/spec.js';
 import type { MappingSpec } from './map/spec.js';
 import { resolveKey, type KeySource } from './map/pseudonymise.js';
@@ -137,11 +137,12 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
 
     /** The source's rows into the columnar path: DuckDB reads the file itself where it reads it as we do, else our reader feeds it. */
     const openColumnar = async (src: SourceSpec, plan: ColumnarPlan, parkedRaw?: RawWriter): Promise<{ res: ColumnarResult; info: Omit<SourceData, 'rows'> }> => {
-      let info: Omit<SourceData, 'rows'>;
+      let info: Omit<SourceData, 'rows'> = { file: '', path: '', sha256: '', bytes: 0, columns: [] };
       const readRows = async (): Promise<RawWriter> => {
         const w = new RawWriter(plan, join(work, `raw-${src.id}.csv`));
         raws.set(src.id, w);
         const stream = await streamSource(src, dir);
+        info = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns };
         let first = true;
         for await (const rows of stream.chunks) {
           if (first) inspectColumns(src, { ...info, rows });
@@ -153,23 +154,16 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
         raws.delete(src.id);
         return w;
       };
-      let raw: RawWriter | DirectCsv | DirectNdjson;
+      let raw: RawWriter | DirectCsv;
       if (parkedRaw) {
         const s = sources.find((x) => x.source === src.id)!;
         info = { file: s.file, path: s.path, sha256: s.sha256, bytes: s.bytes, columns: [] };
         parkedRaw.close();
         raws.delete(src.id);
         raw = parkedRaw;
-      } else if (src.format === 'ndjson') {
-        const path = join(dir, src.file);
-        let scan: ReturnType<typeof scanNdjson>;
-        try {
-          scan = scanNdjson(path);
-        } catch {
-          throw new InputError(src.file, '', `cannot read ${path}`, 'Check the file name in the mapping spec and that the export is in the spec’s folder');
-        }
-        info = { file: basename(path), path, sha256: scan.sha256, bytes: scan.bytes, columns: [] };
-        raw = scan.direct && ndjsonPathsCompile(plan) && !process.env.IL2KIT_NO_DIRECT ? { kind: 'ndjson', path } : await readRows();
+      } else if (src.format !== 'csv') {
+        // NDJSON and workbooks through our readers (DuckDB's JSON functions were slower than JSON.parse here, and read some odd JSON differently).
+        raw = await readRows();
       } else {
         // The header and first rows through our parser (column checks, suspected identifiers).
         const stream = await streamSource(src, dir);

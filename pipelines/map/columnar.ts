@@ -17,8 +17,6 @@
 // time stamp that does not evaluate, a tuple whose records have problems or fail the fast check.
 // (Checks are separable: the observation schema's checks read the tuple's fields, or one field.)
 // Counts are the row path's: a second mapSource pass over the tuples weights each by its rows.
-import { isUtf8 } from 'node:buffer';
-import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -287,150 +285,6 @@ function directCsvSql(src: SourceSpec, raw: DirectCsv, paths: string[]): string 
   return `SELECT row_number() OVER () AS __row, NULL::VARCHAR AS __ptr, ${cells.join(', ')} FROM read_csv(${sqlText(raw.path)}, ${opts.join(', ')})`;
 }
 
-/**
- * An NDJSON source DuckDB reads itself (read_ndjson_objects; paths as json_extract), instead of our
- * JSON.parse per line: only when every line starts with '{' (no blank or non-object lines, so row
- * numbers are line numbers), the file is valid UTF-8, and every path compiles (jsonPickSql). DuckDB
- * refusing the file (malformed JSON) makes the caller read it itself (DirectRefused).
- * Differences left: a key given twice in one object (DuckDB takes the first, JSON.parse the last), a
- * number written -0 (read as 0), and matches ([key=value]) on an array-valued key compare its
- * comma-joined text; FHIR exports have none of these.
- */
-export interface DirectNdjson {
-  kind: 'ndjson';
-  path: string;
-}
-
-/** One pass over an NDJSON file: its hash, size, and whether DuckDB may read it for us (see DirectNdjson). */
-export function scanNdjson(path: string): { sha256: string; bytes: number; direct: boolean } {
-  const hash = createHash('sha256');
-  const fd = openSync(path, 'r');
-  const buf = Buffer.allocUnsafe(8 << 20);
-  let bytes = 0;
-  let direct = true;
-  let atLineStart = true;
-  let carry = Buffer.alloc(0);
-  try {
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      const chunk = buf.subarray(0, n);
-      hash.update(chunk);
-      bytes += n;
-      if (!direct) continue;
-      // Every line starts with '{': the first byte after each newline (and of the file).
-      if (atLineStart && chunk[0] !== 0x7b) direct = false;
-      atLineStart = false;
-      for (let nl = chunk.indexOf(0x0a); direct && nl !== -1; nl = chunk.indexOf(0x0a, nl + 1)) {
-        if (nl + 1 < n) {
-          if (chunk[nl + 1] !== 0x7b) direct = false;
-        } else atLineStart = true;
-      }
-      // Lines are checked whole for UTF-8 (a character never spans a newline).
-      const last = chunk.lastIndexOf(0x0a);
-      const whole = last === -1 ? Buffer.concat([carry, chunk]) : Buffer.concat([carry, chunk.subarray(0, last + 1)]);
-      if (last === -1) carry = whole;
-      else {
-        if (!isUtf8(whole)) direct = false;
-        carry = Buffer.from(chunk.subarray(last + 1));
-      }
-    }
-    if (carry.length > 0 && !isUtf8(carry)) direct = false;
-  } finally {
-    closeSync(fd);
-  }
-  return { sha256: hash.digest('hex'), bytes, direct };
-}
-
-const KEY_OK = (k: string) => k !== '' && !/["\\\u0000-\u001f]/.test(k) && !/^\d+$/.test(k) && !(k in Object.prototype) && !(k in String.prototype) && !(k in Array.prototype);
-const sqlJsonKey = (k: string) => `'$."${k.replace(/'/g, "''")}"'`;
-
-/** SQL giving what pick(values, from) gives on a JSON object (SQL NULL for undefined), or null when it cannot be said exactly. */
-export function jsonPickSql(from: string, obj: string, topKey?: (key: string) => string): string | null {
-  if (!KEY_OK(from)) return null;
-  // Keys of the object itself: through topKey when given (the document parsed once for all of them).
-  const key = (k: string) => (topKey ? topKey(k) : `json_extract(${obj}, ${sqlJsonKey(k)})`);
-  // pick: a key spelled exactly like the path comes first (even with dots), then the path.
-  const literal = key(from);
-  if (!/[.[]/.test(from)) return literal;
-  // Runs of keys and indexes become one JSON path (one parse of the value they start from).
-  let x = obj;
-  let first = true;
-  let pending = '';
-  const flush = () => {
-    if (pending) x = `json_extract(${x}, '$${pending.replace(/'/g, "''")}')`;
-    pending = '';
-  };
-  for (const part of from.match(/[^.[\]]+|\[[^\]]*\]/g) ?? []) {
-    if (!part.startsWith('[')) {
-      if (!KEY_OK(part)) return null;
-      if (first) x = key(part);
-      else pending += `."${part}"`;
-      first = false;
-      continue;
-    }
-    if (first) return null;
-    const inner = part.slice(1, -1);
-    const eq = inner.indexOf('=');
-    if (eq <= 0) {
-      if (!/^\d+$/.test(inner)) return null;
-      pending += `[${Number(inner)}]`;
-      continue;
-    }
-    flush();
-    const subKey = inner.slice(0, eq).replace(/\.(\d+)(?=\.|$)/g, '[$1]');
-    const want = inner.slice(eq + 1);
-    const sv = jsonPickSql(subKey, 'e');
-    if (sv === null) return null;
-    // String(value) === want, by the value's JSON type; the value is worked out once per element.
-    const lit = `'${want.replace(/'/g, "''")}'`;
-    const canonicalNumber = want.trim() !== '' && String(Number(want)) === want;
-    const v = 'p.v';
-    const cond = `coalesce(CASE json_type(${v})
-        WHEN 'VARCHAR' THEN (${v}->>'$') = ${lit}
-        WHEN 'BOOLEAN' THEN (${v}->>'$') = ${lit}
-        WHEN 'NULL' THEN ${want === 'null'}
-        WHEN 'OBJECT' THEN ${want === '[object Object]'}
-        WHEN 'ARRAY' THEN array_to_string(json_extract_string(${v}, '$[*]'), ',') = ${lit}
-        ELSE ${canonicalNumber ? `TRY_CAST(${v} AS DOUBLE) = ${Number(want)}` : 'false'} END, ${want === 'undefined'})`;
-    x = `(list_filter(list_transform(json_extract(${x}, '$[*]'), lambda e: {'e': e, 'v': CASE WHEN json_type(e) = 'OBJECT' THEN ${sv} END, 'o': json_type(e) = 'OBJECT'}), lambda p: p.o AND ${cond}))[1].e`;
-  }
-  flush();
-  return `CASE WHEN ${literal} IS NOT NULL THEN ${literal} ELSE ${x} END`;
-}
-
-/** A JSON value → the raw file's tagged cell (encode): strings as they are, other values tagged. */
-function tagJsonSql(v: string): string {
-  const s = `(${v}->>'$')`;
-  return `CASE json_type(${v})
-    WHEN 'VARCHAR' THEN CASE WHEN ${s} = '' THEN chr(1) || 'e' WHEN starts_with(${s}, chr(1)) OR ${s} = '\\N' THEN chr(1) || 's' || ${s} ELSE ${s} END
-    WHEN 'BOOLEAN' THEN chr(1) || CASE WHEN ${s} = 'true' THEN 'b1' ELSE 'b0' END
-    WHEN 'NULL' THEN NULL
-    WHEN 'OBJECT' THEN chr(1) || 'j' || ${v}::VARCHAR
-    WHEN 'ARRAY' THEN chr(1) || 'j' || ${v}::VARCHAR
-    ELSE chr(1) || 'n' || ${v}::VARCHAR END`;
-}
-
-function directNdjsonSql(raw: DirectNdjson, paths: string[]): string | null {
-  // Each line is parsed once, for all the top-level keys the paths start with (json_extract with a list of paths).
-  const keys: string[] = [];
-  const topKey = (k: string) => {
-    let i = keys.indexOf(k);
-    if (i < 0) i = keys.push(k) - 1;
-    return `t[${i + 1}]`;
-  };
-  const picks = paths.map((p) => jsonPickSql(p, 'json', topKey));
-  if (picks.some((x) => x === null) || keys.length === 0) return null;
-  return `SELECT __row, 'line ' || __row AS __ptr, ${paths.map((_, i) => `${tagJsonSql(`p${i}`)} AS c${i}`).join(', ')}
-    FROM (SELECT __row, ${picks.map((x, i) => `${x} AS p${i}`).join(', ')}
-      FROM (SELECT row_number() OVER () AS __row, json_extract(json, [${keys.map(sqlJsonKey).join(', ')}]) AS t FROM read_ndjson_objects(${sqlText(raw.path)})))`;
-}
-
-/** Whether every path of the plan compiles for a direct NDJSON read. */
-export function ndjsonPathsCompile(plan: ColumnarPlan): boolean {
-  return plan.paths.every((p) => jsonPickSql(p, 'json') !== null);
-}
-
 export interface ColumnarResult {
   /** The row path's counts of the plain rows, for these table maps (as mapSource(…, produce, countUnused) over them). */
   counts: (produce: Set<TableMap>, countUnused: boolean) => Promise<SourceCounts>;
@@ -448,7 +302,7 @@ const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
 /** Runs the columnar path on a written raw file (see the module comment). */
 export async function mapColumnar(
   plan: ColumnarPlan,
-  raw: RawWriter | DirectCsv | DirectNdjson,
+  raw: RawWriter | DirectCsv,
   data: Omit<SourceData, 'rows'>,
   ctx: MapContext,
   work: string,
@@ -476,16 +330,14 @@ export async function mapColumnar(
     const colSpec = ["'__row': 'BIGINT'", "'__ptr': 'VARCHAR'", ...paths.map((_, i) => `'${c(i)}': 'VARCHAR'`)].join(', ');
     if (raw instanceof RawWriter) await conn.run(`CREATE TABLE raw AS SELECT * FROM read_csv(${sqlText(raw.path)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '\\N', columns = {${colSpec}}, auto_detect = false, parallel = true)`);
     else {
-      const sql = raw.kind === 'direct' ? directCsvSql(src, raw, paths) : directNdjsonSql(raw, paths);
-      if (sql === null) throw new DirectCsvRefused('a path does not compile to SQL');
       try {
-        await conn.run(`CREATE TABLE raw AS ${sql}`);
+        await conn.run(`CREATE TABLE raw AS ${directCsvSql(src, raw, paths)}`);
       } catch (e) {
         throw new DirectCsvRefused((e as Error).message);
       }
     }
-    // Cells of a raw file or of NDJSON are tagged (encode); cells DuckDB read from a CSV are the source's text.
-    const decode = raw instanceof RawWriter || raw.kind === 'ndjson' ? decodeTagged : (s: string | null) => s;
+    // Cells of a raw file are tagged (encode); cells DuckDB read from a CSV are the source's text.
+    const decode = raw instanceof RawWriter ? decodeTagged : (s: string | null) => s;
     lap('load_raw');
     const evalCtx: EvalContext = { decimal: src.decimal, dateFormat: src.date_format ?? ctx.spec.date_format, timeZone: src.time_zone ?? ctx.spec.centre.time_zone, unmapped: new Map(), fieldName: '', routing: false };
     const synth = (cols: number[], vals: (string | null)[], row = 0): SourceRow => {
