@@ -162,7 +162,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
         raws.delete(src.id);
         raw = parkedRaw;
       } else if (src.format !== 'csv') {
-        // NDJSON and workbooks through our readers (DuckDB's JSON functions were slower than JSON.parse here, and read some odd JSON differently).
+        // NDJSON and workbooks through our readers (docs/decisions.md §10: DuckDB's JSON functions were no faster here, and read some odd JSON differently).
         raw = await readRows();
       } else {
         // The header and first rows through our parser (column checks, suspected identifiers).

@@ -285,6 +285,9 @@ function directCsvSql(src: SourceSpec, raw: DirectCsv, paths: string[]): string 
   return `SELECT row_number() OVER () AS __row, NULL::VARCHAR AS __ptr, ${cells.join(', ')} FROM read_csv(${sqlText(raw.path)}, ${opts.join(', ')})`;
 }
 
+/** What the columnar path did, summed over runs (for tests that must cover each way in). */
+export const columnarStats = { rawFile: 0, directCsv: 0, refusedCsv: 0, plainRows: 0, rowPathRows: 0 };
+
 export interface ColumnarResult {
   /** The row path's counts of the plain rows, for these table maps (as mapSource(…, produce, countUnused) over them). */
   counts: (produce: Set<TableMap>, countUnused: boolean) => Promise<SourceCounts>;
@@ -328,11 +331,14 @@ export async function mapColumnar(
     await conn.run('SET preserve_insertion_order = true');
     const c = (i: number) => `c${i}`;
     const colSpec = ["'__row': 'BIGINT'", "'__ptr': 'VARCHAR'", ...paths.map((_, i) => `'${c(i)}': 'VARCHAR'`)].join(', ');
+    if (raw instanceof RawWriter) columnarStats.rawFile++;
     if (raw instanceof RawWriter) await conn.run(`CREATE TABLE raw AS SELECT * FROM read_csv(${sqlText(raw.path)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '\\N', columns = {${colSpec}}, auto_detect = false, parallel = true)`);
     else {
       try {
         await conn.run(`CREATE TABLE raw AS ${directCsvSql(src, raw, paths)}`);
+        columnarStats.directCsv++;
       } catch (e) {
+        columnarStats.refusedCsv++;
         throw new DirectCsvRefused((e as Error).message);
       }
     }
@@ -610,6 +616,8 @@ export async function mapColumnar(
       return { row: Number(r[0]), pointer: decode(r[1] as string | null) as string | null, values };
     });
     const merged = raw instanceof RawWriter ? mergeByRow(fallback, raw.odd) : fallback;
+    columnarStats.plainRows += plainRows;
+    columnarStats.rowPathRows += merged.length;
     lap('fallback_rows');
 
     const write = async (cycles: Map<string, CycleInfo[]>, rowPathRecords: string | null, out: string) => {

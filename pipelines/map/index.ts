@@ -7,3 +7,5 @@ export * from './expr.js';
 export * from './pseudonymise.js';
 export * from './records.js';
 export * from './slots.js';
+export * from './record-builder.js';
+export * from './columnar.js';

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ingestCentre, type IngestResult } from '../../pipelines/ingest.js';
+import { columnarStats } from '../../pipelines/map/columnar.js';
 
 const SAMPLES = join(import.meta.dirname, '..', '..', 'data-samples');
 const MINI = join(import.meta.dirname, '..', 'fixtures', 'ingest', 'mini');
@@ -40,6 +41,7 @@ describe('columnar mapping', () => {
   }, 60_000);
 
   it('stores what the row path stores for quirky CSV exports', async () => {
+    const before = { ...columnarStats };
     await fc.assert(
       fc.asyncProperty(exportArb, async (x) => {
         const root = mkdtempSync(join(tmpdir(), 'il2kit-columnar-q-'));
@@ -68,6 +70,11 @@ describe('columnar mapping', () => {
       }),
       { seed: 42, numRuns: 25 },
     );
+    // The runs went every way in: DuckDB reading the file, DuckDB refusing it, rows plain and rows for the row path.
+    expect(columnarStats.directCsv).toBeGreaterThan(before.directCsv);
+    expect(columnarStats.refusedCsv).toBeGreaterThan(before.refusedCsv);
+    expect(columnarStats.plainRows).toBeGreaterThan(before.plainRows);
+    expect(columnarStats.rowPathRows).toBeGreaterThan(before.rowPathRows);
   }, 300_000);
 });
 
