@@ -1,22 +1,25 @@
 // Columnar mapping of long observation sources: the rows go to DuckDB as raw cells, and the
-// mapping is evaluated once per distinct value instead of once per row.
+// mapping is evaluated once per distinct value instead of once per row (docs/decisions.md §10).
 //
 // Rows of a long table repeat the same few values (variable names, units, code texts, results
 // such as "98.6"); only time stamps and patient ids vary freely. So a source's referenced cells
-// are written, row by row, to a raw CSV (the one per-row step left in JS), loaded into DuckDB, and
+// reach DuckDB (read from the CSV by DuckDB itself when it reads it as we do, else written row by
+// row to a raw file by our reader), and
 //   - each distinct patient id and each distinct time stamp (per time field) is evaluated once,
-//     by the same evalField the row path uses;
+//     by the same evalField the row path uses; so is each distinct pair of an hours-between field;
 //   - each distinct tuple of the other cells is mapped once by mapSource itself, with the time and
 //     patient fields answered by markers (the `defer` hook): that gives the records of every row
-//     with that tuple (variable, canonical value, unit, raw value…) and the row's counts;
+//     with that tuple (variable, canonical value, unit, raw value…); melted columns of time-stamped
+//     wide rows are tuples of their own, one per melt item;
 //   - DuckDB joins rows to those answers, attaches cycles (the grid's windows) and writes the
-//     records in row order.
+//     records with their order (row, place in the row) for the commit.
 // Equal by construction to the row path for every row it keeps: the values come from the same
 // functions on the same inputs. A row leaves the columnar path, and is mapped by mapSource exactly
 // as before, whenever anything about it is not plain: a parse or shape problem, a patient id or
-// time stamp that does not evaluate, a tuple whose records have problems or fail the fast check.
-// (Checks are separable: the observation schema's checks read the tuple's fields, or one field.)
-// Counts are the row path's: a second mapSource pass over the tuples weights each by its rows.
+// time stamp its maps need that does not evaluate, a tuple whose records have problems or fail the
+// fast check, a row an earlier-phase map takes. (Checks are separable: the observation schema's
+// checks read the tuple's fields, or one field.) Counts are the row path's: a second mapSource pass
+// over the tuples weights each by its rows. IL2KIT_DEBUG_COLUMNAR=1 prints each step's time.
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -158,8 +161,13 @@ function encode(v: unknown): string {
   else if (typeof v === 'boolean') s = v ? '\u0001b1' : '\u0001b0';
   else if (v instanceof Date) s = '\u0001d' + String(v.getTime());
   else s = '\u0001j' + JSON.stringify(v);
-  return /[",\n\r]/.test(s) || s.trim() !== s ? `"${s.replace(/"/g, '""')}"` : s;
+  // Quoted when it holds a quote, comma or line break, or starts or ends with anything but printable ASCII
+  // (quoting more than needed is harmless; this avoids a trim per cell).
+  const a = s.charCodeAt(0);
+  const z = s.charCodeAt(s.length - 1);
+  return a <= 32 || z <= 32 || a >= 127 || z >= 127 || NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
+const NEEDS_QUOTES = /[",\n\r]/;
 
 function decodeTagged(s: string | null): unknown {
   if (s === null) return null;
@@ -681,7 +689,7 @@ export async function mapColumnar(
       await conn.run(`COPY (SELECT ${selectCols}, x.__row AS __r, x.sub AS __s FROM recs x ${cycleJoin}
           ${rowPath}) TO ${sqlText(out)} (FORMAT parquet, COMPRESSION uncompressed)`);
       lap('write');
-      if (process.env.IL2KIT_DEBUG_COLUMNAR) console.error(src.id, laps, { fallback: merged.length });
+      if (process.env.IL2KIT_DEBUG_COLUMNAR) console.error(src.id, laps, { rowPath: merged.length });
     };
     return { counts, fallback: merged, records, write, close };
   } catch (e) {
