@@ -20,7 +20,7 @@
 // fast check, a row an earlier-phase map takes. (Checks are separable: the observation schema's
 // checks read the tuple's fields, or one field.) Counts are the row path's: a second mapSource pass
 // over the tuples weights each by its rows. IL2KIT_DEBUG_COLUMNAR=1 prints each step's time.
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { TABLES, describeFields, type TableName } from '../../schemas/index.js';
@@ -28,270 +28,26 @@ import { Instant } from '../../schemas/fields.js';
 import { fastCheck } from '../validate/fast.js';
 import { tableColumns } from '../store/layout.js';
 import type { SourceData, SourceRow } from '../read/source.js';
-import { evalField, pick, type Eval, type EvalContext } from './expr.js';
+import { evalField, type Eval, type EvalContext } from './expr.js';
 import { patientKey } from './pseudonymise.js';
 import { fieldObject } from './spec-load.js';
 import { recordBuilder, type RecordBuilder } from './record-builder.js';
-import { mapSource, typedFieldMap, type Candidate, type MapContext, type SourceCounts } from './records.js';
-import type { FieldMapObject, MappingSpec, SourceSpec, TableMap } from './spec.js';
+import { mapSource, type Candidate, type MapContext, type SourceCounts } from './records.js';
+import type { FieldMapObject, SourceSpec, TableMap } from './spec.js';
+import type { ColumnarPlan } from './columnar-plan.js';
+import { DirectCsvRefused, NULL_MARK, RawWriter, decodeTagged, directCsvSql, sqlText, type DirectCsv } from './columnar-input.js';
+
+export * from './columnar-plan.js';
+export { DirectCsvRefused, RawWriter, directCsvAllowed, type DirectCsv } from './columnar-input.js';
 import type { CycleInfo } from './slots.js';
 
 const TABLE: TableName = 'observation';
 /** Columns a record gets from the row, not from its tuple. */
 const ROW_COLUMNS = new Set(['centre_id', 'patient_key', 'cycle_id', 'observed_at', 'source_file', 'source_sha256', 'source_row', 'source_pointer', 'spec_id', 'spec_version']);
-const NULL_MARK = '\\N';
 const PID_MARK = '\u0000patient';
 const TIME_MARK = '\u0000time:';
 /** Marker "epoch ms" of time field k: far outside any real instant. */
 const msMark = (k: number) => -1e15 - k;
-
-interface TimeSpec {
-  key: string;
-  fm: FieldMapObject;
-  label: string;
-  cols: number[];
-}
-
-export interface ColumnarPlan {
-  src: SourceSpec;
-  /** Table maps mapped here: the observation maps, and (full plans) the earlier-phase maps whose rows take the row path. */
-  produce: Set<TableMap>;
-  /** Full plan: the source also feeds earlier-phase tables, each through a selective `when`; the rows they take go to the row path. */
-  early: TableMap[];
-  /** Referenced paths (columns or JSON paths), one raw column each. */
-  paths: string[];
-  patientCols: number[];
-  times: TimeSpec[];
-  /** Columns of the tuple mapped once per distinct value. */
-  tupleCols: number[];
-  timeLabels: Set<string>;
-  /**
-   * Melted (wide) columns of table maps whose other fields are all time stamps: each melt item is a
-   * unit of its own (its cells are mapped once per distinct value), not part of the row's tuple,
-   * which would otherwise be nearly unique per row.
-   */
-  melts: { tm: number; item: number; cols: number[] }[];
-  /**
-   * Fields computed from cells that would make every tuple unique (hours between two time stamps):
-   * evaluated once per distinct input, and their result (not their cells) joins the row's tuple as
-   * column index paths.length + k.
-   */
-  derived: TimeSpec[];
-  derivedLabels: Set<string>;
-}
-
-/**
- * The columnar plan of a source's table maps, or why it has none (then the row path maps it).
- * Only observation maps without pivots or merges; patient id and time fields without code maps.
- */
-export function planColumnar(spec: MappingSpec, src: SourceSpec, produce: TableMap[], early: TableMap[] = []): ColumnarPlan | string {
-  if (produce.length === 0) return 'nothing to map';
-  for (const tm of produce) {
-    if (tm.table !== TABLE) return `table ${tm.table}`;
-    if (tm.pivot || tm.merge) return 'pivot or merge';
-  }
-  if (early.some((tm) => !tm.when)) return 'an earlier-phase table map takes every row';
-  const paths: string[] = [];
-  const col = (p: string) => {
-    let i = paths.indexOf(p);
-    if (i < 0) i = paths.push(p) - 1;
-    return i;
-  };
-  const colsOf = (fm: FieldMapObject): number[] => {
-    const out: number[] = [];
-    if (fm.from !== undefined) for (const p of typeof fm.from === 'string' ? [fm.from] : fm.from) out.push(col(p));
-    if (fm.unit_from !== undefined) out.push(col(fm.unit_from));
-    if (fm.hours_between) out.push(col(fm.hours_between.start), col(fm.hours_between.end));
-    return out;
-  };
-  const pfm = fieldObject(src.patient_id);
-  if (pfm.codes || pfm.date !== undefined || pfm.hours_between) return 'patient id with codes or dates';
-  const patientCols = colsOf(pfm);
-  const dateFormat = src.date_format ?? spec.date_format;
-  const kinds = new Map(describeFields(TABLES[TABLE].schema).map((f) => [f.name, f.kind]));
-  const times: TimeSpec[] = [];
-  const timeLabels = new Set<string>();
-  const tuple = new Set<number>();
-  const addTuple = (fm: FieldMapObject) => colsOf(fm).forEach((c) => tuple.add(c));
-  if (src.skip) addTuple(fieldObject(src.skip.field));
-  for (const tm of src.tables) if (tm.when) addTuple(fieldObject(tm.when.field));
-  const melts: ColumnarPlan['melts'] = [];
-  const derived: TimeSpec[] = [];
-  const derivedLabels = new Set<string>();
-  for (const tm of produce) {
-    let allTime = true;
-    for (const [name, raw] of Object.entries(tm.fields)) {
-      const obj = fieldObject(raw);
-      // Typed as the row path types it, so the deferred field is recognised by its JSON.
-      const fm = typedFieldMap(name, obj, kinds.get(name), dateFormat);
-      if (fm.date !== undefined && !fm.hours_between && !fm.codes && fm.value === undefined) {
-        const key = JSON.stringify(fm);
-        if (!times.some((t) => t.key === key)) times.push({ key, fm, label: `${src.id}.${tm.table}.${name}`, cols: colsOf(fm) });
-        timeLabels.add(`${src.id}.${tm.table}.${name}`);
-      } else if (fm.hours_between && !['value', 'rate', 'volume_ml'].includes(name)) {
-        const key = JSON.stringify(fm);
-        if (!derived.some((t) => t.key === key)) derived.push({ key, fm, label: `${src.id}.${tm.table}.${name}`, cols: colsOf(fm) });
-        derivedLabels.add(`${src.id}.${tm.table}.${name}`);
-        allTime = false;
-      } else {
-        allTime = false;
-        addTuple(fm);
-      }
-    }
-    const ti = src.tables.indexOf(tm);
-    if (tm.melt && allTime && early.length === 0) tm.melt.forEach((m, item) => melts.push({ tm: ti, item, cols: colsOf(fieldObject(m.value)) }));
-    else for (const m of tm.melt ?? []) addTuple(fieldObject(m.value));
-  }
-  // Rows the earlier-phase maps take are rebuilt from the raw cells for the row path: their cells are read too.
-  for (const tm of early) {
-    for (const raw of Object.values(tm.fields)) colsOf(fieldObject(raw));
-    if (tm.pivot) colsOf(fieldObject(tm.pivot.name)), colsOf(fieldObject(tm.pivot.value));
-    for (const m of tm.melt ?? []) colsOf(fieldObject(m.value));
-  }
-  derived.forEach((_, k) => tuple.add(paths.length + k));
-  return { src, produce: new Set([...early, ...produce]), early, paths, patientCols, times, tupleCols: [...tuple].sort((a, b) => a - b), timeLabels, melts, derived, derivedLabels };
-}
-
-/** Cell → raw CSV text: strings as they are, other values tagged so they come back as they were. */
-function encode(v: unknown): string {
-  let s: string;
-  if (v === null || v === undefined) return NULL_MARK;
-  if (typeof v === 'string') s = v === '' ? '\u0001e' : v.charCodeAt(0) === 1 || v === NULL_MARK ? '\u0001s' + v : v;
-  else if (typeof v === 'number') s = '\u0001n' + (Object.is(v, -0) ? '-0' : String(v));
-  else if (typeof v === 'boolean') s = v ? '\u0001b1' : '\u0001b0';
-  else if (v instanceof Date) s = '\u0001d' + String(v.getTime());
-  else s = '\u0001j' + JSON.stringify(v);
-  // Quoted when it holds a quote, comma or line break, or starts or ends with anything but printable ASCII
-  // (quoting more than needed is harmless; this avoids a trim per cell).
-  const a = s.charCodeAt(0);
-  const z = s.charCodeAt(s.length - 1);
-  return a <= 32 || z <= 32 || a >= 127 || z >= 127 || NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-const NEEDS_QUOTES = /[",\n\r]/;
-
-function decodeTagged(s: string | null): unknown {
-  if (s === null) return null;
-  if (s.charCodeAt(0) !== 1) return s;
-  const body = s.slice(2);
-  switch (s[1]) {
-    case 'e':
-      return '';
-    case 's':
-      return body;
-    case 'n':
-      return Number(body);
-    case 'b':
-      return body === '1';
-    case 'd':
-      return new Date(Number(body));
-    default:
-      return JSON.parse(body) as unknown;
-  }
-}
-
-/** Writes the referenced cells of each row to the raw CSV; rows with parse or shape problems are kept whole for the row path. */
-export class RawWriter {
-  readonly odd: SourceRow[] = [];
-  rows = 0;
-  private fd: number;
-  private buf = '';
-  constructor(
-    readonly plan: ColumnarPlan,
-    readonly path: string,
-  ) {
-    this.fd = openSync(path, 'w');
-    this.buf = ['__row', '__ptr', ...plan.paths.map((_, i) => `c${i}`)].join(',') + '\n';
-  }
-
-  write(rows: SourceRow[]): void {
-    const paths = this.plan.paths;
-    let b = this.buf;
-    for (const r of rows) {
-      this.rows++;
-      if (r.values.__parse_error__ || r.extraCells || r.missingCells) {
-        this.odd.push(r);
-        continue;
-      }
-      b += r.row + ',' + encode(r.pointer);
-      for (let i = 0; i < paths.length; i++) b += ',' + encode(pick(r.values, paths[i]!));
-      b += '\n';
-      if (b.length > 1 << 20) {
-        writeSync(this.fd, b);
-        b = '';
-      }
-    }
-    this.buf = b;
-  }
-
-  close(): void {
-    if (this.buf) writeSync(this.fd, this.buf);
-    this.buf = '';
-    closeSync(this.fd);
-  }
-}
-
-/**
- * A CSV source DuckDB can read itself, instead of our parser feeding a raw file: faster by an order of
- * magnitude. Only where its reading cannot differ from parseRecords (read/csv.ts): strict mode (every
- * row exactly the header's cells, no text after a closing quote, no unterminated quote), lines no longer
- * than the longest field we accept, and for latin1 no bytes 0x80–0x9F (TextDecoder's latin1 is
- * windows-1252, DuckDB's is ISO-8859-1). Anything DuckDB refuses makes the caller read the rows
- * itself (DirectCsvRefused), so the row path's checks and messages stay the only ones.
- */
-export interface DirectCsv {
-  kind: 'direct';
-  path: string;
-  /** The header as our parser read it. */
-  columns: string[];
-}
-
-export class DirectCsvRefused extends Error {}
-
-/** Whether a CSV source may be read by DuckDB directly (see DirectCsv). */
-export function directCsvAllowed(src: SourceSpec, columns: string[], path: string): boolean {
-  if (src.format !== 'csv' || columns.length < 2) return false;
-  if (src.encoding === 'latin1') {
-    const fd = openSync(path, 'r');
-    try {
-      const buf = Buffer.allocUnsafe(4 << 20);
-      for (;;) {
-        const n = readSync(fd, buf, 0, buf.length, null);
-        if (n === 0) break;
-        for (let i = 0; i < n; i++) {
-          const b = buf[i]!;
-          if (b >= 0x80 && b <= 0x9f) return false;
-        }
-      }
-    } finally {
-      closeSync(fd);
-    }
-  }
-  return true;
-}
-
-function directCsvSql(src: SourceSpec, raw: DirectCsv, paths: string[]): string {
-  const spec = raw.columns.map((_, i) => `'h${i}': 'VARCHAR'`).join(', ');
-  // A row's value of a column is its last cell of that name (toRow in read/source.ts); an empty cell is ''.
-  const cells = paths.map((p, i) => {
-    const at = raw.columns.lastIndexOf(p);
-    return at < 0 ? `NULL::VARCHAR AS c${i}` : `coalesce(h${at}, '') AS c${i}`;
-  });
-  const opts = [
-    'header = true',
-    `delim = ${sqlText(src.delimiter)}`,
-    `quote = ${sqlText(src.quote)}`,
-    `escape = ${sqlText(src.quote)}`,
-    `columns = {${spec}}`,
-    'auto_detect = false',
-    'strict_mode = true',
-    'null_padding = false',
-    'allow_quoted_nulls = false',
-    "nullstr = ''",
-    `max_line_size = ${src.max_field_chars}`,
-    `encoding = ${src.encoding === 'latin1' ? "'latin-1'" : "'utf-8'"}`,
-  ];
-  return `SELECT row_number() OVER () AS __row, NULL::VARCHAR AS __ptr, ${cells.join(', ')} FROM read_csv(${sqlText(raw.path)}, ${opts.join(', ')})`;
-}
 
 /** What the columnar path did, summed over runs (for tests that must cover each way in). */
 export const columnarStats = { rawFile: 0, directCsv: 0, refusedCsv: 0, plainRows: 0, rowPathRows: 0 };
@@ -308,7 +64,6 @@ export interface ColumnarResult {
   close: () => void;
 }
 
-const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** Runs the columnar path on a written raw file (see the module comment). */
 export async function mapColumnar(
@@ -339,9 +94,10 @@ export async function mapColumnar(
     await conn.run('SET preserve_insertion_order = true');
     const c = (i: number) => `c${i}`;
     const colSpec = ["'__row': 'BIGINT'", "'__ptr': 'VARCHAR'", ...paths.map((_, i) => `'${c(i)}': 'VARCHAR'`)].join(', ');
-    if (raw instanceof RawWriter) columnarStats.rawFile++;
-    if (raw instanceof RawWriter) await conn.run(`CREATE TABLE raw AS SELECT * FROM read_csv(${sqlText(raw.path)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '\\N', columns = {${colSpec}}, auto_detect = false, parallel = true)`);
-    else {
+    if (raw instanceof RawWriter) {
+      columnarStats.rawFile++;
+      await conn.run(`CREATE TABLE raw AS SELECT * FROM read_csv(${sqlText(raw.path)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '\\N', columns = {${colSpec}}, auto_detect = false, parallel = true)`);
+    } else {
       try {
         await conn.run(`CREATE TABLE raw AS ${directCsvSql(src, raw, paths)}`);
         columnarStats.directCsv++;

@@ -1,0 +1,153 @@
+// How a source's cells reach the columnar path's DuckDB (map/columnar.ts): DuckDB reads a plain CSV
+// itself (DirectCsv), or our reader writes each row's referenced cells to a raw CSV (RawWriter),
+// tagged so their types come back as they were.
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import type { SourceRow } from '../read/source.js';
+import { pick } from './expr.js';
+import type { ColumnarPlan } from './columnar-plan.js';
+import type { SourceSpec } from './spec.js';
+
+export const NULL_MARK = '\\N';
+export const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** Cell → raw CSV text: strings as they are, other values tagged so they come back as they were. */
+function encode(v: unknown): string {
+  let s: string;
+  if (v === null || v === undefined) return NULL_MARK;
+  if (typeof v === 'string') s = v === '' ? '\u0001e' : v.charCodeAt(0) === 1 || v === NULL_MARK ? '\u0001s' + v : v;
+  else if (typeof v === 'number') s = '\u0001n' + (Object.is(v, -0) ? '-0' : String(v));
+  else if (typeof v === 'boolean') s = v ? '\u0001b1' : '\u0001b0';
+  else if (v instanceof Date) s = '\u0001d' + String(v.getTime());
+  else s = '\u0001j' + JSON.stringify(v);
+  // Quoted when it holds a quote, comma or line break, or starts or ends with anything but printable ASCII
+  // (quoting more than needed is harmless; this avoids a trim per cell).
+  const a = s.charCodeAt(0);
+  const z = s.charCodeAt(s.length - 1);
+  return a <= 32 || z <= 32 || a >= 127 || z >= 127 || NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+const NEEDS_QUOTES = /[",\n\r]/;
+
+export function decodeTagged(s: string | null): unknown {
+  if (s === null) return null;
+  if (s.charCodeAt(0) !== 1) return s;
+  const body = s.slice(2);
+  switch (s[1]) {
+    case 'e':
+      return '';
+    case 's':
+      return body;
+    case 'n':
+      return Number(body);
+    case 'b':
+      return body === '1';
+    case 'd':
+      return new Date(Number(body));
+    default:
+      return JSON.parse(body) as unknown;
+  }
+}
+
+/** Writes the referenced cells of each row to the raw CSV; rows with parse or shape problems are kept whole for the row path. */
+export class RawWriter {
+  readonly odd: SourceRow[] = [];
+  rows = 0;
+  private fd: number;
+  private buf = '';
+  constructor(
+    readonly plan: ColumnarPlan,
+    readonly path: string,
+  ) {
+    this.fd = openSync(path, 'w');
+    this.buf = ['__row', '__ptr', ...plan.paths.map((_, i) => `c${i}`)].join(',') + '\n';
+  }
+
+  write(rows: SourceRow[]): void {
+    const paths = this.plan.paths;
+    let b = this.buf;
+    for (const r of rows) {
+      this.rows++;
+      if (r.values.__parse_error__ || r.extraCells || r.missingCells) {
+        this.odd.push(r);
+        continue;
+      }
+      b += r.row + ',' + encode(r.pointer);
+      for (let i = 0; i < paths.length; i++) b += ',' + encode(pick(r.values, paths[i]!));
+      b += '\n';
+      if (b.length > 1 << 20) {
+        writeSync(this.fd, b);
+        b = '';
+      }
+    }
+    this.buf = b;
+  }
+
+  close(): void {
+    if (this.buf) writeSync(this.fd, this.buf);
+    this.buf = '';
+    closeSync(this.fd);
+  }
+}
+
+/**
+ * A CSV source DuckDB can read itself, instead of our parser feeding a raw file: faster by an order of
+ * magnitude. Only where its reading cannot differ from parseRecords (read/csv.ts): strict mode (every
+ * row exactly the header's cells, no text after a closing quote, no unterminated quote), lines no longer
+ * than the longest field we accept, and for latin1 no bytes 0x80–0x9F (TextDecoder's latin1 is
+ * windows-1252, DuckDB's is ISO-8859-1). Anything DuckDB refuses makes the caller read the rows
+ * itself (DirectCsvRefused), so the row path's checks and messages stay the only ones.
+ */
+export interface DirectCsv {
+  kind: 'direct';
+  path: string;
+  /** The header as our parser read it. */
+  columns: string[];
+}
+
+export class DirectCsvRefused extends Error {}
+
+/** Whether a CSV source may be read by DuckDB directly (see DirectCsv). */
+export function directCsvAllowed(src: SourceSpec, columns: string[], path: string): boolean {
+  if (src.format !== 'csv' || columns.length < 2) return false;
+  if (src.encoding === 'latin1') {
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(4 << 20);
+      for (;;) {
+        const n = readSync(fd, buf, 0, buf.length, null);
+        if (n === 0) break;
+        for (let i = 0; i < n; i++) {
+          const b = buf[i]!;
+          if (b >= 0x80 && b <= 0x9f) return false;
+        }
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return true;
+}
+
+export function directCsvSql(src: SourceSpec, raw: DirectCsv, paths: string[]): string {
+  const spec = raw.columns.map((_, i) => `'h${i}': 'VARCHAR'`).join(', ');
+  // A row's value of a column is its last cell of that name (toRow in read/source.ts); an empty cell is ''.
+  const cells = paths.map((p, i) => {
+    const at = raw.columns.lastIndexOf(p);
+    return at < 0 ? `NULL::VARCHAR AS c${i}` : `coalesce(h${at}, '') AS c${i}`;
+  });
+  const opts = [
+    'header = true',
+    `delim = ${sqlText(src.delimiter)}`,
+    `quote = ${sqlText(src.quote)}`,
+    `escape = ${sqlText(src.quote)}`,
+    `columns = {${spec}}`,
+    'auto_detect = false',
+    'strict_mode = true',
+    'null_padding = false',
+    'allow_quoted_nulls = false',
+    "nullstr = ''",
+    `max_line_size = ${src.max_field_chars}`,
+    `encoding = ${src.encoding === 'latin1' ? "'latin-1'" : "'utf-8'"}`,
+  ];
+  return `SELECT row_number() OVER () AS __row, NULL::VARCHAR AS __ptr, ${cells.join(', ')} FROM read_csv(${sqlText(raw.path)}, ${opts.join(', ')})`;
+}
+
