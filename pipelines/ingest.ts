@@ -69,6 +69,8 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
   // grid exists. A mapping error is kept and thrown at the source's turn in phase B.
   const parked = new Map<string, Parked>();
   const raws = new Map<string, RawWriter>();
+  // Sources mapped column-wise in phase A whose observations wait for phase B (their DuckDB stays open until then).
+  const columnarParked = new Map<string, { res: ColumnarResult; info: Omit<SourceData, 'rows'> }>();
   try {
     const unmapped = new Map<string, Map<string, number>>();
     const ctx = { spec, key: key.key, unmapped };
@@ -181,7 +183,6 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
         return { res: await mapColumnar(plan, await readRows(), info, ctx, work), info };
       }
     };
-    const columnarParked = new Map<string, { res: ColumnarResult; info: Omit<SourceData, 'rows'> }>();
 
     // Phase A: patients, cycles, dose log and responses — small; the slot grid needs them whole.
     const tA = performance.now();
@@ -436,6 +437,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
   } finally {
     for (const p of parked.values()) p.spill.dispose();
     for (const r of raws.values()) r.close();
+    for (const c of columnarParked.values()) c.res.close();
     rmSync(work, { recursive: true, force: true });
   }
 }
