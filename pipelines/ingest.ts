@@ -12,7 +12,7 @@ import { InputError } from './read/errors.js';
 import { mapSource, type Candidate, type SourceCounts } from './map/records.js';
 import { loadSpec } from './map/spec-load.js';
 import { CandidateSpill } from './map/spill.js';
-import { DirectCsvRefused, RawWriter, directCsvAllowed, mapColumnar, planColumnar, type ColumnarPlan, type ColumnarResult, type DirectCsv } from './map/columnar.js';
+import { DirectCsvRefused, ROW_ORDER, RawWriter, directCsvAllowed, mapColumnar, planColumnar, type ColumnarPlan, type ColumnarResult, type DirectCsv } from './map/columnar.js';
 import type { SourceSpec } from './map/spec.js';
 import type { MappingSpec } from './map/spec.js';
 import { resolveKey, type KeySource } from './map/pseudonymise.js';
@@ -135,7 +135,6 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
         if (typeof plan !== 'string') plans.set(src.id, plan);
       }
     }
-
 
     /** The source's rows into the columnar path: DuckDB reads the file itself where it reads it as we do, else our reader feeds it. */
     const openColumnar = async (src: SourceSpec, plan: ColumnarPlan, parkedRaw?: RawWriter): Promise<{ res: ColumnarResult; info: Omit<SourceData, 'rows'> }> => {
@@ -329,7 +328,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
           counts.observation!.read += res.records;
           // The row path's records join the columnar ones in row order (__r: row, __s: place in the row).
           const fbPath = join(work, `fallback-${src.id}.csv`);
-          const fbWriter = new StagingWriter('observation', fbPath, [{ name: '__r', type: 'BIGINT', field: null as never }, { name: '__s', type: 'INTEGER', field: null as never }]);
+          const fbWriter = new StagingWriter('observation', fbPath, ROW_ORDER);
           let rowNo = 0;
           let sub = 0;
           const sink = (rec: Record<string, unknown>) => fbWriter.write({ ...rec, __r: rowNo, __s: sub++ });
@@ -424,7 +423,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       sources: sources.map((x) => ({ ...x, routed: sortedKeys(x.routed), ignoredCodes: sortedKeys(x.ignoredCodes) })),
       counts,
       unmapped: Object.fromEntries(
-        [...unmapped.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([f, m]) => [f, Object.fromEntries([...m.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)))]),
+        [...unmapped.entries()].sort(byKey).map(([f, m]) => [f, Object.fromEntries([...m.entries()].sort((a, b) => b[1] - a[1] || byKey(a, b)))]),
       ),
       commit,
       checks,
@@ -451,8 +450,11 @@ interface Parked {
   error: { e: unknown } | null;
 }
 
+/** Entries in key order (code-unit order, not locale). */
+const byKey = (a: [string, unknown], b: [string, unknown]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
 function sortedKeys(o: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(o).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+  return Object.fromEntries(Object.entries(o).sort(byKey));
 }
 
 /** Counts of two disjoint sets of a source's rows (columnar and row path) as one mapSource over all of them would give. */

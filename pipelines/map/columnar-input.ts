@@ -10,6 +10,12 @@ import type { SourceSpec } from './spec.js';
 export const NULL_MARK = '\\N';
 export const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
+/** read_csv of a file the columnar path wrote itself (comma, double quotes, bare \N for null, quoted "\N" for the text). */
+export function ownCsvSql(path: string, columns: [string, string][], header = false): string {
+  const spec = columns.map(([n, t]) => `'${n}': '${t}'`).join(', ');
+  return `read_csv(${sqlText(path)}, header = ${header}, delim = ',', quote = '"', escape = '"', nullstr = '\\N', allow_quoted_nulls = false, columns = {${spec}}, auto_detect = false)`;
+}
+
 /** Cell → raw CSV text: strings as they are, other values tagged so they come back as they were. */
 function encode(v: unknown): string {
   let s: string;

@@ -26,7 +26,8 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { TABLES, describeFields, type TableName } from '../../schemas/index.js';
 import { Instant } from '../../schemas/fields.js';
 import { fastCheck } from '../validate/fast.js';
-import { tableColumns } from '../store/layout.js';
+import { tableColumns, type ColumnDef } from '../store/layout.js';
+import { readStagingSql } from '../store/staging.js';
 import type { SourceData, SourceRow } from '../read/source.js';
 import { evalField, type Eval, type EvalContext } from './expr.js';
 import { patientKey } from './pseudonymise.js';
@@ -35,13 +36,18 @@ import { recordBuilder, type RecordBuilder } from './record-builder.js';
 import { mapSource, type Candidate, type MapContext, type SourceCounts } from './records.js';
 import type { FieldMapObject, SourceSpec, TableMap } from './spec.js';
 import type { ColumnarPlan } from './columnar-plan.js';
-import { DirectCsvRefused, NULL_MARK, RawWriter, decodeTagged, directCsvSql, sqlText, type DirectCsv } from './columnar-input.js';
+import { DirectCsvRefused, NULL_MARK, RawWriter, decodeTagged, directCsvSql, ownCsvSql, sqlText, type DirectCsv } from './columnar-input.js';
 
 export * from './columnar-plan.js';
 export { DirectCsvRefused, RawWriter, directCsvAllowed, type DirectCsv } from './columnar-input.js';
 import type { CycleInfo } from './slots.js';
 
 const TABLE: TableName = 'observation';
+/** Columns after the table's in the row path's staging file of a columnar source: the record's row and place in it. */
+export const ROW_ORDER: ColumnDef[] = [
+  { name: '__r', type: 'BIGINT', field: null as never },
+  { name: '__s', type: 'INTEGER', field: null as never },
+];
 /** Columns a record gets from the row, not from its tuple. */
 const ROW_COLUMNS = new Set(['centre_id', 'patient_key', 'cycle_id', 'observed_at', 'source_file', 'source_sha256', 'source_row', 'source_pointer', 'spec_id', 'spec_version']);
 const PID_MARK = '\u0000patient';
@@ -93,10 +99,9 @@ export async function mapColumnar(
     await conn.run(`SET temp_directory = ${sqlText(join(work, 'columnar.tmp'))}`);
     await conn.run('SET preserve_insertion_order = true');
     const c = (i: number) => `c${i}`;
-    const colSpec = ["'__row': 'BIGINT'", "'__ptr': 'VARCHAR'", ...paths.map((_, i) => `'${c(i)}': 'VARCHAR'`)].join(', ');
     if (raw instanceof RawWriter) {
       columnarStats.rawFile++;
-      await conn.run(`CREATE TABLE raw AS SELECT * FROM read_csv(${sqlText(raw.path)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '\\N', columns = {${colSpec}}, auto_detect = false, parallel = true)`);
+      await conn.run(`CREATE TABLE raw AS SELECT * FROM ${ownCsvSql(raw.path, [['__row', 'BIGINT'], ['__ptr', 'VARCHAR'], ...paths.map((_, i): [string, string] => [c(i), 'VARCHAR'])], true)}`);
     } else {
       try {
         await conn.run(`CREATE TABLE raw AS ${directCsvSql(src, raw, paths)}`);
@@ -119,34 +124,28 @@ export async function mapColumnar(
       return { row, pointer: null, values };
     };
 
-    // A dictionary: distinct tuples of some columns, numbered; JS answers each; DuckDB joins back.
+    // A dictionary: distinct tuples of some columns, numbered; JS answers each; DuckDB joins back
+    // (`join(alias)`: the answers a0, a1… of each row of raw r, under alias).
     const dict = async (name: string, cols: number[], answer: (row: SourceRow) => (string | number | null)[], types: string[]) => {
       const sel = cols.length ? cols.map(c).join(', ') : '1 AS __one';
       await conn.run(`CREATE TABLE ${name}_d AS SELECT row_number() OVER () - 1 AS id, * FROM (SELECT DISTINCT ${sel} FROM raw)`);
       const got = await conn.runAndReadAll(`SELECT ${cols.length ? cols.map(c).join(', ') : '__one'} FROM ${name}_d ORDER BY id`);
-      const rows = got.getRows() as (string | null)[][];
-      const file = join(work, `${name}.answers.csv`);
-      const fd = openSync(file, 'w');
-      let b = '';
-      rows.forEach((vals, id) => {
+      const out = new TextSink(join(work, `${name}.answers.csv`));
+      (got.getRows() as (string | null)[][]).forEach((vals, id) => {
         const a = answer(synth(cols, cols.length ? vals : []));
-        b += id + ',' + a.map((x) => (x === null ? NULL_MARK : typeof x === 'number' ? String(x) : `"${x.replace(/"/g, '""')}"`)).join(',') + '\n';
-        if (b.length > 1 << 20) {
-          writeSync(fd, b);
-          b = '';
-        }
+        out.write(id + ',' + a.map((x) => (x === null ? NULL_MARK : typeof x === 'number' ? String(x) : `"${x.replace(/"/g, '""')}"`)).join(',') + '\n');
       });
-      writeSync(fd, b);
-      closeSync(fd);
-      const spec = ["'id': 'BIGINT'", ...types.map((t, i) => `'a${i}': '${t}'`)].join(', ');
-      await conn.run(`CREATE TABLE ${name}_a AS SELECT * FROM read_csv(${sqlText(file)}, header = false, delim = ',', quote = '"', escape = '"', nullstr = '\\N', columns = {${spec}}, auto_detect = false)`);
-      const on = cols.length ? cols.map((x) => `r.${c(x)} IS NOT DISTINCT FROM d.${c(x)}`).join(' AND ') : 'true';
-      return { on, rows: rows.length };
+      out.close();
+      await conn.run(`CREATE TABLE ${name}_a AS SELECT * FROM ${ownCsvSql(out.path, [['id', 'BIGINT'], ...types.map((t, i): [string, string] => [`a${i}`, t])])}`);
+      return (alias: string) => {
+        const on = cols.length ? cols.map((x) => `r.${c(x)} IS NOT DISTINCT FROM ${alias}_d.${c(x)}`).join(' AND ') : 'true';
+        return `JOIN ${name}_d ${alias}_d ON ${on} JOIN ${name}_a ${alias} ON ${alias}.id = ${alias}_d.id`;
+      };
     };
 
     // Patient ids → keys (as keyOf in records.ts).
     const pfm = fieldObject(src.patient_id);
-    const pat = await dict(
+    const patJoin = await dict(
       'pat',
       plan.patientCols,
       (row) => {
@@ -163,7 +162,7 @@ export async function mapColumnar(
     const timeCols: string[] = [];
     for (let k = 0; k < plan.times.length; k++) {
       const t = plan.times[k]!;
-      const d = await dict(
+      const join = await dict(
         `t${k}`,
         t.cols,
         (row) => {
@@ -174,7 +173,7 @@ export async function mapColumnar(
         },
         ['VARCHAR', 'BIGINT'],
       );
-      timeJoins.push(`JOIN t${k}_d d${k} ON ${d.on.replace(/d\./g, `d${k}.`)} JOIN t${k}_a a${k} ON a${k}.id = d${k}.id`);
+      timeJoins.push(join(`a${k}`));
       timeCols.push(`a${k}.a0 AS iso${k}, a${k}.a1 AS ms${k}`);
     }
     // Derived fields: each distinct input evaluated once; its result (the whole Eval, as JSON) becomes a column of raw.
@@ -183,7 +182,7 @@ export async function mapColumnar(
       const js: string[] = [];
       for (let k = 0; k < plan.derived.length; k++) {
         const t = plan.derived[k]!;
-        const d = await dict(
+        const join = await dict(
           `h${k}`,
           t.cols,
           (row) => {
@@ -192,7 +191,7 @@ export async function mapColumnar(
           },
           ['VARCHAR'],
         );
-        js.push(`JOIN h${k}_d hd${k} ON ${d.on.replace(/d\./g, `hd${k}.`)} JOIN h${k}_a ha${k} ON ha${k}.id = hd${k}.id`);
+        js.push(join(`ha${k}`));
         sel.push(`ha${k}.a0 AS ${c(paths.length + k)}`);
       }
       await conn.run(`CREATE TABLE rawx AS SELECT r.*, ${sel.join(', ')} FROM raw r ${js.join(' ')}`);
@@ -215,7 +214,7 @@ export async function mapColumnar(
     const onOf = (cols: number[], alias: string) => (cols.length ? cols.map((x) => `r.${c(x)} IS NOT DISTINCT FROM ${alias}.${c(x)}`).join(' AND ') : 'true');
     for (const u of units) await conn.run(`CREATE TABLE ${u.name}_d AS SELECT row_number() OVER () - 1 AS id, * FROM (SELECT DISTINCT ${selOf(u.cols)} FROM raw)`);
     await conn.run(`CREATE TABLE rows1 AS SELECT r.__row, r.__ptr, pa.a0 AS patient_key, ${timeCols.length ? timeCols.join(', ') + ',' : ''} ${units.map((u) => `${u.name}.id AS ${u.name}`).join(', ')}
-      FROM raw r JOIN pat_d d ON ${pat.on} JOIN pat_a pa ON pa.id = d.id ${timeJoins.join(' ')} ${units.map((u) => `JOIN ${u.name}_d ${u.name} ON ${onOf(u.cols, u.name)}`).join(' ')}`);
+      FROM raw r ${patJoin('pa')} ${timeJoins.join(' ')} ${units.map((u) => `JOIN ${u.name}_d ${u.name} ON ${onOf(u.cols, u.name)}`).join(' ')}`);
     lap('rows1_tuples');
 
     // Pass 1: each unit's records per tuple, with markers for the patient key, time stamps and split melts.
@@ -292,13 +291,13 @@ export async function mapColumnar(
     const needsOut = new TextSink(join(work, 'unit-needs.csv'));
     units[0]!.needs!.forEach((n, id) => needsOut.write(`${id},${n}\n`));
     needsOut.close();
-    await conn.run(`CREATE TABLE uneeds AS SELECT * FROM read_csv(${sqlText(needsOut.path)}, header = false, columns = {'u0': 'BIGINT', 'needs': 'INTEGER'}, auto_detect = false)`);
+    await conn.run(`CREATE TABLE uneeds AS SELECT * FROM ${ownCsvSql(needsOut.path, [['u0', 'BIGINT'], ['needs', 'INTEGER']])}`);
     recOut.close();
     badOut.close();
     lap('pass1');
-    const recSpec = ["'__unit': 'INTEGER'", "'__id': 'BIGINT'", "'__sub': 'INTEGER'", "'__kind': 'INTEGER'", "'__tk': 'INTEGER'", "'__mk': 'INTEGER'", ...tplCols.map((x) => `'${x.name}': '${x.type}'`)].join(', ');
-    await conn.run(`CREATE TABLE urec AS SELECT * FROM read_csv(${sqlText(recFile)}, header = false, delim = ',', quote = '"', escape = '"', nullstr = '\\N', columns = {${recSpec}}, auto_detect = false)`);
-    await conn.run(`CREATE TABLE ubad AS SELECT * FROM read_csv(${sqlText(badFile)}, header = false, columns = {'unit': 'INTEGER', 'id': 'BIGINT'}, auto_detect = false)`);
+    const recCols: [string, string][] = [['__unit', 'INTEGER'], ['__id', 'BIGINT'], ['__sub', 'INTEGER'], ['__kind', 'INTEGER'], ['__tk', 'INTEGER'], ['__mk', 'INTEGER'], ...tplCols.map((x): [string, string] => [x.name, x.type])];
+    await conn.run(`CREATE TABLE urec AS SELECT * FROM ${ownCsvSql(recFile, recCols)}`);
+    await conn.run(`CREATE TABLE ubad AS SELECT * FROM ${ownCsvSql(badFile, [['unit', 'INTEGER'], ['id', 'BIGINT']])}`);
     // Which rows take each split melt (their row tuple has its marker).
     for (const i of meltTms) await conn.run(`CREATE TABLE takes${i} AS SELECT DISTINCT __id AS u0 FROM urec WHERE __unit = 0 AND __kind = ${i}`);
     // A row is plain when its key and times evaluate, its tuple is plain, and so is every melt item of a melt it takes.
@@ -396,7 +395,7 @@ export async function mapColumnar(
         infos.forEach((i, ord) => cy.write(`${patient},${ord},${i.startMs - 24 * 3_600_000},${i.windowEndMs},${i.cycle_id},${ov}\n`));
       }
       cy.close();
-      await conn.run(`CREATE TABLE cyc AS SELECT * FROM read_csv(${sqlText(cy.path)}, header = false, columns = {'patient_key': 'VARCHAR', 'ord': 'INTEGER', 'lo': 'DOUBLE', 'hi': 'DOUBLE', 'cycle_id': 'VARCHAR', 'ov': 'BOOLEAN'}, auto_detect = false)`);
+      await conn.run(`CREATE TABLE cyc AS SELECT * FROM ${ownCsvSql(cy.path, [['patient_key', 'VARCHAR'], ['ord', 'INTEGER'], ['lo', 'DOUBLE'], ['hi', 'DOUBLE'], ['cycle_id', 'VARCHAR'], ['ov', 'BOOLEAN']])}`);
 
       // With disjoint windows a time falls in at most one cycle of its patient: a plain join finds it.
       // Otherwise the first in the patient's list wins, as in cycleAt.
@@ -437,10 +436,7 @@ export async function mapColumnar(
           }
         })
         .join(', ');
-      const colSpec = [...cols.map((x) => `'${x.name}': '${x.type}'`), "'__r': 'BIGINT'", "'__s': 'INTEGER'"].join(', ');
-      const rowPath = rowPathRecords
-        ? `UNION ALL SELECT ${cols.map((x) => x.name).join(', ')}, __r, __s FROM read_csv(${sqlText(rowPathRecords)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '\\N', columns = {${colSpec}}, auto_detect = false)`
-        : '';
+      const rowPath = rowPathRecords ? `UNION ALL SELECT ${cols.map((x) => x.name).join(', ')}, __r, __s FROM (${readStagingSql(TABLE, rowPathRecords, ROW_ORDER)})` : '';
       // Not sorted here: __r and __s (row, then place in the row) give the records' order to the store (commit.ts).
       await conn.run(`COPY (SELECT ${selectCols}, x.__row AS __r, x.sub AS __s FROM recs x ${cycleJoin}
           ${rowPath}) TO ${sqlText(out)} (FORMAT parquet, COMPRESSION uncompressed)`);

@@ -104,8 +104,10 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
     await conn.run(`INSERT INTO centre VALUES (${id}, ${sql(opts.centre.name)}, ${sql(opts.centre.country)}, ${sql(opts.centre.time_zone)}, ${opts.centre.dose_iu_per_kg}, ${opts.centre.max_doses_per_cycle}, ${opts.centre.local_ruleset_id === null ? 'NULL' : sql(opts.centre.local_ruleset_id)})`);
     result.stored.centre = 1;
     let nextRecord = 0;
-    if (opts.staged.quarantine) {
-      result.quarantineRows += (await conn.run(`INSERT INTO quarantine ${readStagingSql('quarantine', String(opts.staged.quarantine))}`)).rowsChanged;
+    const staged = opts.staged.quarantine;
+    if (Array.isArray(staged)) throw new Error('the quarantine is staged in one file');
+    if (staged) {
+      result.quarantineRows += (await conn.run(`INSERT INTO quarantine ${readStagingSql('quarantine', staged)}`)).rowsChanged;
       nextRecord = Number((await conn.runAndReadAll(`SELECT coalesce(max(record_id), 0) FROM quarantine WHERE centre_id = ${id}`)).getRows()[0]![0]);
     }
     lap('load_quarantine_ms');

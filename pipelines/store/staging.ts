@@ -102,10 +102,10 @@ export class StagingWriter {
   }
 }
 
-/** SELECT that reads a staging file with the store's types. */
-export function readStagingSql(table: TableName | 'quarantine', path: string): string {
-  const cols = table === 'quarantine' ? QUARANTINE_COLUMNS : tableColumns(table);
+/** SELECT that reads a staging file with the store's types (a quoted "\N" is the text \N, only a bare one is null). */
+export function readStagingSql(table: TableName | 'quarantine', path: string, extra: ColumnDef[] = []): string {
+  const cols = [...(table === 'quarantine' ? QUARANTINE_COLUMNS : tableColumns(table)), ...extra];
   const spec = cols.map((c) => `'${c.name}': '${c.type === 'VARCHAR[]' ? 'VARCHAR' : c.type}'`).join(', ');
   const select = cols.map((c) => (c.type === 'VARCHAR[]' ? `CASE WHEN ${c.name} IS NULL OR ${c.name} = '' THEN []::VARCHAR[] ELSE string_split(${c.name}, '${LIST_SEP}') END AS ${c.name}` : c.name)).join(', ');
-  return `SELECT ${select} FROM read_csv('${path.replace(/'/g, "''")}', header = true, delim = ',', quote = '"', escape = '"', nullstr = '${NULL_MARK}', columns = {${spec}}, auto_detect = false)`;
+  return `SELECT ${select} FROM read_csv('${path.replace(/'/g, "''")}', header = true, delim = ',', quote = '"', escape = '"', nullstr = '${NULL_MARK}', allow_quoted_nulls = false, columns = {${spec}}, auto_detect = false)`;
 }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { TABLE_NAMES } from '../../../schemas/index.js';
-import { NULL_MARK, StagingWriter } from '../../../pipelines/store/staging.js';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { NULL_MARK, StagingWriter, readStagingSql } from '../../../pipelines/store/staging.js';
 import { QUARANTINE_COLUMNS, tableColumns, type ColumnDef } from '../../../pipelines/store/layout.js';
 
 /** The reference rules, written plainly. */
@@ -53,5 +54,22 @@ describe('staging writer', () => {
     const lines = readFileSync(path, 'utf8').split('\n');
     expect(lines[1]).toBe(`c,1,patient,f,\\N,\\N,\\N,\\N,k,${big},\\N`);
     expect(lines[2]).toBe('c,2,patient,f,\\N,\\N,\\N,\\N,k,small,\\N');
+  });
+
+  it('reads back the text \\N, the empty text and null as they were written', async () => {
+    const path = join(dir, 'texts.csv');
+    const w = new StagingWriter('quarantine', path);
+    const texts = ['\\N', '', null, '"\\N"', 'a,b'];
+    texts.forEach((t, i) => w.write({ centre_id: 'c', record_id: i, table_name: 'observation', source_file: 'f', raw_value: t, check_name: 'k', message: 'm' }));
+    w.close();
+    const inst = await DuckDBInstance.create(':memory:');
+    const conn = await inst.connect();
+    try {
+      const rows = (await conn.runAndReadAll(`SELECT raw_value FROM (${readStagingSql('quarantine', path)}) ORDER BY record_id`)).getRows();
+      expect(rows.map((r) => r[0])).toEqual(texts);
+    } finally {
+      conn.closeSync();
+      inst.closeSync();
+    }
   });
 });
