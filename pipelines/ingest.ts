@@ -2,17 +2,18 @@
 // the counts that prove nothing was lost. The centre is committed in one DuckDB transaction and its
 // Parquet files are published after COMMIT (store/commit.ts), so a failed run leaves the previous store
 // untouched; then the centre's slot features are refreshed (rules/feature-store.ts).
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { TABLES, TABLE_NAMES, describeFields, type TableCounts, type TableName } from '../schemas/index.js';
 import { problemsFromIssues } from './validate/problems.js';
 import { fastCheck } from './validate/fast.js';
 import { streamSource, type SourceData } from './read/source.js';
-import { InputError } from './read/errors.js';
 import { mapSource, type Candidate, type SourceCounts } from './map/records.js';
 import { loadSpec } from './map/spec-load.js';
 import { CandidateSpill } from './map/spill.js';
-import { DirectCsvRefused, ROW_ORDER, RawWriter, directCsvAllowed, mapColumnar, planColumnar, type ColumnarPlan, type ColumnarResult, type DirectCsv } from './map/columnar.js';
+import { DirectCsvRefused, ROW_ORDER, RawWriter, directCsvAllowed, mapColumnar, planColumnar, type ColumnarPlan, type ColumnarResult, type DirectCsv, type RawCells } from './map/columnar.js';
+import { RawReadPool, RawReads, defaultReadWorkers } from './map/raw-read.js';
+import { checkColumns } from './map/source-columns.js';
 import type { SourceSpec } from './map/spec.js';
 import type { MappingSpec } from './map/spec.js';
 import { resolveKey, type KeySource } from './map/pseudonymise.js';
@@ -21,7 +22,6 @@ import { ConversionError, toCanonical } from './map/units.js';
 import { INFUSION_AGENTS } from '../schemas/index.js';
 import { StagingWriter } from './store/staging.js';
 import { commitCentre, openStore, type CommitResult } from './store/commit.js';
-import { referencedColumns } from './map/spec-render.js';
 import { suspectIdentifiers, type SuspectedIdentifier } from './quality/identifiers.js';
 import { runChecks, type CheckResult } from './quality/checks.js';
 import { refreshStoredSlotFeatures, writeStoredFrame } from '../rules/feature-store.js';
@@ -35,6 +35,10 @@ export interface IngestOptions {
   env?: NodeJS.ProcessEnv;
   /** Map long observation sources column-wise (map/columnar.ts; the default). false: every row through mapSource, as a reference. */
   columnar?: boolean;
+  /** Reader threads for the columnar path's NDJSON and xlsx sources (map/raw-read.ts); 0 reads them on the main thread. Default: defaultReadWorkers(). */
+  readWorkers?: number;
+  /** NDJSON files larger than this (bytes; default 64 MiB) are read in line ranges, one per reader thread. */
+  rangeBytes?: number;
 }
 
 export interface IngestResult {
@@ -71,6 +75,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
   const raws = new Map<string, RawWriter>();
   // Sources mapped column-wise in phase A whose observations wait for phase B (their DuckDB stays open until then).
   const columnarParked = new Map<string, { res: ColumnarResult; info: Omit<SourceData, 'rows'> }>();
+  let pool: RawReadPool | null = null;
   try {
     const unmapped = new Map<string, Map<string, number>>();
     const ctx = { spec, key: key.key, unmapped };
@@ -136,11 +141,24 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       }
     }
 
+    // Sources only our readers read (NDJSON, xlsx) are read by reader threads from now on (map/raw-read.ts),
+    // except those the dose-log phase reads row by row anyway (their cells are written on the way).
+    const readWorkers = opts.readWorkers ?? defaultReadWorkers(opts.env);
+    pool = readWorkers > 0 && [...plans.values()].some((p) => p.src.format !== 'csv') ? new RawReadPool(readWorkers) : null;
+    const reads = new RawReads(pool);
+    for (const [id, plan] of plans) {
+      const src = plan.src;
+      const inA = src.tables.some((t) => PHASE_A.has(t.table as TableName));
+      if (src.format === 'csv' || (inA && plan.early.length === 0)) continue;
+      const big = statSync(join(dir, src.file), { throwIfNoEntry: false })?.size ?? 0;
+      reads.add(src, dir, plan.paths, (k) => join(work, `raw-${id}-${k}.csv`), big > (opts.rangeBytes ?? 64 << 20) ? readWorkers : 1);
+    }
+
     /** The source's rows into the columnar path: DuckDB reads the file itself where it reads it as we do, else our reader feeds it. */
     const openColumnar = async (src: SourceSpec, plan: ColumnarPlan, parkedRaw?: RawWriter): Promise<{ res: ColumnarResult; info: Omit<SourceData, 'rows'> }> => {
       let info: Omit<SourceData, 'rows'> = { file: '', path: '', sha256: '', bytes: 0, columns: [] };
       const readRows = async (): Promise<RawWriter> => {
-        const w = new RawWriter(plan, join(work, `raw-${src.id}.csv`));
+        const w = new RawWriter(plan.paths, join(work, `raw-${src.id}.csv`));
         raws.set(src.id, w);
         const stream = await streamSource(src, dir);
         info = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns };
@@ -155,8 +173,14 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
         raws.delete(src.id);
         return w;
       };
-      let raw: RawWriter | DirectCsv;
-      if (parkedRaw) {
+      let raw: RawCells | DirectCsv;
+      const read = parkedRaw ? null : reads.get(src.id);
+      if (read) {
+        const got = await read;
+        info = got.info;
+        inspectColumns(src, { ...info, rows: got.head ?? [] });
+        raw = got;
+      } else if (parkedRaw) {
         const s = sources.find((x) => x.source === src.id)!;
         info = { file: s.file, path: s.path, sha256: s.sha256, bytes: s.bytes, columns: [] };
         parkedRaw.close();
@@ -192,15 +216,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     const unusedColumns: Record<string, string[]> = {};
     const inspectColumns = (src: (typeof spec.sources)[number], data: SourceData) => {
       if (src.id in unusedColumns || data.columns.length === 0) return;
-      if (data.rows.length === 0) {
-        throw new InputError(data.file, '', 'the file has a header but no data rows', 'Re-export it, or remove this source from the mapping spec if it is empty on purpose');
-      }
-      const used = referencedColumns(src);
-      const missing = [...used].filter((c) => !data.columns.includes(c) && !src.identifiers.includes(c) && !src.ignore_columns.includes(c));
-      if (missing.length > 0) {
-        throw new InputError(data.file, 'header', `column(s) ${missing.map((m) => JSON.stringify(m)).join(', ')} named in the mapping spec (source ${src.id}) are not in the file; it has ${data.columns.map((c) => JSON.stringify(c)).join(', ')}`, 'Fix the column names in the spec or re-export the file with those columns');
-      }
-      const unused = data.columns.filter((c) => !used.has(c));
+      const unused = checkColumns(src, data.file, data.columns, data.rows);
       unusedColumns[src.id] = unused;
       suspected.push(...suspectIdentifiers(src.id, unused, (col) => data.rows.slice(0, 200).map((r) => r.values[col])));
     };
@@ -221,7 +237,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
         readInA.add(src.id);
         continue;
       }
-      const raw = plan ? new RawWriter(plan, join(work, `raw-${src.id}.csv`)) : null;
+      const raw = plan ? new RawWriter(plan.paths, join(work, `raw-${src.id}.csv`)) : null;
       if (raw) raws.set(src.id, raw);
       const park: Parked | null = later.length > 0 && !raw ? { spill: new CandidateSpill(join(work, `parked-${parked.size}.bin`)), counts: null, unmapped: new Map(), error: null } : null;
       if (park) parked.set(src.id, park);
@@ -434,6 +450,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       durations,
     };
   } finally {
+    await pool?.close();
     for (const p of parked.values()) p.spill.dispose();
     for (const r of raws.values()) r.close();
     for (const c of columnarParked.values()) c.res.close();

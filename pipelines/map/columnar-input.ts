@@ -4,16 +4,16 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { SourceRow } from '../read/source.js';
 import { pick } from './expr.js';
-import type { ColumnarPlan } from './columnar-plan.js';
 import type { SourceSpec } from './spec.js';
 
 export const NULL_MARK = '\\N';
 export const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** read_csv of a file the columnar path wrote itself (comma, double quotes, bare \N for null, quoted "\N" for the text). */
-export function ownCsvSql(path: string, columns: [string, string][], header = false): string {
+export function ownCsvSql(path: string | string[], columns: [string, string][], header = false): string {
   const spec = columns.map(([n, t]) => `'${n}': '${t}'`).join(', ');
-  return `read_csv(${sqlText(path)}, header = ${header}, delim = ',', quote = '"', escape = '"', nullstr = '\\N', allow_quoted_nulls = false, columns = {${spec}}, auto_detect = false)`;
+  const files = typeof path === 'string' ? sqlText(path) : `[${path.map(sqlText).join(', ')}]`;
+  return `read_csv(${files}, header = ${header}, delim = ',', quote = '"', escape = '"', nullstr = '\\N', allow_quoted_nulls = false, columns = {${spec}}, auto_detect = false)`;
 }
 
 /** Cell → raw CSV text: strings as they are, other values tagged so they come back as they were. */
@@ -53,22 +53,37 @@ export function decodeTagged(s: string | null): unknown {
   }
 }
 
-/** Writes the referenced cells of each row to the raw CSV; rows with parse or shape problems are kept whole for the row path. */
-export class RawWriter {
+/**
+ * Cells our readers wrote for the columnar path: raw CSV files (with a header each) that hold the
+ * plain rows in row order, one after the other, and the rows kept whole for the row path.
+ */
+export interface RawCells {
+  kind: 'raw';
+  files: string[];
+  odd: SourceRow[];
+}
+
+/** Writes the referenced cells (`paths`, the plan's) of each row to a raw CSV; rows with parse or shape problems are kept whole for the row path. */
+export class RawWriter implements RawCells {
+  readonly kind = 'raw';
   readonly odd: SourceRow[] = [];
   rows = 0;
   private fd: number;
   private buf = '';
   constructor(
-    readonly plan: ColumnarPlan,
+    readonly paths: readonly string[],
     readonly path: string,
   ) {
     this.fd = openSync(path, 'w');
-    this.buf = ['__row', '__ptr', ...plan.paths.map((_, i) => `c${i}`)].join(',') + '\n';
+    this.buf = ['__row', '__ptr', ...paths.map((_, i) => `c${i}`)].join(',') + '\n';
+  }
+
+  get files(): string[] {
+    return [this.path];
   }
 
   write(rows: SourceRow[]): void {
-    const paths = this.plan.paths;
+    const paths = this.paths;
     let b = this.buf;
     for (const r of rows) {
       this.rows++;

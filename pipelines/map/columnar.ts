@@ -36,10 +36,10 @@ import { recordBuilder, type RecordBuilder } from './record-builder.js';
 import { mapSource, type Candidate, type MapContext, type SourceCounts } from './records.js';
 import type { FieldMapObject, SourceSpec, TableMap } from './spec.js';
 import type { ColumnarPlan } from './columnar-plan.js';
-import { DirectCsvRefused, NULL_MARK, RawWriter, decodeTagged, directCsvSql, ownCsvSql, sqlText, type DirectCsv } from './columnar-input.js';
+import { DirectCsvRefused, NULL_MARK, decodeTagged, directCsvSql, ownCsvSql, sqlText, type DirectCsv, type RawCells } from './columnar-input.js';
 
 export * from './columnar-plan.js';
-export { DirectCsvRefused, RawWriter, directCsvAllowed, type DirectCsv } from './columnar-input.js';
+export { DirectCsvRefused, RawWriter, directCsvAllowed, type DirectCsv, type RawCells } from './columnar-input.js';
 import type { CycleInfo } from './slots.js';
 
 const TABLE: TableName = 'observation';
@@ -74,7 +74,7 @@ export interface ColumnarResult {
 /** Runs the columnar path on a written raw file (see the module comment). */
 export async function mapColumnar(
   plan: ColumnarPlan,
-  raw: RawWriter | DirectCsv,
+  raw: RawCells | DirectCsv,
   data: Omit<SourceData, 'rows'>,
   ctx: MapContext,
   work: string,
@@ -99,9 +99,9 @@ export async function mapColumnar(
     await conn.run(`SET temp_directory = ${sqlText(join(work, 'columnar.tmp'))}`);
     await conn.run('SET preserve_insertion_order = true');
     const c = (i: number) => `c${i}`;
-    if (raw instanceof RawWriter) {
+    if (raw.kind === 'raw') {
       columnarStats.rawFile++;
-      await conn.run(`CREATE TABLE raw AS SELECT * FROM ${ownCsvSql(raw.path, [['__row', 'BIGINT'], ['__ptr', 'VARCHAR'], ...paths.map((_, i): [string, string] => [c(i), 'VARCHAR'])], true)}`);
+      await conn.run(`CREATE TABLE raw AS SELECT * FROM ${ownCsvSql(raw.files, [['__row', 'BIGINT'], ['__ptr', 'VARCHAR'], ...paths.map((_, i): [string, string] => [c(i), 'VARCHAR'])], true)}`);
     } else {
       try {
         await conn.run(`CREATE TABLE raw AS ${directCsvSql(src, raw, paths)}`);
@@ -112,7 +112,7 @@ export async function mapColumnar(
       }
     }
     // Cells of a raw file are tagged (encode); cells DuckDB read from a CSV are the source's text.
-    const decode = raw instanceof RawWriter ? decodeTagged : (s: string | null) => s;
+    const decode = raw.kind === 'raw' ? decodeTagged : (s: string | null) => s;
     lap('load_raw');
     const evalCtx: EvalContext = { decimal: src.decimal, dateFormat: src.date_format ?? ctx.spec.date_format, timeZone: src.time_zone ?? ctx.spec.centre.time_zone, unmapped: new Map(), fieldName: '', routing: false };
     const synth = (cols: number[], vals: (string | null)[], row = 0): SourceRow => {
@@ -367,7 +367,7 @@ export async function mapColumnar(
     const records = Number((await conn.runAndReadAll('SELECT count(*) FROM recs')).getRows()[0]![0]);
     if (process.env.IL2KIT_DEBUG_COLUMNAR) {
       const q = async (x: string) => (await conn.runAndReadAll(x)).getRows()[0]![0];
-      console.error(src.id, { raw: await q('SELECT count(*) FROM raw'), plain: plainRows, records, tuples: units.map((u) => u.tuples!.length), bad: units.map((u) => u.bad!.reduce((a, b) => a + b, 0)), odd: raw instanceof RawWriter ? raw.odd.length : 0 });
+      console.error(src.id, { raw: await q('SELECT count(*) FROM raw'), plain: plainRows, records, tuples: units.map((u) => u.tuples!.length), bad: units.map((u) => u.bad!.reduce((a, b) => a + b, 0)), odd: raw.kind === 'raw' ? raw.odd.length : 0 });
     }
     lap('counts');
 
@@ -378,7 +378,7 @@ export async function mapColumnar(
       paths.forEach((p, i) => (values[p] = decode(r[i + 2] as string | null)));
       return { row: Number(r[0]), pointer: decode(r[1] as string | null) as string | null, values };
     });
-    const merged = raw instanceof RawWriter ? mergeByRow(fallback, raw.odd) : fallback;
+    const merged = raw.kind === 'raw' ? mergeByRow(fallback, raw.odd) : fallback;
     columnarStats.plainRows += plainRows;
     columnarStats.rowPathRows += merged.length;
     lap('fallback_rows');

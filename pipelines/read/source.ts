@@ -1,7 +1,8 @@
 // Reads one source of a mapping spec into rows that keep their place in the file: the
 // data row number (CSV, xlsx) or the NDJSON line and JSON pointer (FHIR).
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
@@ -252,10 +253,21 @@ export interface SourceStream {
 }
 
 /**
+ * Lines [start, end) of a large NDJSON file: the two ends are just after a line break (or the file's
+ * ends). Read on their own, with line numbers, pieces and messages as a read of the whole file gives.
+ * With `hash: false` the SHA-256 is left out ('') and taken by whoever reads the first range.
+ */
+export interface LineRange {
+  start: number;
+  end: number;
+  hash: boolean;
+}
+
+/**
  * Streams a large CSV or NDJSON source in pieces so memory stays flat; the SHA-256 is taken
  * in a first pass because every record carries it. xlsx is read whole (one piece).
  */
-export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 << 20): Promise<SourceStream> {
+export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 << 20, range?: LineRange): Promise<SourceStream> {
   const path = join(dir, src.file);
   const file = basename(path);
   let size: number;
@@ -271,30 +283,32 @@ export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 
     const sheet = await xlsxSheet(path, bytes, sha256, file, src);
     return { file, path, sha256, bytes: size, columns: sheet.columns, chunks: sheet.pieces };
   }
-  if (size <= chunkBytes) {
+  if (range && src.format !== 'ndjson') throw new Error('only NDJSON sources are read in line ranges');
+  if (size <= chunkBytes && !range) {
     const data = await readSource(src, dir);
     return { file, path, sha256: data.sha256, bytes: data.bytes, columns: data.columns, chunks: (async function* () { yield data.rows; })() };
   }
-  const hash = createHash('sha256');
-  for await (const b of createReadStream(path, { highWaterMark: 4 << 20 })) hash.update(b as Buffer);
-  const sha256 = hash.digest('hex');
+  let sha256 = '';
+  if (!range || range.hash) {
+    const hash = createHash('sha256');
+    for await (const b of createReadStream(path, { highWaterMark: 4 << 20 })) hash.update(b as Buffer);
+    sha256 = hash.digest('hex');
+  }
+  const from = range?.start ?? 0;
   const decoder = new TextDecoder(src.encoding === 'latin1' ? 'latin1' : 'utf-8', { fatal: true });
   let columns: string[] = [];
   const headerReady = { done: false };
   async function* pieces(): AsyncGenerator<{ text: string; line: number }> {
     let carry = '';
-    let line = 1;
-    let offset = 0;
-    for await (const b of createReadStream(path, { highWaterMark: chunkBytes })) {
-      const buf = b as Buffer;
+    let line = from === 0 ? 1 : 1 + countLineBreaks(path, from);
+    for await (const { buf, offset } of fileChunks(path, from, range?.end ?? size, chunkBytes)) {
       let text: string;
       try {
         text = carry + decoder.decode(buf, { stream: true });
       } catch {
         throw new InputError(file, `near byte ${offset}`, 'the file is not valid UTF-8', 'Re-export it as UTF-8, or set encoding: latin1 for this file in the mapping spec');
       }
-      offset += buf.length;
-      if (carry === '' && line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      if (carry === '' && from === 0 && line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       const cut = src.format === 'csv' ? completeRecordsLength(text, src.quote) : text.lastIndexOf('\n') + 1;
       const piece = text.slice(0, cut);
       carry = text.slice(cut);
@@ -336,6 +350,78 @@ export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 
     for await (const r of all) yield r;
   };
   return { file, path, sha256, bytes: size, columns, chunks: rest() };
+}
+
+/**
+ * The bytes [from, to) in pieces cut at multiples of `chunkBytes` (a range starting mid-file gets a
+ * short first piece), each with the offset a read of the whole file would name for it.
+ */
+async function* fileChunks(path: string, from: number, to: number, chunkBytes: number): AsyncGenerator<{ buf: Buffer; offset: number }> {
+  const fh = await open(path, 'r');
+  try {
+    for (let pos = from; pos < to; ) {
+      const offset = pos - (pos % chunkBytes);
+      const next = Math.min(to, offset + chunkBytes);
+      const buf = Buffer.allocUnsafe(next - pos);
+      let got = 0;
+      while (got < buf.length) {
+        const { bytesRead } = await fh.read(buf, got, buf.length - got, pos + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      if (got === 0) break;
+      yield { buf: got < buf.length ? buf.subarray(0, got) : buf, offset };
+      pos += got;
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Line breaks in the first `upTo` bytes of a file. */
+function countLineBreaks(path: string, upTo: number): number {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(4 << 20);
+    let n = 0;
+    for (let pos = 0; pos < upTo; ) {
+      const got = readSync(fd, buf, 0, Math.min(buf.length, upTo - pos), pos);
+      if (got === 0) break;
+      for (let i = buf.indexOf(10, 0); i !== -1 && i < got; i = buf.indexOf(10, i + 1)) n++;
+      pos += got;
+    }
+    return n;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Where to cut a file into `parts` line ranges of about equal size: each cut is just after a line
+ * break. Fewer ranges when the file has too few line breaks.
+ */
+export function lineRanges(path: string, parts: number): LineRange[] {
+  const size = statSync(path).size;
+  const cuts = [0];
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (let k = 1; k < parts; k++) {
+      let pos = Math.max(cuts[cuts.length - 1]!, Math.floor((size * k) / parts));
+      let cut = -1;
+      while (cut < 0 && pos < size) {
+        const got = readSync(fd, buf, 0, buf.length, pos);
+        if (got === 0) break;
+        const i = buf.subarray(0, got).indexOf(10);
+        if (i >= 0) cut = pos + i + 1;
+        pos += got;
+      }
+      if (cut > cuts[cuts.length - 1]! && cut < size) cuts.push(cut);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return cuts.map((start, k) => ({ start, end: cuts[k + 1] ?? size, hash: k === 0 }));
 }
 
 function toRow(n: number, cells: string[], header: string[]): SourceRow {

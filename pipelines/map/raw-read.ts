@@ -1,0 +1,184 @@
+// Reading a source's cells for the columnar path (columnar-input.ts) off the main thread. A source
+// that only our readers can read (NDJSON, xlsx) is read by a worker thread as soon as the ingest
+// starts, while the main thread maps the sources before it; a large NDJSON file is cut into line
+// ranges read side by side. Each task writes a raw file of its own; the main thread takes them in
+// row order (RawCells). With no workers the same tasks run on the main thread when asked for.
+import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { InputError } from '../read/errors.js';
+import { lineRanges, streamSource, type LineRange, type SourceRow } from '../read/source.js';
+import { RawWriter, type RawCells } from './columnar-input.js';
+import { checkColumns } from './source-columns.js';
+import type { SourceSpec } from './spec.js';
+
+export interface RawTask {
+  src: SourceSpec;
+  /** The spec's folder. */
+  dir: string;
+  /** The plan's cell paths. */
+  paths: string[];
+  /** The raw file to write. */
+  out: string;
+  range?: LineRange;
+}
+
+export interface RawDone {
+  file: string;
+  path: string;
+  /** '' for a line range other than the first. */
+  sha256: string;
+  bytes: number;
+  columns: string[];
+  /** The first rows of the first piece (null when the source had no piece), for the column checks. */
+  head: SourceRow[] | null;
+  out: string;
+  odd: SourceRow[];
+}
+
+/** Reads one task's rows and writes their cells (what a worker runs). */
+export async function readRawTask(task: RawTask): Promise<RawDone> {
+  const stream = await streamSource(task.src, task.dir, undefined, task.range);
+  const w = new RawWriter(task.paths, task.out);
+  let head: SourceRow[] | null = null;
+  try {
+    for await (const rows of stream.chunks) {
+      if (!head) {
+        head = rows.slice(0, 200);
+        // Checked here, on the first piece, so a missing column is told before a fault further down the file.
+        if (stream.columns.length > 0) checkColumns(task.src, stream.file, stream.columns, rows);
+      }
+      w.write(rows);
+    }
+  } finally {
+    w.close();
+  }
+  return { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, head, out: task.out, odd: w.odd };
+}
+
+/** A source read in one or more tasks, as the columnar path takes it. */
+export interface RawRead extends RawCells {
+  info: { file: string; path: string; sha256: string; bytes: number; columns: string[] };
+  head: SourceRow[] | null;
+}
+
+export function joinRawDone(parts: RawDone[]): RawRead {
+  const first = parts[0]!;
+  return {
+    kind: 'raw',
+    files: parts.map((p) => p.out),
+    odd: parts.flatMap((p) => p.odd),
+    info: { file: first.file, path: first.path, sha256: first.sha256, bytes: first.bytes, columns: first.columns },
+    head: first.head,
+  };
+}
+
+/** How many reader threads an ingest uses by default: one per core beyond the main thread's, at least one, at most 3 (IL2KIT_READ_WORKERS overrides). */
+export function defaultReadWorkers(env: NodeJS.ProcessEnv = process.env): number {
+  const set = env.IL2KIT_READ_WORKERS;
+  if (set !== undefined && /^\d+$/.test(set)) return Number(set);
+  const cores = availableParallelism();
+  return cores < 2 ? 0 : Math.min(3, cores);
+}
+
+type Message = { id: number; done?: RawDone; error?: { name: string; message: string; input?: [string, string, string, string] } };
+
+/** Runs raw-read tasks on up to `size` worker threads (created when first needed, stopped by close). */
+export class RawReadPool {
+  private workers: { w: Worker; busy: boolean }[] = [];
+  private queue: { id: number; task: RawTask }[] = [];
+  private waiting = new Map<number, { resolve: (d: RawDone) => void; reject: (e: unknown) => void }>();
+  private nextId = 0;
+  private closed = false;
+  constructor(readonly size: number) {}
+
+  run(task: RawTask): Promise<RawDone> {
+    if (this.closed) return Promise.reject(new Error('the reader pool is closed'));
+    const id = this.nextId++;
+    const p = new Promise<RawDone>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    this.queue.push({ id, task });
+    this.pump();
+    return p;
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      let slot = this.workers.find((x) => !x.busy);
+      if (!slot && this.workers.length < this.size) slot = this.spawn();
+      if (!slot) return;
+      const job = this.queue.shift()!;
+      slot.busy = true;
+      slot.w.postMessage(job);
+    }
+  }
+
+  private spawn(): { w: Worker; busy: boolean } {
+    const slot = { w: startWorker(), busy: false };
+    slot.w.on('message', (m: Message) => {
+      slot.busy = false;
+      const waiter = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      if (m.done) waiter?.resolve(m.done);
+      else waiter?.reject(m.error?.input ? new InputError(...m.error.input) : Object.assign(new Error(m.error?.message ?? 'the reader thread failed'), { name: m.error?.name ?? 'Error' }));
+      this.pump();
+    });
+    slot.w.on('error', (e) => this.failAll(e));
+    slot.w.on('exit', (code) => {
+      if (!this.closed && code !== 0) this.failAll(new Error(`a reader thread stopped (exit code ${code})`));
+    });
+    this.workers.push(slot);
+    return slot;
+  }
+
+  private failAll(e: unknown): void {
+    for (const w of this.waiting.values()) w.reject(e);
+    this.waiting.clear();
+    this.queue = [];
+  }
+
+  /** Stops the threads; tasks still running are abandoned (their promises reject). */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.failAll(new Error('the reader pool was closed'));
+    await Promise.all(this.workers.map((x) => x.w.terminate()));
+    this.workers = [];
+  }
+}
+
+/** The worker module next to this one: compiled JS, or (running from the TypeScript sources, as the tests do) through tsx. */
+function startWorker(): Worker {
+  const js = new URL('./raw-read-worker.js', import.meta.url);
+  if (existsSync(js)) return new Worker(js);
+  return new Worker(new URL('./raw-read-worker.ts', import.meta.url), { execArgv: ['--import', 'tsx'] });
+}
+
+/**
+ * The raw reads of an ingest: started up front on the pool (or, with no pool, run when first asked
+ * for). `get` returns the source's RawRead, or null when it was not planned here.
+ */
+export class RawReads {
+  private started = new Map<string, () => Promise<RawRead>>();
+  constructor(private pool: RawReadPool | null) {}
+
+  /** Plans the reads of a source: `parts` line ranges for a large NDJSON file when there is a pool. */
+  add(src: SourceSpec, dir: string, paths: string[], out: (k: number) => string, rangeParts: number): void {
+    const ranges = this.pool && src.format === 'ndjson' && rangeParts > 1 ? lineRanges(join(dir, src.file), rangeParts) : [undefined];
+    const tasks: RawTask[] = ranges.map((range, k) => ({ src, dir, paths, out: out(k), ...(range ? { range } : {}) }));
+    if (this.pool) {
+      const pool = this.pool;
+      const all = Promise.all(tasks.map((t) => pool.run(t))).then(joinRawDone);
+      all.catch(() => undefined); // awaited (and thrown) at the source's turn, or abandoned if the run fails first
+      this.started.set(src.id, () => all);
+    } else {
+      this.started.set(src.id, async () => joinRawDone([await readRawTask(tasks[0]!)]));
+    }
+  }
+
+  get(srcId: string): Promise<RawRead> | null {
+    const f = this.started.get(srcId);
+    if (!f) return null;
+    this.started.delete(srcId);
+    return f();
+  }
+}
