@@ -176,7 +176,9 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       let raw: RawCells | DirectCsv;
       const read = parkedRaw ? null : reads.get(src.id);
       if (read) {
+        const tw = performance.now();
         const got = await read;
+        durations.wait_readers_ms = (durations.wait_readers_ms ?? 0) + (performance.now() - tw);
         info = got.info;
         inspectColumns(src, { ...info, rows: got.head ?? [] });
         raw = got;
@@ -200,7 +202,10 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
         raw = directCsvAllowed(src, stream.columns, stream.path) ? { kind: 'direct', path: stream.path, columns: stream.columns } : await readRows();
       }
       try {
-        return { res: await mapColumnar(plan, raw, info, ctx, work), info };
+        const tm = performance.now();
+        const res = await mapColumnar(plan, raw, info, ctx, work);
+        durations.map_columnar_ms = (durations.map_columnar_ms ?? 0) + (performance.now() - tm);
+        return { res, info };
       } catch (e) {
         if (!(e instanceof DirectCsvRefused)) throw e;
         return { res: await mapColumnar(plan, await readRows(), info, ctx, work), info };
@@ -210,7 +215,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     // Phase A: patients, cycles, dose log and responses — small; the slot grid needs them whole.
     const tA = performance.now();
     const sources: IngestResult['sources'] = [];
-    const phaseA: Candidate[] = [];
+    const phaseAOf = new Map<string, Candidate[]>();
     const readInA = new Set<string>();
     const suspected: SuspectedIdentifier[] = [];
     const unusedColumns: Record<string, string[]> = {};
@@ -220,11 +225,16 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       unusedColumns[src.id] = unused;
       suspected.push(...suspectIdentifiers(src.id, unused, (col) => data.rows.slice(0, 200).map((r) => r.values[col])));
     };
-    for (const src of spec.sources) {
+    // Sources being read by reader threads are taken last, so the main thread maps the others meanwhile;
+    // what phase A gives is put back in spec order after the loop.
+    const orderA = [...spec.sources].sort((a, b) => Number(reads.has(a.id)) - Number(reads.has(b.id)));
+    for (const src of orderA) {
       const wanted = src.tables.filter((t) => PHASE_A.has(t.table as TableName));
       if (wanted.length === 0) continue;
       const later = src.tables.filter((t) => !PHASE_A.has(t.table as TableName));
       const plan = plans.get(src.id);
+      const phaseA: Candidate[] = [];
+      phaseAOf.set(src.id, phaseA);
       if (plan && plan.early.length > 0) {
         // Read once, column-wise: the rows the earlier-phase maps take come back for the row path now;
         // the observations wait for the slot grid (phase B).
@@ -270,6 +280,16 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       }
       if (first) inspectColumns(src, { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows: [] });
       readInA.add(src.id);
+    }
+    const specOrder = new Map(spec.sources.map((x, i) => [x.id, i]));
+    const bySpec = (a: { source: string }, b: { source: string }) => specOrder.get(a.source)! - specOrder.get(b.source)!;
+    const phaseA = spec.sources.flatMap((x) => phaseAOf.get(x.id) ?? []);
+    sources.sort(bySpec);
+    suspected.sort(bySpec);
+    for (const id of spec.sources.map((x) => x.id).filter((id) => id in unusedColumns)) {
+      const u = unusedColumns[id]!;
+      delete unusedColumns[id];
+      unusedColumns[id] = u;
     }
     for (const c of phaseA) counts[c.table]!.read++;
     const patients = mergePatients(phaseA.filter((c) => c.table === 'patient'), counts.patient!, quarantine);
