@@ -208,7 +208,7 @@ LEFT JOIN _sf_mins m ON m.cycle_id = sl.cycle_id AND m.slot_number = sl.slot_num
 
   const firstWeight = `CREATE OR REPLACE TEMP TABLE _sf_w0 AS
 SELECT cycle_id, arg_min(value, observed_at) AS w0 FROM observation
-WHERE variable = 'weight' AND cycle_id IN (SELECT DISTINCT cycle_id FROM _sf_slots) GROUP BY cycle_id`;
+WHERE variable = 'weight' AND ${inCentres()} AND cycle_id IN (SELECT DISTINCT cycle_id FROM _sf_slots) GROUP BY cycle_id`;
 
   // 2. Interval totals (urine, stool): rolling window over each charted series, then the latest window at the dose.
   const intervalSeries = (obs: 'urine_output' | 'diarrhoea_volume', name: string) => `CREATE OR REPLACE TEMP TABLE ${name} AS
