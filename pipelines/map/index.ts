@@ -9,3 +9,5 @@ export * from './records.js';
 export * from './slots.js';
 export * from './record-builder.js';
 export * from './columnar.js';
+export * from './raw-read.js';
+export * from './source-columns.js';

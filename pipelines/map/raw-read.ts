@@ -86,6 +86,9 @@ export function defaultReadWorkers(env: NodeJS.ProcessEnv = process.env): number
 
 type Message = { id: number; done?: RawDone; error?: { name: string; message: string; input?: [string, string, string, string] } };
 
+/** What the raw reads did (for tests): tasks run, of which line ranges, and reader threads alive now. */
+export const rawReadStats = { tasks: 0, rangeTasks: 0, threadTasks: 0, liveThreads: 0 };
+
 /** Runs raw-read tasks on up to `size` worker threads (created when first needed, stopped by close). */
 export class RawReadPool {
   private workers: { w: Worker; busy: boolean }[] = [];
@@ -117,6 +120,7 @@ export class RawReadPool {
 
   private spawn(): { w: Worker; busy: boolean } {
     const slot = { w: startWorker(), busy: false };
+    rawReadStats.liveThreads++;
     slot.w.on('message', (m: Message) => {
       slot.busy = false;
       const waiter = this.waiting.get(m.id);
@@ -127,6 +131,7 @@ export class RawReadPool {
     });
     slot.w.on('error', (e) => this.failAll(e));
     slot.w.on('exit', (code) => {
+      rawReadStats.liveThreads--;
       if (!this.closed && code !== 0) this.failAll(new Error(`a reader thread stopped (exit code ${code})`));
     });
     this.workers.push(slot);
@@ -173,6 +178,9 @@ export class RawReads {
   add(src: SourceSpec, dir: string, paths: string[], out: (k: number) => string, rangeParts: number): void {
     const ranges = this.pool && src.format === 'ndjson' && rangeParts > 1 ? lineRanges(join(dir, src.file), rangeParts) : [undefined];
     const tasks: RawTask[] = ranges.map((range, k) => ({ src, dir, paths, out: out(k), ...(range ? { range } : {}) }));
+    rawReadStats.tasks += tasks.length;
+    if (tasks.length > 1) rawReadStats.rangeTasks += tasks.length;
+    if (this.pool) rawReadStats.threadTasks += tasks.length;
     if (this.pool) {
       const pool = this.pool;
       const all = Promise.all(tasks.map((t) => pool.run(t))).then(joinRawDone);

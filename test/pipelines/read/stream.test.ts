@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readSource, streamSource, type SourceRow } from '../../../pipelines/read/index.js';
+import { InputError, lineRanges, readSource, streamSource, type SourceRow } from '../../../pipelines/read/index.js';
 import { SourceSpec } from '../../../pipelines/map/spec.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'il2kit-stream-'));
@@ -33,5 +33,58 @@ describe('streamSource', () => {
     const rows = await collect((await streamSource(src, dir, 4)).chunks);
     expect(rows.map((r) => r.pointer)).toEqual(['line 1', 'line 2', 'line 3']);
     expect(rows[1]!.values.__parse_error__).toMatch(/^line 2 is not valid JSON/);
+  });
+
+  it('reads NDJSON line ranges as the whole file: rows, line numbers, broken lines and messages', async () => {
+    const lines = ['\ufeff{"id":"a0","v":"é"}'];
+    for (let i = 1; i < 400; i++) lines.push(i % 37 === 0 ? '' : i % 53 === 0 ? `{"id":"a${i}", broken` : `{"id":"a${i}","v":${JSON.stringify('x'.repeat(i % 50) + 'é€')}}`);
+    writeFileSync(join(dir, 'r.ndjson'), lines.join('\n') + '\n');
+    const src = SourceSpec.parse({ id: 'r', file: 'r.ndjson', format: 'ndjson', patient_id: 'id', tables: [{ table: 'observation' }] });
+    const chunk = 997;
+    const whole = await streamSource(src, dir, chunk);
+    const rows = await collect(whole.chunks);
+    expect(rows.filter((r) => r.values.__parse_error__)).toHaveLength(7);
+    for (const parts of [2, 3, 5]) {
+      const ranges = lineRanges(join(dir, 'r.ndjson'), parts);
+      expect(ranges).toHaveLength(parts);
+      const got: SourceRow[] = [];
+      for (const range of ranges) {
+        const s = await streamSource(src, dir, chunk, range);
+        expect(s.sha256).toBe(range.start === 0 ? whole.sha256 : '');
+        got.push(...(await collect(s.chunks)));
+      }
+      expect(got).toEqual(rows);
+    }
+
+    // A byte that is not UTF-8 in a later range: the same message, naming the same offset.
+    const bytes = Buffer.from(lines.join('\n') + '\n', 'utf8');
+    const at = bytes.length - 3000;
+    writeFileSync(join(dir, 'r.ndjson'), Buffer.concat([bytes.subarray(0, at), Buffer.from([0xc3, 0x28]), bytes.subarray(at)]));
+    const fault = async (range?: ReturnType<typeof lineRanges>[number]) => {
+      try {
+        await collect((await streamSource(src, dir, chunk, range)).chunks);
+        return null;
+      } catch (e) {
+        return e as InputError;
+      }
+    };
+    const wholeFault = await fault();
+    expect(wholeFault).toBeInstanceOf(InputError);
+    expect(wholeFault!.message).toMatch(/near byte \d+\): the file is not valid UTF-8/);
+    const ranges = lineRanges(join(dir, 'r.ndjson'), 2);
+    expect(ranges[1]!.start).toBeLessThan(at);
+    expect(ranges[1]!.start % chunk).not.toBe(0);
+    expect(await fault(ranges[0])).toBeNull();
+    expect((await fault(ranges[1]))!.message).toBe(wholeFault!.message);
+  });
+  it('cuts line ranges just after line breaks, fewer when lines are too few', () => {
+    writeFileSync(join(dir, 'c.ndjson'), '{"a":1}\n{"a":2}\n{"a":3}\n');
+    const r = lineRanges(join(dir, 'c.ndjson'), 2);
+    expect(r).toEqual([
+      { start: 0, end: 16, hash: true },
+      { start: 16, end: 24, hash: false },
+    ]);
+    writeFileSync(join(dir, 'one.ndjson'), '{"a":"' + 'x'.repeat(100) + '"}\n');
+    expect(lineRanges(join(dir, 'one.ndjson'), 3)).toEqual([{ start: 0, end: 109, hash: true }]);
   });
 });
