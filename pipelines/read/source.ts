@@ -325,29 +325,38 @@ export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 
   const first = await iter.next();
   const chunks = async function* (): AsyncGenerator<SourceRow[]> {
     let cur = first;
-    while (!cur.done) {
-      const { text, line } = cur.value;
-      if (src.format === 'ndjson') {
-        yield ndjsonRows(text, line);
-      } else {
-        const recs = parseRecords(text, file, { delimiter: src.delimiter, quote: src.quote, maxFieldChars: src.max_field_chars }, line);
-        if (!headerReady.done) {
-          const head = recs.shift();
-          if (!head) throw new InputError(file, '', 'the file is empty', 'Export the table again with a header row');
-          columns = head.cells.map((h) => h.trim());
-          headerReady.done = true;
+    // A reader that stops early (e.g. after the header) closes the file through here.
+    try {
+      while (!cur.done) {
+        const { text, line } = cur.value;
+        if (src.format === 'ndjson') {
+          yield ndjsonRows(text, line);
+        } else {
+          const recs = parseRecords(text, file, { delimiter: src.delimiter, quote: src.quote, maxFieldChars: src.max_field_chars }, line);
+          if (!headerReady.done) {
+            const head = recs.shift();
+            if (!head) throw new InputError(file, '', 'the file is empty', 'Export the table again with a header row');
+            columns = head.cells.map((h) => h.trim());
+            headerReady.done = true;
+          }
+          yield recs.map((r) => toRow(++row, r.cells, columns));
         }
-        yield recs.map((r) => toRow(++row, r.cells, columns));
+        cur = await iter.next();
       }
-      cur = await iter.next();
+    } finally {
+      await iter.return(undefined);
     }
   };
   // Read the header now so callers can check columns before the first piece is mapped.
   const all = chunks();
   const firstRows = await all.next();
   const rest = async function* (): AsyncGenerator<SourceRow[]> {
-    if (!firstRows.done) yield firstRows.value;
-    for await (const r of all) yield r;
+    try {
+      if (!firstRows.done) yield firstRows.value;
+      for await (const r of all) yield r;
+    } finally {
+      await all.return(undefined);
+    }
   };
   return { file, path, sha256, bytes: size, columns, chunks: rest() };
 }
