@@ -61,6 +61,13 @@ export interface IngestResult {
 
 export async function ingestCentre(specPath: string, opts: IngestOptions): Promise<IngestResult> {
   const t0 = performance.now();
+  // CPU time of the whole process (main thread, reader threads, DuckDB's threads) per phase, beside the wall time.
+  let cpuMark = process.cpuUsage();
+  const cpuLap = (name: string) => {
+    const now = process.cpuUsage();
+    durations[`cpu_${name}_ms`] = (now.user - cpuMark.user + now.system - cpuMark.system) / 1000;
+    cpuMark = now;
+  };
   const { spec } = loadSpec(specPath);
   const key = resolveKey({ keyFile: opts.keyFile, allowSampleKey: spec.samples, env: opts.env });
   const dir = dirname(resolve(specPath));
@@ -327,6 +334,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       store(c);
     }
     durations.map_dose_log_ms = performance.now() - tA;
+    cpuLap('map_dose_log');
 
     // Phase B: observations, infusions, events — large; streamed source by source.
     const tB = performance.now();
@@ -420,6 +428,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       }
     }
     durations.map_observations_ms = performance.now() - tB;
+    cpuLap('map_observations');
     for (const w of writers.values()) w.close();
 
     const tC = performance.now();
@@ -429,6 +438,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     if (obsParts.length > 0) staged.observation = obsParts.length === 1 ? obsParts[0]! : obsParts;
     const commit = await commitCentre({ storeDir: opts.storeDir, centreId: spec.centre.centre_id, centre: spec.centre, staged, work });
     durations.store_ms = performance.now() - tC;
+    cpuLap('store');
     for (const t of TABLE_NAMES) {
       counts[t]!.stored = commit.stored[t] ?? 0;
       // Duplicates found in the store step move from stored to quarantined.
@@ -441,12 +451,14 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     try {
       checks = await runChecks(conn, spec.centre.centre_id, counts, { suspectedIdentifiers: suspected.length, unusedRows: sources.map((s) => ({ source: s.source, n: s.unusedRows, rows: s.rows, examples: s.unusedExamples })) });
       durations.checks_ms = performance.now() - tD;
+    cpuLap('checks');
       // Derived: the centre's slot features, stamped with its data version (rules/feature-store.ts). After the commit,
       // not inside it: if this fails, readers see the stamp is old and compute the features themselves.
       const tE = performance.now();
       await refreshStoredSlotFeatures(conn, spec.centre.centre_id);
       await writeStoredFrame(conn, dirname(commit.storeFile), spec.centre.centre_id);
       durations.slot_features_ms = performance.now() - tE;
+    cpuLap('slot_features');
     } finally {
       close();
     }
