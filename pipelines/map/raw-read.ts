@@ -76,7 +76,7 @@ export function joinRawDone(parts: RawDone[]): RawRead {
   };
 }
 
-/** How many reader threads an ingest uses by default: one per core beyond the main thread's, at least one, at most 3 (IL2KIT_READ_WORKERS overrides). */
+/** How many reader threads an ingest uses by default: one per core, at most 3, none on a single core (IL2KIT_READ_WORKERS overrides). */
 export function defaultReadWorkers(env: NodeJS.ProcessEnv = process.env): number {
   const set = env.IL2KIT_READ_WORKERS;
   if (set !== undefined && /^\d+$/.test(set)) return Number(set);
