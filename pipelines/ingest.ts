@@ -22,6 +22,7 @@ import { ConversionError, toCanonical } from './map/units.js';
 import { INFUSION_AGENTS } from '../schemas/index.js';
 import { StagingWriter } from './store/staging.js';
 import { commitCentre, openStore, type CommitResult } from './store/commit.js';
+import { explainOutOfMemory } from './store/memory.js';
 import { suspectIdentifiers, type SuspectedIdentifier } from './quality/identifiers.js';
 import { runChecks, type CheckResult } from './quality/checks.js';
 import { refreshStoredSlotFeatures, writeStoredFrame } from '../rules/feature-store.js';
@@ -214,7 +215,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
         durations.map_columnar_ms = (durations.map_columnar_ms ?? 0) + (performance.now() - tm);
         return { res, info };
       } catch (e) {
-        if (!(e instanceof DirectCsvRefused)) throw e;
+        if (!(e instanceof DirectCsvRefused)) throw explainOutOfMemory(e, `mapping source ${src.id} (${src.file}) column-wise (nothing in the store was changed)`);
         return { res: await mapColumnar(plan, await readRows(), info, ctx, work), info };
       }
     };
@@ -451,14 +452,16 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     try {
       checks = await runChecks(conn, spec.centre.centre_id, counts, { suspectedIdentifiers: suspected.length, unusedRows: sources.map((s) => ({ source: s.source, n: s.unusedRows, rows: s.rows, examples: s.unusedExamples })) });
       durations.checks_ms = performance.now() - tD;
-    cpuLap('checks');
+      cpuLap('checks');
       // Derived: the centre's slot features, stamped with its data version (rules/feature-store.ts). After the commit,
       // not inside it: if this fails, readers see the stamp is old and compute the features themselves.
       const tE = performance.now();
       await refreshStoredSlotFeatures(conn, spec.centre.centre_id);
       await writeStoredFrame(conn, dirname(commit.storeFile), spec.centre.centre_id);
       durations.slot_features_ms = performance.now() - tE;
-    cpuLap('slot_features');
+      cpuLap('slot_features');
+    } catch (e) {
+      throw explainOutOfMemory(e, `checking centre ${spec.centre.centre_id} or refreshing its slot features (its rows are stored; until the next ingest, readers compute its features themselves)`);
     } finally {
       close();
     }

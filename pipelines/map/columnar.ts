@@ -28,6 +28,7 @@ import { Instant } from '../../schemas/fields.js';
 import { fastCheck } from '../validate/fast.js';
 import { tableColumns, type ColumnDef } from '../store/layout.js';
 import { readStagingSql } from '../store/staging.js';
+import { duckdbMemoryLimit } from '../store/memory.js';
 import type { SourceData, SourceRow } from '../read/source.js';
 import { evalField, type Eval, type EvalContext } from './expr.js';
 import { patientKey } from './pseudonymise.js';
@@ -95,7 +96,7 @@ export async function mapColumnar(
       mark = now;
     };
     await conn.run("SET TimeZone = 'UTC'");
-    await conn.run("SET memory_limit = '3GB'");
+    await conn.run(`SET memory_limit = '${duckdbMemoryLimit()}'`);
     await conn.run(`SET temp_directory = ${sqlText(join(work, 'columnar.tmp'))}`);
     await conn.run('SET preserve_insertion_order = true');
     const c = (i: number) => `c${i}`;

@@ -30,6 +30,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { TABLES, TABLE_NAMES, type Centre, type TableName } from '../../schemas/index.js';
 import { PARQUET_DIR, QUARANTINE_ORDER, QUARANTINE_SQL, STORE_FILE, createTableSql, orderBy, parquetFile, tableColumns } from './layout.js';
 import { readStagingSql } from './staging.js';
+import { duckdbMemoryLimit, explainOutOfMemory } from './memory.js';
 
 export interface CommitResult {
   storeFile: string;
@@ -57,12 +58,11 @@ const PROVENANCE = new Set(['source_file', 'source_sha256', 'source_row', 'sourc
 const VERSION_FILE = 'VERSION';
 
 export async function openStore(path: string): Promise<{ conn: DuckDBConnection; close: () => void }> {
+  const limit = duckdbMemoryLimit();
   const inst = await DuckDBInstance.create(path);
   const conn = await inst.connect();
   await conn.run("SET TimeZone = 'UTC'");
-  // Keep DuckDB's share of memory bounded (it spills to disk beyond it); the JS side needs room too. At 2 GB the
-  // ordered insert of 5.7 M observations (one centre of 4,000 patients) once failed to pin a block.
-  await conn.run("SET memory_limit = '3GB'");
+  await conn.run(`SET memory_limit = '${limit}'`);
   return {
     conn,
     close: () => {
@@ -203,7 +203,7 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
       await conn.run('ROLLBACK').catch(() => undefined);
       rmSync(pending, { recursive: true, force: true });
     }
-    throw e;
+    throw explainOutOfMemory(e, committed ? `publishing centre ${centreId}'s Parquet files (its rows are committed; the next ingest into this store publishes them)` : `storing centre ${centreId} (nothing in the store was changed)`);
   } finally {
     close();
     lap('close_ms');

@@ -1,3 +1,4 @@
 export * from './layout.js';
 export * from './staging.js';
 export * from './commit.js';
+export * from './memory.js';
