@@ -84,6 +84,12 @@ export function defaultReadWorkers(env: NodeJS.ProcessEnv = process.env): number
   return cores < 2 ? 0 : Math.min(3, cores);
 }
 
+interface Slot {
+  w: Worker;
+  /** The task it runs, null when idle. */
+  job: number | null;
+}
+
 type Message = { id: number; done?: RawDone; error?: { name: string; message: string; input?: [string, string, string, string] } };
 
 /** What the raw reads did (for tests): tasks run, of which line ranges, and reader threads alive now. */
@@ -91,9 +97,9 @@ export const rawReadStats = { tasks: 0, rangeTasks: 0, threadTasks: 0, liveThrea
 
 /** Runs raw-read tasks on up to `size` worker threads (created when first needed, stopped by close). */
 export class RawReadPool {
-  private workers: { w: Worker; busy: boolean }[] = [];
+  private workers: Slot[] = [];
   private queue: { id: number; task: RawTask }[] = [];
-  private waiting = new Map<number, { resolve: (d: RawDone) => void; reject: (e: unknown) => void }>();
+  private waiting = new Map<number, { task: RawTask; resolve: (d: RawDone) => void; reject: (e: unknown) => void }>();
   private nextId = 0;
   private closed = false;
   constructor(readonly size: number) {}
@@ -101,7 +107,7 @@ export class RawReadPool {
   run(task: RawTask): Promise<RawDone> {
     if (this.closed) return Promise.reject(new Error('the reader pool is closed'));
     const id = this.nextId++;
-    const p = new Promise<RawDone>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    const p = new Promise<RawDone>((resolve, reject) => this.waiting.set(id, { task, resolve, reject }));
     this.queue.push({ id, task });
     this.pump();
     return p;
@@ -109,33 +115,52 @@ export class RawReadPool {
 
   private pump(): void {
     while (this.queue.length > 0) {
-      let slot = this.workers.find((x) => !x.busy);
+      let slot = this.workers.find((x) => x.job === null);
       if (!slot && this.workers.length < this.size) slot = this.spawn();
       if (!slot) return;
       const job = this.queue.shift()!;
-      slot.busy = true;
+      slot.job = job.id;
       slot.w.postMessage(job);
     }
   }
 
-  private spawn(): { w: Worker; busy: boolean } {
-    const slot = { w: startWorker(), busy: false };
+  private settle(id: number, outcome: { done: RawDone } | { error: unknown }): void {
+    const waiter = this.waiting.get(id);
+    this.waiting.delete(id);
+    if ('done' in outcome) waiter?.resolve(outcome.done);
+    else waiter?.reject(outcome.error);
+  }
+
+  private spawn(): Slot {
+    const slot: Slot = { w: startWorker(), job: null };
     rawReadStats.liveThreads++;
     slot.w.on('message', (m: Message) => {
-      slot.busy = false;
-      const waiter = this.waiting.get(m.id);
-      this.waiting.delete(m.id);
-      if (m.done) waiter?.resolve(m.done);
-      else waiter?.reject(m.error?.input ? new InputError(...m.error.input) : Object.assign(new Error(m.error?.message ?? 'the reader thread failed'), { name: m.error?.name ?? 'Error' }));
+      slot.job = null;
+      if (m.done) this.settle(m.id, { done: m.done });
+      else this.settle(m.id, { error: m.error?.input ? new InputError(...m.error.input) : this.threadError(m.id, m.error?.message ?? 'no message') });
       this.pump();
     });
-    slot.w.on('error', (e) => this.failAll(e));
+    // A thread that dies (e.g. out of memory) fails its own task, naming the file; the others go on.
+    const died = (why: string) => {
+      if (this.closed || !this.workers.includes(slot)) return;
+      this.workers = this.workers.filter((x) => x !== slot);
+      if (slot.job !== null) this.settle(slot.job, { error: this.threadError(slot.job, why) });
+      this.pump();
+    };
+    slot.w.on('error', (e) => died(e.message));
     slot.w.on('exit', (code) => {
       rawReadStats.liveThreads--;
-      if (!this.closed && code !== 0) this.failAll(new Error(`a reader thread stopped (exit code ${code})`));
+      died(`the thread stopped (exit code ${code})`);
     });
     this.workers.push(slot);
     return slot;
+  }
+
+  /** An unexpected failure of a task, naming its file and what to try. */
+  private threadError(id: number, why: string): Error {
+    const src = this.waiting.get(id)?.task.src;
+    const what = src ? `${src.file} (source ${src.id})` : 'a source';
+    return new Error(`reading ${what} on a reader thread failed: ${why}. Run again with IL2KIT_READ_WORKERS=0 to read it on the main thread`);
   }
 
   private failAll(e: unknown): void {

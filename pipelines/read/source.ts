@@ -396,7 +396,8 @@ function countLineBreaks(path: string, upTo: number): number {
     for (let pos = 0; pos < upTo; ) {
       const got = readSync(fd, buf, 0, Math.min(buf.length, upTo - pos), pos);
       if (got === 0) break;
-      for (let i = buf.indexOf(10, 0); i !== -1 && i < got; i = buf.indexOf(10, i + 1)) n++;
+      const b = buf.subarray(0, got);
+      for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) n++;
       pos += got;
     }
     return n;

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../pipelines/store/commit.js';
 
@@ -9,4 +11,10 @@ export async function queryStore(storeDir: string, sql: string): Promise<Record<
   } finally {
     close();
   }
+}
+
+/** SHA-256 of every Parquet file under a store folder, by path (sorted): two stores are equal when these are. */
+export function parquetHashes(storeDir: string): Record<string, string> {
+  const files = (readdirSync(join(storeDir, 'parquet'), { recursive: true }) as string[]).filter((p) => p.endsWith('.parquet')).sort();
+  return Object.fromEntries(files.map((f) => [f, createHash('sha256').update(readFileSync(join(storeDir, 'parquet', f))).digest('hex')]));
 }

@@ -3,22 +3,17 @@
 // Checked on the five bundled centres and on generated CSV exports full of quirks (quoting, blank
 // lines, CRLF, BOM, latin1 bytes, bad dates and DST gaps, unknown codes and units, short and long
 // rows, duplicates), where DuckDB reads some files itself and refuses others.
-import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parquetHashes } from '../helpers/store.js';
 import { ingestCentre, type IngestResult } from '../../pipelines/ingest.js';
 import { columnarStats } from '../../pipelines/map/columnar.js';
 
 const SAMPLES = join(import.meta.dirname, '..', '..', 'data-samples');
 const MINI = join(import.meta.dirname, '..', 'fixtures', 'ingest', 'mini');
-
-function parquetHashes(store: string): Record<string, string> {
-  const files = (readdirSync(join(store, 'parquet'), { recursive: true }) as string[]).filter((p) => p.endsWith('.parquet')).sort();
-  return Object.fromEntries(files.map((f) => [f, createHash('sha256').update(readFileSync(join(store, 'parquet', f))).digest('hex')]));
-}
 
 const summary = (r: IngestResult, store: string) => ({ counts: r.counts, sources: r.sources, unmapped: r.unmapped, checks: r.checks.map((c) => [c.id, c.status]), files: parquetHashes(store) });
 

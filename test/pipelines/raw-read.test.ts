@@ -1,21 +1,17 @@
 // Reader threads (pipelines/map/raw-read.ts): NDJSON and xlsx sources of the columnar path are read
 // off the main thread, a large NDJSON file in line ranges side by side. The store, counts and
 // messages must be exactly those of reading on the main thread.
-import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parquetHashes } from '../helpers/store.js';
 import { ingestCentre, type IngestOptions, type IngestResult } from '../../pipelines/ingest.js';
 import { InputError } from '../../pipelines/read/errors.js';
-import { rawReadStats } from '../../pipelines/map/raw-read.js';
+import { RawReadPool, rawReadStats } from '../../pipelines/map/raw-read.js';
+import { loadSpec } from '../../pipelines/map/spec-load.js';
 
 const SAMPLES = join(import.meta.dirname, '..', '..', 'data-samples');
-
-function parquetHashes(store: string): Record<string, string> {
-  const files = (readdirSync(join(store, 'parquet'), { recursive: true }) as string[]).filter((p) => p.endsWith('.parquet')).sort();
-  return Object.fromEntries(files.map((f) => [f, createHash('sha256').update(readFileSync(join(store, 'parquet', f))).digest('hex')]));
-}
 
 const summary = (r: IngestResult, store: string) => ({
   counts: r.counts,
@@ -111,5 +107,27 @@ describe('reader threads', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  }, 60_000);
+
+  it('fail a task whose thread dies with a message naming its file, and go on with the others', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'il2kit-rawread-die-'));
+    const pool = new RawReadPool(1);
+    try {
+      const dir = join(SAMPLES, 'harbour');
+      const { spec } = loadSpec(join(dir, 'mapping.yaml'));
+      const src = (id: string) => spec.sources.find((x) => x.id === id)!;
+      const first = pool.run({ src: src('observation'), dir, paths: ['id'], out: join(root, 'a.csv') });
+      const second = pool.run({ src: src('patient'), dir, paths: ['id'], out: join(root, 'b.csv') });
+      // The only thread is running the first task: stop it as a crash would.
+      await (pool as unknown as { workers: { w: { terminate: () => Promise<number> } }[] }).workers[0]!.w.terminate();
+      await expect(first).rejects.toThrow(/^reading Observation\.ndjson \(source observation\) on a reader thread failed: the thread stopped \(exit code \d+\)\. Run again with IL2KIT_READ_WORKERS=0/);
+      const done = await second;
+      expect(done.file).toBe('Patient.ndjson');
+      expect(done.sha256).toMatch(/^[0-9a-f]{64}$/);
+    } finally {
+      await pool.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+    expect(rawReadStats.liveThreads).toBe(0);
   }, 60_000);
 });

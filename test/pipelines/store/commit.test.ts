@@ -2,14 +2,13 @@
 // aside and renamed into place after COMMIT, the centre's data version, and what a run that fails
 // or dies at each step leaves behind.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingestCentre } from '../../../pipelines/ingest.js';
 import { centreVersion, commitHooks, openStore, recoverPending } from '../../../pipelines/store/commit.js';
 import { QUARANTINE_ORDER, orderBy } from '../../../pipelines/store/layout.js';
-import { queryStore } from '../../helpers/store.js';
+import { parquetHashes, queryStore } from '../../helpers/store.js';
 import type { TableName } from '../../../schemas/index.js';
 
 const FIXTURE = join(import.meta.dirname, '..', '..', 'fixtures', 'ingest', 'mini');
@@ -43,11 +42,6 @@ function otherCentre(): string {
   return join(other, 'spec.yaml');
 }
 
-function parquetHashes(): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of (readdirSync(join(store, 'parquet'), { recursive: true }) as string[]).filter((p) => p.endsWith('.parquet')).sort()) out[f] = createHash('sha256').update(readFileSync(join(store, 'parquet', f))).digest('hex');
-  return out;
-}
 
 /** Every table's rows (order-independent digest) and the meta table. */
 async function contents(): Promise<Record<string, unknown>> {
@@ -81,7 +75,7 @@ describe('store commit', () => {
     expect(await version()).toBe(0);
     const a = await ingest();
     expect(a.commit.centreVersion).toBe(1);
-    expect(Object.keys(parquetHashes())).toEqual(TABLES.map((t) => join(t, 'centre_id=mini', 'data.parquet')).sort());
+    expect(Object.keys(parquetHashes(store))).toEqual(TABLES.map((t) => join(t, 'centre_id=mini', 'data.parquet')).sort());
     await parquetMatchesDb();
     // every file is sorted by its table's key
     for (const t of TABLES) {
@@ -100,10 +94,10 @@ describe('store commit', () => {
   it('an ingest rewrites only its own centre’s files', async () => {
     await ingest();
     await ingest(otherCentre());
-    const before = parquetHashes();
+    const before = parquetHashes(store);
     changeInput();
     await ingest();
-    const after = parquetHashes();
+    const after = parquetHashes(store);
     for (const f of Object.keys(before).filter((f) => f.includes('centre_id=other'))) expect(after[f], f).toBe(before[f]);
     expect(after[join('observation', 'centre_id=mini', 'data.parquet')]).not.toBe(before[join('observation', 'centre_id=mini', 'data.parquet')]);
     await parquetMatchesDb();
@@ -112,7 +106,7 @@ describe('store commit', () => {
   it('a failure after the rows are loaded, just before COMMIT, leaves the database and the Parquet files as they were', async () => {
     await ingest();
     const db = await contents();
-    const files = parquetHashes();
+    const files = parquetHashes(store);
     changeInput();
     commitHooks.beforeCommit = () => {
       // The new files were written aside, not over the published ones.
@@ -121,7 +115,7 @@ describe('store commit', () => {
     };
     await expect(ingest()).rejects.toThrow(/injected failure before COMMIT/);
     expect(await contents()).toEqual(db);
-    expect(parquetHashes()).toEqual(files);
+    expect(parquetHashes(store)).toEqual(files);
     expect(await version()).toBe(1);
     expect(existsSync(join(store, '.pending-mini'))).toBe(false);
     // and the next run works
@@ -132,7 +126,7 @@ describe('store commit', () => {
 
   it('a run that dies after COMMIT has its Parquet files published by the next run', async () => {
     await ingest();
-    const files = parquetHashes();
+    const files = parquetHashes(store);
     changeInput();
     commitHooks.afterCommit = () => {
       throw new Error('died after COMMIT');
@@ -140,7 +134,7 @@ describe('store commit', () => {
     await expect(ingest()).rejects.toThrow(/died after COMMIT/);
     // The database committed version 2; the files are still version 1's, and the pending folder says so.
     expect(await version()).toBe(2);
-    expect(parquetHashes()).toEqual(files);
+    expect(parquetHashes(store)).toEqual(files);
     expect(readFileSync(join(store, '.pending-mini', 'VERSION'), 'utf8').trim()).toBe('2');
     const { conn, close } = await openStore(join(store, 'il2kit.duckdb'));
     try {
@@ -149,13 +143,13 @@ describe('store commit', () => {
       close();
     }
     expect(existsSync(join(store, '.pending-mini'))).toBe(false);
-    expect(parquetHashes()).not.toEqual(files);
+    expect(parquetHashes(store)).not.toEqual(files);
     await parquetMatchesDb();
   });
 
   it('pending files of a run that died before COMMIT are discarded by the next run', async () => {
     await ingest();
-    const files = parquetHashes();
+    const files = parquetHashes(store);
     const pending = join(store, '.pending-mini');
     mkdirSync(pending);
     writeFileSync(join(pending, 'patient.parquet'), 'not parquet');
@@ -167,7 +161,7 @@ describe('store commit', () => {
       close();
     }
     expect(existsSync(pending)).toBe(false);
-    expect(parquetHashes()).toEqual(files);
+    expect(parquetHashes(store)).toEqual(files);
   });
 
   it('moves a store with one Parquet file per table to the partitioned layout', async () => {
