@@ -1,26 +1,25 @@
-// Writes one centre's staged tables into the store in one DuckDB transaction and publishes that
-// centre's Parquet files. Other centres' rows and files are not touched.
+// Writes one centre's staged tables into the store in one DuckDB transaction, then exports that
+// centre's Parquet files from the committed database. Other centres' rows and files are not touched.
 //
 //   open the store (DuckDB's file lock keeps other processes out until we close)
-//   → finish any publication a crashed run left half done (recoverPending)
-//   → BEGIN → delete the centre's rows → load its staging CSVs, moving key duplicates to the
-//     quarantine → bump il2kit_meta centre_version:<id>
-//   → COPY the centre's rows of every table (this transaction sees them) to Parquet files in
-//     <store>/.pending-<id>/, then write the new version number to .pending-<id>/VERSION
-//   → COMMIT → rename each pending file over parquet/<table>/centre_id=<id>/data.parquet
-//   → remove .pending-<id> → close.
+//   → bring any Parquet files a crashed run left stale up to date (recoverPending)
+//   → BEGIN → delete the centre's rows → load its staging files, moving key duplicates to the
+//     quarantine → bump il2kit_meta centre_version:<id> to V, note parquet_version:<id> = V − 1
+//   → COMMIT
+//   → COPY the centre's rows of every table to Parquet files in <store>/.pending-<id>/, write V to
+//     .pending-<id>/VERSION → rename each over parquet/<table>/centre_id=<id>/data.parquet
+//   → remove .pending-<id> → parquet_version:<id> = V → close.
 //
-// Any error before COMMIT rolls the transaction back and removes the pending folder: the database
-// and every Parquet file stay as they were. If the process dies:
+// The export runs after COMMIT because DuckDB reads a committed table about twice as fast as the
+// rows a transaction has appended (measured: 2.0 s against 4.1 s for 5.7 M observations).
+// Any error before COMMIT rolls the transaction back: the database and every Parquet file stay as
+// they were. If the process dies:
 // - before COMMIT: DuckDB never saw a commit, so reopening the file discards the transaction (its
-//   WAL has no commit record); Parquet files were not touched. A leftover .pending-<id> either has
-//   no VERSION file or one that is newer than the database's version; the next ingest into the
-//   store deletes it.
-// - after COMMIT, before or while renaming: the database holds the new rows and version, some of
-//   the centre's Parquet files may still be the old ones. .pending-<id>/VERSION equals the version
-//   in the database, so the next ingest into the store (any centre) renames the remaining pending
-//   files into place before it does anything else. Renames are idempotent, so dying during this
-//   recovery is fine too.
+//   WAL has no commit record); no Parquet file was touched.
+// - after COMMIT: the database holds the new rows and version V while parquet_version:<id> is
+//   still V − 1, so the next ingest into the store (any centre) publishes the centre's files
+//   before it does anything else: by renaming a complete .pending-<id>/ (its VERSION is V), or by
+//   exporting them again from the database. Both are idempotent, so dying during recovery is fine.
 // Readers of Parquet files that run while a commit publishes may see the new files of some tables
 // and the old of others for a few milliseconds; the DuckDB file is the consistent view.
 import { createHash } from 'node:crypto';
@@ -49,8 +48,8 @@ export interface CommitResult {
 export type StoreTable = TableName | 'quarantine';
 export const STORE_TABLES: readonly StoreTable[] = [...TABLE_NAMES, 'quarantine'];
 
-/** Test hooks: called inside the transaction, after the pending Parquet files are written, just before COMMIT / just after it. */
-export const commitHooks: { beforeCommit?: () => void | Promise<void>; afterCommit?: () => void | Promise<void> } = {};
+/** Test hooks: called just before COMMIT, just after it, and once the pending Parquet files are complete, before they are renamed into place. */
+export const commitHooks: { beforeCommit?: () => void | Promise<void>; afterCommit?: () => void | Promise<void>; beforePublish?: () => void | Promise<void> } = {};
 
 /** Tables whose key duplicates are resolved here (slots and cycles are resolved on the grid). */
 const DEDUPE: TableName[] = ['patient', 'observation', 'infusion', 'clinical_event', 'response'];
@@ -63,6 +62,9 @@ export async function openStore(path: string): Promise<{ conn: DuckDBConnection;
   const conn = await inst.connect();
   await conn.run("SET TimeZone = 'UTC'");
   await conn.run(`SET memory_limit = '${limit}'`);
+  // FSST never won over dictionary compression on our columns (same file size) and its analysis
+  // made each insert of observations about 18% slower.
+  await conn.run("SET disabled_compression_methods = 'fsst'");
   return {
     conn,
     close: () => {
@@ -88,7 +90,6 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
   };
   const { conn, close } = await openStore(join(storeDir, STORE_FILE));
   const result: CommitResult = { storeFile: join(storeDir, STORE_FILE), parquetDir: join(storeDir, PARQUET_DIR), stored: {}, duplicates: {}, quarantineRows: 0, centreVersion: 0, durations };
-  const pending = pendingDir(storeDir, centreId);
   let committed = false;
   try {
     // Exports rely on scans keeping insertion order (the default; set here so it cannot drift).
@@ -178,31 +179,19 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
     }
     result.centreVersion = (await centreVersion(conn, centreId)) + 1;
     await conn.run(`INSERT OR REPLACE INTO il2kit_meta VALUES (${sql(versionKey(centreId))}, '${result.centreVersion}')`);
-
-    // The centre's Parquet files, written aside; this transaction sees its own rows.
-    rmSync(pending, { recursive: true, force: true });
-    mkdirSync(pending, { recursive: true });
-    for (const t of STORE_TABLES) {
-      // Each table's rows of this centre went in with one INSERT … ORDER BY key, and scans keep
-      // insertion order (preserve_insertion_order), so they come out sorted without another sort.
-      const order = t === 'quarantine' ? ` ORDER BY ${QUARANTINE_ORDER}` : '';
-      await conn.run(`COPY (SELECT * FROM ${t} WHERE centre_id = ${id}${order}) TO ${sql(join(pending, `${t}.parquet`))} (FORMAT parquet)`);
-      lap(`parquet_${t}_ms`);
-    }
-    writeDurably(join(pending, VERSION_FILE), `${result.centreVersion}\n`);
+    // Until the export below finishes, the centre's Parquet files are the previous version's (recoverPending knows).
+    await conn.run(`INSERT OR REPLACE INTO il2kit_meta VALUES (${sql(parquetKey(centreId))}, '${result.centreVersion - 1}')`);
+    lap('meta_ms');
     await commitHooks.beforeCommit?.();
     await conn.run('COMMIT');
     committed = true;
     lap('commit_ms');
     await commitHooks.afterCommit?.();
-    publish(storeDir, centreId);
+    await exportCentre(conn, storeDir, centreId, result.centreVersion, lap);
     await migrateLegacyParquet(conn, storeDir);
     lap('publish_ms');
   } catch (e) {
-    if (!committed) {
-      await conn.run('ROLLBACK').catch(() => undefined);
-      rmSync(pending, { recursive: true, force: true });
-    }
+    if (!committed) await conn.run('ROLLBACK').catch(() => undefined);
     throw explainOutOfMemory(e, committed ? `publishing centre ${centreId}'s Parquet files (its rows are committed; the next ingest into this store publishes them)` : `storing centre ${centreId} (nothing in the store was changed)`);
   } finally {
     close();
@@ -211,8 +200,31 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
   return result;
 }
 
+/**
+ * Writes a centre's rows of every table, as the committed database holds them at `version`, to
+ * .pending-<id>/ and renames them into place; then records that the files are `version`'s.
+ */
+async function exportCentre(conn: DuckDBConnection, storeDir: string, centreId: string, version: number, lap: (name: string) => void = () => undefined): Promise<void> {
+  const pending = pendingDir(storeDir, centreId);
+  rmSync(pending, { recursive: true, force: true });
+  mkdirSync(pending, { recursive: true });
+  for (const t of STORE_TABLES) {
+    // Each table's rows of a centre went in with one INSERT … ORDER BY key, and scans keep insertion
+    // order (preserve_insertion_order), so they come out sorted without another sort.
+    const order = t === 'quarantine' ? ` ORDER BY ${QUARANTINE_ORDER}` : '';
+    await conn.run(`COPY (SELECT * FROM ${t} WHERE centre_id = ${sql(centreId)}${order}) TO ${sql(join(pending, `${t}.parquet`))} (FORMAT parquet)`);
+    lap(`parquet_${t}_ms`);
+  }
+  writeDurably(join(pending, VERSION_FILE), `${version}\n`);
+  await commitHooks.beforePublish?.();
+  publish(storeDir, centreId);
+  await conn.run(`INSERT OR REPLACE INTO il2kit_meta VALUES (${sql(parquetKey(centreId))}, '${version}')`);
+}
+
 /** il2kit_meta key of a centre's data version. */
 const versionKey = (centreId: string) => `centre_version:${centreId}`;
+/** il2kit_meta key of the data version the centre's Parquet files were exported from (absent in stores written before it existed: their files were published before COMMIT). */
+const parquetKey = (centreId: string) => `parquet_version:${centreId}`;
 
 /**
  * A centre's data version: 0 when it was never ingested, +1 on every committed ingest of the
@@ -228,22 +240,44 @@ export async function centreVersion(conn: DuckDBConnection, centreId: string): P
 const pendingDir = (storeDir: string, centreId: string) => join(storeDir, `.pending-${centreId}`);
 
 /**
- * Finishes or discards what a run that died left in <store>/.pending-<centre>/: its files are
- * renamed into place when the database committed that version, deleted otherwise. Call with the
- * store open (DuckDB's lock keeps other writers out). Returns the centres whose files were published.
+ * Brings the Parquet files of every centre whose export a run that died left unfinished up to
+ * date: a complete .pending-<centre>/ of the committed version is renamed into place, any other
+ * pending folder is deleted, and a centre whose files are still an older version's is exported
+ * again from the database. Call with the store open (DuckDB's lock keeps other writers out).
+ * Returns the centres whose files were published.
  */
 export async function recoverPending(conn: DuckDBConnection, storeDir: string): Promise<string[]> {
   const published: string[] = [];
   if (!existsSync(storeDir)) return published;
-  for (const entry of readdirSync(storeDir).filter((f) => f.startsWith('.pending-'))) {
+  const meta = Number((await conn.runAndReadAll("SELECT count(*) FROM information_schema.tables WHERE table_name = 'il2kit_meta'")).getRows()[0]![0]);
+  const versions = new Map<string, { data: number; parquet: number | null }>();
+  if (meta > 0) {
+    const rows = (await conn.runAndReadAll("SELECT key, value FROM il2kit_meta WHERE key LIKE 'centre_version:%' OR key LIKE 'parquet_version:%' ORDER BY key")).getRows();
+    for (const [key, value] of rows) {
+      const [kind, centreId] = [String(key).slice(0, String(key).indexOf(':')), String(key).slice(String(key).indexOf(':') + 1)];
+      const v = versions.get(centreId) ?? { data: 0, parquet: null };
+      if (kind === 'centre_version') v.data = Number(value);
+      else v.parquet = Number(value);
+      versions.set(centreId, v);
+    }
+  }
+  for (const entry of readdirSync(storeDir).filter((f) => f.startsWith('.pending-')).sort()) {
     const centreId = entry.slice('.pending-'.length);
     const dir = join(storeDir, entry);
     const versionFile = join(dir, VERSION_FILE);
     const written = existsSync(versionFile) ? Number(readFileSync(versionFile, 'utf8').trim()) : NaN;
-    if (Number.isInteger(written) && written > 0 && written === (await centreVersion(conn, centreId))) {
+    const v = versions.get(centreId);
+    if (v && Number.isInteger(written) && written > 0 && written === v.data && v.parquet !== v.data) {
       publish(storeDir, centreId);
+      await conn.run(`INSERT OR REPLACE INTO il2kit_meta VALUES (${sql(parquetKey(centreId))}, '${v.data}')`);
+      v.parquet = v.data;
       published.push(centreId);
     } else rmSync(dir, { recursive: true, force: true });
+  }
+  for (const [centreId, v] of versions) {
+    if (v.parquet === null || v.parquet === v.data) continue;
+    await exportCentre(conn, storeDir, centreId, v.data);
+    published.push(centreId);
   }
   return published;
 }

@@ -1,6 +1,7 @@
-// The store step: one DuckDB transaction per centre, the centre's Parquet partition files written
-// aside and renamed into place after COMMIT, the centre's data version, and what a run that fails
-// or dies at each step leaves behind.
+// The store step: one DuckDB transaction per centre, the centre's Parquet partition files exported
+// after COMMIT (aside, then renamed into place), the centre's data version, and what a run that
+// fails or dies at each step leaves behind.
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,7 @@ beforeEach(() => {
 afterEach(() => {
   delete commitHooks.beforeCommit;
   delete commitHooks.afterCommit;
+  delete commitHooks.beforePublish;
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -109,8 +111,8 @@ describe('store commit', () => {
     const files = parquetHashes(store);
     changeInput();
     commitHooks.beforeCommit = () => {
-      // The new files were written aside, not over the published ones.
-      expect(readdirSync(join(store, '.pending-mini')).sort()).toEqual([...TABLES.map((t) => `${t}.parquet`), 'VERSION'].sort());
+      // Nothing is exported before COMMIT.
+      expect(existsSync(join(store, '.pending-mini'))).toBe(false);
       throw new Error('injected failure before COMMIT');
     };
     await expect(ingest()).rejects.toThrow(/injected failure before COMMIT/);
@@ -124,7 +126,9 @@ describe('store commit', () => {
     await parquetMatchesDb();
   });
 
-  it('a run that dies after COMMIT has its Parquet files published by the next run', async () => {
+  const parquetVersion = async () => (await query("SELECT value FROM il2kit_meta WHERE key = 'parquet_version:mini'"))[0]?.value;
+
+  it('a run that dies right after COMMIT has its Parquet files exported by the next run', async () => {
     await ingest();
     const files = parquetHashes(store);
     changeInput();
@@ -132,18 +136,45 @@ describe('store commit', () => {
       throw new Error('died after COMMIT');
     };
     await expect(ingest()).rejects.toThrow(/died after COMMIT/);
-    // The database committed version 2; the files are still version 1's, and the pending folder says so.
+    // The database committed version 2; the files are still version 1's, and il2kit_meta says so.
     expect(await version()).toBe(2);
+    expect(await parquetVersion()).toBe('1');
     expect(parquetHashes(store)).toEqual(files);
-    expect(readFileSync(join(store, '.pending-mini', 'VERSION'), 'utf8').trim()).toBe('2');
     const { conn, close } = await openStore(join(store, 'il2kit.duckdb'));
     try {
       expect(await recoverPending(conn, store)).toEqual(['mini']);
+      expect(await recoverPending(conn, store)).toEqual([]);
     } finally {
       close();
     }
+    expect(await parquetVersion()).toBe('2');
     expect(existsSync(join(store, '.pending-mini'))).toBe(false);
     expect(parquetHashes(store)).not.toEqual(files);
+    await parquetMatchesDb();
+  });
+
+  it('a run that dies with its export complete but not yet renamed has the files renamed by the next ingest', async () => {
+    await ingest();
+    await ingest(otherCentre());
+    const files = parquetHashes(store);
+    changeInput();
+    let pending: Record<string, string> = {};
+    commitHooks.beforePublish = () => {
+      const dir = join(store, '.pending-mini');
+      pending = Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.parquet')).map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]));
+      expect(Object.keys(pending).length).toBe(TABLES.length);
+      throw new Error('died before renaming');
+    };
+    await expect(ingest()).rejects.toThrow(/died before renaming/);
+    expect(readFileSync(join(store, '.pending-mini', 'VERSION'), 'utf8').trim()).toBe('2');
+    expect(parquetHashes(store)).toEqual(files);
+    delete commitHooks.beforePublish;
+    // Any centre's ingest finishes the publication first: mini's files become the pending ones.
+    await ingest(otherCentre());
+    expect(existsSync(join(store, '.pending-mini'))).toBe(false);
+    expect(await parquetVersion()).toBe('2');
+    const after = parquetHashes(store);
+    for (const [f, h] of Object.entries(pending)) expect(after[join(f.replace(/\.parquet$/, ''), 'centre_id=mini', 'data.parquet')], f).toBe(h);
     await parquetMatchesDb();
   });
 
