@@ -385,7 +385,8 @@ export async function mapColumnar(
     lap('fallback_rows');
 
     const write = async (cycles: Map<string, CycleInfo[]>, rowPathRecords: string | null, out: string) => {
-    // Cycle windows (cycleAt in slots.ts: the first of the patient's cycles whose window holds the time).
+      mark = performance.now();
+      // Cycle windows (cycleAt in slots.ts: the first of the patient's cycles whose window holds the time).
       const cy = new TextSink(join(work, 'cycles.csv'));
       let disjoint = true;
       for (const [patient, infos] of cycles) {

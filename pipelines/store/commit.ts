@@ -149,13 +149,15 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
       }
       const src = `(${rels.join(' UNION ALL ')})`;
       lap(`load_${t}_ms`);
-      // Keys recorded more than once are found by hashing (cheap); only their rows are ranked, and
-      // the last one recorded is kept (a later row is a correction).
+      // Keys recorded more than once are found by grouping on a hash of the key (one 64-bit value, about
+      // twice as fast as grouping on the key's columns); only their rows are ranked, by the key itself (a
+      // hash collision only ranks a few more rows, each first of its key), and the last one recorded is
+      // kept (a later row is a correction).
       const data = cols.filter((c) => !PROVENANCE.has(c));
       const on = TABLES[t].key.map((k) => `l.${k} = w.${k}`).join(' AND ');
       await conn.run(`CREATE OR REPLACE TEMP TABLE ranked AS
         SELECT *, row_number() OVER (PARTITION BY ${key} ORDER BY __p DESC, __r DESC, __s DESC) AS __rn
-        FROM ${src} s SEMI JOIN (SELECT ${key} FROM ${src} k GROUP BY ALL HAVING count(*) > 1) d USING (${key})`);
+        FROM ${src} s WHERE hash(${key}) IN (SELECT hash(${key}) FROM ${src} k GROUP BY ALL HAVING count(*) > 1)`);
       const dupCount = Number((await conn.runAndReadAll('SELECT count(*) FROM ranked WHERE __rn > 1')).getRows()[0]![0]);
       if (dupCount > 0) {
         const same = data.map((c) => `l.${c} IS NOT DISTINCT FROM w.${c}`).join(' AND ');
