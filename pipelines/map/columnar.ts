@@ -224,19 +224,22 @@ export async function mapColumnar(
     // plain only if those evaluate for it (a row no table map takes needs neither).
     let current: Uint8Array = new Uint8Array(0);
     let needs: Uint32Array = new Uint32Array(0);
+    // A field map's place in plan.times / plan.derived, found once per field map object (not per tuple).
+    const timeIndex = new WeakMap<FieldMapObject, number>();
+    const derivedIndex = new WeakMap<FieldMapObject, number>();
     const defer = (fm: FieldMapObject, row: SourceRow, e: EvalContext): Eval | undefined => {
       if (e.fieldName === patientLabel) {
         needs[row.row] = needs[row.row]! | 1;
         return { ok: true, value: PID_MARK, raw: PID_MARK };
       }
       if (fm.hours_between && plan.derivedLabels.has(e.fieldName)) {
-        const h = plan.derived.findIndex((t) => t.key === JSON.stringify(fm));
+        const h = indexOfField(plan.derived, fm, derivedIndex);
         const got = h < 0 ? undefined : (row.values[DERIVED_MARK + h] as Eval | undefined);
         if (got === undefined) current[row.row] = 1;
         return got;
       }
       if (fm.date === undefined || fm.hours_between || !plan.timeLabels.has(e.fieldName)) return undefined;
-      const k = plan.times.findIndex((t) => t.key === JSON.stringify(fm));
+      const k = indexOfField(plan.times, fm, timeIndex);
       if (k < 0) {
         current[row.row] = 1;
         return undefined;
@@ -450,6 +453,17 @@ export async function mapColumnar(
     close();
     throw e;
   }
+}
+
+/** Index of the entry whose key is the field map's JSON, remembered per field map object. */
+function indexOfField(list: readonly { key: string }[], fm: FieldMapObject, seen: WeakMap<FieldMapObject, number>): number {
+  let k = seen.get(fm);
+  if (k === undefined) {
+    const key = JSON.stringify(fm);
+    k = list.findIndex((t) => t.key === key);
+    seen.set(fm, k);
+  }
+  return k;
 }
 
 interface Unit {
