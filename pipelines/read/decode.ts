@@ -21,18 +21,21 @@ function countLines(bytes: Uint8Array, end: number): number {
   return n;
 }
 
-function firstInvalidUtf8(b: Uint8Array): number {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i]!;
-    let need = 0;
-    if (c < 0x80) need = 0;
-    else if (c >= 0xc2 && c <= 0xdf) need = 1;
-    else if (c >= 0xe0 && c <= 0xef) need = 2;
-    else if (c >= 0xf0 && c <= 0xf4) need = 3;
-    else return i;
-    for (let k = 1; k <= need; k++) if (i + k >= b.length || (b[i + k]! & 0xc0) !== 0x80) return i;
-    i += need + 1;
+/** Index of the first byte of `bytes` that does not belong to a valid UTF-8 sequence (bytes.length when none). */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    const n = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (n === 0 || i + n > bytes.length) return i;
+    if (n > 1) {
+      const b1 = bytes[i + 1]!;
+      // Second-byte limits of E0 (no overlongs), ED (no surrogates), F0 (no overlongs) and F4 (≤ U+10FFFF).
+      const lo = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+      const hi = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
+      if (b1 < lo || b1 > hi) return i;
+      for (let k = 2; k < n; k++) if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
+    }
+    i += n;
   }
-  return b.length;
+  return bytes.length;
 }

@@ -27,6 +27,36 @@ describe('streamSource', () => {
       expect(await collect(s.chunks)).toEqual(whole.rows);
     }
   });
+  it('reads NDJSON as reading it whole does, whatever the piece size: multi-byte characters cut by a piece, lines longer than a piece, BOM, CRLF, no final line break', async () => {
+    const lines = ['\ufeff{"id":"a0","v":"é"}'];
+    for (let i = 1; i < 120; i++) {
+      if (i % 29 === 0) lines.push('');
+      else if (i % 31 === 0) lines.push(`{"id":"a${i}", broken`);
+      else if (i % 11 === 0) lines.push(`{"id":"a${i}","v":${JSON.stringify('long 𝄞€é '.repeat(40))}}\r`);
+      else lines.push(`{"id":"a${i}","v":${JSON.stringify(i % 2 ? 'plain ascii' : 'x'.repeat(i % 13) + 'é€𝄞')},"n":${i}.5}`);
+    }
+    writeFileSync(join(dir, 'm.ndjson'), lines.join('\n'));
+    const src = SourceSpec.parse({ id: 'm', file: 'm.ndjson', format: 'ndjson', patient_id: 'id', tables: [{ table: 'observation' }] });
+    const whole = await readSource(src, dir);
+    expect(whole.rows.filter((r) => r.values.__parse_error__)).toHaveLength(3);
+    for (const size of [3, 17, 64, 1000]) {
+      const s = await streamSource(src, dir, size);
+      expect(s.sha256).toBe(whole.sha256);
+      expect(await collect(s.chunks), `pieces of ${size} bytes`).toEqual(whole.rows);
+    }
+    // Latin-1 (read as windows-1252, as whole): bytes above 0x7F in and across pieces.
+    writeFileSync(join(dir, 'l.ndjson'), Buffer.from(['{"id":"p1","v":"Ã©t\u00e9 \u0080"}', '{"id":"p2","v":"' + 'é'.repeat(50) + '"}'].join('\n') + '\n', 'latin1'));
+    const l1 = SourceSpec.parse({ id: 'l', file: 'l.ndjson', format: 'ndjson', encoding: 'latin1', patient_id: 'id', tables: [{ table: 'observation' }] });
+    const lWhole = await readSource(l1, dir);
+    for (const size of [5, 16]) expect(await collect((await streamSource(l1, dir, size)).chunks)).toEqual(lWhole.rows);
+    // A byte that is not UTF-8 is named by the start of the piece it is in.
+    const bytes = Buffer.from(lines.join('\n'), 'utf8');
+    const at = 2500;
+    writeFileSync(join(dir, 'm.ndjson'), Buffer.concat([bytes.subarray(0, at), Buffer.from([0xe2, 0x28, 0xa1]), bytes.subarray(at)]));
+    for (const size of [64, 1000]) {
+      await expect(collect((await streamSource(src, dir, size)).chunks)).rejects.toThrow(`m.ndjson (near byte ${at - (at % size)}): the file is not valid UTF-8`);
+    }
+  });
   it('streams NDJSON with line pointers and keeps broken lines for the quarantine', async () => {
     writeFileSync(join(dir, 'x.ndjson'), '{"a":1}\n{"a":\n{"a":3}\n');
     const src = SourceSpec.parse({ id: 'x', file: 'x.ndjson', format: 'ndjson', patient_id: 'a', tables: [{ table: 'observation' }] });
