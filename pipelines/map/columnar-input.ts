@@ -3,7 +3,7 @@
 // tagged so their types come back as they were.
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { SourceRow } from '../read/source.js';
-import { pick } from './expr.js';
+import { picker } from './expr.js';
 import type { SourceSpec } from './spec.js';
 
 export const NULL_MARK = '\\N';
@@ -70,10 +70,12 @@ export class RawWriter implements RawCells {
   rows = 0;
   private fd: number;
   private buf = '';
+  private readonly pickers: ((values: Record<string, unknown>) => unknown)[];
   constructor(
     readonly paths: readonly string[],
     readonly path: string,
   ) {
+    this.pickers = paths.map(picker);
     this.fd = openSync(path, 'w');
     this.buf = ['__row', '__ptr', ...paths.map((_, i) => `c${i}`)].join(',') + '\n';
   }
@@ -83,7 +85,7 @@ export class RawWriter implements RawCells {
   }
 
   write(rows: SourceRow[]): void {
-    const paths = this.paths;
+    const pickers = this.pickers;
     let b = this.buf;
     for (const r of rows) {
       this.rows++;
@@ -92,7 +94,7 @@ export class RawWriter implements RawCells {
         continue;
       }
       b += r.row + ',' + encode(r.pointer);
-      for (let i = 0; i < paths.length; i++) b += ',' + encode(pick(r.values, paths[i]!));
+      for (let i = 0; i < pickers.length; i++) b += ',' + encode(pickers[i]!(r.values));
       b += '\n';
       if (b.length > 1 << 20) {
         writeSync(this.fd, b);
