@@ -329,6 +329,7 @@ export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 
     let carry: Buffer[] = [];
     let carryBytes = 0;
     let carryStart = from;
+    let counter: { decoder: InstanceType<typeof TextDecoder>; chars: number; counted: number } | null = null;
     let line = from === 0 ? 1 : 1 + countLineBreaks(path, from);
     const decodeAt = (bytes: Buffer, start: number): string => {
       if (isAscii(bytes)) return bytes.toString('latin1');
@@ -360,9 +361,15 @@ export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 
         carryStart = bufStart + cut;
         yield emit(decodeAt(bytes, start));
       }
-      // Characters are at most bytes: only a long unfinished line needs counting.
-      if (carryBytes > src.max_field_chars && new TextDecoder(src.encoding === 'latin1' ? 'latin1' : 'utf-8', { ignoreBOM: true }).decode(Buffer.concat(carry), { stream: true }).length > src.max_field_chars) {
-        throw new InputError(file, `line ${line}`, `a field is longer than ${src.max_field_chars.toLocaleString('en')} characters`, 'This is usually a broken quote or a binary file; check the export');
+      // Characters are at most bytes: only an unfinished line of more bytes than the limit is counted,
+      // piece by piece as it grows.
+      if (cut > 0) counter = null;
+      if (carryBytes > src.max_field_chars) {
+        if (!counter) counter = { decoder: new TextDecoder(src.encoding === 'latin1' ? 'latin1' : 'utf-8', { ignoreBOM: true }), chars: 0, counted: 0 };
+        for (; counter.counted < carry.length; counter.counted++) counter.chars += counter.decoder.decode(carry[counter.counted], { stream: true }).length;
+        if (counter.chars > src.max_field_chars) {
+          throw new InputError(file, `line ${line}`, `a field is longer than ${src.max_field_chars.toLocaleString('en')} characters`, 'This is usually a broken quote or a binary file; check the export');
+        }
       }
     }
     if (carryBytes > 0) yield emit(decodeAt(Buffer.concat(carry), carryStart));

@@ -57,6 +57,16 @@ describe('streamSource', () => {
       await expect(collect((await streamSource(src, dir, size)).chunks)).rejects.toThrow(`m.ndjson (near byte ${at - (at % size)}): the file is not valid UTF-8`);
     }
   });
+  it('stops at an NDJSON line longer than max_field_chars characters, counting characters, not bytes', async () => {
+    const ok = `{"id":"a","v":"${'é€'.repeat(20)}"}`; // 56 characters, 116 bytes
+    writeFileSync(join(dir, 'w.ndjson'), [ok, ok, `{"id":"b","v":"${'x'.repeat(70)}"}`, ok].join('\n') + '\n');
+    const src = SourceSpec.parse({ id: 'w', file: 'w.ndjson', format: 'ndjson', patient_id: 'id', max_field_chars: 60, tables: [{ table: 'observation' }] });
+    for (const size of [8, 40]) {
+      await expect(collect((await streamSource(src, dir, size)).chunks)).rejects.toThrow(/w\.ndjson \(line 3\): a field is longer than 60 characters/);
+    }
+    writeFileSync(join(dir, 'w.ndjson'), [ok, ok, ok].join('\n'));
+    expect(await collect((await streamSource(src, dir, 8)).chunks)).toHaveLength(3);
+  });
   it('streams NDJSON with line pointers and keeps broken lines for the quarantine', async () => {
     writeFileSync(join(dir, 'x.ndjson'), '{"a":1}\n{"a":\n{"a":3}\n');
     const src = SourceSpec.parse({ id: 'x', file: 'x.ndjson', format: 'ndjson', patient_id: 'a', tables: [{ table: 'observation' }] });
