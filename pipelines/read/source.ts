@@ -180,7 +180,9 @@ async function openSheet(input: string | Readable, file: string, src: SourceSpec
   return { ws: null, seen };
 }
 
-let lastIndex: { sha256: string; index: ZipIndex | null } | null = null;
+type WorkbookMeta = { workbookRels?: { Id: string; Target: string }[]; model?: { sheets?: { name: string; rId: string }[] } };
+/** The last workbook's zip index and sheet names (as exceljs read them), kept for its other sheets. */
+let lastIndex: { sha256: string; index: ZipIndex | null; meta?: Promise<WorkbookMeta | null> } | null = null;
 
 /**
  * Which xl/worksheets/sheetN.xml holds the sheet named `name`, found as exceljs names sheets
@@ -191,18 +193,22 @@ async function sheetNumber(bytes: Buffer, sha256: string, name: string): Promise
   if (lastIndex?.sha256 !== sha256) lastIndex = { sha256, index: indexZip(bytes) };
   const index = lastIndex.index;
   if (!index) return null;
-  try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(zipWithSheet(bytes, index, null) as unknown as string, readerOptions);
-    for await (const _ of reader as unknown as AsyncIterable<unknown>) void _;
-    const meta = reader as unknown as { workbookRels?: { Id: string; Target: string }[]; model?: { sheets?: { name: string; rId: string }[] } };
-    const named = sheetNumbers(index).filter((no) => {
-      const rel = (meta.workbookRels ?? []).find((r) => r.Target === `worksheets/sheet${no}.xml`);
-      return rel !== undefined && (meta.model?.sheets ?? []).find((s) => s.rId === rel.Id)?.name === name;
-    });
-    return named.length === 1 ? { index, no: named[0]! } : null;
-  } catch {
-    return null;
-  }
+  lastIndex.meta ??= (async () => {
+    try {
+      const reader = new ExcelJS.stream.xlsx.WorkbookReader(zipWithSheet(bytes, index, null) as unknown as string, readerOptions);
+      for await (const _ of reader as unknown as AsyncIterable<unknown>) void _;
+      return reader as unknown as WorkbookMeta;
+    } catch {
+      return null;
+    }
+  })();
+  const meta = await lastIndex.meta;
+  if (!meta) return null;
+  const named = sheetNumbers(index).filter((no) => {
+    const rel = (meta.workbookRels ?? []).find((r) => r.Target === `worksheets/sheet${no}.xml`);
+    return rel !== undefined && (meta.model?.sheets ?? []).find((s) => s.rId === rel.Id)?.name === name;
+  });
+  return named.length === 1 ? { index, no: named[0]! } : null;
 }
 
 /**
