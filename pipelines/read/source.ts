@@ -305,26 +305,35 @@ export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 
   const decoder = new TextDecoder(src.encoding === 'latin1' ? 'latin1' : 'utf-8', { fatal: true });
   let columns: string[] = [];
   const headerReady = { done: false };
-  async function* pieces(): AsyncGenerator<{ text: string; line: number }> {
+  const notUtf8 = (at: number) => new InputError(file, `near byte ${at}`, 'the file is not valid UTF-8', 'Re-export it as UTF-8, or set encoding: latin1 for this file in the mapping spec');
+  const tooLong = (line: number) => new InputError(file, `line ${line}`, `a field is longer than ${src.max_field_chars.toLocaleString('en')} characters`, 'This is usually a broken quote or a binary file; check the export');
+  /** CSV text in pieces that end with a complete record (a quoted field may hold line breaks). */
+  async function* csvPieces(): AsyncGenerator<{ text: string; line: number }> {
     let carry = '';
-    let line = from === 0 ? 1 : 1 + countLineBreaks(path, from);
-    for await (const { buf, offset } of fileChunks(path, from, range?.end ?? size, chunkBytes)) {
+    let line = 1;
+    let last = 0;
+    for await (const { buf, offset } of fileChunks(path, 0, size, chunkBytes)) {
+      last = offset;
       let text: string;
       try {
         text = carry + decoder.decode(buf, { stream: true });
       } catch {
-        throw new InputError(file, `near byte ${offset}`, 'the file is not valid UTF-8', 'Re-export it as UTF-8, or set encoding: latin1 for this file in the mapping spec');
+        throw notUtf8(offset);
       }
-      if (carry === '' && from === 0 && line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      const cut = src.format === 'csv' ? completeRecordsLength(text, src.quote) : text.lastIndexOf('\n') + 1;
+      if (carry === '' && line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      const cut = completeRecordsLength(text, src.quote);
       const piece = text.slice(0, cut);
       carry = text.slice(cut);
       const pieceLine = line;
       for (let i = piece.indexOf('\n'); i !== -1; i = piece.indexOf('\n', i + 1)) line++;
-      if (carry.length > src.max_field_chars) throw new InputError(file, `line ${line}`, `a field is longer than ${src.max_field_chars.toLocaleString('en')} characters`, 'This is usually a broken quote or a binary file; check the export');
+      if (carry.length > src.max_field_chars) throw tooLong(line);
       if (piece) yield { text: piece, line: pieceLine };
     }
-    carry += decoder.decode();
+    try {
+      carry += decoder.decode(); // a character cut off by the end of the file
+    } catch {
+      throw notUtf8(last);
+    }
     if (carry) yield { text: carry, line };
   }
   // NDJSON is cut on line-break bytes before decoding: a piece is decoded once, flat, and as Latin-1
@@ -343,7 +352,7 @@ export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 
         return bytesDecoder.decode(bytes);
       } catch {
         const at = start + firstInvalidUtf8(bytes);
-        throw new InputError(file, `near byte ${at - (at % chunkBytes)}`, 'the file is not valid UTF-8', 'Re-export it as UTF-8, or set encoding: latin1 for this file in the mapping spec');
+        throw notUtf8(at - (at % chunkBytes)); // the piece it is in, as a CSV read names it
       }
     };
     const emit = (text: string): { text: string; line: number } => {
@@ -373,14 +382,12 @@ export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 
       if (carryBytes > src.max_field_chars) {
         if (!counter) counter = { decoder: new TextDecoder(src.encoding === 'latin1' ? 'latin1' : 'utf-8', { ignoreBOM: true }), chars: 0, counted: 0 };
         for (; counter.counted < carry.length; counter.counted++) counter.chars += counter.decoder.decode(carry[counter.counted], { stream: true }).length;
-        if (counter.chars > src.max_field_chars) {
-          throw new InputError(file, `line ${line}`, `a field is longer than ${src.max_field_chars.toLocaleString('en')} characters`, 'This is usually a broken quote or a binary file; check the export');
-        }
+        if (counter.chars > src.max_field_chars) throw tooLong(line);
       }
     }
     if (carryBytes > 0) yield emit(decodeAt(Buffer.concat(carry), carryStart));
   }
-  const iter = src.format === 'ndjson' ? ndjsonPieces() : pieces();
+  const iter = src.format === 'ndjson' ? ndjsonPieces() : csvPieces();
   let row = 0;
   const first = await iter.next();
   const chunks = async function* (): AsyncGenerator<SourceRow[]> {

@@ -32,6 +32,18 @@ async function ingestBoth(spec: string, root: string) {
   return { main: summary(main, join(root, 'main')), threads: summary(threads, join(root, 'threads')) };
 }
 
+/** Runs `f` on a copy of a sample centre's folder (`dir`) in a scratch folder (`root`), removed afterwards. */
+async function withCopy(centre: string, f: (dir: string, root: string) => Promise<void>): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), `il2kit-rawread-${centre}-`));
+  try {
+    const dir = join(root, centre);
+    cpSync(join(SAMPLES, centre), dir, { recursive: true });
+    await f(dir, root);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 async function messageOf(spec: string, store: string, opts: Partial<IngestOptions>): Promise<InputError> {
   const e = await ingestCentre(spec, { storeDir: store, env: {}, ...opts }).then(
     () => null,
@@ -56,11 +68,8 @@ describe('reader threads', () => {
     }
   }, 60_000);
 
-  it('give the same message as the main thread for a fault in a later line range, and stop', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'il2kit-rawread-bad-'));
-    try {
-      const dir = join(root, 'harbour');
-      cpSync(join(SAMPLES, 'harbour'), dir, { recursive: true });
+  it('give the same message as the main thread for a fault in a later line range, and stop', () =>
+    withCopy('harbour', async (dir, root) => {
       // Near the end of the file: a byte that is not UTF-8 and, before it, a line that is not JSON.
       const path = join(dir, 'Observation.ndjson');
       const lines = readFileSync(path, 'utf8').split('\n');
@@ -81,16 +90,10 @@ describe('reader threads', () => {
       const { main, threads } = await ingestBoth(spec, root);
       expect(threads).toEqual(main);
       expect(main.counts.observation!.quarantined + main.counts.patient!.quarantined + main.counts.response!.quarantined).toBeGreaterThan(0);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  }, 60_000);
+    }), 60_000);
 
-  it('tell a missing column of a sheet read on a thread as on the main thread', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'il2kit-rawread-col-'));
-    try {
-      const dir = join(root, 'summit');
-      cpSync(join(SAMPLES, 'summit'), dir, { recursive: true });
+  it('tell a missing column of a sheet read on a thread as on the main thread', () =>
+    withCopy('summit', async (dir, root) => {
       const spec = join(dir, 'mapping.yaml');
       const yaml = readFileSync(spec, 'utf8');
       const vitals = yaml.indexOf('sheet: Vitals');
@@ -104,10 +107,7 @@ describe('reader threads', () => {
       expect(onMain.message).toMatch(/not in the file/);
       expect(onThreads.message).toBe(onMain.message);
       expect(rawReadStats.liveThreads).toBe(0);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  }, 60_000);
+    }), 60_000);
 
   it('fail a task whose thread dies with a message naming its file, and go on with the others', async () => {
     const root = mkdtempSync(join(tmpdir(), 'il2kit-rawread-die-'));

@@ -27,6 +27,11 @@ describe('streamSource', () => {
       expect(await collect(s.chunks)).toEqual(whole.rows);
     }
   });
+  it('names a character cut off by the end of a streamed CSV as invalid UTF-8', async () => {
+    writeFileSync(join(dir, 'cut.csv'), Buffer.concat([Buffer.from('id;v\n' + 'P1;é\n'.repeat(40)), Buffer.from([0x50, 0x32, 0x3b, 0xc3])]));
+    const src = SourceSpec.parse({ id: 'cut', file: 'cut.csv', format: 'csv', delimiter: ';', patient_id: 'id', tables: [{ table: 'observation' }] });
+    await expect(collect((await streamSource(src, dir, 64)).chunks)).rejects.toThrow(/cut\.csv \(near byte 192\): the file is not valid UTF-8/);
+  });
   it('reads NDJSON as reading it whole does, whatever the piece size: multi-byte characters cut by a piece, lines longer than a piece, BOM, CRLF, no final line break', async () => {
     const lines = ['\ufeff{"id":"a0","v":"é"}'];
     for (let i = 1; i < 120; i++) {

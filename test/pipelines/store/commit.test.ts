@@ -2,7 +2,7 @@
 // after COMMIT (aside, then renamed into place), the centre's data version, and what a run that
 // fails or dies at each step leaves behind.
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -158,10 +158,11 @@ describe('store commit', () => {
     await ingest(otherCentre());
     const files = parquetHashes(store);
     changeInput();
-    let pending: Record<string, string> = {};
+    // Each pending file's hash and inode: a rename keeps the inode, an export again would make new files.
+    let pending: Record<string, [string, number]> = {};
     commitHooks.beforePublish = () => {
       const dir = join(store, '.pending-mini');
-      pending = Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.parquet')).map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]));
+      pending = Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.parquet')).map((f) => [f, [createHash('sha256').update(readFileSync(join(dir, f))).digest('hex'), statSync(join(dir, f)).ino]]));
       expect(Object.keys(pending).length).toBe(TABLES.length);
       throw new Error('died before renaming');
     };
@@ -174,7 +175,11 @@ describe('store commit', () => {
     expect(existsSync(join(store, '.pending-mini'))).toBe(false);
     expect(await parquetVersion()).toBe('2');
     const after = parquetHashes(store);
-    for (const [f, h] of Object.entries(pending)) expect(after[join(f.replace(/\.parquet$/, ''), 'centre_id=mini', 'data.parquet')], f).toBe(h);
+    for (const [f, [h, ino]] of Object.entries(pending)) {
+      const published = join(f.replace(/\.parquet$/, ''), 'centre_id=mini', 'data.parquet');
+      expect(after[published], f).toBe(h);
+      expect(statSync(join(store, 'parquet', published)).ino, `${f} renamed, not written again`).toBe(ino);
+    }
     await parquetMatchesDb();
   });
 
