@@ -11,7 +11,8 @@ import type { SourceSpec } from '../map/spec.js';
 import { completeRecordsLength, parseCsv, parseRecords } from './csv.js';
 import { decodeText, firstInvalidUtf8 } from './decode.js';
 import { InputError } from './errors.js';
-import { indexZip, sheetNumbers, zipWithSheet, type ZipIndex } from './zip.js';
+import { indexZip, sheetEntry, sheetNumbers, zipWithSheet, type ZipIndex } from './zip.js';
+import { NotPlain, scanSheet, type SheetRow, type WorkbookParts } from './xlsx-scan.js';
 
 export interface SourceRow {
   /** 1-based data row (CSV/xlsx) or NDJSON line. */
@@ -107,41 +108,56 @@ interface XlsxSheet {
 }
 
 /**
- * Streams one sheet of a workbook (exceljs's streaming reader: the workbook is never held whole).
- * Rows above `header_row` (e.g. merged group headers) are skipped; empty rows are not records.
+ * Streams one sheet of a workbook, never holding it whole: our own scanner (xlsx-scan.ts) when the
+ * workbook is a plain, sound zip, otherwise exceljs's streaming reader (the scanner also hands over to
+ * exceljs, from the row it stopped at, when it meets XML outside the plain form). Both give the rows
+ * exceljs gives. Rows above `header_row` (e.g. merged group headers) are skipped; empty rows are not records.
  */
 async function xlsxSheet(path: string, bytes: Buffer, sha256: string, file: string, src: SourceSpec, pieceRows = 20_000): Promise<XlsxSheet> {
-  // Fast path: exceljs gets the workbook without the other sheets (see zip.ts); whenever that
-  // cannot be set up, or the sheet is not found in it, the file itself is read as before.
   const sheetNo = src.sheet === undefined ? null : await sheetNumber(bytes, sha256, src.sheet);
-  let sheet = sheetNo ? await openSheet(zipWithSheet(bytes, sheetNo.index, sheetNo.no), file, src) : null;
-  if (!sheet) sheet = await openSheet(path, file, src);
-  if (!sheet.ws) throw new InputError(file, `sheet ${src.sheet}`, 'the sheet does not exist', `Use one of: ${sheet.seen.join(', ')}`);
-  const it = sheet.ws[Symbol.asyncIterator]();
-  const next = async (): Promise<IteratorResult<ExcelJS.Row>> => {
-    try {
-      return await it.next();
-    } catch (e) {
-      throw new InputError(file, `sheet ${src.sheet}`, `the workbook cannot be read to the end (${(e as Error).message})`, 'Open and save it again as .xlsx, or export the sheet as CSV');
+  let batches: AsyncGenerator<SheetRow[]>;
+  if (sheetNo && sheetNo.parts && xlsxReader.own) batches = scannedRows(bytes, sheetNo.index, sheetNo.no, sheetNo.parts, file, src);
+  else {
+    // exceljs gets the workbook without the other sheets (see zip.ts) when that can be set up.
+    let sheet = sheetNo ? await openSheet(zipWithSheet(bytes, sheetNo.index, sheetNo.no), file, src) : null;
+    if (!sheet?.ws) sheet = await openSheet(path, file, src);
+    if (!sheet.ws) throw new InputError(file, `sheet ${src.sheet}`, 'the sheet does not exist', `Use one of: ${sheet.seen.join(', ')}`);
+    batches = exceljsRows(sheet.ws, 0);
+  }
+  const unreadable = (e: unknown) => (e instanceof InputError ? e : new InputError(file, `sheet ${src.sheet}`, `the workbook cannot be read to the end (${(e as Error).message})`, 'Open and save it again as .xlsx, or export the sheet as CSV'));
+  let batch: SheetRow[] = [];
+  let at = 0;
+  /** The next row, or null at the end of the sheet. */
+  const next = async (): Promise<SheetRow | null> => {
+    while (at >= batch.length) {
+      let r: IteratorResult<SheetRow[]>;
+      try {
+        r = await batches.next();
+      } catch (e) {
+        throw unreadable(e);
+      }
+      if (r.done) return null;
+      batch = r.value;
+      at = 0;
     }
+    return batch[at++]!;
   };
   let columns: string[] = [];
   for (;;) {
     const r = await next();
-    if (r.done) break;
-    if (r.value.number === src.header_row) {
-      columns = (r.value.values as ExcelJS.CellValue[]).slice(1).map((v) => cellText(v).trim());
+    if (!r) break;
+    if (r.number === src.header_row) {
+      columns = (r.values as ExcelJS.CellValue[]).slice(1).map((v) => cellText(v).trim());
       break;
     }
-    if (r.value.number > src.header_row) break;
+    if (r.number > src.header_row) break;
   }
   if (columns.filter((c) => c).length === 0) throw new InputError(file, `sheet ${src.sheet} row ${src.header_row}`, 'the header row is empty', 'Set header_row to the row holding the column names');
   const pieces = async function* (): AsyncGenerator<SourceRow[]> {
     let piece: SourceRow[] = [];
     for (;;) {
-      const r = await next();
-      if (r.done) break;
-      const row = r.value;
+      const row = await next();
+      if (!row) break;
       if (!row.hasValues) continue;
       const values: Record<string, unknown> = {};
       const cells = row.values as ExcelJS.CellValue[];
@@ -159,6 +175,46 @@ async function xlsxSheet(path: string, bytes: Buffer, sha256: string, file: stri
     if (piece.length) yield piece;
   };
   return { columns: columns.filter((c) => c), pieces: pieces() };
+}
+
+/**
+ * Which reader streams a sheet: our scanner (own, the default) or exceljs alone (tests compare the two);
+ * `handovers` counts the sheets the scanner handed to exceljs part-way (in this thread).
+ */
+export const xlsxReader = { own: true, handovers: 0 };
+
+/** Rows of a sheet read by our scanner; from where it meets XML outside the plain form, read on by exceljs. */
+async function* scannedRows(bytes: Buffer, index: ZipIndex, no: string, parts: WorkbookParts, file: string, src: SourceSpec): AsyncGenerator<SheetRow[]> {
+  const entry = sheetEntry(bytes, index, no);
+  let done = 0;
+  try {
+    for await (const rows of scanSheet(entry.data, entry.stored, entry.size, parts)) {
+      done += rows.length;
+      yield rows;
+    }
+    return;
+  } catch (e) {
+    if (!(e instanceof NotPlain)) throw e;
+    xlsxReader.handovers++;
+  }
+  const sheet = await openSheet(zipWithSheet(bytes, index, no), file, src);
+  if (!sheet.ws) throw new InputError(file, `sheet ${src.sheet}`, 'the sheet does not exist', `Use one of: ${sheet.seen.join(', ')}`);
+  yield* exceljsRows(sheet.ws, done);
+}
+
+/** exceljs's rows of a sheet in batches, after the first `skip`. */
+async function* exceljsRows(ws: SheetReader, skip: number): AsyncGenerator<SheetRow[]> {
+  let batch: SheetRow[] = [];
+  let seen = 0;
+  for await (const r of ws) {
+    if (seen++ < skip) continue;
+    batch.push({ number: r.number, values: r.values as unknown[], hasValues: r.hasValues });
+    if (batch.length >= 1000) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
 }
 
 type SheetReader = AsyncIterable<ExcelJS.Row> & { name: string };
@@ -180,7 +236,13 @@ async function openSheet(input: string | Readable, file: string, src: SourceSpec
   return { ws: null, seen };
 }
 
-type WorkbookMeta = { workbookRels?: { Id: string; Target: string }[]; model?: { sheets?: { name: string; rId: string }[] } };
+type WorkbookMeta = {
+  workbookRels?: { Id: string; Target: string }[];
+  model?: { sheets?: { name: string; rId: string }[] };
+  sharedStrings?: unknown[];
+  styles?: { getStyleModel?: (id: number) => { numFmt?: string } | null };
+  properties?: { model?: { date1904?: boolean } };
+};
 /** The last workbook's zip index and sheet names (as exceljs read them), kept for its other sheets. */
 let lastIndex: { sha256: string; index: ZipIndex | null; meta?: Promise<WorkbookMeta | null> } | null = null;
 
@@ -189,7 +251,7 @@ let lastIndex: { sha256: string; index: ZipIndex | null; meta?: Promise<Workbook
  * (workbook relationships → workbook.xml) from the workbook read without any sheet. Null when the
  * zip is not plain and sound (zip.ts) or the name is not found exactly once.
  */
-async function sheetNumber(bytes: Buffer, sha256: string, name: string): Promise<{ index: ZipIndex; no: string } | null> {
+async function sheetNumber(bytes: Buffer, sha256: string, name: string): Promise<{ index: ZipIndex; no: string; parts: WorkbookParts | null } | null> {
   if (lastIndex?.sha256 !== sha256) lastIndex = { sha256, index: indexZip(bytes) };
   const index = lastIndex.index;
   if (!index) return null;
@@ -208,7 +270,21 @@ async function sheetNumber(bytes: Buffer, sha256: string, name: string): Promise
     const rel = (meta.workbookRels ?? []).find((r) => r.Target === `worksheets/sheet${no}.xml`);
     return rel !== undefined && (meta.model?.sheets ?? []).find((s) => s.rId === rel.Id)?.name === name;
   });
-  return named.length === 1 ? { index, no: named[0]! } : null;
+  return named.length === 1 ? { index, no: named[0]!, parts: workbookParts(meta) } : null;
+}
+
+/** What a sheet's cells need from the rest of the workbook, as exceljs read it (null: not all of it is there). */
+function workbookParts(meta: WorkbookMeta): WorkbookParts | null {
+  const styles = meta.styles;
+  if (!Array.isArray(meta.sharedStrings) || typeof styles?.getStyleModel !== 'function') return null;
+  return {
+    sharedStrings: meta.sharedStrings,
+    numFmt: (id) => {
+      const m = styles.getStyleModel!(id);
+      return { found: !!m, numFmt: m?.numFmt };
+    },
+    date1904: !!meta.properties?.model?.date1904,
+  };
 }
 
 /**
@@ -233,6 +309,8 @@ function cellValue(v: ExcelJS.CellValue): unknown {
   if (v instanceof Date || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'object') {
     if ('result' in v) return cellValue(v.result as ExcelJS.CellValue);
+    // A formula whose cached result exceljs dropped (it keeps only truthy results) or never had.
+    if ('formula' in v || 'sharedFormula' in v) return null;
     if ('richText' in v || 'text' in v) return cellText(v);
     if ('error' in v) return null;
   }

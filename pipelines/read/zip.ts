@@ -25,7 +25,7 @@ export interface ZipIndex {
 
 const SHEET = /xl\/worksheets\/sheet(\d+)[.]xml/; // exceljs's own test for a worksheet entry
 
-/** The entries of a complete, plain zip whose every entry inflates to its stated size; else null. */
+/** The entries of a complete, plain zip whose every entry but the worksheets inflates to its stated size; else null. */
 export function indexZip(bytes: Buffer): ZipIndex | null {
   try {
     return indexOrThrow(bytes);
@@ -79,6 +79,8 @@ function indexOrThrow(bytes: Buffer): ZipIndex | null {
     const comp = e.cd.readUInt32LE(20);
     const size = e.cd.readUInt32LE(24);
     if (dataStart + comp > end) return null;
+    // Worksheets are large: whoever reads one checks its size as it inflates (xlsx-scan.ts; exceljs fails on bad data).
+    if (SHEET.test(e.name)) continue;
     const data = bytes.subarray(dataStart, dataStart + comp);
     const out = e.cd.readUInt16LE(10) === 0 ? data : inflateRawSync(data);
     if (out.length !== size) return null;
@@ -116,6 +118,14 @@ export function zipWithSheet(bytes: Buffer, index: ZipIndex, sheetNo: string | n
   eocd.writeUInt32LE(cdSize, 12);
   eocd.writeUInt32LE(offset, 16);
   return Readable.from([Buffer.concat([...parts, ...cds, eocd])], { objectMode: false });
+}
+
+/** The raw data of worksheet sheetNo (deflated unless `stored`) and the size it inflates to (not yet checked). */
+export function sheetEntry(bytes: Buffer, index: ZipIndex, sheetNo: string): { data: Buffer; stored: boolean; size: number } {
+  const e = index.entries.find((x) => x.name.match(SHEET)?.[1] === sheetNo);
+  if (!e) throw new Error(`no worksheet ${sheetNo} in the zip index`);
+  const start = e.local + 30 + bytes.readUInt16LE(e.local + 26) + bytes.readUInt16LE(e.local + 28);
+  return { data: bytes.subarray(start, start + e.cd.readUInt32LE(20)), stored: e.cd.readUInt16LE(10) === 0, size: e.cd.readUInt32LE(24) };
 }
 
 const SHARED_STRINGS = 'xl/sharedStrings.xml';
