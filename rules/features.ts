@@ -290,7 +290,15 @@ SELECT s.centre_id,
 FROM (SELECT DISTINCT centre_id FROM _sf_slots) s`;
 
   // 4. Assemble.
-  const stale_ = (alias: string) => `(sl.t - ${alias}.e) <= ${stale}`;
+  // The interval series at each slot: their latest window, found by ASOF joins on a narrow table of its own. (Joined
+  // after the assembly's other joins, the ASOF joins sorted every slot with all its columns: 0.95 s against 0.72 s.)
+  const intervalAtSlot = `CREATE OR REPLACE TEMP TABLE _sf_ia AS
+SELECT sl.cycle_id, sl.slot_number, sl.t - uo.e AS uo_age, uo.total AS uo_total, uo.rate_min AS uo_rate_min, uo.low_hours AS uo_low_hours,
+  sl.t - dv.e AS dv_age, dv.total AS dv_total, dv.rate_min AS dv_rate_min, dv.low_hours AS dv_low_hours
+FROM _sf_slots sl
+ASOF LEFT JOIN _sf_uo uo ON uo.patient_key = sl.patient_key AND sl.t >= uo.e
+ASOF LEFT JOIN _sf_dv dv ON dv.patient_key = sl.patient_key AND sl.t >= dv.e`;
+  const stale_ = (alias: string) => `ia.${alias}_age <= ${stale}`;
   const cols = allSpecs.flatMap(([name, s]): string[] => {
     if (!wanted.has(name)) return s.kind === 'engine_counter' ? [] : [`NULL::DOUBLE AS ${name}`];
     switch (s.kind) {
@@ -303,7 +311,7 @@ FROM (SELECT DISTINCT centre_id FROM _sf_slots) s`;
       case 'interval_total': {
         const a = s.obs === 'urine_output' ? 'uo' : 'dv';
         const ok = stale_(a);
-        const m = { total: `${a}.total`, per_kg: `${a}.total / sl.dosing_weight_kg`, rate_min: `${a}.rate_min`, low_run_hours: `${a}.low_hours` }[s.measure];
+        const m = { total: `ia.${a}_total`, per_kg: `ia.${a}_total / sl.dosing_weight_kg`, rate_min: `ia.${a}_rate_min`, low_run_hours: `ia.${a}_low_hours` }[s.measure];
         return [`CASE WHEN ${ok} THEN ${m} END AS ${name}`];
       }
       case 'consecutive_shifts':
@@ -337,8 +345,7 @@ LEFT JOIN _sf_events ev ON ev.cycle_id = sl.cycle_id AND ev.slot_number = sl.slo
 LEFT JOIN _sf_evj ej ON ej.cycle_id = sl.cycle_id AND ej.slot_number = sl.slot_number
 LEFT JOIN _sf_w0 w0 ON w0.cycle_id = sl.cycle_id
 LEFT JOIN _sf_cov cov ON cov.centre_id = sl.centre_id
-ASOF LEFT JOIN _sf_uo uo ON uo.patient_key = sl.patient_key AND sl.t >= uo.e
-ASOF LEFT JOIN _sf_dv dv ON dv.patient_key = sl.patient_key AND sl.t >= dv.e`;
+LEFT JOIN _sf_ia ia ON ia.cycle_id = sl.cycle_id AND ia.slot_number = sl.slot_number`;
 
   // Consecutive shifts at or over the level, ending at this slot; NULL when a missing shift breaks the run.
   const consec = specs.filter(([, s]) => s.kind === 'consecutive_shifts') as [RuleVariableCode, Extract<FeatureSpec, { kind: 'consecutive_shifts' }>][];
@@ -360,8 +367,8 @@ SELECT a.centre_id, a.patient_key, a.cycle_id, a.slot_number, a.scheduled_at, a.
 FROM _sf_all a ${consec.map(([n]) => `LEFT JOIN c_${n} USING (cycle_id, slot_number)`).join(' ')}
 ORDER BY ${SLOT_ORDER.map((c) => `a.${c}`).join(', ')}`;
 
-  const drop = ['_sf_slots', '_sf_mins', '_sf_point', '_sf_w0', '_sf_uo', '_sf_dv', '_sf_events', '_sf_evj', '_sf_cov', '_sf_all'].map((t) => `DROP TABLE IF EXISTS ${t}`);
-  return [slots, mins, point, firstWeight, intervalSeries('urine_output', '_sf_uo'), intervalSeries('diarrhoea_volume', '_sf_dv'), events, activeEvents, coverage, assembled, final, ...drop];
+  const drop = ['_sf_slots', '_sf_mins', '_sf_point', '_sf_w0', '_sf_uo', '_sf_dv', '_sf_ia', '_sf_events', '_sf_evj', '_sf_cov', '_sf_all'].map((t) => `DROP TABLE IF EXISTS ${t}`);
+  return [slots, mins, point, firstWeight, intervalSeries('urine_output', '_sf_uo'), intervalSeries('diarrhoea_volume', '_sf_dv'), intervalAtSlot, events, activeEvents, coverage, assembled, final, ...drop];
 }
 
 /** Slot-level columns read beside the features. */
