@@ -214,7 +214,7 @@ export async function mapColumnar(
     const selOf = (cols: number[]) => (cols.length ? cols.map(c).join(', ') : '1 AS __one');
     const onOf = (cols: number[], alias: string) => (cols.length ? cols.map((x) => `r.${c(x)} IS NOT DISTINCT FROM ${alias}.${c(x)}`).join(' AND ') : 'true');
     for (const u of units) await conn.run(`CREATE TABLE ${u.name}_d AS SELECT row_number() OVER () - 1 AS id, * FROM (SELECT DISTINCT ${selOf(u.cols)} FROM raw)`);
-    await conn.run(`CREATE TABLE rows1 AS SELECT r.__row, r.__ptr, pa.a0 AS patient_key, ${timeCols.length ? timeCols.join(', ') + ',' : ''} ${units.map((u) => `${u.name}.id AS ${u.name}`).join(', ')}
+    await conn.run(`CREATE VIEW rows1 AS SELECT r.__row, r.__ptr, pa.a0 AS patient_key, ${timeCols.length ? timeCols.join(', ') + ',' : ''} ${units.map((u) => `${u.name}.id AS ${u.name}`).join(', ')}
       FROM raw r ${patJoin('pa')} ${timeJoins.join(' ')} ${units.map((u) => `JOIN ${u.name}_d ${u.name} ON ${onOf(u.cols, u.name)}`).join(' ')}`);
     lap('rows1_tuples');
 
