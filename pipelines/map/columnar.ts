@@ -195,9 +195,9 @@ export async function mapColumnar(
         js.push(join(`ha${k}`));
         sel.push(`ha${k}.a0 AS ${c(paths.length + k)}`);
       }
-      await conn.run(`CREATE TABLE rawx AS SELECT r.*, ${sel.join(', ')} FROM raw r ${js.join(' ')}`);
-      await conn.run('DROP TABLE raw');
-      await conn.run('ALTER TABLE rawx RENAME TO raw');
+      // A view over the raw cells, not a copy of them with the new columns (harbour: 0.9 s).
+      await conn.run('ALTER TABLE raw RENAME TO raw0');
+      await conn.run(`CREATE VIEW raw AS SELECT r.*, ${sel.join(', ')} FROM raw0 r ${js.join(' ')}`);
     }
     lap('times');
     // Units mapped once per distinct tuple: the row (skip, when, fields; index 0) and each split melt item (1…).
@@ -445,6 +445,7 @@ export async function mapColumnar(
         .join(', ');
       const rowPath = rowPathRecords ? `UNION ALL SELECT ${cols.map((x) => x.name).join(', ')}, __r, __s FROM (${readStagingSql(TABLE, rowPathRecords, ROW_ORDER)})` : '';
       // Not sorted here: __r and __s (row, then place in the row) give the records' order to the store (commit.ts).
+      await conn.run('SET preserve_insertion_order = false');
       await conn.run(`COPY (SELECT ${selectCols}, x.__row AS __r, x.sub AS __s FROM recs x ${cycleJoin}
           ${rowPath}) TO ${sqlText(out)} (FORMAT parquet, COMPRESSION uncompressed)`);
       lap('write');
