@@ -378,7 +378,7 @@ export async function mapColumnar(
     lap('counts');
 
     // Rows for the row path, back in their original form (only the referenced cells are needed), with the odd ones, in row order.
-    const fb = await conn.runAndReadAll(`SELECT r.__row, r.__ptr, ${paths.map((_, i) => 'r.' + c(i)).join(', ')} FROM raw r SEMI JOIN (SELECT __row FROM rows2 WHERE NOT plain) USING (__row) ORDER BY r.__row`);
+    const fb = await conn.runAndReadAll(`SELECT r.__row, r.__ptr, ${paths.map((_, i) => 'r.' + c(i)).join(', ')} FROM ${plan.derived.length > 0 ? 'raw0' : 'raw'} r SEMI JOIN (SELECT __row FROM rows2 WHERE NOT plain) USING (__row) ORDER BY r.__row`);
     const fallback: SourceRow[] = fb.getRows().map((r) => {
       const values: Record<string, unknown> = {};
       paths.forEach((p, i) => (values[p] = decode(r[i + 2] as string | null)));
