@@ -444,7 +444,7 @@ export async function mapColumnar(
         })
         .join(', ');
       const rowPath = rowPathRecords ? `UNION ALL SELECT ${cols.map((x) => x.name).join(', ')}, __r, __s FROM (${readStagingSql(TABLE, rowPathRecords, ROW_ORDER)})` : '';
-      // Not sorted here: __r and __s (row, then place in the row) give the records' order to the store (commit.ts).
+      // Not sorted, nor kept in any order: __r and __s (row, then place in the row) give the records' order to the store (commit.ts).
       await conn.run('SET preserve_insertion_order = false');
       await conn.run(`COPY (SELECT ${selectCols}, x.__row AS __r, x.sub AS __s FROM recs x ${cycleJoin}
           ${rowPath}) TO ${sqlText(out)} (FORMAT parquet, COMPRESSION uncompressed)`);
