@@ -188,7 +188,10 @@ export async function mapColumnar(
           t.cols,
           (row) => {
             evalCtx.fieldName = t.label;
-            return [JSON.stringify(evalField(t.fm, row, evalCtx))];
+            // A successful result's raw text (the two time stamps) is never read for these fields (the plan leaves
+            // value, rate and volume out), and left in it would make every row's tuple distinct.
+            const r = evalField(t.fm, row, evalCtx);
+            return [JSON.stringify(r.ok ? { ...r, raw: null } : r)];
           },
           ['VARCHAR'],
         );
