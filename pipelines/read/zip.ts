@@ -8,7 +8,7 @@
 // returns null and the caller reads the original file as before, so damaged workbooks meet the
 // same checks and messages as ever.
 import { Readable } from 'node:stream';
-import { crc32, inflateRawSync } from 'node:zlib';
+import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 
 interface Entry {
   name: string;
@@ -96,20 +96,24 @@ function indexOrThrow(bytes: Buffer): ZipIndex | null {
  * back after the last entry (a workbook written with inline strings has no shared strings at all).
  */
 export function zipWithSheet(bytes: Buffer, index: ZipIndex, sheetNo: string | null): Readable {
-  const parts: Buffer[] = [];
+  const entries: [Buffer, Buffer][] = [];
+  const others = index.entries.filter((e) => !SHEET.test(e.name));
+  for (const e of others) entries.push([bytes.subarray(e.local, e.local + e.length), e.cd]);
+  if (!others.some((e) => e.name === SHARED_STRINGS)) entries.push(zipEntry(SHARED_STRINGS, EMPTY_SST, false));
+  for (const e of index.entries) if (e.name.match(SHEET)?.[1] === sheetNo) entries.push([bytes.subarray(e.local, e.local + e.length), e.cd]);
+  return Readable.from([assembleZip(entries)], { objectMode: false });
+}
+
+/** A zip of entries (each its local header with data, and its central-directory record), in that order. */
+export function assembleZip(entries: readonly [Buffer, Buffer][]): Buffer {
   const cds: Buffer[] = [];
   let offset = 0;
-  const add = (local: Buffer, centralRecord: Buffer) => {
-    parts.push(local);
+  for (const [local, centralRecord] of entries) {
     const cd = Buffer.from(centralRecord);
     cd.writeUInt32LE(offset, 42);
     cds.push(cd);
     offset += local.length;
-  };
-  const others = index.entries.filter((e) => !SHEET.test(e.name));
-  for (const e of others) add(bytes.subarray(e.local, e.local + e.length), e.cd);
-  if (!others.some((e) => e.name === SHARED_STRINGS)) add(...storedEntry(SHARED_STRINGS, EMPTY_SST));
-  for (const e of index.entries) if (e.name.match(SHEET)?.[1] === sheetNo) add(bytes.subarray(e.local, e.local + e.length), e.cd);
+  }
   const cdSize = cds.reduce((n, b) => n + b.length, 0);
   const eocd = Buffer.alloc(22);
   eocd.writeUInt32LE(0x06054b50, 0);
@@ -117,7 +121,7 @@ export function zipWithSheet(bytes: Buffer, index: ZipIndex, sheetNo: string | n
   eocd.writeUInt16LE(cds.length, 10);
   eocd.writeUInt32LE(cdSize, 12);
   eocd.writeUInt32LE(offset, 16);
-  return Readable.from([Buffer.concat([...parts, ...cds, eocd])], { objectMode: false });
+  return Buffer.concat([...entries.map(([local]) => local), ...cds, eocd]);
 }
 
 /** The raw data of worksheet sheetNo (deflated unless `stored`) and the size it inflates to (not yet checked). */
@@ -131,28 +135,32 @@ export function sheetEntry(bytes: Buffer, index: ZipIndex, sheetNo: string): { d
 const SHARED_STRINGS = 'xl/sharedStrings.xml';
 const EMPTY_SST = Buffer.from('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>');
 
-/** A stored (uncompressed) zip entry: its local header with data, and its central-directory record (offset 0). */
-function storedEntry(name: string, data: Buffer): [Buffer, Buffer] {
+/** A zip entry, stored or deflated: its local header with data, and its central-directory record (offset 0). */
+export function zipEntry(name: string, data: Buffer, deflate: boolean): [Buffer, Buffer] {
   const n = Buffer.from(name, 'utf8');
   const crc = crc32(data);
+  const body = deflate ? deflateRawSync(data) : data;
+  const method = deflate ? 8 : 0;
   const local = Buffer.alloc(30);
   local.writeUInt32LE(0x04034b50, 0);
   local.writeUInt16LE(20, 4); // version needed
+  local.writeUInt16LE(method, 8);
   local.writeUInt16LE(0x21, 12); // date: 1980-01-01
   local.writeUInt32LE(crc, 14);
-  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(body.length, 18);
   local.writeUInt32LE(data.length, 22);
   local.writeUInt16LE(n.length, 26);
   const cd = Buffer.alloc(46);
   cd.writeUInt32LE(0x02014b50, 0);
   cd.writeUInt16LE(20, 4); // version made by
   cd.writeUInt16LE(20, 6); // version needed
+  cd.writeUInt16LE(method, 10);
   cd.writeUInt16LE(0x21, 14);
   cd.writeUInt32LE(crc, 16);
-  cd.writeUInt32LE(data.length, 20);
+  cd.writeUInt32LE(body.length, 20);
   cd.writeUInt32LE(data.length, 24);
   cd.writeUInt16LE(n.length, 28);
-  return [Buffer.concat([local, n, data]), Buffer.concat([cd, n])];
+  return [Buffer.concat([local, n, body]), Buffer.concat([cd, n])];
 }
 
 /** The worksheet number (as in xl/worksheets/sheetN.xml) of each sheet entry. */

@@ -5,12 +5,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SourceSpec } from '../../../pipelines/map/spec.js';
 import { streamSource, xlsxReader } from '../../../pipelines/read/source.js';
 import { InputError } from '../../../pipelines/read/errors.js';
+import { assembleZip, zipEntry } from '../../../pipelines/read/zip.js';
 
 const samples = join(import.meta.dirname, '..', '..', '..', 'data-samples', 'summit');
 
@@ -55,46 +55,7 @@ function workbook(sheets: Record<string, string>, opts: { sharedStrings?: string
 }
 
 function zip(files: [string, string][]): Buffer {
-  const locals: Buffer[] = [];
-  const cds: Buffer[] = [];
-  let offset = 0;
-  for (const [name, text] of files) {
-    const data = Buffer.from(text, 'utf8');
-    const comp = deflateRawSync(data);
-    const n = Buffer.from(name);
-    const head = Buffer.alloc(30);
-    head.writeUInt32LE(0x04034b50, 0);
-    head.writeUInt16LE(20, 4);
-    head.writeUInt16LE(8, 8);
-    head.writeUInt16LE(0x21, 12);
-    head.writeUInt32LE(crc32(data), 14);
-    head.writeUInt32LE(comp.length, 18);
-    head.writeUInt32LE(data.length, 22);
-    head.writeUInt16LE(n.length, 26);
-    const cd = Buffer.alloc(46);
-    cd.writeUInt32LE(0x02014b50, 0);
-    cd.writeUInt16LE(20, 4);
-    cd.writeUInt16LE(20, 6);
-    cd.writeUInt16LE(8, 10);
-    cd.writeUInt16LE(0x21, 14);
-    cd.writeUInt32LE(crc32(data), 16);
-    cd.writeUInt32LE(comp.length, 20);
-    cd.writeUInt32LE(data.length, 24);
-    cd.writeUInt16LE(n.length, 28);
-    cd.writeUInt32LE(offset, 42);
-    const local = Buffer.concat([head, n, comp]);
-    locals.push(local);
-    cds.push(Buffer.concat([cd, n]));
-    offset += local.length;
-  }
-  const cdBytes = Buffer.concat(cds);
-  const eocd = Buffer.alloc(22);
-  eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(files.length, 8);
-  eocd.writeUInt16LE(files.length, 10);
-  eocd.writeUInt32LE(cdBytes.length, 12);
-  eocd.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cdBytes, eocd]);
+  return assembleZip(files.map(([name, text]) => zipEntry(name, Buffer.from(text, 'utf8'), true)));
 }
 
 function save(bytes: Buffer, name = 'w.xlsx'): string {
