@@ -57,7 +57,7 @@ const TIME_MARK = '\u0000time:';
 const msMark = (k: number) => -1e15 - k;
 
 /** What the columnar path did, summed over runs (for tests that must cover each way in). */
-export const columnarStats = { rawFile: 0, directCsv: 0, refusedCsv: 0, plainRows: 0, rowPathRows: 0 };
+export const columnarStats = { rawFile: 0, directCsv: 0, refusedCsv: 0, plainRows: 0, rowPathRows: 0, overlappingWindows: 0 };
 
 export interface ColumnarResult {
   /** The row path's counts of the plain rows, for these table maps (as mapSource(…, produce, countUnused) over them). */
@@ -413,6 +413,7 @@ export async function mapColumnar(
       let cycleJoin = 'LEFT JOIN cyc y ON y.patient_key = x.patient_key AND NOT y.ov AND x.ms >= y.lo AND x.ms < y.hi';
       let cycleId = 'y.cycle_id';
       if (!disjoint) {
+        columnarStats.overlappingWindows++;
         await conn.run(`CREATE TABLE recs_cy AS SELECT x.__row, x.sub, arg_min(y.cycle_id, y.ord) AS cycle_id
           FROM recs x JOIN cyc y ON x.patient_key = y.patient_key AND y.ov AND x.ms >= y.lo AND x.ms < y.hi GROUP BY ALL`);
         cycleJoin += ' LEFT JOIN recs_cy z ON z.__row = x.__row AND z.sub = x.sub';

@@ -35,6 +35,26 @@ describe('columnar mapping', () => {
     }
   }, 60_000);
 
+  it('stores what the row path stores when a patient’s cycle windows overlap (an observation goes to the first cycle whose window holds it)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'il2kit-columnar-ov-'));
+    try {
+      const dir = join(root, 'centre');
+      cpSync(MINI, dir, { recursive: true });
+      // A second cycle for A001 three days after the first (a gap over 48 h): it starts inside the first
+      // cycle's window (start − 24 h to start + 15 × 8 + 72 h), so observations of 30 March fall in both.
+      const append = (file: string, lines: string) => writeFileSync(join(dir, file), readFileSync(join(dir, file), 'utf8').replace(/\n?$/, '\n') + lines);
+      append('doses.csv', 'A001;29-03-2024 08:00;29-03-2024 08:05;gegeven;;82,4\nA001;29-03-2024 16:00;29-03-2024 16:04;gegeven;;82,4\n');
+      append('vitals.csv', 'A001;30-03-2024 12:00;110/70;95;37,2\n');
+      append('labs.csv', 'A001;30-03-2024 06:00;Kreatinine;120;µmol/L\n');
+      const before = columnarStats.overlappingWindows;
+      const { row, col } = await bothPaths(join(dir, 'spec.yaml'), root);
+      expect(columnarStats.overlappingWindows).toBeGreaterThan(before);
+      expect(col).toEqual(row);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('stores what the row path stores for quirky CSV exports', async () => {
     const before = { ...columnarStats };
     let refusedFiles = 0;
