@@ -8,6 +8,7 @@
 // other than the XML five and character references, a carriage return, a row without r= — throws
 // NotPlain, and the caller reads on with exceljs itself (which has its own quirks there, kept as they are).
 import { isAscii } from 'node:buffer';
+import { createRequire } from 'node:module';
 import { createInflateRaw } from 'node:zlib';
 
 /** One row as exceljs yields it: values indexed by column number (1-based, sparse, nulls left out). */
@@ -28,22 +29,17 @@ export interface WorkbookParts {
 
 export class NotPlain extends Error {}
 
-/** exceljs's test for a date format (utils.isDateFmt). */
-export function isDateFmt(fmt: string | undefined): boolean {
-  if (!fmt) return false;
-  return /[ymdhMsb]+/.test(fmt.replace(/\[[^\]]*]/g, '').replace(/"[^"]*"/g, ''));
-}
+// exceljs's own rules for dates and str text (lib/utils/utils.js: not in its typed API, but it is the code its
+// worksheet reader runs), so ours cannot drift from them.
+const exceljsUtils = createRequire(import.meta.url)('exceljs/lib/utils/utils') as {
+  isDateFmt(fmt: string | undefined): boolean;
+  excelToDate(v: number, date1904: boolean | undefined): Date;
+  xmlDecode(text: string): string;
+};
+const { isDateFmt, excelToDate } = exceljsUtils;
 
-/** exceljs's serial → Date (utils.excelToDate). */
-function excelToDate(v: number, date1904: boolean): Date {
-  return new Date(Math.round((v - 25569 + (date1904 ? 1462 : 0)) * 24 * 3600 * 1000));
-}
-
-/** exceljs's second decoding of str and inlineStr text (utils.xmlDecode). */
-function xmlDecode(text: string): string {
-  if (text.indexOf('&') < 0) return text;
-  return text.replace(/&([a-z]*);/g, (c) => XML_FIVE[c] ?? c);
-}
+/** exceljs's second decoding of str and inlineStr text (a no-op without '&'). */
+const xmlDecode = (text: string): string => (text.indexOf('&') < 0 ? text : exceljsUtils.xmlDecode(text));
 const XML_FIVE: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&amp;': '&', '&apos;': "'", '&quot;': '"' };
 
 /** Character data as an XML parser (saxes) hands it over: the five entities and character references. */
