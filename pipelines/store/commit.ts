@@ -55,10 +55,15 @@ export const commitHooks: { beforeCommit?: () => void | Promise<void>; afterComm
 const DEDUPE: TableName[] = ['patient', 'observation', 'infusion', 'clinical_event', 'response'];
 const PROVENANCE = new Set(['source_file', 'source_sha256', 'source_row', 'source_pointer', 'spec_id', 'spec_version']);
 const VERSION_FILE = 'VERSION';
+/** DuckDB storage format of new store files. */
+export const STORAGE_VERSION = 'v1.3.0';
 
 export async function openStore(path: string): Promise<{ conn: DuckDBConnection; close: () => void }> {
   const limit = duckdbMemoryLimit();
-  const inst = await DuckDBInstance.create(path);
+  // A new store file is written in DuckDB 1.3's storage format (readable by DuckDB 1.3 and later): appending
+  // lakeshore's 5.7 M observations took 5.6 s against 6.8 s in the default (0.10) format. A store created
+  // earlier keeps its own format.
+  const inst = await DuckDBInstance.create(path, { storage_compatibility_version: STORAGE_VERSION });
   const conn = await inst.connect();
   await conn.run("SET TimeZone = 'UTC'");
   await conn.run(`SET memory_limit = '${limit}'`);

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingestCentre } from '../../../pipelines/ingest.js';
-import { centreVersion, commitHooks, openStore, recoverPending } from '../../../pipelines/store/commit.js';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { STORAGE_VERSION, centreVersion, commitHooks, openStore, recoverPending } from '../../../pipelines/store/commit.js';
 import { QUARANTINE_ORDER, orderBy } from '../../../pipelines/store/layout.js';
 import { parquetHashes, queryStore } from '../../helpers/store.js';
 import type { TableName } from '../../../schemas/index.js';
@@ -91,6 +92,33 @@ describe('store commit', () => {
     expect(await version()).toBe(2);
     expect(await query("SELECT value FROM il2kit_meta WHERE key = 'centre_version:mini'")).toEqual([{ value: '2' }]);
     expect(readdirSync(store).filter((f) => f.startsWith('.pending'))).toEqual([]);
+  });
+
+  it('writes a new store in DuckDB 1.3’s storage format, and keeps an older store’s format', async () => {
+    const format = async (file: string) => {
+      const inst = await DuckDBInstance.create(':memory:');
+      const conn = await inst.connect();
+      try {
+        await conn.run(`ATTACH '${file}' AS s (READ_ONLY)`);
+        return String((await conn.runAndReadAll("SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = 's'")).getRows()[0]![0]);
+      } finally {
+        conn.closeSync();
+        inst.closeSync();
+      }
+    };
+    await ingest();
+    expect(STORAGE_VERSION).toBe('v1.3.0');
+    expect(await format(join(store, 'il2kit.duckdb'))).toBe('v1.3.0+');
+    // A store file DuckDB created in its default format (as stores made before this change were) stays in it.
+    const old = join(root, 'old-store');
+    mkdirSync(old);
+    const inst = await DuckDBInstance.create(join(old, 'il2kit.duckdb'));
+    inst.closeSync();
+    const before = await format(join(old, 'il2kit.duckdb'));
+    expect(before).not.toBe('v1.3.0+');
+    await ingestCentre(join(dir, 'spec.yaml'), { storeDir: old, env: {} });
+    expect(await format(join(old, 'il2kit.duckdb'))).toBe(before);
+    expect(await queryStore(old, 'SELECT count(*)::INTEGER AS n FROM observation')).toEqual(await query('SELECT count(*)::INTEGER AS n FROM observation'));
   });
 
   it('an ingest rewrites only its own centre’s files', async () => {
