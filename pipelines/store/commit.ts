@@ -27,7 +27,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { TABLES, TABLE_NAMES, type Centre, type TableName } from '../../schemas/index.js';
-import { PARQUET_DIR, QUARANTINE_ORDER, QUARANTINE_SQL, STORE_FILE, createTableSql, orderBy, parquetFile, tableColumns } from './layout.js';
+import { OBSERVATION_ROWS, OBSERVATION_SOURCE, PARQUET_DIR, PER_FILE_COLUMNS, QUARANTINE_ORDER, QUARANTINE_SQL, STORE_FILE, observationRowColumns, observationViewSql, orderBy, parquetFile, storeTablesSql, tableColumns, type ObservationSource } from './layout.js';
 import { readStagingSql } from './staging.js';
 import { duckdbMemoryLimit, explainOutOfMemory } from './memory.js';
 
@@ -103,10 +103,13 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
     lap('open_ms');
     await conn.run('BEGIN TRANSACTION');
     await checkLayout(conn, storeDir);
-    for (const t of TABLE_NAMES) await conn.run(createTableSql(t));
+    for (const stmt of storeTablesSql()) await conn.run(stmt);
     await conn.run(QUARANTINE_SQL);
     const id = sql(centreId);
-    for (const t of STORE_TABLES) await conn.run(`DELETE FROM ${t} WHERE centre_id = ${id}`);
+    for (const t of STORE_TABLES) {
+      if (t === 'observation') for (const part of [OBSERVATION_ROWS, OBSERVATION_SOURCE]) await conn.run(`DELETE FROM ${part} WHERE centre_id = ${id}`);
+      else await conn.run(`DELETE FROM ${t} WHERE centre_id = ${id}`);
+    }
     lap('delete_ms');
     await conn.run(`INSERT INTO centre VALUES (${id}, ${sql(opts.centre.name)}, ${sql(opts.centre.country)}, ${sql(opts.centre.time_zone)}, ${opts.centre.dose_iu_per_kg}, ${opts.centre.max_doses_per_cycle}, ${opts.centre.local_ruleset_id === null ? 'NULL' : sql(opts.centre.local_ruleset_id)})`);
     result.stored.centre = 1;
@@ -179,11 +182,13 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
       }
       lap(`dedupe_${t}_ms`);
       const keep = dupCount > 0 ? `${src} s ANTI JOIN (SELECT __p, __r, __s FROM ranked WHERE __rn > 1) x USING (__p, __r, __s)` : `${src} s`;
-      result.stored[t] = (await conn.run(`INSERT INTO ${t} SELECT ${cols.join(', ')} FROM ${keep} ORDER BY ${key}`)).rowsChanged;
+      result.stored[t] = (await conn.run(t === 'observation' ? await observationInsert(conn, centreId, src, keep, key) : `INSERT INTO ${t} SELECT ${cols.join(', ')} FROM ${keep} ORDER BY ${key}`)).rowsChanged;
       await conn.run('DROP TABLE IF EXISTS ranked');
       for (const f of temps) rmSync(f, { force: true });
       lap(`insert_${t}_ms`);
     }
+    await rewriteObservationView(conn);
+    lap('view_ms');
     result.centreVersion = (await centreVersion(conn, centreId)) + 1;
     await conn.run(`INSERT OR REPLACE INTO il2kit_meta VALUES (${sql(versionKey(centreId))}, '${result.centreVersion}')`);
     // Until the export below finishes, the centre's Parquet files are the previous version's (recoverPending knows).
@@ -205,6 +210,29 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
     lap('close_ms');
   }
   return result;
+}
+
+/**
+ * Records the centre's files in observation_source (numbered in the order of their provenance) and returns the
+ * INSERT that puts the kept observations into observation_rows with their file's number, sorted by key (layout.ts).
+ * Within one ingest a file has one hash and the spec one id and version, so its name alone picks its number.
+ */
+async function observationInsert(conn: DuckDBConnection, centreId: string, src: string, keep: string, key: string): Promise<string> {
+  const per = PER_FILE_COLUMNS.join(', ');
+  const files = (await conn.runAndReadAll(`SELECT DISTINCT ${per} FROM ${src} s ORDER BY ${per}`)).getRows().map((r) => r.map(String));
+  const names = files.map((f) => f[0]!);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new Error(`observations of ${twice} carry two different hashes or spec versions in one ingest`);
+  for (const [ord, f] of files.entries()) await conn.run(`INSERT INTO ${OBSERVATION_SOURCE} VALUES (${sql(centreId)}, ${ord + 1}, ${f.map(sql).join(', ')})`);
+  const ordOf = files.length === 0 ? 'NULL' : `CASE source_file ${files.map((f, ord) => `WHEN ${sql(f[0]!)} THEN ${ord + 1}`).join(' ')} END`;
+  const cols = observationRowColumns().map((c) => (c.name === 'source_ord' ? `${ordOf} AS source_ord` : c.name));
+  return `INSERT INTO ${OBSERVATION_ROWS} SELECT ${cols.join(', ')} FROM ${keep} ORDER BY ${key}`;
+}
+
+/** The view `observation` over every centre's files as observation_source now lists them (layout.ts). */
+async function rewriteObservationView(conn: DuckDBConnection): Promise<void> {
+  const files = (await conn.runAndReadAll(`SELECT centre_id, source_ord, ${PER_FILE_COLUMNS.join(', ')} FROM ${OBSERVATION_SOURCE} ORDER BY centre_id, source_ord`)).getRowObjectsJS();
+  await conn.run(observationViewSql(files.map((f) => ({ ...f, source_ord: Number(f.source_ord) })) as ObservationSource[]));
 }
 
 /**
@@ -335,7 +363,7 @@ function writeDurably(path: string, text: string): void {
 
 /** Hash of the store's table definitions: a store written under another schema version is refused, not patched. */
 export function layoutHash(): string {
-  return createHash('sha256').update([...TABLE_NAMES.map((t) => createTableSql(t)), QUARANTINE_SQL].join('\n')).digest('hex').slice(0, 16);
+  return createHash('sha256').update([...storeTablesSql(), observationViewSql([]), QUARANTINE_SQL].join('\n')).digest('hex').slice(0, 16);
 }
 
 async function checkLayout(conn: DuckDBConnection, storeDir: string): Promise<void> {
