@@ -4,7 +4,8 @@
 //   open the store (DuckDB's file lock keeps other processes out until we close)
 //   → bring any Parquet files a crashed run left stale up to date (recoverPending)
 //   → BEGIN → delete the centre's rows → load its staging files, moving key duplicates to the
-//     quarantine → bump il2kit_meta centre_version:<id> to V, note parquet_version:<id> = V − 1
+//     quarantine → rewrite the observation view (layout.ts) → bump il2kit_meta centre_version:<id> to V,
+//     note parquet_version:<id> = V − 1
 //   → COMMIT
 //   → COPY the centre's rows of every table to Parquet files in <store>/.pending-<id>/, write V to
 //     .pending-<id>/VERSION → rename each over parquet/<table>/centre_id=<id>/data.parquet

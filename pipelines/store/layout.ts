@@ -1,6 +1,6 @@
-// The store's physical layout, derived from the zod schemas: one DuckDB table per schema
-// table with the same columns, instants as TIMESTAMPTZ (sessions run with TimeZone=UTC),
-// reason codes as VARCHAR[]; plus the quarantine table. Parquet exports keep these types.
+// The store's physical layout, derived from the zod schemas: one DuckDB table per schema table with the same
+// columns (observation: a view of them over two tables, below), instants as TIMESTAMPTZ (sessions run with
+// TimeZone=UTC), reason codes as VARCHAR[]; plus the quarantine table. Parquet exports keep these types.
 //
 // Parquet files are partitioned by centre, Hive-style, so an ingest rewrites only its centre's files:
 //   <store>/parquet/<table>/centre_id=<centre>/data.parquet
