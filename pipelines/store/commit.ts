@@ -28,7 +28,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { TABLES, TABLE_NAMES, type Centre, type TableName } from '../../schemas/index.js';
-import { OBSERVATION_ROWS, OBSERVATION_SOURCE, PARQUET_DIR, PER_FILE_COLUMNS, QUARANTINE_ORDER, QUARANTINE_SQL, STORE_FILE, observationRowColumns, observationViewSql, orderBy, parquetFile, storeTablesSql, tableColumns, type ObservationSource } from './layout.js';
+import { OBSERVATION_ROWS, OBSERVATION_SOURCE, PARQUET_DIR, PER_FILE_COLUMNS, QUARANTINE_ORDER, QUARANTINE_SQL, STORE_FILE, observationRowColumns, observationViewSql, orderBy, parquetFile, sql, storeTablesSql, tableColumns, type ObservationSource } from './layout.js';
 import { readStagingSql } from './staging.js';
 import { duckdbMemoryLimit, explainOutOfMemory } from './memory.js';
 
@@ -216,16 +216,14 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
 /**
  * Records the centre's files in observation_source (numbered in the order of their provenance) and returns the
  * INSERT that puts the kept observations into observation_rows with their file's number, sorted by key (layout.ts).
- * Within one ingest a file has one hash and the spec one id and version, so its name alone picks its number.
+ * A file is known by all four values: two files of one spec may share a base name (a/vitals.csv, b/vitals.csv).
  */
 async function observationInsert(conn: DuckDBConnection, centreId: string, src: string, keep: string, key: string): Promise<string> {
   const per = PER_FILE_COLUMNS.join(', ');
   const files = (await conn.runAndReadAll(`SELECT DISTINCT ${per} FROM ${src} s ORDER BY ${per}`)).getRows().map((r) => r.map(String));
-  const names = files.map((f) => f[0]!);
-  const twice = names.find((n, i) => names.indexOf(n) !== i);
-  if (twice !== undefined) throw new Error(`observations of ${twice} carry two different hashes or spec versions in one ingest`);
   for (const [ord, f] of files.entries()) await conn.run(`INSERT INTO ${OBSERVATION_SOURCE} VALUES (${sql(centreId)}, ${ord + 1}, ${f.map(sql).join(', ')})`);
-  const ordOf = files.length === 0 ? 'NULL' : `CASE source_file ${files.map((f, ord) => `WHEN ${sql(f[0]!)} THEN ${ord + 1}`).join(' ')} END`;
+  const is = (f: string[]) => PER_FILE_COLUMNS.map((c, i) => `${c} = ${sql(f[i]!)}`).join(' AND ');
+  const ordOf = files.length === 0 ? 'NULL' : `CASE ${files.map((f, ord) => `WHEN ${is(f)} THEN ${ord + 1}`).join(' ')} END`;
   const cols = observationRowColumns().map((c) => (c.name === 'source_ord' ? `${ordOf} AS source_ord` : c.name));
   return `INSERT INTO ${OBSERVATION_ROWS} SELECT ${cols.join(', ')} FROM ${keep} ORDER BY ${key}`;
 }
@@ -384,10 +382,6 @@ export class StoreLayoutError extends Error {
     super(`${storeDir}: the store was written by another version of the common schema. Ingest every centre again into a new store folder (or delete ${storeDir}); nothing was changed.`);
     this.name = 'UserError';
   }
-}
-
-export function sql(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
 }
 
 export function writeJson(path: string, value: unknown): void {

@@ -112,7 +112,7 @@ export function storeTablesSql(): string[] {
 
 /** The view `observation` over observation_rows, given every row of observation_source. */
 export function observationViewSql(files: readonly ObservationSource[]): string {
-  const text = (s: string) => `'${s.replace(/'/g, "''")}'`;
+  const text = sql;
   const centres = [...new Set(files.map((f) => f.centre_id))];
   const perFile = (col: PerFileColumn): string => {
     if (files.length === 0) return `NULL::VARCHAR AS ${col}`;
@@ -121,6 +121,11 @@ export function observationViewSql(files: readonly ObservationSource[]): string 
   };
   const cols = tableColumns('observation').map((c) => ((PER_FILE_COLUMNS as readonly string[]).includes(c.name) ? perFile(c.name as PerFileColumn) : c.name));
   return `CREATE OR REPLACE VIEW observation AS\nSELECT ${cols.join(',\n  ')}\nFROM ${OBSERVATION_ROWS}`;
+}
+
+/** A string as an SQL literal. */
+export function sql(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
 }
 
 const q = (name: string, type: string, nullable = true): ColumnDef => ({

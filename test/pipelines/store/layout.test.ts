@@ -1,6 +1,7 @@
 // The store's physical layout: observations in two parts (observation_rows, observation_source) behind the view
 // `observation`, which must give back exactly the table's columns, rows and stored order.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -62,6 +63,28 @@ describe('store layout: observations', () => {
        WHERE p IS DISTINCT FROM v`,
     );
     expect(diff).toEqual([{ n: 0 }]);
+  });
+
+  it('two files with the same base name (in two folders) keep their own provenance', async () => {
+    // vitals.csv in the centre's folder, and another vitals.csv (one later row) in a sub-folder: same name, two hashes.
+    const spec = centre('mini');
+    const dir = join(root, 'mini');
+    mkdirSync(join(dir, 'later'));
+    const header = readFileSync(join(dir, 'vitals.csv'), 'utf8').split('\n')[0]!;
+    writeFileSync(join(dir, 'later', 'vitals.csv'), `${header}\nA002;25-03-2024 14:00;120/70;80;37,1\n`);
+    const text = readFileSync(spec, 'utf8');
+    const vitals = text.slice(text.indexOf('  - id: vitals'), text.indexOf('  - id: labs'));
+    writeFileSync(spec, text.replace('  - id: labs', vitals.replace('id: vitals', 'id: vitals_later').replace('file: vitals.csv', 'file: later/vitals.csv') + '  - id: labs'));
+    const store = join(root, 'store');
+    const r = await ingestCentre(spec, { storeDir: store, env: {} });
+    const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
+    const files = await queryStore(store, `SELECT source_file, source_sha256 FROM ${OBSERVATION_SOURCE} ORDER BY ALL`);
+    expect(files.filter((f) => f.source_file === 'vitals.csv').map((f) => f.source_sha256).sort()).toEqual([sha(join(dir, 'vitals.csv')), sha(join(dir, 'later', 'vitals.csv'))].sort());
+    // Every observation carries the hash of the file it came from; together they are all the observations stored.
+    const bySha = await queryStore(store, "SELECT source_sha256, count(*)::INTEGER AS n FROM observation WHERE source_file = 'vitals.csv' GROUP BY ALL ORDER BY ALL");
+    expect(bySha.map((x) => x.source_sha256).sort()).toEqual([sha(join(dir, 'vitals.csv')), sha(join(dir, 'later', 'vitals.csv'))].sort());
+    const [all] = await queryStore(store, 'SELECT count(*)::INTEGER AS n FROM observation');
+    expect(all!.n).toBe(r.counts.observation!.stored);
   });
 
   it('the view keeps the stored order over many row groups', async () => {
