@@ -13,6 +13,7 @@ import { loadSpec } from './map/spec-load.js';
 import { CandidateSpill } from './map/spill.js';
 import { DirectCsvRefused, ROW_ORDER, RawWriter, directCsvAllowed, mapColumnar, planColumnar, type ColumnarPlan, type ColumnarResult, type DirectCsv, type RawCells } from './map/columnar.js';
 import { RawReadPool, RawReads, defaultReadWorkers } from './map/raw-read.js';
+import { JsonCellsRefused, jsonCellsPlan } from './map/json-cells.js';
 import { checkColumns } from './map/source-columns.js';
 import type { SourceSpec } from './map/spec.js';
 import type { MappingSpec } from './map/spec.js';
@@ -40,6 +41,8 @@ export interface IngestOptions {
   readWorkers?: number;
   /** NDJSON files larger than this (bytes; default 64 MiB) are read in line ranges, one per reader thread. */
   rangeBytes?: number;
+  /** Let DuckDB read the columnar path's NDJSON sources itself where it reads them as our reader does (map/json-cells.ts; the default). false: always our reader. */
+  duckdbJson?: boolean;
 }
 
 export interface IngestResult {
@@ -154,12 +157,15 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     const readWorkers = opts.readWorkers ?? defaultReadWorkers(opts.env);
     pool = readWorkers > 0 && [...plans.values()].some((p) => p.src.format !== 'csv') ? new RawReadPool(readWorkers) : null;
     const reads = new RawReads(pool);
+    const rangeParts = (src: SourceSpec) => ((statSync(join(dir, src.file), { throwIfNoEntry: false })?.size ?? 0) > (opts.rangeBytes ?? 64 << 20) ? readWorkers : 1);
+    const duckdbJson = (opts.duckdbJson ?? (opts.env ?? process.env).IL2KIT_DUCKDB_JSON !== '0') && columnarOn;
     for (const [id, plan] of plans) {
       const src = plan.src;
       const inA = src.tables.some((t) => PHASE_A.has(t.table as TableName));
       if (src.format === 'csv' || (inA && plan.early.length === 0)) continue;
-      const big = statSync(join(dir, src.file), { throwIfNoEntry: false })?.size ?? 0;
-      reads.add(src, dir, plan.paths, (k) => join(work, `raw-${id}-${k}.csv`), big > (opts.rangeBytes ?? 64 << 20) ? readWorkers : 1);
+      // An NDJSON file DuckDB may read itself is only scanned here (hash and checks); our reader reads it if DuckDB refuses.
+      if (duckdbJson && src.format === 'ndjson' && src.encoding === 'utf-8' && typeof jsonCellsPlan(plan.paths) !== 'string') reads.addScan(src, dir);
+      else reads.add(src, dir, plan.paths, (k) => join(work, `raw-${id}-${k}.csv`), rangeParts(src));
     }
 
     /** The source's rows into the columnar path: DuckDB reads the file itself where it reads it as we do, else our reader feeds it. */
@@ -185,9 +191,28 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       const read = parkedRaw ? null : reads.get(src.id);
       if (read) {
         const tw = performance.now();
-        const got = await read;
+        let got = await read;
         durations.wait_readers_ms = (durations.wait_readers_ms ?? 0) + (performance.now() - tw);
         info = got.info;
+        if (got.scan) {
+          const jp = jsonCellsPlan(plan.paths);
+          if (!got.scan.refused && typeof jp !== 'string') {
+            try {
+              const tm = performance.now();
+              const res = await mapColumnar(plan, { kind: 'json', path: got.info.path, lines: got.scan.lines, maxLineBytes: got.scan.maxLineBytes, plan: jp }, info, ctx, work);
+              durations.map_columnar_ms = (durations.map_columnar_ms ?? 0) + (performance.now() - tm);
+              return { res, info };
+            } catch (e) {
+              if (!(e instanceof JsonCellsRefused)) throw explainOutOfMemory(e, `mapping source ${src.id} (${src.file}) column-wise (nothing in the store was changed)`);
+            }
+          }
+          // DuckDB would read this file otherwise than our reader: our reader reads it (on the reader threads).
+          reads.add(src, dir, plan.paths, (k) => join(work, `raw-${src.id}-${k}.csv`), rangeParts(src));
+          const tr = performance.now();
+          got = await reads.get(src.id)!;
+          durations.wait_readers_ms += performance.now() - tr;
+          info = got.info;
+        }
         inspectColumns(src, { ...info, rows: got.head ?? [] });
         raw = got;
       } else if (parkedRaw) {

@@ -38,6 +38,7 @@ import { mapSource, type Candidate, type MapContext, type SourceCounts } from '.
 import type { FieldMapObject, SourceSpec, TableMap } from './spec.js';
 import type { ColumnarPlan } from './columnar-plan.js';
 import { DirectCsvRefused, NULL_MARK, decodeTagged, directCsvSql, ownCsvSql, sqlText, type DirectCsv, type RawCells } from './columnar-input.js';
+import { JsonCellsRefused, decodeJsonCell, jsonCellsTableSql, type JsonCells } from './json-cells.js';
 
 export * from './columnar-plan.js';
 export { DirectCsvRefused, RawWriter, directCsvAllowed, type DirectCsv, type RawCells } from './columnar-input.js';
@@ -57,7 +58,7 @@ const TIME_MARK = '\u0000time:';
 const msMark = (k: number) => -1e15 - k;
 
 /** What the columnar path did, summed over runs (for tests that must cover each way in). */
-export const columnarStats = { rawFile: 0, directCsv: 0, refusedCsv: 0, plainRows: 0, rowPathRows: 0, overlappingWindows: 0 };
+export const columnarStats = { rawFile: 0, directCsv: 0, refusedCsv: 0, jsonCells: 0, refusedJson: 0, plainRows: 0, rowPathRows: 0, overlappingWindows: 0 };
 
 export interface ColumnarResult {
   /** The row path's counts of the plain rows, for these table maps (as mapSource(…, produce, countUnused) over them). */
@@ -75,7 +76,7 @@ export interface ColumnarResult {
 /** Runs the columnar path on a written raw file (see the module comment). */
 export async function mapColumnar(
   plan: ColumnarPlan,
-  raw: RawCells | DirectCsv,
+  raw: RawCells | DirectCsv | JsonCells,
   data: Omit<SourceData, 'rows'>,
   ctx: MapContext,
   work: string,
@@ -103,6 +104,22 @@ export async function mapColumnar(
     if (raw.kind === 'raw') {
       columnarStats.rawFile++;
       await conn.run(`CREATE TABLE raw AS SELECT * FROM ${ownCsvSql(raw.files, [['__row', 'BIGINT'], ['__ptr', 'VARCHAR'], ...paths.map((_, i): [string, string] => [c(i), 'VARCHAR'])], true)}`);
+    } else if (raw.kind === 'json') {
+      // DuckDB reads the NDJSON file itself (map/json-cells.ts); anything it would read otherwise than our reader sends the file back to it.
+      let why: string | null = null;
+      try {
+        for (const q of jsonCellsTableSql('raw', raw)) await conn.run(q);
+        const [rows, flagged] = (await conn.runAndReadAll('SELECT count(*), count(*) FILTER (__odd) FROM raw')).getRows()[0] as [bigint, bigint];
+        if (Number(rows) !== raw.lines) why = `DuckDB read ${rows} records from ${raw.lines} lines (a blank line?)`;
+        else if (Number(flagged) > 0) why = `${flagged} lines hold values DuckDB may read differently`;
+      } catch (e) {
+        why = (e as Error).message;
+      }
+      if (why !== null) {
+        columnarStats.refusedJson++;
+        throw new JsonCellsRefused(why);
+      }
+      columnarStats.jsonCells++;
     } else {
       try {
         await conn.run(`CREATE TABLE raw AS ${directCsvSql(src, raw, paths)}`);
@@ -112,8 +129,8 @@ export async function mapColumnar(
         throw new DirectCsvRefused((e as Error).message);
       }
     }
-    // Cells of a raw file are tagged (encode); cells DuckDB read from a CSV are the source's text.
-    const decode = raw.kind === 'raw' ? decodeTagged : (s: string | null) => s;
+    // Cells of a raw file are tagged (encode); cells DuckDB read from NDJSON are their JSON text; cells DuckDB read from a CSV are the source's text.
+    const decode = raw.kind === 'raw' ? decodeTagged : raw.kind === 'json' ? decodeJsonCell : (s: string | null) => s;
     lap('load_raw');
     const evalCtx: EvalContext = { decimal: src.decimal, dateFormat: src.date_format ?? ctx.spec.date_format, timeZone: src.time_zone ?? ctx.spec.centre.time_zone, unmapped: new Map(), fieldName: '', routing: false };
     const synth = (cols: number[], vals: (string | null)[], row = 0): SourceRow => {
@@ -199,7 +216,7 @@ export async function mapColumnar(
         sel.push(`ha${k}.a0 AS ${c(paths.length + k)}`);
       }
       // A view over the raw cells, not a copy of them with the new columns (harbour: 0.9 s).
-      await conn.run('ALTER TABLE raw RENAME TO raw0');
+      await conn.run(raw.kind === 'json' ? 'ALTER VIEW raw RENAME TO raw0' : 'ALTER TABLE raw RENAME TO raw0');
       await conn.run(`CREATE VIEW raw AS SELECT r.*, ${sel.join(', ')} FROM raw0 r ${js.join(' ')}`);
     }
     lap('times');
@@ -385,7 +402,7 @@ export async function mapColumnar(
     const fallback: SourceRow[] = fb.getRows().map((r) => {
       const values: Record<string, unknown> = {};
       paths.forEach((p, i) => (values[p] = decode(r[i + 2] as string | null)));
-      return { row: Number(r[0]), pointer: decode(r[1] as string | null) as string | null, values };
+      return { row: Number(r[0]), pointer: raw.kind === 'json' ? (r[1] as string) : (decode(r[1] as string | null) as string | null), values };
     });
     const merged = raw.kind === 'raw' ? mergeByRow(fallback, raw.odd) : fallback;
     columnarStats.plainRows += plainRows;

@@ -21,15 +21,16 @@ export interface EvalContext {
   defer?: (fm: FieldMapObject, row: SourceRow, ctx: EvalContext) => Eval | undefined;
 }
 
-type PathStep = { key: string } | { index: number } | { match: { subKey: string; sub: CompiledPath; want: string } };
+export type PathStep = { key: string } | { index: number } | { match: { subKey: string; sub: CompiledPath; want: string } };
 /** A `from` path compiled once: a plain column name (no steps) or steps into nested JSON. */
-interface CompiledPath {
+export interface CompiledPath {
   plain: boolean;
   steps: PathStep[];
 }
 const pathCache = new Map<string, CompiledPath>();
 
-function compilePath(path: string): CompiledPath {
+/** A `from` path's steps (shared with map/json-cells.ts, which reads the same paths in DuckDB). */
+export function compilePath(path: string): CompiledPath {
   const hit = pathCache.get(path);
   if (hit) return hit;
   const out: CompiledPath = { plain: !/[.[]/.test(path), steps: [] };

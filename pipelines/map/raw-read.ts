@@ -6,13 +6,14 @@
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../read/errors.js';
 import { lineRanges, streamSource, type LineRange, type SourceRow } from '../read/source.js';
 import { RawWriter, type RawCells } from './columnar-input.js';
 import { checkColumns } from './source-columns.js';
+import { scanNdjson, type NdjsonScan } from './json-cells.js';
 import type { SourceSpec } from './spec.js';
 
 export interface RawTask {
@@ -24,6 +25,8 @@ export interface RawTask {
   /** The raw file to write. */
   out: string;
   range?: LineRange;
+  /** Only scan the NDJSON file (its hash and the checks DuckDB's own reading needs, map/json-cells.ts). */
+  scan?: boolean;
 }
 
 export interface RawDone {
@@ -37,10 +40,16 @@ export interface RawDone {
   head: SourceRow[] | null;
   out: string;
   odd: SourceRow[];
+  scan?: NdjsonScan;
 }
 
 /** Reads one task's rows and writes their cells (what a worker runs). */
 export async function readRawTask(task: RawTask): Promise<RawDone> {
+  const path = join(task.dir, task.src.file);
+  if (task.scan && existsSync(path)) {
+    const scan = scanNdjson(path, task.src.max_field_chars);
+    return { file: basename(path), path, sha256: scan.sha256, bytes: scan.bytes, columns: [], head: null, out: '', odd: [], scan };
+  }
   const stream = await streamSource(task.src, task.dir, undefined, task.range);
   const w = new RawWriter(task.paths, task.out);
   let head: SourceRow[] | null = null;
@@ -63,6 +72,8 @@ export async function readRawTask(task: RawTask): Promise<RawDone> {
 export interface RawRead extends RawCells {
   info: { file: string; path: string; sha256: string; bytes: number; columns: string[] };
   head: SourceRow[] | null;
+  /** A scan task's result: the file was scanned, not read (no raw files). */
+  scan?: NdjsonScan;
 }
 
 export function joinRawDone(parts: RawDone[]): RawRead {
@@ -73,6 +84,7 @@ export function joinRawDone(parts: RawDone[]): RawRead {
     odd: parts.flatMap((p) => p.odd),
     info: { file: first.file, path: first.path, sha256: first.sha256, bytes: first.bytes, columns: first.columns },
     head: first.head,
+    ...(first.scan ? { scan: first.scan } : {}),
   };
 }
 
@@ -213,6 +225,20 @@ export class RawReads {
       this.started.set(src.id, () => all);
     } else {
       this.started.set(src.id, async () => joinRawDone([await readRawTask(tasks[0]!)]));
+    }
+  }
+
+  /** Plans a scan of an NDJSON source that DuckDB will read itself (map/json-cells.ts). */
+  addScan(src: SourceSpec, dir: string): void {
+    const task: RawTask = { src, dir, paths: [], out: '', scan: true };
+    rawReadStats.tasks++;
+    if (this.pool) {
+      rawReadStats.threadTasks++;
+      const run = this.pool.run(task).then((d) => joinRawDone([d]));
+      run.catch(() => undefined);
+      this.started.set(src.id, () => run);
+    } else {
+      this.started.set(src.id, async () => joinRawDone([await readRawTask(task)]));
     }
   }
 

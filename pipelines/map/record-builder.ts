@@ -12,6 +12,8 @@ export function recordBuilder(fields: FieldInfo[]): RecordBuilder {
       const k = JSON.stringify(f.name);
       if (prov[f.name]) return `${k}: ${prov[f.name]}`;
       const missing = f.kind === 'array' ? '[]' : f.nullable ? 'null' : 'undefined';
+      // A number's zero is stored without its sign: -0 and 0 are the same measurement (and DuckDB's JSON reader, map/json-cells.ts, reads -0 as 0).
+      if (f.kind === 'number') return `${k}: v[${k}] === 0 ? 0 : v[${k}] !== undefined ? v[${k}] : ${missing}`;
       return `${k}: v[${k}] !== undefined ? v[${k}] : ${missing}`;
     })
     .join(',\n');

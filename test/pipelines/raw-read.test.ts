@@ -23,8 +23,9 @@ const summary = (r: IngestResult, store: string) => ({
   files: parquetHashes(store),
 });
 
-const THREADS: Partial<IngestOptions> = { readWorkers: 2, rangeBytes: 1 };
-const MAIN: Partial<IngestOptions> = { readWorkers: 0 };
+// Our reader on both sides (DuckDB would otherwise read the harbour NDJSON itself: map/json-cells.ts, tested in map/json-cells.test.ts).
+const THREADS: Partial<IngestOptions> = { readWorkers: 2, rangeBytes: 1, duckdbJson: false };
+const MAIN: Partial<IngestOptions> = { readWorkers: 0, duckdbJson: false };
 
 async function ingestBoth(spec: string, root: string) {
   const main = await ingestCentre(spec, { storeDir: join(root, 'main'), env: {}, ...MAIN });

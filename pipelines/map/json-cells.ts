@@ -1,0 +1,241 @@
+// An NDJSON source's referenced cells read by DuckDB itself (read_json with a typed schema), for the
+// columnar path: the same tagged cells our reader writes to a raw file (RawWriter), without a
+// JSON.parse per line in JavaScript (docs/decisions.md §15).
+//
+// Only where the reading cannot differ from ours. A path's steps are the ones `pick` walks
+// (compilePath); the schema types each node the paths go through (STRUCT for keys, a list for
+// [i] and [k=v]) and each leaf as JSON, so a value keeps its JSON type. What DuckDB would read
+// differently makes the whole file go back to our reader:
+//   - statically (jsonCellsPlan): a key JavaScript would find on a prototype (length, constructor…),
+//     a numeric key, a match value that a non-string could equal ("true", "null", "undefined"…),
+//     a node that is both a leaf and an object, or both an object and a list;
+//   - in the file bytes (scanNdjson): a BOM, bytes that are not UTF-8, a "\u0000" escape, a line
+//     longer than the field limit;
+//   - in DuckDB (the caller): any error (a broken line, a line that is not an object, a duplicated
+//     key, a lone surrogate, a list element that is not an object), fewer records than lines (a
+//     blank line, which our reader skips but counts), and rows flagged here: a leaf that is an
+//     object or an array, an array a match compares, a key named like the whole path (`pick` takes
+//     it first), a row with none of the keys read (the line may be `null`, which is no object).
+// Line numbers are DuckDB's ordinality: one record per line once no line is blank.
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
+import { compilePath, type PathStep } from './expr.js';
+import { sqlText } from './columnar-input.js';
+
+/** The cells of an NDJSON file as DuckDB reads them; `lines` is the number of lines the file has. */
+export interface JsonCells {
+  kind: 'json';
+  path: string;
+  lines: number;
+  maxLineBytes: number;
+  plan: JsonCellsPlan;
+}
+
+/** DuckDB could not read the file as our reader does; read it with our reader. */
+export class JsonCellsRefused extends Error {}
+
+interface Node {
+  leaf: boolean;
+  keys: Map<string, Node>;
+  list: Node | null;
+  /** Literal keys read only to notice them (flag when present). */
+  literal: Set<string>;
+}
+const node = (): Node => ({ leaf: false, keys: new Map(), list: null, literal: new Set() });
+
+export interface JsonCellsPlan {
+  /** read_json's `columns` (top-level keys and their types). */
+  columns: string;
+  /** One SQL expression per path: the leaf as JSON (NULL when absent). */
+  leaves: string[];
+  /** SQL that is true for a row the reading may differ on (see the module comment). */
+  flag: string;
+}
+
+const quoteId = (s: string) => `"${s.replace(/"/g, '""')}"`;
+/** Keys JavaScript would find on an object's or array's prototype, or read as an index. */
+const unsafeKey = (k: string) => k in Object.prototype || k in Array.prototype || k === 'length' || /^\d+$/.test(k) || k === '';
+
+/** Compiles the plan's paths, or says why DuckDB cannot read them as `pick` does. */
+export function jsonCellsPlan(paths: readonly string[]): JsonCellsPlan | string {
+  const root = node();
+  const matchArrays = new Set<string>();
+  // Pass 1: the tree of nodes the paths go through.
+  const addSteps = (start: Node, steps: PathStep[]): Node | string => {
+    let n = start;
+    for (const s of steps) {
+      if ('key' in s) {
+        if (unsafeKey(s.key)) return `key ${JSON.stringify(s.key)}`;
+        let c = n.keys.get(s.key);
+        if (!c) n.keys.set(s.key, (c = node()));
+        n = c;
+      } else if ('index' in s) {
+        if (!Number.isInteger(s.index) || s.index < 0) return `index [${s.index}]`;
+        n = n.list ??= node();
+      } else {
+        const { subKey, sub, want } = s.match;
+        if (['true', 'false', 'null', 'undefined', '[object Object]', ''].includes(want) || want.includes(',')) return `match value ${JSON.stringify(want)}`;
+        const e = (n.list ??= node());
+        if (sub.plain) {
+          const got = addSteps(e, [{ key: subKey }]);
+          if (typeof got === 'string') return got;
+          got.leaf = true;
+        } else {
+          e.literal.add(subKey);
+          const got = addSteps(e, sub.steps);
+          if (typeof got === 'string') return got;
+          got.leaf = true;
+        }
+        n = e;
+      }
+    }
+    return n;
+  };
+  for (const p of paths) {
+    const c = compilePath(p);
+    if (!c.plain && !(c.steps[0] && 'key' in c.steps[0])) return `path ${JSON.stringify(p)}: it does not start with a key`;
+    const got = addSteps(root, c.plain ? [{ key: p }] : c.steps);
+    if (typeof got === 'string') return `path ${JSON.stringify(p)}: ${got}`;
+    got.leaf = true;
+    if (!c.plain) root.literal.add(p);
+  }
+  // Pass 2: types.
+  const bad: string[] = [];
+  const typeOf = (n: Node, where: string): string => {
+    const kinds = Number(n.leaf) + Number(n.keys.size > 0 || n.literal.size > 0) + Number(n.list !== null);
+    if (kinds > 1) bad.push(where);
+    if (n.leaf) return 'JSON';
+    if (n.list) return `${typeOf(n.list, where + '[]')}[]`;
+    const fields = [...n.keys].map(([k, c]) => `${quoteId(k)} ${typeOf(c, `${where}.${k}`)}`);
+    for (const k of n.literal) if (!n.keys.has(k)) fields.push(`${quoteId(k)} JSON`);
+    return `STRUCT(${fields.join(', ')})`;
+  };
+  const top: string[] = [];
+  for (const [k, c] of root.keys) top.push(`${sqlText(k)}: ${sqlText(typeOf(c, k))}`);
+  for (const k of root.literal) if (!root.keys.has(k)) top.push(`${sqlText(k)}: 'JSON'`);
+  if (bad.length > 0) return `a node is read both as a value and as an object or list (${bad[0]})`;
+
+  // Pass 3: expressions. A match compares the element's leaf as `String(x) === want` does.
+  const flags: string[] = [];
+  const want = (leaf: string, w: string): string => {
+    const num = Number(w);
+    const numeric = w.trim() !== '' && Number.isFinite(num) && String(num) === w;
+    return `CASE json_type(${leaf}) WHEN 'VARCHAR' THEN (${leaf} ->> '$') = ${sqlText(w)}${numeric ? ` WHEN 'UBIGINT' THEN ${leaf}::DOUBLE = ${num} WHEN 'BIGINT' THEN ${leaf}::DOUBLE = ${num} WHEN 'DOUBLE' THEN ${leaf}::DOUBLE = ${num}` : ''} ELSE false END`;
+  };
+  const walk = (expr: string, steps: PathStep[], depth: number): string => {
+    let e = expr;
+    for (const s of steps) {
+      if ('key' in s) e = `struct_extract(${e}, ${sqlText(s.key)})`;
+      else if ('index' in s) e = `list_extract(${e}, ${s.index + 1})`;
+      else {
+        const x = `e${depth}`;
+        const sub = s.match.sub.plain ? `struct_extract(${x}, ${sqlText(s.match.subKey)})` : walk(x, s.match.sub.steps, depth + 1);
+        matchArrays.add(`len(list_filter(${e}, lambda ${x}: json_type(${sub}) = 'ARRAY')) > 0`);
+        if (!s.match.sub.plain) matchArrays.add(`len(list_filter(${e}, lambda ${x}: struct_extract(${x}, ${sqlText(s.match.subKey)}) IS NOT NULL)) > 0`);
+        e = `list_extract(list_filter(${e}, lambda ${x}: ${want(sub, s.match.want)}), 1)`;
+      }
+    }
+    return e;
+  };
+  const leaves = paths.map((p) => {
+    const c = compilePath(p);
+    if (c.plain) return quoteId(p);
+    flags.push(`${quoteId(p)} IS NOT NULL`);
+    return walk(quoteId((c.steps[0] as { key: string }).key), c.steps.slice(1), 0);
+  });
+  flags.push(...matchArrays);
+  const present = [...root.keys.keys(), ...[...root.literal].filter((k) => !root.keys.has(k))];
+  flags.push(`(${present.map((k) => `${quoteId(k)} IS NULL`).join(' AND ')})`);
+  return { columns: `{${top.join(', ')}}`, leaves, flag: flags.join(' OR ') };
+}
+
+/**
+ * The statements that make table `name` (__row, __ptr, c0…, __odd) from the file, one row per line in
+ * line order: a view on table `name_j`, read in parallel, whose row ids are the file's order
+ * (preserve_insertion_order). A cell is its leaf's JSON text (decodeJsonCell gives the value back). The
+ * caller checks the row count against the scan's and that no row is __odd.
+ */
+export function jsonCellsTableSql(name: string, cells: JsonCells): string[] {
+  const { plan } = cells;
+  const opts = `format = 'newline_delimited', records = true, columns = ${plan.columns}, maximum_object_size = ${Math.max(16 << 20, cells.maxLineBytes + 16)}`;
+  const leaves = plan.leaves.map((l, i) => `${l}::VARCHAR AS c${i}`).join(', ');
+  const objects = plan.leaves.map((_, i) => `left(c${i}, 1) IN ('{', '[')`);
+  return [
+    `CREATE TABLE ${name}_j AS SELECT ${leaves}, (${plan.flag}) AS __flag FROM read_json(${sqlText(cells.path)}, ${opts})`,
+    `CREATE VIEW ${name} AS SELECT rowid + 1 AS __row, 'line ' || (rowid + 1) AS __ptr, ${plan.leaves.map((_, i) => `c${i}`).join(', ')}, (__flag${objects.length ? ' OR ' + objects.join(' OR ') : ''}) AS __odd FROM ${name}_j`,
+  ];
+}
+
+/** A cell of a JsonCells table → the value JSON.parse gives for the leaf. */
+export function decodeJsonCell(s: string | null): unknown {
+  return s === null ? null : (JSON.parse(s) as unknown);
+}
+
+/** What the bytes of an NDJSON file say about reading it in DuckDB (see the module comment). */
+export interface NdjsonScan {
+  sha256: string;
+  bytes: number;
+  /** Lines as our reader numbers them: line breaks, plus an unfinished last line. */
+  lines: number;
+  maxLineBytes: number;
+  /** Why DuckDB must not read it, or null. */
+  refused: string | null;
+}
+
+/** One pass over the file: its SHA-256 (which every record carries) and the checks DuckDB's reading needs. */
+export function scanNdjson(path: string, maxFieldChars: number, chunkBytes = 8 << 20): NdjsonScan {
+  const hash = createHash('sha256');
+  const fd = openSync(path, 'r');
+  const buf = Buffer.allocUnsafe(chunkBytes);
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const nul = Buffer.from('\\u0000');
+  let refused: string | null = null;
+  let bytes = 0;
+  let lines = 0;
+  let lineStart = 0;
+  let maxLine = 0;
+  let tail = Buffer.alloc(0);
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      const b = buf.subarray(0, n);
+      hash.update(b);
+      if (bytes === 0 && n >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) refused ??= 'the file starts with a byte order mark';
+      if (!refused && !isAscii(b)) {
+        try {
+          utf8.decode(b, { stream: true });
+        } catch {
+          refused = 'the file is not valid UTF-8';
+        }
+      }
+      if (!refused && (b.indexOf(nul) !== -1 || Buffer.concat([tail, b.subarray(0, nul.length - 1)]).indexOf(nul) !== -1)) refused = 'a string holds a \\u0000 escape';
+      // The last bytes read so far (a copy: the buffer is reused), for an escape cut by the next chunk boundary.
+      const keep = nul.length - 1;
+      tail = n >= keep ? Buffer.from(b.subarray(n - keep)) : Buffer.concat([tail, b]).subarray(-keep);
+      for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) {
+        const at = bytes + i;
+        if (at - lineStart > maxLine) maxLine = at - lineStart;
+        lineStart = at + 1;
+        lines++;
+      }
+      bytes += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (bytes > lineStart) {
+    lines++;
+    if (bytes - lineStart > maxLine) maxLine = bytes - lineStart;
+  }
+  if (!refused) {
+    try {
+      utf8.decode();
+    } catch {
+      refused = 'the file is not valid UTF-8';
+    }
+  }
+  if (!refused && maxLine > maxFieldChars) refused = `a line is longer than ${maxFieldChars} bytes`;
+  return { sha256: hash.digest('hex'), bytes, lines, maxLineBytes: maxLine, refused };
+}
