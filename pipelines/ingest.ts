@@ -11,9 +11,9 @@ import { streamSource, type SourceData } from './read/source.js';
 import { mapSource, type Candidate, type SourceCounts } from './map/records.js';
 import { loadSpec } from './map/spec-load.js';
 import { CandidateSpill } from './map/spill.js';
-import { DirectCsvRefused, ROW_ORDER, RawWriter, directCsvAllowed, mapColumnar, planColumnar, type ColumnarPlan, type ColumnarResult, type DirectCsv, type RawCells } from './map/columnar.js';
-import { RawReadPool, RawReads, defaultReadWorkers } from './map/raw-read.js';
-import { JsonCellsRefused, jsonCellsPlan } from './map/json-cells.js';
+import { DirectCsvRefused, ROW_ORDER, RawWriter, directCsvAllowed, loadJsonCells, mapColumnar, openColumnarDb, planColumnar, type ColumnarDb, type ColumnarPlan, type ColumnarResult, type DirectCsv, type RawCells } from './map/columnar.js';
+import { RawReadPool, RawReads, defaultReadWorkers, type RawRead } from './map/raw-read.js';
+import { JsonCellsRefused, jsonCellsPlan, type JsonCells } from './map/json-cells.js';
 import { checkColumns } from './map/source-columns.js';
 import type { SourceSpec } from './map/spec.js';
 import type { MappingSpec } from './map/spec.js';
@@ -87,6 +87,8 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
   // Sources mapped column-wise in phase A whose observations wait for phase B (their DuckDB stays open until then).
   const columnarParked = new Map<string, { res: ColumnarResult; info: Omit<SourceData, 'rows'> }>();
   let pool: RawReadPool | null = null;
+  // NDJSON sources DuckDB reads itself: scanned on a reader thread, then loaded into their columnar DuckDB as soon as the scan is done.
+  const jsonLoads = new Map<string, Promise<{ got: RawRead; cells: JsonCells | null; db: ColumnarDb | null }>>();
   try {
     const unmapped = new Map<string, Map<string, number>>();
     const ctx = { spec, key: key.key, unmapped };
@@ -164,8 +166,28 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       const inA = src.tables.some((t) => PHASE_A.has(t.table as TableName));
       if (src.format === 'csv' || (inA && plan.early.length === 0)) continue;
       // An NDJSON file DuckDB may read itself is only scanned here (hash and checks); our reader reads it if DuckDB refuses.
-      if (duckdbJson && src.format === 'ndjson' && src.encoding === 'utf-8' && typeof jsonCellsPlan(plan.paths) !== 'string') reads.addScan(src, dir);
-      else reads.add(src, dir, plan.paths, (k) => join(work, `raw-${id}-${k}.csv`), rangeParts(src));
+      const jp = duckdbJson && src.format === 'ndjson' && src.encoding === 'utf-8' ? jsonCellsPlan(plan.paths) : 'not an NDJSON source DuckDB may read';
+      if (typeof jp === 'string') {
+        reads.add(src, dir, plan.paths, (k) => join(work, `raw-${id}-${k}.csv`), rangeParts(src));
+        continue;
+      }
+      reads.addScan(src, dir);
+      const load = reads.get(src.id)!.then(async (got) => {
+        const scan = got.scan!;
+        if (scan.refused) return { got, cells: null, db: null };
+        const cells: JsonCells = { kind: 'json', path: got.info.path, lines: scan.lines, maxLineBytes: scan.maxLineBytes, plan: jp };
+        const db = await openColumnarDb(work);
+        try {
+          await loadJsonCells(db.conn, cells);
+          return { got, cells, db };
+        } catch (e) {
+          db.close();
+          if (e instanceof JsonCellsRefused) return { got, cells: null, db: null };
+          throw e;
+        }
+      });
+      load.catch(() => undefined); // awaited (and thrown) at the source's turn
+      jsonLoads.set(src.id, load);
     }
 
     /** The source's rows into the columnar path: DuckDB reads the file itself where it reads it as we do, else our reader feeds it. */
@@ -188,31 +210,32 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
         return w;
       };
       let raw: RawCells | DirectCsv;
+      const jsonLoad = parkedRaw ? undefined : jsonLoads.get(src.id);
+      jsonLoads.delete(src.id);
+      if (jsonLoad) {
+        const tw = performance.now();
+        const pre = await jsonLoad.catch((e: unknown) => {
+          throw explainOutOfMemory(e, `reading source ${src.id} (${src.file}) in DuckDB (nothing in the store was changed)`);
+        });
+        durations.wait_readers_ms = (durations.wait_readers_ms ?? 0) + (performance.now() - tw);
+        info = pre.got.info;
+        if (pre.db && pre.cells) {
+          const tm = performance.now();
+          const res = await mapColumnar(plan, { ...pre.cells, loaded: pre.db }, info, ctx, work).catch((e: unknown) => {
+            throw explainOutOfMemory(e, `mapping source ${src.id} (${src.file}) column-wise (nothing in the store was changed)`);
+          });
+          durations.map_columnar_ms = (durations.map_columnar_ms ?? 0) + (performance.now() - tm);
+          return { res, info };
+        }
+        // DuckDB would read this file otherwise than our reader: our reader reads it (on the reader threads).
+        reads.add(src, dir, plan.paths, (k) => join(work, `raw-${src.id}-${k}.csv`), rangeParts(src));
+      }
       const read = parkedRaw ? null : reads.get(src.id);
       if (read) {
         const tw = performance.now();
-        let got = await read;
+        const got = await read;
         durations.wait_readers_ms = (durations.wait_readers_ms ?? 0) + (performance.now() - tw);
         info = got.info;
-        if (got.scan) {
-          const jp = jsonCellsPlan(plan.paths);
-          if (!got.scan.refused && typeof jp !== 'string') {
-            try {
-              const tm = performance.now();
-              const res = await mapColumnar(plan, { kind: 'json', path: got.info.path, lines: got.scan.lines, maxLineBytes: got.scan.maxLineBytes, plan: jp }, info, ctx, work);
-              durations.map_columnar_ms = (durations.map_columnar_ms ?? 0) + (performance.now() - tm);
-              return { res, info };
-            } catch (e) {
-              if (!(e instanceof JsonCellsRefused)) throw explainOutOfMemory(e, `mapping source ${src.id} (${src.file}) column-wise (nothing in the store was changed)`);
-            }
-          }
-          // DuckDB would read this file otherwise than our reader: our reader reads it (on the reader threads).
-          reads.add(src, dir, plan.paths, (k) => join(work, `raw-${src.id}-${k}.csv`), rangeParts(src));
-          const tr = performance.now();
-          got = await reads.get(src.id)!;
-          durations.wait_readers_ms += performance.now() - tr;
-          info = got.info;
-        }
         inspectColumns(src, { ...info, rows: got.head ?? [] });
         raw = got;
       } else if (parkedRaw) {
@@ -260,7 +283,8 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     };
     // Sources being read by reader threads are taken last, so the main thread maps the others meanwhile;
     // what phase A gives is put back in spec order after the loop.
-    const orderA = [...spec.sources].sort((a, b) => Number(reads.has(a.id)) - Number(reads.has(b.id)));
+    const onThreads = (id: string) => reads.has(id) || jsonLoads.has(id);
+    const orderA = [...spec.sources].sort((a, b) => Number(onThreads(a.id)) - Number(onThreads(b.id)));
     for (const src of orderA) {
       const wanted = src.tables.filter((t) => PHASE_A.has(t.table as TableName));
       if (wanted.length === 0) continue;
@@ -510,6 +534,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       durations,
     };
   } finally {
+    for (const l of jsonLoads.values()) await l.then((x) => x.db?.close()).catch(() => undefined);
     await pool?.close();
     for (const p of parked.values()) p.spill.dispose();
     for (const r of raws.values()) r.close();

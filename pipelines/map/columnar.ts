@@ -41,6 +41,7 @@ import { DirectCsvRefused, NULL_MARK, decodeTagged, directCsvSql, ownCsvSql, sql
 import { JsonCellsRefused, decodeJsonCell, jsonCellsTableSql, type JsonCells } from './json-cells.js';
 
 export * from './columnar-plan.js';
+export { JsonCellsRefused } from './json-cells.js';
 export { DirectCsvRefused, RawWriter, directCsvAllowed, type DirectCsv, type RawCells } from './columnar-input.js';
 import type { CycleInfo } from './slots.js';
 
@@ -73,21 +74,63 @@ export interface ColumnarResult {
 }
 
 
-/** Runs the columnar path on a written raw file (see the module comment). */
-export async function mapColumnar(
-  plan: ColumnarPlan,
-  raw: RawCells | DirectCsv | JsonCells,
-  data: Omit<SourceData, 'rows'>,
-  ctx: MapContext,
-  work: string,
-): Promise<ColumnarResult> {
-  const { src, paths } = plan;
+/** An in-memory DuckDB of the columnar path's own (UTC, insertion order kept, spilling to the ingest's work folder). */
+export interface ColumnarDb {
+  conn: DuckDBConnection;
+  close: () => void;
+}
+
+export async function openColumnarDb(work: string): Promise<ColumnarDb> {
   const inst = await DuckDBInstance.create(':memory:', { threads: '2' });
   const conn = await inst.connect();
   const close = () => {
     conn.closeSync();
     inst.closeSync();
   };
+  try {
+    await conn.run("SET TimeZone = 'UTC'");
+    await conn.run(`SET memory_limit = '${duckdbMemoryLimit()}'`);
+    await conn.run(`SET temp_directory = ${sqlText(join(work, 'columnar.tmp'))}`);
+    await conn.run('SET preserve_insertion_order = true');
+  } catch (e) {
+    close();
+    throw e;
+  }
+  return { conn, close };
+}
+
+/**
+ * Table `raw` from an NDJSON file read by DuckDB itself (map/json-cells.ts). JsonCellsRefused when
+ * DuckDB would read it otherwise than our reader: the caller then reads it with ours.
+ */
+export async function loadJsonCells(conn: DuckDBConnection, raw: JsonCells): Promise<void> {
+  let why: string | null = null;
+  try {
+    for (const q of jsonCellsTableSql('raw', raw)) await conn.run(q);
+    const [rows, flagged] = (await conn.runAndReadAll('SELECT count(*), count(*) FILTER (__odd) FROM raw')).getRows()[0] as [bigint, bigint];
+    if (Number(rows) !== raw.lines) why = `DuckDB read ${rows} records from ${raw.lines} lines (a blank line?)`;
+    else if (Number(flagged) > 0) why = `${flagged} lines hold values DuckDB may read differently`;
+  } catch (e) {
+    why = (e as Error).message;
+  }
+  if (why !== null) {
+    columnarStats.refusedJson++;
+    throw new JsonCellsRefused(why);
+  }
+  columnarStats.jsonCells++;
+}
+
+/** Runs the columnar path on a written raw file (see the module comment). */
+export async function mapColumnar(
+  plan: ColumnarPlan,
+  raw: RawCells | DirectCsv | (JsonCells & { loaded?: ColumnarDb }),
+  data: Omit<SourceData, 'rows'>,
+  ctx: MapContext,
+  work: string,
+): Promise<ColumnarResult> {
+  const { src, paths } = plan;
+  // An NDJSON file's cells may have been loaded already, while the main thread mapped other sources.
+  const { conn, close } = raw.kind === 'json' && raw.loaded ? raw.loaded : await openColumnarDb(work);
   try {
     const laps: Record<string, number> = {};
     let mark = performance.now();
@@ -96,30 +139,14 @@ export async function mapColumnar(
       laps[k] = Math.round(now - mark);
       mark = now;
     };
-    await conn.run("SET TimeZone = 'UTC'");
-    await conn.run(`SET memory_limit = '${duckdbMemoryLimit()}'`);
-    await conn.run(`SET temp_directory = ${sqlText(join(work, 'columnar.tmp'))}`);
-    await conn.run('SET preserve_insertion_order = true');
     const c = (i: number) => `c${i}`;
-    if (raw.kind === 'raw') {
+    if (raw.kind === 'json' && raw.loaded) {
+      // loaded and checked by loadJsonCells
+    } else if (raw.kind === 'raw') {
       columnarStats.rawFile++;
       await conn.run(`CREATE TABLE raw AS SELECT * FROM ${ownCsvSql(raw.files, [['__row', 'BIGINT'], ['__ptr', 'VARCHAR'], ...paths.map((_, i): [string, string] => [c(i), 'VARCHAR'])], true)}`);
     } else if (raw.kind === 'json') {
-      // DuckDB reads the NDJSON file itself (map/json-cells.ts); anything it would read otherwise than our reader sends the file back to it.
-      let why: string | null = null;
-      try {
-        for (const q of jsonCellsTableSql('raw', raw)) await conn.run(q);
-        const [rows, flagged] = (await conn.runAndReadAll('SELECT count(*), count(*) FILTER (__odd) FROM raw')).getRows()[0] as [bigint, bigint];
-        if (Number(rows) !== raw.lines) why = `DuckDB read ${rows} records from ${raw.lines} lines (a blank line?)`;
-        else if (Number(flagged) > 0) why = `${flagged} lines hold values DuckDB may read differently`;
-      } catch (e) {
-        why = (e as Error).message;
-      }
-      if (why !== null) {
-        columnarStats.refusedJson++;
-        throw new JsonCellsRefused(why);
-      }
-      columnarStats.jsonCells++;
+      await loadJsonCells(conn, raw);
     } else {
       try {
         await conn.run(`CREATE TABLE raw AS ${directCsvSql(src, raw, paths)}`);
