@@ -7,11 +7,11 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { TABLES, TABLE_NAMES, describeFields, type TableCounts, type TableName } from '../schemas/index.js';
 import { problemsFromIssues } from './validate/problems.js';
 import { fastCheck } from './validate/fast.js';
-import { streamSource, type SourceData } from './read/source.js';
+import { streamSource, type SourceData, type SourceRow } from './read/source.js';
 import { mapSource, type Candidate, type SourceCounts } from './map/records.js';
 import { loadSpec } from './map/spec-load.js';
 import { CandidateSpill } from './map/spill.js';
-import { DirectCsvRefused, ROW_ORDER, RawWriter, directCsvAllowed, loadJsonCells, mapColumnar, openColumnarDb, planColumnar, type ColumnarDb, type ColumnarPlan, type ColumnarResult, type DirectCsv, type RawCells } from './map/columnar.js';
+import { DirectCsvRefused, ROW_ORDER, RawWriter, directCsvAllowed, loadDirectCsv, loadJsonCells, mapColumnar, openColumnarDb, planColumnar, type ColumnarDb, type ColumnarPlan, type ColumnarResult, type DirectCsv, type RawCells } from './map/columnar.js';
 import { RawReadPool, RawReads, defaultReadWorkers, type RawRead } from './map/raw-read.js';
 import { JsonCellsRefused, jsonCellsPlan, type JsonCells } from './map/json-cells.js';
 import { checkColumns } from './map/source-columns.js';
@@ -89,6 +89,8 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
   let pool: RawReadPool | null = null;
   // NDJSON sources DuckDB reads itself: scanned on a reader thread, then loaded into their columnar DuckDB as soon as the scan is done.
   const jsonLoads = new Map<string, Promise<{ got: RawRead; cells: JsonCells | null; db: ColumnarDb | null }>>();
+  // Observation-only CSV sources DuckDB reads itself: their header is read and their rows loaded from the start, while the dose log is mapped.
+  const csvLoads = new Map<string, Promise<{ info: Omit<SourceData, 'rows'>; head: SourceRow[]; direct: DirectCsv | null; db: ColumnarDb | null }>>();
   try {
     const unmapped = new Map<string, Map<string, number>>();
     const ctx = { spec, key: key.key, unmapped };
@@ -189,6 +191,32 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       load.catch(() => undefined); // awaited (and thrown) at the source's turn
       jsonLoads.set(src.id, load);
     }
+    for (const [id, plan] of plans) {
+      const src = plan.src;
+      if (src.format !== 'csv' || src.tables.some((t) => PHASE_A.has(t.table as TableName))) continue;
+      const load = (async () => {
+        // The header and first rows through our parser (column checks and suspected identifiers wait for the source's turn).
+        const stream = await streamSource(src, dir);
+        const info = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns };
+        const it = stream.chunks[Symbol.asyncIterator]();
+        const first = await it.next();
+        await it.return?.();
+        const head = first.done ? [] : first.value;
+        if (!directCsvAllowed(src, stream.columns, stream.path)) return { info, head, direct: null, db: null };
+        const direct: DirectCsv = { kind: 'direct', path: stream.path, columns: stream.columns };
+        const db = await openColumnarDb(work);
+        try {
+          await loadDirectCsv(db.conn, src, direct, plan.paths);
+          return { info, head, direct, db };
+        } catch (e) {
+          db.close();
+          if (e instanceof DirectCsvRefused) return { info, head, direct: null, db: null };
+          throw e;
+        }
+      })();
+      load.catch(() => undefined); // awaited (and thrown) at the source's turn
+      csvLoads.set(id, load);
+    }
 
     /** The source's rows into the columnar path: DuckDB reads the file itself where it reads it as we do, else our reader feeds it. */
     const openColumnar = async (src: SourceSpec, plan: ColumnarPlan, parkedRaw?: RawWriter): Promise<{ res: ColumnarResult; info: Omit<SourceData, 'rows'> }> => {
@@ -245,7 +273,21 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
         raws.delete(src.id);
         raw = parkedRaw;
       } else if (src.format !== 'csv') {
-        // NDJSON and workbooks through our readers (docs/decisions.md §10: DuckDB's JSON functions were no faster here, and read some odd JSON differently).
+        // NDJSON and workbooks through our readers (NDJSON that DuckDB reads as we do was loaded above: docs/decisions.md §15).
+        raw = await readRows();
+      } else if (csvLoads.has(src.id)) {
+        const pre = await csvLoads.get(src.id)!;
+        csvLoads.delete(src.id);
+        info = pre.info;
+        inspectColumns(src, { ...info, rows: pre.head });
+        if (pre.direct && pre.db) {
+          const tm = performance.now();
+          const res = await mapColumnar(plan, { ...pre.direct, loaded: pre.db }, info, ctx, work).catch((e: unknown) => {
+            throw explainOutOfMemory(e, `mapping source ${src.id} (${src.file}) column-wise (nothing in the store was changed)`);
+          });
+          durations.map_columnar_ms = (durations.map_columnar_ms ?? 0) + (performance.now() - tm);
+          return { res, info };
+        }
         raw = await readRows();
       } else {
         // The header and first rows through our parser (column checks, suspected identifiers).
@@ -534,7 +576,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       durations,
     };
   } finally {
-    for (const l of jsonLoads.values()) await l.then((x) => x.db?.close()).catch(() => undefined);
+    for (const l of [...jsonLoads.values(), ...csvLoads.values()]) await l.then((x) => x.db?.close()).catch(() => undefined);
     await pool?.close();
     for (const p of parked.values()) p.spill.dispose();
     for (const r of raws.values()) r.close();

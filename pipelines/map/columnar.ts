@@ -120,17 +120,29 @@ export async function loadJsonCells(conn: DuckDBConnection, raw: JsonCells): Pro
   columnarStats.jsonCells++;
 }
 
+/** Table raw from a CSV DuckDB reads itself (columnar-input.ts); DirectCsvRefused when it will not read it as our parser does. */
+export async function loadDirectCsv(conn: DuckDBConnection, src: SourceSpec, raw: DirectCsv, paths: string[]): Promise<void> {
+  try {
+    await conn.run(`CREATE TABLE raw AS ${directCsvSql(src, raw, paths)}`);
+    columnarStats.directCsv++;
+  } catch (e) {
+    columnarStats.refusedCsv++;
+    throw new DirectCsvRefused((e as Error).message);
+  }
+}
+
 /** Runs the columnar path on a written raw file (see the module comment). */
 export async function mapColumnar(
   plan: ColumnarPlan,
-  raw: RawCells | DirectCsv | (JsonCells & { loaded?: ColumnarDb }),
+  raw: RawCells | ((DirectCsv | JsonCells) & { loaded?: ColumnarDb }),
   data: Omit<SourceData, 'rows'>,
   ctx: MapContext,
   work: string,
 ): Promise<ColumnarResult> {
   const { src, paths } = plan;
   // An NDJSON file's cells may have been loaded already, while the main thread mapped other sources.
-  const { conn, close } = raw.kind === 'json' && raw.loaded ? raw.loaded : await openColumnarDb(work);
+  const loaded = raw.kind !== 'raw' ? raw.loaded : undefined;
+  const { conn, close } = loaded ?? (await openColumnarDb(work));
   try {
     const laps: Record<string, number> = {};
     let mark = performance.now();
@@ -140,21 +152,15 @@ export async function mapColumnar(
       mark = now;
     };
     const c = (i: number) => `c${i}`;
-    if (raw.kind === 'json' && raw.loaded) {
-      // loaded and checked by loadJsonCells
+    if (loaded) {
+      // Table raw was loaded (and checked) ahead, by loadJsonCells or loadDirectCsv.
     } else if (raw.kind === 'raw') {
       columnarStats.rawFile++;
       await conn.run(`CREATE TABLE raw AS SELECT * FROM ${ownCsvSql(raw.files, [['__row', 'BIGINT'], ['__ptr', 'VARCHAR'], ...paths.map((_, i): [string, string] => [c(i), 'VARCHAR'])], true)}`);
     } else if (raw.kind === 'json') {
       await loadJsonCells(conn, raw);
     } else {
-      try {
-        await conn.run(`CREATE TABLE raw AS ${directCsvSql(src, raw, paths)}`);
-        columnarStats.directCsv++;
-      } catch (e) {
-        columnarStats.refusedCsv++;
-        throw new DirectCsvRefused((e as Error).message);
-      }
+      await loadDirectCsv(conn, src, raw, paths);
     }
     // Cells of a raw file are tagged (encode); cells DuckDB read from NDJSON are their JSON text; cells DuckDB read from a CSV are the source's text.
     const decode = raw.kind === 'raw' ? decodeTagged : raw.kind === 'json' ? decodeJsonCell : (s: string | null) => s;
