@@ -43,6 +43,8 @@ export interface IngestOptions {
   rangeBytes?: number;
   /** Let DuckDB read the columnar path's NDJSON sources itself where it reads them as our reader does (map/json-cells.ts; the default). false: always our reader. */
   duckdbJson?: boolean;
+  /** Observation sources DuckDB reads itself are loaded ahead of their turn, the first always and others while their files add up to at most this (bytes; default 2 GiB; 0: none ahead). */
+  aheadBytes?: number;
 }
 
 export interface IngestResult {
@@ -163,6 +165,15 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     const reads = new RawReads(pool);
     const rangeParts = (src: SourceSpec) => ((statSync(join(dir, src.file), { throwIfNoEntry: false })?.size ?? 0) > (opts.rangeBytes ?? 64 << 20) ? readWorkers : 1);
     const duckdbJson = (opts.duckdbJson ?? (opts.env ?? process.env).IL2KIT_DUCKDB_JSON !== '0') && columnarOn;
+    // Sources loaded into DuckDB ahead of their turn stay in memory until then: the first always, others while their files add up to at most `aheadBytes`.
+    let aheadBytes = 0;
+    const aheadLimit = opts.aheadBytes ?? 2 ** 31;
+    const loadAhead = (src: SourceSpec) => {
+      const size = statSync(join(dir, src.file), { throwIfNoEntry: false })?.size ?? 0;
+      if (aheadLimit === 0 || (aheadBytes > 0 && aheadBytes + size > aheadLimit)) return false;
+      aheadBytes += size;
+      return true;
+    };
     for (const [id, plan] of plans) {
       const src = plan.src;
       const inA = src.tables.some((t) => PHASE_A.has(t.table as TableName));
@@ -174,10 +185,12 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
         continue;
       }
       reads.addScan(src, dir);
+      const ahead = loadAhead(src);
       const load = reads.get(src.id)!.then(async (got) => {
         const scan = got.scan!;
         if (scan.refused) return { got, cells: null, db: null };
         const cells: JsonCells = { kind: 'json', path: got.info.path, lines: scan.lines, maxLineBytes: scan.maxLineBytes, plan: jp };
+        if (!ahead) return { got, cells, db: null }; // loaded at its turn
         const db = await openColumnarDb(work);
         try {
           await loadJsonCells(db.conn, cells);
@@ -193,7 +206,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     }
     for (const [id, plan] of plans) {
       const src = plan.src;
-      if (src.format !== 'csv' || src.tables.some((t) => PHASE_A.has(t.table as TableName))) continue;
+      if (src.format !== 'csv' || src.tables.some((t) => PHASE_A.has(t.table as TableName)) || !loadAhead(src)) continue;
       const load = (async () => {
         // The header and first rows through our parser (column checks and suspected identifiers wait for the source's turn).
         const stream = await streamSource(src, dir);
@@ -247,13 +260,17 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
         });
         durations.wait_readers_ms = (durations.wait_readers_ms ?? 0) + (performance.now() - tw);
         info = pre.got.info;
-        if (pre.db && pre.cells) {
+        if (pre.cells) {
           const tm = performance.now();
-          const res = await mapColumnar(plan, { ...pre.cells, loaded: pre.db }, info, ctx, work).catch((e: unknown) => {
-            throw explainOutOfMemory(e, `mapping source ${src.id} (${src.file}) column-wise (nothing in the store was changed)`);
-          });
+          const res = await mapColumnar(plan, pre.db ? { ...pre.cells, loaded: pre.db } : pre.cells, info, ctx, work).then(
+            (r) => r,
+            (e: unknown) => {
+              if (e instanceof JsonCellsRefused) return null;
+              throw explainOutOfMemory(e, `mapping source ${src.id} (${src.file}) column-wise (nothing in the store was changed)`);
+            },
+          );
           durations.map_columnar_ms = (durations.map_columnar_ms ?? 0) + (performance.now() - tm);
-          return { res, info };
+          if (res) return { res, info };
         }
         // DuckDB would read this file otherwise than our reader: our reader reads it (on the reader threads).
         reads.add(src, dir, plan.paths, (k) => join(work, `raw-${src.id}-${k}.csv`), rangeParts(src));

@@ -22,7 +22,7 @@ const summary = (r: IngestResult, store: string) => ({
 });
 
 /** Ingests a copy of harbour whose Observation file `edit` changed, with DuckDB's reading and with ours. */
-async function both(edit: (text: string) => string) {
+async function both(edit: (text: string) => string, aheadBytes?: number) {
   const root = mkdtempSync(join(tmpdir(), 'il2kit-jsoncells-'));
   try {
     const dir = join(root, 'harbour');
@@ -31,7 +31,7 @@ async function both(edit: (text: string) => string) {
     writeFileSync(file, edit(readFileSync(file, 'utf8')));
     const spec = join(dir, 'mapping.yaml');
     const before = { ...columnarStats };
-    const duck = await ingestCentre(spec, { storeDir: join(root, 'duck'), env: {}, duckdbJson: true });
+    const duck = await ingestCentre(spec, { storeDir: join(root, 'duck'), env: {}, duckdbJson: true, ...(aheadBytes === undefined ? {} : { aheadBytes }) });
     const used = columnarStats.jsonCells - before.jsonCells;
     const refused = columnarStats.refusedJson - before.refusedJson;
     const ours = await ingestCentre(spec, { storeDir: join(root, 'ours'), env: {}, duckdbJson: false });
@@ -54,6 +54,19 @@ describe('DuckDB reads NDJSON cells as our reader does', () => {
     expect(r.refused).toBe(0);
     expect(r.duck).toEqual(r.ours);
     expect(Object.keys(r.duck.files).length).toBeGreaterThan(5);
+  }, 60_000);
+
+  it('stores the same when the file is loaded at its turn rather than ahead', async () => {
+    const r = await both((t) => t, 0);
+    expect(r.used).toBe(1);
+    expect(r.duck).toEqual(r.ours);
+  }, 60_000);
+
+  it('gives the file back to our reader when DuckDB refuses it at its turn', async () => {
+    const r = await both(addLines('', HR('90')), 0);
+    expect(r.used).toBe(0);
+    expect(r.refused).toBe(1);
+    expect(r.duck).toEqual(r.ours);
   }, 60_000);
 
   it('reads odd but sound values the same way: -0, 1.50, exponents, text numbers, escapes, \\N, empty codes, numeric codes, CRLF', async () => {
