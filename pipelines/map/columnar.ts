@@ -41,7 +41,6 @@ import { DirectCsvRefused, NULL_MARK, decodeTagged, directCsvSql, ownCsvSql, sql
 import { JsonCellsRefused, decodeJsonCell, jsonCellsTableSql, type JsonCells } from './json-cells.js';
 
 export * from './columnar-plan.js';
-export { JsonCellsRefused } from './json-cells.js';
 export { DirectCsvRefused, RawWriter, directCsvAllowed, type DirectCsv, type RawCells } from './columnar-input.js';
 import type { CycleInfo } from './slots.js';
 

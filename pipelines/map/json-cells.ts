@@ -1,6 +1,6 @@
 // An NDJSON source's referenced cells read by DuckDB itself (read_json with a typed schema), for the
-// columnar path: the same tagged cells our reader writes to a raw file (RawWriter), without a
-// JSON.parse per line in JavaScript (docs/decisions.md §15).
+// columnar path: each cell is its leaf's JSON text, whose JSON.parse is the value our reader's
+// `pick` gives (decodeJsonCell), without a JSON.parse per line in JavaScript (docs/decisions.md §15).
 //
 // Only where the reading cannot differ from ours. A path's steps are the ones `pick` walks
 // (compilePath); the schema types each node the paths go through (STRUCT for keys, a list for
@@ -16,7 +16,9 @@
 //     blank line, which our reader skips but counts), and rows flagged here: a leaf that is an
 //     object or an array, an array a match compares, a key named like the whole path (`pick` takes
 //     it first), a row with none of the keys read (the line may be `null`, which is no object).
-// Line numbers are DuckDB's ordinality: one record per line once no line is blank.
+// A number's zero loses its sign in DuckDB (-0 reads as 0); the record builder stores every zero as 0.
+// Line numbers are the row ids of the table DuckDB fills in file order: one record per line once no
+// line is blank.
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isAscii } from 'node:buffer';
