@@ -139,7 +139,7 @@ export async function mapColumnar(
   work: string,
 ): Promise<ColumnarResult> {
   const { src, paths } = plan;
-  // An NDJSON file's cells may have been loaded already, while the main thread mapped other sources.
+  // Table raw may have been loaded already (an NDJSON or CSV file DuckDB reads itself), while the main thread mapped other sources.
   const loaded = raw.kind !== 'raw' ? raw.loaded : undefined;
   const { conn, close } = loaded ?? (await openColumnarDb(work));
   try {
