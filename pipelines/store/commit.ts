@@ -59,7 +59,7 @@ const VERSION_FILE = 'VERSION';
 /** DuckDB storage format of new store files. */
 export const STORAGE_VERSION = 'v1.3.0';
 
-export async function openStore(path: string): Promise<{ conn: DuckDBConnection; close: () => void }> {
+export async function openStore(path: string): Promise<{ conn: DuckDBConnection; close: () => void; connect: () => Promise<DuckDBConnection> }> {
   const limit = duckdbMemoryLimit();
   // A new store file is written in DuckDB 1.3's storage format (readable by DuckDB 1.3 and later): appending
   // lakeshore's 5.7 M observations took 5.6 s against 6.8 s in the default (0.10) format. A store created
@@ -71,11 +71,19 @@ export async function openStore(path: string): Promise<{ conn: DuckDBConnection;
   // FSST off: on the observation table it gave the same file size as without it (99.2 against
   // 99.5 MiB for 5.7 M rows) and its analysis made the insert about 18% slower.
   await conn.run("SET disabled_compression_methods = 'fsst'");
+  const more: DuckDBConnection[] = [];
   return {
     conn,
     close: () => {
+      for (const c of more) c.closeSync();
       conn.closeSync();
       inst.closeSync();
+    },
+    // Another connection to the same database (its settings are the instance's), closed with the first.
+    connect: async () => {
+      const c = await inst.connect();
+      more.push(c);
+      return c;
     },
   };
 }
