@@ -2,6 +2,7 @@
 // the counts that prove nothing was lost. The centre is committed in one DuckDB transaction and its
 // Parquet files are published after COMMIT (store/commit.ts), so a failed run leaves the previous store
 // untouched; then the centre's slot features are refreshed (rules/feature-store.ts).
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { TABLES, TABLE_NAMES, describeFields, type TableCounts, type TableName } from '../schemas/index.js';
@@ -30,6 +31,14 @@ import { refreshStoredSlotFeatures, writeStoredFrame } from '../rules/feature-st
 import { recordBuilder } from './map/record-builder.js';
 
 const PHASE_A = new Set<TableName>(['patient', 'cycle', 'dose_slot', 'response']);
+
+/** A CSV source's first rows, and the file as DuckDB may read it (null: our parser reads it), its rows loaded when `db` is set. */
+interface CsvHead {
+  info: Omit<SourceData, 'rows'>;
+  head: SourceRow[];
+  direct: DirectCsv | null;
+  db: ColumnarDb | null;
+}
 
 export interface IngestOptions {
   storeDir: string;
@@ -92,7 +101,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
   // NDJSON sources DuckDB reads itself: scanned on a reader thread, then loaded into their columnar DuckDB as soon as the scan is done.
   const jsonLoads = new Map<string, Promise<{ got: RawRead; cells: JsonCells | null; db: ColumnarDb | null }>>();
   // Observation-only CSV sources DuckDB reads itself: their header is read and their rows loaded from the start, while the dose log is mapped.
-  const csvLoads = new Map<string, Promise<{ info: Omit<SourceData, 'rows'>; head: SourceRow[]; direct: DirectCsv | null; db: ColumnarDb | null }>>();
+  const csvLoads = new Map<string, Promise<CsvHead>>();
   try {
     const unmapped = new Map<string, Map<string, number>>();
     const ctx = { spec, key: key.key, unmapped };
@@ -174,6 +183,28 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       aheadBytes += size;
       return true;
     };
+    /** A columnar DuckDB with table raw loaded by `load`, or null when DuckDB refuses the file (then our reader reads it). */
+    const loadedDb = async (load: (conn: DuckDBConnection) => Promise<void>): Promise<ColumnarDb | null> => {
+      const db = await openColumnarDb(work);
+      try {
+        await load(db.conn);
+        return db;
+      } catch (e) {
+        db.close();
+        if (e instanceof JsonCellsRefused || e instanceof DirectCsvRefused) return null;
+        throw e;
+      }
+    };
+    /** A CSV source's header and first rows through our parser, and whether DuckDB may read the file itself (DirectCsv). */
+    const csvHead = async (src: SourceSpec): Promise<CsvHead> => {
+      const stream = await streamSource(src, dir);
+      const info = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns };
+      const it = stream.chunks[Symbol.asyncIterator]();
+      const first = await it.next();
+      await it.return?.();
+      const direct: DirectCsv | null = directCsvAllowed(src, stream.columns, stream.path) ? { kind: 'direct', path: stream.path, columns: stream.columns } : null;
+      return { info, head: first.done ? [] : first.value, direct, db: null };
+    };
     for (const [id, plan] of plans) {
       const src = plan.src;
       const inA = src.tables.some((t) => PHASE_A.has(t.table as TableName));
@@ -191,15 +222,8 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
         if (scan.refused) return { got, cells: null, db: null };
         const cells: JsonCells = { kind: 'json', path: got.info.path, lines: scan.lines, maxLineBytes: scan.maxLineBytes, plan: jp };
         if (!ahead) return { got, cells, db: null }; // loaded at its turn
-        const db = await openColumnarDb(work);
-        try {
-          await loadJsonCells(db.conn, cells);
-          return { got, cells, db };
-        } catch (e) {
-          db.close();
-          if (e instanceof JsonCellsRefused) return { got, cells: null, db: null };
-          throw e;
-        }
+        const db = await loadedDb((conn) => loadJsonCells(conn, cells));
+        return { got, cells: db ? cells : null, db };
       });
       load.catch(() => undefined); // awaited (and thrown) at the source's turn
       jsonLoads.set(src.id, load);
@@ -207,26 +231,13 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     for (const [id, plan] of plans) {
       const src = plan.src;
       if (src.format !== 'csv' || src.tables.some((t) => PHASE_A.has(t.table as TableName)) || !loadAhead(src)) continue;
-      const load = (async () => {
-        // The header and first rows through our parser (column checks and suspected identifiers wait for the source's turn).
-        const stream = await streamSource(src, dir);
-        const info = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns };
-        const it = stream.chunks[Symbol.asyncIterator]();
-        const first = await it.next();
-        await it.return?.();
-        const head = first.done ? [] : first.value;
-        if (!directCsvAllowed(src, stream.columns, stream.path)) return { info, head, direct: null, db: null };
-        const direct: DirectCsv = { kind: 'direct', path: stream.path, columns: stream.columns };
-        const db = await openColumnarDb(work);
-        try {
-          await loadDirectCsv(db.conn, src, direct, plan.paths);
-          return { info, head, direct, db };
-        } catch (e) {
-          db.close();
-          if (e instanceof DirectCsvRefused) return { info, head, direct: null, db: null };
-          throw e;
-        }
-      })();
+      // Column checks and suspected identifiers wait for the source's turn (the report keeps its order).
+      const load = csvHead(src).then(async (h) => {
+        if (!h.direct) return h;
+        const direct = h.direct;
+        const db = await loadedDb((conn) => loadDirectCsv(conn, src, direct, plan.paths));
+        return { ...h, direct: db ? direct : null, db };
+      });
       load.catch(() => undefined); // awaited (and thrown) at the source's turn
       csvLoads.set(id, load);
     }
@@ -250,9 +261,26 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
         raws.delete(src.id);
         return w;
       };
-      let raw: RawCells | DirectCsv;
+      /** A read on the reader threads, waited for. */
+      const takeRead = async (read: Promise<RawRead>): Promise<RawRead> => {
+        const tw = performance.now();
+        const got = await read;
+        durations.wait_readers_ms = (durations.wait_readers_ms ?? 0) + (performance.now() - tw);
+        info = got.info;
+        inspectColumns(src, { ...info, rows: got.head ?? [] });
+        return got;
+      };
+      /** An NDJSON file DuckDB would read otherwise than our reader: our reader reads it, on the reader threads. */
+      const ourNdjsonReader = (): Promise<RawRead> => {
+        reads.add(src, dir, plan.paths, (k) => join(work, `raw-${src.id}-${k}.csv`), rangeParts(src));
+        return takeRead(reads.get(src.id)!);
+      };
+      let raw: RawCells | ((DirectCsv | JsonCells) & { loaded?: ColumnarDb });
       const jsonLoad = parkedRaw ? undefined : jsonLoads.get(src.id);
+      const csvLoad = csvLoads.get(src.id);
       jsonLoads.delete(src.id);
+      csvLoads.delete(src.id);
+      const read = parkedRaw || jsonLoad ? null : reads.get(src.id);
       if (jsonLoad) {
         const tw = performance.now();
         const pre = await jsonLoad.catch((e: unknown) => {
@@ -260,29 +288,9 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
         });
         durations.wait_readers_ms = (durations.wait_readers_ms ?? 0) + (performance.now() - tw);
         info = pre.got.info;
-        if (pre.cells) {
-          const tm = performance.now();
-          const res = await mapColumnar(plan, pre.db ? { ...pre.cells, loaded: pre.db } : pre.cells, info, ctx, work).then(
-            (r) => r,
-            (e: unknown) => {
-              if (e instanceof JsonCellsRefused) return null;
-              throw explainOutOfMemory(e, `mapping source ${src.id} (${src.file}) column-wise (nothing in the store was changed)`);
-            },
-          );
-          durations.map_columnar_ms = (durations.map_columnar_ms ?? 0) + (performance.now() - tm);
-          if (res) return { res, info };
-        }
-        // DuckDB would read this file otherwise than our reader: our reader reads it (on the reader threads).
-        reads.add(src, dir, plan.paths, (k) => join(work, `raw-${src.id}-${k}.csv`), rangeParts(src));
-      }
-      const read = parkedRaw ? null : reads.get(src.id);
-      if (read) {
-        const tw = performance.now();
-        const got = await read;
-        durations.wait_readers_ms = (durations.wait_readers_ms ?? 0) + (performance.now() - tw);
-        info = got.info;
-        inspectColumns(src, { ...info, rows: got.head ?? [] });
-        raw = got;
+        raw = pre.cells ? { ...pre.cells, ...(pre.db ? { loaded: pre.db } : {}) } : await ourNdjsonReader();
+      } else if (read) {
+        raw = await takeRead(read);
       } else if (parkedRaw) {
         const s = sources.find((x) => x.source === src.id)!;
         info = { file: s.file, path: s.path, sha256: s.sha256, bytes: s.bytes, columns: [] };
@@ -290,31 +298,14 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
         raws.delete(src.id);
         raw = parkedRaw;
       } else if (src.format !== 'csv') {
-        // NDJSON and workbooks through our readers (NDJSON that DuckDB reads as we do was loaded above: docs/decisions.md §15).
-        raw = await readRows();
-      } else if (csvLoads.has(src.id)) {
-        const pre = await csvLoads.get(src.id)!;
-        csvLoads.delete(src.id);
-        info = pre.info;
-        inspectColumns(src, { ...info, rows: pre.head });
-        if (pre.direct && pre.db) {
-          const tm = performance.now();
-          const res = await mapColumnar(plan, { ...pre.direct, loaded: pre.db }, info, ctx, work).catch((e: unknown) => {
-            throw explainOutOfMemory(e, `mapping source ${src.id} (${src.file}) column-wise (nothing in the store was changed)`);
-          });
-          durations.map_columnar_ms = (durations.map_columnar_ms ?? 0) + (performance.now() - tm);
-          return { res, info };
-        }
+        // NDJSON and workbooks through our readers (NDJSON that DuckDB reads as we do was planned above: docs/decisions.md §15).
         raw = await readRows();
       } else {
-        // The header and first rows through our parser (column checks, suspected identifiers).
-        const stream = await streamSource(src, dir);
-        info = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns };
-        const it = stream.chunks[Symbol.asyncIterator]();
-        const head = await it.next();
-        inspectColumns(src, { ...info, rows: head.done ? [] : head.value });
-        await it.return?.();
-        raw = directCsvAllowed(src, stream.columns, stream.path) ? { kind: 'direct', path: stream.path, columns: stream.columns } : await readRows();
+        // The header and first rows through our parser (column checks, suspected identifiers); loaded ahead or not.
+        const h = await (csvLoad ?? csvHead(src));
+        info = h.info;
+        inspectColumns(src, { ...info, rows: h.head });
+        raw = h.direct ? { ...h.direct, ...(h.db ? { loaded: h.db } : {}) } : await readRows();
       }
       try {
         const tm = performance.now();
@@ -322,8 +313,9 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
         durations.map_columnar_ms = (durations.map_columnar_ms ?? 0) + (performance.now() - tm);
         return { res, info };
       } catch (e) {
-        if (!(e instanceof DirectCsvRefused)) throw explainOutOfMemory(e, `mapping source ${src.id} (${src.file}) column-wise (nothing in the store was changed)`);
-        return { res: await mapColumnar(plan, await readRows(), info, ctx, work), info };
+        if (e instanceof DirectCsvRefused) return { res: await mapColumnar(plan, await readRows(), info, ctx, work), info };
+        if (e instanceof JsonCellsRefused) return { res: await mapColumnar(plan, await ourNdjsonReader(), info, ctx, work), info };
+        throw explainOutOfMemory(e, `mapping source ${src.id} (${src.file}) column-wise (nothing in the store was changed)`);
       }
     };
 
