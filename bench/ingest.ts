@@ -4,7 +4,7 @@
 // right after it in the same process. The ratio b/a is the figure to watch; absolute times on shared
 // machines are noise.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,11 @@ export interface IngestBenchRow {
   ratio: number;
   rows_per_s: number;
   peak_rss_mib: number;
+  /**
+   * DuckDB alone writing the rows this ingest stored (all tables, sorted as stored) to a new database file and
+   * one Parquet file per table: the floor of the store step, which no mapping or validation can go under.
+   */
+  store_floor_ms: number;
   where_time_goes: Record<string, number>;
 }
 
@@ -82,6 +87,7 @@ export async function benchIngest(patients: number, log: (s: string) => void, ke
       const store = keepStore ?? join(dir, 'store');
       const ing = await measure(() => ingestCentre(join(cdir, 'mapping.yaml'), { storeDir: store }));
       const r = ing.value;
+      const floor = await storeFloor(store, centre, dir);
       const rows = Object.values(r.counts).reduce((a, c) => a + c.read, 0);
       const row: IngestBenchRow = {
         patients_per_centre: patients,
@@ -94,13 +100,43 @@ export async function benchIngest(patients: number, log: (s: string) => void, ke
         ratio: Math.round((ing.ms / bare.ms) * 10) / 10,
         rows_per_s: Math.round(rows / (ing.ms / 1000)),
         peak_rss_mib: ing.peakRssMiB,
+        store_floor_ms: Math.round(floor),
         where_time_goes: Object.fromEntries(Object.entries(r.durations).map(([k, v]) => [k, Math.round(v)])),
       };
-      log(`  ${centre}: ${row.files_mib} MiB, ${rows} rows; bare ${row.reference === 'duckdb' ? 'DuckDB' : 'exceljs'} ${fmt(bare.ms)}; ingest ${fmt(ing.ms)} (×${row.ratio}); ${row.rows_per_s} rows/s; peak RSS ${row.peak_rss_mib} MiB; ${JSON.stringify(row.where_time_goes)}`);
+      log(`  ${centre}: ${row.files_mib} MiB, ${rows} rows; bare ${row.reference === 'duckdb' ? 'DuckDB' : 'exceljs'} ${fmt(bare.ms)}; ingest ${fmt(ing.ms)} (×${row.ratio}); store floor ${fmt(floor)}; ${row.rows_per_s} rows/s; peak RSS ${row.peak_rss_mib} MiB; ${JSON.stringify(row.where_time_goes)}`);
       out.push(row);
     }
     return out;
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The store step's floor for one centre, in ms: the centre's stored rows are read from the Parquet files the ingest
+ * published (not timed), then timed: DuckDB writes them, each table sorted, into a new database file and out to one
+ * Parquet file per table. The ingest does this and more (key order, deduplication, the swap), so its store step
+ * cannot go much under this.
+ */
+async function storeFloor(store: string, centre: string, work: string): Promise<number> {
+  const inst = await DuckDBInstance.create(':memory:');
+  const conn = await inst.connect();
+  const dir = mkdtempSync(join(work, 'floor-'));
+  try {
+    const root = join(store, 'parquet');
+    const tables = readdirSync(root).filter((t) => existsSync(join(root, t, `centre_id=${centre}`, 'data.parquet')));
+    const q = (p: string) => `'${p.replace(/'/g, "''")}'`;
+    for (const t of tables) await conn.run(`CREATE TABLE "${t}" AS SELECT * FROM read_parquet(${q(join(root, t, `centre_id=${centre}`, 'data.parquet'))})`);
+    const t0 = performance.now();
+    await conn.run(`ATTACH ${q(join(dir, 'floor.duckdb'))} AS f (STORAGE_VERSION 'v1.3.0')`);
+    for (const t of tables) await conn.run(`CREATE TABLE f."${t}" AS SELECT * FROM "${t}" ORDER BY ALL`);
+    await conn.run('CHECKPOINT f');
+    for (const t of tables) await conn.run(`COPY f."${t}" TO ${q(join(dir, `${t}.parquet`))} (FORMAT parquet)`);
+    await conn.run('DETACH f');
+    return performance.now() - t0;
+  } finally {
+    conn.closeSync();
+    inst.closeSync();
     rmSync(dir, { recursive: true, force: true });
   }
 }
