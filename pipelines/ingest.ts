@@ -14,8 +14,7 @@ import { loadSpec } from './map/spec-load.js';
 import { CandidateSpill } from './map/spill.js';
 import { DirectCsvRefused, ROW_ORDER, RawWriter, directCsvAllowed, loadDirectCsv, loadJsonCells, mapColumnar, openColumnarDb, planColumnar, type ColumnarDb, type ColumnarPlan, type ColumnarResult, type DirectCsv, type RawCells } from './map/columnar.js';
 import { RawReadPool, RawReads, defaultReadWorkers, type RawRead } from './map/raw-read.js';
-import { JsonCellsRefused, jsonCellRows, jsonCellsPlan, type JsonCells } from './map/json-cells.js';
-import { referencedPaths } from './map/spec-render.js';
+import { JsonCellsRefused, jsonCellsPlan, type JsonCells } from './map/json-cells.js';
 import { checkColumns } from './map/source-columns.js';
 import type { SourceSpec } from './map/spec.js';
 import type { MappingSpec } from './map/spec.js';
@@ -55,11 +54,6 @@ export interface IngestOptions {
   duckdbJson?: boolean;
   /** Observation sources DuckDB reads itself are loaded ahead of their turn, the first always and others while their files add up to at most this (bytes; default 2 GiB; 0: none ahead). */
   aheadBytes?: number;
-  /**
-   * NDJSON sources the dose-log phase maps row by row have their cells read by DuckDB (when `duckdbJson`) from this
-   * size on (bytes; default 32 MiB: below it, setting DuckDB up costs more than it saves).
-   */
-  rowCellsMinBytes?: number;
 }
 
 export interface IngestResult {
@@ -108,8 +102,6 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
   const jsonLoads = new Map<string, Promise<{ got: RawRead; cells: JsonCells | null; db: ColumnarDb | null }>>();
   // Observation-only CSV sources DuckDB reads itself: their header is read and their rows loaded from the start, while the dose log is mapped.
   const csvLoads = new Map<string, Promise<CsvHead>>();
-  // Large NDJSON sources the dose-log phase maps row by row: their referenced cells loaded by DuckDB (null: our reader reads them).
-  const rowCells = new Map<string, Promise<{ info: Omit<SourceData, 'rows'>; paths: string[]; db: ColumnarDb } | null>>();
   try {
     const unmapped = new Map<string, Map<string, number>>();
     const ctx = { spec, key: key.key, unmapped };
@@ -180,14 +172,13 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     const readWorkers = opts.readWorkers ?? defaultReadWorkers(opts.env);
     pool = readWorkers > 0 && [...plans.values()].some((p) => p.src.format !== 'csv') ? new RawReadPool(readWorkers) : null;
     const reads = new RawReads(pool);
-    const fileSize = (src: SourceSpec) => statSync(join(dir, src.file), { throwIfNoEntry: false })?.size ?? 0;
-    const rangeParts = (src: SourceSpec) => (fileSize(src) > (opts.rangeBytes ?? 64 << 20) ? readWorkers : 1);
+    const rangeParts = (src: SourceSpec) => ((statSync(join(dir, src.file), { throwIfNoEntry: false })?.size ?? 0) > (opts.rangeBytes ?? 64 << 20) ? readWorkers : 1);
     const duckdbJson = (opts.duckdbJson ?? (opts.env ?? process.env).IL2KIT_DUCKDB_JSON !== '0') && columnarOn;
     // Sources loaded into DuckDB ahead of their turn stay in memory until then: the first always, others while their files add up to at most `aheadBytes`.
     let aheadBytes = 0;
     const aheadLimit = opts.aheadBytes ?? 2 ** 31;
     const loadAhead = (src: SourceSpec) => {
-      const size = fileSize(src);
+      const size = statSync(join(dir, src.file), { throwIfNoEntry: false })?.size ?? 0;
       if (aheadLimit === 0 || (aheadBytes > 0 && aheadBytes + size > aheadLimit)) return false;
       aheadBytes += size;
       return true;
@@ -249,28 +240,6 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       });
       load.catch(() => undefined); // awaited (and thrown) at the source's turn
       csvLoads.set(id, load);
-    }
-
-    // A large NDJSON dose log (or any large NDJSON source of the dose-log phase without a columnar plan) is mapped row by
-    // row; DuckDB reads its referenced cells, and the rows are rebuilt from them as our reader's `pick` sees them
-    // (map/json-cells.ts: jsonCellRows), so JavaScript parses no whole line. Where DuckDB would read the file otherwise
-    // than our reader, our reader reads it (docs/decisions.md §16).
-    for (const src of spec.sources) {
-      if (!duckdbJson || plans.has(src.id) || src.format !== 'ndjson' || src.encoding !== 'utf-8' || fileSize(src) < (opts.rowCellsMinBytes ?? 32 << 20)) continue;
-      if (!src.tables.some((t) => PHASE_A.has(t.table as TableName))) continue;
-      const paths = referencedPaths(src);
-      const jp = jsonCellsPlan(paths);
-      if (typeof jp === 'string') continue;
-      reads.addScan(src, dir);
-      const load = reads.get(src.id)!.then(async (got) => {
-        const scan = got.scan;
-        if (!scan || scan.refused || scan.lines === 0) return null;
-        const cells: JsonCells = { kind: 'json', path: got.info.path, lines: scan.lines, maxLineBytes: scan.maxLineBytes, plan: jp };
-        const db = await loadedDb((conn) => loadJsonCells(conn, cells));
-        return db ? { info: got.info, paths, db } : null;
-      });
-      load.catch(() => undefined); // awaited (and thrown) at the source's turn
-      rowCells.set(src.id, load);
     }
 
     /** The source's rows into the columnar path: DuckDB reads the file itself where it reads it as we do, else our reader feeds it. */
@@ -365,10 +334,8 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     };
     // Sources being read by reader threads are taken last, so the main thread maps the others meanwhile;
     // what phase A gives is put back in spec order after the loop.
-    // Sources whose cells DuckDB loads come after the others read on the main thread (their load has a head start) and
-    // before those read on reader threads.
-    const onThreads = (id: string) => (reads.has(id) || jsonLoads.has(id) ? 2 : rowCells.has(id) ? 1 : 0);
-    const orderA = [...spec.sources].sort((a, b) => onThreads(a.id) - onThreads(b.id));
+    const onThreads = (id: string) => reads.has(id) || jsonLoads.has(id);
+    const orderA = [...spec.sources].sort((a, b) => Number(onThreads(a.id)) - Number(onThreads(b.id)));
     for (const src of orderA) {
       const wanted = src.tables.filter((t) => PHASE_A.has(t.table as TableName));
       if (wanted.length === 0) continue;
@@ -393,45 +360,31 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       const park: Parked | null = later.length > 0 && !raw ? { spill: new CandidateSpill(join(work, `parked-${parked.size}.bin`)), counts: null, unmapped: new Map(), error: null } : null;
       if (park) parked.set(src.id, park);
       // Streamed like phase B: the raw rows of a large dose log are released piece by piece.
-      const cellsLoad = rowCells.get(src.id);
-      rowCells.delete(src.id);
-      let cells: { info: Omit<SourceData, 'rows'>; paths: string[]; db: ColumnarDb } | null = null;
-      if (cellsLoad) {
-        const tw = performance.now();
-        cells = await cellsLoad.catch((e: unknown) => {
-          throw explainOutOfMemory(e, `reading source ${src.id} (${src.file}) in DuckDB (nothing in the store was changed)`);
-        });
-        durations.wait_readers_ms = (durations.wait_readers_ms ?? 0) + (performance.now() - tw);
-      }
-      const stream = cells ? { ...cells.info, chunks: jsonCellRows(cells.db.conn, cells.paths) } : await streamSource(src, dir);
+      const stream = await streamSource(src, dir);
       let first = true;
-      try {
-        for await (const rows of stream.chunks) {
-          const data: SourceData = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows };
-          if (first) inspectColumns(src, data);
-          first = false;
-          const { candidates, counts: sc } = mapSource(src, data, ctx, new Set(wanted), src.tables.length === wanted.length);
-          for (const c of candidates) phaseA.push(c);
-          const existing = sources.find((x) => x.source === src.id);
-          if (existing) mergeCounts(existing, sc, true);
-          else sources.push({ ...sc, sha256: data.sha256, bytes: data.bytes, path: data.path });
-          raw?.write(rows);
-          if (park && !park.error) {
-            let b: ReturnType<typeof mapSource> | null = null;
-            try {
-              b = mapSource(src, data, { ...ctx, unmapped: park.unmapped }, new Set(later), true);
-            } catch (e) {
-              park.error = { e };
-            }
-            if (b) {
-              park.spill.write(b.candidates);
-              if (park.counts) mergeCounts(park.counts, b.counts, true);
-              else park.counts = b.counts;
-            }
+      for await (const rows of stream.chunks) {
+        const data: SourceData = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows };
+        if (first) inspectColumns(src, data);
+        first = false;
+        const { candidates, counts: sc } = mapSource(src, data, ctx, new Set(wanted), src.tables.length === wanted.length);
+        for (const c of candidates) phaseA.push(c);
+        const existing = sources.find((x) => x.source === src.id);
+        if (existing) mergeCounts(existing, sc, true);
+        else sources.push({ ...sc, sha256: data.sha256, bytes: data.bytes, path: data.path });
+        raw?.write(rows);
+        if (park && !park.error) {
+          let b: ReturnType<typeof mapSource> | null = null;
+          try {
+            b = mapSource(src, data, { ...ctx, unmapped: park.unmapped }, new Set(later), true);
+          } catch (e) {
+            park.error = { e };
+          }
+          if (b) {
+            park.spill.write(b.candidates);
+            if (park.counts) mergeCounts(park.counts, b.counts, true);
+            else park.counts = b.counts;
           }
         }
-      } finally {
-        cells?.db.close();
       }
       if (first) inspectColumns(src, { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows: [] });
       readInA.add(src.id);
@@ -641,7 +594,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
       durations,
     };
   } finally {
-    for (const l of [...jsonLoads.values(), ...csvLoads.values(), ...rowCells.values()]) await l.then((x) => x?.db?.close()).catch(() => undefined);
+    for (const l of [...jsonLoads.values(), ...csvLoads.values()]) await l.then((x) => x.db?.close()).catch(() => undefined);
     await pool?.close();
     for (const p of parked.values()) p.spill.dispose();
     for (const r of raws.values()) r.close();

@@ -22,8 +22,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isAscii } from 'node:buffer';
-import type { DuckDBConnection } from '@duckdb/node-api';
-import type { SourceRow } from '../read/source.js';
 import { compilePath, type PathStep } from './expr.js';
 import { sqlText } from './columnar-input.js';
 
@@ -174,34 +172,6 @@ export function jsonCellsTableSql(name: string, cells: JsonCells): string[] {
 /** A cell of a JsonCells table → the value JSON.parse gives for the leaf. */
 export function decodeJsonCell(s: string | null): unknown {
   return s === null ? null : (JSON.parse(s) as unknown);
-}
-
-/**
- * The rows of a loaded cells table (`raw`, from loadJsonCells) for the row path, in line order and pieces of
- * `pieceRows`: each row's values are keyed by path (`pick` answers a key present in the row before walking a path)
- * and are what our reader's `pick` gives, so mapSource maps them as it maps our reader's rows. A row's cells come
- * over as one JSON array of their texts, parsed once: taking each cell's string out of DuckDB on its own cost more
- * than the JSON.parse of the whole line it replaces (harbour's dose log: 2.3 s against 1.2 s).
- */
-export async function* jsonCellRows(conn: DuckDBConnection, paths: readonly string[], pieceRows = 20_000): AsyncGenerator<SourceRow[]> {
-  const cells = paths.map((_, i) => `coalesce(c${i}, 'null')`).join(` || ',' || `);
-  const result = await conn.stream(`SELECT __row::INTEGER, '[' || ${cells} || ']' FROM raw ORDER BY __row`);
-  let piece: SourceRow[] = [];
-  for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-    const [rowCol, cellCol] = chunk.getColumns() as [number[], string[]];
-    for (let j = 0; j < rowCol.length; j++) {
-      const got = JSON.parse(cellCol[j]!) as unknown[];
-      const values: Record<string, unknown> = {};
-      for (let i = 0; i < paths.length; i++) values[paths[i]!] = got[i];
-      const n = rowCol[j]!;
-      piece.push({ row: n, pointer: `line ${n}`, values }); // the view's __ptr
-    }
-    if (piece.length >= pieceRows) {
-      yield piece;
-      piece = [];
-    }
-  }
-  if (piece.length > 0) yield piece;
 }
 
 /** What the bytes of an NDJSON file say about reading it in DuckDB (see the module comment). */
