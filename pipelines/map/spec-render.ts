@@ -75,20 +75,27 @@ export function renderSpecMarkdown(spec: MappingSpec): string {
 
 /** Columns a source's mapping reads (for spotting unmapped, possibly identifying columns). */
 export function referencedColumns(src: MappingSpec['sources'][number]): Set<string> {
-  const cols = new Set<string>([...src.identifiers, ...src.ignore_columns]);
+  return new Set<string>([...src.identifiers, ...src.ignore_columns, ...referencedPaths(src)]);
+}
+
+/** Every column or JSON path the source's field maps read (patient id, skip, when, fields, pivots, melts), in spec order. */
+export function referencedPaths(src: MappingSpec['sources'][number]): string[] {
+  const out = new Set<string>();
   const add = (fm: FieldMap | undefined) => {
     if (fm === undefined) return;
     const f = fieldObject(fm);
     // Tabular sources name whole columns (a name may contain dots); JSON paths only matter for NDJSON, which has no header.
-    for (const c of typeof f.from === 'string' ? [f.from] : (f.from ?? [])) cols.add(c);
-    if (f.unit_from) cols.add(f.unit_from);
+    for (const c of typeof f.from === 'string' ? [f.from] : (f.from ?? [])) out.add(c);
+    if (f.unit_from) out.add(f.unit_from);
+    if (f.hours_between) out.add(f.hours_between.start).add(f.hours_between.end);
   };
   add(src.patient_id);
   add(src.skip?.field);
   for (const tm of src.tables) {
     add(tm.when?.field);
     Object.values(tm.fields).forEach(add);
+    if (tm.pivot) add(tm.pivot.name), add(tm.pivot.value);
     tm.melt?.forEach((m) => add(m.value));
   }
-  return cols;
+  return [...out];
 }
