@@ -20,7 +20,7 @@
 // fast check, a row an earlier-phase map takes. (Checks are separable: the observation schema's
 // checks read the tuple's fields, or one field.) Counts are the row path's: a second mapSource pass
 // over the tuples weights each by its rows. IL2KIT_DEBUG_COLUMNAR=1 prints each step's time.
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { TABLES, describeFields, type TableName } from '../../schemas/index.js';
@@ -89,7 +89,8 @@ export async function openColumnarDb(work: string): Promise<ColumnarDb> {
   try {
     await conn.run("SET TimeZone = 'UTC'");
     await conn.run(`SET memory_limit = '${duckdbMemoryLimit()}'`);
-    await conn.run(`SET temp_directory = ${sqlText(join(work, 'columnar.tmp'))}`);
+    // A spill folder of its own: several of these databases can be open at once (sources loaded ahead, mapped early).
+    await conn.run(`SET temp_directory = ${sqlText(mkdtempSync(join(work, 'columnar-tmp-')))}`);
     await conn.run('SET preserve_insertion_order = true');
   } catch (e) {
     close();
@@ -136,9 +137,11 @@ export async function mapColumnar(
   raw: RawCells | ((DirectCsv | JsonCells) & { loaded?: ColumnarDb }),
   data: Omit<SourceData, 'rows'>,
   ctx: MapContext,
-  work: string,
+  ingestWork: string,
 ): Promise<ColumnarResult> {
   const { src, paths } = plan;
+  // Files of this source's mapping in a folder of their own: sources can be mapped side by side.
+  const work = mkdtempSync(join(ingestWork, `columnar-${src.id.replace(/[^\w-]/g, '_')}-`));
   // Table raw may have been loaded already (an NDJSON or CSV file DuckDB reads itself), while the main thread mapped other sources.
   const loaded = raw.kind !== 'raw' ? raw.loaded : undefined;
   const { conn, close } = loaded ?? (await openColumnarDb(work));

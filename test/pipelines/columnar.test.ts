@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parquetHashes } from '../helpers/store.js';
 import { ingestCentre, type IngestResult } from '../../pipelines/ingest.js';
-import { columnarStats } from '../../pipelines/map/columnar.js';
+import { columnarStats, openColumnarDb } from '../../pipelines/map/columnar.js';
 
 const SAMPLES = join(import.meta.dirname, '..', '..', 'data-samples');
 const MINI = join(import.meta.dirname, '..', 'fixtures', 'ingest', 'mini');
@@ -178,3 +178,22 @@ const exportArb = fc
     if (cp1252Byte && dialect.latin1) bytes = Buffer.concat([bytes.subarray(0, bytes.length - 1), Buffer.from([0x80]), bytes.subarray(bytes.length - 1)]);
     return { dialect, bytes };
   });
+
+describe('columnar databases open side by side', () => {
+  it('spill to folders of their own, never to one another\'s files', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'il2kit-coldb-'));
+    const a = await openColumnarDb(work);
+    const b = await openColumnarDb(work);
+    try {
+      const folder = async (db: typeof a) => String((await db.conn.runAndReadAll("SELECT current_setting('temp_directory')")).getRows()[0]![0]);
+      const [fa, fb] = [await folder(a), await folder(b)];
+      expect(fa.startsWith(work)).toBe(true);
+      expect(fb.startsWith(work)).toBe(true);
+      expect(fa).not.toBe(fb);
+    } finally {
+      a.close();
+      b.close();
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
