@@ -154,7 +154,12 @@ export function directCsvAllowed(src: SourceSpec, columns: string[], path: strin
   return true;
 }
 
-export function directCsvSql(src: SourceSpec, raw: DirectCsv, paths: string[]): string {
+/**
+ * The statements that make view `raw` (__row, __ptr, c0…) from a CSV DuckDB reads itself: table raw_c, read in
+ * parallel and filled in file order (preserve_insertion_order), whose row ids are the data rows' numbers.
+ * (`row_number() OVER ()` numbered them on one thread: lakeshore's vitals, 3 M rows, 0.76 s against 0.39 s.)
+ */
+export function directCsvSql(src: SourceSpec, raw: DirectCsv, paths: string[]): string[] {
   const spec = raw.columns.map((_, i) => `'h${i}': 'VARCHAR'`).join(', ');
   // A row's value of a column is its last cell of that name (toRow in read/source.ts); an empty cell is ''.
   const cells = paths.map((p, i) => {
@@ -175,6 +180,9 @@ export function directCsvSql(src: SourceSpec, raw: DirectCsv, paths: string[]): 
     `max_line_size = ${src.max_field_chars}`,
     `encoding = ${src.encoding === 'latin1' ? "'latin-1'" : "'utf-8'"}`,
   ];
-  return `SELECT row_number() OVER () AS __row, NULL::VARCHAR AS __ptr, ${cells.join(', ')} FROM read_csv(${sqlText(raw.path)}, ${opts.join(', ')})`;
+  return [
+    `CREATE TABLE raw_c AS SELECT ${cells.join(', ')} FROM read_csv(${sqlText(raw.path)}, ${opts.join(', ')})`,
+    `CREATE VIEW raw AS SELECT rowid + 1 AS __row, NULL::VARCHAR AS __ptr, ${paths.map((_, i) => `c${i}`).join(', ')} FROM raw_c`,
+  ];
 }
 

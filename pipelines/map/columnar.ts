@@ -123,7 +123,7 @@ export async function loadJsonCells(conn: DuckDBConnection, raw: JsonCells): Pro
 /** Table raw from a CSV DuckDB reads itself (columnar-input.ts); DirectCsvRefused when it will not read it as our parser does. */
 export async function loadDirectCsv(conn: DuckDBConnection, src: SourceSpec, raw: DirectCsv, paths: string[]): Promise<void> {
   try {
-    await conn.run(`CREATE TABLE raw AS ${directCsvSql(src, raw, paths)}`);
+    for (const q of directCsvSql(src, raw, paths)) await conn.run(q);
     columnarStats.directCsv++;
   } catch (e) {
     columnarStats.refusedCsv++;
@@ -251,7 +251,7 @@ export async function mapColumnar(
         sel.push(`ha${k}.a0 AS ${c(paths.length + k)}`);
       }
       // A view over the raw cells, not a copy of them with the new columns (harbour: 0.9 s).
-      await conn.run(raw.kind === 'json' ? 'ALTER VIEW raw RENAME TO raw0' : 'ALTER TABLE raw RENAME TO raw0');
+      await conn.run(raw.kind === 'raw' ? 'ALTER TABLE raw RENAME TO raw0' : 'ALTER VIEW raw RENAME TO raw0');
       await conn.run(`CREATE VIEW raw AS SELECT r.*, ${sel.join(', ')} FROM raw0 r ${js.join(' ')}`);
     }
     lap('times');
