@@ -117,8 +117,8 @@ export async function benchIngest(patients: number, log: (s: string) => void, ke
 /**
  * The store step's floor for one centre, in ms: the centre's stored rows are read from the Parquet files the ingest
  * published (not timed), then timed: DuckDB writes them, each table sorted by its key, into a new database file and out to one
- * Parquet file per table. The ingest does this and more (key order, deduplication, the swap), so its store step
- * cannot go much under this.
+ * Parquet file per table. The ingest's store step does this and more (finding duplicates, converting the
+ * row path's staging files, the swap), so it cannot go under this.
  */
 export async function storeFloor(store: string, centre: string, work: string): Promise<number> {
   const inst = await DuckDBInstance.create(':memory:');

@@ -89,7 +89,7 @@ export async function openColumnarDb(work: string): Promise<ColumnarDb> {
   try {
     await conn.run("SET TimeZone = 'UTC'");
     await conn.run(`SET memory_limit = '${duckdbMemoryLimit()}'`);
-    // A spill folder of its own: several of these databases can be open at once (sources loaded ahead, mapped early).
+    // A spill folder of its own: several of these databases can be open at once (sources loaded ahead of their turn).
     await conn.run(`SET temp_directory = ${sqlText(mkdtempSync(join(work, 'columnar-tmp-')))}`);
     await conn.run('SET preserve_insertion_order = true');
   } catch (e) {
@@ -140,7 +140,7 @@ export async function mapColumnar(
   ingestWork: string,
 ): Promise<ColumnarResult> {
   const { src, paths } = plan;
-  // Files of this source's mapping in a folder of their own: sources can be mapped side by side.
+  // This source's mapping files (answers, tuples, cycle windows) in a folder of their own: they never meet another source's.
   const work = mkdtempSync(join(ingestWork, `columnar-${src.id.replace(/[^\w-]/g, '_')}-`));
   // Table raw may have been loaded already (an NDJSON or CSV file DuckDB reads itself), while the main thread mapped other sources.
   const loaded = raw.kind !== 'raw' ? raw.loaded : undefined;
