@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import ExcelJS from 'exceljs';
 import { loadSpec } from '../pipelines/map/spec-load.js';
-import { QUARANTINE_ORDER, orderBy } from '../pipelines/store/layout.js';
+import { QUARANTINE_ORDER, orderBy, sql } from '../pipelines/store/layout.js';
 import { TABLES, type TableName } from '../schemas/index.js';
 import { projectRoot } from '../cli/version.js';
 import { ingestCentre } from '../pipelines/ingest.js';
@@ -127,15 +127,14 @@ export async function storeFloor(store: string, centre: string, work: string): P
   try {
     const root = join(store, 'parquet');
     const tables = readdirSync(root).filter((t) => existsSync(join(root, t, `centre_id=${centre}`, 'data.parquet')));
-    const q = (p: string) => `'${p.replace(/'/g, "''")}'`;
-    for (const t of tables) await conn.run(`CREATE TABLE "${t}" AS SELECT * FROM read_parquet(${q(join(root, t, `centre_id=${centre}`, 'data.parquet'))}, hive_partitioning = true)`);
+    for (const t of tables) await conn.run(`CREATE TABLE "${t}" AS SELECT * FROM read_parquet(${sql(join(root, t, `centre_id=${centre}`, 'data.parquet'))}, hive_partitioning = true)`);
     const t0 = performance.now();
-    await conn.run(`ATTACH ${q(join(dir, 'floor.duckdb'))} AS f (STORAGE_VERSION 'v1.3.0')`);
+    await conn.run(`ATTACH ${sql(join(dir, 'floor.duckdb'))} AS f (STORAGE_VERSION 'v1.3.0')`);
     // Sorted as the store sorts each table (its key), which is what makes its files identical run after run.
     const order = (t: string) => (t === 'quarantine' ? QUARANTINE_ORDER : t in TABLES ? orderBy(t as TableName) : 'ALL');
     for (const t of tables) await conn.run(`CREATE TABLE f."${t}" AS SELECT * FROM "${t}" ORDER BY ${order(t)}`);
     await conn.run('CHECKPOINT f');
-    for (const t of tables) await conn.run(`COPY f."${t}" TO ${q(join(dir, `${t}.parquet`))} (FORMAT parquet)`);
+    for (const t of tables) await conn.run(`COPY f."${t}" TO ${sql(join(dir, `${t}.parquet`))} (FORMAT parquet)`);
     await conn.run('DETACH f');
     return performance.now() - t0;
   } finally {

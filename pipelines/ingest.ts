@@ -172,13 +172,14 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     const readWorkers = opts.readWorkers ?? defaultReadWorkers(opts.env);
     pool = readWorkers > 0 && [...plans.values()].some((p) => p.src.format !== 'csv') ? new RawReadPool(readWorkers) : null;
     const reads = new RawReads(pool);
-    const rangeParts = (src: SourceSpec) => ((statSync(join(dir, src.file), { throwIfNoEntry: false })?.size ?? 0) > (opts.rangeBytes ?? 64 << 20) ? readWorkers : 1);
+    const fileSize = (src: SourceSpec) => statSync(join(dir, src.file), { throwIfNoEntry: false })?.size ?? 0;
+    const rangeParts = (src: SourceSpec) => (fileSize(src) > (opts.rangeBytes ?? 64 << 20) ? readWorkers : 1);
     const duckdbJson = (opts.duckdbJson ?? (opts.env ?? process.env).IL2KIT_DUCKDB_JSON !== '0') && columnarOn;
     // Sources loaded into DuckDB ahead of their turn stay in memory until then: the first always, others while their files add up to at most `aheadBytes`.
     let aheadBytes = 0;
     const aheadLimit = opts.aheadBytes ?? 2 ** 31;
     const loadAhead = (src: SourceSpec) => {
-      const size = statSync(join(dir, src.file), { throwIfNoEntry: false })?.size ?? 0;
+      const size = fileSize(src);
       if (aheadLimit === 0 || (aheadBytes > 0 && aheadBytes + size > aheadLimit)) return false;
       aheadBytes += size;
       return true;
