@@ -13,7 +13,7 @@ import ExcelJS from 'exceljs';
 import { loadSpec } from '../pipelines/map/spec-load.js';
 import { QUARANTINE_ORDER, orderBy, sql } from '../pipelines/store/layout.js';
 import { TABLES, type TableName } from '../schemas/index.js';
-import { projectRoot } from '../cli/version.js';
+import { projectRoot } from '../project/index.js';
 import { ingestCentre } from '../pipelines/ingest.js';
 import { CENTRE_IDS } from '../simulate/index.js';
 import { fmt, measure } from './measure.js';

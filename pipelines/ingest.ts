@@ -16,8 +16,8 @@ import { DirectCsvRefused, ROW_ORDER, RawWriter, directCsvAllowed, loadDirectCsv
 import { RawReadPool, RawReads, defaultReadWorkers, type RawRead } from './map/raw-read.js';
 import { JsonCellsRefused, jsonCellsPlan, type JsonCells } from './map/json-cells.js';
 import { checkColumns } from './map/source-columns.js';
-import type { SourceSpec } from './map/spec.js';
-import type { MappingSpec } from './map/spec.js';
+import type { SourceSpec } from '../schemas/mapping-spec.js';
+import type { MappingSpec } from '../schemas/mapping-spec.js';
 import { resolveKey, type KeySource } from './map/pseudonymise.js';
 import { buildGrid, cycleAt, type CycleInfo } from './map/slots.js';
 import { ConversionError, toCanonical } from './map/units.js';

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { kitVersion, projectRoot } from '../version.js';
+import { kitVersion, projectRoot } from '../../project/index.js';
 
 export const DEFAULT_STORE = 'out/store';
 export const DEFAULT_REPORTS = 'out/reports';

@@ -4,7 +4,7 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { SourceRow } from '../read/source.js';
 import { picker } from './expr.js';
-import type { SourceSpec } from './spec.js';
+import type { SourceSpec } from '../../schemas/mapping-spec.js';
 
 export const NULL_MARK = '\\N';
 export const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;

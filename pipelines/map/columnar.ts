@@ -35,7 +35,7 @@ import { patientKey } from './pseudonymise.js';
 import { fieldObject } from './spec-load.js';
 import { recordBuilder, type RecordBuilder } from './record-builder.js';
 import { mapSource, type Candidate, type MapContext, type SourceCounts } from './records.js';
-import type { FieldMapObject, SourceSpec, TableMap } from './spec.js';
+import type { FieldMapObject, SourceSpec, TableMap } from '../../schemas/mapping-spec.js';
 import type { ColumnarPlan } from './columnar-plan.js';
 import { DirectCsvRefused, NULL_MARK, decodeTagged, directCsvSql, ownCsvSql, sqlText, type DirectCsv, type RawCells } from './columnar-input.js';
 import { JsonCellsRefused, decodeJsonCell, jsonCellsTableSql, type JsonCells } from './json-cells.js';

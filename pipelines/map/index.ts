@@ -1,4 +1,3 @@
-export * from './spec.js';
 export * from './spec-load.js';
 export * from './spec-render.js';
 export * from './units.js';

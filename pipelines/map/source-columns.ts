@@ -2,7 +2,7 @@
 import { InputError } from '../read/errors.js';
 import type { SourceRow } from '../read/source.js';
 import { referencedColumns } from './spec-render.js';
-import type { SourceSpec } from './spec.js';
+import type { SourceSpec } from '../../schemas/mapping-spec.js';
 
 /** Throws when a header has no data rows or lacks a column the spec names; returns the columns the spec does not use. */
 export function checkColumns(src: SourceSpec, file: string, columns: string[], firstRows: SourceRow[]): string[] {
