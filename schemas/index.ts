@@ -14,3 +14,4 @@ export * from './run-manifest.js';
 export * from './tables.js';
 export * from './introspect.js';
 export * from './mapping-spec.js';
+export * from './coerce.js';

@@ -25,9 +25,6 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { TABLES, describeFields, type TableName } from '../../schemas/index.js';
 import { Instant } from '../../schemas/fields.js';
-import { fastCheck } from '../validate/fast.js';
-import { tableColumns, type ColumnDef } from '../store/layout.js';
-import { readStagingSql } from '../store/staging.js';
 import { duckdbMemoryLimit } from '../store/memory.js';
 import type { SourceData, SourceRow } from '../read/source.js';
 import { evalField, type Eval, type EvalContext } from './expr.js';
@@ -45,11 +42,23 @@ export { DirectCsvRefused, RawWriter, directCsvAllowed, type DirectCsv, type Raw
 import type { CycleInfo } from './slots.js';
 
 const TABLE: TableName = 'observation';
-/** Columns after the table's in the row path's staging file of a columnar source: the record's row and place in it. */
-export const ROW_ORDER: ColumnDef[] = [
-  { name: '__r', type: 'BIGINT', field: null as never },
-  { name: '__s', type: 'INTEGER', field: null as never },
-];
+/** A column of the store's observation table, as the columnar path writes it. */
+export interface StoreColumn {
+  name: string;
+  type: string;
+}
+/**
+ * What the columnar path needs from the later layers, handed in by the ingest (pipelines/ingest/columnar-staging.ts):
+ * the map makes and checks records, the validate and store layers say how a record is checked and stored.
+ */
+export interface ColumnarStaging {
+  /** The observation table's fast validity check (true: valid without zod; null: zod decides). */
+  check: ((values: Record<string, unknown>) => boolean) | null;
+  /** The observation table's store columns, in order. */
+  columns: StoreColumn[];
+  /** SELECT reading the row path's staging file: the table's columns, then __r (row) and __s (place in the row). */
+  readRowPath: (path: string) => string;
+}
 /** Columns a record gets from the row, not from its tuple. */
 const ROW_COLUMNS = new Set(['centre_id', 'patient_key', 'cycle_id', 'observed_at', 'source_file', 'source_sha256', 'source_row', 'source_pointer', 'spec_id', 'spec_version']);
 const PID_MARK = '\u0000patient';
@@ -138,6 +147,7 @@ export async function mapColumnar(
   data: Omit<SourceData, 'rows'>,
   ctx: MapContext,
   ingestWork: string,
+  staging: ColumnarStaging,
 ): Promise<ColumnarResult> {
   const { src, paths } = plan;
   // This source's mapping files (answers, tuples, cycle windows) in a folder of their own: they never meet another source's.
@@ -305,9 +315,9 @@ export async function mapColumnar(
     const meltNeeds = new Map<number, number>();
     const fakeKey = patientKey(ctx.key, ctx.spec.centre.centre_id, PID_MARK);
     const scratch: MapContext = { ...ctx, unmapped: new Map() };
-    const check = fastCheck(TABLES[TABLE].schema);
+    const check = staging.check;
     const build = recordBuilder(describeFields(TABLES[TABLE].schema));
-    const cols = tableColumns(TABLE);
+    const cols = staging.columns;
     const tplCols = cols.filter((x) => !ROW_COLUMNS.has(x.name));
     const recFile = join(work, 'unit-records.csv');
     const recOut = new TextSink(recFile);
@@ -499,7 +509,7 @@ export async function mapColumnar(
           }
         })
         .join(', ');
-      const rowPath = rowPathRecords ? `UNION ALL SELECT ${cols.map((x) => x.name).join(', ')}, __r, __s FROM (${readStagingSql(TABLE, rowPathRecords, ROW_ORDER)})` : '';
+      const rowPath = rowPathRecords ? `UNION ALL SELECT ${cols.map((x) => x.name).join(', ')}, __r, __s FROM (${staging.readRowPath(rowPathRecords)})` : '';
       // Not sorted, nor kept in any order: __r and __s (row, then place in the row) give the records' order to the store (commit.ts).
       await conn.run('SET preserve_insertion_order = false');
       await conn.run(`COPY (SELECT ${selectCols}, x.__row AS __r, x.sub AS __s FROM recs x ${cycleJoin}
