@@ -9,6 +9,7 @@ import type { IngestResult } from '../pipelines/ingest.js';
 import { openStore } from '../pipelines/store/commit.js';
 import { renderSpecMarkdown } from '../pipelines/map/spec-render.js';
 import { dqReport, renderDqHtml, type DqReport } from './dq-report.js';
+import { sql } from '../pipelines/store/sql.js';
 
 const require = createRequire(import.meta.url);
 
@@ -37,7 +38,7 @@ export async function writeIngestOutputs(r: IngestResult, opts: { storeDir: stri
   const { conn, close } = await openStore(r.commit.storeFile);
   let byCheck: Record<string, number> = {};
   try {
-    const rows = (await conn.runAndReadAll(`SELECT check_name, count(*)::INTEGER FROM quarantine WHERE centre_id = '${centre.replace(/'/g, "''")}' GROUP BY 1 ORDER BY 2 DESC, 1`)).getRows();
+    const rows = (await conn.runAndReadAll(`SELECT check_name, count(*)::INTEGER FROM quarantine WHERE centre_id = ${sql(centre)} GROUP BY 1 ORDER BY 2 DESC, 1`)).getRows();
     byCheck = Object.fromEntries(rows.map(([k, n]) => [String(k), Number(n)]));
   } finally {
     close();

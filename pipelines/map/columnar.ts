@@ -22,10 +22,10 @@
 // over the tuples weights each by its rows. IL2KIT_DEBUG_COLUMNAR=1 prints each step's time.
 import { closeSync, mkdtempSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { TABLES, describeFields, type TableName } from '../../schemas/index.js';
 import { Instant } from '../../schemas/fields.js';
-import { duckdbMemoryLimit } from '../store/memory.js';
+import { createDuckDB } from '../store/engine.js';
 import type { SourceData, SourceRow } from '../read/source.js';
 import { evalField, type Eval, type EvalContext } from './expr.js';
 import { patientKey } from './pseudonymise.js';
@@ -89,17 +89,9 @@ export interface ColumnarDb {
 }
 
 export async function openColumnarDb(work: string): Promise<ColumnarDb> {
-  const inst = await DuckDBInstance.create(':memory:', { threads: '2' });
-  const conn = await inst.connect();
-  const close = () => {
-    conn.closeSync();
-    inst.closeSync();
-  };
+  // A spill folder of its own: several of these databases can be open at once (sources loaded ahead of their turn).
+  const { conn, close } = await createDuckDB(':memory:', { threads: 2, spillDir: mkdtempSync(join(work, 'columnar-tmp-')) });
   try {
-    await conn.run("SET TimeZone = 'UTC'");
-    await conn.run(`SET memory_limit = '${duckdbMemoryLimit()}'`);
-    // A spill folder of its own: several of these databases can be open at once (sources loaded ahead of their turn).
-    await conn.run(`SET temp_directory = ${sqlText(mkdtempSync(join(work, 'columnar-tmp-')))}`);
     await conn.run('SET preserve_insertion_order = true');
   } catch (e) {
     close();

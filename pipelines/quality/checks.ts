@@ -3,6 +3,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TableCounts } from '../../schemas/index.js';
 import { fromDuck } from '../read/table-file.js';
+import { sql } from '../store/sql.js';
 
 export type CheckStatus = 'passed' | 'failed' | 'not_applicable' | 'error';
 export type CheckCategory = 'conformance' | 'completeness' | 'plausibility';
@@ -97,7 +98,7 @@ const sqlChecks = (c: string): SqlCheck[] => [
 ];
 
 export async function runChecks(conn: DuckDBConnection, centreId: string, counts: Record<string, TableCounts>, extra: { suspectedIdentifiers: number; unusedRows: { source: string; n: number; rows: number; examples: number[] }[] }): Promise<CheckResult[]> {
-  const c = `'${centreId.replace(/'/g, "''")}'`;
+  const c = sql(centreId);
   const out: CheckResult[] = [];
   for (const [table, n] of Object.entries(counts)) {
     const ok = n.read + n.derived === n.stored + n.quarantined + n.merged;

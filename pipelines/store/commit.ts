@@ -23,14 +23,17 @@
 //   exporting them again from the database. Both are idempotent, so dying during recovery is fine.
 // Readers of Parquet files that run while a commit publishes may see the new files of some tables
 // and the old of others for a few milliseconds; the DuckDB file is the consistent view.
-import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { TABLES, TABLE_NAMES, type Centre, type TableName } from '../../schemas/index.js';
 import { OBSERVATION_ROWS, OBSERVATION_SOURCE, PARQUET_DIR, PER_FILE_COLUMNS, QUARANTINE_ORDER, QUARANTINE_SQL, STORE_FILE, observationRowColumns, observationViewSql, orderBy, parquetFile, sql, storeTablesSql, tableColumns, type ObservationSource } from './layout.js';
 import { readStagingSql } from './staging.js';
-import { duckdbMemoryLimit, explainOutOfMemory } from './memory.js';
+import { explainOutOfMemory } from './memory.js';
+import { createDuckDB, type DuckDB } from './engine.js';
+import { StoreLayoutError, layoutHash } from './layout.js';
+
+export { StoreLayoutError, layoutHash } from './layout.js';
 
 export interface CommitResult {
   storeFile: string;
@@ -59,33 +62,21 @@ const VERSION_FILE = 'VERSION';
 /** DuckDB storage format of new store files. */
 export const STORAGE_VERSION = 'v1.3.0';
 
-export async function openStore(path: string): Promise<{ conn: DuckDBConnection; close: () => void; connect: () => Promise<DuckDBConnection> }> {
-  const limit = duckdbMemoryLimit();
+/** The store's database file opened for writing: DuckDB 1.3's storage format for a new file, FSST off. */
+export async function openStore(path: string): Promise<DuckDB> {
   // A new store file is written in DuckDB 1.3's storage format (readable by DuckDB 1.3 and later): appending
   // lakeshore's 5.7 M observations took 5.6 s against 6.8 s in the default (0.10) format. A store created
   // earlier keeps its own format.
-  const inst = await DuckDBInstance.create(path, { storage_compatibility_version: STORAGE_VERSION });
-  const conn = await inst.connect();
-  await conn.run("SET TimeZone = 'UTC'");
-  await conn.run(`SET memory_limit = '${limit}'`);
-  // FSST off: on the observation table it gave the same file size as without it (99.2 against
-  // 99.5 MiB for 5.7 M rows) and its analysis made the insert about 18% slower.
-  await conn.run("SET disabled_compression_methods = 'fsst'");
-  const more: DuckDBConnection[] = [];
-  return {
-    conn,
-    close: () => {
-      for (const c of more) c.closeSync();
-      conn.closeSync();
-      inst.closeSync();
-    },
-    // Another connection to the same database (its settings are the instance's), closed with the first.
-    connect: async () => {
-      const c = await inst.connect();
-      more.push(c);
-      return c;
-    },
-  };
+  const db = await createDuckDB(path, { storageVersion: STORAGE_VERSION });
+  try {
+    // FSST off: on the observation table it gave the same file size as without it (99.2 against
+    // 99.5 MiB for 5.7 M rows) and its analysis made the insert about 18% slower.
+    await db.conn.run("SET disabled_compression_methods = 'fsst'");
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  return db;
 }
 
 /**
@@ -368,11 +359,6 @@ function writeDurably(path: string, text: string): void {
   }
 }
 
-/** Hash of the store's table definitions: a store written under another schema version is refused, not patched. */
-export function layoutHash(): string {
-  return createHash('sha256').update([...storeTablesSql(), observationViewSql([]), QUARANTINE_SQL].join('\n')).digest('hex').slice(0, 16);
-}
-
 async function checkLayout(conn: DuckDBConnection, storeDir: string): Promise<void> {
   await conn.run('CREATE TABLE IF NOT EXISTS il2kit_meta (key VARCHAR PRIMARY KEY, value VARCHAR)');
   const rows = (await conn.runAndReadAll("SELECT value FROM il2kit_meta WHERE key = 'layout'")).getRows();
@@ -382,14 +368,6 @@ async function checkLayout(conn: DuckDBConnection, storeDir: string): Promise<vo
     if (existing > 0) throw new StoreLayoutError(storeDir);
     await conn.run(`INSERT INTO il2kit_meta VALUES ('layout', '${want}')`);
   } else if (String(rows[0]![0]) !== want) throw new StoreLayoutError(storeDir);
-}
-
-export class StoreLayoutError extends Error {
-  readonly exitCode = 2;
-  constructor(storeDir: string) {
-    super(`${storeDir}: the store was written by another version of the common schema. Ingest every centre again into a new store folder (or delete ${storeDir}); nothing was changed.`);
-    this.name = 'UserError';
-  }
 }
 
 export function writeJson(path: string, value: unknown): void {
