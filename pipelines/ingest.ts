@@ -2,7 +2,8 @@
 // responses) and build the slot grid → read and map the observations, infusions and events → each
 // record validated and staged as it is made (ingest/stage.ts) → store: one DuckDB transaction, Parquet
 // files published after COMMIT (store/commit.ts), so a failed run leaves the previous store untouched →
-// check the committed rows and derive the slot features (rules/feature-store.ts).
+// the data-quality checks run before COMMIT, and a run failing an error-severity check is kept aside,
+// not published → derive the slot features from the committed rows (rules/feature-store.ts).
 // How sources are read (reader threads, sources loaded ahead within a budget) is ingest/schedule.ts's.
 import { rmSync } from 'node:fs';
 import { resolveTuning, type IngestOptions } from './ingest/options.js';
@@ -11,7 +12,7 @@ import { SourceSchedule, planSources } from './ingest/schedule.js';
 import { mapDoseLog } from './ingest/map-dose-log.js';
 import { mapObservations } from './ingest/map-observations.js';
 import { storeCentre } from './ingest/store-centre.js';
-import { checkAndDerive } from './ingest/check-and-derive.js';
+import { deriveFeatures } from './ingest/derive.js';
 import { ingestResult, type IngestResult } from './ingest/result.js';
 
 export { INGEST_PHASES, type IngestOptions, type IngestPhase, type IngestTuning } from './ingest/options.js';
@@ -30,8 +31,8 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     const sched = schedule;
     const doseLog = await run.timer.phase('map_dose_log', () => mapDoseLog(run, sched));
     await run.timer.phase('map_observations', () => mapObservations(run, sched, doseLog));
-    const commit = await run.timer.phase('store', () => storeCentre(run));
-    const checks = await run.timer.phase('check_and_derive', () => checkAndDerive(run, commit));
+    const { commit, checks } = await run.timer.phase('store', () => storeCentre(run, opts));
+    if (commit.rejected === null) await run.timer.phase('derive', () => deriveFeatures(run, commit));
     return ingestResult(run, doseLog, commit, checks);
   } finally {
     await schedule?.close();

@@ -2,7 +2,7 @@
 import { defaultReadWorkers } from '../map/raw-read.js';
 
 /** The phases of one centre's ingest, in order (the names of its recorded durations and of `onPhase`). */
-export const INGEST_PHASES = ['map_dose_log', 'map_observations', 'store', 'check_and_derive'] as const;
+export const INGEST_PHASES = ['map_dose_log', 'map_observations', 'store', 'derive'] as const;
 export type IngestPhase = (typeof INGEST_PHASES)[number];
 
 /** How the ingest schedules its reading; every knob has a default that suits the bundled samples and 20,000 patients. */
@@ -23,6 +23,10 @@ export interface IngestOptions extends Partial<IngestTuning> {
   storeDir: string;
   keyFile?: string;
   env?: NodeJS.ProcessEnv;
+  /** Publish the run even when an error-severity data-quality check fails (the data manager has read the report). Default false: such a run is kept aside under <store>/rejected/. */
+  acceptFailedChecks?: boolean;
+  /** Largest share by which the centre's patients, cycles or dose slots may fall against its previous version (default 0.1). */
+  maxDrop?: number;
   /** Called as each phase of a centre ends, with its wall time (for progress on a terminal). */
   onPhase?: (centre: string, phase: IngestPhase, elapsedMs: number) => void;
 }

@@ -20,6 +20,8 @@ export interface IngestResult {
   unmapped: Record<string, Record<string, number>>;
   commit: CommitResult;
   checks: CheckResult[];
+  /** Where the run's rows were kept instead of being published (an error-severity check failed), or null. */
+  rejected: string | null;
   suspectedIdentifiers: SuspectedIdentifier[];
   unusedColumns: Record<string, string[]>;
   /** Files in the spec's folder that no source reads (other than the spec itself). */
@@ -44,6 +46,7 @@ export function ingestResult(run: IngestRun, doseLog: DoseLog, commit: CommitRes
     ),
     commit,
     checks,
+    rejected: commit.rejected,
     suspectedIdentifiers: run.suspected,
     unusedColumns: run.unusedColumns,
     derivedFields: doseLog.derivedFields,

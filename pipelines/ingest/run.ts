@@ -57,6 +57,10 @@ export interface IngestRun {
   /** The spec's folder (source files are relative to it). */
   dir: string;
   storeDir: string;
+  /** When the run started, as a folder name (a rejected run is kept under <store>/rejected/<centre>/<runId>/). */
+  runId: string;
+  /** Whether the store step's duplicates were added to the quarantined counts yet. */
+  duplicatesCounted: boolean;
   /** The run's scratch folder (raw cells, staging files), removed when the run ends. */
   work: string;
   ctx: MapContext;
@@ -87,6 +91,8 @@ export function startRun(specPath: string, opts: IngestOptions): IngestRun {
     key,
     dir: dirname(resolve(specPath)),
     storeDir: opts.storeDir,
+    runId: new Date().toISOString().replace(/[:.]/g, '-'),
+    duplicatesCounted: false,
     work,
     ctx: { spec, key: key.key, unmapped: new Map() },
     counts,

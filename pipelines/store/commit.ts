@@ -47,7 +47,14 @@ export interface CommitResult {
   centreVersion: number;
   /** Time spent per phase of the commit (ms). */
   durations: Record<string, number>;
+  /** The centre's patients, cycles and dose slots in the version this run replaces (null: never ingested before). */
+  previous: Record<'patient' | 'cycle' | 'dose_slot', number> | null;
+  /** Where this run's rows were kept instead of being published (verify said no), or null. */
+  rejected: string | null;
 }
+
+/** Judges the centre's new rows inside the transaction, before COMMIT: a folder to keep them in when they must not be published, else null. */
+export type VerifyCommit = (conn: DuckDBConnection, result: CommitResult) => Promise<string | null>;
 
 export type StoreTable = TableName | 'quarantine';
 export const STORE_TABLES: readonly StoreTable[] = [...TABLE_NAMES, 'quarantine'];
@@ -83,7 +90,7 @@ export async function openStore(path: string): Promise<DuckDB> {
  * Replaces one centre's rows in the store with its staging CSVs (see the module comment).
  * `work` is a scratch folder of the run (each deduplicated table passes through a Parquet file there).
  */
-export async function commitCentre(opts: { storeDir: string; centreId: string; centre: Centre; staged: Partial<Record<StoreTable, string | string[]>>; work: string }): Promise<CommitResult> {
+export async function commitCentre(opts: { storeDir: string; centreId: string; centre: Centre; staged: Partial<Record<StoreTable, string | string[]>>; work: string; verify?: VerifyCommit }): Promise<CommitResult> {
   const { storeDir, centreId } = opts;
   mkdirSync(storeDir, { recursive: true });
   const durations: Record<string, number> = {};
@@ -94,7 +101,7 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
     mark = now;
   };
   const { conn, close } = await openStore(join(storeDir, STORE_FILE));
-  const result: CommitResult = { storeFile: join(storeDir, STORE_FILE), parquetDir: join(storeDir, PARQUET_DIR), stored: {}, duplicates: {}, quarantineRows: 0, centreVersion: 0, durations };
+  const result: CommitResult = { storeFile: join(storeDir, STORE_FILE), parquetDir: join(storeDir, PARQUET_DIR), stored: {}, duplicates: {}, quarantineRows: 0, centreVersion: 0, durations, previous: null, rejected: null };
   let committed = false;
   try {
     // Exports rely on scans keeping insertion order (the default; set here so it cannot drift).
@@ -106,6 +113,7 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
     for (const stmt of storeTablesSql()) await conn.run(stmt);
     await conn.run(QUARANTINE_SQL);
     const id = sql(centreId);
+    result.previous = await previousCounts(conn, centreId);
     for (const t of STORE_TABLES) {
       if (t === 'observation') for (const part of [OBSERVATION_ROWS, OBSERVATION_SOURCE]) await conn.run(`DELETE FROM ${part} WHERE centre_id = ${id}`);
       else await conn.run(`DELETE FROM ${t} WHERE centre_id = ${id}`);
@@ -194,6 +202,14 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
     // Until the export below finishes, the centre's Parquet files are the previous version's (recoverPending knows).
     await conn.run(`INSERT OR REPLACE INTO il2kit_meta VALUES (${sql(parquetKey(centreId))}, '${result.centreVersion - 1}')`);
     lap('meta_ms');
+    result.rejected = (await opts.verify?.(conn, result)) ?? null;
+    if (result.rejected !== null) {
+      await keepRejected(conn, result.rejected, centreId);
+      await conn.run('ROLLBACK');
+      committed = true; // nothing to roll back any more
+      lap('rejected_ms');
+      return result;
+    }
     await commitHooks.beforeCommit?.();
     await conn.run('COMMIT');
     committed = true;
@@ -252,6 +268,22 @@ async function exportCentre(conn: DuckDBConnection, storeDir: string, centreId: 
   await commitHooks.beforePublish?.();
   publish(storeDir, centreId);
   await conn.run(`INSERT OR REPLACE INTO il2kit_meta VALUES (${sql(parquetKey(centreId))}, '${version}')`);
+}
+
+/** The centre's rows in the version being replaced, for the drop check (null when it was never ingested). */
+async function previousCounts(conn: DuckDBConnection, centreId: string): Promise<CommitResult['previous']> {
+  if ((await centreVersion(conn, centreId)) === 0) return null;
+  const n = async (t: string) => Number((await conn.runAndReadAll(`SELECT count(*) FROM ${t} WHERE centre_id = ${sql(centreId)}`)).getRows()[0]![0]);
+  return { patient: await n('patient'), cycle: await n('cycle'), dose_slot: await n('dose_slot') };
+}
+
+/** A rejected run's rows of every table, as Parquet files in `dir`, for inspection (never read by the kit). */
+async function keepRejected(conn: DuckDBConnection, dir: string, centreId: string): Promise<void> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const t of STORE_TABLES) {
+    const order = t === 'quarantine' ? ` ORDER BY ${QUARANTINE_ORDER}` : '';
+    await conn.run(`COPY (SELECT * FROM ${t} WHERE centre_id = ${sql(centreId)}${order}) TO ${sql(join(dir, `${t}.parquet`))} (FORMAT parquet)`);
+  }
 }
 
 /** il2kit_meta key of a centre's data version. */
