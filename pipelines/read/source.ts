@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { SourceSpec } from '../../schemas/mapping-spec.js';
 import { completeRecordsLength, parseCsv, parseRecords } from './csv.js';
+import { assertEndsWithCompleteRow } from './complete.js';
 import { decodeText, firstInvalidUtf8 } from './decode.js';
 import { InputError } from './errors.js';
 import { indexZip, sheetEntry, sheetNumbers, zipWithSheet, type ZipIndex } from './zip.js';
@@ -369,6 +370,7 @@ export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 
     return { file, path, sha256, bytes: size, columns: sheet.columns, chunks: sheet.pieces };
   }
   if (range && src.format !== 'ndjson') throw new Error('only NDJSON sources are read in line ranges');
+  if (src.format === 'csv') assertEndsWithCompleteRow(path, file, size, src);
   if (size <= chunkBytes && !range) {
     const data = await readSource(src, dir);
     return { file, path, sha256: data.sha256, bytes: data.bytes, columns: data.columns, chunks: (async function* () { yield data.rows; })() };

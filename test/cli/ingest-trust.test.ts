@@ -60,6 +60,17 @@ describe('a run that fails an error-severity check is not published', () => {
     expect(parquetHashes(store)).toEqual(good);
   }, 120_000);
 
+  it('a file cut in the middle of a row stops the run (exit 2), naming the file and the byte', () => {
+    expect(ingest().code).toBe(0);
+    const good = parquetHashes(store);
+    useDoses('doses-cut-mid-row.csv');
+    const r = ingest();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^il2kit: doses\.csv \(byte \d+\): the file ends in the middle of a row: its last line has \d of the header's 6 fields and no line break after it/m);
+    expect(r.stderr).not.toContain('    at ');
+    expect(parquetHashes(store)).toEqual(good);
+  }, 120_000);
+
   it('an empty patient-id column: every row quarantined for one reason is an error, the previous version stays', () => {
     expectRejected('doses-empty-mrn.csv', /check source_not_all_quarantined_doses failed: .*every row of doses\.csv was quarantined/);
   }, 120_000);
