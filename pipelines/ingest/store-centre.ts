@@ -30,7 +30,7 @@ export async function storeCentre(run: IngestRun, opts: Pick<IngestOptions, 'acc
       const unusedRows = run.sources.map((s) => ({ source: s.source, n: s.unusedRows, rows: s.rows, examples: s.unusedExamples }));
       checks = [
         ...(await runChecks(conn, spec.centre.centre_id, run.counts, { suspectedIdentifiers: run.suspected.length, unusedRows })),
-        ...(await allQuarantinedChecks(conn, spec.centre.centre_id, run.sources)),
+        ...(await allQuarantinedChecks(conn, spec.centre.centre_id, run.sources.map((s) => ({ ...s, tables: spec.sources.find((x) => x.id === s.source)?.tables.map((t) => t.table) ?? [] })))),
         ...dropChecks(result.previous, result.stored, opts.maxDrop ?? DEFAULT_MAX_DROP),
       ];
       run.timer.add('checks', performance.now() - t);

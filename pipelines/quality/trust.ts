@@ -26,14 +26,17 @@ export function dropChecks(previous: Record<string, number> | null, stored: Part
   });
 }
 
-/** One error-severity check per source: not every row of it went to the quarantine for one and the same reason. */
-export async function allQuarantinedChecks(conn: DuckDBConnection, centreId: string, sources: { source: string; file: string; rows: number; skipped: number }[]): Promise<CheckResult[]> {
+/**
+ * One error-severity check per source: not every row of it went to the quarantine for one and the same reason.
+ * Quarantined rows are matched by file and by the source's tables (the sheets of one workbook share a file name).
+ */
+export async function allQuarantinedChecks(conn: DuckDBConnection, centreId: string, sources: { source: string; file: string; rows: number; skipped: number; tables: string[] }[]): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
   for (const s of sources) {
     const rows = s.rows - s.skipped;
     const top = (
       await conn.runAndReadAll(`SELECT check_name, field, count(DISTINCT coalesce(CAST(source_row AS VARCHAR), source_pointer))::BIGINT AS n FROM quarantine
-        WHERE centre_id = ${sql(centreId)} AND source_file = ${sql(s.file)} GROUP BY ALL ORDER BY n DESC, check_name, field LIMIT 1`)
+        WHERE centre_id = ${sql(centreId)} AND source_file = ${sql(s.file)} AND table_name IN (${s.tables.map(sql).join(', ')}) GROUP BY ALL ORDER BY n DESC, check_name, field LIMIT 1`)
     ).getRows()[0];
     const n = top ? Number(top[2]) : 0;
     const all = rows > 0 && n >= rows;
