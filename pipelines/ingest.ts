@@ -13,10 +13,12 @@ import { mapDoseLog } from './ingest/map-dose-log.js';
 import { mapObservations } from './ingest/map-observations.js';
 import { storeCentre } from './ingest/store-centre.js';
 import { deriveFeatures } from './ingest/derive.js';
+import { ingestStamp, stampKey } from './ingest/incremental.js';
 import { ingestResult, type IngestResult } from './ingest/result.js';
 
 export { INGEST_PHASES, type IngestOptions, type IngestPhase, type IngestTuning } from './ingest/options.js';
 export type { IngestResult } from './ingest/result.js';
+export { ingestStamp, unchangedSince, type IngestStamp } from './ingest/incremental.js';
 
 /**
  * Ingests one centre's export with its mapping spec into the store.
@@ -31,7 +33,9 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     const sched = schedule;
     const doseLog = await run.timer.phase('map_dose_log', () => mapDoseLog(run, sched));
     await run.timer.phase('map_observations', () => mapObservations(run, sched, doseLog));
-    const { commit, checks } = await run.timer.phase('store', () => storeCentre(run, opts));
+    const stamp = opts.stamp ?? (await ingestStamp(run.spec, run.specPath, run.key.key, run.runId));
+    const meta = { [stampKey(run.spec.centre.centre_id)]: JSON.stringify(stamp) };
+    const { commit, checks } = await run.timer.phase('store', () => storeCentre(run, opts, meta));
     if (commit.rejected === null) await run.timer.phase('derive', () => deriveFeatures(run, commit));
     return ingestResult(run, doseLog, commit, checks);
   } finally {

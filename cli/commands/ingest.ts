@@ -26,19 +26,29 @@ export function registerIngest(program: Command): void {
     .option('--reports <dir>', 'folder for data-quality reports', DEFAULT_REPORTS)
     .option('--key-file <file>', 'file holding the pseudonymisation key (else IL2KIT_PSEUDONYM_KEY or IL2KIT_KEY_FILE)')
     .option('--accept-failed-checks', 'publish a centre even when an error-severity data-quality check fails (after reading its report)')
+    .option('--force', 're-ingest centres whose inputs, spec, key and kit version are unchanged since their last run')
     .option('--max-drop <percent>', 'largest drop of a centre’s patients, cycles or dose slots against its previous version', '10')
-    .action(async (specs: string[], opts: { all?: boolean; store: string; reports: string; keyFile?: string; acceptFailedChecks?: boolean; maxDrop: string }) => {
+    .action(async (specs: string[], opts: { all?: boolean; store: string; reports: string; keyFile?: string; acceptFailedChecks?: boolean; force?: boolean; maxDrop: string }) => {
       const list = opts.all ? sampleSpecs() : specs;
       if (list.length === 0) throw new UserError('give a mapping spec file, or --all for the bundled samples');
       // Loaded here, not at start-up: `il2kit --help` stays fast.
-      const { ingestCentre } = await import('../../pipelines/ingest.js');
+      const { ingestCentre, ingestStamp, unchangedSince } = await import('../../pipelines/ingest.js');
+      const { loadSpec, resolveKey } = await import('../../pipelines/map/index.js');
       const { writeIngestOutputs } = await import('../../reports/ingest-outputs.js');
       const maxDrop = Number(opts.maxDrop);
       if (!(maxDrop >= 0 && maxDrop <= 100)) throw new UserError(`--max-drop: expected a percentage from 0 to 100, got ${JSON.stringify(opts.maxDrop)}`);
       let failedChecks = 0;
       for (const spec of list) {
         const started = new Date();
-        const r = await ingestCentre(spec, { storeDir: opts.store, keyFile: opts.keyFile, acceptFailedChecks: opts.acceptFailedChecks === true, maxDrop: maxDrop / 100 });
+        // Unchanged inputs, spec, key and kit version: the centre's published version stands (--force re-ingests).
+        const loaded = loadSpec(spec).spec;
+        const stamp = await ingestStamp(loaded, spec, resolveKey({ keyFile: opts.keyFile, allowSampleKey: loaded.samples }).key, started.toISOString().replace(/[:.]/g, '-'));
+        const since = opts.force ? null : await unchangedSince(opts.store, loaded.centre.centre_id, stamp);
+        if (since !== null) {
+          process.stdout.write(`${loaded.centre.centre_id}: unchanged since ${since} (inputs, spec, key and kit version); --force re-ingests\n`);
+          continue;
+        }
+        const r = await ingestCentre(spec, { storeDir: opts.store, keyFile: opts.keyFile, acceptFailedChecks: opts.acceptFailedChecks === true, maxDrop: maxDrop / 100, stamp });
         const out = await writeIngestOutputs(r, { storeDir: opts.store, reportDir: opts.reports, kitVersion: kitVersion(), command: `il2kit ingest ${relative(process.cwd(), spec)}`, startedAt: started });
         const c = r.counts;
         const line = Object.entries(c)

@@ -1,5 +1,6 @@
 // The ingest's options: what to ingest into, and the tuning knobs of its scheduling, documented once here.
 import { defaultReadWorkers } from '../map/raw-read.js';
+import type { IngestStamp } from './incremental.js';
 
 /** The phases of one centre's ingest, in order (the names of its recorded durations and of `onPhase`). */
 export const INGEST_PHASES = ['map_dose_log', 'map_observations', 'store', 'derive'] as const;
@@ -27,6 +28,8 @@ export interface IngestOptions extends Partial<IngestTuning> {
   acceptFailedChecks?: boolean;
   /** Largest share by which the centre's patients, cycles or dose slots may fall against its previous version (default 0.1). */
   maxDrop?: number;
+  /** The run's stamp (ingest/incremental.ts) when the caller has computed it already; else computed here. */
+  stamp?: IngestStamp;
   /** Called as each phase of a centre ends, with its wall time (for progress on a terminal). */
   onPhase?: (centre: string, phase: IngestPhase, elapsedMs: number) => void;
 }

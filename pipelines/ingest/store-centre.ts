@@ -18,12 +18,12 @@ export interface Stored {
 export const rejectedDir = (storeDir: string, centre: string, runId: string) => join(storeDir, 'rejected', centre, runId);
 
 /** Commits the staged files unless an error-severity check fails, and fills in the stored counts (duplicates move from stored to quarantined). */
-export async function storeCentre(run: IngestRun, opts: Pick<IngestOptions, 'acceptFailedChecks' | 'maxDrop'>): Promise<Stored> {
+export async function storeCentre(run: IngestRun, opts: Pick<IngestOptions, 'acceptFailedChecks' | 'maxDrop'>, meta: Record<string, string> = {}): Promise<Stored> {
   const staged = run.stager.close();
   const { spec } = run;
   let checks: CheckResult[] = [];
   const commit = await commitCentre({
-    storeDir: run.storeDir, centreId: spec.centre.centre_id, centre: spec.centre, staged, work: run.work,
+    storeDir: run.storeDir, centreId: spec.centre.centre_id, centre: spec.centre, staged, work: run.work, meta,
     verify: async (conn, result) => {
       fillCounts(run, result);
       const t = performance.now();

@@ -90,7 +90,7 @@ export async function openStore(path: string): Promise<DuckDB> {
  * Replaces one centre's rows in the store with its staging CSVs (see the module comment).
  * `work` is a scratch folder of the run (each deduplicated table passes through a Parquet file there).
  */
-export async function commitCentre(opts: { storeDir: string; centreId: string; centre: Centre; staged: Partial<Record<StoreTable, string | string[]>>; work: string; verify?: VerifyCommit }): Promise<CommitResult> {
+export async function commitCentre(opts: { storeDir: string; centreId: string; centre: Centre; staged: Partial<Record<StoreTable, string | string[]>>; work: string; verify?: VerifyCommit; meta?: Record<string, string> }): Promise<CommitResult> {
   const { storeDir, centreId } = opts;
   mkdirSync(storeDir, { recursive: true });
   const durations: Record<string, number> = {};
@@ -201,6 +201,7 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
     await conn.run(`INSERT OR REPLACE INTO il2kit_meta VALUES (${sql(versionKey(centreId))}, '${result.centreVersion}')`);
     // Until the export below finishes, the centre's Parquet files are the previous version's (recoverPending knows).
     await conn.run(`INSERT OR REPLACE INTO il2kit_meta VALUES (${sql(parquetKey(centreId))}, '${result.centreVersion - 1}')`);
+    for (const [k, v] of Object.entries(opts.meta ?? {})) await conn.run(`INSERT OR REPLACE INTO il2kit_meta VALUES (${sql(k)}, ${sql(v)})`);
     lap('meta_ms');
     result.rejected = (await opts.verify?.(conn, result)) ?? null;
     if (result.rejected !== null) {
