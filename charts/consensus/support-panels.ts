@@ -23,15 +23,17 @@ export function cycleRatePanel(infusions: readonly CourseInfusion[], kind: 'vaso
   const segs = infusions.filter((i) => i.kind === kind && i.rate !== null);
   if (segs.length === 0) return note(`${kind === 'vasopressor' ? 'Vasopressor' : variableName('maintenance_rate')}: none recorded for this cycle`, heading);
   const values = segs.flatMap((i, k) => {
+    // clamped to the axis in the data: vega's clip paths get ids that differ from render to render
+    const at = (h: number) => Math.min(axis.to, Math.max(axis.from, h / per(axis)));
     const end = i.end_hours ?? axis.to * per(axis);
     return [
-      { agent: variableName(i.agent), seg: k, t: i.start_hours / per(axis), rate: i.rate },
-      { agent: variableName(i.agent), seg: k, t: end / per(axis), rate: i.rate },
+      { agent: variableName(i.agent), seg: k, t: at(i.start_hours), rate: i.rate },
+      { agent: variableName(i.agent), seg: k, t: at(end), rate: i.rate },
     ];
   });
   return {
     title: { text: heading, anchor: 'start', fontSize: 12 }, width: PANEL_WIDTH, height: 80, data: { values },
-    mark: { type: 'line', strokeWidth: 2, clip: true },
+    mark: { type: 'line', strokeWidth: 2 },
     encoding: {
       x: xEncoding(axis, bottom),
       y: { field: 'rate', type: 'quantitative', title: null, scale: { zero: true } },
