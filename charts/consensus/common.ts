@@ -30,7 +30,7 @@ export function fitAxis(axis: TimeAxis, hours: readonly number[], minTo: number)
   return { ...axis, to };
 }
 
-export function xEncoding(axis: TimeAxis, title = true): Record<string, unknown> {
+export function xEncoding(axis: TimeAxis, title: boolean | undefined): Record<string, unknown> {
   const step = axis.unit === 'days' ? (axis.to - axis.from > 16 ? 2 : 1) : 24;
   const values: number[] = [];
   for (let v = Math.ceil(axis.from / step) * step; v <= axis.to; v += step) values.push(v);
@@ -90,13 +90,13 @@ export function slotSummaryPanel(slots: readonly SlotSummaryRow[], axis: TimeAxi
       { centre: s.centre_id, t: s.hours / per(axis), share: s.held, what: 'Held' },
     ]);
   return {
-    title: { text: 'Doses given and held (share of cycles, by scheduled slot)', anchor: 'start', fontSize: 12 }, width: PANEL_WIDTH, height: 80, data: { values },
+    title: { text: 'Doses given (solid line) and held (dashed), share of cycles, by scheduled slot', anchor: 'start', fontSize: 12 }, width: PANEL_WIDTH, height: 80, data: { values },
     mark: { type: 'line', strokeWidth: 1.5, point: { size: 16 } },
     encoding: {
       x: xEncoding(axis, bottom),
       y: { field: 'share', type: 'quantitative', title: null, scale: { domain: [0, 1] }, axis: { format: '%', values: [0, 0.5, 1] } },
       color: { field: 'centre', type: 'nominal', title: 'Centre', scale: centreScale(centres) },
-      strokeDash: { field: 'what', type: 'nominal', title: 'Dose (share of cycles)', legend: { symbolType: 'stroke', symbolStrokeColor: '#000000' }, scale: { domain: ['Given', 'Held'], range: [[1, 0], [5, 3]] } },
+      strokeDash: { field: 'what', type: 'nominal', legend: null, scale: { domain: ['Given', 'Held'], range: [[1, 0], [5, 3]] } },
       detail: { field: 'what', type: 'nominal' },
     },
   };
