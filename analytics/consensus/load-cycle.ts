@@ -48,10 +48,10 @@ export async function loadCycleCourse(conn: DuckDBConnection, cycleId: string): 
   const head = `WITH ${cyclesCte([centre])}`;
   const points = await queryRows(conn, `${head}, ${observationsCte(COURSE_VARIABLES)} SELECT variable, h, value FROM obs WHERE cycle_id = ${quote(cycleId)} ORDER BY variable, h, value`);
   const infusions = await queryRows(conn, `${head}
-    SELECT i.agent, epoch(i.start_at - c.start_at) / 3600 AS s, epoch(i.end_at - c.start_at) / 3600 AS e, i.rate, i.volume_ml
+    SELECT i.agent, (epoch(i.start_at) - epoch(c.start_at)) / 3600 AS s, (epoch(i.end_at) - epoch(c.start_at)) / 3600 AS e, i.rate, i.volume_ml
     FROM infusion i JOIN cyc c ON i.centre_id = c.centre_id AND i.patient_key = c.patient_key AND i.start_at >= c.start_at - INTERVAL 24 HOUR AND i.start_at < c.until_at
     WHERE c.cycle_id = ${quote(cycleId)} ORDER BY s, i.agent, e, i.rate, i.volume_ml`);
-  const slots = await queryRows(conn, `SELECT s.slot_number, epoch(s.scheduled_at - c.start_at) / 3600 AS h, s.status, s.hold_reason_codes
+  const slots = await queryRows(conn, `SELECT s.slot_number, (epoch(s.scheduled_at) - epoch(c.start_at)) / 3600 AS h, s.status, s.hold_reason_codes
     FROM dose_slot s JOIN cycle c USING (cycle_id) WHERE s.cycle_id = ${quote(cycleId)} ORDER BY s.slot_number`);
   const weights = points.filter((p) => p.variable === 'weight').map((p) => ({ h: Number(p.h), v: Number(p.value) }));
   const before = weights.filter((w) => w.h <= 0);

@@ -19,13 +19,10 @@ cyc AS (
   FROM cycle WHERE ${centreFilter(centres)}
 )`;
 
-const widthCase = (vars: readonly CourseVariable[], field: 'width' | 'until') =>
-  `CASE variable ${vars.map((v) => `WHEN '${v}' THEN ${SERIES_BINS[v][field]}`).join(' ')} END`;
-
 /** Observations of the figures' variables, per cycle, at hours since the cycle's first scheduled dose. */
 export const observationsCte = (vars: readonly CourseVariable[]) => `
 obs AS (
-  SELECT c.centre_id, c.cycle_id, o.variable, epoch(o.observed_at - c.start_at) / 3600 AS h, o.value
+  SELECT c.centre_id, c.cycle_id, o.variable, (epoch(o.observed_at) - epoch(c.start_at)) / 3600 AS h, o.value
   FROM observation o JOIN cyc c ON o.centre_id = c.centre_id AND o.patient_key = c.patient_key
    AND o.observed_at >= c.start_at - INTERVAL ${LOOKBACK_HOURS} HOUR AND o.observed_at < c.until_at
   WHERE o.variable IN (${list(vars)})
@@ -40,8 +37,9 @@ GROUP BY ALL HAVING count(*) >= ${minCycles}`;
 
 /** Binned observations (and % weight gain over the cycle's baseline weight) as `centre_id, cycle_id, series, bin_hours, bin_width_hours, value`. */
 export const observationBinsSql = (vars: readonly CourseVariable[]) => `
-SELECT centre_id, cycle_id, variable AS series, floor(h / ${widthCase(vars, 'width')}) * ${widthCase(vars, 'width')} AS bin_hours, ${widthCase(vars, 'width')} AS bin_width_hours, value
-FROM obs WHERE h < ${widthCase(vars, 'until')}
+SELECT o.centre_id, o.cycle_id, o.variable AS series, floor(o.h / w.width) * w.width AS bin_hours, w.width AS bin_width_hours, o.value
+FROM obs o JOIN (VALUES ${vars.map((v) => `('${v}', ${SERIES_BINS[v].width}, ${SERIES_BINS[v].until})`).join(', ')}) w(variable, width, until) ON o.variable = w.variable
+WHERE o.h < w.until
 UNION ALL
 SELECT o.centre_id, o.cycle_id, 'weight_gain_pct', floor(o.h / 24) * 24, 24, (o.value - b.base) / b.base * 100
 FROM obs o JOIN (
@@ -56,26 +54,36 @@ WHERE o.variable = 'weight' AND o.h < ${SERIES_BINS.weight_gain_pct.until}`;
  */
 export const supportBinsSql = () => `
 inf AS (
-  SELECT c.centre_id, c.cycle_id, i.agent, epoch(i.start_at - c.start_at) / 3600 AS s, epoch(coalesce(i.end_at, c.until_at) - c.start_at) / 3600 AS e, i.rate, i.volume_ml
+  SELECT c.centre_id, c.cycle_id, i.agent, (epoch(i.start_at) - epoch(c.start_at)) / 3600 AS s, (epoch(coalesce(i.end_at, c.until_at)) - epoch(c.start_at)) / 3600 AS e, i.rate, i.volume_ml
   FROM infusion i JOIN cyc c ON i.centre_id = c.centre_id AND i.patient_key = c.patient_key AND i.start_at >= c.start_at - INTERVAL ${LOOKBACK_HOURS} HOUR AND i.start_at < c.until_at
 ),
 kinds AS (
   SELECT DISTINCT centre_id, CASE WHEN agent = 'fluid_bolus' THEN 'bolus' WHEN agent = 'maintenance_fluid' THEN 'maintenance' ELSE 'pressor' END AS kind FROM inf
 ),
 grid AS (
-  SELECT c.centre_id, c.cycle_id, k.kind, w.width, b.bin
-  FROM cyc c JOIN kinds k USING (centre_id)
-  CROSS JOIN (VALUES (4), (24)) w(width)
-  CROSS JOIN range(0, ${SERIES_BINS.bolus_ml.until}, 4) b(bin)
-  WHERE b.bin % w.width = 0 AND (w.width = 4 OR k.kind = 'bolus')
+  SELECT c.centre_id, c.cycle_id, k.kind, 4 AS width, b.range AS bin
+  FROM cyc c JOIN kinds k USING (centre_id) CROSS JOIN range(0, ${SERIES_BINS.bolus_ml.until}, 4) b
+  UNION ALL
+  SELECT c.centre_id, c.cycle_id, k.kind, 24, b.range
+  FROM cyc c JOIN kinds k USING (centre_id) CROSS JOIN range(0, ${SERIES_BINS.bolus_ml.until}, 24) b WHERE k.kind = 'bolus'
+),
+segs AS (
+  SELECT i.cycle_id, CASE WHEN i.agent = 'maintenance_fluid' THEN 'maintenance' ELSE 'pressor' END AS kind, b.bin, max(i.rate) AS rate
+  FROM inf i, unnest(range(greatest(0, ceil((i.s - 2) / 4)::BIGINT * 4), least(${SERIES_BINS.bolus_ml.until}, ceil((i.e - 2) / 4)::BIGINT * 4), 4)) b(bin)
+  WHERE i.agent <> 'fluid_bolus' AND i.e > i.s GROUP BY ALL
+),
+boluses AS (
+  SELECT i.cycle_id, w.width, floor(i.s / w.width)::BIGINT * w.width AS bin, sum(i.volume_ml) AS ml
+  FROM inf i CROSS JOIN (VALUES (4), (24)) w(width) WHERE i.agent = 'fluid_bolus' AND i.s >= 0 GROUP BY ALL
 ),
 support AS (
   SELECT g.centre_id, g.cycle_id, g.kind, g.width, g.bin,
-    coalesce(sum(i.volume_ml) FILTER (WHERE g.kind = 'bolus' AND i.agent = 'fluid_bolus' AND i.s >= g.bin AND i.s < g.bin + g.width), 0) AS bolus,
-    coalesce(max(i.rate) FILTER (WHERE g.kind = 'maintenance' AND i.agent = 'maintenance_fluid' AND i.s <= g.bin + 2 AND i.e > g.bin + 2), 0) AS maintenance,
-    coalesce(max(i.rate) FILTER (WHERE g.kind = 'pressor' AND i.agent NOT IN ('fluid_bolus', 'maintenance_fluid') AND i.s <= g.bin + 2 AND i.e > g.bin + 2), 0) AS pressor
-  FROM grid g LEFT JOIN inf i ON i.cycle_id = g.cycle_id AND i.s < g.bin + g.width AND (i.e > g.bin OR i.agent = 'fluid_bolus')
-  GROUP BY ALL
+    coalesce(b.ml, 0) AS bolus,
+    CASE WHEN g.kind = 'maintenance' THEN coalesce(s.rate, 0) ELSE 0 END AS maintenance,
+    CASE WHEN g.kind = 'pressor' THEN coalesce(s.rate, 0) ELSE 0 END AS pressor
+  FROM grid g
+  LEFT JOIN boluses b ON b.cycle_id = g.cycle_id AND b.width = g.width AND b.bin = g.bin
+  LEFT JOIN segs s ON g.kind = s.kind AND s.cycle_id = g.cycle_id AND s.bin = g.bin
 )`;
 
 /** The support series as binned rows (the pressor rate only where a pressor runs: its median is among cycles on one). */
@@ -92,6 +100,6 @@ FROM support WHERE kind = 'pressor' GROUP BY ALL HAVING count(*) >= ${minCycles}
 
 /** Per centre and slot number: cycles, given and held shares, median scheduled hour. */
 export const slotSummarySql = () => `
-SELECT c.centre_id, s.slot_number, median(epoch(s.scheduled_at - c.start_at) / 3600) AS hours, count(*) AS cycles,
+SELECT c.centre_id, s.slot_number, median((epoch(s.scheduled_at) - epoch(c.start_at)) / 3600) AS hours, count(*) AS cycles,
   avg((s.status = 'given')::INT) AS given, avg((s.status = 'held')::INT) AS held
 FROM dose_slot s JOIN cyc c ON s.cycle_id = c.cycle_id GROUP BY ALL`;
