@@ -1,5 +1,6 @@
 // One patient-cycle's course for the single-cycle figures, and the rule that picks each centre's example cycle.
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { sql } from '../../pipelines/store/sql.js';
 import { INFUSION_AGENTS } from '../../schemas/vocabularies.js';
 import type { HoldReasonCode, SlotStatus } from '../../schemas/index.js';
 import { centreFilter, queryRows } from '../doses/load.js';
@@ -7,7 +8,7 @@ import { COURSE_VARIABLES } from './series.js';
 import { cyclesCte, observationsCte } from './summary-sql.js';
 import type { CourseInfusion, CourseVariable, CycleCourse } from './types.js';
 
-const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const quote = sql;
 
 /** The rule the example cycles are chosen by, as the report states it. */
 export const EXAMPLE_CYCLE_RULE =

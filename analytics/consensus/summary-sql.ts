@@ -1,11 +1,12 @@
 // SQL of the centre-level summaries: each cycle contributes one value per time bin (the mean of its values there),
 // and the centre's median and quartiles are taken over cycles, in DuckDB, so the result stays a few thousand rows
 // however many patients the store holds.
+import { sql } from '../../pipelines/store/sql.js';
 import { centreFilter } from '../doses/load.js';
 import { LOOKBACK_HOURS, SERIES_BINS } from './series.js';
 import type { CourseVariable } from './types.js';
 
-const list = (xs: readonly string[]) => xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(', ');
+const list = (xs: readonly string[]) => xs.map(sql).join(', ');
 
 /**
  * Cycles of the chosen centres with the end of the window their observations are read in: 28 days after the first
