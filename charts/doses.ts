@@ -4,7 +4,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { DoseHistogramRow, DoseSurvivalRow, EndCause, EndCauseIncidenceRow, ReachingResult } from '../analytics/doses/index.js';
 import { funnelLayers } from './funnel.js';
-import { ANALYSIS_CONFIG, VEGA_LITE_SCHEMA, centreScale } from './spec-types.js';
+import { ANALYSIS_CONFIG, VEGA_LITE_SCHEMA, centreScale, wrapText } from './spec-types.js';
 
 const ALL = 'ALL';
 
@@ -44,7 +44,7 @@ export function doseSurvivalSpec(curves: readonly DoseSurvivalRow[], options: Do
   const x = { field: 'doses', type: 'quantitative', title: 'Dose number k', axis: { tickMinStep: 1, format: 'd' }, scale: { domain: numbers(1, 15), nice: false } } as const;
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: options.title ?? 'Dose survival: share of cycles that gave at least k doses', subtitle: 'Kaplan–Meier per centre with 95% pointwise intervals (Greenwood, log scale); one panel per cap, so 14-dose cycles are never read as stopping short of 15' },
+    title: { text: options.title ?? 'Dose survival: share of cycles that gave at least k doses', subtitle: wrapText('Kaplan–Meier per centre with 95% pointwise intervals (Greenwood, log scale); one panel per cap, so 14-dose cycles are never read as stopping short of 15', 110) },
     data: { values: rows },
     facet: { column: { field: 'panel', type: 'nominal', title: null } },
     spec: {
@@ -96,7 +96,7 @@ export function endReasonIncidenceSpec(incidence: readonly EndCauseIncidenceRow[
   const x = { field: 'doses', type: 'quantitative', title: 'Doses given', axis: { tickMinStep: 1, format: 'd' }, scale: { domain: numbers(0, 15), nice: false } } as const;
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: options.title ?? 'How cycles ended: cumulative incidence by doses given', subtitle: 'Competing events (Aalen–Johansen) with 95% pointwise intervals (Gray SE, log(−log) scale); a cycle that reached its cap counts as "maximum"' },
+    title: { text: options.title ?? 'How cycles ended: cumulative incidence by doses given', subtitle: wrapText('Competing events (Aalen–Johansen) with 95% pointwise intervals (Gray SE, log(−log) scale); a cycle that reached its cap counts as "maximum"', 110) },
     data: { values: rows },
     facet: { field: 'panel', type: 'nominal', title: null },
     columns: 3,
@@ -146,7 +146,7 @@ export function doseDistributionSpec(histogram: readonly DoseHistogramRow[], opt
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: options.title ?? `Doses given per cycle${cycle === 'all' ? '' : ` (cycle ${cycle} of a course)`}`,
-      subtitle: 'Share of cycles by the number of doses given, per centre and regimen (dose per kg / cap; never pooled across regimens)',
+      subtitle: wrapText('Share of cycles by the number of doses given, per centre and regimen (dose per kg / cap; never pooled across regimens)', 110),
     },
     data: { values: rows },
     facet: { field: 'panel', type: 'nominal', title: null },
@@ -194,8 +194,8 @@ export function reachingFunnelSpec(result: ReachingResult, options: { title?: st
     title: {
       text: options.title ?? `Share of ${which} reaching ≥ ${result.threshold} doses, by centre`,
       subtitle: [
-        `Left: crude, exact binomial limits around the all-centre share. Right: adjusted for case mix by indirect standardisation (disease × ECOG × age band)${phi}.`,
-        'Dashed: 95% limits; solid: 99.8% limits. Cycles of one patient are correlated: read points near the limits with care.',
+        ...wrapText(`Left: crude, exact binomial limits around the all-centre share. Right: adjusted for case mix by indirect standardisation (disease × ECOG × age band)${phi}.`, 110),
+        ...wrapText('Dashed: 95% limits; solid: 99.8% limits. Cycles of one patient are correlated: read points near the limits with care.', 110),
       ],
     },
     hconcat: [

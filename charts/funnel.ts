@@ -58,7 +58,8 @@ export function funnelLayers(points: readonly FunnelPoint[], limits: readonly Fu
   const levels = [...new Set(limits.map((l) => l.level))].sort((a, b) => a - b);
   const dots = points.map((p) => ({ label: p.label, x: p.x, y: p.y, position: positionOf(p), detail: p.detail }));
   const xMax = Math.max(1, ...points.map((p) => p.x), ...limits.map((l) => l.x));
-  const xDomain: number[] = [0, xMax];
+  // room on the right for the label of the largest centre
+  const xDomain: number[] = [0, xMax * 1.12];
   const x = { field: 'x', type: 'quantitative', title: axes.xTitle, scale: { domain: xDomain, nice: false } } as const;
   const positions = Object.keys(POSITION_STYLE) as PositionLabel[];
   return [

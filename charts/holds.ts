@@ -5,6 +5,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ConcordanceReportRow, EnforcementRow, HoldReasonRow, ImpliedThresholdReportRow, ReferenceBandRow, SlotClass, SlotDecisionRow } from '../analytics/practice/index.js';
 import type { Decision } from '../rules/engine.js';
 import { HOLD_REASON_GROUP, REASON_GROUP_STYLE, type ReasonGroup } from './encodings.js';
+import { ruleLabel, variableLabel, variableName, type RuleLabelInput } from './labels.js';
 import { ANALYSIS_CONFIG, VEGA_LITE_SCHEMA, wrapText, type ChartLayer } from './spec-types.js';
 
 /** Colour of each hold-reason group (Okabe–Ito; grey for no reason and non-clinical). */
@@ -63,7 +64,7 @@ export function holdReasonsSpec(rows: readonly HoldReasonRow[], options: { title
   });
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: options.title ?? 'Recorded hold reasons by centre', subtitle: 'Reason codes of held and skipped slots, as recorded; a slot listing several reasons counts under each. Share of mentions.' },
+    title: { text: options.title ?? 'Recorded hold reasons by centre', subtitle: wrapText('Reason codes of held and skipped slots, as recorded; a slot listing several reasons counts under each. Share of mentions.', 110) },
     width: 420,
     height: { step: 22 },
     data: { values },
@@ -105,7 +106,7 @@ export function concordanceSpec(rows: readonly ConcordanceChartRow[], options: {
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: options.title ?? 'Does practice follow the rules? Slot classes by centre and ruleset',
-      subtitle: wrapText('Given and held slots, each ruleset evaluated on the recorded history. Agreement = held when a criterion is met, given when none is; kappa with a 95% interval over assessable slots. Rulesets marked ? are unverified.', 130),
+      subtitle: wrapText('Given and held slots, each ruleset evaluated on the recorded history. Agreement = held when a criterion is met, given when none is; kappa with a 95% interval over assessable slots. Rulesets marked ? are unverified.', 110),
     },
     data: { values },
     facet: { row: { field: 'centre', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' } } },
@@ -114,7 +115,7 @@ export function concordanceSpec(rows: readonly ConcordanceChartRow[], options: {
       height: { step: 14 },
       mark: { type: 'bar' },
       encoding: {
-        y: { field: 'label', type: 'nominal', title: null, sort: { field: 'rank', op: 'min' }, axis: { labelLimit: 400 } },
+        y: { field: 'label', type: 'nominal', title: null, sort: { field: 'rank', op: 'min' } },
         x: { field: 'slots', type: 'quantitative', stack: 'normalize', title: 'Share of slots', axis: { format: '%' } },
         color: { field: 'cls', type: 'nominal', title: 'Slot class', scale: { domain: classes.map((c) => SLOT_CLASS_STYLE[c].label), range: classes.map((c) => SLOT_CLASS_STYLE[c].color) } },
         order: { field: 'order', type: 'quantitative' },
@@ -132,19 +133,37 @@ export function concordanceSpec(rows: readonly ConcordanceChartRow[], options: {
   };
 }
 
+/**
+ * Each criterion in clinical words: from its rule when given ("Heart rate at dosing time 100–130/min (relative)"),
+ * else its variable and level; the rule id is added only where two criteria would read the same.
+ */
+function criterionWords(rows: readonly EnforcementChartRow[], rules: readonly (RuleLabelInput & { id: string })[]): Map<string, string> {
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  const words = new Map<string, string>();
+  for (const r of rows) {
+    const rule = byId.get(r.rule_id);
+    words.set(r.rule_id, rule ? ruleLabel(rule) : `${variableName(r.variable)} (${r.level ?? r.action.replace('_', ' ')})`);
+  }
+  const count = new Map<string, number>();
+  for (const w of words.values()) count.set(w, (count.get(w) ?? 0) + 1);
+  for (const [id, w] of words) if (count.get(w)! > 1) words.set(id, `${w} [${id}]`);
+  return words;
+}
+
 /** The fields of an enforcement row the heatmap draws. */
-export type EnforcementChartRow = Pick<EnforcementRow, 'centre_id' | 'ruleset_id' | 'rule_id' | 'level' | 'action' | 'status' | 'met' | 'held_when_met' | 'enforcement' | 'enforcement_lower' | 'enforcement_upper'>;
+export type EnforcementChartRow = Pick<EnforcementRow, 'centre_id' | 'ruleset_id' | 'rule_id' | 'variable' | 'level' | 'action' | 'status' | 'met' | 'held_when_met' | 'enforcement' | 'enforcement_lower' | 'enforcement_upper'>;
 
 /**
  * Enforcement heatmap of one ruleset: per criterion (rows) and centre (columns), the share of slots held when the
  * criterion is met, with held/met in the cell. Criteria never met at any centre are left out.
  * @example enforcementSpec(report.enforcement.filter((r) => r.ruleset_id === 'consensus_2014_t3'))
  */
-export function enforcementSpec(rows: readonly EnforcementChartRow[], options: { title?: string; ruleset?: string } = {}): TopLevelSpec {
+export function enforcementSpec(rows: readonly EnforcementChartRow[], options: { title?: string; ruleset?: string; rules?: readonly (RuleLabelInput & { id: string })[] } = {}): TopLevelSpec {
   const ruleset = options.ruleset ?? rows[0]?.ruleset_id ?? '';
   const mine = rows.filter((r) => r.ruleset_id === ruleset);
   const metSomewhere = new Set(mine.filter((r) => r.met > 0).map((r) => r.rule_id));
-  const ruleLabel = (r: EnforcementChartRow) => `${r.rule_id}${STATUS_MARK[r.status] ?? ''} (${r.level ?? r.action})`;
+  const words = criterionWords(mine, options.rules ?? []);
+  const ruleLabel = (r: EnforcementChartRow) => `${words.get(r.rule_id)!}${STATUS_MARK[r.status] ?? ''}`;
   const values = mine
     .filter((r) => metSomewhere.has(r.rule_id))
     .map((r) => ({
@@ -156,12 +175,12 @@ export function enforcementSpec(rows: readonly EnforcementChartRow[], options: {
   const rules = [...new Set(values.map((v) => v.rule))];
   const centres = [...new Set(values.map((v) => v.centre))].sort();
   const x = { field: 'centre', type: 'nominal', title: null, sort: centres, axis: { orient: 'top', labelAngle: 0 } } as const;
-  const y = { field: 'rule', type: 'nominal', title: null, sort: rules, axis: { labelLimit: 400 } } as const;
+  const y = { field: 'rule', type: 'nominal', title: null, sort: rules } as const;
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: options.title ?? `Enforcement: doses held when a criterion of ${ruleset} is met`,
-      subtitle: wrapText('Cell: slots held / slots where the criterion was met (given and held slots, recorded history); colour: share held, Wilson 95% interval in the tooltip. – : never met at that centre. † inferred, ? unverified rule.', 110),
+      subtitle: wrapText('Cell: slots held / slots where the criterion was met (given and held slots, recorded history); colour: share held (Wilson 95% intervals are in the enforcement table). – : never met at that centre. † inferred, ? unverified rule.', 110),
     },
     data: { values },
     width: { step: 80 },
@@ -238,15 +257,14 @@ export function impliedThresholdsSpec(input: ImpliedThresholdsInput, options: { 
       band: `${b.level ?? b.action}: ${b.label.replace(/^\S+ /, '')}${STATUS_MARK[b.status] ?? ''}`, level: b.level === 'relative' ? 'Relative (hold)' : 'Absolute (stop)',
     }));
     const scale = { domain, nice: false, zero: false };
-    const y = { field: 'label', type: 'nominal', title: null, sort: values.map((v) => v.label), axis: { labelLimit: 400 } } as const;
-    const unit = rows[0]?.unit ?? bands[0]?.unit ?? '';
+    const y = { field: 'label', type: 'nominal', title: null, sort: values.map((v) => v.label) } as const;
     const layers: ChartLayer[] = [];
     if (bandValues.length > 0) {
       layers.push({
         data: { values: bandValues },
         mark: { type: 'rect', opacity: 0.35 },
         encoding: {
-          x: { field: 'from', type: 'quantitative', scale, title: `${variable} (${unit})` },
+          x: { field: 'from', type: 'quantitative', scale, title: variableLabel(variable) },
           x2: { field: 'to' },
           color: { field: 'level', type: 'nominal', title: `${reference} band`, scale: { domain: ['Relative (hold)', 'Absolute (stop)'], range: ['#F5C58A', '#D55E00'] } },
           tooltip: [{ field: 'band', title: 'Reference band' }],
@@ -262,7 +280,7 @@ export function impliedThresholdsSpec(input: ImpliedThresholdsInput, options: { 
         mark: { type: 'point', shape: 'diamond', filled: true, color: '#000000', size: 70, opacity: 1 },
         encoding: {
           y,
-          x: { field: 'step', type: 'quantitative', scale, title: `${variable} (${unit})` },
+          x: { field: 'step', type: 'quantitative', scale, title: variableLabel(variable) },
           tooltip: [
             { field: 'label', title: 'Centre' },
             { field: 'ed50_text', title: 'Logistic ED50' },
@@ -273,13 +291,13 @@ export function impliedThresholdsSpec(input: ImpliedThresholdsInput, options: { 
         },
       },
     );
-    return { title: `${variable} (${unit})`, width: 360, height: { step: 18 }, layer: layers };
+    return { title: variableLabel(variable), width: 360, height: { step: 18 }, layer: layers };
   });
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: options.title ?? `Implied thresholds: where each centre starts holding, against the ${reference} bands`,
-      subtitle: wrapText('Black diamond: change point of the hold rate (the edge a centre holds at; bar = patient-bootstrap 95% interval). Hollow circle: logistic ED50 with its Fieller interval, left out when off the axis. Slots where another reference criterion is met are left out. † inferred band.', 130),
+      subtitle: wrapText('Black diamond: change point of the hold rate (the edge a centre holds at; bar = patient-bootstrap 95% interval). Hollow circle: logistic ED50 with its Fieller interval, left out when off the axis. Slots where another reference criterion is met are left out. † inferred band.', 110),
     },
     vconcat: panels,
     resolve: { scale: { color: 'shared' } },
@@ -316,7 +334,7 @@ export function decisionSwimmerSpec(rows: readonly DecisionSwimmerRow[], options
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: options.title ?? `What ${rulesets.length === 1 ? rulesets[0] : 'the ruleset'} would have done at each slot`,
-      subtitle: 'Colour: the ruleset’s decision given the recorded history; shape: what the centre did. A held square in green, or a given circle in orange, is a disagreement.',
+      subtitle: wrapText('Colour: the ruleset’s decision given the recorded history; shape: what the centre did. A held square in green, or a given circle in orange, is a disagreement.', 110),
     },
     width,
     height: { step: 16 },

@@ -1,4 +1,5 @@
 // Spec → vega → SVG / PNG, headless. vega 5 and vega-lite 5 only: v6 does not load inside tslab (platform-notes F3).
+import { crc32 } from 'node:zlib';
 import { Resvg } from '@resvg/resvg-js';
 import { View, parse, type Spec as VegaSpec } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
@@ -65,21 +66,45 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 }
 
 export interface PngOptions {
-  /** Pixel density: 2 gives a PNG twice the SVG's size (default 2). */
+  /** Pixel density: 2 gives a PNG twice the SVG's size (default 2). Ignored when `dpi` is given. */
   scale?: number;
+  /** Print resolution: the SVG's CSS pixels (96 per inch) are rendered at this many dots per inch, and the PNG says so (pHYs). */
+  dpi?: number;
 }
+
+/** Resolution of publication exports (`svgToPng(svg, { dpi: PUBLICATION_DPI })`). */
+export const PUBLICATION_DPI = 300;
 
 /**
  * Rasterises an SVG document to PNG with resvg, in DejaVu Sans (otherwise sans-serif falls back to a serif face).
- * @example const png = svgToPng(await renderSvg(spec), { scale: 2 });
+ * With `dpi`, the image is the figure's size at that resolution (an 800-px-wide figure at 300 dpi is 2,500 px wide,
+ * 8.47 inches) and carries the resolution in a pHYs chunk, so layout programs place it at its size.
+ * @example writeFileSync('figure.png', svgToPng(await renderSvg(spec), { dpi: 300 }));
  */
 export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
-  const { scale = 2 } = options;
+  const zoom = options.dpi !== undefined ? options.dpi / 96 : (options.scale ?? 2);
   const resvg = new Resvg(svg, {
-    fitTo: { mode: 'zoom', value: scale },
+    fitTo: { mode: 'zoom', value: zoom },
     font: { defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans', loadSystemFonts: true },
   });
-  return resvg.render().asPng();
+  const png = resvg.render().asPng();
+  return options.dpi === undefined ? png : withPhys(png, options.dpi);
+}
+
+/** The PNG with a pHYs chunk (pixels per metre, both axes) right after its IHDR chunk. */
+function withPhys(png: Buffer, dpi: number): Buffer {
+  const ppm = Math.round(dpi / 0.0254);
+  const body = Buffer.alloc(13);
+  body.write('pHYs', 0, 'latin1');
+  body.writeUInt32BE(ppm, 4);
+  body.writeUInt32BE(ppm, 8);
+  body.writeUInt8(1, 12); // unit: metre
+  const chunk = Buffer.alloc(21);
+  chunk.writeUInt32BE(9, 0);
+  body.copy(chunk, 4);
+  chunk.writeUInt32BE(crc32(body), 17);
+  const ihdrEnd = 8 + 4 + 4 + 13 + 4; // signature, IHDR length, type, data, CRC
+  return Buffer.concat([png.subarray(0, ihdrEnd), chunk, png.subarray(ihdrEnd)]);
 }
 
 /**

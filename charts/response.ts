@@ -24,7 +24,7 @@ export function responseFunnelSpec(rates: ResponseRatesResult, options: { title?
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: options.title ?? 'Response rate by centre',
-      subtitle: [...none, 'Exact binomial limits around the all-centre rate; dashed: 95%, solid: 99.8%. Not adjusted for case mix (disease, ECOG).'],
+      subtitle: [...none, ...wrapText('Exact binomial limits around the all-centre rate; dashed: 95%, solid: 99.8%. Not adjusted for case mix (disease, ECOG).', 110)],
     },
     width: 360,
     height: 260,
@@ -48,7 +48,7 @@ export function responseByDosesSpec(rows: readonly ResponseByDosesRow[], options
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: options.title ?? 'Response rate by doses received',
-      subtitle: wrapText(`Wilson 95% intervals. ${options.landmark ?? 'Doses received partly reflect tolerance, so this is not a dose–response effect (guarantee-time bias).'}`, 120),
+      subtitle: wrapText(`Wilson 95% intervals. ${options.landmark ?? 'Doses received partly reflect tolerance, so this is not a dose–response effect (guarantee-time bias).'}`, 110),
     },
     data: { values },
     facet: { field: 'centre', type: 'nominal', title: null, sort: order },
@@ -160,7 +160,7 @@ export function forestSpec(result: SignalOddsRatiosResult, options: ForestOption
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: options.title ?? `Response signals: odds ratios of response (CR/PR), adjusted for ${result.adjusted_for}`,
-      subtitle: [...wrapText(result.landmark || LANDMARK_NOTE, 150), 'Circles: each centre (size = random-effects weight); diamond: pooled across centres (DerSimonian–Laird); square: one model over all centres. Intervals beyond the axis are clamped.'],
+      subtitle: [...wrapText(result.landmark || LANDMARK_NOTE, 110), ...wrapText('Circles: each centre (size = random-effects weight); diamond: pooled across centres (DerSimonian–Laird); square: one model over all centres. Intervals beyond the axis are clamped.', 110)],
     },
     vconcat: panels,
     resolve: { scale: { size: 'shared', shape: 'shared' } },

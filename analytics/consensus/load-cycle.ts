@@ -1,14 +1,12 @@
 // One patient-cycle's course for the single-cycle figures, and the rule that picks each centre's example cycle.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sql } from '../../pipelines/store/sql.js';
 import { INFUSION_AGENTS } from '../../schemas/vocabularies.js';
 import type { HoldReasonCode, SlotStatus } from '../../schemas/index.js';
+import { sql } from '../../pipelines/store/sql.js';
 import { centreFilter, queryRows } from '../doses/load.js';
 import { COURSE_VARIABLES } from './series.js';
 import { cyclesCte, observationsCte } from './summary-sql.js';
 import type { CourseInfusion, CourseVariable, CycleCourse } from './types.js';
-
-const quote = sql;
 
 /** The rule the example cycles are chosen by, as the report states it. */
 export const EXAMPLE_CYCLE_RULE =
@@ -27,7 +25,7 @@ export async function exampleCycleIds(conn: DuckDBConnection, options: { centres
     m AS (SELECT centre_id, median(given) AS med FROM d GROUP BY ALL),
     v AS (
       SELECT cycle_id, count(DISTINCT variable) AS vars FROM observation
-      WHERE ${centreFilter(options.centres)} AND cycle_id IS NOT NULL AND variable IN (${COURSE_VARIABLES.map(quote).join(', ')}) GROUP BY ALL
+      WHERE ${centreFilter(options.centres)} AND cycle_id IS NOT NULL AND variable IN (${COURSE_VARIABLES.map(sql).join(', ')}) GROUP BY ALL
     )
     SELECT centre_id, cycle_id FROM (
       SELECT d.centre_id, d.cycle_id, row_number() OVER (PARTITION BY d.centre_id ORDER BY abs(d.given - m.med), coalesce(v.vars, 0) DESC, d.cycle_id) AS rank
@@ -43,17 +41,17 @@ export async function exampleCycleIds(conn: DuckDBConnection, options: { centres
  */
 export async function loadCycleCourse(conn: DuckDBConnection, cycleId: string): Promise<CycleCourse> {
   const [cycle] = await queryRows(conn, `SELECT c.centre_id, c.patient_key, c.course_number, c.cycle_number, c.planned_max_doses,
-      (SELECT count(*) FROM dose_slot s WHERE s.cycle_id = c.cycle_id AND s.status = 'given') AS given FROM cycle c WHERE c.cycle_id = ${quote(cycleId)}`);
+      (SELECT count(*) FROM dose_slot s WHERE s.cycle_id = c.cycle_id AND s.status = 'given') AS given FROM cycle c WHERE c.cycle_id = ${sql(cycleId)}`);
   if (!cycle) throw new Error(`cycle ${cycleId} is not in the store`);
   const centre = String(cycle.centre_id);
   const head = `WITH ${cyclesCte([centre])}`;
-  const points = await queryRows(conn, `${head}, ${observationsCte(COURSE_VARIABLES)} SELECT variable, h, value FROM obs WHERE cycle_id = ${quote(cycleId)} ORDER BY variable, h, value`);
+  const points = await queryRows(conn, `${head}, ${observationsCte(COURSE_VARIABLES)} SELECT variable, h, value FROM obs WHERE cycle_id = ${sql(cycleId)} ORDER BY variable, h, value`);
   const infusions = await queryRows(conn, `${head}
     SELECT i.agent, (epoch(i.start_at) - epoch(c.start_at)) / 3600 AS s, (epoch(i.end_at) - epoch(c.start_at)) / 3600 AS e, i.rate, i.volume_ml
     FROM infusion i JOIN cyc c ON i.centre_id = c.centre_id AND i.patient_key = c.patient_key AND i.start_at >= c.start_at - INTERVAL 24 HOUR AND i.start_at < c.until_at
-    WHERE c.cycle_id = ${quote(cycleId)} ORDER BY s, i.agent, e, i.rate, i.volume_ml`);
+    WHERE c.cycle_id = ${sql(cycleId)} ORDER BY s, i.agent, e, i.rate, i.volume_ml`);
   const slots = await queryRows(conn, `SELECT s.slot_number, (epoch(s.scheduled_at) - epoch(c.start_at)) / 3600 AS h, s.status, s.hold_reason_codes
-    FROM dose_slot s JOIN cycle c USING (cycle_id) WHERE s.cycle_id = ${quote(cycleId)} ORDER BY s.slot_number`);
+    FROM dose_slot s JOIN cycle c USING (cycle_id) WHERE s.cycle_id = ${sql(cycleId)} ORDER BY s.slot_number`);
   const weights = points.filter((p) => p.variable === 'weight').map((p) => ({ h: Number(p.h), v: Number(p.value) }));
   const before = weights.filter((w) => w.h <= 0);
   const baseline = before.length > 0 ? before[before.length - 1]!.v : (weights[0]?.v ?? null);

@@ -1,5 +1,6 @@
 // Centre-level inputs of the five consensus figures, read from the store in a few aggregate queries.
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { sql } from '../../pipelines/store/sql.js';
 import { queryRows } from '../doses/load.js';
 import { COURSE_VARIABLES, MIN_CYCLES_PER_BIN } from './series.js';
 import { cyclesCte, observationBinsSql, observationsCte, pressorShareSql, quantilesSql, slotSummarySql, supportBinsSql, supportRowsSql } from './summary-sql.js';
@@ -25,10 +26,11 @@ export async function loadConsensusSummary(conn: DuckDBConnection, options: Summ
   const withSupport = `WITH ${cyclesCte(options.centres)}, ${supportBinsSql()}`;
   const support = await queryRows(conn, `${withSupport} ${quantilesSql(supportRowsSql(), minCycles)} UNION ALL ${pressorShareSql(minCycles)}`);
   const slots = await queryRows(conn, `WITH ${cyclesCte(options.centres)} ${slotSummarySql()}`);
-  const recorded = await queryRows(conn, `${head}, ${supportBinsSql().trim()}
+  // what each centre records at all (not only inside the cycles' windows): cheap distinct scans
+  const recorded = await queryRows(conn, `WITH ${cyclesCte(options.centres)}
     SELECT c.centre_id, count(*) AS cycles,
-      (SELECT list(DISTINCT variable ORDER BY variable) FROM obs WHERE obs.centre_id = c.centre_id) AS vars,
-      (SELECT list(DISTINCT kind ORDER BY kind) FROM kinds WHERE kinds.centre_id = c.centre_id) AS kinds
+      (SELECT list(DISTINCT variable ORDER BY variable) FROM observation o WHERE o.centre_id = c.centre_id AND o.variable IN (${COURSE_VARIABLES.map(sql).join(', ')})) AS vars,
+      (SELECT list(DISTINCT CASE WHEN agent = 'fluid_bolus' THEN 'bolus' WHEN agent = 'maintenance_fluid' THEN 'maintenance' ELSE 'pressor' END) FROM infusion i WHERE i.centre_id = c.centre_id) AS kinds
     FROM cyc c GROUP BY ALL ORDER BY c.centre_id`);
   const rows = [...observed, ...support]
     .map((r): SummaryRow => ({

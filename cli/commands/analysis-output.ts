@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TopLevelSpec } from 'vega-lite';
-import { renderSvg, svgToPng } from '../../charts/render.js';
+import { PUBLICATION_DPI, renderSvg, svgToPng } from '../../charts/render.js';
 import { withStoreReadOnly } from '../../pipelines/store/open.js';
 import { createDuckDB } from '../../pipelines/store/engine.js';
 import { sql } from '../../pipelines/store/sql.js';
@@ -54,7 +54,7 @@ export function clearOutputs(outDir: string, names: readonly string[]): void {
   rmSync(join(outDir, 'README.md'), { force: true });
 }
 
-/** Renders each figure to <name>.svg and <name>.png (2× pixel density); returns the names written. */
+/** Renders each figure to <name>.svg and <name>.png (publication export: 300 dpi, resolution stamped); returns the names written. */
 export async function writeFigures(outDir: string, figures: Record<string, TopLevelSpec | null>): Promise<string[]> {
   mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
@@ -62,7 +62,7 @@ export async function writeFigures(outDir: string, figures: Record<string, TopLe
     if (spec === null) continue;
     const svg = await renderSvg(spec);
     writeFileSync(join(outDir, `${name}.svg`), svg);
-    writeFileSync(join(outDir, `${name}.png`), svgToPng(svg, { scale: 2 }));
+    writeFileSync(join(outDir, `${name}.png`), svgToPng(svg, { dpi: PUBLICATION_DPI }));
     written.push(name);
   }
   return written;

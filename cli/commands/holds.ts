@@ -61,7 +61,7 @@ export function registerHolds(program: Command): void {
       const figures = await writeFigures(opts.out, {
         hold_reasons: r.holdReasons.length > 0 ? holdReasonsSpec(r.holdReasons) : null,
         concordance: concordanceSpec(r.concordance),
-        enforcement: enforcementSpec(r.enforcement, { ruleset: reference.id }),
+        enforcement: enforcementSpec(r.enforcement, { ruleset: reference.id, rules: reference.rules }),
         implied_thresholds: impliedThresholdsSpec({ thresholds: r.impliedThresholds, bands: r.referenceBands }),
         swimmer_decisions: swimmer.length > 0 ? decisionSwimmerSpec(swimmer) : null,
       } satisfies Record<(typeof FIGURES)[number], unknown>);

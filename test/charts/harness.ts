@@ -3,7 +3,8 @@
 //   2. it compiles with no warnings or errors (vega-lite's logger captured),
 //   3. the builder does not mutate its input (deep-frozen input, deep-equal before/after),
 //   4. the rendered SVG matches the committed golden file test/fixtures/charts/<name>.svg,
-//      and the PNG renders.
+//      and the PNG renders;
+//   5. it fits a 1,400-px-wide page, and no text promises a tooltip (figures are static images).
 // Goldens: UPDATE_GOLDEN=1 rewrites them; a missing golden is written locally but fails in CI;
 // a mismatch writes <name>-changed.svg beside the golden for a visual diff.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,8 @@ import type { TopLevelSpec } from 'vega-lite';
 import { compileChart, renderPng, renderSvg } from '../../charts/index.js';
 
 const require = createRequire(import.meta.url);
+/** Widest figure a report page takes without sideways scrolling. */
+export const MAX_FIGURE_WIDTH = 1400;
 export const GOLDEN_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'charts');
 
 let validateSchema: ReturnType<Ajv.default['compile']> | undefined;
@@ -85,6 +88,13 @@ export function checkChart<I>(name: string, build: (input: I) => TopLevelSpec, i
       const svg = await renderSvg(build(structuredClone(input)));
       expect(await renderSvg(build(structuredClone(input)))).toBe(svg);
       expectGolden(`${name}.svg`, svg);
+    });
+
+    it('fits a 1,400-px page and promises no tooltip', async () => {
+      const svg = await renderSvg(build(structuredClone(input)));
+      expect(Number(/^<svg[^>]* width="([\d.]+)"/.exec(svg)![1])).toBeLessThanOrEqual(MAX_FIGURE_WIDTH);
+      const text = [...svg.matchAll(/<text[^>]*>(.*?)<\/text>/gs)].map((m) => m[1]).join(' ');
+      expect(text).not.toMatch(/tooltip|hover/i);
     });
 
     it('renders a PNG', async () => {

@@ -57,7 +57,7 @@ const swimmer = swimmerDecisions(r.decisions, 'consensus_2014_t3', { perCentre: 
 
 checkChart('holds-reasons', holdReasonsSpec, r.holdReasons);
 checkChart('holds-concordance', concordanceSpec, r.concordance);
-checkChart('holds-enforcement', enforcementSpec, r.enforcement);
+checkChart('holds-enforcement', (rows: typeof r.enforcement) => enforcementSpec(rows, { rules: RULESETS.find((x) => x.id === 'consensus_2014_t3')!.rules }), r.enforcement);
 checkChart('holds-implied-thresholds', impliedThresholdsSpec, { thresholds: r.impliedThresholds.filter((t) => t.variable !== 'phenylephrine_max_interval' && t.variable !== 'platelets_min'), bands: r.referenceBands });
 checkChart('holds-swimmer', decisionSwimmerSpec, swimmer);
 checkChart('holds-swimmer-empty', decisionSwimmerSpec, []);
@@ -84,7 +84,12 @@ describe('hold-criteria charts', () => {
   it('the heatmap shows one ruleset, criteria met somewhere only, held/met in each cell', () => {
     const v = values(enforcementSpec(r.enforcement, { ruleset: 'consensus_2014_t3' }));
     expect(new Set(v.map((x) => x.centre))).toEqual(new Set(['north', 'south', 'west']));
-    expect(new Set(v.map((x) => x.rule))).toContain('hr_relative (relative)');
+    // criteria in clinical words: without the rules, the variable and level (the id only where two read the same) …
+    expect(new Set(v.map((x) => x.rule))).toContain('Heart rate at dosing time (relative)');
+    expect([...new Set(v.map((x) => x.rule))].filter((x) => /_/.test(String(x)) && !/\[[a-z0-9_]+\]$/.test(String(x)))).toEqual([]);
+    // … and with them, the band and unit too
+    const consensus = RULESETS.find((x) => x.id === 'consensus_2014_t3')!;
+    expect(new Set(values(enforcementSpec(r.enforcement, { ruleset: consensus.id, rules: consensus.rules })).map((x) => x.rule))).toContain('Heart rate at dosing time 100–130/min (relative)');
     for (const x of v) expect(x.text === '–' || /^\d+\/\d+$/.test(String(x.text))).toBe(true);
   });
 
@@ -97,7 +102,9 @@ describe('hold-criteria charts', () => {
 
   it('the forest panels keep each variable on its own axis and leave off-axis ED50s out', () => {
     const spec = impliedThresholdsSpec({ thresholds: r.impliedThresholds, bands: r.referenceBands }) as { vconcat: { title: string; layer: { data: { values: Record<string, unknown>[] } }[] }[] };
-    expect(spec.vconcat.map((p) => p.title)).toEqual(['heart_rate_at_dose (/min)', 'creatinine (mg/dL)', 'phenylephrine_max_interval (ug/kg/min)', 'urine_output_shift (mL)', 'platelets_min (/uL)']);
+    expect(spec.vconcat.map((p) => p.title)).toEqual([
+      'Heart rate at dosing time (/min)', 'Serum creatinine (mg/dL)', 'Highest phenylephrine rate in the preceding interval (µg/kg/min)', 'Urine output over the preceding 8-h shift (mL)', 'Lowest platelet count in the preceding interval (or latest) (/µL)',
+    ]);
     const hr = r.impliedThresholds.filter((t) => t.variable === 'heart_rate_at_dose');
     expect(hr.find((t) => t.centre_id === 'north')!.step_threshold).toBe(100);
     expect(hr.find((t) => t.centre_id === 'south')!.step_threshold).toBe(120);

@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -37,5 +38,16 @@ describe('the report’s consensus-figures section on the sample store', () => {
 
   it('a folder without a store is a clear error', async () => {
     await expect(consensusSection(join(mkdtempSync(join(tmpdir(), 'il2kit-nostore-')), 'store'), {})).rejects.toThrow(/no store at .*run il2kit ingest first/);
+  });
+
+  it('a store written by another layout is refused with what to do', async () => {
+    const copy = join(mkdtempSync(join(tmpdir(), 'il2kit-oldstore-')), 'store');
+    cpSync(store, copy, { recursive: true });
+    const db = await DuckDBInstance.create(join(copy, 'il2kit.duckdb'));
+    const conn = await db.connect();
+    await conn.run("UPDATE il2kit_meta SET value = 'older' WHERE key = 'layout'");
+    conn.closeSync();
+    db.closeSync();
+    await expect(consensusSection(copy, {})).rejects.toThrow(/written by another version of the common schema\. Ingest every centre again/);
   });
 });

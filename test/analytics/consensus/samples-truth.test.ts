@@ -36,6 +36,10 @@ const daily = (centre: string, series: string) => summary.rows.filter((r) => r.c
 describe.each(SAMPLE_CENTRES)('%s: centre-level figures against the simulator’s truth', (centre) => {
   const t = truth(centre);
 
+  it('the centre is in the sample store', () => {
+    expect(summary.centres.map((c) => c.centre_id)).toContain(centre);
+  });
+
   it('figure 5: lymphocytes fall during dosing and rebound after the last dose, as the truth does', () => {
     const rows = daily(centre, 'lymphocytes');
     const during = rows.filter((r) => r.bin_hours >= 0 && r.bin_hours + 24 <= t.lastDoseHours);
