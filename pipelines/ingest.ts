@@ -3,7 +3,7 @@
 // Parquet files are published after COMMIT (store/commit.ts), so a failed run leaves the previous store
 // untouched; then the centre's slot features are refreshed (rules/feature-store.ts).
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { TABLES, TABLE_NAMES, describeFields, type TableCounts, type TableName } from '../schemas/index.js';
 import { problemsFromIssues } from './validate/problems.js';
@@ -25,6 +25,7 @@ import { INFUSION_AGENTS } from '../schemas/index.js';
 import { StagingWriter } from './store/staging.js';
 import { commitCentre, openStore, type CommitResult } from './store/commit.js';
 import { explainOutOfMemory } from './store/memory.js';
+import { openWorkFolder } from './store/work-folder.js';
 import { suspectIdentifiers, type SuspectedIdentifier } from './quality/identifiers.js';
 import { runChecks, type CheckResult } from './quality/checks.js';
 import { refreshStoredSlotFeatures, writeStoredFrame } from '../rules/feature-store.js';
@@ -87,7 +88,8 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
   const key = resolveKey({ keyFile: opts.keyFile, allowSampleKey: spec.samples, env: opts.env });
   const dir = dirname(resolve(specPath));
   mkdirSync(resolve(opts.storeDir), { recursive: true });
-  const work = mkdtempSync(join(resolve(opts.storeDir, '..'), '.il2kit-ingest-'));
+  const workFolder = openWorkFolder(opts.storeDir);
+  const work = workFolder.path;
   const durations: Record<string, number> = {};
   // A source that also feeds phase-B tables is read once: its phase-B candidates are mapped in
   // phase A, piece by piece, exactly as phase B would map them (same table maps, same counts,
@@ -600,7 +602,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     for (const p of parked.values()) p.spill.dispose();
     for (const r of raws.values()) r.close();
     for (const c of columnarParked.values()) c.res.close();
-    rmSync(work, { recursive: true, force: true });
+    workFolder.remove();
   }
 }
 

@@ -1,6 +1,6 @@
 // The data-quality report of one ingest run: JSON for machines, one self-contained HTML
 // page (inline CSS, no scripts, no requests) for the data manager.
-import { marked } from 'marked';
+import { Marked } from 'marked';
 import type { IngestResult } from '../pipelines/ingest.js';
 import { renderSpecMarkdown } from '../pipelines/map/spec-render.js';
 
@@ -31,6 +31,9 @@ export function dqReport(r: IngestResult, quarantineByCheck: Record<string, numb
     quarantine_by_check: quarantineByCheck,
   };
 }
+
+// The spec's own text (title, centre name, notes) is data: raw HTML in it is shown, never run.
+const specMarked = new Marked({ renderer: { html: ({ text }) => esc(text) } });
 
 const esc = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -71,7 +74,7 @@ ${unmapped.length ? `<table><tr><th>field</th><th>value in export</th><th>rows</
 <h2>Suspected identifiers in unmapped columns</h2>
 ${rep.suspected_identifiers.length ? `<table><tr><th>source</th><th>column</th><th>why</th></tr>${rows(rep.suspected_identifiers.map((s) => [s.source, s.column, s.reason]))}</table>` : '<p>None.</p>'}
 <h2>The mapping spec</h2>
-${marked.parse(specMarkdown, { async: false })}
+${specMarked.parse(specMarkdown, { async: false })}
 </body></html>
 `;
 }

@@ -31,6 +31,7 @@ export function registerIngest(program: Command): void {
       // Loaded here, not at start-up: `il2kit --help` stays fast.
       const { ingestCentre } = await import('../../pipelines/ingest.js');
       const { writeIngestOutputs } = await import('../../reports/ingest-outputs.js');
+      const { keyChoice } = await import('../../pipelines/map/pseudonymise.js');
       let failedChecks = 0;
       for (const spec of list) {
         const started = new Date();
@@ -45,6 +46,7 @@ export function registerIngest(program: Command): void {
         const failed = r.checks.filter((k) => k.status === 'failed' || k.status === 'error');
         for (const k of failed) process.stdout.write(`  check ${k.id} ${k.status}: ${k.n_failed}/${k.n_total} (${k.pct}%)${k.message ? ` — ${k.message}` : ''}\n`);
         if (r.key === 'samples-default') process.stdout.write('  pseudonymised with the documented insecure samples key (synthetic data only)\n');
+        else process.stdout.write(`  pseudonymised with the key from ${keyChoice({ keyFile: opts.keyFile }).label}\n`);
         process.stdout.write(`  report ${relative(process.cwd(), out.reportHtml)}\n`);
         failedChecks += failed.filter((k) => k.severity === 'error').length;
       }

@@ -2,14 +2,17 @@
 // YAML or JSON validated here; errors point at the spec line (see spec-load.ts).
 import { z } from 'zod';
 import { Centre, TABLE_NAMES } from '../../schemas/index.js';
+import { RE2JS } from 're2js';
 
 const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
+// Spec patterns run in linear time (map/safe-regex.ts): RE2 syntax only, no lookaround or backreference.
 const RegexString = z.string().superRefine((s, ctx) => {
   try {
-    new RegExp(s);
+    RE2JS.compile(s, RE2JS.CASE_INSENSITIVE);
+    new RegExp(s, 'i');
   } catch (e) {
-    ctx.addIssue({ code: 'custom', message: `invalid regular expression ${JSON.stringify(s)}: ${(e as Error).message}` });
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(s)} is not a regular expression the kit can run in linear time (${(e as Error).message}); lookarounds and backreferences are not supported` });
   }
 });
 
@@ -90,6 +93,8 @@ export const SourceSpec = z.strictObject({
   id: z.string().regex(/^[a-z0-9_-]+$/),
   /** File (or glob-free path) relative to the spec's folder. */
   file: z.string().min(1),
+  /** The file may lie outside the spec's folder (an absolute path, `../`): only when the spec says so. */
+  file_outside_spec_folder: z.boolean().default(false),
   format: z.enum(['csv', 'xlsx', 'ndjson']),
   delimiter: z.string().length(1).default(','),
   quote: z.string().length(1).default('"'),

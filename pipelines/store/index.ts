@@ -2,3 +2,4 @@ export * from './layout.js';
 export * from './staging.js';
 export * from './commit.js';
 export * from './memory.js';
+export * from './work-folder.js';
