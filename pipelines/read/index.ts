@@ -3,3 +3,4 @@ export * from './decode.js';
 export * from './csv.js';
 export * from './table-file.js';
 export * from './source.js';
+export * from './record-stream.js';

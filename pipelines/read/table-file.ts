@@ -146,7 +146,7 @@ async function readParquetFolder(dir: string): Promise<RecordFile> {
   return { file, format: 'parquet', textual: false, columns, records };
 }
 
-function listParquet(dir: string): string[] {
+export function listParquet(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
     if (e.isDirectory()) return listParquet(p);
