@@ -58,19 +58,20 @@ export function resolveKey(opts: { keyFile?: string; allowSampleKey: boolean; en
 
 function readKeyFile(file: string, label: string): string {
   const fix = 'give a file holding a long random key (e.g. `openssl rand -hex 32 > ~/.il2kit-key`)';
+  const via = label.split(' ')[0]; // --key-file or IL2KIT_KEY_FILE
   let text: string;
   try {
-    if (statSync(file).isDirectory()) throw new KeyError(`key file ${file} (${label.split(' ')[0]}) is a folder, not a file; ${fix}`);
+    if (statSync(file).isDirectory()) throw new KeyError(`key file ${file} (${via}) is a folder, not a file; ${fix}`);
     text = readFileSync(file, 'utf8');
   } catch (e) {
     if (e instanceof KeyError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     const what = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? 'error'})`;
-    throw new KeyError(`key file ${file} (${label.split(' ')[0]}) ${what}; ${fix}`);
+    throw new KeyError(`key file ${file} (${via}) ${what}; ${fix}`);
   }
   const k = text.trim();
-  if (k.length === 0) throw new KeyError(`key file ${file} is empty; ${fix}`);
-  if (k.length < MIN_KEY_CHARS) throw new KeyError(`key file ${file} holds fewer than ${MIN_KEY_CHARS} characters; ${fix}`);
+  if (k.length === 0) throw new KeyError(`key file ${file} (${via}) is empty; ${fix}`);
+  if (k.length < MIN_KEY_CHARS) throw new KeyError(`key file ${file} (${via}) holds fewer than ${MIN_KEY_CHARS} characters; ${fix}`);
   return k;
 }
 
