@@ -1,8 +1,26 @@
-// Regular expressions written in a mapping spec run in linear time. A pattern that could
-// backtrack (more than one quantifier: `(a+)+$`, `^(\w+\s?)+$`) runs on re2js, a port of RE2;
-// a pattern with at most one quantifier cannot backtrack badly (at most quadratic in the text)
-// and runs on V8's own engine, which is 10–70× faster per match here (docs/decisions.md).
+// Regular expressions written in a mapping spec cannot hang the ingest. A pattern that could
+// backtrack (more than one quantifier: `(a+)+$`, `^(\w+\s?)+$`) runs on re2js, a port of RE2, in
+// linear time; a pattern with at most one quantifier cannot backtrack badly (at most quadratic in
+// the text) and runs on V8's own engine, which is 10–70× faster per match here, lookarounds
+// included. A pattern with more than one quantifier that RE2 cannot run (a lookaround or a
+// backreference) is refused at spec load (docs/decisions.md).
 import { RE2JS } from 're2js';
+
+/** Why a spec pattern is refused (null: it is accepted), in words for the spec's author. */
+export function specRegexProblem(pattern: string): string | null {
+  try {
+    new RegExp(pattern, 'i');
+  } catch (e) {
+    return `invalid regular expression ${JSON.stringify(pattern)}: ${(e as Error).message}`;
+  }
+  if (quantifierCount(pattern) <= 1) return null;
+  try {
+    RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
+    return null;
+  } catch (e) {
+    return `${JSON.stringify(pattern)} could take exponential time: it has more than one quantifier (*, +, ?, {n,m}) and a construct linear-time matching cannot run (${(e as Error).message}); drop the lookaround or backreference, or keep to one quantifier`;
+  }
+}
 
 /** What the mapping needs of a pattern: a test and the first capture group (or the whole match). */
 export interface SpecRegex {

@@ -6,6 +6,7 @@ import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
 import { OBSERVATION_VARIABLES, TABLES, describeFields, type TableName } from '../../schemas/index.js';
 import { FieldMapObject, MappingSpec, type FieldMap } from './spec.js';
 import { isKnownUnit, knownUnits } from './units.js';
+import { specRegexProblem } from './safe-regex.js';
 
 export class SpecError extends Error {
   readonly exitCode = 2;
@@ -64,7 +65,7 @@ export function parseSpec(text: string, file: string): MappingSpec {
       }),
     );
   }
-  const problems = [...checkMeaning(parsed.data), ...checkFiles(parsed.data, file)].map((p) => ({ ...p, line: lineOf(p.pathParts), path: p.pathParts.join('.') }));
+  const problems = [...checkMeaning(parsed.data), ...checkFiles(parsed.data, file), ...checkPatterns(parsed.data)].map((p) => ({ ...p, line: lineOf(p.pathParts), path: p.pathParts.join('.') }));
   if (problems.length > 0) throw new SpecError(file, problems);
   return parsed.data;
 }
@@ -118,6 +119,26 @@ function checkMeaning(spec: MappingSpec): { pathParts: (string | number)[]; mess
       });
     });
   });
+  return out;
+}
+
+/** Every regular expression of the spec (a field's `regex`, a code map's `regex` patterns) must be one the kit runs without catastrophic backtracking. */
+function checkPatterns(spec: MappingSpec): { pathParts: (string | number)[]; message: string }[] {
+  const out: { pathParts: (string | number)[]; message: string }[] = [];
+  const walk = (v: unknown, at: (string | number)[]) => {
+    if (Array.isArray(v)) return v.forEach((x, i) => walk(x, [...at, i]));
+    if (typeof v !== 'object' || v === null) return;
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'regex' && typeof x === 'string') {
+        const p = specRegexProblem(x);
+        if (p) out.push({ pathParts: [...at, k], message: p });
+      } else if (k === 'pattern' && typeof x === 'string' && at[at.length - 2] === 'regex') {
+        const p = specRegexProblem(x);
+        if (p) out.push({ pathParts: [...at, k], message: p });
+      } else walk(x, [...at, k]);
+    }
+  };
+  walk(spec.sources, ['sources']);
   return out;
 }
 
