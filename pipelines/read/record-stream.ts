@@ -1,5 +1,5 @@
 // The records of a file for `il2kit validate`, in batches, so memory stays flat with file size:
-// CSV and NDJSON are read in pieces of a few MB that end on a record; Parquet (a file, or a folder
+// CSV and NDJSON are read in pieces of 1 MB that end on a record; Parquet (a file, or a folder
 // such as a store table) through DuckDB's streaming result, a vector at a time. A JSON array is
 // one value and is read whole (readRecordFile).
 import { createReadStream, statSync } from 'node:fs';
@@ -19,7 +19,7 @@ export interface RecordStream {
   batches: AsyncGenerator<SourceRecord[]>;
 }
 
-const PIECE_BYTES = 4 << 20;
+const PIECE_BYTES = 1 << 20;
 const MAX_FIELD_CHARS = 1_000_000;
 
 export async function streamRecordFile(path: string): Promise<RecordStream> {
