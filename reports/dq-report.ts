@@ -3,6 +3,7 @@
 import { Marked } from 'marked';
 import type { IngestResult } from '../pipelines/ingest.js';
 import { renderSpecMarkdown } from '../pipelines/map/spec-render.js';
+import { escapeHtml } from './html/escape.js';
 
 export interface DqReport {
   centre_id: string;
@@ -32,10 +33,10 @@ export function dqReport(r: IngestResult, quarantineByCheck: Record<string, numb
   };
 }
 
+const esc = (s: unknown) => escapeHtml(String(s));
+
 // The spec's own text (title, centre name, notes) is data: raw HTML in it is shown, never run.
 const specMarked = new Marked({ renderer: { html: ({ text }) => esc(text) } });
-
-const esc = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function renderDqHtml(rep: DqReport, specMarkdown: string): string {
   const failed = rep.checks.filter((c) => c.status === 'failed' || c.status === 'error');

@@ -1,4 +1,3 @@
-export * from './spec.js';
 export * from './spec-load.js';
 export * from './spec-render.js';
 export * from './units.js';
@@ -13,3 +12,4 @@ export * from './raw-read.js';
 export * from './source-columns.js';
 export * from './json-cells.js';
 export * from './safe-regex.js';
+export * from './finish.js';

@@ -4,7 +4,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
 import { OBSERVATION_VARIABLES, TABLES, describeFields, type TableName } from '../../schemas/index.js';
-import { FieldMapObject, MappingSpec, type FieldMap } from './spec.js';
+import { FieldMapObject, MappingSpec, type FieldMap } from '../../schemas/mapping-spec.js';
 import { isKnownUnit, knownUnits } from './units.js';
 import { specRegexProblem } from './safe-regex.js';
 

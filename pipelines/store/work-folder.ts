@@ -84,6 +84,12 @@ function hookSignals(): void {
   }
 }
 
+/** Removes a work folder made by openWorkFolder, by its path (idempotent). */
+export function removeWorkFolder(path: string): void {
+  removeFolder(path);
+  live.delete(path);
+}
+
 /** Sweeps what earlier runs left, then makes this run's work folder inside the store, readable by its owner only. */
 export function openWorkFolder(storeDir: string): WorkFolder {
   sweepWorkFolders(storeDir);
