@@ -5,7 +5,7 @@
 // the data-quality checks run before COMMIT, and a run failing an error-severity check is kept aside,
 // not published → derive the slot features from the committed rows (rules/feature-store.ts).
 // How sources are read (reader threads, sources loaded ahead within a budget) is ingest/schedule.ts's.
-import { rmSync } from 'node:fs';
+import { removeWorkFolder } from './store/work-folder.js';
 import { resolveTuning, type IngestOptions } from './ingest/options.js';
 import { startRun } from './ingest/run.js';
 import { SourceSchedule, planSources } from './ingest/schedule.js';
@@ -40,6 +40,6 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     return ingestResult(run, doseLog, commit, checks);
   } finally {
     await schedule?.close();
-    rmSync(run.work, { recursive: true, force: true });
+    removeWorkFolder(run.work);
   }
 }

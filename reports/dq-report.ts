@@ -1,6 +1,6 @@
 // The data-quality report of one ingest run: JSON for machines, one self-contained HTML
 // page (inline CSS, no scripts, no requests) for the data manager.
-import { marked } from 'marked';
+import { Marked } from 'marked';
 import type { IngestResult } from '../pipelines/ingest.js';
 import { renderSpecMarkdown } from '../pipelines/map/spec-render.js';
 import { escapeHtml } from './html/escape.js';
@@ -34,6 +34,9 @@ export function dqReport(r: IngestResult, quarantineByCheck: Record<string, numb
 }
 
 const esc = (s: unknown) => escapeHtml(String(s));
+
+// The spec's own text (title, centre name, notes) is data: raw HTML in it is shown, never run.
+const specMarked = new Marked({ renderer: { html: ({ text }) => esc(text) } });
 
 export function renderDqHtml(rep: DqReport, specMarkdown: string): string {
   const failed = rep.checks.filter((c) => c.status === 'failed' || c.status === 'error');
@@ -72,7 +75,7 @@ ${unmapped.length ? `<table><tr><th>field</th><th>value in export</th><th>rows</
 <h2>Suspected identifiers in unmapped columns</h2>
 ${rep.suspected_identifiers.length ? `<table><tr><th>source</th><th>column</th><th>why</th></tr>${rows(rep.suspected_identifiers.map((s) => [s.source, s.column, s.reason]))}</table>` : '<p>None.</p>'}
 <h2>The mapping spec</h2>
-${marked.parse(specMarkdown, { async: false })}
+${specMarked.parse(specMarkdown, { async: false })}
 </body></html>
 `;
 }

@@ -91,6 +91,8 @@ export const SourceSpec = z.strictObject({
   id: z.string().regex(/^[a-z0-9_-]+$/),
   /** File (or glob-free path) relative to the spec's folder. */
   file: z.string().min(1),
+  /** The file may lie outside the spec's folder (an absolute path, `../`): only when the spec says so. */
+  file_outside_spec_folder: z.boolean().default(false),
   format: z.enum(['csv', 'xlsx', 'ndjson']),
   delimiter: z.string().length(1).default(','),
   quote: z.string().length(1).default('"'),

@@ -35,6 +35,7 @@ export function registerIngest(program: Command): void {
       const { ingestCentre, ingestStamp, unchangedSince } = await import('../../pipelines/ingest.js');
       const { loadSpec, resolveKey } = await import('../../pipelines/map/index.js');
       const { writeIngestOutputs } = await import('../../reports/ingest-outputs.js');
+      const { keyChoice } = await import('../../pipelines/map/pseudonymise.js');
       const maxDrop = Number(opts.maxDrop);
       if (!(maxDrop >= 0 && maxDrop <= 100)) throw new UserError(`--max-drop: expected a percentage from 0 to 100, got ${JSON.stringify(opts.maxDrop)}`);
       let failedChecks = 0;
@@ -59,6 +60,7 @@ export function registerIngest(program: Command): void {
         const failed = r.checks.filter((k) => k.status === 'failed' || k.status === 'error');
         for (const k of failed) process.stdout.write(`  check ${k.id} ${k.status}: ${k.n_failed}/${k.n_total} (${k.pct}%)${k.message ? ` — ${k.message}` : ''}\n`);
         if (r.key === 'samples-default') process.stdout.write('  pseudonymised with the documented insecure samples key (synthetic data only)\n');
+        else process.stdout.write(`  pseudonymised with the key from ${keyChoice({ keyFile: opts.keyFile }).label}\n`);
         process.stdout.write(`  report ${relative(process.cwd(), out.reportHtml)}\n`);
         const failedErrors = failed.filter((k) => k.severity === 'error').length;
         if (r.rejected !== null) {

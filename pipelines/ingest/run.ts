@@ -1,7 +1,7 @@
 // One centre's ingest in progress: its spec and key, its work folder, the counts that prove nothing was
 // lost, the per-source accounting, and the phase timer. Every phase takes it and adds to it.
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { TABLE_NAMES, type TableCounts } from '../../schemas/index.js';
 import type { MappingSpec, SourceSpec } from '../../schemas/mapping-spec.js';
 import type { SourceData } from '../read/source.js';
@@ -12,6 +12,7 @@ import { checkColumns } from '../map/source-columns.js';
 import { suspectIdentifiers, type SuspectedIdentifier } from '../quality/identifiers.js';
 import type { IngestOptions, IngestPhase } from './options.js';
 import { RecordStager } from './stage.js';
+import { openWorkFolder } from '../store/work-folder.js';
 
 /** A source's counts with the file it was read from. */
 export type SourceEntry = SourceCounts & { sha256: string; bytes: number; path: string };
@@ -76,12 +77,12 @@ export interface IngestRun {
   inspectColumns: (src: SourceSpec, data: SourceData) => void;
 }
 
-/** Loads the spec and key and makes the run's work folder beside the store. */
+/** Loads the spec and key and makes the run's work folder inside the store. */
 export function startRun(specPath: string, opts: IngestOptions): IngestRun {
   const { spec } = loadSpec(specPath);
   const key = resolveKey({ keyFile: opts.keyFile, allowSampleKey: spec.samples, env: opts.env });
   mkdirSync(resolve(opts.storeDir), { recursive: true });
-  const work = mkdtempSync(join(resolve(opts.storeDir, '..'), '.il2kit-ingest-'));
+  const work = openWorkFolder(opts.storeDir).path; // <store>/.work/…, 0700 (store/work-folder.ts)
   const counts: Record<string, TableCounts> = Object.fromEntries(TABLE_NAMES.map((t) => [t, { read: 0, derived: 0, merged: 0, stored: 0, quarantined: 0 }]));
   const suspected: SuspectedIdentifier[] = [];
   const unusedColumns: Record<string, string[]> = {};

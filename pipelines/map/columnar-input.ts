@@ -138,9 +138,10 @@ export function directCsvAllowed(src: SourceSpec, columns: string[], path: strin
     try {
       const buf = new Uint8Array(4 << 20);
       const words = new Uint32Array(buf.buffer);
-      for (;;) {
+      for (let first = true; ; first = false) {
         const n = readSync(fd, buf, 0, buf.length, null);
         if (n === 0) break;
+        if (first && n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return false; // a UTF-8 BOM: our reader drops it
         // Four bytes at a time: a word without a high bit is plain ASCII (nearly all of a file).
         const whole = n >>> 2;
         for (let w = 0; w < whole; w++) {

@@ -3,6 +3,7 @@
 import type { SourceRow } from '../read/source.js';
 import { parseDateTime, fromWallClock, type DateParse } from './datetime.js';
 import type { CodeMap, FieldMapObject } from '../../schemas/mapping-spec.js';
+import { specRegex } from './safe-regex.js';
 
 export type Eval = { ok: true; value: unknown; raw: unknown; /** Epoch ms of a parsed date-time. */ ms?: number } | { ok: false; check: string; message: string; raw: unknown };
 
@@ -119,14 +120,14 @@ export function mapCode(codes: CodeMap, text: string): { matched: boolean; value
     if (Object.prototype.hasOwnProperty.call(codes.exact, text)) out.push(codes.exact[text]);
     const lc = text.toLowerCase();
     for (const [k, v] of Object.entries(codes.ci)) if (k.toLowerCase() === lc) out.push(v);
-    for (const r of codes.regex) if (regexOf(r.pattern).test(text)) out.push(r.code);
+    for (const r of codes.regex) if (specRegex(r.pattern).test(text)) out.push(r.code);
     const uniq = [...new Set(out.filter((x) => x !== null))];
     return { matched: out.length > 0, value: uniq };
   }
   if (Object.prototype.hasOwnProperty.call(codes.exact, text)) return { matched: true, value: codes.exact[text] };
   const lc = text.toLowerCase();
   for (const [k, v] of Object.entries(codes.ci)) if (k.toLowerCase() === lc) return { matched: true, value: v };
-  for (const r of codes.regex) if (regexOf(r.pattern).test(text)) return { matched: true, value: r.code };
+  for (const r of codes.regex) if (specRegex(r.pattern).test(text)) return { matched: true, value: r.code };
   return { matched: false, value: null };
 }
 
@@ -174,13 +175,6 @@ function lookupCode(codes: CodeMap, v: unknown): CodeHit {
   return hit;
 }
 
-const regexCache = new Map<string, RegExp>();
-function regexOf(p: string): RegExp {
-  let r = regexCache.get(p);
-  if (!r) regexCache.set(p, (r = new RegExp(p, 'i')));
-  return r;
-}
-
 export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext): Eval {
   if (ctx.defer !== undefined) {
     const d = ctx.defer(fm, row, ctx);
@@ -199,10 +193,10 @@ export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext):
   }
   let v: unknown = raw;
   if (fm.regex !== undefined) {
-    const m = regexOf(fm.regex).exec(String(v));
-    if (!m && fm.optional_match) return { ok: true, value: fm.codes?.list ? [] : (fm.default ?? null), raw: original };
-    if (!m) return { ok: false, check: 'format', message: `${JSON.stringify(v)} does not match ${fm.regex}`, raw: original };
-    v = m[1] ?? m[0];
+    const m = specRegex(fm.regex).capture(String(v));
+    if (m === null && fm.optional_match) return { ok: true, value: fm.codes?.list ? [] : (fm.default ?? null), raw: original };
+    if (m === null) return { ok: false, check: 'format', message: `${JSON.stringify(v)} does not match ${fm.regex}`, raw: original };
+    v = m;
   }
   if (fm.split) {
     const part = splitPart(String(v), fm.split.sep, fm.split.index);

@@ -11,4 +11,5 @@ export * from './columnar.js';
 export * from './raw-read.js';
 export * from './source-columns.js';
 export * from './json-cells.js';
+export * from './safe-regex.js';
 export * from './finish.js';

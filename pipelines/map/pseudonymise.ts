@@ -1,6 +1,6 @@
 // Local patient ids become keyed hashes at the ingest boundary; the key never enters the repo.
 import { createHmac } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 
 /** Key used only for the bundled synthetic samples. Insecure by design: anyone can recompute the keys. */
 export const SAMPLE_KEY = 'il2kit-synthetic-samples-not-secret';
@@ -21,20 +21,58 @@ export class MissingKeyError extends Error {
   }
 }
 
-/** Finds the key: env IL2KIT_PSEUDONYM_KEY, then the file in IL2KIT_KEY_FILE (or `keyFile`), then the samples default if allowed. */
+/*/** A key that cannot be used (a key file missing, empty, a folder, too short; an environment key too short): exit 2. */
+export class KeyError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+/** The shortest key accepted, from a file or the environment. */
+export const MIN_KEY_CHARS = 16;
+
+/** Where the key comes from, without reading it: --key-file first, then IL2KIT_PSEUDONYM_KEY, then IL2KIT_KEY_FILE, then the samples default. */
+export function keyChoice(opts: { keyFile?: string; env?: NodeJS.ProcessEnv }): { kind: 'flag' | 'env' | 'env-file' | 'none'; file?: string; label: string } {
+  const env = opts.env ?? process.env;
+  if (opts.keyFile) return { kind: 'flag', file: opts.keyFile, label: `--key-file ${opts.keyFile}` };
+  if (env.IL2KIT_PSEUDONYM_KEY?.trim()) return { kind: 'env', label: 'IL2KIT_PSEUDONYM_KEY' };
+  if (env.IL2KIT_KEY_FILE) return { kind: 'env-file', file: env.IL2KIT_KEY_FILE, label: `IL2KIT_KEY_FILE ${env.IL2KIT_KEY_FILE}` };
+  return { kind: 'none', label: 'none' };
+}
+
+/** Finds the key (see keyChoice for the order); the samples default only if allowed. */
 export function resolveKey(opts: { keyFile?: string; allowSampleKey: boolean; env?: NodeJS.ProcessEnv }): KeySource {
   const env = opts.env ?? process.env;
-  const fromEnv = env.IL2KIT_PSEUDONYM_KEY?.trim();
-  if (fromEnv) return { key: fromEnv, origin: 'env' };
-  const file = opts.keyFile ?? env.IL2KIT_KEY_FILE;
-  if (file) {
-    if (!existsSync(file)) throw new Error(`key file ${file} does not exist`);
-    const k = readFileSync(file, 'utf8').trim();
-    if (k.length < 16) throw new Error(`key file ${file} holds fewer than 16 characters; use a long random key`);
-    return { key: k, origin: 'file' };
+  const choice = keyChoice(opts);
+  if (choice.kind === 'env') {
+    const k = env.IL2KIT_PSEUDONYM_KEY!.trim();
+    if (k.length < MIN_KEY_CHARS) throw new KeyError(`IL2KIT_PSEUDONYM_KEY holds fewer than ${MIN_KEY_CHARS} characters; set it to a long random key (e.g. \`openssl rand -hex 32\`)`);
+    return { key: k, origin: 'env' };
   }
+  if (choice.file !== undefined) return { key: readKeyFile(choice.file, choice.label), origin: 'file' };
   if (opts.allowSampleKey) return { key: SAMPLE_KEY, origin: 'samples-default' };
   throw new MissingKeyError();
+}
+
+function readKeyFile(file: string, label: string): string {
+  const fix = 'give a file holding a long random key (e.g. `openssl rand -hex 32 > ~/.il2kit-key`)';
+  const via = label.split(' ')[0]; // --key-file or IL2KIT_KEY_FILE
+  let text: string;
+  try {
+    if (statSync(file).isDirectory()) throw new KeyError(`key file ${file} (${via}) is a folder, not a file; ${fix}`);
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if (e instanceof KeyError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    const what = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? 'error'})`;
+    throw new KeyError(`key file ${file} (${via}) ${what}; ${fix}`);
+  }
+  const k = text.trim();
+  if (k.length === 0) throw new KeyError(`key file ${file} (${via}) is empty; ${fix}`);
+  if (k.length < MIN_KEY_CHARS) throw new KeyError(`key file ${file} (${via}) holds fewer than ${MIN_KEY_CHARS} characters; ${fix}`);
+  return k;
 }
 
 /** 16 hex digits of HMAC-SHA256(key, centre_id NUL local_id). Whitespace and case of the local id are normalised. */

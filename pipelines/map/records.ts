@@ -123,7 +123,7 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     evalCtx.fieldName = patientLabel;
     evalCtx.routing = false;
     const pid = evalField(patientId, row, evalCtx);
-    if (!pid.ok) keyProblem = { field: 'patient_id', raw: pid.raw, check: pid.check, message: pid.message };
+    if (!pid.ok) keyProblem = withheldPatientId(pid, patientId, ctx.key, ctx.spec.centre.centre_id);
     else if (pid.value === null || pid.value === undefined || pid.value === '') keyProblem = { field: 'patient_id', raw: null, check: 'required', message: 'the patient id is empty; the row cannot be linked to a patient' };
     else {
       const local = String(pid.value);
@@ -184,7 +184,8 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
           evalCtx.routing = false;
           const r = evalField(f.fm, row, evalCtx);
           if (!r.ok) {
-            problems.push({ field: name, raw: r.raw, check: r.check, message: r.message });
+            // A birth date is a direct identifier: its text never reaches the quarantine.
+            problems.push(name === 'birth_date' ? { field: name, raw: WITHHELD, check: r.check, message: `the birth date cannot be read (${r.check}); its text is withheld (a direct identifier): check the column's date_format in the mapping spec` } : { field: name, raw: r.raw, check: r.check, message: r.message });
             continue;
           }
           if (f.virtual) extra[name] = r.value;
@@ -327,3 +328,22 @@ export function finishObservation(c: Candidate, decimal: '.' | ','): Candidate {
 }
 
 export { canonicalUnit };
+
+/** What the quarantine keeps of an identifier's value: never its text. */
+export const WITHHELD = '[withheld: direct identifier]';
+
+/**
+ * A patient id the spec's mapping rejects (a regex that does not match, a FHIR reference of another
+ * shape): the quarantine gets its pseudonymised key, never the raw text, and the reason without it.
+ */
+function withheldPatientId(pid: { check: string; raw: unknown }, fm: FieldMapObject, key: string, centreId: string): RecordProblem {
+  const text = pid.raw === null || pid.raw === undefined ? '' : String(pid.raw).trim();
+  const pseudo = text === '' ? null : `pseudonymised:${patientKey(key, centreId, text)}`;
+  const rule = pid.check === 'format' && fm.regex !== undefined ? `does not match ${fm.regex}` : pid.check === 'format' && fm.split ? `has no part ${fm.split.index + 1} when split on ${JSON.stringify(fm.split.sep)}` : `fails the ${pid.check} check`;
+  return {
+    field: 'patient_id',
+    raw: pseudo ?? WITHHELD,
+    check: pid.check,
+    message: `the patient id ${rule}; its text is withheld (a direct identifier)${pseudo ? ` and kept only as its pseudonymised key` : ''}: fix the export or the spec's patient_id mapping`,
+  };
+}

@@ -64,10 +64,17 @@ export function buildGrid(spec: MappingSpec, entries: Candidate[], explicitCycle
     let course = 1;
     let cycle = 1;
     let prev: number | null = null;
+    const columns = keyColumns(spec, list[0]!);
     for (const e of list) {
       const t = e.extra.__t as number;
       let co = num(e.extra.course_number);
       let cy = num(e.extra.cycle_number);
+      const bad = badKeyNumber(e, co, cy, columns);
+      if (bad) {
+        e.problems.push(bad);
+        out.rejected.push(e);
+        continue;
+      }
       if (co === null || cy === null) {
         if (prev !== null && t - prev > opts.cycle_gap_hours * H) {
           if (t - prev > opts.course_gap_days * 24 * H) {
@@ -84,8 +91,9 @@ export function buildGrid(spec: MappingSpec, entries: Candidate[], explicitCycle
       if (!g) groups.set(key, (g = { course: co, cycle: cy, entries: [] }));
       g.entries.push(e);
     }
+    rejectKeyConflicts([...groups.values()], columns, opts.cycle_gap_hours * H, out.rejected);
     const infos: CycleInfo[] = [];
-    for (const g of [...groups.values()].sort((a, b) => a.course - b.course || a.cycle - b.cycle)) {
+    for (const g of [...groups.values()].filter((x) => x.entries.length > 0).sort((a, b) => a.course - b.course || a.cycle - b.cycle)) {
       const cycleId = `${patient}-c${g.course}.${g.cycle}`;
       const ex = explicit.get(`${patient}|${g.course}|${g.cycle}`);
       const first = g.entries[0]!;
@@ -232,6 +240,60 @@ function endReasonOf(stopped: boolean, codes: string[], given: number, planned: 
   if (given >= planned) return 'max_reached';
   if (lastSlot >= slots) return 'window_closed';
   return 'other';
+}
+
+/** The export's columns for the course and cycle numbers of an entry's source, for messages. */
+function keyColumns(spec: MappingSpec, e: Candidate): { course: string; cycle: string } {
+  const src = spec.sources.find((x) => e.where.file === x.file || e.where.file.endsWith(`/${x.file}`) || x.file.endsWith(`/${e.where.file}`)) ?? spec.sources.find((x) => x.tables.some((t) => t.table === 'dose_slot'));
+  const fields = src?.tables.find((t) => t.table === 'dose_slot')?.fields ?? {};
+  const col = (f: unknown, name: string) => (typeof f === 'string' ? f : f && typeof f === 'object' && 'from' in f ? String((f as { from: unknown }).from) : name);
+  return { course: col(fields.course_number, 'course_number'), cycle: col(fields.cycle_number, 'cycle_number') };
+}
+
+/** A course or cycle number the export gives but that is no whole number in the schema's range: the entry cannot be placed. */
+function badKeyNumber(e: Candidate, co: number | null, cy: number | null, columns: { course: string; cycle: string }): Candidate['problems'][number] | null {
+  const check = (raw: unknown, n: number | null, max: number, field: string, column: string) => {
+    if (raw === undefined || raw === null || raw === '') return null;
+    if (n !== null && Number.isInteger(n) && n >= 1 && n <= max) return null;
+    return { field, raw, check: 'bad_cycle_key', message: `${field.replace('_', ' ')} ${JSON.stringify(raw)} in column ${column} is not a whole number from 1 to ${max}, so the entry cannot be placed in a cycle; correct it in the export` };
+  };
+  return check(e.extra.course_number, co, 20, 'course_number', columns.course) ?? check(e.extra.cycle_number, cy, 4, 'cycle_number', columns.cycle);
+}
+
+/**
+ * An entry whose course/cycle number puts it in a cycle other than the one whose doses surround it
+ * (a typo: cycle 3 among cycle 2's doses) would make a phantom cycle, or land on a slot of another
+ * cycle, and pull good rows with it. It is rejected, naming the column: an entry with no other entry
+ * of its own cycle within the cycle gap, lying between the first and last dose of another cycle.
+ */
+function rejectKeyConflicts(groups: { course: number; cycle: number; entries: Candidate[] }[], columns: { course: string; cycle: string }, gapMs: number, rejected: Candidate[]): void {
+  const spans = groups.map((g) => {
+    const ts = g.entries.map((e) => e.extra.__t as number);
+    return { g, first: Math.min(...ts), last: Math.max(...ts) };
+  });
+  for (const { g } of spans) {
+    const kept: Candidate[] = [];
+    for (const e of g.entries) {
+      const t = e.extra.__t as number;
+      const explicit = num(e.extra.course_number) !== null && num(e.extra.cycle_number) !== null;
+      const isolated = !g.entries.some((o) => o !== e && Math.abs((o.extra.__t as number) - t) <= gapMs);
+      const host = explicit && isolated ? spans.find((h) => h.g !== g && h.g.entries.length >= 2 && h.first <= t && t <= h.last) : undefined;
+      if (!host) {
+        kept.push(e);
+        continue;
+      }
+      const field = host.g.course !== g.course ? 'course_number' : 'cycle_number';
+      const column = field === 'course_number' ? columns.course : columns.cycle;
+      e.problems.push({
+        field,
+        raw: `${g.course}.${g.cycle}`,
+        check: 'cycle_key_conflict',
+        message: `course ${g.course}, cycle ${g.cycle} (columns ${columns.course}, ${columns.cycle}) puts this ${iso(t)} entry among the doses of cycle ${host.g.course}.${host.g.cycle} (${iso(host.first)} to ${iso(host.last)}); the ${field.replace('_', ' ')} in column ${column} is likely wrong: correct it in the export`,
+      });
+      rejected.push(e);
+    }
+    g.entries = kept;
+  }
 }
 
 function sameEntry(a: Candidate, b: Candidate): boolean {

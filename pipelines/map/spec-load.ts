@@ -1,10 +1,12 @@
 // Loads a mapping spec from YAML or JSON and checks it: zod shape, then meaning (fields that
 // exist, units that convert, time zones, regexes). Every error names the spec file and line.
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
 import { OBSERVATION_VARIABLES, TABLES, describeFields, type TableName } from '../../schemas/index.js';
 import { FieldMapObject, MappingSpec, type FieldMap } from '../../schemas/mapping-spec.js';
 import { isKnownUnit, knownUnits } from './units.js';
+import { specRegexProblem } from './safe-regex.js';
 
 export class SpecError extends Error {
   readonly exitCode = 2;
@@ -46,7 +48,14 @@ export function parseSpec(text: string, file: string): MappingSpec {
     throw new SpecError(file, doc.errors.map((e) => ({ line: e.linePos?.[0]?.line ?? null, path: '', message: `YAML syntax: ${e.message.split('\n')[0]}` })));
   }
   const lineOf = (path: (string | number)[]) => nodeLine(doc, lc, path);
-  const parsed = MappingSpec.safeParse(doc.toJS());
+  let js: unknown;
+  try {
+    // Aliases expand at most 100 times: a small file of nested aliases (an "alias bomb") cannot fill memory.
+    js = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new SpecError(file, [{ line: null, path: '', message: `YAML: ${(e as Error).message.split('\n')[0]}; write the values out instead of repeating aliases (*name) of aliases` }]);
+  }
+  const parsed = MappingSpec.safeParse(js);
   if (!parsed.success) {
     throw new SpecError(
       file,
@@ -56,7 +65,7 @@ export function parseSpec(text: string, file: string): MappingSpec {
       }),
     );
   }
-  const problems = checkMeaning(parsed.data).map((p) => ({ ...p, line: lineOf(p.pathParts), path: p.pathParts.join('.') }));
+  const problems = [...checkMeaning(parsed.data), ...checkFiles(parsed.data, file), ...checkPatterns(parsed.data)].map((p) => ({ ...p, line: lineOf(p.pathParts), path: p.pathParts.join('.') }));
   if (problems.length > 0) throw new SpecError(file, problems);
   return parsed.data;
 }
@@ -109,6 +118,47 @@ function checkMeaning(spec: MappingSpec): { pathParts: (string | number)[]; mess
         }
       });
     });
+  });
+  return out;
+}
+
+/** Every regular expression of the spec (a field's `regex`, a code map's `regex` patterns) must be one the kit runs without catastrophic backtracking. */
+function checkPatterns(spec: MappingSpec): { pathParts: (string | number)[]; message: string }[] {
+  const out: { pathParts: (string | number)[]; message: string }[] = [];
+  const walk = (v: unknown, at: (string | number)[]) => {
+    if (Array.isArray(v)) return v.forEach((x, i) => walk(x, [...at, i]));
+    if (typeof v !== 'object' || v === null) return;
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'regex' && typeof x === 'string') {
+        const p = specRegexProblem(x);
+        if (p) out.push({ pathParts: [...at, k], message: p });
+      } else if (k === 'pattern' && typeof x === 'string' && at[at.length - 2] === 'regex') {
+        const p = specRegexProblem(x);
+        if (p) out.push({ pathParts: [...at, k], message: p });
+      } else walk(x, [...at, k]);
+    }
+  };
+  walk(spec.sources, ['sources']);
+  return out;
+}
+
+/** Each source's file lies inside the spec's folder (after following links) unless the source allows otherwise. */
+function checkFiles(spec: MappingSpec, specFile: string): { pathParts: (string | number)[]; message: string }[] {
+  const out: { pathParts: (string | number)[]; message: string }[] = [];
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p; // a missing file is reported when it is read
+    }
+  };
+  const dir = real(dirname(resolve(specFile)));
+  spec.sources.forEach((src, si) => {
+    if (src.file_outside_spec_folder) return;
+    const rel = relative(dir, real(resolve(dirname(resolve(specFile)), src.file)));
+    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+      out.push({ pathParts: ['sources', si, 'file'], message: `${src.file} is outside the spec's folder ${dir}; move the file beside the spec, or add file_outside_spec_folder: true to this source if reading it from there is intended` });
+    }
   });
   return out;
 }

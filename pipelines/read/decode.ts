@@ -2,17 +2,33 @@ import { InputError } from './errors.js';
 
 export type TextEncoding = 'utf-8' | 'latin1';
 
-/** Decodes bytes strictly: invalid UTF-8 is an error naming the byte offset and line, never silent U+FFFD. */
-export function decodeText(bytes: Uint8Array, file: string, encoding: TextEncoding = 'utf-8'): string {
-  if (encoding === 'latin1') return new TextDecoder('latin1').decode(bytes);
+/** Decodes bytes strictly: invalid UTF-8 is an error naming the byte offset and line, never silent U+FFFD. `spec`: the file is read by a mapping spec (whose encoding: can change). */
+export function decodeText(bytes: Uint8Array, file: string, encoding: TextEncoding = 'utf-8', spec = true): string {
+  // A UTF-8 BOM is no Latin-1 text ("ï»¿"): dropped as the UTF-8 decoder drops it.
+  if (encoding === 'latin1') return new TextDecoder('latin1').decode(hasUtf8Bom(bytes) ? bytes.subarray(3) : bytes);
   try {
     // fatal: throw on invalid sequences; ignoreBOM false: a UTF-8 BOM is dropped.
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     const at = firstInvalidUtf8(bytes);
-    const line = countLines(bytes, at);
-    throw new InputError(file, `line ${line}, byte ${at}`, 'the file is not valid UTF-8', 'Re-export it as UTF-8, or set encoding: latin1 for this file in the mapping spec');
+    throw notUtf8(file, `line ${countLines(bytes, at)}, byte ${at}`, bytes, spec);
   }
+}
+
+export const hasUtf8Bom = (b: Uint8Array) => b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+
+/** A file whose first bytes hold a NUL or a known binary signature (zip/xlsx, PDF, Parquet, gzip) is not text in any encoding. */
+export function looksBinary(bytes: Uint8Array): boolean {
+  const head = bytes.subarray(0, 8192);
+  if (head.includes(0)) return true;
+  const sig = (...b: number[]) => b.every((x, i) => head[i] === x);
+  return sig(0x50, 0x4b, 0x03, 0x04) || sig(0x25, 0x50, 0x44, 0x46) || sig(0x50, 0x41, 0x52, 0x31) || sig(0x1f, 0x8b);
+}
+
+/** The not-UTF-8 error: the Latin-1 hint only where it can help (a text file read by a spec). */
+export function notUtf8(file: string, where: string, bytes: Uint8Array, spec: boolean): InputError {
+  if (looksBinary(bytes)) return new InputError(file, where, 'the file is binary (not CSV or NDJSON text)', spec ? 'Check the file named in the mapping spec and its format:' : 'Give a .csv, .json, .ndjson or .parquet file');
+  return new InputError(file, where, 'the file is not valid UTF-8', spec ? 'Re-export it as UTF-8, or set encoding: latin1 for this file in the mapping spec' : 'Re-export it as UTF-8');
 }
 
 function countLines(bytes: Uint8Array, end: number): number {

@@ -4,3 +4,4 @@ export * from './csv.js';
 export * from './table-file.js';
 export * from './source.js';
 export * from './complete.js';
+export * from './record-stream.js';

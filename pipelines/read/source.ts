@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 import type { SourceSpec } from '../../schemas/mapping-spec.js';
 import { completeRecordsLength, parseCsv, parseRecords } from './csv.js';
 import { assertEndsWithCompleteRow } from './complete.js';
-import { decodeText, firstInvalidUtf8 } from './decode.js';
+import { decodeText, firstInvalidUtf8, notUtf8 as notUtf8Error } from './decode.js';
 import { InputError } from './errors.js';
 import { indexZip, sheetEntry, sheetNumbers, zipWithSheet, type ZipIndex } from './zip.js';
 import { NotPlain, scanSheet, type SheetRow, type WorkbookParts } from './xlsx-scan.js';
@@ -385,7 +385,7 @@ export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 
   const decoder = new TextDecoder(src.encoding === 'latin1' ? 'latin1' : 'utf-8', { fatal: true });
   let columns: string[] = [];
   const headerReady = { done: false };
-  const notUtf8 = (at: number) => new InputError(file, `near byte ${at}`, 'the file is not valid UTF-8', 'Re-export it as UTF-8, or set encoding: latin1 for this file in the mapping spec');
+  const notUtf8 = (at: number, bytes: Uint8Array) => notUtf8Error(file, `near byte ${at}`, bytes, true);
   const tooLong = (line: number) => new InputError(file, `line ${line}`, `a field is longer than ${src.max_field_chars.toLocaleString('en')} characters`, 'This is usually a broken quote or a binary file; check the export');
   /** CSV text in pieces that end with a complete record (a quoted field may hold line breaks). */
   async function* csvPieces(): AsyncGenerator<{ text: string; line: number }> {
@@ -398,9 +398,10 @@ export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 
       try {
         text = carry + decoder.decode(buf, { stream: true });
       } catch {
-        throw notUtf8(offset);
+        throw notUtf8(offset, buf);
       }
       if (carry === '' && line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      if (carry === '' && line === 1 && src.encoding === 'latin1' && text.startsWith('\u00ef\u00bb\u00bf')) text = text.slice(3); // a UTF-8 BOM
       const cut = completeRecordsLength(text, src.quote);
       const piece = text.slice(0, cut);
       carry = text.slice(cut);
@@ -412,7 +413,7 @@ export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 
     try {
       carry += decoder.decode(); // a character cut off by the end of the file
     } catch {
-      throw notUtf8(last);
+      throw notUtf8(last, new Uint8Array(0));
     }
     if (carry) yield { text: carry, line };
   }
@@ -432,11 +433,12 @@ export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 
         return bytesDecoder.decode(bytes);
       } catch {
         const at = start + firstInvalidUtf8(bytes);
-        throw notUtf8(at - (at % chunkBytes)); // the piece it is in, as a CSV read names it
+        throw notUtf8(at - (at % chunkBytes), bytes); // the piece it is in, as a CSV read names it
       }
     };
     const emit = (text: string): { text: string; line: number } => {
       if (from === 0 && line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      if (from === 0 && line === 1 && src.encoding === 'latin1' && text.startsWith('\u00ef\u00bb\u00bf')) text = text.slice(3); // a UTF-8 BOM
       const pieceLine = line;
       for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) line++;
       return { text, line: pieceLine };

@@ -45,7 +45,7 @@ export async function readRecordFile(path: string): Promise<RecordFile> {
   const ext = extname(path).toLowerCase();
   if (size === 0) throw new InputError(file, '', 'the file is empty', 'Export the table again');
   if (ext === '.parquet') return readParquet(path, file);
-  const text = decodeText(readFileSync(path), file);
+  const text = decodeText(readFileSync(path), file, 'utf-8', false);
   if (ext === '.json') return readJsonArray(text, file);
   if (ext === '.ndjson' || ext === '.jsonl') return readNdjson(text, file);
   if (ext === '.csv' || ext === '.tsv' || ext === '.txt') return readCsvRecords(text, file, ext === '.tsv' ? '\t' : sniffDelimiter(text));
@@ -146,7 +146,7 @@ async function readParquetFolder(dir: string): Promise<RecordFile> {
   return { file, format: 'parquet', textual: false, columns, records };
 }
 
-function listParquet(dir: string): string[] {
+export function listParquet(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
     if (e.isDirectory()) return listParquet(p);

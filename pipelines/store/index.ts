@@ -4,4 +4,5 @@ export * from './layout.js';
 export * from './staging.js';
 export * from './commit.js';
 export * from './memory.js';
+export * from './work-folder.js';
 export * from './open.js';
