@@ -1,5 +1,5 @@
 // What one ingest run leaves behind besides the store: the run manifest (in the store), the
-// data-quality report (JSON + HTML) and the mapping spec rendering (markdown).
+// data-quality report (JSON + HTML), the quarantine as CSV and the mapping spec rendering (markdown).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -8,7 +8,9 @@ import { RunManifest } from '../schemas/index.js';
 import type { IngestResult } from '../pipelines/ingest.js';
 import { openStore } from '../pipelines/store/commit.js';
 import { renderSpecMarkdown } from '../pipelines/map/spec-render.js';
-import { dqReport, renderDqHtml, type DqReport } from './dq-report.js';
+import { dqReport, type DqReport, type QuarantineView } from './dq-report.js';
+import { renderDqHtml } from './dq-html.js';
+import { QUARANTINE_CSV, quarantineReasons, quarantineSamples, writeQuarantineCsv } from './quarantine.js';
 
 const require = createRequire(import.meta.url);
 
@@ -28,23 +30,25 @@ export interface IngestOutputs {
   manifestPath: string;
   reportJson: string;
   reportHtml: string;
+  quarantineCsv: string;
   specMarkdown: string;
   report: DqReport;
 }
 
 export async function writeIngestOutputs(r: IngestResult, opts: { storeDir: string; reportDir: string; kitVersion: string; command: string; startedAt: Date }): Promise<IngestOutputs> {
   const centre = r.spec.centre.centre_id;
+  const dir = join(opts.reportDir, centre);
+  mkdirSync(dir, { recursive: true });
+  const quarantineCsv = join(dir, QUARANTINE_CSV);
   const { conn, close } = await openStore(r.commit.storeFile);
-  let byCheck: Record<string, number> = {};
+  let q: QuarantineView;
   try {
-    const rows = (await conn.runAndReadAll(`SELECT check_name, count(*)::INTEGER FROM quarantine WHERE centre_id = '${centre.replace(/'/g, "''")}' GROUP BY 1 ORDER BY 2 DESC, 1`)).getRows();
-    byCheck = Object.fromEntries(rows.map(([k, n]) => [String(k), Number(n)]));
+    q = { reasons: await quarantineReasons(conn, centre), samples: await quarantineSamples(conn, centre) };
+    await writeQuarantineCsv(conn, centre, quarantineCsv);
   } finally {
     close();
   }
-  const report = dqReport(r, byCheck);
-  const dir = join(opts.reportDir, centre);
-  mkdirSync(dir, { recursive: true });
+  const report = dqReport(r, q);
   const md = renderSpecMarkdown(r.spec);
   const reportJson = join(dir, 'data-quality.json');
   const reportHtml = join(dir, 'data-quality.html');
@@ -68,10 +72,10 @@ export async function writeIngestOutputs(r: IngestResult, opts: { storeDir: stri
     inputs: r.sources.map((s) => ({ path: relative(process.cwd(), s.path), sha256: s.sha256, bytes: s.bytes })),
     specs: [{ id: r.spec.id, version: r.spec.version }],
     tables: r.counts,
-    outputs: [reportJson, reportHtml, specMarkdown].map((p) => ({ path: relative(process.cwd(), p), sha256: sha(p) })),
+    outputs: [reportJson, reportHtml, quarantineCsv, specMarkdown].map((p) => ({ path: relative(process.cwd(), p), sha256: sha(p) })),
   });
   mkdirSync(join(opts.storeDir, 'manifests'), { recursive: true });
   const manifestPath = join(opts.storeDir, 'manifests', `${centre}.json`);
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
-  return { manifestPath, reportJson, reportHtml, specMarkdown, report };
+  return { manifestPath, reportJson, reportHtml, quarantineCsv, specMarkdown, report };
 }
