@@ -58,18 +58,33 @@ function actions(rep: DqReport): string {
   const quarantined = rep.quarantine_reasons.reduce((s, r) => s + r.records, 0);
   const unmapped = Object.values(rep.unmapped_codes).reduce((s, m) => s + Object.keys(m).length, 0);
   const items: string[] = [];
-  if (errors.length) items.push(`<li class="fail">${plural(errors.length, 'error check')} failed: ${errors.map((c) => esc(c.id)).join(', ')}. The run exits 1 until they pass.</li>`);
-  if (warned.length) items.push(`<li class="warn">${plural(warned.length, 'check')} warned: ${warned.map((c) => esc(c.id)).join(', ')}.</li>`);
-  if (quarantined) items.push(`<li>${plural(quarantined, 'record')} quarantined for ${plural(rep.quarantine_reasons.length, 'reason')}: see <a href="#quarantine">Quarantined rows</a> and the full list in <a href="${QUARANTINE_CSV}">${QUARANTINE_CSV}</a>.</li>`);
-  if (unmapped) items.push(`<li>${plural(unmapped, 'code')} in the export had no mapping: see <a href="#unmapped">Unmapped codes</a>; add them to the spec's codes or <code>ignore_codes</code>.</li>`);
-  if (rep.suspected_identifiers.length) items.push(`<li class="fail">${plural(rep.suspected_identifiers.length, 'unmapped column')} look like patient identifiers: mark them as identifiers in the spec (<a href="#identifiers">list</a>).</li>`);
+  const ids = (cs: CheckResult[]) => cs.map((c) => esc(c.id)).join(', ');
+  const csv = `<a href="${QUARANTINE_CSV}">${QUARANTINE_CSV}</a>`;
+  if (errors.length) items.push(`<li class="fail">${plural(errors.length, 'error check')} failed: ${ids(errors)}. The run exits 1 until they pass.</li>`);
+  if (warned.length) items.push(`<li class="warn">${plural(warned.length, 'check')} warned: ${ids(warned)}.</li>`);
+  if (quarantined) {
+    const reasons = plural(rep.quarantine_reasons.length, 'reason');
+    const where = `see <a href="#quarantine">Quarantined rows</a> and the full list in ${csv}`;
+    items.push(`<li>${plural(quarantined, 'record')} quarantined for ${reasons}: ${where}.</li>`);
+  }
+  if (unmapped) {
+    const fix = "add them to the spec's codes or <code>ignore_codes</code>";
+    items.push(`<li>${plural(unmapped, 'code')} in the export had no mapping: see <a href="#unmapped">Unmapped codes</a>; ${fix}.</li>`);
+  }
+  if (rep.suspected_identifiers.length) {
+    const cols = plural(rep.suspected_identifiers.length, 'unmapped column');
+    items.push(`<li class="fail">${cols} look like patient identifiers: mark them as identifiers in the spec (<a href="#identifiers">list</a>).</li>`);
+  }
   if (rep.unread_files.length) items.push(`<li>Files in the export folder the spec does not read: ${rep.unread_files.map(esc).join(', ')}.</li>`);
-  if (items.length === 0) items.push('<li class="ok">Nothing to act on: every check passed, no record was quarantined and every code was mapped.</li>');
+  if (items.length === 0) {
+    items.push('<li class="ok">Nothing to act on: every check passed, no record was quarantined and every code was mapped.</li>');
+  }
   return `<ul class="act">\n${items.join('\n')}\n</ul>`;
 }
 
 function rowsInOut(rep: DqReport): string {
-  const rows = Object.entries(rep.tables).map(([t, c]) => [t, c.read, c.derived, c.merged, c.stored, c.quarantined, c.read + c.derived === c.stored + c.quarantined + c.merged ? 'yes' : 'NO']);
+  const balanced = (c: DqReport['tables'][string]) => (c.read + c.derived === c.stored + c.quarantined + c.merged ? 'yes' : 'NO');
+  const rows = Object.entries(rep.tables).map(([t, c]) => [t, c.read, c.derived, c.merged, c.stored, c.quarantined, balanced(c)]);
   return htmlTable(['table', 'read', 'derived', 'merged', 'stored', 'quarantined', 'balanced'], rows);
 }
 
@@ -92,7 +107,9 @@ function checksTable(checks: readonly CheckResult[], withExamples: boolean): str
   const rows = checks.map((c) => {
     const what = `${esc(c.description)}${c.message ? `<br><em>${esc(c.message)}</em>` : ''}${withExamples ? examplesTable(c.examples) : ''}`;
     const cls = STATUS_CLASS[c.status](c);
-    return `<tr><td>${esc(c.id)}</td><td>${esc(c.table)}</td><td>${esc(c.severity)}</td><td class="${cls}">${esc(c.status.replace('_', ' '))}</td><td>${esc(failing(c))}</td><td>${esc(threshold(c))}</td><td>${what}</td></tr>`;
+    const cells = [c.id, c.table, c.severity].map((x) => `<td>${esc(x)}</td>`).join('');
+    const status = `<td class="${cls}">${esc(c.status.replace('_', ' '))}</td>`;
+    return `<tr>${cells}${status}<td>${esc(failing(c))}</td><td>${esc(threshold(c))}</td><td>${what}</td></tr>`;
   });
   return `<table><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr>\n${rows.join('\n')}</table>`;
 }
@@ -105,19 +122,29 @@ function quarantineSection(rep: DqReport): string {
   const parts = rep.quarantine_reasons.map((r) => {
     const samples = byReason.get(`${r.table}\u0000${r.check}`) ?? [];
     const shown = samples.length < r.problems ? ` (the first ${samples.length} of ${r.problems.toLocaleString('en-GB')} problems)` : '';
-    return `<h3>${esc(r.table)}: ${esc(r.check)}${esc(shown)}</h3>\n${htmlTable(['file', 'row', 'field', 'raw value', 'message'], samples.map((s) => [s.file, s.row, s.field, s.raw_value, s.message]))}`;
+    const table = htmlTable(['file', 'row', 'field', 'raw value', 'message'], samples.map((s) => [s.file, s.row, s.field, s.raw_value, s.message]));
+    return `<h3>${esc(r.table)}: ${esc(r.check)}${esc(shown)}</h3>\n${table}`;
   });
-  return `<p>Every problem is in <a href="${QUARANTINE_CSV}">${QUARANTINE_CSV}</a> (file, row, field, raw value, message); up to ${SAMPLE_PER_REASON} per reason are shown here.</p>
+  const csv = `<a href="${QUARANTINE_CSV}">${QUARANTINE_CSV}</a>`;
+  return `<p>Every problem is in ${csv} (file, row, field, raw value, message); up to ${SAMPLE_PER_REASON} per reason are shown here.</p>
 ${summary}
 ${parts.join('\n')}`;
 }
 
 function sourcesTable(rep: DqReport): string {
-  const head = ['source', 'file', 'rows', 'SHA-256', 'routed elsewhere', 'codes left out on purpose', 'empty wide cells', 'skipped on purpose', 'rows no table took', 'unused columns'];
+  const head = [
+    'source', 'file', 'rows', 'SHA-256', 'routed elsewhere', 'codes left out on purpose',
+    'empty wide cells', 'skipped on purpose', 'rows no table took', 'unused columns',
+  ];
   return htmlTable(head, rep.sources.map((s) => [
     s.id, s.file, s.rows, `${s.sha256.slice(0, 16)}…`, pairsText(s.routed), pairsText(s.ignored_codes), s.empty_wide_cells,
     s.skipped ? `${s.skipped} (${s.skip_reason ?? MISSING})` : 0, s.unused_rows, s.unused_columns.length ? s.unused_columns.join(', ') : MISSING,
   ]));
+}
+
+function identifiers(rep: DqReport): string {
+  if (rep.suspected_identifiers.length === 0) return '<p>None.</p>';
+  return htmlTable(['source', 'column', 'why'], rep.suspected_identifiers.map((s) => [s.source, s.column, s.reason]));
 }
 
 /** The page. `specMarkdown` is the mapping spec's rendering (pipelines/map/spec-render.ts). */
@@ -143,7 +170,7 @@ ${unmapped.length ? htmlTable(['field', 'value in export', 'rows'], unmapped) : 
 <h2>Derived values</h2>
 ${derivedValues(rep)}
 <h2 id="identifiers">Suspected identifiers in unmapped columns</h2>
-${rep.suspected_identifiers.length ? htmlTable(['source', 'column', 'why'], rep.suspected_identifiers.map((s) => [s.source, s.column, s.reason])) : '<p>None.</p>'}
+${identifiers(rep)}
 <h2 id="quarantine">Quarantined rows</h2>
 ${quarantineSection(rep)}
 <h2>Sources read</h2>

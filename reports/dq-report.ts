@@ -43,7 +43,11 @@ export function dqReport(r: IngestResult, q: QuarantineView): DqReport {
     centre_id: r.spec.centre.centre_id,
     spec: { id: r.spec.id, version: r.spec.version, path: r.specPath },
     pseudonymisation_key: r.key === 'samples-default' ? 'samples-default (INSECURE: synthetic samples only)' : r.key,
-    sources: r.sources.map((s) => ({ id: s.source, file: s.file, sha256: s.sha256, bytes: s.bytes, rows: s.rows, routed: s.routed, ignored_codes: s.ignoredCodes, empty_wide_cells: s.emptyWideCells, skipped: s.skipped, skip_reason: s.skipReason, unused_rows: s.unusedRows, unused_columns: r.unusedColumns[s.source] ?? [] })),
+    sources: r.sources.map((s) => ({
+      id: s.source, file: s.file, sha256: s.sha256, bytes: s.bytes, rows: s.rows, routed: s.routed, ignored_codes: s.ignoredCodes,
+      empty_wide_cells: s.emptyWideCells, skipped: s.skipped, skip_reason: s.skipReason, unused_rows: s.unusedRows,
+      unused_columns: r.unusedColumns[s.source] ?? [],
+    })),
     unread_files: r.unreadFiles,
     tables: r.counts,
     checks: r.checks,

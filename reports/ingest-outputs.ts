@@ -35,7 +35,15 @@ export interface IngestOutputs {
   report: DqReport;
 }
 
-export async function writeIngestOutputs(r: IngestResult, opts: { storeDir: string; reportDir: string; kitVersion: string; command: string; startedAt: Date }): Promise<IngestOutputs> {
+export interface IngestOutputOptions {
+  storeDir: string;
+  reportDir: string;
+  kitVersion: string;
+  command: string;
+  startedAt: Date;
+}
+
+export async function writeIngestOutputs(r: IngestResult, opts: IngestOutputOptions): Promise<IngestOutputs> {
   const centre = r.spec.centre.centre_id;
   const dir = join(opts.reportDir, centre);
   mkdirSync(dir, { recursive: true });

@@ -43,7 +43,9 @@ export async function quarantineReasons(conn: DuckDBConnection, centreId: string
        WHERE centre_id = ${sql(centreId)} GROUP BY ALL ORDER BY 3 DESC, 1, 2`,
     )
   ).getRows();
-  return rows.map(([table, check, records, problems]) => ({ table: String(table), check: String(check), records: Number(records), problems: Number(problems) }));
+  return rows.map(([table, check, records, problems]) => ({
+    table: String(table), check: String(check), records: Number(records), problems: Number(problems),
+  }));
 }
 
 /** The first `perReason` problems of each reason, in record order. */

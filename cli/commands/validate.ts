@@ -5,7 +5,10 @@ import { UserError } from '../errors.js';
 export function registerValidate(program: Command): void {
   program
     .command('validate')
-    .description('Check a file (.csv, .json, .ndjson, .parquet), or a folder of Parquet files such as a store table (out/store/parquet/<table>), against a table of the common schema; list every problem with row, field, value and rule')
+    .description(
+      'Check a file (.csv, .json, .ndjson, .parquet), or a folder of Parquet files such as a store table ' +
+        '(out/store/parquet/<table>), against a table of the common schema; list every problem with row, field, value and rule',
+    )
     .argument('<table>', `schema table: ${TABLE_NAMES.join(', ')}`)
     .argument('<file>', 'file (or folder of .parquet files) to check')
     .option('--json', 'print the problems as JSON')
@@ -20,11 +23,13 @@ export function registerValidate(program: Command): void {
       const bad = result.invalidRows.length;
       const fileLevel = result.problems.filter((p) => p.row === null).length;
       if (opts.json) {
-        process.stdout.write(JSON.stringify({ table, file: result.file, rows: result.rowsRead, valid: result.valid.length, invalid: bad, problems: result.problems }, null, 2) + '\n');
+        const summary = { table, file: result.file, rows: result.rowsRead, valid: result.valid.length, invalid: bad, problems: result.problems };
+        process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
       } else {
         for (const p of result.problems.slice(0, max)) process.stdout.write(formatProblem(p) + '\n');
         if (result.problems.length > max) process.stdout.write(`… ${result.problems.length - max} more problems (raise --max-problems or use --json)\n`);
-        process.stdout.write(`${result.file}: ${result.rowsRead} rows, ${result.valid.length} valid, ${bad} invalid against ${table}${fileLevel ? `, ${fileLevel} file-level problem(s)` : ''}\n`);
+        const fileProblems = fileLevel ? `, ${fileLevel} file-level problem(s)` : '';
+        process.stdout.write(`${result.file}: ${result.rowsRead} rows, ${result.valid.length} valid, ${bad} invalid against ${table}${fileProblems}\n`);
       }
       if (bad > 0 || fileLevel > 0 || result.rowsRead === 0) process.exitCode = 1;
       if (result.rowsRead === 0) process.stderr.write(`il2kit: ${result.file} has a header but no data rows\n`);

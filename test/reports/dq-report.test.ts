@@ -8,7 +8,9 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestCentre } from '../../pipelines/ingest.js';
 import { QUARANTINE_SQL } from '../../pipelines/store/layout.js';
-import { quarantineReasons, quarantineSamples, renderDqHtml, writeIngestOutputs, writeQuarantineCsv, type DqReport, type IngestOutputs } from '../../reports/index.js';
+import {
+  quarantineReasons, quarantineSamples, renderDqHtml, writeIngestOutputs, writeQuarantineCsv, type DqReport, type IngestOutputs,
+} from '../../reports/index.js';
 import { queryStore } from '../helpers/store.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -56,7 +58,10 @@ describe('the data-quality report of the mini centre', () => {
 
   it('is in the order a data manager works: act, quarantine, passed checks collapsed, spec', () => {
     const at = (s: string) => html.indexOf(s);
-    const order = ['<h2>What to act on</h2>', '<h2>Rows in and out</h2>', '<h2>Checks that failed or warned</h2>', '<h2 id="unmapped">Unmapped codes</h2>', '<h2>Derived values</h2>', '<h2 id="quarantine">Quarantined rows</h2>', '<details><summary>Checks passed or not applicable', '<h2>The mapping spec</h2>'];
+    const order = [
+      '<h2>What to act on</h2>', '<h2>Rows in and out</h2>', '<h2>Checks that failed or warned</h2>', '<h2 id="unmapped">Unmapped codes</h2>',
+      '<h2>Derived values</h2>', '<h2 id="quarantine">Quarantined rows</h2>', '<details><summary>Checks passed or not applicable', '<h2>The mapping spec</h2>',
+    ];
     for (const s of order) expect(at(s), s).toBeGreaterThan(0);
     expect(order.map(at)).toEqual(order.map(at).sort((a, b) => a - b));
     // The summary names the failed checks, the quarantine, the unmapped code and the derived rows.
@@ -74,9 +79,13 @@ describe('the data-quality report of the mini centre', () => {
 
   it('shows each quarantined row with file, row, field, raw value and message', () => {
     expect(html).toContain('<h3>observation: dst_gap</h3>');
-    expect(html).toContain('<tr><td>vitals.csv</td><td>row 4</td><td>observed_at</td><td>31-03-2024 02:30</td><td>2024-03-31 02:30 does not exist in Europe/Amsterdam (clocks go forward)</td></tr>');
-    expect(html).toContain('<tr><td>doses.csv</td><td>row 9</td><td>—</td><td>—</td><td>duplicate of doses.csv row 8 (same slot 2, same content)</td></tr>');
-    expect(out.report.quarantine_reasons.map((r) => `${r.table}/${r.check}`).sort()).toEqual(['dose_slot/duplicate', 'dose_slot/superseded', 'observation/dst_gap', 'observation/format', 'observation/unknown_unit', 'observation/unmapped_code']);
+    const row = (...cells: string[]) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`;
+    const gap = '2024-03-31 02:30 does not exist in Europe/Amsterdam (clocks go forward)';
+    expect(html).toContain(row('vitals.csv', 'row 4', 'observed_at', '31-03-2024 02:30', gap));
+    expect(html).toContain(row('doses.csv', 'row 9', '—', '—', 'duplicate of doses.csv row 8 (same slot 2, same content)'));
+    expect(out.report.quarantine_reasons.map((r) => `${r.table}/${r.check}`).sort()).toEqual([
+      'dose_slot/duplicate', 'dose_slot/superseded', 'observation/dst_gap', 'observation/format', 'observation/unknown_unit', 'observation/unmapped_code',
+    ]);
   });
 
   it('writes every quarantined problem to quarantine.csv beside the page, and lists it in the manifest', async () => {
@@ -171,7 +180,8 @@ describe('the page on its own', () => {
 
   it('leads with a failed error check and shows its examples as a table, not JSON', () => {
     const check = {
-      id: 'doses_within_cycle_max', category: 'conformance' as const, table: 'cycle', description: 'No cycle has more given doses than its maximum', severity: 'error' as const,
+      id: 'doses_within_cycle_max', category: 'conformance' as const, table: 'cycle', severity: 'error' as const,
+      description: 'No cycle has more given doses than its maximum',
       threshold_pct: 0, threshold_n: 0, n_failed: 1, n_total: 4, pct: 25, status: 'failed' as const, message: 'fix the cap',
       examples: [{ cycle_id: 'k-c1.1', given: 16, codes: ['a', 'b'], extra: { planned: 14 }, note: null }],
     };
@@ -185,7 +195,12 @@ describe('the page on its own', () => {
 });
 
 describe.each([
-  { centre: 'amstel', identifiers: (dir: string) => readFileSync(join(dir, 'amstel_patienten.csv'), 'latin1').split('\n').slice(1).filter(Boolean).flatMap((l) => l.split(';').slice(0, 2)) },
+  {
+    centre: 'amstel',
+    // Patiëntnummer and Geboortedatum, the first two columns.
+    identifiers: (dir: string) =>
+      readFileSync(join(dir, 'amstel_patienten.csv'), 'latin1').split('\n').slice(1).filter(Boolean).flatMap((l) => l.split(';').slice(0, 2)),
+  },
   {
     centre: 'harbour',
     identifiers: (dir: string) => readFileSync(join(dir, 'Patient.ndjson'), 'utf8').split('\n').filter(Boolean).flatMap((l) => {
