@@ -59,17 +59,20 @@ describe('the data-quality report of the mini centre', () => {
   it('is in the order a data manager works: act, quarantine, passed checks collapsed, spec', () => {
     const at = (s: string) => html.indexOf(s);
     const order = [
-      '<h2>What to act on</h2>', '<h2>Rows in and out</h2>', '<h2>Checks that failed or warned</h2>', '<h2 id="unmapped">Unmapped codes</h2>',
-      '<h2>Derived values</h2>', '<h2 id="quarantine">Quarantined rows</h2>', '<details><summary>Checks passed or not applicable', '<h2>The mapping spec</h2>',
+      '>What to act on</h2>', '>Rows in and out</h2>', '>Checks that failed or warned</h2>', '<section class="report-section" id="unmapped"',
+      '>Derived values</h2>', '<section class="report-section" id="quarantine"', '>Checks passed or not applicable (22)</h2>\n<details>',
+      '>The mapping spec</h2>',
     ];
     for (const s of order) expect(at(s), s).toBeGreaterThan(0);
     expect(order.map(at)).toEqual(order.map(at).sort((a, b) => a - b));
     // The summary names the failed checks, the quarantine, the unmapped code and the derived rows.
-    const act = html.slice(at('<h2>What to act on</h2>'), at('<h2>Rows in and out</h2>'));
+    const act = html.slice(at('>What to act on</h2>'), at('>Rows in and out</h2>'));
     expect(act).toContain('6 checks warned: quarantine_rate_dose_slot, quarantine_rate_observation');
     expect(act).toContain('6 records quarantined for 6 reasons');
     expect(act).toContain('1 code in the export had no mapping');
     expect(html).toContain('<tr><td>dose_slot</td><td>21 rows: slots of the q8h grid the export never mentions (not_recorded or not_reached)</td></tr>');
+    // The page shell: a CSP that forbids every request.
+    expect(html).toContain('<meta http-equiv="Content-Security-Policy" content="default-src \'none\';');
     // Passed checks are inside the collapsed block, failed ones are not.
     const details = html.slice(at('<details>'), at('</details>'));
     expect(details).toContain('<td>rows_balance_observation</td>');
@@ -186,7 +189,7 @@ describe('the page on its own', () => {
       examples: [{ cycle_id: 'k-c1.1', given: 16, codes: ['a', 'b'], extra: { planned: 14 }, note: null }],
     };
     const page = renderDqHtml({ ...clean, checks: [check], derived_values: { baseline_weight_kg: 3 } }, '');
-    expect(page).toContain('<li class="fail">1 error check failed: doses_within_cycle_max. The run exits 1 until they pass.</li>');
+    expect(page).toContain('<li class="status-unverified">1 error check failed: doses_within_cycle_max. The run exits 1 until they pass.</li>');
     expect(page).toContain('<tr><td>k-c1.1</td><td class="num">16</td><td>a, b</td><td>planned: 14</td><td>—</td></tr>');
     expect(page).toContain('<td>1 of 4 (25%)</td><td>any failing row</td>');
     expect(page).toContain('<tr><td>baseline_weight_kg</td><td>3 values filled in from other data</td></tr>');
@@ -230,9 +233,9 @@ describe.each([
   });
 
   it('leads with the summary, collapses passed checks and carries no JSON or raw identifier', () => {
-    expect(html.indexOf('<h2>What to act on</h2>')).toBeLessThan(html.indexOf('<h2 id="quarantine">'));
-    expect(html.indexOf('<h2 id="quarantine">')).toBeLessThan(html.indexOf('<details>'));
-    expect(html.indexOf('<details>')).toBeLessThan(html.indexOf('<h2>The mapping spec</h2>'));
+    expect(html.indexOf('>What to act on</h2>')).toBeLessThan(html.indexOf('>Quarantined rows</h2>'));
+    expect(html.indexOf('>Quarantined rows</h2>')).toBeLessThan(html.indexOf('<details>'));
+    expect(html.indexOf('<details>')).toBeLessThan(html.indexOf('>The mapping spec</h2>'));
     expect(body(html)).not.toMatch(/\{"|"\}|\{\}|\[\{/);
     const ids = identifiers(join(ROOT, 'data-samples', centre));
     expect(ids.length).toBeGreaterThan(20);
