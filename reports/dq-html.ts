@@ -108,10 +108,13 @@ function derivedValues(rep: DqReport): string {
 function checksTable(checks: readonly CheckResult[], withExamples: boolean): string {
   const head = ['check', 'table', 'severity', 'status', 'failing', 'threshold', 'what it checks'].map((h) => `<th scope="col">${h}</th>`).join('');
   const rows = checks.map((c) => {
-    const what = `${esc(c.description)}${c.message ? `<br><em>${esc(c.message)}</em>` : ''}${withExamples ? examplesTable(c.examples) : ''}`;
+    const what = `${esc(c.description)}${c.message ? `<br><em>${esc(c.message)}</em>` : ''}`;
     const cells = [c.id, c.table, c.severity].map((x) => `<td>${esc(x)}</td>`).join('');
     const status = `<td class="${STATUS_CLASS[c.status](c)}">${esc(c.status.replace('_', ' '))}</td>`;
-    return `<tr>${cells}${status}<td>${esc(failing(c))}</td><td>${esc(threshold(c))}</td><td>${what}</td></tr>`;
+    const row = `<tr>${cells}${status}<td>${esc(failing(c))}</td><td>${esc(threshold(c))}</td><td>${what}</td></tr>`;
+    // Examples take a full-width row of their own under the check, so a wide example never squeezes the table.
+    const examples = withExamples && c.examples.length ? `\n<tr><td></td><td colspan="6">Examples:${examplesTable(c.examples)}</td></tr>` : '';
+    return row + examples;
   });
   return `<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>${rows.join('\n')}</tbody></table></div>`;
 }
