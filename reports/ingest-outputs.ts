@@ -7,10 +7,12 @@ import { join, relative } from 'node:path';
 import { RunManifest } from '../schemas/index.js';
 import type { IngestResult } from '../pipelines/ingest.js';
 import { openStore } from '../pipelines/store/commit.js';
+import { createDuckDB } from '../pipelines/store/engine.js';
 import { renderSpecMarkdown } from '../pipelines/map/spec-render.js';
 import { dqReport, type DqReport, type QuarantineView } from './dq-report.js';
 import { renderDqHtml } from './dq-html.js';
 import { QUARANTINE_CSV, quarantineReasons, quarantineSamples, writeQuarantineCsv } from './quarantine.js';
+import { sql } from '../pipelines/store/sql.js';
 
 const require = createRequire(import.meta.url);
 
@@ -45,14 +47,16 @@ export interface IngestOutputOptions {
 
 export async function writeIngestOutputs(r: IngestResult, opts: IngestOutputOptions): Promise<IngestOutputs> {
   const centre = r.spec.centre.centre_id;
-  const dir = join(opts.reportDir, centre);
+  // A rejected run (not published) has its quarantine, report and manifest in its own folder, not the store's.
+  const { conn, close } = r.rejected === null ? await openStore(r.commit.storeFile) : await createDuckDB(':memory:');
+  const quarantine = r.rejected === null ? 'quarantine' : `read_parquet(${sql(join(r.rejected, 'quarantine.parquet'))})`;
+  const dir = r.rejected ?? join(opts.reportDir, centre);
   mkdirSync(dir, { recursive: true });
   const quarantineCsv = join(dir, QUARANTINE_CSV);
-  const { conn, close } = await openStore(r.commit.storeFile);
   let q: QuarantineView;
   try {
-    q = { reasons: await quarantineReasons(conn, centre), samples: await quarantineSamples(conn, centre) };
-    await writeQuarantineCsv(conn, centre, quarantineCsv);
+    q = { reasons: await quarantineReasons(conn, centre, quarantine), samples: await quarantineSamples(conn, centre, quarantine) };
+    await writeQuarantineCsv(conn, centre, quarantineCsv, quarantine);
   } finally {
     close();
   }
@@ -82,8 +86,9 @@ export async function writeIngestOutputs(r: IngestResult, opts: IngestOutputOpti
     tables: r.counts,
     outputs: [reportJson, reportHtml, quarantineCsv, specMarkdown].map((p) => ({ path: relative(process.cwd(), p), sha256: sha(p) })),
   });
-  mkdirSync(join(opts.storeDir, 'manifests'), { recursive: true });
-  const manifestPath = join(opts.storeDir, 'manifests', `${centre}.json`);
+  const manifestDir = r.rejected ?? join(opts.storeDir, 'manifests');
+  mkdirSync(manifestDir, { recursive: true });
+  const manifestPath = join(manifestDir, r.rejected === null ? `${centre}.json` : 'manifest.json');
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
   return { manifestPath, reportJson, reportHtml, quarantineCsv, specMarkdown, report };
 }

@@ -3,7 +3,7 @@
 // the columns a data manager needs to find each row in the export; the candidate record (record_json)
 // is left out, as it holds pseudonymised keys that mean nothing at the centre.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { sql } from '../pipelines/store/layout.js';
+import { sql } from '../pipelines/store/sql.js';
 
 /** One reason rows were quarantined: a table and the check that refused them. */
 export interface QuarantineReason {
@@ -35,11 +35,13 @@ export const QUARANTINE_CSV = 'quarantine.csv';
 
 const ROW = "coalesce('row ' || source_row::VARCHAR, source_pointer)";
 
+// `from` is the SQL relation holding the quarantine: the store's table, or a rejected run's Parquet file.
+
 /** Reasons of one centre's quarantine, the largest first. */
-export async function quarantineReasons(conn: DuckDBConnection, centreId: string): Promise<QuarantineReason[]> {
+export async function quarantineReasons(conn: DuckDBConnection, centreId: string, from = 'quarantine'): Promise<QuarantineReason[]> {
   const rows = (
     await conn.runAndReadAll(
-      `SELECT table_name, check_name, count(DISTINCT record_id)::INTEGER, count(*)::INTEGER FROM quarantine
+      `SELECT table_name, check_name, count(DISTINCT record_id)::INTEGER, count(*)::INTEGER FROM ${from}
        WHERE centre_id = ${sql(centreId)} GROUP BY ALL ORDER BY 3 DESC, 1, 2`,
     )
   ).getRows();
@@ -49,12 +51,14 @@ export async function quarantineReasons(conn: DuckDBConnection, centreId: string
 }
 
 /** The first `perReason` problems of each reason, in record order. */
-export async function quarantineSamples(conn: DuckDBConnection, centreId: string, perReason = SAMPLE_PER_REASON): Promise<QuarantineSample[]> {
+export async function quarantineSamples(
+  conn: DuckDBConnection, centreId: string, from = 'quarantine', perReason = SAMPLE_PER_REASON,
+): Promise<QuarantineSample[]> {
   const rows = (
     await conn.runAndReadAll(
       `SELECT table_name, check_name, source_file, ${ROW}, field, raw_value, message FROM (
          SELECT *, row_number() OVER (PARTITION BY table_name, check_name ORDER BY record_id, field NULLS FIRST, message) AS k
-         FROM quarantine WHERE centre_id = ${sql(centreId)})
+         FROM ${from} WHERE centre_id = ${sql(centreId)})
        WHERE k <= ${Math.max(0, Math.floor(perReason))} ORDER BY table_name, check_name, k`,
     )
   ).getRows();
@@ -65,10 +69,10 @@ export async function quarantineSamples(conn: DuckDBConnection, centreId: string
 }
 
 /** Writes every problem of one centre's quarantine to `path` as CSV (header, one row per problem, record order). */
-export async function writeQuarantineCsv(conn: DuckDBConnection, centreId: string, path: string): Promise<void> {
+export async function writeQuarantineCsv(conn: DuckDBConnection, centreId: string, path: string, from = 'quarantine'): Promise<void> {
   await conn.run(
     `COPY (SELECT table_name AS "table", check_name AS "check", source_file AS file, ${ROW} AS "row", field, raw_value, message, record_id
-       FROM quarantine WHERE centre_id = ${sql(centreId)} ORDER BY record_id, field NULLS FIRST, check_name, message)
+       FROM ${from} WHERE centre_id = ${sql(centreId)} ORDER BY record_id, field NULLS FIRST, check_name, message)
      TO ${sql(path)} (FORMAT csv, HEADER true)`,
   );
 }

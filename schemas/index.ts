@@ -14,3 +14,5 @@ export * from './run-manifest.js';
 export * from './notebook-params.js';
 export * from './tables.js';
 export * from './introspect.js';
+export * from './mapping-spec.js';
+export * from './coerce.js';
