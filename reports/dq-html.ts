@@ -62,7 +62,10 @@ function actions(rep: DqReport): string {
   const ids = (cs: CheckResult[]) => cs.map((c) => esc(c.id)).join(', ');
   const csv = `<a href="${QUARANTINE_CSV}">${QUARANTINE_CSV}</a>`;
   const items: string[] = [];
-  if (errors.length) items.push(`<li class="${FAIL}">${plural(errors.length, 'error check')} failed: ${ids(errors)}. The run exits 1 until they pass.</li>`);
+  if (errors.length) {
+    const until = 'Until they pass, the centre is not published and the run exits 1 (<code>--accept-failed-checks</code> publishes it anyway)';
+    items.push(`<li class="${FAIL}">${plural(errors.length, 'error check')} failed: ${ids(errors)}. ${until}.</li>`);
+  }
   if (warned.length) items.push(`<li class="${WARN}">${plural(warned.length, 'check')} warned: ${ids(warned)}.</li>`);
   if (quarantined) {
     const where = `see <a href="#quarantine">Quarantined rows</a> and the full list in ${csv}`;

@@ -3,7 +3,7 @@
 // ends with the spec; no JSON on the page, everything escaped, no raw identifier in page or CSV.
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestCentre } from '../../pipelines/ingest.js';
@@ -190,7 +190,7 @@ describe('the page on its own', () => {
       examples: [{ cycle_id: 'k-c1.1', given: 16, codes: ['a', 'b'], extra: { planned: 14 }, note: null }],
     };
     const page = renderDqHtml({ ...clean, checks: [check], derived_values: { baseline_weight_kg: 3 } }, '');
-    expect(page).toContain('<li class="status-unverified">1 error check failed: doses_within_cycle_max. The run exits 1 until they pass.</li>');
+    expect(page).toContain('<li class="status-unverified">1 error check failed: doses_within_cycle_max. Until they pass, the centre is not published');
     expect(page).toContain('<tr><td>k-c1.1</td><td class="num">16</td><td>a, b</td><td>planned: 14</td><td>—</td></tr>');
     expect(page).toContain('<td>1 of 4 (25%)</td><td>any failing row</td>');
     expect(page).toContain('<tr><td>baseline_weight_kg</td><td>3 values filled in from other data</td></tr>');
@@ -246,4 +246,24 @@ describe.each([
       expect(csv.includes(id), id).toBe(false);
     }
   });
+});
+
+describe('the report of a run that is not published', () => {
+  it('lists the failed error check first and writes the rejected run’s quarantine as CSV in its folder', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'il2kit-dq-rejected-'));
+    cpSync(MINI, join(root, 'mini'), { recursive: true });
+    cpSync(join(ROOT, 'test', 'fixtures', 'ingest', 'trust', 'doses-empty-mrn.csv'), join(root, 'mini', 'doses.csv'));
+    const out = await ingestWithReport(join(root, 'mini', 'spec.yaml'), root);
+    expect(out.reportHtml.startsWith(join(out.store, 'rejected', 'mini'))).toBe(true);
+    expect(out.quarantineCsv).toBe(join(dirname(out.reportHtml), 'quarantine.csv'));
+    const html = readFileSync(out.reportHtml, 'utf8');
+    expect(html).toMatch(/<li class="status-unverified">\d+ error checks? failed: [^<]*Until they pass, the centre is not published/);
+    const db = await (await DuckDBInstance.create(':memory:')).connect();
+    const parquet = join(dirname(out.reportHtml), 'quarantine.parquet').replace(/'/g, "''");
+    const n = Number((await db.runAndReadAll(`SELECT count(*) FROM read_parquet('${parquet}')`)).getRows()[0]![0]);
+    db.closeSync();
+    expect(n).toBeGreaterThan(0);
+    expect(csvRows(readFileSync(out.quarantineCsv, 'utf8')).length - 1).toBe(n);
+    expect(html).toContain('<section class="report-section" id="quarantine"');
+  }, 120_000);
 });
