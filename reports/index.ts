@@ -1,3 +1,9 @@
 export * from './dq-report.js';
+export * from './dq-html.js';
+export * from './quarantine.js';
+export { safeMarkdown } from './html/markdown.js';
 export * from './ingest-outputs.js';
-export { escapeHtml, formatNumber, formatValue, htmlTable, inlineSvg, renderReportPage, sanitizeSvg, MISSING, REPORT_CSP, type InlineSvgOptions, type ReportPage, type ReportSection, type TableColumn } from './html/index.js';
+export {
+  escapeHtml, formatNumber, formatValue, htmlTable, inlineSvg, renderReportPage, sanitizeSvg, MISSING, REPORT_CSP,
+  type InlineSvgOptions, type ReportPage, type ReportSection, type TableColumn,
+} from './html/index.js';

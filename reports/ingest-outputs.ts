@@ -1,5 +1,5 @@
 // What one ingest run leaves behind besides the store: the run manifest (in the store), the
-// data-quality report (JSON + HTML) and the mapping spec rendering (markdown).
+// data-quality report (JSON + HTML), the quarantine as CSV and the mapping spec rendering (markdown).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,7 +9,9 @@ import type { IngestResult } from '../pipelines/ingest.js';
 import { openStore } from '../pipelines/store/commit.js';
 import { createDuckDB } from '../pipelines/store/engine.js';
 import { renderSpecMarkdown } from '../pipelines/map/spec-render.js';
-import { dqReport, renderDqHtml, type DqReport } from './dq-report.js';
+import { dqReport, type DqReport, type QuarantineView } from './dq-report.js';
+import { renderDqHtml } from './dq-html.js';
+import { QUARANTINE_CSV, quarantineReasons, quarantineSamples, writeQuarantineCsv } from './quarantine.js';
 import { sql } from '../pipelines/store/sql.js';
 
 const require = createRequire(import.meta.url);
@@ -30,25 +32,35 @@ export interface IngestOutputs {
   manifestPath: string;
   reportJson: string;
   reportHtml: string;
+  quarantineCsv: string;
   specMarkdown: string;
   report: DqReport;
 }
 
-export async function writeIngestOutputs(r: IngestResult, opts: { storeDir: string; reportDir: string; kitVersion: string; command: string; startedAt: Date }): Promise<IngestOutputs> {
+export interface IngestOutputOptions {
+  storeDir: string;
+  reportDir: string;
+  kitVersion: string;
+  command: string;
+  startedAt: Date;
+}
+
+export async function writeIngestOutputs(r: IngestResult, opts: IngestOutputOptions): Promise<IngestOutputs> {
   const centre = r.spec.centre.centre_id;
   // A rejected run (not published) has its quarantine, report and manifest in its own folder, not the store's.
   const { conn, close } = r.rejected === null ? await openStore(r.commit.storeFile) : await createDuckDB(':memory:');
   const quarantine = r.rejected === null ? 'quarantine' : `read_parquet(${sql(join(r.rejected, 'quarantine.parquet'))})`;
-  let byCheck: Record<string, number> = {};
+  const dir = r.rejected ?? join(opts.reportDir, centre);
+  mkdirSync(dir, { recursive: true });
+  const quarantineCsv = join(dir, QUARANTINE_CSV);
+  let q: QuarantineView;
   try {
-    const rows = (await conn.runAndReadAll(`SELECT check_name, count(*)::INTEGER FROM ${quarantine} WHERE centre_id = ${sql(centre)} GROUP BY 1 ORDER BY 2 DESC, 1`)).getRows();
-    byCheck = Object.fromEntries(rows.map(([k, n]) => [String(k), Number(n)]));
+    q = { reasons: await quarantineReasons(conn, centre, quarantine), samples: await quarantineSamples(conn, centre, quarantine) };
+    await writeQuarantineCsv(conn, centre, quarantineCsv, quarantine);
   } finally {
     close();
   }
-  const report = dqReport(r, byCheck);
-  const dir = r.rejected ?? join(opts.reportDir, centre);
-  mkdirSync(dir, { recursive: true });
+  const report = dqReport(r, q);
   const md = renderSpecMarkdown(r.spec);
   const reportJson = join(dir, 'data-quality.json');
   const reportHtml = join(dir, 'data-quality.html');
@@ -72,11 +84,11 @@ export async function writeIngestOutputs(r: IngestResult, opts: { storeDir: stri
     inputs: r.sources.map((s) => ({ path: relative(process.cwd(), s.path), sha256: s.sha256, bytes: s.bytes })),
     specs: [{ id: r.spec.id, version: r.spec.version }],
     tables: r.counts,
-    outputs: [reportJson, reportHtml, specMarkdown].map((p) => ({ path: relative(process.cwd(), p), sha256: sha(p) })),
+    outputs: [reportJson, reportHtml, quarantineCsv, specMarkdown].map((p) => ({ path: relative(process.cwd(), p), sha256: sha(p) })),
   });
   const manifestDir = r.rejected ?? join(opts.storeDir, 'manifests');
   mkdirSync(manifestDir, { recursive: true });
   const manifestPath = join(manifestDir, r.rejected === null ? `${centre}.json` : 'manifest.json');
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
-  return { manifestPath, reportJson, reportHtml, specMarkdown, report };
+  return { manifestPath, reportJson, reportHtml, quarantineCsv, specMarkdown, report };
 }

@@ -11,6 +11,7 @@ export * from './clinical-event.js';
 export * from './response.js';
 export * from './ruleset.js';
 export * from './run-manifest.js';
+export * from './notebook-params.js';
 export * from './tables.js';
 export * from './introspect.js';
 export * from './mapping-spec.js';

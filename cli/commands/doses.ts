@@ -2,13 +2,20 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 
-const TABLES = ['dose_distribution', 'dose_histogram', 'cycle_comparison', 'course_doses', 'course_distribution', 'patient_cumulative', 'dose_survival', 'end_reason_incidence', 'log_rank', 'reaching_crude', 'reaching_adjusted', 'reaching_curves', 'reaching_first_cycle_crude', 'reaching_first_cycle_adjusted'] as const;
+const TABLES = [
+  'dose_distribution', 'dose_histogram', 'cycle_comparison', 'course_doses', 'course_distribution', 'patient_cumulative',
+  'dose_survival', 'end_reason_incidence', 'log_rank',
+  'reaching_crude', 'reaching_adjusted', 'reaching_curves', 'reaching_first_cycle_crude', 'reaching_first_cycle_adjusted',
+] as const;
 const FIGURES = ['dose_survival', 'end_reason_incidence', 'dose_distribution', 'reaching_funnel', 'reaching_first_cycle_funnel'] as const;
 
 export function registerDoses(program: Command): void {
   program
     .command('doses')
-    .description('Doses reached per centre: per cycle and course, cumulative IU/kg, dose survival with end reasons, log-rank, funnel of cycles reaching N doses')
+    .description(
+      'Doses reached per centre: per cycle and course, cumulative IU/kg, dose survival with end reasons, log-rank, ' +
+        'funnel of cycles reaching N doses',
+    )
     .option('--store <dir>', 'store folder (DuckDB + Parquet)', 'out/store')
     .option('--out <dir>', 'output folder', 'out/analyses/doses')
     .option('--centre <id...>', 'only these centres')
@@ -21,7 +28,10 @@ export function registerDoses(program: Command): void {
       const { analyseDoses, loadCaseMix, loadCycleDoses } = await import('../../analytics/doses/index.js');
       const { doseDistributionSpec, doseSurvivalSpec, endReasonIncidenceSpec, reachingFunnelSpec } = await import('../../charts/doses.js');
       const { clearOutputs, withStore, writeFigures, writeReadme, writeTables } = await import('./analysis-output.js');
-      const { cycles, patients } = await withStore(opts.store, async (conn) => ({ cycles: await loadCycleDoses(conn, { centres: opts.centre }), patients: await loadCaseMix(conn, { centres: opts.centre }) }));
+      const { cycles, patients } = await withStore(opts.store, async (conn) => ({
+        cycles: await loadCycleDoses(conn, { centres: opts.centre }),
+        patients: await loadCaseMix(conn, { centres: opts.centre }),
+      }));
       if (cycles.length === 0) throw new UserError(`no cycles in ${opts.store}${opts.centre ? ` for ${opts.centre.join(', ')}` : ''}; run il2kit ingest first`);
       const r = analyseDoses(cycles, patients, { reaching: { threshold, overdispersion: opts.overdispersion ?? false } });
       clearOutputs(opts.out, [...TABLES, ...FIGURES]);
@@ -48,7 +58,8 @@ export function registerDoses(program: Command): void {
         reaching_funnel: r.reaching.crude.length > 0 ? reachingFunnelSpec(r.reaching) : null,
         reaching_first_cycle_funnel: r.reachingFirstCycle.crude.length > 0 ? reachingFunnelSpec(r.reachingFirstCycle) : null,
       } satisfies Record<(typeof FIGURES)[number], unknown>);
-      writeReadme(opts.out, 'il2kit doses', [`${cycles.length} cycles from ${new Set(cycles.map((c) => c.centre_id)).size} centre(s).`, '', ...r.notes.map((n) => `- ${n}`)], tables, figures);
+      const centres = new Set(cycles.map((c) => c.centre_id)).size;
+      writeReadme(opts.out, 'il2kit doses', [`${cycles.length} cycles from ${centres} centre(s).`, '', ...r.notes.map((n) => `- ${n}`)], tables, figures);
       console.log(`doses: ${cycles.length} cycles → ${tables.length} tables, ${figures.length} figures in ${join(opts.out)}`);
       for (const n of r.notes) console.log(`  note: ${n}`);
     });

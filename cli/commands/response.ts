@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import type { Adjuster } from '../../analytics/response/signal-odds-ratios.js';
 import { UserError } from '../errors.js';
 
-const TABLES = ['course_signals', 'response_rates', 'response_funnel', 'response_funnel_curves', 'response_by_doses', 'odds_ratios', 'odds_ratios_joint', 'forest'] as const;
+const TABLES = [
+  'course_signals', 'response_rates', 'response_funnel', 'response_funnel_curves', 'response_by_doses', 'odds_ratios', 'odds_ratios_joint', 'forest',
+] as const;
 const FIGURES = ['response_funnel', 'response_by_doses', 'forest'] as const;
 
 const ADJUSTERS: readonly Adjuster[] = ['centre', 'disease', 'ecog', 'age'];
@@ -43,7 +45,8 @@ export function registerResponse(program: Command): void {
         response_by_doses: r.byDoses.length > 0 ? responseByDosesSpec(r.byDoses, { landmark: r.landmark }) : null,
         forest: r.oddsRatios.forest.length > 0 ? forestSpec(r.oddsRatios) : null,
       } satisfies Record<(typeof FIGURES)[number], unknown>);
-      writeReadme(opts.out, 'il2kit response', [`**${r.landmark}**`, '', `Course analysed: ${r.course}. Adjusted for: ${r.oddsRatios.adjusted_for}.`, '', ...r.notes.map((n) => `- ${n}`)], tables, figures);
+      const lines = [`**${r.landmark}**`, '', `Course analysed: ${r.course}. Adjusted for: ${r.oddsRatios.adjusted_for}.`, '', ...r.notes.map((n) => `- ${n}`)];
+      writeReadme(opts.out, 'il2kit response', lines, tables, figures);
       console.log(`response: ${r.signals.length} assessed course(s) → ${tables.length} tables, ${figures.length} figures in ${opts.out}`);
       console.log(`  ${r.landmark}`);
       for (const n of r.notes) console.log(`  note: ${n}`);

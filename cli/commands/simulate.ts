@@ -25,7 +25,9 @@ export function parseCentres(list: string): SimCentreId[] {
 
 export function parsePatients(text: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new UserError(`--patients: expected a whole number from 1 to 1,000,000 (patients per centre), got ${JSON.stringify(text)}`);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) {
+    throw new UserError(`--patients: expected a whole number from 1 to 1,000,000 (patients per centre), got ${JSON.stringify(text)}`);
+  }
   return n;
 }
 
@@ -62,7 +64,9 @@ export function registerSimulate(program: Command): void {
       const bytes = summary.files.reduce((a, f) => a + f.bytes, 0);
       if (opts.quiet !== true) {
         if (process.stderr.isTTY) process.stderr.write('\n');
-        for (const c of summary.centres) process.stdout.write(`${c.id}: ${c.patients} patients, ${c.cycles} cycles, ${c.slots} dose slots, ${c.responders} responders\n`);
+        for (const c of summary.centres) {
+          process.stdout.write(`${c.id}: ${c.patients} patients, ${c.cycles} cycles, ${c.slots} dose slots, ${c.responders} responders\n`);
+        }
         process.stdout.write(`${summary.files.length} files, ${(bytes / 1e6).toFixed(1)} MB in ${opts.out} (${secs.toFixed(1)} s)\n`);
       }
     });

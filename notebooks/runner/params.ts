@@ -4,7 +4,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import { hasTag, linesOf, textOf, type Cell, type Notebook } from './nbformat.js';
-import { notebookParamInfo } from './notebook-params.js';
+import { notebookParamInfo } from '../../schemas/notebook-params.js';
 
 export const PARAMETERS_TAG = 'parameters';
 export const INJECTED_TAG = 'injected-parameters';

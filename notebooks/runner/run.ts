@@ -7,7 +7,7 @@ import { renderNotebookHtml, type CellStatus } from './html.js';
 import { Kernel, type ExecuteResult } from './kernel.js';
 import { findKernelSpec } from './kernelspec.js';
 import { formatNotebook, hasTag, linesOf, readNotebook, textOf, type Notebook, type Output } from './nbformat.js';
-import { isNotebookName, notebookParams } from './notebook-params.js';
+import { isNotebookName, notebookParams } from '../../schemas/notebook-params.js';
 import { INJECTED_TAG, ParameterError, checkParams, injectParameters } from './params.js';
 
 export interface RunOptions {

@@ -24,7 +24,7 @@ describe('il2kit ingest', () => {
     expect(manifest.tables.observation).toEqual({ read: 25, derived: 0, merged: 0, stored: 21, quarantined: 4 });
     expect(manifest.specs).toEqual([{ id: 'mini', version: '1.0.0' }]);
     const html = readFileSync(join(reports, 'mini', 'data-quality.html'), 'utf8');
-    expect(html).toContain('<h2>Rows in and out</h2>');
+    expect(html).toContain('>Rows in and out</h2>');
     expect(html).not.toMatch(/<script|<link|src="http|href="http/);
     const json = JSON.parse(readFileSync(join(reports, 'mini', 'data-quality.json'), 'utf8')) as { unmapped_codes: Record<string, Record<string, number>> };
     expect(json.unmapped_codes['labs.observation.variable']).toEqual({ Natrium: 1 });

@@ -1,7 +1,8 @@
 // Parameters of the notebooks in notebooks/: one zod schema per notebook, keyed by the notebook's
 // file name. A notebook declares each parameter with `let` in its cell tagged `parameters` and parses
-// them with its schema in the next cell; `il2kit notebooks run --param` checks overrides against the
-// same schema before it starts the kernel. Exported from the package so notebooks can import it.
+// them with its schema in the next cell; `il2kit notebooks run --param` (notebooks/runner/) checks
+// overrides against the same schema before it starts the kernel. Exported from the package through
+// schemas/, so importing the kit never loads the runner.
 import { z } from 'zod';
 
 /** Facts about a parameter that the runner acts on (a path is resolved against the caller's directory). */
