@@ -55,9 +55,9 @@ export interface SlotDecisionColumns {
 }
 
 /** Interns a key into a dictionary; ids fit 16 bits (a ruleset's distinct rule lists are far fewer). */
-function interner<T>(first: T, make: (key: string) => T): { dict: T[]; id: (key: string) => number } {
+function interner<T, K extends string | number>(first: T, make: (key: K) => T): { dict: T[]; id: (key: K) => number } {
   const dict: T[] = [first];
-  const ids = new Map<string, number>([['', 0]]);
+  const ids = new Map<K | '' | 0, number>([['', 0], [0, 0]]);
   return {
     dict,
     id: (key) => {
@@ -86,11 +86,15 @@ export function slotDecisionColumns(frame: SlotFeatureFrame, pass: RulesetPass):
     slot: new Int32Array(n), decision: new Uint8Array(n), cls: new Uint8Array(n), fired: new Uint16Array(n), cannot: new Uint16Array(n),
     firedSets: [], cannotSets: [],
   };
-  const fired = interner({ rules: '', status: '' }, (key) => {
-    const rules = key.split(',').map((r) => ev.rules[Number(r)]!);
+  // A fired list's key: its rule indices + 1 in base 65,537 (exact in a double for up to three rules), else as text.
+  const fired = interner({ rules: '', status: '' }, (key: number | string) => {
+    const list: number[] = [];
+    if (typeof key === 'string') list.push(...key.split(',').map(Number));
+    else for (let k = key; k > 0; k = Math.floor(k / 65537)) list.push((k % 65537) - 1);
+    const rules = list.map((r) => ev.rules[r]!);
     return { rules: rules.map((r) => r.id).join('|'), status: rules.map((r) => r.status).join('|') };
   });
-  const cannot = interner('', (key) => key);
+  const cannot = interner('', (key: string) => key);
   let k = 0;
   for (let i = 0; i < frame.n; i++) {
     const cls = classes.cls[i]!;
@@ -99,9 +103,10 @@ export function slotDecisionColumns(frame: SlotFeatureFrame, pass: RulesetPass):
     out.decision[k] = ev.decision[i]!;
     out.cls[k] = cls;
     const f0 = ev.fired.offsets[i]!, f1 = ev.fired.offsets[i + 1]!;
-    if (f1 > f0) {
-      let key = String(ev.fired.rule[f0]!);
-      for (let f = f0 + 1; f < f1; f++) key += `,${ev.fired.rule[f]!}`;
+    if (f1 - f0 > 3) out.fired[k] = fired.id(Array.from(ev.fired.rule.subarray(f0, f1)).join(','));
+    else if (f1 > f0) {
+      let key = 0;
+      for (let f = f1 - 1; f >= f0; f--) key = key * 65537 + ev.fired.rule[f]! + 1;
       out.fired[k] = fired.id(key);
     }
     if (cls === NOT_ASSESSABLE) {

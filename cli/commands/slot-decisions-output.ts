@@ -63,8 +63,19 @@ function codeColumn(values: readonly string[]): { codes: Int32Array; dict: strin
   return { codes, dict };
 }
 
+/** Each centre's first and last frame row (a frame's rows come centre by centre; the range only narrows the scan). */
+function centreRanges(frame: SlotFeatureFrame): Map<string, [number, number]> {
+  const ranges = new Map<string, [number, number]>();
+  for (let i = 0; i < frame.n; i++) {
+    const r = ranges.get(frame.centre_id[i]!);
+    if (r === undefined) ranges.set(frame.centre_id[i]!, [i, i]);
+    else r[1] = i;
+  }
+  return new Map([...ranges].sort((a, b) => a[0].localeCompare(b[0])));
+}
+
 /** Loads the frame's slot identity into table `slot` (i, centre_id, patient_key, cycle_id, slot_number, recorded). */
-async function loadSlots(conn: DuckDBConnection, frame: SlotFeatureFrame): Promise<string[]> {
+async function loadSlots(conn: DuckDBConnection, frame: SlotFeatureFrame): Promise<void> {
   const cols = { centre_id: codeColumn(frame.centre_id), patient_key: codeColumn(frame.patient_key), cycle_id: codeColumn(frame.cycle_id), recorded: codeColumn(frame.status) };
   for (const [name, { dict }] of Object.entries(cols)) {
     await conn.run(`CREATE TABLE d_${name} (id INTEGER, ${name} VARCHAR)`);
@@ -76,7 +87,6 @@ async function loadSlots(conn: DuckDBConnection, frame: SlotFeatureFrame): Promi
   await conn.run(`CREATE TABLE slot AS SELECT s.i, c.centre_id, p.patient_key, y.cycle_id, s.slot_number, r.recorded FROM s
     JOIN d_centre_id c ON c.id = s.centre_id JOIN d_patient_key p ON p.id = s.patient_key JOIN d_cycle_id y ON y.id = s.cycle_id JOIN d_recorded r ON r.id = s.recorded`);
   await conn.run('DROP TABLE s');
-  return [...cols.centre_id.dict].sort();
 }
 
 /**
@@ -91,7 +101,8 @@ export async function writeSlotDecisions(outDir: string, frame: SlotFeatureFrame
   const conn = await inst.connect();
   let rows = 0;
   try {
-    const centres = await loadSlots(conn, frame);
+    await loadSlots(conn, frame);
+    const centres = centreRanges(frame);
     await conn.run(`CREATE TABLE d_decision (id INTEGER, decision VARCHAR)`);
     await appendDict(conn, 'd_decision', DECISIONS.map((d) => [d]));
     await conn.run(`CREATE TABLE d_class (id INTEGER, class VARCHAR)`);
@@ -103,7 +114,7 @@ export async function writeSlotDecisions(outDir: string, frame: SlotFeatureFrame
       await appendDict(conn, 'd_fired', cols.firedSets.map((f) => [f.rules, f.status]));
       await conn.run('CREATE OR REPLACE TABLE d_cannot (id INTEGER, cannot_evaluate VARCHAR)');
       await appendDict(conn, 'd_cannot', cols.cannotSets.map((c) => [c]));
-      for (const centre of centres) {
+      for (const [centre, [lo, hi]] of centres) {
         const dir = join(root, `centre_id=${centre}`, `ruleset_id=${cols.ruleset_id}`);
         mkdirSync(dir, { recursive: true });
         await conn.run(`COPY (
@@ -111,7 +122,7 @@ export async function writeSlotDecisions(outDir: string, frame: SlotFeatureFrame
                  s.slot_number, s.recorded, dd.decision, dc.class, f.fired_rules, f.fired_status, c.cannot_evaluate
           FROM p JOIN slot s ON s.i = p.i JOIN d_decision dd ON dd.id = p.decision JOIN d_class dc ON dc.id = p.class
                JOIN d_fired f ON f.id = p.fired JOIN d_cannot c ON c.id = p.cannot
-          WHERE s.centre_id = ${sql(centre)} ORDER BY p.i
+          WHERE p.i BETWEEN ${lo} AND ${hi} AND s.i BETWEEN ${lo} AND ${hi} AND s.centre_id = ${sql(centre)} ORDER BY p.i
         ) TO ${sql(join(dir, 'data.parquet'))} (FORMAT parquet)`);
       }
       rows += cols.n;
