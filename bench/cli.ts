@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../cli/version.js';
+import { projectRoot } from '../project/index.js';
 import { loadSpec } from '../pipelines/map/spec-load.js';
 import { STORE_FILE } from '../pipelines/store/layout.js';
 import { readStore } from '../analytics/read-store.js';

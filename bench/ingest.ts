@@ -13,7 +13,7 @@ import ExcelJS from 'exceljs';
 import { loadSpec } from '../pipelines/map/spec-load.js';
 import { QUARANTINE_ORDER, orderBy, sql } from '../pipelines/store/layout.js';
 import { TABLES, type TableName } from '../schemas/index.js';
-import { projectRoot } from '../cli/version.js';
+import { projectRoot } from '../project/index.js';
 import { ingestCentre } from '../pipelines/ingest.js';
 import { CENTRE_IDS } from '../simulate/index.js';
 import { fmt, measure } from './measure.js';
@@ -89,7 +89,8 @@ export async function benchIngest(patients: number, log: (s: string) => void, ke
 
 /**
  * The reference for one centre's export: DuckDB's own readers load every CSV/NDJSON file into tables (all text
- * columns); DuckDB cannot read xlsx offline, so a workbook's reference is exceljs reading it once.
+ * columns), in a bare instance (not the kit's createDuckDB: the reference is DuckDB alone, without the kit's memory
+ * budget); DuckDB cannot read xlsx offline, so a workbook's reference is exceljs reading it once.
  * @example await bareRead('sim/riverside', loadSpec('sim/riverside/mapping.yaml').spec)
  */
 export async function bareRead(cdir: string, spec: ReturnType<typeof loadSpec>['spec']): Promise<void> {
@@ -100,7 +101,7 @@ export async function bareRead(cdir: string, spec: ReturnType<typeof loadSpec>['
     let i = 0;
     for (const f of files) {
       const src = spec.sources.find((x) => x.file === f)!;
-      const p = join(cdir, f).replace(/'/g, "''");
+      const p = sql(join(cdir, f));
       if (src.format === 'xlsx') {
         const wb = new ExcelJS.Workbook();
         await wb.xlsx.readFile(join(cdir, f));
@@ -108,8 +109,8 @@ export async function bareRead(cdir: string, spec: ReturnType<typeof loadSpec>['
       }
       const reader =
         src.format === 'ndjson'
-          ? `read_json('${p}', format = 'newline_delimited', maximum_object_size = 16777216)`
-          : `read_csv('${p}', all_varchar = true, delim = '${src.delimiter}', quote = '${src.quote}', encoding = '${src.encoding === 'latin1' ? 'latin-1' : 'utf-8'}', strict_mode = false, null_padding = true)`;
+          ? `read_json(${p}, format = 'newline_delimited', maximum_object_size = 16777216)`
+          : `read_csv(${p}, all_varchar = true, delim = '${src.delimiter}', quote = '${src.quote}', encoding = '${src.encoding === 'latin1' ? 'latin-1' : 'utf-8'}', strict_mode = false, null_padding = true)`;
       // DuckDB's parallel CSV reader refuses some quoted files; its single-threaded reader is the fallback.
       await conn.run(`CREATE TABLE t${i} AS SELECT * FROM ${reader}`).catch(async (e: Error) => {
         if (!/parallel = false/.test(e.message)) throw e;

@@ -5,11 +5,12 @@
 // five integers a slot, so no string or object grows with the number of slots on the JavaScript side.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBDataChunk, DuckDBInstance, INTEGER, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBDataChunk, INTEGER, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { DECISIONS } from '../../rules/engine.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
 import { SLOT_CLASSES, type SlotDecisionColumns } from '../../analytics/practice/index.js';
-import { sql } from '../../pipelines/store/layout.js';
+import { createDuckDB } from '../../pipelines/store/engine.js';
+import { sql } from '../../pipelines/store/sql.js';
 
 export const SLOT_DECISIONS = 'slot_decisions';
 const CHUNK = 2048;
@@ -97,8 +98,8 @@ async function loadSlots(conn: DuckDBConnection, frame: SlotFeatureFrame): Promi
 export async function writeSlotDecisions(outDir: string, frame: SlotFeatureFrame, passes: Iterable<SlotDecisionColumns>): Promise<number> {
   const root = join(outDir, SLOT_DECISIONS);
   rmSync(root, { recursive: true, force: true });
-  const inst = await DuckDBInstance.create(':memory:', { threads: '2', preserve_insertion_order: 'true' });
-  const conn = await inst.connect();
+  const db = await createDuckDB(':memory:');
+  const conn = db.conn;
   let rows = 0;
   try {
     await loadSlots(conn, frame);
@@ -128,8 +129,7 @@ export async function writeSlotDecisions(outDir: string, frame: SlotFeatureFrame
       rows += cols.n;
     }
   } finally {
-    conn.closeSync();
-    inst.closeSync();
+    db.close();
   }
   return rows;
 }
