@@ -1,7 +1,9 @@
-// `npm run bench`: every benchmark, as ratios against a reference engine run in the same
-// process (absolute times on shared machines are noise). BENCH_PATIENTS sets patients per
-// centre (default 400: 2,000 patients in all); BENCH_ONLY=ingest,holds,analytics picks some;
-// BENCH_HOLDS_STORE=<il2kit.duckdb> times the holds bench on an existing store (ingested by this version).
+// `npm run bench`: first the commands users run, end to end (bench/cli.ts: a process per command, as `npm start` runs
+// them), then the engine-level breakdowns, as ratios against a reference engine run in the same process (absolute
+// times on shared machines are noise). BENCH_PATIENTS sets patients per centre (default 400: 2,000 patients in all);
+// BENCH_ONLY=cli,ingest,holds,analytics picks some; BENCH_EXPORTS=<il2kit simulate folder> lets the end-to-end run
+// use exports already simulated (with --seed bench); BENCH_HOLDS_STORE=<il2kit.duckdb> times the holds bench on an
+// existing store (ingested by this version).
 // Each benchmark runs in a process of its own (this script again, with BENCH_CHILD set), so one does not inherit
 // another's heap: after the 20,000-patient ingest the holds analysis ran ~15% slower in the same process. Each ratio
 // is still taken within one process.
@@ -11,16 +13,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchAnalytics } from './analytics.js';
+import { benchCli } from './cli.js';
 import { benchHolds } from './holds.js';
 import { benchIngest } from './ingest.js';
 import { benchValidateMemory } from './validate-memory.js';
 
 const patients = Number(process.env.BENCH_PATIENTS ?? 400);
-const only = new Set((process.env.BENCH_ONLY ?? 'ingest,holds,analytics,validate').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'cli,ingest,holds,analytics,validate').split(','));
 const log = (s: string) => process.stdout.write(s + '\n');
 
 /** Runs one benchmark here and returns its results. */
 async function runOne(name: string, keep: string): Promise<unknown> {
+  if (name === 'cli') {
+    const exports = process.env.BENCH_EXPORTS;
+    return benchCli(patients, log, { work: join(keep, 'cli'), ...(exports === undefined ? {} : { exports }) });
+  }
   if (name === 'ingest') {
     const ingest = await benchIngest(patients, log, keep);
     const sum = (k: 'rows_read' | 'bare_duckdb_ms' | 'ingest_ms' | 'store_floor_ms', rows = ingest) => rows.reduce((a, r) => a + r[k], 0);
@@ -60,11 +67,12 @@ if (child !== undefined) {
   const results: Record<string, unknown> = { patients_per_centre: patients, patients_total: patients * 5, node: process.version };
   const keep = mkdtempSync(join(tmpdir(), 'il2kit-bench-store-'));
   try {
-    for (const name of ['ingest', 'holds', 'analytics', 'validate'].filter((b) => only.has(b))) {
+    for (const name of ['cli', 'ingest', 'holds', 'analytics', 'validate'].filter((b) => only.has(b))) {
       const out = join(keep, `${name}.json`);
       // The holds bench reuses the store the ingest bench wrote when there is one.
       const env: NodeJS.ProcessEnv = { ...process.env, BENCH_CHILD: JSON.stringify({ name, out, keep }) };
       if (name === 'holds' && only.has('ingest') && env.BENCH_HOLDS_STORE === undefined) env.BENCH_HOLDS_STORE = join(keep, 'il2kit.duckdb');
+      else if (name === 'holds' && only.has('cli') && env.BENCH_HOLDS_STORE === undefined) env.BENCH_HOLDS_STORE = join(keep, 'cli', 'store', 'il2kit.duckdb');
       const run = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
       if (run.status !== 0) throw new Error(`bench ${name} failed (exit ${run.status ?? run.signal})`);
       results[name] = JSON.parse(readFileSync(out, 'utf8'));

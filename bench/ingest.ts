@@ -58,35 +58,7 @@ export async function benchIngest(patients: number, log: (s: string) => void, ke
       const { spec } = loadSpec(join(cdir, 'mapping.yaml'));
       const files = [...new Set(spec.sources.map((x) => x.file))];
       const bytes = files.reduce((a, f) => a + statSync(join(cdir, f)).size, 0);
-      // The reference: DuckDB's own readers load every CSV/NDJSON file into tables (all text columns), in a bare
-      // instance (not the kit's createDuckDB: the reference is DuckDB alone, without the kit's memory budget);
-      // DuckDB cannot read xlsx offline, so a workbook's reference is exceljs reading it once.
-      const bare = await measure(async () => {
-        const inst = await DuckDBInstance.create(':memory:');
-        const conn = await inst.connect();
-        let i = 0;
-        for (const f of files) {
-          const src = spec.sources.find((x) => x.file === f)!;
-          const p = sql(join(cdir, f));
-          if (src.format === 'xlsx') {
-            const wb = new ExcelJS.Workbook();
-            await wb.xlsx.readFile(join(cdir, f));
-            continue;
-          }
-          const reader =
-            src.format === 'ndjson'
-              ? `read_json(${p}, format = 'newline_delimited', maximum_object_size = 16777216)`
-              : `read_csv(${p}, all_varchar = true, delim = '${src.delimiter}', quote = '${src.quote}', encoding = '${src.encoding === 'latin1' ? 'latin-1' : 'utf-8'}', strict_mode = false, null_padding = true)`;
-          // DuckDB's parallel CSV reader refuses some quoted files; its single-threaded reader is the fallback.
-          await conn.run(`CREATE TABLE t${i} AS SELECT * FROM ${reader}`).catch(async (e: Error) => {
-            if (!/parallel = false/.test(e.message)) throw e;
-            await conn.run(`CREATE TABLE t${i} AS SELECT * FROM ${reader.replace(/\)$/, ', parallel = false)')}`);
-          });
-          i++;
-        }
-        conn.closeSync();
-        inst.closeSync();
-      });
+      const bare = await measure(() => bareRead(cdir, spec));
       const store = keepStore ?? join(dir, 'store');
       const ing = await measure(() => ingestCentre(join(cdir, 'mapping.yaml'), { storeDir: store }));
       const r = ing.value;
@@ -112,6 +84,43 @@ export async function benchIngest(patients: number, log: (s: string) => void, ke
     return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The reference for one centre's export: DuckDB's own readers load every CSV/NDJSON file into tables (all text
+ * columns), in a bare instance (not the kit's createDuckDB: the reference is DuckDB alone, without the kit's memory
+ * budget); DuckDB cannot read xlsx offline, so a workbook's reference is exceljs reading it once.
+ * @example await bareRead('sim/riverside', loadSpec('sim/riverside/mapping.yaml').spec)
+ */
+export async function bareRead(cdir: string, spec: ReturnType<typeof loadSpec>['spec']): Promise<void> {
+  const files = [...new Set(spec.sources.map((x) => x.file))];
+  const inst = await DuckDBInstance.create(':memory:');
+  const conn = await inst.connect();
+  try {
+    let i = 0;
+    for (const f of files) {
+      const src = spec.sources.find((x) => x.file === f)!;
+      const p = sql(join(cdir, f));
+      if (src.format === 'xlsx') {
+        const wb = new ExcelJS.Workbook();
+        await wb.xlsx.readFile(join(cdir, f));
+        continue;
+      }
+      const reader =
+        src.format === 'ndjson'
+          ? `read_json(${p}, format = 'newline_delimited', maximum_object_size = 16777216)`
+          : `read_csv(${p}, all_varchar = true, delim = '${src.delimiter}', quote = '${src.quote}', encoding = '${src.encoding === 'latin1' ? 'latin-1' : 'utf-8'}', strict_mode = false, null_padding = true)`;
+      // DuckDB's parallel CSV reader refuses some quoted files; its single-threaded reader is the fallback.
+      await conn.run(`CREATE TABLE t${i} AS SELECT * FROM ${reader}`).catch(async (e: Error) => {
+        if (!/parallel = false/.test(e.message)) throw e;
+        await conn.run(`CREATE TABLE t${i} AS SELECT * FROM ${reader.replace(/\)$/, ', parallel = false)')}`);
+      });
+      i++;
+    }
+  } finally {
+    conn.closeSync();
+    inst.closeSync();
   }
 }
 

@@ -305,15 +305,18 @@ export function impliedThresholdsSpec(input: ImpliedThresholdsInput, options: { 
   };
 }
 
+const SWIMMER_KEY = 'Colour: the ruleset’s decision given the recorded history; shape: what the centre did. A held square in green, or a given circle in orange, is a disagreement.';
+
 /** The fields of a decision row the swimmer plot draws. */
 export type DecisionSwimmerRow = Pick<SlotDecisionRow, 'ruleset_id' | 'centre_id' | 'patient_key' | 'cycle_id' | 'slot_number' | 'recorded' | 'decision' | 'class' | 'fired_rules' | 'cannot_evaluate'>;
 
 /**
  * Swimmer plot of what a ruleset would have done at each slot, given the recorded history: one lane per patient and
- * cycle, colour = the ruleset's decision, shape = what the centre did (given or held).
- * @example decisionSwimmerSpec(swimmerDecisions(report.decisions, 'consensus_2014_t3'))
+ * cycle, colour = the ruleset's decision, shape = what the centre did (given or held). `sample` states how the cycles
+ * drawn were chosen (the subtitle says so).
+ * @example decisionSwimmerSpec(report.swimmer, { sample: report.swimmerRule })
  */
-export function decisionSwimmerSpec(rows: readonly DecisionSwimmerRow[], options: { title?: string; keyChars?: number; width?: number } = {}): TopLevelSpec {
+export function decisionSwimmerSpec(rows: readonly DecisionSwimmerRow[], options: { title?: string; keyChars?: number; width?: number; sample?: string } = {}): TopLevelSpec {
   const { keyChars = 6, width = 420 } = options;
   const rulesets = [...new Set(rows.map((r) => r.ruleset_id))];
   const withCentre = new Set(rows.map((r) => r.centre_id)).size > 1;
@@ -334,7 +337,7 @@ export function decisionSwimmerSpec(rows: readonly DecisionSwimmerRow[], options
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: options.title ?? `What ${rulesets.length === 1 ? rulesets[0] : 'the ruleset'} would have done at each slot`,
-      subtitle: wrapText('Colour: the ruleset’s decision given the recorded history; shape: what the centre did. A held square in green, or a given circle in orange, is a disagreement.', 110),
+      subtitle: [...wrapText(SWIMMER_KEY, 110), ...(options.sample === undefined ? [] : wrapText(`A sample, not every cycle: ${options.sample}.`, 110))],
     },
     width,
     height: { step: 16 },

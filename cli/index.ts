@@ -1,3 +1,4 @@
 export { buildProgram } from './program.js';
 export { UserError, isUserError } from './errors.js';
 export { projectRoot, kitVersion } from '../project/index.js';
+export { PhaseTimes } from './timings.js';

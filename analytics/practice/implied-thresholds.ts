@@ -269,6 +269,15 @@ function stepBootstrap(
   patients.forEach((p, j) => { const l = byPatient.get(p); if (l === undefined) byPatient.set(p, [j]); else l.push(j); });
   const groups = [...byPatient.values()];
   if (groups.length < 2 || options.replicates < 1) return null;
+  // Each patient's slots as counts per distinct value (the sums a replicate adds are the same, in fewer steps).
+  const off = new Int32Array(groups.length + 1);
+  const idx: number[] = [], cnt: number[] = [], ev: number[] = [];
+  groups.forEach((js, g) => {
+    const per = new Map<number, [number, number]>();
+    for (const j of js) { const c = per.get(xi[j]!); if (c === undefined) per.set(xi[j]!, [1, held[j]!]); else { c[0]++; c[1] += held[j]!; } }
+    for (const [k, [c, e]] of per) { idx.push(k); cnt.push(c); ev.push(e); }
+    off[g + 1] = idx.length;
+  });
   let s = options.seed >>> 0 || 1;
   const rand = (): number => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
   const m = xs.length;
@@ -278,7 +287,8 @@ function stepBootstrap(
   for (let b = 0; b < options.replicates; b++) {
     ns.fill(0); es.fill(0);
     for (let g = 0; g < groups.length; g++) {
-      for (const j of groups[Math.floor(rand() * groups.length)]!) { ns[xi[j]!]! += 1; es[xi[j]!]! += held[j]!; }
+      const p = Math.floor(rand() * groups.length);
+      for (let t = off[p]!; t < off[p + 1]!; t++) { ns[idx[t]!]! += cnt[t]!; es[idx[t]!]! += ev[t]!; }
     }
     const keep: number[] = [];
     for (let k = 0; k < m; k++) if (ns[k]! > 0) keep.push(k);

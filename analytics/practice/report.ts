@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRulesets } from '../../rules/load.js';
-import { DECISIONS, evaluateRuleset } from '../../rules/engine.js';
+import { evaluateRuleset } from '../../rules/engine.js';
 import { computeSlotFeatures, readSlotFeatures, type SlotFeatureFrame } from '../../rules/features.js';
 import { freshFeatureStamps } from '../../rules/feature-store.js';
 import { concatFrames, readFeatureFrames } from '../../rules/feature-frames.js';
@@ -13,11 +13,12 @@ import { createDuckDB } from '../../pipelines/store/engine.js';
 import { attachStoreReadOnly } from '../../pipelines/store/open.js';
 import type { Rule, Ruleset } from '../../schemas/ruleset.js';
 import { RULE_VARIABLES, type RuleVariableCode } from '../../schemas/vocabularies.js';
-import { EXCLUDED, NOT_ASSESSABLE, SLOT_CLASSES, classifySlots } from './classify.js';
+import { classifySlots } from './classify.js';
 import { concordance, type ConcordanceRow } from './concordance.js';
 import { enforcement, type EnforcementRow } from './enforcement.js';
 import { holdReasonMix, type HoldReasonRow } from './hold-reasons.js';
 import { IMPLIED_THRESHOLD_VARIABLES, impliedThresholds, referenceBand, type ImpliedThresholdRow } from './implied-thresholds.js';
+import { slotDecisionColumns, swimmerRule, swimmerSample, type RulesetPass, type SlotDecisionRow } from './slot-decisions.js';
 
 /** The ruleset the implied thresholds are adjusted by and shown against, unless another is asked for. */
 export const DEFAULT_REFERENCE = 'consensus_2014_t3';
@@ -134,24 +135,6 @@ export interface ReferenceBandRow {
   status: string;
 }
 
-/** One row per ruleset × compared slot (given or held): what the ruleset would have done, given the recorded history. */
-export interface SlotDecisionRow {
-  ruleset_id: string;
-  ruleset_status: string;
-  centre_id: string;
-  patient_key: string;
-  cycle_id: string;
-  slot_number: number;
-  recorded: string;
-  decision: (typeof DECISIONS)[number];
-  /** Concordance class of the slot (SLOT_CLASSES). */
-  class: (typeof SLOT_CLASSES)[number];
-  fired_rules: string;
-  /** Verification status of each fired rule, in the same order. */
-  fired_status: string;
-  cannot_evaluate: string;
-}
-
 export interface HoldsReport {
   centres: string[];
   reference: string;
@@ -161,7 +144,10 @@ export interface HoldsReport {
   holdReasons: HoldReasonRow[];
   impliedThresholds: ImpliedThresholdReportRow[];
   referenceBands: ReferenceBandRow[];
-  decisions: SlotDecisionRow[];
+  /** The reference's decisions on the cycles the swimmer plot draws (swimmerRule; per-slot decisions of every ruleset go to onRuleset). */
+  swimmer: SlotDecisionRow[];
+  /** How the swimmer's cycles were chosen, for the figure and README. */
+  swimmerRule: string;
 }
 
 export interface HoldsReportOptions {
@@ -169,6 +155,13 @@ export interface HoldsReportOptions {
   reference?: Ruleset;
   /** Bootstrap replicates of the change point's interval (default 200). */
   bootstrap?: number;
+  /** Cycles per centre in the swimmer sample (default 4). */
+  swimmerCycles?: number;
+  /**
+   * Called with each ruleset's pass (evaluation and classes) before the next is evaluated: the per-slot decisions are
+   * taken from here (slotDecisionColumns), so the report itself never holds them for every ruleset.
+   */
+  onRuleset?: (pass: RulesetPass) => void;
 }
 
 const rulesOn = (ruleset: Ruleset, variable: RuleVariableCode): Rule[] => ruleset.rules.filter((r) => r.variable === variable);
@@ -192,7 +185,8 @@ function bandOf(rule: Rule): { lower: number | null; upper: number | null } | nu
 
 /**
  * Every practice table of issue 6 for the given rulesets over one frame: concordance per centre × ruleset, enforcement
- * per centre × rule, the recorded hold-reason mix, implied thresholds beside the reference's bands, and per-slot decisions.
+ * per centre × rule, the recorded hold-reason mix, implied thresholds beside the reference's bands, and the swimmer sample
+ * of the reference's decisions; each ruleset's per-slot decisions are handed to `onRuleset`, never kept.
  * @example const report = holdsReport(await slotFeaturesFromStore(store), rulesets);
  */
 export function holdsReport(frame: SlotFeatureFrame, rulesets: readonly Ruleset[], options: HoldsReportOptions = {}): HoldsReport {
@@ -209,7 +203,8 @@ export function holdsReport(frame: SlotFeatureFrame, rulesets: readonly Ruleset[
 
   const concordanceRows: ConcordanceReportRow[] = [];
   const enforcementRows: EnforcementReportRow[] = [];
-  const decisions: SlotDecisionRow[] = [];
+  let swimmer: SlotDecisionRow[] = [];
+  const perCentre = options.swimmerCycles ?? 4;
   for (const rs of rulesets) {
     const ev = evaluateRuleset(rs, frame, { history: 'recorded' });
     const classes = classifySlots(frame, ev);
@@ -220,20 +215,8 @@ export function holdsReport(frame: SlotFeatureFrame, rulesets: readonly Ruleset[
       const rule = rs.rules.find((r) => r.id === row.rule_id)!;
       enforcementRows.push({ ...row, system: rule.system, source: rule.source });
     }
-    for (let i = 0; i < frame.n; i++) {
-      const cls = classes.cls[i]!;
-      if (cls === EXCLUDED) continue;
-      const fired: Rule[] = [];
-      for (let k = ev.fired.offsets[i]!; k < ev.fired.offsets[i + 1]!; k++) fired.push(ev.rules[ev.fired.rule[k]!]!);
-      const cannot = new Set<string>();
-      for (let k = ev.cannot.offsets[i]!; k < ev.cannot.offsets[i + 1]!; k++) cannot.add(ev.rules[ev.cannot.rule[k]!]!.id);
-      decisions.push({
-        ruleset_id: rs.id, ruleset_status: rs.status, centre_id: frame.centre_id[i]!, patient_key: frame.patient_key[i]!, cycle_id: frame.cycle_id[i]!,
-        slot_number: frame.slot_number[i] as number, recorded: frame.status[i]!, decision: DECISIONS[ev.decision[i]!]!, class: SLOT_CLASSES[cls]!,
-        fired_rules: fired.map((r) => r.id).join('|'), fired_status: fired.map((r) => r.status).join('|'),
-        cannot_evaluate: cls === NOT_ASSESSABLE ? [...cannot].join('|') : '',
-      });
-    }
+    if (rs.id === reference.id) swimmer = swimmerSample(frame, slotDecisionColumns(frame, { ruleset: rs, ev, classes }), { perCentre });
+    options.onRuleset?.({ ruleset: rs, ev, classes });
   }
 
   const own = new Map(rulesets.map((rs) => [rs.id, rs]));
@@ -262,31 +245,6 @@ export function holdsReport(frame: SlotFeatureFrame, rulesets: readonly Ruleset[
 
   return {
     centres, reference: reference.id, rulesets: rulesetRows, concordance: concordanceRows, enforcement: enforcementRows,
-    holdReasons: holdReasonMix(frame), impliedThresholds: implied, referenceBands, decisions,
+    holdReasons: holdReasonMix(frame), impliedThresholds: implied, referenceBands, swimmer, swimmerRule: swimmerRule(perCentre),
   };
-}
-
-/**
- * Cycles to draw in a swimmer plot for one ruleset: per centre, the `perCentre` cycles with the most slots where the
- * ruleset and the recorded status disagree (ties by cycle id), as decision rows in slot order.
- * @example swimmerDecisions(report.decisions, 'consensus_2014_t3', { perCentre: 4 })
- */
-export function swimmerDecisions(decisions: readonly SlotDecisionRow[], rulesetId: string, options: { perCentre?: number } = {}): SlotDecisionRow[] {
-  const perCentre = options.perCentre ?? 5;
-  const rows = decisions.filter((d) => d.ruleset_id === rulesetId);
-  const disagreements = new Map<string, { centre: string; n: number }>();
-  for (const d of rows) {
-    const e = disagreements.get(d.cycle_id) ?? { centre: d.centre_id, n: 0 };
-    if (d.class === 'met_but_given' || d.class === 'held_without_criterion') e.n++;
-    disagreements.set(d.cycle_id, e);
-  }
-  const chosen = new Set<string>();
-  for (const centre of [...new Set(rows.map((d) => d.centre_id))].sort()) {
-    [...disagreements]
-      .filter(([, e]) => e.centre === centre)
-      .sort((a, b) => b[1].n - a[1].n || a[0].localeCompare(b[0]))
-      .slice(0, perCentre)
-      .forEach(([cycle]) => chosen.add(cycle));
-  }
-  return rows.filter((d) => chosen.has(d.cycle_id));
 }

@@ -1,7 +1,7 @@
-// Shared by `il2kit doses` and `il2kit response`: open the store read-only, clear what an earlier
+// Shared by `il2kit holds`, `doses` and `response`: open the store read-only, clear what an earlier
 // run wrote, write row tables as CSV + Parquet through DuckDB COPY, figures as SVG + PNG, and a
-// README with the notes.
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+// README with the notes. Rows reach DuckDB through an NDJSON file written in batches, never as one string.
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TopLevelSpec } from 'vega-lite';
@@ -15,6 +15,23 @@ export async function withStore<T>(storeDir: string, body: (conn: DuckDBConnecti
   return withStoreReadOnly(storeDir, body);
 }
 
+/** Rows per write of the NDJSON staging file: the largest string held is one batch, whatever the table's length. */
+const BATCH = 5000;
+
+/** Writes rows as NDJSON to `file`, BATCH rows per write. */
+function writeNdjson(file: string, rows: readonly object[]): void {
+  const fd = openSync(file, 'w');
+  try {
+    for (let at = 0; at < rows.length; at += BATCH) {
+      const lines: string[] = [];
+      for (let i = at; i < Math.min(rows.length, at + BATCH); i++) lines.push(JSON.stringify(rows[i]));
+      writeSync(fd, lines.join('\n') + '\n');
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Writes each non-empty table as <name>.csv and <name>.parquet; returns the names written. */
 export async function writeTables(outDir: string, tables: Record<string, readonly object[]>): Promise<string[]> {
   mkdirSync(outDir, { recursive: true });
@@ -25,7 +42,7 @@ export async function writeTables(outDir: string, tables: Record<string, readonl
     for (const [name, rows] of Object.entries(tables)) {
       if (rows.length === 0) continue;
       const tmp = join(outDir, `.${name}.ndjson`);
-      writeFileSync(tmp, rows.map((r) => JSON.stringify(r)).join('\n'));
+      writeNdjson(tmp, rows);
       const src = `(SELECT * FROM read_json(${sql(tmp)}, format = 'newline_delimited', sample_size = -1))`;
       await conn.run(`COPY ${src} TO ${sql(join(outDir, `${name}.csv`))} (HEADER, DELIMITER ',')`);
       await conn.run(`COPY ${src} TO ${sql(join(outDir, `${name}.parquet`))} (FORMAT PARQUET)`);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 
-const TABLES = ['rulesets', 'concordance', 'enforcement', 'hold_reasons', 'implied_thresholds', 'reference_bands', 'slot_decisions'] as const;
+const TABLES = ['rulesets', 'concordance', 'enforcement', 'hold_reasons', 'implied_thresholds', 'reference_bands'] as const;
 const FIGURES = ['hold_reasons', 'concordance', 'enforcement', 'implied_thresholds', 'swimmer_decisions'] as const;
 
 interface HoldsOptions {
@@ -23,14 +23,17 @@ export function registerHolds(program: Command): void {
     .option('--ruleset <id...>', 'only these rulesets (default: every source and centre ruleset in rules/)')
     .option('--centres <id...>', 'only these centres')
     .option('--reference <id>', 'ruleset of the implied-threshold bands, the enforcement heatmap and the swimmer plot', 'consensus_2014_t3')
-    .option('--swimmer-cycles <n>', 'cycles per centre in the swimmer plot (those disagreeing most with the reference)', '4')
+    .option('--swimmer-cycles <n>', 'cycles per centre in the swimmer plot (those disagreeing most with the reference; the figure says so)', '4')
     .action(async (opts: HoldsOptions) => {
       const perCentre = Number(opts.swimmerCycles);
       if (!Number.isInteger(perCentre) || perCentre < 1) throw new UserError(`--swimmer-cycles must be a whole number ≥ 1, got ${opts.swimmerCycles}`);
       // Loaded here, not at start-up: `il2kit --help` stays fast.
-      const { holdsReport, kitRulesets, slotFeaturesFromStore, swimmerDecisions } = await import('../../analytics/practice/report.js');
+      const { holdsReport, kitRulesets, slotDecisionColumns, slotFeaturesFromStore } = await import('../../analytics/practice/index.js');
       const { concordanceSpec, decisionSwimmerSpec, enforcementSpec, holdReasonsSpec, impliedThresholdsSpec } = await import('../../charts/holds.js');
       const { clearOutputs, withStore, writeFigures, writeReadme, writeTables } = await import('./analysis-output.js');
+      const { SLOT_DECISIONS, writeSlotDecisions } = await import('./slot-decisions-output.js');
+      const { PhaseTimes } = await import('../timings.js');
+      const times = new PhaseTimes();
 
       const all = kitRulesets();
       const unknown = (opts.ruleset ?? []).filter((id) => !all.some((r) => r.id === id));
@@ -43,28 +46,33 @@ export function registerHolds(program: Command): void {
       // withStore checks the store exists (a UserError otherwise). Slot features come from the store where ingest left
       // them current; other centres' are computed in an in-memory database (the store is never written).
       await withStore(opts.store, async () => undefined);
-      const frame = await slotFeaturesFromStore(opts.store, opts.centres === undefined ? {} : { centres: opts.centres });
+      const frame = await times.time('features', () => slotFeaturesFromStore(opts.store, opts.centres === undefined ? {} : { centres: opts.centres }));
       if (frame.n === 0) throw new UserError(`no dose slots in ${opts.store}${opts.centres ? ` for ${opts.centres.join(', ')}` : ''}; run il2kit ingest first`);
-      const r = holdsReport(frame, rulesets, { reference });
-      const swimmer = swimmerDecisions(r.decisions, reference.id, { perCentre });
+      // Each ruleset's per-slot decisions as typed columns (~10 bytes a slot), written as Parquet below: never as rows.
+      const decisions: ReturnType<typeof slotDecisionColumns>[] = [];
+      const r = await times.time('analyse', () => holdsReport(frame, rulesets, { reference, swimmerCycles: perCentre, onRuleset: (pass) => decisions.push(slotDecisionColumns(frame, pass)) }));
 
-      clearOutputs(opts.out, [...new Set<string>([...TABLES, ...FIGURES])]);
-      const tables = await writeTables(opts.out, {
-        rulesets: r.rulesets,
-        concordance: r.concordance,
-        enforcement: r.enforcement,
-        hold_reasons: r.holdReasons,
-        implied_thresholds: r.impliedThresholds,
-        reference_bands: r.referenceBands,
-        slot_decisions: r.decisions,
-      } satisfies Record<(typeof TABLES)[number], readonly object[]>);
-      const figures = await writeFigures(opts.out, {
-        hold_reasons: r.holdReasons.length > 0 ? holdReasonsSpec(r.holdReasons) : null,
-        concordance: concordanceSpec(r.concordance),
-        enforcement: enforcementSpec(r.enforcement, { ruleset: reference.id, rules: reference.rules }),
-        implied_thresholds: impliedThresholdsSpec({ thresholds: r.impliedThresholds, bands: r.referenceBands }),
-        swimmer_decisions: swimmer.length > 0 ? decisionSwimmerSpec(swimmer) : null,
-      } satisfies Record<(typeof FIGURES)[number], unknown>);
+      clearOutputs(opts.out, [...new Set<string>([...TABLES, ...FIGURES, SLOT_DECISIONS])]);
+      const tables = await times.time('tables', () =>
+        writeTables(opts.out, {
+          rulesets: r.rulesets,
+          concordance: r.concordance,
+          enforcement: r.enforcement,
+          hold_reasons: r.holdReasons,
+          implied_thresholds: r.impliedThresholds,
+          reference_bands: r.referenceBands,
+        } satisfies Record<(typeof TABLES)[number], readonly object[]>),
+      );
+      const decisionRows = await times.time('slot_decisions', () => writeSlotDecisions(opts.out, frame, decisions.splice(0)));
+      const figures = await times.time('figures', () =>
+        writeFigures(opts.out, {
+          hold_reasons: r.holdReasons.length > 0 ? holdReasonsSpec(r.holdReasons) : null,
+          concordance: concordanceSpec(r.concordance),
+          enforcement: enforcementSpec(r.enforcement, { ruleset: reference.id, rules: reference.rules }),
+          implied_thresholds: impliedThresholdsSpec({ thresholds: r.impliedThresholds, bands: r.referenceBands }),
+          swimmer_decisions: r.swimmer.length > 0 ? decisionSwimmerSpec(r.swimmer, { sample: r.swimmerRule }) : null,
+        } satisfies Record<(typeof FIGURES)[number], unknown>),
+      );
       const unverified = r.rulesets.filter((x) => x.status !== 'verified' || x.rules_inferred + x.rules_unverified > 0);
       writeReadme(
         opts.out,
@@ -77,11 +85,16 @@ export function registerHolds(program: Command): void {
           '- Every rule-derived row carries its source and verification status (verified / inferred / unverified); do not cite an unverified rule as a fact.',
           ...unverified.map((x) => `- ${x.ruleset_id}: ruleset ${x.status}, ${x.rules_inferred} inferred and ${x.rules_unverified} unverified rule(s).`),
           '- Implied thresholds: the change point of the hold rate (bootstrap interval over patients) and the logistic ED50; with ~30 patients a centre the intervals are wide.',
+          `- Swimmer plot (${reference.id}): a sample, ${r.swimmerRule}.`,
+          `- Per-slot decisions: ${decisionRows} rows (every ruleset × given or held slot) as Parquet only, one file per centre × ruleset: ` +
+            `\`${SLOT_DECISIONS}/centre_id=<centre>/ruleset_id=<ruleset>/data.parquet\`; read them all with ` +
+            `\`read_parquet('${SLOT_DECISIONS}/*/*/*.parquet', hive_partitioning = true)\` (DuckDB, R arrow, pyarrow).`,
         ],
         tables,
         figures,
       );
-      console.log(`holds: ${frame.n} slots, ${r.centres.length} centres × ${rulesets.length} rulesets → ${tables.length} tables, ${figures.length} figures in ${join(opts.out)}`);
+      times.save();
+      console.log(`holds: ${frame.n} slots, ${r.centres.length} centres × ${rulesets.length} rulesets → ${tables.length} tables, ${decisionRows} slot decisions (Parquet), ${figures.length} figures in ${join(opts.out)}`);
       if (frame.computed.length > 0)
         console.log(`  slot features computed here for ${frame.computed.join(', ')}: the store holds none current for them (ingested by an older il2kit?); ingest them again to keep them stored`);
     });

@@ -2,7 +2,7 @@
 // that hold at heart rate ≥100, ≥120 and never by rule, with creatinine and urine recorded at two of them.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { holdsReport, swimmerDecisions } from '../../analytics/practice/index.js';
+import { holdsReport } from '../../analytics/practice/index.js';
 import { featureTableFromRows } from '../../rules/engine.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
 import { loadRulesets } from '../../rules/load.js';
@@ -51,9 +51,9 @@ function syntheticFrame(): SlotFeatureFrame {
   };
 }
 
-export const HOLDS_REPORT = holdsReport(syntheticFrame(), RULESETS, { bootstrap: 50 });
+export const HOLDS_REPORT = holdsReport(syntheticFrame(), RULESETS, { bootstrap: 50, swimmerCycles: 2 });
 const r = HOLDS_REPORT;
-const swimmer = swimmerDecisions(r.decisions, 'consensus_2014_t3', { perCentre: 2 });
+const swimmer = r.swimmer;
 
 checkChart('holds-reasons', holdReasonsSpec, r.holdReasons);
 checkChart('holds-concordance', concordanceSpec, r.concordance);
@@ -108,5 +108,14 @@ describe('hold-criteria charts', () => {
     const hr = r.impliedThresholds.filter((t) => t.variable === 'heart_rate_at_dose');
     expect(hr.find((t) => t.centre_id === 'north')!.step_threshold).toBe(100);
     expect(hr.find((t) => t.centre_id === 'south')!.step_threshold).toBe(120);
+  });
+});
+
+describe('the swimmer sample', () => {
+  it('draws the stated number of cycles per centre and says in the figure how they were chosen', () => {
+    expect(new Set(swimmer.map((d) => d.cycle_id)).size).toBe(2 * 3);
+    expect(r.swimmerRule).toMatch(/^per centre, the 2 cycle\(s\) with the most slots where the ruleset and the recorded status disagree/);
+    const subtitle = (decisionSwimmerSpec(swimmer, { sample: r.swimmerRule }) as { title: { subtitle: string[] } }).title.subtitle.join(' ');
+    expect(subtitle).toContain('A sample, not every cycle: per centre, the 2 cycle(s) with the most slots');
   });
 });

@@ -4,6 +4,7 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sampleStore, SAMPLE_CENTRES } from '../../data-samples/sample-store.js';
 import { il2kit } from '../helpers/cli.js';
@@ -35,7 +36,19 @@ function table(path: string): Record<string, string>[] {
   return lines.map((l) => Object.fromEntries(parse(l).map((v, i) => [h[i]!, v])));
 }
 
-const TABLES = ['rulesets', 'concordance', 'enforcement', 'hold_reasons', 'implied_thresholds', 'reference_bands', 'slot_decisions'];
+const TABLES = ['rulesets', 'concordance', 'enforcement', 'hold_reasons', 'implied_thresholds', 'reference_bands'];
+
+/** Rows of a DuckDB query (a throwaway in-memory database). */
+async function query(text: string): Promise<Record<string, unknown>[]> {
+  const inst = await DuckDBInstance.create(':memory:');
+  const conn = await inst.connect();
+  try {
+    return (await conn.runAndReadAll(text)).getRowObjectsJS();
+  } finally {
+    conn.closeSync();
+    inst.closeSync();
+  }
+}
 const FIGURES = ['hold_reasons', 'concordance', 'enforcement', 'implied_thresholds', 'swimmer_decisions'];
 
 describe('il2kit holds', () => {
@@ -49,11 +62,32 @@ describe('il2kit holds', () => {
   it('writes every table as CSV and Parquet, the figures as SVG and PNG, and a README', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^holds: 5355 slots, 5 centres × 10 rulesets → 7 tables, 5 figures in /);
+    expect(run.stdout).toMatch(/^holds: 5355 slots, 5 centres × 10 rulesets → 6 tables, \d+ slot decisions \(Parquet\), 5 figures in /);
     const files = readdirSync(out);
     expect(files).toEqual(expect.arrayContaining([...TABLES.flatMap((t) => [`${t}.csv`, `${t}.parquet`]), ...FIGURES.flatMap((f) => [`${f}.svg`, `${f}.png`]), 'README.md']));
     expect(readFileSync(join(out, 'enforcement.png')).subarray(1, 4).toString('latin1')).toBe('PNG');
     expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain('label_legacy: ruleset unverified');
+  });
+
+  it('writes the per-slot decisions as Parquet, one file per centre × ruleset, a row per compared slot', async () => {
+    const dirs = readdirSync(join(out, 'slot_decisions')).sort();
+    expect(dirs).toEqual(SAMPLE_CENTRES.map((c) => `centre_id=${c}`).sort());
+    for (const d of dirs) expect(readdirSync(join(out, 'slot_decisions', d))).toHaveLength(10);
+    expect(readdirSync(out).some((f) => f.startsWith('slot_decisions.'))).toBe(false);
+    // Compared slots per centre × ruleset = the concordance's classes (assessable + not assessable).
+    const files = join(out, 'slot_decisions', '*', '*', 'data.parquet').replace(/'/g, "''");
+    const counts = await query(`SELECT centre_id, ruleset_id, count(*)::INTEGER AS n, count(DISTINCT ruleset_status)::INTEGER AS s FROM read_parquet('${files}', hive_partitioning = true) GROUP BY ALL`);
+    const conc = table(join(out, 'concordance.csv'));
+    expect(counts).toHaveLength(conc.length);
+    for (const c of conc) {
+      const got = counts.find((x) => x.centre_id === c.centre_id && x.ruleset_id === c.ruleset_id)!;
+      expect(got.n).toBe(Number(c.n) + Number(c.not_assessable));
+      expect(got.s).toBe(1);
+    }
+    const readme = readFileSync(join(out, 'README.md'), 'utf8');
+    expect(readme).toContain('slot_decisions/centre_id=<centre>/ruleset_id=<ruleset>/data.parquet');
+    expect(readme).toMatch(/Swimmer plot \(consensus_2014_t3\): a sample, per centre, the 4 cycle\(s\) with the most slots/);
+    expect(readFileSync(join(out, 'swimmer_decisions.svg'), 'utf8')).toContain('A sample, not every cycle');
   });
 
   it('every rule-derived row carries its source and verification status', () => {

@@ -1,0 +1,175 @@
+// End-to-end benchmark (issue 25): the commands users run, each in a process of its own with the Node flags `npm start`
+// gives it (no larger heap), on simulated exports: raw exports → ingest → holds → doses → response. Per command: wall
+// time, CPU time (user + sys of the child, DuckDB's threads included) and peak RSS, from /usr/bin/time; the command's
+// own phase times through IL2KIT_TIMINGS (so figure rendering can be set apart). Beside them, in the same run: DuckDB's
+// bare reads of the same exports (exceljs for the workbook) and one bare scan of the stored observation table.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../project/index.js';
+import { loadSpec } from '../pipelines/map/spec-load.js';
+import { STORE_FILE } from '../pipelines/store/layout.js';
+import { readStore } from '../analytics/read-store.js';
+import { CENTRE_IDS } from '../simulate/index.js';
+import { bareRead } from './ingest.js';
+import { fmt, measure } from './measure.js';
+
+/** Folders a step reads and writes. */
+export interface StepContext {
+  exports: string;
+  specs: string[];
+  store: string;
+  out: string;
+}
+
+/** One command of the end-to-end run: its il2kit arguments, and the exit codes that count as completed. */
+export interface CliStep {
+  name: string;
+  args: (ctx: StepContext) => string[];
+  /** ingest exits 1 when an error-severity data-quality check fails: the rows are stored all the same. */
+  ok?: readonly number[];
+}
+
+/**
+ * The commands timed, in the order users run them. Register the report, bundle and pool commands here as they land
+ * (each with the arguments `npm start` or the README gives it); the summary's end-to-end time covers every step.
+ */
+export const CLI_STEPS: readonly CliStep[] = [
+  { name: 'ingest', args: (c) => ['ingest', ...c.specs, '--store', c.store, '--reports', join(c.out, 'reports')], ok: [0, 1] },
+  { name: 'holds', args: (c) => ['holds', '--store', c.store, '--out', join(c.out, 'holds')] },
+  { name: 'doses', args: (c) => ['doses', '--store', c.store, '--out', join(c.out, 'doses')] },
+  { name: 'response', args: (c) => ['response', '--store', c.store, '--out', join(c.out, 'response')] },
+];
+
+export interface CommandRun {
+  name: string;
+  exit_code: number | null;
+  wall_ms: number;
+  /** User + system CPU of the child (null without /usr/bin/time). */
+  cpu_ms: number | null;
+  peak_rss_mib: number | null;
+  node_flags: string[];
+  /** The command's own phase times (IL2KIT_TIMINGS), where it reports them. */
+  phases: Record<string, number>;
+}
+
+export interface CliBench {
+  patients_per_centre: number;
+  commands: CommandRun[];
+  /** Raw exports to the last output: every command's wall time, one after another. */
+  end_to_end_ms: number;
+  bare_reads_ms: number;
+  scan_ms: number;
+  ratio_end_to_end_to_bare_reads: number;
+  /** holds without figure rendering, against one bare scan of the observation table. */
+  holds_without_figures_ms: number | null;
+  ratio_holds_to_scan: number | null;
+  default_heap_mib: number;
+}
+
+const TIME = '/usr/bin/time';
+
+/** Node flags `npm start` puts before `dist/cli/main.js <command>`, per command (package.json scripts.start). */
+export function startFlags(root = projectRoot()): Map<string, string[]> {
+  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+  const flags = new Map<string, string[]>();
+  for (const part of start.split('&&')) {
+    const m = /^\s*node\s+(.*?)\s*dist\/cli\/main\.js\s+(\S+)/.exec(part);
+    if (m !== null) flags.set(m[2]!, m[1]!.split(/\s+/).filter(Boolean));
+  }
+  return flags;
+}
+
+/** Runs one il2kit command as `npm start` would, under /usr/bin/time when there is one. */
+export function runCommand(name: string, args: string[], options: { nodeFlags: string[]; work: string; log: (s: string) => void }): CommandRun {
+  const main = join(projectRoot(), 'dist', 'cli', 'main.js');
+  const timeFile = join(options.work, `${name}.time`);
+  const phaseFile = join(options.work, `${name}.phases.json`);
+  rmSync(phaseFile, { force: true });
+  const node = [process.execPath, ...options.nodeFlags, main, ...args];
+  const withTime = existsSync(TIME);
+  const t0 = performance.now();
+  const r = spawnSync(withTime ? TIME : node[0]!, withTime ? ['-f', '%e %U %S %M', '-o', timeFile, ...node] : node.slice(1), {
+    env: { ...process.env, IL2KIT_TIMINGS: phaseFile },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const wall = performance.now() - t0;
+  const lines = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n');
+  const [, user, sys, rssKb] = withTime && existsSync(timeFile) ? readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number) : [];
+  const run: CommandRun = {
+    name, exit_code: r.status, wall_ms: Math.round(wall), cpu_ms: user === undefined ? null : Math.round((user + sys!) * 1000),
+    peak_rss_mib: rssKb === undefined ? null : Math.round(rssKb / 1024), node_flags: options.nodeFlags,
+    phases: existsSync(phaseFile) ? (JSON.parse(readFileSync(phaseFile, 'utf8')) as Record<string, number>) : {},
+  };
+  options.log(`  ${name}: wall ${fmt(run.wall_ms)}, CPU ${run.cpu_ms === null ? '?' : fmt(run.cpu_ms)}, peak RSS ${run.peak_rss_mib ?? '?'} MiB, exit ${r.status}${Object.keys(run.phases).length ? `; ${JSON.stringify(run.phases)}` : ''}`);
+  if (run.exit_code !== 0) options.log(lines.slice(-8).map((l) => `    | ${l}`).join('\n'));
+  return run;
+}
+
+/** One bare scan of the observation table (the holds bench's reference): warmed once, median of three. */
+export async function bareScan(store: string): Promise<number> {
+  const SCAN = 'SELECT variable, count(*), sum(value), max(observed_at), sum(period_hours), count(DISTINCT patient_key) FROM observation GROUP BY variable';
+  return readStore(store, async (conn) => {
+    await conn.run(SCAN);
+    const ms: number[] = [];
+    for (let k = 0; k < 3; k++) ms.push((await measure(() => conn.run(SCAN))).ms);
+    return ms.sort((a, b) => a - b)[1]!;
+  });
+}
+
+/**
+ * Simulates `patients` per centre into `work/exports` (or uses `options.exports`, an `il2kit simulate` folder), then
+ * times DuckDB's bare reads of the exports, each CLI_STEPS command in a child process and a bare scan of the store.
+ * @example await benchCli(400, console.log, { work: '/tmp/il2kit-bench' })
+ */
+export async function benchCli(patients: number, log: (s: string) => void, options: { work: string; exports?: string }): Promise<CliBench> {
+  const root = projectRoot();
+  const exports = options.exports ?? join(options.work, 'exports');
+  const ctx: StepContext = { exports, specs: [], store: join(options.work, 'store'), out: join(options.work, 'out') };
+  rmSync(ctx.store, { recursive: true, force: true });
+  rmSync(ctx.out, { recursive: true, force: true });
+  mkdirSync(ctx.out, { recursive: true });
+  const flags = startFlags(root);
+  if (options.exports === undefined) {
+    log(`simulating ${patients} patients per centre (il2kit simulate, not timed)…`);
+    const sim = runCommand('simulate', ['simulate', '--centres', CENTRE_IDS.join(','), '--patients', String(patients), '--seed', 'bench', '--out', exports, '--quiet'], { nodeFlags: [], work: options.work, log });
+    if (sim.exit_code !== 0) throw new Error(`il2kit simulate failed (exit ${sim.exit_code})`);
+  }
+  for (const centre of CENTRE_IDS) {
+    copyFileSync(join(root, 'data-samples', centre, 'mapping.yaml'), join(exports, centre, 'mapping.yaml'));
+    ctx.specs.push(join(exports, centre, 'mapping.yaml'));
+  }
+  const bare = await measure(async () => {
+    for (const spec of ctx.specs) await bareRead(join(spec, '..'), loadSpec(spec).spec);
+  });
+  log(`  bare reads of the exports (DuckDB; exceljs for the workbook): ${fmt(bare.ms)}`);
+  const commands: CommandRun[] = [];
+  let scanMs = NaN;
+  for (const step of CLI_STEPS) {
+    const run = runCommand(step.name, step.args(ctx), { nodeFlags: flags.get(step.name) ?? [], work: options.work, log });
+    commands.push(run);
+    if (!(step.ok ?? [0]).includes(run.exit_code ?? -1)) throw new Error(`il2kit ${step.name} failed (exit ${run.exit_code})`);
+    if (step.name === 'ingest') {
+      if (!existsSync(join(ctx.store, STORE_FILE))) throw new Error('il2kit ingest wrote no store');
+      scanMs = await bareScan(ctx.store);
+      log(`  bare scan of the observation table: ${fmt(scanMs)}`);
+    }
+  }
+  const e2e = commands.reduce((a, c) => a + c.wall_ms, 0);
+  const holds = commands.find((c) => c.name === 'holds');
+  const holdsMs = holds === undefined ? null : holds.wall_ms - (holds.phases.figures ?? 0);
+  const result: CliBench = {
+    patients_per_centre: patients, commands, end_to_end_ms: e2e, bare_reads_ms: Math.round(bare.ms), scan_ms: Math.round(scanMs),
+    ratio_end_to_end_to_bare_reads: Math.round((e2e / bare.ms) * 10) / 10,
+    holds_without_figures_ms: holdsMs, ratio_holds_to_scan: holdsMs === null ? null : Math.round((holdsMs / scanMs) * 10) / 10,
+    // The heap a child gets without --max-old-space-size (this process may run with a larger one).
+    default_heap_mib: Math.round(Number(spawnSync(process.execPath, ['-p', 'require("v8").getHeapStatistics().heap_size_limit'], { encoding: 'utf8' }).stdout) / 1048576),
+  };
+  log(
+    `end to end, raw exports → ${commands.map((c) => c.name).join(' → ')}: ${fmt(e2e)} = ×${result.ratio_end_to_end_to_bare_reads} DuckDB's bare reads (${fmt(bare.ms)}); ` +
+      `holds without figures ${holdsMs === null ? '?' : fmt(holdsMs)} = ×${result.ratio_holds_to_scan} one bare scan (${fmt(scanMs)}); ` +
+      `peak RSS ${Math.max(...commands.map((c) => c.peak_rss_mib ?? 0))} MiB (default heap ${result.default_heap_mib} MiB)`,
+  );
+  return result;
+}
