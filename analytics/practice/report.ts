@@ -97,7 +97,15 @@ export interface RulesetRow {
   rules: number;
   rules_inferred: number;
   rules_unverified: number;
+  /** Rules whose action (e.g. relative → hold) is an interpretation while the threshold may be verified. */
+  actions_inferred: number;
   stop_after_relative_criteria: number | null;
+  /** Whether relative criteria accumulate over the cycle or must meet at one slot, and that reading's status. */
+  relative_criteria_window: string | null;
+  relative_criteria_window_status: string | null;
+  /** Cycles the relative-criteria policy stops (recorded history) under each reading; null without that policy. */
+  relative_stops_cycle_window: number | null;
+  relative_stops_slot_window: number | null;
   stop_after_held_doses: number | null;
   policy_source: string | null;
   policy_status: string | null;
@@ -209,7 +217,9 @@ export function holdsReport(frame: SlotFeatureFrame, rulesets: readonly Ruleset[
   const rulesetRows: RulesetRow[] = rulesets.map((rs) => ({
     ruleset_id: rs.id, title: rs.title, version: rs.version ?? null, source: rs.source, status: rs.status, rules: rs.rules.length,
     rules_inferred: rs.rules.filter((r) => r.status === 'inferred').length, rules_unverified: rs.rules.filter((r) => r.status === 'unverified').length,
+    actions_inferred: rs.rules.filter((r) => r.action_status === 'inferred').length,
     stop_after_relative_criteria: rs.policies.stop_after_relative_criteria, stop_after_held_doses: rs.policies.stop_after_held_doses,
+    ...relativeWindowStops(rs, frame),
     policy_source: rs.policies.policy_source, policy_status: rs.policies.policy_status,
   }));
 
@@ -295,4 +305,17 @@ export function swimmerDecisions(decisions: readonly SlotDecisionRow[], rulesetI
       .forEach(([cycle]) => chosen.add(cycle));
   }
   return rows.filter((d) => chosen.has(d.cycle_id));
+}
+
+/** The relative-criteria policy's stops under both readings (criteria over the cycle, or at one slot), in cycles. */
+function relativeWindowStops(rs: Ruleset, frame: SlotFeatureFrame): Pick<RulesetRow, 'relative_criteria_window' | 'relative_criteria_window_status' | 'relative_stops_cycle_window' | 'relative_stops_slot_window'> {
+  const p = rs.policies;
+  if (p.stop_after_relative_criteria === null) return { relative_criteria_window: null, relative_criteria_window_status: null, relative_stops_cycle_window: null, relative_stops_slot_window: null };
+  const stops = (window: 'cycle' | 'slot'): number => {
+    const ev = evaluateRuleset(window === p.relative_criteria_window ? rs : { ...rs, policies: { ...p, relative_criteria_window: window } }, frame, { history: 'recorded' });
+    const cycles = new Set<string>();
+    for (let i = 0; i < ev.n; i++) if (ev.policy[i] === 1) cycles.add(frame.cycle_id[i]!);
+    return cycles.size;
+  };
+  return { relative_criteria_window: p.relative_criteria_window, relative_criteria_window_status: p.relative_criteria_window_status, relative_stops_cycle_window: stops('cycle'), relative_stops_slot_window: stops('slot') };
 }

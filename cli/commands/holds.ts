@@ -76,6 +76,8 @@ export function registerHolds(program: Command): void {
           '- Each ruleset is evaluated on the recorded history: at every given or held slot, would its criteria have withheld the dose?',
           '- Every rule-derived row carries its source and verification status (verified / inferred / unverified); do not cite an unverified rule as a fact.',
           ...unverified.map((x) => `- ${x.ruleset_id}: ruleset ${x.status}, ${x.rules_inferred} inferred and ${x.rules_unverified} unverified rule(s).`),
+          ...r.rulesets.filter((x) => x.actions_inferred > 0).map((x) => `- ${x.ruleset_id}: ${x.actions_inferred} rule(s) whose action (hold / stop) the source does not print: the action is inferred even where the threshold is verified.`),
+          ...r.rulesets.filter((x) => x.relative_criteria_window !== null).map((x) => `- ${x.ruleset_id}: ≥${x.stop_after_relative_criteria} relative criteria (counted as criteria, not rules) read over the ${x.relative_criteria_window} (${x.relative_criteria_window_status}); stops in cycles: ${x.relative_stops_cycle_window} if they accumulate over the cycle, ${x.relative_stops_slot_window} if they must meet at one slot.`),
           '- Implied thresholds: the change point of the hold rate (bootstrap interval over patients) and the logistic ED50; with ~30 patients a centre the intervals are wide.',
         ],
         tables,
