@@ -107,14 +107,14 @@ export type Ruleset = z.infer<typeof Ruleset>;
 
 function checkCondition(c: { variable: RuleVariableCode; unit: string; comparator: Comparator; threshold: number | null; band: Band | null }, ctx: z.RefinementCtx): void {
   const def = RULE_VARIABLES[c.variable];
-  if (c.unit !== def.unit) ctx.addIssue({ code: 'custom', path: ['unit'], message: `${c.variable} is in ${def.unit}, not ${c.unit}` });
+  if (c.unit !== def.unit) ctx.addIssue({ code: 'custom', path: ['unit'], message: `unit ${JSON.stringify(c.unit)} is not the unit of ${c.variable}; allowed: ${JSON.stringify(def.unit)} (thresholds are written in the variable's unit)` });
   const boolean = def.unit === '1' && def.window === 'present';
   if (c.comparator === 'present') {
     if (!boolean) ctx.addIssue({ code: 'custom', path: ['comparator'], message: `${c.variable} is numeric: use lt/le/gt/ge or in_band, not present` });
   } else if (c.comparator === 'in_band') {
     if (c.band === null) ctx.addIssue({ code: 'custom', path: ['band'], message: 'in_band needs a band' });
     else if (c.band.lower === null && c.band.upper === null) ctx.addIssue({ code: 'custom', path: ['band'], message: 'a band needs a lower or an upper bound' });
-    else if (c.band.lower !== null && c.band.upper !== null && c.band.lower >= c.band.upper) ctx.addIssue({ code: 'custom', path: ['band'], message: 'band lower must be below upper' });
+    else if (c.band.lower !== null && c.band.upper !== null && c.band.lower >= c.band.upper) ctx.addIssue({ code: 'custom', path: ['band'], message: `band lower (${c.band.lower}) must be below upper (${c.band.upper})` });
   } else if (c.threshold === null) {
     ctx.addIssue({ code: 'custom', path: ['threshold'], message: `${c.comparator} needs a threshold` });
   }

@@ -9,6 +9,7 @@ interface HoldsOptions {
   store: string;
   out: string;
   ruleset?: string[];
+  rules?: string[];
   centres?: string[];
   reference: string;
   swimmerCycles: string;
@@ -21,6 +22,7 @@ export function registerHolds(program: Command): void {
     .option('--store <dir>', 'store folder (DuckDB + Parquet)', 'out/store')
     .option('--out <dir>', 'output folder', 'out/analyses/holds')
     .option('--ruleset <id...>', 'only these rulesets (default: every source and centre ruleset in rules/)')
+    .option('--rules <dir...>', 'also the rulesets in these folders (YAML or JSON, e.g. a centre’s own rules kept with its export); a broken file is reported (exit 2) and the others still run')
     .option('--centres <id...>', 'only these centres')
     .option('--reference <id>', 'ruleset of the implied-threshold bands, the enforcement heatmap and the swimmer plot', 'consensus_2014_t3')
     .option('--swimmer-cycles <n>', 'cycles per centre in the swimmer plot (those disagreeing most with the reference)', '4')
@@ -32,9 +34,17 @@ export function registerHolds(program: Command): void {
       const { concordanceSpec, decisionSwimmerSpec, enforcementSpec, holdReasonsSpec, impliedThresholdsSpec } = await import('../../charts/holds.js');
       const { clearOutputs, withStore, writeFigures, writeReadme, writeTables } = await import('./analysis-output.js');
 
-      const all = kitRulesets();
+      const kit = kitRulesets();
+      // Rulesets from --rules folders: a broken file is reported and left out; the rest still run, and the exit is 2.
+      const { loadRulesetFolders } = await import('../../rules/load.js');
+      const extra = loadRulesetFolders(opts.rules ?? [], kit.map((r) => r.id));
+      for (const p of extra.problems) console.error(p);
+      const all = [...kit, ...extra.rulesets];
       const unknown = (opts.ruleset ?? []).filter((id) => !all.some((r) => r.id === id));
-      if (unknown.length > 0) throw new UserError(`unknown ruleset ${unknown.join(', ')}; known: ${all.map((r) => r.id).join(', ')}`);
+      const unknownMessage = `unknown ruleset ${unknown.join(', ')}; known: ${all.map((r) => r.id).join(', ')}`;
+      if (unknown.length > 0 && extra.problems.length === 0) throw new UserError(unknownMessage);
+      if (unknown.length > 0) console.error(unknownMessage);
+      if (opts.ruleset !== undefined && unknown.length === opts.ruleset.length) throw new UserError(`none of the named rulesets could be used; see the problems above`);
       const reference = all.find((r) => r.id === opts.reference);
       if (reference === undefined) throw new UserError(`unknown --reference ${opts.reference}; known: ${all.map((r) => r.id).join(', ')}`);
       const chosen = opts.ruleset === undefined ? all : all.filter((r) => opts.ruleset!.includes(r.id));
@@ -86,5 +96,7 @@ export function registerHolds(program: Command): void {
       console.log(`holds: ${frame.n} slots, ${r.centres.length} centres × ${rulesets.length} rulesets → ${tables.length} tables, ${figures.length} figures in ${join(opts.out)}`);
       if (frame.computed.length > 0)
         console.log(`  slot features computed here for ${frame.computed.join(', ')}: the store holds none current for them (ingested by an older il2kit?); ingest them again to keep them stored`);
+      if (extra.problems.length > 0)
+        throw new UserError(`${extra.problems.length} problem(s) in the --rules folders (listed above): those rulesets were not evaluated; the others were. Fix the files and run again.`);
     });
 }
