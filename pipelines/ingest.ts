@@ -28,6 +28,7 @@ import { explainOutOfMemory } from './store/memory.js';
 import { suspectIdentifiers, type SuspectedIdentifier } from './quality/identifiers.js';
 import { runChecks, type CheckResult } from './quality/checks.js';
 import { refreshStoredSlotFeatures, writeStoredFrame } from '../rules/feature-store.js';
+import { keepLocalRuleset, resolveLocalRuleset } from '../rules/local-ruleset.js';
 import { recordBuilder } from './map/record-builder.js';
 
 const PHASE_A = new Set<TableName>(['patient', 'cycle', 'dose_slot', 'response']);
@@ -84,6 +85,8 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     cpuMark = now;
   };
   const { spec } = loadSpec(specPath);
+  // The centre's own ruleset (beside the spec, or the kit's): resolved before the store is touched.
+  const localRuleset = resolveLocalRuleset(resolve(specPath), spec.centre.local_ruleset_id);
   const key = resolveKey({ keyFile: opts.keyFile, allowSampleKey: spec.samples, env: opts.env });
   const dir = dirname(resolve(specPath));
   mkdirSync(resolve(opts.storeDir), { recursive: true });
@@ -539,6 +542,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     if (lastObs) obsParts.push(lastObs.path);
     if (obsParts.length > 0) staged.observation = obsParts.length === 1 ? obsParts[0]! : obsParts;
     const commit = await commitCentre({ storeDir: opts.storeDir, centreId: spec.centre.centre_id, centre: spec.centre, staged, work });
+    keepLocalRuleset(localRuleset, opts.storeDir);
     durations.store_ms = performance.now() - tC;
     cpuLap('store');
     for (const t of TABLE_NAMES) {

@@ -3,9 +3,7 @@
 // of its rule or ruleset. The frame is computed once (slotFeaturesFromStore) and every ruleset is evaluated on it.
 import { DuckDBInstance } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { loadRulesets } from '../../rules/load.js';
+import { join } from 'node:path';
 import { DECISIONS, evaluateRuleset } from '../../rules/engine.js';
 import { computeSlotFeatures, readSlotFeatures, type SlotFeatureFrame } from '../../rules/features.js';
 import { freshFeatureStamps } from '../../rules/feature-store.js';
@@ -25,22 +23,7 @@ export const DEFAULT_REFERENCE = 'consensus_2014_t3';
 /** Store tables the slot features are computed from. */
 const FEATURE_SOURCES = ['dose_slot', 'cycle', 'observation', 'infusion', 'clinical_event'] as const;
 
-/** The kit's rules/ folder (found upward from this module, so it works from source and from dist/). */
-export function kitRulesDir(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'rules', 'sources'))) return join(dir, 'rules');
-    if (dirname(dir) === dir) throw new Error('rules/sources not found above the il2kit module; the rulesets ship with the repository');
-  }
-}
-
-/**
- * Every ruleset the kit ships: the published sources (rules/sources), then each sample centre's stated rules (rules/centres).
- * @example const rulesets = kitRulesets(); rulesets.map((r) => r.id)
- */
-export function kitRulesets(): Ruleset[] {
-  const dir = kitRulesDir();
-  return [...loadRulesets(join(dir, 'sources')), ...loadRulesets(join(dir, 'centres'))];
-}
+export { kitRulesDir, kitRulesets } from '../../rules/kit.js';
 
 const sqlStr = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 

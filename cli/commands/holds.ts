@@ -37,7 +37,11 @@ export function registerHolds(program: Command): void {
       const kit = kitRulesets();
       // Rulesets from --rules folders: a broken file is reported and left out; the rest still run, and the exit is 2.
       const { loadRulesetFolders } = await import('../../rules/load.js');
-      const extra = loadRulesetFolders(opts.rules ?? [], kit.map((r) => r.id));
+      // The centres' own rulesets that ingest kept in the store (from beside their mapping specs) run too.
+      const { storeRulesets } = await import('../../rules/local-ruleset.js');
+      const kept = storeRulesets(opts.store, kit.map((r) => r.id));
+      const fromFolders = loadRulesetFolders(opts.rules ?? [], [...kit, ...kept.rulesets].map((r) => r.id));
+      const extra = { rulesets: [...kept.rulesets, ...fromFolders.rulesets], problems: [...kept.problems, ...fromFolders.problems] };
       for (const p of extra.problems) console.error(p);
       const all = [...kit, ...extra.rulesets];
       const unknown = (opts.ruleset ?? []).filter((id) => !all.some((r) => r.id === id));
