@@ -4,7 +4,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DECISIONS, evaluateRuleset } from '../../rules/engine.js';
+import { DECISIONS, evaluateRuleset, type RulesetEvaluation } from '../../rules/engine.js';
 import { computeSlotFeatures, readSlotFeatures, type SlotFeatureFrame } from '../../rules/features.js';
 import { freshFeatureStamps } from '../../rules/feature-store.js';
 import { concatFrames, readFeatureFrames } from '../../rules/feature-frames.js';
@@ -202,15 +202,17 @@ export function holdsReport(frame: SlotFeatureFrame, rulesets: readonly Ruleset[
     rules_inferred: rs.rules.filter((r) => r.status === 'inferred').length, rules_unverified: rs.rules.filter((r) => r.status === 'unverified').length,
     actions_inferred: rs.rules.filter((r) => r.action_status === 'inferred').length,
     stop_after_relative_criteria: rs.policies.stop_after_relative_criteria, stop_after_held_doses: rs.policies.stop_after_held_doses,
-    ...relativeWindowStops(rs, frame),
+    // Filled in below from the ruleset's evaluation.
+    relative_criteria_window: null, relative_criteria_window_status: null, relative_stops_cycle_window: null, relative_stops_slot_window: null,
     policy_source: rs.policies.policy_source, policy_status: rs.policies.policy_status,
   }));
 
   const concordanceRows: ConcordanceReportRow[] = [];
   const enforcementRows: EnforcementReportRow[] = [];
   const decisions: SlotDecisionRow[] = [];
-  for (const rs of rulesets) {
+  for (const [k, rs] of rulesets.entries()) {
     const ev = evaluateRuleset(rs, frame, { history: 'recorded' });
+    Object.assign(rulesetRows[k]!, relativeWindowStops(rs, frame, ev));
     const classes = classifySlots(frame, ev);
     for (const row of concordance(frame, ev, classes)) {
       concordanceRows.push({ ...row, ruleset_source: rs.source, policy_status: rs.policies.policy_status, unevaluable_rules: row.unevaluable_rules.join('|') });
@@ -290,15 +292,25 @@ export function swimmerDecisions(decisions: readonly SlotDecisionRow[], rulesetI
   return rows.filter((d) => chosen.has(d.cycle_id));
 }
 
-/** The relative-criteria policy's stops under both readings (criteria over the cycle, or at one slot), in cycles. */
-function relativeWindowStops(rs: Ruleset, frame: SlotFeatureFrame): Pick<RulesetRow, 'relative_criteria_window' | 'relative_criteria_window_status' | 'relative_stops_cycle_window' | 'relative_stops_slot_window'> {
+/**
+ * The relative-criteria policy's stops under both readings (criteria over the cycle, or at one slot), in cycles; `ev` is
+ * the ruleset's own evaluation (recorded history), so only the other reading is evaluated here.
+ */
+function relativeWindowStops(rs: Ruleset, frame: SlotFeatureFrame, ev: RulesetEvaluation): Pick<RulesetRow, 'relative_criteria_window' | 'relative_criteria_window_status' | 'relative_stops_cycle_window' | 'relative_stops_slot_window'> {
   const p = rs.policies;
   if (p.stop_after_relative_criteria === null) return { relative_criteria_window: null, relative_criteria_window_status: null, relative_stops_cycle_window: null, relative_stops_slot_window: null };
-  const stops = (window: 'cycle' | 'slot'): number => {
-    const ev = evaluateRuleset(window === p.relative_criteria_window ? rs : { ...rs, policies: { ...p, relative_criteria_window: window } }, frame, { history: 'recorded' });
+  const stopped = (e: RulesetEvaluation): number => {
     const cycles = new Set<string>();
-    for (let i = 0; i < ev.n; i++) if (ev.policy[i] === 1) cycles.add(frame.cycle_id[i]!);
+    for (let i = 0; i < e.n; i++) if (e.policy[i] === 1) cycles.add(frame.cycle_id[i]!);
     return cycles.size;
   };
-  return { relative_criteria_window: p.relative_criteria_window, relative_criteria_window_status: p.relative_criteria_window_status, relative_stops_cycle_window: stops('cycle'), relative_stops_slot_window: stops('slot') };
+  const otherWindow = p.relative_criteria_window === 'cycle' ? 'slot' : 'cycle';
+  const other = stopped(evaluateRuleset({ ...rs, policies: { ...p, relative_criteria_window: otherWindow } }, frame, { history: 'recorded' }));
+  const own = stopped(ev);
+  return {
+    relative_criteria_window: p.relative_criteria_window,
+    relative_criteria_window_status: p.relative_criteria_window_status,
+    relative_stops_cycle_window: otherWindow === 'cycle' ? other : own,
+    relative_stops_slot_window: otherWindow === 'slot' ? other : own,
+  };
 }

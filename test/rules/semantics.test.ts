@@ -77,3 +77,23 @@ describe('"≥ 3 relative criteria" counts criteria, not rule ids', () => {
     expect(s5.policies).toMatchObject({ relative_criteria_window: 'cycle', relative_criteria_window_status: 'inferred' });
   });
 });
+
+describe('the holds output shows both readings of "≥ 3 relative criteria"', () => {
+  it('stops in cycles if criteria accumulate over the cycle, and if they must meet at one slot; inferred actions counted', async () => {
+    const { holdsReport } = await import('../../analytics/practice/report.js');
+    const rows = [{ urine_output_shift: 120, urine_output_rate_min: 15 }, { heart_rate_at_dose: 125 }, { weight_gain_pct: 16 }];
+    const full = rows.map((r, i) => ({ cycle_id: 'c1', slot_number: i + 1, patient_key: 'p1', ...r }));
+    const frame = {
+      ...featureTableFromRows(full, VARS),
+      centre_id: full.map(() => 'a'),
+      patient_key: full.map(() => 'p1'),
+      status: ['held', 'held', 'held'],
+      hold_reason_codes: [['oliguria'], ['tachycardia'], ['weight_gain']],
+    };
+    const report = holdsReport(frame, [byId.consensus_2014_t3!, s5], { bootstrap: 10 });
+    const row = report.rulesets.find((r) => r.ruleset_id === 'inst_springerplus_2015')!;
+    expect(row).toMatchObject({ relative_criteria_window: 'cycle', relative_criteria_window_status: 'inferred', relative_stops_cycle_window: 1, relative_stops_slot_window: 0 });
+    expect(row.actions_inferred).toBe(s5.rules.filter((r) => r.level === 'absolute').length);
+    expect(report.rulesets.find((r) => r.ruleset_id === 'consensus_2014_t3')).toMatchObject({ actions_inferred: byId.consensus_2014_t3!.rules.length, relative_stops_cycle_window: null });
+  });
+});
