@@ -97,7 +97,7 @@ describe('hold-criteria charts', () => {
 
   it('the forest panels keep each variable on its own axis and leave off-axis ED50s out', () => {
     const spec = impliedThresholdsSpec({ thresholds: r.impliedThresholds, bands: r.referenceBands }) as { vconcat: { title: string; layer: { data: { values: Record<string, unknown>[] } }[] }[] };
-    expect(spec.vconcat.map((p) => p.title)).toEqual(['heart_rate_at_dose (/min)', 'creatinine (mg/dL)', 'phenylephrine_max_interval (ug/kg/min)', 'urine_output_shift (mL)', 'platelets_min (/uL)']);
+    expect(spec.vconcat.map((p) => p.title)).toEqual(['heart_rate_at_dose (/min)', 'creatinine (mg/dL)', 'phenylephrine_at_dose (ug/kg/min)', 'phenylephrine_max_interval (ug/kg/min)', 'urine_output_shift (mL)', 'platelets_min (/uL)']);
     const hr = r.impliedThresholds.filter((t) => t.variable === 'heart_rate_at_dose');
     expect(hr.find((t) => t.centre_id === 'north')!.step_threshold).toBe(100);
     expect(hr.find((t) => t.centre_id === 'south')!.step_threshold).toBe(120);
