@@ -93,6 +93,7 @@ export function registerHolds(program: Command): void {
           ...r.rulesets.filter((x) => x.actions_inferred > 0).map((x) => `- ${x.ruleset_id}: ${x.actions_inferred} rule(s) whose action (hold / stop) the source does not print: the action is inferred even where the threshold is verified.`),
           ...r.rulesets.filter((x) => x.relative_criteria_window !== null).map((x) => `- ${x.ruleset_id}: ≥${x.stop_after_relative_criteria} relative criteria (counted as criteria, not rules) read over the ${x.relative_criteria_window} (${x.relative_criteria_window_status}); stops in cycles: ${x.relative_stops_cycle_window} if they accumulate over the cycle, ${x.relative_stops_slot_window} if they must meet at one slot.`),
           '- Implied thresholds: the change point of the hold rate (bootstrap interval over patients) and the logistic ED50; with ~30 patients a centre the intervals are wide.',
+          '- Implied thresholds are fitted on the holds the variable could explain: holds recorded for another criterion or a physician decision (held_other_reasons) and slots where the reference has another criterion met (excluded_other_criteria) are left out. Where held and given values separate, or there are fewer than 10 held or 10 given slots, or the ED50 leaves the variable\'s plausible range, the ED50 is "not estimable" with the reason (problem, step_problem).',
         ],
         tables,
         figures,
