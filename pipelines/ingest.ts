@@ -6,6 +6,8 @@
 // not published → derive the slot features from the committed rows (rules/feature-store.ts).
 // How sources are read (reader threads, sources loaded ahead within a budget) is ingest/schedule.ts's.
 import { removeWorkFolder } from './store/work-folder.js';
+import { resolve } from 'node:path';
+import { keepLocalRuleset, resolveLocalRuleset } from '../rules/local-ruleset.js';
 import { resolveTuning, type IngestOptions } from './ingest/options.js';
 import { startRun } from './ingest/run.js';
 import { SourceSchedule, planSources } from './ingest/schedule.js';
@@ -28,6 +30,8 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
   const run = startRun(specPath, opts);
   let schedule: SourceSchedule | null = null;
   try {
+    // The centre's own ruleset (beside the spec, or the kit's): resolved before anything is read or stored.
+    const localRuleset = resolveLocalRuleset(resolve(specPath), run.spec.centre.local_ruleset_id);
     const tuning = resolveTuning(opts);
     schedule = new SourceSchedule(run.dir, run.work, planSources(run.spec, tuning), tuning);
     const sched = schedule;
@@ -36,6 +40,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     const stamp = opts.stamp ?? (await ingestStamp(run.spec, run.specPath, run.key.key, run.runId));
     const meta = { [stampKey(run.spec.centre.centre_id)]: JSON.stringify(stamp) };
     const { commit, checks } = await run.timer.phase('store', () => storeCentre(run, opts, meta));
+    if (commit.rejected === null) keepLocalRuleset(localRuleset, opts.storeDir);
     if (commit.rejected === null) await run.timer.phase('derive', () => deriveFeatures(run, commit));
     return ingestResult(run, doseLog, commit, checks);
   } finally {

@@ -3,6 +3,7 @@
 // rules are compiled once to closures over the feature columns, and results are written into typed arrays.
 import type { Condition, Rule, Ruleset } from '../schemas/ruleset.js';
 import type { RuleAction, RuleVariableCode } from '../schemas/vocabularies.js';
+import { criterionIndex } from './criteria.js';
 import type { ConditionLike } from './condition.js';
 
 /** Slot decisions, in order of severity (not_reached: the cycle was already stopped or IL-2 discontinued). */
@@ -392,7 +393,10 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
   const fired = new GrowingList(n, true, stateEvents(ruleset, stateRules, table).rule.length + 1024);
 
   const active = new Uint8Array(nr);
-  const relSeen = new Uint8Array(nr);
+  // Distinct criteria met (by criterion, not rule id), over the cycle or at the slot (the ruleset's policy).
+  const criteria = criterionIndex(ruleset);
+  const relSeen = new Uint8Array(criteria.count);
+  const slotWindow = ruleset.policies.relative_criteria_window === 'slot';
   const counters = { held_doses_in_cycle: 0, relative_criteria_in_cycle: 0 } satisfies Record<CounterVariable, number>;
   let heldCount = 0;
   let relCount = 0;
@@ -441,8 +445,8 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
   const applyRule = (r: CompiledRule, i: number, sev: number, met: number, key: number, value: number): number => {
     if (met === 1) {
       fired.push(r.index, value, 0);
-      if (r.relative && relSeen[r.index] === 0) {
-        relSeen[r.index] = 1;
+      if (r.relative && relSeen[criteria.of[r.index]!] === 0) {
+        relSeen[criteria.of[r.index]!] = 1;
         relCount++;
       }
       if (r.resume.length > 0 && active[r.index] === 0) {
@@ -506,6 +510,9 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
       relCount = 0;
       stopped = false;
       if (patientStart[i] === 1) discontinued = false;
+    } else if (slotWindow && relCount > 0) {
+      relSeen.fill(0);
+      relCount = 0;
     }
     if (!recorded && (stopped || discontinued)) {
       decision[i] = NOT_REACHED;

@@ -3,7 +3,11 @@ export { DECISIONS, POLICIES, compileTest, evaluateRuleset, featureTableFromRows
 export type { Decision, EvaluateOptions, FiredRule, PolicyCode, RulesetEvaluation, SlotDecision, SlotFeatureTable } from './engine.js';
 export { FEATURE_COLUMNS, FEATURE_SPECS, computeSlotFeatures, readSlotFeatures, rulesetVariables, slotFeaturesSql } from './features.js';
 export type { FeatureSpec, SlotFeatureFrame, SlotFeatureOptions } from './features.js';
-export { loadRuleset, loadRulesets, parseRuleset } from './load.js';
+export { loadRuleset, loadRulesetFolders, loadRulesets, parseRuleset, type ExtraRulesets } from './load.js';
+export { kitRulesDir, kitRulesets } from './kit.js';
+export { BEYOND_FLAGS, WORSE_DIRECTION, withPrintedRangeGuards, type NumericVariable } from './printed-range.js';
+export { criterionIndex } from './criteria.js';
+export { LocalRulesetError, STORE_RULESETS_DIR, keepLocalRuleset, resolveLocalRuleset, storeRulesets, type LocalRuleset } from './local-ruleset.js';
 export { RulesetError, isRulesetError, messages as ruleMessages } from './messages.js';
 export { FRAME_DIR, concatFrames, frameFile, readFeatureFrames, writeFeatureFrame, type FrameStamp } from './feature-frames.js';
 export { freshFeatureCentres, freshFeatureStamps, refreshStoredSlotFeatures, writeStoredFrame } from './feature-store.js';

@@ -1,15 +1,17 @@
 // Ruleset files (YAML or JSON) -> validated Ruleset objects, with every problem located by file, rule id and line.
 import { readFileSync, readdirSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { LineCounter, isMap, isSeq, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { Ruleset } from '../schemas/ruleset.js';
+import { RULE_VARIABLES } from '../schemas/vocabularies.js';
 import { RulesetError, messages } from './messages.js';
+import { withPrintedRangeGuards } from './printed-range.js';
 
 const RULESET_FILE = /\.(ya?ml|json)$/i;
 
 /**
- * Parses and validates ruleset text; throws a RulesetError naming the file, the rule id and the line of each problem.
+ * Parses and validates ruleset text (adding the companions of bands open beyond their printed range, rules/printed-range.ts); throws a RulesetError naming the file, the rule id and the line of each problem.
  * @example parseRuleset(readFileSync('rules/sources/til-2024.yaml', 'utf8'), 'til-2024.yaml')
  */
 export function parseRuleset(text: string, file: string): Ruleset {
@@ -23,7 +25,7 @@ export function parseRuleset(text: string, file: string): Ruleset {
   }
   const parsed = Ruleset.safeParse(doc.toJS());
   if (!parsed.success) throw new RulesetError(file, parsed.error.issues.map((issue) => describeIssue(issue, doc, lineCounter, file)));
-  return parsed.data;
+  return withPrintedRangeGuards(parsed.data);
 }
 
 /**
@@ -57,9 +59,52 @@ export function loadRulesets(dir: string): Ruleset[] {
   });
 }
 
+/** Rulesets read from folders outside the kit, and the problems of the files that could not be used. */
+export interface ExtraRulesets {
+  rulesets: Ruleset[];
+  /** One message per problem, each naming the file, the rule id and the YAML line. */
+  problems: string[];
+}
+
+/**
+ * Reads every ruleset file in each folder, keeping going past a broken file: its problems are collected and the other
+ * files still load. A ruleset id already taken (by `taken` or an earlier file) is a problem too.
+ * @example const { rulesets, problems } = loadRulesetFolders(['../centre-rules'], kitRulesets().map((r) => r.id));
+ */
+export function loadRulesetFolders(dirs: readonly string[], taken: readonly string[] = []): ExtraRulesets {
+  const out: ExtraRulesets = { rulesets: [], problems: [] };
+  const seen = new Map<string, string>(taken.map((id) => [id, 'the kit (rules/)']));
+  for (const dir of dirs) {
+    let files: string[];
+    try {
+      files = readdirSync(dir).filter((f) => RULESET_FILE.test(f)).sort();
+    } catch (e) {
+      out.problems.push(messages.unreadableFolder(dir, e instanceof Error ? e.message : String(e)));
+      continue;
+    }
+    if (files.length === 0) out.problems.push(messages.emptyFolder(dir));
+    for (const f of files) {
+      const path = join(dir, f);
+      try {
+        const rs = loadRuleset(path);
+        const other = seen.get(rs.id);
+        if (other !== undefined) out.problems.push(messages.duplicateRuleset(rs.id, other, displayName(path)));
+        else {
+          seen.set(rs.id, displayName(path));
+          out.rulesets.push(rs);
+        }
+      } catch (e) {
+        if (!(e instanceof RulesetError)) throw e;
+        out.problems.push(...e.issues);
+      }
+    }
+  }
+  return out;
+}
+
 function displayName(path: string): string {
   const rel = relative(process.cwd(), path);
-  return rel.startsWith('..') ? basename(path) : rel;
+  return rel.startsWith('..') ? path : rel;
 }
 
 function describeIssue(issue: z.core.$ZodIssue, doc: Document, lineCounter: LineCounter, file: string): string {
@@ -94,7 +139,7 @@ function detail(issue: z.core.$ZodIssue, doc: Document, path: (string | number)[
   const last = path[path.length - 1];
   if (issue.code === 'invalid_value') {
     const value = doc.getIn(path);
-    if (last === 'variable') return messages.unknownVariable(value);
+    if (last === 'variable') return messages.unknownVariable(value, Object.keys(RULE_VARIABLES));
     if (last === 'action') return messages.unknownAction(value);
     if (last === 'comparator') return messages.unknownComparator(value);
   }

@@ -13,7 +13,9 @@ export const messages = {
   yamlSyntax: (file: string, line: number | null, detail: string) => `${file}${line === null ? '' : `:${line}`}: YAML syntax error: ${detail}`,
   issue: (loc: RulesetLocation, detail: string) =>
     `${loc.file}${loc.line === null ? '' : `:${loc.line}`}: ${loc.ruleId === null ? 'ruleset' : `rule "${loc.ruleId}"`}: ${loc.path === '' ? '' : `${loc.path}: `}${detail}`,
-  unknownVariable: (value: unknown) => `unknown variable ${JSON.stringify(value)}; use one of RULE_VARIABLES (schemas/vocabularies.ts)`,
+  unknownVariable: (value: unknown, allowed: readonly string[]) => `unknown variable ${JSON.stringify(value)}; allowed: ${allowed.join(', ')}`,
+  unreadableFolder: (dir: string, detail: string) => `${dir}: cannot read the ruleset folder (${detail})`,
+  emptyFolder: (dir: string) => `${dir}: no ruleset files (.yaml, .yml or .json) in the folder`,
   unknownAction: (value: unknown) => `unknown action ${JSON.stringify(value)}; use hold, stop_cycle, discontinue or notify`,
   unknownComparator: (value: unknown) => `unknown comparator ${JSON.stringify(value)}; use lt, le, gt, ge, in_band or present`,
   duplicateRuleset: (id: string, a: string, b: string) => `ruleset id ${id} is used by both ${a} and ${b}`,

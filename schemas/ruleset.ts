@@ -35,6 +35,12 @@ export const Rule = z
     window_hours: field(z.number().positive().max(72).default(8), { description: 'Length of the look-back interval for interval/duration features' }),
     level: field(z.enum(['relative', 'absolute']).nullable().default(null), { description: 'Consensus column: relative (hold) or absolute (stop); null where the source has no such split' }),
     action: field(z.enum(codesOf(RULE_ACTIONS)), { description: 'What the rule does when it fires' }),
+    action_status: field(z.enum(codesOf(VERIFICATION_STATUSES)).nullable().default(null), {
+      description: 'Verification status of the action where it differs from the threshold’s (e.g. a relative → hold mapping the source does not print); null = the rule’s status',
+    }),
+    criterion: field(z.string().regex(/^[a-z0-9_.-]+$/).nullable().default(null), {
+      description: 'The criterion a relative rule counts towards in stop_after_relative_criteria, as the source lists it; rules sharing a criterion count once; null = the rule’s own id',
+    }),
     all_of: field(z.array(Condition).default([]), { description: 'Further conditions that must all be met, with the main comparison, for the rule to fire (compound criteria such as oliguria with rising creatinine)' }),
     resume: field(z.array(Condition).default([]), { description: 'All must hold before dosing resumes after a hold; empty = reassess the trigger at the next dose' }),
     resume_text: field(z.string().nullable().default(null), { description: 'Resume condition as printed, where not machine-checkable' }),
@@ -50,6 +56,9 @@ export type Rule = z.infer<typeof Rule>;
 export const RulesetPolicies = z.strictObject({
   stop_after_relative_criteria: z.number().int().min(1).nullable().default(null),
   stop_after_held_doses: z.number().int().min(1).nullable().default(null),
+  /** 'cycle': relative criteria accumulate over the cycle; 'slot': they must be met at the same dose slot. */
+  relative_criteria_window: z.enum(['cycle', 'slot']).default('cycle'),
+  relative_criteria_window_status: z.enum(codesOf(VERIFICATION_STATUSES)).default('inferred'),
   allow_dose_delay_minutes: z.number().int().min(0).max(480).default(0),
   policy_source: z.string().nullable().default(null),
   policy_status: z.enum(codesOf(VERIFICATION_STATUSES)).nullable().default(null),
@@ -75,7 +84,15 @@ export const Ruleset = z
     source: z.string().min(1),
     status: z.enum(codesOf(VERIFICATION_STATUSES)),
     description: z.string().nullable().default(null),
-    policies: RulesetPolicies.default({ stop_after_relative_criteria: null, stop_after_held_doses: null, allow_dose_delay_minutes: 0, policy_source: null, policy_status: null }),
+    policies: RulesetPolicies.default({
+      stop_after_relative_criteria: null,
+      stop_after_held_doses: null,
+      relative_criteria_window: 'cycle',
+      relative_criteria_window_status: 'inferred',
+      allow_dose_delay_minutes: 0,
+      policy_source: null,
+      policy_status: null,
+    }),
     rules: z.array(Rule).min(1),
     unencoded: z.array(UnencodedCriterion).default([]),
   })
@@ -90,14 +107,14 @@ export type Ruleset = z.infer<typeof Ruleset>;
 
 function checkCondition(c: { variable: RuleVariableCode; unit: string; comparator: Comparator; threshold: number | null; band: Band | null }, ctx: z.RefinementCtx): void {
   const def = RULE_VARIABLES[c.variable];
-  if (c.unit !== def.unit) ctx.addIssue({ code: 'custom', path: ['unit'], message: `${c.variable} is in ${def.unit}, not ${c.unit}` });
+  if (c.unit !== def.unit) ctx.addIssue({ code: 'custom', path: ['unit'], message: `unit ${JSON.stringify(c.unit)} is not the unit of ${c.variable}; allowed: ${JSON.stringify(def.unit)} (thresholds are written in the variable's unit)` });
   const boolean = def.unit === '1' && def.window === 'present';
   if (c.comparator === 'present') {
     if (!boolean) ctx.addIssue({ code: 'custom', path: ['comparator'], message: `${c.variable} is numeric: use lt/le/gt/ge or in_band, not present` });
   } else if (c.comparator === 'in_band') {
     if (c.band === null) ctx.addIssue({ code: 'custom', path: ['band'], message: 'in_band needs a band' });
     else if (c.band.lower === null && c.band.upper === null) ctx.addIssue({ code: 'custom', path: ['band'], message: 'a band needs a lower or an upper bound' });
-    else if (c.band.lower !== null && c.band.upper !== null && c.band.lower >= c.band.upper) ctx.addIssue({ code: 'custom', path: ['band'], message: 'band lower must be below upper' });
+    else if (c.band.lower !== null && c.band.upper !== null && c.band.lower >= c.band.upper) ctx.addIssue({ code: 'custom', path: ['band'], message: `band lower (${c.band.lower}) must be below upper (${c.band.upper})` });
   } else if (c.threshold === null) {
     ctx.addIssue({ code: 'custom', path: ['threshold'], message: `${c.comparator} needs a threshold` });
   }

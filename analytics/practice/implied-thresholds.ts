@@ -11,10 +11,14 @@
 import type { Ruleset } from '../../schemas/ruleset.js';
 import type { RuleVariableCode } from '../../schemas/vocabularies.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
-import { evaluateRuleset } from '../../rules/engine.js';
+import { fitSlots, otherCriteria, plausibleRange } from './implied-slots.js';
 import { normalQuantile } from '../stats/distributions.js';
 
-export const IMPLIED_THRESHOLD_VARIABLES = ['heart_rate_at_dose', 'creatinine', 'phenylephrine_max_interval', 'urine_output_shift', 'platelets_min'] as const satisfies readonly RuleVariableCode[];
+// Phenylephrine both at the dose and as the interval's maximum: rulesets use each (consensus Table 3 uses both).
+export const IMPLIED_THRESHOLD_VARIABLES = ['heart_rate_at_dose', 'creatinine', 'phenylephrine_at_dose', 'phenylephrine_max_interval', 'urine_output_shift', 'platelets_min'] as const satisfies readonly RuleVariableCode[];
+
+/** Fewest held and fewest given slots (each) a threshold is located from: below it, "not estimable" (about 10 events per parameter). */
+export const MIN_EVENTS = 10;
 
 export interface LogisticFit1 {
   b0: number;
@@ -31,6 +35,12 @@ export interface ImpliedThresholdRow {
   /** Given or held slots with the value recorded (and, when adjusted, no criterion on another variable met). */
   n: number;
   held: number;
+  /** Held slots left out: their recorded reason names another criterion or a physician's decision. */
+  held_other_reasons: number;
+  /** Slots left out because the reference ruleset has a criterion met on another variable there. */
+  excluded_other_criteria: number;
+  /** 'ml' (maximum likelihood) when the logistic fit gave the ED50; null when it is not estimable (see problem). */
+  logistic_method: 'ml' | null;
   slope: number | null;
   ed50: number | null;
   delta_lower: number | null;
@@ -38,8 +48,10 @@ export interface ImpliedThresholdRow {
   /** Fieller interval; null when the slope is not significant at the level (the interval is unbounded). */
   fieller_lower: number | null;
   fieller_upper: number | null;
-  /** Why there is no estimate (no holds, separation, no variation), else null. */
+  /** Why there is no logistic estimate ("logistic fit not estimable (separation)", too few events, implausible), else null. */
   problem: string | null;
+  /** Why there is no change point (too few events, no step), else null. */
+  step_problem: string | null;
   /** Change point: 'up' = held at and above step_threshold, 'down' = held at and below it; null without a step. */
   step_direction: 'up' | 'down' | null;
   /** The edge value on the held side of the best split, and a patient-cluster bootstrap percentile interval of it. */
@@ -199,37 +211,19 @@ export function referenceBand(ruleset: Ruleset, variable: RuleVariableCode): str
 export function impliedThresholds(
   frame: SlotFeatureFrame,
   reference: Ruleset,
-  options: { variables?: readonly RuleVariableCode[]; level?: number; bootstrap?: number; seed?: number; adjust?: boolean } = {},
+  options: { variables?: readonly RuleVariableCode[]; level?: number; bootstrap?: number; seed?: number; adjust?: boolean; minEvents?: number } = {},
 ): ImpliedThresholdRow[] {
   const variables = options.variables ?? IMPLIED_THRESHOLD_VARIABLES;
   const level = options.level ?? 0.95;
-  // Per slot, the variables of the reference's criteria met there (given the recorded history): a slot held for another
-  // criterion says nothing about this variable's edge, so with `adjust` (default) it is left out of this variable's fit.
-  const ev = options.adjust === false ? null : evaluateRuleset(reference, frame, { history: 'recorded' });
-  const ruleVars = reference.rules.map((r) => new Set<string>([r.variable, ...r.all_of.map((c) => c.variable)]));
-  const otherMet = (i: number, variable: string): boolean => {
-    if (ev === null) return false;
-    for (let k = ev.fired.offsets[i]!; k < ev.fired.offsets[i + 1]!; k++) if (!ruleVars[ev.fired.rule[k]!]!.has(variable)) return true;
-    return false;
-  };
+  const minEvents = options.minEvents ?? MIN_EVENTS;
+  // A slot held for another criterion says nothing about this variable's edge: with `adjust` (default) it is left out.
+  const other = options.adjust === false ? null : otherCriteria(frame, reference);
   const centres = [...new Set(frame.centre_id)].sort();
   const rows: ImpliedThresholdRow[] = [];
   for (const variable of variables) {
-    const col = frame.values[variable];
     for (const centre of centres) {
-      const vals: number[] = [];
-      const helds: number[] = [];
-      const pats: string[] = [];
-      if (col !== undefined) {
-        for (let i = 0; i < frame.n; i++) {
-          if (frame.centre_id[i] !== centre) continue;
-          const st = frame.status[i];
-          if (st !== 'given' && st !== 'held') continue;
-          const v = col[i]!;
-          if (v !== v || otherMet(i, variable)) continue;
-          vals.push(v); helds.push(st === 'held' ? 1 : 0); pats.push(frame.patient_key[i]!);
-        }
-      }
+      const slots = fitSlots(frame, centre, variable, other);
+      const { values: vals, held: helds, patients: pats } = slots;
       const n = vals.length;
       const held = helds.reduce((a, b) => a + b, 0);
       const xs = [...new Set(vals)].sort((a, b) => a - b);
@@ -238,16 +232,20 @@ export function impliedThresholds(
       const ns = new Array<number>(xs.length).fill(0);
       const es = new Array<number>(xs.length).fill(0);
       for (let j = 0; j < n; j++) { ns[xi[j]!]! += 1; es[xi[j]!]! += helds[j]!; }
-      const fit = n === 0 ? null : fitLogistic1(xs, ns, es);
-      const step = n === 0 ? null : fitStep(xs, ns, es, { level });
+      const rare = rareReason(n, held, xs.length, minEvents);
+      const fit = rare !== null ? null : fitLogistic1(xs, ns, es);
+      const step = rare !== null ? null : fitStep(xs, ns, es, { level });
       const ci = step === null ? null : stepBootstrap(xs, xi, helds, pats, step.direction, { level, replicates: options.bootstrap ?? 200, seed: options.seed ?? 1 });
-      const problem = n === 0 ? 'no recorded values' : held === 0 ? 'no held doses' : held === n ? 'every dose held' : xs.length < 2 ? 'no variation in the value' : fit === null ? 'separation: held and given values do not overlap' : null;
-      const est = fit === null ? null : ed50(fit, level);
+      const raw = fit === null ? null : ed50(fit, level);
+      const implausible = raw === null ? null : implausibleReason(variable, raw.ed50, raw.delta);
+      const est = implausible === null ? raw : null;
+      const problem = rare ?? (fit === null ? 'logistic fit not estimable (separation): held and given values do not overlap; see the change point' : implausible);
       rows.push({
-        centre_id: centre, variable, n, held, slope: fit?.b1 ?? null, ed50: est?.ed50 ?? null,
+        centre_id: centre, variable, n, held, held_other_reasons: slots.heldOtherReasons, excluded_other_criteria: slots.otherCriteria,
+        logistic_method: est === null ? null : 'ml', slope: est === null ? null : fit!.b1, ed50: est?.ed50 ?? null,
         delta_lower: est?.delta[0] ?? null, delta_upper: est?.delta[1] ?? null,
         fieller_lower: est?.fieller?.[0] ?? null, fieller_upper: est?.fieller?.[1] ?? null,
-        problem,
+        problem, step_problem: rare ?? (step === null ? 'no step in the hold rate (each side needs 10 slots)' : null),
         step_direction: step?.direction ?? null, step_threshold: step?.threshold ?? null, step_lower: ci?.[0] ?? null, step_upper: ci?.[1] ?? null,
         hold_rate_floor: step?.floor ?? null, hold_rate_ceiling: step?.ceiling ?? null, step_lr: step?.lr ?? null,
         reference_band: referenceBand(reference, variable), reference_ruleset: reference.id,
@@ -255,6 +253,26 @@ export function impliedThresholds(
     }
   }
   return rows;
+}
+
+/** "Not estimable" when there is nothing, or too little, to locate an edge from; null when there is enough. */
+function rareReason(n: number, held: number, distinct: number, min: number): string | null {
+  if (n === 0) return 'not estimable: no recorded values';
+  if (distinct < 2) return 'not estimable: no variation in the value';
+  if (held < min) return `not estimable: ${held} held dose(s) this variable could explain, fewer than the minimum ${min}`;
+  if (n - held < min) return `not estimable: ${n - held} given dose(s), fewer than the minimum ${min}`;
+  return null;
+}
+
+/** "Not estimable" when the ED50 or its interval leaves the variable's plausible range: a number there means nothing. */
+function implausibleReason(variable: RuleVariableCode, m: number, delta: [number, number]): string | null {
+  const range = plausibleRange(variable);
+  if (range === null || !Number.isFinite(m)) return Number.isFinite(m) ? null : 'logistic fit not estimable: no finite ED50';
+  const [a, b] = range;
+  const fmt = (x: number): string => String(Number(x.toPrecision(3)));
+  if (m < a || m > b) return `logistic fit not estimable: ED50 ${fmt(m)} lies outside the plausible range ${a} to ${b}`;
+  if (delta[1] - delta[0] > b - a) return `logistic fit not estimable: interval ${fmt(delta[0])} to ${fmt(delta[1])} is wider than the plausible range ${a} to ${b}`;
+  return null;
 }
 
 /**

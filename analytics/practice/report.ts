@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRulesets } from '../../rules/load.js';
-import { evaluateRuleset } from '../../rules/engine.js';
+import { evaluateRuleset, type RulesetEvaluation } from '../../rules/engine.js';
 import { computeSlotFeatures, readSlotFeatures, type SlotFeatureFrame } from '../../rules/features.js';
 import { freshFeatureStamps } from '../../rules/feature-store.js';
 import { concatFrames, readFeatureFrames } from '../../rules/feature-frames.js';
@@ -26,22 +26,7 @@ export const DEFAULT_REFERENCE = 'consensus_2014_t3';
 /** Store tables the slot features are computed from. */
 const FEATURE_SOURCES = ['dose_slot', 'cycle', 'observation', 'infusion', 'clinical_event'] as const;
 
-/** The kit's rules/ folder (found upward from this module, so it works from source and from dist/). */
-export function kitRulesDir(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'rules', 'sources'))) return join(dir, 'rules');
-    if (dirname(dir) === dir) throw new Error('rules/sources not found above the il2kit module; the rulesets ship with the repository');
-  }
-}
-
-/**
- * Every ruleset the kit ships: the published sources (rules/sources), then each sample centre's stated rules (rules/centres).
- * @example const rulesets = kitRulesets(); rulesets.map((r) => r.id)
- */
-export function kitRulesets(): Ruleset[] {
-  const dir = kitRulesDir();
-  return [...loadRulesets(join(dir, 'sources')), ...loadRulesets(join(dir, 'centres'))];
-}
+export { kitRulesDir, kitRulesets } from '../../rules/kit.js';
 
 /**
  * Slot features of a store, without writing to it: the store is attached read-only to an in-memory database. Centres
@@ -92,7 +77,15 @@ export interface RulesetRow {
   rules: number;
   rules_inferred: number;
   rules_unverified: number;
+  /** Rules whose action (e.g. relative → hold) is an interpretation while the threshold may be verified. */
+  actions_inferred: number;
   stop_after_relative_criteria: number | null;
+  /** Whether relative criteria accumulate over the cycle or must meet at one slot, and that reading's status. */
+  relative_criteria_window: string | null;
+  relative_criteria_window_status: string | null;
+  /** Cycles the relative-criteria policy stops (recorded history) under each reading; null without that policy. */
+  relative_stops_cycle_window: number | null;
+  relative_stops_slot_window: number | null;
   stop_after_held_doses: number | null;
   policy_source: string | null;
   policy_status: string | null;
@@ -197,7 +190,10 @@ export function holdsReport(frame: SlotFeatureFrame, rulesets: readonly Ruleset[
   const rulesetRows: RulesetRow[] = rulesets.map((rs) => ({
     ruleset_id: rs.id, title: rs.title, version: rs.version ?? null, source: rs.source, status: rs.status, rules: rs.rules.length,
     rules_inferred: rs.rules.filter((r) => r.status === 'inferred').length, rules_unverified: rs.rules.filter((r) => r.status === 'unverified').length,
+    actions_inferred: rs.rules.filter((r) => r.action_status === 'inferred').length,
     stop_after_relative_criteria: rs.policies.stop_after_relative_criteria, stop_after_held_doses: rs.policies.stop_after_held_doses,
+    // Filled in below from the ruleset's evaluation.
+    relative_criteria_window: null, relative_criteria_window_status: null, relative_stops_cycle_window: null, relative_stops_slot_window: null,
     policy_source: rs.policies.policy_source, policy_status: rs.policies.policy_status,
   }));
 
@@ -205,8 +201,9 @@ export function holdsReport(frame: SlotFeatureFrame, rulesets: readonly Ruleset[
   const enforcementRows: EnforcementReportRow[] = [];
   let swimmer: SlotDecisionRow[] = [];
   const perCentre = options.swimmerCycles ?? 4;
-  for (const rs of rulesets) {
+  for (const [k, rs] of rulesets.entries()) {
     const ev = evaluateRuleset(rs, frame, { history: 'recorded' });
+    Object.assign(rulesetRows[k]!, relativeWindowStops(rs, frame, ev));
     const classes = classifySlots(frame, ev);
     for (const row of concordance(frame, ev, classes)) {
       concordanceRows.push({ ...row, ruleset_source: rs.source, policy_status: rs.policies.policy_status, unevaluable_rules: row.unevaluable_rules.join('|') });
@@ -246,5 +243,28 @@ export function holdsReport(frame: SlotFeatureFrame, rulesets: readonly Ruleset[
   return {
     centres, reference: reference.id, rulesets: rulesetRows, concordance: concordanceRows, enforcement: enforcementRows,
     holdReasons: holdReasonMix(frame), impliedThresholds: implied, referenceBands, swimmer, swimmerRule: swimmerRule(perCentre),
+  };
+}
+
+/**
+ * The relative-criteria policy's stops under both readings (criteria over the cycle, or at one slot), in cycles; `ev` is
+ * the ruleset's own evaluation (recorded history), so only the other reading is evaluated here.
+ */
+function relativeWindowStops(rs: Ruleset, frame: SlotFeatureFrame, ev: RulesetEvaluation): Pick<RulesetRow, 'relative_criteria_window' | 'relative_criteria_window_status' | 'relative_stops_cycle_window' | 'relative_stops_slot_window'> {
+  const p = rs.policies;
+  if (p.stop_after_relative_criteria === null) return { relative_criteria_window: null, relative_criteria_window_status: null, relative_stops_cycle_window: null, relative_stops_slot_window: null };
+  const stopped = (e: RulesetEvaluation): number => {
+    const cycles = new Set<string>();
+    for (let i = 0; i < e.n; i++) if (e.policy[i] === 1) cycles.add(frame.cycle_id[i]!);
+    return cycles.size;
+  };
+  const otherWindow = p.relative_criteria_window === 'cycle' ? 'slot' : 'cycle';
+  const other = stopped(evaluateRuleset({ ...rs, policies: { ...p, relative_criteria_window: otherWindow } }, frame, { history: 'recorded' }));
+  const own = stopped(ev);
+  return {
+    relative_criteria_window: p.relative_criteria_window,
+    relative_criteria_window_status: p.relative_criteria_window_status,
+    relative_stops_cycle_window: otherWindow === 'cycle' ? other : own,
+    relative_stops_slot_window: otherWindow === 'slot' ? other : own,
   };
 }

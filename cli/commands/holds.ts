@@ -9,6 +9,7 @@ interface HoldsOptions {
   store: string;
   out: string;
   ruleset?: string[];
+  rules?: string[];
   centres?: string[];
   reference: string;
   swimmerCycles: string;
@@ -21,6 +22,7 @@ export function registerHolds(program: Command): void {
     .option('--store <dir>', 'store folder (DuckDB + Parquet)', 'out/store')
     .option('--out <dir>', 'output folder', 'out/analyses/holds')
     .option('--ruleset <id...>', 'only these rulesets (default: every source and centre ruleset in rules/)')
+    .option('--rules <dir...>', 'also the rulesets in these folders (YAML or JSON, e.g. a centre’s own rules kept with its export); a broken file is reported (exit 2) and the others still run')
     .option('--centres <id...>', 'only these centres')
     .option('--reference <id>', 'ruleset of the implied-threshold bands, the enforcement heatmap and the swimmer plot', 'consensus_2014_t3')
     .option('--swimmer-cycles <n>', 'cycles per centre in the swimmer plot (those disagreeing most with the reference; the figure says so)', '4')
@@ -35,9 +37,21 @@ export function registerHolds(program: Command): void {
       const { PhaseTimes } = await import('../timings.js');
       const times = new PhaseTimes();
 
-      const all = kitRulesets();
+      const kit = kitRulesets();
+      // Rulesets from --rules folders: a broken file is reported and left out; the rest still run, and the exit is 2.
+      const { loadRulesetFolders } = await import('../../rules/load.js');
+      // The centres' own rulesets that ingest kept in the store (from beside their mapping specs) run too.
+      const { storeRulesets } = await import('../../rules/local-ruleset.js');
+      const kept = storeRulesets(opts.store, kit.map((r) => r.id));
+      const fromFolders = loadRulesetFolders(opts.rules ?? [], [...kit, ...kept.rulesets].map((r) => r.id));
+      const extra = { rulesets: [...kept.rulesets, ...fromFolders.rulesets], problems: [...kept.problems, ...fromFolders.problems] };
+      for (const p of extra.problems) console.error(p);
+      const all = [...kit, ...extra.rulesets];
       const unknown = (opts.ruleset ?? []).filter((id) => !all.some((r) => r.id === id));
-      if (unknown.length > 0) throw new UserError(`unknown ruleset ${unknown.join(', ')}; known: ${all.map((r) => r.id).join(', ')}`);
+      const unknownMessage = `unknown ruleset ${unknown.join(', ')}; known: ${all.map((r) => r.id).join(', ')}`;
+      if (unknown.length > 0 && extra.problems.length === 0) throw new UserError(unknownMessage);
+      if (unknown.length > 0) console.error(unknownMessage);
+      if (opts.ruleset !== undefined && unknown.length === opts.ruleset.length) throw new UserError(`none of the named rulesets could be used; see the problems above`);
       const reference = all.find((r) => r.id === opts.reference);
       if (reference === undefined) throw new UserError(`unknown --reference ${opts.reference}; known: ${all.map((r) => r.id).join(', ')}`);
       const chosen = opts.ruleset === undefined ? all : all.filter((r) => opts.ruleset!.includes(r.id));
@@ -84,11 +98,14 @@ export function registerHolds(program: Command): void {
           '- Each ruleset is evaluated on the recorded history: at every given or held slot, would its criteria have withheld the dose?',
           '- Every rule-derived row carries its source and verification status (verified / inferred / unverified); do not cite an unverified rule as a fact.',
           ...unverified.map((x) => `- ${x.ruleset_id}: ruleset ${x.status}, ${x.rules_inferred} inferred and ${x.rules_unverified} unverified rule(s).`),
+          ...r.rulesets.filter((x) => x.actions_inferred > 0).map((x) => `- ${x.ruleset_id}: ${x.actions_inferred} rule(s) whose action (hold / stop) the source does not print: the action is inferred even where the threshold is verified.`),
+          ...r.rulesets.filter((x) => x.relative_criteria_window !== null).map((x) => `- ${x.ruleset_id}: ≥${x.stop_after_relative_criteria} relative criteria (counted as criteria, not rules) read over the ${x.relative_criteria_window} (${x.relative_criteria_window_status}); stops in cycles: ${x.relative_stops_cycle_window} if they accumulate over the cycle, ${x.relative_stops_slot_window} if they must meet at one slot.`),
           '- Implied thresholds: the change point of the hold rate (bootstrap interval over patients) and the logistic ED50; with ~30 patients a centre the intervals are wide.',
           `- Swimmer plot (${reference.id}): a sample, ${r.swimmerRule}.`,
           `- Per-slot decisions: ${decisionRows} rows (every ruleset × given or held slot) as Parquet only, one file per centre × ruleset: ` +
             `\`${SLOT_DECISIONS}/centre_id=<centre>/ruleset_id=<ruleset>/data.parquet\`; read them all with ` +
             `\`read_parquet('${SLOT_DECISIONS}/*/*/*.parquet', hive_partitioning = true)\` (DuckDB, R arrow, pyarrow).`,
+          '- Implied thresholds are fitted on the holds the variable could explain: holds recorded for another criterion or a physician decision (held_other_reasons) and slots where the reference has another criterion met (excluded_other_criteria) are left out. Where held and given values separate, or there are fewer than 10 held or 10 given slots, or the ED50 leaves the variable\'s plausible range, the ED50 is "not estimable" with the reason (problem, step_problem).',
         ],
         tables,
         figures,
@@ -97,5 +114,7 @@ export function registerHolds(program: Command): void {
       console.log(`holds: ${frame.n} slots, ${r.centres.length} centres × ${rulesets.length} rulesets → ${tables.length} tables, ${decisionRows} slot decisions (Parquet), ${figures.length} figures in ${join(opts.out)}`);
       if (frame.computed.length > 0)
         console.log(`  slot features computed here for ${frame.computed.join(', ')}: the store holds none current for them (ingested by an older il2kit?); ingest them again to keep them stored`);
+      if (extra.problems.length > 0)
+        throw new UserError(`${extra.problems.length} problem(s) in the --rules folders (listed above): those rulesets were not evaluated; the others were. Fix the files and run again.`);
     });
 }

@@ -8,7 +8,7 @@ import { patientKey } from './pseudonymise.js';
 import { AUTO_FIELDS, VIRTUAL_FIELDS, fieldObject } from './spec-load.js';
 import { coerceCell } from '../../schemas/coerce.js';
 import type { FieldMapObject, MappingSpec, SourceSpec, TableMap } from '../../schemas/mapping-spec.js';
-import { ConversionError, canonicalUnit, toCanonical } from './units.js';
+import { ConversionError, canonicalUnit, reportedDecimals, toCanonicalAtPrecision } from './units.js';
 
 export interface Where {
   file: string;
@@ -319,7 +319,9 @@ export function finishObservation(c: Candidate, decimal: '.' | ','): Candidate {
     return c;
   }
   try {
-    c.values.value = toCanonical(variable, n, unitRaw, { period_hours: typeof c.values.period_hours === 'number' ? c.values.period_hours : null });
+    // A value converted from another unit keeps the precision the source reported (units.ts toCanonicalAtPrecision).
+    const decimals = typeof c.values.value === 'number' ? null : reportedDecimals(text!);
+    c.values.value = toCanonicalAtPrecision(variable, n, unitRaw, decimals, { period_hours: typeof c.values.period_hours === 'number' ? c.values.period_hours : null });
   } catch (e) {
     if (!(e instanceof ConversionError)) throw e;
     c.problems.push({ field: 'unit', raw: unitRaw, check: 'unknown_unit', message: `${variable}: ${e.message}; add the unit to the unit table or fix the export` });

@@ -144,6 +144,48 @@ export function toCanonical(domain: string, value: number, unit: string, ctx: Co
   return Math.round(out * 1e9) / 1e9; // keep stored values free of binary noise like 1.4000000000000001
 }
 
+/**
+ * Decimal places of a number as the source wrote it ("221" → 0, "2.50" → 2, "2,5" → 1); null when it cannot tell
+ * (exponent notation, not a plain number).
+ * @example reportedDecimals('221') // 0
+ */
+export function reportedDecimals(text: string): number | null {
+  const m = /^[<>]?=?\s*[+-]?\d*(?:[.,](\d*))?$/.exec(text.trim());
+  return m === null ? null : (m[1] ?? '').length;
+}
+
+/**
+ * Converts a value reported with `decimals` decimal places to the canonical unit at the precision the source reported
+ * (docs/decisions.md, "Thresholds across units"): the report stands for every value in [x − step/2, x + step/2); the
+ * result is the shortest decimal number in that interval, converted (the closest to the converted value among the
+ * shortest). 221 µmol/L stands for [220.5, 221.5) µmol/L = [2.4938, 2.5051) mg/dL, stored as 2.5, which a ≥ 2.5 mg/dL
+ * rule reads as the ward writes it; 220 µmol/L is stored as 2.49. A value already in the canonical unit, or converted
+ * with context (rates over a period), is converted as toCanonical does.
+ * @example toCanonicalAtPrecision('creatinine', 221, 'umol/L', 0) // 2.5
+ */
+export function toCanonicalAtPrecision(domain: string, value: number, unit: string, decimals: number | null, ctx: ConversionContext = {}): number {
+  const exact = toCanonical(domain, value, unit, ctx);
+  const fn = table(domain)?.[normaliseUnit(unit)];
+  if (decimals === null || fn === undefined || fn === same || fn.length > 1 || decimals > 9) return exact;
+  const half = 0.5 * 10 ** -decimals;
+  const a = fn(value - half, ctx);
+  const b = fn(value + half, ctx);
+  return shortestDecimalIn(Math.min(a, b), Math.max(a, b), exact);
+}
+
+/** The number with the fewest decimals in [lo, hi), the closest to `near` among them. */
+function shortestDecimalIn(lo: number, hi: number, near: number): number {
+  const eps = 1e-12 * Math.max(1, Math.abs(near));
+  for (let d = 0; d <= 9; d++) {
+    const k = 10 ** d;
+    const c = Math.round(near * k) / k;
+    if (c >= lo - eps && c < hi - eps) return c;
+    const up = Math.ceil((lo - eps) * k) / k;
+    if (up < hi - eps) return up;
+  }
+  return near;
+}
+
 export function canonicalUnit(domain: string): string {
   if (domain === 'vasopressor') return 'ug/kg/min';
   if (domain === 'fluid_rate') return 'mL/h';

@@ -103,7 +103,7 @@ describe('hold-criteria charts', () => {
   it('the forest panels keep each variable on its own axis and leave off-axis ED50s out', () => {
     const spec = impliedThresholdsSpec({ thresholds: r.impliedThresholds, bands: r.referenceBands }) as { vconcat: { title: string; layer: { data: { values: Record<string, unknown>[] } }[] }[] };
     expect(spec.vconcat.map((p) => p.title)).toEqual([
-      'Heart rate at dosing time (/min)', 'Serum creatinine (mg/dL)', 'Highest phenylephrine rate in the preceding interval (µg/kg/min)', 'Urine output over the preceding 8-h shift (mL)', 'Lowest platelet count in the preceding interval (or latest) (/µL)',
+      'Heart rate at dosing time (/min)', 'Serum creatinine (mg/dL)', 'Phenylephrine rate at dosing time (µg/kg/min)', 'Highest phenylephrine rate in the preceding interval (µg/kg/min)', 'Urine output over the preceding 8-h shift (mL)', 'Lowest platelet count in the preceding interval (or latest) (/µL)',
     ]);
     const hr = r.impliedThresholds.filter((t) => t.variable === 'heart_rate_at_dose');
     expect(hr.find((t) => t.centre_id === 'north')!.step_threshold).toBe(100);

@@ -43,8 +43,9 @@ describe('ingest of a small centre', () => {
     expect(r.counts.observation).toEqual({ read: 25, derived: 0, merged: 0, stored: 21, quarantined: 4 });
     const key = patientKey(SAMPLE_KEY, 'mini', 'A001');
     const obs = await query(`SELECT variable, value, unit, value_raw, unit_raw, strftime(observed_at, '%Y-%m-%dT%H:%M') AS t FROM observation WHERE patient_key = '${key}' ORDER BY t, variable`);
-    // 25-03-2024 06:00 Amsterdam (CET, UTC+1) = 05:00 UTC; 88 µmol/L creatinine = 0.995 mg/dL
-    expect(obs).toContainEqual({ variable: 'creatinine', value: 0.995249943, unit: 'mg/dL', value_raw: '88', unit_raw: 'µmol/L', t: '2024-03-25T05:00' });
+    // 25-03-2024 06:00 Amsterdam (CET, UTC+1) = 05:00 UTC; 88 µmol/L creatinine, to the µmol/L, stands for
+    // 0.990–1.001 mg/dL: stored at the precision the source reported as 1 mg/dL (pipelines/map/units.ts)
+    expect(obs).toContainEqual({ variable: 'creatinine', value: 1, unit: 'mg/dL', value_raw: '88', unit_raw: 'µmol/L', t: '2024-03-25T05:00' });
     expect(obs).toContainEqual({ variable: 'platelets', value: 95000, unit: '/uL', value_raw: '95', unit_raw: '10^9/L', t: '2024-03-26T05:00' });
     expect(obs).toContainEqual({ variable: 'dbp', value: 68, unit: 'mm[Hg]', value_raw: '112/68', unit_raw: 'mmHg', t: '2024-03-25T07:00' });
     expect(obs).toContainEqual({ variable: 'temperature', value: 38.9, unit: 'Cel', value_raw: '38,9', unit_raw: '°C', t: '2024-03-25T10:00' });
@@ -146,7 +147,7 @@ describe('bad input', () => {
     balanced(r);
     const v = await query(`SELECT value_raw, unit_raw, value FROM observation WHERE variable = 'creatinine' ORDER BY value`);
     expect(v).toContainEqual({ value_raw: '1,3', unit_raw: 'mg/dL', value: 1.3 });
-    expect(v).toContainEqual({ value_raw: '177', unit_raw: 'µmol/L', value: 2.001809545 });
+    expect(v).toContainEqual({ value_raw: '177', unit_raw: 'µmol/L', value: 2 }); // 1.996–2.007 mg/dL at the source's precision
   });
 
   it('unparseable and impossible dates', async () => {
@@ -261,7 +262,8 @@ describe('CDISC SDTM datasets as CSV', () => {
     expect(o).toEqual([
       { variable: 'lymphocytes', value: 300, unit_raw: '10^9/L' },
       { variable: 'temperature', value: 38.5, unit_raw: 'F' },
-      { variable: 'weight', value: 79.83225712, unit_raw: 'LB' },
+      // 176 LB, to the pound, stands for 79.60–80.06 kg: stored at that precision as 80 (pipelines/map/units.ts).
+      { variable: 'weight', value: 80, unit_raw: 'LB' },
     ]);
     const s = await query("SELECT status, hold_reason_codes FROM dose_slot WHERE status = 'held' ORDER BY hold_reason_codes");
     expect(s).toEqual([{ status: 'held', hold_reason_codes: ['creatinine'] }, { status: 'held', hold_reason_codes: ['hypotension'] }]);

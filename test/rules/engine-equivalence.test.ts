@@ -13,7 +13,14 @@ import { RULE_VARIABLES, type RuleVariableCode } from '../../schemas/vocabularie
 import { evaluateRuleset as referenceEvaluate } from './engine-reference.js';
 
 const root = join(import.meta.dirname, '..', '..', 'rules');
-const rulesets = [...loadRulesets(join(root, 'sources')), ...loadRulesets(join(root, 'centres'))];
+const shipped = [...loadRulesets(join(root, 'sources')), ...loadRulesets(join(root, 'centres'))];
+// Each ruleset with a relative-criteria policy also under the same-slot reading of it.
+const rulesets = [
+  ...shipped,
+  ...shipped
+    .filter((rs) => rs.policies.stop_after_relative_criteria !== null)
+    .map((rs) => ({ ...rs, id: `${rs.id}.slot`, policies: { ...rs.policies, relative_criteria_window: 'slot' as const } })),
+];
 const VARS = (Object.keys(RULE_VARIABLES) as RuleVariableCode[]).filter((v) => v !== 'relative_criteria_in_cycle');
 
 /** Values worth probing per variable: every threshold and band edge of every ruleset, ±1, ±1e-9, 0. */

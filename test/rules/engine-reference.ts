@@ -2,6 +2,7 @@
 // slot. Kept as the reference the faster engine is checked against (engine-equivalence.test.ts); not used by the kit.
 import type { Condition, Rule, Ruleset } from '../../schemas/ruleset.js';
 import type { RuleAction, RuleVariableCode } from '../../schemas/vocabularies.js';
+import { criterionIndex } from '../../rules/criteria.js';
 import type { ConditionLike } from '../../rules/condition.js';
 
 /** Slot decisions, in order of severity (not_reached: the cycle was already stopped or IL-2 discontinued). */
@@ -188,7 +189,10 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
   const cannot = new GrowingList(n * 2, false);
 
   const active = new Uint8Array(nr);
-  const relSeen = new Uint8Array(nr);
+  // Distinct criteria met (by criterion, not rule id), over the cycle or at the slot (the ruleset's policy).
+  const criteria = criterionIndex(ruleset);
+  const relSeen = new Uint8Array(criteria.count);
+  const slotWindow = ruleset.policies.relative_criteria_window === 'slot';
   const counters = { held_doses_in_cycle: 0, relative_criteria_in_cycle: 0 } satisfies Record<CounterVariable, number>;
   let heldCount = 0;
   let relCount = 0;
@@ -219,8 +223,8 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
     const met = ruleMet(r, i);
     if (met === 1) {
       fired.push(r.index, valueOf(r.main, i), 0);
-      if (r.relative && relSeen[r.index] === 0) {
-        relSeen[r.index] = 1;
+      if (r.relative && relSeen[criteria.of[r.index]!] === 0) {
+        relSeen[criteria.of[r.index]!] = 1;
         relCount++;
       }
       if (r.resume.length > 0) active[r.index] = 1;
@@ -261,6 +265,10 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
       stopped = false;
     } else if ((slots[i] as number) <= (slots[i - 1] as number)) {
       throw new Error(`evaluateRuleset: slot features are not sorted: cycle ${cycle} slot ${slots[i]} follows slot ${slots[i - 1]}; order by patient, cycle, slot_number`);
+    }
+    if (slotWindow) {
+      relSeen.fill(0);
+      relCount = 0;
     }
     const patient = patients === undefined ? null : patients[i]!;
     if (!recorded && (stopped || (patient !== null && patient === discontinuedPatient))) {

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { RULE_VARIABLES } from '../../schemas/vocabularies.js';
 import { describe, expect, it } from 'vitest';
 import { loadRuleset, loadRulesets, parseRuleset } from '../../rules/load.js';
 import { isRulesetError } from '../../rules/messages.js';
@@ -56,11 +57,11 @@ describe('loadRulesets', () => {
 describe('ruleset rejection messages name the file, the line and the rule', () => {
   it('unknown variable', () => {
     const text = header + good + rule('hr_typo', '    variable: heart_rat\n    unit: /min\n    comparator: gt\n    threshold: 130\n    action: hold\n');
-    expect(issuesOf(text)).toEqual(['bad.yaml:18: rule "hr_typo": variable: unknown variable "heart_rat"; use one of RULE_VARIABLES (schemas/vocabularies.ts)']);
+    expect(issuesOf(text)).toEqual([`bad.yaml:18: rule "hr_typo": variable: unknown variable "heart_rat"; allowed: ${Object.keys(RULE_VARIABLES).join(', ')}`]);
   });
   it('unit that is not the variable’s unit', () => {
     const text = header + good + rule('creat', '    variable: creatinine\n    unit: umol/L\n    comparator: ge\n    threshold: 265\n    action: hold\n');
-    expect(issuesOf(text)).toEqual(['bad.yaml:19: rule "creat": unit: creatinine is in mg/dL, not umol/L']);
+    expect(issuesOf(text)).toEqual(['bad.yaml:19: rule "creat": unit: unit "umol/L" is not the unit of creatinine; allowed: "mg/dL" (thresholds are written in the variable\'s unit)']);
   });
   it('unknown action', () => {
     const text = header + good + rule('hr', '    variable: heart_rate_at_dose\n    unit: /min\n    comparator: gt\n    threshold: 130\n    action: stop\n');
@@ -68,7 +69,7 @@ describe('ruleset rejection messages name the file, the line and the rule', () =
   });
   it('a wrong unit in a resume condition is located inside the rule', () => {
     const text = header + rule('spo2', '    variable: spo2_at_dose\n    unit: "%"\n    comparator: lt\n    threshold: 90\n    action: hold\n    resume:\n      - { variable: spo2_at_dose, unit: "1", comparator: gt, threshold: 90 }\n');
-    expect(issuesOf(text)).toEqual(['bad.yaml:15: rule "spo2": resume.0.unit: spo2_at_dose is in %, not 1']);
+    expect(issuesOf(text)).toEqual(['bad.yaml:15: rule "spo2": resume.0.unit: unit "1" is not the unit of spo2_at_dose; allowed: "%" (thresholds are written in the variable\'s unit)']);
   });
   it('YAML syntax errors and unreadable files', () => {
     expect(issuesOf('id: [unclosed\n')[0]).toMatch(/^bad\.yaml(:\d+)?: YAML syntax error/);

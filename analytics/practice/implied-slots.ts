@@ -1,0 +1,82 @@
+// Which slots an implied threshold of one variable is fitted on: given or held slots with the value recorded, leaving
+// out (and counting) the holds that other reasons explain — a recorded hold reason that names neither this variable's
+// criterion nor "reason not recorded" (physician decisions, other criteria) — and, when adjusting, slots where the
+// reference ruleset has a criterion met on another variable. Also: the plausible range of a variable, for estimability.
+import type { Ruleset } from '../../schemas/ruleset.js';
+import { HOLD_REASONS, INFUSION_AGENTS, OBSERVATION_VARIABLES, RULE_VARIABLES, type RuleVariableCode } from '../../schemas/vocabularies.js';
+import type { SlotFeatureFrame } from '../../rules/features.js';
+import { evaluateRuleset } from '../../rules/engine.js';
+
+export interface FitSlots {
+  values: number[];
+  held: number[];
+  patients: string[];
+  /** Held slots left out because their recorded reason names something other than this variable's criterion. */
+  heldOtherReasons: number;
+  /** Slots left out because the reference has a criterion met on another variable there. */
+  otherCriteria: number;
+}
+
+/** Hold reasons that can explain a hold on this variable: those listing it, and a reason that was not recorded. */
+function explaining(variable: RuleVariableCode): Set<string> {
+  const out = new Set<string>(['unspecified']);
+  for (const [code, def] of Object.entries(HOLD_REASONS)) if ((def.variables as readonly string[]).includes(variable)) out.add(code);
+  return out;
+}
+
+/**
+ * Per slot, whether the reference ruleset has a criterion met on a variable other than `variable` (null: no adjustment).
+ * @example const other = otherCriteria(frame, consensus); other?.('heart_rate_at_dose', 12)
+ */
+export function otherCriteria(frame: SlotFeatureFrame, reference: Ruleset): (variable: string, i: number) => boolean {
+  const ev = evaluateRuleset(reference, frame, { history: 'recorded' });
+  const ruleVars = reference.rules.map((r) => new Set<string>([r.variable, ...r.all_of.map((c) => c.variable)]));
+  return (variable, i) => {
+    for (let k = ev.fired.offsets[i]!; k < ev.fired.offsets[i + 1]!; k++) if (!ruleVars[ev.fired.rule[k]!]!.has(variable)) return true;
+    return false;
+  };
+}
+
+/**
+ * The slots of one centre an implied threshold of `variable` is fitted on, and how many were left out and why.
+ * @example fitSlots(frame, 'amstel', 'creatinine', otherCriteria(frame, consensus))
+ */
+export function fitSlots(frame: SlotFeatureFrame, centre: string, variable: RuleVariableCode, other: ((variable: string, i: number) => boolean) | null): FitSlots {
+  const out: FitSlots = { values: [], held: [], patients: [], heldOtherReasons: 0, otherCriteria: 0 };
+  const col = frame.values[variable];
+  if (col === undefined) return out;
+  const ok = explaining(variable);
+  for (let i = 0; i < frame.n; i++) {
+    if (frame.centre_id[i] !== centre) continue;
+    const st = frame.status[i];
+    if (st !== 'given' && st !== 'held') continue;
+    const v = col[i]!;
+    if (v !== v) continue;
+    const codes = frame.hold_reason_codes[i] ?? [];
+    if (st === 'held' && codes.length > 0 && !codes.some((c) => ok.has(c))) {
+      out.heldOtherReasons++;
+      continue;
+    }
+    if (other !== null && other(variable, i)) {
+      out.otherCriteria++;
+      continue;
+    }
+    out.values.push(v);
+    out.held.push(st === 'held' ? 1 : 0);
+    out.patients.push(frame.patient_key[i]!);
+  }
+  return out;
+}
+
+/**
+ * The range a variable's values can plausibly take (the schema's plausibility range of what it is read from), or null.
+ * @example plausibleRange('creatinine') // [0.1, 25]
+ */
+export function plausibleRange(variable: RuleVariableCode): [number, number] | null {
+  const from = RULE_VARIABLES[variable].from[0];
+  if (from === undefined) return null;
+  const obs = (OBSERVATION_VARIABLES as Record<string, { range?: readonly [number, number] }>)[from];
+  if (obs?.range !== undefined) return [obs.range[0], obs.range[1]];
+  const agent = (INFUSION_AGENTS as Record<string, { max?: number }>)[from];
+  return agent?.max !== undefined ? [0, agent.max] : null;
+}

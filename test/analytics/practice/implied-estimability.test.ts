@@ -1,0 +1,88 @@
+// Implied thresholds a biostatistician can trust (issue 21, item 3): only holds the fitted variable could explain,
+// separation and rarity reported as "not estimable" with the reason, never a meaningless number; both phenylephrine
+// readings fitted. Each test fails on the previous implied-thresholds.ts.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { IMPLIED_THRESHOLD_VARIABLES, impliedThresholds } from '../../../analytics/practice/implied-thresholds.js';
+import { plausibleRange } from '../../../analytics/practice/implied-slots.js';
+import { featureTableFromRows } from '../../../rules/engine.js';
+import type { SlotFeatureFrame } from '../../../rules/features.js';
+import { loadRulesets } from '../../../rules/load.js';
+import { RULE_VARIABLES, type RuleVariableCode } from '../../../schemas/vocabularies.js';
+
+const consensus = loadRulesets(join(import.meta.dirname, '..', '..', '..', 'rules', 'sources')).find((r) => r.id === 'consensus_2014_t3')!;
+const VARS = Object.keys(RULE_VARIABLES) as RuleVariableCode[];
+
+function frameOf(rows: Record<string, unknown>[]): SlotFeatureFrame {
+  const full = rows.map((r, i) => ({ centre_id: 'a', cycle_id: `c${i}`, slot_number: 1, patient_key: `p${i % 40}`, status: 'given', hold_reason_codes: [], ...r }));
+  return {
+    ...featureTableFromRows(full, VARS),
+    centre_id: full.map((r) => String(r.centre_id)),
+    patient_key: full.map((r) => String(r.patient_key)),
+    status: full.map((r) => String(r.status)),
+    hold_reason_codes: full.map((r) => r.hold_reason_codes as string[]),
+  };
+}
+
+let seed = 11;
+const rand = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+const hrRow = (hr: number, held: boolean, reason: string[] = held ? ['tachycardia'] : []) => ({ heart_rate_at_dose: hr, status: held ? 'held' : 'given', hold_reason_codes: reason });
+const fit = (rows: Record<string, unknown>[], variable: RuleVariableCode) => impliedThresholds(frameOf(rows), consensus, { variables: [variable], bootstrap: 50 })[0]!;
+
+describe('only holds the fitted variable could explain', () => {
+  it('holds recorded for another reason or a physician decision are left out and counted', () => {
+    const rows = Array.from({ length: 3000 }, () => {
+      const hr = 80 + rand() * 60;
+      if (rand() < 0.15) return hrRow(hr, true, [rand() < 0.5 ? 'clinical_other' : 'oliguria']);
+      return hrRow(hr, rand() < 1 / (1 + Math.exp(-(hr - 115) / 2)));
+    });
+    const r = fit(rows, 'heart_rate_at_dose');
+    const other = rows.filter((x) => x.status === 'held' && x.hold_reason_codes[0] !== 'tachycardia').length;
+    expect(r.held_other_reasons).toBe(other);
+    expect(r.n).toBe(3000 - other);
+    expect(Math.abs(r.ed50! - 115)).toBeLessThan(2);
+    expect(r.logistic_method).toBe('ml');
+  });
+  it('holds without a recorded reason stay in', () => {
+    const rows = Array.from({ length: 400 }, (_, i) => hrRow(90 + (i % 40), i % 40 >= 25 && i % 3 !== 0, i % 40 >= 25 && i % 3 !== 0 ? ['unspecified'] : []));
+    expect(fit(rows, 'heart_rate_at_dose').held_other_reasons).toBe(0);
+  });
+});
+
+describe('separation and rarity are "not estimable", with the reason', () => {
+  it('complete separation: the change point, and "logistic fit not estimable (separation)" instead of an ED50', () => {
+    const rows = Array.from({ length: 600 }, (_, i) => hrRow(90 + (i % 60), 90 + (i % 60) >= 120));
+    const r = fit(rows, 'heart_rate_at_dose');
+    expect(r.ed50).toBeNull();
+    expect(r.logistic_method).toBeNull();
+    expect(r.problem).toMatch(/^logistic fit not estimable \(separation\)/);
+    expect(r).toMatchObject({ step_direction: 'up', step_threshold: 120, step_problem: null });
+  });
+  it('quasi-complete separation (the groups meet at one value) is separation too', () => {
+    const rows = Array.from({ length: 600 }, (_, i) => hrRow(90 + (i % 60), 90 + (i % 60) > 120 || (90 + (i % 60) === 120 && i % 2 === 0)));
+    expect(fit(rows, 'heart_rate_at_dose').problem).toMatch(/separation/);
+  });
+  it('too few holds to locate an edge: not estimable, no ED50 and no change point', () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => hrRow(80 + (i % 50), i % 401 === 7));
+    const r = fit(rows, 'heart_rate_at_dose');
+    expect(r.held).toBeLessThan(10);
+    expect(r).toMatchObject({ ed50: null, step_threshold: null });
+    expect(r.problem).toBe(`not estimable: ${r.held} held dose(s) this variable could explain, fewer than the minimum 10`);
+    expect(r.step_problem).toBe(r.problem);
+  });
+  it('an ED50 outside the plausible range (a flat, rare hold rate) is not estimable, never a number such as −23 mcg/kg/min', () => {
+    // Holds at a flat 3% whatever the phenylephrine rate: the logistic slope is near zero and the ED50 far outside.
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ phenylephrine_max_interval: (i % 20) / 10, status: rand() < 0.03 ? 'held' : 'given', hold_reason_codes: [] }));
+    const r = fit(rows, 'phenylephrine_max_interval');
+    expect(r.ed50).toBeNull();
+    expect(r.problem).toMatch(/^logistic fit not estimable: (ED50 .* lies outside|interval .* is wider than) the plausible range 0 to 10$/);
+  });
+});
+
+describe('variables fitted', () => {
+  it('phenylephrine at the dose as well as the interval maximum', () => {
+    expect(IMPLIED_THRESHOLD_VARIABLES).toEqual(expect.arrayContaining(['phenylephrine_at_dose', 'phenylephrine_max_interval']));
+    expect(plausibleRange('phenylephrine_at_dose')).toEqual([0, 10]);
+    expect(plausibleRange('heart_rate_at_dose')).toEqual([20, 250]);
+  });
+});
