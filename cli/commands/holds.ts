@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
+import { startProgress } from '../progress.js';
 
 const TABLES = ['rulesets', 'concordance', 'enforcement', 'hold_reasons', 'implied_thresholds', 'reference_bands', 'slot_decisions'] as const;
 const FIGURES = ['hold_reasons', 'concordance', 'enforcement', 'implied_thresholds', 'swimmer_decisions'] as const;
@@ -40,14 +41,18 @@ export function registerHolds(program: Command): void {
       const chosen = opts.ruleset === undefined ? all : all.filter((r) => opts.ruleset!.includes(r.id));
       const rulesets = chosen.some((r) => r.id === reference.id) ? chosen : [...chosen, reference];
 
+      const progress = startProgress('holds');
+      progress.step('reading slot features');
       // withStore checks the store exists (a UserError otherwise). Slot features come from the store where ingest left
       // them current; other centres' are computed in an in-memory database (the store is never written).
       await withStore(opts.store, async () => undefined);
       const frame = await slotFeaturesFromStore(opts.store, opts.centres === undefined ? {} : { centres: opts.centres });
       if (frame.n === 0) throw new UserError(`no dose slots in ${opts.store}${opts.centres ? ` for ${opts.centres.join(', ')}` : ''}; run il2kit ingest first`);
+      progress.step('evaluating rulesets', `${rulesets.length} rulesets × ${frame.n} slots`);
       const r = holdsReport(frame, rulesets, { reference });
       const swimmer = swimmerDecisions(r.decisions, reference.id, { perCentre });
 
+      progress.step('writing tables');
       clearOutputs(opts.out, [...new Set<string>([...TABLES, ...FIGURES])]);
       const tables = await writeTables(opts.out, {
         rulesets: r.rulesets,
@@ -58,6 +63,7 @@ export function registerHolds(program: Command): void {
         reference_bands: r.referenceBands,
         slot_decisions: r.decisions,
       } satisfies Record<(typeof TABLES)[number], readonly object[]>);
+      progress.step('drawing figures');
       const figures = await writeFigures(opts.out, {
         hold_reasons: r.holdReasons.length > 0 ? holdReasonsSpec(r.holdReasons) : null,
         concordance: concordanceSpec(r.concordance),
@@ -81,6 +87,7 @@ export function registerHolds(program: Command): void {
         tables,
         figures,
       );
+      progress.done();
       console.log(`holds: ${frame.n} slots, ${r.centres.length} centres × ${rulesets.length} rulesets → ${tables.length} tables, ${figures.length} figures in ${join(opts.out)}`);
       if (frame.computed.length > 0)
         console.log(`  slot features computed here for ${frame.computed.join(', ')}: the store holds none current for them (ingested by an older il2kit?); ingest them again to keep them stored`);

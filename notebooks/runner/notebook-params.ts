@@ -22,8 +22,14 @@ export const KitTourParams = z.strictObject({
 });
 export type KitTourParams = z.infer<typeof KitTourParams>;
 
-/** A store folder, or '' for the bundled samples (built once and cached). Relative paths are relative to notebooks/. */
-const storeDirParam = z.string().describe("Store folder to analyse (il2kit ingest output); '' = the bundled sample centres");
+/**
+ * A store folder, or '' for out/store when it exists, else the bundled samples (notebookStore). A relative path given to
+ * `il2kit notebooks run` is resolved against the directory the command runs in.
+ */
+const storeDirParam = z
+  .string()
+  .describe("Store folder to analyse (il2kit ingest output); '' = out/store when it exists, else the bundled sample centres")
+  .register(notebookParamInfo, { kind: 'path' });
 
 /** Parameters of 02-hold-criteria-by-centre. */
 export const HoldCriteriaParams = z.strictObject({

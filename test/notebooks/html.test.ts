@@ -57,4 +57,12 @@ describe('filterOutputs', () => {
       ]),
     ).toEqual([{ output_type: 'stream', name: 'stdout', text: 'beforeafter\n' }]);
   });
+  it('leaves code cells out with code: false, keeping their outputs and the markdown', () => {
+    const shared = renderNotebookHtml(notebook, { title: 't', code: false, run: { cellStatus: new Map([[1, 'ok']]), ok: true, params: {}, summary: 'ran' } });
+    expect(shared).not.toContain('const a = 1 &lt; 2;');
+    expect(shared).not.toContain('class="prompt"');
+    expect(shared).toContain('<h1>Title</h1>');
+    expect(shared).toContain('a &lt;tag&gt; &amp; red');
+    expect(shared).toContain('Code cells are hidden');
+  });
 });
