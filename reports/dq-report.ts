@@ -50,7 +50,7 @@ export function renderDqHtml(rep: DqReport, specMarkdown: string): string {
 <html lang="en"><head><meta charset="utf-8"><title>Data quality — ${esc(rep.centre_id)}</title>
 <style>
 body{font-family:"DejaVu Sans",system-ui,sans-serif;margin:2rem;max-width:1200px;color:#222}
-table{border-collapse:collapse;margin:0.5rem 0 1.5rem}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top;font-size:0.9rem}
+table{border-collapse:collapse;margin:0.5rem 0 1.5rem;display:block;max-width:100%;overflow-x:auto}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top;font-size:0.9rem;overflow-wrap:anywhere}
 th{background:#f3f3f3}tr.failed td:nth-child(5){color:#b00;font-weight:bold}tr.error td:nth-child(5){color:#b00}tr.passed td:nth-child(5){color:#070}
 pre{white-space:pre-wrap;font-size:0.8rem}code{background:#f6f6f6}.note{color:#555}
 </style></head><body>
