@@ -1,7 +1,7 @@
 // Hold practice: concordance of each centre with every ruleset, enforcement per criterion of the reference, the
 // recorded hold reasons and implied thresholds — the figures and tables of `il2kit holds`, aggregate rows only.
 import { concordanceSpec, enforcementSpec, holdReasonsSpec, impliedThresholdsSpec } from '../../charts/holds.js';
-import { escapeHtml, type ReportSection } from '../html/index.js';
+import { formatNumber, type ReportSection } from '../html/index.js';
 import { figure, noteList, para, statusTag, table, type ReportContext } from './context.js';
 
 const SECTION = { id: 'hold-practice', title: 'Hold practice' } as const;
@@ -18,7 +18,7 @@ export async function holdsSection(ctx: ReportContext): Promise<ReportSection> {
   const doubtful = reference.rules.filter((r) => r.status !== 'verified');
   const unevaluable = refRows.filter((r) => r.unevaluable_rules !== '').map((r) => `${r.centre_id} never records the evidence of ${r.unevaluable_rules.split('|').join(', ')}: those rules cannot be assessed there.`);
   const method = [
-    `Each ruleset is run by one engine over all ${slots} given or held dose slots, with the values its rules need at each slot (at dose time and over the preceding interval) and the recorded history so far; a slot is compared only when every rule could be evaluated on it.`,
+    `Each ruleset is run by one engine over all ${formatNumber(slots)} dose slots, with the values its rules need at each slot (at dose time and over the preceding interval) and the recorded history so far; a slot is compared only when every rule could be evaluated on it.`,
     `Reference ruleset: ${reference.title} (${reference.id}, ${statusTag(reference.status)}, source ${reference.source}).`,
     ...(doubtful.length ? [`Rules of the reference that are not verified (do not cite them as facts): ${doubtful.map((r) => `${r.id} ${statusTag(r.status)}`).join(', ')}; their sources and notes are listed below the tables.`] : []),
     ...unevaluable,
@@ -64,7 +64,7 @@ export async function holdsSection(ctx: ReportContext): Promise<ReportSection> {
     figure(ctx, report.impliedThresholds.length ? impliedThresholdsSpec({ thresholds: report.impliedThresholds, bands: report.referenceBands }) : null, `Thresholds implied by each centre’s holds, against the bands of ${reference.title}`),
   ]);
   const html = [
-    `<p>How each centre applies the criteria for holding a dose, compared with ${rulesets.length} rulesets. ${escapeHtml('The reference ruleset is drawn in detail.')}</p>`,
+    `<p>How each centre applies the criteria for holding a dose, compared with ${rulesets.length} rulesets; the reference ruleset is drawn in detail.</p>`,
     noteList(method),
     concordanceTable,
     figures[0],
