@@ -1,7 +1,8 @@
 // A self-contained HTML rendering of an executed notebook: markdown rendered with marked, images inlined
-// as data: URIs, no scripts, and a Content-Security-Policy that forbids any request or script.
+// as data: URIs, no scripts, and the report pages' Content-Security-Policy that forbids any request or script.
 import { marked } from 'marked';
 import { escapeHtml } from '../../reports/html/escape.js';
+import { htmlDocument } from '../../reports/html/page.js';
 import { textOf, type Notebook, type Output } from './nbformat.js';
 
 export { escapeHtml };
@@ -15,8 +16,6 @@ export interface HtmlRunInfo {
   params: Record<string, unknown>;
   summary: string;
 }
-
-const CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
 
 const STYLE = `
 body { font-family: 'DejaVu Sans', system-ui, sans-serif; max-width: 1100px; margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.45; }
@@ -113,18 +112,5 @@ export function renderNotebookHtml(nb: Notebook, options: { title: string; run?:
       );
     }
   });
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-${parts.join('\n')}
-</body>
-</html>
-`;
+  return htmlDocument(title, STYLE, parts.join('\n'));
 }

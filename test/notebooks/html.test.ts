@@ -42,7 +42,7 @@ describe('renderNotebookHtml', () => {
     expect(html).toContain('<table><tr><td>1</td></tr></table>');
   });
   it('is self-contained: a CSP that forbids requests and scripts, and no script or external reference', () => {
-    expect(html).toContain(`content="default-src 'none'; img-src data:; style-src 'unsafe-inline'"`);
+    expect(html).toContain(`content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"`);
     expect(html).not.toMatch(/<script|<link|\b(?:src|href)="(?!data:|#)/i);
   });
 });
