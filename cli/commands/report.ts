@@ -14,6 +14,12 @@ interface ReportFlags {
   reference: string;
 }
 
+/** A path relative to the working folder when it lies inside it, else absolute. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' || rel.startsWith('..') ? path : rel;
+}
+
 /** The kit's git commit, or null outside a git checkout (an installed package). */
 function gitCommit(): string | null {
   try {
@@ -56,6 +62,6 @@ export function registerReport(program: Command): void {
       progress.done();
       const centres = built.context.facts.centres.map((c) => c.centre_id);
       const kb = (statSync(out).size / 1024).toFixed(0);
-      process.stdout.write(`report: ${centres.length} centre(s) (${centres.join(', ')}), ${built.sections.length} sections, ${kb} KB → ${relative(process.cwd(), out)}\n`);
+      process.stdout.write(`report: ${centres.length} centre(s) (${centres.join(', ')}), ${built.sections.length} sections, ${kb} KB → ${shown(out)}\n`);
     });
 }

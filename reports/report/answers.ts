@@ -34,7 +34,8 @@ export function practiceAnswer(h: ReportAnalyses['holds']): string {
   const given = mg === null ? '' : ` Where its criteria were met, the dose was still given in ${pct(mg.high.x / mg.high.n)} of slots at ${mg.high.c} (${mg.high.x} of ${mg.high.n})${metGiven.length > 1 ? ` against ${pct(mg.low.x / mg.low.n)} at ${mg.low.c}` : ''}.`;
   const heldNo = rows.reduce((s, r) => s + r.held_without_criterion, 0);
   const held = rows.reduce((s, r) => s + r.held_without_criterion + r.met_and_held, 0);
-  const without = held > 0 ? ` Over all centres, ${pct(heldNo / held)} of held doses (${heldNo} of ${held}) were held without any of its criteria met.` : '';
+  const where = rows.length > 1 ? 'Over all centres' : `At ${rows[0]!.centre_id}`;
+  const without = held > 0 ? ` ${where}, ${pct(heldNo / held)} of held doses (${heldNo} of ${held}) were held without any of its criteria met.` : '';
   return `Against ${ref}, ${spread} (Cohen's kappa over given and held doses).${given}${without}`;
 }
 
@@ -51,7 +52,7 @@ export function dosesAnswer(d: ReportAnalyses['doses']): string {
   const reach = result.reaching.crude.map((r) => ({ ...r, w: wilsonInterval(r.n_reaching, r.n_cycles) }));
   const r = extremes(reach, (x) => x.share);
   const share = (x: (typeof reach)[number]) => `${pct(x.share)} (95% CI ${pct(x.w.lower)}–${pct(x.w.upper)}, Wilson) at ${x.centre_id}`;
-  const shares = r === null ? '' : reach.length === 1 ? ` ${share(r.low)} of cycles reached ${threshold} doses.` : ` The share of cycles reaching ${threshold} doses ranged from ${share(r.low)} to ${share(r.high)}.`;
+  const shares = r === null ? '' : reach.length === 1 ? ` At ${r.low.centre_id}, ${pct(r.low.share)} of cycles (95% CI ${pct(r.low.w.lower)}–${pct(r.low.w.upper)}, Wilson) reached ${threshold} doses.` : ` The share of cycles reaching ${threshold} doses ranged from ${share(r.low)} to ${share(r.high)}.`;
   const out = result.reaching.adjusted.filter((x) => x.position95 !== 'within').map((x) => `${x.centre_id} (${x.position95} the 95% limits)`);
   const funnel = reach.length > 1 ? (out.length ? ` After case-mix adjustment, outside the funnel: ${out.join(', ')}.` : ' After case-mix adjustment, every centre lies within the funnel’s 95% limits.') : '';
   return means + shares + funnel;
@@ -61,8 +62,9 @@ export function dosesAnswer(d: ReportAnalyses['doses']): string {
 export function responseAnswer(r: ReportAnalyses['response']): string {
   if (!r.ok) return `Response could not be analysed: ${r.reason}.`;
   const rates = r.value.rates.rates.filter((x) => x.disease === 'all');
-  const overall = rates.find((x) => x.centre_id === ALL_CENTRES);
   const centres = rates.filter((x) => x.centre_id !== ALL_CENTRES);
+  // One centre has no all-centres row: its own row is the overall rate.
+  const overall = rates.find((x) => x.centre_id === ALL_CENTRES) ?? (centres.length === 1 ? centres[0] : undefined);
   const rate = (x: (typeof rates)[number]) => `${pct(x.rate)} (${x.responders} of ${x.n_assessed}; 95% CI ${pct(x.wilson_lower)}–${pct(x.wilson_upper)}, Wilson)`;
   const e = extremes(centres, (x) => x.rate);
   const head = overall ? `In course ${r.value.course}, ${rate(overall)} of assessed patients had a complete or partial response` : `In course ${r.value.course}, responses were assessed`;

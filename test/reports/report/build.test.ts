@@ -97,6 +97,9 @@ describe('il2kit report on awkward stores', () => {
     expect(t).toContain('The store holds one centre (amstel): nothing is compared between centres');
     expect(t).toContain('not drawn — a funnel compares centres, and the store holds one');
     expect(t).toContain('1 centre (amstel)');
+    expect(t).toMatch(/recorded holds agreed with its criteria with κ = [\d.]+ \(95% CI [\d.]+–[\d.]+\) at amstel/);
+    expect(t).toMatch(/At amstel, [\d.]+% of cycles \(95% CI [\d.]+%–[\d.]+%, Wilson\) reached 10 doses\./);
+    expect(t).toMatch(/In course 1, [\d.]+% \(\d+ of 30; 95% CI [\d.]+%–[\d.]+%, Wilson\) of assessed patients had a complete or partial response\./);
     expect(r.html).not.toContain('Figure not drawn: there was nothing to show');
   });
 
