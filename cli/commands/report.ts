@@ -48,6 +48,7 @@ export function registerReport(program: Command): void {
     .option('--reference <id>', 'ruleset the hold practice is compared against', 'consensus_2014_t3')
     .action(async (flags: ReportFlags) => {
       const progress = startProgress('report');
+      progress.step('loading the kit');
       const { buildReport } = await import('../../reports/report/index.js');
       const reportsDir = flags.reports ?? join(dirname(resolve(flags.store)), 'reports');
       const out = resolve(flags.out);
