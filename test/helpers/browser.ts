@@ -33,6 +33,8 @@ export interface PageFindings {
   scrollWidth: number;
   text: string;
   headings: string[];
+  /** Links to other files (not #fragments), as written. */
+  links: string[];
 }
 
 async function inspect(context: BrowserContext, file: string): Promise<PageFindings> {
@@ -60,6 +62,7 @@ async function inspect(context: BrowserContext, file: string): Promise<PageFindi
         scrollWidth: document.documentElement.scrollWidth,
         text: document.body.innerText,
         headings: ([...document.querySelectorAll('h1, h2')] as { textContent: string | null }[]).map((h) => (h.textContent ?? '').trim()),
+        links: ([...document.querySelectorAll('a[href]')] as Element[]).map((a) => a.getAttribute('href') ?? '').filter((h) => h !== '' && !h.startsWith('#')),
       };
     });
     return { file, errors, requests, ...seen };

@@ -56,6 +56,12 @@ describe.skipIf(!existsSync(CHROMIUM))('pages in headless chromium', () => {
     expect(report.figures.filter((f) => f.tag === 'figure').length).toBeGreaterThanOrEqual(10);
   });
 
+  it('the report links each centre’s full data-quality page, and every link resolves', () => {
+    const report = pages[0]!;
+    expect(report.links.sort()).toEqual(SAMPLE_CENTRES.map((c) => `../reports/${c}/data-quality.html`).sort());
+    for (const l of report.links) expect(existsSync(join(root, 'out', 'report', l))).toBe(true);
+  });
+
   it('the notebooks analysed out/store, given relative to the command’s folder or found there, and said so first', () => {
     for (const n of NOTEBOOKS.slice(1)) {
       const nb = readNotebook(join(root, 'out', 'notebooks', `${n}.ipynb`));

@@ -32,7 +32,8 @@ async function alteredCopy(store: string, sql: string[]): Promise<string> {
 /** Page text with tags removed, for sentence checks. */
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
 
-describe('il2kit report on the samples store', () => {
+// Each build runs the three analyses: minutes on a busy two-core machine.
+describe('il2kit report on the samples store', { timeout: 300_000 }, () => {
   let store: string;
   let built: BuiltReport;
   beforeAll(async () => {
@@ -85,7 +86,7 @@ describe('il2kit report on the samples store', () => {
   });
 });
 
-describe('il2kit report on awkward stores', () => {
+describe('il2kit report on awkward stores', { timeout: 300_000 }, () => {
   let store: string;
   beforeAll(async () => {
     store = await sampleStore();
