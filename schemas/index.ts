@@ -13,3 +13,5 @@ export * from './ruleset.js';
 export * from './run-manifest.js';
 export * from './tables.js';
 export * from './introspect.js';
+export * from './mapping-spec.js';
+export * from './coerce.js';

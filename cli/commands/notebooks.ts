@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { startProgress } from '../progress.js';
-import { projectRoot } from '../version.js';
+import { projectRoot } from '../../project/index.js';
 
 interface RunFlags {
   param: string[];

@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { startProgress } from '../progress.js';
-import { kitVersion, projectRoot } from '../version.js';
+import { kitVersion, projectRoot } from '../../project/index.js';
 
 interface ReportFlags {
   store: string;

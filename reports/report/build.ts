@@ -1,8 +1,9 @@
 // The investigator report: one self-contained HTML page built from a store — summary first, then data quality, hold
-// practice, doses reached, response signals, any further sections (e.g. the consensus figures), and provenance.
+// practice, doses reached, response signals, the consensus figures, any further sections, and provenance.
 import { escapeHtml, renderReportPage, type ReportSection } from '../html/index.js';
 import { runReportAnalyses, chooseRulesets } from './analyses.js';
 import type { ReportContext, ReportProvenance } from './context.js';
+import { consensusSection } from './consensus-section.js';
 import { dataQualitySection } from './quality-section.js';
 import { dosesSection } from './doses-section.js';
 import { holdsSection } from './holds-section.js';
@@ -13,7 +14,7 @@ import { provenanceSection } from './provenance-section.js';
 import { responseSection } from './response-section.js';
 import { summarySection } from './summary-section.js';
 
-/** A section made from the report's context; sections after the analyses and before provenance (e.g. consensus figures). */
+/** A section made from the report's context, drawn after the consensus figures and before provenance. */
 export type SectionBuilder = (ctx: ReportContext) => Promise<ReportSection | null> | ReportSection | null;
 
 export interface BuildReportOptions {
@@ -25,7 +26,7 @@ export interface BuildReportOptions {
   centres?: readonly string[];
   reference?: string;
   provenance: Omit<ReportProvenance, 'parameters'> & { parameters?: Record<string, unknown> };
-  /** Further sections, drawn after Response signals. */
+  /** Further sections, drawn after the consensus figures. */
   extraSections?: readonly SectionBuilder[];
   /** Progress of the steps (cli/progress.ts). */
   step?: (label: string) => void;
@@ -53,6 +54,8 @@ export async function buildReport(o: BuildReportOptions): Promise<BuiltReport> {
   const context: ReportContext = { facts, records, analyses, provenance: { ...o.provenance, parameters }, storeLabel: o.storeDir, outDir: o.outDir };
   o.step?.('drawing figures and tables');
   const sections: ReportSection[] = [summarySection(context), dataQualitySection(context), await holdsSection(context), await dosesSection(context), await responseSection(context)];
+  o.step?.('drawing the consensus figures');
+  sections.push(await consensusSection(o.storeDir, { centres }));
   for (const extra of o.extraSections ?? []) {
     const s = await extra(context);
     if (s !== null) sections.push(s);

@@ -1,12 +1,8 @@
-// What the report needs to know about a store besides the analyses: whether its layout is this version's, which
-// centres it holds, their size and period, and which kinds of observation each centre recorded.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+// What the report needs to know about a store besides the analyses: whether it holds anything, which centres it
+// holds, their size and period, and which kinds of observation each centre recorded.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readStore } from '../../analytics/read-store.js';
 import { centreFilter, queryRows } from '../../analytics/doses/load.js';
-import { layoutHash } from '../../pipelines/store/commit.js';
-import { STORE_FILE } from '../../pipelines/store/layout.js';
 import { OBSERVATION_VARIABLES } from '../../schemas/vocabularies.js';
 import { ReportInputError, reportMessages } from './messages.js';
 
@@ -47,11 +43,10 @@ const CATEGORY_SQL = Object.entries(OBSERVATION_VARIABLES)
   .map(([code, v]) => `WHEN '${code}' THEN '${v.category}'`)
   .join(' ');
 
-async function checkLayout(conn: DuckDBConnection, storeDir: string): Promise<void> {
+/** The store's opening (readStore) has checked its layout; a file without the tables is an empty store. */
+async function checkTables(conn: DuckDBConnection, storeDir: string): Promise<void> {
   const tables = (await queryRows(conn, 'SELECT table_name FROM information_schema.tables')).map((r) => String(r.table_name));
   if (!tables.includes('patient')) throw new ReportInputError(reportMessages.emptyStore(storeDir));
-  const layout = tables.includes('il2kit_meta') ? await queryRows(conn, "SELECT value FROM il2kit_meta WHERE key = 'layout'") : [];
-  if (layout.length === 0 || String(layout[0]!.value) !== layoutHash()) throw new ReportInputError(reportMessages.olderLayout(storeDir));
 }
 
 async function centreFacts(conn: DuckDBConnection, centres: readonly string[]): Promise<CentreFacts[]> {
@@ -80,10 +75,9 @@ async function centreFacts(conn: DuckDBConnection, centres: readonly string[]): 
  * @example const facts = await loadStoreFacts('out/store', { centres: ['amstel'] });
  */
 export async function loadStoreFacts(storeDir: string, options: { centres?: readonly string[] } = {}): Promise<StoreFacts> {
-  const file = join(storeDir, STORE_FILE);
-  if (!existsSync(file)) throw new ReportInputError(reportMessages.noStore(file));
+  // A missing store or one of another layout is refused by the store's own opening, with what to do.
   return readStore(storeDir, async (conn) => {
-    await checkLayout(conn, storeDir);
+    await checkTables(conn, storeDir);
     const available = (await queryRows(conn, 'SELECT DISTINCT centre_id FROM patient ORDER BY 1')).map((r) => String(r.centre_id));
     if (available.length === 0) throw new ReportInputError(reportMessages.emptyStore(storeDir));
     const unknown = (options.centres ?? []).filter((c) => !available.includes(c));

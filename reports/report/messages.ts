@@ -11,9 +11,6 @@ export class ReportInputError extends Error {
 }
 
 export const reportMessages = {
-  noStore: (file: string) => `no store at ${file}; run il2kit ingest first (or pass --store <dir>)`,
-  olderLayout: (storeDir: string) =>
-    `${storeDir} was written by an older or newer il2kit (its table layout differs from this version's), so the report cannot trust its tables. Ingest every centre again into a new store folder (il2kit ingest --store <new dir> …) and run il2kit report --store <new dir>.`,
   emptyStore: (storeDir: string) => `${storeDir} holds no centre with any patient; ingest at least one centre (il2kit ingest <mapping.yaml> --store ${storeDir}) before writing a report`,
   unknownCentres: (unknown: readonly string[], known: readonly string[]) => `--centres: ${unknown.join(', ')} not in the store (it holds ${known.join(', ')})`,
   unknownRuleset: (id: string, known: readonly string[]) => `unknown --reference ${id}; known rulesets: ${known.join(', ')}`,

@@ -2,7 +2,7 @@
 // `npm start` writes) when one is found from the working directory upward, else the bundled samples.
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { sampleStore } from '../../data-samples/sample-store.js';
+import { sampleStore } from './sample-store.js';
 
 /** The store a notebook analyses and why that one, for its first output. */
 export interface NotebookStore {
