@@ -2,6 +2,7 @@
 export * from './schemas/index.js';
 export * from './pipelines/index.js';
 export * from './charts/index.js';
+export { notebookStore, findOutStore, type NotebookStore } from './data-samples/notebook-store.js';
 export * from './analytics/index.js';
 export * from './analytics/practice/index.js';
 export { DECISIONS, evaluateRuleset, loadRuleset, loadRulesets, rulesetVariables, slotDecision, type Decision, type RulesetEvaluation, type SlotDecision } from './rules/index.js';

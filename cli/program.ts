@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerDoses } from './commands/doses.js';
 import { registerHolds } from './commands/holds.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerReport } from './commands/report.js';
 import { registerResponse } from './commands/response.js';
 import { registerNotebooks } from './commands/notebooks.js';
 import { registerSimulate } from './commands/simulate.js';
@@ -21,5 +22,6 @@ export function buildProgram(): Command {
   registerDoses(program);
   registerResponse(program);
   registerHolds(program);
+  registerReport(program);
   return program;
 }

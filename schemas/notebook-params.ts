@@ -1,8 +1,7 @@
 // Parameters of the notebooks in notebooks/: one zod schema per notebook, keyed by the notebook's
 // file name. A notebook declares each parameter with `let` in its cell tagged `parameters` and parses
-// them with its schema in the next cell; `il2kit notebooks run --param` (notebooks/runner/) checks
-// overrides against the same schema before it starts the kernel. Exported from the package through
-// schemas/, so importing the kit never loads the runner.
+// them with its schema in the next cell; `il2kit notebooks run --param` checks overrides against the
+// same schema before it starts the kernel. Exported from the package so notebooks can import it.
 import { z } from 'zod';
 
 /** Facts about a parameter that the runner acts on (a path is resolved against the caller's directory). */
@@ -23,8 +22,14 @@ export const KitTourParams = z.strictObject({
 });
 export type KitTourParams = z.infer<typeof KitTourParams>;
 
-/** A store folder, or '' for the bundled samples (built once and cached). Relative paths are relative to notebooks/. */
-const storeDirParam = z.string().describe("Store folder to analyse (il2kit ingest output); '' = the bundled sample centres");
+/**
+ * A store folder, or '' for out/store when it exists, else the bundled samples (notebookStore). A relative path given to
+ * `il2kit notebooks run` is resolved against the directory the command runs in.
+ */
+const storeDirParam = z
+  .string()
+  .describe("Store folder to analyse (il2kit ingest output); '' = out/store when it exists, else the bundled sample centres")
+  .register(notebookParamInfo, { kind: 'path' });
 
 /** Parameters of 02-hold-criteria-by-centre. */
 export const HoldCriteriaParams = z.strictObject({

@@ -17,3 +17,8 @@ node scripts/build.mjs
 if [ -x scripts/setup-kernel.sh ]; then
   bash scripts/setup-kernel.sh
 fi
+
+# 4. Debian chromium for the browser tests of the report and notebook pages (when missing).
+if [ -x scripts/setup-browser.sh ]; then
+  bash scripts/setup-browser.sh
+fi

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
+import { startProgress } from '../progress.js';
 
 const TABLES = ['rulesets', 'concordance', 'enforcement', 'hold_reasons', 'implied_thresholds', 'reference_bands'] as const;
 const FIGURES = ['hold_reasons', 'concordance', 'enforcement', 'implied_thresholds', 'swimmer_decisions'] as const;
@@ -57,6 +58,8 @@ export function registerHolds(program: Command): void {
       const chosen = opts.ruleset === undefined ? all : all.filter((r) => opts.ruleset!.includes(r.id));
       const rulesets = chosen.some((r) => r.id === reference.id) ? chosen : [...chosen, reference];
 
+      const progress = startProgress('holds');
+      progress.step('reading slot features');
       // withStore checks the store exists (a UserError otherwise). Slot features come from the store where ingest left
       // them current; other centres' are computed in an in-memory database (the store is never written).
       await withStore(opts.store, async () => undefined);
@@ -64,9 +67,11 @@ export function registerHolds(program: Command): void {
       if (frame.n === 0) throw new UserError(`no dose slots in ${opts.store}${opts.centres ? ` for ${opts.centres.join(', ')}` : ''}; run il2kit ingest first`);
       // Each ruleset's per-slot decisions as typed columns (~10 bytes a slot), written as Parquet below: never as rows.
       const decisions: ReturnType<typeof slotDecisionColumns>[] = [];
+      progress.step('evaluating rulesets', `${rulesets.length} rulesets × ${frame.n} slots`);
       const r = await times.time('analyse', () => holdsReport(frame, rulesets, { reference, swimmerCycles: perCentre, onRuleset: (pass) => decisions.push(slotDecisionColumns(frame, pass)) }));
 
       clearOutputs(opts.out, [...new Set<string>([...TABLES, ...FIGURES, SLOT_DECISIONS])]);
+      progress.step('writing tables');
       const tables = await times.time('tables', () =>
         writeTables(opts.out, {
           rulesets: r.rulesets,
@@ -78,6 +83,7 @@ export function registerHolds(program: Command): void {
         } satisfies Record<(typeof TABLES)[number], readonly object[]>),
       );
       const decisionRows = await times.time('slot_decisions', () => writeSlotDecisions(opts.out, frame, decisions.splice(0)));
+      progress.step('drawing figures');
       const figures = await times.time('figures', () =>
         writeFigures(opts.out, {
           hold_reasons: r.holdReasons.length > 0 ? holdReasonsSpec(r.holdReasons) : null,
@@ -111,6 +117,7 @@ export function registerHolds(program: Command): void {
         figures,
       );
       times.save();
+      progress.done();
       console.log(`holds: ${frame.n} slots, ${r.centres.length} centres × ${rulesets.length} rulesets → ${tables.length} tables, ${decisionRows} slot decisions (Parquet), ${figures.length} figures in ${join(opts.out)}`);
       if (frame.computed.length > 0)
         console.log(`  slot features computed here for ${frame.computed.join(', ')}: the store holds none current for them (ingested by an older il2kit?); ingest them again to keep them stored`);

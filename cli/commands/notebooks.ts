@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
+import { startProgress } from '../progress.js';
 import { projectRoot } from '../../project/index.js';
 
 interface RunFlags {
@@ -10,6 +11,17 @@ interface RunFlags {
   out?: string;
   timeout: string;
   startTimeout: string;
+  code: boolean;
+}
+
+/**
+ * A notebook's parameters: those given, plus storeDir = ./out/store when the notebook takes a store, none was given
+ * and the directory the command runs in has one (the kernel runs in notebooks/, so the runner decides, not the notebook).
+ */
+function withDefaultStore(name: string, given: Record<string, unknown>, takesStore: boolean, cwd: string): Record<string, unknown> {
+  if (!takesStore || given.storeDir !== undefined) return given;
+  const out = join(cwd, 'out', 'store');
+  return existsSync(join(out, 'il2kit.duckdb')) ? { ...given, storeDir: out } : given;
 }
 
 function seconds(flag: string, value: string): number {
@@ -44,6 +56,7 @@ export function registerNotebooks(program: Command): void {
     .option('--out <dir>', 'output folder (default: out/notebooks in the project)')
     .option('--timeout <seconds>', 'time limit for each cell', '120')
     .option('--start-timeout <seconds>', 'time limit for the kernel to start', '30')
+    .option('--no-code', 'leave code cells out of the HTML page (text and outputs only, for sharing)')
     .action(async (names: string[], flags: RunFlags) => {
       const runner = await import('../../notebooks/runner/index.js');
       const root = projectRoot();
@@ -51,12 +64,17 @@ export function registerNotebooks(program: Command): void {
       const startTimeoutMs = seconds('--start-timeout', flags.startTimeout);
       const outDir = flags.out ? resolve(flags.out) : join(root, 'out', 'notebooks');
       let paths: string[];
-      let given: Record<string, unknown>;
+      const given = new Map<string, Record<string, unknown>>();
       try {
-        given = { ...(flags.params ? readParamsFile(flags.params) : {}), ...runner.parseParamArgs(flags.param) };
+        const common = { ...(flags.params ? readParamsFile(flags.params) : {}), ...runner.parseParamArgs(flags.param) };
         paths = runner.resolveNotebooks(names, root);
         // Check every notebook's parameters before starting any kernel.
-        for (const p of paths) runner.paramsFor(runner.notebookName(p), given, process.cwd());
+        for (const p of paths) {
+          const name = runner.notebookName(p);
+          const takesStore = runner.isNotebookName(name) && 'storeDir' in runner.notebookParams[name].shape;
+          given.set(p, withDefaultStore(name, common, takesStore, process.cwd()));
+          runner.paramsFor(name, given.get(p)!, process.cwd());
+        }
       } catch (e) {
         if (e instanceof runner.ParameterError) throw new UserError(e.message);
         throw e;
@@ -66,10 +84,13 @@ export function registerNotebooks(program: Command): void {
       // Ctrl-C: exit through process 'exit', where each running kernel is killed.
       process.once('SIGINT', () => process.exit(130));
       let failed = 0;
+      // Per-cell progress on a terminal only (cli/progress.ts); the outcome of each notebook goes to stdout.
+      const progress = startProgress('notebooks');
       for (const path of paths) {
         let run;
+        progress.step('starting the kernel', runner.notebookName(path));
         try {
-          run = await runner.runNotebook(path, { root, outDir, params: given, cellTimeoutMs, startTimeoutMs, log: (line) => process.stderr.write(line + '\n') });
+          run = await runner.runNotebook(path, { root, outDir, params: given.get(path) ?? {}, cellTimeoutMs, startTimeoutMs, code: flags.code, log: (line) => progress.step(line.trim()) });
         } catch (e) {
           if (e instanceof runner.ParameterError) throw new UserError(e.message);
           throw new UserError(`${runner.notebookName(path)}: ${(e as Error).message}`, 1);
@@ -88,6 +109,7 @@ export function registerNotebooks(program: Command): void {
           );
         }
       }
+      progress.done();
       if (failed > 0) process.exitCode = 1;
     });
 

@@ -1,7 +1,8 @@
 // A self-contained HTML rendering of an executed notebook: markdown rendered with marked, images inlined
-// as data: URIs, no scripts, and a Content-Security-Policy that forbids any request or script.
+// as data: URIs, no scripts, and the report pages' Content-Security-Policy that forbids any request or script.
 import { marked } from 'marked';
 import { escapeHtml } from '../../reports/html/escape.js';
+import { htmlDocument } from '../../reports/html/page.js';
 import { textOf, type Notebook, type Output } from './nbformat.js';
 
 export { escapeHtml };
@@ -16,8 +17,6 @@ export interface HtmlRunInfo {
   summary: string;
 }
 
-const CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
-
 const STYLE = `
 body { font-family: 'DejaVu Sans', system-ui, sans-serif; max-width: 1100px; margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.45; }
 header.run { border: 1px solid #ccc; border-radius: 6px; padding: .6rem 1rem; margin-bottom: 1.5rem; background: #f7f7f7; }
@@ -29,6 +28,7 @@ pre { margin: 0; padding: .45rem .6rem; overflow-x: auto; font-family: 'DejaVu S
 .source pre { background: #f5f5f5; border: 1px solid #e0e0e0; border-radius: 4px; }
 .source { flex: 1; min-width: 0; }
 .outputs { margin-left: 6rem; }
+.outputs-only .outputs { margin-left: 0; }
 .outputs img { max-width: 100%; }
 .stderr { background: #fff1f0; }
 .error { background: #fdd; }
@@ -83,16 +83,20 @@ function renderOutput(o: Output): string {
  * Renders a notebook (executed or not) as one self-contained HTML page.
  * @example writeFileSync('out/tour.html', renderNotebookHtml(nb, { title: '00-kit-tour' }));
  */
-export function renderNotebookHtml(nb: Notebook, options: { title: string; run?: HtmlRunInfo }): string {
-  const { title, run } = options;
+export function renderNotebookHtml(nb: Notebook, options: { title: string; run?: HtmlRunInfo; code?: boolean }): string {
+  const { title, run, code = true } = options;
   const parts: string[] = [];
   if (run) {
     const params = Object.keys(run.params).length ? `<br>Parameters: <code>${escapeHtml(JSON.stringify(run.params))}</code>` : '';
-    parts.push(`<header class="run ${run.ok ? 'passed' : 'failed'}"><strong>${escapeHtml(title)}</strong>: ${escapeHtml(run.summary)}${params}</header>`);
+    const hidden = code ? '' : '<br>Code cells are hidden in this copy (il2kit notebooks run --no-code); their outputs are shown.';
+    parts.push(`<header class="run ${run.ok ? 'passed' : 'failed'}"><strong>${escapeHtml(title)}</strong>: ${escapeHtml(run.summary)}${params}${hidden}</header>`);
   }
   nb.cells.forEach((cell, i) => {
     const source = textOf(cell.source);
-    if (cell.cell_type !== 'code') {
+    if (cell.cell_type === 'code' && !code) {
+      // Outputs only: what a reader is shown, without the code that made it.
+      if (cell.outputs.length) parts.push(`<section class="cell code outputs-only" id="cell-${i + 1}"><div class="outputs">${cell.outputs.map(renderOutput).join('\n')}</div></section>`);
+    } else if (cell.cell_type !== 'code') {
       const body = cell.cell_type === 'markdown' ? marked.parse(source, { async: false }) : `<pre>${escapeHtml(source)}</pre>`;
       parts.push(`<section class="cell ${cell.cell_type}" id="cell-${i + 1}">${body}</section>`);
     } else {
@@ -108,18 +112,5 @@ export function renderNotebookHtml(nb: Notebook, options: { title: string; run?:
       );
     }
   });
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-${parts.join('\n')}
-</body>
-</html>
-`;
+  return htmlDocument(title, STYLE, parts.join('\n'));
 }

@@ -7,3 +7,4 @@ export { PARAMETERS_TAG, INJECTED_TAG, ParameterError, parseParamArgs, checkPara
 export { renderNotebookHtml, escapeHtml, type CellStatus, type HtmlRunInfo } from './html.js';
 export { runNotebook, resolveNotebooks, notebookName, paramsFor, filterOutputs, errorText, type RunOptions, type NotebookRun, type CellReport } from './run.js';
 export { joinCodeCells, typecheckNotebooks, type JoinedCells, type CellDiagnostic } from './typecheck.js';
+export { notebookStore, findOutStore, type NotebookStore } from '../../data-samples/notebook-store.js';

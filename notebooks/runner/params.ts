@@ -53,7 +53,7 @@ export function checkParams(schema: z.ZodObject, given: Record<string, unknown>,
         /* keep the string; the schema says what is wrong */
       }
     }
-    if (typeof value === 'string' && notebookParamInfo.get(field)?.kind === 'path' && !isAbsolute(value)) value = resolve(cwd, value);
+    if (typeof value === 'string' && value !== '' && notebookParamInfo.get(field)?.kind === 'path' && !isAbsolute(value)) value = resolve(cwd, value);
     const parsed = field.safeParse(value);
     if (parsed.success) out[key] = parsed.data;
     else problems.push(`${key}=${JSON.stringify(raw)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);

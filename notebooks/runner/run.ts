@@ -23,6 +23,8 @@ export interface RunOptions {
   startTimeoutMs?: number;
   /** Progress lines (one per cell). */
   log?: (line: string) => void;
+  /** Show code cells in the HTML page (default true); false gives a page of text and outputs to share. */
+  code?: boolean;
 }
 
 export interface CellReport {
@@ -172,6 +174,6 @@ export async function runNotebook(path: string, options: RunOptions): Promise<No
   const ipynbPath = join(outDir, `${name}.ipynb`);
   const htmlPath = join(outDir, `${name}.html`);
   writeFileSync(ipynbPath, formatNotebook(nb));
-  writeFileSync(htmlPath, renderNotebookHtml(nb, { title: name, run: { cellStatus, ok, params, summary } }));
+  writeFileSync(htmlPath, renderNotebookHtml(nb, { title: name, run: { cellStatus, ok, params, summary }, code: options.code ?? true }));
   return { name, path, ok, params, kernelStartMs, totalMs, cells, ...(failure ? { failure } : {}), ipynbPath, htmlPath };
 }

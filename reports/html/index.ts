@@ -3,5 +3,5 @@ export { escapeHtml } from './escape.js';
 export { MISSING, formatNumber, formatValue } from './format.js';
 export { htmlTable, type TableColumn } from './table.js';
 export { inlineSvg, sanitizeSvg, type InlineSvgOptions } from './svg.js';
-export { renderReportPage, REPORT_CSP, type ReportPage, type ReportSection } from './page.js';
+export { htmlDocument, renderReportPage, REPORT_CSP, type ReportPage, type ReportSection } from './page.js';
 export { REPORT_CSS } from './style.js';

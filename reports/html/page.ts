@@ -43,6 +43,20 @@ export function renderReportPage(page: ReportPage): string {
     .join('\n');
   const subtitle = page.subtitle ? `<p class="subtitle">${escapeHtml(page.subtitle)}</p>` : '';
   const footer = page.footer ? `<footer class="page">${page.footer}</footer>` : '';
+  const body = `<header class="page"><h1>${escapeHtml(page.title)}</h1>${subtitle}</header>
+${page.sections.length ? `<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>${toc}</ol></nav>` : ''}
+<main>
+${sections}
+</main>
+${footer}`;
+  return htmlDocument(page.title, REPORT_CSS, body);
+}
+
+/**
+ * A complete HTML document around an already-escaped body: charset, the strict CSP, viewport, inline CSS.
+ * @example htmlDocument('Notebook 03', 'body{margin:0}', '<p>…</p>')
+ */
+export function htmlDocument(title: string, css: string, body: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -50,16 +64,11 @@ export function renderReportPage(page: ReportPage): string {
 <meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${escapeHtml(page.title)}</title>
-<style>${REPORT_CSS}</style>
+<title>${escapeHtml(title)}</title>
+<style>${css}</style>
 </head>
 <body>
-<header class="page"><h1>${escapeHtml(page.title)}</h1>${subtitle}</header>
-${page.sections.length ? `<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>${toc}</ol></nav>` : ''}
-<main>
-${sections}
-</main>
-${footer}
+${body}
 </body>
 </html>
 `;

@@ -44,7 +44,8 @@ export interface InlineSvgOptions {
 export function inlineSvg(svg: string, alt: string, options: InlineSvgOptions = {}): string {
   const clean = sanitizeSvg(svg);
   const id = options.id ? ` id="${escapeHtml(options.id)}"` : '';
-  const caption = `<figcaption>${escapeHtml(alt)}${options.captionHtml ? ` ${options.captionHtml}` : ''}</figcaption>`;
+  const stop = options.captionHtml && !/[.!?:]$/.test(alt.trim()) ? '.' : '';
+  const caption = `<figcaption>${escapeHtml(alt)}${stop}${options.captionHtml ? ` ${options.captionHtml}` : ''}</figcaption>`;
   const open = /^<svg\b[^>]*>/.exec(clean);
   if (!open || !/<(?:path|rect|line|circle|text|g|polygon|polyline|ellipse)\b/.test(clean)) {
     return `<figure class="missing"${id}><p class="missing">Figure not drawn: there was nothing to show.</p>${caption}</figure>`;

@@ -42,7 +42,7 @@ describe('renderNotebookHtml', () => {
     expect(html).toContain('<table><tr><td>1</td></tr></table>');
   });
   it('is self-contained: a CSP that forbids requests and scripts, and no script or external reference', () => {
-    expect(html).toContain(`content="default-src 'none'; img-src data:; style-src 'unsafe-inline'"`);
+    expect(html).toContain(`content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"`);
     expect(html).not.toMatch(/<script|<link|\b(?:src|href)="(?!data:|#)/i);
   });
 });
@@ -56,5 +56,13 @@ describe('filterOutputs', () => {
         { output_type: 'stream', name: 'stdout', text: `before${banner}after\n` },
       ]),
     ).toEqual([{ output_type: 'stream', name: 'stdout', text: 'beforeafter\n' }]);
+  });
+  it('leaves code cells out with code: false, keeping their outputs and the markdown', () => {
+    const shared = renderNotebookHtml(notebook, { title: 't', code: false, run: { cellStatus: new Map([[1, 'ok']]), ok: true, params: {}, summary: 'ran' } });
+    expect(shared).not.toContain('const a = 1 &lt; 2;');
+    expect(shared).not.toContain('class="prompt"');
+    expect(shared).toContain('<h1>Title</h1>');
+    expect(shared).toContain('a &lt;tag&gt; &amp; red');
+    expect(shared).toContain('Code cells are hidden');
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hasTag, notebookParams, readNotebook, runNotebook, textOf, typecheckNotebooks, INJECTED_TAG, PARAMETERS_TAG, type NotebookRun } from '../../notebooks/runner/index.js';
 import { NOTEBOOK_DIR, ROOT, committedNotebooks, requireSetup, tempDir } from './helpers.js';
+import { sampleStore } from '../../data-samples/sample-store.js';
 
 const names = committedNotebooks();
 
@@ -48,7 +49,9 @@ describe.each(names)('notebook %s executes on the tslab kernel', (name) => {
   let html: string;
   beforeAll(async () => {
     requireSetup();
-    run = await runNotebook(join(NOTEBOOK_DIR, `${name}.ipynb`), { root: ROOT, outDir: tempDir('nb'), cellTimeoutMs: 60_000 });
+    // The samples' store, named: without storeDir a notebook would analyse whatever out/store the checkout holds.
+    const params = 'storeDir' in notebookParams[name as keyof typeof notebookParams].shape ? { storeDir: await sampleStore() } : {};
+    run = await runNotebook(join(NOTEBOOK_DIR, `${name}.ipynb`), { root: ROOT, outDir: tempDir('nb'), cellTimeoutMs: 60_000, params });
     html = readFileSync(run.htmlPath, 'utf8');
     console.info(`${name}: kernel start ${run.kernelStartMs} ms, total ${run.totalMs} ms`);
   });

@@ -71,7 +71,7 @@ describe('inlineSvg', () => {
   });
   it('wraps the figure with an accessible label and its caption', () => {
     expect(fig).toMatch(/^<figure><svg role="img" aria-label="Doses &lt;held&gt; by centre"/);
-    expect(fig).toContain('<figcaption>Doses &lt;held&gt; by centre <span>Store: out/store</span></figcaption>');
+    expect(fig).toContain('<figcaption>Doses &lt;held&gt; by centre. <span>Store: out/store</span></figcaption>');
   });
   it('prefixes ids so two figures on one page do not share clip paths', () => {
     const other = inlineSvg(svg, 'Another figure');
