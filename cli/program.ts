@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerBundle } from './commands/bundle.js';
 import { registerDoses } from './commands/doses.js';
 import { registerHolds } from './commands/holds.js';
 import { registerIngest } from './commands/ingest.js';
@@ -21,5 +22,6 @@ export function buildProgram(): Command {
   registerDoses(program);
   registerResponse(program);
   registerHolds(program);
+  registerBundle(program);
   return program;
 }

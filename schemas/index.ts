@@ -13,3 +13,4 @@ export * from './ruleset.js';
 export * from './run-manifest.js';
 export * from './tables.js';
 export * from './introspect.js';
+export * from './bundle.js';
