@@ -70,15 +70,34 @@ export function recoverableCells(nr: number, nc: number, suppressed: readonly Ce
   return out;
 }
 
-/** The cell to suppress next to protect (r, c): in its row or column, the smallest non-zero count, then a zero; null if none. */
-function complement(counts: readonly (readonly number[])[], hidden: ReadonlySet<number>, [r, c]: Cell): Cell | null {
+/** Cost of suppressing a cell: its count, a zero far dearer (a zero partner leaves the hidden cell's bounds narrow). */
+const cost = (n: number) => (n === 0 ? 1e6 : n);
+
+/**
+ * The cells to suppress next to protect (r, c): the cheapest rectangle (r, c)–(r, c2)–(r2, c)–(r2, c2) in a two-way
+ * table (so the cell lies on a cycle of hidden cells), or the cheapest partner in its one row or column; null if none.
+ */
+function complement(counts: readonly (readonly number[])[], hidden: ReadonlySet<number>, [r, c]: Cell): Cell[] | null {
+  const nr = counts.length;
   const nc = counts[0]!.length;
-  const candidates: Cell[] = [];
-  for (let j = 0; j < nc; j++) if (j !== c && !hidden.has(r * nc + j)) candidates.push([r, j]);
-  for (let i = 0; i < counts.length; i++) if (i !== r && !hidden.has(i * nc + c)) candidates.push([i, c]);
-  const key = ([i, j]: Cell) => (counts[i]![j]! === 0 ? Number.MAX_SAFE_INTEGER : counts[i]![j]!);
-  candidates.sort((a, b) => key(a) - key(b) || a[0] - b[0] || a[1] - b[1]);
-  return candidates[0] ?? null;
+  const price = (cells: Cell[]) => cells.reduce((a, [i, j]) => a + (hidden.has(i * nc + j) ? 0 : cost(counts[i]![j]!)), 0);
+  const options: Cell[][] = [];
+  if (nr >= 2 && nc >= 2) {
+    for (let r2 = 0; r2 < nr; r2++) for (let c2 = 0; c2 < nc; c2++) if (r2 !== r && c2 !== c) options.push([[r, c2], [r2, c], [r2, c2]]);
+  } else if (nc >= 2) {
+    for (let c2 = 0; c2 < nc; c2++) if (c2 !== c) options.push([[r, c2]]);
+  } else {
+    for (let r2 = 0; r2 < nr; r2++) if (r2 !== r) options.push([[r2, c]]);
+  }
+  let best: Cell[] | null = null;
+  let bestPrice = Infinity;
+  for (const o of options) {
+    const fresh = o.filter(([i, j]) => !hidden.has(i * nc + j));
+    if (fresh.length === 0) continue;
+    const p = price(fresh);
+    if (p < bestPrice) (best = fresh), (bestPrice = p);
+  }
+  return best;
 }
 
 /**
@@ -104,7 +123,7 @@ export function suppressTable(counts: readonly (readonly number[])[], k: number)
     const taken = new Set(hidden.keys());
     const next = exposed.map((cell) => complement(counts, taken, cell)).find((c) => c !== null) ?? null;
     if (next === null) return withheld();
-    hidden.set(next[0] * nc + next[1], 'secondary');
+    for (const [i, j] of next) hidden.set(i * nc + j, 'secondary');
   }
   const suppressed = [...hidden.entries()].sort(([a], [b]) => a - b).map(([i, reason]) => ({ row: Math.floor(i / nc), col: i % nc, reason }));
   return { cells: counts.map((row, r) => row.map((n, c) => (hidden.has(r * nc + c) ? null : n))), suppressed, withheld: false };
