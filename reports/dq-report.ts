@@ -3,6 +3,7 @@
 import { marked } from 'marked';
 import type { IngestResult } from '../pipelines/ingest.js';
 import { renderSpecMarkdown } from '../pipelines/map/spec-render.js';
+import { escapeHtml } from './html/escape.js';
 
 export interface DqReport {
   centre_id: string;
@@ -32,7 +33,7 @@ export function dqReport(r: IngestResult, quarantineByCheck: Record<string, numb
   };
 }
 
-const esc = (s: unknown) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: unknown) => escapeHtml(String(s));
 
 export function renderDqHtml(rep: DqReport, specMarkdown: string): string {
   const failed = rep.checks.filter((c) => c.status === 'failed' || c.status === 'error');

@@ -1,7 +1,10 @@
 // A self-contained HTML rendering of an executed notebook: markdown rendered with marked, images inlined
 // as data: URIs, no scripts, and a Content-Security-Policy that forbids any request or script.
 import { marked } from 'marked';
+import { escapeHtml } from '../../reports/html/escape.js';
 import { textOf, type Notebook, type Output } from './nbformat.js';
+
+export { escapeHtml };
 
 export type CellStatus = 'ok' | 'error' | 'abort' | 'timeout' | 'died' | 'not_run';
 
@@ -39,9 +42,6 @@ td, th { border: 1px solid #ddd; padding: .15rem .5rem; }
 
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 function dataUri(mime: string, base64: string): string {
   return `data:${mime};base64,${base64.replace(/\s+/g, '')}`;
