@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerBundle } from './commands/bundle.js';
 import { registerDoses } from './commands/doses.js';
+import { registerPool } from './commands/pool.js';
 import { registerHolds } from './commands/holds.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerResponse } from './commands/response.js';
@@ -23,5 +24,6 @@ export function buildProgram(): Command {
   registerResponse(program);
   registerHolds(program);
   registerBundle(program);
+  registerPool(program);
   return program;
 }

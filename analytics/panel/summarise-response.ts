@@ -5,17 +5,17 @@ import { SIGNALS, type SignalId } from '../response/signals.js';
 import type { CourseSignalRow } from '../response/types.js';
 import type { PatientCaseMix } from '../doses/types.js';
 import { DISEASES, type Disease } from '../../schemas/vocabularies.js';
-import { AGE_BANDS, ECOG_COLS, RESPONDER_COLS, RESPONSE_COLS, SIGNAL_LEVELS, type CountTable, type EstimateCandidate } from './types.js';
+import { AGE_BANDS, ECOG_COLS, RESPONDER_COLS, SIGNAL_LEVELS, type CountTable, type EstimateCandidate } from './types.js';
 
 const DISEASE_ROWS = Object.keys(DISEASES) as Disease[];
 
 /** Signals that are present/absent, so each has a 2 × 2 table per disease. */
 export const BINARY_SIGNALS: readonly SignalId[] = ['platelet_nadir_below_50k', 'bicarbonate_nadir_below_19', 'thyroid_dysfunction', 'vitiligo'];
 
-/** Best response of the analysed course by disease. @example responseTable(rows).counts */
+/** Responders (CR or PR) and non-responders of the analysed course by disease. @example responseTable(rows).counts */
 export function responseTable(rows: readonly CourseSignalRow[]): CountTable {
-  const counts = DISEASE_ROWS.map((d) => RESPONSE_COLS.map((c) => rows.filter((r) => r.disease === d && r.response === c).length));
-  return { id: 'response', kind: 'response', group: {}, rows: [...DISEASE_ROWS], cols: [...RESPONSE_COLS], counts };
+  const counts = DISEASE_ROWS.map((d) => [1, 0].map((y) => rows.filter((r) => r.disease === d && r.responder === y).length));
+  return { id: 'response', kind: 'response', group: {}, rows: [...DISEASE_ROWS], cols: [...RESPONDER_COLS], counts };
 }
 
 /** Per binary signal: rows disease:level, columns responder / non-responder. @example signalTables(rows)[0]!.id // 'signal:platelet_nadir_below_50k' */

@@ -43,7 +43,6 @@ export const DOSE_END_COLS = ['toxicity', 'maximum', 'other'] as const;
 /** Concordance table: rows by the ruleset's decision, columns by what was recorded. */
 export const CONCORDANCE_ROWS = ['criterion_met', 'criterion_not_met', 'not_assessable'] as const;
 export const HELD_GIVEN_COLS = ['held', 'given'] as const;
-export const RESPONSE_COLS = ['CR', 'PR', 'SD', 'PD', 'NE'] as const;
 export const RESPONDER_COLS = ['responder', 'non_responder'] as const;
 export const SIGNAL_LEVELS = ['present', 'absent', 'not_measured'] as const;
 export const ECOG_COLS = ['0', '1', '2', '3', '4', 'unknown'] as const;
