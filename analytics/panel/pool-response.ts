@@ -27,7 +27,7 @@ export interface PooledRateRow {
 
 /** Released responder / non-responder counts per disease of a bundle; null for a disease with a suppressed cell. */
 function diseaseCounts(b: PanelBundle): Map<string, [number, number] | null> {
-  const t = b.tables.find((x) => x.kind === 'response');
+  const t = b.tables.find((x) => x.id === 'response');
   const out = new Map<string, [number, number] | null>();
   if (t === undefined) return out;
   for (const d of t.rows) {
@@ -57,14 +57,17 @@ export function poolResponseRates(bundles: readonly PanelBundle[]): { rates: Poo
   for (const b of [...bundles].sort((p, q) => p.centre_id.localeCompare(q.centre_id))) {
     const byDisease = diseaseCounts(b);
     const whole = [...byDisease.values()].every((k) => k !== null);
-    const all = whole ? [...byDisease.values()].reduce<[number, number]>((a, k) => [a[0] + k![0], a[1] + k![1]], [0, 0]) : null;
+    const total = b.tables.find((x) => x.id === 'response:all');
+    const released = total === undefined ? null : cellsOf(total, [['all', 'responder'], ['all', 'non_responder']]);
+    const all: [number, number] | null = released !== null ? [released[0]!, released[1]!] : whole ? [...byDisease.values()].reduce<[number, number]>((a, k) => [a[0] + k![0], a[1] + k![1]], [0, 0]) : null;
     if (all !== null && all[0] + all[1] > 0) rates.push(rateRow(b.centre_id, 'all', all[0], all[0] + all[1], 1, []));
     add('all', b.centre_id, all);
     for (const [d, k] of [...byDisease].sort(([x], [y]) => x.localeCompare(y))) {
       if (k !== null) rates.push(rateRow(b.centre_id, d, k[0], k[0] + k[1], 1, []));
       add(d, b.centre_id, k);
     }
-    if (all !== null) for (const [d, k] of byDisease) for (const [y, m] of [[1, k![0]], [0, k![1]]] as const) for (let i = 0; i < m; i++) pseudo.push({ centre_id: b.centre_id, disease: d as CourseSignalRow['disease'], responder: y, response: y === 1 ? 'PR' : 'PD' });
+    // The funnel needs only each centre's totals (its disease rows are not used).
+    if (all !== null) for (const [y, m] of [[1, all[0]], [0, all[1]]] as const) for (let i = 0; i < m; i++) pseudo.push({ centre_id: b.centre_id, disease: 'rcc', responder: y, response: y === 1 ? 'PR' : 'PD' });
   }
   if (bundles.length > 1) for (const [d, s] of [...sums].sort(([x], [y]) => (x === 'all' ? -1 : y === 'all' ? 1 : x.localeCompare(y)))) if (s.n > 0) rates.push(rateRow(POOLED, d, s.x, s.n, s.pooled, s.left));
   const f = pseudo.length > 0 ? responseRates(pseudo as CourseSignalRow[]) : null;

@@ -18,6 +18,14 @@ export function responseTable(rows: readonly CourseSignalRow[]): CountTable {
   return { id: 'response', kind: 'response', group: {}, rows: [...DISEASE_ROWS], cols: [...RESPONDER_COLS], counts };
 }
 
+/**
+ * Responders and non-responders over all diseases: the column totals of the response table, which the suppression
+ * already treats as public, so releasing them (when each is at least k) reveals nothing more.
+ */
+export function responseAllTable(rows: readonly CourseSignalRow[]): CountTable {
+  return { id: 'response:all', kind: 'response', group: {}, rows: ['all'], cols: [...RESPONDER_COLS], counts: [[1, 0].map((y) => rows.filter((r) => r.responder === y).length)] };
+}
+
 /** Per binary signal: rows disease:level, columns responder / non-responder. @example signalTables(rows)[0]!.id // 'signal:platelet_nadir_below_50k' */
 export function signalTables(rows: readonly CourseSignalRow[]): CountTable[] {
   return BINARY_SIGNALS.map((s) => {

@@ -9,7 +9,7 @@ import type { ResponseInputs } from '../response/types.js';
 import { quarterOf } from './quarter.js';
 import { doseEndTables } from './summarise-doses.js';
 import { holdTables } from './summarise-holds.js';
-import { caseMixTables, estimateCandidates, responseTable, signalTables } from './summarise-response.js';
+import { caseMixTables, estimateCandidates, responseAllTable, responseTable, signalTables } from './summarise-response.js';
 import type { CentreSummary } from './types.js';
 
 export interface CentreInputs {
@@ -50,7 +50,7 @@ export function summariseCentre(inp: CentreInputs): CentreSummary {
       id: rs.id, version: rs.version ?? null, status: rs.status, rules: rs.rules.length,
       rules_inferred: rs.rules.filter((r) => r.status === 'inferred').length, rules_unverified: rs.rules.filter((r) => r.status === 'unverified').length,
     })),
-    tables: [...doseEndTables(inp.cycles), ...holds, responseTable(resp.signals), ...signalTables(resp.signals), ...caseMixTables(inp.patients)],
+    tables: [...doseEndTables(inp.cycles), ...holds, responseTable(resp.signals), responseAllTable(resp.signals), ...signalTables(resp.signals), ...caseMixTables(inp.patients)],
     estimates: estimateCandidates(resp.oddsRatios.forest, resp.signals),
     implied,
   };

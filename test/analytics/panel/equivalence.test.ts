@@ -19,7 +19,7 @@ import { DEFAULT_REFERENCE, kitRulesets, slotFeaturesFromStore } from '../../../
 import { evaluateRuleset } from '../../../rules/engine.js';
 import { summariseCentre } from '../../../analytics/panel/summarise.js';
 import { doseEndTables } from '../../../analytics/panel/summarise-doses.js';
-import { estimateCandidates, responseTable, signalTables } from '../../../analytics/panel/summarise-response.js';
+import { estimateCandidates, responseAllTable, responseTable, signalTables } from '../../../analytics/panel/summarise-response.js';
 import { poolBundles, type PanelResult } from '../../../analytics/panel/pool.js';
 import type { PanelBundle } from '../../../schemas/bundle.js';
 import { summaryOf, unsuppressedBundle } from '../../helpers/panel.js';
@@ -146,7 +146,7 @@ describe('pooling equals the patient-level analysis on a larger simulation (20 c
   const bundles = centres.map((c) => {
     const rc = byCentre(rows, c);
     const forest = signalOddsRatios(rc, { adjust: ['centre', 'disease'] }).forest;
-    return unsuppressedBundle(summaryOf(c, [...doseEndTables(byCentre(cycles, c)), responseTable(rc), ...signalTables(rc)], estimateCandidates(forest, rc)));
+    return unsuppressedBundle(summaryOf(c, [...doseEndTables(byCentre(cycles, c)), responseTable(rc), responseAllTable(rc), ...signalTables(rc)], estimateCandidates(forest, rc)));
   });
   const result = poolBundles(bundles);
 
