@@ -13,9 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { benchAnalytics } from './analytics.js';
 import { benchHolds } from './holds.js';
 import { benchIngest } from './ingest.js';
+import { benchPanel } from './panel.js';
 
 const patients = Number(process.env.BENCH_PATIENTS ?? 400);
-const only = new Set((process.env.BENCH_ONLY ?? 'ingest,holds,analytics').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'ingest,holds,analytics,panel').split(','));
 const log = (s: string) => process.stdout.write(s + '\n');
 
 /** Runs one benchmark here and returns its results. */
@@ -38,6 +39,7 @@ async function runOne(name: string, keep: string): Promise<unknown> {
     log(`ingest against DuckDB reading and storing the same rows: ${JSON.stringify(duckdbFloor)}`);
     return { centres: ingest, all, duckdb_centres: duckdbCentres, duckdb_read_and_store: duckdbFloor };
   }
+  if (name === 'panel') return benchPanel(log);
   if (name === 'holds') {
     const store = process.env.BENCH_HOLDS_STORE;
     const holds = await benchHolds(patients, log, store === undefined ? {} : { store });
@@ -58,7 +60,7 @@ if (child !== undefined) {
   const results: Record<string, unknown> = { patients_per_centre: patients, patients_total: patients * 5, node: process.version };
   const keep = mkdtempSync(join(tmpdir(), 'il2kit-bench-store-'));
   try {
-    for (const name of ['ingest', 'holds', 'analytics'].filter((b) => only.has(b))) {
+    for (const name of ['ingest', 'holds', 'analytics', 'panel'].filter((b) => only.has(b))) {
       const out = join(keep, `${name}.json`);
       // The holds bench reuses the store the ingest bench wrote when there is one.
       const env: NodeJS.ProcessEnv = { ...process.env, BENCH_CHILD: JSON.stringify({ name, out, keep }) };
