@@ -10,6 +10,7 @@ import { readStore } from '../../analytics/read-store.js';
 import { queryRows } from '../../analytics/doses/load.js';
 import { bundleHash } from '../../analytics/panel/hash.js';
 import { PanelBundle } from '../../schemas/bundle.js';
+import { kitRulesets } from '../../analytics/practice/report.js';
 import { il2kit } from '../helpers/cli.js';
 
 let dir: string;
@@ -137,10 +138,10 @@ describe('il2kit pool', () => {
     writeFileSync(manifest, JSON.stringify({ kit: 'il2kit', command: 'ingest' }));
     expect(refuse([manifest])).toContain(`${manifest}: not an il2kit panel bundle (kind null, expected "il2kit.panel-bundle")`);
     expect(refuse([bundles[0]!, bundles[0]!])).toContain(`${bundles[0]}: the same bundle as ${bundles[0]}; give each bundle once`);
-    const again = join(dir, 'again.json');
+    const again = join(dir, 'overlap.json');
     const second = { ...readBundle(bundles[SAMPLE_CENTRES.indexOf('amstel')]!), period: { first: '2023-Q1', last: '2024-Q2' } };
     writeFileSync(again, JSON.stringify({ ...second, content_sha256: bundleHash(second) }));
-    expect(refuse([bundles[SAMPLE_CENTRES.indexOf('amstel')]!, again])).toMatch(/again\.json: a second bundle of centre amstel \(2023-Q1…2024-Q2\) overlapping .*amstel\.json/);
+    expect(refuse([bundles[SAMPLE_CENTRES.indexOf('amstel')]!, again])).toMatch(/overlap\.json: a second bundle of centre amstel \(2023-Q1…2024-Q2\) overlapping .*amstel\.json/);
     expect(refuse([join(dir, 'missing.json')])).toContain('missing.json: cannot be read (ENOENT)');
   });
 });
@@ -156,10 +157,14 @@ describe('every bundle the tests wrote', () => {
       const k = b.policy.min_cell;
       for (const t of b.tables) for (const v of t.cells.flat()) expect(v === null || v === 0 || v >= k, `${f} ${t.id}: ${v}`).toBe(true);
       for (const e of b.signal_estimates) expect(e.n >= b.policy.min_model_patients && e.events >= k && e.n - e.events >= k).toBe(true);
-      const withoutHash = text.replace(b.content_sha256, '');
+      // Ruleset versions are the kit's published rulesets' own (e.g. the 2024-12-20 label), not patient data.
+      const own = new Map(kitRulesets().map((r) => [r.id, r.version ?? null]));
+      for (const r of b.rulesets) expect(r.version).toBe(own.get(r.id));
+      const scanned = JSON.stringify({ ...b, rulesets: b.rulesets.map(({ version: _v, ...r }) => r) }, null, 2);
+      const withoutHash = scanned.replace(b.content_sha256, '');
       expect(withoutHash).not.toMatch(/(?=[0-9a-f]*[a-f])[0-9a-f]{16,}/);
       for (const key of keys) expect(text).not.toContain(key);
-      expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}|T\d{2}:\d{2}/);
+      expect(scanned).not.toMatch(/\d{4}-\d{2}-\d{2}|T\d{2}:\d{2}/);
       for (const q of [b.period.first, b.period.last]) expect(q).toMatch(/^\d{4}-Q[1-4]$/);
     }
   });
