@@ -2,4 +2,5 @@
 export * from './stats/index.js';
 export * from './doses/index.js';
 export * from './response/index.js';
+export * from './consensus/index.js';
 export { readStore } from './read-store.js';

@@ -5,7 +5,6 @@
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { analyseDoses } from '../analytics/doses/analyse.js';
 import { loadCaseMix, loadCycleDoses } from '../analytics/doses/load.js';
 import { analyseResponse } from '../analytics/response/analyse.js';
@@ -15,6 +14,8 @@ import { simulatePatient } from '../simulate/patient.js';
 import { PROFILES } from '../simulate/profiles.js';
 import { tshDraws } from '../simulate/writers/common.js';
 import { STORE_FILE } from '../pipelines/store/layout.js';
+import { createDuckDB } from '../pipelines/store/engine.js';
+import { openStoreReadOnly } from '../pipelines/store/open.js';
 
 export interface AnalyticsBenchResult {
   patients: number;
@@ -67,10 +68,9 @@ export async function buildBenchStore(dir: string, n: number, seed = 'bench'): P
   }
   flush();
   for (const t of tables) closeSync(fds[t]!);
-  const inst = await DuckDBInstance.create(join(dir, STORE_FILE));
-  const conn = await inst.connect();
+  const db = await createDuckDB(join(dir, STORE_FILE));
+  const conn = db.conn;
   try {
-    await conn.run("SET TimeZone = 'UTC'");
     const ts = (cols: string[]) => cols.map((c) => `${c}::TIMESTAMPTZ AS ${c}`).join(', ');
     const times: Record<string, string[]> = { cycle: ['start_at'], dose_slot: ['given_at'], observation: ['observed_at'], infusion: ['start_at'], clinical_event: ['onset_at'], response: ['assessed_at'], patient: [] };
     for (const table of tables) {
@@ -80,8 +80,7 @@ export async function buildBenchStore(dir: string, n: number, seed = 'bench'): P
       rmSync(f);
     }
   } finally {
-    conn.closeSync();
-    inst.closeSync();
+    db.close();
   }
   return cycles;
 }
@@ -100,16 +99,14 @@ export async function benchAnalytics(options: { patients?: number; dir?: string 
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   try {
-    const inst = await DuckDBInstance.create(join(dir, STORE_FILE), { access_mode: 'READ_ONLY' });
-    const conn = await inst.connect();
-    await conn.run("SET TimeZone = 'UTC'");
+    const db = await openStoreReadOnly(dir);
+    const conn = db.conn;
     t = performance.now();
     const doseCycles = await loadCycleDoses(conn);
     const mix = await loadCaseMix(conn);
     const inputs = await loadResponseInputs(conn);
     const loadMs = performance.now() - t;
-    conn.closeSync();
-    inst.closeSync();
+    db.close();
     const steps: AnalyticsBenchResult['steps'] = [];
     const step = (name: string, f: () => unknown) => {
       const s = performance.now();

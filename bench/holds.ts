@@ -12,7 +12,7 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { projectRoot } from '../cli/version.js';
+import { projectRoot } from '../project/index.js';
 import { ingestCentre } from '../pipelines/ingest.js';
 import { openStore } from '../pipelines/store/commit.js';
 import { evaluateRuleset } from '../rules/engine.js';

@@ -13,7 +13,7 @@ import ExcelJS from 'exceljs';
 import { loadSpec } from '../pipelines/map/spec-load.js';
 import { QUARANTINE_ORDER, orderBy, sql } from '../pipelines/store/layout.js';
 import { TABLES, type TableName } from '../schemas/index.js';
-import { projectRoot } from '../cli/version.js';
+import { projectRoot } from '../project/index.js';
 import { ingestCentre } from '../pipelines/ingest.js';
 import { CENTRE_IDS } from '../simulate/index.js';
 import { fmt, measure } from './measure.js';
@@ -58,7 +58,8 @@ export async function benchIngest(patients: number, log: (s: string) => void, ke
       const { spec } = loadSpec(join(cdir, 'mapping.yaml'));
       const files = [...new Set(spec.sources.map((x) => x.file))];
       const bytes = files.reduce((a, f) => a + statSync(join(cdir, f)).size, 0);
-      // The reference: DuckDB's own readers load every CSV/NDJSON file into tables (all text columns);
+      // The reference: DuckDB's own readers load every CSV/NDJSON file into tables (all text columns), in a bare
+      // instance (not the kit's createDuckDB: the reference is DuckDB alone, without the kit's memory budget);
       // DuckDB cannot read xlsx offline, so a workbook's reference is exceljs reading it once.
       const bare = await measure(async () => {
         const inst = await DuckDBInstance.create(':memory:');
@@ -66,7 +67,7 @@ export async function benchIngest(patients: number, log: (s: string) => void, ke
         let i = 0;
         for (const f of files) {
           const src = spec.sources.find((x) => x.file === f)!;
-          const p = join(cdir, f).replace(/'/g, "''");
+          const p = sql(join(cdir, f));
           if (src.format === 'xlsx') {
             const wb = new ExcelJS.Workbook();
             await wb.xlsx.readFile(join(cdir, f));
@@ -74,8 +75,8 @@ export async function benchIngest(patients: number, log: (s: string) => void, ke
           }
           const reader =
             src.format === 'ndjson'
-              ? `read_json('${p}', format = 'newline_delimited', maximum_object_size = 16777216)`
-              : `read_csv('${p}', all_varchar = true, delim = '${src.delimiter}', quote = '${src.quote}', encoding = '${src.encoding === 'latin1' ? 'latin-1' : 'utf-8'}', strict_mode = false, null_padding = true)`;
+              ? `read_json(${p}, format = 'newline_delimited', maximum_object_size = 16777216)`
+              : `read_csv(${p}, all_varchar = true, delim = '${src.delimiter}', quote = '${src.quote}', encoding = '${src.encoding === 'latin1' ? 'latin-1' : 'utf-8'}', strict_mode = false, null_padding = true)`;
           // DuckDB's parallel CSV reader refuses some quoted files; its single-threaded reader is the fallback.
           await conn.run(`CREATE TABLE t${i} AS SELECT * FROM ${reader}`).catch(async (e: Error) => {
             if (!/parallel = false/.test(e.message)) throw e;

@@ -5,3 +5,5 @@ export { compileChart, renderSvg, renderPng, svgToPng, type CompileMessages, typ
 export * from './doses.js';
 export * from './response.js';
 export * from './holds.js';
+export * from './consensus/index.js';
+export { displayUnit, ruleLabel, variableLabel, variableName, variableUnit, type RuleLabelInput } from './labels.js';

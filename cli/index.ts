@@ -1,3 +1,3 @@
 export { buildProgram } from './program.js';
 export { UserError, isUserError } from './errors.js';
-export { projectRoot, kitVersion } from './version.js';
+export { projectRoot, kitVersion } from '../project/index.js';

@@ -8,7 +8,7 @@ import { registerResponse } from './commands/response.js';
 import { registerNotebooks } from './commands/notebooks.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerValidate } from './commands/validate.js';
-import { kitVersion } from './version.js';
+import { kitVersion } from '../project/index.js';
 
 /** Builds the il2kit command tree. Each command lives in cli/commands/<name>.ts and registers itself here. */
 export function buildProgram(): Command {

@@ -7,8 +7,10 @@ import { join, relative } from 'node:path';
 import { RunManifest } from '../schemas/index.js';
 import type { IngestResult } from '../pipelines/ingest.js';
 import { openStore } from '../pipelines/store/commit.js';
+import { createDuckDB } from '../pipelines/store/engine.js';
 import { renderSpecMarkdown } from '../pipelines/map/spec-render.js';
 import { dqReport, renderDqHtml, type DqReport } from './dq-report.js';
+import { sql } from '../pipelines/store/sql.js';
 
 const require = createRequire(import.meta.url);
 
@@ -34,16 +36,18 @@ export interface IngestOutputs {
 
 export async function writeIngestOutputs(r: IngestResult, opts: { storeDir: string; reportDir: string; kitVersion: string; command: string; startedAt: Date }): Promise<IngestOutputs> {
   const centre = r.spec.centre.centre_id;
-  const { conn, close } = await openStore(r.commit.storeFile);
+  // A rejected run (not published) has its quarantine, report and manifest in its own folder, not the store's.
+  const { conn, close } = r.rejected === null ? await openStore(r.commit.storeFile) : await createDuckDB(':memory:');
+  const quarantine = r.rejected === null ? 'quarantine' : `read_parquet(${sql(join(r.rejected, 'quarantine.parquet'))})`;
   let byCheck: Record<string, number> = {};
   try {
-    const rows = (await conn.runAndReadAll(`SELECT check_name, count(*)::INTEGER FROM quarantine WHERE centre_id = '${centre.replace(/'/g, "''")}' GROUP BY 1 ORDER BY 2 DESC, 1`)).getRows();
+    const rows = (await conn.runAndReadAll(`SELECT check_name, count(*)::INTEGER FROM ${quarantine} WHERE centre_id = ${sql(centre)} GROUP BY 1 ORDER BY 2 DESC, 1`)).getRows();
     byCheck = Object.fromEntries(rows.map(([k, n]) => [String(k), Number(n)]));
   } finally {
     close();
   }
   const report = dqReport(r, byCheck);
-  const dir = join(opts.reportDir, centre);
+  const dir = r.rejected ?? join(opts.reportDir, centre);
   mkdirSync(dir, { recursive: true });
   const md = renderSpecMarkdown(r.spec);
   const reportJson = join(dir, 'data-quality.json');
@@ -70,8 +74,9 @@ export async function writeIngestOutputs(r: IngestResult, opts: { storeDir: stri
     tables: r.counts,
     outputs: [reportJson, reportHtml, specMarkdown].map((p) => ({ path: relative(process.cwd(), p), sha256: sha(p) })),
   });
-  mkdirSync(join(opts.storeDir, 'manifests'), { recursive: true });
-  const manifestPath = join(opts.storeDir, 'manifests', `${centre}.json`);
+  const manifestDir = r.rejected ?? join(opts.storeDir, 'manifests');
+  mkdirSync(manifestDir, { recursive: true });
+  const manifestPath = join(manifestDir, r.rejected === null ? `${centre}.json` : 'manifest.json');
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
   return { manifestPath, reportJson, reportHtml, specMarkdown, report };
 }

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { type FrameStamp, removeFeatureFrame, writeFeatureFrame } from './feature-frames.js';
 import { FEATURE_COLUMNS, readSlotFeatures, slotFeaturesSql } from './features.js';
+import { sql } from '../pipelines/store/sql.js';
 
 /** Hash of what the features mean (their SQL and columns): stored rows written under other definitions are stale. */
 export const FEATURE_DEFINITION = createHash('sha256')
@@ -14,7 +15,7 @@ export const FEATURE_DEFINITION = createHash('sha256')
   .digest('hex')
   .slice(0, 16);
 
-const q = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+const q = sql;
 
 async function tableExists(conn: DuckDBConnection, schema: string, table: string): Promise<boolean> {
   const catalog = schema === '' ? 'current_database()' : q(schema);

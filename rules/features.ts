@@ -8,6 +8,7 @@ import { CLINICAL_EVENT_TYPES, INFUSION_AGENTS, RULE_VARIABLES, SLOT_STATUSES, t
 import type { SlotFeatureTable } from './engine.js';
 import type { Ruleset } from '../schemas/ruleset.js';
 import { fetchChunks, readDoubleArrayColumn, readNumberColumn, readSparseStringColumn } from './columns.js';
+import { sql } from '../pipelines/store/sql.js';
 
 type ObsVar = 'heart_rate' | 'sbp' | 'spo2' | 'o2_flow' | 'fio2' | 'creatinine' | 'bicarbonate' | 'bilirubin' | 'troponin' | 'platelets' | 'weight';
 type EventType = keyof typeof CLINICAL_EVENT_TYPES;
@@ -128,7 +129,7 @@ const US_PER_H = 3_600_000_000;
 const OPEN_ENDED_EVENTS: readonly EventType[] = ['intubation', 'dialysis', 'coma'];
 const PRESSORS = (Object.keys(INFUSION_AGENTS) as (keyof typeof INFUSION_AGENTS)[]).filter((a) => INFUSION_AGENTS[a].kind === 'vasopressor');
 
-const q = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+const q = sql;
 
 /**
  * Row order of slot_features (and of every frame read from it): centre, then patient, time, cycle, slot. Per centre,

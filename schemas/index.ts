@@ -13,4 +13,6 @@ export * from './ruleset.js';
 export * from './run-manifest.js';
 export * from './tables.js';
 export * from './introspect.js';
+export * from './mapping-spec.js';
+export * from './coerce.js';
 export * from './bundle.js';

@@ -1,5 +1,5 @@
 // `npm run schemas`: regenerate schemas/json/*.schema.json and docs/data-dictionary.md.
-import { projectRoot } from '../cli/version.js';
+import { projectRoot } from '../project/index.js';
 import { writeSchemaArtefacts } from './schema-artefacts.js';
 
 for (const f of writeSchemaArtefacts(projectRoot())) process.stdout.write(`wrote ${f}\n`);

@@ -3,6 +3,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CycleEndReason, Disease } from '../../schemas/vocabularies.js';
 import type { CycleDoses, PatientCaseMix } from './types.js';
+import { sql } from '../../pipelines/store/sql.js';
 
 /** Rows of a query as plain JS objects (BIGINT → number). */
 export async function queryRows(conn: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
@@ -13,7 +14,7 @@ export async function queryRows(conn: DuckDBConnection, sql: string): Promise<Re
 /** SQL filter on centre_id for an optional list of centres. */
 export function centreFilter(centres: readonly string[] | undefined, column = 'centre_id'): string {
   if (!centres || centres.length === 0) return 'TRUE';
-  return `${column} IN (${centres.map((c) => `'${c.replace(/'/g, "''")}'`).join(', ')})`;
+  return `${column} IN (${centres.map(sql).join(', ')})`;
 }
 
 export const CYCLE_DOSES_SQL = (where: string) => `

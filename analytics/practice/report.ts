@@ -1,7 +1,6 @@
 // The hold-criteria report (issue 6): every practice table for a set of rulesets over one slot-feature frame, as typed
 // row arrays ready to write (CSV/Parquet) or chart. Every rule-derived row carries the source and verification status
 // of its rule or ruleset. The frame is computed once (slotFeaturesFromStore) and every ruleset is evaluated on it.
-import { DuckDBInstance } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +9,8 @@ import { DECISIONS, evaluateRuleset } from '../../rules/engine.js';
 import { computeSlotFeatures, readSlotFeatures, type SlotFeatureFrame } from '../../rules/features.js';
 import { freshFeatureStamps } from '../../rules/feature-store.js';
 import { concatFrames, readFeatureFrames } from '../../rules/feature-frames.js';
-import { STORE_FILE } from '../../pipelines/store/layout.js';
+import { createDuckDB } from '../../pipelines/store/engine.js';
+import { attachStoreReadOnly } from '../../pipelines/store/open.js';
 import type { Rule, Ruleset } from '../../schemas/ruleset.js';
 import { RULE_VARIABLES, type RuleVariableCode } from '../../schemas/vocabularies.js';
 import { EXCLUDED, NOT_ASSESSABLE, SLOT_CLASSES, classifySlots } from './classify.js';
@@ -42,8 +42,6 @@ export function kitRulesets(): Ruleset[] {
   return [...loadRulesets(join(dir, 'sources')), ...loadRulesets(join(dir, 'centres'))];
 }
 
-const sqlStr = (s: string): string => `'${s.replace(/'/g, "''")}'`;
-
 /**
  * Slot features of a store, without writing to it: the store is attached read-only to an in-memory database. Centres
  * whose stored features are current (rules/feature-store.ts) are read as stored, from their frame files when those are
@@ -51,13 +49,10 @@ const sqlStr = (s: string): string => `'${s.replace(/'/g, "''")}'`;
  * @example const frame = await slotFeaturesFromStore('out/store', { centres: ['amstel'] });
  */
 export async function slotFeaturesFromStore(storeDir: string, options: { centres?: readonly string[] } = {}): Promise<SlotFeatureFrame & { computed: string[]; framed: string[] }> {
-  const file = join(storeDir, STORE_FILE);
-  if (!existsSync(file)) throw new Error(`no store at ${file}; run il2kit ingest first (or pass another store folder)`);
-  const inst = await DuckDBInstance.create(':memory:');
-  const conn = await inst.connect();
+  const db = await createDuckDB(':memory:');
+  const conn = db.conn;
   try {
-    await conn.run("SET TimeZone = 'UTC'");
-    await conn.run(`ATTACH ${sqlStr(file)} AS store (READ_ONLY)`);
+    await attachStoreReadOnly(conn, storeDir, 'store');
     const centres = options.centres ?? (await conn.runAndReadAll('SELECT DISTINCT centre_id FROM store.main.dose_slot ORDER BY 1')).getRows().map((r) => String(r[0]));
     const stamps = await freshFeatureStamps(conn, centres, 'store');
     // Every variable, stored or computed here: a frame does not depend on which of the two its centres came from.
@@ -82,8 +77,7 @@ export async function slotFeaturesFromStore(storeDir: string, options: { centres
     }
     return { ...frame, computed: stale, framed };
   } finally {
-    conn.closeSync();
-    inst.closeSync();
+    db.close();
   }
 }
 

@@ -3,42 +3,37 @@
 // README with the notes.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg, svgToPng } from '../../charts/render.js';
-import { readStore } from '../../analytics/read-store.js';
-import { STORE_FILE } from '../../pipelines/store/layout.js';
-import { UserError } from '../errors.js';
+import { withStoreReadOnly } from '../../pipelines/store/open.js';
+import { createDuckDB } from '../../pipelines/store/engine.js';
+import { sql } from '../../pipelines/store/sql.js';
 
-/** Opens <store>/il2kit.duckdb read-only (TimeZone UTC) and runs `body`; a missing store is a UserError. */
+/** Opens <store>/il2kit.duckdb read-only (TimeZone UTC) and runs `body`; a missing store is a user error (exit 2). */
 export async function withStore<T>(storeDir: string, body: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
-  const file = join(storeDir, STORE_FILE);
-  if (!existsSync(file)) throw new UserError(`no store at ${file}; run il2kit ingest first (or pass --store <dir>)`);
-  return readStore(storeDir, body);
+  return withStoreReadOnly(storeDir, body);
 }
-
-const sqlStr = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** Writes each non-empty table as <name>.csv and <name>.parquet; returns the names written. */
 export async function writeTables(outDir: string, tables: Record<string, readonly object[]>): Promise<string[]> {
   mkdirSync(outDir, { recursive: true });
-  const inst = await DuckDBInstance.create(':memory:');
-  const conn = await inst.connect();
+  const db = await createDuckDB(':memory:');
+  const conn = db.conn;
   const written: string[] = [];
   try {
     for (const [name, rows] of Object.entries(tables)) {
       if (rows.length === 0) continue;
       const tmp = join(outDir, `.${name}.ndjson`);
       writeFileSync(tmp, rows.map((r) => JSON.stringify(r)).join('\n'));
-      const src = `(SELECT * FROM read_json(${sqlStr(tmp)}, format = 'newline_delimited', sample_size = -1))`;
-      await conn.run(`COPY ${src} TO ${sqlStr(join(outDir, `${name}.csv`))} (HEADER, DELIMITER ',')`);
-      await conn.run(`COPY ${src} TO ${sqlStr(join(outDir, `${name}.parquet`))} (FORMAT PARQUET)`);
+      const src = `(SELECT * FROM read_json(${sql(tmp)}, format = 'newline_delimited', sample_size = -1))`;
+      await conn.run(`COPY ${src} TO ${sql(join(outDir, `${name}.csv`))} (HEADER, DELIMITER ',')`);
+      await conn.run(`COPY ${src} TO ${sql(join(outDir, `${name}.parquet`))} (FORMAT PARQUET)`);
       rmSync(tmp);
       written.push(name);
     }
   } finally {
-    conn.closeSync();
-    inst.closeSync();
+    db.close();
   }
   return written;
 }

@@ -10,7 +10,7 @@ import { differencingProblems, type DifferencingProblem } from '../../reports/bu
 import { discloseSummary, type SuppressionRecord } from '../../reports/bundle/disclose.js';
 import type { PanelBundle } from '../../schemas/bundle.js';
 import { UserError } from '../errors.js';
-import { kitVersion } from '../version.js';
+import { kitVersion } from '../../project/version.js';
 import { withStore } from './analysis-output.js';
 
 export interface BuiltBundle {

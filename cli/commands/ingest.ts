@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { kitVersion, projectRoot } from '../version.js';
+import { kitVersion, projectRoot } from '../../project/index.js';
 
 export const DEFAULT_STORE = 'out/store';
 export const DEFAULT_REPORTS = 'out/reports';
@@ -25,16 +25,20 @@ export function registerIngest(program: Command): void {
     .option('--store <dir>', 'store folder (DuckDB + Parquet)', DEFAULT_STORE)
     .option('--reports <dir>', 'folder for data-quality reports', DEFAULT_REPORTS)
     .option('--key-file <file>', 'file holding the pseudonymisation key (else IL2KIT_PSEUDONYM_KEY or IL2KIT_KEY_FILE)')
-    .action(async (specs: string[], opts: { all?: boolean; store: string; reports: string; keyFile?: string }) => {
+    .option('--accept-failed-checks', 'publish a centre even when an error-severity data-quality check fails (after reading its report)')
+    .option('--max-drop <percent>', 'largest drop of a centre’s patients, cycles or dose slots against its previous version', '10')
+    .action(async (specs: string[], opts: { all?: boolean; store: string; reports: string; keyFile?: string; acceptFailedChecks?: boolean; maxDrop: string }) => {
       const list = opts.all ? sampleSpecs() : specs;
       if (list.length === 0) throw new UserError('give a mapping spec file, or --all for the bundled samples');
       // Loaded here, not at start-up: `il2kit --help` stays fast.
       const { ingestCentre } = await import('../../pipelines/ingest.js');
       const { writeIngestOutputs } = await import('../../reports/ingest-outputs.js');
+      const maxDrop = Number(opts.maxDrop);
+      if (!(maxDrop >= 0 && maxDrop <= 100)) throw new UserError(`--max-drop: expected a percentage from 0 to 100, got ${JSON.stringify(opts.maxDrop)}`);
       let failedChecks = 0;
       for (const spec of list) {
         const started = new Date();
-        const r = await ingestCentre(spec, { storeDir: opts.store, keyFile: opts.keyFile });
+        const r = await ingestCentre(spec, { storeDir: opts.store, keyFile: opts.keyFile, acceptFailedChecks: opts.acceptFailedChecks === true, maxDrop: maxDrop / 100 });
         const out = await writeIngestOutputs(r, { storeDir: opts.store, reportDir: opts.reports, kitVersion: kitVersion(), command: `il2kit ingest ${relative(process.cwd(), spec)}`, startedAt: started });
         const c = r.counts;
         const line = Object.entries(c)
@@ -46,11 +50,15 @@ export function registerIngest(program: Command): void {
         for (const k of failed) process.stdout.write(`  check ${k.id} ${k.status}: ${k.n_failed}/${k.n_total} (${k.pct}%)${k.message ? ` — ${k.message}` : ''}\n`);
         if (r.key === 'samples-default') process.stdout.write('  pseudonymised with the documented insecure samples key (synthetic data only)\n');
         process.stdout.write(`  report ${relative(process.cwd(), out.reportHtml)}\n`);
-        failedChecks += failed.filter((k) => k.severity === 'error').length;
+        const failedErrors = failed.filter((k) => k.severity === 'error').length;
+        if (r.rejected !== null) {
+          process.stdout.write(`  NOT PUBLISHED: ${failedErrors} error-severity check(s) failed; the centre's previous version stays in the store. This run's rows and report are kept in ${relative(process.cwd(), r.rejected)}/ (publish it anyway with --accept-failed-checks once you have read the report)\n`);
+          failedChecks += failedErrors;
+        } else if (failedErrors > 0) process.stdout.write(`  published with ${failedErrors} failed error-severity check(s), as --accept-failed-checks asked\n`);
       }
       process.stdout.write(`store ${relative(process.cwd(), join(opts.store, 'il2kit.duckdb'))} and ${relative(process.cwd(), join(opts.store, 'parquet'))}/\n`);
       if (failedChecks > 0) {
-        process.stderr.write(`il2kit: ${failedChecks} error-severity data-quality check(s) failed; see the reports\n`);
+        process.stderr.write(`il2kit: ${failedChecks} error-severity data-quality check(s) failed; those centres were not published (see the reports)\n`);
         process.exitCode = 1;
       }
     });

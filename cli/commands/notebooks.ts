@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { projectRoot } from '../version.js';
+import { projectRoot } from '../../project/index.js';
 
 interface RunFlags {
   param: string[];

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { kitVersion } from '../version.js';
+import { kitVersion } from '../../project/version.js';
 
 const TABLES = ['centres', 'rulesets', 'dose_survival', 'end_reason_incidence', 'log_rank', 'dose_histogram', 'dose_distribution', 'concordance', 'enforcement', 'hold_reasons', 'response_rates', 'response_funnel', 'signal_odds_ratios', 'implied_thresholds', 'withheld_estimates', 'suppressed_cells'] as const;
 const FIGURES = ['dose_survival', 'response_funnel', 'signal_forest'] as const;

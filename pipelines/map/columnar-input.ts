@@ -4,10 +4,12 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { SourceRow } from '../read/source.js';
 import { picker } from './expr.js';
-import type { SourceSpec } from './spec.js';
+import type { SourceSpec } from '../../schemas/mapping-spec.js';
 
 export const NULL_MARK = '\\N';
-export const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
+import { sql as sqlText } from '../store/sql.js';
+
+export { sqlText };
 
 /** read_csv of a file the columnar path wrote itself (comma, double quotes, bare \N for null, quoted "\N" for the text). */
 export function ownCsvSql(path: string | string[], columns: [string, string][], header = false): string {

@@ -4,7 +4,7 @@
 import { TABLES, describeFields, type TableName } from '../../schemas/index.js';
 import { fieldObject } from './spec-load.js';
 import { typedFieldMap } from './records.js';
-import type { FieldMapObject, MappingSpec, SourceSpec, TableMap } from './spec.js';
+import type { FieldMapObject, MappingSpec, SourceSpec, TableMap } from '../../schemas/mapping-spec.js';
 
 const TABLE: TableName = 'observation';
 

@@ -22,20 +22,17 @@
 // over the tuples weights each by its rows. IL2KIT_DEBUG_COLUMNAR=1 prints each step's time.
 import { closeSync, mkdtempSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { TABLES, describeFields, type TableName } from '../../schemas/index.js';
 import { Instant } from '../../schemas/fields.js';
-import { fastCheck } from '../validate/fast.js';
-import { tableColumns, type ColumnDef } from '../store/layout.js';
-import { readStagingSql } from '../store/staging.js';
-import { duckdbMemoryLimit } from '../store/memory.js';
+import { createDuckDB } from '../store/engine.js';
 import type { SourceData, SourceRow } from '../read/source.js';
 import { evalField, type Eval, type EvalContext } from './expr.js';
 import { patientKey } from './pseudonymise.js';
 import { fieldObject } from './spec-load.js';
 import { recordBuilder, type RecordBuilder } from './record-builder.js';
 import { mapSource, type Candidate, type MapContext, type SourceCounts } from './records.js';
-import type { FieldMapObject, SourceSpec, TableMap } from './spec.js';
+import type { FieldMapObject, SourceSpec, TableMap } from '../../schemas/mapping-spec.js';
 import type { ColumnarPlan } from './columnar-plan.js';
 import { DirectCsvRefused, NULL_MARK, decodeTagged, directCsvSql, ownCsvSql, sqlText, type DirectCsv, type RawCells } from './columnar-input.js';
 import { JsonCellsRefused, decodeJsonCell, jsonCellsTableSql, type JsonCells } from './json-cells.js';
@@ -45,11 +42,23 @@ export { DirectCsvRefused, RawWriter, directCsvAllowed, type DirectCsv, type Raw
 import type { CycleInfo } from './slots.js';
 
 const TABLE: TableName = 'observation';
-/** Columns after the table's in the row path's staging file of a columnar source: the record's row and place in it. */
-export const ROW_ORDER: ColumnDef[] = [
-  { name: '__r', type: 'BIGINT', field: null as never },
-  { name: '__s', type: 'INTEGER', field: null as never },
-];
+/** A column of the store's observation table, as the columnar path writes it. */
+export interface StoreColumn {
+  name: string;
+  type: string;
+}
+/**
+ * What the columnar path needs from the later layers, handed in by the ingest (pipelines/ingest/columnar-staging.ts):
+ * the map makes and checks records, the validate and store layers say how a record is checked and stored.
+ */
+export interface ColumnarStaging {
+  /** The observation table's fast validity check (true: valid without zod; null: zod decides). */
+  check: ((values: Record<string, unknown>) => boolean) | null;
+  /** The observation table's store columns, in order. */
+  columns: StoreColumn[];
+  /** SELECT reading the row path's staging file: the table's columns, then __r (row) and __s (place in the row). */
+  readRowPath: (path: string) => string;
+}
 /** Columns a record gets from the row, not from its tuple. */
 const ROW_COLUMNS = new Set(['centre_id', 'patient_key', 'cycle_id', 'observed_at', 'source_file', 'source_sha256', 'source_row', 'source_pointer', 'spec_id', 'spec_version']);
 const PID_MARK = '\u0000patient';
@@ -80,17 +89,9 @@ export interface ColumnarDb {
 }
 
 export async function openColumnarDb(work: string): Promise<ColumnarDb> {
-  const inst = await DuckDBInstance.create(':memory:', { threads: '2' });
-  const conn = await inst.connect();
-  const close = () => {
-    conn.closeSync();
-    inst.closeSync();
-  };
+  // A spill folder of its own: several of these databases can be open at once (sources loaded ahead of their turn).
+  const { conn, close } = await createDuckDB(':memory:', { threads: 2, spillDir: mkdtempSync(join(work, 'columnar-tmp-')) });
   try {
-    await conn.run("SET TimeZone = 'UTC'");
-    await conn.run(`SET memory_limit = '${duckdbMemoryLimit()}'`);
-    // A spill folder of its own: several of these databases can be open at once (sources loaded ahead of their turn).
-    await conn.run(`SET temp_directory = ${sqlText(mkdtempSync(join(work, 'columnar-tmp-')))}`);
     await conn.run('SET preserve_insertion_order = true');
   } catch (e) {
     close();
@@ -138,6 +139,7 @@ export async function mapColumnar(
   data: Omit<SourceData, 'rows'>,
   ctx: MapContext,
   ingestWork: string,
+  staging: ColumnarStaging,
 ): Promise<ColumnarResult> {
   const { src, paths } = plan;
   // This source's mapping files (answers, tuples, cycle windows) in a folder of their own: they never meet another source's.
@@ -305,9 +307,9 @@ export async function mapColumnar(
     const meltNeeds = new Map<number, number>();
     const fakeKey = patientKey(ctx.key, ctx.spec.centre.centre_id, PID_MARK);
     const scratch: MapContext = { ...ctx, unmapped: new Map() };
-    const check = fastCheck(TABLES[TABLE].schema);
+    const check = staging.check;
     const build = recordBuilder(describeFields(TABLES[TABLE].schema));
-    const cols = tableColumns(TABLE);
+    const cols = staging.columns;
     const tplCols = cols.filter((x) => !ROW_COLUMNS.has(x.name));
     const recFile = join(work, 'unit-records.csv');
     const recOut = new TextSink(recFile);
@@ -499,7 +501,7 @@ export async function mapColumnar(
           }
         })
         .join(', ');
-      const rowPath = rowPathRecords ? `UNION ALL SELECT ${cols.map((x) => x.name).join(', ')}, __r, __s FROM (${readStagingSql(TABLE, rowPathRecords, ROW_ORDER)})` : '';
+      const rowPath = rowPathRecords ? `UNION ALL SELECT ${cols.map((x) => x.name).join(', ')}, __r, __s FROM (${staging.readRowPath(rowPathRecords)})` : '';
       // Not sorted, nor kept in any order: __r and __s (row, then place in the row) give the records' order to the store (commit.ts).
       await conn.run('SET preserve_insertion_order = false');
       await conn.run(`COPY (SELECT ${selectCols}, x.__row AS __r, x.sub AS __s FROM recs x ${cycleJoin}

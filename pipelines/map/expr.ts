@@ -2,7 +2,7 @@
 // date or number. Failures come back as values, with the raw text, for the quarantine.
 import type { SourceRow } from '../read/source.js';
 import { parseDateTime, fromWallClock, type DateParse } from './datetime.js';
-import type { CodeMap, FieldMapObject } from './spec.js';
+import type { CodeMap, FieldMapObject } from '../../schemas/mapping-spec.js';
 
 export type Eval = { ok: true; value: unknown; raw: unknown; /** Epoch ms of a parsed date-time. */ ms?: number } | { ok: false; check: string; message: string; raw: unknown };
 

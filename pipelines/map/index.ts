@@ -1,4 +1,3 @@
-export * from './spec.js';
 export * from './spec-load.js';
 export * from './spec-render.js';
 export * from './units.js';
@@ -12,3 +11,4 @@ export * from './columnar.js';
 export * from './raw-read.js';
 export * from './source-columns.js';
 export * from './json-cells.js';
+export * from './finish.js';

@@ -14,7 +14,7 @@ import { lineRanges, streamSource, type LineRange, type SourceRow } from '../rea
 import { RawWriter, type RawCells } from './columnar-input.js';
 import { checkColumns } from './source-columns.js';
 import { scanNdjson, type NdjsonScan } from './json-cells.js';
-import type { SourceSpec } from './spec.js';
+import type { SourceSpec } from '../../schemas/mapping-spec.js';
 
 export interface RawTask {
   src: SourceSpec;

@@ -6,8 +6,8 @@ import type { SourceData, SourceRow } from '../read/source.js';
 import { evalField, type EvalContext } from './expr.js';
 import { patientKey } from './pseudonymise.js';
 import { AUTO_FIELDS, VIRTUAL_FIELDS, fieldObject } from './spec-load.js';
-import { coerceCell } from '../validate/coerce.js';
-import type { FieldMapObject, MappingSpec, SourceSpec, TableMap } from './spec.js';
+import { coerceCell } from '../../schemas/coerce.js';
+import type { FieldMapObject, MappingSpec, SourceSpec, TableMap } from '../../schemas/mapping-spec.js';
 import { ConversionError, canonicalUnit, toCanonical } from './units.js';
 
 export interface Where {

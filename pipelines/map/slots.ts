@@ -4,7 +4,7 @@
 // quarantined as superseded (or as a duplicate when identical).
 import { DOSE_INTERVAL_HOURS, HOLD_REASONS, type SlotStatus } from '../../schemas/index.js';
 import type { Candidate } from './records.js';
-import type { MappingSpec } from './spec.js';
+import type { MappingSpec } from '../../schemas/mapping-spec.js';
 
 const H = 3_600_000;
 

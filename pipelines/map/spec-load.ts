@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
 import { OBSERVATION_VARIABLES, TABLES, describeFields, type TableName } from '../../schemas/index.js';
-import { FieldMapObject, MappingSpec, type FieldMap } from './spec.js';
+import { FieldMapObject, MappingSpec, type FieldMap } from '../../schemas/mapping-spec.js';
 import { isKnownUnit, knownUnits } from './units.js';
 
 export class SpecError extends Error {

@@ -1,7 +1,7 @@
 // A human-readable rendering of a mapping spec (markdown), so clinicians can review what
 // each exported column becomes without reading YAML.
 import { fieldObject } from './spec-load.js';
-import type { CodeMap, FieldMap, MappingSpec } from './spec.js';
+import type { CodeMap, FieldMap, MappingSpec } from '../../schemas/mapping-spec.js';
 
 function describe(fm: FieldMap): string {
   const f = fieldObject(fm);

@@ -3,6 +3,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TableCounts } from '../../schemas/index.js';
 import { fromDuck } from '../read/table-file.js';
+import { sql } from '../store/sql.js';
 
 export type CheckStatus = 'passed' | 'failed' | 'not_applicable' | 'error';
 export type CheckCategory = 'conformance' | 'completeness' | 'plausibility';
@@ -97,12 +98,12 @@ const sqlChecks = (c: string): SqlCheck[] => [
 ];
 
 export async function runChecks(conn: DuckDBConnection, centreId: string, counts: Record<string, TableCounts>, extra: { suspectedIdentifiers: number; unusedRows: { source: string; n: number; rows: number; examples: number[] }[] }): Promise<CheckResult[]> {
-  const c = `'${centreId.replace(/'/g, "''")}'`;
+  const c = sql(centreId);
   const out: CheckResult[] = [];
   for (const [table, n] of Object.entries(counts)) {
     const ok = n.read + n.derived === n.stored + n.quarantined + n.merged;
-    out.push(result({ id: `rows_balance_${table}`, category: 'conformance', table, severity: 'error', threshold_pct: 0, threshold_n: 0, description: 'Rows read + derived = rows stored + quarantined + merged' }, ok ? 0 : 1, n.read + n.derived, [], ok ? null : `${n.read} read + ${n.derived} derived ≠ ${n.stored} stored + ${n.quarantined} quarantined + ${n.merged} merged`, true));
-    if (n.read > 0) out.push(result({ id: `quarantine_rate_${table}`, category: 'conformance', table, severity: 'warning', threshold_pct: 5, threshold_n: null, description: 'Share of records read that were quarantined' }, n.quarantined, n.read + n.derived, [], null));
+    out.push(checkResult({ id: `rows_balance_${table}`, category: 'conformance', table, severity: 'error', threshold_pct: 0, threshold_n: 0, description: 'Rows read + derived = rows stored + quarantined + merged' }, ok ? 0 : 1, n.read + n.derived, [], ok ? null : `${n.read} read + ${n.derived} derived ≠ ${n.stored} stored + ${n.quarantined} quarantined + ${n.merged} merged`, true));
+    if (n.read > 0) out.push(checkResult({ id: `quarantine_rate_${table}`, category: 'conformance', table, severity: 'warning', threshold_pct: 5, threshold_n: null, description: 'Share of records read that were quarantined' }, n.quarantined, n.read + n.derived, [], null));
   }
   for (const chk of sqlChecks(c)) {
     try {
@@ -110,26 +111,26 @@ export async function runChecks(conn: DuckDBConnection, centreId: string, counts
       const failing = await conn.runAndReadAll(`SELECT count(*) OVER () AS __n, * FROM (${chk.failing}) LIMIT 5`);
       const rows = failing.getRowObjectsJS().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, fromDuck(v)])));
       const n = rows.length > 0 ? Number(rows[0]!.__n) : 0;
-      out.push(result(chk, n, total, rows.map(({ __n, ...rest }) => rest), null));
+      out.push(checkResult(chk, n, total, rows.map(({ __n, ...rest }) => rest), null));
     } catch (e) {
       out.push({ ...base(chk), n_failed: 0, n_total: 0, pct: 0, status: 'error', examples: [], message: (e as Error).message.split('\n')[0] ?? 'error' });
     }
   }
   for (const u of extra.unusedRows) {
-    out.push(result({ id: `rows_used_${u.source}`, category: 'conformance', table: u.source, severity: 'warning', threshold_pct: 0, threshold_n: 0, description: 'Every source row feeds some table, or is skipped on purpose (rows no table mapping takes are not read)' }, u.n, u.rows, u.examples.map((r) => ({ row: r })), u.n ? 'add a table mapping or a skip rule for those rows' : null));
+    out.push(checkResult({ id: `rows_used_${u.source}`, category: 'conformance', table: u.source, severity: 'warning', threshold_pct: 0, threshold_n: 0, description: 'Every source row feeds some table, or is skipped on purpose (rows no table mapping takes are not read)' }, u.n, u.rows, u.examples.map((r) => ({ row: r })), u.n ? 'add a table mapping or a skip rule for those rows' : null));
   }
   const unmappedRecords = Number((await conn.runAndReadAll(`SELECT count(DISTINCT record_id) FROM quarantine WHERE centre_id = ${c} AND check_name = 'unmapped_code'`)).getRows()[0]![0]);
   const allRecords = Object.values(counts).reduce((a, n) => a + n.read, 0);
-  out.push(result({ id: 'codes_mapped', category: 'conformance', table: 'all', severity: 'warning', threshold_pct: 0.5, threshold_n: null, description: 'Coded values are in the spec’s code maps (records with an unmapped code are quarantined; all unmapped values are listed in the report)' }, unmappedRecords, allRecords, [], null));
-  out.push(result({ id: 'no_identifier_columns', category: 'conformance', table: 'sources', severity: 'error', threshold_pct: 0, threshold_n: 0, description: 'No unmapped column looks like a patient identifier (name, MRN, birth date, phone, e-mail)' }, extra.suspectedIdentifiers, extra.suspectedIdentifiers, [], extra.suspectedIdentifiers ? 'declare those columns under identifiers: in the spec (they are then dropped) or map them' : null));
+  out.push(checkResult({ id: 'codes_mapped', category: 'conformance', table: 'all', severity: 'warning', threshold_pct: 0.5, threshold_n: null, description: 'Coded values are in the spec’s code maps (records with an unmapped code are quarantined; all unmapped values are listed in the report)' }, unmappedRecords, allRecords, [], null));
+  out.push(checkResult({ id: 'no_identifier_columns', category: 'conformance', table: 'sources', severity: 'error', threshold_pct: 0, threshold_n: 0, description: 'No unmapped column looks like a patient identifier (name, MRN, birth date, phone, e-mail)' }, extra.suspectedIdentifiers, extra.suspectedIdentifiers, [], extra.suspectedIdentifiers ? 'declare those columns under identifiers: in the spec (they are then dropped) or map them' : null));
   return out;
 }
 
-function base(c: Pick<SqlCheck, 'id' | 'category' | 'table' | 'description' | 'severity' | 'threshold_pct'> & { threshold_n?: number | null }) {
+export function base(c: Pick<SqlCheck, 'id' | 'category' | 'table' | 'description' | 'severity' | 'threshold_pct'> & { threshold_n?: number | null }) {
   return { id: c.id, category: c.category, table: c.table, description: c.description, severity: c.severity, threshold_pct: c.threshold_pct, threshold_n: c.threshold_n ?? null };
 }
 
-function result(c: Parameters<typeof base>[0], nFailed: number, nTotal: number, examples: Record<string, unknown>[], message: string | null, forceApplicable = false): CheckResult {
+export function checkResult(c: Parameters<typeof base>[0], nFailed: number, nTotal: number, examples: Record<string, unknown>[], message: string | null, forceApplicable = false): CheckResult {
   const pct = nTotal > 0 ? Math.round((1000 * 100 * nFailed) / nTotal) / 1000 : 0;
   const b = base(c);
   let status: CheckStatus;

@@ -1,2 +1,3 @@
 export * from './checks.js';
 export * from './identifiers.js';
+export * from './trust.js';

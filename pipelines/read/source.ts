@@ -7,7 +7,7 @@ import { isAscii } from 'node:buffer';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import type { SourceSpec } from '../map/spec.js';
+import type { SourceSpec } from '../../schemas/mapping-spec.js';
 import { completeRecordsLength, parseCsv, parseRecords } from './csv.js';
 import { decodeText, firstInvalidUtf8 } from './decode.js';
 import { InputError } from './errors.js';

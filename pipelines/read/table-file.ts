@@ -4,7 +4,8 @@
 // JSON pointer (for a folder: the file inside it and the row in that file).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, relative, sep } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { createDuckDB } from '../store/engine.js';
+import { sql } from '../store/sql.js';
 import { parseCsv, sniffDelimiter } from './csv.js';
 import { decodeText } from './decode.js';
 import { InputError } from './errors.js';
@@ -109,8 +110,8 @@ function readNdjson(text: string, file: string): RecordFile {
 }
 
 async function readParquet(path: string, file: string): Promise<RecordFile> {
-  const inst = await DuckDBInstance.create(':memory:');
-  const conn = await inst.connect();
+  const db = await createDuckDB(':memory:');
+  const conn = db.conn;
   try {
     // The file's own columns: a path such as …/centre_id=x/data.parquet must not stand in for them.
     const reader = await conn.runAndReadAll(`SELECT * FROM read_parquet(${sqlString(path)}, hive_partitioning = false)`);
@@ -125,8 +126,7 @@ async function readParquet(path: string, file: string): Promise<RecordFile> {
     if (e instanceof InputError) throw e;
     throw new InputError(file, '', `not a readable Parquet file (${(e as Error).message.split('\n')[0]})`, 'Re-export the table as Parquet');
   } finally {
-    conn.closeSync();
-    inst.closeSync();
+    db.close();
   }
 }
 
@@ -166,9 +166,7 @@ export function isoUtc(d: Date): string {
   return d.toISOString().replace('.000Z', 'Z');
 }
 
-export function sqlString(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
+export const sqlString = sql;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -23,14 +23,17 @@
 //   exporting them again from the database. Both are idempotent, so dying during recovery is fine.
 // Readers of Parquet files that run while a commit publishes may see the new files of some tables
 // and the old of others for a few milliseconds; the DuckDB file is the consistent view.
-import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { TABLES, TABLE_NAMES, type Centre, type TableName } from '../../schemas/index.js';
 import { OBSERVATION_ROWS, OBSERVATION_SOURCE, PARQUET_DIR, PER_FILE_COLUMNS, QUARANTINE_ORDER, QUARANTINE_SQL, STORE_FILE, observationRowColumns, observationViewSql, orderBy, parquetFile, sql, storeTablesSql, tableColumns, type ObservationSource } from './layout.js';
 import { readStagingSql } from './staging.js';
-import { duckdbMemoryLimit, explainOutOfMemory } from './memory.js';
+import { explainOutOfMemory } from './memory.js';
+import { createDuckDB, type DuckDB } from './engine.js';
+import { StoreLayoutError, layoutHash } from './layout.js';
+
+export { StoreLayoutError, layoutHash } from './layout.js';
 
 export interface CommitResult {
   storeFile: string;
@@ -44,7 +47,14 @@ export interface CommitResult {
   centreVersion: number;
   /** Time spent per phase of the commit (ms). */
   durations: Record<string, number>;
+  /** The centre's patients, cycles and dose slots in the version this run replaces (null: never ingested before). */
+  previous: Record<'patient' | 'cycle' | 'dose_slot', number> | null;
+  /** Where this run's rows were kept instead of being published (verify said no), or null. */
+  rejected: string | null;
 }
+
+/** Judges the centre's new rows inside the transaction, before COMMIT: a folder to keep them in when they must not be published, else null. */
+export type VerifyCommit = (conn: DuckDBConnection, result: CommitResult) => Promise<string | null>;
 
 export type StoreTable = TableName | 'quarantine';
 export const STORE_TABLES: readonly StoreTable[] = [...TABLE_NAMES, 'quarantine'];
@@ -59,40 +69,28 @@ const VERSION_FILE = 'VERSION';
 /** DuckDB storage format of new store files. */
 export const STORAGE_VERSION = 'v1.3.0';
 
-export async function openStore(path: string): Promise<{ conn: DuckDBConnection; close: () => void; connect: () => Promise<DuckDBConnection> }> {
-  const limit = duckdbMemoryLimit();
+/** The store's database file opened for writing: DuckDB 1.3's storage format for a new file, FSST off. */
+export async function openStore(path: string): Promise<DuckDB> {
   // A new store file is written in DuckDB 1.3's storage format (readable by DuckDB 1.3 and later): appending
   // lakeshore's 5.7 M observations took 5.6 s against 6.8 s in the default (0.10) format. A store created
   // earlier keeps its own format.
-  const inst = await DuckDBInstance.create(path, { storage_compatibility_version: STORAGE_VERSION });
-  const conn = await inst.connect();
-  await conn.run("SET TimeZone = 'UTC'");
-  await conn.run(`SET memory_limit = '${limit}'`);
-  // FSST off: on the observation table it gave the same file size as without it (99.2 against
-  // 99.5 MiB for 5.7 M rows) and its analysis made the insert about 18% slower.
-  await conn.run("SET disabled_compression_methods = 'fsst'");
-  const more: DuckDBConnection[] = [];
-  return {
-    conn,
-    close: () => {
-      for (const c of more) c.closeSync();
-      conn.closeSync();
-      inst.closeSync();
-    },
-    // Another connection to the same database (its settings are the instance's), closed with the first.
-    connect: async () => {
-      const c = await inst.connect();
-      more.push(c);
-      return c;
-    },
-  };
+  const db = await createDuckDB(path, { storageVersion: STORAGE_VERSION });
+  try {
+    // FSST off: on the observation table it gave the same file size as without it (99.2 against
+    // 99.5 MiB for 5.7 M rows) and its analysis made the insert about 18% slower.
+    await db.conn.run("SET disabled_compression_methods = 'fsst'");
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  return db;
 }
 
 /**
  * Replaces one centre's rows in the store with its staging CSVs (see the module comment).
  * `work` is a scratch folder of the run (each deduplicated table passes through a Parquet file there).
  */
-export async function commitCentre(opts: { storeDir: string; centreId: string; centre: Centre; staged: Partial<Record<StoreTable, string | string[]>>; work: string }): Promise<CommitResult> {
+export async function commitCentre(opts: { storeDir: string; centreId: string; centre: Centre; staged: Partial<Record<StoreTable, string | string[]>>; work: string; verify?: VerifyCommit }): Promise<CommitResult> {
   const { storeDir, centreId } = opts;
   mkdirSync(storeDir, { recursive: true });
   const durations: Record<string, number> = {};
@@ -103,7 +101,7 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
     mark = now;
   };
   const { conn, close } = await openStore(join(storeDir, STORE_FILE));
-  const result: CommitResult = { storeFile: join(storeDir, STORE_FILE), parquetDir: join(storeDir, PARQUET_DIR), stored: {}, duplicates: {}, quarantineRows: 0, centreVersion: 0, durations };
+  const result: CommitResult = { storeFile: join(storeDir, STORE_FILE), parquetDir: join(storeDir, PARQUET_DIR), stored: {}, duplicates: {}, quarantineRows: 0, centreVersion: 0, durations, previous: null, rejected: null };
   let committed = false;
   try {
     // Exports rely on scans keeping insertion order (the default; set here so it cannot drift).
@@ -115,6 +113,7 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
     for (const stmt of storeTablesSql()) await conn.run(stmt);
     await conn.run(QUARANTINE_SQL);
     const id = sql(centreId);
+    result.previous = await previousCounts(conn, centreId);
     for (const t of STORE_TABLES) {
       if (t === 'observation') for (const part of [OBSERVATION_ROWS, OBSERVATION_SOURCE]) await conn.run(`DELETE FROM ${part} WHERE centre_id = ${id}`);
       else await conn.run(`DELETE FROM ${t} WHERE centre_id = ${id}`);
@@ -203,6 +202,14 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
     // Until the export below finishes, the centre's Parquet files are the previous version's (recoverPending knows).
     await conn.run(`INSERT OR REPLACE INTO il2kit_meta VALUES (${sql(parquetKey(centreId))}, '${result.centreVersion - 1}')`);
     lap('meta_ms');
+    result.rejected = (await opts.verify?.(conn, result)) ?? null;
+    if (result.rejected !== null) {
+      await keepRejected(conn, result.rejected, centreId);
+      await conn.run('ROLLBACK');
+      committed = true; // nothing to roll back any more
+      lap('rejected_ms');
+      return result;
+    }
     await commitHooks.beforeCommit?.();
     await conn.run('COMMIT');
     committed = true;
@@ -261,6 +268,22 @@ async function exportCentre(conn: DuckDBConnection, storeDir: string, centreId: 
   await commitHooks.beforePublish?.();
   publish(storeDir, centreId);
   await conn.run(`INSERT OR REPLACE INTO il2kit_meta VALUES (${sql(parquetKey(centreId))}, '${version}')`);
+}
+
+/** The centre's rows in the version being replaced, for the drop check (null when it was never ingested). */
+async function previousCounts(conn: DuckDBConnection, centreId: string): Promise<CommitResult['previous']> {
+  if ((await centreVersion(conn, centreId)) === 0) return null;
+  const n = async (t: string) => Number((await conn.runAndReadAll(`SELECT count(*) FROM ${t} WHERE centre_id = ${sql(centreId)}`)).getRows()[0]![0]);
+  return { patient: await n('patient'), cycle: await n('cycle'), dose_slot: await n('dose_slot') };
+}
+
+/** A rejected run's rows of every table, as Parquet files in `dir`, for inspection (never read by the kit). */
+async function keepRejected(conn: DuckDBConnection, dir: string, centreId: string): Promise<void> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const t of STORE_TABLES) {
+    const order = t === 'quarantine' ? ` ORDER BY ${QUARANTINE_ORDER}` : '';
+    await conn.run(`COPY (SELECT * FROM ${t} WHERE centre_id = ${sql(centreId)}${order}) TO ${sql(join(dir, `${t}.parquet`))} (FORMAT parquet)`);
+  }
 }
 
 /** il2kit_meta key of a centre's data version. */
@@ -368,11 +391,6 @@ function writeDurably(path: string, text: string): void {
   }
 }
 
-/** Hash of the store's table definitions: a store written under another schema version is refused, not patched. */
-export function layoutHash(): string {
-  return createHash('sha256').update([...storeTablesSql(), observationViewSql([]), QUARANTINE_SQL].join('\n')).digest('hex').slice(0, 16);
-}
-
 async function checkLayout(conn: DuckDBConnection, storeDir: string): Promise<void> {
   await conn.run('CREATE TABLE IF NOT EXISTS il2kit_meta (key VARCHAR PRIMARY KEY, value VARCHAR)');
   const rows = (await conn.runAndReadAll("SELECT value FROM il2kit_meta WHERE key = 'layout'")).getRows();
@@ -382,14 +400,6 @@ async function checkLayout(conn: DuckDBConnection, storeDir: string): Promise<vo
     if (existing > 0) throw new StoreLayoutError(storeDir);
     await conn.run(`INSERT INTO il2kit_meta VALUES ('layout', '${want}')`);
   } else if (String(rows[0]![0]) !== want) throw new StoreLayoutError(storeDir);
-}
-
-export class StoreLayoutError extends Error {
-  readonly exitCode = 2;
-  constructor(storeDir: string) {
-    super(`${storeDir}: the store was written by another version of the common schema. Ingest every centre again into a new store folder (or delete ${storeDir}); nothing was changed.`);
-    this.name = 'UserError';
-  }
 }
 
 export function writeJson(path: string, value: unknown): void {

@@ -8,7 +8,9 @@
 // (centre_id included), rows sorted by orderBy(table). Read a whole table with
 //   read_parquet('<store>/parquet/<table>/*/*.parquet', hive_partitioning = true)
 // (pyarrow.dataset / polars / arrow::open_dataset read the folder the same way).
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { sql } from './sql.js';
 import { TABLES, TABLE_NAMES, describeFields, type FieldInfo, type TableName } from '../../schemas/index.js';
 
 export const STORE_FILE = 'il2kit.duckdb';
@@ -123,10 +125,7 @@ export function observationViewSql(files: readonly ObservationSource[]): string 
   return `CREATE OR REPLACE VIEW observation AS\nSELECT ${cols.join(',\n  ')}\nFROM ${OBSERVATION_ROWS}`;
 }
 
-/** A string as an SQL literal. */
-export function sql(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
+export { sql };
 
 const q = (name: string, type: string, nullable = true): ColumnDef => ({
   name,
@@ -149,4 +148,17 @@ export const QUARANTINE_ORDER = 'centre_id, record_id, check_name, field';
 /** Sort order used for every export so identical inputs give identical files. */
 export function orderBy(table: TableName): string {
   return TABLES[table].key.join(', ');
+}
+
+/** Hash of the store's table definitions: a store written under another schema version is refused, not patched. */
+export function layoutHash(): string {
+  return createHash('sha256').update([...storeTablesSql(), observationViewSql([]), QUARANTINE_SQL].join('\n')).digest('hex').slice(0, 16);
+}
+
+export class StoreLayoutError extends Error {
+  readonly exitCode = 2;
+  constructor(storeDir: string) {
+    super(`${storeDir}: the store was written by another version of the common schema. Ingest every centre again into a new store folder (or delete ${storeDir}); nothing was changed.`);
+    this.name = 'UserError';
+  }
 }

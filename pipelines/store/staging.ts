@@ -3,6 +3,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { TableName } from '../../schemas/index.js';
 import { QUARANTINE_COLUMNS, tableColumns, type ColumnDef } from './layout.js';
+import { sql } from './sql.js';
 
 export const NULL_MARK = '\\N';
 const LIST_SEP = '|';
@@ -107,5 +108,5 @@ export function readStagingSql(table: TableName | 'quarantine', path: string, ex
   const cols = [...(table === 'quarantine' ? QUARANTINE_COLUMNS : tableColumns(table)), ...extra];
   const spec = cols.map((c) => `'${c.name}': '${c.type === 'VARCHAR[]' ? 'VARCHAR' : c.type}'`).join(', ');
   const select = cols.map((c) => (c.type === 'VARCHAR[]' ? `CASE WHEN ${c.name} IS NULL OR ${c.name} = '' THEN []::VARCHAR[] ELSE string_split(${c.name}, '${LIST_SEP}') END AS ${c.name}` : c.name)).join(', ');
-  return `SELECT ${select} FROM read_csv('${path.replace(/'/g, "''")}', header = true, delim = ',', quote = '"', escape = '"', nullstr = '${NULL_MARK}', allow_quoted_nulls = false, columns = {${spec}}, auto_detect = false)`;
+  return `SELECT ${select} FROM read_csv(${sql(path)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '${NULL_MARK}', allow_quoted_nulls = false, columns = {${spec}}, auto_detect = false)`;
 }

@@ -1,3 +1,2 @@
-export * from './coerce.js';
 export * from './problems.js';
 export * from './validate-records.js';

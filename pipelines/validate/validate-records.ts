@@ -1,6 +1,6 @@
 import { TABLES, describeFields, type TableName, type TableRecords } from '../../schemas/index.js';
 import type { RecordFile } from '../read/index.js';
-import { coerceRecord } from './coerce.js';
+import { coerceRecord } from '../../schemas/coerce.js';
 import { problemsFromIssues, unexpectedField, type Problem } from './problems.js';
 
 export interface ValidationResult<T extends TableName> {

@@ -15,7 +15,7 @@ describe('PanelBundle', () => {
   it('accepts a bundle written by il2kit bundle, in zod and through the generated JSON Schema (as R or Python would check it)', () => {
     expect(issues(sample())).toEqual([]);
     const schema = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'schemas', 'json', 'panel_bundle.schema.json'), 'utf8')) as object;
-    const validate = new Ajv2020({ strict: false }).compile(schema);
+    const validate = new Ajv2020.default({ strict: false }).compile(schema);
     expect(validate(sample())).toBe(true);
     expect(validate({ ...sample(), policy: { ...sample().policy, min_cell: 1 } })).toBe(false);
   });

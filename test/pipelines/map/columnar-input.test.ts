@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { directCsvAllowed } from '../../../pipelines/map/columnar-input.js';
-import type { SourceSpec } from '../../../pipelines/map/spec.js';
+import type { SourceSpec } from '../../../schemas/mapping-spec.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'il2kit-direct-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

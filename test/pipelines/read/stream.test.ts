@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError, lineRanges, readSource, streamSource, type SourceRow } from '../../../pipelines/read/index.js';
-import { SourceSpec } from '../../../pipelines/map/spec.js';
+import { SourceSpec } from '../../../schemas/mapping-spec.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'il2kit-stream-'));
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SourceSpec } from '../../../pipelines/map/spec.js';
+import { SourceSpec } from '../../../schemas/mapping-spec.js';
 import { streamSource, xlsxReader } from '../../../pipelines/read/source.js';
 import { InputError } from '../../../pipelines/read/errors.js';
 import { assembleZip, zipEntry } from '../../../pipelines/read/zip.js';

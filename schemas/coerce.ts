@@ -1,6 +1,6 @@
-// Turns CSV text cells into the types a schema field expects. A cell that cannot be
+// Turns CSV text cells (by the schema's introspected field kinds) into the types a schema field expects. A cell that cannot be
 // converted is left as text, so the schema reports it with the raw value.
-import type { FieldInfo } from '../../schemas/index.js';
+import type { FieldInfo } from './introspect.js';
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const TRUE = new Set(['true', 't', 'yes', 'y', '1']);

@@ -1,7 +1,8 @@
 // The mapping spec: how one centre's export becomes the common schema. Data, not code:
-// YAML or JSON validated here; errors point at the spec line (see spec-load.ts).
+// YAML or JSON validated here; errors point at the spec line (see pipelines/map/spec-load.ts).
 import { z } from 'zod';
-import { Centre, TABLE_NAMES } from '../../schemas/index.js';
+import { Centre } from './centre.js';
+import { TABLE_NAMES } from './tables.js';
 
 const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 

@@ -1,0 +1,151 @@
+// Phase map_dose_log: patients, cycles, the dose log and responses (small; the slot grid needs them whole).
+// Reads each source that feeds these tables, maps its rows, builds the slot grid, and validates and stages
+// the records. A source that also feeds the observation phase is read once: its observation-phase
+// candidates are mapped here and parked (schedule.ts) until the grid exists.
+import { join } from 'node:path';
+import type { SourceSpec } from '../../schemas/mapping-spec.js';
+import { streamSource, type SourceData } from '../read/source.js';
+import { mapSource, type Candidate } from '../map/records.js';
+import { RawWriter } from '../map/columnar.js';
+import { CandidateSpill } from '../map/spill.js';
+import { buildGrid, type GridResult } from '../map/slots.js';
+import { ageAt, assignCourse, mergePatients } from '../map/finish.js';
+import { mapColumnarSource } from './columnar-source.js';
+import { combineCounts, mergeCounts } from './source-counts.js';
+import type { IngestRun } from './run.js';
+import { inDoseLog, type Parked, type SourceSchedule } from './schedule.js';
+
+export interface DoseLog {
+  grid: GridResult;
+  /** Values filled in from other data (e.g. baseline weight from the first dosing weight), by field. */
+  derivedFields: Record<string, number>;
+}
+
+/** Maps the dose-log tables of every source, then builds the grid and stages cycles, slots, patients and responses. */
+export async function mapDoseLog(run: IngestRun, sched: SourceSchedule): Promise<DoseLog> {
+  const { spec } = run;
+  const candidatesOf = new Map<string, Candidate[]>();
+  // Sources being read by reader threads are taken last, so the main thread maps the others meanwhile;
+  // what this phase gives is put back in spec order below.
+  const order = [...spec.sources].sort((a, b) => Number(sched.onThreads(a.id)) - Number(sched.onThreads(b.id)));
+  for (const src of order) {
+    if (!src.tables.some(inDoseLog)) continue;
+    candidatesOf.set(src.id, await readDoseLogSource(run, sched, src));
+    run.readInA.add(src.id);
+  }
+  putInSpecOrder(run);
+  return buildDoseLog(run, spec.sources.flatMap((x) => candidatesOf.get(x.id) ?? []));
+}
+
+/** One source's dose-log candidates: column-wise when its plan takes the dose-log maps too, else streamed row by row. */
+async function readDoseLogSource(run: IngestRun, sched: SourceSchedule, src: SourceSpec): Promise<Candidate[]> {
+  const { ctx } = run;
+  const wanted = src.tables.filter(inDoseLog);
+  const later = src.tables.filter((t) => !inDoseLog(t));
+  const plan = sched.plans.get(src.id);
+  const out: Candidate[] = [];
+  if (plan && plan.early.length > 0) {
+    // Read once, column-wise: the rows the dose-log maps take come back for the row path now;
+    // the observations wait for the slot grid.
+    const opened = await mapColumnarSource(run, sched, src, plan);
+    sched.columnarParked.set(src.id, opened);
+    const fb = mapSource(src, { ...opened.info, rows: opened.res.fallback }, ctx, new Set(wanted), src.tables.length === wanted.length);
+    for (const c of fb.candidates) out.push(c);
+    const both = combineCounts(await opened.res.counts(new Set(wanted), src.tables.length === wanted.length), fb.counts);
+    run.sources.push({ ...both, sha256: opened.info.sha256, bytes: opened.info.bytes, path: opened.info.path });
+    return out;
+  }
+  const raw = plan ? new RawWriter(plan.paths, join(run.work, `raw-${src.id}.csv`)) : null;
+  if (raw) sched.raws.set(src.id, raw);
+  const park: Parked | null = later.length > 0 && !raw ? { spill: new CandidateSpill(join(run.work, `parked-${sched.parked.size}.bin`)), counts: null, unmapped: new Map(), error: null } : null;
+  if (park) sched.parked.set(src.id, park);
+  // Streamed like the observation phase: the raw rows of a large dose log are released piece by piece.
+  const stream = await streamSource(src, run.dir);
+  let first = true;
+  for await (const rows of stream.chunks) {
+    const data: SourceData = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows };
+    if (first) run.inspectColumns(src, data);
+    first = false;
+    const { candidates, counts: sc } = mapSource(src, data, ctx, new Set(wanted), src.tables.length === wanted.length);
+    for (const c of candidates) out.push(c);
+    const existing = run.sources.find((x) => x.source === src.id);
+    if (existing) mergeCounts(existing, sc, true);
+    else run.sources.push({ ...sc, sha256: data.sha256, bytes: data.bytes, path: data.path });
+    raw?.write(rows);
+    if (park && !park.error) parkLater(run, src, data, park, later);
+  }
+  if (first) run.inspectColumns(src, { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows: [] });
+  return out;
+}
+
+/**
+ * The piece's observation-phase candidates, mapped now exactly as that phase would map them (same table maps,
+ * same counts, unmapped codes tallied aside) and parked in a spill file. A mapping error is kept and thrown at
+ * the source's turn in the observation phase.
+ */
+function parkLater(run: IngestRun, src: SourceSpec, data: SourceData, park: Parked, later: SourceSpec['tables']): void {
+  let b: ReturnType<typeof mapSource> | null = null;
+  try {
+    b = mapSource(src, data, { ...run.ctx, unmapped: park.unmapped }, new Set(later), true);
+  } catch (e) {
+    park.error = { e };
+  }
+  if (!b) return;
+  park.spill.write(b.candidates);
+  if (park.counts) mergeCounts(park.counts, b.counts, true);
+  else park.counts = b.counts;
+}
+
+/** Sources, suspected identifiers and unused columns back in spec order (threaded sources were read last). */
+function putInSpecOrder(run: IngestRun): void {
+  const specOrder = new Map(run.spec.sources.map((x, i) => [x.id, i]));
+  const bySpec = (a: { source: string }, b: { source: string }) => specOrder.get(a.source)! - specOrder.get(b.source)!;
+  run.sources.sort(bySpec);
+  run.suspected.sort(bySpec);
+  for (const id of run.spec.sources.map((x) => x.id).filter((id) => id in run.unusedColumns)) {
+    const u = run.unusedColumns[id]!;
+    delete run.unusedColumns[id];
+    run.unusedColumns[id] = u;
+  }
+}
+
+/** The slot grid from the dose log, then cycles, slots, patients (with derived fields) and responses validated and staged. */
+function buildDoseLog(run: IngestRun, candidates: Candidate[]): DoseLog {
+  const { counts, stager } = run;
+  for (const c of candidates) counts[c.table]!.read++;
+  const patients = mergePatients(candidates.filter((c) => c.table === 'patient'), counts.patient!, stager.quarantine);
+  const baseline = new Map<string, number>();
+  for (const p of patients) if (typeof p.values.baseline_weight_kg === 'number') baseline.set(String(p.values.patient_key), p.values.baseline_weight_kg);
+  const entries = candidates.filter((c) => c.table === 'dose_slot');
+  const explicitCycles = candidates.filter((c) => c.table === 'cycle' && c.problems.length === 0);
+  const derivedFields: Record<string, number> = {};
+  const badEntries = entries.filter((c) => c.problems.length > 0);
+  const grid = buildGrid(run.spec, entries.filter((c) => c.problems.length === 0), explicitCycles, baseline);
+  counts.dose_slot!.derived += grid.derivedSlots;
+  counts.cycle!.derived += grid.derivedCycles;
+  for (const c of badEntries) stager.quarantine(c);
+  for (const c of grid.rejected) stager.quarantine(c);
+  for (const c of candidates.filter((c) => c.table === 'cycle' && c.problems.length > 0)) stager.quarantine(c);
+  for (const c of grid.cycles) stager.store(c);
+  for (const c of grid.slots) stager.store(c);
+  const firstStart = new Map<string, number>();
+  for (const [k, infos] of grid.cycleIndex) if (infos[0]) firstStart.set(k, infos[0].startMs);
+  for (const p of patients) {
+    const first = grid.cycleIndex.get(String(p.values.patient_key))?.[0];
+    // No baseline weight in the export: the first cycle's dosing weight stands in (reported as derived).
+    if (p.problems.length === 0 && (p.values.baseline_weight_kg === null || p.values.baseline_weight_kg === undefined) && first?.dosing_weight_kg) {
+      p.values.baseline_weight_kg = first.dosing_weight_kg;
+      derivedFields.baseline_weight_kg = (derivedFields.baseline_weight_kg ?? 0) + 1;
+    }
+    if (p.problems.length === 0 && p.extra.birth_date && p.values.age_at_first_dose === undefined) {
+      const start = firstStart.get(String(p.values.patient_key));
+      if (start !== undefined) p.values.age_at_first_dose = ageAt(String(p.extra.birth_date), start);
+    }
+    stager.store(p);
+  }
+  for (const c of candidates.filter((c) => c.table === 'response')) {
+    if ((c.values.course_number === undefined || c.values.course_number === null) && c.problems.length === 0) assignCourse(c, grid.cycleIndex);
+    stager.store(c);
+  }
+  return { grid, derivedFields };
+}
