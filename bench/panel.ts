@@ -21,6 +21,7 @@ import { buildBenchStore } from './analytics.js';
 
 export interface PanelBenchResult {
   centres: number;
+  simulated_centres: number;
   patients_per_centre: number;
   build_bundles_ms: number;
   pool_wall_ms: number;
@@ -43,8 +44,11 @@ async function loadAll(storeDir: string) {
 const only = <T extends { centre_id: string }>(rows: readonly T[], c: string) => rows.filter((r) => r.centre_id === c);
 
 /** Times pooling 100 bundles and bundling one 4,000-patient centre. @example await benchPanel(console.log) */
-export async function benchPanel(log: (s: string) => void, options: { seeds?: number; perCentre?: number; bigCentre?: number } = {}): Promise<PanelBenchResult> {
-  const seeds = options.seeds ?? 20;
+export async function benchPanel(log: (s: string) => void, options: { seeds?: number; copies?: number; perCentre?: number; bigCentre?: number } = {}): Promise<PanelBenchResult> {
+  // BENCH_PANEL_SEEDS × 5 profiles simulated centres, each bundled BENCH_PANEL_COPIES times under its own centre id
+  // (default 20 × 1 = 100 distinct simulated centres; 4 × 5 also gives 100 bundles at a fifth of the simulation).
+  const seeds = options.seeds ?? Number(process.env.BENCH_PANEL_SEEDS ?? 20);
+  const copies = options.copies ?? Number(process.env.BENCH_PANEL_COPIES ?? 1);
   const per = options.perCentre ?? 40;
   const dir = mkdtempSync(join(tmpdir(), 'il2kit-bench-panel-'));
   try {
@@ -58,9 +62,12 @@ export async function benchPanel(log: (s: string) => void, options: { seeds?: nu
       for (const c of [...new Set(data.cycles.map((x) => x.centre_id))].sort()) {
         const response = { patients: only(data.response.patients, c), cycles: only(data.response.cycles, c), labs: only(data.response.labs, c), pressors: only(data.response.pressors, c), events: only(data.response.events, c), responses: only(data.response.responses, c) };
         const summary = summariseCentre({ centre_id: `${c}-s${s}`, cycles: only(data.cycles, c), patients: only(data.patients, c), response, frame: null, rulesets: [], reference: null });
-        const f = join(dir, `${c}-s${s}.json`);
-        writeFileSync(f, JSON.stringify(discloseSummary(summary, DEFAULT_POLICY, '0.1.0').bundle));
-        files.push(f);
+        for (let k = 1; k <= copies; k++) {
+          const id = copies === 1 ? `${c}-s${s}` : `${c}-s${s}-c${k}`;
+          const f = join(dir, `${id}.json`);
+          writeFileSync(f, JSON.stringify(discloseSummary({ ...summary, centre_id: id }, DEFAULT_POLICY, '0.1.0').bundle));
+          files.push(f);
+        }
       }
       rmSync(store, { recursive: true, force: true });
     }
@@ -94,7 +101,7 @@ export async function benchPanel(log: (s: string) => void, options: { seeds?: nu
     const r = (x: number) => Math.round(x * 100) / 100;
     const bigResult = { patients: bigN, load_ms: Math.round(loadMs), analyses_ms: Math.round(analysesMs), bundle_ms: Math.round(bundleMs), ratio: r(bundleMs / analysesMs), ratio_with_load: r((loadMs + bundleMs) / (loadMs + analysesMs)) };
     log(`panel: bundling a ${bigN}-patient centre ${bigResult.bundle_ms} ms against its dose and response analyses ${bigResult.analyses_ms} ms (×${bigResult.ratio}; with the load of ${bigResult.load_ms} ms ×${bigResult.ratio_with_load})`);
-    return { centres: files.length, patients_per_centre: per, build_bundles_ms: Math.round(build), pool_wall_ms: Math.round(wall * 1000), pool_peak_rss_mib: Math.round(kb / 1024), big_centre: bigResult };
+    return { centres: files.length, simulated_centres: seeds * 5, patients_per_centre: per, build_bundles_ms: Math.round(build), pool_wall_ms: Math.round(wall * 1000), pool_peak_rss_mib: Math.round(kb / 1024), big_centre: bigResult };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
