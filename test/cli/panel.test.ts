@@ -28,7 +28,7 @@ beforeAll(async () => {
 const readBundle = (f: string) => JSON.parse(readFileSync(f, 'utf8')) as PanelBundle;
 
 describe('il2kit bundle', () => {
-  it('writes one bundle per centre that passes the schema and its own hash, and logs each release', () => {
+  it('writes one bundle per centre that passes the schema and its own hash, and logs each release', { timeout: 300_000 }, () => {
     for (const r of runs) {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
@@ -45,14 +45,14 @@ describe('il2kit bundle', () => {
     expect(audit.every((a) => a.suppressed.length > 0)).toBe(true);
   });
 
-  it('is deterministic: the same store and centre give a byte-identical bundle', () => {
+  it('is deterministic: the same store and centre give a byte-identical bundle', { timeout: 300_000 }, () => {
     const again = join(dir, 'again.json');
     const r = il2kit(['bundle', '--store', store, '--centre', 'amstel', '--out', again]);
     expect(r.code).toBe(0);
     expect(readFileSync(again, 'utf8')).toBe(readFileSync(bundles[SAMPLE_CENTRES.indexOf('amstel')]!, 'utf8'));
   });
 
-  it('refuses --min-cell below 3 and an unknown centre, with exit 2 and no stack trace', () => {
+  it('refuses --min-cell below 3 and an unknown centre, with exit 2 and no stack trace', { timeout: 300_000 }, () => {
     const low = il2kit(['bundle', '--store', store, '--centre', 'amstel', '--min-cell', '2', '--out', join(dir, 'x.json')]);
     expect(low.code).toBe(2);
     expect(low.stderr).toBe('il2kit: --min-cell must be a whole number ≥ 3 (DataSHIELD\'s floor; 5 is the default most data releasers use), got "2"\n');
@@ -62,7 +62,7 @@ describe('il2kit bundle', () => {
     expect(existsSync(join(dir, 'x.json'))).toBe(false);
   });
 
-  it('refuses a bundle that differs by less than k from an earlier release of an overlapping period, and writes nothing', () => {
+  it('refuses a bundle that differs by less than k from an earlier release of an overlapping period, and writes nothing', { timeout: 300_000 }, () => {
     const f = bundles[SAMPLE_CENTRES.indexOf('summit')]!;
     const earlier = readBundle(f);
     // An earlier release in which one released count was one lower: as if the new quarter added one patient there.
@@ -92,7 +92,7 @@ describe('il2kit pool', () => {
   beforeAll(() => {
     out = join(dir, 'panel');
     run = il2kit(['pool', ...bundles, '--out', out]);
-  });
+  }, 300_000);
 
   it('writes the tables, figures and one self-contained panel report', () => {
     expect(run.stderr).toBe('');
@@ -116,7 +116,7 @@ describe('il2kit pool', () => {
     return r.stderr;
   };
 
-  it('refuses a hand-edited bundle by its hash', () => {
+  it('refuses a hand-edited bundle by its hash', { timeout: 300_000 }, () => {
     const b = readBundle(bundles[0]!);
     const t = b.tables.find((x) => x.cells.flat().some((v) => v !== null && v > 0))!;
     const row = t.cells.findIndex((r) => r.some((v) => v !== null && v > 0));
@@ -126,7 +126,7 @@ describe('il2kit pool', () => {
     expect(refuse([f])).toMatch(new RegExp(`^il2kit: pool refused: 1 problem\\(s\\) with the bundles; nothing was written\\n  ${f.replace(/[.]/g, '\\.')}: content does not match its SHA-256 \\(stated [0-9a-f]{12}…, computed [0-9a-f]{12}…\\): changed after il2kit bundle wrote it`));
   });
 
-  it('bad input: empty list, non-JSON, another schema version, the wrong kind, a duplicated or overlapping centre', () => {
+  it('bad input: empty list, non-JSON, another schema version, the wrong kind, a duplicated or overlapping centre', { timeout: 300_000 }, () => {
     expect(refuse([])).toBe('il2kit: give at least one bundle file: il2kit pool <bundle.json…> (each centre makes its own with il2kit bundle)\n');
     const nonJson = join(dir, 'notes.json');
     writeFileSync(nonJson, 'centre: amstel\n');
@@ -147,7 +147,7 @@ describe('il2kit pool', () => {
 });
 
 describe('every bundle the tests wrote', () => {
-  it('has no count under k, no key-like string and no date', async () => {
+  it('has no count under k, no key-like string and no date', { timeout: 300_000 }, async () => {
     const keys = await readStore(store, async (conn) => (await queryRows(conn, 'SELECT patient_key FROM patient')).map((r) => String(r.patient_key)));
     const files = [...bundles, join(dir, 'again.json')].filter(existsSync);
     expect(files.length).toBeGreaterThanOrEqual(5);
