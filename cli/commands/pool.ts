@@ -38,8 +38,8 @@ export function registerPool(program: Command): void {
 
       const { poolBundles } = await import('../../analytics/panel/pool.js');
       const { panelFigures, panelReport } = await import('../../reports/panel/index.js');
-      const { renderSvg } = await import('../../charts/render.js');
-      const { clearOutputs, writeFigures, writeReadme, writeTables } = await import('./analysis-output.js');
+      const { renderSvg, svgToPng } = await import('../../charts/render.js');
+      const { clearOutputs, writeReadme, writeTables } = await import('./analysis-output.js');
       const r = poolBundles(good.map((g) => g.bundle), { hartungKnapp: opts.hartungKnapp === true });
       clearOutputs(opts.out, [...new Set<string>([...TABLES, ...FIGURES])]);
       const tables = await writeTables(opts.out, {
@@ -47,10 +47,16 @@ export function registerPool(program: Command): void {
         dose_histogram: r.doses.histogram, dose_distribution: r.doses.distribution, concordance: r.concordance, enforcement: r.enforcement, hold_reasons: r.holdReasons,
         response_rates: r.rates, response_funnel: r.funnel, signal_odds_ratios: r.signals, implied_thresholds: r.implied, withheld_estimates: r.withheldEstimates, suppressed_cells: r.suppressed,
       } satisfies Record<(typeof TABLES)[number], readonly object[]>);
-      const specs = panelFigures(r);
-      const figures = await writeFigures(opts.out, specs);
+      // Each figure is rendered once, for its SVG, its PNG and the report. A panel of many centres draws large figures,
+      // whose PNG at 2× took most of the run at 100 centres: above 20 bundles the PNG is drawn at 1×.
       const svgs: Record<string, string> = {};
-      for (const [name, spec] of Object.entries(specs)) if (spec !== null) svgs[name] = await renderSvg(spec);
+      for (const [name, spec] of Object.entries(panelFigures(r))) {
+        if (spec === null) continue;
+        const svg = (svgs[name] = await renderSvg(spec));
+        writeFileSync(join(opts.out, `${name}.svg`), svg);
+        writeFileSync(join(opts.out, `${name}.png`), svgToPng(svg, { scale: r.centres.length > 20 ? 1 : 2 }));
+      }
+      const figures = Object.keys(svgs);
       writeFileSync(join(opts.out, 'panel-report.html'), panelReport({ result: r, svgs, hartungKnapp: opts.hartungKnapp === true, kitVersion: kitVersion() }));
       writeReadme(opts.out, 'il2kit pool', [
         `${r.centres.length} bundle(s): ${r.centres.map((c) => `${c.centre_id} ${c.period_first}…${c.period_last} (k = ${c.min_cell})`).join(', ')}.`,
@@ -58,6 +64,7 @@ export function registerPool(program: Command): void {
         '- Pooled count figures leave suppressed cells out and name the centres left out; where nothing was suppressed they equal the patient-level analysis of all centres (docs/panel.md).',
       ], tables, figures);
       const suppressed = r.suppressed.length;
-      console.log(`pool: ${r.centres.length} bundles (${r.centres.map((c) => c.centre_id).join(', ')}) → ${tables.length} tables, ${figures.length} figures and panel-report.html in ${opts.out}; ${suppressed} suppressed cell(s) left out`);
+      const ids = r.centres.map((c) => c.centre_id);
+      console.log(`pool: ${r.centres.length} bundles (${ids.length > 10 ? `${ids.slice(0, 10).join(', ')}, …` : ids.join(', ')}) → ${tables.length} tables, ${figures.length} figures and panel-report.html in ${opts.out}; ${suppressed} suppressed cell(s) left out`);
     });
 }
