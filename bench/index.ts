@@ -16,10 +16,11 @@ import { benchAnalytics } from './analytics.js';
 import { benchCli } from './cli.js';
 import { benchHolds } from './holds.js';
 import { benchIngest } from './ingest.js';
+import { benchPanel } from './panel.js';
 import { benchValidateMemory } from './validate-memory.js';
 
 const patients = Number(process.env.BENCH_PATIENTS ?? 400);
-const only = new Set((process.env.BENCH_ONLY ?? 'cli,ingest,holds,analytics,validate').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'cli,ingest,holds,analytics,validate,panel').split(','));
 const log = (s: string) => process.stdout.write(s + '\n');
 
 /** Runs one benchmark here and returns its results. */
@@ -47,6 +48,7 @@ async function runOne(name: string, keep: string): Promise<unknown> {
     return { centres: ingest, all, duckdb_centres: duckdbCentres, duckdb_read_and_store: duckdbFloor };
   }
   if (name === 'validate') return benchValidateMemory(log);
+  if (name === 'panel') return benchPanel(log);
   if (name === 'holds') {
     const store = process.env.BENCH_HOLDS_STORE;
     const holds = await benchHolds(patients, log, store === undefined ? {} : { store });
@@ -67,7 +69,7 @@ if (child !== undefined) {
   const results: Record<string, unknown> = { patients_per_centre: patients, patients_total: patients * 5, node: process.version };
   const keep = mkdtempSync(join(tmpdir(), 'il2kit-bench-store-'));
   try {
-    for (const name of ['cli', 'ingest', 'holds', 'analytics', 'validate'].filter((b) => only.has(b))) {
+    for (const name of ['cli', 'ingest', 'holds', 'analytics', 'validate', 'panel'].filter((b) => only.has(b))) {
       const out = join(keep, `${name}.json`);
       // The holds bench reuses the store the ingest bench wrote when there is one.
       const env: NodeJS.ProcessEnv = { ...process.env, BENCH_CHILD: JSON.stringify({ name, out, keep }) };

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { registerBundle } from './commands/bundle.js';
 import { registerDoses } from './commands/doses.js';
+import { registerPool } from './commands/pool.js';
 import { registerHolds } from './commands/holds.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerReport } from './commands/report.js';
@@ -23,5 +25,7 @@ export function buildProgram(): Command {
   registerResponse(program);
   registerHolds(program);
   registerReport(program);
+  registerBundle(program);
+  registerPool(program);
   return program;
 }

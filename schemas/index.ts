@@ -16,3 +16,4 @@ export * from './tables.js';
 export * from './introspect.js';
 export * from './mapping-spec.js';
 export * from './coerce.js';
+export * from './bundle.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import {
   CLINICAL_EVENT_TYPES, CYCLE_END_REASONS, DISEASES, DOSING_WEIGHT_BASES, HOLD_REASONS, INFUSION_AGENTS, OBSERVATION_VARIABLES,
-  RESPONSE_CATEGORIES, RESPONSE_CRITERIA, RISK_GROUPS, RULE_ACTIONS, RULE_VARIABLES, Ruleset, RunManifest, SEXES, SLOT_STATUSES,
+  PanelBundle, RESPONSE_CATEGORIES, RESPONSE_CRITERIA, RISK_GROUPS, RULE_ACTIONS, RULE_VARIABLES, Ruleset, RunManifest, SEXES, SLOT_STATUSES,
   TABLES, VERIFICATION_STATUSES, describeFields, type FieldInfo,
 } from '../schemas/index.js';
 
@@ -15,7 +15,7 @@ export const DICTIONARY_PATH = 'docs/data-dictionary.md';
 /** File name → JSON text, for every table and configuration schema. */
 export function jsonSchemaFiles(): Record<string, string> {
   const out: Record<string, string> = {};
-  const all: Record<string, z.ZodType> = { ...Object.fromEntries(Object.entries(TABLES).map(([k, v]) => [k, v.schema])), ruleset: Ruleset, run_manifest: RunManifest };
+  const all: Record<string, z.ZodType> = { ...Object.fromEntries(Object.entries(TABLES).map(([k, v]) => [k, v.schema])), ruleset: Ruleset, run_manifest: RunManifest, panel_bundle: PanelBundle };
   for (const [name, schema] of Object.entries(all)) {
     const js = z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
     const doc = { $id: `https://il2kit.org/schemas/${name}.schema.json`, title: name, ...js };

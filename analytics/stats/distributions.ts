@@ -11,7 +11,7 @@ interface JStatSubset {
   gammaln(x: number): number;
   normal: { inv(p: number, mean: number, sd: number): number };
   chisquare: { cdf(x: number, df: number): number };
-  studentt: { inv(p: number, df: number): number };
+  studentt: { inv(p: number, df: number): number; cdf(x: number, df: number): number };
 }
 
 const require = createRequire(import.meta.url);
@@ -93,4 +93,10 @@ export function studentTQuantile(p: number, df: number): number {
   if (!(p > 0 && p < 1)) throw new Error(`studentTQuantile: p must be in (0, 1), got ${p}`);
   if (!(df > 0)) throw new Error(`studentTQuantile: df must be positive, got ${df}`);
   return jStat.studentt.inv(p, df);
+}
+
+/** Student t CDF (jstat). */
+export function studentTCdf(x: number, df: number): number {
+  if (!(df > 0)) throw new Error(`studentTCdf: df must be positive, got ${df}`);
+  return jStat.studentt.cdf(x, df);
 }

@@ -11,5 +11,6 @@ export * from './log-rank.js';
 export * from './logistic.js';
 export type { CoefficientRow } from './logistic-core.js';
 export * from './meta-analysis.js';
+export * from './random-effects.js';
 export * from './separation.js';
 export type { SurvivalData } from './types.js';

@@ -1,0 +1,64 @@
+// Pooled dose survival and doses reached from the bundles' dose_end tables. Each released cell (doses d, end cause e,
+// count n) stands for n cycles that gave d doses and ended by e; the kit's own dose verbs run on those cycles, so where
+// nothing is suppressed the result is the patient-level analysis of all centres' cycles, exactly.
+import { doseDistribution, doseHistogram, type DoseDistributionRow, type DoseHistogramRow } from '../doses/dose-distribution.js';
+import { doseSurvival, type DoseSurvivalRow, type EndCauseIncidenceRow, type LogRankRow } from '../doses/dose-survival.js';
+import type { CycleDoses, EndCause } from '../doses/types.js';
+import type { CycleEndReason } from '../../schemas/vocabularies.js';
+import type { PanelBundle } from '../../schemas/bundle.js';
+import { parseRegimen } from './summarise-doses.js';
+
+/** A recorded end reason standing for each competing event (endCause maps it back). */
+const REASON_OF = { toxicity: 'toxicity_stop', maximum: 'max_reached', other: 'other' } as const satisfies Record<EndCause, CycleEndReason>;
+
+export interface PooledDoses {
+  survival: DoseSurvivalRow[];
+  incidence: EndCauseIncidenceRow[];
+  logRank: LogRankRow[];
+  histogram: DoseHistogramRow[];
+  distribution: DoseDistributionRow[];
+  /** Per centre × regimen: cells of the dose table left out because they were suppressed. */
+  incomplete: { centre_id: string; regimen: string; suppressed_cells: number }[];
+}
+
+/** The cycles a bundle's released dose cells stand for (one per cycle; no keys, course and cycle 1). */
+export function cyclesFromBundle(b: PanelBundle): CycleDoses[] {
+  const out: CycleDoses[] = [];
+  for (const t of b.tables) {
+    if (t.kind !== 'dose_end' || t.group.regimen === undefined) continue;
+    const { dose_iu_per_kg, cap } = parseRegimen(t.group.regimen);
+    t.rows.forEach((row, i) => {
+      t.cols.forEach((col, j) => {
+        const n = t.cells[i]![j];
+        const reason = REASON_OF[col as EndCause];
+        if (n === null || n === undefined || reason === undefined) return;
+        for (let m = 0; m < n; m++) {
+          out.push({ centre_id: b.centre_id, patient_key: '', cycle_id: '', course_number: 1, cycle_number: 1, dose_iu_per_kg, planned_max_doses: cap, end_reason: reason, doses_given: Number(row), iu_per_kg_given: 0 });
+        }
+      });
+    });
+  }
+  return out;
+}
+
+/**
+ * Dose-survival curves, end-cause incidence, the all-cycles log-rank test, and the doses-given histogram and
+ * distribution (all cycles of a regimen), per centre and pooled.
+ * @example poolDoses(bundles).survival.filter((r) => r.centre_id === 'ALL')
+ */
+export function poolDoses(bundles: readonly PanelBundle[]): PooledDoses {
+  const cycles = bundles.flatMap(cyclesFromBundle);
+  const incomplete = bundles.flatMap((b) =>
+    b.tables.filter((t) => t.kind === 'dose_end').map((t) => ({ centre_id: b.centre_id, regimen: t.group.regimen ?? '', suppressed_cells: t.cells.flat().filter((c) => c === null).length })),
+  ).filter((r) => r.suppressed_cells > 0);
+  if (cycles.length === 0) return { survival: [], incidence: [], logRank: [], histogram: [], distribution: [], incomplete };
+  const s = doseSurvival(cycles);
+  return {
+    survival: s.curves,
+    incidence: s.incidence,
+    logRank: s.logRank.filter((r) => r.cycles === 'all'),
+    histogram: doseHistogram(cycles).filter((r) => r.cycle_number === 'all'),
+    distribution: doseDistribution(cycles).filter((r) => r.cycle_number === 'all'),
+    incomplete,
+  };
+}
