@@ -41,7 +41,7 @@ async function holds(storeDir: string, o: AnalysisOptions): Promise<ReportAnalys
   const { rulesets, reference } = chooseRulesets(o.reference);
   const frame = await slotFeaturesFromStore(storeDir, { centres: o.centres });
   if (frame.n === 0) return { ok: false, reason: 'the store holds no dose slots for these centres' };
-  const { decisions: _perSlot, ...report } = holdsReport(frame, rulesets, { reference });
+  const report = holdsReport(frame, rulesets, { reference });
   return { ok: true, value: { report, reference, rulesets, slots: frame.n, computed: frame.computed } };
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkParams, findOutStore, notebookStore } from '../../notebooks/runner/index.js';
-import { DosesReachedParams, HoldCriteriaParams, ResponseSignalsParams } from '../../notebooks/runner/notebook-params.js';
+import { DosesReachedParams, HoldCriteriaParams, ResponseSignalsParams } from '../../schemas/notebook-params.js';
 
 function projectWithStore(): string {
   const root = mkdtempSync(join(tmpdir(), 'il2kit-nbstore-'));
