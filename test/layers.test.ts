@@ -46,12 +46,11 @@ export function importsOf(path: string, text = readFileSync(join(ROOT, path), 'u
   return out;
 }
 
-/**
- * Imports ruled out within a layer: tools take the project root from project/. (The library entry's import of the
- * notebook parameters, index.ts → notebooks/runner/notebook-params.ts, goes when that schema moves to schemas/
- * (issue 26, another branch); then add { from: /^index\.ts$/, to: /^notebooks\// } here.)
- */
-const FORBIDDEN: { from: RegExp; to: RegExp; why: string }[] = [{ from: /^(bench|scripts)\//, to: /^cli\//, why: 'tools import project/, not the CLI' }];
+/** Imports ruled out within a layer: tools take the project root from project/; the library entry loads no notebook code. */
+const FORBIDDEN: { from: RegExp; to: RegExp; why: string }[] = [
+  { from: /^(bench|scripts)\//, to: /^cli\//, why: 'tools import project/, not the CLI' },
+  { from: /^index\.ts$/, to: /^notebooks\//, why: 'the library entry imports nothing from notebooks/' },
+];
 
 /** Every import of a later layer (or a forbidden one), as "importer → imported (why)". */
 export function violations(files: string[], read: (f: string) => string[] = (f) => importsOf(f)): string[] {
@@ -77,9 +76,11 @@ describe('the import check', () => {
       'pipelines/read/source.ts': ['pipelines/map/spec.ts'],
       'pipelines/map/columnar.ts': ['pipelines/store/staging.ts', 'pipelines/validate/fast.ts', 'pipelines/read/source.ts'],
       'bench/ingest.ts': ['cli/version.ts'],
+      'index.ts': ['notebooks/runner/notebook-params.ts'],
     };
     expect(violations(Object.keys(old), (f) => old[f]!)).toEqual([
       'bench/ingest.ts → cli/version.ts (tools import project/, not the CLI)',
+      'index.ts → notebooks/runner/notebook-params.ts (the library entry imports nothing from notebooks/)',
       'pipelines/map/columnar.ts → pipelines/store/staging.ts (map imports store)',
       'pipelines/map/columnar.ts → pipelines/validate/fast.ts (map imports validate)',
       'pipelines/read/source.ts → pipelines/map/spec.ts (read imports map)',

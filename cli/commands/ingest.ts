@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
+import { startProgress } from '../progress.js';
 import { kitVersion, projectRoot } from '../../project/index.js';
 
 export const DEFAULT_STORE = 'out/store';
@@ -39,6 +40,9 @@ export function registerIngest(program: Command): void {
       const maxDrop = Number(opts.maxDrop);
       if (!(maxDrop >= 0 && maxDrop <= 100)) throw new UserError(`--max-drop: expected a percentage from 0 to 100, got ${JSON.stringify(opts.maxDrop)}`);
       let failedChecks = 0;
+      // On a terminal: a line as each centre starts and as each of its phases ends (silent in CI and pipes).
+      const progress = startProgress('ingest');
+      const onPhase = (centre: string, phase: string, ms: number) => progress.step(`${phase} took ${(ms / 1000).toFixed(1)} s`, centre);
       for (const spec of list) {
         const started = new Date();
         // Unchanged inputs, spec, key and kit version: the centre's published version stands (--force re-ingests).
@@ -49,7 +53,10 @@ export function registerIngest(program: Command): void {
           process.stdout.write(`${loaded.centre.centre_id}: unchanged since ${since} (inputs, spec, key and kit version); --force re-ingests\n`);
           continue;
         }
-        const r = await ingestCentre(spec, { storeDir: opts.store, keyFile: opts.keyFile, acceptFailedChecks: opts.acceptFailedChecks === true, maxDrop: maxDrop / 100, stamp });
+        progress.step('reading and mapping', loaded.centre.centre_id);
+        const r = await ingestCentre(spec, {
+          storeDir: opts.store, keyFile: opts.keyFile, acceptFailedChecks: opts.acceptFailedChecks === true, maxDrop: maxDrop / 100, stamp, onPhase,
+        });
         const out = await writeIngestOutputs(r, { storeDir: opts.store, reportDir: opts.reports, kitVersion: kitVersion(), command: `il2kit ingest ${relative(process.cwd(), spec)}`, startedAt: started });
         const c = r.counts;
         const line = Object.entries(c)
@@ -68,6 +75,7 @@ export function registerIngest(program: Command): void {
           failedChecks += failedErrors;
         } else if (failedErrors > 0) process.stdout.write(`  published with ${failedErrors} failed error-severity check(s), as --accept-failed-checks asked\n`);
       }
+      progress.done();
       process.stdout.write(`store ${relative(process.cwd(), join(opts.store, 'il2kit.duckdb'))} and ${relative(process.cwd(), join(opts.store, 'parquet'))}/\n`);
       if (failedChecks > 0) {
         process.stderr.write(`il2kit: ${failedChecks} error-severity data-quality check(s) failed; those centres were not published (see the reports)\n`);
