@@ -111,7 +111,7 @@ describe('il2kit holds', () => {
 
   it('implied thresholds: one row per centre × variable beside the consensus band; riverside holds at HR 100', () => {
     const rows = table(join(out, 'implied_thresholds.csv'));
-    expect(rows).toHaveLength(25);
+    expect(rows).toHaveLength(30); // 5 centres × 6 variables (phenylephrine at the dose and over the interval)
     const hr = rows.find((r) => r.centre_id === 'riverside' && r.variable === 'heart_rate_at_dose')!;
     expect(Number(hr.step_threshold)).toBe(100);
     expect(hr).toMatchObject({ step_direction: 'up', reference_band: 'relative [100, 130]; absolute >130', stated_band: 'relative [100, 130]; absolute >130' });

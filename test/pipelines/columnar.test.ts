@@ -15,7 +15,11 @@ import { columnarStats, openColumnarDb } from '../../pipelines/map/columnar.js';
 const SAMPLES = join(import.meta.dirname, '..', '..', 'data-samples');
 const MINI = join(import.meta.dirname, '..', 'fixtures', 'ingest', 'mini');
 
-const summary = (r: IngestResult, store: string) => ({ counts: r.counts, sources: r.sources, unmapped: r.unmapped, checks: r.checks.map((c) => [c.id, c.status]), files: parquetHashes(store) });
+// A run that fails an error-severity check is kept aside, not published: both paths must agree on that too.
+const summary = (r: IngestResult, store: string) => ({
+  counts: r.counts, sources: r.sources, unmapped: r.unmapped, checks: r.checks.map((c) => [c.id, c.status]),
+  published: r.rejected === null, files: r.rejected === null ? parquetHashes(store) : {},
+});
 
 async function bothPaths(spec: string, root: string) {
   const row = await ingestCentre(spec, { storeDir: join(root, 'row'), env: {}, columnar: false });
