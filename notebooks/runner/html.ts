@@ -30,6 +30,8 @@ pre { margin: 0; padding: .45rem .6rem; overflow-x: auto; font-family: 'DejaVu S
 .outputs { margin-left: 6rem; }
 .outputs-only .outputs { margin-left: 0; }
 .outputs img { max-width: 100%; }
+.outputs { min-width: 0; max-width: 100%; overflow-x: auto; }
+.outputs table { display: block; max-width: 100%; overflow-x: auto; }
 .stderr { background: #fff1f0; }
 .error { background: #fdd; }
 .status-error .source pre, .status-timeout .source pre, .status-died .source pre { border-color: #D55E00; border-width: 2px; }
