@@ -2,13 +2,14 @@
 // CSV and NDJSON are read in pieces of 1 MB that end on a record; Parquet (a file, or a folder
 // such as a store table) through DuckDB's streaming result, a vector at a time. A JSON array is
 // one value and is read whole (readRecordFile).
-import { createReadStream, statSync } from 'node:fs';
-import { basename, extname, relative, sep } from 'node:path';
-import { DuckDBInstance, JSDuckDBValueConverter } from '@duckdb/node-api';
+import { createReadStream } from 'node:fs';
+import { basename, relative, sep } from 'node:path';
+import { JSDuckDBValueConverter } from '@duckdb/node-api';
+import { createDuckDB } from '../store/engine.js';
 import { completeRecordsLength, parseRecords, sniffDelimiter } from './csv.js';
 import { firstInvalidUtf8, notUtf8 } from './decode.js';
 import { InputError } from './errors.js';
-import { fromDuck, listParquet, readRecordFile, sqlString, type RecordFile, type SourceRecord } from './table-file.js';
+import { fromDuck, listParquet, openTableFile, readRecordFile, sqlString, type RecordFile, type SourceRecord } from './table-file.js';
 
 export interface RecordStream {
   file: string;
@@ -23,18 +24,9 @@ const PIECE_BYTES = 1 << 20;
 const MAX_FIELD_CHARS = 1_000_000;
 
 export async function streamRecordFile(path: string): Promise<RecordStream> {
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) return parquetStream(listParquet(path).sort(), path, basename(path));
-    size = st.size;
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(path, '', 'the file does not exist or cannot be read', 'Check the path');
-  }
-  const file = basename(path);
-  const ext = extname(path).toLowerCase();
-  if (size === 0) throw new InputError(file, '', 'the file is empty', 'Export the table again');
+  const opened = openTableFile(path);
+  if (opened.folder) return parquetStream(listParquet(path).sort(), path, basename(path));
+  const { file, ext } = opened;
   if (ext === '.parquet') return parquetStream([path], path, file);
   if (ext === '.ndjson' || ext === '.jsonl') return { file, format: 'ndjson', textual: false, columns: [], batches: ndjsonBatches(path, file) };
   if (ext === '.csv' || ext === '.tsv' || ext === '.txt') return csvStream(path, file, ext === '.tsv' ? '\t' : null);
@@ -132,8 +124,8 @@ async function* ndjsonBatches(path: string, file: string): AsyncGenerator<Source
 async function parquetStream(files: string[], root: string, file: string): Promise<RecordStream> {
   const folder = files.length !== 1 || files[0] !== root;
   if (files.length === 0) throw new InputError(file, '', 'the folder holds no .parquet files', 'Give a file, or a store table folder such as out/store/parquet/dose_slot');
-  const inst = await DuckDBInstance.create(':memory:');
-  const conn = await inst.connect();
+  const db = await createDuckDB(':memory:');
+  const conn = db.conn;
   const read = (f: string) => `SELECT * FROM read_parquet(${sqlString(f)}, hive_partitioning = false)`;
   // Each file's own columns first (a path such as …/centre_id=x/data.parquet must not stand in for them);
   // then the files are streamed one at a time (a connection streams one result at a time).
@@ -141,8 +133,7 @@ async function parquetStream(files: string[], root: string, file: string): Promi
   try {
     for (const f of files) fileColumns.push((await conn.runAndReadAll(`SELECT * FROM (${read(f)}) LIMIT 0`)).columnNames());
   } catch (e) {
-    conn.closeSync();
-    inst.closeSync();
+    db.close();
     throw new InputError(file, '', `not a readable Parquet file (${(e as Error).message.split('\n')[0]})`, 'Re-export the table as Parquet');
   }
   const columns = [...new Set(fileColumns.flat())];
@@ -164,8 +155,7 @@ async function parquetStream(files: string[], root: string, file: string): Promi
         }
       }
     } finally {
-      conn.closeSync();
-      inst.closeSync();
+      db.close();
     }
   }
   return { file, format: 'parquet', textual: false, columns, batches: batches() };

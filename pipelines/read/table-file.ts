@@ -31,19 +31,28 @@ export interface RecordFile {
   records: SourceRecord[];
 }
 
-export async function readRecordFile(path: string): Promise<RecordFile> {
+/**
+ * What a table file path is: a folder (of Parquet files), or a non-empty file with its base name and lower-case
+ * extension. A missing, unreadable or empty file is an InputError saying what to do.
+ */
+export function openTableFile(path: string): { folder: true } | { folder: false; file: string; ext: string } {
   let size: number;
   try {
     const st = statSync(path);
-    if (st.isDirectory()) return readParquetFolder(path);
+    if (st.isDirectory()) return { folder: true };
     size = st.size;
-  } catch (e) {
-    if (e instanceof InputError) throw e;
+  } catch {
     throw new InputError(path, '', 'the file does not exist or cannot be read', 'Check the path');
   }
   const file = basename(path);
-  const ext = extname(path).toLowerCase();
   if (size === 0) throw new InputError(file, '', 'the file is empty', 'Export the table again');
+  return { folder: false, file, ext: extname(path).toLowerCase() };
+}
+
+export async function readRecordFile(path: string): Promise<RecordFile> {
+  const opened = openTableFile(path);
+  if (opened.folder) return readParquetFolder(path);
+  const { file, ext } = opened;
   if (ext === '.parquet') return readParquet(path, file);
   const text = decodeText(readFileSync(path), file, 'utf-8', false);
   if (ext === '.json') return readJsonArray(text, file);
