@@ -9,7 +9,7 @@ import { analyseDoses } from '../analytics/doses/analyse.js';
 import { loadCaseMix, loadCycleDoses } from '../analytics/doses/load.js';
 import { analyseResponse } from '../analytics/response/analyse.js';
 import { loadResponseInputs } from '../analytics/response/load.js';
-import { buildCentreRulesets } from '../simulate/centre-rulesets.js';
+import { CENTRE_PRACTICE } from '../simulate/centre-rulesets.js';
 import { simulatePatient } from '../simulate/patient.js';
 import { PROFILES } from '../simulate/profiles.js';
 import { tshDraws } from '../simulate/writers/common.js';
@@ -32,7 +32,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Writes a bench store for `n` simulated patients into `dir`; returns the number of cycles. */
 export async function buildBenchStore(dir: string, n: number, seed = 'bench'): Promise<number> {
-  const rulesets = buildCentreRulesets();
+  const rulesets: Record<string, (typeof CENTRE_PRACTICE)[keyof typeof CENTRE_PRACTICE]> = CENTRE_PRACTICE;
   const profiles = Object.entries(PROFILES);
   // Rows are streamed to one NDJSON file per table (a single string would exceed V8's limit at 20,000 patients).
   const tables = ['patient', 'cycle', 'dose_slot', 'observation', 'infusion', 'clinical_event', 'response'] as const;

@@ -1,6 +1,6 @@
 // One cycle, hour by hour: latent stores → vitals, fluids, labs, events; nursing responses (boluses,
 // phenylephrine, oxygen); and at each scheduled slot the centre's decision. Parameters: parameters.ts.
-import type { Ruleset } from '../schemas/ruleset.js';
+import type { CentrePractice } from './centre-rulesets.js';
 import type { CycleEndReason, DosingWeightBasis } from '../schemas/vocabularies.js';
 import { decideSlot, newDecisionState, type SlotVariables } from './decide.js';
 import { EVENTS, PHYSIOLOGY as P, REGIMEN } from './parameters.js';
@@ -51,7 +51,7 @@ function acute(x: number, tp: number): number {
 export interface CycleInput {
   patient: SimPatient;
   profile: PracticeProfile;
-  ruleset: Ruleset;
+  ruleset: CentrePractice;
   courseNumber: number;
   cycleNumber: number;
   slotTimes: number[];

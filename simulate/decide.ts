@@ -1,8 +1,8 @@
-// The slot decision: compare the rule variables seen at the scheduled dose time with the centre's
-// ruleset (rules/condition.ts), apply its cycle policies, then the clinician variation of the profile.
-import { conditionMet } from '../rules/condition.js';
-import type { Rule, Ruleset } from '../schemas/ruleset.js';
+// The slot decision: compare the rule variables seen at the scheduled dose time with the centre's practice (the
+// simulator's own copy, centre-rulesets.ts, compared here: no code shared with the kit's rule engine), apply its cycle
+// policies, then the clinician variation of the profile.
 import { HOLD_REASONS, type RuleVariableCode } from '../schemas/vocabularies.js';
+import type { CentrePractice, PracticeCondition, PracticeRule } from './centre-rulesets.js';
 import type { PracticeProfile } from './profiles.js';
 import type { Rng } from './prng.js';
 import type { Deviation, SlotDecision } from './types.js';
@@ -12,7 +12,7 @@ export type SlotVariables = Partial<Record<RuleVariableCode, number | null>>;
 /** Per-cycle decision state. */
 export interface DecisionState {
   /** Rules with resume conditions that fired and have not yet resumed. */
-  awaitingResume: Map<string, Rule>;
+  awaitingResume: Map<string, PracticeRule>;
   heldSoFar: number;
   relativeCriteria: Set<string>;
 }
@@ -42,6 +42,27 @@ export function reasonCodeFor(variable: RuleVariableCode): string {
   return REASON_BY_VARIABLE[variable] ?? 'clinical_other';
 }
 
+/** Whether a value meets a condition; null when the value is missing (never "not met"). */
+export function meets(c: PracticeCondition, value: number | null | undefined): boolean | null {
+  if (value === null || value === undefined || Number.isNaN(value)) return null;
+  switch (c.comparator) {
+    case 'present':
+      return value !== 0;
+    case 'lt':
+      return value < (c.threshold as number);
+    case 'le':
+      return value <= (c.threshold as number);
+    case 'gt':
+      return value > (c.threshold as number);
+    case 'ge':
+      return value >= (c.threshold as number);
+    case 'in_band': {
+      const [lower, upper, edges] = c.band!;
+      return (edges[0] === '[' ? value >= lower : value > lower) && (edges[1] === ']' ? value <= upper : value < upper);
+    }
+  }
+}
+
 function uniq(xs: string[]): string[] {
   return [...new Set(xs)];
 }
@@ -50,16 +71,15 @@ function uniq(xs: string[]): string[] {
  * Decide one slot. `toxicityScale` (C/3) scales the clinician's unprompted holds and stops, which are
  * more likely when the patient is visibly unwell [ASSUMPTION, profiles.ts].
  */
-export function decideSlot(ruleset: Ruleset, vars: SlotVariables, state: DecisionState, profile: PracticeProfile, rng: Rng, toxicityScale: number, slotNumber: number, patientStopAtSlot: number | null): DecisionResult {
-  const fired: Rule[] = [];
+export function decideSlot(ruleset: CentrePractice, vars: SlotVariables, state: DecisionState, profile: PracticeProfile, rng: Rng, toxicityScale: number, slotNumber: number, patientStopAtSlot: number | null): DecisionResult {
+  const fired: PracticeRule[] = [];
   for (const rule of ruleset.rules) {
-    if (rule.action === 'notify') continue;
-    const met = conditionMet(rule, vars[rule.variable]);
+    const met = meets(rule, vars[rule.variable]);
     if (met === true) {
       fired.push(rule);
       if (rule.resume.length > 0) state.awaitingResume.set(rule.id, rule);
     } else if (state.awaitingResume.has(rule.id)) {
-      const resumed = rule.resume.every((c) => conditionMet(c, vars[c.variable]) === true);
+      const resumed = rule.resume.every((c) => meets(c, vars[c.variable]) === true);
       if (resumed) state.awaitingResume.delete(rule.id);
       else fired.push(rule);
     }
@@ -73,7 +93,7 @@ export function decideSlot(ruleset: Ruleset, vars: SlotVariables, state: Decisio
     holdRules: hold.map((r) => r.id),
     stopRules: [...discontinue, ...stop].map((r) => r.id),
   };
-  const codes = (rules: Rule[]): string[] => uniq(rules.map((r) => reasonCodeFor(r.variable)));
+  const codes = (rules: PracticeRule[]): string[] => uniq(rules.map((r) => reasonCodeFor(r.variable)));
   const c = profile.clinician;
 
   if (discontinue.length > 0) return { ...base, decision: 'discontinue', reasonCodes: codes(discontinue), deviation: 'none', skipReason: null, endReason: 'toxicity_stop' };
@@ -103,7 +123,7 @@ export function decideSlot(ruleset: Ruleset, vars: SlotVariables, state: Decisio
   return { ...base, decision: 'give', reasonCodes: [], deviation: 'none', skipReason: null, endReason: null };
 }
 
-function holdOrStop(ruleset: Ruleset, state: DecisionState, r: Pick<DecisionResult, 'fired' | 'holdRules' | 'stopRules' | 'reasonCodes' | 'deviation'>): DecisionResult {
+function holdOrStop(ruleset: CentrePractice, state: DecisionState, r: Pick<DecisionResult, 'fired' | 'holdRules' | 'stopRules' | 'reasonCodes' | 'deviation'>): DecisionResult {
   state.heldSoFar += 1;
   const maxHeld = ruleset.policies.stop_after_held_doses;
   if (maxHeld !== null && state.heldSoFar >= maxHeld) {

@@ -2,11 +2,11 @@
 export { simulate, commandFor, manifestFiles, hashFiles, sha256File, type SimulateOptions, type SimulateSummary, type ManifestFile } from './run.js';
 export { simulatePatient, slotTimesFor, type PatientContext } from './patient.js';
 export { simulateCycle, newLatent, advanceLatent, type LatentState, type CycleInput } from './cycle.js';
-export { decideSlot, newDecisionState, reasonCodeFor, type DecisionState, type DecisionResult, type SlotVariables } from './decide.js';
+export { decideSlot, meets, newDecisionState, reasonCodeFor, type DecisionState, type DecisionResult, type SlotVariables } from './decide.js';
 export { courseSignals, drawResponse, responseContributions } from './response.js';
 export { PROFILES, CENTRE_IDS, isCentreId, type PracticeProfile, type CentreId as SimCentreId, type ExportFormat } from './profiles.js';
-export { centreRuleset } from './rulesets.js';
-export { CENTRE_RULESETS, buildCentreRulesets, rulesetJson } from './centre-rulesets.js';
+export { centrePractice } from './rulesets.js';
+export { CENTRE_PRACTICE, type CentrePractice, type PracticeRule, type PracticeCondition, type PracticePolicies } from './centre-rulesets.js';
 export { Rng, hash128 } from './prng.js';
 export { normaliseZipTimes, normaliseZipFile, dosDateTime } from './writers/zip-determinism.js';
 export { FHIR_RESOURCE_TYPES } from './writers/fhir-ndjson.js';

@@ -6,7 +6,7 @@
 //   [ASSUMPTION]      a magnitude chosen here to give the documented shape; no source gives it.
 //                     These are the generator's own knobs, not clinical facts: do not cite them.
 //   [CALIBRATED]      an assumption tuned so an aggregate matches a verified figure (named beside it).
-// No hold/stop threshold lives here: those are in rules/centres/*.json with their sources.
+// No hold/stop threshold lives here: those are in rules/centres/*.yaml with their sources (the simulator's copy: centre-rulesets.ts).
 
 export const SIMULATOR_VERSION = '1.0.0';
 

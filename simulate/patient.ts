@@ -1,5 +1,5 @@
 // One patient end to end: baseline → courses → cycles (cycle.ts) → late events → response (response.ts).
-import type { Ruleset } from '../schemas/ruleset.js';
+import type { CentrePractice } from './centre-rulesets.js';
 import type { RiskGroup } from '../schemas/vocabularies.js';
 import { advanceLatent, newLatent, round1, simulateCycle } from './cycle.js';
 import { EXPORT_DEFAULTS, LATE_EVENTS, POPULATION as POP, PHYSIOLOGY as P, REGIMEN, RESPONSE_MODEL } from './parameters.js';
@@ -13,7 +13,7 @@ import type { Baseline, SimCourse, SimCycle, SimEvent, SimPatient } from './type
 export interface PatientContext {
   seed: string;
   profile: PracticeProfile;
-  ruleset: Ruleset;
+  ruleset: CentrePractice;
 }
 
 const logistic = (x: number): number => 1 / (1 + Math.exp(-x));

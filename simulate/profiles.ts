@@ -1,5 +1,5 @@
 // The five fictional centres: practice profile (ruleset, regimen, clinician variation) and export format.
-// Names, places and identifiers are invented. Rulesets are data in rules/centres/<id>.json.
+// Names, places and identifiers are invented. Rulesets are data in rules/centres/<id>.yaml (the simulator's own copy: centre-rulesets.ts).
 import type { DosingWeightBasis } from '../schemas/vocabularies.js';
 
 export type ExportFormat = 'flowsheet_csv' | 'ehr_long' | 'xlsx_workbook' | 'european_csv' | 'fhir_ndjson';
@@ -16,7 +16,7 @@ export interface PracticeProfile {
   dosingWeightBasis: DosingWeightBasis;
   /** For basis 'capped': the cap in kg (§1.3: some centres cap in obesity [UNVERIFIED]). */
   dosingWeightCapKg: number | null;
-  /** rules/centres/<rulesetId>.json */
+  /** rules/centres/<rulesetId>.yaml */
   rulesetId: string;
   /** Local clock hours of the three daily slots (S24 example 00/08/16 [V §1.1]). */
   slotHoursLocal: readonly [number, number, number];

@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import * as parameters from './parameters.js';
 import { simulatePatient } from './patient.js';
 import { PROFILES, type CentreId, type ExportFormat, type PracticeProfile } from './profiles.js';
-import { centreRuleset } from './rulesets.js';
+import { centrePractice } from './rulesets.js';
 import { TruthWriter } from './truth.js';
 import type { CentreWriter, WriterContext } from './writers/common.js';
 import { ehrLongWriter } from './writers/ehr-long.js';
@@ -66,7 +66,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateSummary> {
   const written: string[] = ['_truth/model-parameters.json'];
   for (const id of o.centres) {
     const profile: PracticeProfile = PROFILES[id];
-    const ruleset = centreRuleset(id);
+    const ruleset = centrePractice(id);
     const dir = join(o.out, id);
     const truthDir = join(o.out, '_truth', id);
     mkdirSync(dir, { recursive: true });
@@ -94,7 +94,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulateSummary> {
     written.push(`_truth/${id}/profile.json`);
     writeFileSync(
       join(truthDir, 'profile.json'),
-      `${JSON.stringify({ profile, ruleset_file: `rules/centres/${profile.rulesetId}.json`, ruleset_id: ruleset.id, ruleset_version: ruleset.version, ruleset_policies: ruleset.policies, seed: o.seed, patients: o.patients }, null, 2)}\n`,
+      `${JSON.stringify({ profile, ruleset_file: `rules/centres/${profile.rulesetId}.yaml`, ruleset_id: ruleset.id, ruleset_version: ruleset.version, ruleset_policies: ruleset.policies, seed: o.seed, patients: o.patients }, null, 2)}\n`,
     );
     summary.centres.push({ id, patients: o.patients, cycles, slots, responders });
   }

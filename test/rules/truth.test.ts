@@ -43,7 +43,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(store, { recursive: true, force: true }));
 
 describe.each(CENTRES)('centre %s: its own ruleset against the truth', (centre) => {
-  const ruleset = loadRuleset(join(ROOT, 'rules', 'centres', `${centre}.json`));
+  const ruleset = loadRuleset(join(ROOT, 'rules', 'centres', `${centre}.yaml`));
 
   it('on the values the simulator saw, fires exactly its rules and takes its decision at every slot', () => {
     const slots = readCsv(join(SAMPLES, '_truth', centre, 'slots.csv')).filter((s) => s.status !== 'not_reached');

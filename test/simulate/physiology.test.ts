@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simulatePatient } from '../../simulate/patient.js';
 import { CENTRE_IDS, PROFILES, type CentreId } from '../../simulate/profiles.js';
-import { centreRuleset } from '../../simulate/rulesets.js';
+import { centrePractice } from '../../simulate/rulesets.js';
 import { HOUR_MS } from '../../simulate/time.js';
 import type { SimCycle, SimPatient } from '../../simulate/types.js';
 
@@ -19,7 +19,7 @@ const at = (a: Float64Array, h: number): number => a[h] ?? NaN;
 
 beforeAll(() => {
   for (const id of CENTRE_IDS) {
-    const ruleset = centreRuleset(id);
+    const ruleset = centrePractice(id);
     const list: SimPatient[] = [];
     for (let i = 0; i < PER_CENTRE; i++) list.push(simulatePatient({ seed: 'physiology-test', profile: PROFILES[id], ruleset }, i));
     patients.set(id, list);

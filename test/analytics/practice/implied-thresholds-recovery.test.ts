@@ -1,7 +1,7 @@
 // Must show (issue 6): the implied thresholds recover each simulated centre's true thresholds within their intervals.
 // The samples (30 patients a centre) put too few slots near the edges, so this simulates 200 patients for two centres,
 // ingests them with the centres' own mapping specs, and checks the change point of the hold rate against the edge of
-// each centre's ruleset (rules/centres/<centre>.json): riverside holds HR ≥100, amstel HR ≥120 (both: HR relative band
+// each centre's ruleset (rules/centres/<centre>.yaml): riverside holds HR ≥100, amstel HR ≥120 (both: HR relative band
 // lower edge, inclusive); both hold creatinine ≥2.5 mg/dL and urine ≤160 mL per shift (relative bands [2.5, 3) and
 // [80, 160] with absolute beyond). Amstel records creatinine in whole µmol/L: 2.50 mg/dL is exported as 221 µmol/L,
 // stored at the precision the source reported as 2.5 mg/dL (pipelines/map/units.ts), so its edge is recovered exactly

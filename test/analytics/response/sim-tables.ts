@@ -1,6 +1,6 @@
 // Test helper: runs the simulator (simulate/) and turns its truth straight into the analysis input
 // tables (no export, no ingest), so analyses can be checked against the simulator's stated effects.
-import { buildCentreRulesets } from '../../../simulate/centre-rulesets.js';
+import { CENTRE_PRACTICE } from '../../../simulate/centre-rulesets.js';
 import { simulatePatient } from '../../../simulate/patient.js';
 import { PROFILES } from '../../../simulate/profiles.js';
 import { tshDraws } from '../../../simulate/writers/common.js';
@@ -18,7 +18,7 @@ export interface SimTables {
 /** Simulates `perCentre` patients at each of the five sample centres (or those listed). */
 export function simulateTables(perCentre: number, options: { seed?: string; centres?: readonly string[] } = {}): SimTables {
   const seed = options.seed ?? 'analytics-test';
-  const rulesets = buildCentreRulesets();
+  const rulesets: Record<string, (typeof CENTRE_PRACTICE)[keyof typeof CENTRE_PRACTICE]> = CENTRE_PRACTICE;
   const patients: SimPatient[] = [];
   for (const [id, profile] of Object.entries(PROFILES)) {
     if (options.centres && !options.centres.includes(id)) continue;
