@@ -19,13 +19,14 @@ export type FeatureSpec =
   | { kind: 'window_min'; obs: ObsVar; windowHours: number }
   | { kind: 'rising'; obs: 'creatinine'; lookbackHours: number }
   | { kind: 'weight_gain'; lookbackHours: number }
-  | { kind: 'interval_total'; obs: 'urine_output' | 'diarrhoea_volume'; measure: 'total' | 'per_kg' | 'rate_min' | 'low_run_hours' }
+  | { kind: 'interval_total'; obs: 'urine_output' | 'diarrhoea_volume'; measure: 'total' | 'per_kg' | 'rate_mean' | 'rate_min' | 'low_run_hours' }
   | { kind: 'consecutive_shifts'; of: 'diarrhoea_shift'; atLeast: number }
   | { kind: 'pressor_at_dose' }
   | { kind: 'pressor_max' }
   | { kind: 'pressor_any' }
   | { kind: 'event_present' }
   | { kind: 'event_hours' }
+  | { kind: 'episode_hours' }
   | { kind: 'recorded_held' }
   | { kind: 'engine_counter' };
 
@@ -41,6 +42,7 @@ export const FEATURE_SPECS = {
   pressor_any_interval: { kind: 'pressor_any' },
   urine_output_shift: { kind: 'interval_total', obs: 'urine_output', measure: 'total' },
   urine_output_per_kg_shift: { kind: 'interval_total', obs: 'urine_output', measure: 'per_kg' },
+  urine_output_rate_mean: { kind: 'interval_total', obs: 'urine_output', measure: 'rate_mean' },
   urine_output_rate_min: { kind: 'interval_total', obs: 'urine_output', measure: 'rate_min' },
   oliguria_hours: { kind: 'interval_total', obs: 'urine_output', measure: 'low_run_hours' },
   diarrhoea_shift: { kind: 'interval_total', obs: 'diarrhoea_volume', measure: 'total' },
@@ -69,8 +71,8 @@ export const FEATURE_SPECS = {
   rales_third: { kind: 'event_present' },
   rales_half: { kind: 'event_present' },
   intubated: { kind: 'event_present' },
-  intubation_hours: { kind: 'event_hours' },
-  dialysis_hours: { kind: 'event_hours' },
+  intubation_hours: { kind: 'episode_hours' },
+  dialysis_hours: { kind: 'episode_hours' },
   infection: { kind: 'event_present' },
   sepsis: { kind: 'event_present' },
   occult_blood: { kind: 'event_present' },
@@ -80,7 +82,7 @@ export const FEATURE_SPECS = {
   abdominal_pain_severe: { kind: 'event_present' },
   moist_desquamation: { kind: 'event_present' },
   bullous_dermatitis: { kind: 'event_present' },
-  coma_hours: { kind: 'event_hours' },
+  coma_hours: { kind: 'episode_hours' },
   seizure: { kind: 'event_present' },
   held_doses_in_cycle: { kind: 'recorded_held' },
   relative_criteria_in_cycle: { kind: 'engine_counter' },
@@ -239,7 +241,7 @@ FROM x`;
 
   // 3. Infusions and clinical events: one small stream of starts/ends and slots.
   const eventTypes = Object.keys(CLINICAL_EVENT_TYPES) as EventType[];
-  const usedEvents = [...new Set(specs.flatMap(([name, s]): string[] => (s.kind === 'event_present' || s.kind === 'event_hours' ? [...RULE_VARIABLES[name].from] : [])))].filter(
+  const usedEvents = [...new Set(specs.flatMap(([name, s]): string[] => (s.kind === 'event_present' || s.kind === 'event_hours' || s.kind === 'episode_hours' ? [...RULE_VARIABLES[name].from] : [])))].filter(
     (e: string): e is EventType => (eventTypes as string[]).includes(e),
   );
   const cum = 'OVER (PARTITION BY patient_key ORDER BY k RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)';
@@ -283,6 +285,21 @@ FROM _sf_slots sl JOIN ev e ON e.patient_key = sl.patient_key AND e.s_us <= sl.t
   AND (e.e_us > sl.t OR (e.e_us IS NULL AND (e.cycle_id IS NULL OR e.cycle_id = sl.cycle_id)))
 GROUP BY sl.cycle_id, sl.slot_number`;
 
+  // Duration limits (intubation > 72 h, dialysis > 72 h, coma > 48 h) are judged on the episode, not at dose times: the
+  // longest episode of the patient so far (any cycle or course), cut at the slot. An episode that passes its limit after
+  // a cycle's last dose is seen at the patient's next slot. An unresolved episode counts to the slot within its own
+  // cycle; in a later cycle its length is unknown and it counts 0.
+  const episodeEvents = [...new Set(specs.flatMap(([name, s]): string[] => (s.kind === 'episode_hours' ? [...RULE_VARIABLES[name].from] : [])))] as EventType[];
+  const episodes = `CREATE OR REPLACE TEMP TABLE _sf_episodes AS
+WITH ev AS (
+  SELECT patient_key, cycle_id, event_type, epoch_us(onset_at) AS s_us, epoch_us(resolved_at) AS e_us
+  FROM clinical_event WHERE event_type IN (${episodeEvents.map(q).join(', ') || 'NULL'}) AND ${inCentres()}
+)
+SELECT sl.cycle_id, sl.slot_number
+  ${episodeEvents.map((e) => `, max(CASE WHEN e.event_type = ${q(e)} THEN (CASE WHEN e.e_us IS NOT NULL THEN least(e.e_us, sl.t) WHEN e.cycle_id IS NULL OR e.cycle_id = sl.cycle_id THEN sl.t ELSE e.s_us END - e.s_us) / ${US_PER_H} END) AS x_${e}`).join('\n  ')}
+FROM _sf_slots sl JOIN ev e ON e.patient_key = sl.patient_key AND e.s_us <= sl.t
+GROUP BY sl.cycle_id, sl.slot_number`;
+
   // Which centres record what at all: a centre that never records an event type or a pressor cannot show its absence.
   const coverage = `CREATE OR REPLACE TEMP TABLE _sf_cov AS
 SELECT s.centre_id,
@@ -312,7 +329,8 @@ ASOF LEFT JOIN _sf_dv dv ON dv.patient_key = sl.patient_key AND sl.t >= dv.e`;
       case 'interval_total': {
         const a = s.obs === 'urine_output' ? 'uo' : 'dv';
         const ok = stale_(a);
-        const m = { total: `ia.${a}_total`, per_kg: `ia.${a}_total / sl.dosing_weight_kg`, rate_min: `ia.${a}_rate_min`, low_run_hours: `ia.${a}_low_hours` }[s.measure];
+        // The mean rate is the shift total over the shift's hours: the same whatever the charting interval.
+        const m = { total: `ia.${a}_total`, per_kg: `ia.${a}_total / sl.dosing_weight_kg`, rate_mean: `ia.${a}_total / ${W / US_PER_H}`, rate_min: `ia.${a}_rate_min`, low_run_hours: `ia.${a}_low_hours` }[s.measure];
         return [`CASE WHEN ${ok} THEN ${m} END AS ${name}`];
       }
       case 'consecutive_shifts':
@@ -327,9 +345,15 @@ ASOF LEFT JOIN _sf_dv dv ON dv.patient_key = sl.patient_key AND sl.t >= dv.e`;
         const from = RULE_VARIABLES[name].from as readonly EventType[];
         return [`CASE WHEN ${from.map((e) => `cov.has_${e}`).join(' OR ')} THEN (${from.map((e) => `coalesce(ej.a_${e}, false)`).join(' OR ')})::DOUBLE END AS ${name}`];
       }
-      case 'event_hours': {
+      case 'episode_hours': {
         const e = RULE_VARIABLES[name].from[0] as EventType;
-        return [`CASE WHEN cov.has_${e} THEN coalesce(ej.h_${e}, 0) END AS ${name}`];
+        return [`CASE WHEN cov.has_${e} THEN coalesce(ep.x_${e}, 0) END AS ${name}`];
+      }
+      case 'event_hours': {
+        // The longest-lasting of the variable's events active at the dose (mental status reads several event types).
+        const from = RULE_VARIABLES[name].from as readonly EventType[];
+        const hours = from.length === 1 ? `coalesce(ej.h_${from[0]}, 0)` : `greatest(${from.map((e) => `coalesce(ej.h_${e}, 0)`).join(', ')})`;
+        return [`CASE WHEN ${from.map((e) => `cov.has_${e}`).join(' OR ')} THEN ${hours} END AS ${name}`];
       }
       case 'recorded_held':
         return [`count(*) FILTER (WHERE sl.status = 'held') OVER (PARTITION BY sl.cycle_id ORDER BY sl.slot_number ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)::DOUBLE AS ${name}`];
@@ -346,6 +370,7 @@ FROM _sf_slots sl
 LEFT JOIN _sf_point p ON p.cycle_id = sl.cycle_id AND p.slot_number = sl.slot_number
 LEFT JOIN _sf_events ev ON ev.cycle_id = sl.cycle_id AND ev.slot_number = sl.slot_number
 LEFT JOIN _sf_evj ej ON ej.cycle_id = sl.cycle_id AND ej.slot_number = sl.slot_number
+LEFT JOIN _sf_episodes ep ON ep.cycle_id = sl.cycle_id AND ep.slot_number = sl.slot_number
 LEFT JOIN _sf_w0 w0 ON w0.cycle_id = sl.cycle_id
 LEFT JOIN _sf_cov cov ON cov.centre_id = sl.centre_id
 LEFT JOIN _sf_ia ia ON ia.cycle_id = sl.cycle_id AND ia.slot_number = sl.slot_number`;
@@ -370,8 +395,8 @@ SELECT a.centre_id, a.patient_key, a.cycle_id, a.slot_number, a.scheduled_at, a.
 FROM _sf_all a ${consec.map(([n]) => `LEFT JOIN c_${n} USING (cycle_id, slot_number)`).join(' ')}
 ORDER BY ${SLOT_ORDER.map((c) => `a.${c}`).join(', ')}`;
 
-  const drop = ['DROP VIEW IF EXISTS _sf_all', ...['_sf_slots', '_sf_mins', '_sf_point', '_sf_w0', '_sf_uo', '_sf_dv', '_sf_ia', '_sf_events', '_sf_evj', '_sf_cov'].map((t) => `DROP TABLE IF EXISTS ${t}`)];
-  return [slots, mins, point, firstWeight, intervalSeries('urine_output', '_sf_uo'), intervalSeries('diarrhoea_volume', '_sf_dv'), intervalAtSlot, events, activeEvents, coverage, assembled, final, ...drop];
+  const drop = ['DROP VIEW IF EXISTS _sf_all', ...['_sf_slots', '_sf_mins', '_sf_point', '_sf_w0', '_sf_uo', '_sf_dv', '_sf_ia', '_sf_events', '_sf_evj', '_sf_episodes', '_sf_cov'].map((t) => `DROP TABLE IF EXISTS ${t}`)];
+  return [slots, mins, point, firstWeight, intervalSeries('urine_output', '_sf_uo'), intervalSeries('diarrhoea_volume', '_sf_dv'), intervalAtSlot, events, activeEvents, episodes, coverage, assembled, final, ...drop];
 }
 
 /** Slot-level columns read beside the features. */

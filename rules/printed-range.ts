@@ -17,6 +17,7 @@ export const WORSE_DIRECTION = {
   phenylephrine_max_interval: 'high',
   urine_output_shift: 'low',
   urine_output_per_kg_shift: 'low',
+  urine_output_rate_mean: 'low',
   urine_output_rate_min: 'low',
   oliguria_hours: 'high',
   diarrhoea_shift: 'high',

@@ -54,7 +54,7 @@ describe('a band with no printed upper end never turns into "give" above it', ()
 
 describe('"≥ 3 relative criteria" counts criteria, not rule ids', () => {
   // Slot 1: one oliguric shift fires both the per-shift and the hourly urine rule; slot 2: tachycardia. Two criteria.
-  const oliguria = { urine_output_shift: 120, urine_output_rate_min: 15 };
+  const oliguria = { urine_output_shift: 120, urine_output_rate_mean: 15 };
   it('one oliguric episode firing two urine rules is one criterion (old engine: two, and a stop at slot 2)', () => {
     const d = run(s5, [oliguria, { heart_rate_at_dose: 125 }]);
     expect(d[0]!.fired.map((f) => f.rule_id).sort()).toEqual(['urine_output_rate_relative', 'urine_output_shift_relative']);
@@ -81,7 +81,7 @@ describe('"≥ 3 relative criteria" counts criteria, not rule ids', () => {
 describe('the holds output shows both readings of "≥ 3 relative criteria"', () => {
   it('stops in cycles if criteria accumulate over the cycle, and if they must meet at one slot; inferred actions counted', async () => {
     const { holdsReport } = await import('../../analytics/practice/report.js');
-    const rows = [{ urine_output_shift: 120, urine_output_rate_min: 15 }, { heart_rate_at_dose: 125 }, { weight_gain_pct: 16 }];
+    const rows = [{ urine_output_shift: 120, urine_output_rate_mean: 15 }, { heart_rate_at_dose: 125 }, { weight_gain_pct: 16 }];
     const full = rows.map((r, i) => ({ cycle_id: 'c1', slot_number: i + 1, patient_key: 'p1', ...r }));
     const frame = {
       ...featureTableFromRows(full, VARS),
