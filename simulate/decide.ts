@@ -63,6 +63,21 @@ export function meets(c: PracticeCondition, value: number | null | undefined): b
   }
 }
 
+/**
+ * The ward's reading of mental status: confusion or agitation, hallucinations, a failed cognitive screen, a seizure or
+ * coma are each a mental-status change. Written into `vars`, which the cycle records as what the centre saw (the truth).
+ */
+export function readMentalStatus(vars: SlotVariables): void {
+  const signs = [vars.mental_status_change, vars.hallucinations, vars.cognitive_screen_failed, vars.seizure, (vars.coma_hours ?? 0) > 0 ? 1 : 0];
+  if (signs.some((x) => x !== null && x !== undefined && x !== 0)) vars.mental_status_change = 1;
+}
+
+/** A urine rate ("10–20 mL/h") is read as the shift's mean hourly rate (the shift total over its 8 hours). */
+export function readUrineRate(vars: SlotVariables): void {
+  const shift = vars.urine_output_shift;
+  if (shift !== null && shift !== undefined && vars.urine_output_rate_mean === undefined) vars.urine_output_rate_mean = shift / 8;
+}
+
 function uniq(xs: string[]): string[] {
   return [...new Set(xs)];
 }
@@ -72,6 +87,8 @@ function uniq(xs: string[]): string[] {
  * more likely when the patient is visibly unwell [ASSUMPTION, profiles.ts].
  */
 export function decideSlot(ruleset: CentrePractice, vars: SlotVariables, state: DecisionState, profile: PracticeProfile, rng: Rng, toxicityScale: number, slotNumber: number, patientStopAtSlot: number | null): DecisionResult {
+  readMentalStatus(vars);
+  readUrineRate(vars);
   const fired: PracticeRule[] = [];
   for (const rule of ruleset.rules) {
     const met = meets(rule, vars[rule.variable]);
