@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { startProgress } from '../progress.js';
 
-const TABLES = ['rulesets', 'concordance', 'enforcement', 'hold_reasons', 'implied_thresholds', 'reference_bands'] as const;
+const TABLES = ['rulesets', 'concordance', 'enforcement', 'hold_reasons', 'implied_thresholds', 'reference_bands', 'urine_charting'] as const;
 const FIGURES = ['hold_reasons', 'concordance', 'enforcement', 'implied_thresholds', 'swimmer_decisions'] as const;
 
 interface HoldsOptions {
@@ -31,7 +31,7 @@ export function registerHolds(program: Command): void {
       const perCentre = Number(opts.swimmerCycles);
       if (!Number.isInteger(perCentre) || perCentre < 1) throw new UserError(`--swimmer-cycles must be a whole number ≥ 1, got ${opts.swimmerCycles}`);
       // Loaded here, not at start-up: `il2kit --help` stays fast.
-      const { holdsReport, kitRulesets, slotDecisionColumns, slotFeaturesFromStore } = await import('../../analytics/practice/index.js');
+      const { holdsReport, kitRulesets, slotDecisionColumns, slotFeaturesFromStore, urineChartingFromStore } = await import('../../analytics/practice/index.js');
       const { concordanceSpec, decisionSwimmerSpec, enforcementSpec, holdReasonsSpec, impliedThresholdsSpec } = await import('../../charts/holds.js');
       const { clearOutputs, withStore, writeFigures, writeReadme, writeTables } = await import('./analysis-output.js');
       const { SLOT_DECISIONS, writeSlotDecisions } = await import('./slot-decisions-output.js');
@@ -70,6 +70,7 @@ export function registerHolds(program: Command): void {
       progress.step('evaluating rulesets', `${rulesets.length} rulesets × ${frame.n} slots`);
       const r = await times.time('analyse', () => holdsReport(frame, rulesets, { reference, swimmerCycles: perCentre, onRuleset: (pass) => decisions.push(slotDecisionColumns(frame, pass)) }));
 
+      const urine = await urineChartingFromStore(opts.store, opts.centres === undefined ? {} : { centres: opts.centres });
       clearOutputs(opts.out, [...new Set<string>([...TABLES, ...FIGURES, SLOT_DECISIONS])]);
       progress.step('writing tables');
       const tables = await times.time('tables', () =>
@@ -80,6 +81,7 @@ export function registerHolds(program: Command): void {
           hold_reasons: r.holdReasons,
           implied_thresholds: r.impliedThresholds,
           reference_bands: r.referenceBands,
+          urine_charting: urine,
         } satisfies Record<(typeof TABLES)[number], readonly object[]>),
       );
       const decisionRows = await times.time('slot_decisions', () => writeSlotDecisions(opts.out, frame, decisions.splice(0)));
@@ -106,6 +108,7 @@ export function registerHolds(program: Command): void {
           ...unverified.map((x) => `- ${x.ruleset_id}: ruleset ${x.status}, ${x.rules_inferred} inferred and ${x.rules_unverified} unverified rule(s).`),
           ...r.rulesets.filter((x) => x.actions_inferred > 0).map((x) => `- ${x.ruleset_id}: ${x.actions_inferred} rule(s) whose action (hold / stop) the source does not print: the action is inferred even where the threshold is verified.`),
           ...r.rulesets.filter((x) => x.relative_criteria_window !== null).map((x) => `- ${x.ruleset_id}: ≥${x.stop_after_relative_criteria} relative criteria (counted as criteria, not rules) read over the ${x.relative_criteria_window} (${x.relative_criteria_window_status}); stops in cycles: ${x.relative_stops_cycle_window} if they accumulate over the cycle, ${x.relative_stops_slot_window} if they must meet at one slot.`),
+          `- Urine-output rates (mL/h) are judged on the ${urine[0]?.rate_reading ?? 'shift mean'}; charting seen per centre: ${urine.map((u) => `${u.centre_id} ${u.charting}`).join(', ')} (urine_charting).`,
           '- Implied thresholds: the change point of the hold rate (bootstrap interval over patients) and the logistic ED50; with ~30 patients a centre the intervals are wide.',
           `- Swimmer plot (${reference.id}): a sample, ${r.swimmerRule}.`,
           `- Per-slot decisions: ${decisionRows} rows (every ruleset × given or held slot) as Parquet only, one file per centre × ruleset: ` +

@@ -36,7 +36,7 @@ function table(path: string): Record<string, string>[] {
   return lines.map((l) => Object.fromEntries(parse(l).map((v, i) => [h[i]!, v])));
 }
 
-const TABLES = ['rulesets', 'concordance', 'enforcement', 'hold_reasons', 'implied_thresholds', 'reference_bands'];
+const TABLES = ['rulesets', 'concordance', 'enforcement', 'hold_reasons', 'implied_thresholds', 'reference_bands', 'urine_charting'];
 
 /** Rows of a DuckDB query (a throwaway in-memory database). */
 async function query(text: string): Promise<Record<string, unknown>[]> {
@@ -62,7 +62,7 @@ describe('il2kit holds', () => {
   it('writes every table as CSV and Parquet, the figures as SVG and PNG, and a README', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^holds: 5355 slots, 5 centres × 10 rulesets → 6 tables, \d+ slot decisions \(Parquet\), 5 figures in /);
+    expect(run.stdout).toMatch(/^holds: 5355 slots, 5 centres × 10 rulesets → 7 tables, \d+ slot decisions \(Parquet\), 5 figures in /);
     const files = readdirSync(out);
     expect(files).toEqual(expect.arrayContaining([...TABLES.flatMap((t) => [`${t}.csv`, `${t}.parquet`]), ...FIGURES.flatMap((f) => [`${f}.svg`, `${f}.png`]), 'README.md']));
     expect(readFileSync(join(out, 'enforcement.png')).subarray(1, 4).toString('latin1')).toBe('PNG');
@@ -88,6 +88,14 @@ describe('il2kit holds', () => {
     expect(readme).toContain('slot_decisions/centre_id=<centre>/ruleset_id=<ruleset>/data.parquet');
     expect(readme).toMatch(/Swimmer plot \(consensus_2014_t3\): a sample, per centre, the 4 cycle\(s\) with the most slots/);
     expect(readFileSync(join(out, 'swimmer_decisions.svg'), 'utf8')).toContain('A sample, not every cycle');
+  });
+
+  it('states per centre which urine charting interval it saw, and that urine rates are read as the shift mean', () => {
+    const rows = table(join(out, 'urine_charting.csv'));
+    expect(rows.map((r) => r.centre_id)).toEqual([...SAMPLE_CENTRES].sort());
+    for (const r of rows) expect(r.rate_reading).toMatch(/^shift mean/);
+    expect(rows.find((r) => r.centre_id === 'lakeshore')!.charting).toBe('hourly');
+    expect(readFileSync(join(out, 'README.md'), 'utf8')).toMatch(/Urine-output rates \(mL\/h\) are judged on the shift mean.*lakeshore hourly/);
   });
 
   it('every rule-derived row carries its source and verification status', () => {
