@@ -151,9 +151,38 @@ export async function computeSlotFeatures(conn: DuckDBConnection, options: SlotF
   return Number(n.getRowObjectsJS()[0]?.n ?? 0);
 }
 
-/** The SQL statements computeSlotFeatures runs, in order (exposed for inspection and the bench). */
-export function slotFeaturesSql(options: SlotFeatureOptions = {}): string[] {
-  const out = options.table ?? 'slot_features';
+// The interval series at each slot: their latest window, found by ASOF joins on a narrow table of its own. (Joined
+// after the assembly's other joins, the ASOF joins sorted every slot with all its columns: 0.95 s against 0.72 s.)
+const INTERVAL_AT_SLOT = `CREATE OR REPLACE TEMP TABLE _sf_ia AS
+SELECT sl.cycle_id, sl.slot_number, sl.t - uo.e AS uo_age, uo.total AS uo_total, uo.rate_min AS uo_rate_min, uo.low_hours AS uo_low_hours,
+  sl.t - dv.e AS dv_age, dv.total AS dv_total, dv.rate_min AS dv_rate_min, dv.low_hours AS dv_low_hours
+FROM _sf_slots sl
+ASOF LEFT JOIN _sf_uo uo ON uo.patient_key = sl.patient_key AND sl.t >= uo.e
+ASOF LEFT JOIN _sf_dv dv ON dv.patient_key = sl.patient_key AND sl.t >= dv.e`;
+
+const DROP_TEMP = ['DROP VIEW IF EXISTS _sf_all', ...['_sf_slots', '_sf_mins', '_sf_point', '_sf_w0', '_sf_uo', '_sf_dv', '_sf_ia', '_sf_events', '_sf_evj', '_sf_episodes', '_sf_cov'].map((t) => `DROP TABLE IF EXISTS ${t}`)];
+
+// Keys are epoch microseconds * 4 + k: k = 0 end of an episode, 1 start / observation, 2 slot, so a frame
+// "RANGE 4h PRECEDING" becomes (4 * h_us - 2) PRECEDING and (t - h, t] is exact.
+const back = (us: number): number => 4 * us - 2;
+
+/** What every part of the feature SQL reads: the options resolved once. */
+interface FeatureSqlContext {
+  W: number;
+  stale: number;
+  minCov: number;
+  openH: number;
+  centreFilter: string;
+  /** The filter on the source tables' centre_id (TRUE for every centre). */
+  inCentres: (alias?: string) => string;
+  wanted: Set<RuleVariableCode>;
+  allSpecs: [RuleVariableCode, FeatureSpec][];
+  specs: [RuleVariableCode, FeatureSpec][];
+  /** Clinical event types some wanted variable reads. */
+  usedEvents: EventType[];
+}
+
+function featureSqlContext(options: SlotFeatureOptions): FeatureSqlContext {
   const W = (options.intervalHours ?? 8) * US_PER_H;
   const stale = (options.intervalStalenessHours ?? 4) * US_PER_H;
   const minCov = options.minCoverage ?? 0.95;
@@ -167,10 +196,22 @@ export function slotFeaturesSql(options: SlotFeatureOptions = {}): string[] {
   const allSpecs = Object.entries(FEATURE_SPECS) as [RuleVariableCode, FeatureSpec][];
   const specs = allSpecs.filter(([name]) => wanted.has(name));
 
-  // Keys are epoch microseconds * 4 + k: k = 0 end of an episode, 1 start / observation, 2 slot, so a frame
-  // "RANGE 4h PRECEDING" becomes (4 * h_us - 2) PRECEDING and (t - h, t] is exact.
-  const back = (us: number): number => 4 * us - 2;
+  const eventTypes = Object.keys(CLINICAL_EVENT_TYPES) as EventType[];
+  const usedEvents = [...new Set(specs.flatMap(([name, s]): string[] => (s.kind === 'event_present' || s.kind === 'event_hours' || s.kind === 'episode_hours' ? [...RULE_VARIABLES[name].from] : [])))].filter(
+    (e: string): e is EventType => (eventTypes as string[]).includes(e),
+  );
+  return { W, stale, minCov, openH, centreFilter, inCentres, wanted, allSpecs, specs, usedEvents };
+}
 
+/** The SQL statements computeSlotFeatures runs, in order (exposed for inspection and the bench). */
+export function slotFeaturesSql(options: SlotFeatureOptions = {}): string[] {
+  const ctx = featureSqlContext(options);
+  return [...pointStatements(ctx), ...intervalStatements(ctx), ...eventStatements(ctx), ...assemblyStatements(ctx, options), ...DROP_TEMP];
+}
+
+/** 1. The slots, and the point observations at each (latest within a look-back, minimum over a window, first weight). */
+function pointStatements(ctx: FeatureSqlContext): string[] {
+  const { centreFilter, inCentres, specs } = ctx;
   const slots = `CREATE OR REPLACE TEMP TABLE _sf_slots AS
 SELECT s.centre_id, s.patient_key, s.cycle_id, s.slot_number, s.scheduled_at, s.status, s.hold_reason_codes,
   c.dosing_weight_kg, c.start_at AS cycle_start_at, epoch_us(s.scheduled_at) AS t, epoch_us(s.scheduled_at) * 4 + 2 AS k
@@ -212,8 +253,13 @@ LEFT JOIN _sf_mins m ON m.cycle_id = sl.cycle_id AND m.slot_number = sl.slot_num
   const firstWeight = `CREATE OR REPLACE TEMP TABLE _sf_w0 AS
 SELECT cycle_id, arg_min(value, observed_at) AS w0 FROM observation
 WHERE variable = 'weight' AND ${inCentres()} AND cycle_id IN (SELECT DISTINCT cycle_id FROM _sf_slots) GROUP BY cycle_id`;
+  return [slots, mins, point, firstWeight];
+}
 
-  // 2. Interval totals (urine, stool): rolling window over each charted series, then the latest window at the dose.
+/** 2. Interval totals (urine, stool) per charted series, and the latest window at each slot. */
+function intervalStatements(ctx: FeatureSqlContext): string[] {
+  const { W, minCov, inCentres } = ctx;
+  // (urine, stool): rolling window over each charted series, then the latest window at the dose.
   const intervalSeries = (obs: 'urine_output' | 'diarrhoea_volume', name: string) => `CREATE OR REPLACE TEMP TABLE ${name} AS
 WITH s AS (
   SELECT patient_key, epoch_us(observed_at) AS e, value AS v, period_hours AS p, value / period_hours AS rate,
@@ -238,12 +284,14 @@ SELECT patient_key, e,
   CASE WHEN sp - excess_h >= ${minCov * (W / US_PER_H)} THEN rmin END AS rate_min,
   CASE WHEN rate < 10 THEN (e - min(st) OVER (PARTITION BY patient_key, run_id)) / ${US_PER_H} ELSE 0 END AS low_hours
 FROM x`;
+  const intervalAtSlot = INTERVAL_AT_SLOT;
+  return [intervalSeries('urine_output', '_sf_uo'), intervalSeries('diarrhoea_volume', '_sf_dv'), intervalAtSlot];
+}
 
-  // 3. Infusions and clinical events: one small stream of starts/ends and slots.
-  const eventTypes = Object.keys(CLINICAL_EVENT_TYPES) as EventType[];
-  const usedEvents = [...new Set(specs.flatMap(([name, s]): string[] => (s.kind === 'event_present' || s.kind === 'event_hours' || s.kind === 'episode_hours' ? [...RULE_VARIABLES[name].from] : [])))].filter(
-    (e: string): e is EventType => (eventTypes as string[]).includes(e),
-  );
+/** 3. Infusions and clinical events at each slot: pressors, active events, episodes, and what each centre records. */
+function eventStatements(ctx: FeatureSqlContext): string[] {
+  const { W, openH, inCentres, specs, usedEvents } = ctx;
+  // One small stream of infusion starts/ends and slots.
   const cum = 'OVER (PARTITION BY patient_key ORDER BY k RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)';
   const left = `OVER (PARTITION BY patient_key ORDER BY k RANGE BETWEEN UNBOUNDED PRECEDING AND ${4 * W + 1} PRECEDING)`;
   const inWin = `OVER (PARTITION BY patient_key ORDER BY k RANGE BETWEEN ${back(W)} PRECEDING AND CURRENT ROW)`;
@@ -306,16 +354,14 @@ SELECT s.centre_id,
   EXISTS (SELECT 1 FROM infusion i WHERE i.centre_id = s.centre_id AND i.agent IN (${PRESSORS.map(q).join(', ')})) AS has_pressor
   ${usedEvents.map((e) => `, EXISTS (SELECT 1 FROM clinical_event c WHERE c.centre_id = s.centre_id AND c.event_type = ${q(e)}) AS has_${e}`).join('\n  ')}
 FROM (SELECT DISTINCT centre_id FROM _sf_slots) s`;
+  return [events, activeEvents, episodes, coverage];
+}
 
+/** 4. Assemble every feature column per slot, then the consecutive-shift counts, into the output table. */
+function assemblyStatements(ctx: FeatureSqlContext, options: SlotFeatureOptions): string[] {
+  const { W, stale, wanted, allSpecs, specs } = ctx;
+  const out = options.table ?? 'slot_features';
   // 4. Assemble.
-  // The interval series at each slot: their latest window, found by ASOF joins on a narrow table of its own. (Joined
-  // after the assembly's other joins, the ASOF joins sorted every slot with all its columns: 0.95 s against 0.72 s.)
-  const intervalAtSlot = `CREATE OR REPLACE TEMP TABLE _sf_ia AS
-SELECT sl.cycle_id, sl.slot_number, sl.t - uo.e AS uo_age, uo.total AS uo_total, uo.rate_min AS uo_rate_min, uo.low_hours AS uo_low_hours,
-  sl.t - dv.e AS dv_age, dv.total AS dv_total, dv.rate_min AS dv_rate_min, dv.low_hours AS dv_low_hours
-FROM _sf_slots sl
-ASOF LEFT JOIN _sf_uo uo ON uo.patient_key = sl.patient_key AND sl.t >= uo.e
-ASOF LEFT JOIN _sf_dv dv ON dv.patient_key = sl.patient_key AND sl.t >= dv.e`;
   const stale_ = (alias: string) => `ia.${alias}_age <= ${stale}`;
   const cols = allSpecs.flatMap(([name, s]): string[] => {
     if (!wanted.has(name)) return s.kind === 'engine_counter' ? [] : [`NULL::DOUBLE AS ${name}`];
@@ -394,9 +440,7 @@ SELECT a.centre_id, a.patient_key, a.cycle_id, a.slot_number, a.scheduled_at, a.
   ${ordered.join(', ')}
 FROM _sf_all a ${consec.map(([n]) => `LEFT JOIN c_${n} USING (cycle_id, slot_number)`).join(' ')}
 ORDER BY ${SLOT_ORDER.map((c) => `a.${c}`).join(', ')}`;
-
-  const drop = ['DROP VIEW IF EXISTS _sf_all', ...['_sf_slots', '_sf_mins', '_sf_point', '_sf_w0', '_sf_uo', '_sf_dv', '_sf_ia', '_sf_events', '_sf_evj', '_sf_episodes', '_sf_cov'].map((t) => `DROP TABLE IF EXISTS ${t}`)];
-  return [slots, mins, point, firstWeight, intervalSeries('urine_output', '_sf_uo'), intervalSeries('diarrhoea_volume', '_sf_dv'), intervalAtSlot, events, activeEvents, episodes, coverage, assembled, final, ...drop];
+  return [assembled, final];
 }
 
 /** Slot-level columns read beside the features. */
