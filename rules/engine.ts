@@ -370,6 +370,131 @@ function compileRule(r: Rule, index: number, table: SlotFeatureTable): CompiledR
 }
 
 /**
+ * The mutable state of one evaluation pass that the per-rule steps share (ruleMet, applyRule, resumeOrHold): the
+ * fired list, holds in force, distinct relative criteria met, the engine's counters and the extra 'cannot evaluate'
+ * entries (slot, visiting key) the loop finds.
+ */
+interface PassState {
+  fired: GrowingList;
+  /** 1 where a rule (by index) has a hold in force awaiting its resume conditions. */
+  active: Uint8Array;
+  activeCount: number;
+  /** The holds in force changed: rebuild the visiting list. */
+  actDirty: boolean;
+  /** Criterion of each rule index; relSeen marks the criteria met so far (cycle or slot window). */
+  criterionOf: ArrayLike<number>;
+  relSeen: Uint8Array;
+  relCount: number;
+  counters: Record<CounterVariable, number>;
+  extraSlot: number[];
+  extraKey: number[];
+}
+
+/** Value of a condition at row i: NaN when missing. */
+function valueOf(st: PassState, c: CompiledCondition, i: number): number {
+  return c.counter !== null ? st.counters[c.counter] : c.column === null ? NaN : (c.column[i] as number);
+}
+
+/** 1 = met, 0 = not met, -1 = cannot evaluate (missing evidence in the trigger or an all_of condition). */
+function ruleMet(st: PassState, r: CompiledRule, i: number): number {
+  if (r.met !== null) return r.met[i]!;
+  const v = valueOf(st, r.main, i);
+  if (v !== v) return -1;
+  if (!r.main.test(v)) return 0;
+  for (let k = 0; k < r.extras.length; k++) {
+    const e = r.extras[k]!;
+    const x = valueOf(st, e, i);
+    if (x !== x) return -1;
+    if (!e.test(x)) return 0;
+  }
+  return 1;
+}
+
+/**
+ * One rule at one slot: record it when met (and start its hold), otherwise keep a hold in force until its resume
+ * conditions are met. Returns the slot's severity so far. key: the rule's visiting order in a slot (position in
+ * stateRules, then stateRules.length + position in counterRules); value: the trigger's value when met.
+ */
+function applyRule(st: PassState, r: CompiledRule, i: number, sev: number, met: number, key: number, value: number): number {
+  if (met === 1) {
+    st.fired.push(r.index, value, 0);
+    const criterion = st.criterionOf[r.index]!;
+    if (r.relative && st.relSeen[criterion] === 0) {
+      st.relSeen[criterion] = 1;
+      st.relCount++;
+    }
+    if (r.resume.length > 0 && st.active[r.index] === 0) {
+      st.active[r.index] = 1;
+      st.activeCount++;
+      st.actDirty = true;
+    }
+    return r.severity > sev ? r.severity : sev;
+  }
+  if (met === -1 && r.counterRule) {
+    st.extraSlot.push(i);
+    st.extraKey.push(key);
+  }
+  return st.active[r.index] === 1 ? resumeOrHold(st, r, i, sev, met, key) : sev;
+}
+
+/** A hold in force: lifted when every resume condition is met, otherwise the slot is held (missing evidence noted). */
+function resumeOrHold(st: PassState, r: CompiledRule, i: number, sev: number, met: number, key: number): number {
+  let z: number;
+  if (r.resumeVerdict !== null) z = r.resumeVerdict[i]!;
+  else {
+    z = 1;
+    for (let k = 0; k < r.resume.length; k++) {
+      const c = r.resume[k]!;
+      const x = valueOf(st, c, i);
+      if (x !== x) {
+        z = -1;
+        break;
+      }
+      if (!c.test(x)) {
+        z = 0;
+        break;
+      }
+    }
+  }
+  if (z === 1) {
+    st.active[r.index] = 0;
+    st.activeCount--;
+    st.actDirty = true;
+    return sev;
+  }
+  if (z === -1 && met !== -1) {
+    st.extraSlot.push(i);
+    st.extraKey.push(key);
+  }
+  st.fired.push(r.index, valueOf(st, r.main, i), 1);
+  return HOLD > sev ? HOLD : sev;
+}
+
+/** The end (exclusive) of a quiet stretch starting at slot i (i itself when none), writing the held-before counts on the way. */
+function quietRunEnd(i: number, n: number, layout: TableLayout, eOff: Uint32Array, recordedHeld: Float64Array | null, heldPolicy: number, heldCount: number, heldBeforeOut: Uint8Array): number {
+  const cycleStart = layout.cycleStart;
+  let j = i;
+  if (recordedHeld !== null) {
+    for (; j < n && (j === i || cycleStart[j] === 0) && eOff[j] === eOff[j + 1]; j++) {
+      const h = recordedHeldAt(recordedHeld, j);
+      if (heldPolicy > 0 && h >= heldPolicy) break;
+      heldBeforeOut[j] = h > 255 ? 255 : h;
+    }
+  } else if (heldPolicy === 0 || heldCount < heldPolicy) {
+    for (j = i + 1; j < n && cycleStart[j] === 0 && eOff[j] === eOff[j + 1]; j++);
+    if (heldCount > 0) heldBeforeOut.fill(heldCount > 255 ? 255 : heldCount, i, j);
+  }
+  return j;
+}
+
+/** The holds in force, as positions in stateRules (ascending): the rules visited at a slot besides its events. */
+function activeList(st: PassState, stateRules: readonly CompiledRule[]): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < stateRules.length; k++) if (st.active[stateRules[k]!.index] === 1) out.push(k);
+  return out;
+}
+
+/**
  * Evaluates a ruleset over every slot of a feature table, applying cycle policies and resume conditions in slot order.
  * @example const ev = evaluateRuleset(consensus, features); slotDecision(ev, features, 0).decision
  */
@@ -377,142 +502,64 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
   const history = options.history ?? 'engine';
   const recorded = history === 'recorded';
   const n = table.n;
-  const rules = ruleset.rules;
-  const nr = rules.length;
-  const compiled: CompiledRule[] = rules.map((r, index) => compileRule(r, index, table));
+  const compiled: CompiledRule[] = ruleset.rules.map((r, index) => compileRule(r, index, table));
   const stateRules = compiled.filter((r) => !r.counterRule);
   const counterRules = compiled.filter((r) => r.counterRule);
   const relPolicy = ruleset.policies.stop_after_relative_criteria ?? 0;
   const heldPolicy = ruleset.policies.stop_after_held_doses ?? 0;
-  const recordedHeld = table.values.held_doses_in_cycle ?? null;
+  const recordedHeld = recorded ? (table.values.held_doses_in_cycle ?? null) : null;
 
   const decision = new Uint8Array(n);
   const policy = new Uint8Array(n);
   const relativeCount = new Uint8Array(n);
   const heldBeforeOut = new Uint8Array(n);
-  const fired = new GrowingList(n, true, stateEvents(ruleset, stateRules, table).rule.length + 1024);
-
-  const active = new Uint8Array(nr);
-  // Distinct criteria met (by criterion, not rule id), over the cycle or at the slot (the ruleset's policy).
-  const criteria = criterionIndex(ruleset);
-  const relSeen = new Uint8Array(criteria.count);
-  const slotWindow = ruleset.policies.relative_criteria_window === 'slot';
-  const counters = { held_doses_in_cycle: 0, relative_criteria_in_cycle: 0 } satisfies Record<CounterVariable, number>;
-  let heldCount = 0;
-  let relCount = 0;
-  let stopped = false;
-  // A 'discontinue' carries into the patient's later cycles (when the table names patients), until the next patient.
-  let discontinued = false;
-  const { cycleStart, patientStart } = tableLayout(table);
-  const patients = table.patient_key;
-
-  // Value of a condition at row i: NaN when missing.
-  const valueOf = (c: CompiledCondition, i: number): number => (c.counter !== null ? counters[c.counter] : c.column === null ? NaN : (c.column[i] as number));
-
-  // 1 = met, 0 = not met, -1 = cannot evaluate (missing evidence in the trigger or an all_of condition).
-  const ruleMet = (r: CompiledRule, i: number): number => {
-    if (r.met !== null) return r.met[i]!;
-    const v = valueOf(r.main, i);
-    if (v !== v) return -1;
-    if (!r.main.test(v)) return 0;
-    for (let k = 0; k < r.extras.length; k++) {
-      const e = r.extras[k]!;
-      const x = valueOf(e, i);
-      if (x !== x) return -1;
-      if (!e.test(x)) return 0;
-    }
-    return 1;
-  };
-
   // State rules reach the slot loop only where they are met (their events) or while a hold of theirs is in force
   // (actList, positions in stateRules): most rule-slot pairs are 'not met' or 'cannot evaluate', and skipping them is
   // most of the engine's speed. Within a slot, rules are still visited in ruleset order. A state rule's missing
   // trigger is known before the loop, so those 'cannot evaluate' entries are laid out after it (cannotList); the loop
   // records only the others (a missing resume condition, counter rules) in `extra`, keyed by their visiting order.
   const events = stateEvents(ruleset, stateRules, table);
-  const extraSlot: number[] = [];
-  const extraKey: number[] = [];
-  const addExtra = (i: number, key: number): void => {
-    extraSlot.push(i);
-    extraKey.push(key);
+  // Distinct criteria met (by criterion, not rule id), over the cycle or at the slot (the ruleset's policy).
+  const criteria = criterionIndex(ruleset);
+  const st: PassState = {
+    fired: new GrowingList(n, true, events.rule.length + 1024),
+    active: new Uint8Array(ruleset.rules.length),
+    activeCount: 0,
+    actDirty: false,
+    criterionOf: criteria.of,
+    relSeen: new Uint8Array(criteria.count),
+    relCount: 0,
+    counters: { held_doses_in_cycle: 0, relative_criteria_in_cycle: 0 },
+    extraSlot: [],
+    extraKey: [],
   };
+  const fired = st.fired;
+  const slotWindow = ruleset.policies.relative_criteria_window === 'slot';
+  let heldCount = 0;
+  let stopped = false;
+  // A 'discontinue' carries into the patient's later cycles (when the table names patients), until the next patient.
+  let discontinued = false;
+  const layout = tableLayout(table);
+  const { cycleStart, patientStart } = layout;
+  const patients = table.patient_key;
   let actList: number[] = [];
-  let actDirty = false;
-  let activeCount = 0;
-
-  // key: the rule's visiting order in a slot (position in stateRules, then stateRules.length + position in counterRules).
-  // value: the trigger's value when met (from the events for state rules).
-  const applyRule = (r: CompiledRule, i: number, sev: number, met: number, key: number, value: number): number => {
-    if (met === 1) {
-      fired.push(r.index, value, 0);
-      if (r.relative && relSeen[criteria.of[r.index]!] === 0) {
-        relSeen[criteria.of[r.index]!] = 1;
-        relCount++;
-      }
-      if (r.resume.length > 0 && active[r.index] === 0) {
-        active[r.index] = 1;
-        activeCount++;
-        actDirty = true;
-      }
-      return r.severity > sev ? r.severity : sev;
-    }
-    if (met === -1 && r.counterRule) addExtra(i, key);
-    if (active[r.index] === 1 && r.resumeVerdict !== null) {
-      const z = r.resumeVerdict[i]!;
-      if (z === 1) {
-        active[r.index] = 0;
-        activeCount--;
-        actDirty = true;
-      } else {
-        if (z === -1 && met !== -1) addExtra(i, key);
-        fired.push(r.index, valueOf(r.main, i), 1);
-        return HOLD > sev ? HOLD : sev;
-      }
-    } else if (active[r.index] === 1) {
-      let resumed = true;
-      for (let k = 0; k < r.resume.length; k++) {
-        const c = r.resume[k]!;
-        const x = valueOf(c, i);
-        if (x !== x) {
-          resumed = false;
-          if (met !== -1) addExtra(i, key);
-          break;
-        }
-        if (!c.test(x)) {
-          resumed = false;
-          break;
-        }
-      }
-      if (resumed) {
-        active[r.index] = 0;
-        activeCount--;
-        actDirty = true;
-      } else {
-        fired.push(r.index, valueOf(r.main, i), 1);
-        return HOLD > sev ? HOLD : sev;
-      }
-    }
-    return sev;
-  };
-
   const hasCounterRules = counterRules.length > 0;
-  const quietAllowed = !hasCounterRules;
   const eOff = events.offsets;
   for (let i = 0; i < n; i++) {
     if (cycleStart[i] === 1) {
-      if (activeCount > 0) {
-        active.fill(0);
-        activeCount = 0;
+      if (st.activeCount > 0) {
+        st.active.fill(0);
+        st.activeCount = 0;
       }
       if (actList.length > 0) actList = [];
-      if (relCount > 0) relSeen.fill(0);
+      if (st.relCount > 0) st.relSeen.fill(0);
       heldCount = 0;
-      relCount = 0;
+      st.relCount = 0;
       stopped = false;
       if (patientStart[i] === 1) discontinued = false;
-    } else if (slotWindow && relCount > 0) {
-      relSeen.fill(0);
-      relCount = 0;
+    } else if (slotWindow && st.relCount > 0) {
+      st.relSeen.fill(0);
+      st.relCount = 0;
     }
     if (!recorded && (stopped || discontinued)) {
       decision[i] = NOT_REACHED;
@@ -521,27 +568,17 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
     }
     // A quiet stretch (no rule met, no hold in force, no counter rule, no policy due) is given throughout: write it
     // in runs up to the next event or cycle start instead of slot by slot. Most slots are quiet.
-    if (quietAllowed && actList.length === 0 && eOff[i] === eOff[i + 1] && (relPolicy === 0 || relCount < relPolicy)) {
-      let j = i;
-      if (recorded && recordedHeld !== null) {
-        for (; j < n && (j === i || cycleStart[j] === 0) && eOff[j] === eOff[j + 1]; j++) {
-          const h = recordedHeldAt(recordedHeld, j);
-          if (heldPolicy > 0 && h >= heldPolicy) break;
-          heldBeforeOut[j] = h > 255 ? 255 : h;
-        }
-      } else if (heldPolicy === 0 || heldCount < heldPolicy) {
-        for (j = i + 1; j < n && cycleStart[j] === 0 && eOff[j] === eOff[j + 1]; j++);
-        if (heldCount > 0) heldBeforeOut.fill(heldCount > 255 ? 255 : heldCount, i, j);
-      }
+    if (!hasCounterRules && actList.length === 0 && eOff[i] === eOff[i + 1] && (relPolicy === 0 || st.relCount < relPolicy)) {
+      const j = quietRunEnd(i, n, layout, eOff, recordedHeld, heldPolicy, heldCount, heldBeforeOut);
       if (j > i) {
-        if (relCount > 0) relativeCount.fill(relCount > 255 ? 255 : relCount, i, j);
+        if (st.relCount > 0) relativeCount.fill(st.relCount > 255 ? 255 : st.relCount, i, j);
         fired.closeRun(i, j);
         i = j - 1;
         continue;
       }
     }
-    const heldBefore = recorded && recordedHeld !== null ? recordedHeldAt(recordedHeld, i) : heldCount;
-    if (hasCounterRules) counters.held_doses_in_cycle = heldBefore;
+    const heldBefore = recordedHeld !== null ? recordedHeldAt(recordedHeld, i) : heldCount;
+    if (hasCounterRules) st.counters.held_doses_in_cycle = heldBefore;
     let sev = GIVE;
     const eEnd = events.offsets[i + 1]!;
     for (let e = events.offsets[i]!, a = 0; e < eEnd || a < actList.length; ) {
@@ -549,28 +586,27 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
       const ka = a < actList.length ? actList[a]! : 0xffff;
       if (ke <= ka) {
         // Met here (an event), whether or not a hold of the rule is in force.
-        sev = applyRule(stateRules[ke]!, i, sev, 1, ke, events.value[e]!);
+        sev = applyRule(st, stateRules[ke]!, i, sev, 1, ke, events.value[e]!);
         e++;
         if (ka === ke) a++;
       } else {
         const r = stateRules[ka]!;
-        sev = applyRule(r, i, sev, r.met![i]!, ka, NaN);
+        sev = applyRule(st, r, i, sev, r.met![i]!, ka, NaN);
         a++;
       }
     }
-    if (actDirty) {
-      actList = [];
-      for (let k = 0; k < stateRules.length; k++) if (active[stateRules[k]!.index] === 1) actList.push(k);
-      actDirty = false;
+    if (st.actDirty) {
+      actList = activeList(st, stateRules);
+      st.actDirty = false;
     }
-    counters.relative_criteria_in_cycle = relCount;
+    st.counters.relative_criteria_in_cycle = st.relCount;
     for (let k = 0; k < counterRules.length; k++) {
       const r = counterRules[k]!;
-      const met = ruleMet(r, i);
-      sev = applyRule(r, i, sev, met, stateRules.length + k, met === 1 ? valueOf(r.main, i) : NaN);
+      const met = ruleMet(st, r, i);
+      sev = applyRule(st, r, i, sev, met, stateRules.length + k, met === 1 ? valueOf(st, r.main, i) : NaN);
     }
     let pol = 0;
-    if (relPolicy > 0 && relCount >= relPolicy && sev < STOP_CYCLE) {
+    if (relPolicy > 0 && st.relCount >= relPolicy && sev < STOP_CYCLE) {
       sev = STOP_CYCLE;
       pol = 1;
     }
@@ -580,7 +616,7 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
     }
     decision[i] = sev;
     policy[i] = pol;
-    relativeCount[i] = relCount > 255 ? 255 : relCount;
+    relativeCount[i] = st.relCount > 255 ? 255 : st.relCount;
     heldBeforeOut[i] = heldBefore > 255 ? 255 : heldBefore;
     if (!recorded) {
       if (sev === HOLD) heldCount++;
@@ -591,7 +627,7 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
   }
   return {
     ruleset,
-    rules,
+    rules: ruleset.rules,
     n,
     history,
     decision,
@@ -599,7 +635,7 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
     relativeCount,
     heldBefore: heldBeforeOut,
     fired: { offsets: fired.offsets, rule: fired.ruleArray(), value: fired.valueArray(), persisting: fired.flagArray() },
-    cannot: cannotList(staticCannot(ruleset, stateRules, table), decision, stateRules, counterRules, extraSlot, extraKey),
+    cannot: cannotList(staticCannot(ruleset, stateRules, table), decision, stateRules, counterRules, st.extraSlot, st.extraKey),
   };
 }
 
