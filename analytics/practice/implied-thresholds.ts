@@ -13,6 +13,7 @@ import type { RuleVariableCode } from '../../schemas/vocabularies.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
 import { fitSlots, otherCriteria, plausibleRange } from './implied-slots.js';
 import { normalQuantile } from '../stats/distributions.js';
+import { fitFirth1 } from './firth1.js';
 
 // Phenylephrine both at the dose and as the interval's maximum: rulesets use each (consensus Table 3 uses both).
 export const IMPLIED_THRESHOLD_VARIABLES = ['heart_rate_at_dose', 'creatinine', 'phenylephrine_at_dose', 'phenylephrine_max_interval', 'urine_output_shift', 'platelets_min'] as const satisfies readonly RuleVariableCode[];
@@ -39,8 +40,13 @@ export interface ImpliedThresholdRow {
   held_other_reasons: number;
   /** Slots left out because the reference ruleset has a criterion met on another variable there. */
   excluded_other_criteria: number;
-  /** 'ml' (maximum likelihood) when the logistic fit gave the ED50; null when it is not estimable (see problem). */
-  logistic_method: 'ml' | null;
+  /**
+   * 'ml' (maximum likelihood) when the logistic fit gave the ED50; 'firth' when held and given values separate and the
+   * ED50 is from Firth's penalised likelihood instead (logistic_note says so); null when not estimable (see problem).
+   */
+  logistic_method: 'ml' | 'firth' | null;
+  /** Which fit gave the ED50 and why, when it is not plain maximum likelihood; else null. */
+  logistic_note: string | null;
   slope: number | null;
   ed50: number | null;
   delta_lower: number | null;
@@ -233,16 +239,22 @@ export function impliedThresholds(
       const es = new Array<number>(xs.length).fill(0);
       for (let j = 0; j < n; j++) { ns[xi[j]!]! += 1; es[xi[j]!]! += helds[j]!; }
       const rare = rareReason(n, held, xs.length, minEvents);
-      const fit = rare !== null ? null : fitLogistic1(xs, ns, es);
+      const ml = rare !== null ? null : fitLogistic1(xs, ns, es);
+      // Under separation maximum likelihood has no finite estimate; Firth's penalised likelihood does.
+      const firth = rare !== null || ml !== null ? null : fitFirth1(xs, ns, es);
+      const fit = ml ?? firth;
       const step = rare !== null ? null : fitStep(xs, ns, es, { level });
       const ci = step === null ? null : stepBootstrap(xs, xi, helds, pats, step.direction, { level, replicates: options.bootstrap ?? 200, seed: options.seed ?? 1 });
       const raw = fit === null ? null : ed50(fit, level);
       const implausible = raw === null ? null : implausibleReason(variable, raw.ed50, raw.delta);
       const est = implausible === null ? raw : null;
       const problem = rare ?? (fit === null ? 'logistic fit not estimable (separation): held and given values do not overlap; see the change point' : implausible);
+      const method = est === null ? null : ml !== null ? 'ml' : 'firth';
       rows.push({
         centre_id: centre, variable, n, held, held_other_reasons: slots.heldOtherReasons, excluded_other_criteria: slots.otherCriteria,
-        logistic_method: est === null ? null : 'ml', slope: est === null ? null : fit!.b1, ed50: est?.ed50 ?? null,
+        logistic_method: method,
+        logistic_note: method === 'firth' ? 'maximum likelihood not estimable (separation: held and given values do not overlap); ED50 from Firth penalised likelihood' : null,
+        slope: est === null ? null : fit!.b1, ed50: est?.ed50 ?? null,
         delta_lower: est?.delta[0] ?? null, delta_upper: est?.delta[1] ?? null,
         fieller_lower: est?.fieller?.[0] ?? null, fieller_upper: est?.fieller?.[1] ?? null,
         problem, step_problem: rare ?? (step === null ? 'no step in the hold rate (each side needs 10 slots)' : null),

@@ -50,17 +50,30 @@ describe('only holds the fitted variable could explain', () => {
 });
 
 describe('separation and rarity are "not estimable", with the reason', () => {
-  it('complete separation: the change point, and "logistic fit not estimable (separation)" instead of an ED50', () => {
+  it('complete separation: the change point, and the ED50 from Firth penalised likelihood, saying so (ML has none)', () => {
     const rows = Array.from({ length: 600 }, (_, i) => hrRow(90 + (i % 60), 90 + (i % 60) >= 120));
     const r = fit(rows, 'heart_rate_at_dose');
-    expect(r.ed50).toBeNull();
-    expect(r.logistic_method).toBeNull();
-    expect(r.problem).toMatch(/^logistic fit not estimable \(separation\)/);
+    expect(r.logistic_method).toBe('firth');
+    expect(r.logistic_note).toMatch(/^maximum likelihood not estimable \(separation/);
+    expect(r.problem).toBeNull();
+    // The fitted half-way point lies in the gap between the last given (119) and the first held (120) value.
+    expect(r.ed50!).toBeGreaterThan(119);
+    expect(r.ed50!).toBeLessThan(120);
     expect(r).toMatchObject({ step_direction: 'up', step_threshold: 120, step_problem: null });
   });
-  it('quasi-complete separation (the groups meet at one value) is separation too', () => {
+  it('quasi-complete separation (the groups meet at one value) is separation too: Firth, at the shared value', () => {
     const rows = Array.from({ length: 600 }, (_, i) => hrRow(90 + (i % 60), 90 + (i % 60) > 120 || (90 + (i % 60) === 120 && i % 2 === 0)));
-    expect(fit(rows, 'heart_rate_at_dose').problem).toMatch(/separation/);
+    const r = fit(rows, 'heart_rate_at_dose');
+    expect(r.logistic_method).toBe('firth');
+    expect(r.logistic_note).toMatch(/separation/);
+    expect(Math.abs(r.ed50! - 120)).toBeLessThanOrEqual(1); // within one recording step of the shared value
+  });
+  it('overlapping values: plain maximum likelihood, no note', () => {
+    const rows = Array.from({ length: 3000 }, () => {
+      const hr = 80 + rand() * 60;
+      return hrRow(hr, rand() < 1 / (1 + Math.exp(-(hr - 115) / 2)));
+    });
+    expect(fit(rows, 'heart_rate_at_dose')).toMatchObject({ logistic_method: 'ml', logistic_note: null });
   });
   it('too few holds to locate an edge: not estimable, no ED50 and no change point', () => {
     const rows = Array.from({ length: 2000 }, (_, i) => hrRow(80 + (i % 50), i % 401 === 7));
