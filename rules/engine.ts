@@ -119,12 +119,16 @@ interface CompiledRule {
   main: CompiledCondition;
   extras: CompiledCondition[];
   resume: CompiledCondition[];
+  /** Alternatives: the hold is lifted when any one is met (or when every `resume` condition is). */
+  resumeAny: CompiledCondition[];
+  /** The rule's hold persists until a resume condition is met (it has `resume` or `resume_any_of`). */
+  holds: boolean;
   severity: number;
   relative: boolean;
   counterRule: boolean;
   /** Per slot, the trigger and all_of together: 1 met, 0 not met, -1 cannot evaluate (null for counter rules). */
   met: Int8Array | null;
-  /** Per slot, the resume conditions in order: 1 all met, 0 one not met first, -1 one missing first (null if a counter). */
+  /** Per slot, whether the hold is lifted: 1 yes, 0 no, -1 cannot tell for missing evidence (null if a counter is read). */
   resumeVerdict: Int8Array | null;
 }
 
@@ -362,11 +366,57 @@ function compileRule(r: Rule, index: number, table: SlotFeatureTable): CompiledR
   const main = compileCondition(r, table);
   const extras = r.all_of.map((c) => compileCondition(c, table));
   const resume = r.resume.map((c) => compileCondition(c, table));
+  const resumeAny = r.resume_any_of.map((c) => compileCondition(c, table));
   const counterRule = main.counter !== null || extras.some((c) => c.counter !== null);
   const trigger = [main, ...extras];
   const met = counterRule ? null : trigger.length === 1 ? main.verdict : cached(table, `all:${[r, ...r.all_of].map(conditionKey).join('&')}`, () => firstFailing(trigger, table.n));
-  const resumeVerdict = resume.length === 0 || resume.some((c) => c.counter !== null) ? null : cached(table, `resume:${r.resume.map(conditionKey).join('&')}`, () => firstFailing(resume, table.n));
-  return { index, main, extras, resume, severity: ACTION_SEVERITY[r.action], relative: r.level === 'relative', counterRule, met, resumeVerdict };
+  const holds = resume.length + resumeAny.length > 0;
+  const key = `resume:${r.resume.map(conditionKey).join('&')}|${r.resume_any_of.map(conditionKey).join('|')}`;
+  const resumeVerdict = !holds || [...resume, ...resumeAny].some((c) => c.counter !== null) ? null : cached(table, key, () => liftVerdict(resume, resumeAny, table.n));
+  return { index, main, extras, resume, resumeAny, holds, severity: ACTION_SEVERITY[r.action], relative: r.level === 'relative', counterRule, met, resumeVerdict };
+}
+
+/**
+ * Whether a hold is lifted, per slot: every `resume` condition met (when there are any), or any one alternative met;
+ * otherwise -1 where missing evidence could have lifted it, else 0.
+ */
+function liftVerdict(all: readonly CompiledCondition[], any: readonly CompiledCondition[], n: number): Int8Array {
+  const out = all.length > 0 ? firstFailing(all, n) : new Int8Array(n);
+  if (any.length === 0) return out;
+  for (let i = 0; i < n; i++) {
+    if (out[i] === 1) continue;
+    let v = all.length > 0 ? out[i]! : 0;
+    for (let k = 0; k < any.length; k++) {
+      const x = any[k]!.verdict![i]!;
+      if (x === 1) {
+        v = 1;
+        break;
+      }
+      if (x === -1) v = -1;
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
+/** liftVerdict at one slot, for conditions that read the engine's counters. */
+function liftAt(st: PassState, r: CompiledRule, i: number): number {
+  const one = (c: CompiledCondition): number => {
+    const x = valueOf(st, c, i);
+    return x !== x ? -1 : c.test(x) ? 1 : 0;
+  };
+  let z = 0;
+  if (r.resume.length > 0) {
+    z = 1;
+    for (let k = 0; k < r.resume.length && z === 1; k++) z = one(r.resume[k]!);
+    if (z === 1) return 1;
+  }
+  for (let k = 0; k < r.resumeAny.length; k++) {
+    const x = one(r.resumeAny[k]!);
+    if (x === 1) return 1;
+    if (x === -1) z = -1;
+  }
+  return z;
 }
 
 /**
@@ -423,7 +473,7 @@ function applyRule(st: PassState, r: CompiledRule, i: number, sev: number, met: 
       st.relSeen[criterion] = 1;
       st.relCount++;
     }
-    if (r.resume.length > 0 && st.active[r.index] === 0) {
+    if (r.holds && st.active[r.index] === 0) {
       st.active[r.index] = 1;
       st.activeCount++;
       st.actDirty = true;
@@ -437,25 +487,9 @@ function applyRule(st: PassState, r: CompiledRule, i: number, sev: number, met: 
   return st.active[r.index] === 1 ? resumeOrHold(st, r, i, sev, met, key) : sev;
 }
 
-/** A hold in force: lifted when every resume condition is met, otherwise the slot is held (missing evidence noted). */
+/** A hold in force: lifted when its resume conditions are met (liftVerdict), otherwise the slot is held (missing evidence noted). */
 function resumeOrHold(st: PassState, r: CompiledRule, i: number, sev: number, met: number, key: number): number {
-  let z: number;
-  if (r.resumeVerdict !== null) z = r.resumeVerdict[i]!;
-  else {
-    z = 1;
-    for (let k = 0; k < r.resume.length; k++) {
-      const c = r.resume[k]!;
-      const x = valueOf(st, c, i);
-      if (x !== x) {
-        z = -1;
-        break;
-      }
-      if (!c.test(x)) {
-        z = 0;
-        break;
-      }
-    }
-  }
+  const z = r.resumeVerdict !== null ? r.resumeVerdict[i]! : liftAt(st, r, i);
   if (z === 1) {
     st.active[r.index] = 0;
     st.activeCount--;

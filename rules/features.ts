@@ -19,6 +19,7 @@ export type FeatureSpec =
   | { kind: 'window_min'; obs: ObsVar; windowHours: number }
   | { kind: 'rising'; obs: 'creatinine'; lookbackHours: number }
   | { kind: 'weight_gain'; lookbackHours: number }
+  | { kind: 'baseline_change'; obs: 'creatinine' }
   | { kind: 'interval_total'; obs: 'urine_output' | 'diarrhoea_volume'; measure: 'total' | 'per_kg' | 'rate_mean' | 'rate_min' | 'low_run_hours' }
   | { kind: 'consecutive_shifts'; of: 'diarrhoea_shift'; atLeast: number }
   | { kind: 'pressor_at_dose' }
@@ -49,6 +50,7 @@ export const FEATURE_SPECS = {
   diarrhoea_shifts_over_1000: { kind: 'consecutive_shifts', of: 'diarrhoea_shift', atLeast: 1000 },
   creatinine: { kind: 'latest', obs: 'creatinine', lookbackHours: LABS_H },
   creatinine_rising: { kind: 'rising', obs: 'creatinine', lookbackHours: LABS_H },
+  creatinine_baseline_change: { kind: 'baseline_change', obs: 'creatinine' },
   bicarbonate: { kind: 'latest', obs: 'bicarbonate', lookbackHours: LABS_H },
   bilirubin: { kind: 'latest', obs: 'bilirubin', lookbackHours: LABS_H },
   platelets_min: { kind: 'window_min', obs: 'platelets', windowHours: LABS_H },
@@ -89,7 +91,7 @@ export const FEATURE_SPECS = {
 } as const satisfies Record<RuleVariableCode, FeatureSpec>;
 
 /** Variables a feature is computed from (besides its own observations). */
-const FEATURE_DEPENDS: Partial<Record<RuleVariableCode, readonly RuleVariableCode[]>> = { diarrhoea_shifts_over_1000: ['diarrhoea_shift'] };
+const FEATURE_DEPENDS: Partial<Record<RuleVariableCode, readonly RuleVariableCode[]>> = { diarrhoea_shifts_over_1000: ['diarrhoea_shift'], creatinine_baseline_change: ['creatinine'] };
 
 /**
  * Every rule variable the rulesets read (triggers, all_of and resume conditions), for SlotFeatureOptions.variables.
@@ -97,7 +99,7 @@ const FEATURE_DEPENDS: Partial<Record<RuleVariableCode, readonly RuleVariableCod
  */
 export function rulesetVariables(rulesets: readonly Ruleset[]): RuleVariableCode[] {
   const out = new Set<RuleVariableCode>();
-  for (const rs of rulesets) for (const r of rs.rules) for (const c of [r, ...r.all_of, ...r.resume]) out.add(c.variable);
+  for (const rs of rulesets) for (const r of rs.rules) for (const c of [r, ...r.all_of, ...r.resume, ...r.resume_any_of]) out.add(c.variable);
   return [...out].sort();
 }
 
@@ -160,7 +162,7 @@ FROM _sf_slots sl
 ASOF LEFT JOIN _sf_uo uo ON uo.patient_key = sl.patient_key AND sl.t >= uo.e
 ASOF LEFT JOIN _sf_dv dv ON dv.patient_key = sl.patient_key AND sl.t >= dv.e`;
 
-const DROP_TEMP = ['DROP VIEW IF EXISTS _sf_all', ...['_sf_slots', '_sf_mins', '_sf_point', '_sf_w0', '_sf_uo', '_sf_dv', '_sf_ia', '_sf_events', '_sf_evj', '_sf_episodes', '_sf_cov'].map((t) => `DROP TABLE IF EXISTS ${t}`)];
+const DROP_TEMP = ['DROP VIEW IF EXISTS _sf_all', ...['_sf_slots', '_sf_mins', '_sf_point', '_sf_w0', '_sf_base', '_sf_uo', '_sf_dv', '_sf_ia', '_sf_events', '_sf_evj', '_sf_episodes', '_sf_cov'].map((t) => `DROP TABLE IF EXISTS ${t}`)];
 
 // Keys are epoch microseconds * 4 + k: k = 0 end of an episode, 1 start / observation, 2 slot, so a frame
 // "RANGE 4h PRECEDING" becomes (4 * h_us - 2) PRECEDING and (t - h, t] is exact.
@@ -253,7 +255,14 @@ LEFT JOIN _sf_mins m ON m.cycle_id = sl.cycle_id AND m.slot_number = sl.slot_num
   const firstWeight = `CREATE OR REPLACE TEMP TABLE _sf_w0 AS
 SELECT cycle_id, arg_min(value, observed_at) AS w0 FROM observation
 WHERE variable = 'weight' AND ${inCentres()} AND cycle_id IN (SELECT DISTINCT cycle_id FROM _sf_slots) GROUP BY cycle_id`;
-  return [slots, mins, point, firstWeight];
+  // The patient's baseline creatinine: the last value at or before the patient's first dose slot (a resume condition
+  // "back to baseline" compares with it).
+  const baseline = `CREATE OR REPLACE TEMP TABLE _sf_base AS
+SELECT f.patient_key, arg_max(o.value, o.observed_at) AS cr0
+FROM (SELECT patient_key, min(scheduled_at) AS first_at FROM _sf_slots GROUP BY patient_key) f
+JOIN observation o ON o.patient_key = f.patient_key AND o.variable = 'creatinine' AND o.observed_at <= f.first_at AND ${inCentres('o.')}
+GROUP BY f.patient_key`;
+  return [slots, mins, point, firstWeight, baseline];
 }
 
 /** 2. Interval totals (urine, stool) per charted series, and the latest window at each slot. */
@@ -372,6 +381,8 @@ function assemblyStatements(ctx: FeatureSqlContext, options: SlotFeatureOptions)
         return [`p.${name}`];
       case 'weight_gain':
         return [`(p._weight_latest - w0.w0) / w0.w0 * 100 AS ${name}`];
+      case 'baseline_change':
+        return [`p.creatinine - b0.cr0 AS ${name}`];
       case 'interval_total': {
         const a = s.obs === 'urine_output' ? 'uo' : 'dv';
         const ok = stale_(a);
@@ -418,6 +429,7 @@ LEFT JOIN _sf_events ev ON ev.cycle_id = sl.cycle_id AND ev.slot_number = sl.slo
 LEFT JOIN _sf_evj ej ON ej.cycle_id = sl.cycle_id AND ej.slot_number = sl.slot_number
 LEFT JOIN _sf_episodes ep ON ep.cycle_id = sl.cycle_id AND ep.slot_number = sl.slot_number
 LEFT JOIN _sf_w0 w0 ON w0.cycle_id = sl.cycle_id
+LEFT JOIN _sf_base b0 ON b0.patient_key = sl.patient_key
 LEFT JOIN _sf_cov cov ON cov.centre_id = sl.centre_id
 LEFT JOIN _sf_ia ia ON ia.cycle_id = sl.cycle_id AND ia.slot_number = sl.slot_number`;
 

@@ -23,6 +23,7 @@ export const WORSE_DIRECTION = {
   diarrhoea_shift: 'high',
   diarrhoea_shifts_over_1000: 'high',
   creatinine: 'high',
+  creatinine_baseline_change: 'high',
   bicarbonate: 'low',
   bilirubin: 'high',
   platelets_min: 'low',

@@ -116,6 +116,7 @@ interface CompiledRule {
   main: CompiledCondition;
   extras: CompiledCondition[];
   resume: CompiledCondition[];
+  resumeAny: CompiledCondition[];
   severity: number;
   relative: boolean;
   counterRule: boolean;
@@ -171,6 +172,7 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
     main: compileCondition(r, table),
     extras: r.all_of.map((c) => compileCondition(c, table)),
     resume: r.resume.map((c) => compileCondition(c, table)),
+    resumeAny: r.resume_any_of.map((c) => compileCondition(c, table)),
     severity: ACTION_SEVERITY[r.action],
     relative: r.level === 'relative',
     counterRule: isCounter(r.variable) || r.all_of.some((c) => isCounter(c.variable)),
@@ -227,18 +229,21 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
         relSeen[criteria.of[r.index]!] = 1;
         relCount++;
       }
-      if (r.resume.length > 0) active[r.index] = 1;
+      if (r.resume.length + r.resumeAny.length > 0) active[r.index] = 1;
       return r.severity > sev ? r.severity : sev;
     }
     if (met === -1) cannot.push(r.index, NaN, 0);
     if (active[r.index] === 1) {
-      let resumed = true;
+      // Lifted when every `resume` condition is met (if any), or any one alternative is; missing evidence that could
+      // have lifted it is a 'cannot evaluate'.
+      let resumed = r.resume.length > 0;
+      let missing = false;
       for (let k = 0; k < r.resume.length; k++) {
         const c = r.resume[k]!;
         const x = valueOf(c, i);
         if (x !== x) {
           resumed = false;
-          if (met !== -1) cannot.push(r.index, NaN, 0);
+          missing = true;
           break;
         }
         if (!c.test(x)) {
@@ -246,6 +251,12 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
           break;
         }
       }
+      for (let k = 0; !resumed && k < r.resumeAny.length; k++) {
+        const x = valueOf(r.resumeAny[k]!, i);
+        if (x !== x) missing = true;
+        else if (r.resumeAny[k]!.test(x)) resumed = true;
+      }
+      if (!resumed && missing && met !== -1) cannot.push(r.index, NaN, 0);
       if (resumed) active[r.index] = 0;
       else {
         fired.push(r.index, valueOf(r.main, i), 1);

@@ -40,6 +40,8 @@ beforeAll(async () => {
     dose_slot: [...slots(iso(S1), ['given', 'given', 'given'], C1), ...slots(iso(S2), ['given', 'given'], C2), ...slots(iso(S1), ['given', 'given'], `${OTHER}-c1.1`).map((s) => ({ ...s, patient_key: OTHER }))],
     observation: [
       ...urineHourly,
+      { cycle_id: C1, observed_at: iso(S1 - 2 * H), variable: 'creatinine', value: 2.0, unit: 'mg/dL', period_hours: null, value_raw: null, unit_raw: null },
+      { cycle_id: C1, observed_at: iso(S1 + 10 * H), variable: 'creatinine', value: 4.6, unit: 'mg/dL', period_hours: null, value_raw: null, unit_raw: null },
       { patient_key: OTHER, cycle_id: `${OTHER}-c1.1`, observed_at: iso(S1 + 8 * H), variable: 'urine_output', value: 215, unit: 'mL', period_hours: 8, value_raw: null, unit_raw: null },
     ],
     clinical_event: [
@@ -91,6 +93,13 @@ describe('coma, seizure, hallucinations and a failed cognitive screen are mental
     const d = decisionsOf('label_2024');
     expect(d.get(`${C1}#3`)!.fired.map((f) => f.rule_id)).toContain('mental_status_change');
     expect(d.get(`${OTHER}-c1.1#1`)!.fired.map((f) => f.rule_id)).toContain('mental_status_change');
+  });
+});
+
+describe('a resume "or baseline" reads the patient’s baseline', () => {
+  it('creatinine change from the last value before the patient’s first dose (missing without a current creatinine)', () => {
+    expect(col('creatinine').slice(0, 5)).toEqual([2, 2, 4.6, null, null]);
+    expect(col('creatinine_baseline_change').slice(0, 5)).toEqual([0, 0, 2.6, null, null]);
   });
 });
 

@@ -97,3 +97,25 @@ describe('the holds output shows both readings of "≥ 3 relative criteria"', ()
     expect(report.rulesets.find((r) => r.ruleset_id === 'consensus_2014_t3')).toMatchObject({ actions_inferred: byId.consensus_2014_t3!.rules.length, relative_stops_cycle_window: null });
   });
 });
+
+describe('a resume condition "or baseline" uses the patient’s baseline (label creatinine >4.5: back to <1.5 or baseline)', () => {
+  const label = byId.label_2024!;
+  // A patient whose baseline creatinine is 2.0: after the hold at 4.6, creatinine falls to 1.9, below baseline but not <1.5.
+  const rows = [{ creatinine: 4.6, creatinine_baseline_change: 2.6 }, { creatinine: 1.9, creatinine_baseline_change: -0.1 }, { creatinine: 1.9, creatinine_baseline_change: -0.1 }];
+  it('the hold is lifted once creatinine is back to baseline (old: held until <1.5)', () => {
+    const d = run(label, rows);
+    expect(d.map((x) => x.decision)).toEqual(['hold', 'give', 'give']);
+  });
+  it('above baseline and ≥1.5 the hold stays in force; with no baseline recorded only <1.5 lifts it', () => {
+    const still = run(label, [rows[0]!, { creatinine: 2.2, creatinine_baseline_change: 0.2 }]);
+    expect(still.map((x) => [x.decision, x.fired.map((f) => f.persisting)])).toEqual([['hold', [false]], ['hold', [true]]]);
+    const noBase = run(label, [rows[0]!, { creatinine: 1.9 }, { creatinine: 1.4 }]);
+    expect(noBase.map((x) => x.decision)).toEqual(['hold', 'hold', 'give']);
+    expect(noBase[1]!.cannot_evaluate).toContain('creatinine_over_4_5');
+  });
+  it('the alternatives are data: resume_any_of, marked inferred', () => {
+    const r = label.rules.find((x) => x.id === 'creatinine_over_4_5')!;
+    expect(r.resume_any_of.map((c) => c.variable)).toEqual(['creatinine', 'creatinine_baseline_change']);
+    expect(r.resume_status).toBe('inferred');
+  });
+});
