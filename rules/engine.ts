@@ -581,11 +581,15 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
   const eOff = events.offsets;
   for (let i = 0; i < n; i++) {
     if (cycleStart[i] === 1) {
-      if (st.activeCount > 0) {
-        st.active.fill(0);
-        st.activeCount = 0;
+      // A hold awaiting its resume condition survives into the patient's next cycle (and course): only a new patient
+      // (or, in a table that names no patients, a new cycle) clears it.
+      if (patients === undefined || patientStart[i] === 1) {
+        if (st.activeCount > 0) {
+          st.active.fill(0);
+          st.activeCount = 0;
+        }
+        if (actList.length > 0) actList = [];
       }
-      if (actList.length > 0) actList = [];
       if (st.relCount > 0) st.relSeen.fill(0);
       heldCount = 0;
       st.relCount = 0;

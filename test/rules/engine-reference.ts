@@ -269,7 +269,8 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
   for (let i = 0; i < n; i++) {
     const cycle = cycles[i]!;
     if (i === 0 || cycle !== cycles[i - 1]) {
-      active.fill(0);
+      // Holds awaiting their resume conditions carry into the same patient's next cycle.
+      if (patients === undefined || i === 0 || patients[i] !== patients[i - 1]) active.fill(0);
       relSeen.fill(0);
       heldCount = 0;
       relCount = 0;

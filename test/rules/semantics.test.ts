@@ -119,3 +119,23 @@ describe('a resume condition "or baseline" uses the patient’s baseline (label 
     expect(r.resume_status).toBe('inferred');
   });
 });
+
+describe('a hold until its resume condition survives into the patient’s next cycle', () => {
+  it('SpO2 <90 at the last slot of cycle 1 holds the first slot of cycle 2 until SpO2 >90 (old: cleared at the cycle start)', () => {
+    const label = byId.label_2024!;
+    const rows = [
+      { cycle_id: 'c1', slot_number: 1, spo2_at_dose: 95 },
+      { cycle_id: 'c1', slot_number: 2, spo2_at_dose: 88 },
+      { cycle_id: 'c2', slot_number: 1 },
+      { cycle_id: 'c2', slot_number: 2, spo2_at_dose: 96 },
+    ].map((r) => ({ patient_key: 'p1', ...r }));
+    const table = featureTableFromRows(rows, VARS);
+    const ev = evaluateRuleset(label, table);
+    const d = rows.map((_, i) => slotDecision(ev, table, i));
+    expect(d.map((x) => x.decision)).toEqual(['give', 'hold', 'hold', 'give']);
+    expect(d[2]!.fired).toMatchObject([{ rule_id: 'spo2_below_90', persisting: true }]);
+    // Another patient starts with no hold in force.
+    const other = featureTableFromRows([...rows.slice(0, 2), { patient_key: 'p2', cycle_id: 'c3', slot_number: 1 }], VARS);
+    expect(Array.from(evaluateRuleset(label, other).decision)).toEqual([0, 1, 0]);
+  });
+});
