@@ -372,8 +372,10 @@ function compileRule(r: Rule, index: number, table: SlotFeatureTable): CompiledR
   const met = counterRule ? null : trigger.length === 1 ? main.verdict : cached(table, `all:${[r, ...r.all_of].map(conditionKey).join('&')}`, () => firstFailing(trigger, table.n));
   const holds = resume.length + resumeAny.length > 0;
   const key = `resume:${r.resume.map(conditionKey).join('&')}|${r.resume_any_of.map(conditionKey).join('|')}`;
-  const resumeVerdict = !holds || [...resume, ...resumeAny].some((c) => c.counter !== null) ? null : cached(table, key, () => liftVerdict(resume, resumeAny, table.n));
-  return { index, main, extras, resume, resumeAny, holds, severity: ACTION_SEVERITY[r.action], relative: r.level === 'relative', counterRule, met, resumeVerdict };
+  const readsCounter = [...resume, ...resumeAny].some((c) => c.counter !== null);
+  const resumeVerdict = !holds || readsCounter ? null : cached(table, key, () => liftVerdict(resume, resumeAny, table.n));
+  const severity = ACTION_SEVERITY[r.action];
+  return { index, main, extras, resume, resumeAny, holds, severity, relative: r.level === 'relative', counterRule, met, resumeVerdict };
 }
 
 /**
@@ -505,7 +507,16 @@ function resumeOrHold(st: PassState, r: CompiledRule, i: number, sev: number, me
 }
 
 /** The end (exclusive) of a quiet stretch starting at slot i (i itself when none), writing the held-before counts on the way. */
-function quietRunEnd(i: number, n: number, layout: TableLayout, eOff: Uint32Array, recordedHeld: Float64Array | null, heldPolicy: number, heldCount: number, heldBeforeOut: Uint8Array): number {
+function quietRunEnd(
+  i: number,
+  n: number,
+  layout: TableLayout,
+  eOff: Uint32Array,
+  recordedHeld: Float64Array | null,
+  heldPolicy: number,
+  heldCount: number,
+  heldBeforeOut: Uint8Array,
+): number {
   const cycleStart = layout.cycleStart;
   let j = i;
   if (recordedHeld !== null) {

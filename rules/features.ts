@@ -91,7 +91,10 @@ export const FEATURE_SPECS = {
 } as const satisfies Record<RuleVariableCode, FeatureSpec>;
 
 /** Variables a feature is computed from (besides its own observations). */
-const FEATURE_DEPENDS: Partial<Record<RuleVariableCode, readonly RuleVariableCode[]>> = { diarrhoea_shifts_over_1000: ['diarrhoea_shift'], creatinine_baseline_change: ['creatinine'] };
+const FEATURE_DEPENDS: Partial<Record<RuleVariableCode, readonly RuleVariableCode[]>> = {
+  diarrhoea_shifts_over_1000: ['diarrhoea_shift'],
+  creatinine_baseline_change: ['creatinine'],
+};
 
 /**
  * Every rule variable the rulesets read (triggers, all_of and resume conditions), for SlotFeatureOptions.variables.
@@ -162,7 +165,9 @@ FROM _sf_slots sl
 ASOF LEFT JOIN _sf_uo uo ON uo.patient_key = sl.patient_key AND sl.t >= uo.e
 ASOF LEFT JOIN _sf_dv dv ON dv.patient_key = sl.patient_key AND sl.t >= dv.e`;
 
-const DROP_TEMP = ['DROP VIEW IF EXISTS _sf_all', ...['_sf_slots', '_sf_mins', '_sf_point', '_sf_w0', '_sf_base', '_sf_uo', '_sf_dv', '_sf_ia', '_sf_events', '_sf_evj', '_sf_episodes', '_sf_cov'].map((t) => `DROP TABLE IF EXISTS ${t}`)];
+const TEMP_TABLES = ['_sf_slots', '_sf_mins', '_sf_point', '_sf_w0', '_sf_base', '_sf_uo', '_sf_dv', '_sf_ia'];
+TEMP_TABLES.push('_sf_events', '_sf_evj', '_sf_episodes', '_sf_cov');
+const DROP_TEMP = ['DROP VIEW IF EXISTS _sf_all', ...TEMP_TABLES.map((t) => `DROP TABLE IF EXISTS ${t}`)];
 
 // Keys are epoch microseconds * 4 + k: k = 0 end of an episode, 1 start / observation, 2 slot, so a frame
 // "RANGE 4h PRECEDING" becomes (4 * h_us - 2) PRECEDING and (t - h, t] is exact.
@@ -347,13 +352,14 @@ GROUP BY sl.cycle_id, sl.slot_number`;
   // a cycle's last dose is seen at the patient's next slot. An unresolved episode counts to the slot within its own
   // cycle; in a later cycle its length is unknown and it counts 0.
   const episodeEvents = [...new Set(specs.flatMap(([name, s]): string[] => (s.kind === 'episode_hours' ? [...RULE_VARIABLES[name].from] : [])))] as EventType[];
+  const EPISODE_END = 'CASE WHEN e.e_us IS NOT NULL THEN least(e.e_us, sl.t) WHEN e.cycle_id IS NULL OR e.cycle_id = sl.cycle_id THEN sl.t ELSE e.s_us END';
   const episodes = `CREATE OR REPLACE TEMP TABLE _sf_episodes AS
 WITH ev AS (
   SELECT patient_key, cycle_id, event_type, epoch_us(onset_at) AS s_us, epoch_us(resolved_at) AS e_us
   FROM clinical_event WHERE event_type IN (${episodeEvents.map(q).join(', ') || 'NULL'}) AND ${inCentres()}
 )
 SELECT sl.cycle_id, sl.slot_number
-  ${episodeEvents.map((e) => `, max(CASE WHEN e.event_type = ${q(e)} THEN (CASE WHEN e.e_us IS NOT NULL THEN least(e.e_us, sl.t) WHEN e.cycle_id IS NULL OR e.cycle_id = sl.cycle_id THEN sl.t ELSE e.s_us END - e.s_us) / ${US_PER_H} END) AS x_${e}`).join('\n  ')}
+  ${episodeEvents.map((e) => `, max(CASE WHEN e.event_type = ${q(e)} THEN (${EPISODE_END} - e.s_us) / ${US_PER_H} END) AS x_${e}`).join('\n  ')}
 FROM _sf_slots sl JOIN ev e ON e.patient_key = sl.patient_key AND e.s_us <= sl.t
 GROUP BY sl.cycle_id, sl.slot_number`;
 
@@ -387,7 +393,13 @@ function assemblyStatements(ctx: FeatureSqlContext, options: SlotFeatureOptions)
         const a = s.obs === 'urine_output' ? 'uo' : 'dv';
         const ok = stale_(a);
         // The mean rate is the shift total over the shift's hours: the same whatever the charting interval.
-        const m = { total: `ia.${a}_total`, per_kg: `ia.${a}_total / sl.dosing_weight_kg`, rate_mean: `ia.${a}_total / ${W / US_PER_H}`, rate_min: `ia.${a}_rate_min`, low_run_hours: `ia.${a}_low_hours` }[s.measure];
+        const m = {
+          total: `ia.${a}_total`,
+          per_kg: `ia.${a}_total / sl.dosing_weight_kg`,
+          rate_mean: `ia.${a}_total / ${W / US_PER_H}`,
+          rate_min: `ia.${a}_rate_min`,
+          low_run_hours: `ia.${a}_low_hours`,
+        }[s.measure];
         return [`CASE WHEN ${ok} THEN ${m} END AS ${name}`];
       }
       case 'consecutive_shifts':

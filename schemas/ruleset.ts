@@ -44,7 +44,7 @@ export const Rule = z
     all_of: field(z.array(Condition).default([]), { description: 'Further conditions that must all be met, with the main comparison, for the rule to fire (compound criteria such as oliguria with rising creatinine)' }),
     resume: field(z.array(Condition).default([]), { description: 'All must hold before dosing resumes after a hold; empty = reassess the trigger at the next dose' }),
     resume_any_of: field(z.array(Condition).default([]), {
-      description: 'Alternatives: dosing also resumes after a hold when any one of these is met (e.g. creatinine back to normal or to the patient’s baseline)',
+      description: 'Alternatives: dosing also resumes after a hold when any one is met (e.g. creatinine back to normal or to the patient’s baseline)',
     }),
     resume_text: field(z.string().nullable().default(null), { description: 'Resume condition as printed, where not machine-checkable' }),
     resume_status: field(z.enum(codesOf(VERIFICATION_STATUSES)).nullable().default(null), { description: 'Verification status of the machine-checked resume conditions where it differs from the rule’s' }),

@@ -199,7 +199,12 @@ export const RULE_VARIABLES = {
   // A rate rule ("10–20 mL/h") reads the shift mean: the lowest charted period depends on how often the ward charts
   // (hourly charting shows a low hour that 8-h charting averages away). The lowest rate is kept for description only.
   urine_output_rate_mean: { label: 'Mean urine output rate over the preceding 8-h shift', unit: 'mL/h', window: 'interval_sum', from: ['urine_output'] },
-  urine_output_rate_min: { label: 'Lowest charted urine output rate in the preceding interval (depends on the charting interval; rules read the shift mean)', unit: 'mL/h', window: 'interval_min', from: ['urine_output'] },
+  urine_output_rate_min: {
+    label: 'Lowest charted urine output rate in the preceding interval (depends on the charting interval; rules read the shift mean)',
+    unit: 'mL/h',
+    window: 'interval_min',
+    from: ['urine_output'],
+  },
   oliguria_hours: { label: 'Hours of urine output <10 mL/h up to dosing', unit: 'h', window: 'duration', from: ['urine_output'] },
   diarrhoea_shift: { label: 'Diarrhoea volume over the preceding 8-h shift', unit: 'mL', window: 'interval_sum', from: ['diarrhoea_volume'] },
   diarrhoea_shifts_over_1000: { label: 'Consecutive shifts with diarrhoea ≥1000 mL', unit: '1', window: 'consecutive_shifts', from: ['diarrhoea_volume'] },
@@ -277,7 +282,11 @@ export const HOLD_REASONS = {
   tachycardia: { label: 'Sinus tachycardia', kind: 'clinical', variables: ['heart_rate_at_dose'] },
   arrhythmia: { label: 'Arrhythmia (AF, SVT, ventricular)', kind: 'clinical', variables: ['atrial_fibrillation', 'svt', 'ventricular_arrhythmia', 'sustained_vt'] },
   cardiac_ischaemia: { label: 'Cardiac ischaemia or raised troponin', kind: 'clinical', variables: ['ecg_ischaemia', 'troponin'] },
-  oliguria: { label: 'Low urine output', kind: 'clinical', variables: ['urine_output_shift', 'urine_output_per_kg_shift', 'urine_output_rate_mean', 'urine_output_rate_min', 'oliguria_hours'] },
+  oliguria: {
+    label: 'Low urine output',
+    kind: 'clinical',
+    variables: ['urine_output_shift', 'urine_output_per_kg_shift', 'urine_output_rate_mean', 'urine_output_rate_min', 'oliguria_hours'],
+  },
   creatinine: { label: 'Rising creatinine', kind: 'clinical', variables: ['creatinine', 'creatinine_rising', 'creatinine_baseline_change'] },
   acidosis: { label: 'Metabolic acidosis (low bicarbonate)', kind: 'clinical', variables: ['bicarbonate'] },
   hypoxia: { label: 'Hypoxia / oxygen requirement', kind: 'clinical', variables: ['spo2_at_dose', 'o2_flow_at_dose', 'fio2_at_dose'] },

@@ -50,7 +50,15 @@ function when(variable: RuleVariableCode, comparator: PracticeComparator, arg?: 
   return { variable, comparator, threshold: arg as number, band: null };
 }
 
-function rule(id: string, action: PracticeAction, level: PracticeRule['level'], variable: RuleVariableCode, comparator: PracticeComparator, arg?: number | PracticeBand, resume: PracticeCondition[] = []): PracticeRule {
+function rule(
+  id: string,
+  action: PracticeAction,
+  level: PracticeRule['level'],
+  variable: RuleVariableCode,
+  comparator: PracticeComparator,
+  arg?: number | PracticeBand,
+  resume: PracticeCondition[] = [],
+): PracticeRule {
   return { id, action, level, ...when(variable, comparator, arg), resume };
 }
 
@@ -190,7 +198,12 @@ function policies(relative: number | null, held: number | null, source: string):
 export const CENTRE_PRACTICE: Record<CentreId, CentrePractice> = {
   riverside: { id: 'riverside', version: '2024-01', policies: policies(null, null, 'S1-T3 states no count policy (§2.1)'), rules: consensus(100) },
   lakeshore: { id: 'lakeshore', version: '2023-06', policies: policies(3, 3, 'S5 Table 1 action footnote (§2.5)'), rules: springerPlus() },
-  summit: { id: 'summit', version: '2025-01', policies: policies(null, null, 'The label has no count policy (§2.2)'), rules: [...labelCardioRespNeuro(), ...labelOther()] },
+  summit: {
+    id: 'summit',
+    version: '2025-01',
+    policies: policies(null, null, 'The label has no count policy (§2.2)'),
+    rules: [...labelCardioRespNeuro(), ...labelOther()],
+  },
   amstel: { id: 'amstel', version: '2022-09', policies: policies(3, null, 'Local adoption of the S5 footnote (§2.5)'), rules: consensus(120) },
   harbour: { id: 'harbour', version: '2024-05', policies: policies(null, null, 'S23 states no count policy (§2.5)'), rules: tilProgramme() },
 };

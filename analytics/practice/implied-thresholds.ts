@@ -14,9 +14,12 @@ import type { SlotFeatureFrame } from '../../rules/features.js';
 import { fitSlots, otherCriteria, plausibleRange } from './implied-slots.js';
 import { normalQuantile } from '../stats/distributions.js';
 import { fitFirth1 } from './firth1.js';
+import { fitScaledLogistic } from './scaled-logistic.js';
 
 // Phenylephrine both at the dose and as the interval's maximum: rulesets use each (consensus Table 3 uses both).
 export const IMPLIED_THRESHOLD_VARIABLES = ['heart_rate_at_dose', 'creatinine', 'phenylephrine_at_dose', 'phenylephrine_max_interval', 'urine_output_shift', 'platelets_min'] as const satisfies readonly RuleVariableCode[];
+
+const FIRTH_NOTE = 'maximum likelihood not estimable (separation: held and given values do not overlap); ED50 from Firth penalised likelihood';
 
 /** Fewest held and fewest given slots (each) a threshold is located from: below it, "not estimable" (about 10 events per parameter). */
 export const MIN_EVENTS = 10;
@@ -54,6 +57,15 @@ export interface ImpliedThresholdRow {
   /** Fieller interval; null when the slope is not significant at the level (the interval is unbounded). */
   fieller_lower: number | null;
   fieller_upper: number | null;
+  /**
+   * The value at which the hold rate is half-way between the change point's floor and ceiling, from a logistic curve
+   * scaled to run between them (analytics/practice/scaled-logistic.ts), with its delta-method interval; null without a
+   * step, or when the rise is a sharp step (the edge applied exactly: the change point is then the estimate). Where the
+   * ceiling is well below 1 (doses given through) the plain ED50 lies above the edge; this one does not.
+   */
+  ed50_scaled: number | null;
+  ed50_scaled_lower: number | null;
+  ed50_scaled_upper: number | null;
   /** Why there is no logistic estimate ("logistic fit not estimable (separation)", too few events, implausible), else null. */
   problem: string | null;
   /** Why there is no change point (too few events, no step), else null. */
@@ -250,13 +262,17 @@ export function impliedThresholds(
       const est = implausible === null ? raw : null;
       const problem = rare ?? (fit === null ? 'logistic fit not estimable (separation): held and given values do not overlap; see the change point' : implausible);
       const method = est === null ? null : ml !== null ? 'ml' : 'firth';
+      const scaledFit = step === null ? null : fitScaledLogistic(xs, ns, es, step.floor, step.ceiling, step.direction);
+      const scaledRaw = scaledFit === null ? null : ed50(scaledFit, level);
+      const scaled = scaledRaw !== null && implausibleReason(variable, scaledRaw.ed50, scaledRaw.delta) === null ? scaledRaw : null;
       rows.push({
         centre_id: centre, variable, n, held, held_other_reasons: slots.heldOtherReasons, excluded_other_criteria: slots.otherCriteria,
         logistic_method: method,
-        logistic_note: method === 'firth' ? 'maximum likelihood not estimable (separation: held and given values do not overlap); ED50 from Firth penalised likelihood' : null,
+        logistic_note: method === 'firth' ? FIRTH_NOTE : null,
         slope: est === null ? null : fit!.b1, ed50: est?.ed50 ?? null,
         delta_lower: est?.delta[0] ?? null, delta_upper: est?.delta[1] ?? null,
         fieller_lower: est?.fieller?.[0] ?? null, fieller_upper: est?.fieller?.[1] ?? null,
+        ed50_scaled: scaled?.ed50 ?? null, ed50_scaled_lower: scaled?.delta[0] ?? null, ed50_scaled_upper: scaled?.delta[1] ?? null,
         problem, step_problem: rare ?? (step === null ? 'no step in the hold rate (each side needs 10 slots)' : null),
         step_direction: step?.direction ?? null, step_threshold: step?.threshold ?? null, step_lower: ci?.[0] ?? null, step_upper: ci?.[1] ?? null,
         hold_rate_floor: step?.floor ?? null, hold_rate_ceiling: step?.ceiling ?? null, step_lr: step?.lr ?? null,

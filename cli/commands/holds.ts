@@ -31,7 +31,8 @@ export function registerHolds(program: Command): void {
       const perCentre = Number(opts.swimmerCycles);
       if (!Number.isInteger(perCentre) || perCentre < 1) throw new UserError(`--swimmer-cycles must be a whole number ≥ 1, got ${opts.swimmerCycles}`);
       // Loaded here, not at start-up: `il2kit --help` stays fast.
-      const { holdsReport, kitRulesets, slotDecisionColumns, slotFeaturesFromStore, urineChartingFromStore } = await import('../../analytics/practice/index.js');
+      const { holdsReport, kitRulesets, slotDecisionColumns, slotFeaturesFromStore, urineChartingFromStore } =
+        await import('../../analytics/practice/index.js');
       const { concordanceSpec, decisionSwimmerSpec, enforcementSpec, holdReasonsSpec, impliedThresholdsSpec } = await import('../../charts/holds.js');
       const { clearOutputs, withStore, writeFigures, writeReadme, writeTables } = await import('./analysis-output.js');
       const { SLOT_DECISIONS, writeSlotDecisions } = await import('./slot-decisions-output.js');
@@ -108,7 +109,8 @@ export function registerHolds(program: Command): void {
           ...unverified.map((x) => `- ${x.ruleset_id}: ruleset ${x.status}, ${x.rules_inferred} inferred and ${x.rules_unverified} unverified rule(s).`),
           ...r.rulesets.filter((x) => x.actions_inferred > 0).map((x) => `- ${x.ruleset_id}: ${x.actions_inferred} rule(s) whose action (hold / stop) the source does not print: the action is inferred even where the threshold is verified.`),
           ...r.rulesets.filter((x) => x.relative_criteria_window !== null).map((x) => `- ${x.ruleset_id}: ≥${x.stop_after_relative_criteria} relative criteria (counted as criteria, not rules) read over the ${x.relative_criteria_window} (${x.relative_criteria_window_status}); stops in cycles: ${x.relative_stops_cycle_window} if they accumulate over the cycle, ${x.relative_stops_slot_window} if they must meet at one slot.`),
-          `- Urine-output rates (mL/h) are judged on the ${urine[0]?.rate_reading ?? 'shift mean'}; charting seen per centre: ${urine.map((u) => `${u.centre_id} ${u.charting}`).join(', ')} (urine_charting).`,
+          `- Urine-output rates (mL/h) are judged on the ${urine[0]?.rate_reading ?? 'shift mean'}; ` +
+            `charting seen per centre: ${urine.map((u) => `${u.centre_id} ${u.charting}`).join(', ')} (urine_charting).`,
           '- Implied thresholds: the change point of the hold rate (bootstrap interval over patients) and the logistic ED50; with ~30 patients a centre the intervals are wide.',
           `- Swimmer plot (${reference.id}): a sample, ${r.swimmerRule}.`,
           `- Per-slot decisions: ${decisionRows} rows (every ruleset × given or held slot) as Parquet only, one file per centre × ruleset: ` +

@@ -99,3 +99,28 @@ describe('variables fitted', () => {
     expect(plausibleRange('heart_rate_at_dose')).toEqual([20, 250]);
   });
 });
+
+describe('the ED50 between the hold rate’s floor and ceiling (issue 21: the plain ED50 misses the edge when doses are given through)', () => {
+  const expit = (x: number): number => 1 / (1 + Math.exp(-x));
+  it('a centre holding up to 70% of doses around HR 120 and 2% well below: the plain ED50 lies above 120, the scaled one at it', () => {
+    const rows = Array.from({ length: 8000 }, () => {
+      const hr = Math.round(90 + rand() * 50);
+      return hrRow(hr, rand() < 0.02 + 0.68 * expit((hr - 120) / 1.5));
+    });
+    const r = fit(rows, 'heart_rate_at_dose');
+    expect(r.ed50! - 120).toBeGreaterThan(1);
+    expect(r.delta_lower!).toBeGreaterThan(120);
+    expect(Math.abs(r.ed50_scaled! - 120), JSON.stringify(r)).toBeLessThan(1);
+    expect(r.ed50_scaled_lower!).toBeLessThanOrEqual(120);
+    expect(r.ed50_scaled_upper!).toBeGreaterThanOrEqual(120);
+  });
+  it('an edge applied exactly (a sharp step): no scaled estimate, the change point is the answer', () => {
+    const rows = Array.from({ length: 6000 }, () => {
+      const hr = Math.round(90 + rand() * 50);
+      return hrRow(hr, rand() < (hr >= 120 ? 0.7 : 0.02));
+    });
+    const r = fit(rows, 'heart_rate_at_dose');
+    expect(r).toMatchObject({ ed50_scaled: null, step_threshold: 120 });
+    expect(r.ed50! - 120).toBeGreaterThan(3);
+  });
+});

@@ -73,4 +73,18 @@ describe('implied thresholds on 200 simulated patients a centre', () => {
     expect(r.ed50! - edge, JSON.stringify(r)).toBeLessThanOrEqual(0.03 * edge);
     expect(r.held_other_reasons).toBeGreaterThan(0);
   });
+
+  // Why the plain ED50's interval misses the edge (measured): after leaving out holds for other reasons the hold rate
+  // steps from a floor of 0 below the edge to a ceiling of 0.74–0.88 above it (doses given through), exactly at the
+  // edge. A logistic from 0 to 1 crosses one half above the edge; a logistic scaled between the floor and ceiling
+  // (ed50_scaled, which does cover the edge where a centre's practice rises gradually: implied-estimability.test.ts)
+  // degenerates to the step here, since the simulated centres apply their edges exactly: its slope has no finite
+  // estimate, and it is reported as null. For an exactly applied edge the change point is the estimate.
+  it.each(TRUE_EDGES.filter((e) => e.variable !== 'urine_output_shift'))('$centre holds $variable at $edge exactly: a sharp step, no scaled ED50', ({ centre, variable }) => {
+    const r = rows.find((x) => x.centre_id === centre && x.variable === variable)!;
+    expect(r.hold_rate_floor!).toBeLessThan(0.05);
+    expect(r.hold_rate_ceiling!).toBeLessThan(0.95);
+    expect(r.ed50_scaled, JSON.stringify(r)).toBeNull();
+  });
+});
 });
