@@ -87,4 +87,3 @@ describe('implied thresholds on 200 simulated patients a centre', () => {
     expect(r.ed50_scaled, JSON.stringify(r)).toBeNull();
   });
 });
-});
