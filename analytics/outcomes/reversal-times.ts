@@ -70,7 +70,8 @@ function outcome(w: Window, measure: ReversalMeasure, reversedAt: number | null,
 function intervalTimes(w: Window, spans: readonly { start: number; end: number | null }[], measure: ReversalMeasure): ReversalTime | 'absent' {
   const mine = spans.filter((s) => s.start >= w.first - RAISED_WINDOW_MS && s.start <= w.end && (s.end === null || s.end >= w.first));
   if (!mine.some((s) => s.start <= w.last + RAISED_WINDOW_MS)) return 'absent';
-  if (mine.some((s) => s.end === null)) return outcome(w, measure, null, Math.max(...mine.map((s) => s.start)));
+  // No end recorded: ongoing at export (or not recorded), so censored at the end of the cycle's follow-up.
+  if (mine.some((s) => s.end === null)) return outcome(w, measure, null, w.end);
   return outcome(w, measure, Math.max(...mine.map((s) => s.end!)), w.end);
 }
 
