@@ -93,7 +93,7 @@ describe('ingest of a small centre', () => {
     expect(b.counts).toEqual(a.counts);
     expect(await query('SELECT * FROM observation ORDER BY ALL')).toEqual(first);
     const again = storeHashes();
-    expect(Object.keys(hashes).filter((f) => f.endsWith('.parquet')).length).toBe(9);
+    expect(Object.keys(hashes).filter((f) => f.endsWith('.parquet')).length).toBe(11);
     for (const f of Object.keys(hashes).filter((f) => f.endsWith('.parquet'))) expect(again[f], f).toBe(hashes[f]);
   });
 
