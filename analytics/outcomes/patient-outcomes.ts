@@ -4,7 +4,7 @@ import { regimenLabel } from '../doses/types.js';
 import type { Disease } from '../../schemas/vocabularies.js';
 import { DAY_MS, MONTH_DAYS, type OutcomeInputs, type ResponseCode } from './types.js';
 
-export type BestResponse = ResponseCode | 'not_assessed';
+export type OutcomeBestResponse = ResponseCode | 'not_assessed';
 
 /** One row per patient with follow-up: times in months from the first dose (os/pfs) or the first response (dor). */
 export interface PatientOutcome {
@@ -13,7 +13,7 @@ export interface PatientOutcome {
   disease: Disease;
   /** '600k/14', '720k/15' …, or 'mixed' when a patient's cycles used more than one regimen. */
   regimen: string;
-  best_response: BestResponse;
+  best_response: OutcomeBestResponse;
   first_dose_at: number;
   os_months: number;
   os_event: 0 | 1;
@@ -52,11 +52,11 @@ function firstDoses(input: OutcomeInputs): Map<string, { at: number; regimens: S
   return out;
 }
 
-function responseSummary(input: OutcomeInputs): Map<string, { best: BestResponse; firstResponseAt: number | null }> {
-  const out = new Map<string, { best: BestResponse; firstResponseAt: number | null }>();
+function responseSummary(input: OutcomeInputs): Map<string, { best: OutcomeBestResponse; firstResponseAt: number | null }> {
+  const out = new Map<string, { best: OutcomeBestResponse; firstResponseAt: number | null }>();
   for (const r of input.responses) {
     const k = key(r.centre_id, r.patient_key);
-    const cur = out.get(k) ?? { best: 'not_assessed' as BestResponse, firstResponseAt: null };
+    const cur = out.get(k) ?? { best: 'not_assessed' as OutcomeBestResponse, firstResponseAt: null };
     if (cur.best === 'not_assessed' || RANK[r.best_overall_response] > RANK[cur.best]) cur.best = r.best_overall_response;
     const resp = r.best_overall_response === 'CR' || r.best_overall_response === 'PR' ? (r.first_response_at ?? r.assessed_at) : null;
     if (resp !== null && (cur.firstResponseAt === null || resp < cur.firstResponseAt)) cur.firstResponseAt = resp;
@@ -109,7 +109,7 @@ export function patientOutcomes(input: OutcomeInputs): PatientOutcomesResult {
     if (bad) { drop(bad); continue; }
     const end = f.death_at ?? f.last_contact_at;
     const pfsEnd = Math.min(f.progression_at ?? Infinity, f.death_at ?? Infinity);
-    const resp = responses.get(k) ?? { best: 'not_assessed' as BestResponse, firstResponseAt: null };
+    const resp = responses.get(k) ?? { best: 'not_assessed' as OutcomeBestResponse, firstResponseAt: null };
     const fa = assessed.get(k) ?? null;
     const dorStart = resp.firstResponseAt;
     rows.push({

@@ -1,9 +1,8 @@
 // Row types of the outcome and safety analyses: plain readonly typed row arrays, times as epoch milliseconds (UTC).
 // The store tables they come from: patient, cycle (+ dose_slot), follow_up, response, response_assessment,
 // observation (creatinine), infusion (vasopressors), clinical_event (load.ts reads them).
-import type { CycleEndReason, Disease } from '../../schemas/vocabularies.js';
+import type { CycleEndReason, DeathCause, Disease } from '../../schemas/vocabularies.js';
 
-export type DeathCause = 'treatment_related' | 'disease' | 'other' | 'unknown';
 export type ResponseCode = 'CR' | 'PR' | 'SD' | 'PD' | 'NE';
 
 /** One row per patient: case mix. */
