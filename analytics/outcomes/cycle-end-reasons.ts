@@ -6,6 +6,8 @@ import type { OutcomeCycle } from './types.js';
 
 export const RECORDED = 'recorded';
 export const MAXIMUM_REACHED = 'maximum reached';
+/** A cycle the centre stopped for toxicity that the ruleset would have let go on. */
+export const NO_RULESET_STOP = 'no stop by this ruleset (centre: toxicity)';
 
 /** One row per reading × cycle. */
 export interface CycleEndReasonRow {
@@ -30,7 +32,8 @@ const NON_CRITERION: Record<string, string> = { clinician: 'clinician', patient:
 export function recordedReason(c: OutcomeCycle): string {
   if (c.doses_given >= c.planned_max_doses) return MAXIMUM_REACHED;
   if (c.end_reason !== 'toxicity_stop') return NON_CRITERION[c.end_reason] ?? 'other';
-  const systems = [...new Set(c.last_hold_reasons.filter((r) => r in HOLD_REASONS && HOLD_REASONS[r as keyof typeof HOLD_REASONS].kind === 'clinical'))].sort();
+  const known = c.last_hold_reasons.filter((r): r is keyof typeof HOLD_REASONS => r in HOLD_REASONS);
+  const systems = [...new Set(known.filter((r) => HOLD_REASONS[r].kind === 'clinical').map((r) => HOLD_REASONS[r].label))].sort();
   return systems.length > 0 ? `criterion: ${systems.join(' + ')}` : 'criterion: not recorded';
 }
 
@@ -38,7 +41,7 @@ export function recordedReason(c: OutcomeCycle): string {
 function rulesetReason(c: OutcomeCycle, stop: RulesetStop | undefined): string {
   if (stop) return stop.reason;
   if (c.doses_given >= c.planned_max_doses) return MAXIMUM_REACHED;
-  if (c.end_reason === 'toxicity_stop') return 'no stop under this ruleset (the centre stopped for toxicity)';
+  if (c.end_reason === 'toxicity_stop') return NO_RULESET_STOP;
   return NON_CRITERION[c.end_reason] ?? 'other';
 }
 

@@ -4,7 +4,7 @@ export { analyseOutcomes, type OutcomeAnalyses, type OutcomeOptions } from './an
 export { dosesByRegimen, responseByRegimen, type DosesByRegimenRow, type ResponseByRegimenRow } from './by-regimen.js';
 export { centreAggregates } from './centre-aggregates.js';
 export { coxModel, type CoxModelResult, type CoxRow, type PhTestRow } from './cox-model.js';
-export { cycleEndCounts, cycleEndReasons, recordedReason, MAXIMUM_REACHED, RECORDED, type CycleEndCountRow, type CycleEndReasonRow } from './cycle-end-reasons.js';
+export { cycleEndCounts, cycleEndReasons, recordedReason, MAXIMUM_REACHED, NO_RULESET_STOP, RECORDED, type CycleEndCountRow, type CycleEndReasonRow } from './cycle-end-reasons.js';
 export { durableCompleteResponses, type DurableCrRow } from './durable-cr.js';
 export { dorSubjects, landmarkSubjects, osSubjects, pfsSubjects } from './endpoints.js';
 export { patientOutcomes, type OutcomeBestResponse, type PatientOutcome, type PatientOutcomesResult } from './patient-outcomes.js';

@@ -115,9 +115,9 @@ describe('cycleEndReasons', () => {
     ];
     const stops = { consensus: [{ ruleset_id: 'consensus', cycle_id: 'p3-c1.1', slot_number: 10, reason: 'policy: relative criteria', rule_id: null, status: null }] };
     const rows = cycleEndReasons(cycles, stops);
-    expect(rows.filter((r) => r.reading === 'recorded').map((r) => r.reason)).toEqual(['maximum reached', 'criterion: hypotension + oliguria', 'clinician', 'criterion: not recorded']);
+    expect(rows.filter((r) => r.reading === 'recorded').map((r) => r.reason)).toEqual(['maximum reached', 'criterion: Hypotension / pressor requirement + Low urine output', 'clinician', 'criterion: not recorded']);
     expect(rows.filter((r) => r.reading === 'consensus').map((r) => r.reason)).toEqual([
-      'maximum reached', 'no stop under this ruleset (the centre stopped for toxicity)', 'clinician', 'policy: relative criteria',
+      'maximum reached', 'no stop by this ruleset (centre: toxicity)', 'clinician', 'policy: relative criteria',
     ]);
     const counts = cycleEndCounts(rows);
     expect(counts.find((c) => c.reading === 'recorded' && c.centre_id === 'a' && c.reason === 'clinician')).toMatchObject({ cycles: 1, share: 1 / 3 });
