@@ -42,7 +42,7 @@ export function coxModel(endpoint: string, subjects: readonly EndpointSubject[],
   for (const f of factors) {
     const values = subjects.map((s) => s.groups[f] ?? 'unknown');
     const cols = dummyColumns(values, f);
-    if (Object.keys(cols).length === 0) { notes.push(`${f} has one level (${values[0] ?? 'none'}), so it is not in the model`); continue; }
+    if (Object.keys(cols).length === 0) { notes.push(`${endpoint}: ${f} has one level (${values[0] ?? 'none'}), so it is not in the model`); continue; }
     Object.assign(covariates, cols);
     terms[f] = Object.keys(cols);
   }

@@ -17,3 +17,5 @@ export { ANY_SERIOUS, POOLED_REGIMENS, SERIOUS_EVENTS, safetyRates, TREATMENT_RE
 export { ENDPOINT_LABELS, survivalSummary, type Endpoint, type EndpointSubject, type SurvivalCurveRow, type SurvivalSummaryRow } from './survival-summary.js';
 export { DAY_MS, MONTH_DAYS, type AssessmentRow, type CourseResponseRow, type CreatinineRow, type FollowUpRow, type OutcomeCycle, type OutcomeEvent, type OutcomeInputs, type OutcomePatient, type PressorSegment, type ResponseCode } from './types.js';
 export { loadOutcomeInputs, OUTCOME_CYCLES_SQL } from './load.js';
+export { loadHoldsOutputs } from './load-practice.js';
+export { PRACTICE_MEASURE_LABELS, practiceMeasures, type EnforcementInput, type ImpliedInput } from './practice-measures.js';

@@ -102,7 +102,7 @@ describe('coxModel', () => {
     const { rows } = patientOutcomes(cohort());
     const subjects = osSubjects(rows).map((s) => ({ ...s, groups: { ...s.groups, centre: 'a' } }));
     const res = coxModel('os', subjects);
-    expect(res.notes[0]).toBe('centre has one level (a), so it is not in the model');
+    expect(res.notes[0]).toBe('os: centre has one level (a), so it is not in the model');
     expect(res.coefficients.map((c) => c.term)).toEqual(['diseasercc']);
     expect(res.ph.map((p) => p.term)).toEqual(['disease', 'GLOBAL']);
     expectNoNaN(res);
