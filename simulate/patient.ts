@@ -7,6 +7,7 @@ import { localIdentifier, personName } from './names.js';
 import type { PracticeProfile } from './profiles.js';
 import { Rng } from './prng.js';
 import { courseSignals, drawResponse } from './response.js';
+import { simulateFollowUp } from './outcome.js';
 import { DAY_MS, HOUR_MS, localToUtc } from './time.js';
 import type { Baseline, SimCourse, SimCycle, SimEvent, SimPatient } from './types.js';
 
@@ -139,6 +140,7 @@ export function simulatePatient(ctx: PatientContext, index: number): SimPatient 
     immuneLatent,
     courses: [],
     permanentlyDiscontinued: false,
+    followUp: { progressionAt: null, deathAt: null, lastContactAt: 0, deathCause: null, assessments: [] },
   };
 
   let courseDate: [number, number, number] = [y0, m0, d0];
@@ -171,11 +173,26 @@ export function simulatePatient(ctx: PatientContext, index: number): SimPatient 
     if (patient.permanentlyDiscontinued || c >= REGIMEN.maxCourses) break;
     const pNext = RESPONSE_MODEL.course2Probability[response.category] * profile.course2Uptake;
     if (!courseRng.bernoulli(pNext)) break;
-    const gap = courseRng.int(REGIMEN.nextCourseStartDays[0], REGIMEN.nextCourseStartDays[1]);
-    courseDate = addDays(courseDate[0], courseDate[1], courseDate[2], gap);
+    courseDate = addDays(courseDate[0], courseDate[1], courseDate[2], nextCourseGapDays(courseRng, profile, courseDate, cycles, response));
     weightNow = round1(weightNow + courseRng.normal(-0.5, 1.2));
   }
+  patient.followUp = simulateFollowUp(patient, stream);
   return patient;
+}
+
+/**
+ * Days from this course's first local date to the next course's: ≥ 7 weeks after discharge (a few violations, for the
+ * compliance analysis), and after a CR or PR not before the confirming scan (REGIMEN).
+ */
+function nextCourseGapDays(rng: Rng, profile: PracticeProfile, date: [number, number, number], cycles: SimCycle[], response: SimCourse['response']): number {
+  const day0 = localToUtc(profile.timeZone, date[0], date[1], date[2], 0);
+  const discharge = cycles[cycles.length - 1]?.dischargeAt ?? day0;
+  const toDischarge = Math.ceil((discharge - day0) / DAY_MS);
+  const violation = rng.bernoulli(REGIMEN.retreatmentViolationShare);
+  const window = violation ? REGIMEN.retreatmentViolationDays : REGIMEN.nextCourseDaysAfterDischarge;
+  const gap = toDischarge + rng.int(window[0], window[1]);
+  if (violation || (response.category !== 'CR' && response.category !== 'PR')) return gap;
+  return Math.max(gap, Math.ceil((response.assessedAt - day0) / DAY_MS) + REGIMEN.confirmationBeforeNextCourseDays);
 }
 
 function lateAutoimmune(rng: Rng, p: SimPatient, doses: number, courseEnd: number): SimEvent[] {
