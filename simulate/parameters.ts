@@ -150,11 +150,11 @@ export const PHYSIOLOGY = {
   bolusRetentionTauH: 48,
   /** Platelets: log fall per unit C; rebound gain after dosing [shape V §3.0 fig 5; magnitudes UNVERIFIED §3.5]. */
   plateletLogFallPerC: 0.25,
-  plateletRebound: [0.8, 0.35],
+  plateletRebound: [4.2, 0.35],
   /** Lymphocytes: fall by ~an order of magnitude during dosing (ln 10 ≈ 2.3), rebound 2–5× baseline 24–72 h after the last dose [UNVERIFIED magnitudes §3.5; shape V §3.0 fig 5, S26/S11/S12]. */
   lymphocyteLogDepletion: 2.3,
   exposureHalfMask: 0.3,
-  lymphocyteRebound: [2.6, 0.35],
+  lymphocyteRebound: [3.6, 0.35],
   /** Proliferative drive: +per dose up to saturation, decays τ (h) [ASSUMPTION]. */
   reboundDrivePerDose: 0.16,
   reboundDriveTauH: 110,
@@ -347,6 +347,17 @@ export const OUTCOMES = {
   treatmentRelatedDeath: 0.01,
   /** Days from the last dose to a treatment-related death [ASSUMPTION]. */
   treatmentRelatedDeathDays: [2, 30] as const,
+} as const;
+
+/** Clinic labs after the last dose of each course, for reversal (il2-domain.md §3.3, §3.0 figure 5). */
+export const FOLLOW_UP_LABS = {
+  /** Weekly until about the response scan: days after the last dose [ASSUMPTION: no source gives the schedule]. */
+  days: [7, 14, 21, 28] as const,
+  /** Renal function back to baseline in 62% by day 7, 84% by day 14, 95% by day 30 (S31, Belldegrun) [V §3.3]; the rest by day 60 [ASSUMPTION]; within each band uniform [ASSUMPTION]. */
+  renalRecovery: [[3, 7, 0.62], [7, 14, 0.84], [14, 30, 0.95], [30, 60, 1]] as const,
+  /** Baseline creatinine >1.4 recovers slower (S31) [V §3.3 direction]: the recovery day × PHYSIOLOGY.slowRecoveryFactor [ASSUMPTION magnitude]. */
+  /** Lymphocytes and platelets return to baseline with PHYSIOLOGY.reboundDriveTauH; eosinophilia fades with PHYSIOLOGY.eosinophilDriveTauH ("can last for weeks", fig 5 [V §3.0]). */
+  labCv: 0.05,
 } as const;
 
 /** Months as days: 365.25 / 12. */

@@ -8,6 +8,7 @@ import type { PracticeProfile } from './profiles.js';
 import { Rng } from './prng.js';
 import { courseSignals, drawResponse } from './response.js';
 import { simulateFollowUp } from './outcome.js';
+import { followUpLabs, renalRecoveryDay } from './follow-up-labs.js';
 import { DAY_MS, HOUR_MS, localToUtc } from './time.js';
 import type { Baseline, SimCourse, SimCycle, SimEvent, SimPatient } from './types.js';
 
@@ -169,7 +170,9 @@ export function simulatePatient(ctx: PatientContext, index: number): SimPatient 
     const signals = courseSignals(patient, cycles, lateEvents);
     const prior = patient.courses[patient.courses.length - 1]?.response.category ?? null;
     const response = drawResponse(courseRng, patient, signals, prior, courseEnd + REGIMEN.responseAssessmentDaysAfterCourse * DAY_MS + 10 * HOUR_MS);
-    patient.courses.push({ courseNumber: c, startAt: cycles[0]?.startAt ?? 0, cycles, lateEvents, signals, response });
+    const recovery = renalRecoveryDay(new Rng(`${stream}/c${c}/recovery`), baseline.creatinine);
+    if (last) last.labs.push(...followUpLabs(new Rng(`${stream}/c${c}/clinic-labs`), patient, last, recovery));
+    patient.courses.push({ courseNumber: c, startAt: cycles[0]?.startAt ?? 0, cycles, lateEvents, signals, response, renalRecoveryDays: recovery });
     if (patient.permanentlyDiscontinued || c >= REGIMEN.maxCourses) break;
     const pNext = RESPONSE_MODEL.course2Probability[response.category] * profile.course2Uptake;
     if (!courseRng.bernoulli(pNext)) break;
@@ -177,7 +180,18 @@ export function simulatePatient(ctx: PatientContext, index: number): SimPatient 
     weightNow = round1(weightNow + courseRng.normal(-0.5, 1.2));
   }
   patient.followUp = simulateFollowUp(patient, stream);
+  dropAfterDeath(patient);
   return patient;
+}
+
+/** Nothing is measured or diagnosed after a (treatment-related) death: clinic labs and late events after it are removed. */
+function dropAfterDeath(p: SimPatient): void {
+  const death = p.followUp.deathAt;
+  if (death === null) return;
+  for (const course of p.courses) {
+    course.lateEvents = course.lateEvents.filter((e) => e.onsetAt < death);
+    for (const cy of course.cycles) cy.labs = cy.labs.filter((l) => l.at < death);
+  }
 }
 
 /**

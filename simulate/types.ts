@@ -89,6 +89,8 @@ export interface SimCourse {
   lateEvents: SimEvent[];
   signals: ResponseSignals;
   response: SimResponse;
+  /** Days after the last dose when creatinine is back at baseline (follow-up-labs.ts). */
+  renalRecoveryDays: number;
 }
 
 export interface ResponseSignals {
