@@ -38,6 +38,8 @@ export interface OutcomeOptions {
   stops?: Readonly<Record<string, readonly RulesetStop[]>>;
   /** Per-centre practice measures for the meta-regression. */
   practice?: readonly PracticeMeasure[];
+  /** Relative margin over the pre-course creatinine still read as "back to baseline" (default 0: at or below it). */
+  baselineTolerance?: number;
 }
 
 /**
@@ -55,7 +57,7 @@ export function analyseOutcomes(inputs: OutcomeInputs, options: OutcomeOptions =
   ];
   const coxOs = rows.length > 0 ? coxModel('os', osSubjects(rows)) : { coefficients: [], ph: [], notes: ['os: no patients with follow-up'] };
   const coxPfs = rows.length > 0 ? coxModel('pfs', pfsSubjects(rows)) : { coefficients: [], ph: [], notes: [] };
-  const rev = reversalTimes(inputs);
+  const rev = reversalTimes(inputs, { baselineTolerance: options.baselineTolerance ?? 0 });
   const aggregates = centreAggregates(inputs, rows);
   const notes = [...coxOs.notes, ...coxPfs.notes];
   if (excluded.length > 0) notes.push(`${excluded.length} patient(s) left out of the survival analyses (see excluded)`);

@@ -28,13 +28,21 @@ export interface CycleEndCountRow {
 
 const NON_CRITERION: Record<string, string> = { clinician: 'clinician', patient: 'patient', window_closed: 'window closed', other: 'other', max_reached: 'other (maximum recorded below the cap)' };
 
-/** The centre's own reason: the maximum, the criteria named on the held slots at the end, or the recorded cause. */
+/**
+ * The centre's own reason: the maximum, the recorded non-criterion cause, or the criterion named most often on the
+ * held slots after the last dose (ties: the first label in alphabetical order).
+ */
 export function recordedReason(c: OutcomeCycle): string {
   if (c.doses_given >= c.planned_max_doses) return MAXIMUM_REACHED;
   if (c.end_reason !== 'toxicity_stop') return NON_CRITERION[c.end_reason] ?? 'other';
-  const known = c.last_hold_reasons.filter((r): r is keyof typeof HOLD_REASONS => r in HOLD_REASONS);
-  const systems = [...new Set(known.filter((r) => HOLD_REASONS[r].kind === 'clinical').map((r) => HOLD_REASONS[r].label))].sort();
-  return systems.length > 0 ? `criterion: ${systems.join(' + ')}` : 'criterion: not recorded';
+  const counts = new Map<string, number>();
+  for (const r of c.last_hold_reasons) {
+    if (!(r in HOLD_REASONS) || HOLD_REASONS[r as keyof typeof HOLD_REASONS].kind !== 'clinical') continue;
+    const label = HOLD_REASONS[r as keyof typeof HOLD_REASONS].label;
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  const best = [...counts.entries()].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0];
+  return best ? `criterion: ${best[0]}` : 'criterion: not recorded';
 }
 
 /** A ruleset's reason: its first stop, else the maximum, else whatever non-criterion reason the centre recorded. */

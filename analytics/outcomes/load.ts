@@ -21,7 +21,7 @@ WITH s AS (
          coalesce(max(slot_number) FILTER (WHERE status = 'given'), 0) AS last_given_slot
   FROM dose_slot GROUP BY cycle_id),
 r AS (
-  SELECT d.cycle_id, list_sort(list_distinct(flatten(list(d.hold_reason_codes)))) AS codes
+  SELECT d.cycle_id, list_sort(flatten(list(d.hold_reason_codes))) AS codes
   FROM dose_slot d JOIN s USING (cycle_id)
   WHERE d.status = 'held' AND d.slot_number > s.last_given_slot GROUP BY d.cycle_id)
 SELECT c.centre_id, c.patient_key, c.cycle_id, c.course_number, c.cycle_number, epoch_ms(c.start_at) AS start_at,

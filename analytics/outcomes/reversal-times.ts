@@ -46,10 +46,11 @@ function index<T extends { centre_id: string; patient_key: string }>(rows: reado
   return m;
 }
 
-interface Window { cycle: OutcomeCycle; first: number; last: number; end: number; death: number | null }
+/** The course's last cycle: its first dose, the course's first dose (the baseline is read before it), last dose, end of follow-up. */
+interface Window { cycle: OutcomeCycle; courseFirst: number; first: number; last: number; end: number; death: number | null }
 
 function creatinineTimes(w: Window, values: readonly { observed_at: number; value: number }[], factor: number, measure: ReversalMeasure): ReversalTime | 'absent' | 'not_evaluable' {
-  const before = values.filter((v) => v.observed_at <= w.first);
+  const before = values.filter((v) => v.observed_at <= w.courseFirst);
   if (before.length === 0) return 'not_evaluable';
   const threshold = factor * before[before.length - 1]!.value;
   const raised = values.some((v) => v.observed_at >= w.first && v.observed_at <= w.last + RAISED_WINDOW_MS && v.value > threshold);
@@ -75,12 +76,23 @@ function intervalTimes(w: Window, spans: readonly { start: number; end: number |
   return outcome(w, measure, Math.max(...mine.map((s) => s.end!)), w.end);
 }
 
+/** The last cycle with a dose of each course, with the course's first dose; in time order per patient. */
+function courseEnds(cycles: readonly OutcomeCycle[]): { cycle: OutcomeCycle; courseFirst: number }[] {
+  const byCourse = new Map<number, OutcomeCycle[]>();
+  for (const c of cycles) (byCourse.get(c.course_number) ?? byCourse.set(c.course_number, []).get(c.course_number)!).push(c);
+  return [...byCourse.values()].map((cs) => ({ cycle: cs[cs.length - 1]!, courseFirst: Math.min(...cs.map((c) => c.first_dose_at ?? c.start_at)) }));
+}
+
 /**
- * Reversal times for every cycle with a dose, per measure, and the counts of cycles where the toxicity was present,
- * absent or not evaluable. Follow-up of a cycle ends at the next cycle's first dose, last contact or death.
+ * Reversal times after the end of every course (its last cycle with a dose), per measure, and the counts of courses
+ * where the toxicity was present, absent or not evaluable. The baseline is the last creatinine before the course's
+ * first dose; follow-up ends at the next course's first dose, last contact or death. Cycle 1 of a course is not timed:
+ * the second cycle follows it within days, before most toxicity could settle.
  * @example cumulativeIncidence of reversalTimes(inputs).times filtered to one measure
  */
-export function reversalTimes(input: OutcomeInputs): { times: ReversalTime[]; counts: ReversalCounts[] } {
+export function reversalTimes(input: OutcomeInputs, options: { baselineTolerance?: number } = {}): { times: ReversalTime[]; counts: ReversalCounts[] } {
+  const tol = options.baselineTolerance ?? 0;
+  if (!(tol >= 0 && tol < 0.5)) throw new Error(`reversalTimes: baselineTolerance must be in [0, 0.5), got ${tol}`);
   const creat = index(input.creatinine, (r) => r.observed_at);
   const press = index(input.pressors, (r) => r.start_at);
   const mental = index(input.events.filter((e) => (MENTAL_STATUS_EVENTS as readonly string[]).includes(e.event_type)), (r) => r.onset_at);
@@ -95,14 +107,15 @@ export function reversalTimes(input: OutcomeInputs): { times: ReversalTime[]; co
   };
   for (const [k, list] of cycles) {
     const f = follow.get(k);
-    list.forEach((cycle, i) => {
-      const next = list[i + 1];
-      const ends = [next ? (next.first_dose_at ?? next.start_at) : Infinity, f?.last_contact_at ?? Infinity, f?.death_at ?? Infinity];
-      const w: Window = { cycle, first: cycle.first_dose_at ?? cycle.start_at, last: cycle.last_dose_at!, end: Math.min(...ends), death: f?.death_at ?? null };
+    const ends = courseEnds(list);
+    ends.forEach(({ cycle, courseFirst }, i) => {
+      const next = ends[i + 1];
+      const limits = [next ? next.courseFirst : Infinity, f?.last_contact_at ?? Infinity, f?.death_at ?? Infinity];
+      const w: Window = { cycle, courseFirst, first: cycle.first_dose_at ?? cycle.start_at, last: cycle.last_dose_at!, end: Math.min(...limits), death: f?.death_at ?? null };
       if (!Number.isFinite(w.end)) w.end = w.last + 90 * DAY_MS;
       const results: [ReversalMeasure, ReversalTime | 'absent' | 'not_evaluable'][] = [
         ['creatinine_1_5x', creatinineTimes(w, creat.get(k) ?? [], 1.5, 'creatinine_1_5x')],
-        ['creatinine_baseline', creatinineTimes(w, creat.get(k) ?? [], 1, 'creatinine_baseline')],
+        ['creatinine_baseline', creatinineTimes(w, creat.get(k) ?? [], 1 + tol, 'creatinine_baseline')],
         ['pressor_free', intervalTimes(w, (press.get(k) ?? []).map((s) => ({ start: s.start_at, end: s.end_at })), 'pressor_free')],
         ['mental_status', intervalTimes(w, (mental.get(k) ?? []).map((e) => ({ start: e.onset_at, end: e.resolved_at })), 'mental_status')],
       ];

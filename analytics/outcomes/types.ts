@@ -58,7 +58,7 @@ export interface OutcomeCycle {
   iu_per_kg_given: number;
   first_dose_at: number | null;
   last_dose_at: number | null;
-  /** Hold-reason codes on the held slots of the cycle's last two scheduled-and-reached slots (what the record says stopped it). */
+  /** Hold-reason codes of every held slot after the cycle's last given dose, one entry per slot and code (what the record says stopped it). */
   last_hold_reasons: readonly string[];
 }
 

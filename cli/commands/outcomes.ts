@@ -13,6 +13,7 @@ interface OutcomesOptions {
   centre?: string[];
   holds: string;
   ruleset: string[];
+  baselineTolerance: string;
 }
 
 /** What would have stopped each cycle under each named ruleset (the rule engine over the store's slot features). */
@@ -49,7 +50,9 @@ async function run(opts: OutcomesOptions): Promise<void> {
   const stops = await times.time('rulesets', () => stopsUnder(opts));
   const holds = await o.loadHoldsOutputs(opts.holds);
   const practice = holds ? o.practiceMeasures(holds.enforcement, holds.implied, 'consensus_2014_t3') : undefined;
-  const r = await times.time('analyse', () => o.analyseOutcomes(inputs, { stops, practice }));
+  const tol = Number(opts.baselineTolerance);
+  if (!(tol >= 0 && tol < 0.5)) throw new UserError(`--baseline-tolerance must be a number from 0 to below 0.5 (a share of the pre-course value), got ${opts.baselineTolerance}`);
+  const r = await times.time('analyse', () => o.analyseOutcomes(inputs, { stops, practice, baselineTolerance: tol }));
   clearOutputs(opts.out, [...TABLES, ...FIGURES]);
   const tables = await times.time('tables', () => writeTables(opts.out, {
     survival: r.survival, survival_curves: r.curves, cox: r.cox, ph_test: r.ph, durable_cr: r.durableCr, reversibility: r.reversibility,
@@ -70,6 +73,7 @@ async function run(opts: OutcomesOptions): Promise<void> {
   const practiceNote = holds ? `Practice measures from ${opts.holds} (reference consensus_2014_t3).` : `No holds outputs in ${opts.holds}: run il2kit holds first for the practice → outcome meta-regression.`;
   const lines = [
     `Survival times in months (365.25/12 days) from the first dose. Regimens are reported apart; a row pooled across regimens says so.`,
+    `Reversal is timed from the last dose of each course; creatinine back to baseline means at or below ${tol > 0 ? `${(1 + tol).toFixed(2)}× ` : ''}the last value before the course [INFERRED definitions].`,
     practiceNote, '', `**Practice and outcome:** ${o.ECOLOGICAL_CAVEAT}`, '', `**Retreatment:** ${o.RETREATMENT_SOURCE}.`, '', ...r.notes.map((n) => `- ${n}`),
   ];
   writeReadme(opts.out, 'il2kit outcomes', lines, tables, figures);
@@ -88,5 +92,6 @@ export function registerOutcomes(program: Command): void {
     .option('--centre <id...>', 'only these centres')
     .option('--holds <dir>', 'outputs of il2kit holds, for the practice measures of the meta-regression', 'out/analyses/holds')
     .option('--ruleset <id...>', "rulesets whose first stop explains each cycle's end beside the record ('none' for the record alone)", ['consensus_2014_t3'])
+    .option('--baseline-tolerance <share>', 'creatinine within this share above the pre-course value counts as back to baseline (0: at or below it)', '0')
     .action(async (opts: OutcomesOptions) => run(opts));
 }

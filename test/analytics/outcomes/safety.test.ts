@@ -109,13 +109,13 @@ describe('cycleEndReasons', () => {
   it('gives one reason per cycle under the record and under a ruleset', () => {
     const cycles = [
       cycle('a', 'p1', 1, 1, 0, 14),
-      cycle('a', 'p1', 1, 2, 14, 6, { last_hold_reasons: ['hypotension', 'oliguria', 'line_problem'] }),
+      cycle('a', 'p1', 1, 2, 14, 6, { last_hold_reasons: ['hypotension', 'oliguria', 'oliguria', 'line_issue', 'line_issue', 'line_issue'] }),
       cycle('a', 'p2', 1, 1, 0, 8, { end_reason: 'clinician' }),
       cycle('b', 'p3', 1, 1, 0, 9),
     ];
     const stops = { consensus: [{ ruleset_id: 'consensus', cycle_id: 'p3-c1.1', slot_number: 10, reason: 'policy: relative criteria', rule_id: null, status: null }] };
     const rows = cycleEndReasons(cycles, stops);
-    expect(rows.filter((r) => r.reading === 'recorded').map((r) => r.reason)).toEqual(['maximum reached', 'criterion: Hypotension / pressor requirement + Low urine output', 'clinician', 'criterion: not recorded']);
+    expect(rows.filter((r) => r.reading === 'recorded').map((r) => r.reason)).toEqual(['maximum reached', 'criterion: Low urine output', 'clinician', 'criterion: not recorded']);
     expect(rows.filter((r) => r.reading === 'consensus').map((r) => r.reason)).toEqual([
       'maximum reached', 'no stop by this ruleset (centre: toxicity)', 'clinician', 'policy: relative criteria',
     ]);
