@@ -109,3 +109,22 @@ describe('follow-up (§4.2)', () => {
     expect(trd).toBeLessThan(OUTCOMES.treatmentRelatedDeath * 4);
   });
 });
+
+describe('600,000 vs 720,000 IU/kg (§1.4, S20: 16.8 vs 14.6 doses, 10.1 vs 10.5 MIU/kg in the first course)', () => {
+  it('under the same hold rules, 720,000 IU/kg reaches fewer doses and a similar cumulative IU/kg', () => {
+    for (const id of ['riverside', 'summit'] as const) {
+      const ruleset = centreRuleset(id);
+      const course1 = (dose: 600_000 | 720_000) => {
+        const profile = { ...PROFILES[id], doseIuPerKg: dose };
+        const doses = Array.from({ length: 60 }, (_, i) => simulatePatient({ seed: 'exposure-test', profile, ruleset }, i).courses[0]!.cycles.reduce((a, c) => a + c.dosesGiven, 0));
+        const mean = doses.reduce((a, b) => a + b, 0) / doses.length;
+        return { doses: mean, miuPerKg: (mean * dose) / 1e6 };
+      };
+      const low = course1(600_000);
+      const high = course1(720_000);
+      expect(high.doses / low.doses, id).toBeLessThan(0.97);
+      expect(high.miuPerKg / low.miuPerKg, id).toBeGreaterThan(0.9);
+      expect(high.miuPerKg / low.miuPerKg, id).toBeLessThan(1.2);
+    }
+  }, 120_000);
+});
