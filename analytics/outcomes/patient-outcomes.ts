@@ -65,14 +65,18 @@ function responseSummary(input: OutcomeInputs): Map<string, { best: OutcomeBestR
   return out;
 }
 
+/** First dated assessment per patient: from response_assessment where the centre keeps every scan, else the course rows. */
 function firstAssessments(input: OutcomeInputs): Map<string, { at: number; responder: boolean }> {
   const out = new Map<string, { at: number; responder: boolean }>();
-  const rows = input.assessments.length > 0 ? input.assessments.map((a) => ({ ...a, resp: a.overall_response }))
-    : input.responses.map((r) => ({ ...r, resp: r.best_overall_response }));
-  for (const a of rows) {
-    const k = key(a.centre_id, a.patient_key);
+  const take = (k: string, at: number, resp: ResponseCode) => {
     const cur = out.get(k);
-    if (!cur || a.assessed_at < cur.at) out.set(k, { at: a.assessed_at, responder: a.resp === 'CR' || a.resp === 'PR' });
+    if (!cur || at < cur.at) out.set(k, { at, responder: resp === 'CR' || resp === 'PR' });
+  };
+  for (const a of input.assessments) take(key(a.centre_id, a.patient_key), a.assessed_at, a.overall_response);
+  const scanned = new Set(out.keys());
+  for (const r of input.responses) {
+    const k = key(r.centre_id, r.patient_key);
+    if (!scanned.has(k)) take(k, r.assessed_at, r.best_overall_response);
   }
   return out;
 }

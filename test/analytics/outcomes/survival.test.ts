@@ -129,3 +129,13 @@ describe('durableCompleteResponses', () => {
     expect(durableCompleteResponses([])).toEqual(expect.arrayContaining([expect.objectContaining({ centre_id: 'ALL', note: 'no complete responses' })]));
   });
 });
+
+describe('first assessments', () => {
+  it('come from the scans where a centre keeps them, and from the course rows for a centre that does not', () => {
+    const inp = cohort();
+    inp.assessments.splice(0, inp.assessments.length, ...inp.assessments.filter((a) => a.centre_id === 'a'));
+    const { rows } = patientOutcomes(inp);
+    expect(rows.filter((r) => r.first_assessment_at !== null).map((r) => r.patient_key)).toEqual(['p1', 'p2', 'p3', 'p5', 'p6']);
+    expect(landmarkSubjects(rows)).toHaveLength(5);
+  });
+});
