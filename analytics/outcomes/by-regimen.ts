@@ -44,7 +44,12 @@ export function dosesByRegimen(cycles: readonly OutcomeCycle[], patients: readon
     const [regimen, dis, cn] = k.split('\u0000') as [string, string, string];
     const doses = cs.map((c) => c.doses_given);
     return {
-      regimen, disease: dis, cycle_number: Number(cn), cycles: cs.length, mean_doses: mean(doses), sd_doses: sd(doses),
+      regimen,
+      disease: dis,
+      cycle_number: Number(cn),
+      cycles: cs.length,
+      mean_doses: mean(doses),
+      sd_doses: sd(doses),
       share_at_cap: cs.filter((c) => c.doses_given >= c.planned_max_doses).length / cs.length,
       mean_miu_per_kg: mean(cs.map((c) => c.iu_per_kg_given)) / 1e6,
     };
@@ -61,6 +66,15 @@ export function responseByRegimen(rows: readonly PatientOutcome[]): ResponseByRe
     const [regimen, disease] = k.split('\u0000') as [string, string];
     const responders = rs.filter((r) => r.best_response === 'CR' || r.best_response === 'PR').length;
     const ci = clopperPearsonInterval(responders, rs.length);
-    return { regimen, disease, assessed: rs.length, responders, response_rate: ci.estimate, lower: ci.lower, upper: ci.upper, complete: rs.filter((r) => r.best_response === 'CR').length };
+    return {
+      regimen,
+      disease,
+      assessed: rs.length,
+      responders,
+      response_rate: ci.estimate,
+      lower: ci.lower,
+      upper: ci.upper,
+      complete: rs.filter((r) => r.best_response === 'CR').length,
+    };
   });
 }

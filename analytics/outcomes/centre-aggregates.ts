@@ -23,9 +23,14 @@ export function centreAggregates(input: OutcomeInputs, outcomes: readonly Patien
     const rows = byCentre.get(centre) ?? [];
     const assessed = rows.filter((r) => r.best_response !== 'not_assessed');
     return {
-      centre_id: centre, cycles: cs.length, doses_mean: mean, doses_var: v,
-      assessed: assessed.length, responders: assessed.filter((r) => r.best_response === 'CR' || r.best_response === 'PR').length,
-      patients: patients.size, serious_patients: [...patients].filter((p) => serious.has(`${centre}\u0000${p}`)).length,
+      centre_id: centre,
+      cycles: cs.length,
+      doses_mean: mean,
+      doses_var: v,
+      assessed: assessed.length,
+      responders: assessed.filter((r) => r.best_response === 'CR' || r.best_response === 'PR').length,
+      patients: patients.size,
+      serious_patients: [...patients].filter((p) => serious.has(`${centre}\u0000${p}`)).length,
     };
   });
 }

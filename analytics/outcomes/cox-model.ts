@@ -42,17 +42,33 @@ export function coxModel(endpoint: string, subjects: readonly EndpointSubject[],
   for (const f of factors) {
     const values = subjects.map((s) => s.groups[f] ?? 'unknown');
     const cols = dummyColumns(values, f);
-    if (Object.keys(cols).length === 0) { notes.push(`${endpoint}: ${f} has one level (${values[0] ?? 'none'}), so it is not in the model`); continue; }
+    if (Object.keys(cols).length === 0) {
+      notes.push(`${endpoint}: ${f} has one level (${values[0] ?? 'none'}), so it is not in the model`);
+      continue;
+    }
     Object.assign(covariates, cols);
     terms[f] = Object.keys(cols);
   }
-  if (Object.keys(covariates).length === 0) return { coefficients: [], ph: [], notes: [...notes, `${endpoint}: no factor varies, so there is no model to fit`] };
+  if (Object.keys(covariates).length === 0)
+    return { coefficients: [], ph: [], notes: [...notes, `${endpoint}: no factor varies, so there is no model to fit`] };
   try {
     const fit = coxRegression({ time: subjects.map((s) => s.time), event: subjects.map((s) => s.event), covariates, terms });
-    const coefficients = fit.coefficients.map((c) => ({ endpoint, term: c.term, hazard_ratio: c.hazardRatio, lower: c.lower, upper: c.upper, estimate: c.estimate, std_err: c.stdErr, p_value: c.pValue }));
+    const coefficients = fit.coefficients.map((c) => ({
+      endpoint,
+      term: c.term,
+      hazard_ratio: c.hazardRatio,
+      lower: c.lower,
+      upper: c.upper,
+      estimate: c.estimate,
+      std_err: c.stdErr,
+      p_value: c.pValue,
+    }));
     const ph = coxZph(fit).map((z) => ({ endpoint, term: z.term, chisq: z.chisq, df: z.df, p_value: z.pValue }));
     const violated = ph.filter((z) => z.p_value < 0.05).map((z) => z.term);
-    if (violated.length) notes.push(`${endpoint}: proportional hazards doubtful for ${violated.join(', ')} (cox.zph p < 0.05); read the hazard ratio as an average over follow-up`);
+    if (violated.length)
+      notes.push(
+        `${endpoint}: proportional hazards doubtful for ${violated.join(', ')} (cox.zph p < 0.05); read the hazard ratio as an average over follow-up`,
+      );
     return { coefficients, ph, notes };
   } catch (e) {
     return { coefficients: [], ph: [], notes: [...notes, `${endpoint}: no Cox model: ${(e as Error).message}`] };

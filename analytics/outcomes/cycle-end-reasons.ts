@@ -26,7 +26,13 @@ export interface CycleEndCountRow {
   share: number;
 }
 
-const NON_CRITERION: Record<string, string> = { clinician: 'clinician', patient: 'patient', window_closed: 'window closed', other: 'other', max_reached: 'other (maximum recorded below the cap)' };
+const NON_CRITERION: Record<string, string> = {
+  clinician: 'clinician',
+  patient: 'patient',
+  window_closed: 'window closed',
+  other: 'other',
+  max_reached: 'other (maximum recorded below the cap)',
+};
 
 /**
  * The centre's own reason: the maximum, the recorded non-criterion cause, or the criterion named most often on the
@@ -77,8 +83,17 @@ export function cycleEndCounts(rows: readonly CycleEndReasonRow[]): CycleEndCoun
       totals.set(`${r.reading}\u0000${centre}`, (totals.get(`${r.reading}\u0000${centre}`) ?? 0) + 1);
     }
   }
-  return [...counts.entries()].map(([k, n]) => {
-    const [reading, centre, reason] = k.split('\u0000') as [string, string, string];
-    return { reading, centre_id: centre, reason, cycles: n, share: n / totals.get(`${reading}\u0000${centre}`)! };
-  }).sort((a, b) => a.reading.localeCompare(b.reading) || (a.centre_id === 'ALL' ? 1 : 0) - (b.centre_id === 'ALL' ? 1 : 0) || a.centre_id.localeCompare(b.centre_id) || b.cycles - a.cycles || a.reason.localeCompare(b.reason));
+  return [...counts.entries()]
+    .map(([k, n]) => {
+      const [reading, centre, reason] = k.split('\u0000') as [string, string, string];
+      return { reading, centre_id: centre, reason, cycles: n, share: n / totals.get(`${reading}\u0000${centre}`)! };
+    })
+    .sort(
+      (a, b) =>
+        a.reading.localeCompare(b.reading) ||
+        (a.centre_id === 'ALL' ? 1 : 0) - (b.centre_id === 'ALL' ? 1 : 0) ||
+        a.centre_id.localeCompare(b.centre_id) ||
+        b.cycles - a.cycles ||
+        a.reason.localeCompare(b.reason),
+    );
 }

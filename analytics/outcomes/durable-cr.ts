@@ -27,7 +27,15 @@ function rowsFor(centre: string, crs: readonly PatientOutcome[], horizon: number
   const base = { centre_id: centre, horizon_months: horizon, complete_responders: crs.length };
   if (crs.length === 0) return { ...base, at_risk: 0, progression_free: null, lower: null, upper: null, crude_durable: null, note: 'no complete responses' };
   if (last < horizon) {
-    return { ...base, at_risk: 0, progression_free: null, lower: null, upper: null, crude_durable: null, note: `no complete responder followed ${horizon} months (longest ${last.toFixed(1)})` };
+    return {
+      ...base,
+      at_risk: 0,
+      progression_free: null,
+      lower: null,
+      upper: null,
+      crude_durable: null,
+      note: `no complete responder followed ${horizon} months (longest ${last.toFixed(1)})`,
+    };
   }
   const p = survivalAt(curve, horizon);
   const crude = followed.length > 0 ? clopperPearsonInterval(durable, followed.length).estimate : null;

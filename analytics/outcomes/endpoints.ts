@@ -3,7 +3,12 @@ import type { PatientOutcome } from './patient-outcomes.js';
 import { DAY_MS, MONTH_DAYS } from './types.js';
 import type { EndpointSubject } from './survival-summary.js';
 
-const groupsOf = (r: PatientOutcome): Record<string, string> => ({ centre: r.centre_id, disease: r.disease, regimen: r.regimen, best_response: r.best_response });
+const groupsOf = (r: PatientOutcome): Record<string, string> => ({
+  centre: r.centre_id,
+  disease: r.disease,
+  regimen: r.regimen,
+  best_response: r.best_response,
+});
 
 /** OS from the first dose: every patient. */
 export function osSubjects(rows: readonly PatientOutcome[]): EndpointSubject[] {

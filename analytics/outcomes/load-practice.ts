@@ -18,10 +18,18 @@ export async function loadHoldsOutputs(dir: string): Promise<{ enforcement: Enfo
   const db = await createDuckDB(':memory:');
   try {
     const enforcement = (await queryRows(db.conn, `SELECT centre_id, ruleset_id, level, met, held_when_met FROM read_parquet(${sql(enf)})`)).map((r) => ({
-      centre_id: String(r.centre_id), ruleset_id: String(r.ruleset_id), level: r.level === null ? null : String(r.level), met: Number(r.met), held_when_met: Number(r.held_when_met),
+      centre_id: String(r.centre_id),
+      ruleset_id: String(r.ruleset_id),
+      level: r.level === null ? null : String(r.level),
+      met: Number(r.met),
+      held_when_met: Number(r.held_when_met),
     }));
     const implied = existsSync(imp)
-      ? (await queryRows(db.conn, `SELECT centre_id, variable, ed50 FROM read_parquet(${sql(imp)})`)).map((r) => ({ centre_id: String(r.centre_id), variable: String(r.variable), ed50: r.ed50 === null ? null : Number(r.ed50) }))
+      ? (await queryRows(db.conn, `SELECT centre_id, variable, ed50 FROM read_parquet(${sql(imp)})`)).map((r) => ({
+          centre_id: String(r.centre_id),
+          variable: String(r.variable),
+          ed50: r.ed50 === null ? null : Number(r.ed50),
+        }))
       : [];
     return { enforcement, implied };
   } finally {

@@ -107,24 +107,39 @@ export function patientOutcomes(input: OutcomeInputs): PatientOutcomesResult {
     const d = doses.get(k);
     const f = follow.get(k);
     const drop = (reason: string) => excluded.push({ centre_id: p.centre_id, patient_key: p.patient_key, reason });
-    if (!d) { drop('no cycle recorded, so no first dose to count from'); continue; }
-    if (!f) { drop('no follow_up row (progression, death or last contact)'); continue; }
+    if (!d) {
+      drop('no cycle recorded, so no first dose to count from');
+      continue;
+    }
+    if (!f) {
+      drop('no follow_up row (progression, death or last contact)');
+      continue;
+    }
     const bad = contradiction(f, d.at);
-    if (bad) { drop(bad); continue; }
+    if (bad) {
+      drop(bad);
+      continue;
+    }
     const end = f.death_at ?? f.last_contact_at;
     const pfsEnd = Math.min(f.progression_at ?? Infinity, f.death_at ?? Infinity);
     const resp = responses.get(k) ?? { best: 'not_assessed' as OutcomeBestResponse, firstResponseAt: null };
     const fa = assessed.get(k) ?? null;
     const dorStart = resp.firstResponseAt;
     rows.push({
-      centre_id: p.centre_id, patient_key: p.patient_key, disease: p.disease,
+      centre_id: p.centre_id,
+      patient_key: p.patient_key,
+      disease: p.disease,
       regimen: d.regimens.size === 1 ? [...d.regimens][0]! : 'mixed',
-      best_response: resp.best, first_dose_at: d.at,
-      os_months: months(end - d.at), os_event: f.death_at !== null ? 1 : 0,
-      pfs_months: months((Number.isFinite(pfsEnd) ? pfsEnd : f.last_contact_at) - d.at), pfs_event: Number.isFinite(pfsEnd) ? 1 : 0,
+      best_response: resp.best,
+      first_dose_at: d.at,
+      os_months: months(end - d.at),
+      os_event: f.death_at !== null ? 1 : 0,
+      pfs_months: months((Number.isFinite(pfsEnd) ? pfsEnd : f.last_contact_at) - d.at),
+      pfs_event: Number.isFinite(pfsEnd) ? 1 : 0,
       dor_months: dorStart === null ? null : months(Math.max(0, (Number.isFinite(pfsEnd) ? pfsEnd : f.last_contact_at) - dorStart)),
       dor_event: dorStart === null ? null : Number.isFinite(pfsEnd) ? 1 : 0,
-      first_assessment_at: fa?.at ?? null, responder_at_first_assessment: fa?.responder ?? null,
+      first_assessment_at: fa?.at ?? null,
+      responder_at_first_assessment: fa?.responder ?? null,
       death_cause: f.death_cause,
     });
   }

@@ -43,7 +43,10 @@ export function practiceMeasures(enforcement: readonly EnforcementInput[], impli
   const out: PracticeMeasure[] = [];
   for (const [centre, s] of [...sums.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     if (s.met === 0) continue;
-    out.push({ centre_id: centre, measure: 'relative_enforcement', value: s.held / s.met }, { centre_id: centre, measure: 'dosing_through', value: 1 - s.held / s.met });
+    out.push(
+      { centre_id: centre, measure: 'relative_enforcement', value: s.held / s.met },
+      { centre_id: centre, measure: 'dosing_through', value: 1 - s.held / s.met },
+    );
   }
   for (const i of implied) {
     const measure = IMPLIED[i.variable];

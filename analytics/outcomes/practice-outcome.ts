@@ -82,14 +82,44 @@ export function practiceOutcome(aggregates: readonly CentreAggregate[], measures
         const v = value.get(a.centre_id);
         return e && v !== undefined ? [{ ...e, x: v }] : [];
       });
-      const empty = { outcome, measure, centres: pts.length, slope: null, std_err: null, lower: null, upper: null, p_value: null, intercept: null, tau2: null, I2: null, caveat: ECOLOGICAL_CAVEAT };
-      if (pts.length < 3) { rows.push({ ...empty, note: `${pts.length} centre(s) with both the outcome and the measure; a meta-regression needs at least 3` }); continue; }
-      if (new Set(pts.map((p) => p.x)).size < 2) { rows.push({ ...empty, note: 'the measure is the same at every centre, so there is no slope to estimate' }); continue; }
+      const empty = {
+        outcome,
+        measure,
+        centres: pts.length,
+        slope: null,
+        std_err: null,
+        lower: null,
+        upper: null,
+        p_value: null,
+        intercept: null,
+        tau2: null,
+        I2: null,
+        caveat: ECOLOGICAL_CAVEAT,
+      };
+      if (pts.length < 3) {
+        rows.push({ ...empty, note: `${pts.length} centre(s) with both the outcome and the measure; a meta-regression needs at least 3` });
+        continue;
+      }
+      if (new Set(pts.map((p) => p.x)).size < 2) {
+        rows.push({ ...empty, note: 'the measure is the same at every centre, so there is no slope to estimate' });
+        continue;
+      }
       const fit = metaRegression({ yi: pts.map((p) => p.yi), vi: pts.map((p) => p.vi), mods: { [measure]: pts.map((p) => p.x) } });
       const b = fit.coefficients[1]!;
       rows.push({
-        outcome, measure, centres: pts.length, slope: b.estimate, std_err: b.stdErr, lower: b.lower, upper: b.upper, p_value: b.pValue,
-        intercept: fit.coefficients[0]!.estimate, tau2: fit.tau2, I2: fit.I2, note: pts.length < 10 ? `only ${pts.length} centres` : '', caveat: ECOLOGICAL_CAVEAT,
+        outcome,
+        measure,
+        centres: pts.length,
+        slope: b.estimate,
+        std_err: b.stdErr,
+        lower: b.lower,
+        upper: b.upper,
+        p_value: b.pValue,
+        intercept: fit.coefficients[0]!.estimate,
+        tau2: fit.tau2,
+        I2: fit.I2,
+        note: pts.length < 10 ? `only ${pts.length} centres` : '',
+        caveat: ECOLOGICAL_CAVEAT,
       });
     }
   }

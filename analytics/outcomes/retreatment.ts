@@ -35,14 +35,22 @@ export interface RetreatmentRow {
 export function courseGaps(cycles: readonly OutcomeCycle[]): CourseGapRow[] {
   const out: CourseGapRow[] = [];
   for (const list of groupBy(cycles, (c) => `${c.centre_id}\u0000${c.patient_key}`).values()) {
-    const courses = [...groupBy(list, (c) => String(c.course_number)).entries()].map(([n, cs]) => ({
-      n: Number(n),
-      start: Math.min(...cs.map((c) => c.first_dose_at ?? c.start_at)),
-      end: Math.max(...cs.map((c) => c.last_dose_at ?? c.start_at)),
-    })).sort((a, b) => a.n - b.n);
+    const courses = [...groupBy(list, (c) => String(c.course_number)).entries()]
+      .map(([n, cs]) => ({
+        n: Number(n),
+        start: Math.min(...cs.map((c) => c.first_dose_at ?? c.start_at)),
+        end: Math.max(...cs.map((c) => c.last_dose_at ?? c.start_at)),
+      }))
+      .sort((a, b) => a.n - b.n);
     for (let i = 1; i < courses.length; i++) {
       const gap = (courses[i]!.start - courses[i - 1]!.end) / DAY_MS;
-      out.push({ centre_id: list[0]!.centre_id, patient_key: list[0]!.patient_key, course_number: courses[i]!.n, gap_days: gap, early: gap < RETREATMENT_MIN_DAYS });
+      out.push({
+        centre_id: list[0]!.centre_id,
+        patient_key: list[0]!.patient_key,
+        course_number: courses[i]!.n,
+        gap_days: gap,
+        early: gap < RETREATMENT_MIN_DAYS,
+      });
     }
   }
   return out;
@@ -67,8 +75,15 @@ export function retreatmentCompliance(cycles: readonly OutcomeCycle[]): Retreatm
     const early = gs.filter((g) => g.early).length;
     const ci = gs.length > 0 ? clopperPearsonInterval(early, gs.length) : null;
     return {
-      centre_id: centre, later_courses: gs.length, early, share_early: ci?.estimate ?? null, lower: ci?.lower ?? null, upper: ci?.upper ?? null,
-      min_gap_days: gs.length ? Math.min(...gs.map((g) => g.gap_days)) : null, median_gap_days: median(gs.map((g) => g.gap_days)), source: RETREATMENT_SOURCE,
+      centre_id: centre,
+      later_courses: gs.length,
+      early,
+      share_early: ci?.estimate ?? null,
+      lower: ci?.lower ?? null,
+      upper: ci?.upper ?? null,
+      min_gap_days: gs.length ? Math.min(...gs.map((g) => g.gap_days)) : null,
+      median_gap_days: median(gs.map((g) => g.gap_days)),
+      source: RETREATMENT_SOURCE,
     };
   });
 }

@@ -1,4 +1,4 @@
-// Per-cycle times from the last dose to the reversal of a toxicity, with death as a competing event: creatinine back
+// Per-course times from the last dose to the reversal of a toxicity, with death as a competing event: creatinine back
 // within 1.5× the pre-cycle value or back to it, off vasopressors, mental-status change resolved.
 // Definitions are the kit's [INFERRED]; the sources give the recovery shares, not how to time them.
 import { DAY_MS, type OutcomeInputs, type OutcomeCycle } from './types.js';
@@ -15,7 +15,7 @@ export const REVERSAL_LABELS: Record<ReversalMeasure, string> = {
 /** Event types counted as a mental-status change. */
 export const MENTAL_STATUS_EVENTS = ['mental_status_change', 'hallucinations', 'coma'] as const;
 
-/** One row per cycle × measure where the toxicity was present by the last dose (+ 24 h). */
+/** One row per course × measure where the toxicity was present in its last cycle by the last dose (+ 24 h). */
 export interface ReversalTime {
   centre_id: string;
   patient_key: string;
@@ -47,9 +47,21 @@ function index<T extends { centre_id: string; patient_key: string }>(rows: reado
 }
 
 /** The course's last cycle: its first dose, the course's first dose (the baseline is read before it), last dose, end of follow-up. */
-interface Window { cycle: OutcomeCycle; courseFirst: number; first: number; last: number; end: number; death: number | null }
+interface Window {
+  cycle: OutcomeCycle;
+  courseFirst: number;
+  first: number;
+  last: number;
+  end: number;
+  death: number | null;
+}
 
-function creatinineTimes(w: Window, values: readonly { observed_at: number; value: number }[], factor: number, measure: ReversalMeasure): ReversalTime | 'absent' | 'not_evaluable' {
+function creatinineTimes(
+  w: Window,
+  values: readonly { observed_at: number; value: number }[],
+  factor: number,
+  measure: ReversalMeasure,
+): ReversalTime | 'absent' | 'not_evaluable' {
   const before = values.filter((v) => v.observed_at <= w.courseFirst);
   if (before.length === 0) return 'not_evaluable';
   const threshold = factor * before[before.length - 1]!.value;
@@ -95,9 +107,15 @@ export function reversalTimes(input: OutcomeInputs, options: { baselineTolerance
   if (!(tol >= 0 && tol < 0.5)) throw new Error(`reversalTimes: baselineTolerance must be in [0, 0.5), got ${tol}`);
   const creat = index(input.creatinine, (r) => r.observed_at);
   const press = index(input.pressors, (r) => r.start_at);
-  const mental = index(input.events.filter((e) => (MENTAL_STATUS_EVENTS as readonly string[]).includes(e.event_type)), (r) => r.onset_at);
+  const mental = index(
+    input.events.filter((e) => (MENTAL_STATUS_EVENTS as readonly string[]).includes(e.event_type)),
+    (r) => r.onset_at,
+  );
   const follow = new Map(input.followUp.map((f) => [pk(f.centre_id, f.patient_key), f]));
-  const cycles = index(input.cycles.filter((c) => c.last_dose_at !== null), (c) => c.first_dose_at ?? c.start_at);
+  const cycles = index(
+    input.cycles.filter((c) => c.last_dose_at !== null),
+    (c) => c.first_dose_at ?? c.start_at,
+  );
   const times: ReversalTime[] = [];
   const counts = new Map<string, ReversalCounts>();
   const count = (centre: string, measure: ReversalMeasure, what: 'present' | 'absent' | 'not_evaluable') => {
@@ -111,17 +129,41 @@ export function reversalTimes(input: OutcomeInputs, options: { baselineTolerance
     ends.forEach(({ cycle, courseFirst }, i) => {
       const next = ends[i + 1];
       const limits = [next ? next.courseFirst : Infinity, f?.last_contact_at ?? Infinity, f?.death_at ?? Infinity];
-      const w: Window = { cycle, courseFirst, first: cycle.first_dose_at ?? cycle.start_at, last: cycle.last_dose_at!, end: Math.min(...limits), death: f?.death_at ?? null };
+      const w: Window = {
+        cycle,
+        courseFirst,
+        first: cycle.first_dose_at ?? cycle.start_at,
+        last: cycle.last_dose_at!,
+        end: Math.min(...limits),
+        death: f?.death_at ?? null,
+      };
       if (!Number.isFinite(w.end)) w.end = w.last + 90 * DAY_MS;
       const results: [ReversalMeasure, ReversalTime | 'absent' | 'not_evaluable'][] = [
         ['creatinine_1_5x', creatinineTimes(w, creat.get(k) ?? [], 1.5, 'creatinine_1_5x')],
         ['creatinine_baseline', creatinineTimes(w, creat.get(k) ?? [], 1 + tol, 'creatinine_baseline')],
-        ['pressor_free', intervalTimes(w, (press.get(k) ?? []).map((s) => ({ start: s.start_at, end: s.end_at })), 'pressor_free')],
-        ['mental_status', intervalTimes(w, (mental.get(k) ?? []).map((e) => ({ start: e.onset_at, end: e.resolved_at })), 'mental_status')],
+        [
+          'pressor_free',
+          intervalTimes(
+            w,
+            (press.get(k) ?? []).map((s) => ({ start: s.start_at, end: s.end_at })),
+            'pressor_free',
+          ),
+        ],
+        [
+          'mental_status',
+          intervalTimes(
+            w,
+            (mental.get(k) ?? []).map((e) => ({ start: e.onset_at, end: e.resolved_at })),
+            'mental_status',
+          ),
+        ],
       ];
       for (const [measure, r] of results) {
         if (typeof r === 'string') count(cycle.centre_id, measure, r);
-        else { count(cycle.centre_id, measure, 'present'); times.push(r); }
+        else {
+          count(cycle.centre_id, measure, 'present');
+          times.push(r);
+        }
       }
     });
   }

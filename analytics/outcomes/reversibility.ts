@@ -15,8 +15,8 @@ export interface ReversibilityRow {
   measure: ReversalMeasure;
   label: string;
   day: number;
-  /** Cycles where the toxicity was present by the last dose. */
-  cycles: number;
+  /** Courses whose last cycle had the toxicity by the last dose (+ 24 h). */
+  courses: number;
   reversed: number;
   died_first: number;
   cumulative_incidence: number | null;
@@ -36,11 +36,28 @@ function cifAt(times: readonly number[], cif: readonly number[], se: readonly nu
 
 function rowsFor(centre: string, measure: ReversalMeasure, group: readonly ReversalTime[], days: readonly number[], level: number): ReversibilityRow[] {
   const ref = REVERSAL_REFERENCE[measure];
-  const base = { centre_id: centre, measure, label: REVERSAL_LABELS[measure], cycles: group.length, reference_source: ref?.source ?? null, reference_status: ref?.status ?? null };
+  const base = {
+    centre_id: centre,
+    measure,
+    label: REVERSAL_LABELS[measure],
+    courses: group.length,
+    reference_source: ref?.source ?? null,
+    reference_status: ref?.status ?? null,
+  };
   const reversed = group.filter((t) => t.status === 1).length;
   const died = group.filter((t) => t.status === 2).length;
   if (group.length === 0) {
-    return days.map((day) => ({ ...base, day, reversed, died_first: died, cumulative_incidence: null, lower: null, upper: null, reference: ref?.days[day] ?? null, note: 'no cycle with this toxicity' }));
+    return days.map((day) => ({
+      ...base,
+      day,
+      reversed,
+      died_first: died,
+      cumulative_incidence: null,
+      lower: null,
+      upper: null,
+      reference: ref?.days[day] ?? null,
+      note: 'no course with this toxicity',
+    }));
   }
   const res = cumulativeIncidence({ time: group.map((t) => t.days), event: group.map((t) => t.status) }, { causes: 2 });
   const cause = res.causes[0]!;
@@ -49,16 +66,29 @@ function rowsFor(centre: string, measure: ReversalMeasure, group: readonly Rever
   return days.map((day) => {
     const { f, se } = cifAt(res.time, cause.cif, cause.stdErr, day);
     const note = lastSeen < day ? `follow-up ends at day ${lastSeen.toFixed(1)}; the share is carried from then` : '';
-    return { ...base, day, reversed, died_first: died, cumulative_incidence: f, lower: Math.max(0, f - z * se), upper: Math.min(1, f + z * se), reference: ref?.days[day] ?? null, note };
+    return {
+      ...base,
+      day,
+      reversed,
+      died_first: died,
+      cumulative_incidence: f,
+      lower: Math.max(0, f - z * se),
+      upper: Math.min(1, f + z * se),
+      reference: ref?.days[day] ?? null,
+      note,
+    };
   });
 }
 
 /**
  * Reversal shares by day per centre and ALL (normal-approximation interval from Gray's SE, clipped to [0, 1]).
- * Cycles of one patient are counted as independent.
+ * Courses of one patient are counted as independent.
  * @example reversibility(reversalTimes(inputs).times)
  */
-export function reversibility(times: readonly ReversalTime[], options: { days?: readonly number[]; level?: number; counts?: readonly ReversalCounts[] } = {}): ReversibilityRow[] {
+export function reversibility(
+  times: readonly ReversalTime[],
+  options: { days?: readonly number[]; level?: number; counts?: readonly ReversalCounts[] } = {},
+): ReversibilityRow[] {
   const days = options.days ?? [7, 14, 30];
   const level = options.level ?? 0.95;
   const measures = Object.keys(REVERSAL_LABELS) as ReversalMeasure[];

@@ -31,7 +31,14 @@ export function rulesetStops(table: SlotFeatureTable, ev: RulesetEvaluation): Ru
     const policy = POLICIES[ev.policy[i]!] ?? 'none';
     const first = ev.fired.offsets[i]! < ev.fired.offsets[i + 1]! ? ev.rules[ev.fired.rule[ev.fired.offsets[i]!]!] : undefined;
     const reason = policy !== 'none' ? `policy: ${policy.replace('_', ' ')}` : `criterion: ${first?.system ?? 'unnamed'}`;
-    out.push({ ruleset_id: ev.ruleset.id, cycle_id: cycle, slot_number: Number(table.slot_number[i]), reason, rule_id: first?.id ?? null, status: first?.status ?? null });
+    out.push({
+      ruleset_id: ev.ruleset.id,
+      cycle_id: cycle,
+      slot_number: Number(table.slot_number[i]),
+      reason,
+      rule_id: first?.id ?? null,
+      status: first?.status ?? null,
+    });
   }
   return out;
 }

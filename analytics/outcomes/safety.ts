@@ -29,7 +29,13 @@ export interface SafetyRow {
   unresolved: number;
 }
 
-interface Occurrence { centre_id: string; patient_key: string; regimen: string; event_type: string; resolved: boolean }
+interface Occurrence {
+  centre_id: string;
+  patient_key: string;
+  regimen: string;
+  event_type: string;
+  resolved: boolean;
+}
 
 const pk = (c: string, p: string) => `${c}\u0000${p}`;
 
@@ -42,7 +48,8 @@ function occurrences(input: OutcomeInputs, byPatient: Map<string, OutcomeCycle[]
   for (const e of input.events) {
     if (!(SERIOUS_EVENTS as readonly string[]).includes(e.event_type)) continue;
     const c = cycleFor(byPatient.get(pk(e.centre_id, e.patient_key)) ?? [], e.cycle_id, e.onset_at);
-    if (c) out.push({ centre_id: e.centre_id, patient_key: e.patient_key, regimen: regimenLabel(c), event_type: e.event_type, resolved: e.resolved_at !== null });
+    if (c)
+      out.push({ centre_id: e.centre_id, patient_key: e.patient_key, regimen: regimenLabel(c), event_type: e.event_type, resolved: e.resolved_at !== null });
   }
   for (const f of input.followUp) {
     if (f.death_cause !== 'treatment_related' || f.death_at === null) continue;
@@ -59,9 +66,19 @@ function row(centre: string, regimen: string, type: string, patients: Set<string
   const cp = clopperPearsonInterval(withEvent, n, level);
   const po = poissonExactInterval(mine.length, courses, level);
   return {
-    centre_id: centre, regimen, event_type: type, patients: n, patients_with_event: withEvent,
-    per_100_patients: 100 * cp.estimate, per_100_lower: 100 * cp.lower, per_100_upper: 100 * cp.upper,
-    courses, events: mine.length, per_course: po.estimate, per_course_lower: po.lower, per_course_upper: po.upper,
+    centre_id: centre,
+    regimen,
+    event_type: type,
+    patients: n,
+    patients_with_event: withEvent,
+    per_100_patients: 100 * cp.estimate,
+    per_100_lower: 100 * cp.lower,
+    per_100_upper: 100 * cp.upper,
+    courses,
+    events: mine.length,
+    per_course: po.estimate,
+    per_course_lower: po.lower,
+    per_course_upper: po.upper,
     unresolved: mine.filter((o) => !o.resolved).length,
   };
 }
@@ -81,7 +98,9 @@ export function safetyRates(input: OutcomeInputs, options: { level?: number } = 
   const occ = occurrences(input, byPatient);
   const groups = new Map<string, { centre: string; regimen: string; patients: Set<string>; courses: Set<string> }>();
   const add = (centre: string, regimen: string, c: OutcomeCycle) => {
-    const g = groups.get(`${centre}|${regimen}`) ?? groups.set(`${centre}|${regimen}`, { centre, regimen, patients: new Set(), courses: new Set() }).get(`${centre}|${regimen}`)!;
+    const g =
+      groups.get(`${centre}|${regimen}`) ??
+      groups.set(`${centre}|${regimen}`, { centre, regimen, patients: new Set(), courses: new Set() }).get(`${centre}|${regimen}`)!;
     g.patients.add(pk(c.centre_id, c.patient_key));
     g.courses.add(`${pk(c.centre_id, c.patient_key)}|${c.course_number}`);
   };
@@ -92,7 +111,9 @@ export function safetyRates(input: OutcomeInputs, options: { level?: number } = 
     add('ALL', POOLED_REGIMENS, c);
   }
   const types = [ANY_SERIOUS, ...SERIOUS_EVENTS, TREATMENT_RELATED_DEATH];
-  const sorted = [...groups.values()].sort((a, b) => (a.centre === 'ALL' ? 1 : 0) - (b.centre === 'ALL' ? 1 : 0) || a.centre.localeCompare(b.centre) || a.regimen.localeCompare(b.regimen));
+  const sorted = [...groups.values()].sort(
+    (a, b) => (a.centre === 'ALL' ? 1 : 0) - (b.centre === 'ALL' ? 1 : 0) || a.centre.localeCompare(b.centre) || a.regimen.localeCompare(b.regimen),
+  );
   return sorted.flatMap((g) => {
     const mine = occ.filter((o) => (g.centre === 'ALL' || o.centre_id === g.centre) && (g.regimen === POOLED_REGIMENS || o.regimen === g.regimen));
     return types.map((t) => row(g.centre, g.regimen, t, g.patients, g.courses.size, mine, level));

@@ -55,7 +55,12 @@ function at(curve: KaplanMeierCurve, t: number): { s: number | null; lower: numb
   return { s: p.survival, lower: p.lower, upper: p.upper };
 }
 
-function summarise(endpoint: Endpoint, grouping: string, group: string, subjects: readonly EndpointSubject[]): { row: SurvivalSummaryRow; curve: SurvivalCurveRow[] } {
+function summarise(
+  endpoint: Endpoint,
+  grouping: string,
+  group: string,
+  subjects: readonly EndpointSubject[],
+): { row: SurvivalSummaryRow; curve: SurvivalCurveRow[] } {
   const curve = kaplanMeier({ time: subjects.map((s) => s.time), event: subjects.map((s) => s.event) });
   const med = survivalQuantile(curve, 0.5);
   const s36 = at(curve, 36);
@@ -64,12 +69,31 @@ function summarise(endpoint: Endpoint, grouping: string, group: string, subjects
   else if (med.quantile === null) notes.push('median not reached');
   if (s36.s === null) notes.push('no one followed 36 months');
   const row: SurvivalSummaryRow = {
-    endpoint, grouping, group, n: curve.n, events: curve.events,
-    median_months: med.quantile, median_lower: med.lower, median_upper: med.upper,
-    s12: at(curve, 12).s, s24: at(curve, 24).s, s36: s36.s, s36_lower: s36.lower, s36_upper: s36.upper,
+    endpoint,
+    grouping,
+    group,
+    n: curve.n,
+    events: curve.events,
+    median_months: med.quantile,
+    median_lower: med.lower,
+    median_upper: med.upper,
+    s12: at(curve, 12).s,
+    s24: at(curve, 24).s,
+    s36: s36.s,
+    s36_lower: s36.lower,
+    s36_upper: s36.upper,
     note: notes.join('; '),
   };
-  const rows = curve.time.map((t, i) => ({ endpoint, grouping, group, time_months: t, survival: curve.survival[i]!, lower: curve.lower[i] ?? null, upper: curve.upper[i] ?? null, n_risk: curve.nRisk[i]! }));
+  const rows = curve.time.map((t, i) => ({
+    endpoint,
+    grouping,
+    group,
+    time_months: t,
+    survival: curve.survival[i]!,
+    lower: curve.lower[i] ?? null,
+    upper: curve.upper[i] ?? null,
+    n_risk: curve.nRisk[i]!,
+  }));
   return { row, curve: [{ endpoint, grouping, group, time_months: 0, survival: 1, lower: 1, upper: 1, n_risk: curve.n }, ...rows] };
 }
 
@@ -78,7 +102,11 @@ function summarise(endpoint: Endpoint, grouping: string, group: string, subjects
  * The 'all' row pools whatever the subjects hold; its note says so when they span more than one regimen.
  * @example survivalSummary('os', subjects, ['centre', 'disease', 'regimen'])
  */
-export function survivalSummary(endpoint: Endpoint, subjects: readonly EndpointSubject[], groupings: readonly string[]): { rows: SurvivalSummaryRow[]; curves: SurvivalCurveRow[] } {
+export function survivalSummary(
+  endpoint: Endpoint,
+  subjects: readonly EndpointSubject[],
+  groupings: readonly string[],
+): { rows: SurvivalSummaryRow[]; curves: SurvivalCurveRow[] } {
   const rows: SurvivalSummaryRow[] = [];
   const curves: SurvivalCurveRow[] = [];
   if (subjects.length === 0) return { rows, curves };

@@ -37,7 +37,13 @@ function zerosSq(p: number): number[][] {
 }
 
 /** Efron terms at one event time from the risk-set sums (s0, s1, s2) and the deaths' sums (d0, d1, d2). */
-function efronAt(p: number, deaths: number, sums: { s0: number; s1: number[]; s2: number[][] }, dsum: { d0: number; d1: number[]; d2: number[][] }, xDeathSum: number[]) {
+function efronAt(
+  p: number,
+  deaths: number,
+  sums: { s0: number; s1: number[]; s2: number[][] },
+  dsum: { d0: number; d1: number[]; d2: number[][] },
+  xDeathSum: number[],
+) {
   const u = [...xDeathSum];
   const info = zerosSq(p);
   let logDen = 0;

@@ -46,7 +46,11 @@ function scoreTest(u: readonly number[], imat: readonly (readonly number[])[], i
 export function coxZph(fit: CoxFit): ZphRow[] {
   const p = fit.beta.length;
   const pass = coxPass(fit.sorted, fit.beta, true);
-  const g = kmTransform(fit, pass.times.map((t) => t.time), pass.times.map((t) => t.deaths));
+  const g = kmTransform(
+    fit,
+    pass.times.map((t) => t.time),
+    pass.times.map((t) => t.deaths),
+  );
   const u = new Array<number>(2 * p).fill(0);
   const imat = Array.from({ length: 2 * p }, () => new Array<number>(2 * p).fill(0));
   pass.times.forEach((et, k) => {

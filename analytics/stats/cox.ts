@@ -97,7 +97,9 @@ function newton(fn: string, data: CoxData, p: number): { beta: number[]; ll0: nu
     if (done) return { beta, ll0, ll: pass.loglik, iterations: iter };
     if (beta.some((b) => Math.abs(b) > 25)) break;
   }
-  throw new Error(`${fn}: the fit did not converge (a coefficient grows without bound, usually a group with no events or all events); merge or drop that group`);
+  throw new Error(
+    `${fn}: the fit did not converge (a coefficient grows without bound, usually a group with no events or all events); merge or drop that group`,
+  );
 }
 
 /**
@@ -115,12 +117,34 @@ export function coxRegression(input: CoxInput, options: { level?: number } = {})
   const coefficients = names.map((term, a) => {
     const estimate = fit.beta[a]!;
     const stdErr = Math.sqrt(variance[a]![a]!);
-    return { term, estimate, stdErr, z: estimate / stdErr, pValue: normalTwoSidedP(estimate / stdErr), hazardRatio: Math.exp(estimate), lower: Math.exp(estimate - z * stdErr), upper: Math.exp(estimate + z * stdErr) };
+    return {
+      term,
+      estimate,
+      stdErr,
+      z: estimate / stdErr,
+      pValue: normalTwoSidedP(estimate / stdErr),
+      hazardRatio: Math.exp(estimate),
+      lower: Math.exp(estimate - z * stdErr),
+      upper: Math.exp(estimate + z * stdErr),
+    };
   });
-  const terms: Record<string, string[]> = input.terms ? Object.fromEntries(Object.entries(input.terms).map(([k, v]) => [k, [...v]])) : Object.fromEntries(names.map((nm) => [nm, [nm]]));
+  const terms: Record<string, string[]> = input.terms
+    ? Object.fromEntries(Object.entries(input.terms).map(([k, v]) => [k, [...v]]))
+    : Object.fromEntries(names.map((nm) => [nm, [nm]]));
   const covered = new Set(Object.values(terms).flat());
   const missing = names.filter((nm) => !covered.has(nm));
   if (missing.length) throw new Error(`${fn}: columns ${missing.join(', ')} belong to no term; list every column under options.terms`);
   const events = data.event.filter((e) => e === 1).length;
-  return { n: data.time.length, events, level, coefficients, loglik: [fit.ll0, fit.ll], iterations: fit.iterations, variance, terms, sorted: data, beta: fit.beta };
+  return {
+    n: data.time.length,
+    events,
+    level,
+    coefficients,
+    loglik: [fit.ll0, fit.ll],
+    iterations: fit.iterations,
+    variance,
+    terms,
+    sorted: data,
+    beta: fit.beta,
+  };
 }

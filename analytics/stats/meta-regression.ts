@@ -52,7 +52,7 @@ const tr = (a: M): M => a[0]!.map((_, j) => a.map((r) => r[j]!));
 function residualMaker(x: M, w: readonly number[]): { P: M; inv: M } {
   const xt = tr(x);
   const xtw = xt.map((r) => r.map((v, i) => v * w[i]!));
-  const inv = inverseSPD(mul(xtw, x), 'metaRegression: X\'WX');
+  const inv = inverseSPD(mul(xtw, x), "metaRegression: X'WX");
   const h = mul(mul(tr(xtw), inv), xtw);
   const P = h.map((r, i) => r.map((v, j) => (i === j ? w[i]! : 0) - v));
   return { P, inv };
@@ -71,7 +71,8 @@ function validate(fn: string, input: MetaRegressionInput, names: string[]): numb
     if (!(v > 0)) throw new Error(`${fn}: vi[${i}] is ${v}; sampling variances must be > 0 (add a continuity correction for zero cells)`);
   });
   if (names.length === 0) throw new Error(`${fn}: no moderators; use randomEffects for a pooled estimate`);
-  if (k <= names.length + 1) throw new Error(`${fn}: ${k} studies for ${names.length + 1} coefficients; a meta-regression needs more studies than coefficients`);
+  if (k <= names.length + 1)
+    throw new Error(`${fn}: ${k} studies for ${names.length + 1} coefficients; a meta-regression needs more studies than coefficients`);
   const dep = firstDependentColumn([new Array<number>(k).fill(1), ...names.map((nm) => [...input.mods[nm]!])]);
   if (dep >= 0) throw new Error(`${fn}: moderator '${names[dep - 1] ?? '(intercept)'}' is constant or collinear with the ones before it; drop it`);
   return k;
@@ -89,7 +90,10 @@ export function metaRegression(input: MetaRegressionInput, options: { level?: nu
   const k = validate(fn, input, names);
   const p = names.length + 1;
   const x: M = input.yi.map((_, i) => [1, ...names.map((nm) => input.mods[nm]![i]!)]);
-  const fixed = residualMaker(x, input.vi.map((v) => 1 / v));
+  const fixed = residualMaker(
+    x,
+    input.vi.map((v) => 1 / v),
+  );
   const trP = fixed.P.reduce((s, r, i) => s + r[i]!, 0);
   const QE = quad(fixed.P, input.yi);
   const tau2 = Math.max(0, (QE - (k - p)) / trP);
@@ -109,8 +113,17 @@ export function metaRegression(input: MetaRegressionInput, options: { level?: nu
   const QM = bb.reduce((s, v, a) => s + v * subInv[a]!.reduce((t, u, c) => t + u * bb[c]!, 0), 0);
   const vt = (k - p) / trP;
   return {
-    method: 'DL', k, p, level, coefficients, tau2,
-    I2: (100 * tau2) / (vt + tau2), H2: (vt + tau2) / vt,
-    QE, QEp: chiSquareUpper(QE, k - p), QM, QMp: chiSquareUpper(QM, p - 1),
+    method: 'DL',
+    k,
+    p,
+    level,
+    coefficients,
+    tau2,
+    I2: (100 * tau2) / (vt + tau2),
+    H2: (vt + tau2) / vt,
+    QE,
+    QEp: chiSquareUpper(QE, k - p),
+    QM,
+    QMp: chiSquareUpper(QM, p - 1),
   };
 }

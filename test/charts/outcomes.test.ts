@@ -6,7 +6,11 @@ import { checkChart } from './harness.js';
 
 const inputs = syntheticInputs(20);
 const o = analyseOutcomes(inputs);
-const stops = { consensus_2014_t3: [{ ruleset_id: 'consensus_2014_t3', cycle_id: 'north0-c1.1', slot_number: 3, reason: 'criterion: Cardiovascular', rule_id: 'x', status: 'verified' }] };
+const stops = {
+  consensus_2014_t3: [
+    { ruleset_id: 'consensus_2014_t3', cycle_id: 'north0-c1.1', slot_number: 3, reason: 'criterion: Cardiovascular', rule_id: 'x', status: 'verified' },
+  ],
+};
 
 checkChart('outcomes-os-by-centre', (c: typeof o.curves) => survivalCurvesSpec(c, 'os', 'centre'), o.curves);
 checkChart('outcomes-landmark', (c: typeof o.curves) => survivalCurvesSpec(c, 'landmark_os', 'responder'), o.curves);

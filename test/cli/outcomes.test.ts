@@ -30,7 +30,8 @@ describe('il2kit outcomes', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^outcomes: 2 patient\(s\), 2 cycle\(s\) → \d+ tables, \d+ figures in /);
     const files = readdirSync(out);
-    for (const t of ['survival', 'survival_curves', 'safety', 'cycle_end_reasons', 'retreatment', 'durable_cr']) expect(files).toEqual(expect.arrayContaining([`${t}.csv`, `${t}.parquet`]));
+    for (const t of ['survival', 'survival_curves', 'safety', 'cycle_end_reasons', 'retreatment', 'durable_cr'])
+      expect(files).toEqual(expect.arrayContaining([`${t}.csv`, `${t}.parquet`]));
     expect(files).toEqual(expect.arrayContaining(['os_by_centre.svg', 'os_by_centre.png', 'safety.svg', 'cycle_ends.svg']));
     const os = table(join(out, 'survival.csv')).find((x) => x.endpoint === 'os' && x.group === 'all')!;
     expect([os.n, os.events]).toEqual(['2', '1']);

@@ -37,7 +37,8 @@ describe('loadOutcomeInputs', () => {
     try {
       await db.conn.run('CREATE TABLE patient (centre_id VARCHAR)');
       await expect(loadOutcomeInputs(db.conn)).rejects.toThrow(
-        "the store has no follow_up or response_assessment table: it was written before follow-up was kept. Re-run 'il2kit ingest' with a mapping that maps follow-up, then run 'il2kit outcomes' again",
+        'the store has no follow_up or response_assessment table: it was written before follow-up was kept. ' +
+          "Re-run 'il2kit ingest' with a mapping that maps follow-up, then run 'il2kit outcomes' again",
       );
     } finally {
       db.close();

@@ -1,7 +1,13 @@
 // Per-patient survival times, KM summaries, landmark OS, Cox model and durable CRs on hand-made rows.
 import { describe, expect, it } from 'vitest';
 import {
-  coxModel, durableCompleteResponses, landmarkSubjects, MONTH_DAYS, osSubjects, patientOutcomes, survivalSummary,
+  coxModel,
+  durableCompleteResponses,
+  landmarkSubjects,
+  MONTH_DAYS,
+  osSubjects,
+  patientOutcomes,
+  survivalSummary,
 } from '../../../analytics/outcomes/index.js';
 import { expectNoNaN } from '../stats/r-fixtures.js';
 import { cycle, day, emptyInputs } from './rows.js';
@@ -10,12 +16,32 @@ const m = (days: number) => days / MONTH_DAYS;
 
 function cohort() {
   const inp = emptyInputs();
-  const add = (id: string, centre: string, disease: 'rcc' | 'melanoma', follow: { prog?: number; death?: number; last: number; cause?: 'treatment_related' | 'disease' }, resp?: { best: 'CR' | 'PR' | 'SD' | 'PD'; at: number; first?: number }) => {
+  const add = (
+    id: string,
+    centre: string,
+    disease: 'rcc' | 'melanoma',
+    follow: { prog?: number; death?: number; last: number; cause?: 'treatment_related' | 'disease' },
+    resp?: { best: 'CR' | 'PR' | 'SD' | 'PD'; at: number; first?: number },
+  ) => {
     inp.patients.push({ centre_id: centre, patient_key: id, disease });
     inp.cycles.push(cycle(centre, id, 1, 1, 0, 10));
-    inp.followUp.push({ centre_id: centre, patient_key: id, progression_at: follow.prog === undefined ? null : day(follow.prog), death_at: follow.death === undefined ? null : day(follow.death), last_contact_at: day(follow.last), death_cause: follow.cause ?? (follow.death === undefined ? null : 'disease') });
+    inp.followUp.push({
+      centre_id: centre,
+      patient_key: id,
+      progression_at: follow.prog === undefined ? null : day(follow.prog),
+      death_at: follow.death === undefined ? null : day(follow.death),
+      last_contact_at: day(follow.last),
+      death_cause: follow.cause ?? (follow.death === undefined ? null : 'disease'),
+    });
     if (resp) {
-      inp.responses.push({ centre_id: centre, patient_key: id, course_number: 1, best_overall_response: resp.best, assessed_at: day(resp.at), first_response_at: resp.first === undefined ? null : day(resp.first) });
+      inp.responses.push({
+        centre_id: centre,
+        patient_key: id,
+        course_number: 1,
+        best_overall_response: resp.best,
+        assessed_at: day(resp.at),
+        first_response_at: resp.first === undefined ? null : day(resp.first),
+      });
       inp.assessments.push({ centre_id: centre, patient_key: id, course_number: 1, overall_response: resp.best, assessed_at: day(resp.at) });
     }
   };
@@ -73,12 +99,33 @@ describe('survivalSummary', () => {
     expectNoNaN(s);
   });
   it('everyone censored: no median, a note, no NaN', () => {
-    const s = survivalSummary('pfs', [{ time: 3, event: 0, groups: {} }, { time: 5, event: 0, groups: {} }], []);
-    expect(s.rows[0]).toMatchObject({ n: 2, events: 0, median_months: null, median_lower: null, median_upper: null, note: 'no events: everyone censored; no one followed 36 months' });
+    const s = survivalSummary(
+      'pfs',
+      [
+        { time: 3, event: 0, groups: {} },
+        { time: 5, event: 0, groups: {} },
+      ],
+      [],
+    );
+    expect(s.rows[0]).toMatchObject({
+      n: 2,
+      events: 0,
+      median_months: null,
+      median_lower: null,
+      median_upper: null,
+      note: 'no events: everyone censored; no one followed 36 months',
+    });
     expectNoNaN(s);
   });
   it('says when the all row pools regimens', () => {
-    const s = survivalSummary('os', [{ time: 3, event: 1, groups: { regimen: '600k/14' } }, { time: 5, event: 0, groups: { regimen: '720k/15' } }], ['regimen']);
+    const s = survivalSummary(
+      'os',
+      [
+        { time: 3, event: 1, groups: { regimen: '600k/14' } },
+        { time: 5, event: 0, groups: { regimen: '720k/15' } },
+      ],
+      ['regimen'],
+    );
     expect(s.rows[0]!.note).toContain('pooled across regimens 600k/14, 720k/15');
     expect(s.rows.filter((r) => r.grouping === 'regimen').map((r) => r.group)).toEqual(['600k/14', '720k/15']);
   });
@@ -108,7 +155,10 @@ describe('coxModel', () => {
     expectNoNaN(res);
   });
   it('no events: a note, no rows, no throw', () => {
-    const res = coxModel('pfs', [{ time: 1, event: 0, groups: { centre: 'a', disease: 'rcc' } }, { time: 2, event: 0, groups: { centre: 'b', disease: 'melanoma' } }]);
+    const res = coxModel('pfs', [
+      { time: 1, event: 0, groups: { centre: 'a', disease: 'rcc' } },
+      { time: 2, event: 0, groups: { centre: 'b', disease: 'melanoma' } },
+    ]);
     expect(res.coefficients).toEqual([]);
     expect(res.notes.join(' ')).toMatch(/pfs: no Cox model: coxRegression: there are no events/);
   });

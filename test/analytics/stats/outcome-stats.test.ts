@@ -2,13 +2,26 @@
 // (cox.zph), exact Poisson intervals (poisson.test), DL meta-regression (metafor::rma with mods).
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  coxRegression, coxZph, dummyColumns, kaplanMeier, kaplanMeierByGroup, metaRegression, poissonExactInterval, survivalQuantile,
+  coxRegression,
+  coxZph,
+  dummyColumns,
+  kaplanMeier,
+  kaplanMeierByGroup,
+  metaRegression,
+  poissonExactInterval,
+  survivalQuantile,
 } from '../../../analytics/stats/index.js';
 import { expectAllClose, expectClose, expectNoNaN, loadFixture, reportMaxRel } from './r-fixtures.js';
 
 afterAll(reportMaxRel);
 
-interface RQuant { stratum: string; probs: number[]; quantile: (number | null)[]; lower: (number | null)[]; upper: (number | null)[] }
+interface RQuant {
+  stratum: string;
+  probs: number[];
+  quantile: (number | null)[];
+  lower: (number | null)[];
+  upper: (number | null)[];
+}
 const kmq = loadFixture<{ fits: Record<string, RQuant[]> }>('km-quantiles');
 const aml = loadFixture<{ columns: { time: number[]; status: number[] } }>('data-aml').columns;
 const lung = loadFixture<{ columns: { time: number[]; status: number[]; sex: number[] } }>('data-lung').columns;
@@ -44,21 +57,66 @@ describe('survivalQuantile against quantile.survfit', () => {
   });
 });
 
-interface RCox { terms: string[]; coef: number[]; se: number[]; z: number[]; p: number[]; loglik: number[]; n: number; nevent: number; zph: { names: string[]; chisq: number[]; df: number[]; p: number[] } }
+interface RCox {
+  terms: string[];
+  coef: number[];
+  se: number[];
+  z: number[];
+  p: number[];
+  loglik: number[];
+  n: number;
+  nevent: number;
+  zph: { names: string[]; chisq: number[]; df: number[]; p: number[] };
+}
 const cox = loadFixture<{ fits: Record<string, RCox> }>('cox');
 
 function compareCox(fit: ReturnType<typeof coxRegression>, ref: RCox, label: string): void {
   expect(fit.coefficients.map((c) => c.term)).toEqual(ref.terms);
   expect(fit.events).toBe(ref.nevent);
-  expectAllClose('Cox coef', fit.coefficients.map((c) => c.estimate), ref.coef, 1e-6, 1e-12, `${label} coef`);
-  expectAllClose('Cox SE', fit.coefficients.map((c) => c.stdErr), ref.se, 1e-6, 1e-12, `${label} se`);
-  expectAllClose('Cox p', fit.coefficients.map((c) => c.pValue), ref.p, 1e-6, 1e-12, `${label} p`);
+  expectAllClose(
+    'Cox coef',
+    fit.coefficients.map((c) => c.estimate),
+    ref.coef,
+    1e-6,
+    1e-12,
+    `${label} coef`,
+  );
+  expectAllClose(
+    'Cox SE',
+    fit.coefficients.map((c) => c.stdErr),
+    ref.se,
+    1e-6,
+    1e-12,
+    `${label} se`,
+  );
+  expectAllClose(
+    'Cox p',
+    fit.coefficients.map((c) => c.pValue),
+    ref.p,
+    1e-6,
+    1e-12,
+    `${label} p`,
+  );
   expectAllClose('Cox loglik', fit.loglik, ref.loglik, 1e-6, 1e-12, `${label} loglik`);
   const zph = coxZph(fit);
   expect(zph.map((r) => r.term)).toEqual(ref.zph.names);
   expect(zph.map((r) => r.df)).toEqual(ref.zph.df);
-  expectAllClose('cox.zph chisq', zph.map((r) => r.chisq), ref.zph.chisq, 1e-6, 1e-12, `${label} zph`);
-  expectAllClose('cox.zph p', zph.map((r) => r.pValue), ref.zph.p, 1e-6, 1e-12, `${label} zph p`);
+  expectAllClose(
+    'cox.zph chisq',
+    zph.map((r) => r.chisq),
+    ref.zph.chisq,
+    1e-6,
+    1e-12,
+    `${label} zph`,
+  );
+  expectAllClose(
+    'cox.zph p',
+    zph.map((r) => r.pValue),
+    ref.zph.p,
+    1e-6,
+    1e-12,
+    `${label} zph p`,
+  );
   expectNoNaN(fit.coefficients);
 }
 
@@ -69,7 +127,8 @@ describe('coxRegression and coxZph against coxph / cox.zph', () => {
   });
   it('outcomes ~ centre + disease (factors, ties)', () => {
     const fit = coxRegression({
-      time: oc.time, event: oc.status,
+      time: oc.time,
+      event: oc.status,
       covariates: { ...dummyColumns(oc.centre, 'centre'), ...dummyColumns(oc.disease, 'disease') },
       terms: { centre: ['centrelakeshore', 'centreriverside'], disease: ['diseaserenal_cell_carcinoma'] },
     });
@@ -77,7 +136,8 @@ describe('coxRegression and coxZph against coxph / cox.zph', () => {
   });
   it('outcomes ~ centre + disease + age', () => {
     const fit = coxRegression({
-      time: oc.time, event: oc.status,
+      time: oc.time,
+      event: oc.status,
       covariates: { ...dummyColumns(oc.centre, 'centre'), ...dummyColumns(oc.disease, 'disease'), age: oc.age },
       terms: { centre: ['centrelakeshore', 'centreriverside'], disease: ['diseaserenal_cell_carcinoma'], age: ['age'] },
     });
@@ -104,18 +164,67 @@ describe('poissonExactInterval against poisson.test', () => {
   it('no exposure is a clear message', () => expect(() => poissonExactInterval(0, 0)).toThrow(/no exposure has no rate/));
 });
 
-interface RMr { coef: number[]; se: number[]; z: number[]; p: number[]; lower: number[]; upper: number[]; tau2: number; I2: number; H2: number; QE: number; QEp: number; QM: number; QMp: number; k: number }
+interface RMr {
+  coef: number[];
+  se: number[];
+  z: number[];
+  p: number[];
+  lower: number[];
+  upper: number[];
+  tau2: number;
+  I2: number;
+  H2: number;
+  QE: number;
+  QEp: number;
+  QM: number;
+  QMp: number;
+  k: number;
+}
 describe('metaRegression against metafor::rma(method = "DL", mods = ~ ...)', () => {
-  const fx = loadFixture<{ fits: Record<string, RMr>; bcg: { yi: number[]; vi: number[]; ablat: number[]; year: number[] }; small: { yi: number[]; vi: number[]; x: number[] } }>('meta-regression');
+  const fx = loadFixture<{
+    fits: Record<string, RMr>;
+    bcg: { yi: number[]; vi: number[]; ablat: number[]; year: number[] };
+    small: { yi: number[]; vi: number[]; x: number[] };
+  }>('meta-regression');
   function compare(res: ReturnType<typeof metaRegression>, ref: RMr, label: string): void {
-    expectAllClose('meta-regression coef', res.coefficients.map((c) => c.estimate), ref.coef, 1e-6, 1e-12, `${label} coef`);
-    expectAllClose('meta-regression SE', res.coefficients.map((c) => c.stdErr), ref.se, 1e-6, 1e-12, `${label} se`);
-    expectAllClose('meta-regression p', res.coefficients.map((c) => c.pValue), ref.p, 1e-6, 1e-12, `${label} p`);
-    expectAllClose('meta-regression CI', res.coefficients.map((c) => c.lower), ref.lower, 1e-6, 1e-12, `${label} lower`);
-    for (const key of ['tau2', 'I2', 'H2', 'QE', 'QEp', 'QM', 'QMp'] as const) expectClose('meta-regression tests', res[key], ref[key], 1e-6, 1e-12, `${label} ${key}`);
+    expectAllClose(
+      'meta-regression coef',
+      res.coefficients.map((c) => c.estimate),
+      ref.coef,
+      1e-6,
+      1e-12,
+      `${label} coef`,
+    );
+    expectAllClose(
+      'meta-regression SE',
+      res.coefficients.map((c) => c.stdErr),
+      ref.se,
+      1e-6,
+      1e-12,
+      `${label} se`,
+    );
+    expectAllClose(
+      'meta-regression p',
+      res.coefficients.map((c) => c.pValue),
+      ref.p,
+      1e-6,
+      1e-12,
+      `${label} p`,
+    );
+    expectAllClose(
+      'meta-regression CI',
+      res.coefficients.map((c) => c.lower),
+      ref.lower,
+      1e-6,
+      1e-12,
+      `${label} lower`,
+    );
+    for (const key of ['tau2', 'I2', 'H2', 'QE', 'QEp', 'QM', 'QMp'] as const)
+      expectClose('meta-regression tests', res[key], ref[key], 1e-6, 1e-12, `${label} ${key}`);
   }
   it('BCG ~ latitude', () => compare(metaRegression({ yi: fx.bcg.yi, vi: fx.bcg.vi, mods: { ablat: fx.bcg.ablat } }), fx.fits.bcg_ablat!, 'bcg'));
-  it('BCG ~ latitude + year', () => compare(metaRegression({ yi: fx.bcg.yi, vi: fx.bcg.vi, mods: { ablat: fx.bcg.ablat, year: fx.bcg.year } }), fx.fits.bcg_ablat_year!, 'bcg2'));
+  it('BCG ~ latitude + year', () =>
+    compare(metaRegression({ yi: fx.bcg.yi, vi: fx.bcg.vi, mods: { ablat: fx.bcg.ablat, year: fx.bcg.year } }), fx.fits.bcg_ablat_year!, 'bcg2'));
   it('small, tau² truncated at 0', () => compare(metaRegression({ yi: fx.small.yi, vi: fx.small.vi, mods: { x: fx.small.x } }), fx.fits.small!, 'small'));
   it('too few centres is a clear message', () => {
     expect(() => metaRegression({ yi: [0.1, 0.2], vi: [0.1, 0.1], mods: { x: [1, 2] } })).toThrow(/more studies than coefficients/);
