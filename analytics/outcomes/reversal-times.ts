@@ -6,8 +6,8 @@ import { DAY_MS, type OutcomeInputs, type OutcomeCycle } from './types.js';
 export type ReversalMeasure = 'creatinine_1_5x' | 'creatinine_baseline' | 'pressor_free' | 'mental_status';
 
 export const REVERSAL_LABELS: Record<ReversalMeasure, string> = {
-  creatinine_1_5x: 'Creatinine back to ≤ 1.5× the pre-cycle value',
-  creatinine_baseline: 'Creatinine back to ≤ the pre-cycle value',
+  creatinine_1_5x: 'Creatinine back to ≤ 1.5× the pre-course value',
+  creatinine_baseline: 'Creatinine back to ≤ the pre-course value',
   pressor_free: 'Off vasopressors',
   mental_status: 'Mental-status change resolved',
 };

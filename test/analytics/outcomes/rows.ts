@@ -77,10 +77,10 @@ export function syntheticInputs(perCentre = 30, seed = 7): OutcomeInputs {
         death_cause: death === null ? null : 'disease',
       });
       inp.creatinine.push({ centre_id: centre, patient_key: id, observed_at: day(-1), value: 1 });
-      inp.creatinine.push({ centre_id: centre, patient_key: id, observed_at: day(3), value: 1.4 + rnd() * 2 });
+      inp.creatinine.push({ centre_id: centre, patient_key: id, observed_at: day(16), value: 1.4 + rnd() * 2 });
       for (const d of [5, 7, 10, 15, 20, 35])
-        inp.creatinine.push({ centre_id: centre, patient_key: id, observed_at: day(d + 0.2), value: 1 + 2 / d + rnd() * 0.3 });
-      if (rnd() < 0.5) inp.pressors.push({ centre_id: centre, patient_key: id, start_at: day(2), end_at: day(4 + rnd() * 3) });
+        inp.creatinine.push({ centre_id: centre, patient_key: id, observed_at: day(d + 18.2), value: 0.9 + 2 / d + rnd() * 0.3 });
+      if (rnd() < 0.5) inp.pressors.push({ centre_id: centre, patient_key: id, start_at: day(16), end_at: day(18 + rnd() * 3) });
       if (rnd() < 0.15)
         inp.events.push({ centre_id: centre, patient_key: id, cycle_id: c1.cycle_id, event_type: 'icu_transfer', onset_at: day(3), resolved_at: day(5) });
       if (rnd() < 0.2)
@@ -89,8 +89,8 @@ export function syntheticInputs(perCentre = 30, seed = 7): OutcomeInputs {
           patient_key: id,
           cycle_id: c1.cycle_id,
           event_type: 'mental_status_change',
-          onset_at: day(3),
-          resolved_at: rnd() < 0.8 ? day(5 + rnd() * 5) : null,
+          onset_at: day(17),
+          resolved_at: rnd() < 0.8 ? day(19 + rnd() * 5) : null,
         });
     }
   });
