@@ -6,11 +6,16 @@ import type { Candidate, RecordProblem } from '../../../pipelines/map/records.js
 const K = 'f3a9c2e1b4d5a6c7';
 let row = 0;
 const cand = (table: Candidate['table'], values: Record<string, unknown>): Candidate => ({
-  table, values: { centre_id: 'mini', patient_key: K, ...values }, extra: {}, where: { file: 'x.csv', sha256: '0'.repeat(64), row: ++row, pointer: null }, problems: [],
+  table,
+  values: { centre_id: 'mini', patient_key: K, ...values },
+  extra: {},
+  where: { file: 'x.csv', sha256: '0'.repeat(64), row: ++row, pointer: null },
+  problems: [],
 });
 const start = Date.parse('2024-01-01T08:00:00Z');
 const starts = new Map([[`${K}|1`, start]]);
-const scan = (day: string, r: string, criteria = 'RECIST1.1') => cand('response_assessment', { course_number: 1, criteria, overall_response: r, assessed_at: `${day}T14:00:00Z` });
+const scan = (day: string, r: string, criteria = 'RECIST1.1') =>
+  cand('response_assessment', { course_number: 1, criteria, overall_response: r, assessed_at: `${day}T14:00:00Z` });
 
 describe('responses derived from the course scans', () => {
   it('one response per course, with its derivation, first response and confirmation', () => {
@@ -55,13 +60,16 @@ describe('follow-up combined per patient', () => {
     expect(q).toEqual([]);
     expect(n.merged).toBe(3);
     expect(out).toHaveLength(1);
-    expect(out[0]!.values).toMatchObject({ progression_at: '2024-04-01T00:00:00Z', death_at: '2024-09-01T00:00:00Z', last_contact_at: '2024-09-01T00:00:00Z', death_cause: 'unknown' });
+    expect(out[0]!.values).toMatchObject({
+      progression_at: '2024-04-01T00:00:00Z', death_at: '2024-09-01T00:00:00Z', last_contact_at: '2024-09-01T00:00:00Z', death_cause: 'unknown',
+    });
   });
   it('one bad row quarantines every row of the patient, naming the bad one', () => {
     const bad = cand('follow_up', { death_at: 'not a date' });
     bad.problems.push({ field: 'death_at', raw: 'not a date', check: 'date_format', message: 'bad date' });
     const q: { row: number | null; p: RecordProblem[] }[] = [];
-    const out = combineFollowUp([cand('follow_up', { last_contact_at: '2024-06-01T00:00:00Z' }), bad], counts(), firstDose, (c, p) => q.push({ row: c.where.row, p: p ?? [] }));
+    const rows = [cand('follow_up', { last_contact_at: '2024-06-01T00:00:00Z' }), bad];
+    const out = combineFollowUp(rows, counts(), firstDose, (c, p) => q.push({ row: c.where.row, p: p ?? [] }));
     expect(out).toEqual([]);
     expect(q).toHaveLength(2);
     expect(q[0]!.p[0]!.message).toContain(`x.csv row ${bad.where.row}`);
