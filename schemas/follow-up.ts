@@ -17,8 +17,9 @@ export const FollowUp = z
     ...provenanceShape,
   })
   .superRefine((f, ctx) => {
-    if (f.death_at !== null && f.last_contact_at > f.death_at) ctx.addIssue({ code: 'custom', path: ['last_contact_at'], message: 'last_contact_at is after death_at' });
-    if (f.death_at === null && f.death_cause !== null) ctx.addIssue({ code: 'custom', path: ['death_cause'], message: 'a cause of death is given but no death_at' });
-    if (f.death_at !== null && f.death_cause === null) ctx.addIssue({ code: 'custom', path: ['death_cause'], message: 'death_at is given without death_cause (use unknown)' });
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    if (f.death_at !== null && f.last_contact_at > f.death_at) issue('last_contact_at', 'last_contact_at is after death_at');
+    if (f.death_at === null && f.death_cause !== null) issue('death_cause', 'a cause of death is given but no death_at');
+    if (f.death_at !== null && f.death_cause === null) issue('death_cause', 'death_at is given without death_cause (use unknown)');
   });
 export type FollowUp = z.infer<typeof FollowUp>;

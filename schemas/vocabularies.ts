@@ -97,8 +97,10 @@ export type ResponseDerivation = keyof typeof RESPONSE_DERIVATIONS;
  */
 export const RESPONSE_DERIVATION_RULES = {
   'RECIST1.1':
-    'Time points up to and including the first PD, in date order. CR: a CR confirmed by a CR ≥ 4 weeks later. PR: a PR or unconfirmed-CR time point confirmed by a PR or CR ≥ 4 weeks later. ' +
-    'SD: an SD (or unconfirmed CR/PR) time point at least 6 weeks [UNVERIFIED: RECIST 1.1 leaves the minimum to the protocol, "in general 6–8 weeks"] after the course\'s first dose. ' +
+    'Time points up to and including the first PD, in date order. CR: a CR confirmed by a CR ≥ 4 weeks later. ' +
+    'PR: a PR or unconfirmed-CR time point confirmed by a PR or CR ≥ 4 weeks later. ' +
+    'SD: an SD (or unconfirmed CR/PR) time point at least 6 weeks after the course\'s first dose ' +
+    '[UNVERIFIED: RECIST 1.1 leaves the minimum to the protocol, "in general 6–8 weeks"]. ' +
     'Otherwise PD if a PD time point exists, else NE.',
   'RECIST1.0': 'As RECIST1.1 (RECIST 1.0 also requires confirmation of CR and PR at ≥ 4 weeks).',
   WHO: 'As RECIST1.1 (WHO criteria require two observations ≥ 4 weeks apart for CR and PR).',

@@ -45,7 +45,8 @@ export function combineFollowUp(list: Candidate[], n: TableCounts, firstDose: Ma
 
 function siblingProblem(bad: Candidate): RecordProblem {
   const at = bad.where.row !== null ? `row ${bad.where.row}` : (bad.where.pointer ?? '');
-  return { field: null, raw: null, check: 'follow_up_incomplete', message: `another follow-up row of this patient (${bad.where.file} ${at}) was quarantined, so the patient's follow-up is not stored` };
+  const message = `another follow-up row of this patient (${bad.where.file} ${at}) was quarantined, so the patient's follow-up is not stored`;
+  return { field: null, raw: null, check: 'follow_up_incomplete', message };
 }
 
 function combine(g: Candidate[]): Candidate {
@@ -68,12 +69,15 @@ function checkAgainstFirstDose(c: Candidate, first: number | undefined): void {
   const death = ms(c.values.death_at);
   const prog = ms(c.values.progression_at);
   if (death !== null && death < first) {
-    c.problems.push({ field: 'death_at', raw: c.values.death_at, check: 'death_before_treatment', message: `the death date is before the patient's first dose (${firstIso}); check the date or the patient it belongs to` });
+    const message = `the death date is before the patient's first dose (${firstIso}); check the date or the patient it belongs to`;
+    c.problems.push({ field: 'death_at', raw: c.values.death_at, check: 'death_before_treatment', message });
   }
   if (prog !== null && prog < first) {
-    c.problems.push({ field: 'progression_at', raw: c.values.progression_at, check: 'progression_before_treatment', message: `progression is dated before the patient's first dose (${firstIso}); record only progression after HD IL-2 starts` });
+    const message = `progression is dated before the patient's first dose (${firstIso}); record only progression after HD IL-2 starts`;
+    c.problems.push({ field: 'progression_at', raw: c.values.progression_at, check: 'progression_before_treatment', message });
   }
   if (c.values.last_contact_at === null) {
-    c.problems.push({ field: 'last_contact_at', raw: null, check: 'date_missing', message: 'no last-contact date and no death date for the patient: map last_contact_at (the last date known alive)' });
+    const message = 'no last-contact date and no death date for the patient: map last_contact_at (the last date known alive)';
+    c.problems.push({ field: 'last_contact_at', raw: null, check: 'date_missing', message });
   }
 }

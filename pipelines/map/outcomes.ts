@@ -56,21 +56,34 @@ export function deriveResponses(assessments: Candidate[], starts: Map<string, nu
 
 function deriveOne(g: Candidate[], start: number | undefined): Candidate {
   const first = g[0]!;
-  const values: Record<string, unknown> = { centre_id: first.values.centre_id, patient_key: first.values.patient_key, course_number: first.values.course_number, derivation: 'derived_from_assessments' };
+  const values: Record<string, unknown> = {
+    centre_id: first.values.centre_id,
+    patient_key: first.values.patient_key,
+    course_number: first.values.course_number,
+    derivation: 'derived_from_assessments',
+  };
   const criteria = [...new Set(g.map((a) => String(a.values.criteria)))];
   const out: Candidate = { table: 'response', values, extra: {}, where: first.where, problems: [] };
   if (criteria.length > 1) {
-    out.problems.push({ field: 'criteria', raw: criteria.join(', '), check: 'mixed_criteria', message: `the course's assessments use different response criteria (${criteria.join(', ')}); map one criteria per course` });
+    const message = `the course's assessments use different response criteria (${criteria.join(', ')}); map one criteria per course`;
+    out.problems.push({ field: 'criteria', raw: criteria.join(', '), check: 'mixed_criteria', message });
     return out;
   }
   if (start === undefined) {
-    out.problems.push({ field: 'course_number', raw: first.values.course_number, check: 'no_course', message: 'the assessments name a course with no cycle in the dose log, so the best response cannot be timed from its first dose' });
+    const message = 'the assessments name a course with no cycle in the dose log, so the best response cannot be timed from its first dose';
+    out.problems.push({ field: 'course_number', raw: first.values.course_number, check: 'no_course', message });
     return out;
   }
   const points: TimePoint[] = g.map((a) => ({ at: ms(a.values.assessed_at), response: a.values.overall_response as ResponseCategory }));
   const b = bestOverallResponse(criteria[0] as ResponseCriteria, points, start);
   const decisive = g.find((a) => ms(a.values.assessed_at) === b.at) ?? first;
-  Object.assign(values, { criteria: criteria[0], best_overall_response: b.best, assessed_at: iso(b.at), first_response_at: b.firstResponseAt === null ? null : iso(b.firstResponseAt), confirmed: b.confirmed });
+  Object.assign(values, {
+    criteria: criteria[0],
+    best_overall_response: b.best,
+    assessed_at: iso(b.at),
+    first_response_at: b.firstResponseAt === null ? null : iso(b.firstResponseAt),
+    confirmed: b.confirmed,
+  });
   out.where = decisive.where;
   return out;
 }
@@ -79,5 +92,6 @@ function deriveOne(g: Candidate[], start: number | undefined): Candidate {
 export function recordedSuperseded(recorded: Candidate, derived: Set<string>): RecordProblem | null {
   const k = `${String(recorded.values.patient_key)}|${Number(recorded.values.course_number)}`;
   if (!derived.has(k)) return null;
-  return { field: 'best_overall_response', raw: recorded.values.best_overall_response ?? null, check: 'derived_instead', message: "the course's best response is derived from its dated assessments (response_assessment); this recorded value is not stored" };
+  const message = "the course's best response is derived from its dated assessments (response_assessment); this recorded value is not stored";
+  return { field: 'best_overall_response', raw: recorded.values.best_overall_response ?? null, check: 'derived_instead', message };
 }

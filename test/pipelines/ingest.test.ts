@@ -312,10 +312,12 @@ describe('CDISC SDTM datasets as CSV', () => {
     const r = await ingestCentre(join(sdir, 'spec.yaml'), { storeDir: store, env });
     balanced(r);
     expect(r.counts.follow_up?.stored).toBe(0);
-    const q = await query("SELECT field, check_name, message FROM quarantine WHERE table_name = 'follow_up' AND check_name LIKE '%before%' ORDER BY check_name");
+    const q = await query("SELECT field, check_name, message FROM quarantine WHERE table_name = 'follow_up' AND check_name LIKE '%before%' ORDER BY ALL");
+    const death = "the death date is before the patient's first dose (2023-10-09T13:00:00.000Z); check the date or the patient it belongs to";
+    const progression = "progression is dated before the patient's first dose (2023-10-02T13:00:00.000Z); record only progression after HD IL-2 starts";
     expect(q).toEqual([
-      { field: 'death_at', check_name: 'death_before_treatment', message: "the death date is before the patient's first dose (2023-10-09T13:00:00.000Z); check the date or the patient it belongs to" },
-      { field: 'progression_at', check_name: 'progression_before_treatment', message: "progression is dated before the patient's first dose (2023-10-02T13:00:00.000Z); record only progression after HD IL-2 starts" },
+      { field: 'death_at', check_name: 'death_before_treatment', message: death },
+      { field: 'progression_at', check_name: 'progression_before_treatment', message: progression },
     ]);
   });
 });

@@ -44,7 +44,8 @@ describe('after the last dose (§3.0 figure 5)', () => {
     const day14 = patients.flatMap((p) =>
       p.courses.flatMap((c) => {
         const last = c.cycles[c.cycles.length - 1]!;
-        const lab = last.labs.find((l) => l.kind === 'follow_up' && l.values.eosinophils !== undefined && Math.round((l.at - last.lastDoseAt!) / DAY_MS) === 14);
+        const day = (at: number) => Math.round((at - last.lastDoseAt!) / DAY_MS);
+        const lab = last.labs.find((l) => l.kind === 'follow_up' && l.values.eosinophils !== undefined && day(l.at) === 14);
         return lab ? [lab.values.eosinophils! > 2 * p.baseline.eosinophils] : [];
       }),
     );
@@ -53,10 +54,10 @@ describe('after the last dose (§3.0 figure 5)', () => {
   });
   it('creatinine back to baseline by day 7, 14 and 30 in the S31 shares (62%, 84%, 95%) where baseline ≤ 1.4 mg/dL', () => {
     const days = patients.filter((p) => p.baseline.creatinine <= 1.4).flatMap((p) => p.courses.map((c) => c.renalRecoveryDays));
-    const [b7, b14, b30] = FOLLOW_UP_LABS.renalRecovery.map((b) => b[2]);
-    expect(Math.abs(share(days.map((d) => d <= 7)) - b7!)).toBeLessThan(0.06);
-    expect(Math.abs(share(days.map((d) => d <= 14)) - b14!)).toBeLessThan(0.05);
-    expect(Math.abs(share(days.map((d) => d <= 30)) - b30!)).toBeLessThan(0.04);
+    const [b7, b14, b30] = FOLLOW_UP_LABS.renalRecovery.map((b) => b[2]) as [number, number, number, number];
+    expect(Math.abs(share(days.map((d) => d <= 7)) - b7)).toBeLessThan(0.06);
+    expect(Math.abs(share(days.map((d) => d <= 14)) - b14)).toBeLessThan(0.05);
+    expect(Math.abs(share(days.map((d) => d <= 30)) - b30)).toBeLessThan(0.04);
   });
 });
 
@@ -116,7 +117,9 @@ describe('600,000 vs 720,000 IU/kg (§1.4, S20: 16.8 vs 14.6 doses, 10.1 vs 10.5
       const ruleset = centreRuleset(id);
       const course1 = (dose: 600_000 | 720_000) => {
         const profile = { ...PROFILES[id], doseIuPerKg: dose };
-        const doses = Array.from({ length: 60 }, (_, i) => simulatePatient({ seed: 'exposure-test', profile, ruleset }, i).courses[0]!.cycles.reduce((a, c) => a + c.dosesGiven, 0));
+        const course1Doses = (i: number) =>
+          simulatePatient({ seed: 'exposure-test', profile, ruleset }, i).courses[0]!.cycles.reduce((a, c) => a + c.dosesGiven, 0);
+        const doses = Array.from({ length: 60 }, (_, i) => course1Doses(i));
         const mean = doses.reduce((a, b) => a + b, 0) / doses.length;
         return { doses: mean, miuPerKg: (mean * dose) / 1e6 };
       };
