@@ -3,4 +3,5 @@ export * from './stats/index.js';
 export * from './doses/index.js';
 export * from './response/index.js';
 export * from './consensus/index.js';
+export * from './outcomes/index.js';
 export { readStore } from './read-store.js';

@@ -5,6 +5,7 @@ import { registerPool } from './commands/pool.js';
 import { registerHolds } from './commands/holds.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerReport } from './commands/report.js';
+import { registerOutcomes } from './commands/outcomes.js';
 import { registerResponse } from './commands/response.js';
 import { registerNotebooks } from './commands/notebooks.js';
 import { registerSimulate } from './commands/simulate.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerNotebooks(program);
   registerDoses(program);
   registerResponse(program);
+  registerOutcomes(program);
   registerHolds(program);
   registerReport(program);
   registerBundle(program);

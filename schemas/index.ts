@@ -9,6 +9,8 @@ export * from './observation.js';
 export * from './infusion.js';
 export * from './clinical-event.js';
 export * from './response.js';
+export * from './response-assessment.js';
+export * from './follow-up.js';
 export * from './ruleset.js';
 export * from './run-manifest.js';
 export * from './notebook-params.js';

@@ -53,12 +53,20 @@ export const ResponseSignalsParams = z.strictObject({
 });
 export type ResponseSignalsParams = z.infer<typeof ResponseSignalsParams>;
 
+/** Parameters of 05-outcomes-and-safety. */
+export const OutcomesSafetyParams = z.strictObject({
+  storeDir: storeDirParam,
+  holdsDir: z.string().describe("il2kit holds output folder for the practice measures; '' = none (the meta-regression is skipped)").register(notebookParamInfo, { kind: 'path' }),
+});
+export type OutcomesSafetyParams = z.infer<typeof OutcomesSafetyParams>;
+
 /** Parameter schema of each notebook in notebooks/, by file name without .ipynb. */
 export const notebookParams = {
   '00-kit-tour': KitTourParams,
   '02-hold-criteria-by-centre': HoldCriteriaParams,
   '03-doses-reached': DosesReachedParams,
   '04-response-signals': ResponseSignalsParams,
+  '05-outcomes-and-safety': OutcomesSafetyParams,
 } as const satisfies Record<string, z.ZodObject>;
 export type NotebookName = keyof typeof notebookParams;
 

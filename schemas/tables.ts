@@ -7,6 +7,8 @@ import { Infusion } from './infusion.js';
 import { Observation } from './observation.js';
 import { Patient } from './patient.js';
 import { Response } from './response.js';
+import { ResponseAssessment } from './response-assessment.js';
+import { FollowUp } from './follow-up.js';
 
 export interface TableDef {
   schema: z.ZodType;
@@ -24,7 +26,9 @@ export const TABLES = {
   observation: { schema: Observation, grain: 'one row per measured value', key: ['patient_key', 'variable', 'observed_at'] },
   infusion: { schema: Infusion, grain: 'one row per infusion segment or bolus', key: ['patient_key', 'agent', 'start_at'] },
   clinical_event: { schema: ClinicalEvent, grain: 'one row per clinical event', key: ['patient_key', 'event_type', 'onset_at'] },
-  response: { schema: Response, grain: 'one row per course assessment', key: ['patient_key', 'course_number'] },
+  response: { schema: Response, grain: 'one row per course (its best overall response)', key: ['patient_key', 'course_number'] },
+  response_assessment: { schema: ResponseAssessment, grain: 'one row per dated tumour assessment', key: ['patient_key', 'course_number', 'assessed_at'] },
+  follow_up: { schema: FollowUp, grain: 'one row per patient (progression, death or last contact)', key: ['centre_id', 'patient_key'] },
 } as const satisfies Record<string, TableDef>;
 export type TableName = keyof typeof TABLES;
 export const TABLE_NAMES = Object.keys(TABLES) as TableName[];
@@ -43,4 +47,6 @@ export interface TableRecords {
   infusion: Infusion;
   clinical_event: ClinicalEvent;
   response: Response;
+  response_assessment: ResponseAssessment;
+  follow_up: FollowUp;
 }

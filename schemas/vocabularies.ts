@@ -83,6 +83,41 @@ export const RESPONSE_CRITERIA = {
 } as const;
 export type ResponseCriteria = keyof typeof RESPONSE_CRITERIA;
 
+/** How a course's best overall response came to be stored. */
+export const RESPONSE_DERIVATIONS = {
+  recorded: 'Recorded as the course\'s best overall response in the export (one row per course)',
+  derived_from_assessments: 'Derived at ingest from the dated per-visit assessments by the criteria\'s rules (response_assessment)',
+} as const;
+export type ResponseDerivation = keyof typeof RESPONSE_DERIVATIONS;
+
+/**
+ * How ingest derives a course's best overall response from its dated time-point responses, by criteria
+ * (pipelines/map/best-response.ts). Confirmation: a CR or PR counts only when the same or a better response is
+ * recorded at a later assessment of the course at least 4 weeks after it (RECIST 1.1 §4.3.2; the contract of issue 22).
+ */
+export const RESPONSE_DERIVATION_RULES = {
+  'RECIST1.1':
+    'Time points up to and including the first PD, in date order. CR: a CR confirmed by a CR ≥ 4 weeks later. ' +
+    'PR: a PR or unconfirmed-CR time point confirmed by a PR or CR ≥ 4 weeks later. ' +
+    'SD: an SD (or unconfirmed CR/PR) time point at least 6 weeks after the course\'s first dose ' +
+    '[UNVERIFIED: RECIST 1.1 leaves the minimum to the protocol, "in general 6–8 weeks"]. ' +
+    'Otherwise PD if a PD time point exists, else NE.',
+  'RECIST1.0': 'As RECIST1.1 (RECIST 1.0 also requires confirmation of CR and PR at ≥ 4 weeks).',
+  WHO: 'As RECIST1.1 (WHO criteria require two observations ≥ 4 weeks apart for CR and PR).',
+  ECOG1982: 'Best time point by rank CR > PR > SD > PD > NE up to the first PD; no confirmation rule applied (confirmed is null).',
+  irRC: 'Best time point by rank CR > PR > SD > PD > NE over all time points; the immune-related confirmation of PD is not applied (confirmed is null).',
+  investigator: 'Best time point by rank CR > PR > SD > PD > NE up to the first PD; no confirmation rule applied (confirmed is null).',
+} as const satisfies Record<ResponseCriteria, string>;
+
+/** Cause of death on the follow-up record (null while alive). */
+export const DEATH_CAUSES = {
+  treatment_related: 'Treatment-related (toxicity of IL-2 therapy)',
+  disease: 'Progressive disease',
+  other: 'Other cause',
+  unknown: 'Cause not recorded',
+} as const;
+export type DeathCause = keyof typeof DEATH_CAUSES;
+
 export type VariableKind = 'point' | 'interval';
 export type VariableCategory = 'vital' | 'lab' | 'fluid' | 'neuro' | 'anthropometric';
 

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
-  CLINICAL_EVENT_TYPES, CYCLE_END_REASONS, DISEASES, DOSING_WEIGHT_BASES, HOLD_REASONS, INFUSION_AGENTS, OBSERVATION_VARIABLES,
+  CLINICAL_EVENT_TYPES, CYCLE_END_REASONS, DEATH_CAUSES, RESPONSE_DERIVATIONS, RESPONSE_DERIVATION_RULES, DISEASES, DOSING_WEIGHT_BASES, HOLD_REASONS, INFUSION_AGENTS, OBSERVATION_VARIABLES,
   PanelBundle, RESPONSE_CATEGORIES, RESPONSE_CRITERIA, RISK_GROUPS, RULE_ACTIONS, RULE_VARIABLES, Ruleset, RunManifest, SEXES, SLOT_STATUSES,
   TABLES, VERIFICATION_STATUSES, describeFields, type FieldInfo,
 } from '../schemas/index.js';
@@ -99,6 +99,9 @@ export function renderDataDictionary(): string {
     ['Dosing weight bases', DOSING_WEIGHT_BASES],
     ['Response categories', RESPONSE_CATEGORIES],
     ['Response criteria', RESPONSE_CRITERIA],
+    ['Response derivations', RESPONSE_DERIVATIONS],
+    ['Best overall response from dated assessments, by criteria', RESPONSE_DERIVATION_RULES],
+    ['Causes of death', DEATH_CAUSES],
     ['Clinical event types', CLINICAL_EVENT_TYPES],
     ['Rule actions', RULE_ACTIONS],
     ['Verification statuses', VERIFICATION_STATUSES],

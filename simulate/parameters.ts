@@ -24,8 +24,13 @@ export const REGIMEN = {
   givenDelaySdLog: 0.7,
   /** Response checked ~4 weeks after a course [V §1.1, S3]. */
   responseAssessmentDaysAfterCourse: 28,
-  /** Next course ≥7 weeks after discharge (legacy label) and every 6–12 weeks [V §1.1, S4/S15/S16]; drawn uniformly in this window (days from course start). */
-  nextCourseStartDays: [63, 84] as const,
+  /** Next course ≥7 weeks after discharge (legacy label, S3a) and every 6–12 weeks [V §1.1, S3a/S4/S15/S16]: days from the last discharge, drawn uniformly. */
+  nextCourseDaysAfterDischarge: [49, 84] as const,
+  /** A few courses start earlier than the sources allow, for the compliance analysis: share and window (days after discharge) [ASSUMPTION]. */
+  retreatmentViolationShare: 0.03,
+  retreatmentViolationDays: [35, 48] as const,
+  /** After a CR/PR the next course waits for the confirming scan "just before the next course" [V §1.1 S3], ≥ 4 weeks after the first (RECIST) [INFERRED]. */
+  confirmationBeforeNextCourseDays: 30,
   /** At most two courses are simulated (brief; NCI: no response after 2 courses → no later response [V §4.3, S30]). */
   maxCourses: 2,
   /** Admission the evening before the first dose; discharge when recovered after the last dose [ASSUMPTION]. */
@@ -145,11 +150,11 @@ export const PHYSIOLOGY = {
   bolusRetentionTauH: 48,
   /** Platelets: log fall per unit C; rebound gain after dosing [shape V §3.0 fig 5; magnitudes UNVERIFIED §3.5]. */
   plateletLogFallPerC: 0.25,
-  plateletRebound: [0.8, 0.35],
+  plateletRebound: [4.2, 0.35],
   /** Lymphocytes: fall by ~an order of magnitude during dosing (ln 10 ≈ 2.3), rebound 2–5× baseline 24–72 h after the last dose [UNVERIFIED magnitudes §3.5; shape V §3.0 fig 5, S26/S11/S12]. */
   lymphocyteLogDepletion: 2.3,
   exposureHalfMask: 0.3,
-  lymphocyteRebound: [2.6, 0.35],
+  lymphocyteRebound: [3.6, 0.35],
   /** Proliferative drive: +per dose up to saturation, decays τ (h) [ASSUMPTION]. */
   reboundDrivePerDose: 0.16,
   reboundDriveTauH: 110,
@@ -311,3 +316,49 @@ export const IMPERFECTIONS = {
   /** A value with a slipped decimal point or extra digit (out of plausible range). */
   outOfRangeTypoRate: 0.0015,
 } as const;
+
+/**
+ * Follow-up after the last course (il2-domain.md §4.2): scans, progression, death, last contact. Times by the response
+ * category of the last course; each patient's draws come from its own stream (`<seed>/<centre>/<i>/outcome`).
+ */
+export const OUTCOMES = {
+  /** Data cut-off of the exports [ASSUMPTION]; last contact falls before it by up to `lastContactLagDays` [ASSUMPTION]. */
+  dataCutoff: '2025-06-30',
+  lastContactLagDays: [0, 120] as const,
+  /** Second scan of a course (confirmation) 5–7 weeks after the first: CT 4–8 weeks after IL-2 [V §1.1 S36]; RECIST confirmation ≥ 4 weeks. */
+  confirmationScanDays: [35, 49] as const,
+  /** Surveillance scans after the last course every 12 weeks: "every 6–12 weeks if stable/responding" [V §1.1 S15/S16]; interval [ASSUMPTION] within it. */
+  surveillanceDays: 84,
+  /** Share of CRs that never progress: 82% of CRs ongoing at 39–148+ months (S12, both diseases) [V §4.2]; 59% of melanoma CRs progression-free (S15) [V §4.2]. */
+  durableCrShare: { rcc: 0.82, melanoma: 0.59 },
+  /** Relapse of a non-durable CR, median months from confirmation: no source gives it [ASSUMPTION]. */
+  crRelapseMedianMonths: 24,
+  /** PR duration, median months (exponential): mRCC 19 (S16), mM 5.9 (S15) [V §4.2]. */
+  prDurationMedianMonths: { rcc: 19, melanoma: 5.9 },
+  /** SD: months to progression from the first scan, median: no source gives it [ASSUMPTION]. */
+  sdProgressionMedianMonths: 6,
+  /** NE: progression documented at the next scan, weeks [ASSUMPTION]. */
+  neProgressionWeeks: 6,
+  /** Survival after progression, median months (exponential) [CALIBRATED: median OS mM 19.6, mRCC 41 months, PROCLAIM S7, V §4.2]. */
+  postProgressionMedianMonths: { rcc: 29, melanoma: 13.5 },
+  /** Share of deaths after progression recorded as another cause [ASSUMPTION]. */
+  otherCauseShare: 0.05,
+  /** Treatment-related death per patient: 4 of 408 in PROCLAIM (SITC 2015 abstract) [V §6] ≈ 1% [INFERRED]; pivotal era 4% mRCC (S16), 2% mM (S15) [V §4.2]. */
+  treatmentRelatedDeath: 0.01,
+  /** Days from the last dose to a treatment-related death [ASSUMPTION]. */
+  treatmentRelatedDeathDays: [2, 30] as const,
+} as const;
+
+/** Clinic labs after the last dose of each course, for reversal (il2-domain.md §3.3, §3.0 figure 5). */
+export const FOLLOW_UP_LABS = {
+  /** Weekly until about the response scan: days after the last dose [ASSUMPTION: no source gives the schedule]. */
+  days: [7, 14, 21, 28] as const,
+  /** Renal function back to baseline in 62% by day 7, 84% by day 14, 95% by day 30 (S31, Belldegrun) [V §3.3]; the rest by day 60 [ASSUMPTION]; within each band uniform [ASSUMPTION]. */
+  renalRecovery: [[3, 7, 0.62], [7, 14, 0.84], [14, 30, 0.95], [30, 60, 1]] as const,
+  /** Baseline creatinine >1.4 recovers slower (S31) [V §3.3 direction]: the recovery day × PHYSIOLOGY.slowRecoveryFactor [ASSUMPTION magnitude]. */
+  /** Lymphocytes and platelets return to baseline with PHYSIOLOGY.reboundDriveTauH; eosinophilia fades with PHYSIOLOGY.eosinophilDriveTauH ("can last for weeks", fig 5 [V §3.0]). */
+  labCv: 0.05,
+} as const;
+
+/** Months as days: 365.25 / 12. */
+export const DAYS_PER_MONTH = 30.4375;

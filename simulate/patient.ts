@@ -7,6 +7,8 @@ import { localIdentifier, personName } from './names.js';
 import type { PracticeProfile } from './profiles.js';
 import { Rng } from './prng.js';
 import { courseSignals, drawResponse } from './response.js';
+import { simulateFollowUp } from './outcome.js';
+import { followUpLabs, renalRecoveryDay } from './follow-up-labs.js';
 import { DAY_MS, HOUR_MS, localToUtc } from './time.js';
 import type { Baseline, SimCourse, SimCycle, SimEvent, SimPatient } from './types.js';
 
@@ -139,6 +141,7 @@ export function simulatePatient(ctx: PatientContext, index: number): SimPatient 
     immuneLatent,
     courses: [],
     permanentlyDiscontinued: false,
+    followUp: { progressionAt: null, deathAt: null, lastContactAt: 0, deathCause: null, assessments: [] },
   };
 
   let courseDate: [number, number, number] = [y0, m0, d0];
@@ -167,15 +170,43 @@ export function simulatePatient(ctx: PatientContext, index: number): SimPatient 
     const signals = courseSignals(patient, cycles, lateEvents);
     const prior = patient.courses[patient.courses.length - 1]?.response.category ?? null;
     const response = drawResponse(courseRng, patient, signals, prior, courseEnd + REGIMEN.responseAssessmentDaysAfterCourse * DAY_MS + 10 * HOUR_MS);
-    patient.courses.push({ courseNumber: c, startAt: cycles[0]?.startAt ?? 0, cycles, lateEvents, signals, response });
+    const recovery = renalRecoveryDay(new Rng(`${stream}/c${c}/recovery`), baseline.creatinine);
+    if (last) last.labs.push(...followUpLabs(new Rng(`${stream}/c${c}/clinic-labs`), patient, last, recovery));
+    patient.courses.push({ courseNumber: c, startAt: cycles[0]?.startAt ?? 0, cycles, lateEvents, signals, response, renalRecoveryDays: recovery });
     if (patient.permanentlyDiscontinued || c >= REGIMEN.maxCourses) break;
     const pNext = RESPONSE_MODEL.course2Probability[response.category] * profile.course2Uptake;
     if (!courseRng.bernoulli(pNext)) break;
-    const gap = courseRng.int(REGIMEN.nextCourseStartDays[0], REGIMEN.nextCourseStartDays[1]);
-    courseDate = addDays(courseDate[0], courseDate[1], courseDate[2], gap);
+    courseDate = addDays(courseDate[0], courseDate[1], courseDate[2], nextCourseGapDays(courseRng, profile, courseDate, cycles, response));
     weightNow = round1(weightNow + courseRng.normal(-0.5, 1.2));
   }
+  patient.followUp = simulateFollowUp(patient, stream);
+  dropAfterDeath(patient);
   return patient;
+}
+
+/** Nothing is measured or diagnosed after a (treatment-related) death: clinic labs and late events after it are removed. */
+function dropAfterDeath(p: SimPatient): void {
+  const death = p.followUp.deathAt;
+  if (death === null) return;
+  for (const course of p.courses) {
+    course.lateEvents = course.lateEvents.filter((e) => e.onsetAt < death);
+    for (const cy of course.cycles) cy.labs = cy.labs.filter((l) => l.at < death);
+  }
+}
+
+/**
+ * Days from this course's first local date to the next course's: ≥ 7 weeks after discharge (a few violations, for the
+ * compliance analysis), and after a CR or PR not before the confirming scan (REGIMEN).
+ */
+function nextCourseGapDays(rng: Rng, profile: PracticeProfile, date: [number, number, number], cycles: SimCycle[], response: SimCourse['response']): number {
+  const day0 = localToUtc(profile.timeZone, date[0], date[1], date[2], 0);
+  const discharge = cycles[cycles.length - 1]?.dischargeAt ?? day0;
+  const toDischarge = Math.ceil((discharge - day0) / DAY_MS);
+  const violation = rng.bernoulli(REGIMEN.retreatmentViolationShare);
+  const window = violation ? REGIMEN.retreatmentViolationDays : REGIMEN.nextCourseDaysAfterDischarge;
+  const gap = toDischarge + rng.int(window[0], window[1]);
+  if (violation || (response.category !== 'CR' && response.category !== 'PR')) return gap;
+  return Math.max(gap, Math.ceil((response.assessedAt - day0) / DAY_MS) + REGIMEN.confirmationBeforeNextCourseDays);
 }
 
 function lateAutoimmune(rng: Rng, p: SimPatient, doses: number, courseEnd: number): SimEvent[] {

@@ -37,6 +37,8 @@ export class TruthWriter {
   private readonly slots: TruthTable;
   private readonly responses: TruthTable;
   private readonly events: TruthTable;
+  private readonly followUp: TruthTable;
+  private readonly assessments: TruthTable;
   private readonly impSink: FileSink;
 
   constructor(readonly dir: string, readonly profile: PracticeProfile) {
@@ -58,11 +60,14 @@ export class TruthWriter {
     this.responses = new TruthTable(join(dir, 'responses.csv'), [
       'patient_local_id', 'course', 'assessed_at', 'category', 'responder', 'probability', 'logit', 'doses_given', 'lymphocyte_rebound_ratio', 'platelet_nadir', 'bicarbonate_nadir', 'max_phenylephrine', 'thyroid_dysfunction', 'vitiligo',
       'c_intercept', 'c_lymphocyte_rebound', 'c_doses', 'c_platelet_nadir_below_50k', 'c_bicarbonate_nadir_below_19', 'c_phenylephrine_max', 'c_thyroid_dysfunction', 'c_vitiligo', 'c_ecog', 'c_immune_latent', 'c_prior_course',
+      'true_renal_recovery_days',
     ]);
     this.events = new TruthTable(join(dir, 'events.csv'), ['patient_local_id', 'course', 'cycle', 'event_type', 'onset_at', 'resolved_at', 'grade']);
+    this.followUp = new TruthTable(join(dir, 'follow_up.csv'), ['patient_local_id', 'progression_at', 'death_at', 'last_contact_at', 'death_cause']);
+    this.assessments = new TruthTable(join(dir, 'assessments.csv'), ['patient_local_id', 'course', 'assessed_at', 'overall_response']);
     this.impSink = new FileSink(join(dir, 'imperfections.csv'));
     this.imperfections = new ImperfectionLog(this.impSink);
-    this.tables = [this.patients, this.cycles, this.slots, this.responses, this.events];
+    this.tables = [this.patients, this.cycles, this.slots, this.responses, this.events, this.followUp, this.assessments];
   }
 
   writePatient(p: SimPatient): void {
@@ -122,8 +127,17 @@ export class TruthWriter {
       this.responses.row([
         id, course.courseNumber, isoUtc(r.assessedAt), r.category, r.responder, r.probability, r.logit, sg.dosesGiven, sg.lymphocyteReboundRatio, sg.plateletNadir, sg.bicarbonateNadir, sg.maxPhenylephrine, sg.thyroidDysfunction, sg.vitiligo,
         c.intercept, c.lymphocyte_rebound, c.doses, c.platelet_nadir_below_50k, c.bicarbonate_nadir_below_19, c.phenylephrine_max, c.thyroid_dysfunction, c.vitiligo, c.ecog, c.immune_latent, c.prior_course,
+        course.renalRecoveryDays,
       ]);
     }
+    this.writeFollowUp(p);
+  }
+
+  private writeFollowUp(p: SimPatient): void {
+    const f = p.followUp;
+    const t = (ms: number | null) => (ms === null ? null : isoUtc(ms));
+    this.followUp.row([p.localId, t(f.progressionAt), t(f.deathAt), isoUtc(f.lastContactAt), f.deathCause]);
+    for (const a of f.assessments) this.assessments.row([p.localId, a.courseNumber, isoUtc(a.at), a.response]);
   }
 
   close(): { file: string; rows: number }[] {

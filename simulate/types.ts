@@ -62,6 +62,24 @@ export interface SimPatient {
   immuneLatent: number;
   courses: SimCourse[];
   permanentlyDiscontinued: boolean;
+  /** Scans, progression, death and last contact after the courses (outcome.ts). */
+  followUp: SimFollowUp;
+}
+
+/** One dated scan: the time-point response (the course's best overall response is derived from these at ingest). */
+export interface SimAssessment {
+  courseNumber: number;
+  at: number;
+  response: 'CR' | 'PR' | 'SD' | 'PD' | 'NE';
+}
+
+export interface SimFollowUp {
+  progressionAt: number | null;
+  deathAt: number | null;
+  /** Last date known alive, or the death date. */
+  lastContactAt: number;
+  deathCause: 'treatment_related' | 'disease' | 'other' | null;
+  assessments: SimAssessment[];
 }
 
 export interface SimCourse {
@@ -71,6 +89,8 @@ export interface SimCourse {
   lateEvents: SimEvent[];
   signals: ResponseSignals;
   response: SimResponse;
+  /** Days after the last dose when creatinine is back at baseline (follow-up-labs.ts). */
+  renalRecoveryDays: number;
 }
 
 export interface ResponseSignals {

@@ -12,6 +12,8 @@ interface JStatSubset {
   normal: { inv(p: number, mean: number, sd: number): number };
   chisquare: { cdf(x: number, df: number): number };
   studentt: { inv(p: number, df: number): number; cdf(x: number, df: number): number };
+  gamma: { inv(p: number, shape: number, scale: number): number; pdf(x: number, shape: number, scale: number): number };
+  lowRegGamma(a: number, x: number): number;
 }
 
 const require = createRequire(import.meta.url);
@@ -99,4 +101,23 @@ export function studentTQuantile(p: number, df: number): number {
 export function studentTCdf(x: number, df: number): number {
   if (!(df > 0)) throw new Error(`studentTCdf: df must be positive, got ${df}`);
   return jStat.studentt.cdf(x, df);
+}
+
+/**
+ * Gamma(shape, 1) quantile: jstat's inverse, polished by Newton steps on the regularised lower incomplete gamma
+ * (jstat's own inverse alone is good to about 1e-7 relative).
+ */
+export function gammaQuantile(p: number, shape: number): number {
+  if (!(p > 0 && p < 1)) throw new Error(`gammaQuantile: p must be in (0, 1), got ${p}`);
+  if (!(shape > 0)) throw new Error(`gammaQuantile: shape must be positive, got ${shape}`);
+  let x = jStat.gamma.inv(p, shape, 1);
+  for (let k = 0; k < 8 && x > 0; k++) {
+    const d = jStat.gamma.pdf(x, shape, 1);
+    if (!(d > 0)) break;
+    const step = (jStat.lowRegGamma(shape, x) - p) / d;
+    const next = Math.max(x / 2, x - step);
+    if (Math.abs(next - x) <= 1e-15 * x) break;
+    x = next;
+  }
+  return x;
 }

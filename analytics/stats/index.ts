@@ -14,3 +14,8 @@ export * from './meta-analysis.js';
 export * from './random-effects.js';
 export * from './separation.js';
 export type { SurvivalData } from './types.js';
+export { coxRegression, dummyColumns, type CoxCoefficient, type CoxFit, type CoxInput } from './cox.js';
+export { coxZph, type ZphRow } from './cox-zph.js';
+export { survivalQuantile, type SurvivalQuantile } from './km-quantile.js';
+export { metaRegression, type MetaRegressionCoefficient, type MetaRegressionInput, type MetaRegressionResult } from './meta-regression.js';
+export { poissonExactInterval, type PoissonInterval } from './poisson.js';

@@ -4,12 +4,15 @@
 // candidates are mapped here and parked (schedule.ts) until the grid exists.
 import { join } from 'node:path';
 import type { SourceSpec } from '../../schemas/mapping-spec.js';
+import { TABLES } from '../../schemas/index.js';
 import { streamSource, type SourceData } from '../read/source.js';
 import { mapSource, type Candidate } from '../map/records.js';
 import { RawWriter } from '../map/columnar.js';
 import { CandidateSpill } from '../map/spill.js';
 import { buildGrid, type GridResult } from '../map/slots.js';
 import { ageAt, assignCourse, mergePatients } from '../map/finish.js';
+import { checkAssessmentDate, courseStarts, deriveResponses, finishRecordedResponse, recordedSuperseded } from '../map/outcomes.js';
+import { combineFollowUp } from '../map/follow-up.js';
 import { mapColumnarSource } from './columnar-source.js';
 import { combineCounts, mergeCounts } from './source-counts.js';
 import type { IngestRun } from './run.js';
@@ -143,9 +146,39 @@ function buildDoseLog(run: IngestRun, candidates: Candidate[]): DoseLog {
     }
     stager.store(p);
   }
-  for (const c of candidates.filter((c) => c.table === 'response')) {
-    if ((c.values.course_number === undefined || c.values.course_number === null) && c.problems.length === 0) assignCourse(c, grid.cycleIndex);
-    stager.store(c);
-  }
+  stageOutcomes(run, candidates, grid);
   return { grid, derivedFields };
+}
+
+/**
+ * Responses, dated assessments and follow-up, once the grid gives each patient's courses: assessments are placed in
+ * their course and stored; a course with assessments gets its best response derived from them (counted as derived),
+ * in place of a recorded one; follow-up rows are combined per patient and checked against the first dose.
+ */
+function stageOutcomes(run: IngestRun, candidates: Candidate[], grid: GridResult): void {
+  const { counts, stager } = run;
+  const placed = (c: Candidate) => {
+    checkAssessmentDate(c);
+    if ((c.values.course_number === undefined || c.values.course_number === null) && c.problems.length === 0) assignCourse(c, grid.cycleIndex);
+    return c;
+  };
+  const assessments = candidates.filter((c) => c.table === 'response_assessment').map(placed);
+  for (const c of assessments) stager.store(c);
+  // Only the assessments stored feed the derivation (store rebuilt their values in the table's shape).
+  const valid = assessments.filter((c) => c.problems.length === 0 && TABLES.response_assessment.schema.safeParse(c.values).success);
+  const derived = deriveResponses(valid, courseStarts(grid.cycleIndex));
+  const derivedCourses = new Set(derived.map((c) => `${String(c.values.patient_key)}|${Number(c.values.course_number)}`));
+  for (const c of candidates.filter((c) => c.table === 'response').map(placed)) {
+    const superseded = c.problems.length === 0 ? recordedSuperseded(c, derivedCourses) : null;
+    if (superseded) stager.quarantine(c, [superseded]);
+    else {
+      finishRecordedResponse(c);
+      stager.store(c);
+    }
+  }
+  counts.response!.derived += derived.length;
+  for (const c of derived) stager.store(c);
+  const firstDose = new Map<string, number>();
+  for (const [k, infos] of grid.cycleIndex) firstDose.set(k, Math.min(...infos.map((i) => i.startMs)));
+  for (const c of combineFollowUp(candidates.filter((c) => c.table === 'follow_up'), counts.follow_up!, firstDose, stager.quarantine)) stager.store(c);
 }

@@ -15,7 +15,7 @@ import type { CandidateSpill } from '../map/spill.js';
 import type { IngestTuning } from './options.js';
 
 /** Tables of the dose-log phase: small, and the slot grid needs them whole. */
-export const DOSE_LOG_TABLES = new Set<TableName>(['patient', 'cycle', 'dose_slot', 'response']);
+export const DOSE_LOG_TABLES = new Set<TableName>(['patient', 'cycle', 'dose_slot', 'response', 'response_assessment', 'follow_up']);
 export const inDoseLog = (t: { table: string }) => DOSE_LOG_TABLES.has(t.table as TableName);
 
 /** A CSV source's first rows, and the file as DuckDB may read it (null: our parser reads it), its rows loaded when `db` is set. */

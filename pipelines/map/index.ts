@@ -13,3 +13,6 @@ export * from './source-columns.js';
 export * from './json-cells.js';
 export * from './safe-regex.js';
 export * from './finish.js';
+export * from './best-response.js';
+export * from './outcomes.js';
+export * from './follow-up.js';

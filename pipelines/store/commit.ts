@@ -63,7 +63,7 @@ export const STORE_TABLES: readonly StoreTable[] = [...TABLE_NAMES, 'quarantine'
 export const commitHooks: { beforeCommit?: () => void | Promise<void>; afterCommit?: () => void | Promise<void>; beforePublish?: () => void | Promise<void> } = {};
 
 /** Tables whose key duplicates are resolved here (slots and cycles are resolved on the grid). */
-const DEDUPE: TableName[] = ['patient', 'observation', 'infusion', 'clinical_event', 'response'];
+const DEDUPE: TableName[] = ['patient', 'observation', 'infusion', 'clinical_event', 'response', 'response_assessment', 'follow_up'];
 const PROVENANCE = new Set(['source_file', 'source_sha256', 'source_row', 'source_pointer', 'spec_id', 'spec_version']);
 const VERSION_FILE = 'VERSION';
 /** DuckDB storage format of new store files. */

@@ -5,6 +5,8 @@ import { readStore } from '../../analytics/read-store.js';
 import { analyseDoses, loadCaseMix, loadCycleDoses, type DoseAnalyses } from '../../analytics/doses/index.js';
 import { analyseResponse, loadResponseInputs, type ResponseAnalyses } from '../../analytics/response/index.js';
 import { holdsReport, kitRulesets, slotFeaturesFromStore, type HoldsReport } from '../../analytics/practice/report.js';
+import { analyseOutcomes, loadOutcomeInputs, practiceMeasures, rulesetStops, type OutcomeAnalyses, type RulesetStop } from '../../analytics/outcomes/index.js';
+import { evaluateRuleset } from '../../rules/engine.js';
 import { ReportInputError, reportMessages } from './messages.js';
 
 /** The holds report without its per-slot rows. */
@@ -14,9 +16,10 @@ export type HoldsAggregate = Omit<HoldsReport, 'decisions'>;
 export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 export interface ReportAnalyses {
-  holds: Outcome<{ report: HoldsAggregate; reference: Ruleset; rulesets: Ruleset[]; slots: number; computed: string[] }>;
+  holds: Outcome<{ report: HoldsAggregate; reference: Ruleset; rulesets: Ruleset[]; slots: number; computed: string[]; stops: RulesetStop[] }>;
   doses: Outcome<{ result: DoseAnalyses; cycles: number; threshold: number }>;
   response: Outcome<ResponseAnalyses>;
+  outcomes: Outcome<OutcomeAnalyses>;
 }
 
 export interface AnalysisOptions {
@@ -42,7 +45,9 @@ async function holds(storeDir: string, o: AnalysisOptions): Promise<ReportAnalys
   const frame = await slotFeaturesFromStore(storeDir, { centres: o.centres });
   if (frame.n === 0) return { ok: false, reason: 'the store holds no dose slots for these centres' };
   const report = holdsReport(frame, rulesets, { reference });
-  return { ok: true, value: { report, reference, rulesets, slots: frame.n, computed: frame.computed } };
+  // What would have stopped each cycle under the reference, for the outcomes section's cycle-end reasons.
+  const stops = rulesetStops(frame, evaluateRuleset(reference, frame));
+  return { ok: true, value: { report, reference, rulesets, slots: frame.n, computed: frame.computed, stops } };
 }
 
 /**
@@ -58,6 +63,7 @@ export async function runReportAnalyses(storeDir: string, o: AnalysisOptions): P
     cycles: await loadCycleDoses(conn, { centres: o.centres }),
     patients: await loadCaseMix(conn, { centres: o.centres }),
     response: await loadResponseInputs(conn, { centres: o.centres }),
+    outcomes: await loadOutcomeInputs(conn, { centres: o.centres }).catch((e: Error) => e),
   }));
   const doses: ReportAnalyses['doses'] =
     inputs.cycles.length === 0
@@ -65,5 +71,14 @@ export async function runReportAnalyses(storeDir: string, o: AnalysisOptions): P
       : { ok: true, value: { result: analyseDoses(inputs.cycles, inputs.patients, { reaching: { threshold } }), cycles: inputs.cycles.length, threshold } };
   const r = analyseResponse(inputs.response, { course: 1, adjust: ['centre', 'disease'] });
   const response: ReportAnalyses['response'] = r.signals.length === 0 ? { ok: false, reason: 'no course 1 has a response assessment in the store' } : { ok: true, value: r };
-  return { holds: h, doses, response };
+  return { holds: h, doses, response, outcomes: outcomesOf(inputs.outcomes, h, o.reference) };
+}
+
+/** The outcome analyses with the reference's stops and the practice measures of the holds report, when there are both. */
+function outcomesOf(inputs: Awaited<ReturnType<typeof loadOutcomeInputs>> | Error, h: ReportAnalyses['holds'], reference: string): ReportAnalyses['outcomes'] {
+  if (inputs instanceof Error) return { ok: false, reason: inputs.message };
+  if (inputs.followUp.length === 0) return { ok: false, reason: 'the store holds no follow-up (progression, death or last contact) for these centres' };
+  const stops = h.ok ? { [h.value.reference.id]: h.value.stops } : {};
+  const practice = h.ok ? practiceMeasures(h.value.report.enforcement, h.value.report.impliedThresholds, reference) : undefined;
+  return { ok: true, value: analyseOutcomes(inputs, { stops, practice }) };
 }

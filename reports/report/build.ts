@@ -11,6 +11,7 @@ import { loadCentreRecords } from './load-records.js';
 import { loadStoreFacts } from './load-store.js';
 import { periodLabel } from './period.js';
 import { provenanceSection } from './provenance-section.js';
+import { outcomesSection } from './outcomes-section.js';
 import { responseSection } from './response-section.js';
 import { summarySection } from './summary-section.js';
 
@@ -53,7 +54,7 @@ export async function buildReport(o: BuildReportOptions): Promise<BuiltReport> {
   const parameters = { centres, reference, ...(o.provenance.parameters ?? {}) };
   const context: ReportContext = { facts, records, analyses, provenance: { ...o.provenance, parameters }, storeLabel: o.storeDir, outDir: o.outDir };
   o.step?.('drawing figures and tables');
-  const sections: ReportSection[] = [summarySection(context), dataQualitySection(context), await holdsSection(context), await dosesSection(context), await responseSection(context)];
+  const sections: ReportSection[] = [summarySection(context), dataQualitySection(context), await holdsSection(context), await dosesSection(context), await responseSection(context), await outcomesSection(context)];
   o.step?.('drawing the consensus figures');
   sections.push(await consensusSection(o.storeDir, { centres }));
   for (const extra of o.extraSections ?? []) {

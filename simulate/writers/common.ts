@@ -112,7 +112,9 @@ export function neuroAt(c: SimCycle, at: number): string {
 /** TSH draws: baseline (admission of course 1) and at each course's response assessment. */
 export function tshDraws(p: SimPatient, seed: string): { at: number; value: number; course: SimCourse }[] {
   const rng = new Rng(`${seed}/${p.centreId}/${p.index}/tsh`);
-  return p.courses.map((course) => ({ at: course.response.assessedAt - 2 * HOUR_MS, value: tshAtAssessment(p, course, rng), course }));
+  const draws = p.courses.map((course) => ({ at: course.response.assessedAt - 2 * HOUR_MS, value: tshAtAssessment(p, course, rng), course }));
+  // None after death (a treatment-related death can come before the scan).
+  return draws.filter((d) => p.followUp.deathAt === null || d.at < p.followUp.deathAt);
 }
 
 export function allCycles(p: SimPatient): SimCycle[] {

@@ -51,7 +51,7 @@ export function ehrLongWriter(ctx: WriterContext, imp: Imperfector): CentreWrite
   const m = (name: string, typo = false): ColumnSpec => ({ name, kind: 'measure', typo });
   const c = (name: string): ColumnSpec => ({ name, kind: 'category' });
   const p = (name: string): ColumnSpec => ({ name });
-  const patients = mk('patients', [p('PAT_MRN_ID'), p('PAT_NAME'), p('BIRTH_DATE'), c('SEX'), p('PRIMARY_DX_CODE'), c('PRIMARY_DX_NAME'), p('ECOG_BASELINE'), c('RISK_GROUP'), c('PRIOR_NEPHRECTOMY'), p('PRIOR_SYSTEMIC_LINES'), c('PRIOR_IMMUNOTHERAPY'), c('TREATED_BRAIN_METS')]);
+  const patients = mk('patients', [p('PAT_MRN_ID'), p('PAT_NAME'), p('BIRTH_DATE'), c('SEX'), p('PRIMARY_DX_CODE'), c('PRIMARY_DX_NAME'), p('ECOG_BASELINE'), c('RISK_GROUP'), c('PRIOR_NEPHRECTOMY'), p('PRIOR_SYSTEMIC_LINES'), c('PRIOR_IMMUNOTHERAPY'), c('TREATED_BRAIN_METS'), p('DEATH_DATE'), p('LAST_CONTACT_DATE')]);
   const encounters = mk('encounters', [p('PAT_MRN_ID'), p('PAT_ENC_CSN_ID'), c('ADT_PAT_CLASS'), p('HOSP_ADMSN_TIME'), p('HOSP_DISCH_TIME'), p('ENC_REASON')]);
   const mar = mk('mar', [p('PAT_MRN_ID'), p('PAT_ENC_CSN_ID'), p('ORDER_MED_ID'), c('MED_NAME'), p('SCHEDULED_TIME'), p('TAKEN_TIME'), c('MAR_ACTION'), p('DOSE'), c('DOSE_UNIT'), p('INFUSION_RATE'), c('RATE_UNIT'), p('MAR_COMMENT')]);
   const vitals = mk('vitals', [p('PAT_MRN_ID'), p('PAT_ENC_CSN_ID'), p('RECORDED_TIME'), c('FLO_MEAS_NAME'), m('MEAS_VALUE', true)]);
@@ -74,6 +74,8 @@ export function ehrLongWriter(ctx: WriterContext, imp: Imperfector): CentreWrite
         mrn, `${pt.familyName.toUpperCase()}, ${pt.givenName.toUpperCase()}`, formatDate(pt.birthDate.year, pt.birthDate.month, pt.birthDate.day, 'YYYY-MM-DD'), pt.sex === 'male' ? 'Male' : 'Female',
         pt.disease === 'rcc' ? 'C64.9' : 'C43.9', pt.disease === 'rcc' ? 'Malignant neoplasm of unspecified kidney, except renal pelvis' : 'Malignant melanoma of skin, unspecified',
         String(pt.ecog), pt.riskGroup.replace('imdc_', 'IMDC ').replace('ajcc_m', 'AJCC M'), yesNo(pt.priorNephrectomy), String(pt.priorSystemicTherapies), yesNo(pt.priorImmunotherapy), yesNo(pt.treatedBrainMetastases),
+        // The EHR records the date of death (no cause) and the last encounter.
+        pt.followUp.deathAt === null ? '' : formatLocal(tz, pt.followUp.deathAt, 'YYYY-MM-DD'), formatLocal(tz, pt.followUp.lastContactAt, 'YYYY-MM-DD'),
       ]);
       for (const course of pt.courses) {
         for (const cy of course.cycles) {
@@ -158,7 +160,8 @@ export function ehrLongWriter(ctx: WriterContext, imp: Imperfector): CentreWrite
         const flag = t.value > d.high ? 'H' : t.value < d.low ? 'L' : '';
         labs.row(mrn, [mrn, '', String(50_000_000 + ++orderSeq * 7), d.proc, d.component, num(t.value, t.value < 0.1 ? 3 : 2), d.unit, num(d.low, 2), num(d.high, 2), flag, dt(t.at), dt(t.at + 5 * HOUR_MS), 'Final result']);
       }
-      for (const course of pt.courses) imaging.row(mrn, [mrn, dt(course.response.assessedAt), 'CT CHEST ABDOMEN PELVIS W CONTRAST', IMPRESSION[course.response.category]]);
+      // Every scan's impression; the course's best response is derived at ingest, progression read from the PD scans.
+      for (const a of pt.followUp.assessments) imaging.row(mrn, [mrn, dt(a.at), 'CT CHEST ABDOMEN PELVIS W CONTRAST', IMPRESSION[a.response]]);
     },
     async close(): Promise<void> {
       for (const t of tables) t.sink.close();

@@ -27,6 +27,7 @@ const LAB_NL: Record<LabCode, { name: string; unit: string; factor: number; deci
   troponin: { name: 'Troponine I', unit: 'ng/L', factor: 1000, decimals: 0 },
   tsh: { name: 'TSH', unit: 'mU/L', factor: 1, decimals: 2 },
 };
+const CAUSE_NL = { treatment_related: 'toxiciteit behandeling', disease: 'ziekteprogressie', other: 'overig' } as const;
 const RESPONSE_NL = { CR: 'complete respons', PR: 'partiële respons', SD: 'stabiele ziekte', PD: 'progressieve ziekte', NE: 'niet evalueerbaar' } as const;
 const EVENT_NL: Record<string, string> = {
   atrial_fibrillation: 'Atriumfibrilleren',
@@ -123,8 +124,10 @@ export function europeanWriter(ctx: WriterContext, imp: Imperfector): CentreWrit
   const lab = mk('lab', [p('Patiëntnummer'), p('Afnamedatum'), c('Bepaling'), m('Uitslag', true), p('Eenheid'), c('Status')]);
   const medicatie = mk('medicatie', [p('Patiëntnummer'), p('Start'), p('Stop'), c('Middel'), p('Snelheid'), p('Eenheid'), p('Volume (ml)')]);
   const complicaties = mk('complicaties', [p('Patiëntnummer'), p('Begin'), p('Einde'), p('Complicatie'), p('Graad')]);
-  const respons = mk('respons', [p('Patiëntnummer'), p('Kuur'), p('Datum evaluatie'), c('Criteria'), c('Respons')]);
-  const tables = [patienten, toedieningen, metingen, lab, medicatie, complicaties, respons];
+  // One row per scan, without the course: ingest places each scan in the last course started before it.
+  const respons = mk('respons', [p('Patiëntnummer'), p('Datum evaluatie'), c('Criteria'), c('Respons')]);
+  const followUp = mk('followup', [p('Patiëntnummer'), p('Datum laatste contact'), p('Datum progressie'), p('Overlijdensdatum'), c('Doodsoorzaak')]);
+  const tables = [patienten, toedieningen, metingen, lab, medicatie, complicaties, respons, followUp];
   const dt = (ms: number): string => formatLocal(tz, ms, 'DD-MM-YYYY HH:mm');
   const ja = (b: boolean | null): string => (b === null ? 'n.v.t.' : b ? 'ja' : 'nee');
   const RISK_NL: Record<string, string> = { imdc_favourable: 'IMDC gunstig', imdc_intermediate: 'IMDC intermediair', imdc_poor: 'IMDC ongunstig', ajcc_m1a: 'M1a', ajcc_m1b: 'M1b', ajcc_m1c: 'M1c', ajcc_m1d: 'M1d' };
@@ -178,7 +181,10 @@ export function europeanWriter(ctx: WriterContext, imp: Imperfector): CentreWrit
         for (const e of course.lateEvents) complicaties.row(nr, [nr, dt(e.onsetAt), '', EVENT_NL[e.type] ?? e.type, e.grade === null ? '' : String(e.grade)]);
       }
       for (const t of tshDraws(pt, ctx.seed)) lab.row(nr, [nr, dt(t.at), LAB_NL.tsh.name, numEu(t.value, t.value < 0.1 ? 3 : 2), LAB_NL.tsh.unit, 'definitief']);
-      for (const course of pt.courses) respons.row(nr, [nr, String(course.courseNumber), formatLocal(tz, course.response.assessedAt, 'DD-MM-YYYY'), 'RECIST 1.1', RESPONSE_NL[course.response.category]]);
+      const day = (ms: number | null) => (ms === null ? '' : formatLocal(tz, ms, 'DD-MM-YYYY'));
+      const fu = pt.followUp;
+      for (const a of fu.assessments) respons.row(nr, [nr, day(a.at), 'RECIST 1.1', RESPONSE_NL[a.response]]);
+      followUp.row(nr, [nr, day(fu.lastContactAt), day(fu.progressionAt), day(fu.deathAt), fu.deathCause === null ? '' : CAUSE_NL[fu.deathCause]]);
     },
     async close(): Promise<void> {
       for (const t of tables) t.sink.close();

@@ -113,6 +113,7 @@ export function fhirWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
         name: [{ use: 'official', family: pt.familyName, given: [pt.givenName] }],
         gender: pt.sex,
         birthDate: formatDate(pt.birthDate.year, pt.birthDate.month, pt.birthDate.day, 'YYYY-MM-DD'),
+        ...(pt.followUp.deathAt === null ? {} : { deceasedDateTime: when(pt.followUp.deathAt) }),
       }, mrn, false);
       const firstAt = pt.courses[0]?.cycles[0]?.admitAt ?? 0;
       emit('Condition', {
@@ -139,9 +140,12 @@ export function fhirWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
       for (const [code, label, value] of baselineItems) {
         emit('Observation', { resourceType: 'Observation', id: uuid(`base/${mrn}/${code}`), status: 'final', category: [{ coding: [{ system: OBS_CAT, code: 'survey' }] }], code: { coding: [{ system: LOCAL_CS, code, display: label }], text: label }, subject: { reference: `Patient/${pid}` }, effectiveDateTime: when(firstAt), ...value }, mrn, false);
       }
+      const fu = pt.followUp;
       for (const course of pt.courses) {
         for (const cy of course.cycles) writeCycle(cy, pid, mrn, rng);
         for (const e of course.lateEvents) condition(pid, mrn, null, e.type, e.onsetAt, null, `late/${mrn}/${course.courseNumber}/${e.type}`);
+        // The registry records each course's best response; a patient who died before the scan has none.
+        if (course.response.assessedAt > fu.lastContactAt) continue;
         emit('Observation', {
           resourceType: 'Observation',
           id: uuid(`resp/${mrn}/${course.courseNumber}`),
@@ -156,11 +160,25 @@ export function fhirWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
         }, mrn, false);
       }
       for (const t of tshDraws(pt, ctx.seed)) observation(pid, mrn, null, 'tsh', 'laboratory', t.value, t.at, `tsh/${mrn}/${t.at}`);
+      followUpObservations(pid, mrn, fu);
     },
     async close(): Promise<void> {
       for (const s of Object.values(sinks)) s.close();
     },
   };
+
+  /** Vital status at the last contact (LOINC 75186-7), the first progression (local code) and the cause of death (LOINC 79378-6). */
+  function followUpObservations(pid: string, mrn: string, fu: SimPatient['followUp']): void {
+    const obs = (key: string, coding: Json, at: number, value: Json): void => {
+      emit('Observation', { resourceType: 'Observation', id: uuid(`${key}/${mrn}`), status: 'final', code: { coding: [coding] }, subject: { reference: `Patient/${pid}` }, effectiveDateTime: when(at), ...value }, mrn, false);
+    };
+    const alive = fu.deathAt === null ? 'alive' : 'dead';
+    obs('vital-status', { system: 'http://loinc.org', code: '75186-7', display: 'Vital status' }, fu.lastContactAt, { valueCodeableConcept: { coding: [{ system: LOCAL_CS, code: alive }], text: alive } });
+    if (fu.progressionAt !== null) obs('progression', { system: LOCAL_CS, code: 'disease-progression', display: 'First documented disease progression' }, fu.progressionAt, { valueBoolean: true });
+    if (fu.deathAt !== null && fu.deathCause !== null) {
+      obs('death-cause', { system: 'http://loinc.org', code: '79378-6', display: 'Cause of death' }, fu.deathAt, { valueCodeableConcept: { coding: [{ system: LOCAL_CS, code: fu.deathCause }], text: fu.deathCause } });
+    }
+  }
 
   function condition(pid: string, mrn: string, encounterId: string | null, type: string, onset: number, abated: number | null, key: string): void {
     emit('Condition', {

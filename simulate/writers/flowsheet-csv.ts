@@ -18,6 +18,8 @@ const RISK_TEXT: Record<string, string> = {
   ajcc_m1d: 'M1d',
 };
 
+const CAUSE_TEXT = { treatment_related: 'Treatment-related toxicity', disease: 'Disease progression', other: 'Other' } as const;
+
 const STATUS_TEXT = { given: 'Given', held: 'Held', skipped: 'Not Given', not_reached: 'Cycle ended' } as const;
 
 export function flowsheetWriter(ctx: WriterContext, imp: Imperfector): CentreWriter & { files: string[] } {
@@ -46,7 +48,8 @@ export function flowsheetWriter(ctx: WriterContext, imp: Imperfector): CentreWri
   const drips = mk('drips', [p('MRN'), c('DRUG'), p('START'), p('STOP'), p('RATE'), c('RATE_UNITS'), p('VOLUME_ML')]);
   const events = mk('events', [p('MRN'), p('ONSET'), p('RESOLVED'), p('EVENT'), p('GRADE')]);
   const response = mk('response', [p('MRN'), p('COURSE'), p('SCAN_DATE'), c('CRITERIA'), c('OVERALL_RESPONSE')]);
-  const tables = [patients, flow, labs, drips, events, response];
+  const followUp = mk('followup', [p('MRN'), p('LAST_CONTACT'), p('PROGRESSION_DATE'), p('DEATH_DATE'), c('CAUSE_OF_DEATH')]);
+  const tables = [patients, flow, labs, drips, events, response, followUp];
 
   const dt = (ms: number): string => formatLocal(tz, ms, 'MM/DD/YYYY HH:mm');
   const yn = (b: boolean | null): string => (b === null ? 'NA' : b ? 'Y' : 'N');
@@ -92,7 +95,11 @@ export function flowsheetWriter(ctx: WriterContext, imp: Imperfector): CentreWri
       }
       for (const t of tshDraws(pt, ctx.seed)) labs.row(mrn, [mrn, dt(t.at), dt(t.at + 6 * 3_600_000), 'F', '', '', '', '', '', '', '', '', '', '', '', '', '', num(t.value, t.value < 0.1 ? 3 : 2)]);
       for (const { event } of allEvents(pt)) events.row(mrn, [mrn, dt(event.onsetAt), event.resolvedAt === null ? '' : dt(event.resolvedAt), EVENT_TEXT[event.type] ?? event.type, event.grade === null ? '' : String(event.grade)]);
-      for (const course of pt.courses) response.row(mrn, [mrn, String(course.courseNumber), formatLocal(tz, course.response.assessedAt, 'MM/DD/YYYY'), 'RECIST 1.1', course.response.category]);
+      // One row per scan (time-point response); the course's best response is derived at ingest.
+      const day = (ms: number | null) => (ms === null ? '' : formatLocal(tz, ms, 'MM/DD/YYYY'));
+      const fu = pt.followUp;
+      for (const a of fu.assessments) response.row(mrn, [mrn, String(a.courseNumber), day(a.at), 'RECIST 1.1', a.response]);
+      followUp.row(mrn, [mrn, day(fu.lastContactAt), day(fu.progressionAt), day(fu.deathAt), fu.deathCause === null ? '' : CAUSE_TEXT[fu.deathCause]]);
     },
     async close(): Promise<void> {
       for (const t of tables) t.sink.close();

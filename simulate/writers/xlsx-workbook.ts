@@ -33,6 +33,7 @@ interface SheetSpec {
 type Value = string | number | null;
 
 /** A fixed timestamp for docProps (created/modified): the export's stated "data as of" time. */
+const CAUSE_TEXT = { treatment_related: 'Treatment-related', disease: 'Progressive disease', other: 'Other' } as const;
 const FIXED_DOC_TIME = new Date(Date.UTC(2024, 0, 1, 0, 0, 0));
 
 class SheetSpool {
@@ -149,6 +150,11 @@ export function xlsxWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
       groups: [['Assessment', 5]],
       cols: [S('Study ID'), S('Course', 'number'), S('Date', 'date', { numFmt: 'dd-mmm-yyyy', width: 12 }), S('Criteria', 'string', { kind: 'category' }), S('Best response', 'string', { kind: 'category' })],
     },
+    {
+      name: 'Follow-up',
+      groups: [['Follow-up', 5]],
+      cols: [S('Study ID'), S('Last contact', 'date', { numFmt: 'dd-mmm-yyyy', width: 12 }), S('Progression', 'date', { numFmt: 'dd-mmm-yyyy', width: 12 }), S('Died', 'date', { numFmt: 'dd-mmm-yyyy', width: 12 }), S('Cause of death', 'string', { kind: 'category' })],
+    },
   ];
   const spools = new Map<string, SheetSpool>(specs.map((s) => [s.name, new SheetSpool(s, spoolDir, imp, fileName)]));
   const sp = (name: string): SheetSpool => {
@@ -202,7 +208,10 @@ export function xlsxWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
       }
       for (const t of tshDraws(pt, ctx.seed)) sp('Labs').row(sid, [sid, t.at, 'TSH only', ...LAB_COLS.map(([code]) => (code === 'tsh' ? t.value : null))]);
       for (const { event } of allEvents(pt)) sp('Events').row(sid, [sid, event.onsetAt, event.resolvedAt, EVENT_TEXT[event.type] ?? event.type, event.grade]);
-      for (const course of pt.courses) sp('Response').row(sid, [sid, course.courseNumber, course.response.assessedAt, 'WHO', course.response.category]);
+      // The registry records each course's best response (not the scans); a patient who died before the scan has none.
+      const fu = pt.followUp;
+      for (const course of pt.courses) if (course.response.assessedAt <= fu.lastContactAt) sp('Response').row(sid, [sid, course.courseNumber, course.response.assessedAt, 'WHO', course.response.category]);
+      sp('Follow-up').row(sid, [sid, fu.lastContactAt, fu.progressionAt, fu.deathAt, fu.deathCause === null ? null : CAUSE_TEXT[fu.deathCause]]);
     },
     async close(): Promise<void> {
       for (const s of spools.values()) s.sink.close();
@@ -277,5 +286,6 @@ function notesText(ctx: WriterContext): string[] {
     'A corrected lab result is entered as a new row with Note "CORRECTED - replaces previous row"; the earlier row is kept.',
     'Fluids sheet: totals per 8-h shift ending at the time shown; Weight = morning weight in that shift, if taken.',
     'Response: WHO criteria, assessed about 4 weeks after each course.',
+    'Follow-up: one row per patient: last contact (or death), first progression, death and its cause.',
   ];
 }

@@ -38,5 +38,12 @@ export const valid: { [T in keyof TableRecords]: TableRecords[T] } = {
     centre_id: 'northbay', patient_key: KEY, cycle_id: CYCLE, event_type: 'atrial_fibrillation', onset_at: '2024-03-06T03:00:00Z', resolved_at: '2024-03-06T09:30:00Z',
     grade: 2, detail: 'new AF, rate 130', ...prov,
   },
-  response: { centre_id: 'northbay', patient_key: KEY, course_number: 1, criteria: 'RECIST1.1', best_overall_response: 'PR', assessed_at: '2024-05-02T00:00:00Z', ...prov },
+  response: {
+    centre_id: 'northbay', patient_key: KEY, course_number: 1, criteria: 'RECIST1.1', best_overall_response: 'PR', assessed_at: '2024-05-02T00:00:00Z',
+    derivation: 'recorded', first_response_at: '2024-05-02T00:00:00Z', confirmed: null, ...prov,
+  },
+  response_assessment: { centre_id: 'northbay', patient_key: KEY, course_number: 1, criteria: 'RECIST1.1', overall_response: 'PR', assessed_at: '2024-05-02T00:00:00Z', ...prov },
+  follow_up: {
+    centre_id: 'northbay', patient_key: KEY, progression_at: '2025-01-10T00:00:00Z', death_at: null, last_contact_at: '2025-06-01T00:00:00Z', death_cause: null, ...prov,
+  },
 };

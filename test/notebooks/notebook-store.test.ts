@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkParams, findOutStore, notebookStore } from '../../notebooks/runner/index.js';
-import { DosesReachedParams, HoldCriteriaParams, ResponseSignalsParams } from '../../schemas/notebook-params.js';
+import { DosesReachedParams, HoldCriteriaParams, OutcomesSafetyParams, ResponseSignalsParams } from '../../schemas/notebook-params.js';
 
 function projectWithStore(): string {
   const root = mkdtempSync(join(tmpdir(), 'il2kit-nbstore-'));
@@ -20,6 +20,7 @@ describe('storeDir parameter', () => {
     ['02', HoldCriteriaParams],
     ['03', DosesReachedParams],
     ['04', ResponseSignalsParams],
+    ['05', OutcomesSafetyParams],
   ] as const)('notebook %s resolves a relative storeDir against the directory the command runs in', (_n, schema) => {
     expect(checkParams(schema, { storeDir: 'out/store' }, '/work/here')).toEqual({ storeDir: '/work/here/out/store' });
     expect(checkParams(schema, { storeDir: '' }, '/work/here')).toEqual({ storeDir: '' });

@@ -93,7 +93,7 @@ describe('ingest of a small centre', () => {
     expect(b.counts).toEqual(a.counts);
     expect(await query('SELECT * FROM observation ORDER BY ALL')).toEqual(first);
     const again = storeHashes();
-    expect(Object.keys(hashes).filter((f) => f.endsWith('.parquet')).length).toBe(9);
+    expect(Object.keys(hashes).filter((f) => f.endsWith('.parquet')).length).toBe(11);
     for (const f of Object.keys(hashes).filter((f) => f.endsWith('.parquet'))) expect(again[f], f).toBe(hashes[f]);
   });
 
@@ -256,7 +256,9 @@ describe('CDISC SDTM datasets as CSV', () => {
     const sdtm = join(import.meta.dirname, '..', 'fixtures', 'ingest', 'sdtm', 'spec.yaml');
     const r = await ingestCentre(sdtm, { storeDir: store, env });
     balanced(r);
-    expect(r.counts.response?.stored).toBe(2);
+    // RS has one row per visit: every dated assessment is kept; the course's best response is derived from them.
+    expect(r.counts.response).toEqual({ read: 0, derived: 2, merged: 0, stored: 2, quarantined: 0 });
+    expect(r.counts.response_assessment).toEqual({ read: 7, derived: 0, merged: 0, stored: 6, quarantined: 1 });
     expect(r.counts.clinical_event?.stored).toBe(2);
     const o = await query("SELECT variable, value, unit_raw FROM observation WHERE variable IN ('temperature', 'weight', 'lymphocytes') ORDER BY variable");
     expect(o).toEqual([
@@ -270,6 +272,53 @@ describe('CDISC SDTM datasets as CSV', () => {
     // 2023-10-02T08:00 in America/Chicago (CDT, UTC-5) is 13:00 UTC
     const c = await query("SELECT strftime(min(start_at), '%Y-%m-%dT%H:%M') AS t FROM cycle");
     expect(c).toEqual([{ t: '2023-10-02T13:00' }]);
+  });
+
+  it('derives each course\'s best response from every RS visit by RECIST 1.1, and follow-up from DM, DS, DD and RS', async () => {
+    const sdtm = join(import.meta.dirname, '..', 'fixtures', 'ingest', 'sdtm', 'spec.yaml');
+    const r = await ingestCentre(sdtm, { storeDir: store, env });
+    balanced(r);
+    const k1 = patientKey(SAMPLE_KEY, 'sdtm-demo', 'IL2REG-07-0001');
+    const k2 = patientKey(SAMPLE_KEY, 'sdtm-demo', 'IL2REG-07-0002');
+    const resp = await query(`SELECT patient_key, course_number, best_overall_response AS bor, strftime(assessed_at, '%Y-%m-%d') AS at,
+      strftime(first_response_at, '%Y-%m-%d') AS first, confirmed, derivation FROM response ORDER BY bor DESC`);
+    expect(resp).toEqual([
+      // PR, PR 28 days later (confirmed), then a single CR (unconfirmed): PR, not the last visit's CR (nor the undated SD).
+      { patient_key: k1, course_number: 1, bor: 'PR', at: '2023-11-06', first: '2023-11-06', confirmed: true, derivation: 'derived_from_assessments' },
+      // PD, CR, SD: RECIST counts time points up to the first progression, so PD, not the last visit's SD.
+      { patient_key: k2, course_number: 1, bor: 'PD', at: '2023-11-13', first: null, confirmed: null, derivation: 'derived_from_assessments' },
+    ]);
+    const q = await query("SELECT field, check_name, message FROM quarantine WHERE table_name = 'response_assessment'");
+    expect(q).toEqual([{ field: 'assessed_at', check_name: 'date_missing', message: expect.stringContaining('the assessment has no date') }]);
+    expect(r.counts.follow_up).toEqual({ read: 5, derived: 0, merged: 3, stored: 2, quarantined: 0 });
+    const f = await query(`SELECT patient_key, strftime(progression_at, '%Y-%m-%d') AS prog, strftime(death_at, '%Y-%m-%d') AS death,
+      strftime(last_contact_at, '%Y-%m-%d') AS contact, death_cause FROM follow_up ORDER BY contact DESC`);
+    expect(f).toEqual([
+      { patient_key: k1, prog: null, death: null, contact: '2024-06-30', death_cause: null },
+      { patient_key: k2, prog: '2023-11-13', death: '2024-03-15', contact: '2024-03-15', death_cause: 'disease' },
+    ]);
+  });
+
+  it('quarantines a death before the first dose and a progression before treatment, naming the first dose', async () => {
+    const src = join(import.meta.dirname, '..', 'fixtures', 'ingest', 'sdtm');
+    const sdir = join(dir, '..', 'sdtm');
+    cpSync(src, sdir, { recursive: true });
+    const dm = join(sdir, 'DM.csv');
+    writeFileSync(dm, readFileSync(dm, 'utf8').replace('2024-03-15,2024-03-15,Y', '2023-09-01,2023-09-01,Y').replace('2024-06-30,,', '2024-06-30,,'));
+    const ds = join(sdir, 'DS.csv');
+    writeFileSync(ds, readFileSync(ds, 'utf8').replace('DEATH,DEATH,DISPOSITION EVENT,2024-03-15', 'DEATH,DEATH,DISPOSITION EVENT,2023-09-01'));
+    const rs = join(sdir, 'RS.csv');
+    writeFileSync(rs, readFileSync(rs, 'utf8') + 'IL2REG,RS,IL2REG-07-0001,5,OVRLRESP,RECIST 1.1,PD,2023-09-20,5\n');
+    const r = await ingestCentre(join(sdir, 'spec.yaml'), { storeDir: store, env });
+    balanced(r);
+    expect(r.counts.follow_up?.stored).toBe(0);
+    const q = await query("SELECT field, check_name, message FROM quarantine WHERE table_name = 'follow_up' AND check_name LIKE '%before%' ORDER BY ALL");
+    const death = "the death date is before the patient's first dose (2023-10-09T13:00:00.000Z); check the date or the patient it belongs to";
+    const progression = "progression is dated before the patient's first dose (2023-10-02T13:00:00.000Z); record only progression after HD IL-2 starts";
+    expect(q).toEqual([
+      { field: 'death_at', check_name: 'death_before_treatment', message: death },
+      { field: 'progression_at', check_name: 'progression_before_treatment', message: progression },
+    ]);
   });
 });
 

@@ -61,7 +61,7 @@ describe.each(CENTRES)('sample centre %s', (centre) => {
     const disease = new Map(stored.map((p) => [p.patient_key, p.disease]));
     for (const p of patients) expect(disease.get(patientKey(SAMPLE_KEY, centre, id(p.patient_local_id!)))).toBe(p.disease);
     const locals = patients.map((p) => p.patient_local_id!);
-    for (const t of ['patient', 'cycle', 'dose_slot', 'observation', 'infusion', 'clinical_event', 'response', 'quarantine']) {
+    for (const t of ['patient', 'cycle', 'dose_slot', 'observation', 'infusion', 'clinical_event', 'response', 'response_assessment', 'follow_up', 'quarantine']) {
       const dump = JSON.stringify(await query(`SELECT * FROM ${t} WHERE centre_id = '${centre}'`));
       for (const l of locals.slice(0, 10)) expect(dump.includes(l), `${t} holds local id ${l}`).toBe(false);
     }
@@ -69,7 +69,7 @@ describe.each(CENTRES)('sample centre %s', (centre) => {
 });
 
 describe('store files', () => {
-  const TABLES = ['centre', 'clinical_event', 'cycle', 'dose_slot', 'infusion', 'observation', 'patient', 'quarantine', 'response'];
+  const TABLES = ['centre', 'clinical_event', 'cycle', 'dose_slot', 'follow_up', 'infusion', 'observation', 'patient', 'quarantine', 'response', 'response_assessment'];
   it('writes one Parquet file per table and centre, partitioned Hive-style', () => {
     expect(readdirSync(join(store, 'parquet')).sort()).toEqual(TABLES);
     for (const t of TABLES) {

@@ -10,8 +10,8 @@ import { CHROMIUM, VIEWPORT_WIDTH, openPages, type PageFindings } from '../helpe
 import { il2kit } from '../helpers/cli.js';
 import { SAMPLE_CENTRES } from '../../data-samples/sample-store.js';
 
-const SECTIONS = ['Summary', 'Data quality', 'Hold practice', 'Doses reached', 'Response signals', 'Provenance'];
-const NOTEBOOKS = ['00-kit-tour', '02-hold-criteria-by-centre', '03-doses-reached', '04-response-signals'];
+const SECTIONS = ['Summary', 'Data quality', 'Hold practice', 'Doses reached', 'Response signals', 'Outcomes and safety', 'Provenance'];
+const NOTEBOOKS = ['00-kit-tour', '02-hold-criteria-by-centre', '03-doses-reached', '04-response-signals', '05-outcomes-and-safety'];
 
 describe.skipIf(!existsSync(CHROMIUM))('pages in headless chromium', () => {
   const root = mkdtempSync(join(tmpdir(), 'il2kit-browser-'));
@@ -26,7 +26,7 @@ describe.skipIf(!existsSync(CHROMIUM))('pages in headless chromium', () => {
   beforeAll(async () => {
     run(['ingest', '--all']);
     reportOut = run(['report']).stdout;
-    run(['notebooks', 'run', '02-hold-criteria-by-centre', '04-response-signals', '--param', 'storeDir=out/store', '--out', 'out/notebooks']);
+    run(['notebooks', 'run', '02-hold-criteria-by-centre', '04-response-signals', '05-outcomes-and-safety', '--param', 'storeDir=out/store', '--out', 'out/notebooks']);
     run(['notebooks', 'run', '00-kit-tour', '03-doses-reached', '--no-code', '--out', 'out/notebooks']);
     const dq = readdirSync(join(root, 'out', 'reports')).map((c) => join(root, 'out', 'reports', c, 'data-quality.html'));
     const nb = NOTEBOOKS.map((n) => join(root, 'out', 'notebooks', `${n}.html`));

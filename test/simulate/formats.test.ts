@@ -57,7 +57,7 @@ describe('riverside: wide per-dose flowsheet CSV', () => {
     expect(keys.size).toBe(truth('riverside', 'slots.csv').length);
   });
   it('labs, drips, events and response come as separate files', () => {
-    expect(exported('riverside')).toEqual(['riverside_dose_flowsheet.csv', 'riverside_drips.csv', 'riverside_events.csv', 'riverside_labs.csv', 'riverside_patients.csv', 'riverside_response.csv']);
+    expect(exported('riverside')).toEqual(['riverside_dose_flowsheet.csv', 'riverside_drips.csv', 'riverside_events.csv', 'riverside_followup.csv', 'riverside_labs.csv', 'riverside_patients.csv', 'riverside_response.csv']);
   });
 });
 
@@ -89,7 +89,7 @@ describe('summit: Excel workbook', () => {
   it('one sheet per table after a notes sheet, merged group-header rows, real date cells', async () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(DS, 'summit/summit_hdil2_registry.xlsx'));
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Notes', 'Patients', 'Cycles', 'Doses', 'Vitals', 'Labs', 'Fluids', 'Pressors', 'Events', 'Response']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Notes', 'Patients', 'Cycles', 'Doses', 'Vitals', 'Labs', 'Fluids', 'Pressors', 'Events', 'Response', 'Follow-up']);
     expect(String(wb.getWorksheet('Notes')?.getCell('A1').value)).toContain('HD IL-2');
     const doses = wb.getWorksheet('Doses');
     expect(doses).toBeDefined();
@@ -144,6 +144,7 @@ describe('harbour: FHIR R4 bulk export (NDJSON per resource type)', () => {
       expect(['male', 'female', 'other', 'unknown']).toContain(p.gender);
       expect(p.birthDate).toMatch(/^\d{4}-\d\d-\d\d$/);
       expect(p.identifier[0].value).toBeTruthy();
+      if (p.deceasedDateTime !== undefined) expect(p.deceasedDateTime).toMatch(DATETIME);
     }
     for (const e of res.Encounter ?? []) {
       expect(['planned', 'arrived', 'triaged', 'in-progress', 'onleave', 'finished', 'cancelled', 'entered-in-error', 'unknown']).toContain(e.status);
@@ -168,13 +169,14 @@ describe('harbour: FHIR R4 bulk export (NDJSON per resource type)', () => {
       if (o.encounter) expect(encounters.has(o.encounter.reference)).toBe(true);
       const coding = o.code.coding[0];
       if (coding.system === 'http://loinc.org') {
-        expect(loincs.has(coding.code) || coding.code === '85354-9').toBe(true);
+        // 85354-9 BP panel; 75186-7 vital status and 79378-6 cause of death (follow-up)
+        expect(loincs.has(coding.code) || ['85354-9', '75186-7', '79378-6'].includes(coding.code)).toBe(true);
         const v = Object.values(OBSERVATION_VARIABLES).find((x) => x.loinc === coding.code);
         if (o.valueQuantity && v) {
           expect(o.valueQuantity.system).toBe('http://unitsofmeasure.org');
           expect(o.valueQuantity.code).toBe(v.unit);
         }
-        if (!o.valueQuantity && !o.component) expect(o.dataAbsentReason).toBeDefined();
+        if (!o.valueQuantity && !o.component && !o.valueCodeableConcept) expect(o.dataAbsentReason).toBeDefined();
       }
       expect(o.effectiveDateTime ?? o.effectivePeriod?.end).toMatch(DATETIME);
     }

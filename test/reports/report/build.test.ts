@@ -42,7 +42,7 @@ describe('il2kit report on the samples store', { timeout: 300_000 }, () => {
   }, 300_000);
 
   it('has the sections in order, summary first and provenance last', () => {
-    expect(built.sections).toEqual(['Summary', 'Data quality', 'Hold practice', 'Doses reached', 'Response signals', 'The consensus figures', 'Provenance']);
+    expect(built.sections).toEqual(['Summary', 'Data quality', 'Hold practice', 'Doses reached', 'Response signals', 'Outcomes and safety', 'The consensus figures', 'Provenance']);
   });
 
   it('summarises the store with counts from it and the period as month and year only', async () => {
