@@ -100,10 +100,16 @@ const DERIVED_ROWS: Record<string, string> = {
   cycle: 'cycles inferred from the dose log',
 };
 
+/** How a derived value was filled in, by `table.field`. */
+const DERIVED_VALUES: Record<string, string> = {
+  'dose_slot.dose_iu': 'IU of given doses the export left empty: the cycle’s IU/kg × dosing weight (the spec sets slots.derive_dose_iu); stored with dose_iu_source = derived',
+  'patient.baseline_weight_kg': 'baseline weights the export left empty: the first cycle’s dosing weight',
+};
+
 function derivedValues(rep: DqReport): string {
   const what = (t: string) => DERIVED_ROWS[t] ?? 'rows derived from other rows of the export';
   const grid = Object.entries(rep.tables).filter(([, c]) => c.derived > 0).map(([t, c]) => ({ what: t, n: `${plural(c.derived, 'row')}: ${what(t)}` }));
-  const fields = Object.entries(rep.derived_values).map(([f, n]) => ({ what: f, n: `${plural(n, 'value')} filled in from other data` }));
+  const fields = Object.entries(rep.derived_values).map(([f, n]) => ({ what: f, n: `${plural(n, 'value')}: ${DERIVED_VALUES[f] ?? 'filled in from other data'}` }));
   const all = [...grid, ...fields];
   return all.length === 0 ? '<p>None: every stored value was read from the export.</p>' : htmlTable(cols(['what', 'table or field'], ['n', 'derived']), all);
 }

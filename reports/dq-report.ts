@@ -18,7 +18,7 @@ export interface DqReport {
   checks: IngestResult['checks'];
   unmapped_codes: IngestResult['unmapped'];
   suspected_identifiers: IngestResult['suspectedIdentifiers'];
-  /** Values the pipeline filled in from other data, by field. */
+  /** Values the pipeline filled in from other data, by `table.field`. */
   derived_values: Record<string, number>;
   /** Problems per check (all tables). */
   quarantine_by_check: Record<string, number>;

@@ -84,6 +84,7 @@ export async function writeIngestOutputs(r: IngestResult, opts: IngestOutputOpti
     inputs: r.sources.map((s) => ({ path: relative(process.cwd(), s.path), sha256: s.sha256, bytes: s.bytes })),
     specs: [{ id: r.spec.id, version: r.spec.version }],
     tables: r.counts,
+    derived_values: r.derivedFields,
     outputs: [reportJson, reportHtml, quarantineCsv, specMarkdown].map((p) => ({ path: relative(process.cwd(), p), sha256: sha(p) })),
   });
   const manifestDir = r.rejected ?? join(opts.storeDir, 'manifests');

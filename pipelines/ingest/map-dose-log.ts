@@ -17,7 +17,7 @@ import { inDoseLog, type Parked, type SourceSchedule } from './schedule.js';
 
 export interface DoseLog {
   grid: GridResult;
-  /** Values filled in from other data (e.g. baseline weight from the first dosing weight), by field. */
+  /** Values filled in from other data, by `table.field` (e.g. patient.baseline_weight_kg from the first dosing weight). */
   derivedFields: Record<string, number>;
 }
 
@@ -121,6 +121,7 @@ function buildDoseLog(run: IngestRun, candidates: Candidate[]): DoseLog {
   const derivedFields: Record<string, number> = {};
   const badEntries = entries.filter((c) => c.problems.length > 0);
   const grid = buildGrid(run.spec, entries.filter((c) => c.problems.length === 0), explicitCycles, baseline);
+  if (grid.computedDoses > 0) derivedFields['dose_slot.dose_iu'] = grid.computedDoses;
   counts.dose_slot!.derived += grid.derivedSlots;
   counts.cycle!.derived += grid.derivedCycles;
   for (const c of badEntries) stager.quarantine(c);
@@ -135,7 +136,7 @@ function buildDoseLog(run: IngestRun, candidates: Candidate[]): DoseLog {
     // No baseline weight in the export: the first cycle's dosing weight stands in (reported as derived).
     if (p.problems.length === 0 && (p.values.baseline_weight_kg === null || p.values.baseline_weight_kg === undefined) && first?.dosing_weight_kg) {
       p.values.baseline_weight_kg = first.dosing_weight_kg;
-      derivedFields.baseline_weight_kg = (derivedFields.baseline_weight_kg ?? 0) + 1;
+      derivedFields['patient.baseline_weight_kg'] = (derivedFields['patient.baseline_weight_kg'] ?? 0) + 1;
     }
     if (p.problems.length === 0 && p.extra.birth_date && p.values.age_at_first_dose === undefined) {
       const start = firstStart.get(String(p.values.patient_key));

@@ -24,7 +24,7 @@ export const valid: { [T in keyof TableRecords]: TableRecords[T] } = {
   },
   dose_slot: {
     centre_id: 'northbay', patient_key: KEY, cycle_id: CYCLE, slot_number: 1, scheduled_at: '2024-03-04T08:00:00Z', status: 'given',
-    given_at: '2024-03-04T08:05:00Z', dose_iu: 49_440_000, hold_reason_codes: [], hold_reason_text: null, ...prov,
+    given_at: '2024-03-04T08:05:00Z', dose_iu: 49_440_000, dose_iu_source: 'recorded', hold_reason_codes: [], hold_reason_text: null, ...prov,
   },
   observation: {
     centre_id: 'northbay', patient_key: KEY, cycle_id: CYCLE, observed_at: '2024-03-04T11:00:00Z', variable: 'creatinine', value: 1.4, unit: 'mg/dL',

@@ -42,6 +42,7 @@ export function slots(startIso: string, statuses: string[], cycleId = CYCLE): Re
     status,
     given_at: status === 'given' ? new Date(t0 + i * 8 * 3600_000).toISOString() : null,
     dose_iu: status === 'given' ? 48_000_000 : null,
+    dose_iu_source: status === 'given' ? 'recorded' : null,
     hold_reason_codes: [],
   }));
 }
