@@ -160,7 +160,8 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
         evalCtx.routing = true;
         const w = evalField(when, row, evalCtx);
         if (!w.ok || !tm.when.in.includes(w.value as string)) {
-          counts.routed[table] = (counts.routed[table] ?? 0) + rw;
+          // Counted by the call that produces this table map only: a source read for two phases is mapped twice.
+          if (!produce || produce.has(tm)) counts.routed[table] = (counts.routed[table] ?? 0) + rw;
           continue;
         }
       }

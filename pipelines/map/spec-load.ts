@@ -65,7 +65,7 @@ export function parseSpec(text: string, file: string): MappingSpec {
       }),
     );
   }
-  const problems = [...checkMeaning(parsed.data), ...checkFiles(parsed.data, file), ...checkPatterns(parsed.data)].map((p) => ({ ...p, line: lineOf(p.pathParts), path: p.pathParts.join('.') }));
+  const problems = [...checkMeaning(parsed.data), ...checkIgnoreCodes(parsed.data), ...checkFiles(parsed.data, file), ...checkPatterns(parsed.data)].map((p) => ({ ...p, line: lineOf(p.pathParts), path: p.pathParts.join('.') }));
   if (problems.length > 0) throw new SpecError(file, problems);
   return parsed.data;
 }
@@ -119,6 +119,22 @@ function checkMeaning(spec: MappingSpec): { pathParts: (string | number)[]; mess
       });
     });
   });
+  return out;
+}
+
+/** `ignore_codes` leaves out codes an observation table's `variable` code map yields: on any other table it would do nothing, so it is an error. */
+function checkIgnoreCodes(spec: MappingSpec): { pathParts: (string | number)[]; message: string }[] {
+  const out: { pathParts: (string | number)[]; message: string }[] = [];
+  spec.sources.forEach((src, si) =>
+    src.tables.forEach((tm, ti) => {
+      if (tm.ignore_codes.length === 0) return;
+      const variable = tm.fields.variable;
+      const coded = tm.table === 'observation' && variable !== undefined && typeof variable !== 'string' && variable.codes !== undefined;
+      if (coded) return;
+      const why = tm.table !== 'observation' ? `${tm.table} has no variable codes (ignore_codes applies to observation variables)` : 'this table has no code map on variable (codes:)';
+      out.push({ pathParts: ['sources', si, 'tables', ti, 'ignore_codes'], message: `ignore_codes would leave nothing out: ${why}; remove it, or leave rows out with the source's skip:` });
+    }),
+  );
   return out;
 }
 
