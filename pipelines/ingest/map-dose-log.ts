@@ -4,7 +4,8 @@
 // candidates are mapped here and parked (schedule.ts) until the grid exists.
 import { join } from 'node:path';
 import type { SourceSpec } from '../../schemas/mapping-spec.js';
-import { streamSource, type SourceData } from '../read/source.js';
+import type { SourceData } from '../read/source.js';
+import { streamMapped } from './stream-map.js';
 import { mapSource, type Candidate } from '../map/records.js';
 import { RawWriter } from '../map/columnar.js';
 import { CandidateSpill } from '../map/spill.js';
@@ -60,21 +61,11 @@ async function readDoseLogSource(run: IngestRun, sched: SourceSchedule, src: Sou
   const park: Parked | null = later.length > 0 && !raw ? { spill: new CandidateSpill(join(run.work, `parked-${sched.parked.size}.bin`)), counts: null, unmapped: new Map(), error: null } : null;
   if (park) sched.parked.set(src.id, park);
   // Streamed like the observation phase: the raw rows of a large dose log are released piece by piece.
-  const stream = await streamSource(src, run.dir);
-  let first = true;
-  for await (const rows of stream.chunks) {
-    const data: SourceData = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows };
-    if (first) run.inspectColumns(src, data);
-    first = false;
-    const { candidates, counts: sc } = mapSource(src, data, ctx, new Set(wanted), src.tables.length === wanted.length);
+  await streamMapped(run, src, wanted, { countUnused: src.tables.length === wanted.length, rowsToo: true }, (candidates, data) => {
     for (const c of candidates) out.push(c);
-    const existing = run.sources.find((x) => x.source === src.id);
-    if (existing) mergeCounts(existing, sc, true);
-    else run.sources.push({ ...sc, sha256: data.sha256, bytes: data.bytes, path: data.path });
-    raw?.write(rows);
+    raw?.write(data.rows);
     if (park && !park.error) parkLater(run, src, data, park, later);
-  }
-  if (first) run.inspectColumns(src, { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows: [] });
+  });
   return out;
 }
 
