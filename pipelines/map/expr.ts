@@ -4,6 +4,7 @@ import type { SourceRow } from '../read/source.js';
 import { parseDateTime, fromWallClock, type DateParse } from './datetime.js';
 import type { CodeMap, FieldMapObject } from '../../schemas/mapping-spec.js';
 import { specRegex } from './safe-regex.js';
+import { TABLES, describeFields, isTableName } from '../../schemas/index.js';
 
 export type Eval = { ok: true; value: unknown; raw: unknown; /** Epoch ms of a parsed date-time. */ ms?: number } | { ok: false; check: string; message: string; raw: unknown };
 
@@ -213,7 +214,7 @@ export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext):
         if (!seen) ctx.unmapped.set(ctx.fieldName, (seen = new Map()));
         seen.set(key, (seen.get(key) ?? 0) + (ctx.weight ?? 1));
       }
-      if (fm.codes.unmapped === 'quarantine') return { ok: false, check: 'unmapped_code', message: `${JSON.stringify(key)} is not in the code map; add it to the mapping spec`, raw: original };
+      if (fm.codes.unmapped === 'quarantine') return { ok: false, check: 'unmapped_code', message: unmappedMessage(ctx.fieldName, key), raw: original };
       v = fm.codes.unmapped === 'null' ? (fm.codes.list ? [] : null) : v;
     } else v = fm.codes.list ? (m.value as unknown[]).slice() : m.value;
   }
@@ -254,4 +255,21 @@ function hoursBetween(fm: FieldMapObject, row: SourceRow, ctx: EvalContext): Eva
   if (!b.ok) return b;
   if (a.ms === undefined || b.ms === undefined) return { ok: true, value: null, raw: null };
   return { ok: true, value: Math.round(((b.ms - a.ms) / 3_600_000) * 1000) / 1000, raw: `${String(a.raw)}/${String(b.raw)}` };
+}
+
+const unmappedHints = new Map<string, string | null>();
+
+/**
+ * What to do about an unmapped code: for a field with allowed values (label `source.table.field`), map it to one of
+ * them only if it means one; otherwise the record stays quarantined (a disease outside the kit's scope is never a placeholder).
+ */
+export function unmappedMessage(label: string, key: string): string {
+  let hint = unmappedHints.get(label);
+  if (hint === undefined) {
+    const [, table, name] = label.split('.');
+    const info = table && isTableName(table) ? describeFields(TABLES[table].schema).find((f) => f.name === name) : undefined;
+    hint = info?.values ? `map it to one of ${info.values.join(', ')} only if it means one of them; otherwise the record stays quarantined (${table}.${name}: ${info.description})` : null;
+    unmappedHints.set(label, hint);
+  }
+  return `${JSON.stringify(key)} is not in the code map; ${hint ?? 'add it to the mapping spec'}`;
 }
