@@ -163,6 +163,13 @@ function identifiers(rep: DqReport): string {
   return htmlTable(cols(['source', 'source'], ['column', 'column'], ['reason', 'why']), rep.suspected_identifiers);
 }
 
+/** Every unit spelling the run converted; the spec's own spellings (unit_spellings) say so. */
+function unitsTable(rep: DqReport): string {
+  if (rep.unit_spellings.length === 0) return '<p>None: no observation with a unit was stored.</p>';
+  const head = cols(['variable', 'variable'], ['unit_raw', 'spelling in the export'], ['unit', 'stored as'], ['values', 'values'], ['via', 'spelling added by the spec']);
+  return htmlTable(head, rep.unit_spellings.map((u) => ({ ...u, via: u.via_spec ?? MISSING })));
+}
+
 const UNMAPPED_COLUMNS = cols(['field', 'field'], ['value', 'value in export'], ['rows', 'rows']);
 
 /** The page. `specMarkdown` is the mapping spec's rendering (pipelines/map/spec-render.ts). */
@@ -177,6 +184,7 @@ export function renderDqHtml(rep: DqReport, specMarkdown: string): string {
     { id: 'unmapped', title: 'Unmapped codes', html: unmapped.length ? htmlTable(UNMAPPED_COLUMNS, unmapped) : '<p>None.</p>' },
     { id: 'derived', title: 'Derived values', html: derivedValues(rep) },
     { id: 'identifiers', title: 'Suspected identifiers in unmapped columns', html: identifiers(rep) },
+    { id: 'units', title: 'Unit spellings converted', html: unitsTable(rep) },
     { id: 'quarantine', title: 'Quarantined rows', html: quarantineSection(rep) },
     { id: 'sources', title: 'Sources read', html: sourcesTable(rep) },
     {

@@ -3,6 +3,7 @@
 import type { IngestResult } from '../pipelines/ingest.js';
 import { renderSpecMarkdown } from '../pipelines/map/spec-render.js';
 import { QUARANTINE_CSV, type QuarantineReason, type QuarantineSample } from './quarantine.js';
+import type { UnitSpelling } from './unit-spellings.js';
 
 export interface DqReport {
   centre_id: string;
@@ -28,12 +29,16 @@ export interface DqReport {
   quarantine_samples: QuarantineSample[];
   /** File name of the full quarantine list, beside the report. */
   quarantine_csv: string;
+  /** Every unit spelling converted, per variable, with the spec's unit_spellings line it went through. */
+  unit_spellings: UnitSpelling[];
 }
 
 /** What the report shows of the centre's quarantine (reports/quarantine.ts reads it from the store). */
 export interface QuarantineView {
   reasons: QuarantineReason[];
   samples: QuarantineSample[];
+  /** Unit spellings of the stored observations (reports/unit-spellings.ts); absent: none read. */
+  units?: UnitSpelling[];
 }
 
 export function dqReport(r: IngestResult, q: QuarantineView): DqReport {
@@ -58,6 +63,7 @@ export function dqReport(r: IngestResult, q: QuarantineView): DqReport {
     quarantine_reasons: q.reasons,
     quarantine_samples: q.samples,
     quarantine_csv: QUARANTINE_CSV,
+    unit_spellings: q.units ?? [],
   };
 }
 

@@ -13,6 +13,7 @@ import { dqReport, type DqReport, type QuarantineView } from './dq-report.js';
 import { renderDqHtml } from './dq-html.js';
 import { QUARANTINE_CSV, quarantineReasons, quarantineSamples, writeQuarantineCsv } from './quarantine.js';
 import { sql } from '../pipelines/store/sql.js';
+import { unitSpellings } from './unit-spellings.js';
 
 const require = createRequire(import.meta.url);
 
@@ -55,7 +56,11 @@ export async function writeIngestOutputs(r: IngestResult, opts: IngestOutputOpti
   const quarantineCsv = join(dir, QUARANTINE_CSV);
   let q: QuarantineView;
   try {
-    q = { reasons: await quarantineReasons(conn, centre, quarantine), samples: await quarantineSamples(conn, centre, quarantine) };
+    const observations = r.rejected === null ? 'observation' : `read_parquet(${sql(join(r.rejected, 'observation.parquet'))})`;
+    q = {
+      reasons: await quarantineReasons(conn, centre, quarantine), samples: await quarantineSamples(conn, centre, quarantine),
+      units: await unitSpellings(conn, centre, r.spec.unit_spellings, observations),
+    };
     await writeQuarantineCsv(conn, centre, quarantineCsv, quarantine);
   } finally {
     close();

@@ -139,5 +139,10 @@ export const MappingSpec = z.strictObject({
     })
     .default({ cycle_gap_hours: 48, course_gap_days: 28, slot_tolerance_hours: 3, slots_per_cycle: 15, derive_dose_iu: false }),
   sources: z.array(SourceSpec).min(1),
+  /**
+   * Unit spellings of this export for units the kit already knows: spelling → a known spelling (GI/L → 10^9/L).
+   * Never a new conversion factor: the target must be in the unit table, and a spelling the kit knows cannot be redefined.
+   */
+  unit_spellings: z.record(z.string().min(1), z.string().min(1)).default({}),
 });
 export type MappingSpec = z.infer<typeof MappingSpec>;

@@ -8,7 +8,7 @@ import { patientKey } from './pseudonymise.js';
 import { AUTO_FIELDS, VIRTUAL_FIELDS, fieldObject } from './spec-load.js';
 import { coerceCell } from '../../schemas/coerce.js';
 import type { FieldMapObject, MappingSpec, SourceSpec, TableMap } from '../../schemas/mapping-spec.js';
-import { ConversionError, canonicalUnit, reportedDecimals, toCanonicalAtPrecision } from './units.js';
+import { ConversionError, canonicalUnit, normaliseUnit, reportedDecimals, spellingMap, toCanonicalAtPrecision } from './units.js';
 
 export interface Where {
   file: string;
@@ -88,6 +88,8 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
   };
   const patientId = fieldObject(src.patient_id);
   const compiled = compileTableMaps(src, evalCtx.dateFormat);
+  // The spec's unit spellings (GI/L → 10^9/L) travel with each observation to its conversion.
+  const spellings = Object.keys(ctx.spec.unit_spellings).length > 0 ? spellingMap(ctx.spec.unit_spellings) : null;
   const patientLabel = `${src.id}.patient_id`;
   const skipLabel = `${src.id}.skip`;
   const keyCache = new Map<string, string>();
@@ -158,6 +160,7 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
       if (rowKey) base.patient_key = rowKey;
       const values = base;
       const extra: Record<string, unknown> = {};
+      if (spellings && table === 'observation') extra.__spellings = spellings;
       if (problems.length === 0) mapFields(fields, row, evalCtx, values, extra, problems);
       if (tm.merge) extra.__merge = true;
       if (pivot && problems.length === 0) applyPivot(pivot, table, row, evalCtx, values, problems);
@@ -351,10 +354,12 @@ export function finishObservation(c: Candidate, decimal: '.' | ','): Candidate {
     c.problems.push({ field: 'unit', raw: null, check: 'unit_missing', message: `no unit for ${variable}; give the column's unit (unit:) or unit column (unit_from:) in the spec` });
     return c;
   }
+  // A spelling the spec adds stands for a unit the kit knows; unit_raw keeps the export's spelling.
+  const unit = (c.extra.__spellings as Map<string, string> | undefined)?.get(normaliseUnit(unitRaw)) ?? unitRaw;
   try {
     // A value converted from another unit keeps the precision the source reported (units.ts toCanonicalAtPrecision).
     const decimals = typeof c.values.value === 'number' ? null : reportedDecimals(text!);
-    c.values.value = toCanonicalAtPrecision(variable, n, unitRaw, decimals, { period_hours: typeof c.values.period_hours === 'number' ? c.values.period_hours : null });
+    c.values.value = toCanonicalAtPrecision(variable, n, unit, decimals, { period_hours: typeof c.values.period_hours === 'number' ? c.values.period_hours : null });
   } catch (e) {
     if (!(e instanceof ConversionError)) throw e;
     c.problems.push({ field: 'unit', raw: unitRaw, check: 'unknown_unit', message: `${variable}: ${e.message}; add the unit to the unit table or fix the export` });

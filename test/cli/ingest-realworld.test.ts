@@ -127,3 +127,45 @@ describe('honest specs and options', () => {
     expect(r.stdout).not.toContain('1958-04-02');
   });
 });
+
+describe('unit spellings a spec adds', () => {
+  it('reads GI/L and THOU/uL as the units they stand for, keeps the spelling in unit_raw, and lists every spelling in the report', async () => {
+    const r = ingest();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const obs = await q(`SELECT variable, value, unit, unit_raw FROM observation ORDER BY observed_at, variable, value`);
+    expect(obs).toEqual([
+      { variable: 'eosinophils', value: 300, unit: '/uL', unit_raw: '10^3/µL' },
+      { variable: 'granulocytes', value: 4000, unit: '/uL', unit_raw: 'x10^9/L' },
+      { variable: 'lymphocytes', value: 1200, unit: '/uL', unit_raw: 'THOU/uL' },
+      { variable: 'platelets', value: 210000, unit: '/uL', unit_raw: 'GI/L' },
+      { variable: 'lymphocytes', value: 900, unit: '/uL', unit_raw: 'THOU/UL' },
+      { variable: 'platelets', value: 180000, unit: '/uL', unit_raw: 'GI/L' },
+    ]);
+    const units = (JSON.parse(readFileSync(join(reports, 'realworld', 'data-quality.json'), 'utf8')) as { unit_spellings: unknown[] }).unit_spellings;
+    expect(units).toEqual([
+      { variable: 'eosinophils', unit_raw: '10^3/µL', unit: '/uL', values: 1, via_spec: null },
+      { variable: 'granulocytes', unit_raw: 'x10^9/L', unit: '/uL', values: 1, via_spec: null },
+      { variable: 'lymphocytes', unit_raw: 'THOU/UL', unit: '/uL', values: 1, via_spec: 'THOU/uL → 10^3/uL' },
+      { variable: 'lymphocytes', unit_raw: 'THOU/uL', unit: '/uL', values: 1, via_spec: 'THOU/uL → 10^3/uL' },
+      { variable: 'platelets', unit_raw: 'GI/L', unit: '/uL', values: 2, via_spec: 'GI/L → 10^9/L' },
+    ]);
+    expect(readFileSync(join(reports, 'realworld', 'data-quality.html'), 'utf8')).toContain('Unit spellings converted');
+  });
+
+  it('without the spelling, GI/L is quarantined as an unknown unit', async () => {
+    editSpec('unit_spellings: { GI/L: 10^9/L, THOU/uL: 10^3/uL }\n', 'unit_spellings: { THOU/uL: 10^3/uL }\n');
+    expect(ingest().code).toBe(0);
+    expect(await q(`SELECT check_name, raw_value FROM quarantine WHERE table_name = 'observation' ORDER BY ALL`)).toEqual([
+      { check_name: 'unknown_unit', raw_value: 'GI/L' },
+      { check_name: 'unknown_unit', raw_value: 'GI/L' },
+    ]);
+  });
+
+  it('a spelling for an unknown unit (a new factor) or redefining a known one is a spec error (exit 2)', () => {
+    editSpec('unit_spellings: { GI/L: 10^9/L, THOU/uL: 10^3/uL }\n', 'unit_spellings: { GI/L: 10^12/L, mg/dL: umol/L }\n');
+    const r = ingest();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unit_spellings\.GI\/L — 10\^12\/L is not a unit the kit knows; a spelling must stand for a known unit/);
+    expect(r.stderr).toMatch(/unit_spellings\.mg\/dL — mg\/dL is already a known unit \(creatinine, bun, bilirubin\); a spelling cannot redefine it/);
+  });
+});
