@@ -110,7 +110,10 @@ function derivedValues(rep: DqReport): string {
   const what = (t: string) => DERIVED_ROWS[t] ?? 'rows derived from other rows of the export';
   const grid = Object.entries(rep.tables).filter(([, c]) => c.derived > 0).map(([t, c]) => ({ what: t, n: `${plural(c.derived, 'row')}: ${what(t)}` }));
   const fields = Object.entries(rep.derived_values).map(([f, n]) => ({ what: f, n: `${plural(n, 'value')}: ${DERIVED_VALUES[f] ?? 'filled in from other data'}` }));
-  const all = [...grid, ...fields];
+  const dates = Object.entries(rep.imputed_dates).flatMap(([f, by]) =>
+    Object.entries(by).map(([precision, n]) => ({ what: f, n: `${plural(n, 'value')} given as a ${precision} only: stored as the start of that ${precision} in the centre’s time zone (${f.split('.')[1]} precision ${precision})` })),
+  );
+  const all = [...grid, ...fields, ...dates];
   return all.length === 0 ? '<p>None: every stored value was read from the export.</p>' : htmlTable(cols(['what', 'table or field'], ['n', 'derived']), all);
 }
 

@@ -31,6 +31,8 @@ export interface DqReport {
   quarantine_csv: string;
   /** Every unit spelling converted, per variable, with the spec's unit_spellings line it went through. */
   unit_spellings: UnitSpelling[];
+  /** Stored instants whose time was imputed as the start of the period the export gave, by `table.column` and precision. */
+  imputed_dates: Record<string, Record<string, number>>;
 }
 
 /** What the report shows of the centre's quarantine (reports/quarantine.ts reads it from the store). */
@@ -39,6 +41,8 @@ export interface QuarantineView {
   samples: QuarantineSample[];
   /** Unit spellings of the stored observations (reports/unit-spellings.ts); absent: none read. */
   units?: UnitSpelling[];
+  /** Imputed instants (reports/date-precision.ts); absent: none. */
+  imputed?: Record<string, Record<string, number>>;
 }
 
 export function dqReport(r: IngestResult, q: QuarantineView): DqReport {
@@ -64,6 +68,7 @@ export function dqReport(r: IngestResult, q: QuarantineView): DqReport {
     quarantine_samples: q.samples,
     quarantine_csv: QUARANTINE_CSV,
     unit_spellings: q.units ?? [],
+    imputed_dates: q.imputed ?? {},
   };
 }
 

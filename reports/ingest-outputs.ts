@@ -14,6 +14,7 @@ import { renderDqHtml } from './dq-html.js';
 import { QUARANTINE_CSV, quarantineReasons, quarantineSamples, writeQuarantineCsv } from './quarantine.js';
 import { sql } from '../pipelines/store/sql.js';
 import { unitSpellings } from './unit-spellings.js';
+import { imputedDates } from './date-precision.js';
 
 const require = createRequire(import.meta.url);
 
@@ -60,6 +61,7 @@ export async function writeIngestOutputs(r: IngestResult, opts: IngestOutputOpti
     q = {
       reasons: await quarantineReasons(conn, centre, quarantine), samples: await quarantineSamples(conn, centre, quarantine),
       units: await unitSpellings(conn, centre, r.spec.unit_spellings, observations),
+      imputed: await imputedDates(conn, centre, (t) => (r.rejected === null ? t : `read_parquet(${sql(join(r.rejected, `${t}.parquet`))})`)),
     };
     await writeQuarantineCsv(conn, centre, quarantineCsv, quarantine);
   } finally {
@@ -90,6 +92,7 @@ export async function writeIngestOutputs(r: IngestResult, opts: IngestOutputOpti
     specs: [{ id: r.spec.id, version: r.spec.version }],
     tables: r.counts,
     derived_values: r.derivedFields,
+    imputed_dates: report.imputed_dates,
     outputs: [reportJson, reportHtml, quarantineCsv, specMarkdown].map((p) => ({ path: relative(process.cwd(), p), sha256: sha(p) })),
   });
   const manifestDir = r.rejected ?? join(opts.storeDir, 'manifests');

@@ -223,7 +223,8 @@ export async function mapColumnar(
         (row) => {
           evalCtx.fieldName = t.label;
           const r = evalField(t.fm, row, evalCtx);
-          if (!r.ok || typeof r.value !== 'string' || r.ms === undefined || !Instant.safeParse(r.value).success) return [null, null];
+          // A reduced-precision date (observed_precision other than minute) takes the row path, which records its precision.
+          if (!r.ok || typeof r.value !== 'string' || r.ms === undefined || r.precision !== undefined || !Instant.safeParse(r.value).success) return [null, null];
           return [r.value, r.ms];
         },
         ['VARCHAR', 'BIGINT'],

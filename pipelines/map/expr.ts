@@ -1,12 +1,12 @@
 // Evaluates one field mapping on one source row: pick → trim → regex → split → codes →
 // date or number. Failures come back as values, with the raw text, for the quarantine.
 import type { SourceRow } from '../read/source.js';
-import { parseDateTime, fromWallClock, type DateParse } from './datetime.js';
+import { datePrecision, parseDateTime, fromWallClock, type DateParse } from './datetime.js';
 import type { CodeMap, FieldMapObject } from '../../schemas/mapping-spec.js';
 import { specRegex } from './safe-regex.js';
 import { TABLES, describeFields, isTableName } from '../../schemas/index.js';
 
-export type Eval = { ok: true; value: unknown; raw: unknown; /** Epoch ms of a parsed date-time. */ ms?: number } | { ok: false; check: string; message: string; raw: unknown };
+export type Eval = { ok: true; value: unknown; raw: unknown; /** Epoch ms of a parsed date-time. */ ms?: number; /** A date-time given with less than a time (ISO 8601 reduced precision). */ precision?: 'year' | 'month' | 'day' } | { ok: false; check: string; message: string; raw: unknown };
 
 export interface EvalContext {
   decimal: '.' | ',';
@@ -221,6 +221,7 @@ export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext):
   if (fm.date !== undefined || (fm.from !== undefined && v instanceof Date)) {
     const zone = fm.time_zone ?? ctx.timeZone;
     let r: DateParse;
+    let precision: 'year' | 'month' | 'day' | 'minute' = 'minute';
     if (v instanceof Date) r = fromWallClock(v.getUTCFullYear(), v.getUTCMonth() + 1, v.getUTCDate(), v.getUTCHours(), v.getUTCMinutes(), v.getUTCSeconds(), zone);
     else {
       // Consecutive rows mostly repeat a field's time stamp: the field's last parse is checked first.
@@ -232,9 +233,10 @@ export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext):
         lastDate.set(fm, last);
       }
       r = last.result;
+      precision = datePrecision(text, format);
     }
     if (!r.ok) return { ok: false, check: r.reason === 'dst_gap' ? 'dst_gap' : r.reason === 'impossible' ? 'impossible_date' : 'date_format', message: r.message, raw: original };
-    return { ok: true, value: r.iso, raw: original, ms: r.ms };
+    return precision === 'minute' ? { ok: true, value: r.iso, raw: original, ms: r.ms } : { ok: true, value: r.iso, raw: original, ms: r.ms, precision };
   } else if (fm.number || fm.multiply !== undefined) {
     if (typeof v !== 'number') {
       const n = parseNumber(String(v), ctx.decimal);

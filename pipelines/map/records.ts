@@ -162,6 +162,7 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
       const extra: Record<string, unknown> = {};
       if (spellings && table === 'observation') extra.__spellings = spellings;
       if (problems.length === 0) mapFields(fields, row, evalCtx, values, extra, problems);
+      if (table === 'clinical_event' && problems.length === 0) values.onset_precision = extra.onset_at__precision ?? 'minute';
       if (tm.merge) extra.__merge = true;
       if (pivot && problems.length === 0) applyPivot(pivot, table, row, evalCtx, values, problems);
       if (melt) {
@@ -240,6 +241,7 @@ function mapFields(fields: CompiledMap['fields'], row: SourceRow, evalCtx: EvalC
     if (f.virtual) extra[name] = r.value;
     else values[name] = r.value;
     if (r.ms !== undefined) extra.__ms = extra.__ms ?? r.ms;
+    if (r.precision !== undefined) extra[`${name}__precision`] = r.precision;
     if (f.rawKey !== null) extra[f.rawKey] = r.raw;
     if (f.unitFrom) {
       const u = evalField(f.unitFrom, row, evalCtx);
@@ -328,6 +330,8 @@ export function finishObservation(c: Candidate, decimal: '.' | ','): Candidate {
   const unitRaw = unitGiven ?? fallback ?? null;
   c.values.value_raw = rawText;
   c.values.unit_raw = unitRaw;
+  c.values.observed_precision = c.extra.observed_at__precision ?? 'minute';
+  if (!('reading_number' in c.values)) c.values.reading_number = null;
   if (!('period_hours' in c.values)) c.values.period_hours = null;
   if (!def) {
     c.problems.push({ field: 'variable', raw: c.values.variable, check: 'unknown_variable', message: `${JSON.stringify(c.values.variable)} is not an observation variable; map it in the spec's code map` });

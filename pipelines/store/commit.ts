@@ -175,7 +175,7 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
       // twice as fast as grouping on the key's columns); only their rows are ranked, by the key itself (a
       // hash collision only ranks a few more rows, each first of its key), and the last one recorded is
       // kept (a later row is a correction).
-      const on = TABLES[t].key.map((k) => `l.${k} = w.${k}`).join(' AND ');
+      const on = TABLES[t].key.map((k) => `l.${k} IS NOT DISTINCT FROM w.${k}`).join(' AND ');
       await conn.run(`CREATE OR REPLACE TEMP TABLE ranked AS
         SELECT *, row_number() OVER (PARTITION BY ${key} ORDER BY __p DESC, __r DESC, __s DESC) AS __rn
         FROM ${src} s WHERE hash(${key}) IN (SELECT hash(${key}) FROM ${src} k GROUP BY ALL HAVING count(*) > 1)`);

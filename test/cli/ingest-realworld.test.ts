@@ -132,7 +132,7 @@ describe('unit spellings a spec adds', () => {
   it('reads GI/L and THOU/uL as the units they stand for, keeps the spelling in unit_raw, and lists every spelling in the report', async () => {
     const r = ingest();
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    const obs = await q(`SELECT variable, value, unit, unit_raw FROM observation ORDER BY observed_at, variable, value`);
+    const obs = await q(`SELECT variable, value, unit, unit_raw FROM observation WHERE variable IN ('platelets', 'lymphocytes', 'granulocytes', 'eosinophils') ORDER BY observed_at, variable, value`);
     expect(obs).toEqual([
       { variable: 'eosinophils', value: 300, unit: '/uL', unit_raw: '10^3/µL' },
       { variable: 'granulocytes', value: 4000, unit: '/uL', unit_raw: 'x10^9/L' },
@@ -141,7 +141,9 @@ describe('unit spellings a spec adds', () => {
       { variable: 'lymphocytes', value: 900, unit: '/uL', unit_raw: 'THOU/UL' },
       { variable: 'platelets', value: 180000, unit: '/uL', unit_raw: 'GI/L' },
     ]);
-    const units = (JSON.parse(readFileSync(join(reports, 'realworld', 'data-quality.json'), 'utf8')) as { unit_spellings: unknown[] }).unit_spellings;
+    const all = (JSON.parse(readFileSync(join(reports, 'realworld', 'data-quality.json'), 'utf8')) as { unit_spellings: { variable: string }[] }).unit_spellings;
+    expect(all.map((u) => u.variable)).toEqual(['eosinophils', 'granulocytes', 'heart_rate', 'lymphocytes', 'lymphocytes', 'platelets', 'sbp', 'weight']);
+    const units = all.filter((u) => !['heart_rate', 'sbp', 'weight'].includes(u.variable));
     expect(units).toEqual([
       { variable: 'eosinophils', unit_raw: '10^3/µL', unit: '/uL', values: 1, via_spec: null },
       { variable: 'granulocytes', unit_raw: 'x10^9/L', unit: '/uL', values: 1, via_spec: null },
@@ -167,5 +169,40 @@ describe('unit spellings a spec adds', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unit_spellings\.GI\/L — 10\^12\/L is not a unit the kit knows; a spelling must stand for a known unit/);
     expect(r.stderr).toMatch(/unit_spellings\.mg\/dL — mg\/dL is already a known unit \(creatinine, bun, bilirubin\); a spelling cannot redefine it/);
+  });
+});
+
+describe('dates as real exports write them', () => {
+  it('stores 2003, 2003-07 and date-only values with their precision, as the start of the period in the centre’s zone, and counts them', async () => {
+    const r = ingest();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const events = await q(`SELECT event_type, strftime(onset_at, '%Y-%m-%dT%H:%M') AS onset, onset_precision FROM clinical_event ORDER BY onset_at`);
+    expect(events).toEqual([
+      { event_type: 'vitiligo', onset: '2022-12-31T23:00', onset_precision: 'year' }, // 2023-01-01 00:00 in Amsterdam
+      { event_type: 'hypothyroidism', onset: '2023-11-30T23:00', onset_precision: 'month' },
+      { event_type: 'atrial_fibrillation', onset: '2024-01-08T09:00', onset_precision: 'minute' },
+    ]);
+    const weight = await q(`SELECT strftime(observed_at, '%Y-%m-%dT%H:%M') AS at, observed_precision FROM observation WHERE variable = 'weight'`);
+    expect(weight).toEqual([{ at: '2023-10-31T23:00', observed_precision: 'month' }]);
+    const m = manifest();
+    expect(m.imputed_dates).toEqual({ 'observation.observed_at': { day: 3, month: 1 }, 'clinical_event.onset_at': { month: 1, year: 1 } });
+    expect(readFileSync(join(reports, 'realworld', 'data-quality.html'), 'utf8')).toContain('3 values given as a day only: stored as the start of that day');
+  });
+
+  it('keeps three date-only readings at one visit as separate readings in their order (VSTPTNUM), not as duplicates', async () => {
+    expect(ingest().code).toBe(0);
+    const sbp = await q(`SELECT strftime(observed_at, '%Y-%m-%dT%H:%M') AS at, observed_precision, reading_number, value FROM observation WHERE variable = 'sbp' ORDER BY reading_number`);
+    expect(sbp).toEqual([
+      { at: '2023-10-01T22:00', observed_precision: 'day', reading_number: 1, value: 118 },
+      { at: '2023-10-01T22:00', observed_precision: 'day', reading_number: 2, value: 112 },
+      { at: '2023-10-01T22:00', observed_precision: 'day', reading_number: 3, value: 109 },
+    ]);
+    expect(await q(`SELECT count(*)::INTEGER AS n FROM quarantine WHERE table_name = 'observation'`)).toEqual([{ n: 0 }]);
+  });
+
+  it('without the reading order, the later readings of one day replace the earlier ones (superseded), as before', async () => {
+    editSpec('          reading_number: VSTPTNUM\n', '');
+    expect(ingest().code).toBe(0);
+    expect(await q(`SELECT check_name, count(*)::INTEGER AS n FROM quarantine WHERE table_name = 'observation' GROUP BY 1`)).toEqual([{ check_name: 'superseded', n: 2 }]);
   });
 });

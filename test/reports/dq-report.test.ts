@@ -172,7 +172,7 @@ describe('the page on its own', () => {
   const clean: DqReport = {
     centre_id: 'c', spec: { id: 'c', version: '1', path: 'c.yaml' }, pseudonymisation_key: 'env', sources: [], unread_files: [],
     tables: { patient: { read: 2, derived: 0, merged: 0, stored: 2, quarantined: 0 } }, checks: [], unmapped_codes: {}, suspected_identifiers: [],
-    derived_values: {}, quarantine_by_check: {}, quarantine_reasons: [], quarantine_samples: [], quarantine_csv: 'quarantine.csv', unit_spellings: [],
+    derived_values: {}, quarantine_by_check: {}, quarantine_reasons: [], quarantine_samples: [], quarantine_csv: 'quarantine.csv', unit_spellings: [], imputed_dates: {},
   };
 
   it('says when there is nothing to act on', () => {
