@@ -189,11 +189,12 @@ describe('the page on its own', () => {
       threshold_pct: 0, threshold_n: 0, n_failed: 1, n_total: 4, pct: 25, status: 'failed' as const, message: 'fix the cap',
       examples: [{ cycle_id: 'k-c1.1', given: 16, codes: ['a', 'b'], extra: { planned: 14 }, note: null }],
     };
-    const page = renderDqHtml({ ...clean, checks: [check], derived_values: { baseline_weight_kg: 3 } }, '');
+    const page = renderDqHtml({ ...clean, checks: [check], derived_values: { 'patient.baseline_weight_kg': 3, 'dose_slot.dose_iu': 2 } }, '');
     expect(page).toContain('<li class="status-unverified">1 error check failed: doses_within_cycle_max. Until they pass, the centre is not published');
     expect(page).toContain('<tr><td>k-c1.1</td><td class="num">16</td><td>a, b</td><td>planned: 14</td><td>—</td></tr>');
     expect(page).toContain('<td>1 of 4 (25%)</td><td>any failing row</td>');
-    expect(page).toContain('<tr><td>baseline_weight_kg</td><td>3 values filled in from other data</td></tr>');
+    expect(page).toContain('<tr><td>patient.baseline_weight_kg</td><td>3 values: baseline weights the export left empty: the first cycle’s dosing weight</td></tr>');
+    expect(page).toContain('<tr><td>dose_slot.dose_iu</td><td>2 values: IU of given doses the export left empty: the cycle’s IU/kg × dosing weight (the spec sets slots.derive_dose_iu)');
     expect(body(page)).not.toMatch(/[{}]/);
   });
 });
