@@ -67,7 +67,7 @@ describe('the data-quality report of the mini centre', () => {
     expect(order.map(at)).toEqual(order.map(at).sort((a, b) => a - b));
     // The summary names the failed checks, the quarantine, the unmapped code and the derived rows.
     const act = html.slice(at('>What to act on</h2>'), at('>Rows in and out</h2>'));
-    expect(act).toContain('6 checks warned: quarantine_rate_dose_slot, quarantine_rate_observation');
+    expect(act).toContain('6 checks warned: vitals_before_each_dose, slots_recorded, duplicate_records, codes_mapped, quarantine_rate_dose_slot, quarantine_rate_observation.');
     expect(act).toContain('6 records quarantined for 6 reasons');
     expect(act).toContain('1 code in the export had no mapping');
     expect(html).toContain('<tr><td>dose_slot</td><td>21 rows: slots of the q8h grid the export never mentions (not_recorded or not_reached)</td></tr>');
