@@ -3,6 +3,7 @@
 import type { IngestResult } from '../pipelines/ingest.js';
 import { renderSpecMarkdown } from '../pipelines/map/spec-render.js';
 import { QUARANTINE_CSV, type QuarantineReason, type QuarantineSample } from './quarantine.js';
+import type { UnitSpelling } from './unit-spellings.js';
 
 export interface DqReport {
   centre_id: string;
@@ -18,7 +19,7 @@ export interface DqReport {
   checks: IngestResult['checks'];
   unmapped_codes: IngestResult['unmapped'];
   suspected_identifiers: IngestResult['suspectedIdentifiers'];
-  /** Values the pipeline filled in from other data, by field. */
+  /** Values the pipeline filled in from other data, by `table.field`. */
   derived_values: Record<string, number>;
   /** Problems per check (all tables). */
   quarantine_by_check: Record<string, number>;
@@ -28,12 +29,20 @@ export interface DqReport {
   quarantine_samples: QuarantineSample[];
   /** File name of the full quarantine list, beside the report. */
   quarantine_csv: string;
+  /** Every unit spelling converted, per variable, with the spec's unit_spellings line it went through. */
+  unit_spellings: UnitSpelling[];
+  /** Stored instants whose time was imputed as the start of the period the export gave, by `table.column` and precision. */
+  imputed_dates: Record<string, Record<string, number>>;
 }
 
 /** What the report shows of the centre's quarantine (reports/quarantine.ts reads it from the store). */
 export interface QuarantineView {
   reasons: QuarantineReason[];
   samples: QuarantineSample[];
+  /** Unit spellings of the stored observations (reports/unit-spellings.ts); absent: none read. */
+  units?: UnitSpelling[];
+  /** Imputed instants (reports/date-precision.ts); absent: none. */
+  imputed?: Record<string, Record<string, number>>;
 }
 
 export function dqReport(r: IngestResult, q: QuarantineView): DqReport {
@@ -58,6 +67,8 @@ export function dqReport(r: IngestResult, q: QuarantineView): DqReport {
     quarantine_reasons: q.reasons,
     quarantine_samples: q.samples,
     quarantine_csv: QUARANTINE_CSV,
+    unit_spellings: q.units ?? [],
+    imputed_dates: q.imputed ?? {},
   };
 }
 

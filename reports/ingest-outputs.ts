@@ -13,6 +13,8 @@ import { dqReport, type DqReport, type QuarantineView } from './dq-report.js';
 import { renderDqHtml } from './dq-html.js';
 import { QUARANTINE_CSV, quarantineReasons, quarantineSamples, writeQuarantineCsv } from './quarantine.js';
 import { sql } from '../pipelines/store/sql.js';
+import { unitSpellings } from './unit-spellings.js';
+import { imputedDates } from './date-precision.js';
 
 const require = createRequire(import.meta.url);
 
@@ -55,7 +57,12 @@ export async function writeIngestOutputs(r: IngestResult, opts: IngestOutputOpti
   const quarantineCsv = join(dir, QUARANTINE_CSV);
   let q: QuarantineView;
   try {
-    q = { reasons: await quarantineReasons(conn, centre, quarantine), samples: await quarantineSamples(conn, centre, quarantine) };
+    const observations = r.rejected === null ? 'observation' : `read_parquet(${sql(join(r.rejected, 'observation.parquet'))})`;
+    q = {
+      reasons: await quarantineReasons(conn, centre, quarantine), samples: await quarantineSamples(conn, centre, quarantine),
+      units: await unitSpellings(conn, centre, r.spec.unit_spellings, observations),
+      imputed: await imputedDates(conn, centre, (t) => (r.rejected === null ? t : `read_parquet(${sql(join(r.rejected, `${t}.parquet`))})`)),
+    };
     await writeQuarantineCsv(conn, centre, quarantineCsv, quarantine);
   } finally {
     close();
@@ -84,6 +91,8 @@ export async function writeIngestOutputs(r: IngestResult, opts: IngestOutputOpti
     inputs: r.sources.map((s) => ({ path: relative(process.cwd(), s.path), sha256: s.sha256, bytes: s.bytes })),
     specs: [{ id: r.spec.id, version: r.spec.version }],
     tables: r.counts,
+    derived_values: r.derivedFields,
+    imputed_dates: report.imputed_dates,
     outputs: [reportJson, reportHtml, quarantineCsv, specMarkdown].map((p) => ({ path: relative(process.cwd(), p), sha256: sha(p) })),
   });
   const manifestDir = r.rejected ?? join(opts.storeDir, 'manifests');

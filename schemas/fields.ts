@@ -32,6 +32,12 @@ export const CentreId = z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, 'centre id: 
 export const PatientKey = z.string().regex(/^[0-9a-f]{16}$/, 'patient key: 16 lower-case hex digits (keyed hash), never a local id');
 /** UTC instant in ISO 8601 with a Z suffix; local times are converted at ingest. */
 export const Instant = z.iso.datetime({ message: 'date-time: ISO 8601 in UTC, e.g. 2024-03-01T08:00:00Z' });
+/**
+ * How precisely the export gave an instant (ISO 8601 reduced precision: 2003, 2003-07, a date without a time). A
+ * reduced-precision instant is stored as the start of its period in the centre's time zone (SDTM's convention for onsets).
+ */
+export const DatePrecision = z.enum(['year', 'month', 'day', 'minute']);
+export type DatePrecision = z.infer<typeof DatePrecision>;
 export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'sha256: 64 lower-case hex digits');
 
 /** Provenance every stored record carries (DESIGN.md: source file hash, row or JSON pointer, spec id and version). */

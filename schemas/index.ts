@@ -1,6 +1,7 @@
 // The common schema: zod schemas and their inferred types share a name.
 export * from './vocabularies.js';
 export * from './fields.js';
+export * from './identifier-patterns.js';
 export * from './centre.js';
 export * from './patient.js';
 export * from './cycle.js';

@@ -134,8 +134,15 @@ export const MappingSpec = z.strictObject({
       /** A log entry more than this from its grid slot is quarantined. */
       slot_tolerance_hours: z.number().positive().max(4).default(3),
       slots_per_cycle: z.number().int().min(1).max(15).default(15),
+      /** A given slot with no dose in the export gets IU/kg × dosing weight, stored as dose_iu_source derived (else dose_iu stays null). */
+      derive_dose_iu: z.boolean().default(false),
     })
-    .default({ cycle_gap_hours: 48, course_gap_days: 28, slot_tolerance_hours: 3, slots_per_cycle: 15 }),
+    .default({ cycle_gap_hours: 48, course_gap_days: 28, slot_tolerance_hours: 3, slots_per_cycle: 15, derive_dose_iu: false }),
   sources: z.array(SourceSpec).min(1),
+  /**
+   * Unit spellings of this export for units the kit already knows: spelling → a known spelling (GI/L → 10^9/L).
+   * Never a new conversion factor: the target must be in the unit table, and a spelling the kit knows cannot be redefined.
+   */
+  unit_spellings: z.record(z.string().min(1), z.string().min(1)).default({}),
 });
 export type MappingSpec = z.infer<typeof MappingSpec>;

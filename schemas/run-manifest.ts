@@ -27,6 +27,10 @@ export const RunManifest = z
     inputs: z.array(z.strictObject({ path: z.string(), sha256: Sha256, bytes: z.number().int().min(0) })),
     specs: z.array(z.strictObject({ id: z.string(), version: z.string() })),
     tables: z.record(z.string(), TableCounts),
+    /** Values an ingest filled in from other data, by `table.field` (e.g. dose_slot.dose_iu derived from IU/kg × weight). */
+    derived_values: z.record(z.string(), z.number().int().min(0)).optional(),
+    /** Stored instants whose time was imputed (the start of a year, month or day the export gave), by `table.column` and precision. */
+    imputed_dates: z.record(z.string(), z.record(z.string(), z.number().int().min(0))).optional(),
     outputs: z.array(z.strictObject({ path: z.string(), sha256: Sha256 })),
   })
   .superRefine((m, ctx) => {

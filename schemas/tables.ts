@@ -23,7 +23,7 @@ export const TABLES = {
   patient: { schema: Patient, grain: 'one row per patient', key: ['centre_id', 'patient_key'] },
   cycle: { schema: Cycle, grain: 'one row per cycle', key: ['cycle_id'] },
   dose_slot: { schema: DoseSlot, grain: 'one row per scheduled q8h dose opportunity', key: ['cycle_id', 'slot_number'] },
-  observation: { schema: Observation, grain: 'one row per measured value', key: ['patient_key', 'variable', 'observed_at'] },
+  observation: { schema: Observation, grain: 'one row per measured value', key: ['patient_key', 'variable', 'observed_at', 'reading_number'] },
   infusion: { schema: Infusion, grain: 'one row per infusion segment or bolus', key: ['patient_key', 'agent', 'start_at'] },
   clinical_event: { schema: ClinicalEvent, grain: 'one row per clinical event', key: ['patient_key', 'event_type', 'onset_at'] },
   response: { schema: Response, grain: 'one row per course (its best overall response)', key: ['patient_key', 'course_number'] },

@@ -18,10 +18,10 @@ export function registerDoses(program: Command): void {
     )
     .option('--store <dir>', 'store folder (DuckDB + Parquet)', 'out/store')
     .option('--out <dir>', 'output folder', 'out/analyses/doses')
-    .option('--centre <id...>', 'only these centres')
+    .option('--centres <id...>', 'only these centres')
     .option('--threshold <n>', 'doses a cycle must reach for the funnel', '10')
     .option('--overdispersion', 'widen funnel limits by the estimated over-dispersion')
-    .action(async (opts: { store: string; out: string; centre?: string[]; threshold: string; overdispersion?: boolean }) => {
+    .action(async (opts: { store: string; out: string; centres?: string[]; threshold: string; overdispersion?: boolean }) => {
       const threshold = Number(opts.threshold);
       if (!Number.isInteger(threshold) || threshold < 1) throw new UserError(`--threshold must be a whole number of doses, got ${opts.threshold}`);
       // Loaded here, not at start-up: `il2kit --help` stays fast.
@@ -29,10 +29,10 @@ export function registerDoses(program: Command): void {
       const { doseDistributionSpec, doseSurvivalSpec, endReasonIncidenceSpec, reachingFunnelSpec } = await import('../../charts/doses.js');
       const { clearOutputs, withStore, writeFigures, writeReadme, writeTables } = await import('./analysis-output.js');
       const { cycles, patients } = await withStore(opts.store, async (conn) => ({
-        cycles: await loadCycleDoses(conn, { centres: opts.centre }),
-        patients: await loadCaseMix(conn, { centres: opts.centre }),
+        cycles: await loadCycleDoses(conn, { centres: opts.centres }),
+        patients: await loadCaseMix(conn, { centres: opts.centres }),
       }));
-      if (cycles.length === 0) throw new UserError(`no cycles in ${opts.store}${opts.centre ? ` for ${opts.centre.join(', ')}` : ''}; run il2kit ingest first`);
+      if (cycles.length === 0) throw new UserError(`no cycles in ${opts.store}${opts.centres ? ` for ${opts.centres.join(', ')}` : ''}; run il2kit ingest first`);
       const r = analyseDoses(cycles, patients, { reaching: { threshold, overdispersion: opts.overdispersion ?? false } });
       clearOutputs(opts.out, [...TABLES, ...FIGURES]);
       const tables = await writeTables(opts.out, {

@@ -30,6 +30,7 @@ export function registerIngest(program: Command): void {
     .option('--force', 're-ingest centres whose inputs, spec, key and kit version are unchanged since their last run')
     .option('--max-drop <percent>', 'largest drop of a centre’s patients, cycles or dose slots against its previous version', '10')
     .action(async (specs: string[], opts: { all?: boolean; store: string; reports: string; keyFile?: string; acceptFailedChecks?: boolean; force?: boolean; maxDrop: string }) => {
+      if (opts.all && specs.length > 0) throw new UserError(`--all ingests the bundled samples and takes no spec, but ${specs.join(', ')} was given: drop --all, or the spec(s)`);
       const list = opts.all ? sampleSpecs() : specs;
       if (list.length === 0) throw new UserError('give a mapping spec file, or --all for the bundled samples');
       // Loaded here, not at start-up: `il2kit --help` stays fast.
@@ -64,6 +65,8 @@ export function registerIngest(program: Command): void {
           .map(([t, n]) => `${t} ${n.read}${n.derived ? `+${n.derived}` : ''}→${n.stored}${n.quarantined ? ` (${n.quarantined} quarantined)` : ''}${n.merged ? ` (${n.merged} merged)` : ''}`)
           .join(', ');
         process.stdout.write(`${r.spec.centre.centre_id}: ${line}\n`);
+        const derived = Object.entries(r.derivedFields);
+        if (derived.length > 0) process.stdout.write(`  derived values: ${derived.map(([f, n]) => `${f} ${n}`).join(', ')}\n`);
         const failed = r.checks.filter((k) => k.status === 'failed' || k.status === 'error');
         for (const k of failed) process.stdout.write(`  check ${k.id} ${k.status}: ${k.n_failed}/${k.n_total} (${k.pct}%)${k.message ? ` — ${k.message}` : ''}\n`);
         if (r.key === 'samples-default') process.stdout.write('  pseudonymised with the documented insecure samples key (synthetic data only)\n');

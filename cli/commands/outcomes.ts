@@ -22,7 +22,7 @@ const FIGURES = ['os_by_centre', 'pfs_by_centre', 'os_by_best_response', 'landma
 interface OutcomesOptions {
   store: string;
   out: string;
-  centre?: string[];
+  centres?: string[];
   holds: string;
   ruleset: string[];
   baselineTolerance: string;
@@ -37,7 +37,7 @@ async function stopsUnder(opts: OutcomesOptions): Promise<Record<string, import(
   const kit = kitRulesets();
   const unknown = opts.ruleset.filter((id) => !kit.some((r) => r.id === id));
   if (unknown.length > 0) throw new UserError(`unknown ruleset ${unknown.join(', ')}; known: ${kit.map((r) => r.id).join(', ')}, or none`);
-  const frame = await slotFeaturesFromStore(opts.store, opts.centre === undefined ? {} : { centres: opts.centre });
+  const frame = await slotFeaturesFromStore(opts.store, opts.centres === undefined ? {} : { centres: opts.centres });
   const out: Record<string, import('../../analytics/outcomes/index.js').RulesetStop[]> = {};
   for (const r of kit.filter((k) => opts.ruleset.includes(k.id))) out[r.id] = rulesetStops(frame, evaluateRuleset(r, frame));
   return out;
@@ -52,14 +52,14 @@ async function run(opts: OutcomesOptions): Promise<void> {
   const inputs = await times.time('load', () =>
     withStore(opts.store, async (conn) => {
       try {
-        return await o.loadOutcomeInputs(conn, { centres: opts.centre });
+        return await o.loadOutcomeInputs(conn, { centres: opts.centres });
       } catch (e) {
         throw /the store has no follow_up/.test((e as Error).message) ? new UserError((e as Error).message) : e;
       }
     }),
   );
   if (inputs.patients.length === 0)
-    throw new UserError(`no patients in ${opts.store}${opts.centre ? ` for ${opts.centre.join(', ')}` : ''}; run il2kit ingest first`);
+    throw new UserError(`no patients in ${opts.store}${opts.centres ? ` for ${opts.centres.join(', ')}` : ''}; run il2kit ingest first`);
   const stops = await times.time('rulesets', () => stopsUnder(opts));
   const holds = await o.loadHoldsOutputs(opts.holds);
   const practice = holds ? o.practiceMeasures(holds.enforcement, holds.implied, 'consensus_2014_t3') : undefined;
@@ -132,7 +132,7 @@ export function registerOutcomes(program: Command): void {
     )
     .option('--store <dir>', 'store folder (DuckDB + Parquet)', 'out/store')
     .option('--out <dir>', 'output folder', 'out/analyses/outcomes')
-    .option('--centre <id...>', 'only these centres')
+    .option('--centres <id...>', 'only these centres')
     .option('--holds <dir>', 'outputs of il2kit holds, for the practice measures of the meta-regression', 'out/analyses/holds')
     .option('--ruleset <id...>', "rulesets whose first stop explains each cycle's end beside the record ('none' for the record alone)", ['consensus_2014_t3'])
     .option('--baseline-tolerance <share>', 'creatinine within this share above the pre-course value counts as back to baseline (0: at or below it)', '0')

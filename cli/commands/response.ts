@@ -15,10 +15,10 @@ export function registerResponse(program: Command): void {
     .description('Response signals: response rate per centre (intervals, funnel), response by doses, odds ratios of the §4.3 signals (landmark; not causal)')
     .option('--store <dir>', 'store folder (DuckDB + Parquet)', 'out/store')
     .option('--out <dir>', 'output folder', 'out/analyses/response')
-    .option('--centre <id...>', 'only these centres')
+    .option('--centres <id...>', 'only these centres')
     .option('--course <n>', "course whose response is analysed, or 'all'", '1')
     .option('--adjust <terms...>', `adjustment set (${ADJUSTERS.join(', ')})`, ['centre', 'disease'])
-    .action(async (opts: { store: string; out: string; centre?: string[]; course: string; adjust: string[] }) => {
+    .action(async (opts: { store: string; out: string; centres?: string[]; course: string; adjust: string[] }) => {
       const course = opts.course === 'all' ? 'all' : Number(opts.course);
       if (course !== 'all' && (!Number.isInteger(course) || course < 1)) throw new UserError(`--course must be a course number or 'all', got ${opts.course}`);
       const bad = opts.adjust.filter((a) => !ADJUSTERS.includes(a as Adjuster));
@@ -27,7 +27,7 @@ export function registerResponse(program: Command): void {
       const { analyseResponse, loadResponseInputs } = await import('../../analytics/response/index.js');
       const { forestSpec, responseByDosesSpec, responseFunnelSpec } = await import('../../charts/response.js');
       const { clearOutputs, withStore, writeFigures, writeReadme, writeTables } = await import('./analysis-output.js');
-      const inputs = await withStore(opts.store, (conn) => loadResponseInputs(conn, { centres: opts.centre }));
+      const inputs = await withStore(opts.store, (conn) => loadResponseInputs(conn, { centres: opts.centres }));
       const r = analyseResponse(inputs, { course, adjust: opts.adjust as Adjuster[] });
       clearOutputs(opts.out, [...TABLES, ...FIGURES]);
       const tables = await writeTables(opts.out, {

@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import type { SourceSpec } from '../../schemas/mapping-spec.js';
 import { TABLES } from '../../schemas/index.js';
-import { streamSource, type SourceData } from '../read/source.js';
+import type { SourceData } from '../read/source.js';
+import { streamMapped } from './stream-map.js';
 import { mapSource, type Candidate } from '../map/records.js';
 import { RawWriter } from '../map/columnar.js';
 import { CandidateSpill } from '../map/spill.js';
@@ -20,7 +21,7 @@ import { inDoseLog, type Parked, type SourceSchedule } from './schedule.js';
 
 export interface DoseLog {
   grid: GridResult;
-  /** Values filled in from other data (e.g. baseline weight from the first dosing weight), by field. */
+  /** Values filled in from other data, by `table.field` (e.g. patient.baseline_weight_kg from the first dosing weight). */
   derivedFields: Record<string, number>;
 }
 
@@ -63,21 +64,11 @@ async function readDoseLogSource(run: IngestRun, sched: SourceSchedule, src: Sou
   const park: Parked | null = later.length > 0 && !raw ? { spill: new CandidateSpill(join(run.work, `parked-${sched.parked.size}.bin`)), counts: null, unmapped: new Map(), error: null } : null;
   if (park) sched.parked.set(src.id, park);
   // Streamed like the observation phase: the raw rows of a large dose log are released piece by piece.
-  const stream = await streamSource(src, run.dir);
-  let first = true;
-  for await (const rows of stream.chunks) {
-    const data: SourceData = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows };
-    if (first) run.inspectColumns(src, data);
-    first = false;
-    const { candidates, counts: sc } = mapSource(src, data, ctx, new Set(wanted), src.tables.length === wanted.length);
+  await streamMapped(run, src, wanted, { countUnused: src.tables.length === wanted.length, rowsToo: true }, (candidates, data) => {
     for (const c of candidates) out.push(c);
-    const existing = run.sources.find((x) => x.source === src.id);
-    if (existing) mergeCounts(existing, sc, true);
-    else run.sources.push({ ...sc, sha256: data.sha256, bytes: data.bytes, path: data.path });
-    raw?.write(rows);
+    raw?.write(data.rows);
     if (park && !park.error) parkLater(run, src, data, park, later);
-  }
-  if (first) run.inspectColumns(src, { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows: [] });
+  });
   return out;
 }
 
@@ -124,6 +115,7 @@ function buildDoseLog(run: IngestRun, candidates: Candidate[]): DoseLog {
   const derivedFields: Record<string, number> = {};
   const badEntries = entries.filter((c) => c.problems.length > 0);
   const grid = buildGrid(run.spec, entries.filter((c) => c.problems.length === 0), explicitCycles, baseline);
+  if (grid.computedDoses > 0) derivedFields['dose_slot.dose_iu'] = grid.computedDoses;
   counts.dose_slot!.derived += grid.derivedSlots;
   counts.cycle!.derived += grid.derivedCycles;
   for (const c of badEntries) stager.quarantine(c);
@@ -138,7 +130,7 @@ function buildDoseLog(run: IngestRun, candidates: Candidate[]): DoseLog {
     // No baseline weight in the export: the first cycle's dosing weight stands in (reported as derived).
     if (p.problems.length === 0 && (p.values.baseline_weight_kg === null || p.values.baseline_weight_kg === undefined) && first?.dosing_weight_kg) {
       p.values.baseline_weight_kg = first.dosing_weight_kg;
-      derivedFields.baseline_weight_kg = (derivedFields.baseline_weight_kg ?? 0) + 1;
+      derivedFields['patient.baseline_weight_kg'] = (derivedFields['patient.baseline_weight_kg'] ?? 0) + 1;
     }
     if (p.problems.length === 0 && p.extra.birth_date && p.values.age_at_first_dose === undefined) {
       const start = firstStart.get(String(p.values.patient_key));

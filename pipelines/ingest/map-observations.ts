@@ -2,7 +2,7 @@
 // once the slot grid exists; each record gets its cycle, is validated and staged.
 import { join } from 'node:path';
 import type { SourceSpec } from '../../schemas/mapping-spec.js';
-import { streamSource, type SourceData } from '../read/source.js';
+import { streamMapped } from './stream-map.js';
 import { mapSource, type Candidate } from '../map/records.js';
 import type { ColumnarPlan } from '../map/columnar.js';
 import type { CycleInfo } from '../map/slots.js';
@@ -104,17 +104,5 @@ function replayParked(run: IngestRun, sched: SourceSchedule, src: SourceSpec, pa
 
 /** Row by row through mapSource, piece by piece. */
 async function streamRows(run: IngestRun, src: SourceSpec, wanted: SourceSpec['tables'], finish: (c: Candidate[]) => void): Promise<void> {
-  const stream = await streamSource(src, run.dir);
-  let first = true;
-  for await (const rows of stream.chunks) {
-    const data: SourceData = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows };
-    if (first) run.inspectColumns(src, data);
-    first = false;
-    const { candidates, counts: sc } = mapSource(src, data, run.ctx, new Set(wanted), true);
-    const existing = run.sources.find((s) => s.source === src.id);
-    if (existing) mergeCounts(existing, sc, !run.readInA.has(src.id));
-    else run.sources.push({ ...sc, sha256: data.sha256, bytes: data.bytes, path: data.path });
-    finish(candidates);
-  }
-  if (first) run.inspectColumns(src, { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, rows: [] });
+  await streamMapped(run, src, wanted, { countUnused: true, rowsToo: !run.readInA.has(src.id) }, (candidates) => finish(candidates));
 }

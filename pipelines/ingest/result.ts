@@ -26,7 +26,7 @@ export interface IngestResult {
   unusedColumns: Record<string, string[]>;
   /** Files in the spec's folder that no source reads (other than the spec itself). */
   unreadFiles: string[];
-  /** Values the pipeline filled in from other data (e.g. baseline weight from the first dosing weight), by field. */
+  /** Values the pipeline filled in from other data, by `table.field` (dose_slot.dose_iu only where the spec sets slots.derive_dose_iu). */
   derivedFields: Record<string, number>;
   /** Wall and CPU time per phase (`<phase>_ms`, `cpu_<phase>_ms`), of steps within them, and `total_ms`. */
   durations: Record<string, number>;

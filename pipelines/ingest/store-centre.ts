@@ -6,6 +6,7 @@ import { TABLE_NAMES } from '../../schemas/index.js';
 import { commitCentre, type CommitResult } from '../store/commit.js';
 import { runChecks, type CheckResult } from '../quality/checks.js';
 import { DEFAULT_MAX_DROP, allQuarantinedChecks, dropChecks } from '../quality/trust.js';
+import { mappedTables, maxDosesCheck, orphanChecks, quarantineRateChecks, storedRowChecks } from '../quality/integrity.js';
 import type { IngestOptions } from './options.js';
 import type { IngestRun } from './run.js';
 
@@ -32,6 +33,10 @@ export async function storeCentre(run: IngestRun, opts: Pick<IngestOptions, 'acc
         ...(await runChecks(conn, spec.centre.centre_id, run.counts, { suspectedIdentifiers: run.suspected.length, unusedRows })),
         ...(await allQuarantinedChecks(conn, spec.centre.centre_id, run.sources.map((s) => ({ ...s, tables: spec.sources.find((x) => x.id === s.source)?.tables.map((t) => t.table) ?? [] })))),
         ...dropChecks(result.previous, result.stored, opts.maxDrop ?? DEFAULT_MAX_DROP),
+        ...quarantineRateChecks(run.counts),
+        ...storedRowChecks(mappedTables(spec.sources.flatMap((x) => x.tables.map((t) => t.table))), run.counts),
+        ...orphanChecks(result.orphans, run.counts),
+        await maxDosesCheck(conn, spec.centre.centre_id),
       ];
       run.timer.add('checks', performance.now() - t);
       const failed = checks.some((c) => c.severity === 'error' && (c.status === 'failed' || c.status === 'error'));
@@ -48,5 +53,5 @@ function fillCounts(run: IngestRun, commit: CommitResult): void {
   counts.centre = { read: 1, derived: 0, merged: 0, stored: 1, quarantined: 0 };
   if (run.duplicatesCounted) return;
   run.duplicatesCounted = true;
-  for (const t of TABLE_NAMES) counts[t]!.quarantined += commit.duplicates[t] ?? 0;
+  for (const t of TABLE_NAMES) counts[t]!.quarantined += (commit.duplicates[t] ?? 0) + (commit.orphans[t] ?? 0);
 }

@@ -280,12 +280,32 @@ function readFixed(text: string, fixed: NonNullable<Compiled['fixed']>, zone: st
   return fromWallClock(y, mo, d, h, mi, s, zone);
 }
 
+/** ISO 8601 reduced precision without a day: a year ('2003') or a month ('2003-07'). */
+const ISO_PARTIAL = /^\s*(\d{4})(?:-(\d{2}))?\s*$/;
+
+export type { DatePrecision } from '../../schemas/fields.js';
+
+/**
+ * How precisely a text gave its instant: for ISO 8601 by its shape ('2003' year, '2003-07' month, '2003-07-15' day,
+ * with a time minute); for other formats by whether the format has an hour.
+ * @example datePrecision('2003-07', 'iso') // 'month'
+ */
+export function datePrecision(text: string, format: string): 'year' | 'month' | 'day' | 'minute' {
+  if (format !== 'iso') return /[Hh]/.test(format) ? 'minute' : 'day';
+  const t = text.trim();
+  if (t.length === 4) return 'year';
+  if (t.length === 7) return 'month';
+  return t.length === 10 ? 'day' : 'minute';
+}
+
 const ISO = /^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*$/;
 
 /** ISO 8601: with Z or an offset it is an instant; without, a wall-clock time in `zone`. */
 export function parseIso(text: string, zone: string, fast = true): DateParse {
   const quick = fast ? readIsoFixed(text, zone) : null;
   if (quick !== null) return quick;
+  const partial = ISO_PARTIAL.exec(text);
+  if (partial) return fromWallClock(Number(partial[1]), partial[2] === undefined ? 1 : Number(partial[2]), 1, 0, 0, 0, zone);
   const m = ISO.exec(text);
   if (!m) return { ok: false, reason: 'unparseable', message: `${JSON.stringify(text)} is not an ISO 8601 date-time` };
   const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4] ?? '0', m[5] ?? '0', m[6] ?? '0'].map(Number) as [number, number, number, number, number, number];

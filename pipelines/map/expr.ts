@@ -1,11 +1,12 @@
 // Evaluates one field mapping on one source row: pick → trim → regex → split → codes →
 // date or number. Failures come back as values, with the raw text, for the quarantine.
 import type { SourceRow } from '../read/source.js';
-import { parseDateTime, fromWallClock, type DateParse } from './datetime.js';
+import { datePrecision, parseDateTime, fromWallClock, type DateParse } from './datetime.js';
 import type { CodeMap, FieldMapObject } from '../../schemas/mapping-spec.js';
 import { specRegex } from './safe-regex.js';
+import { TABLES, describeFields, isTableName } from '../../schemas/index.js';
 
-export type Eval = { ok: true; value: unknown; raw: unknown; /** Epoch ms of a parsed date-time. */ ms?: number } | { ok: false; check: string; message: string; raw: unknown };
+export type Eval = { ok: true; value: unknown; raw: unknown; /** Epoch ms of a parsed date-time. */ ms?: number; /** A date-time given with less than a time (ISO 8601 reduced precision). */ precision?: 'year' | 'month' | 'day' } | { ok: false; check: string; message: string; raw: unknown };
 
 export interface EvalContext {
   decimal: '.' | ',';
@@ -213,13 +214,14 @@ export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext):
         if (!seen) ctx.unmapped.set(ctx.fieldName, (seen = new Map()));
         seen.set(key, (seen.get(key) ?? 0) + (ctx.weight ?? 1));
       }
-      if (fm.codes.unmapped === 'quarantine') return { ok: false, check: 'unmapped_code', message: `${JSON.stringify(key)} is not in the code map; add it to the mapping spec`, raw: original };
+      if (fm.codes.unmapped === 'quarantine') return { ok: false, check: 'unmapped_code', message: unmappedMessage(ctx.fieldName, key), raw: original };
       v = fm.codes.unmapped === 'null' ? (fm.codes.list ? [] : null) : v;
     } else v = fm.codes.list ? (m.value as unknown[]).slice() : m.value;
   }
   if (fm.date !== undefined || (fm.from !== undefined && v instanceof Date)) {
     const zone = fm.time_zone ?? ctx.timeZone;
     let r: DateParse;
+    let precision: 'year' | 'month' | 'day' | 'minute' = 'minute';
     if (v instanceof Date) r = fromWallClock(v.getUTCFullYear(), v.getUTCMonth() + 1, v.getUTCDate(), v.getUTCHours(), v.getUTCMinutes(), v.getUTCSeconds(), zone);
     else {
       // Consecutive rows mostly repeat a field's time stamp: the field's last parse is checked first.
@@ -231,9 +233,10 @@ export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext):
         lastDate.set(fm, last);
       }
       r = last.result;
+      precision = datePrecision(text, format);
     }
     if (!r.ok) return { ok: false, check: r.reason === 'dst_gap' ? 'dst_gap' : r.reason === 'impossible' ? 'impossible_date' : 'date_format', message: r.message, raw: original };
-    return { ok: true, value: r.iso, raw: original, ms: r.ms };
+    return precision === 'minute' ? { ok: true, value: r.iso, raw: original, ms: r.ms } : { ok: true, value: r.iso, raw: original, ms: r.ms, precision };
   } else if (fm.number || fm.multiply !== undefined) {
     if (typeof v !== 'number') {
       const n = parseNumber(String(v), ctx.decimal);
@@ -254,4 +257,21 @@ function hoursBetween(fm: FieldMapObject, row: SourceRow, ctx: EvalContext): Eva
   if (!b.ok) return b;
   if (a.ms === undefined || b.ms === undefined) return { ok: true, value: null, raw: null };
   return { ok: true, value: Math.round(((b.ms - a.ms) / 3_600_000) * 1000) / 1000, raw: `${String(a.raw)}/${String(b.raw)}` };
+}
+
+const unmappedHints = new Map<string, string | null>();
+
+/**
+ * What to do about an unmapped code: for a field with allowed values (label `source.table.field`), map it to one of
+ * them only if it means one; otherwise the record stays quarantined (a disease outside the kit's scope is never a placeholder).
+ */
+export function unmappedMessage(label: string, key: string): string {
+  let hint = unmappedHints.get(label);
+  if (hint === undefined) {
+    const [, table, name] = label.split('.');
+    const info = table && isTableName(table) ? describeFields(TABLES[table].schema).find((f) => f.name === name) : undefined;
+    hint = info?.values ? `map it to one of ${info.values.join(', ')} only if it means one of them; otherwise the record stays quarantined (${table}.${name}: ${info.description})` : null;
+    unmappedHints.set(label, hint);
+  }
+  return `${JSON.stringify(key)} is not in the code map; ${hint ?? 'add it to the mapping spec'}`;
 }

@@ -8,7 +8,7 @@ import { patientKey } from './pseudonymise.js';
 import { AUTO_FIELDS, VIRTUAL_FIELDS, fieldObject } from './spec-load.js';
 import { coerceCell } from '../../schemas/coerce.js';
 import type { FieldMapObject, MappingSpec, SourceSpec, TableMap } from '../../schemas/mapping-spec.js';
-import { ConversionError, canonicalUnit, reportedDecimals, toCanonicalAtPrecision } from './units.js';
+import { ConversionError, canonicalUnit, normaliseUnit, reportedDecimals, spellingMap, toCanonicalAtPrecision } from './units.js';
 
 export interface Where {
   file: string;
@@ -87,12 +87,121 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     defer: hooks.defer,
   };
   const patientId = fieldObject(src.patient_id);
+  const compiled = compileTableMaps(src, evalCtx.dateFormat);
+  // The spec's unit spellings (GI/L → 10^9/L) travel with each observation to its conversion.
+  const spellings = Object.keys(ctx.spec.unit_spellings).length > 0 ? spellingMap(ctx.spec.unit_spellings) : null;
+  const patientLabel = `${src.id}.patient_id`;
+  const skipLabel = `${src.id}.skip`;
+  const keyCache = new Map<string, string>();
+  let keyProblem: RecordProblem | null = null;
+  /** The row's patient key, or null with the problem recorded (for every table map of the row). */
+  const keyOf = (row: SourceRow, problems: RecordProblem[]): string | null => {
+    evalCtx.fieldName = patientLabel;
+    evalCtx.routing = false;
+    const pid = evalField(patientId, row, evalCtx);
+    if (!pid.ok) keyProblem = withheldPatientId(pid, patientId, ctx.key, ctx.spec.centre.centre_id);
+    else if (pid.value === null || pid.value === undefined || pid.value === '') keyProblem = { field: 'patient_id', raw: null, check: 'required', message: 'the patient id is empty; the row cannot be linked to a patient' };
+    else {
+      const local = String(pid.value);
+      let k = keyCache.get(local);
+      if (k === undefined) keyCache.set(local, (k = patientKey(ctx.key, ctx.spec.centre.centre_id, local)));
+      return k;
+    }
+    problems.push(keyProblem);
+    return null;
+  };
+  // Per row: the tables whose `when` routed it away, and those that took it.
+  const routedFrom: TableName[] = [];
+  const takenBy: TableName[] = [];
+  for (let ri = 0; ri < data.rows.length; ri++) {
+    const row = data.rows[ri]!;
+    if (weights) evalCtx.weight = rw = weights[ri]!;
+    // NDJSON rows are located by line pointer; tabular rows by data row number.
+    const where: Where = { file: data.file, sha256: data.sha256, row: src.format === 'ndjson' ? null : row.row, pointer: row.pointer };
+    if (skip && !row.values.__parse_error__) {
+      evalCtx.fieldName = skipLabel;
+      evalCtx.routing = true;
+      const sk = evalField(skip.fm, row, evalCtx);
+      if (sk.ok && skip.in.includes(sk.value as string)) {
+        counts.skipped += rw;
+        hooks.onRow?.(ri, false, true);
+        continue;
+      }
+    }
+    let taken = false;
+    routedFrom.length = 0;
+    takenBy.length = 0;
+    let rowKey: string | null | undefined;
+    const shape = shapeProblems(row);
+    keyProblem = null;
+    for (const { tm, table, fields, when, whenLabel, melt, pivot } of compiled) {
+      const clean = keyProblem === null && shape.length === 0;
+      if (when && tm.when && clean) {
+        evalCtx.fieldName = whenLabel;
+        evalCtx.routing = true;
+        const w = evalField(when, row, evalCtx);
+        if (!w.ok || !tm.when.in.includes(w.value as string)) {
+          // Counted by the call that produces this table map only: a source read for two phases is mapped twice.
+          if (!produce || produce.has(tm)) routedFrom.push(table);
+          continue;
+        }
+      }
+      taken = true;
+      takenBy.push(table);
+      if (produce && !produce.has(tm)) continue;
+      // The row's problems (shape, patient key) come first; the patient key is worked out once
+      // per row, by the first table map that takes it.
+      let problems: RecordProblem[];
+      if (clean) {
+        problems = [];
+        if (rowKey === undefined) rowKey = keyOf(row, problems);
+      } else problems = keyProblem ? [...shape, keyProblem] : [...shape];
+      const base: Record<string, unknown> = { centre_id: ctx.spec.centre.centre_id };
+      if (rowKey) base.patient_key = rowKey;
+      const values = base;
+      const extra: Record<string, unknown> = {};
+      if (spellings && table === 'observation') extra.__spellings = spellings;
+      if (problems.length === 0) mapFields(fields, row, evalCtx, values, extra, problems);
+      if (table === 'clinical_event' && problems.length === 0) values.onset_precision = extra.onset_at__precision ?? 'minute';
+      if (tm.merge) extra.__merge = true;
+      if (pivot && problems.length === 0) applyPivot(pivot, table, row, evalCtx, values, problems);
+      if (melt) {
+        if (problems.length > 0) {
+          candidates.push({ table, values, extra, where, problems });
+          continue;
+        }
+        counts.emptyWideCells += meltRow(melt, table, row, evalCtx, values, extra, where, src.decimal, candidates) * rw;
+        continue;
+      }
+      if (table === 'observation' && problems.length === 0 && tm.ignore_codes.includes(String(values.variable))) {
+        counts.ignoredCodes[String(values.variable)] = (counts.ignoredCodes[String(values.variable)] ?? 0) + rw;
+        continue;
+      }
+      if (table === 'observation') extra.__units = tm.units;
+      const c: Candidate = { table, values, extra, where, problems };
+      candidates.push(table === 'observation' && problems.length === 0 ? finishObservation(c, src.decimal) : c);
+    }
+    // Routed elsewhere once per table: a row another map of the same table takes is not routed away from it.
+    for (let i = 0; i < routedFrom.length; i++) {
+      const t = routedFrom[i]!;
+      if (!takenBy.includes(t) && routedFrom.indexOf(t) === i) counts.routed[t] = (counts.routed[t] ?? 0) + rw;
+    }
+    if (!taken && countUnused) {
+      counts.unusedRows += rw;
+      if (counts.unusedExamples.length < 5) counts.unusedExamples.push(row.row);
+    }
+    hooks.onRow?.(ri, taken, false);
+  }
+  return { candidates, counts };
+}
+
+/** Each table map compiled once: field maps in object form with their implied date/number parsing, labels and keys built. */
+function compileTableMaps(src: SourceSpec, dateFormat: string) {
   // Fields whose schema type is a date-time or a number are parsed as such without saying so in the spec.
   const kinds = new Map<string, Map<string, string>>();
   for (const tm of src.tables) kinds.set(tm.table, new Map(describeFields(TABLES[tm.table as TableName].schema).map((f) => [f.name, f.kind])));
-  const typed = (table: string, name: string, fm: FieldMapObject): FieldMapObject => typedFieldMap(name, fm, kinds.get(table)?.get(name), evalCtx.dateFormat);
-  // Compile each table map once: field maps in object form with their implied date/number parsing.
-  const compiled = src.tables.map((tm) => ({
+  const typed = (table: string, name: string, fm: FieldMapObject): FieldMapObject => typedFieldMap(name, fm, kinds.get(table)?.get(name), dateFormat);
+  return src.tables.map((tm) => ({
     tm,
     table: tm.table as TableName,
     fields: Object.entries(tm.fields).map(([name, fm]) => {
@@ -114,149 +223,78 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     pivot: tm.pivot ? { name: fieldObject(tm.pivot.name), value: fieldObject(tm.pivot.value), info: new Map(describeFields(TABLES[tm.table as TableName].schema).map((f) => [f.name, f])), label: `${src.id}.${tm.table}.pivot` } : null,
     melt: tm.melt?.map((m) => ({ m, fm: fieldObject(m.value), label: `${src.id}.${tm.table}.${m.variable}` })) ?? null,
   }));
-  const patientLabel = `${src.id}.patient_id`;
-  const skipLabel = `${src.id}.skip`;
-  const keyCache = new Map<string, string>();
-  let keyProblem: RecordProblem | null = null;
-  /** The row's patient key, or null with the problem recorded (for every table map of the row). */
-  const keyOf = (row: SourceRow, problems: RecordProblem[]): string | null => {
-    evalCtx.fieldName = patientLabel;
+}
+type CompiledMap = ReturnType<typeof compileTableMaps>[number];
+
+/** The row's field values into `values` (stored) and `extra` (virtual inputs, raw texts, units); problems for those that fail. */
+function mapFields(fields: CompiledMap['fields'], row: SourceRow, evalCtx: EvalContext, values: Record<string, unknown>, extra: Record<string, unknown>, problems: RecordProblem[]): void {
+  for (const f of fields) {
+    const name = f.name;
+    evalCtx.fieldName = f.label;
     evalCtx.routing = false;
-    const pid = evalField(patientId, row, evalCtx);
-    if (!pid.ok) keyProblem = withheldPatientId(pid, patientId, ctx.key, ctx.spec.centre.centre_id);
-    else if (pid.value === null || pid.value === undefined || pid.value === '') keyProblem = { field: 'patient_id', raw: null, check: 'required', message: 'the patient id is empty; the row cannot be linked to a patient' };
-    else {
-      const local = String(pid.value);
-      let k = keyCache.get(local);
-      if (k === undefined) keyCache.set(local, (k = patientKey(ctx.key, ctx.spec.centre.centre_id, local)));
-      return k;
+    const r = evalField(f.fm, row, evalCtx);
+    if (!r.ok) {
+      // A birth date is a direct identifier: its text never reaches the quarantine.
+      problems.push(name === 'birth_date' ? { field: name, raw: WITHHELD, check: r.check, message: `the birth date cannot be read (${r.check}); its text is withheld (a direct identifier): check the column's date_format in the mapping spec` } : { field: name, raw: r.raw, check: r.check, message: r.message });
+      continue;
     }
-    problems.push(keyProblem);
-    return null;
-  };
-  for (let ri = 0; ri < data.rows.length; ri++) {
-    const row = data.rows[ri]!;
-    if (weights) evalCtx.weight = rw = weights[ri]!;
-    // NDJSON rows are located by line pointer; tabular rows by data row number.
-    const where: Where = { file: data.file, sha256: data.sha256, row: src.format === 'ndjson' ? null : row.row, pointer: row.pointer };
-    if (skip && !row.values.__parse_error__) {
-      evalCtx.fieldName = skipLabel;
-      evalCtx.routing = true;
-      const sk = evalField(skip.fm, row, evalCtx);
-      if (sk.ok && skip.in.includes(sk.value as string)) {
-        counts.skipped += rw;
-        hooks.onRow?.(ri, false, true);
-        continue;
-      }
-    }
-    let taken = false;
-    let rowKey: string | null | undefined;
-    const shape = shapeProblems(row);
-    keyProblem = null;
-    for (const { tm, table, fields, when, whenLabel, melt, pivot } of compiled) {
-      const clean = keyProblem === null && shape.length === 0;
-      if (when && tm.when && clean) {
-        evalCtx.fieldName = whenLabel;
-        evalCtx.routing = true;
-        const w = evalField(when, row, evalCtx);
-        if (!w.ok || !tm.when.in.includes(w.value as string)) {
-          counts.routed[table] = (counts.routed[table] ?? 0) + rw;
-          continue;
-        }
-      }
-      taken = true;
-      if (produce && !produce.has(tm)) continue;
-      // The row's problems (shape, patient key) come first; the patient key is worked out once
-      // per row, by the first table map that takes it.
-      let problems: RecordProblem[];
-      if (clean) {
-        problems = [];
-        if (rowKey === undefined) rowKey = keyOf(row, problems);
-      } else problems = keyProblem ? [...shape, keyProblem] : [...shape];
-      const base: Record<string, unknown> = { centre_id: ctx.spec.centre.centre_id };
-      if (rowKey) base.patient_key = rowKey;
-      const values = base;
-      const extra: Record<string, unknown> = {};
-      if (problems.length === 0) {
-        for (const f of fields) {
-          const name = f.name;
-          evalCtx.fieldName = f.label;
-          evalCtx.routing = false;
-          const r = evalField(f.fm, row, evalCtx);
-          if (!r.ok) {
-            // A birth date is a direct identifier: its text never reaches the quarantine.
-            problems.push(name === 'birth_date' ? { field: name, raw: WITHHELD, check: r.check, message: `the birth date cannot be read (${r.check}); its text is withheld (a direct identifier): check the column's date_format in the mapping spec` } : { field: name, raw: r.raw, check: r.check, message: r.message });
-            continue;
-          }
-          if (f.virtual) extra[name] = r.value;
-          else values[name] = r.value;
-          if (r.ms !== undefined) extra.__ms = extra.__ms ?? r.ms;
-          if (f.rawKey !== null) extra[f.rawKey] = r.raw;
-          if (f.unitFrom) {
-            const u = evalField(f.unitFrom, row, evalCtx);
-            extra[f.unitKey] = u.ok ? u.value : null;
-          } else if (f.unit) extra[f.unitKey] = f.unit;
-        }
-      }
-      if (tm.merge) extra.__merge = true;
-      if (pivot && problems.length === 0) {
-        evalCtx.fieldName = pivot.label;
-        evalCtx.routing = false;
-        const n = evalField(pivot.name, row, evalCtx);
-        const v = evalField(pivot.value, row, evalCtx);
-        if (!n.ok) problems.push({ field: 'pivot', raw: n.raw, check: n.check, message: n.message });
-        else if (!v.ok) problems.push({ field: String(n.value), raw: v.raw, check: v.check, message: v.message });
-        else {
-          const info = pivot.info.get(String(n.value));
-          if (!info || AUTO_FIELDS.has(info.name)) problems.push({ field: 'pivot', raw: n.value, check: 'unknown_field', message: `${String(n.value)} is not a field of ${table}; fix the pivot's code map` });
-          else values[info.name] = typeof v.value === 'string' ? coerceCell(v.value, info) : v.value;
-        }
-      }
-      if (melt) {
-        if (problems.length > 0) {
-          candidates.push({ table, values, extra, where, problems });
-          continue;
-        }
-        for (const { m, fm, label } of melt) {
-          evalCtx.fieldName = label;
-          evalCtx.routing = false;
-          const r = evalField(fm, row, evalCtx);
-          if (r.ok && (r.value === null || r.value === undefined)) {
-            counts.emptyWideCells += rw;
-            continue;
-          }
-          // Copied key by key, not spread: spread copies get object shapes of their own, and every
-          // field finishObservation adds to them then makes a new shape (slow, megamorphic stores).
-          const mv: Record<string, unknown> = {};
-          for (const k in values) mv[k] = values[k];
-          mv.variable = m.variable;
-          const mx: Record<string, unknown> = {};
-          for (const k in extra) mx[k] = extra[k];
-          mx.value__raw = r.raw;
-          mx.value__unit = fm.unit ?? null;
-          if (m.period_hours !== undefined) mv.period_hours = m.period_hours;
-          const mp: RecordProblem[] = [];
-          if (!r.ok) mp.push({ field: m.variable, raw: r.raw, check: r.check, message: r.message });
-          else mv.value = r.value;
-          candidates.push(finishObservation({ table, values: mv, extra: mx, where, problems: mp }, src.decimal));
-        }
-        continue;
-      }
-      if (table === 'observation' && problems.length === 0 && tm.ignore_codes.includes(String(values.variable))) {
-        counts.ignoredCodes[String(values.variable)] = (counts.ignoredCodes[String(values.variable)] ?? 0) + rw;
-        continue;
-      }
-      if (table === 'observation') extra.__units = tm.units;
-      const c: Candidate = { table, values, extra, where, problems };
-      candidates.push(table === 'observation' && problems.length === 0 ? finishObservation(c, src.decimal) : c);
-    }
-    if (!taken && countUnused) {
-      counts.unusedRows += rw;
-      if (counts.unusedExamples.length < 5) counts.unusedExamples.push(row.row);
-    }
-    hooks.onRow?.(ri, taken, false);
+    if (f.virtual) extra[name] = r.value;
+    else values[name] = r.value;
+    if (r.ms !== undefined) extra.__ms = extra.__ms ?? r.ms;
+    if (r.precision !== undefined) extra[`${name}__precision`] = r.precision;
+    if (f.rawKey !== null) extra[f.rawKey] = r.raw;
+    if (f.unitFrom) {
+      const u = evalField(f.unitFrom, row, evalCtx);
+      extra[f.unitKey] = u.ok ? u.value : null;
+    } else if (f.unit) extra[f.unitKey] = f.unit;
   }
-  return { candidates, counts };
+}
+
+/** One attribute per row: `name` yields the field (through codes), `value` its value, typed by the field. */
+function applyPivot(pivot: NonNullable<CompiledMap['pivot']>, table: TableName, row: SourceRow, evalCtx: EvalContext, values: Record<string, unknown>, problems: RecordProblem[]): void {
+  evalCtx.fieldName = pivot.label;
+  evalCtx.routing = false;
+  const n = evalField(pivot.name, row, evalCtx);
+  const v = evalField(pivot.value, row, evalCtx);
+  if (!n.ok) problems.push({ field: 'pivot', raw: n.raw, check: n.check, message: n.message });
+  else if (!v.ok) problems.push({ field: String(n.value), raw: v.raw, check: v.check, message: v.message });
+  else {
+    const info = pivot.info.get(String(n.value));
+    if (!info || AUTO_FIELDS.has(info.name)) problems.push({ field: 'pivot', raw: n.value, check: 'unknown_field', message: `${String(n.value)} is not a field of ${table}; fix the pivot's code map` });
+    else values[info.name] = typeof v.value === 'string' ? coerceCell(v.value, info) : v.value;
+  }
+}
+
+/** Wide → long: one observation per non-empty melted cell of the row; returns the empty cells (no measurement, not a record). */
+function meltRow(
+  melt: NonNullable<CompiledMap['melt']>, table: TableName, row: SourceRow, evalCtx: EvalContext, values: Record<string, unknown>, extra: Record<string, unknown>,
+  where: Where, decimal: '.' | ',', candidates: Candidate[],
+): number {
+  let empty = 0;
+  for (const { m, fm, label } of melt) {
+    evalCtx.fieldName = label;
+    evalCtx.routing = false;
+    const r = evalField(fm, row, evalCtx);
+    if (r.ok && (r.value === null || r.value === undefined)) {
+      empty++;
+      continue;
+    }
+    // Copied key by key, not spread: spread copies get object shapes of their own, and every
+    // field finishObservation adds to them then makes a new shape (slow, megamorphic stores).
+    const mv: Record<string, unknown> = {};
+    for (const k in values) mv[k] = values[k];
+    mv.variable = m.variable;
+    const mx: Record<string, unknown> = {};
+    for (const k in extra) mx[k] = extra[k];
+    mx.value__raw = r.raw;
+    mx.value__unit = fm.unit ?? null;
+    if (m.period_hours !== undefined) mv.period_hours = m.period_hours;
+    const mp: RecordProblem[] = [];
+    if (!r.ok) mp.push({ field: m.variable, raw: r.raw, check: r.check, message: r.message });
+    else mv.value = r.value;
+    candidates.push(finishObservation({ table, values: mv, extra: mx, where, problems: mp }, decimal));
+  }
+  return empty;
 }
 
 /** A field mapping with the parsing its schema type implies: date-times get the source's format, numbers are parsed as numbers. */
@@ -292,6 +330,8 @@ export function finishObservation(c: Candidate, decimal: '.' | ','): Candidate {
   const unitRaw = unitGiven ?? fallback ?? null;
   c.values.value_raw = rawText;
   c.values.unit_raw = unitRaw;
+  c.values.observed_precision = c.extra.observed_at__precision ?? 'minute';
+  if (!('reading_number' in c.values)) c.values.reading_number = null;
   if (!('period_hours' in c.values)) c.values.period_hours = null;
   if (!def) {
     c.problems.push({ field: 'variable', raw: c.values.variable, check: 'unknown_variable', message: `${JSON.stringify(c.values.variable)} is not an observation variable; map it in the spec's code map` });
@@ -318,10 +358,12 @@ export function finishObservation(c: Candidate, decimal: '.' | ','): Candidate {
     c.problems.push({ field: 'unit', raw: null, check: 'unit_missing', message: `no unit for ${variable}; give the column's unit (unit:) or unit column (unit_from:) in the spec` });
     return c;
   }
+  // A spelling the spec adds stands for a unit the kit knows; unit_raw keeps the export's spelling.
+  const unit = (c.extra.__spellings as Map<string, string> | undefined)?.get(normaliseUnit(unitRaw)) ?? unitRaw;
   try {
     // A value converted from another unit keeps the precision the source reported (units.ts toCanonicalAtPrecision).
     const decimals = typeof c.values.value === 'number' ? null : reportedDecimals(text!);
-    c.values.value = toCanonicalAtPrecision(variable, n, unitRaw, decimals, { period_hours: typeof c.values.period_hours === 'number' ? c.values.period_hours : null });
+    c.values.value = toCanonicalAtPrecision(variable, n, unit, decimals, { period_hours: typeof c.values.period_hours === 'number' ? c.values.period_hours : null });
   } catch (e) {
     if (!(e instanceof ConversionError)) throw e;
     c.problems.push({ field: 'unit', raw: unitRaw, check: 'unknown_unit', message: `${variable}: ${e.message}; add the unit to the unit table or fix the export` });

@@ -27,6 +27,7 @@ export interface GridResult {
   cycleIndex: Map<string, CycleInfo[]>;
   derivedSlots: number;
   derivedCycles: number;
+  /** Given slots whose dose_iu was derived (IU/kg × dosing weight) because the spec sets slots.derive_dose_iu. */
   computedDoses: number;
 }
 
@@ -140,7 +141,7 @@ function buildCycle(spec: MappingSpec, patient: string, g: CycleGroup, explicit:
     weight = givenIu !== undefined && givenIu !== null ? Math.round((givenIu / doseIuPerKg) * 10) / 10 : (baselineWeight.get(patient) ?? null);
   }
   const planned = num(ex?.values.planned_max_doses) ?? spec.centre.max_doses_per_cycle;
-  const { stopped, stopCodes, given, lastSlot } = settleSlots(bySlot, doseIuPerKg, weight, out);
+  const { stopped, stopCodes, given, lastSlot } = settleSlots(bySlot, doseIuPerKg, weight, opts.derive_dose_iu, out);
   const ended = stopped || given >= planned || [...bySlot.values()].some((e) => e.values.status === 'not_reached');
   fillGrid(spec, patient, cycleId, startMs, bySlot, lastSlot, ended, first, out);
   const endReason = ex?.values.end_reason ?? endReasonOf(stopped, stopCodes, given, planned, lastSlot, opts.slots_per_cycle);
@@ -203,7 +204,7 @@ function placeOnGrid(spec: MappingSpec, g: CycleGroup, cycleId: string, startMs:
 }
 
 /** Each placed slot's status, dose and reasons settled (a 'stopped' entry is a held slot that ends the cycle). */
-function settleSlots(bySlot: Map<number, Candidate>, doseIuPerKg: number, weight: number | null, out: GridResult): { stopped: boolean; stopCodes: string[]; given: number; lastSlot: number } {
+function settleSlots(bySlot: Map<number, Candidate>, doseIuPerKg: number, weight: number | null, deriveDoseIu: boolean, out: GridResult): { stopped: boolean; stopCodes: string[]; given: number; lastSlot: number } {
   let stopped = false;
   let stopCodes: string[] = [];
   let given = 0;
@@ -218,14 +219,21 @@ function settleSlots(bySlot: Map<number, Candidate>, doseIuPerKg: number, weight
     }
     if (e.values.status === 'given') {
       given++;
-      if ((e.values.dose_iu === null || e.values.dose_iu === undefined) && weight !== null) {
-        e.values.dose_iu = Math.round(doseIuPerKg * weight);
-        out.computedDoses++;
-      }
+      // Only where the spec asks for it is a missing dose filled in, and it says so in the record.
+      if (e.values.dose_iu === null || e.values.dose_iu === undefined) {
+        e.values.dose_iu = null;
+        e.values.dose_iu_source = null;
+        if (deriveDoseIu && weight !== null) {
+          e.values.dose_iu = Math.round(doseIuPerKg * weight);
+          e.values.dose_iu_source = 'derived';
+          out.computedDoses++;
+        }
+      } else e.values.dose_iu_source = 'recorded';
       if (e.values.given_at === null || e.values.given_at === undefined) e.values.given_at = e.values.scheduled_at;
     } else {
       e.values.given_at = null;
       e.values.dose_iu = null;
+      e.values.dose_iu_source = null;
       const codes = Array.isArray(e.values.hold_reason_codes) ? (e.values.hold_reason_codes as string[]) : [];
       // A clinical reason on a slot logged as skipped means held; a held slot with only non-clinical reasons means skipped.
       if (e.values.status === 'skipped' && codes.some((c) => HOLD_REASONS[c as keyof typeof HOLD_REASONS]?.kind === 'clinical')) e.values.status = 'held';
@@ -248,7 +256,7 @@ function fillGrid(spec: MappingSpec, patient: string, cycleId: string, startMs: 
       table: 'dose_slot',
       values: {
         centre_id: spec.centre.centre_id, patient_key: patient, cycle_id: cycleId, slot_number: k,
-        scheduled_at: iso(startMs + (k - 1) * DOSE_INTERVAL_HOURS * H), status, given_at: null, dose_iu: null, hold_reason_codes: [], hold_reason_text: null,
+        scheduled_at: iso(startMs + (k - 1) * DOSE_INTERVAL_HOURS * H), status, given_at: null, dose_iu: null, dose_iu_source: null, hold_reason_codes: [], hold_reason_text: null,
       },
       extra: { derived: true },
       where: { ...first.where, row: null, pointer: `derived: q8h grid of ${first.where.file}` },

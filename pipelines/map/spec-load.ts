@@ -5,7 +5,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
 import { OBSERVATION_VARIABLES, TABLES, describeFields, type TableName } from '../../schemas/index.js';
 import { FieldMapObject, MappingSpec, type FieldMap } from '../../schemas/mapping-spec.js';
-import { isKnownUnit, knownUnits } from './units.js';
+import { domainsOfUnit, isKnownUnit, knownUnits, normaliseUnit, spellingMap } from './units.js';
 import { specRegexProblem } from './safe-regex.js';
 
 export class SpecError extends Error {
@@ -65,7 +65,7 @@ export function parseSpec(text: string, file: string): MappingSpec {
       }),
     );
   }
-  const problems = [...checkMeaning(parsed.data), ...checkFiles(parsed.data, file), ...checkPatterns(parsed.data)].map((p) => ({ ...p, line: lineOf(p.pathParts), path: p.pathParts.join('.') }));
+  const problems = [...checkMeaning(parsed.data), ...checkIgnoreCodes(parsed.data), ...checkUnitSpellings(parsed.data), ...checkFiles(parsed.data, file), ...checkPatterns(parsed.data)].map((p) => ({ ...p, line: lineOf(p.pathParts), path: p.pathParts.join('.') }));
   if (problems.length > 0) throw new SpecError(file, problems);
   return parsed.data;
 }
@@ -88,6 +88,8 @@ function checkMeaning(spec: MappingSpec): { pathParts: (string | number)[]; mess
       return false;
     }
   };
+  const spellings = spellingMap(spec.unit_spellings);
+  const known = (u: string) => spellings.get(normaliseUnit(u)) ?? u;
   spec.sources.forEach((src, si) => {
     if (src.time_zone && !zoneOk(src.time_zone)) out.push({ pathParts: ['sources', si, 'time_zone'], message: `unknown time zone ${src.time_zone}` });
     if (src.format === 'xlsx' && !src.sheet) out.push({ pathParts: ['sources', si, 'sheet'], message: 'an xlsx source needs the sheet name' });
@@ -102,7 +104,7 @@ function checkMeaning(spec: MappingSpec): { pathParts: (string | number)[]; mess
         const obj = typeof fm === 'string' ? null : fm;
         if (obj?.time_zone && !zoneOk(obj.time_zone)) out.push({ pathParts: [...at, 'time_zone'], message: `unknown time zone ${obj.time_zone}` });
         if (name === 'value' && table === 'observation' && obj?.unit && tm.fields.variable && typeof tm.fields.variable !== 'string' && tm.fields.variable.value) {
-          checkUnit(String(tm.fields.variable.value), obj.unit, [...at, 'unit'], out);
+          checkUnit(String(tm.fields.variable.value), known(obj.unit), [...at, 'unit'], out);
         }
         if (table === 'infusion' && name === 'rate' && obj?.unit && !isKnownUnit('vasopressor', obj.unit) && !isKnownUnit('fluid_rate', obj.unit)) {
           out.push({ pathParts: [...at, 'unit'], message: `unit ${obj.unit} cannot be converted to ug/kg/min or mL/h` });
@@ -114,11 +116,40 @@ function checkMeaning(spec: MappingSpec): { pathParts: (string | number)[]; mess
         if (!(m.variable in OBSERVATION_VARIABLES)) out.push({ pathParts: [...at, 'variable'], message: `unknown observation variable ${m.variable}` });
         else {
           const fm = typeof m.value === 'string' ? null : FieldMapObject.parse(m.value);
-          if (fm?.unit) checkUnit(m.variable, fm.unit, [...at, 'value', 'unit'], out);
+          if (fm?.unit) checkUnit(m.variable, known(fm.unit), [...at, 'value', 'unit'], out);
         }
       });
     });
   });
+  return out;
+}
+
+/** Each unit spelling stands for a unit the kit knows (so no new factor), and does not redefine one it knows already. */
+function checkUnitSpellings(spec: MappingSpec): { pathParts: (string | number)[]; message: string }[] {
+  const out: { pathParts: (string | number)[]; message: string }[] = [];
+  for (const [from, to] of Object.entries(spec.unit_spellings)) {
+    const at = ['unit_spellings', from];
+    const known = domainsOfUnit(from);
+    if (known.length > 0) out.push({ pathParts: at, message: `${from} is already a known unit (${known.join(', ')}); a spelling cannot redefine it: remove this line` });
+    else if (domainsOfUnit(to).length === 0) out.push({ pathParts: at, message: `${to} is not a unit the kit knows; a spelling must stand for a known unit (e.g. 10^9/L, 10^3/uL, mg/dL), never a new conversion` });
+    else if (normaliseUnit(from) === normaliseUnit(to)) out.push({ pathParts: at, message: `${from} and ${to} are the same spelling` });
+  }
+  return out;
+}
+
+/** `ignore_codes` leaves out codes an observation table's `variable` code map yields: on any other table it would do nothing, so it is an error. */
+function checkIgnoreCodes(spec: MappingSpec): { pathParts: (string | number)[]; message: string }[] {
+  const out: { pathParts: (string | number)[]; message: string }[] = [];
+  spec.sources.forEach((src, si) =>
+    src.tables.forEach((tm, ti) => {
+      if (tm.ignore_codes.length === 0) return;
+      const variable = tm.fields.variable;
+      const coded = tm.table === 'observation' && variable !== undefined && typeof variable !== 'string' && variable.codes !== undefined;
+      if (coded) return;
+      const why = tm.table !== 'observation' ? `${tm.table} has no variable codes (ignore_codes applies to observation variables)` : 'this table has no code map on variable (codes:)';
+      out.push({ pathParts: ['sources', si, 'tables', ti, 'ignore_codes'], message: `ignore_codes would leave nothing out: ${why}; remove it, or leave rows out with the source's skip:` });
+    }),
+  );
   return out;
 }
 

@@ -127,6 +127,17 @@ export function isKnownUnit(domain: string, unit: string): boolean {
   return table(domain)?.[normaliseUnit(unit)] !== undefined;
 }
 
+/** The domains (variables, 'vasopressor', 'fluid_rate', 'fluid_volume') in which `unit` is a known spelling. */
+export function domainsOfUnit(unit: string): string[] {
+  const n = normaliseUnit(unit);
+  return [...Object.keys(ANALYTE_UNITS), 'vasopressor', 'fluid_rate', 'fluid_volume'].filter((d) => table(d)?.[n] !== undefined);
+}
+
+/** A spec's unit spellings as normalised spelling → the known spelling it stands for. */
+export function spellingMap(spellings: Record<string, string>): Map<string, string> {
+  return new Map(Object.entries(spellings).map(([from, to]) => [normaliseUnit(from), to]));
+}
+
 export function knownUnits(domain: string): string[] {
   return Object.keys(table(domain) ?? {});
 }

@@ -97,13 +97,13 @@ const sqlChecks = (c: string): SqlCheck[] => [
   },
 ];
 
+/** The SQL and balance checks of a run (quarantine rates, stored rows and orphans are in integrity.ts). */
 export async function runChecks(conn: DuckDBConnection, centreId: string, counts: Record<string, TableCounts>, extra: { suspectedIdentifiers: number; unusedRows: { source: string; n: number; rows: number; examples: number[] }[] }): Promise<CheckResult[]> {
   const c = sql(centreId);
   const out: CheckResult[] = [];
   for (const [table, n] of Object.entries(counts)) {
     const ok = n.read + n.derived === n.stored + n.quarantined + n.merged;
     out.push(checkResult({ id: `rows_balance_${table}`, category: 'conformance', table, severity: 'error', threshold_pct: 0, threshold_n: 0, description: 'Rows read + derived = rows stored + quarantined + merged' }, ok ? 0 : 1, n.read + n.derived, [], ok ? null : `${n.read} read + ${n.derived} derived ≠ ${n.stored} stored + ${n.quarantined} quarantined + ${n.merged} merged`, true));
-    if (n.read > 0) out.push(checkResult({ id: `quarantine_rate_${table}`, category: 'conformance', table, severity: 'warning', threshold_pct: 5, threshold_n: null, description: 'Share of records read that were quarantined' }, n.quarantined, n.read + n.derived, [], null));
   }
   for (const chk of sqlChecks(c)) {
     try {

@@ -29,6 +29,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { TABLES, TABLE_NAMES, type Centre, type TableName } from '../../schemas/index.js';
 import { OBSERVATION_ROWS, OBSERVATION_SOURCE, PARQUET_DIR, PER_FILE_COLUMNS, QUARANTINE_ORDER, QUARANTINE_SQL, STORE_FILE, observationRowColumns, observationViewSql, orderBy, parquetFile, sql, storeTablesSql, tableColumns, type ObservationSource } from './layout.js';
 import { readStagingSql } from './staging.js';
+import { orphanSql, quarantineOrphans } from './orphans.js';
 import { explainOutOfMemory } from './memory.js';
 import { createDuckDB, type DuckDB } from './engine.js';
 import { StoreLayoutError, layoutHash } from './layout.js';
@@ -42,6 +43,8 @@ export interface CommitResult {
   stored: Partial<Record<TableName, number>>;
   /** Records moved to the quarantine because another record has the same key, per table. */
   duplicates: Partial<Record<TableName, number>>;
+  /** Records moved to the quarantine because their patient or cycle is not stored (store/orphans.ts), per table. */
+  orphans: Partial<Record<TableName, number>>;
   quarantineRows: number;
   /** The centre's data version after this commit (il2kit_meta centre_version:<id>). */
   centreVersion: number;
@@ -101,7 +104,7 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
     mark = now;
   };
   const { conn, close } = await openStore(join(storeDir, STORE_FILE));
-  const result: CommitResult = { storeFile: join(storeDir, STORE_FILE), parquetDir: join(storeDir, PARQUET_DIR), stored: {}, duplicates: {}, quarantineRows: 0, centreVersion: 0, durations, previous: null, rejected: null };
+  const result: CommitResult = { storeFile: join(storeDir, STORE_FILE), parquetDir: join(storeDir, PARQUET_DIR), stored: {}, duplicates: {}, orphans: {}, quarantineRows: 0, centreVersion: 0, durations, previous: null, rejected: null };
   let committed = false;
   try {
     // Exports rely on scans keeping insertion order (the default; set here so it cannot drift).
@@ -138,9 +141,12 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
       }
       const cols = tableColumns(t).map((c) => c.name);
       const key = orderBy(t);
+      const data = cols.filter((c) => !PROVENANCE.has(c));
       if (!DEDUPE.includes(t)) {
         if (Array.isArray(path)) throw new Error(`staged parts are only read for deduplicated tables, not ${t}`);
-        result.stored[t] = (await conn.run(`INSERT INTO ${t} SELECT ${cols.join(', ')} FROM (${readStagingSql(t, path)}) ORDER BY ${key}`)).rowsChanged;
+        const rel = `(${readStagingSql(t, path)}) s`;
+        nextRecord += countOrphans(result, t, await quarantineOrphans(conn, t, rel, centreId, nextRecord, TABLES[t].key.map((k) => `s.${k}`).join(', '), data));
+        result.stored[t] = (await conn.run(`INSERT INTO ${t} SELECT ${cols.join(', ')} FROM ${rel} WHERE NOT (${orphanSql(t, 's', centreId)}) ORDER BY ${key}`)).rowsChanged;
         lap(`load_${t}_ms`);
         continue;
       }
@@ -169,8 +175,7 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
       // twice as fast as grouping on the key's columns); only their rows are ranked, by the key itself (a
       // hash collision only ranks a few more rows, each first of its key), and the last one recorded is
       // kept (a later row is a correction).
-      const data = cols.filter((c) => !PROVENANCE.has(c));
-      const on = TABLES[t].key.map((k) => `l.${k} = w.${k}`).join(' AND ');
+      const on = TABLES[t].key.map((k) => `l.${k} IS NOT DISTINCT FROM w.${k}`).join(' AND ');
       await conn.run(`CREATE OR REPLACE TEMP TABLE ranked AS
         SELECT *, row_number() OVER (PARTITION BY ${key} ORDER BY __p DESC, __r DESC, __s DESC) AS __rn
         FROM ${src} s WHERE hash(${key}) IN (SELECT hash(${key}) FROM ${src} k GROUP BY ALL HAVING count(*) > 1)`);
@@ -189,7 +194,9 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
         result.duplicates[t] = dupCount;
       }
       lap(`dedupe_${t}_ms`);
-      const keep = dupCount > 0 ? `${src} s ANTI JOIN (SELECT __p, __r, __s FROM ranked WHERE __rn > 1) x USING (__p, __r, __s)` : `${src} s`;
+      const kept = dupCount > 0 ? `(SELECT * FROM ${src} s ANTI JOIN (SELECT __p, __r, __s FROM ranked WHERE __rn > 1) x USING (__p, __r, __s)) s` : `${src} s`;
+      nextRecord += countOrphans(result, t, await quarantineOrphans(conn, t, kept, centreId, nextRecord, 's.__p, s.__r, s.__s', data));
+      const keep = `(SELECT * FROM ${kept} WHERE NOT (${orphanSql(t, 's', centreId)})) s`;
       result.stored[t] = (await conn.run(t === 'observation' ? await observationInsert(conn, centreId, src, keep, key) : `INSERT INTO ${t} SELECT ${cols.join(', ')} FROM ${keep} ORDER BY ${key}`)).rowsChanged;
       await conn.run('DROP TABLE IF EXISTS ranked');
       for (const f of temps) rmSync(f, { force: true });
@@ -227,6 +234,13 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
     lap('close_ms');
   }
   return result;
+}
+
+/** Notes a table's orphans (rows whose patient or cycle is not stored, quarantined by store/orphans.ts); returns how many. */
+function countOrphans(result: CommitResult, t: TableName, n: number): number {
+  if (n > 0) result.orphans[t] = n;
+  result.quarantineRows += n;
+  return n;
 }
 
 /**

@@ -6,3 +6,4 @@ export * from './commit.js';
 export * from './memory.js';
 export * from './work-folder.js';
 export * from './open.js';
+export * from './orphans.js';

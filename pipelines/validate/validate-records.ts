@@ -1,4 +1,4 @@
-import { TABLES, describeFields, type FieldInfo, type TableName, type TableRecords } from '../../schemas/index.js';
+import { TABLES, describeFields, identifierReason, isIdentifierFieldName, type FieldInfo, type TableName, type TableRecords } from '../../schemas/index.js';
 import type { RecordFile, RecordStream, SourceRecord } from '../read/index.js';
 import { coerceRecord } from '../../schemas/coerce.js';
 import { problemsFromIssues, unexpectedField, type Problem } from './problems.js';
@@ -26,6 +26,7 @@ export function validateRecordFile<T extends TableName>(table: T, file: RecordFi
       problems.push(...r.problems);
     } else valid.push(r.data as TableRecords[T]);
   }
+  problems.push(...checker.identifierColumns());
   return { table, file: file.file, rowsRead: file.records.length, valid, invalidRows, problems };
 }
 
@@ -58,6 +59,10 @@ export async function validateRecordStream(table: TableName, stream: RecordStrea
     }
     await afterBatch?.();
   }
+  const late = checker.identifierColumns();
+  out.fileProblems += late.length;
+  out.problems += late.length;
+  late.forEach(onProblem);
   return out;
 }
 
@@ -74,7 +79,10 @@ function recordChecker(table: TableName, file: Pick<RecordFile, 'file' | 'format
   const fieldNames = new Set(fields.map((f) => f.name));
   const unexpected = file.format === 'csv' ? file.columns.filter((c) => !fieldNames.has(c)) : [];
   for (const col of unexpected) fileProblems.push({ file: file.file, row: null, pointer: null, field: col, value: undefined, ...unexpectedField(col) });
+  // Columns whose name does not give them away are judged by their values, as the ingest judges unmapped columns.
+  const samples = new Map(unexpected.filter((c) => !isIdentifierFieldName(c)).map((c) => [c, [] as unknown[]]));
   const check = (rec: SourceRecord): { problems: Problem[]; data: unknown } => {
+    for (const [col, seen] of samples) if (seen.length < SAMPLE) seen.push(rec.values[col]);
     for (const col of unexpected) delete rec.values[col];
     const where = { file: file.file, row: rec.row, pointer: rec.pointer };
     const raw = file.textual ? coerceRecord(rec.values, fields) : rec.values;
@@ -85,5 +93,15 @@ function recordChecker(table: TableName, file: Pick<RecordFile, 'file' | 'format
     if (!parsed.success) problems.push(...problemsFromIssues(parsed.error.issues, raw, where));
     return { problems, data: parsed.success ? parsed.data : undefined };
   };
-  return { fileProblems, check };
+  /** After the last record: columns whose sampled values look like identifiers (names, MRNs, birth dates…), one problem each. */
+  const identifierColumns = (): Problem[] =>
+    [...samples].flatMap(([col, seen]) => {
+      const reason = identifierReason(col, seen);
+      const message = `${col} looks like a direct patient identifier (${reason}) and must not be stored; drop it (mark it as an identifier in the mapping spec)`;
+      return reason ? [{ file: file.file, row: null, pointer: null, field: col, value: undefined, check: 'identifier', message }] : [];
+    });
+  return { fileProblems, check, identifierColumns };
 }
+
+/** Values sampled per column for the identifier check (as the ingest samples unmapped columns). */
+const SAMPLE = 200;

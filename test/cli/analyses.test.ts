@@ -65,7 +65,7 @@ describe('il2kit doses', () => {
   it('a re-run into the same folder replaces its own files and leaves other files alone', () => {
     writeFileSync(join(out, 'cycle_comparison.csv'), 'stale\n');
     writeFileSync(join(out, 'my-notes.txt'), 'mine\n');
-    const again = il2kit(['doses', '--store', store, '--out', out, '--centre', 'riverside']);
+    const again = il2kit(['doses', '--store', store, '--out', out, '--centres', 'riverside']);
     expect(again.code).toBe(0);
     expect(readFileSync(join(out, 'cycle_comparison.csv'), 'utf8')).not.toContain('stale');
     expect(readFileSync(join(out, 'my-notes.txt'), 'utf8')).toBe('mine\n');

@@ -24,10 +24,10 @@ export const valid: { [T in keyof TableRecords]: TableRecords[T] } = {
   },
   dose_slot: {
     centre_id: 'northbay', patient_key: KEY, cycle_id: CYCLE, slot_number: 1, scheduled_at: '2024-03-04T08:00:00Z', status: 'given',
-    given_at: '2024-03-04T08:05:00Z', dose_iu: 49_440_000, hold_reason_codes: [], hold_reason_text: null, ...prov,
+    given_at: '2024-03-04T08:05:00Z', dose_iu: 49_440_000, dose_iu_source: 'recorded', hold_reason_codes: [], hold_reason_text: null, ...prov,
   },
   observation: {
-    centre_id: 'northbay', patient_key: KEY, cycle_id: CYCLE, observed_at: '2024-03-04T11:00:00Z', variable: 'creatinine', value: 1.4, unit: 'mg/dL',
+    centre_id: 'northbay', patient_key: KEY, cycle_id: CYCLE, observed_at: '2024-03-04T11:00:00Z', observed_precision: 'minute', reading_number: null, variable: 'creatinine', value: 1.4, unit: 'mg/dL',
     period_hours: null, value_raw: '124', unit_raw: 'umol/L', ...prov,
   },
   infusion: {
@@ -35,7 +35,7 @@ export const valid: { [T in keyof TableRecords]: TableRecords[T] } = {
     rate: 0.6, rate_unit: 'ug/kg/min', volume_ml: null, value_raw: '50', unit_raw: 'mcg/min', ...prov,
   },
   clinical_event: {
-    centre_id: 'northbay', patient_key: KEY, cycle_id: CYCLE, event_type: 'atrial_fibrillation', onset_at: '2024-03-06T03:00:00Z', resolved_at: '2024-03-06T09:30:00Z',
+    centre_id: 'northbay', patient_key: KEY, cycle_id: CYCLE, event_type: 'atrial_fibrillation', onset_at: '2024-03-06T03:00:00Z', onset_precision: 'minute', resolved_at: '2024-03-06T09:30:00Z',
     grade: 2, detail: 'new AF, rate 130', ...prov,
   },
   response: {

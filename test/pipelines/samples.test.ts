@@ -35,6 +35,10 @@ describe.each(CENTRES)('sample centre %s', (centre) => {
     }
   });
 
+  it('counts a row routed elsewhere once per table, never more often than the source has rows', () => {
+    for (const src of results.get(centre)!.sources) for (const [t, n] of Object.entries(src.routed)) expect(n, `${centre} ${src.source} ${t}`).toBeLessThanOrEqual(src.rows);
+  });
+
   it('reproduces the true status of every dose slot, the doses and end reason of every cycle', async () => {
     const id = exportId(join(ROOT, 'data-samples'), centre);
     const key = (local: string) => patientKey(SAMPLE_KEY, centre, id(local));
@@ -89,5 +93,25 @@ describe('store files', () => {
     const file = join(store, 'parquet', 'observation', 'centre_id=amstel', 'data.parquet');
     const [unsorted] = await query(`SELECT count(*)::INTEGER AS n FROM (SELECT (${key}) AS k, lag((${key})) OVER (ORDER BY file_row_number) AS prev FROM read_parquet('${file}', file_row_number = true)) WHERE prev > k`);
     expect(unsorted).toEqual({ n: 0 });
+  });
+});
+
+describe('routed elsewhere, against a hand count', () => {
+  it('lakeshore: each MAR row is a dose (aldesleukin) or an infusion (drip or bolus), and is routed away from the other table once', () => {
+    const file = join(ROOT, 'data-samples', 'lakeshore', 'lakeshore_mar.csv');
+    const rows = readFileSync(file, 'utf8').split('\n').slice(1).filter((l) => l.trim() !== '');
+    // MED_NAME is the 4th quoted cell of each row.
+    const med = rows.map((l) => /^"[^"]*","[^"]*","[^"]*","([^"]*)"/.exec(l)![1]!);
+    const doses = med.filter((m) => /aldesleukin/i.test(m)).length;
+    const infusions = med.filter((m) => /phenylephrine|dextrose|bolus/i.test(m)).length;
+    const mar = results.get('lakeshore')!.sources.find((x) => x.source === 'mar')!;
+    expect(mar.rows).toBe(rows.length);
+    expect(mar.routed).toEqual({ dose_slot: rows.length - doses, infusion: rows.length - infusions });
+    expect(doses + infusions).toBe(rows.length);
+  });
+  it('harbour: each MedicationAdministration feeds dose slots or infusions, counted once between them', () => {
+    const med = results.get('harbour')!.sources.find((x) => x.source === 'medication')!;
+    expect(med.routed.dose_slot! + med.routed.infusion!).toBe(med.rows);
+    expect(results.get('harbour')!.counts.dose_slot!.read).toBe(med.rows - med.routed.dose_slot!);
   });
 });

@@ -67,7 +67,7 @@ describe('the data-quality report of the mini centre', () => {
     expect(order.map(at)).toEqual(order.map(at).sort((a, b) => a - b));
     // The summary names the failed checks, the quarantine, the unmapped code and the derived rows.
     const act = html.slice(at('>What to act on</h2>'), at('>Rows in and out</h2>'));
-    expect(act).toContain('6 checks warned: quarantine_rate_dose_slot, quarantine_rate_observation');
+    expect(act).toContain('6 checks warned: vitals_before_each_dose, slots_recorded, duplicate_records, codes_mapped, quarantine_rate_dose_slot, quarantine_rate_observation.');
     expect(act).toContain('6 records quarantined for 6 reasons');
     expect(act).toContain('1 code in the export had no mapping');
     expect(html).toContain('<tr><td>dose_slot</td><td>21 rows: slots of the q8h grid the export never mentions (not_recorded or not_reached)</td></tr>');
@@ -172,7 +172,7 @@ describe('the page on its own', () => {
   const clean: DqReport = {
     centre_id: 'c', spec: { id: 'c', version: '1', path: 'c.yaml' }, pseudonymisation_key: 'env', sources: [], unread_files: [],
     tables: { patient: { read: 2, derived: 0, merged: 0, stored: 2, quarantined: 0 } }, checks: [], unmapped_codes: {}, suspected_identifiers: [],
-    derived_values: {}, quarantine_by_check: {}, quarantine_reasons: [], quarantine_samples: [], quarantine_csv: 'quarantine.csv',
+    derived_values: {}, quarantine_by_check: {}, quarantine_reasons: [], quarantine_samples: [], quarantine_csv: 'quarantine.csv', unit_spellings: [], imputed_dates: {},
   };
 
   it('says when there is nothing to act on', () => {
@@ -189,11 +189,12 @@ describe('the page on its own', () => {
       threshold_pct: 0, threshold_n: 0, n_failed: 1, n_total: 4, pct: 25, status: 'failed' as const, message: 'fix the cap',
       examples: [{ cycle_id: 'k-c1.1', given: 16, codes: ['a', 'b'], extra: { planned: 14 }, note: null }],
     };
-    const page = renderDqHtml({ ...clean, checks: [check], derived_values: { baseline_weight_kg: 3 } }, '');
+    const page = renderDqHtml({ ...clean, checks: [check], derived_values: { 'patient.baseline_weight_kg': 3, 'dose_slot.dose_iu': 2 } }, '');
     expect(page).toContain('<li class="status-unverified">1 error check failed: doses_within_cycle_max. Until they pass, the centre is not published');
     expect(page).toContain('<tr><td>k-c1.1</td><td class="num">16</td><td>a, b</td><td>planned: 14</td><td>—</td></tr>');
     expect(page).toContain('<td>1 of 4 (25%)</td><td>any failing row</td>');
-    expect(page).toContain('<tr><td>baseline_weight_kg</td><td>3 values filled in from other data</td></tr>');
+    expect(page).toContain('<tr><td>patient.baseline_weight_kg</td><td>3 values: baseline weights the export left empty: the first cycle’s dosing weight</td></tr>');
+    expect(page).toContain('<tr><td>dose_slot.dose_iu</td><td>2 values: IU of given doses the export left empty: the cycle’s IU/kg × dosing weight (the spec sets slots.derive_dose_iu)');
     expect(body(page)).not.toMatch(/[{}]/);
   });
 });

@@ -17,7 +17,7 @@ export async function buildStore(records: Partial<Record<TableName, Record<strin
     await conn.run(createTableSql(t));
     const cols = tableColumns(t);
     for (const r of records[t] ?? []) {
-      const row: Record<string, unknown> = { centre_id: CENTRE, patient_key: KEY, ...PROV, ...r };
+      const row: Record<string, unknown> = { centre_id: CENTRE, patient_key: KEY, ...PROV, observed_precision: 'minute', onset_precision: 'minute', ...r };
       const vals = cols.map((c) => literal(row[c.name] ?? null, c.type));
       await conn.run(`INSERT INTO ${t} (${cols.map((c) => c.name).join(', ')}) VALUES (${vals.join(', ')})`);
     }
@@ -42,6 +42,7 @@ export function slots(startIso: string, statuses: string[], cycleId = CYCLE): Re
     status,
     given_at: status === 'given' ? new Date(t0 + i * 8 * 3600_000).toISOString() : null,
     dose_iu: status === 'given' ? 48_000_000 : null,
+    dose_iu_source: status === 'given' ? 'recorded' : null,
     hold_reason_codes: [],
   }));
 }

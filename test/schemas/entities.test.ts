@@ -60,17 +60,24 @@ describe('observation', () => {
 describe('dose_slot', () => {
   it('rejects an unknown status and an unknown hold reason code', () => {
     expect(issueAt('dose_slot', { status: 'givn' })).toContainEqual(expect.objectContaining({ path: 'status', code: 'invalid_value' }));
-    expect(issueAt('dose_slot', { status: 'held', given_at: null, dose_iu: null, hold_reason_codes: ['low_mood'] })).toContainEqual(
+    expect(issueAt('dose_slot', { status: 'held', given_at: null, dose_iu: null, dose_iu_source: null, hold_reason_codes: ['low_mood'] })).toContainEqual(
       expect.objectContaining({ path: 'hold_reason_codes.0', code: 'invalid_value' }),
     );
   });
   it('keeps status and dose consistent', () => {
     expect(issueAt('dose_slot', { given_at: null })).toContainEqual(expect.objectContaining({ path: 'given_at' }));
     expect(issueAt('dose_slot', { status: 'held', hold_reason_codes: ['hypotension'] })).toContainEqual(expect.objectContaining({ path: 'dose_iu' }));
-    expect(check('dose_slot', { status: 'held', given_at: null, dose_iu: null, hold_reason_codes: ['hypotension'] }).success).toBe(true);
-    expect(issueAt('dose_slot', { status: 'skipped', given_at: null, dose_iu: null, hold_reason_codes: ['hypotension'] })).toContainEqual(
+    expect(check('dose_slot', { status: 'held', given_at: null, dose_iu: null, dose_iu_source: null, hold_reason_codes: ['hypotension'] }).success).toBe(true);
+    expect(issueAt('dose_slot', { status: 'skipped', given_at: null, dose_iu: null, dose_iu_source: null, hold_reason_codes: ['hypotension'] })).toContainEqual(
       expect.objectContaining({ path: 'hold_reason_codes', message: expect.stringContaining('non-clinical') }),
     );
+  });
+  it('keeps a given dose with no IU in the export as given, with no source, and ties the source to the dose', () => {
+    expect(check('dose_slot', { dose_iu: null, dose_iu_source: null }).success).toBe(true);
+    expect(issueAt('dose_slot', { dose_iu: null })).toContainEqual(expect.objectContaining({ path: 'dose_iu_source' }));
+    expect(issueAt('dose_slot', { dose_iu_source: null })).toContainEqual(expect.objectContaining({ path: 'dose_iu_source' }));
+    expect(check('dose_slot', { dose_iu_source: 'derived' }).success).toBe(true);
+    expect(issueAt('dose_slot', { dose_iu_source: 'guessed' })).toContainEqual(expect.objectContaining({ path: 'dose_iu_source', code: 'invalid_value' }));
   });
   it('rejects a slot number beyond 15 and local (non-UTC) times', () => {
     expect(issueAt('dose_slot', { slot_number: 16 })).toContainEqual(expect.objectContaining({ path: 'slot_number', code: 'too_big' }));

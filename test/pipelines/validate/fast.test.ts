@@ -75,9 +75,11 @@ function related(table: TableName, r: Record<string, unknown>, pick: number): vo
   if (table === 'dose_slot') {
     if (r.status === 'given') {
       if (pick < 0.5) r.hold_reason_codes = [];
+      if (pick < 0.5) r.dose_iu_source = r.dose_iu === null ? null : 'recorded';
     } else if (pick < 0.6) {
       r.given_at = null;
       r.dose_iu = null;
+      r.dose_iu_source = null;
       if (r.status === 'skipped' && pick < 0.3) r.hold_reason_codes = Object.keys(HOLD_REASONS).filter((k) => (HOLD_REASONS as Record<string, { kind: string }>)[k]!.kind !== 'clinical').slice(0, 1);
     }
   }
