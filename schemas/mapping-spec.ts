@@ -29,6 +29,13 @@ export type CodeMap = z.infer<typeof CodeMap>;
 export const FieldMapObject = z.strictObject({
   /** Column name, or a dotted JSON path with [i] indexes (FHIR): code.coding[0].code. A list joins the columns' texts with a space (date + time columns). */
   from: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+  /** The first of these columns or paths that has a value (FHIR: effectiveDateTime, else effectivePeriod.start, else issued). */
+  first_of: z.array(z.string()).min(1).optional(),
+  /**
+   * A FHIR CodeableConcept's codings (`from` its path, e.g. `code`), of `system` when given: the value is the first
+   * coding's code that `codes` maps (or, routing with `when`, that is in its list), else the first coding's code.
+   */
+  codings: z.strictObject({ from: z.string().min(1), system: z.union([z.string(), z.array(z.string()).min(1)]).optional() }).optional(),
   /** Constant value. */
   value: Scalar.optional(),
   /** Keep the first capture group of this regex (no match is an error unless optional_match). */

@@ -112,7 +112,11 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     when: tm.when ? fieldObject(tm.when.field) : null,
     whenLabel: `${src.id}.${tm.table}.when`,
     pivot: tm.pivot ? { name: fieldObject(tm.pivot.name), value: fieldObject(tm.pivot.value), info: new Map(describeFields(TABLES[tm.table as TableName].schema).map((f) => [f.name, f])), label: `${src.id}.${tm.table}.pivot` } : null,
-    melt: tm.melt?.map((m) => ({ m, fm: fieldObject(m.value), label: `${src.id}.${tm.table}.${m.variable}` })) ?? null,
+    melt:
+      tm.melt?.map((m) => {
+        const fm = fieldObject(m.value);
+        return { m, fm, label: `${src.id}.${tm.table}.${m.variable}`, unitFrom: fm.unit_from ? ({ from: fm.unit_from } as FieldMapObject) : null };
+      }) ?? null,
   }));
   const patientLabel = `${src.id}.patient_id`;
   const skipLabel = `${src.id}.skip`;
@@ -158,7 +162,9 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
       if (when && tm.when && clean) {
         evalCtx.fieldName = whenLabel;
         evalCtx.routing = true;
+        evalCtx.accept = tm.when.in;
         const w = evalField(when, row, evalCtx);
+        evalCtx.accept = undefined;
         if (!w.ok || !tm.when.in.includes(w.value as string)) {
           counts.routed[table] = (counts.routed[table] ?? 0) + rw;
           continue;
@@ -217,7 +223,7 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
           candidates.push({ table, values, extra, where, problems });
           continue;
         }
-        for (const { m, fm, label } of melt) {
+        for (const { m, fm, label, unitFrom } of melt) {
           evalCtx.fieldName = label;
           evalCtx.routing = false;
           const r = evalField(fm, row, evalCtx);
@@ -233,7 +239,10 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
           const mx: Record<string, unknown> = {};
           for (const k in extra) mx[k] = extra[k];
           mx.value__raw = r.raw;
-          mx.value__unit = fm.unit ?? null;
+          if (unitFrom) {
+            const u = evalField(unitFrom, row, evalCtx);
+            mx.value__unit = u.ok ? u.value : null;
+          } else mx.value__unit = fm.unit ?? null;
           if (m.period_hours !== undefined) mv.period_hours = m.period_hours;
           const mp: RecordProblem[] = [];
           if (!r.ok) mp.push({ field: m.variable, raw: r.raw, check: r.check, message: r.message });
