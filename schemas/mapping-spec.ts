@@ -96,7 +96,7 @@ export type TableMap = z.infer<typeof TableMap>;
 
 export const SourceSpec = z.strictObject({
   id: z.string().regex(/^[a-z0-9_-]+$/),
-  /** File (or glob-free path) relative to the spec's folder. */
+  /** File relative to the spec's folder. In a spec, also a glob of file names or a list (SourceSpecInFile): read as one source per file. */
   file: z.string().min(1),
   /** The file may lie outside the spec's folder (an absolute path, `../`): only when the spec says so. */
   file_outside_spec_folder: z.boolean().default(false),
@@ -123,6 +123,13 @@ export const SourceSpec = z.strictObject({
 });
 export type SourceSpec = z.infer<typeof SourceSpec>;
 
+/**
+ * A source's `file` as a spec writes it: a file, a glob of file names (`Observation.*.ndjson`, as bulk FHIR
+ * exports split large types) or a list of files. The loaded spec has one source per file (spec-files.ts).
+ */
+export const SourceSpecInFile = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+const SourceSpecIn = SourceSpec.extend({ file: SourceSpecInFile });
+
 export const MappingSpec = z.strictObject({
   id: z.string().regex(/^[a-z0-9_-]+$/),
   version: z.string().min(1),
@@ -143,6 +150,9 @@ export const MappingSpec = z.strictObject({
       slots_per_cycle: z.number().int().min(1).max(15).default(15),
     })
     .default({ cycle_gap_hours: 48, course_gap_days: 28, slot_tolerance_hours: 3, slots_per_cycle: 15 }),
-  sources: z.array(SourceSpec).min(1),
+  sources: z.array(SourceSpecIn).min(1),
 });
-export type MappingSpec = z.infer<typeof MappingSpec>;
+/** A loaded spec: every source reads one file (a glob or list in `file` has become one source per file). */
+export type MappingSpec = Omit<z.infer<typeof MappingSpec>, 'sources'> & { sources: SourceSpec[] };
+/** A spec as written: a source's `file` may be a glob or a list. */
+export type MappingSpecIn = z.infer<typeof MappingSpec>;

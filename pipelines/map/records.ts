@@ -157,6 +157,8 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     let rowKey: string | null | undefined;
     const shape = shapeProblems(row);
     keyProblem = null;
+    // A problem of the row itself (its shape, its patient id) is quarantined once, by the first table map taking it.
+    let rowProblemTold = false;
     for (const { tm, table, fields, when, whenLabel, melt, pivot } of compiled) {
       const clean = keyProblem === null && shape.length === 0;
       if (when && tm.when && clean) {
@@ -171,6 +173,10 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
         }
       }
       taken = true;
+      if (!clean) {
+        if (rowProblemTold) continue;
+        rowProblemTold = true;
+      }
       if (produce && !produce.has(tm)) continue;
       // The row's problems (shape, patient key) come first; the patient key is worked out once
       // per row, by the first table map that takes it.
@@ -178,6 +184,7 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
       if (clean) {
         problems = [];
         if (rowKey === undefined) rowKey = keyOf(row, problems);
+        if (rowKey === null) rowProblemTold = true;
       } else problems = keyProblem ? [...shape, keyProblem] : [...shape];
       const base: Record<string, unknown> = { centre_id: ctx.spec.centre.centre_id };
       if (rowKey) base.patient_key = rowKey;
