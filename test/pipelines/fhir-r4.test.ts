@@ -28,14 +28,14 @@ describe('FHIR R4 example shapes as a bulk export', () => {
     expect(parquetHashes(store('duck'))).toEqual(parquetHashes(store('ours')));
     expect(duck.counts).toEqual(ours.counts);
     for (const [t, c] of Object.entries(duck.counts)) expect(c.read + c.derived, t).toBe(c.stored + c.quarantined + c.merged);
-    expect(duck.counts.observation).toEqual({ read: 8, derived: 0, merged: 0, stored: 7, quarantined: 1 });
+    expect(duck.counts.observation).toEqual({ read: 9, derived: 0, merged: 0, stored: 8, quarantined: 1 });
   });
 
   it('reads a glob as one source per file, each file with its own provenance and counts', async () => {
     const obs = duck.sources.filter((s) => s.source.startsWith('observation'));
     expect(obs.map((s) => [s.source, s.file, s.rows, s.skipped])).toEqual([
       ['observation', 'Observation.000.ndjson', 4, 1],
-      ['observation-2', 'Observation.001.ndjson', 5, 1],
+      ['observation-2', 'Observation.001.ndjson', 6, 1],
     ]);
     const files = await query(`SELECT DISTINCT source_file FROM observation ORDER BY 1`);
     expect(files.map((r) => r.source_file)).toEqual(['Observation.000.ndjson', 'Observation.001.ndjson']);
@@ -60,6 +60,8 @@ describe('FHIR R4 example shapes as a bulk export', () => {
       { loc: 'Observation.001.ndjson line 2', variable: 'creatinine', value: 2.4, unit: 'mg/dL', value_raw: '2.4', unit_raw: 'mg/dL', t: '2024-03-26T10:00:00', period_hours: null },
       // effectivePeriod with start = end: a point measurement at that instant.
       { loc: 'Observation.001.ndjson line 4', variable: 'heart_rate', value: 101, unit: '/min', value_raw: '101', unit_raw: '/min', t: '2024-03-25T10:00:00', period_hours: null },
+      // valueQuantity.comparator "<": kept as censoring, as "<0.2" in a CSV is (the bound stored, the text in value_raw).
+      { loc: 'Observation.001.ndjson line 5', variable: 'creatinine', value: 0.2, unit: 'mg/dL', value_raw: '<0.2', unit_raw: 'mg/dL', t: '2024-03-26T12:00:00', period_hours: null },
     ]);
   });
 
@@ -75,9 +77,9 @@ describe('FHIR R4 example shapes as a bulk export', () => {
       {
         table_name: 'observation',
         source_file: 'Observation.001.ndjson',
-        source_pointer: 'line 5',
+        source_pointer: 'line 6',
         check_name: 'json',
-        message: expect.stringMatching(/^line 5 is not valid JSON \(.+\); fix or remove that line$/),
+        message: expect.stringMatching(/^line 6 is not valid JSON \(.+\); fix or remove that line$/),
       },
     ]);
   });
