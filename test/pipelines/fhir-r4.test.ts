@@ -12,6 +12,7 @@ const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'ingest', 'fhir-r4')
 let root: string;
 let duck: IngestResult;
 let ours: IngestResult;
+let rows: IngestResult;
 const store = (which: string) => join(root, which);
 const query = (sql: string) => queryStore(store('duck'), sql);
 
@@ -20,13 +21,16 @@ beforeAll(async () => {
   const spec = join(FIXTURE, 'mapping.yaml');
   duck = await ingestCentre(spec, { storeDir: store('duck'), env: {}, duckdbJson: true, aheadBytes: 0 });
   ours = await ingestCentre(spec, { storeDir: store('ours'), env: {}, duckdbJson: false });
-}, 120_000);
+  rows = await ingestCentre(spec, { storeDir: store('rows'), env: {}, columnar: false });
+}, 180_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('FHIR R4 example shapes as a bulk export', () => {
-  it('stores the same whichever reader read the NDJSON, and rows balance', () => {
+  it('stores the same whichever reader read the NDJSON, column-wise or row by row, and rows balance', () => {
     expect(parquetHashes(store('duck'))).toEqual(parquetHashes(store('ours')));
+    expect(parquetHashes(store('duck'))).toEqual(parquetHashes(store('rows')));
     expect(duck.counts).toEqual(ours.counts);
+    expect(duck.counts).toEqual(rows.counts);
     for (const [t, c] of Object.entries(duck.counts)) expect(c.read + c.derived, t).toBe(c.stored + c.quarantined + c.merged);
     expect(duck.counts.observation).toEqual({ read: 9, derived: 0, merged: 0, stored: 8, quarantined: 1 });
   });
