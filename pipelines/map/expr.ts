@@ -88,7 +88,7 @@ function walk(values: Record<string, unknown>, path: CompiledPath): unknown {
 }
 
 /** How many codings of a CodeableConcept `codings` reads; a resource with more is an error that says so. */
-export const MAX_CODINGS = 5;
+export const MAX_CODINGS = 3;
 
 /** The paths `codings` reads: system and code of each of the first MAX_CODINGS codings, and the code after them. */
 export function codingPaths(from: string): { system: string; code: string }[] {
