@@ -1,7 +1,7 @@
 // `npm run bench`: first the commands users run, end to end (bench/cli.ts: a process per command, as `npm start` runs
 // them), then the engine-level breakdowns, as ratios against a reference engine run in the same process (absolute
 // times on shared machines are noise). BENCH_PATIENTS sets patients per centre (default 400: 2,000 patients in all);
-// BENCH_ONLY=cli,ingest,holds,analytics picks some; BENCH_EXPORTS=<il2kit simulate folder> lets the end-to-end run
+// BENCH_ONLY=cli,ingest,holds,analytics,fhir picks some (fhir: harbour alone, BENCH_FHIR_PATIENTS patients, default BENCH_PATIENTS); BENCH_EXPORTS=<il2kit simulate folder> lets the end-to-end run
 // use exports already simulated (with --seed bench); BENCH_HOLDS_STORE=<il2kit.duckdb> times the holds bench on an
 // existing store (ingested by this version).
 // Each benchmark runs in a process of its own (this script again, with BENCH_CHILD set), so one does not inherit
@@ -14,13 +14,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchAnalytics } from './analytics.js';
 import { benchCli } from './cli.js';
+import { benchFhir } from './fhir.js';
 import { benchHolds } from './holds.js';
 import { benchIngest } from './ingest.js';
 import { benchPanel } from './panel.js';
 import { benchValidateMemory } from './validate-memory.js';
 
 const patients = Number(process.env.BENCH_PATIENTS ?? 400);
-const only = new Set((process.env.BENCH_ONLY ?? 'cli,ingest,holds,analytics,validate,panel').split(','));
+const only = new Set((process.env.BENCH_ONLY ?? 'cli,ingest,holds,analytics,validate,panel,fhir').split(','));
 const log = (s: string) => process.stdout.write(s + '\n');
 
 /** Runs one benchmark here and returns its results. */
@@ -48,6 +49,7 @@ async function runOne(name: string, keep: string): Promise<unknown> {
     return { centres: ingest, all, duckdb_centres: duckdbCentres, duckdb_read_and_store: duckdbFloor };
   }
   if (name === 'validate') return benchValidateMemory(log);
+  if (name === 'fhir') return benchFhir(Number(process.env.BENCH_FHIR_PATIENTS ?? patients), log);
   if (name === 'panel') return benchPanel(log);
   if (name === 'holds') {
     const store = process.env.BENCH_HOLDS_STORE;
@@ -69,7 +71,7 @@ if (child !== undefined) {
   const results: Record<string, unknown> = { patients_per_centre: patients, patients_total: patients * 5, node: process.version };
   const keep = mkdtempSync(join(tmpdir(), 'il2kit-bench-store-'));
   try {
-    for (const name of ['cli', 'ingest', 'holds', 'analytics', 'validate', 'panel'].filter((b) => only.has(b))) {
+    for (const name of ['cli', 'ingest', 'holds', 'analytics', 'validate', 'panel', 'fhir'].filter((b) => only.has(b))) {
       const out = join(keep, `${name}.json`);
       // The holds bench reuses the store the ingest bench wrote when there is one.
       const env: NodeJS.ProcessEnv = { ...process.env, BENCH_CHILD: JSON.stringify({ name, out, keep }) };

@@ -29,6 +29,13 @@ export type CodeMap = z.infer<typeof CodeMap>;
 export const FieldMapObject = z.strictObject({
   /** Column name, or a dotted JSON path with [i] indexes (FHIR): code.coding[0].code. A list joins the columns' texts with a space (date + time columns). */
   from: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+  /** The first of these columns or paths that has a value (FHIR: effectiveDateTime, else effectivePeriod.start, else issued). */
+  first_of: z.array(z.string()).min(1).optional(),
+  /**
+   * A FHIR CodeableConcept's codings (`from` its path, e.g. `code`), of `system` when given: the value is the first
+   * coding's code that `codes` maps (or, routing with `when`, that is in its list), else the first coding's code.
+   */
+  codings: z.strictObject({ from: z.string().min(1), system: z.union([z.string(), z.array(z.string()).min(1)]).optional() }).optional(),
   /** Constant value. */
   value: Scalar.optional(),
   /** Keep the first capture group of this regex (no match is an error unless optional_match). */
@@ -89,7 +96,7 @@ export type TableMap = z.infer<typeof TableMap>;
 
 export const SourceSpec = z.strictObject({
   id: z.string().regex(/^[a-z0-9_-]+$/),
-  /** File (or glob-free path) relative to the spec's folder. */
+  /** File relative to the spec's folder. In a spec, also a glob of file names or a list (SourceSpecInFile): read as one source per file. */
   file: z.string().min(1),
   /** The file may lie outside the spec's folder (an absolute path, `../`): only when the spec says so. */
   file_outside_spec_folder: z.boolean().default(false),
@@ -116,6 +123,13 @@ export const SourceSpec = z.strictObject({
 });
 export type SourceSpec = z.infer<typeof SourceSpec>;
 
+/**
+ * A source's `file` as a spec writes it: a file, a glob of file names (`Observation.*.ndjson`, as bulk FHIR
+ * exports split large types) or a list of files. The loaded spec has one source per file (spec-files.ts).
+ */
+export const SourceSpecInFile = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+const SourceSpecIn = SourceSpec.extend({ file: SourceSpecInFile });
+
 export const MappingSpec = z.strictObject({
   id: z.string().regex(/^[a-z0-9_-]+$/),
   version: z.string().min(1),
@@ -138,11 +152,14 @@ export const MappingSpec = z.strictObject({
       derive_dose_iu: z.boolean().default(false),
     })
     .default({ cycle_gap_hours: 48, course_gap_days: 28, slot_tolerance_hours: 3, slots_per_cycle: 15, derive_dose_iu: false }),
-  sources: z.array(SourceSpec).min(1),
+  sources: z.array(SourceSpecIn).min(1),
   /**
    * Unit spellings of this export for units the kit already knows: spelling → a known spelling (GI/L → 10^9/L).
    * Never a new conversion factor: the target must be in the unit table, and a spelling the kit knows cannot be redefined.
    */
   unit_spellings: z.record(z.string().min(1), z.string().min(1)).default({}),
 });
-export type MappingSpec = z.infer<typeof MappingSpec>;
+/** A loaded spec: every source reads one file (a glob or list in `file` has become one source per file). */
+export type MappingSpec = Omit<z.infer<typeof MappingSpec>, 'sources'> & { sources: SourceSpec[] };
+/** A spec as written: a source's `file` may be a glob or a list. */
+export type MappingSpecIn = z.infer<typeof MappingSpec>;

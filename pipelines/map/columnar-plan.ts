@@ -3,6 +3,7 @@
 // tuple mapped once per distinct value, and which melt items are units of their own.
 import { TABLES, describeFields, type TableName } from '../../schemas/index.js';
 import { fieldObject } from './spec-load.js';
+import { fieldPaths } from './expr.js';
 import { typedFieldMap } from './records.js';
 import type { FieldMapObject, MappingSpec, SourceSpec, TableMap } from '../../schemas/mapping-spec.js';
 
@@ -61,11 +62,7 @@ export function planColumnar(spec: MappingSpec, src: SourceSpec, produce: TableM
     return i;
   };
   const colsOf = (fm: FieldMapObject): number[] => {
-    const out: number[] = [];
-    if (fm.from !== undefined) for (const p of typeof fm.from === 'string' ? [fm.from] : fm.from) out.push(col(p));
-    if (fm.unit_from !== undefined) out.push(col(fm.unit_from));
-    if (fm.hours_between) out.push(col(fm.hours_between.start), col(fm.hours_between.end));
-    return out;
+    return fieldPaths(fm).map(col);
   };
   const pfm = fieldObject(src.patient_id);
   if (pfm.codes || pfm.date !== undefined || pfm.hours_between) return 'patient id with codes or dates';

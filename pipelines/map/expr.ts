@@ -21,6 +21,8 @@ export interface EvalContext {
   weight?: number;
   /** Columnar mapping: answers for some field mappings without evaluating them (time stamps, patient ids looked up per distinct value elsewhere). */
   defer?: (fm: FieldMapObject, row: SourceRow, ctx: EvalContext) => Eval | undefined;
+  /** Routing (`when`): the values the route takes, so a `codings` field picks a coding the route lists. */
+  accept?: readonly unknown[];
 }
 
 export type PathStep = { key: string } | { index: number } | { match: { subKey: string; sub: CompiledPath; want: string } };
@@ -84,6 +86,69 @@ function walk(values: Record<string, unknown>, path: CompiledPath): unknown {
     }
   }
   return cur;
+}
+
+/** How many codings of a CodeableConcept `codings` reads; a resource with more is an error that says so. */
+export const MAX_CODINGS = 3;
+
+/** The paths `codings` reads: system and code of each of the first MAX_CODINGS codings, and the code after them. */
+export function codingPaths(from: string): { system: string; code: string }[] {
+  return Array.from({ length: MAX_CODINGS + 1 }, (_, i) => ({ system: `${from}.coding[${i}].system`, code: `${from}.coding[${i}].code` }));
+}
+
+/** Every column or path a field map reads (from, first_of, codings, unit_from, hours_between). */
+export function fieldPaths(fm: FieldMapObject): string[] {
+  const out: string[] = [];
+  if (fm.from !== undefined) out.push(...(typeof fm.from === 'string' ? [fm.from] : fm.from));
+  if (fm.first_of !== undefined) out.push(...fm.first_of);
+  if (fm.codings !== undefined) for (const c of codingPaths(fm.codings.from)) out.push(c.system, c.code);
+  if (fm.unit_from !== undefined) out.push(fm.unit_from);
+  if (fm.hours_between) out.push(fm.hours_between.start, fm.hours_between.end);
+  return out;
+}
+
+/** The first of the paths with a value (a text that is blank has none). */
+export function pickFirst(values: Record<string, unknown>, paths: readonly string[]): unknown {
+  for (const p of paths) {
+    const x = pick(values, p);
+    if (x === null || x === undefined || (typeof x === 'string' && x.trim() === '')) continue;
+    return x;
+  }
+  return null;
+}
+
+/**
+ * The codes of a CodeableConcept's codings of the wanted systems, in order; `more` when it has more
+ * codings than `codings` reads.
+ */
+export function pickCodings(values: Record<string, unknown>, spec: NonNullable<FieldMapObject['codings']>): { codes: unknown[]; more: boolean } {
+  const systems = spec.system === undefined ? null : typeof spec.system === 'string' ? [spec.system] : spec.system;
+  const codes: unknown[] = [];
+  const paths = codingPaths(spec.from);
+  for (let i = 0; i < MAX_CODINGS; i++) {
+    const code = pick(values, paths[i]!.code);
+    if (code === null || code === undefined) continue;
+    if (systems !== null && !systems.includes(String(pick(values, paths[i]!.system)))) continue;
+    codes.push(code);
+  }
+  const after = pick(values, paths[MAX_CODINGS]!.code);
+  return { codes, more: after !== null && after !== undefined };
+}
+
+/** A codings field's raw value: the first code the code map maps, or that `accept` lists, else the first code. */
+function codingsValue(fm: FieldMapObject, row: SourceRow, ctx: EvalContext): Eval | { ok: true; value: unknown } {
+  const { codes, more } = pickCodings(row.values, fm.codings!);
+  if (more) {
+    const message = `${fm.codings!.from}.coding has more than ${MAX_CODINGS} codings, more than the spec's codings reads; tell the kit's maintainers`;
+    return { ok: false, check: 'too_many_codings', message, raw: `${MAX_CODINGS + 1}+ codings` };
+  }
+  if (codes.length <= 1) return { ok: true, value: codes[0] ?? null };
+  if (fm.codes) {
+    for (const c of codes) if (mapCode(fm.codes, String(c).replace(/\s+/g, ' ')).matched) return { ok: true, value: c };
+  } else if (ctx.accept) {
+    for (const c of codes) if (ctx.accept.includes(c as string)) return { ok: true, value: c };
+  }
+  return { ok: true, value: codes[0] };
 }
 
 /** Several columns joined with a space (empty parts left out); one column as it is. */
@@ -182,7 +247,15 @@ export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext):
     if (d !== undefined) return d;
   }
   if (fm.hours_between) return hoursBetween(fm, row, ctx);
-  let raw: unknown = fm.value !== undefined ? fm.value : fm.from !== undefined ? pickAll(row.values, fm.from, fm.join) : undefined;
+  let raw: unknown;
+  if (fm.value !== undefined) raw = fm.value;
+  else if (fm.from !== undefined) raw = pickAll(row.values, fm.from, fm.join);
+  else if (fm.first_of !== undefined) raw = pickFirst(row.values, fm.first_of);
+  else if (fm.codings !== undefined) {
+    const c = codingsValue(fm, row, ctx);
+    if (!c.ok) return c;
+    raw = c.value;
+  }
   const original = raw;
   if (typeof raw === 'string') {
     raw = raw.trim();
@@ -218,7 +291,7 @@ export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext):
       v = fm.codes.unmapped === 'null' ? (fm.codes.list ? [] : null) : v;
     } else v = fm.codes.list ? (m.value as unknown[]).slice() : m.value;
   }
-  if (fm.date !== undefined || (fm.from !== undefined && v instanceof Date)) {
+  if (fm.date !== undefined || (fm.value === undefined && v instanceof Date)) {
     const zone = fm.time_zone ?? ctx.timeZone;
     let r: DateParse;
     let precision: 'year' | 'month' | 'day' | 'minute' = 'minute';
@@ -248,7 +321,7 @@ export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext):
   return { ok: true, value: v, raw: original };
 }
 
-/** Hours between two instants of the row (e.g. a FHIR effectivePeriod), for period_hours. */
+/** Hours between two instants of the row (e.g. a FHIR effectivePeriod), for period_hours; none when they are the same instant. */
 function hoursBetween(fm: FieldMapObject, row: SourceRow, ctx: EvalContext): Eval {
   const hb = fm.hours_between!;
   const a = evalField({ from: hb.start, date: fm.date ?? ctx.dateFormat }, row, ctx);
@@ -256,6 +329,8 @@ function hoursBetween(fm: FieldMapObject, row: SourceRow, ctx: EvalContext): Eva
   if (!a.ok) return a;
   if (!b.ok) return b;
   if (a.ms === undefined || b.ms === undefined) return { ok: true, value: null, raw: null };
+  // A period that starts when it ends is a point in time (FHIR effectivePeriod with start = end): no period.
+  if (a.ms === b.ms) return { ok: true, value: null, raw: `${String(a.raw)}/${String(b.raw)}` };
   return { ok: true, value: Math.round(((b.ms - a.ms) / 3_600_000) * 1000) / 1000, raw: `${String(a.raw)}/${String(b.raw)}` };
 }
 

@@ -10,7 +10,9 @@
 //     a numeric key, a match value that a non-string could equal ("true", "null", "undefined"…),
 //     a node that is both a leaf and an object, or both an object and a list;
 //   - in the file bytes (scanNdjson): a BOM, bytes that are not UTF-8, a "\u0000" escape, a line
-//     longer than the field limit;
+//     longer than the field limit, and what DuckDB's parser accepts beyond JSON while JSON.parse
+//     rejects it: NaN and Infinity in any case and sign (nan, -inf…), and a comma before } or ]
+//     (lenientJson; the must-reject cases it was checked on are in test/fixtures/json-conformance);
 //   - in DuckDB (the caller): any error (a broken line, a line that is not an object, a duplicated
 //     key, a lone surrogate, a list element that is not an object), fewer records than lines (a
 //     blank line, which our reader skips but counts), and rows flagged here: a leaf that is an
@@ -185,6 +187,47 @@ export interface NdjsonScan {
   refused: string | null;
 }
 
+/**
+ * What DuckDB's JSON parser reads as a value but JSON.parse rejects: NaN and Infinity in any case and
+ * sign (nan, -inf, INFINITY…) where a value goes, and a comma before a closing } or ]. Matched in the
+ * bytes whether or not they are inside a string: a string that looks so only sends the file to our
+ * reader (slower, never different). A cheap pattern finds candidates (a handful per file: "[IU]/L"),
+ * the exact one judges each: one regex with alternatives over every byte cost 9 s per GB.
+ */
+const LENIENT_CANDIDATE = /[,:[][\s+-]*[}\]nNiI]/g;
+const LENIENT_EXACT = /,\s*[}\]]|[,:[]\s*[-+]?(?:nan|inf(?:inity)?)\s*[,}\]]/iy;
+/** Characters kept from the end of one piece for a match cut by the next (longer than any match but its whitespace). */
+const LENIENT_CARRY = 64;
+
+/** Whether this piece (after `carry`, the end of the previous one) holds something only DuckDB reads. */
+export function lenientJson(carry: string, piece: Buffer): boolean {
+  // The piece on its own (a flat string: regexes are 3–4× slower on a concatenation), then its start after the carry.
+  if (carry !== '') {
+    let head = 0;
+    while (head < piece.length && (piece[head] === 0x20 || piece[head] === 0x09 || piece[head] === 0x0d || piece[head] === 0x0a)) head++;
+    if (lenientText(carry + piece.subarray(0, head + LENIENT_CARRY).toString('latin1'))) return true;
+  }
+  return lenientText(piece.toString('latin1'));
+}
+
+function lenientText(text: string): boolean {
+  LENIENT_CANDIDATE.lastIndex = 0;
+  for (let m = LENIENT_CANDIDATE.exec(text); m !== null; m = LENIENT_CANDIDATE.exec(text)) {
+    LENIENT_EXACT.lastIndex = m.index;
+    if (LENIENT_EXACT.test(text)) return true;
+    LENIENT_CANDIDATE.lastIndex = m.index + 1;
+  }
+  return false;
+}
+
+/** The end of the bytes so far, for lenientJson on the next piece: a run of whitespace at the end is kept as one space, however long. */
+export function lenientCarry(carry: string, piece: Buffer): string {
+  let end = piece.length;
+  while (end > 0 && (piece[end - 1] === 0x20 || piece[end - 1] === 0x09 || piece[end - 1] === 0x0d || piece[end - 1] === 0x0a)) end--;
+  const kept = end === 0 ? carry.trimEnd() : (end < LENIENT_CARRY ? carry : '') + piece.subarray(Math.max(0, end - LENIENT_CARRY), end).toString('latin1');
+  return kept.slice(-LENIENT_CARRY) + (end < piece.length || (end === 0 && kept !== carry) ? ' ' : '');
+}
+
 /** One pass over the file: its SHA-256 (which every record carries) and the checks DuckDB's reading needs. */
 export function scanNdjson(path: string, maxFieldChars: number, chunkBytes = 8 << 20): NdjsonScan {
   const hash = createHash('sha256');
@@ -198,6 +241,7 @@ export function scanNdjson(path: string, maxFieldChars: number, chunkBytes = 8 <
   let lineStart = 0;
   let maxLine = 0;
   let tail = Buffer.alloc(0);
+  let lenientTail = '';
   try {
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, null);
@@ -213,6 +257,8 @@ export function scanNdjson(path: string, maxFieldChars: number, chunkBytes = 8 <
         }
       }
       if (!refused && (b.indexOf(nul) !== -1 || Buffer.concat([tail, b.subarray(0, nul.length - 1)]).indexOf(nul) !== -1)) refused = 'a string holds a \\u0000 escape';
+      if (!refused && lenientJson(lenientTail, b)) refused = 'a line holds NaN, Infinity or a comma before } or ], which only DuckDB reads as JSON';
+      lenientTail = lenientCarry(lenientTail, b);
       // The last bytes read so far (a copy: the buffer is reused), for an escape cut by the next chunk boundary.
       const keep = nul.length - 1;
       tail = n >= keep ? Buffer.from(b.subarray(n - keep)) : Buffer.concat([tail, b]).subarray(-keep);

@@ -134,12 +134,16 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     let rowKey: string | null | undefined;
     const shape = shapeProblems(row);
     keyProblem = null;
+    // A problem of the row itself (its shape, its patient id) is quarantined once, by the first table map taking it.
+    let rowProblemTold = false;
     for (const { tm, table, fields, when, whenLabel, melt, pivot } of compiled) {
       const clean = keyProblem === null && shape.length === 0;
       if (when && tm.when && clean) {
         evalCtx.fieldName = whenLabel;
         evalCtx.routing = true;
+        evalCtx.accept = tm.when.in;
         const w = evalField(when, row, evalCtx);
+        evalCtx.accept = undefined;
         if (!w.ok || !tm.when.in.includes(w.value as string)) {
           // Counted by the call that produces this table map only: a source read for two phases is mapped twice.
           if (!produce || produce.has(tm)) routedFrom.push(table);
@@ -148,6 +152,10 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
       }
       taken = true;
       takenBy.push(table);
+      if (!clean) {
+        if (rowProblemTold) continue;
+        rowProblemTold = true;
+      }
       if (produce && !produce.has(tm)) continue;
       // The row's problems (shape, patient key) come first; the patient key is worked out once
       // per row, by the first table map that takes it.
@@ -155,6 +163,7 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
       if (clean) {
         problems = [];
         if (rowKey === undefined) rowKey = keyOf(row, problems);
+        if (rowKey === null) rowProblemTold = true;
       } else problems = keyProblem ? [...shape, keyProblem] : [...shape];
       const base: Record<string, unknown> = { centre_id: ctx.spec.centre.centre_id };
       if (rowKey) base.patient_key = rowKey;
@@ -221,7 +230,11 @@ function compileTableMaps(src: SourceSpec, dateFormat: string) {
     when: tm.when ? fieldObject(tm.when.field) : null,
     whenLabel: `${src.id}.${tm.table}.when`,
     pivot: tm.pivot ? { name: fieldObject(tm.pivot.name), value: fieldObject(tm.pivot.value), info: new Map(describeFields(TABLES[tm.table as TableName].schema).map((f) => [f.name, f])), label: `${src.id}.${tm.table}.pivot` } : null,
-    melt: tm.melt?.map((m) => ({ m, fm: fieldObject(m.value), label: `${src.id}.${tm.table}.${m.variable}` })) ?? null,
+    melt:
+      tm.melt?.map((m) => {
+        const fm = fieldObject(m.value);
+        return { m, fm, label: `${src.id}.${tm.table}.${m.variable}`, unitFrom: fm.unit_from ? ({ from: fm.unit_from } as FieldMapObject) : null };
+      }) ?? null,
   }));
 }
 type CompiledMap = ReturnType<typeof compileTableMaps>[number];
@@ -271,7 +284,7 @@ function meltRow(
   where: Where, decimal: '.' | ',', candidates: Candidate[],
 ): number {
   let empty = 0;
-  for (const { m, fm, label } of melt) {
+  for (const { m, fm, label, unitFrom } of melt) {
     evalCtx.fieldName = label;
     evalCtx.routing = false;
     const r = evalField(fm, row, evalCtx);
@@ -287,7 +300,10 @@ function meltRow(
     const mx: Record<string, unknown> = {};
     for (const k in extra) mx[k] = extra[k];
     mx.value__raw = r.raw;
-    mx.value__unit = fm.unit ?? null;
+    if (unitFrom) {
+      const u = evalField(unitFrom, row, evalCtx);
+      mx.value__unit = u.ok ? u.value : null;
+    } else mx.value__unit = fm.unit ?? null;
     if (m.period_hours !== undefined) mv.period_hours = m.period_hours;
     const mp: RecordProblem[] = [];
     if (!r.ok) mp.push({ field: m.variable, raw: r.raw, check: r.check, message: r.message });

@@ -6,6 +6,7 @@ import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
 import { OBSERVATION_VARIABLES, TABLES, describeFields, type TableName } from '../../schemas/index.js';
 import { FieldMapObject, MappingSpec, type FieldMap } from '../../schemas/mapping-spec.js';
 import { domainsOfUnit, isKnownUnit, knownUnits, normaliseUnit, spellingMap } from './units.js';
+import { expandSourceFiles } from './spec-files.js';
 import { specRegexProblem } from './safe-regex.js';
 
 export class SpecError extends Error {
@@ -65,9 +66,21 @@ export function parseSpec(text: string, file: string): MappingSpec {
       }),
     );
   }
-  const problems = [...checkMeaning(parsed.data), ...checkIgnoreCodes(parsed.data), ...checkUnitSpellings(parsed.data), ...checkFiles(parsed.data, file), ...checkPatterns(parsed.data)].map((p) => ({ ...p, line: lineOf(p.pathParts), path: p.pathParts.join('.') }));
-  if (problems.length > 0) throw new SpecError(file, problems);
-  return parsed.data;
+  const expanded = expandSourceFiles(parsed.data, dirname(resolve(file)));
+  // Problems found on the expanded spec point at the source as written.
+  const written = (pp: (string | number)[]) => (pp[0] === 'sources' && typeof pp[1] === 'number' ? ['sources', expanded.origin[pp[1]]!, ...pp.slice(2)] : pp);
+  const found = [
+    ...checkMeaning(expanded.spec), ...checkIgnoreCodes(expanded.spec), ...checkUnitSpellings(expanded.spec), ...checkFiles(expanded.spec, file), ...checkPatterns(expanded.spec),
+  ].map((p) => ({ ...p, pathParts: written(p.pathParts) }));
+  const problems = [...expanded.problems, ...found].map((p) => ({ ...p, line: lineOf(p.pathParts), path: p.pathParts.join('.') }));
+  if (problems.length > 0) throw new SpecError(file, dedupe(problems));
+  return expanded.spec;
+}
+
+/** A problem of a source of several files is told once, not once per file. */
+function dedupe<T extends { path: string; message: string }>(problems: T[]): T[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => !seen.has(p.path + '\u0000' + p.message) && !!seen.add(p.path + '\u0000' + p.message));
 }
 
 function nodeLine(doc: Document, lc: LineCounter, path: (string | number)[]): number | null {

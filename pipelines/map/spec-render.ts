@@ -1,6 +1,7 @@
 // A human-readable rendering of a mapping spec (markdown), so clinicians can review what
 // each exported column becomes without reading YAML.
 import { fieldObject } from './spec-load.js';
+import { fieldPaths } from './expr.js';
 import type { CodeMap, FieldMap, MappingSpec } from '../../schemas/mapping-spec.js';
 
 function describe(fm: FieldMap): string {
@@ -8,6 +9,8 @@ function describe(fm: FieldMap): string {
   const parts: string[] = [];
   if (f.value !== undefined) parts.push(`constant \`${JSON.stringify(f.value)}\``);
   if (f.from !== undefined) parts.push(typeof f.from === 'string' ? `column \`${f.from}\`` : `columns ${f.from.map((c) => `\`${c}\``).join(' + ')}`);
+  if (f.first_of !== undefined) parts.push(`the first of ${f.first_of.map((c) => `\`${c}\``).join(', ')} with a value`);
+  if (f.codings !== undefined) parts.push(`a coding of \`${f.codings.from}\`${f.codings.system === undefined ? '' : ` in ${[f.codings.system].flat().map((s) => `\`${s}\``).join(' or ')}`} (any coding)`);
   if (f.regex) parts.push(`regex \`${f.regex}\`${f.optional_match ? ' (no match = no value)' : ''}`);
   if (f.multiply !== undefined) parts.push(`× ${f.multiply}`);
   if (f.split) parts.push(`part ${f.split.index + 1} of split on \`${f.split.sep}\``);
@@ -85,9 +88,7 @@ export function referencedPaths(src: MappingSpec['sources'][number]): string[] {
     if (fm === undefined) return;
     const f = fieldObject(fm);
     // Tabular sources name whole columns (a name may contain dots); JSON paths only matter for NDJSON, which has no header.
-    for (const c of typeof f.from === 'string' ? [f.from] : (f.from ?? [])) out.add(c);
-    if (f.unit_from) out.add(f.unit_from);
-    if (f.hours_between) out.add(f.hours_between.start).add(f.hours_between.end);
+    for (const c of fieldPaths(f)) out.add(c);
   };
   add(src.patient_id);
   add(src.skip?.field);

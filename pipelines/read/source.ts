@@ -2,15 +2,14 @@
 // data row number (CSV, xlsx) or the NDJSON line and JSON pointer (FHIR).
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { isAscii } from 'node:buffer';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { SourceSpec } from '../../schemas/mapping-spec.js';
-import { completeRecordsLength, parseCsv, parseRecords } from './csv.js';
+import { parseCsv, parseRecords } from './csv.js';
 import { assertEndsWithCompleteRow } from './complete.js';
-import { decodeText, firstInvalidUtf8, notUtf8 as notUtf8Error } from './decode.js';
+import { decodeText } from './decode.js';
+import { csvPieces, ndjsonPieces, type Piece, type PieceOptions } from './pieces.js';
 import { InputError } from './errors.js';
 import { indexZip, sheetEntry, sheetNumbers, zipWithSheet, type ZipIndex } from './zip.js';
 import { NotPlain, scanSheet, type SheetRow, type WorkbookParts } from './xlsx-scan.js';
@@ -362,142 +361,18 @@ export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 
   } catch {
     throw new InputError(src.file, '', `cannot read ${path}`, 'Check the file name in the mapping spec and that the export is in the spec’s folder');
   }
-  if (src.format === 'xlsx') {
-    const bytes = readFileSync(path);
-    assertCompleteZip(bytes, file);
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const sheet = await xlsxSheet(path, bytes, sha256, file, src);
-    return { file, path, sha256, bytes: size, columns: sheet.columns, chunks: sheet.pieces };
-  }
+  if (src.format === 'xlsx') return streamXlsx(src, path, file, size);
   if (range && src.format !== 'ndjson') throw new Error('only NDJSON sources are read in line ranges');
   if (src.format === 'csv') assertEndsWithCompleteRow(path, file, size, src);
   if (size <= chunkBytes && !range) {
     const data = await readSource(src, dir);
     return { file, path, sha256: data.sha256, bytes: data.bytes, columns: data.columns, chunks: (async function* () { yield data.rows; })() };
   }
-  let sha256 = '';
-  if (!range || range.hash) {
-    const hash = createHash('sha256');
-    for await (const b of createReadStream(path, { highWaterMark: 4 << 20 })) hash.update(b as Buffer);
-    sha256 = hash.digest('hex');
-  }
-  const from = range?.start ?? 0;
-  const decoder = new TextDecoder(src.encoding === 'latin1' ? 'latin1' : 'utf-8', { fatal: true });
-  let columns: string[] = [];
-  const headerReady = { done: false };
-  const notUtf8 = (at: number, bytes: Uint8Array) => notUtf8Error(file, `near byte ${at}`, bytes, true);
-  const tooLong = (line: number) => new InputError(file, `line ${line}`, `a field is longer than ${src.max_field_chars.toLocaleString('en')} characters`, 'This is usually a broken quote or a binary file; check the export');
-  /** CSV text in pieces that end with a complete record (a quoted field may hold line breaks). */
-  async function* csvPieces(): AsyncGenerator<{ text: string; line: number }> {
-    let carry = '';
-    let line = 1;
-    let last = 0;
-    for await (const { buf, offset } of fileChunks(path, 0, size, chunkBytes)) {
-      last = offset;
-      let text: string;
-      try {
-        text = carry + decoder.decode(buf, { stream: true });
-      } catch {
-        throw notUtf8(offset, buf);
-      }
-      if (carry === '' && line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      if (carry === '' && line === 1 && src.encoding === 'latin1' && text.startsWith('\u00ef\u00bb\u00bf')) text = text.slice(3); // a UTF-8 BOM
-      const cut = completeRecordsLength(text, src.quote);
-      const piece = text.slice(0, cut);
-      carry = text.slice(cut);
-      const pieceLine = line;
-      for (let i = piece.indexOf('\n'); i !== -1; i = piece.indexOf('\n', i + 1)) line++;
-      if (carry.length > src.max_field_chars) throw tooLong(line);
-      if (piece) yield { text: piece, line: pieceLine };
-    }
-    try {
-      carry += decoder.decode(); // a character cut off by the end of the file
-    } catch {
-      throw notUtf8(last, new Uint8Array(0));
-    }
-    if (carry) yield { text: carry, line };
-  }
-  // NDJSON is cut on line-break bytes before decoding: a piece is decoded once, flat, and as Latin-1
-  // when it is plain ASCII. (Cutting the decoded text instead copied every chunk twice: about 1 s per
-  // 400 MB, more than half of the time outside JSON.parse.)
-  async function* ndjsonPieces(): AsyncGenerator<{ text: string; line: number }> {
-    const bytesDecoder = new TextDecoder(src.encoding === 'latin1' ? 'latin1' : 'utf-8', { fatal: true, ignoreBOM: true });
-    let carry: Buffer[] = [];
-    let carryBytes = 0;
-    let carryStart = from;
-    let counter: { decoder: InstanceType<typeof TextDecoder>; chars: number; counted: number } | null = null;
-    let line = from === 0 ? 1 : 1 + countLineBreaks(path, from);
-    const decodeAt = (bytes: Buffer, start: number): string => {
-      if (isAscii(bytes)) return bytes.toString('latin1');
-      try {
-        return bytesDecoder.decode(bytes);
-      } catch {
-        const at = start + firstInvalidUtf8(bytes);
-        throw notUtf8(at - (at % chunkBytes), bytes); // the piece it is in, as a CSV read names it
-      }
-    };
-    const emit = (text: string): { text: string; line: number } => {
-      if (from === 0 && line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      if (from === 0 && line === 1 && src.encoding === 'latin1' && text.startsWith('\u00ef\u00bb\u00bf')) text = text.slice(3); // a UTF-8 BOM
-      const pieceLine = line;
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) line++;
-      return { text, line: pieceLine };
-    };
-    for await (const { buf, offset } of fileChunks(path, from, range?.end ?? size, chunkBytes)) {
-      const bufStart = Math.max(offset, from); // the first piece of a range starts inside its chunk
-      if (carryBytes === 0) carryStart = bufStart;
-      const cut = buf.lastIndexOf(10) + 1;
-      if (cut === 0) {
-        carry.push(buf);
-        carryBytes += buf.length;
-      } else {
-        const bytes = carryBytes > 0 ? Buffer.concat([...carry, buf.subarray(0, cut)]) : buf.subarray(0, cut);
-        const start = carryStart;
-        carry = cut < buf.length ? [Buffer.from(buf.subarray(cut))] : [];
-        carryBytes = buf.length - cut;
-        carryStart = bufStart + cut;
-        yield emit(decodeAt(bytes, start));
-      }
-      // Characters are at most bytes: only an unfinished line of more bytes than the limit is counted,
-      // piece by piece as it grows.
-      if (cut > 0) counter = null;
-      if (carryBytes > src.max_field_chars) {
-        if (!counter) counter = { decoder: new TextDecoder(src.encoding === 'latin1' ? 'latin1' : 'utf-8', { ignoreBOM: true }), chars: 0, counted: 0 };
-        for (; counter.counted < carry.length; counter.counted++) counter.chars += counter.decoder.decode(carry[counter.counted], { stream: true }).length;
-        if (counter.chars > src.max_field_chars) throw tooLong(line);
-      }
-    }
-    if (carryBytes > 0) yield emit(decodeAt(Buffer.concat(carry), carryStart));
-  }
-  const iter = src.format === 'ndjson' ? ndjsonPieces() : csvPieces();
-  let row = 0;
-  const first = await iter.next();
-  const chunks = async function* (): AsyncGenerator<SourceRow[]> {
-    let cur = first;
-    // A reader that stops early (e.g. after the header) closes the file through here.
-    try {
-      while (!cur.done) {
-        const { text, line } = cur.value;
-        if (src.format === 'ndjson') {
-          yield ndjsonRows(text, line);
-        } else {
-          const recs = parseRecords(text, file, { delimiter: src.delimiter, quote: src.quote, maxFieldChars: src.max_field_chars }, line);
-          if (!headerReady.done) {
-            const head = recs.shift();
-            if (!head) throw new InputError(file, '', 'the file is empty', 'Export the table again with a header row');
-            columns = head.cells.map((h) => h.trim());
-            headerReady.done = true;
-          }
-          yield recs.map((r) => toRow(++row, r.cells, columns));
-        }
-        cur = await iter.next();
-      }
-    } finally {
-      await iter.return(undefined);
-    }
-  };
+  const sha256 = !range || range.hash ? await fileSha256(path) : '';
+  const o: PieceOptions = { path, file, from: range?.start ?? 0, to: range?.end ?? size, chunkBytes, encoding: src.encoding, quote: src.quote, maxFieldChars: src.max_field_chars };
+  const header: string[] = [];
+  const all = pieceRows(src, file, src.format === 'ndjson' ? ndjsonPieces(o) : csvPieces(o), header);
   // Read the header now so callers can check columns before the first piece is mapped.
-  const all = chunks();
   const firstRows = await all.next();
   const rest = async function* (): AsyncGenerator<SourceRow[]> {
     try {
@@ -507,51 +382,46 @@ export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 
       await all.return(undefined);
     }
   };
-  return { file, path, sha256, bytes: size, columns, chunks: rest() };
+  return { file, path, sha256, bytes: size, columns: header, chunks: rest() };
 }
 
-/**
- * The bytes [from, to) in pieces cut at multiples of `chunkBytes` (a range starting mid-file gets a
- * short first piece), each with the offset a read of the whole file would name for it.
- */
-async function* fileChunks(path: string, from: number, to: number, chunkBytes: number): AsyncGenerator<{ buf: Buffer; offset: number }> {
-  const fh = await open(path, 'r');
+/** An xlsx source as a stream: the sheet's rows in pieces (the workbook is read whole for its parts). */
+async function streamXlsx(src: SourceSpec, path: string, file: string, size: number): Promise<SourceStream> {
+  const bytes = readFileSync(path);
+  assertCompleteZip(bytes, file);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const sheet = await xlsxSheet(path, bytes, sha256, file, src);
+  return { file, path, sha256, bytes: size, columns: sheet.columns, chunks: sheet.pieces };
+}
+
+async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const b of createReadStream(path, { highWaterMark: 4 << 20 })) hash.update(b as Buffer);
+  return hash.digest('hex');
+}
+
+/** Rows of each piece; a CSV's first record is its header, put into `header` before its first rows are given. */
+async function* pieceRows(src: SourceSpec, file: string, pieces: AsyncGenerator<Piece>, header: string[]): AsyncGenerator<SourceRow[]> {
+  let row = 0;
+  let headerDone = false;
+  // A reader that stops early (e.g. after the header) closes the file through here.
   try {
-    for (let pos = from; pos < to; ) {
-      const offset = pos - (pos % chunkBytes);
-      const next = Math.min(to, offset + chunkBytes);
-      const buf = Buffer.allocUnsafe(next - pos);
-      let got = 0;
-      while (got < buf.length) {
-        const { bytesRead } = await fh.read(buf, got, buf.length - got, pos + got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
+    for await (const { text, line } of pieces) {
+      if (src.format === 'ndjson') {
+        yield ndjsonRows(text, line);
+        continue;
       }
-      if (got === 0) break;
-      yield { buf: got < buf.length ? buf.subarray(0, got) : buf, offset };
-      pos += got;
+      const recs = parseRecords(text, file, { delimiter: src.delimiter, quote: src.quote, maxFieldChars: src.max_field_chars }, line);
+      if (!headerDone) {
+        const head = recs.shift();
+        if (!head) throw new InputError(file, '', 'the file is empty', 'Export the table again with a header row');
+        header.push(...head.cells.map((h) => h.trim()));
+        headerDone = true;
+      }
+      yield recs.map((r) => toRow(++row, r.cells, header));
     }
   } finally {
-    await fh.close();
-  }
-}
-
-/** Line breaks in the first `upTo` bytes of a file. */
-function countLineBreaks(path: string, upTo: number): number {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(4 << 20);
-    let n = 0;
-    for (let pos = 0; pos < upTo; ) {
-      const got = readSync(fd, buf, 0, Math.min(buf.length, upTo - pos), pos);
-      if (got === 0) break;
-      const b = buf.subarray(0, got);
-      for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) n++;
-      pos += got;
-    }
-    return n;
-  } finally {
-    closeSync(fd);
+    await pieces.return(undefined);
   }
 }
 

@@ -106,6 +106,11 @@ describe('DuckDB reads NDJSON cells as our reader does', () => {
     ['a byte order mark', (t: string) => '\ufeff' + t],
     ['a \\u0000 escape', addLines(HR('90', ',"method":{"text":"a\\u0000b"}'))],
     ['a lone surrogate', addLines(HR('90', ',"method":{"text":"\\ud800"}'))],
+    // What DuckDB's parser reads and JSON.parse rejects (issue 27 item 7: Infinity stopped the ingest with exit 70).
+    ['a value of Infinity', addLines(HR('Infinity'))],
+    ['a value of NaN in a field no path reads', addLines(HR('90', ',"note":NaN'))],
+    ['a trailing comma', addLines(HR('90').replace(/}$/, ',}'))],
+    ['a trailing comma in a list', addLines(HR('90', ',"note":[1,2,]'))],
   ])('gives the file back to our reader for %s', async (_what, edit) => {
     const r = await both(edit);
     expect(r.used).toBe(0);

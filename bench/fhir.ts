@@ -1,0 +1,62 @@
+// FHIR bulk-export benchmark (issue 27): the harbour centre alone at N patients, its ingest against DuckDB's bare
+// read_json of the same files, in one process, and the byte scan that decides whether DuckDB may read an NDJSON
+// file (scanNdjson: SHA-256, UTF-8, NaN/Infinity/trailing commas) timed on its own. Kept apart from bench/cli.ts.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadSpec } from '../pipelines/map/spec-load.js';
+import { scanNdjson } from '../pipelines/map/json-cells.js';
+import { ingestCentre } from '../pipelines/ingest.js';
+import { projectRoot } from '../project/index.js';
+import { bareRead } from './ingest.js';
+import { fmt, measure } from './measure.js';
+
+export interface FhirBenchRow {
+  patients: number;
+  files_mib: number;
+  rows_read: number;
+  bare_duckdb_ms: number;
+  ingest_ms: number;
+  ratio: number;
+  /** scanNdjson over every NDJSON file of the export (it runs on a reader thread during the ingest). */
+  scan_ms: number;
+  peak_rss_mib: number;
+}
+
+/**
+ * Simulates harbour with `patients` patients (child process), then times DuckDB's bare read and the ingest.
+ * @example await benchFhir(4000, console.log)
+ */
+export async function benchFhir(patients: number, log: (s: string) => void): Promise<FhirBenchRow> {
+  const dir = mkdtempSync(join(tmpdir(), 'il2kit-bench-fhir-'));
+  try {
+    const cli = fileURLToPath(new URL(`../cli/main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+    const sim = spawnSync(process.execPath, [...process.execArgv, cli, 'simulate', '--centres', 'harbour', '--patients', String(patients), '--seed', 'bench', '--out', dir, '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (sim.status !== 0) throw new Error(`il2kit simulate failed (exit ${sim.status ?? sim.signal})`);
+    const cdir = join(dir, 'harbour');
+    copyFileSync(join(projectRoot(), 'data-samples', 'harbour', 'mapping.yaml'), join(cdir, 'mapping.yaml'));
+    const { spec } = loadSpec(join(cdir, 'mapping.yaml'));
+    const files = [...new Set(spec.sources.map((s) => s.file))];
+    const bytes = files.reduce((a, f) => a + statSync(join(cdir, f)).size, 0);
+    const bare = await measure(() => bareRead(cdir, spec));
+    const ing = await measure(() => ingestCentre(join(cdir, 'mapping.yaml'), { storeDir: join(dir, 'store') }));
+    const scan = await measure(async () => files.forEach((f) => scanNdjson(join(cdir, f), 1_000_000)));
+    const rows = Object.values(ing.value.counts).reduce((a, c) => a + c.read, 0);
+    const row: FhirBenchRow = {
+      patients,
+      files_mib: Math.round((bytes / 1048576) * 10) / 10,
+      rows_read: rows,
+      bare_duckdb_ms: Math.round(bare.ms),
+      ingest_ms: Math.round(ing.ms),
+      ratio: Math.round((ing.ms / bare.ms) * 10) / 10,
+      scan_ms: Math.round(scan.ms),
+      peak_rss_mib: ing.peakRssMiB,
+    };
+    log(`  harbour (FHIR) at ${patients} patients: ${row.files_mib} MiB, ${rows} rows; bare DuckDB ${fmt(bare.ms)}; ingest ${fmt(ing.ms)} (×${row.ratio}); scan ${fmt(scan.ms)}; peak RSS ${row.peak_rss_mib} MiB`);
+    return row;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
