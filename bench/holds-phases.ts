@@ -1,11 +1,8 @@
 // Where `il2kit holds`'s analysis spends its time, on an existing store: the slot features read, each ruleset's
-// evaluation with its classing and decision columns, the implied thresholds (with their patient bootstrap) and the
-// slot decisions' Parquet write, each timed on its own. Run: npx tsx bench/holds-phases.ts <store> [out]
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { classifySlots, DEFAULT_REFERENCE, impliedThresholds, kitRulesets, slotDecisionColumns, slotFeaturesFromStore, type SlotDecisionColumns } from '../analytics/practice/index.js';
-import { writeSlotDecisions } from '../cli/commands/slot-decisions-output.js';
+// evaluation with its classing and decision columns, and the implied thresholds (with their patient bootstrap), each
+// timed on its own, wall and CPU. (The slot decisions' Parquet write is the command's own `slot_decisions` phase,
+// IL2KIT_TIMINGS: tools do not import the CLI.) Run: npx tsx bench/holds-phases.ts <store>
+import { classifySlots, DEFAULT_REFERENCE, impliedThresholds, kitRulesets, slotDecisionColumns, slotFeaturesFromStore } from '../analytics/practice/index.js';
 import { evaluateRuleset } from '../rules/engine.js';
 import { fmt } from './measure.js';
 
@@ -28,7 +25,6 @@ export async function holdsPhases(store: string, log: (s: string) => void): Prom
   cpu.features = features.cpu;
   const rulesets = kitRulesets();
   const reference = rulesets.find((r) => r.id === DEFAULT_REFERENCE)!;
-  const cols: SlotDecisionColumns[] = [];
   t.evaluate = cpu.evaluate = 0;
   t.decision_columns = cpu.decision_columns = 0;
   for (const rs of rulesets) {
@@ -41,19 +37,10 @@ export async function holdsPhases(store: string, log: (s: string) => void): Prom
     const c = await measure(async () => slotDecisionColumns(frame, { ruleset: rs, ...e.value }));
     t.decision_columns += c.ms;
     cpu.decision_columns += c.cpu;
-    cols.push(c.value);
   }
   const implied = await measure(async () => impliedThresholds(frame, reference, { bootstrap: 200 }));
   t.implied_thresholds = implied.ms;
   cpu.implied_thresholds = implied.cpu;
-  const out = mkdtempSync(join(tmpdir(), 'il2kit-holds-phases-'));
-  try {
-    const w = await measure(() => writeSlotDecisions(out, frame, cols));
-    t.slot_decisions = w.ms;
-    cpu.slot_decisions = w.cpu;
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
   log(`holds phases on ${frame.n} slots (wall / CPU): ${Object.entries(t).map(([k, v]) => `${k} ${fmt(v)} / ${fmt(cpu[k]!)}`).join(', ')}`);
   return t;
 }
