@@ -13,7 +13,7 @@ import { CENTRE_PRACTICE } from '../simulate/centre-rulesets.js';
 import { simulatePatient } from '../simulate/patient.js';
 import { PROFILES } from '../simulate/profiles.js';
 import { tshDraws } from '../simulate/writers/common.js';
-import { STORE_FILE } from '../pipelines/store/layout.js';
+import { storeFile } from '../pipelines/store/paths.js';
 import { createDuckDB } from '../pipelines/store/engine.js';
 import { openStoreReadOnly } from '../pipelines/store/open.js';
 
@@ -68,7 +68,7 @@ export async function buildBenchStore(dir: string, n: number, seed = 'bench'): P
   }
   flush();
   for (const t of tables) closeSync(fds[t]!);
-  const db = await createDuckDB(join(dir, STORE_FILE));
+  const db = await createDuckDB(storeFile(dir));
   const conn = db.conn;
   try {
     const ts = (cols: string[]) => cols.map((c) => `${c}::TIMESTAMPTZ AS ${c}`).join(', ');

@@ -4,11 +4,12 @@
 // own phase times through IL2KIT_TIMINGS (so figure rendering can be set apart). Beside them, in the same run: DuckDB's
 // bare reads of the same exports (exceljs for the workbook) and one bare scan of the stored observation table.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../project/index.js';
 import { loadSpec } from '../pipelines/map/spec-load.js';
-import { STORE_FILE } from '../pipelines/store/layout.js';
+import { storeFile } from '../pipelines/store/paths.js';
 import { readStore } from '../analytics/read-store.js';
 import { CENTRE_IDS } from '../simulate/index.js';
 import { bareRead } from './ingest.js';
@@ -17,6 +18,7 @@ import { fmt, measure } from './measure.js';
 /** Folders a step reads and writes. */
 export interface StepContext {
   exports: string;
+  /** One mapping spec per centre, in CENTRE_IDS order. */
   specs: string[];
   store: string;
   out: string;
@@ -25,20 +27,35 @@ export interface StepContext {
 /** One command of the end-to-end run: its il2kit arguments, and the exit codes that count as completed. */
 export interface CliStep {
   name: string;
+  /** The il2kit command, whose Node flags in `npm start` it runs with (default: name). */
+  command?: string;
   args: (ctx: StepContext) => string[];
   /** ingest exits 1 when an error-severity data-quality check fails: the rows are stored all the same. */
   ok?: readonly number[];
+  /** Counted in the end-to-end time, raw exports to the last output (default true; the re-ingests are not). */
+  endToEnd?: boolean;
 }
 
+const ingestArgs = (c: StepContext, specs: string[]) => ['ingest', ...specs, '--store', c.store, '--reports', join(c.out, 'reports')];
+/** Each centre's bundle file, as the bundle steps write it and pool reads it. */
+export const bundleFile = (c: StepContext, centre: string) => join(c.out, 'bundles', `${centre}.json`);
+
 /**
- * The commands timed, in the order users run them. Register the report, bundle and pool commands here as they land
- * (each with the arguments `npm start` or the README gives it); the summary's end-to-end time covers every step.
+ * The commands timed, in the order users run them, each with the arguments `npm start` or the README gives it. The
+ * summary's end-to-end time covers every step but the two re-ingests, which are the quarterly re-run a data manager
+ * does on the same store afterwards: all centres unchanged (skipped), then one centre with --force.
  */
 export const CLI_STEPS: readonly CliStep[] = [
-  { name: 'ingest', args: (c) => ['ingest', ...c.specs, '--store', c.store, '--reports', join(c.out, 'reports')], ok: [0, 1] },
+  { name: 'ingest', args: (c) => ingestArgs(c, c.specs), ok: [0, 1] },
   { name: 'holds', args: (c) => ['holds', '--store', c.store, '--out', join(c.out, 'holds')] },
   { name: 'doses', args: (c) => ['doses', '--store', c.store, '--out', join(c.out, 'doses')] },
   { name: 'response', args: (c) => ['response', '--store', c.store, '--out', join(c.out, 'response')] },
+  // Further analysis commands (e.g. `outcomes`) go here, before the report that draws on them.
+  { name: 'report', args: (c) => ['report', '--store', c.store, '--reports', join(c.out, 'reports'), '--out', join(c.out, 'report', 'index.html')] },
+  ...CENTRE_IDS.map((centre): CliStep => ({ name: `bundle ${centre}`, command: 'bundle', args: (c) => ['bundle', '--store', c.store, '--centre', centre, '--out', bundleFile(c, centre)] })),
+  { name: 'pool', args: (c) => ['pool', ...CENTRE_IDS.map((centre) => bundleFile(c, centre)), '--out', join(c.out, 'panel')] },
+  { name: 're-ingest', command: 'ingest', args: (c) => ingestArgs(c, c.specs), ok: [0, 1], endToEnd: false },
+  { name: 're-ingest --force', command: 'ingest', args: (c) => [...ingestArgs(c, c.specs.slice(0, 1)), '--force'], ok: [0, 1], endToEnd: false },
 ];
 
 export interface CommandRun {
@@ -64,6 +81,14 @@ export interface CliBench {
   /** holds without figure rendering, against one bare scan of the observation table. */
   holds_without_figures_ms: number | null;
   ratio_holds_to_scan: number | null;
+  /** report against the holds + doses + response it draws from (target ≤ 1.5), and its file size (target < 10 MB at 20,000). */
+  ratio_report_to_analyses: number | null;
+  report_bytes: number | null;
+  /** Re-running ingest on unchanged inputs against the first ingest (target < 5 %), and whether the store stayed byte-identical. */
+  ratio_reingest_to_ingest: number | null;
+  store_identical_after_reingest: boolean | null;
+  /** One centre re-ingested with --force, against the first ingest of all centres. */
+  ratio_force_one_centre_to_ingest: number | null;
   default_heap_mib: number;
 }
 
@@ -118,19 +143,24 @@ export async function bareScan(store: string): Promise<number> {
   });
 }
 
-/**
- * Simulates `patients` per centre into `work/exports` (or uses `options.exports`, an `il2kit simulate` folder), then
- * times DuckDB's bare reads of the exports, each CLI_STEPS command in a child process and a bare scan of the store.
- * @example await benchCli(400, console.log, { work: '/tmp/il2kit-bench' })
- */
-export async function benchCli(patients: number, log: (s: string) => void, options: { work: string; exports?: string }): Promise<CliBench> {
+/** SHA-256 of every file under a folder (relative path → hash), to tell whether a run changed the store. */
+export function folderHashes(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!existsSync(dir)) return out;
+  for (const f of readdirSync(dir, { recursive: true }).map(String).sort()) {
+    if (statSync(join(dir, f)).isFile()) out[f] = createHash('sha256').update(readFileSync(join(dir, f))).digest('hex');
+  }
+  return out;
+}
+
+/** Simulates the exports (unless given) and puts each sample centre's mapping spec beside its export. */
+function prepare(patients: number, log: (s: string) => void, options: { work: string; exports?: string }): StepContext {
   const root = projectRoot();
   const exports = options.exports ?? join(options.work, 'exports');
   const ctx: StepContext = { exports, specs: [], store: join(options.work, 'store'), out: join(options.work, 'out') };
   rmSync(ctx.store, { recursive: true, force: true });
   rmSync(ctx.out, { recursive: true, force: true });
   mkdirSync(ctx.out, { recursive: true });
-  const flags = startFlags(root);
   if (options.exports === undefined) {
     log(`simulating ${patients} patients per centre (il2kit simulate, not timed)…`);
     const sim = runCommand('simulate', ['simulate', '--centres', CENTRE_IDS.join(','), '--patients', String(patients), '--seed', 'bench', '--out', exports, '--quiet'], { nodeFlags: [], work: options.work, log });
@@ -140,36 +170,78 @@ export async function benchCli(patients: number, log: (s: string) => void, optio
     copyFileSync(join(root, 'data-samples', centre, 'mapping.yaml'), join(exports, centre, 'mapping.yaml'));
     ctx.specs.push(join(exports, centre, 'mapping.yaml'));
   }
-  const bare = await measure(async () => {
-    for (const spec of ctx.specs) await bareRead(join(spec, '..'), loadSpec(spec).spec);
-  });
-  log(`  bare reads of the exports (DuckDB; exceljs for the workbook): ${fmt(bare.ms)}`);
+  return ctx;
+}
+
+/** Runs every CLI_STEPS command; after the first ingest, the bare scan; around the unchanged re-ingest, the store's hashes. */
+async function runSteps(ctx: StepContext, work: string, log: (s: string) => void): Promise<{ commands: CommandRun[]; scanMs: number; storeIdentical: boolean | null }> {
+  const flags = startFlags();
   const commands: CommandRun[] = [];
   let scanMs = NaN;
+  let storeIdentical: boolean | null = null;
   for (const step of CLI_STEPS) {
-    const run = runCommand(step.name, step.args(ctx), { nodeFlags: flags.get(step.name) ?? [], work: options.work, log });
+    const before = step.name === 're-ingest' ? folderHashes(ctx.store) : null;
+    const run = runCommand(step.name, step.args(ctx), { nodeFlags: flags.get(step.command ?? step.name) ?? [], work, log });
     commands.push(run);
     if (!(step.ok ?? [0]).includes(run.exit_code ?? -1)) throw new Error(`il2kit ${step.name} failed (exit ${run.exit_code})`);
+    if (before !== null) storeIdentical = JSON.stringify(before) === JSON.stringify(folderHashes(ctx.store));
     if (step.name === 'ingest') {
-      if (!existsSync(join(ctx.store, STORE_FILE))) throw new Error('il2kit ingest wrote no store');
+      if (!existsSync(storeFile(ctx.store))) throw new Error('il2kit ingest wrote no store');
       scanMs = await bareScan(ctx.store);
       log(`  bare scan of the observation table: ${fmt(scanMs)}`);
     }
   }
-  const e2e = commands.reduce((a, c) => a + c.wall_ms, 0);
+  return { commands, scanMs, storeIdentical };
+}
+
+const ratio = (a: number | undefined, b: number | undefined, digits = 1): number | null =>
+  a === undefined || b === undefined || !(b > 0) ? null : Math.round((a / b) * 10 ** digits) / 10 ** digits;
+
+/** The summary: end to end (raw exports to the last output) and each target's ratio, from the commands' runs. */
+function summarise(patients: number, ctx: StepContext, runs: { commands: CommandRun[]; scanMs: number; storeIdentical: boolean | null }, bareMs: number): CliBench {
+  const { commands, scanMs } = runs;
+  const wall = (name: string) => commands.find((c) => c.name === name)?.wall_ms;
+  const inE2e = new Set(CLI_STEPS.filter((s) => s.endToEnd !== false).map((s) => s.name));
+  const e2e = commands.filter((c) => inE2e.has(c.name)).reduce((a, c) => a + c.wall_ms, 0);
   const holds = commands.find((c) => c.name === 'holds');
   const holdsMs = holds === undefined ? null : holds.wall_ms - (holds.phases.figures ?? 0);
-  const result: CliBench = {
-    patients_per_centre: patients, commands, end_to_end_ms: e2e, bare_reads_ms: Math.round(bare.ms), scan_ms: Math.round(scanMs),
-    ratio_end_to_end_to_bare_reads: Math.round((e2e / bare.ms) * 10) / 10,
-    holds_without_figures_ms: holdsMs, ratio_holds_to_scan: holdsMs === null ? null : Math.round((holdsMs / scanMs) * 10) / 10,
+  const analyses = ['holds', 'doses', 'response'].map(wall);
+  const reportFile = join(ctx.out, 'report', 'index.html');
+  return {
+    patients_per_centre: patients, commands, end_to_end_ms: e2e, bare_reads_ms: Math.round(bareMs), scan_ms: Math.round(scanMs),
+    ratio_end_to_end_to_bare_reads: ratio(e2e, bareMs)!,
+    holds_without_figures_ms: holdsMs, ratio_holds_to_scan: ratio(holdsMs ?? undefined, scanMs),
+    ratio_report_to_analyses: analyses.includes(undefined) ? null : ratio(wall('report'), analyses.reduce((a, b) => a! + b!, 0), 2),
+    report_bytes: existsSync(reportFile) ? statSync(reportFile).size : null,
+    ratio_reingest_to_ingest: ratio(wall('re-ingest'), wall('ingest'), 3),
+    store_identical_after_reingest: runs.storeIdentical,
+    ratio_force_one_centre_to_ingest: ratio(wall('re-ingest --force'), wall('ingest'), 2),
     // The heap a child gets without --max-old-space-size (this process may run with a larger one).
     default_heap_mib: Math.round(Number(spawnSync(process.execPath, ['-p', 'require("v8").getHeapStatistics().heap_size_limit'], { encoding: 'utf8' }).stdout) / 1048576),
   };
+}
+
+/**
+ * Simulates `patients` per centre into `work/exports` (or uses `options.exports`, an `il2kit simulate` folder), then
+ * times DuckDB's bare reads of the exports, each CLI_STEPS command in a child process and a bare scan of the store.
+ * @example await benchCli(400, console.log, { work: '/tmp/il2kit-bench' })
+ */
+export async function benchCli(patients: number, log: (s: string) => void, options: { work: string; exports?: string }): Promise<CliBench> {
+  const ctx = prepare(patients, log, options);
+  const bare = await measure(async () => {
+    for (const spec of ctx.specs) await bareRead(join(spec, '..'), loadSpec(spec).spec);
+  });
+  log(`  bare reads of the exports (DuckDB; exceljs for the workbook): ${fmt(bare.ms)}`);
+  const runs = await runSteps(ctx, options.work, log);
+  const r = summarise(patients, ctx, runs, bare.ms);
+  const e2eNames = CLI_STEPS.filter((s) => s.endToEnd !== false).map((s) => s.name);
   log(
-    `end to end, raw exports → ${commands.map((c) => c.name).join(' → ')}: ${fmt(e2e)} = ×${result.ratio_end_to_end_to_bare_reads} DuckDB's bare reads (${fmt(bare.ms)}); ` +
-      `holds without figures ${holdsMs === null ? '?' : fmt(holdsMs)} = ×${result.ratio_holds_to_scan} one bare scan (${fmt(scanMs)}); ` +
-      `peak RSS ${Math.max(...commands.map((c) => c.peak_rss_mib ?? 0))} MiB (default heap ${result.default_heap_mib} MiB)`,
+    `end to end, raw exports → ${e2eNames.join(' → ')}: ${fmt(r.end_to_end_ms)} = ×${r.ratio_end_to_end_to_bare_reads} DuckDB's bare reads (${fmt(bare.ms)}); ` +
+      `holds without figures ${r.holds_without_figures_ms === null ? '?' : fmt(r.holds_without_figures_ms)} = ×${r.ratio_holds_to_scan} one bare scan (${fmt(runs.scanMs)}); ` +
+      `report ×${r.ratio_report_to_analyses} holds + doses + response, ${r.report_bytes === null ? '?' : (r.report_bytes / 1048576).toFixed(1)} MiB; ` +
+      `re-ingest unchanged ${((r.ratio_reingest_to_ingest ?? NaN) * 100).toFixed(1)} % of the first ingest (store ${r.store_identical_after_reingest ? 'byte-identical' : 'CHANGED'}), ` +
+      `one centre --force ×${r.ratio_force_one_centre_to_ingest}; ` +
+      `peak RSS ${Math.max(...r.commands.map((c) => c.peak_rss_mib ?? 0))} MiB (default heap ${r.default_heap_mib} MiB)`,
   );
-  return result;
+  return r;
 }

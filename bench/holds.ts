@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { projectRoot } from '../project/index.js';
 import { ingestCentre } from '../pipelines/ingest.js';
 import { openStore } from '../pipelines/store/commit.js';
+import { storeFile } from '../pipelines/store/paths.js';
 import { evaluateRuleset } from '../rules/engine.js';
 import { freshFeatureCentres } from '../rules/feature-store.js';
 import { slotFeaturesSql } from '../rules/features.js';
@@ -70,7 +71,7 @@ export async function benchHolds(patientsPerCentre: number, log: (s: string) => 
         const ing = await measure(() => ingestCentre(join(dir, centre, 'mapping.yaml'), { storeDir: join(dir, 'store'), env: {} }));
         log(`  ingest ${centre}: ${fmt(ing.ms)}`);
       }
-      storePath = join(dir, 'store', 'il2kit.duckdb');
+      storePath = storeFile(join(dir, 'store'));
     }
     const rulesets = [...loadRulesets(join(root, 'rules', 'sources')), ...loadRulesets(join(root, 'rules', 'centres'))];
     const { conn, close } = await openStore(storePath!);

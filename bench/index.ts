@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { storeFile } from '../pipelines/store/paths.js';
 import { benchAnalytics } from './analytics.js';
 import { benchCli } from './cli.js';
 import { benchFhir } from './fhir.js';
@@ -75,8 +76,8 @@ if (child !== undefined) {
       const out = join(keep, `${name}.json`);
       // The holds bench reuses the store the ingest bench wrote when there is one.
       const env: NodeJS.ProcessEnv = { ...process.env, BENCH_CHILD: JSON.stringify({ name, out, keep }) };
-      if (name === 'holds' && only.has('ingest') && env.BENCH_HOLDS_STORE === undefined) env.BENCH_HOLDS_STORE = join(keep, 'il2kit.duckdb');
-      else if (name === 'holds' && only.has('cli') && env.BENCH_HOLDS_STORE === undefined) env.BENCH_HOLDS_STORE = join(keep, 'cli', 'store', 'il2kit.duckdb');
+      if (name === 'holds' && only.has('ingest') && env.BENCH_HOLDS_STORE === undefined) env.BENCH_HOLDS_STORE = storeFile(keep);
+      else if (name === 'holds' && only.has('cli') && env.BENCH_HOLDS_STORE === undefined) env.BENCH_HOLDS_STORE = storeFile(join(keep, 'cli', 'store'));
       const run = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
       if (run.status !== 0) throw new Error(`bench ${name} failed (exit ${run.status ?? run.signal})`);
       results[name] = JSON.parse(readFileSync(out, 'utf8'));

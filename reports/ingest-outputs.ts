@@ -3,11 +3,12 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { RunManifest } from '../schemas/index.js';
 import type { IngestResult } from '../pipelines/ingest.js';
 import { openStore } from '../pipelines/store/commit.js';
 import { createDuckDB } from '../pipelines/store/engine.js';
+import { manifestFile } from '../pipelines/store/paths.js';
 import { renderSpecMarkdown } from '../pipelines/map/spec-render.js';
 import { dqReport, type DqReport, type QuarantineView } from './dq-report.js';
 import { renderDqHtml } from './dq-html.js';
@@ -95,9 +96,8 @@ export async function writeIngestOutputs(r: IngestResult, opts: IngestOutputOpti
     imputed_dates: report.imputed_dates,
     outputs: [reportJson, reportHtml, quarantineCsv, specMarkdown].map((p) => ({ path: relative(process.cwd(), p), sha256: sha(p) })),
   });
-  const manifestDir = r.rejected ?? join(opts.storeDir, 'manifests');
-  mkdirSync(manifestDir, { recursive: true });
-  const manifestPath = join(manifestDir, r.rejected === null ? `${centre}.json` : 'manifest.json');
+  const manifestPath = r.rejected === null ? manifestFile(opts.storeDir, centre) : join(r.rejected, 'manifest.json');
+  mkdirSync(dirname(manifestPath), { recursive: true });
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
   return { manifestPath, reportJson, reportHtml, quarantineCsv, specMarkdown, report };
 }

@@ -11,11 +11,10 @@
 // header.reason_sets, 0 = none) | pad to 8 | one Float64[n] per header.columns entry. The header keeps strings once per
 // cycle (cycles: parallel arrays) and each distinct set of hold reasons once: reading is a few reads and fills.
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { frameFile, framesDir } from '../pipelines/store/paths.js';
 import type { RuleVariableCode } from '../schemas/index.js';
 import { FEATURE_COLUMNS, type SlotFeatureFrame } from './features.js';
 
-export const FRAME_DIR = join('frames', 'slot_features');
 const MAGIC = 'IL2F';
 const FORMAT_VERSION = 2;
 
@@ -46,7 +45,7 @@ function layout(slotAt: number, n: number): { statusAt: number; reasonAt: number
   return { statusAt, reasonAt, colsAt: pad8(reasonAt + 2 * n) };
 }
 
-export const frameFile = (storeDir: string, centreId: string): string => join(storeDir, FRAME_DIR, `${encodeURIComponent(centreId)}.frame`);
+export { frameFile };
 
 /**
  * Writes one centre's frame (all of `frame` must be that centre's rows, in SLOT_ORDER) atomically (temp file, rename).
@@ -96,7 +95,7 @@ export function writeFeatureFrame(storeDir: string, frame: SlotFeatureFrame, sta
     new Float64Array(buf.buffer, buf.byteOffset + colsAt + 8 * n * k, n).set(col);
   });
   const file = frameFile(storeDir, stamp.centre_id);
-  mkdirSync(join(storeDir, FRAME_DIR), { recursive: true });
+  mkdirSync(framesDir(storeDir), { recursive: true });
   writeFileSync(`${file}.tmp`, buf);
   renameSync(`${file}.tmp`, file);
   return file;

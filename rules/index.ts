@@ -9,5 +9,5 @@ export { BEYOND_FLAGS, WORSE_DIRECTION, withPrintedRangeGuards, type NumericVari
 export { criterionIndex } from './criteria.js';
 export { LocalRulesetError, STORE_RULESETS_DIR, keepLocalRuleset, resolveLocalRuleset, storeRulesets, type LocalRuleset } from './local-ruleset.js';
 export { RulesetError, isRulesetError, messages as ruleMessages } from './messages.js';
-export { FRAME_DIR, concatFrames, frameFile, readFeatureFrames, writeFeatureFrame, type FrameStamp } from './feature-frames.js';
+export { concatFrames, frameFile, readFeatureFrames, writeFeatureFrame, type FrameStamp } from './feature-frames.js';
 export { freshFeatureCentres, freshFeatureStamps, refreshStoredSlotFeatures, writeStoredFrame } from './feature-store.js';

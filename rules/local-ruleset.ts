@@ -4,6 +4,7 @@
 // folder, where `il2kit holds` finds it.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { rulesetsDir } from '../pipelines/store/paths.js';
 import type { Ruleset } from '../schemas/ruleset.js';
 import { kitRulesets } from './kit.js';
 import { loadRuleset, loadRulesetFolders } from './load.js';
@@ -61,7 +62,7 @@ export function resolveLocalRuleset(specFile: string, id: string | null): LocalR
  */
 export function keepLocalRuleset(local: LocalRuleset | null, storeDir: string): void {
   if (local === null || local.file === null) return;
-  const dir = join(storeDir, STORE_RULESETS_DIR);
+  const dir = rulesetsDir(storeDir);
   mkdirSync(dir, { recursive: true });
   // One file per ruleset id: a re-ingest replaces it, whatever its extension was.
   for (const f of readdirSync(dir)) if (f.replace(/\.(ya?ml|json)$/i, '') === local.ruleset.id) rmSync(join(dir, f), { force: true });
@@ -73,6 +74,6 @@ export function keepLocalRuleset(local: LocalRuleset | null, storeDir: string): 
  * @example storeRulesets('out/store', kitRulesets().map((r) => r.id)).rulesets
  */
 export function storeRulesets(storeDir: string, taken: readonly string[]): ReturnType<typeof loadRulesetFolders> {
-  const dir = join(storeDir, STORE_RULESETS_DIR);
+  const dir = rulesetsDir(storeDir);
   return existsSync(dir) ? loadRulesetFolders([dir], taken) : { rulesets: [], problems: [] };
 }

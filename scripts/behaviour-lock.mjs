@@ -5,6 +5,7 @@
 //
 //   node scripts/behaviour-lock.mjs capture [baseline.json] [--patients N]   # write the manifest
 //   node scripts/behaviour-lock.mjs check   [baseline.json] [--patients N]   # exit 1 on any difference
+//   … --analyses   also runs holds, doses and response on the simulated store and hashes every file they write
 //
 // Plain JavaScript on the built CLI, so the same script captures a baseline from any commit's build.
 // Absolute folders (project root, temporary folders) are replaced by placeholders before hashing.
@@ -23,16 +24,18 @@ function parseArgs(argv) {
   if (mode !== 'capture' && mode !== 'check') usage();
   let baseline = DEFAULT_BASELINE;
   let patients = 60;
+  let analyses = false;
   for (let i = 0; i < rest.length; i++) {
     if (rest[i] === '--patients') patients = Number(rest[++i]);
+    else if (rest[i] === '--analyses') analyses = true;
     else baseline = rest[i];
   }
   if (!Number.isInteger(patients) || patients < 1) usage();
-  return { mode, baseline, patients };
+  return { mode, baseline, patients, analyses };
 }
 
 function usage() {
-  process.stderr.write('usage: node scripts/behaviour-lock.mjs capture|check [baseline.json] [--patients N]\n');
+  process.stderr.write('usage: node scripts/behaviour-lock.mjs capture|check [baseline.json] [--patients N] [--analyses]\n');
   process.exit(2);
 }
 
@@ -77,7 +80,26 @@ function ingest(label, specs, work, places) {
   return { ...hashOutputs(label, store, reports, r.stdout, places), [`${label}/exit-code`]: String(r.code) };
 }
 
-function capture(patients) {
+/** Hashes of every file holds, doses and response write from one store (text files with absolute folders replaced). */
+function analyse(label, work, places) {
+  const store = join(work, `${label}-store`);
+  const out = {};
+  for (const command of ['holds', 'doses', 'response']) {
+    const dir = join(work, `${label}-${command}`);
+    const r = run([command, '--store', store, '--out', dir]);
+    out[`${label}/${command}/exit-code`] = String(r.code);
+    for (const f of files(dir)) {
+      const buf = readFileSync(join(dir, f));
+      const text = /\.(json|csv|svg|html|md|txt)$/.test(f);
+      let t = text ? buf.toString('utf8') : null;
+      if (t !== null) for (const [path, name] of places) t = t.split(path).join(name);
+      out[`${label}/${command}/${f}`] = sha(t ?? buf);
+    }
+  }
+  return out;
+}
+
+function capture(patients, analyses) {
   const work = mkdtempSync(join(tmpdir(), 'il2kit-lock-'));
   try {
     const places = [[work, '<work>'], [ROOT, '<root>']];
@@ -92,18 +114,19 @@ function capture(patients) {
         return join(sim, c, 'mapping.yaml');
       });
     const simulated = ingest(`simulation-${patients}`, specs, work, places);
-    return { ...samples, ...simulated };
+    const analysed = analyses ? { ...analyse('samples', work, places), ...analyse(`simulation-${patients}`, work, places) } : {};
+    return { ...samples, ...simulated, ...analysed };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-const { mode, baseline, patients } = parseArgs(process.argv.slice(2));
+const { mode, baseline, patients, analyses } = parseArgs(process.argv.slice(2));
 if (!existsSync(MAIN)) {
   process.stderr.write('behaviour-lock: dist/cli/main.js is missing; run `npm run build` first\n');
   process.exit(2);
 }
-const now = capture(patients);
+const now = capture(patients, analyses);
 if (mode === 'capture') {
   writeFileSync(baseline, `${JSON.stringify(now, null, 2)}\n`);
   process.stdout.write(`behaviour-lock: ${Object.keys(now).length} outputs hashed into ${relative(process.cwd(), baseline)}\n`);

@@ -2,7 +2,8 @@
 import { groupBy } from '../doses/group.js';
 import type { PatientCaseMix } from '../doses/types.js';
 import { responseMessages } from './messages.js';
-import type { CourseSignalRow, CycleTiming, EventRow, LabRow, PressorRow, ResponseInputs } from './types.js';
+import { labWindowParams, sameLabParams } from './course-labs.js';
+import type { CourseLabRow, CourseSignalRow, CycleTiming, EventRow, LabRow, PressorRow, ResponseInputs } from './types.js';
 
 const HOUR = 3_600_000;
 
@@ -39,6 +40,44 @@ function extreme(labs: readonly LabRow[] | undefined, variable: LabRow['variable
   return best;
 }
 
+type LabSummary = Omit<CourseLabRow, 'centre_id' | 'patient_key' | 'course_number'>;
+const NO_LABS: LabSummary = { lymphocyte_baseline: null, lymphocyte_peak_after_dosing: null, eosinophil_peak: null, platelet_nadir: null, bicarbonate_nadir: null, tsh_outside: false };
+
+/** The reference path: one course's lab summary from its patient's lab rows (course-labs.ts does the same in DuckDB). */
+function labsFromRows(
+  pl: readonly LabRow[] | undefined,
+  cs: readonly CycleTiming[],
+  w: { start: number; end: number; lookback: number; tsh: readonly [number, number] | null },
+): LabSummary {
+  const firstDose = cs.find((c) => c.first_dose_at !== null)?.first_dose_at ?? w.start;
+  let baseline: number | null = null;
+  let baselineAt = -Infinity;
+  for (const l of pl ?? []) {
+    if (l.variable === 'lymphocytes' && l.observed_at <= firstDose && l.observed_at >= firstDose - w.lookback && l.observed_at >= baselineAt) {
+      // Ties in the instant take the higher value, as the DuckDB path does.
+      if (l.observed_at > baselineAt || baseline === null || l.value > baseline) baseline = l.value;
+      baselineAt = l.observed_at;
+    }
+  }
+  let peak: number | null = null;
+  cs.forEach((c, i) => {
+    if (c.last_dose_at === null) return;
+    const until = i + 1 < cs.length ? Math.min(cs[i + 1]!.start_at, w.end) : w.end;
+    for (const l of pl ?? []) {
+      if (l.variable === 'lymphocytes' && l.observed_at > c.last_dose_at && l.observed_at < until && (peak === null || l.value > peak)) peak = l.value;
+    }
+  });
+  const tsh = w.tsh;
+  return {
+    lymphocyte_baseline: baseline,
+    lymphocyte_peak_after_dosing: peak,
+    eosinophil_peak: extreme(pl, 'eosinophils', w.start, w.end, 'max'),
+    platelet_nadir: extreme(pl, 'platelets', w.start, w.end, 'min'),
+    bicarbonate_nadir: extreme(pl, 'bicarbonate', w.start, w.end, 'min'),
+    tsh_outside: tsh !== null && (pl ?? []).some((l) => l.variable === 'tsh' && l.observed_at >= w.start && l.observed_at <= w.end && (l.value < tsh[0] || l.value > tsh[1])),
+  };
+}
+
 /**
  * Builds one row per assessed patient course with its landmark signals:
  * lymphocyte rebound (highest count after a cycle's last dose and before the next cycle or the
@@ -50,9 +89,12 @@ function extreme(labs: readonly LabRow[] | undefined, variable: LabRow['variable
  */
 export function courseSignals(inputs: ResponseInputs, options: CourseSignalOptions = {}): CourseSignalsResult {
   const course = options.course ?? 1;
-  const grace = (options.windowEndGraceHours ?? 24) * HOUR;
-  const lookback = (options.baselineLookbackHours ?? 14 * 24) * HOUR;
-  const tsh = options.tshReference === undefined ? ([0.4, 4.5] as const) : options.tshReference;
+  const params = labWindowParams(options);
+  const grace = params.windowEndGraceHours * HOUR;
+  const lookback = params.baselineLookbackHours * HOUR;
+  const tsh = params.tshReference;
+  if (inputs.courseLabs !== undefined && !sameLabParams(inputs.courseLabs.params, params)) throw new Error(responseMessages.labParamsDiffer(inputs.courseLabs.params, params));
+  const courseLabs = inputs.courseLabs === undefined ? null : new Map(inputs.courseLabs.rows.map((r) => [`${key(r)}\u0000${r.course_number}`, r]));
   const neRule = options.notEvaluable ?? 'non-responder';
   const patients = new Map<string, PatientCaseMix>(inputs.patients.map((p) => [key(p), p]));
   const cycles = index<CycleTiming>(inputs.cycles);
@@ -83,29 +125,13 @@ export function courseSignals(inputs: ResponseInputs, options: CourseSignalOptio
     }
     const start = Math.min(...cs.map((c) => c.start_at));
     const end = a.assessed_at + grace;
-    const pl = labs.get(k);
-    const firstDose = cs.find((c) => c.first_dose_at !== null)?.first_dose_at ?? start;
-    let baseline: number | null = null;
-    let baselineAt = -Infinity;
-    for (const l of pl ?? []) {
-      if (l.variable === 'lymphocytes' && l.observed_at <= firstDose && l.observed_at >= firstDose - lookback && l.observed_at >= baselineAt) {
-        baseline = l.value;
-        baselineAt = l.observed_at;
-      }
-    }
-    let peak: number | null = null;
-    cs.forEach((c, i) => {
-      if (c.last_dose_at === null) return;
-      const until = i + 1 < cs.length ? Math.min(cs[i + 1]!.start_at, end) : end;
-      for (const l of pl ?? []) {
-        if (l.variable === 'lymphocytes' && l.observed_at > c.last_dose_at && l.observed_at < until && (peak === null || l.value > peak)) peak = l.value;
-      }
-    });
+    const lab = courseLabs !== null ? courseLabs.get(`${k}\u0000${a.course_number}`) ?? NO_LABS : labsFromRows(labs.get(k), cs, { start, end, lookback, tsh });
     let pe = 0;
     for (const s of pressors.get(k) ?? []) if (s.start_at >= start && s.start_at <= end && s.rate > pe) pe = s.rate;
     const ev = events.get(k) ?? [];
     const thyroidEvent = ev.some((e) => (e.event_type === 'hypothyroidism' || e.event_type === 'hyperthyroidism') && e.onset_at <= end);
-    const thyroidLab = tsh !== null && (pl ?? []).some((l) => l.variable === 'tsh' && l.observed_at >= start && l.observed_at <= end && (l.value < tsh[0] || l.value > tsh[1]));
+    const baseline = lab.lymphocyte_baseline;
+    const peak = lab.lymphocyte_peak_after_dosing;
     rows.push({
       centre_id: a.centre_id,
       patient_key: a.patient_key,
@@ -122,11 +148,11 @@ export function courseSignals(inputs: ResponseInputs, options: CourseSignalOptio
       lymphocyte_baseline: baseline,
       lymphocyte_peak_after_dosing: peak,
       lymphocyte_rebound: baseline !== null && baseline > 0 && peak !== null ? peak / baseline : null,
-      eosinophil_peak: extreme(pl, 'eosinophils', start, end, 'max'),
-      platelet_nadir: extreme(pl, 'platelets', start, end, 'min'),
-      bicarbonate_nadir: extreme(pl, 'bicarbonate', start, end, 'min'),
+      eosinophil_peak: lab.eosinophil_peak,
+      platelet_nadir: lab.platelet_nadir,
+      bicarbonate_nadir: lab.bicarbonate_nadir,
       phenylephrine_max: pe,
-      thyroid_dysfunction: thyroidEvent || thyroidLab ? 1 : 0,
+      thyroid_dysfunction: thyroidEvent || lab.tsh_outside ? 1 : 0,
       vitiligo: ev.some((e) => e.event_type === 'vitiligo' && e.onset_at <= end) ? 1 : 0,
     });
   }

@@ -2,29 +2,26 @@
 // come back as epoch milliseconds. Everything after this is pure.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { centreFilter, loadCaseMix, queryRows } from '../doses/load.js';
-import { SIGNAL_EVENTS, SIGNAL_LABS, type CycleTiming, type EventRow, type LabRow, type PressorRow, type ResponseCategoryCode, type ResponseInputs, type ResponseRow } from './types.js';
+import { loadCourseLabs } from './course-labs.js';
+import { CYCLE_TIMING_SQL } from './cycle-timing-sql.js';
+import { SIGNAL_EVENTS, SIGNAL_LABS, type CycleTiming, type EventRow, type LabRow, type LabWindowParams, type PressorRow, type ResponseCategoryCode, type ResponseInputs, type ResponseRow } from './types.js';
 
 const list = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
 const ms = (v: unknown) => Number(v);
 const msOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
-export const CYCLE_TIMING_SQL = (where: string) => `
-SELECT c.centre_id, c.patient_key, c.cycle_id, c.course_number, c.cycle_number, epoch_ms(c.start_at) AS start_at,
-       epoch_ms(min(s.given_at) FILTER (WHERE s.status = 'given')) AS first_dose_at,
-       epoch_ms(max(s.given_at) FILTER (WHERE s.status = 'given')) AS last_dose_at,
-       count(s.slot_number) FILTER (WHERE s.status = 'given') AS doses_given,
-       coalesce(sum(s.dose_iu) FILTER (WHERE s.status = 'given'), 0) / c.dosing_weight_kg AS iu_per_kg_given
-FROM cycle c LEFT JOIN dose_slot s ON s.cycle_id = c.cycle_id
-WHERE ${where}
-GROUP BY c.centre_id, c.patient_key, c.cycle_id, c.course_number, c.cycle_number, c.start_at, c.dosing_weight_kg
-ORDER BY c.centre_id, c.patient_key, c.course_number, c.cycle_number`;
+export { CYCLE_TIMING_SQL };
 
 /**
- * Pulls everything the response analyses need: patients, cycle timing, signal labs, phenylephrine,
- * autoimmune events and response assessments.
+ * Pulls everything the response analyses need: patients, cycle timing, phenylephrine, autoimmune events and response
+ * assessments, and the signal labs summarised per course in DuckDB (courseLabs; `labs` stays empty). With
+ * `labRows: true` the lab values come back one row each instead (the reference path, memory growing with them).
  * @example const inputs = await loadResponseInputs(conn)
  */
-export async function loadResponseInputs(conn: DuckDBConnection, options: { centres?: readonly string[] } = {}): Promise<ResponseInputs> {
+export async function loadResponseInputs(
+  conn: DuckDBConnection,
+  options: { centres?: readonly string[]; labRows?: boolean; labParams?: Partial<LabWindowParams> } = {},
+): Promise<ResponseInputs> {
   const where = centreFilter(options.centres);
   const patients = await loadCaseMix(conn, options);
   const cycles: CycleTiming[] = (await queryRows(conn, CYCLE_TIMING_SQL(centreFilter(options.centres, 'c.centre_id')))).map((r) => ({
@@ -39,7 +36,8 @@ export async function loadResponseInputs(conn: DuckDBConnection, options: { cent
     doses_given: Number(r.doses_given),
     iu_per_kg_given: Math.round(Number(r.iu_per_kg_given) * 1000) / 1000,
   }));
-  const labs: LabRow[] = (
+  const courseLabs = options.labRows === true ? undefined : await loadCourseLabs(conn, { centres: options.centres, params: options.labParams });
+  const labs: LabRow[] = courseLabs !== undefined ? [] : (
     await queryRows(conn, `SELECT centre_id, patient_key, variable, epoch_ms(observed_at) AS observed_at, value FROM observation WHERE ${where} AND variable IN (${list(SIGNAL_LABS)}) ORDER BY centre_id, patient_key, observed_at`)
   ).map((r) => ({ centre_id: String(r.centre_id), patient_key: String(r.patient_key), variable: r.variable as LabRow['variable'], observed_at: ms(r.observed_at), value: Number(r.value) }));
   const pressors: PressorRow[] = (
@@ -51,5 +49,5 @@ export async function loadResponseInputs(conn: DuckDBConnection, options: { cent
   const responses: ResponseRow[] = (
     await queryRows(conn, `SELECT centre_id, patient_key, course_number, best_overall_response, epoch_ms(assessed_at) AS assessed_at FROM response WHERE ${where} ORDER BY centre_id, patient_key, course_number`)
   ).map((r) => ({ centre_id: String(r.centre_id), patient_key: String(r.patient_key), course_number: Number(r.course_number), best_overall_response: r.best_overall_response as ResponseCategoryCode, assessed_at: ms(r.assessed_at) }));
-  return { patients, cycles, labs, pressors, events, responses };
+  return { patients, cycles, labs, pressors, events, responses, ...(courseLabs === undefined ? {} : { courseLabs }) };
 }

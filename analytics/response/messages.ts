@@ -17,5 +17,8 @@ export const responseMessages = {
   centreExcluded: (centre: string, why: string) => `centre ${centre} left out of pooling: ${why}`,
   noCentresPooled: (signal: string) => `${signal}: no centre had enough variation to estimate its own odds ratio, so nothing was pooled`,
   funnelNoSpread: (rate: number) => `response funnel not drawn: the pooled response rate is ${rate}, so there are no limits to draw`,
+  labParamsDiffer: (had: object, asked: object) =>
+    `the course lab summary was computed with ${JSON.stringify(had)} but the analysis asks for ${JSON.stringify(asked)}; ` +
+    'load the inputs again with loadResponseInputs(conn, { labParams }) using the same window options',
   jointDropped: (signals: string[]) => `left out of the joint model (no variation or too few measured): ${signals.join(', ')}`,
 } as const;

@@ -59,11 +59,44 @@ export interface EventRow {
   onset_at: number;
 }
 
+/** The landmark-window parameters a course's lab summary was computed with (CourseSignalOptions' defaults unless set). */
+export interface LabWindowParams {
+  windowEndGraceHours: number;
+  baselineLookbackHours: number;
+  tshReference: readonly [number, number] | null;
+}
+
+/**
+ * One row per assessed patient course: the signal labs reduced to what the course's row needs, in DuckDB
+ * (courseLabSummary), so the analysis never holds the lab values themselves. null = no value in the window.
+ */
+export interface CourseLabRow {
+  centre_id: string;
+  patient_key: string;
+  course_number: number;
+  lymphocyte_baseline: number | null;
+  lymphocyte_peak_after_dosing: number | null;
+  eosinophil_peak: number | null;
+  platelet_nadir: number | null;
+  bicarbonate_nadir: number | null;
+  /** A TSH value outside the reference interval in the window (false when tshReference is null). */
+  tsh_outside: boolean;
+}
+
+/** Course lab summaries and the parameters they were computed with. */
+export interface CourseLabs {
+  params: LabWindowParams;
+  rows: readonly CourseLabRow[];
+}
+
 /** Everything the response analyses read from the store. */
 export interface ResponseInputs {
   patients: readonly PatientCaseMix[];
   cycles: readonly CycleTiming[];
+  /** Lab values, one row each (the reference path; empty when courseLabs is given). */
   labs: readonly LabRow[];
+  /** The same labs summarised per course in DuckDB (loadResponseInputs); used instead of labs when present. */
+  courseLabs?: CourseLabs;
   pressors: readonly PressorRow[];
   events: readonly EventRow[];
   responses: readonly ResponseRow[];

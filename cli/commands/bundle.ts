@@ -2,6 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
+import { bundleAuditFile } from '../../pipelines/store/paths.js';
 import { UserError } from '../errors.js';
 
 interface BundleOptions {
@@ -53,7 +54,7 @@ export function registerBundle(program: Command): void {
       const s = b.suppression;
       console.log(
         `bundle: ${b.centre_id} ${b.period.first}…${b.period.last}, ${b.tables.length} tables (${s.primary} cells under ${k} suppressed, ${s.secondary} more to protect them, ${s.withheld_tables} tables withheld), ` +
-          `${b.signal_estimates.length} signal and ${b.implied_thresholds.length} implied-threshold estimates (${b.withheld_estimates.length} withheld) → ${out}\n  sha256 ${b.content_sha256}; audit: ${join(opts.store, 'bundles', 'audit.jsonl')}`,
+          `${b.signal_estimates.length} signal and ${b.implied_thresholds.length} implied-threshold estimates (${b.withheld_estimates.length} withheld) → ${out}\n  sha256 ${b.content_sha256}; audit: ${bundleAuditFile(opts.store)}`,
       );
     });
 }

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
+import { PARQUET_DIR, storeFile } from '../../pipelines/store/paths.js';
 import { UserError } from '../errors.js';
 import { startProgress } from '../progress.js';
 import { kitVersion, projectRoot } from '../../project/index.js';
@@ -79,7 +80,7 @@ export function registerIngest(program: Command): void {
         } else if (failedErrors > 0) process.stdout.write(`  published with ${failedErrors} failed error-severity check(s), as --accept-failed-checks asked\n`);
       }
       progress.done();
-      process.stdout.write(`store ${relative(process.cwd(), join(opts.store, 'il2kit.duckdb'))} and ${relative(process.cwd(), join(opts.store, 'parquet'))}/\n`);
+      process.stdout.write(`store ${relative(process.cwd(), storeFile(opts.store))} and ${relative(process.cwd(), join(opts.store, PARQUET_DIR))}/\n`);
       if (failedChecks > 0) {
         process.stderr.write(`il2kit: ${failedChecks} error-severity data-quality check(s) failed; those centres were not published (see the reports)\n`);
         process.exitCode = 1;

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { storeFile } from '../../pipelines/store/paths.js';
 import { UserError } from '../errors.js';
 import { startProgress } from '../progress.js';
 import { projectRoot } from '../../project/index.js';
@@ -21,7 +22,7 @@ interface RunFlags {
 function withDefaultStore(name: string, given: Record<string, unknown>, takesStore: boolean, cwd: string): Record<string, unknown> {
   if (!takesStore || given.storeDir !== undefined) return given;
   const out = join(cwd, 'out', 'store');
-  return existsSync(join(out, 'il2kit.duckdb')) ? { ...given, storeDir: out } : given;
+  return existsSync(storeFile(out)) ? { ...given, storeDir: out } : given;
 }
 
 function seconds(flag: string, value: string): number {

@@ -6,7 +6,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { kitVersion } from '../../project/index.js';
 import type { MappingSpec } from '../../schemas/mapping-spec.js';
-import { STORE_FILE } from '../store/layout.js';
+import { storeFile } from '../store/paths.js';
 import { sql } from '../store/sql.js';
 import { createDuckDB } from '../store/engine.js';
 
@@ -44,8 +44,8 @@ export async function ingestStamp(spec: MappingSpec, specPath: string, key: stri
 
 /** The run that published the centre's current version when `stamp` matches it and its files are published; else null. */
 export async function unchangedSince(storeDir: string, centre: string, stamp: IngestStamp): Promise<string | null> {
-  if (!existsSync(join(storeDir, STORE_FILE))) return null;
-  const db = await createDuckDB(join(storeDir, STORE_FILE), { readOnly: true });
+  if (!existsSync(storeFile(storeDir))) return null;
+  const db = await createDuckDB(storeFile(storeDir), { readOnly: true });
   try {
     const meta = await db.conn.runAndReadAll("SELECT count(*) FROM information_schema.tables WHERE table_name = 'il2kit_meta'");
     if (Number(meta.getRows()[0]![0]) === 0) return null;

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { TABLE_NAMES } from '../../schemas/index.js';
 import { commitCentre, type CommitResult } from '../store/commit.js';
+import { rejectedDir } from '../store/paths.js';
 import { runChecks, type CheckResult } from '../quality/checks.js';
 import { DEFAULT_MAX_DROP, allQuarantinedChecks, dropChecks } from '../quality/trust.js';
 import { mappedTables, maxDosesCheck, orphanChecks, quarantineRateChecks, storedRowChecks } from '../quality/integrity.js';
@@ -16,7 +17,6 @@ export interface Stored {
 }
 
 /** The folder a rejected run's rows and report are kept in. */
-export const rejectedDir = (storeDir: string, centre: string, runId: string) => join(storeDir, 'rejected', centre, runId);
 
 /** Commits the staged files unless an error-severity check fails, and fills in the stored counts (duplicates move from stored to quarantined). */
 export async function storeCentre(run: IngestRun, opts: Pick<IngestOptions, 'acceptFailedChecks' | 'maxDrop'>, meta: Record<string, string> = {}): Promise<Stored> {

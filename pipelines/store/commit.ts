@@ -27,12 +27,13 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { TABLES, TABLE_NAMES, type Centre, type TableName } from '../../schemas/index.js';
-import { OBSERVATION_ROWS, OBSERVATION_SOURCE, PARQUET_DIR, PER_FILE_COLUMNS, QUARANTINE_ORDER, QUARANTINE_SQL, STORE_FILE, observationRowColumns, observationViewSql, orderBy, parquetFile, sql, storeTablesSql, tableColumns, type ObservationSource } from './layout.js';
+import { OBSERVATION_ROWS, OBSERVATION_SOURCE, PARQUET_DIR, PER_FILE_COLUMNS, QUARANTINE_ORDER, QUARANTINE_SQL, observationRowColumns, observationViewSql, orderBy, parquetFile, sql, storeTablesSql, tableColumns, type ObservationSource } from './layout.js';
 import { readStagingSql } from './staging.js';
 import { orphanSql, quarantineOrphans } from './orphans.js';
 import { explainOutOfMemory } from './memory.js';
 import { createDuckDB, type DuckDB } from './engine.js';
 import { StoreLayoutError, layoutHash } from './layout.js';
+import { storeFile, type StoreTable } from './paths.js';
 
 export { StoreLayoutError, layoutHash } from './layout.js';
 
@@ -59,7 +60,6 @@ export interface CommitResult {
 /** Judges the centre's new rows inside the transaction, before COMMIT: a folder to keep them in when they must not be published, else null. */
 export type VerifyCommit = (conn: DuckDBConnection, result: CommitResult) => Promise<string | null>;
 
-export type StoreTable = TableName | 'quarantine';
 export const STORE_TABLES: readonly StoreTable[] = [...TABLE_NAMES, 'quarantine'];
 
 /** Test hooks: called just before COMMIT, just after it, and once the pending Parquet files are complete, before they are renamed into place. */
@@ -103,8 +103,8 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
     durations[name] = (durations[name] ?? 0) + (now - mark);
     mark = now;
   };
-  const { conn, close } = await openStore(join(storeDir, STORE_FILE));
-  const result: CommitResult = { storeFile: join(storeDir, STORE_FILE), parquetDir: join(storeDir, PARQUET_DIR), stored: {}, duplicates: {}, orphans: {}, quarantineRows: 0, centreVersion: 0, durations, previous: null, rejected: null };
+  const { conn, close } = await openStore(storeFile(storeDir));
+  const result: CommitResult = { storeFile: storeFile(storeDir), parquetDir: join(storeDir, PARQUET_DIR), stored: {}, duplicates: {}, orphans: {}, quarantineRows: 0, centreVersion: 0, durations, previous: null, rejected: null };
   let committed = false;
   try {
     // Exports rely on scans keeping insertion order (the default; set here so it cannot drift).

@@ -9,34 +9,10 @@
 //   read_parquet('<store>/parquet/<table>/*/*.parquet', hive_partitioning = true)
 // (pyarrow.dataset / polars / arrow::open_dataset read the folder the same way).
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { sql } from './sql.js';
 import { TABLES, TABLE_NAMES, describeFields, type FieldInfo, type TableName } from '../../schemas/index.js';
 
-export const STORE_FILE = 'il2kit.duckdb';
-export const PARQUET_DIR = 'parquet';
-/** Name of the one file in each centre's partition folder. */
-export const PARTITION_FILE = 'data.parquet';
-
-/** Partition folder of a centre inside a table's folder. */
-export function parquetPartition(centreId: string): string {
-  return `centre_id=${centreId}`;
-}
-
-/** Folder holding a table's Parquet partitions. */
-export function parquetTableDir(storeDir: string, table: TableName | 'quarantine'): string {
-  return join(storeDir, PARQUET_DIR, table);
-}
-
-/** A centre's Parquet file of a table. */
-export function parquetFile(storeDir: string, table: TableName | 'quarantine', centreId: string): string {
-  return join(parquetTableDir(storeDir, table), parquetPartition(centreId), PARTITION_FILE);
-}
-
-/** Glob matching every centre's file of a table, for read_parquet(…, hive_partitioning = true). */
-export function parquetGlob(storeDir: string, table: TableName | 'quarantine'): string {
-  return join(parquetTableDir(storeDir, table), '*', '*.parquet');
-}
+export * from './paths.js';
 
 export function duckType(f: FieldInfo): string {
   switch (f.kind) {

@@ -1,9 +1,9 @@
 // The one read-only opening of a store folder: it must exist and have been written under this version of
 // the common schema; analyses, the rule engine's feature reader and reports all open it here.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { STORE_FILE, StoreLayoutError, layoutHash } from './layout.js';
+import { StoreLayoutError, layoutHash } from './layout.js';
+import { storeFile } from './paths.js';
 import { createDuckDB, type DuckDB } from './engine.js';
 import { sql } from './sql.js';
 
@@ -18,7 +18,7 @@ export class StoreMissingError extends Error {
 
 /** <storeDir>/il2kit.duckdb, which must exist. */
 export function existingStoreFile(storeDir: string): string {
-  const file = join(storeDir, STORE_FILE);
+  const file = storeFile(storeDir);
   if (!existsSync(file)) throw new StoreMissingError(file);
   return file;
 }

@@ -2,7 +2,7 @@
 // with the policy, the hash, every suppressed cell and its reason, and (for releases) the bundle itself, which the
 // differencing check compares the next bundle with. The log stays at the centre.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { bundleAuditFile, bundlesDir } from '../../pipelines/store/paths.js';
 import { PanelBundle, type DisclosurePolicy } from '../../schemas/bundle.js';
 import type { SuppressionRecord } from './disclose.js';
 import type { DifferencingProblem } from './differencing.js';
@@ -22,7 +22,7 @@ export interface AuditEntry {
 
 /** Path of the audit log of a store. @example auditPath('out/store') // 'out/store/bundles/audit.jsonl' */
 export function auditPath(storeDir: string): string {
-  return join(storeDir, 'bundles', 'audit.jsonl');
+  return bundleAuditFile(storeDir);
 }
 
 /** Every bundle released from this store before (refusals are skipped; a line that does not parse is an error naming it). */
@@ -48,6 +48,6 @@ export function releasedBundles(storeDir: string): PanelBundle[] {
 
 /** Appends one entry to the audit log. */
 export function appendAudit(storeDir: string, entry: AuditEntry): void {
-  mkdirSync(join(storeDir, 'bundles'), { recursive: true });
+  mkdirSync(bundlesDir(storeDir), { recursive: true });
   appendFileSync(auditPath(storeDir), JSON.stringify(entry) + '\n');
 }

@@ -2,6 +2,7 @@
 // data-quality report. Either may be missing (a store copied without them); the report then says so.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { manifestFile } from '../../pipelines/store/paths.js';
 import { RunManifest } from '../../schemas/run-manifest.js';
 import type { DqReport } from '../dq-report.js';
 import { reportMessages } from './messages.js';
@@ -31,7 +32,7 @@ function readJson(path: string): unknown {
 export function loadCentreRecords(storeDir: string, reportsDir: string, centres: readonly string[]): CentreRecords[] {
   return centres.map((c) => {
     const notes: string[] = [];
-    const manifestPath = join(storeDir, 'manifests', `${c}.json`);
+    const manifestPath = manifestFile(storeDir, c);
     const parsed = RunManifest.safeParse(readJson(manifestPath));
     if (!parsed.success) notes.push(reportMessages.noManifest(c, manifestPath));
     const dqPath = join(reportsDir, c, 'data-quality.json');

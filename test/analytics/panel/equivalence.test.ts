@@ -75,7 +75,7 @@ describe('pooling equals the patient-level analysis of the five sample centres (
     bundles = [];
     // The sample centres the store holds (the ingest may keep one out when its error-severity checks fail).
     for (const c of SAMPLE_CENTRES.filter((x) => cycles.some((y) => y.centre_id === x))) {
-      const only: ResponseInputs = { patients: byCentre(data.response.patients, c), cycles: byCentre(data.response.cycles, c), labs: byCentre(data.response.labs, c), pressors: byCentre(data.response.pressors, c), events: byCentre(data.response.events, c), responses: byCentre(data.response.responses, c) };
+      const only: ResponseInputs = { patients: byCentre(data.response.patients, c), cycles: byCentre(data.response.cycles, c), labs: byCentre(data.response.labs, c), pressors: byCentre(data.response.pressors, c), events: byCentre(data.response.events, c), responses: byCentre(data.response.responses, c), ...(data.response.courseLabs === undefined ? {} : { courseLabs: { params: data.response.courseLabs.params, rows: byCentre(data.response.courseLabs.rows, c) } }) };
       const f = await slotFeaturesFromStore(store, { centres: [c] });
       bundles.push(unsuppressedBundle(summariseCentre({ centre_id: c, cycles: byCentre(cycles, c), patients: byCentre(data.patients, c), response: only, frame: f, rulesets, reference, bootstrap: 10 })));
     }
