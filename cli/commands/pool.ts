@@ -1,5 +1,5 @@
 // il2kit pool: the consensus panel pools centres' bundles into tables and one self-contained report (docs/panel.md).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
@@ -38,26 +38,35 @@ export function registerPool(program: Command): void {
 
       const { poolBundles } = await import('../../analytics/panel/pool.js');
       const { panelFigures, panelReport } = await import('../../reports/panel/index.js');
-      const { renderSvg, svgToPng } = await import('../../charts/render.js');
+      const { renderSvg, svgToPngAsync } = await import('../../charts/render.js');
       const { clearOutputs, writeReadme, writeTables } = await import('./analysis-output.js');
       const r = poolBundles(good.map((g) => g.bundle), { hartungKnapp: opts.hartungKnapp === true });
       clearOutputs(opts.out, [...new Set<string>([...TABLES, ...FIGURES])]);
+      mkdirSync(opts.out, { recursive: true });
+      // Each figure is rendered once, for its SVG, its PNG and the report. The PNGs (resvg's text layout: seconds for a
+      // 100-centre forest) are drawn off the main thread while the tables and the report are written. A panel of many
+      // centres draws large figures, so above 20 bundles the PNG is drawn at 1×.
+      const svgs: Record<string, string> = {};
+      const pngs: Promise<void>[] = [];
+      const specs = panelFigures(r);
+      for (const name of [...FIGURES].reverse()) {
+        // the forest, the slowest PNG, first
+        const spec = specs[name];
+        if (spec === null) continue;
+        const svg = (svgs[name] = await renderSvg(spec));
+        writeFileSync(join(opts.out, `${name}.svg`), svg);
+        const png = svgToPngAsync(svg, { scale: r.centres.length > 20 ? 1 : 2 }).then((b) => writeFileSync(join(opts.out, `${name}.png`), b));
+        png.catch(() => undefined); // handled by the Promise.all below
+        pngs.push(png);
+      }
       const tables = await writeTables(opts.out, {
         centres: r.centres, rulesets: r.rulesets, dose_survival: r.doses.survival, end_reason_incidence: r.doses.incidence, log_rank: r.doses.logRank,
         dose_histogram: r.doses.histogram, dose_distribution: r.doses.distribution, concordance: r.concordance, enforcement: r.enforcement, hold_reasons: r.holdReasons,
         response_rates: r.rates, response_funnel: r.funnel, signal_odds_ratios: r.signals, implied_thresholds: r.implied, withheld_estimates: r.withheldEstimates, suppressed_cells: r.suppressed,
       } satisfies Record<(typeof TABLES)[number], readonly object[]>);
-      // Each figure is rendered once, for its SVG, its PNG and the report. A panel of many centres draws large figures,
-      // whose PNG at 2× took most of the run at 100 centres: above 20 bundles the PNG is drawn at 1×.
-      const svgs: Record<string, string> = {};
-      for (const [name, spec] of Object.entries(panelFigures(r))) {
-        if (spec === null) continue;
-        const svg = (svgs[name] = await renderSvg(spec));
-        writeFileSync(join(opts.out, `${name}.svg`), svg);
-        writeFileSync(join(opts.out, `${name}.png`), svgToPng(svg, { scale: r.centres.length > 20 ? 1 : 2 }));
-      }
-      const figures = Object.keys(svgs);
+      const figures = FIGURES.filter((f) => svgs[f] !== undefined);
       writeFileSync(join(opts.out, 'panel-report.html'), panelReport({ result: r, svgs, hartungKnapp: opts.hartungKnapp === true, kitVersion: kitVersion() }));
+      await Promise.all(pngs);
       writeReadme(opts.out, 'il2kit pool', [
         `${r.centres.length} bundle(s): ${r.centres.map((c) => `${c.centre_id} ${c.period_first}…${c.period_last} (k = ${c.min_cell})`).join(', ')}.`,
         '- panel-report.html: the panel report (one self-contained page).',
