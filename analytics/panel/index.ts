@@ -12,3 +12,4 @@ export { POOLED, poolConcordance, poolEnforcement, poolHoldReasons, rulesetStatu
 export { poolResponseRates, poolSignals, type PooledRateRow, type PooledSignalRow } from './pool-response.js';
 export { poolBundles, type CentreRow, type PanelResult, type SuppressedCellRow } from './pool.js';
 export { cellOf, cellsOf, tableOf } from './table-cells.js';
+export { labelProblems } from './vocabulary.js';
