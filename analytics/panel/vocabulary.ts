@@ -21,9 +21,12 @@ const HELD_GIVEN = vocab('recorded action', HELD_GIVEN_COLS);
 const RESPONDER = vocab('response class', RESPONDER_COLS);
 const SIGNAL_ROWS = vocab('disease:signal level', Object.keys(DISEASES).flatMap((d) => SIGNAL_LEVELS.map((l) => `${d}:${l}`)));
 
+const DOSE_END = { rows: vocab('number of doses given', [], /^(0|[1-9]\d?)$/), cols: vocab('end cause', DOSE_END_COLS) };
+
 /** Rows and columns of each table kind (rows of an enforcement table are the ruleset's rules: checked apart). */
 const TABLE_VOCAB: Record<BundleTable['kind'], { rows: Vocab; cols: Vocab }> = {
-  dose_end: { rows: vocab('number of doses given', [], /^(0|[1-9]\d?)$/), cols: vocab('end cause', DOSE_END_COLS) },
+  dose_end: DOSE_END,
+  dose_end_first: DOSE_END,
   concordance: { rows: vocab('criterion class', CONCORDANCE_ROWS), cols: HELD_GIVEN },
   enforcement: { rows: vocab('criterion', null), cols: HELD_GIVEN },
   hold_reasons: { rows: vocab('hold reason', Object.keys(HOLD_REASONS)), cols: vocab('count column', ['slots']) },
@@ -40,7 +43,7 @@ const allowed = (v: Vocab) => (v.codes && v.codes.length > 0 ? `allowed: ${v.cod
 function expectedId(t: BundleTable): string[] {
   const g = t.group;
   const ids: Record<BundleTable['kind'], string[]> = {
-    dose_end: [`dose_end:${g.regimen}`], concordance: [`concordance:${g.ruleset}`], enforcement: [`enforcement:${g.ruleset}`], hold_reasons: ['hold_reasons'],
+    dose_end: [`dose_end:${g.regimen}`], dose_end_first: [`dose_end_first:${g.regimen}`], concordance: [`concordance:${g.ruleset}`], enforcement: [`enforcement:${g.ruleset}`], hold_reasons: ['hold_reasons'],
     response: ['response', 'response:all'], signal: [`signal:${g.signal}`], case_mix_ecog: ['case_mix:ecog'], case_mix_age: ['case_mix:age'],
   };
   return ids[t.kind];
@@ -58,7 +61,7 @@ function tableProblems(t: BundleTable, rulesetIds: ReadonlySet<string>): string[
   const out: string[] = [];
   const at = `table ${t.id}`;
   const regimen = t.group.regimen;
-  if (t.kind === 'dose_end' && (regimen === undefined || !/^\d+k\/\d+$/.test(regimen))) out.push(`${at}: regimen ${JSON.stringify(regimen ?? null)} is not a regimen label (e.g. 600k/14)`);
+  if ((t.kind === 'dose_end' || t.kind === 'dose_end_first') && (regimen === undefined || !/^\d+k\/\d+$/.test(regimen))) out.push(`${at}: regimen ${JSON.stringify(regimen ?? null)} is not a regimen label (e.g. 600k/14)`);
   if ((t.kind === 'concordance' || t.kind === 'enforcement') && !rulesetIds.has(t.group.ruleset ?? ''))
     out.push(`${at}: ruleset ${JSON.stringify(t.group.ruleset ?? null)} is not among the bundle's rulesets (${[...rulesetIds].join(', ')})`);
   if (t.kind === 'signal' && !BINARY_SIGNALS.includes(t.group.signal as never)) out.push(`${at}: signal ${JSON.stringify(t.group.signal ?? null)} is not a present/absent signal (allowed: ${BINARY_SIGNALS.join(', ')})`);

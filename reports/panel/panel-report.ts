@@ -36,6 +36,8 @@ function centresSection(r: PanelResult): ReportSection {
   };
 }
 
+const LOG_RANK_OVER = { all: 'all cycles (cycles of one patient taken as independent)', first: 'the first cycle of the first course (one per patient)' } as const;
+
 function dosesSection(r: PanelResult, svg: string | undefined): ReportSection {
   const at10 = r.doses.survival.filter((x) => x.doses === 10 || x.doses === x.cap);
   const incomplete = r.doses.incomplete.map((x) => `${x.centre_id} ${x.regimen} (${x.suppressed_cells} cells)`).join(', ');
@@ -46,6 +48,10 @@ function dosesSection(r: PanelResult, svg: string | undefined): ReportSection {
       svg ? inlineSvg(svg, 'Kaplan–Meier probability of reaching at least k doses per cycle, per centre and all centres, one panel per cap') : '',
       p(`Each released cell of a centre's table (cycles by doses given and how the cycle ended) stands for that many cycles; the curves are the kit's own dose-survival analysis on them. ${incomplete ? `Suppressed cells are left out, so these centres' curves are incomplete: ${incomplete}.` : 'No cell was suppressed: the curves equal the patient-level analysis of all centres together.'}`),
       htmlTable([col('centre_id', 'Centre'), col('cap', 'Cap (doses)'), col('doses', 'Dose k'), col('n_at_risk', 'Cycles at risk'), col('p_at_least', 'P(at least k doses)', pct), col('lower', 'Lower 95%', pct), col('upper', 'Upper 95%', pct)], at10),
+      htmlTable([
+        col('cycles', 'Log-rank test between centres over'), col('n_cycles', 'Cycles'), col('n_centres', 'Centres'), col('chi_square', 'χ²', num(2)), col('df', 'df'), col('p_value', 'p', num(4)),
+        col('centres_left_out', 'Left out (suppressed or withheld)'), col('message', 'Note'),
+      ], r.doses.logRank.map((x) => ({ ...x, cycles: LOG_RANK_OVER[x.cycles] }))),
       htmlTable([col('centre_id', 'Centre'), col('regimen', 'Regimen (IU/kg / cap)'), col('n_cycles', 'Cycles'), col('mean', 'Mean doses', num(1)), col('median', 'Median doses'), col('q1', 'Q1'), col('q3', 'Q3'), col('share_reached_max', 'Reached the cap', pct)], r.doses.distribution),
     ].join('\n'),
   };

@@ -18,7 +18,7 @@ import { cohenKappa } from '../../../analytics/practice/kappa.js';
 import { DEFAULT_REFERENCE, kitRulesets, slotFeaturesFromStore } from '../../../analytics/practice/report.js';
 import { evaluateRuleset } from '../../../rules/engine.js';
 import { summariseCentre } from '../../../analytics/panel/summarise.js';
-import { doseEndTables } from '../../../analytics/panel/summarise-doses.js';
+import { doseEndFirstTables, doseEndTables } from '../../../analytics/panel/summarise-doses.js';
 import { estimateCandidates, responseAllTable, responseTable, signalTables } from '../../../analytics/panel/summarise-response.js';
 import { poolBundles, type PanelResult } from '../../../analytics/panel/pool.js';
 import type { PanelBundle } from '../../../schemas/bundle.js';
@@ -31,7 +31,10 @@ function expectDosesEqual(cycles: CycleDoses[], r: PanelResult): void {
   const s = doseSurvival(cycles);
   expect(r.doses.survival).toEqual(s.curves);
   expect(r.doses.incidence).toEqual(s.incidence);
-  expect(r.doses.logRank).toEqual(s.logRank.filter((x) => x.cycles === 'all'));
+  // both the all-cycles and the first-cycle (one per patient) log-rank tests between centres
+  expect(r.doses.logRank.map(({ centres_left_out, ...x }) => x)).toEqual(s.logRank);
+  expect(r.doses.logRank.map((x) => [x.cycles, x.centres_left_out])).toEqual([['all', ''], ['first', '']]);
+  expect(r.doses.logRank[1]!.p_value).not.toBeNull();
   expect(r.doses.histogram).toEqual(doseHistogram(cycles).filter((x) => x.cycle_number === 'all'));
   const dist = doseDistribution(cycles).filter((x) => x.cycle_number === 'all');
   expect(r.doses.distribution.map(({ sd, mean_lower, mean_upper, ...rest }) => rest)).toEqual(dist.map(({ sd, mean_lower, mean_upper, ...rest }) => rest));
@@ -82,7 +85,7 @@ describe('pooling equals the patient-level analysis of the five sample centres (
     result = poolBundles(bundles);
   }, 300_000);
 
-  it('dose survival, end-cause incidence, log-rank, doses-given histogram and distribution', () => expectDosesEqual(cycles, result), 300_000);
+  it('dose survival, end-cause incidence, the all-cycles and first-cycle log-rank tests, doses-given histogram and distribution', () => expectDosesEqual(cycles, result), 300_000);
 
   it('response rates with Wilson and exact intervals, the funnel, and DerSimonian-Laird signal odds ratios', () => expectResponseEqual(rows, result), 300_000);
 
@@ -147,7 +150,7 @@ describe('pooling equals the patient-level analysis on a larger simulation (20 c
   const bundles = centres.map((c) => {
     const rc = byCentre(rows, c);
     const forest = signalOddsRatios(rc, { adjust: ['centre', 'disease'] }).forest;
-    return unsuppressedBundle(summaryOf(c, [...doseEndTables(byCentre(cycles, c)), responseTable(rc), responseAllTable(rc), ...signalTables(rc)], estimateCandidates(forest, rc)));
+    return unsuppressedBundle(summaryOf(c, [...doseEndTables(byCentre(cycles, c)), ...doseEndFirstTables(byCentre(cycles, c)), responseTable(rc), responseAllTable(rc), ...signalTables(rc)], estimateCandidates(forest, rc)));
   });
   const result = poolBundles(bundles);
 
