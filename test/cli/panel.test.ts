@@ -36,7 +36,7 @@ describe('il2kit bundle', () => {
     for (const r of runs) {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/^bundle: [a-z]+ \d{4}-Q\d…\d{4}-Q\d, 30 tables \(\d+ cells under 5 suppressed/);
+      expect(r.stdout).toMatch(/^bundle: [a-z]+ \d{4}-Q\d…\d{4}-Q\d, 31 tables \(\d+ cells under 5 suppressed/);
     }
     for (const f of bundles) {
       const b = PanelBundle.parse(readBundle(f));
