@@ -118,7 +118,7 @@ export function funnelLayers(points: readonly FunnelPoint[], limits: readonly Fu
   const layers: ChartLayer[] = [
     {
       data: { values: lines },
-      mark: { type: 'line', color: '#888888', strokeWidth: 1, interpolate: 'monotone', clip: true },
+      mark: { type: 'line', color: '#888888', strokeWidth: 1, interpolate: 'monotone' },
       encoding: {
         x,
         y: { field: 'value', type: 'quantitative', title: axes.yTitle, axis: { format: axes.yFormat }, scale: yScale },
