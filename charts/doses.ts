@@ -2,7 +2,7 @@
 // end reasons, distributions of doses per cycle, and the funnel of cycles reaching N doses.
 // Builders take already-shaped analysis rows and never load data.
 import type { TopLevelSpec } from 'vega-lite';
-import type { DoseHistogramRow, DoseSurvivalRow, EndCause, EndCauseIncidenceRow, ReachingResult } from '../analytics/doses/index.js';
+import type { DoseHistogramRow, DoseSurvivalRow, EndCause, EndCauseIncidenceRow, MeanDosesFunnelResult, ReachingResult } from '../analytics/doses/index.js';
 import { funnelLayers, unlabelledNote } from './funnel.js';
 import { ANALYSIS_CONFIG, VEGA_LITE_SCHEMA, centreScale, wrapText } from './spec-types.js';
 
@@ -167,6 +167,32 @@ export function doseDistributionSpec(histogram: readonly DoseHistogramRow[], opt
         ],
       },
     },
+    config: ANALYSIS_CONFIG,
+  };
+}
+
+/**
+ * Funnel of mean doses given per cycle by centre around the all-centre mean (normal limits for a mean, 95% and 99.8%;
+ * the method is the result's and is printed under the title).
+ * @example meanDosesFunnelSpec(meanDosesFunnel(cycles))
+ */
+export function meanDosesFunnelSpec(result: MeanDosesFunnelResult, options: { title?: string; note?: string } = {}): TopLevelSpec {
+  const size = { width: 360, height: 260 };
+  const target = result.target ?? 0;
+  const { layers, unlabelled } = funnelLayers(
+    result.rows.map((r) => ({ label: r.centre_id, x: r.n_cycles, y: r.mean_doses, position95: r.position95, position998: r.position998, detail: `mean ${r.mean_doses.toFixed(1)} doses over ${r.n_cycles} cycles` })),
+    result.curves,
+    { xTitle: 'Number of cycles', yTitle: 'Mean doses given per cycle', yFormat: '.0f', target, targetLabel: `all centres: ${target.toFixed(1)} doses` },
+    size,
+  );
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: {
+      text: options.title ?? 'Mean doses given per cycle, by centre',
+      subtitle: [...(result.rows.length === 0 ? ['no funnel: fewer than two cycles'] : []), ...[result.method, options.note ?? '', ...unlabelledNote(unlabelled)].filter(Boolean).flatMap((t) => wrapText(t, 110))],
+    },
+    ...size,
+    layer: layers,
     config: ANALYSIS_CONFIG,
   };
 }

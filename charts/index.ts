@@ -7,3 +7,4 @@ export * from './response.js';
 export * from './holds.js';
 export * from './consensus/index.js';
 export { displayUnit, ruleLabel, variableLabel, variableName, variableUnit, type RuleLabelInput } from './labels.js';
+export { placeLabels, textWidth, type LabelInput, type PlacedLabel, type PlacementOptions } from './label-placement.js';

@@ -3,6 +3,7 @@
 // nothing is suppressed the result is the patient-level analysis of all centres' cycles, exactly.
 import { doseDistribution, doseHistogram, type DoseDistributionRow, type DoseHistogramRow } from '../doses/dose-distribution.js';
 import { doseSurvival, type DoseSurvivalRow, type EndCauseIncidenceRow, type LogRankRow } from '../doses/dose-survival.js';
+import { meanDosesFunnel, type MeanDosesFunnelResult } from '../doses/mean-doses-funnel.js';
 import type { CycleDoses, EndCause } from '../doses/types.js';
 import type { CycleEndReason } from '../../schemas/vocabularies.js';
 import type { PanelBundle } from '../../schemas/bundle.js';
@@ -18,6 +19,8 @@ export interface PooledDoses {
   logRank: (LogRankRow & { centres_left_out: string })[];
   histogram: DoseHistogramRow[];
   distribution: DoseDistributionRow[];
+  /** Mean doses per cycle by centre around the pooled mean, from the centres whose dose tables were released whole. */
+  meanFunnel: MeanDosesFunnelResult & { centres_left_out: string };
   /** Per centre × regimen: cells of the dose table left out because they were suppressed. */
   incomplete: { centre_id: string; regimen: string; suppressed_cells: number }[];
 }
@@ -64,6 +67,20 @@ export function firstCycleLogRank(bundles: readonly PanelBundle[]): LogRankRow &
 }
 
 /**
+ * The mean-doses funnel (analytics/doses/mean-doses-funnel) over the centres whose all-cycles dose tables were released
+ * whole (a suppressed cell would bias a centre's mean); the others are named. Equal to the patient-level funnel where
+ * nothing is suppressed: the same doses per cycle and centres go in.
+ */
+export function pooledMeanFunnel(bundles: readonly PanelBundle[]): MeanDosesFunnelResult & { centres_left_out: string } {
+  const whole = (b: PanelBundle) => {
+    const t = b.tables.filter((x) => x.kind === 'dose_end');
+    return t.length > 0 && t.every((x) => x.cells.every((row) => row.every((c) => c !== null)));
+  };
+  const f = meanDosesFunnel(bundles.filter(whole).flatMap((b) => cyclesFromBundle(b)));
+  return { ...f, centres_left_out: bundles.filter((b) => !whole(b)).map((b) => b.centre_id).join(' ') };
+}
+
+/**
  * Dose-survival curves, end-cause incidence, the all-cycles log-rank test, and the doses-given histogram and
  * distribution (all cycles of a regimen), per centre and pooled.
  * @example poolDoses(bundles).survival.filter((r) => r.centre_id === 'ALL')
@@ -73,7 +90,8 @@ export function poolDoses(bundles: readonly PanelBundle[]): PooledDoses {
   const incomplete = bundles.flatMap((b) =>
     b.tables.filter((t) => t.kind === 'dose_end').map((t) => ({ centre_id: b.centre_id, regimen: t.group.regimen ?? '', suppressed_cells: t.cells.flat().filter((c) => c === null).length })),
   ).filter((r) => r.suppressed_cells > 0);
-  if (cycles.length === 0) return { survival: [], incidence: [], logRank: [], histogram: [], distribution: [], incomplete };
+  const meanFunnel = pooledMeanFunnel(bundles);
+  if (cycles.length === 0) return { survival: [], incidence: [], logRank: [], histogram: [], distribution: [], meanFunnel, incomplete };
   const s = doseSurvival(cycles);
   const all = s.logRank.filter((r) => r.cycles === 'all').map((r) => ({ ...r, centres_left_out: '' }));
   return {
@@ -82,6 +100,7 @@ export function poolDoses(bundles: readonly PanelBundle[]): PooledDoses {
     logRank: [...all, firstCycleLogRank(bundles)],
     histogram: doseHistogram(cycles).filter((r) => r.cycle_number === 'all'),
     distribution: doseDistribution(cycles).filter((r) => r.cycle_number === 'all'),
+    meanFunnel,
     incomplete,
   };
 }

@@ -5,8 +5,7 @@ import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { kitVersion } from '../../project/version.js';
 
-const TABLES = ['centres', 'rulesets', 'dose_survival', 'end_reason_incidence', 'log_rank', 'dose_histogram', 'dose_distribution', 'concordance', 'enforcement', 'hold_reasons', 'response_rates', 'response_funnel', 'signal_odds_ratios', 'implied_thresholds', 'withheld_estimates', 'suppressed_cells'] as const;
-const FIGURES = ['dose_survival', 'response_funnel', 'signal_forest'] as const;
+const TABLES = ['centres', 'rulesets', 'dose_survival', 'end_reason_incidence', 'log_rank', 'dose_histogram', 'dose_distribution', 'doses_funnel', 'concordance', 'enforcement', 'hold_reasons', 'response_rates', 'response_funnel', 'signal_odds_ratios', 'implied_thresholds', 'withheld_estimates', 'suppressed_cells'] as const;
 
 interface PoolOptions {
   out: string;
@@ -37,7 +36,7 @@ export function registerPool(program: Command): void {
       if (problems.length > 0) throw new UserError(`pool refused: ${problems.length} problem(s) with the bundles; nothing was written\n${problems.map((x) => `  ${x}`).join('\n')}`);
 
       const { poolBundles } = await import('../../analytics/panel/pool.js');
-      const { panelFigures, panelReport } = await import('../../reports/panel/index.js');
+      const { PANEL_FIGURES: FIGURES, panelFigures, panelReport } = await import('../../reports/panel/index.js');
       const { renderSvg, svgToPngAsync } = await import('../../charts/render.js');
       const { clearOutputs, writeReadme, writeTables } = await import('./analysis-output.js');
       const r = poolBundles(good.map((g) => g.bundle), { hartungKnapp: opts.hartungKnapp === true });
@@ -61,7 +60,7 @@ export function registerPool(program: Command): void {
       }
       const tables = await writeTables(opts.out, {
         centres: r.centres, rulesets: r.rulesets, dose_survival: r.doses.survival, end_reason_incidence: r.doses.incidence, log_rank: r.doses.logRank,
-        dose_histogram: r.doses.histogram, dose_distribution: r.doses.distribution, concordance: r.concordance, enforcement: r.enforcement, hold_reasons: r.holdReasons,
+        dose_histogram: r.doses.histogram, dose_distribution: r.doses.distribution, doses_funnel: r.doses.meanFunnel.rows, concordance: r.concordance, enforcement: r.enforcement, hold_reasons: r.holdReasons,
         response_rates: r.rates, response_funnel: r.funnel, signal_odds_ratios: r.signals, implied_thresholds: r.implied, withheld_estimates: r.withheldEstimates, suppressed_cells: r.suppressed,
       } satisfies Record<(typeof TABLES)[number], readonly object[]>);
       const figures = FIGURES.filter((f) => svgs[f] !== undefined);

@@ -2,6 +2,7 @@
 // contributing centres and periods, the disclosure policy, pooled tables, suppressed cells shown as "< k*", every
 // ruleset's verification status, and the caveats.
 import type { PanelResult } from '../../analytics/panel/pool.js';
+import type { PanelFigure } from './figures.js';
 import { LANDMARK_NOTE } from '../../analytics/response/messages.js';
 import { escapeHtml, htmlTable, inlineSvg, renderReportPage, type ReportSection, type TableColumn } from '../html/index.js';
 
@@ -15,7 +16,7 @@ const STATUS_NOTE = 'verified: read in the cited source; inferred: a reading of 
 export interface PanelReportInput {
   result: PanelResult;
   /** SVG of each figure that was drawn. */
-  svgs: Partial<Record<'dose_survival' | 'response_funnel' | 'signal_forest', string>>;
+  svgs: Partial<Record<PanelFigure, string>>;
   hartungKnapp: boolean;
   kitVersion: string;
 }
@@ -38,7 +39,7 @@ function centresSection(r: PanelResult): ReportSection {
 
 const LOG_RANK_OVER = { all: 'all cycles (cycles of one patient taken as independent)', first: 'the first cycle of the first course (one per patient)' } as const;
 
-function dosesSection(r: PanelResult, svg: string | undefined): ReportSection {
+function dosesSection(r: PanelResult, svg: string | undefined, funnel: string | undefined): ReportSection {
   const at10 = r.doses.survival.filter((x) => x.doses === 10 || x.doses === x.cap);
   const incomplete = r.doses.incomplete.map((x) => `${x.centre_id} ${x.regimen} (${x.suppressed_cells} cells)`).join(', ');
   return {
@@ -52,6 +53,8 @@ function dosesSection(r: PanelResult, svg: string | undefined): ReportSection {
         col('cycles', 'Log-rank test between centres over'), col('n_cycles', 'Cycles'), col('n_centres', 'Centres'), col('chi_square', 'χ²', num(2)), col('df', 'df'), col('p_value', 'p', num(4)),
         col('centres_left_out', 'Left out (suppressed or withheld)'), col('message', 'Note'),
       ], r.doses.logRank.map((x) => ({ ...x, cycles: LOG_RANK_OVER[x.cycles] }))),
+      funnel ? inlineSvg(funnel, 'Funnel plot of mean doses given per cycle against the number of cycles per centre') : '',
+      p(`Doses funnel: ${r.doses.meanFunnel.method}${r.doses.meanFunnel.centres_left_out ? ` Left out (a dose cell suppressed): ${r.doses.meanFunnel.centres_left_out}.` : ''}`),
       htmlTable([col('centre_id', 'Centre'), col('regimen', 'Regimen (IU/kg / cap)'), col('n_cycles', 'Cycles'), col('mean', 'Mean doses', num(1)), col('median', 'Median doses'), col('q1', 'Q1'), col('q3', 'Q3'), col('share_reached_max', 'Reached the cap', pct)], r.doses.distribution),
     ].join('\n'),
   };
@@ -97,7 +100,7 @@ export function panelReport(input: PanelReportInput): string {
   const r = input.result;
   const sections: ReportSection[] = [
     centresSection(r),
-    dosesSection(r, input.svgs.dose_survival),
+    dosesSection(r, input.svgs.dose_survival, input.svgs.doses_funnel),
     holdsSection(r),
     responseSection(r, input.svgs, input.hartungKnapp),
     {

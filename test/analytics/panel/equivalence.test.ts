@@ -6,6 +6,7 @@ import { sampleStore, SAMPLE_CENTRES } from '../../../data-samples/sample-store.
 import { loadCaseMix, loadCycleDoses } from '../../../analytics/doses/load.js';
 import { doseDistribution, doseHistogram } from '../../../analytics/doses/dose-distribution.js';
 import { doseSurvival } from '../../../analytics/doses/dose-survival.js';
+import { meanDosesFunnel } from '../../../analytics/doses/mean-doses-funnel.js';
 import type { CycleDoses } from '../../../analytics/doses/types.js';
 import { readStore } from '../../../analytics/read-store.js';
 import { loadResponseInputs } from '../../../analytics/response/load.js';
@@ -39,6 +40,12 @@ function expectDosesEqual(cycles: CycleDoses[], r: PanelResult): void {
   const dist = doseDistribution(cycles).filter((x) => x.cycle_number === 'all');
   expect(r.doses.distribution.map(({ sd, mean_lower, mean_upper, ...rest }) => rest)).toEqual(dist.map(({ sd, mean_lower, mean_upper, ...rest }) => rest));
   r.doses.distribution.forEach((x, i) => expect(x.sd!).toBeCloseTo(dist[i]!.sd!, 12));
+  // the mean-doses funnel: the same cycles, so the same rows and limits
+  const funnel = meanDosesFunnel(cycles);
+  expect(r.doses.meanFunnel.centres_left_out).toBe('');
+  expect(r.doses.meanFunnel.rows.map((x) => [x.centre_id, x.n_cycles, x.position95, x.position998])).toEqual(funnel.rows.map((x) => [x.centre_id, x.n_cycles, x.position95, x.position998]));
+  r.doses.meanFunnel.rows.forEach((x, i) => expect(x.mean_doses).toBeCloseTo(funnel.rows[i]!.mean_doses, 12));
+  expect(r.doses.meanFunnel.target!).toBeCloseTo(funnel.target!, 12);
 }
 
 function expectResponseEqual(rows: readonly CourseSignalRow[], r: PanelResult): void {
