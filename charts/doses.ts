@@ -180,7 +180,9 @@ export function meanDosesFunnelSpec(result: MeanDosesFunnelResult, options: { ti
   const size = { width: 360, height: 260 };
   const target = result.target ?? 0;
   const { layers, unlabelled } = funnelLayers(
-    result.rows.map((r) => ({ label: r.centre_id, x: r.n_cycles, y: r.mean_doses, position95: r.position95, position998: r.position998, detail: `mean ${r.mean_doses.toFixed(1)} doses over ${r.n_cycles} cycles` })),
+    result.rows.map((r) => ({
+      label: r.centre_id, x: r.n_cycles, y: r.mean_doses, position95: r.position95, position998: r.position998, detail: `mean ${r.mean_doses.toFixed(1)} doses over ${r.n_cycles} cycles`,
+    })),
     result.curves,
     { xTitle: 'Number of cycles', yTitle: 'Mean doses given per cycle', yFormat: '.0f', target, targetLabel: `all centres: ${target.toFixed(1)} doses` },
     size,
@@ -189,7 +191,10 @@ export function meanDosesFunnelSpec(result: MeanDosesFunnelResult, options: { ti
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: options.title ?? 'Mean doses given per cycle, by centre',
-      subtitle: [...(result.rows.length === 0 ? ['no funnel: fewer than two cycles'] : []), ...[result.method, options.note ?? '', ...unlabelledNote(unlabelled)].filter(Boolean).flatMap((t) => wrapText(t, 110))],
+      subtitle: [
+        ...(result.rows.length === 0 ? ['no funnel: fewer than two cycles'] : []),
+        ...[result.method, options.note ?? '', ...unlabelledNote(unlabelled)].filter(Boolean).flatMap((t) => wrapText(t, 110)),
+      ],
     },
     ...size,
     layer: layers,

@@ -85,7 +85,9 @@ function yDomain(values: readonly number[]): [number, number] {
 function labelRows(dots: readonly { label: string; x: number; y: number; position: PositionLabel }[], xMax: number, yd: [number, number], size: FunnelSize) {
   const px = (x: number) => (x / xMax) * size.width;
   const py = (y: number) => size.height * (1 - (y - yd[0]) / (yd[1] - yd[0]));
-  const order = dots.map((d, i) => i).sort((a, b) => ORDER[dots[a]!.position] - ORDER[dots[b]!.position] || dots[b]!.x - dots[a]!.x || dots[a]!.label.localeCompare(dots[b]!.label));
+  const rank = (a: number, b: number) =>
+    ORDER[dots[a]!.position] - ORDER[dots[b]!.position] || dots[b]!.x - dots[a]!.x || dots[a]!.label.localeCompare(dots[b]!.label);
+  const order = dots.map((_, i) => i).sort(rank);
   const placed = placeLabels(order.map((i) => ({ px: px(dots[i]!.x), py: py(dots[i]!.y), text: dots[i]!.label })), {
     ...size, fontSize: FONT_SIZE, pointRadius: Math.sqrt(POINT_SIZE) / 2, // vega's circle: area `size` as a square's
   });
@@ -132,7 +134,13 @@ export function funnelLayers(points: readonly FunnelPoint[], limits: readonly Fu
       encoding: { y: { field: 'target', type: 'quantitative', scale: yScale }, tooltip: [{ field: 'label', title: 'Target' }] },
     },
     ...(leaders.length > 0
-      ? [{ data: { values: leaders }, mark: { type: 'rule', color: '#999999', strokeWidth: 0.75 }, encoding: { x, y: { field: 'y', type: 'quantitative', scale: yScale }, x2: { field: 'lx' }, y2: { field: 'ly' } } } as ChartLayer]
+      ? [
+          {
+            data: { values: leaders },
+            mark: { type: 'rule', color: '#999999', strokeWidth: 0.75 },
+            encoding: { x, y: { field: 'y', type: 'quantitative', scale: yScale }, x2: { field: 'lx' }, y2: { field: 'ly' } },
+          } as ChartLayer,
+        ]
       : []),
     {
       data: { values: dots },

@@ -71,7 +71,8 @@ function candidates(p: LabelInput, w: number, o: PlacementOptions, ring: number)
  * @example placeLabels([{ px: 10, py: 10, text: 'amstel' }], { width: 300, height: 200, fontSize: 10, pointRadius: 5 })
  */
 export function placeLabels(labels: readonly LabelInput[], o: PlacementOptions): PlacedLabel[] {
-  const taken: Box[] = labels.map((p) => ({ x0: p.px - o.pointRadius - 1, y0: p.py - o.pointRadius - 1, x1: p.px + o.pointRadius + 1, y1: p.py + o.pointRadius + 1 }));
+  const r = o.pointRadius + 1;
+  const taken: Box[] = labels.map((p) => ({ x0: p.px - r, y0: p.py - r, x1: p.px + r, y1: p.py + r }));
   const inside = (b: Box) => b.x0 >= 0 && b.y0 >= 0 && b.x1 <= o.width && b.y1 <= o.height;
   const out: PlacedLabel[] = [];
   labels.forEach((p, index) => {

@@ -29,7 +29,8 @@ export interface MeanDosesFunnelResult {
 }
 
 export const MEAN_DOSES_FUNNEL_METHOD =
-  'Mean doses given per cycle; limits: all-centre mean ± z·SD/√n at n cycles, within 0 and the cap (normal approximation for a mean, Spiegelhalter 2005), SD over all cycles, z 1.96 (95%) and 3.09 (99.8%); no over-dispersion allowance; cycles of one patient taken as independent.';
+  'Mean doses given per cycle; limits: all-centre mean ± z·SD/√n at n cycles, within 0 and the cap (normal approximation for a mean, ' +
+  'Spiegelhalter 2005), SD over all cycles, z 1.96 (95%) and 3.09 (99.8%); no over-dispersion allowance; cycles of one patient taken as independent.';
 
 const LEVELS = [0.95, 0.998] as const;
 const z = (level: number) => normalQuantile(1 - (1 - level) / 2);
@@ -68,7 +69,10 @@ export function meanDosesFunnel(cycles: readonly CycleDoses[]): MeanDosesFunnelR
   const rows = [...by].sort(([a], [b]) => a.localeCompare(b)).map(([centre_id, s]): MeanDosesFunnelRow => {
     const mean = s.sum / s.n;
     const [l95, l998] = LEVELS.map((lv) => limits(target, sd, s.n, lv, cap)) as [ReturnType<typeof limits>, ReturnType<typeof limits>];
-    return { centre_id, n_cycles: s.n, mean_doses: mean, lower95: l95.lower, upper95: l95.upper, lower998: l998.lower, upper998: l998.upper, position95: position(mean, l95), position998: position(mean, l998) };
+    return {
+      centre_id, n_cycles: s.n, mean_doses: mean, lower95: l95.lower, upper95: l95.upper, lower998: l998.lower, upper998: l998.upper,
+      position95: position(mean, l95), position998: position(mean, l998),
+    };
   });
   const curves = grid(Math.max(...rows.map((r) => r.n_cycles))).flatMap((x) => LEVELS.map((level) => ({ x, level, ...limits(target, sd, x, level, cap) })));
   return { rows, target, sd, n_cycles: n, curves, method: MEAN_DOSES_FUNNEL_METHOD };

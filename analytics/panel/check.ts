@@ -31,7 +31,9 @@ export function checkBundleText(file: string, text: string): BundleCheck {
   const labels = labelProblems(parsed.data);
   if (labels.length > 0)
     return fail(
-      `${labels.length} label(s) outside the kit's vocabularies: ${labels.slice(0, 5).join('; ')}${labels.length > 5 ? `; and ${labels.length - 5} more` : ''} — the bundle was made by another il2kit or edited before hashing; ask the centre to bundle again with the panel's il2kit version`,
+      `${labels.length} label(s) outside the kit's vocabularies: ${labels.slice(0, 5).join('; ')}` +
+        (labels.length > 5 ? `; and ${labels.length - 5} more` : '') +
+        " — the bundle was made by another il2kit or edited before hashing; ask the centre to bundle again with the panel's il2kit version",
     );
   return { ok: true, file, bundle: parsed.data };
 }

@@ -62,7 +62,9 @@ const wholeFirstTables = (b: PanelBundle) => {
 export function firstCycleLogRank(bundles: readonly PanelBundle[]): LogRankRow & { centres_left_out: string } {
   const left = bundles.filter((b) => !wholeFirstTables(b)).map((b) => b.centre_id);
   const first = bundles.filter(wholeFirstTables).flatMap((b) => cyclesFromBundle(b, 'dose_end_first'));
-  const row = first.length > 0 ? doseSurvival(first).logRank.find((r) => r.cycles === 'first')! : { cycles: 'first' as const, n_cycles: 0, n_centres: 0, chi_square: null, df: null, p_value: null, message: 'no centre released its first-cycle table whole' };
+  const message = 'no centre released its first-cycle table whole';
+  const none = { cycles: 'first' as const, n_cycles: 0, n_centres: 0, chi_square: null, df: null, p_value: null, message };
+  const row = first.length > 0 ? doseSurvival(first).logRank.find((r) => r.cycles === 'first')! : none;
   return { ...row, centres_left_out: left.join(' ') };
 }
 

@@ -43,7 +43,8 @@ const allowed = (v: Vocab) => (v.codes && v.codes.length > 0 ? `allowed: ${v.cod
 function expectedId(t: BundleTable): string[] {
   const g = t.group;
   const ids: Record<BundleTable['kind'], string[]> = {
-    dose_end: [`dose_end:${g.regimen}`], dose_end_first: [`dose_end_first:${g.regimen}`], concordance: [`concordance:${g.ruleset}`], enforcement: [`enforcement:${g.ruleset}`], hold_reasons: ['hold_reasons'],
+    dose_end: [`dose_end:${g.regimen}`], dose_end_first: [`dose_end_first:${g.regimen}`],
+    concordance: [`concordance:${g.ruleset}`], enforcement: [`enforcement:${g.ruleset}`], hold_reasons: ['hold_reasons'],
     response: ['response', 'response:all'], signal: [`signal:${g.signal}`], case_mix_ecog: ['case_mix:ecog'], case_mix_age: ['case_mix:age'],
   };
   return ids[t.kind];
@@ -61,10 +62,12 @@ function tableProblems(t: BundleTable, rulesetIds: ReadonlySet<string>): string[
   const out: string[] = [];
   const at = `table ${t.id}`;
   const regimen = t.group.regimen;
-  if ((t.kind === 'dose_end' || t.kind === 'dose_end_first') && (regimen === undefined || !/^\d+k\/\d+$/.test(regimen))) out.push(`${at}: regimen ${JSON.stringify(regimen ?? null)} is not a regimen label (e.g. 600k/14)`);
+  if ((t.kind === 'dose_end' || t.kind === 'dose_end_first') && (regimen === undefined || !/^\d+k\/\d+$/.test(regimen)))
+    out.push(`${at}: regimen ${JSON.stringify(regimen ?? null)} is not a regimen label (e.g. 600k/14)`);
   if ((t.kind === 'concordance' || t.kind === 'enforcement') && !rulesetIds.has(t.group.ruleset ?? ''))
     out.push(`${at}: ruleset ${JSON.stringify(t.group.ruleset ?? null)} is not among the bundle's rulesets (${[...rulesetIds].join(', ')})`);
-  if (t.kind === 'signal' && !BINARY_SIGNALS.includes(t.group.signal as never)) out.push(`${at}: signal ${JSON.stringify(t.group.signal ?? null)} is not a present/absent signal (allowed: ${BINARY_SIGNALS.join(', ')})`);
+  if (t.kind === 'signal' && !BINARY_SIGNALS.includes(t.group.signal as never))
+    out.push(`${at}: signal ${JSON.stringify(t.group.signal ?? null)} is not a present/absent signal (allowed: ${BINARY_SIGNALS.join(', ')})`);
   if (!expectedId(t).includes(t.id)) out.push(`${at}: a ${t.kind} table must be named ${expectedId(t).join(' or ')}`);
   const v = TABLE_VOCAB[t.kind];
   for (const r of t.rows) if (!known(v.rows, r)) out.push(`${at}: row "${r}" is not a known ${v.rows.what} (${allowed(v.rows)})`);
@@ -81,14 +84,17 @@ function tableProblems(t: BundleTable, rulesetIds: ReadonlySet<string>): string[
 export function labelProblems(b: PanelBundle): string[] {
   const rulesetIds = new Set(b.rulesets.map((r) => r.id));
   const out = b.tables.flatMap((t) => tableProblems(t, rulesetIds));
-  for (const e of b.signal_estimates) if (!(e.signal in SIGNALS)) out.push(`signal estimate "${e.signal}" is not a response signal of the kit (allowed: ${Object.keys(SIGNALS).join(', ')})`);
+  for (const e of b.signal_estimates)
+    if (!(e.signal in SIGNALS)) out.push(`signal estimate "${e.signal}" is not a response signal of the kit (allowed: ${Object.keys(SIGNALS).join(', ')})`);
   for (const t of b.implied_thresholds) {
     if (!(t.variable in RULE_VARIABLES)) out.push(`implied threshold for "${t.variable}": not a rule variable of the kit`);
-    if (!rulesetIds.has(t.reference_ruleset)) out.push(`implied threshold for ${t.variable}: reference ruleset "${t.reference_ruleset}" is not among the bundle's rulesets`);
+    if (!rulesetIds.has(t.reference_ruleset))
+      out.push(`implied threshold for ${t.variable}: reference ruleset "${t.reference_ruleset}" is not among the bundle's rulesets`);
   }
   for (const w of b.withheld_estimates) {
     const codes: readonly string[] = w.what === 'signal' ? Object.keys(SIGNALS) : Object.keys(RULE_VARIABLES);
-    if (!codes.includes(w.id)) out.push(`withheld estimate ${w.what} "${w.id}" is not a ${w.what === 'signal' ? 'response signal' : 'rule variable'} of the kit`);
+    const what = w.what === 'signal' ? 'response signal' : 'rule variable';
+    if (!codes.includes(w.id)) out.push(`withheld estimate ${w.what} "${w.id}" is not a ${what} of the kit`);
   }
   return out;
 }

@@ -41,7 +41,11 @@ export function discloseSummary(s: CentreSummary, policy: DisclosurePolicy, kitV
     let r = results.get(t.id)!;
     const outer = t.kind === 'dose_end_first' ? s.tables.find((x) => x.id === `dose_end:${t.group.regimen}`) : undefined;
     if (outer !== undefined && !r.withheld && revealsByDifference(t, r.cells, outer, results.get(outer.id)!.cells, k))
-      r = { cells: t.counts.map((row) => row.map(() => null)), suppressed: t.counts.flatMap((row, i) => row.map((_, j) => ({ row: i, col: j, reason: 'withheld' as const }))), withheld: true };
+      r = {
+        cells: t.counts.map((row) => row.map(() => null)),
+        suppressed: t.counts.flatMap((row, i) => row.map((_, j) => ({ row: i, col: j, reason: 'withheld' as const }))),
+        withheld: true,
+      };
     for (const c of r.suppressed) suppressed.push({ table: t.id, row: t.rows[c.row]!, col: t.cols[c.col]!, reason: c.reason });
     return { id: t.id, kind: t.kind, group: t.group, rows: t.rows, cols: t.cols, cells: r.cells, withheld: r.withheld };
   });
