@@ -8,6 +8,7 @@ import { escapeHtml, htmlTable, inlineSvg, renderReportPage, type ReportSection,
 
 const pct = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : '—');
 const num = (d: number) => (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '—');
+const pValue = (v: unknown) => (typeof v !== 'number' || !Number.isFinite(v) ? '—' : v < 0.0001 ? '< 0.0001' : v.toFixed(4));
 const col = (key: string, label: string, format?: (v: unknown) => string): TableColumn => (format ? { key, label, format } : { key, label });
 const p = (text: string) => `<p>${escapeHtml(text)}</p>`;
 
@@ -50,7 +51,7 @@ function dosesSection(r: PanelResult, svg: string | undefined, funnel: string | 
       p(`Each released cell of a centre's table (cycles by doses given and how the cycle ended) stands for that many cycles; the curves are the kit's own dose-survival analysis on them. ${incomplete ? `Suppressed cells are left out, so these centres' curves are incomplete: ${incomplete}.` : 'No cell was suppressed: the curves equal the patient-level analysis of all centres together.'}`),
       htmlTable([col('centre_id', 'Centre'), col('cap', 'Cap (doses)'), col('doses', 'Dose k'), col('n_at_risk', 'Cycles at risk'), col('p_at_least', 'P(at least k doses)', pct), col('lower', 'Lower 95%', pct), col('upper', 'Upper 95%', pct)], at10),
       htmlTable([
-        col('cycles', 'Log-rank test between centres over'), col('n_cycles', 'Cycles'), col('n_centres', 'Centres'), col('chi_square', 'χ²', num(2)), col('df', 'df'), col('p_value', 'p', num(4)),
+        col('cycles', 'Log-rank test between centres over'), col('n_cycles', 'Cycles'), col('n_centres', 'Centres'), col('chi_square', 'χ²', num(2)), col('df', 'df'), col('p_value', 'p', pValue),
         col('centres_left_out', 'Left out (suppressed or withheld)'), col('message', 'Note'),
       ], r.doses.logRank.map((x) => ({ ...x, cycles: LOG_RANK_OVER[x.cycles] }))),
       funnel ? inlineSvg(funnel, 'Funnel plot of mean doses given per cycle against the number of cycles per centre') : '',
