@@ -2,8 +2,8 @@
 // end reasons, distributions of doses per cycle, and the funnel of cycles reaching N doses.
 // Builders take already-shaped analysis rows and never load data.
 import type { TopLevelSpec } from 'vega-lite';
-import type { DoseHistogramRow, DoseSurvivalRow, EndCause, EndCauseIncidenceRow, ReachingResult } from '../analytics/doses/index.js';
-import { funnelLayers } from './funnel.js';
+import type { DoseHistogramRow, DoseSurvivalRow, EndCause, EndCauseIncidenceRow, MeanDosesFunnelResult, ReachingResult } from '../analytics/doses/index.js';
+import { funnelLayers, unlabelledNote } from './funnel.js';
 import { ANALYSIS_CONFIG, VEGA_LITE_SCHEMA, centreScale, wrapText } from './spec-types.js';
 
 const ALL = 'ALL';
@@ -172,6 +172,40 @@ export function doseDistributionSpec(histogram: readonly DoseHistogramRow[], opt
 }
 
 /**
+ * Funnel of mean doses given per cycle by centre around the all-centre mean (normal limits for a mean, 95% and 99.8%;
+ * the method is the result's and is printed under the title).
+ * @example meanDosesFunnelSpec(meanDosesFunnel(cycles))
+ */
+export function meanDosesFunnelSpec(result: MeanDosesFunnelResult, options: { title?: string; note?: string } = {}): TopLevelSpec {
+  const size = { width: 360, height: 260 };
+  const target = result.target ?? 0;
+  const { layers, unlabelled } = funnelLayers(
+    result.rows.map((r) => ({
+      label: r.centre_id, x: r.n_cycles, y: r.mean_doses, position95: r.position95, position998: r.position998, detail: `mean ${r.mean_doses.toFixed(1)} doses over ${r.n_cycles} cycles`,
+    })),
+    result.curves,
+    { xTitle: 'Number of cycles', yTitle: 'Mean doses given per cycle', yFormat: '.0f', target, targetLabel: `all centres: ${target.toFixed(1)} doses` },
+    size,
+  );
+  return {
+    $schema: VEGA_LITE_SCHEMA,
+    title: {
+      text: options.title ?? 'Mean doses given per cycle, by centre',
+      subtitle: [
+        ...(result.rows.length === 0 ? ['no funnel: fewer than two cycles'] : []),
+        ...[result.method, options.note ?? '', ...unlabelledNote(unlabelled)].filter(Boolean).flatMap((t) => wrapText(t, 110)),
+      ],
+    },
+    ...size,
+    layer: layers,
+    config: ANALYSIS_CONFIG,
+  };
+}
+
+/** Size of each panel of the reaching funnel. */
+const FUNNEL_PANEL = { width: 300, height: 240 };
+
+/**
  * Funnel of each centre's share of cycles reaching the threshold: crude (exact binomial limits by
  * number of cycles) beside case-mix adjusted (observed / expected by expected count), 95% and 99.8% limits.
  * @example reachingFunnelSpec(analyseDoses(cycles, patients).reaching)
@@ -182,12 +216,15 @@ export function reachingFunnelSpec(result: ReachingResult, options: { title?: st
     result.crude.map((r) => ({ label: r.centre_id, x: r.n_cycles, y: r.share, position95: r.position95, position998: r.position998, detail: `${r.n_reaching} of ${r.n_cycles} ${which}` })),
     result.curves.filter((c) => c.kind === 'crude'),
     { xTitle: `Number of ${which}`, yTitle: `Share reaching ≥ ${result.threshold} doses`, yFormat: '%', target: result.target, targetLabel: `all centres: ${(result.target * 100).toFixed(1)}%` },
+    FUNNEL_PANEL,
   );
   const adjusted = funnelLayers(
     result.adjusted.flatMap((r) => (r.ratio === null ? [] : [{ label: r.centre_id, x: r.expected, y: r.ratio, position95: r.position95, position998: r.position998, detail: `observed ${r.observed}, expected ${r.expected.toFixed(1)} from its case mix` }])),
     result.curves.filter((c) => c.kind === 'adjusted'),
     { xTitle: 'Expected number reaching it (from case mix)', yTitle: 'Observed / expected', yFormat: '.2f', target: 1, targetLabel: 'as expected for the case mix' },
+    FUNNEL_PANEL,
   );
+  const unlabelled = [...new Set([...crude.unlabelled, ...adjusted.unlabelled])].sort();
   const phi = result.overdispersion_applied ? `; limits widened for over-dispersion` : '';
   return {
     $schema: VEGA_LITE_SCHEMA,
@@ -196,11 +233,12 @@ export function reachingFunnelSpec(result: ReachingResult, options: { title?: st
       subtitle: [
         ...wrapText(`Left: crude, exact binomial limits around the all-centre share. Right: adjusted for case mix by indirect standardisation (disease × ECOG × age band)${phi}.`, 110),
         ...wrapText('Dashed: 95% limits; solid: 99.8% limits. Cycles of one patient are correlated: read points near the limits with care.', 110),
+        ...unlabelledNote(unlabelled).flatMap((n) => wrapText(n, 110)),
       ],
     },
     hconcat: [
-      { title: 'Crude', width: 300, height: 240, layer: crude },
-      { title: 'Case-mix adjusted', width: 300, height: 240, layer: adjusted },
+      { title: 'Crude', ...FUNNEL_PANEL, layer: crude.layers },
+      { title: 'Case-mix adjusted', ...FUNNEL_PANEL, layer: adjusted.layers },
     ],
     resolve: { scale: { color: 'shared', strokeDash: 'shared' } },
     config: ANALYSIS_CONFIG,

@@ -1,6 +1,6 @@
 // Spec → vega → SVG / PNG, headless. vega 5 and vega-lite 5 only: v6 does not load inside tslab (platform-notes F3).
 import { crc32 } from 'node:zlib';
-import { Resvg } from '@resvg/resvg-js';
+import { Resvg, renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 import { View, parse, type Spec as VegaSpec } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
@@ -82,13 +82,26 @@ export const PUBLICATION_DPI = 300;
  * @example writeFileSync('figure.png', svgToPng(await renderSvg(spec), { dpi: 300 }));
  */
 export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
+  const png = new Resvg(svg, resvgOptions(options)).render().asPng();
+  return options.dpi === undefined ? png : withPhys(png, options.dpi);
+}
+
+/**
+ * svgToPng off the main thread (resvg on libuv's thread pool), byte-identical to it: a large figure's text layout
+ * takes seconds in resvg, which the caller can overlap with its own work or other figures.
+ * @example const pending = svgToPngAsync(svg, { scale: 1 }); …; writeFileSync('figure.png', await pending);
+ */
+export async function svgToPngAsync(svg: string, options: PngOptions = {}): Promise<Buffer> {
+  const png = (await renderAsync(svg, resvgOptions(options))).asPng();
+  return options.dpi === undefined ? png : withPhys(png, options.dpi);
+}
+
+function resvgOptions(options: PngOptions): ResvgRenderOptions {
   const zoom = options.dpi !== undefined ? options.dpi / 96 : (options.scale ?? 2);
-  const resvg = new Resvg(svg, {
+  return {
     fitTo: { mode: 'zoom', value: zoom },
     font: { defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans', loadSystemFonts: true },
-  });
-  const png = resvg.render().asPng();
-  return options.dpi === undefined ? png : withPhys(png, options.dpi);
+  };
 }
 
 /** The PNG with a pHYs chunk (pixels per metre, both axes) right after its IHDR chunk. */

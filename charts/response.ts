@@ -3,7 +3,7 @@
 // Builders take already-shaped analysis rows and never load data.
 import type { TopLevelSpec } from 'vega-lite';
 import { LANDMARK_NOTE, type ForestRow, type ResponseByDosesRow, type ResponseRatesResult, type SignalOddsRatiosResult } from '../analytics/response/index.js';
-import { funnelLayers } from './funnel.js';
+import { funnelLayers, unlabelledNote } from './funnel.js';
 import { ANALYSIS_CONFIG, VEGA_LITE_SCHEMA, centreScale, wrapText, type ChartLayer } from './spec-types.js';
 
 const ALL = 'ALL';
@@ -14,20 +14,25 @@ const ALL = 'ALL';
  */
 export function responseFunnelSpec(rates: ResponseRatesResult, options: { title?: string } = {}): TopLevelSpec {
   const target = rates.target ?? 0;
-  const layers = funnelLayers(
+  const size = { width: 360, height: 260 };
+  const { layers, unlabelled } = funnelLayers(
     rates.funnel.map((r) => ({ label: r.centre_id, x: r.n_assessed, y: r.rate, position95: r.position95, position998: r.position998, detail: `${r.responders} of ${r.n_assessed} responded` })),
     rates.curves,
     { xTitle: 'Patients assessed', yTitle: 'Response rate (CR + PR)', yFormat: '%', target, targetLabel: `all centres: ${(target * 100).toFixed(1)}%` },
+    size,
   );
   const none = rates.funnel.length === 0 ? [rates.notes[0] ?? 'no funnel: no response assessments'] : [];
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: options.title ?? 'Response rate by centre',
-      subtitle: [...none, ...wrapText('Exact binomial limits around the all-centre rate; dashed: 95%, solid: 99.8%. Not adjusted for case mix (disease, ECOG).', 110)],
+      subtitle: [
+        ...none,
+        ...wrapText('Exact binomial limits around the all-centre rate; dashed: 95%, solid: 99.8%. Not adjusted for case mix (disease, ECOG).', 110),
+        ...unlabelledNote(unlabelled).flatMap((n) => wrapText(n, 110)),
+      ],
     },
-    width: 360,
-    height: 260,
+    ...size,
     layer: layers,
     config: ANALYSIS_CONFIG,
   };

@@ -17,7 +17,7 @@ export const BundleLabel = z.string().regex(/^[A-Za-z0-9_.:/+<>=-]{1,64}$/, 'lab
 /** A count, or null where disclosure control suppressed it (shown as "< k" or "suppressed"). */
 export const BundleCount = z.number().int().min(0).nullable();
 
-export const BUNDLE_TABLE_KINDS = ['dose_end', 'concordance', 'enforcement', 'hold_reasons', 'response', 'signal', 'case_mix_ecog', 'case_mix_age'] as const;
+export const BUNDLE_TABLE_KINDS = ['dose_end', 'dose_end_first', 'concordance', 'enforcement', 'hold_reasons', 'response', 'signal', 'case_mix_ecog', 'case_mix_age'] as const;
 export type BundleTableKind = (typeof BUNDLE_TABLE_KINDS)[number];
 
 /** One count table: rows × columns of counts. Every row and column total is treated as public when suppressing. */

@@ -8,5 +8,6 @@ export { doseSurvival, type DoseSurvivalResult, type DoseSurvivalRow, type EndCa
 export { indirectStandardisation, type StandardisationInput, type StandardisationOptions, type StandardisationResult, type StandardisedUnitRow } from './indirect-standardisation.js';
 export { CYCLE_DOSES_SQL, centreFilter, loadCaseMix, loadCycleDoses, queryRows } from './load.js';
 export { doseMessages } from './messages.js';
+export { MEAN_DOSES_FUNNEL_METHOD, meanDosesFunnel, type MeanDosesFunnelResult, type MeanDosesFunnelRow } from './mean-doses-funnel.js';
 export { caseMixStratum, reachingDoses, type FunnelCurveRow, type ReachingAdjustedRow, type ReachingCrudeRow, type ReachingOptions, type ReachingResult } from './reaching-doses.js';
 export { ALL_CENTRES, END_CAUSES, END_CAUSE_CODE, END_REASON_CAUSE, endCause, reachedMaximum, regimenLabel, type CycleDoses, type EndCause, type PatientCaseMix } from './types.js';

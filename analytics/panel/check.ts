@@ -1,8 +1,9 @@
-// The panel's checks on bundle files before pooling: JSON, kind, schema version, schema, content hash; then across
+// The panel's checks on bundle files before pooling: JSON, kind, schema version, schema, content hash, labels; then across
 // files: the same bundle twice, and two bundles of one centre over overlapping periods. Each problem names the file.
 import { BUNDLE_KIND, BUNDLE_SCHEMA_VERSION, PanelBundle } from '../../schemas/bundle.js';
 import { bundleHash } from './hash.js';
 import { periodsOverlap } from './quarter.js';
+import { labelProblems } from './vocabulary.js';
 
 export type BundleCheck = { ok: true; file: string; bundle: PanelBundle } | { ok: false; file: string; problem: string };
 
@@ -27,6 +28,13 @@ export function checkBundleText(file: string, text: string): BundleCheck {
   const hash = bundleHash(obj);
   if (hash !== parsed.data.content_sha256)
     return fail(`content does not match its SHA-256 (stated ${parsed.data.content_sha256.slice(0, 12)}…, computed ${hash.slice(0, 12)}…): changed after il2kit bundle wrote it; ask the centre for the file as written`);
+  const labels = labelProblems(parsed.data);
+  if (labels.length > 0)
+    return fail(
+      `${labels.length} label(s) outside the kit's vocabularies: ${labels.slice(0, 5).join('; ')}` +
+        (labels.length > 5 ? `; and ${labels.length - 5} more` : '') +
+        " — the bundle was made by another il2kit or edited before hashing; ask the centre to bundle again with the panel's il2kit version",
+    );
   return { ok: true, file, bundle: parsed.data };
 }
 

@@ -7,11 +7,26 @@ import { DOSE_END_COLS, type CountTable } from './types.js';
 
 /** One dose_end table per regimen ('600k/14', …). @example doseEndTables(cycles).map((t) => t.id) // ['dose_end:600k/14'] */
 export function doseEndTables(cycles: readonly CycleDoses[]): CountTable[] {
-  return [...groupBy(cycles, regimenLabel)].map(([regimen, g]) => {
+  return regimenTables(cycles, 'dose_end', () => true);
+}
+
+/**
+ * The same tables over the first cycle of each patient's first course only (`dose_end_first:<regimen>`, rows as the
+ * all-cycles table): the risk tables of the first-cycle log-rank test, whose cycles are one per patient.
+ * @example doseEndFirstTables(cycles).map((t) => t.id) // ['dose_end_first:600k/14']
+ */
+export function doseEndFirstTables(cycles: readonly CycleDoses[]): CountTable[] {
+  return regimenTables(cycles, 'dose_end_first', (c) => c.course_number === 1 && c.cycle_number === 1);
+}
+
+function regimenTables(cycles: readonly CycleDoses[], kind: 'dose_end' | 'dose_end_first', keep: (c: CycleDoses) => boolean): CountTable[] {
+  return [...groupBy(cycles, regimenLabel)].flatMap(([regimen, g]): CountTable[] => {
     const top = Math.max(...g.map((c) => Math.max(c.planned_max_doses, c.doses_given)));
+    const kept = g.filter(keep);
+    if (kept.length === 0) return [];
     const counts = Array.from({ length: top + 1 }, () => DOSE_END_COLS.map(() => 0));
-    for (const c of g) counts[c.doses_given]![DOSE_END_COLS.indexOf(endCause(c))]! += 1;
-    return { id: `dose_end:${regimen}`, kind: 'dose_end', group: { regimen }, rows: counts.map((_, d) => String(d)), cols: [...DOSE_END_COLS], counts };
+    for (const c of kept) counts[c.doses_given]![DOSE_END_COLS.indexOf(endCause(c))]! += 1;
+    return [{ id: `${kind}:${regimen}`, kind, group: { regimen }, rows: counts.map((_, d) => String(d)), cols: [...DOSE_END_COLS], counts }];
   });
 }
 

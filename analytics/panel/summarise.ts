@@ -7,7 +7,7 @@ import { impliedThresholds } from '../practice/implied-thresholds.js';
 import { analyseResponse } from '../response/analyse.js';
 import type { ResponseInputs } from '../response/types.js';
 import { quarterOf } from './quarter.js';
-import { doseEndTables } from './summarise-doses.js';
+import { doseEndFirstTables, doseEndTables } from './summarise-doses.js';
 import { holdTables } from './summarise-holds.js';
 import { caseMixTables, estimateCandidates, responseAllTable, responseTable, signalTables } from './summarise-response.js';
 import type { CentreSummary } from './types.js';
@@ -50,7 +50,7 @@ export function summariseCentre(inp: CentreInputs): CentreSummary {
       id: rs.id, version: rs.version ?? null, status: rs.status, rules: rs.rules.length,
       rules_inferred: rs.rules.filter((r) => r.status === 'inferred').length, rules_unverified: rs.rules.filter((r) => r.status === 'unverified').length,
     })),
-    tables: [...doseEndTables(inp.cycles), ...holds, responseTable(resp.signals), responseAllTable(resp.signals), ...signalTables(resp.signals), ...caseMixTables(inp.patients)],
+    tables: [...doseEndTables(inp.cycles), ...doseEndFirstTables(inp.cycles), ...holds, responseTable(resp.signals), responseAllTable(resp.signals), ...signalTables(resp.signals), ...caseMixTables(inp.patients)],
     estimates: estimateCandidates(resp.oddsRatios.forest, resp.signals),
     implied,
   };

@@ -1,12 +1,11 @@
 // il2kit pool: the consensus panel pools centres' bundles into tables and one self-contained report (docs/panel.md).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { kitVersion } from '../../project/version.js';
 
-const TABLES = ['centres', 'rulesets', 'dose_survival', 'end_reason_incidence', 'log_rank', 'dose_histogram', 'dose_distribution', 'concordance', 'enforcement', 'hold_reasons', 'response_rates', 'response_funnel', 'signal_odds_ratios', 'implied_thresholds', 'withheld_estimates', 'suppressed_cells'] as const;
-const FIGURES = ['dose_survival', 'response_funnel', 'signal_forest'] as const;
+const TABLES = ['centres', 'rulesets', 'dose_survival', 'end_reason_incidence', 'log_rank', 'dose_histogram', 'dose_distribution', 'doses_funnel', 'concordance', 'enforcement', 'hold_reasons', 'response_rates', 'response_funnel', 'signal_odds_ratios', 'implied_thresholds', 'withheld_estimates', 'suppressed_cells'] as const;
 
 interface PoolOptions {
   out: string;
@@ -37,27 +36,36 @@ export function registerPool(program: Command): void {
       if (problems.length > 0) throw new UserError(`pool refused: ${problems.length} problem(s) with the bundles; nothing was written\n${problems.map((x) => `  ${x}`).join('\n')}`);
 
       const { poolBundles } = await import('../../analytics/panel/pool.js');
-      const { panelFigures, panelReport } = await import('../../reports/panel/index.js');
-      const { renderSvg, svgToPng } = await import('../../charts/render.js');
+      const { PANEL_FIGURES: FIGURES, panelFigures, panelReport } = await import('../../reports/panel/index.js');
+      const { renderSvg, svgToPngAsync } = await import('../../charts/render.js');
       const { clearOutputs, writeReadme, writeTables } = await import('./analysis-output.js');
       const r = poolBundles(good.map((g) => g.bundle), { hartungKnapp: opts.hartungKnapp === true });
       clearOutputs(opts.out, [...new Set<string>([...TABLES, ...FIGURES])]);
-      const tables = await writeTables(opts.out, {
-        centres: r.centres, rulesets: r.rulesets, dose_survival: r.doses.survival, end_reason_incidence: r.doses.incidence, log_rank: r.doses.logRank,
-        dose_histogram: r.doses.histogram, dose_distribution: r.doses.distribution, concordance: r.concordance, enforcement: r.enforcement, hold_reasons: r.holdReasons,
-        response_rates: r.rates, response_funnel: r.funnel, signal_odds_ratios: r.signals, implied_thresholds: r.implied, withheld_estimates: r.withheldEstimates, suppressed_cells: r.suppressed,
-      } satisfies Record<(typeof TABLES)[number], readonly object[]>);
-      // Each figure is rendered once, for its SVG, its PNG and the report. A panel of many centres draws large figures,
-      // whose PNG at 2× took most of the run at 100 centres: above 20 bundles the PNG is drawn at 1×.
+      mkdirSync(opts.out, { recursive: true });
+      // Each figure is rendered once, for its SVG, its PNG and the report. The PNGs (resvg's text layout: seconds for a
+      // 100-centre forest) are drawn off the main thread while the tables and the report are written. A panel of many
+      // centres draws large figures, so above 20 bundles the PNG is drawn at 1×.
       const svgs: Record<string, string> = {};
-      for (const [name, spec] of Object.entries(panelFigures(r))) {
+      const pngs: Promise<void>[] = [];
+      const specs = panelFigures(r);
+      for (const name of [...FIGURES].reverse()) {
+        // the forest, the slowest PNG, first
+        const spec = specs[name];
         if (spec === null) continue;
         const svg = (svgs[name] = await renderSvg(spec));
         writeFileSync(join(opts.out, `${name}.svg`), svg);
-        writeFileSync(join(opts.out, `${name}.png`), svgToPng(svg, { scale: r.centres.length > 20 ? 1 : 2 }));
+        const png = svgToPngAsync(svg, { scale: r.centres.length > 20 ? 1 : 2 }).then((b) => writeFileSync(join(opts.out, `${name}.png`), b));
+        png.catch(() => undefined); // handled by the Promise.all below
+        pngs.push(png);
       }
-      const figures = Object.keys(svgs);
+      const tables = await writeTables(opts.out, {
+        centres: r.centres, rulesets: r.rulesets, dose_survival: r.doses.survival, end_reason_incidence: r.doses.incidence, log_rank: r.doses.logRank,
+        dose_histogram: r.doses.histogram, dose_distribution: r.doses.distribution, doses_funnel: r.doses.meanFunnel.rows, concordance: r.concordance, enforcement: r.enforcement, hold_reasons: r.holdReasons,
+        response_rates: r.rates, response_funnel: r.funnel, signal_odds_ratios: r.signals, implied_thresholds: r.implied, withheld_estimates: r.withheldEstimates, suppressed_cells: r.suppressed,
+      } satisfies Record<(typeof TABLES)[number], readonly object[]>);
+      const figures = FIGURES.filter((f) => svgs[f] !== undefined);
       writeFileSync(join(opts.out, 'panel-report.html'), panelReport({ result: r, svgs, hartungKnapp: opts.hartungKnapp === true, kitVersion: kitVersion() }));
+      await Promise.all(pngs);
       writeReadme(opts.out, 'il2kit pool', [
         `${r.centres.length} bundle(s): ${r.centres.map((c) => `${c.centre_id} ${c.period_first}…${c.period_last} (k = ${c.min_cell})`).join(', ')}.`,
         '- panel-report.html: the panel report (one self-contained page).',

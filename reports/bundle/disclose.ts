@@ -4,6 +4,7 @@
 import { bundleHash } from '../../analytics/panel/hash.js';
 import type { CentreSummary } from '../../analytics/panel/types.js';
 import { BUNDLE_KIND, BUNDLE_SCHEMA_VERSION, PanelBundle, type BundleTable, type DisclosurePolicy } from '../../schemas/bundle.js';
+import { revealsByDifference } from './nested.js';
 import { suppressTable, type SuppressionReason } from './suppress.js';
 
 export interface SuppressionRecord {
@@ -35,8 +36,16 @@ function estimateRule(n: number, events: number, parameters: number, p: Disclosu
 export function discloseSummary(s: CentreSummary, policy: DisclosurePolicy, kitVersion: string): DisclosedBundle {
   const k = policy.min_cell;
   const suppressed: SuppressionRecord[] = [];
+  const results = new Map(s.tables.map((t) => [t.id, suppressTable(t.counts, k)]));
   const tables: BundleTable[] = s.tables.map((t) => {
-    const r = suppressTable(t.counts, k);
+    let r = results.get(t.id)!;
+    const outer = t.kind === 'dose_end_first' ? s.tables.find((x) => x.id === `dose_end:${t.group.regimen}`) : undefined;
+    if (outer !== undefined && !r.withheld && revealsByDifference(t, r.cells, outer, results.get(outer.id)!.cells, k))
+      r = {
+        cells: t.counts.map((row) => row.map(() => null)),
+        suppressed: t.counts.flatMap((row, i) => row.map((_, j) => ({ row: i, col: j, reason: 'withheld' as const }))),
+        withheld: true,
+      };
     for (const c of r.suppressed) suppressed.push({ table: t.id, row: t.rows[c.row]!, col: t.cols[c.col]!, reason: c.reason });
     return { id: t.id, kind: t.kind, group: t.group, rows: t.rows, cols: t.cols, cells: r.cells, withheld: r.withheld };
   });

@@ -5,7 +5,7 @@ import type { PanelResult } from '../../analytics/panel/pool.js';
 import type { ForestRow } from '../../analytics/response/signal-odds-ratios.js';
 import { LANDMARK_NOTE } from '../../analytics/response/messages.js';
 import type { SignalId } from '../../analytics/response/signals.js';
-import { doseSurvivalSpec } from '../../charts/doses.js';
+import { doseSurvivalSpec, meanDosesFunnelSpec } from '../../charts/doses.js';
 import { forestSpec, responseFunnelSpec } from '../../charts/response.js';
 
 /** Forest rows (charts/response) from the pooled signal rows. */
@@ -17,10 +17,18 @@ function forestRows(r: PanelResult): ForestRow[] {
   }));
 }
 
+/** The panel report's figures, in the order they are written. */
+export const PANEL_FIGURES = ['dose_survival', 'doses_funnel', 'response_funnel', 'signal_forest'] as const;
+export type PanelFigure = (typeof PANEL_FIGURES)[number];
+
 /** Specs of the panel figures; null where there is nothing to draw. @example panelFigures(poolBundles(bundles)) */
-export function panelFigures(r: PanelResult): Record<'dose_survival' | 'response_funnel' | 'signal_forest', TopLevelSpec | null> {
+export function panelFigures(r: PanelResult): Record<PanelFigure, TopLevelSpec | null> {
   return {
     dose_survival: r.doses.survival.length > 0 ? doseSurvivalSpec(r.doses.survival, { includeAll: true, title: 'Doses reached, pooled from the bundles (Kaplan–Meier)' }) : null,
+    doses_funnel:
+      r.doses.meanFunnel.rows.length > 0
+        ? meanDosesFunnelSpec(r.doses.meanFunnel, { note: r.doses.meanFunnel.centres_left_out ? `Left out (a dose cell suppressed): ${r.doses.meanFunnel.centres_left_out}.` : '' })
+        : null,
     response_funnel:
       r.funnel.length > 0
         ? responseFunnelSpec({ rates: [], funnel: r.funnel, curves: r.funnelCurves, target: r.funnelTarget, phi: null, notes: [] }, { title: 'Response rate by centre (centres whose response table was released whole)' })

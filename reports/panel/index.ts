@@ -1,3 +1,3 @@
 // The consensus panel's report page and its figures.
-export { panelFigures } from './figures.js';
+export { PANEL_FIGURES, panelFigures, type PanelFigure } from './figures.js';
 export { panelReport, type PanelReportInput } from './panel-report.js';

@@ -2,11 +2,13 @@
 // contributing centres and periods, the disclosure policy, pooled tables, suppressed cells shown as "< k*", every
 // ruleset's verification status, and the caveats.
 import type { PanelResult } from '../../analytics/panel/pool.js';
+import type { PanelFigure } from './figures.js';
 import { LANDMARK_NOTE } from '../../analytics/response/messages.js';
 import { escapeHtml, htmlTable, inlineSvg, renderReportPage, type ReportSection, type TableColumn } from '../html/index.js';
 
 const pct = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : '—');
 const num = (d: number) => (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '—');
+const pValue = (v: unknown) => (typeof v !== 'number' || !Number.isFinite(v) ? '—' : v < 0.0001 ? '< 0.0001' : v.toFixed(4));
 const col = (key: string, label: string, format?: (v: unknown) => string): TableColumn => (format ? { key, label, format } : { key, label });
 const p = (text: string) => `<p>${escapeHtml(text)}</p>`;
 
@@ -15,7 +17,7 @@ const STATUS_NOTE = 'verified: read in the cited source; inferred: a reading of 
 export interface PanelReportInput {
   result: PanelResult;
   /** SVG of each figure that was drawn. */
-  svgs: Partial<Record<'dose_survival' | 'response_funnel' | 'signal_forest', string>>;
+  svgs: Partial<Record<PanelFigure, string>>;
   hartungKnapp: boolean;
   kitVersion: string;
 }
@@ -36,7 +38,9 @@ function centresSection(r: PanelResult): ReportSection {
   };
 }
 
-function dosesSection(r: PanelResult, svg: string | undefined): ReportSection {
+const LOG_RANK_OVER = { all: 'all cycles (cycles of one patient taken as independent)', first: 'the first cycle of the first course (one per patient)' } as const;
+
+function dosesSection(r: PanelResult, svg: string | undefined, funnel: string | undefined): ReportSection {
   const at10 = r.doses.survival.filter((x) => x.doses === 10 || x.doses === x.cap);
   const incomplete = r.doses.incomplete.map((x) => `${x.centre_id} ${x.regimen} (${x.suppressed_cells} cells)`).join(', ');
   return {
@@ -46,6 +50,12 @@ function dosesSection(r: PanelResult, svg: string | undefined): ReportSection {
       svg ? inlineSvg(svg, 'Kaplan–Meier probability of reaching at least k doses per cycle, per centre and all centres, one panel per cap') : '',
       p(`Each released cell of a centre's table (cycles by doses given and how the cycle ended) stands for that many cycles; the curves are the kit's own dose-survival analysis on them. ${incomplete ? `Suppressed cells are left out, so these centres' curves are incomplete: ${incomplete}.` : 'No cell was suppressed: the curves equal the patient-level analysis of all centres together.'}`),
       htmlTable([col('centre_id', 'Centre'), col('cap', 'Cap (doses)'), col('doses', 'Dose k'), col('n_at_risk', 'Cycles at risk'), col('p_at_least', 'P(at least k doses)', pct), col('lower', 'Lower 95%', pct), col('upper', 'Upper 95%', pct)], at10),
+      htmlTable([
+        col('cycles', 'Log-rank test between centres over'), col('n_cycles', 'Cycles'), col('n_centres', 'Centres'), col('chi_square', 'χ²', num(2)), col('df', 'df'), col('p_value', 'p', pValue),
+        col('centres_left_out', 'Left out (suppressed or withheld)'), col('message', 'Note'),
+      ], r.doses.logRank.map((x) => ({ ...x, cycles: LOG_RANK_OVER[x.cycles] }))),
+      funnel ? inlineSvg(funnel, 'Funnel plot of mean doses given per cycle against the number of cycles per centre') : '',
+      p(`Doses funnel: ${r.doses.meanFunnel.method}${r.doses.meanFunnel.centres_left_out ? ` Left out (a dose cell suppressed): ${r.doses.meanFunnel.centres_left_out}.` : ''}`),
       htmlTable([col('centre_id', 'Centre'), col('regimen', 'Regimen (IU/kg / cap)'), col('n_cycles', 'Cycles'), col('mean', 'Mean doses', num(1)), col('median', 'Median doses'), col('q1', 'Q1'), col('q3', 'Q3'), col('share_reached_max', 'Reached the cap', pct)], r.doses.distribution),
     ].join('\n'),
   };
@@ -91,7 +101,7 @@ export function panelReport(input: PanelReportInput): string {
   const r = input.result;
   const sections: ReportSection[] = [
     centresSection(r),
-    dosesSection(r, input.svgs.dose_survival),
+    dosesSection(r, input.svgs.dose_survival, input.svgs.doses_funnel),
     holdsSection(r),
     responseSection(r, input.svgs, input.hartungKnapp),
     {

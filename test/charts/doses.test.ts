@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyseDoses, type CycleDoses, type PatientCaseMix } from '../../analytics/index.js';
 import type { CycleEndReason } from '../../schemas/index.js';
-import { END_CAUSE_STYLE, doseDistributionSpec, doseSurvivalSpec, endReasonIncidenceSpec, reachingFunnelSpec } from '../../charts/index.js';
+import { END_CAUSE_STYLE, doseDistributionSpec, doseSurvivalSpec, endReasonIncidenceSpec, meanDosesFunnelSpec, reachingFunnelSpec } from '../../charts/index.js';
+import { meanDosesFunnel } from '../../analytics/doses/index.js';
 import { checkChart } from './harness.js';
 
 const REASONS: CycleEndReason[] = ['toxicity_stop', 'clinician', 'toxicity_stop', 'patient', 'window_closed'];
@@ -38,6 +39,8 @@ checkChart('end-reason-incidence', endReasonIncidenceSpec, r.survival.incidence)
 checkChart('dose-distribution', doseDistributionSpec, r.histogram);
 checkChart('dose-distribution-cycle-2', (rows: typeof r.histogram) => doseDistributionSpec(rows, { cycle: '2' }), r.histogram);
 checkChart('reaching-funnel', reachingFunnelSpec, r.reaching);
+checkChart('mean-doses-funnel', meanDosesFunnelSpec, meanDosesFunnel(DOSES_SAMPLE.cycles));
+checkChart('mean-doses-funnel-empty', meanDosesFunnelSpec, meanDosesFunnel([]));
 checkChart('reaching-funnel-empty', reachingFunnelSpec, { ...r.reaching, crude: [], adjusted: [], curves: [] });
 
 describe('dose charts', () => {

@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { PUBLICATION_DPI, renderSvg, ruleLabel, svgToPng, variableLabel } from '../../charts/index.js';
+import { PUBLICATION_DPI, renderSvg, ruleLabel, svgToPng, svgToPngAsync, variableLabel } from '../../charts/index.js';
 import { kitRulesets } from '../../analytics/practice/index.js';
 import { INFUSION_AGENTS, OBSERVATION_VARIABLES, RULE_VARIABLES } from '../../schemas/vocabularies.js';
 import { consensusCycleSample } from './consensus-sample.js';
@@ -29,6 +29,16 @@ describe('publication export', () => {
     expect(Math.abs(cs[0]!.data.readUInt32BE(0) - (width * 300) / 96)).toBeLessThan(1);
     const phys = cs[1]!.data;
     expect([phys.readUInt32BE(0), phys.readUInt32BE(4), phys.readUInt8(8)]).toEqual([11811, 11811, 1]);
+  });
+
+  it('the PNG drawn off the main thread is byte-identical to the one drawn on it (at a scale and at 300 dpi)', async () => {
+    const svg = await renderSvg(fig1CycleSpec(consensusCycleSample()));
+    for (const o of [{ scale: 1 }, { dpi: PUBLICATION_DPI }]) {
+      const sync = svgToPng(svg, o);
+      const off = await svgToPngAsync(svg, o);
+      expect(off.length).toBeGreaterThan(1000);
+      expect(Buffer.compare(off, sync)).toBe(0);
+    }
   });
 });
 

@@ -36,7 +36,7 @@ describe('il2kit bundle', () => {
     for (const r of runs) {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/^bundle: [a-z]+ \d{4}-Q\d…\d{4}-Q\d, 30 tables \(\d+ cells under 5 suppressed/);
+      expect(r.stdout).toMatch(/^bundle: [a-z]+ \d{4}-Q\d…\d{4}-Q\d, 31 tables \(\d+ cells under 5 suppressed/);
     }
     for (const f of bundles) {
       const b = PanelBundle.parse(readBundle(f));
@@ -136,7 +136,7 @@ describe('il2kit pool', () => {
     expect(refuse([f])).toMatch(new RegExp(`^il2kit: pool refused: 1 problem\\(s\\) with the bundles; nothing was written\\n  ${f.replace(/[.]/g, '\\.')}: content does not match its SHA-256 \\(stated [0-9a-f]{12}…, computed [0-9a-f]{12}…\\): changed after il2kit bundle wrote it`));
   });
 
-  it('bad input: empty list, non-JSON, another schema version, the wrong kind, a duplicated or overlapping centre', { timeout: 300_000 }, () => {
+  it('bad input: empty list, non-JSON, another schema version, the wrong kind, a duplicated or overlapping centre, an unknown label', { timeout: 300_000 }, () => {
     expect(refuse([])).toBe('il2kit: give at least one bundle file: il2kit pool <bundle.json…> (each centre makes its own with il2kit bundle)\n');
     const nonJson = join(dir, 'notes.json');
     writeFileSync(nonJson, 'centre: amstel\n');
@@ -153,6 +153,11 @@ describe('il2kit pool', () => {
     writeFileSync(again, JSON.stringify({ ...second, content_sha256: bundleHash(second) }));
     expect(refuse([bundles[centres.indexOf('amstel')]!, again])).toMatch(/overlap\.json: a second bundle of centre amstel \(2023-Q1…2024-Q2\) overlapping .*amstel\.json/);
     expect(refuse([join(dir, 'missing.json')])).toContain('missing.json: cannot be read (ENOENT)');
+    const lymphoma = join(dir, 'lymphoma.json');
+    const other = readBundle(bundles[0]!);
+    other.tables.find((t) => t.id === 'response')!.rows[0] = 'lymphoma';
+    writeFileSync(lymphoma, JSON.stringify({ ...other, content_sha256: bundleHash(other) }));
+    expect(refuse([lymphoma])).toContain(`${lymphoma}: 1 label(s) outside the kit's vocabularies: table response: row "lymphoma" is not a known disease (allowed: rcc, melanoma, all)`);
   });
 });
 

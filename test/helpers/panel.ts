@@ -4,6 +4,7 @@ import { bundleHash } from '../../analytics/panel/hash.js';
 import type { CentreSummary, CountTable } from '../../analytics/panel/types.js';
 import { DEFAULT_POLICY } from '../../analytics/panel/types.js';
 import { BUNDLE_KIND, BUNDLE_SCHEMA_VERSION, PanelBundle } from '../../schemas/bundle.js';
+import type { SlotFeatureFrame } from '../../rules/features.js';
 
 export function unsuppressedBundle(s: CentreSummary): PanelBundle {
   const content = {
@@ -19,4 +20,20 @@ export function unsuppressedBundle(s: CentreSummary): PanelBundle {
 /** A minimal summary from count tables alone (for synthetic centres). */
 export function summaryOf(centre_id: string, tables: CountTable[], estimates: CentreSummary['estimates'] = []): CentreSummary {
   return { centre_id, period: { first: '2020-Q1', last: '2023-Q4' }, response_course: 1, rulesets: [], tables, estimates, implied: [] };
+}
+
+/** The rows `rows` of a slot-feature frame (in the order given), e.g. one pseudo-centre's patients. */
+export function subsetFrame(frame: SlotFeatureFrame, rows: readonly number[], centre?: string): SlotFeatureFrame {
+  const values: SlotFeatureFrame['values'] = {};
+  for (const [k, col] of Object.entries(frame.values) as [keyof SlotFeatureFrame['values'], Float64Array][]) values[k] = Float64Array.from(rows, (i) => col[i]!);
+  return {
+    n: rows.length,
+    centre_id: rows.map((i) => centre ?? frame.centre_id[i]!),
+    patient_key: rows.map((i) => frame.patient_key[i]!),
+    cycle_id: rows.map((i) => frame.cycle_id[i]!),
+    slot_number: Int32Array.from(rows, (i) => frame.slot_number[i]!),
+    status: rows.map((i) => frame.status[i]!),
+    hold_reason_codes: rows.map((i) => frame.hold_reason_codes[i]!),
+    values,
+  };
 }

@@ -6,6 +6,7 @@ import { sampleStore, SAMPLE_CENTRES } from '../../../data-samples/sample-store.
 import { loadCaseMix, loadCycleDoses } from '../../../analytics/doses/load.js';
 import { doseDistribution, doseHistogram } from '../../../analytics/doses/dose-distribution.js';
 import { doseSurvival } from '../../../analytics/doses/dose-survival.js';
+import { meanDosesFunnel } from '../../../analytics/doses/mean-doses-funnel.js';
 import type { CycleDoses } from '../../../analytics/doses/types.js';
 import { readStore } from '../../../analytics/read-store.js';
 import { loadResponseInputs } from '../../../analytics/response/load.js';
@@ -18,11 +19,15 @@ import { cohenKappa } from '../../../analytics/practice/kappa.js';
 import { DEFAULT_REFERENCE, kitRulesets, slotFeaturesFromStore } from '../../../analytics/practice/report.js';
 import { evaluateRuleset } from '../../../rules/engine.js';
 import { summariseCentre } from '../../../analytics/panel/summarise.js';
-import { doseEndTables } from '../../../analytics/panel/summarise-doses.js';
+import { doseEndFirstTables, doseEndTables } from '../../../analytics/panel/summarise-doses.js';
 import { estimateCandidates, responseAllTable, responseTable, signalTables } from '../../../analytics/panel/summarise-response.js';
 import { poolBundles, type PanelResult } from '../../../analytics/panel/pool.js';
 import type { PanelBundle } from '../../../schemas/bundle.js';
-import { summaryOf, unsuppressedBundle } from '../../helpers/panel.js';
+import { subsetFrame, summaryOf, unsuppressedBundle } from '../../helpers/panel.js';
+import { holdTables } from '../../../analytics/panel/summarise-holds.js';
+import { enforcement } from '../../../analytics/practice/enforcement.js';
+import { holdReasonMix } from '../../../analytics/practice/hold-reasons.js';
+import { concatFrames } from '../../../rules/feature-frames.js';
 
 const byCentre = <T extends { centre_id: string }>(rows: readonly T[], c: string) => rows.filter((r) => r.centre_id === c);
 const key = (r: { centre_id: string; disease: string }) => `${r.centre_id}|${r.disease}`;
@@ -31,11 +36,20 @@ function expectDosesEqual(cycles: CycleDoses[], r: PanelResult): void {
   const s = doseSurvival(cycles);
   expect(r.doses.survival).toEqual(s.curves);
   expect(r.doses.incidence).toEqual(s.incidence);
-  expect(r.doses.logRank).toEqual(s.logRank.filter((x) => x.cycles === 'all'));
+  // both the all-cycles and the first-cycle (one per patient) log-rank tests between centres
+  expect(r.doses.logRank.map(({ centres_left_out, ...x }) => x)).toEqual(s.logRank);
+  expect(r.doses.logRank.map((x) => [x.cycles, x.centres_left_out])).toEqual([['all', ''], ['first', '']]);
+  expect(r.doses.logRank[1]!.p_value).not.toBeNull();
   expect(r.doses.histogram).toEqual(doseHistogram(cycles).filter((x) => x.cycle_number === 'all'));
   const dist = doseDistribution(cycles).filter((x) => x.cycle_number === 'all');
   expect(r.doses.distribution.map(({ sd, mean_lower, mean_upper, ...rest }) => rest)).toEqual(dist.map(({ sd, mean_lower, mean_upper, ...rest }) => rest));
   r.doses.distribution.forEach((x, i) => expect(x.sd!).toBeCloseTo(dist[i]!.sd!, 12));
+  // the mean-doses funnel: the same cycles, so the same rows and limits
+  const funnel = meanDosesFunnel(cycles);
+  expect(r.doses.meanFunnel.centres_left_out).toBe('');
+  expect(r.doses.meanFunnel.rows.map((x) => [x.centre_id, x.n_cycles, x.position95, x.position998])).toEqual(funnel.rows.map((x) => [x.centre_id, x.n_cycles, x.position95, x.position998]));
+  r.doses.meanFunnel.rows.forEach((x, i) => expect(x.mean_doses).toBeCloseTo(funnel.rows[i]!.mean_doses, 12));
+  expect(r.doses.meanFunnel.target!).toBeCloseTo(funnel.target!, 12);
 }
 
 function expectResponseEqual(rows: readonly CourseSignalRow[], r: PanelResult): void {
@@ -82,7 +96,7 @@ describe('pooling equals the patient-level analysis of the five sample centres (
     result = poolBundles(bundles);
   }, 300_000);
 
-  it('dose survival, end-cause incidence, log-rank, doses-given histogram and distribution', () => expectDosesEqual(cycles, result), 300_000);
+  it('dose survival, end-cause incidence, the all-cycles and first-cycle log-rank tests, doses-given histogram and distribution', () => expectDosesEqual(cycles, result), 300_000);
 
   it('response rates with Wilson and exact intervals, the funnel, and DerSimonian-Laird signal odds ratios', () => expectResponseEqual(rows, result), 300_000);
 
@@ -147,7 +161,7 @@ describe('pooling equals the patient-level analysis on a larger simulation (20 c
   const bundles = centres.map((c) => {
     const rc = byCentre(rows, c);
     const forest = signalOddsRatios(rc, { adjust: ['centre', 'disease'] }).forest;
-    return unsuppressedBundle(summaryOf(c, [...doseEndTables(byCentre(cycles, c)), responseTable(rc), responseAllTable(rc), ...signalTables(rc)], estimateCandidates(forest, rc)));
+    return unsuppressedBundle(summaryOf(c, [...doseEndTables(byCentre(cycles, c)), ...doseEndFirstTables(byCentre(cycles, c)), responseTable(rc), responseAllTable(rc), ...signalTables(rc)], estimateCandidates(forest, rc)));
   });
   const result = poolBundles(bundles);
 
@@ -158,4 +172,69 @@ describe('pooling equals the patient-level analysis on a larger simulation (20 c
   });
   it('dose figures', () => expectDosesEqual(cycles, result), 300_000);
   it('response rates, funnel and pooled odds ratios', () => expectResponseEqual(rows, result), 300_000);
+});
+
+describe('pooled holds equal the patient-level holds at 20 centres (the samples\' slots split into 20 pseudo-centres)', () => {
+  let result: PanelResult;
+  let frame: Awaited<ReturnType<typeof slotFeaturesFromStore>> extends infer F ? F : never;
+  let whole: ReturnType<typeof concatFrames>;
+  const rulesets = kitRulesets();
+  beforeAll(async () => {
+    frame = await slotFeaturesFromStore(await sampleStore());
+    // Each sample centre's patients dealt into 4 pseudo-centres (whole patients, so whole cycles and their history).
+    const rowsOf = new Map<string, number[]>();
+    const rank = new Map<string, number>();
+    for (let i = 0; i < frame.n; i++) {
+      const key = `${frame.centre_id[i]}|${frame.patient_key[i]}`;
+      if (!rank.has(key)) rank.set(key, [...rank.keys()].filter((k) => k.startsWith(`${frame.centre_id[i]}|`)).length);
+      const centre = `${frame.centre_id[i]}-p${rank.get(key)! % 4}`;
+      rowsOf.set(centre, [...(rowsOf.get(centre) ?? []), i]);
+    }
+    const parts = [...rowsOf].sort(([a], [b]) => a.localeCompare(b)).map(([c, rows]) => subsetFrame(frame, rows, c));
+    whole = concatFrames(parts);
+    const statuses = rulesets.map((rs) => ({ id: rs.id, version: rs.version ?? null, status: rs.status, rules: rs.rules.length, rules_inferred: 0, rules_unverified: 0 }));
+    const bundles = parts.map((f) => unsuppressedBundle({ ...summaryOf(f.centre_id[0]!, holdTables(f, rulesets)), rulesets: statuses }));
+    result = poolBundles(bundles);
+  }, 300_000);
+
+  it('has 20 pseudo-centres, each with concordance tables for every ruleset', () => {
+    // 20 when the store holds all five sample centres (the ingest may keep one out when its error checks fail)
+    const k = 4 * new Set(frame.centre_id).size;
+    expect(k).toBeGreaterThanOrEqual(16);
+    expect(new Set(whole.centre_id).size).toBe(k);
+    expect(result.centres).toHaveLength(k);
+    expect(result.concordance.filter((r) => r.centre_id === 'ALL').map((r) => r.centres_pooled)).toEqual(rulesets.map(() => k));
+  });
+
+  it('concordance, kappa and enforcement per rule: pooled counts = patient-level counts', { timeout: 300_000 }, () => {
+    for (const rs of rulesets) {
+      const ev = evaluateRuleset(rs, whole, { history: 'recorded' });
+      const pl = concordance(whole, ev);
+      expect(pl).toHaveLength(20);
+      const sum = (k: 'met_and_held' | 'met_but_given' | 'held_without_criterion' | 'neither') => pl.reduce((a, r) => a + r[k], 0);
+      const pooled = result.concordance.find((r) => r.ruleset_id === rs.id && r.centre_id === 'ALL')!;
+      expect([pooled.met_and_held, pooled.met_but_given, pooled.held_without_criterion, pooled.neither]).toEqual([sum('met_and_held'), sum('met_but_given'), sum('held_without_criterion'), sum('neither')]);
+      expect(pooled.kappa).toBe(cohenKappa(sum('met_and_held'), sum('met_but_given'), sum('held_without_criterion'), sum('neither'))?.kappa ?? null);
+      for (const c of pl) {
+        const per = result.concordance.find((r) => r.ruleset_id === rs.id && r.centre_id === c.centre_id)!;
+        expect([per.met_and_held, per.met_but_given, per.held_without_criterion, per.neither, per.kappa]).toEqual([c.met_and_held, c.met_but_given, c.held_without_criterion, c.neither, c.kappa]);
+      }
+      const enf = enforcement(whole, ev);
+      const byRule = new Map<string, { met: number; held: number }>();
+      for (const e of enf) {
+        const a = byRule.get(e.rule_id) ?? { met: 0, held: 0 };
+        byRule.set(e.rule_id, { met: a.met + e.met, held: a.held + e.held_when_met });
+      }
+      const pooledEnf = result.enforcement.filter((r) => r.ruleset_id === rs.id);
+      expect(pooledEnf.map((r) => [r.rule_id, r.met, r.held_when_met, r.centres_left_out]).sort()).toEqual([...byRule].map(([rule, a]) => [rule, a.met, a.held, '']).sort());
+    }
+  });
+
+  it('hold-reason counts: pooled = patient-level', () => {
+    const pl = new Map<string, number>();
+    for (const r of holdReasonMix(whole)) pl.set(r.reason, (pl.get(r.reason) ?? 0) + r.slots);
+    expect(pl.size).toBeGreaterThan(5);
+    expect(result.holdReasons.map((r) => [r.reason, r.slots])).toEqual([...pl].sort(([a], [b]) => a.localeCompare(b)));
+    expect(result.holdReasons.every((r) => r.centres_left_out === '')).toBe(true);
+  });
 });

@@ -5,7 +5,9 @@ import { recoverableCells, suppressTable } from '../../../reports/bundle/suppres
 import { discloseSummary } from '../../../reports/bundle/disclose.js';
 import { differencingProblems } from '../../../reports/bundle/differencing.js';
 import { caseMixTables, responseTable, signalTables } from '../../../analytics/panel/summarise-response.js';
-import { doseEndTables } from '../../../analytics/panel/summarise-doses.js';
+import { doseEndFirstTables, doseEndTables } from '../../../analytics/panel/summarise-doses.js';
+import type { CycleDoses } from '../../../analytics/doses/types.js';
+import { poolBundles } from '../../../analytics/panel/pool.js';
 import { DEFAULT_POLICY } from '../../../analytics/panel/types.js';
 import type { PatientCaseMix } from '../../../analytics/doses/types.js';
 import type { CourseSignalRow } from '../../../analytics/response/types.js';
@@ -122,5 +124,40 @@ describe('dose tables', () => {
     expect(t!.counts[14]).toEqual([0, 1, 0]);
     expect(t!.counts[9]).toEqual([1, 0, 0]);
     expect(t!.counts[12]).toEqual([0, 0, 1]); // recorded max_reached below the cap counts as 'other', as the dose analysis does
+  });
+
+  /** `n` cycles ending at `doses` by `reason`, `first` of them first cycles of a first course. */
+  const cycles = (n: number, first: number, doses: number, reason: CycleDoses['end_reason']): CycleDoses[] =>
+    Array.from({ length: n }, (_, i) => ({
+      centre_id: 'cc', patient_key: '', cycle_id: `${doses}-${reason}-${i}`, course_number: 1, cycle_number: i < first ? 1 : 2, dose_iu_per_kg: 600_000, planned_max_doses: 14,
+      end_reason: reason, doses_given: doses, iu_per_kg_given: 0,
+    }));
+  const disclose = (cs: CycleDoses[]) => discloseSummary(summaryOf('cc', [...doseEndTables(cs), ...doseEndFirstTables(cs)]), DEFAULT_POLICY, '0.1.0');
+
+  it('a first-cycle table whose difference from the all-cycles table would reveal fewer than k later cycles is withheld whole', () => {
+    // 12 cycles reached the cap, 10 of them first cycles: releasing both would show 2 later cycles reaching it.
+    const cs = [...cycles(12, 10, 14, 'max_reached'), ...cycles(20, 10, 6, 'toxicity_stop')];
+    const { bundle, suppressed } = disclose(cs);
+    const all = bundle.tables.find((t) => t.id === 'dose_end:600k/14')!;
+    const first = bundle.tables.find((t) => t.id === 'dose_end_first:600k/14')!;
+    expect(all.withheld).toBe(false);
+    expect(all.cells[14]).toEqual([0, 12, 0]);
+    expect(first.withheld).toBe(true);
+    expect(first.cells.flat().every((c) => c === null)).toBe(true);
+    expect(suppressed.filter((x) => x.table === first.id).every((x) => x.reason === 'withheld')).toBe(true);
+  });
+
+  it('a first-cycle table is released where every difference is 0 or at least k, and pools into the first-cycle log-rank', () => {
+    const cs = [...cycles(15, 10, 14, 'max_reached'), ...cycles(20, 10, 6, 'toxicity_stop'), ...cycles(5, 5, 3, 'other')];
+    const { bundle } = disclose(cs);
+    const first = bundle.tables.find((t) => t.id === 'dose_end_first:600k/14')!;
+    expect(first.withheld).toBe(false);
+    expect([first.cells[14], first.cells[6], first.cells[3]]).toEqual([[0, 10, 0], [10, 0, 0], [0, 0, 5]]);
+    for (const t of bundle.tables) for (const v of t.cells.flat()) expect(v === null || v === 0 || v >= 5).toBe(true);
+    const lr = poolBundles([bundle]).doses.logRank;
+    expect(lr.map((x) => [x.cycles, x.n_cycles, x.centres_left_out])).toEqual([['all', 40, ''], ['first', 25, '']]);
+    // a bundle whose first-cycle table was withheld is named as left out of the first-cycle test
+    const withheld = disclose([...cycles(12, 10, 14, 'max_reached'), ...cycles(20, 10, 6, 'toxicity_stop')]).bundle;
+    expect(poolBundles([withheld]).doses.logRank[1]!.centres_left_out).toBe('cc');
   });
 });
