@@ -15,6 +15,8 @@ export const QUARANTINE_LIMITS: Record<Exclude<TableName, 'centre'>, { warn_pct:
   infusion: { warn_pct: 5, error_pct: 50 },
   clinical_event: { warn_pct: 5, error_pct: 50 },
   response: { warn_pct: 5, error_pct: 50 },
+  response_assessment: { warn_pct: 5, error_pct: 50 },
+  follow_up: { warn_pct: 5, error_pct: 50 },
 };
 
 /** Per table with records: a warning and an error-severity check on the share quarantined (patients and cycles included). */

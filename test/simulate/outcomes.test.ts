@@ -5,7 +5,7 @@ import { bestOverallResponse } from '../../pipelines/map/best-response.js';
 import { FOLLOW_UP_LABS, OUTCOMES, REGIMEN } from '../../simulate/parameters.js';
 import { simulatePatient } from '../../simulate/patient.js';
 import { CENTRE_IDS, PROFILES } from '../../simulate/profiles.js';
-import { centreRuleset } from '../../simulate/rulesets.js';
+import { centrePractice } from '../../simulate/rulesets.js';
 import { DAY_MS, HOUR_MS } from '../../simulate/time.js';
 import type { SimPatient } from '../../simulate/types.js';
 
@@ -15,7 +15,7 @@ const share = (xs: boolean[]) => xs.filter(Boolean).length / xs.length;
 
 beforeAll(() => {
   for (const id of CENTRE_IDS) {
-    const ruleset = centreRuleset(id);
+    const ruleset = centrePractice(id);
     for (let i = 0; i < PER_CENTRE; i++) patients.push(simulatePatient({ seed: 'outcomes-test', profile: PROFILES[id], ruleset }, i));
   }
 }, 120_000);
@@ -114,7 +114,7 @@ describe('follow-up (§4.2)', () => {
 describe('600,000 vs 720,000 IU/kg (§1.4, S20: 16.8 vs 14.6 doses, 10.1 vs 10.5 MIU/kg in the first course)', () => {
   it('under the same hold rules, 720,000 IU/kg reaches fewer doses and a similar cumulative IU/kg', () => {
     for (const id of ['riverside', 'summit'] as const) {
-      const ruleset = centreRuleset(id);
+      const ruleset = centrePractice(id);
       const course1 = (dose: 600_000 | 720_000) => {
         const profile = { ...PROFILES[id], doseIuPerKg: dose };
         const course1Doses = (i: number) =>
