@@ -50,7 +50,7 @@ export const CLI_STEPS: readonly CliStep[] = [
   { name: 'holds', args: (c) => ['holds', '--store', c.store, '--out', join(c.out, 'holds')] },
   { name: 'doses', args: (c) => ['doses', '--store', c.store, '--out', join(c.out, 'doses')] },
   { name: 'response', args: (c) => ['response', '--store', c.store, '--out', join(c.out, 'response')] },
-  // Further analysis commands (e.g. `outcomes`) go here, before the report that draws on them.
+  { name: 'outcomes', args: (c) => ['outcomes', '--store', c.store, '--out', join(c.out, 'outcomes'), '--holds', join(c.out, 'holds')] },
   { name: 'report', args: (c) => ['report', '--store', c.store, '--reports', join(c.out, 'reports'), '--out', join(c.out, 'report', 'index.html')] },
   ...CENTRE_IDS.map((centre): CliStep => ({ name: `bundle ${centre}`, command: 'bundle', args: (c) => ['bundle', '--store', c.store, '--centre', centre, '--out', bundleFile(c, centre)] })),
   { name: 'pool', args: (c) => ['pool', ...CENTRE_IDS.map((centre) => bundleFile(c, centre)), '--out', join(c.out, 'panel')] },
