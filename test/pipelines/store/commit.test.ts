@@ -14,7 +14,7 @@ import { parquetHashes, queryStore } from '../../helpers/store.js';
 import type { TableName } from '../../../schemas/index.js';
 
 const FIXTURE = join(import.meta.dirname, '..', '..', 'fixtures', 'ingest', 'mini');
-const TABLES = ['centre', 'patient', 'cycle', 'dose_slot', 'observation', 'infusion', 'clinical_event', 'response', 'quarantine'];
+const TABLES = ['centre', 'patient', 'cycle', 'dose_slot', 'observation', 'infusion', 'clinical_event', 'response', 'response_assessment', 'follow_up', 'quarantine'];
 let root: string;
 let dir: string;
 let store: string;
