@@ -71,10 +71,14 @@ describe('unit_from inside a melt item', () => {
     const root = mkdtempSync(join(tmpdir(), 'il2kit-melt-unit-'));
     try {
       writeFileSync(join(root, 'wide.csv'), 'id,time,temp,temp_unit\nA1,2024-03-25T08:00:00Z,99.5,[degF]\nA1,2024-03-25T12:00:00Z,37.2,Cel\n');
+      // The observations need their patient stored (rows of an unstored patient are orphans).
+      writeFileSync(join(root, 'patients.csv'), 'id,weight\nA1,80\n');
       writeFileSync(
         join(root, 'spec.yaml'),
         `id: melt\nversion: '1'\ntitle: melt\nsamples: true\ncentre: { centre_id: melt, name: M, country: US, time_zone: UTC, dose_iu_per_kg: 600000, max_doses_per_cycle: 14, local_ruleset_id: null }\n` +
-          `sources:\n  - id: wide\n    file: wide.csv\n    format: csv\n    patient_id: id\n    tables:\n      - table: observation\n        fields: { observed_at: time }\n        melt: [{ variable: temperature, value: { from: temp, unit_from: temp_unit } }]\n`,
+          `sources:\n  - id: patients\n    file: patients.csv\n    format: csv\n    patient_id: id\n    tables:\n      - table: patient\n        fields: { disease: { value: rcc }, age_at_first_dose: { value: null }, sex: { value: male }, ecog: { value: null }, risk_group: { value: unknown }, ` +
+          `prior_nephrectomy: { value: null }, prior_systemic_therapies: { value: null }, prior_immunotherapy: { value: null }, treated_brain_metastases: { value: null }, baseline_weight_kg: weight }\n` +
+          `  - id: wide\n    file: wide.csv\n    format: csv\n    patient_id: id\n    tables:\n      - table: observation\n        fields: { observed_at: time }\n        melt: [{ variable: temperature, value: { from: temp, unit_from: temp_unit } }]\n`,
       );
       await ingestCentre(join(root, 'spec.yaml'), { storeDir: join(root, 'store'), env: {}, acceptFailedChecks: true });
       const rows = await queryStore(join(root, 'store'), `SELECT value, unit, value_raw, unit_raw FROM observation ORDER BY observed_at`);
