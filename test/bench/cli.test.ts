@@ -46,8 +46,8 @@ describe('npm run bench, end to end (smoke, 4 patients a centre)', () => {
     }
     const out = join(work, 'out');
     expect(readdirSync(join(out, 'holds'))).toEqual(expect.arrayContaining(['concordance.parquet', 'slot_decisions', 'swimmer_decisions.svg']));
-    for (const d of ['doses', 'response']) expect(readdirSync(join(out, d))).toContain('README.md');
-    expect(logged.at(-1)).toMatch(/^end to end, raw exports → ingest → holds → doses → response → report → bundle riverside → .* → pool: /);
+    for (const d of ['doses', 'response', 'outcomes']) expect(readdirSync(join(out, d))).toContain('README.md');
+    expect(logged.at(-1)).toMatch(/^end to end, raw exports → ingest → holds → doses → response → outcomes → report → bundle riverside → .* → pool: /);
   });
 
   it('times the report, a bundle per centre, pooling and the two re-ingests, with their ratios', () => {
