@@ -3,6 +3,7 @@
 // Knapp-Hartung and permutation tests are not implemented.
 import { chiSquareUpper, normalQuantile, normalTwoSidedP } from './distributions.js';
 import { firstDependentColumn, inverseSPD } from './linalg.js';
+import type { CoefficientRow } from './logistic-core.js';
 import { checkFiniteArray, checkLevel, checkSameLength } from './validate.js';
 
 export interface MetaRegressionInput {
@@ -14,15 +15,8 @@ export interface MetaRegressionInput {
   mods: Readonly<Record<string, readonly number[]>>;
 }
 
-export interface MetaRegressionCoefficient {
-  term: string;
-  estimate: number;
-  stdErr: number;
-  z: number;
-  pValue: number;
-  lower: number;
-  upper: number;
-}
+/** A moderator's coefficient: the same Wald row as the logistic models'. */
+export type MetaRegressionCoefficient = CoefficientRow;
 
 export interface MetaRegressionResult {
   method: 'DL';
