@@ -35,7 +35,7 @@ export function registerHolds(program: Command): void {
         await import('../../analytics/practice/index.js');
       const { concordanceSpec, decisionSwimmerSpec, enforcementSpec, holdReasonsSpec, impliedThresholdsSpec } = await import('../../charts/holds.js');
       const { clearOutputs, withStore, writeFigures, writeReadme, writeTables } = await import('./analysis-output.js');
-      const { SLOT_DECISIONS, writeSlotDecisions } = await import('./slot-decisions-output.js');
+      const { SLOT_DECISIONS, SlotDecisionWriter } = await import('./slot-decisions-output.js');
       const { PhaseTimes } = await import('../timings.js');
       const times = new PhaseTimes();
 
@@ -66,13 +66,26 @@ export function registerHolds(program: Command): void {
       await withStore(opts.store, async () => undefined);
       const frame = await times.time('features', () => slotFeaturesFromStore(opts.store, opts.centres === undefined ? {} : { centres: opts.centres }));
       if (frame.n === 0) throw new UserError(`no dose slots in ${opts.store}${opts.centres ? ` for ${opts.centres.join(', ')}` : ''}; run il2kit ingest first`);
-      // Each ruleset's per-slot decisions as typed columns (~10 bytes a slot), written as Parquet below: never as rows.
-      const decisions: ReturnType<typeof slotDecisionColumns>[] = [];
+      // Each ruleset's per-slot decisions as typed columns (~10 bytes a slot), never as rows, handed to the Parquet writer
+      // as soon as the ruleset is evaluated: DuckDB writes them while the next ruleset is evaluated (issue 25).
+      const writer = await SlotDecisionWriter.open(opts.out, frame, rulesets.length);
       progress.step('evaluating rulesets', `${rulesets.length} rulesets × ${frame.n} slots`);
-      const r = await times.time('analyse', () => holdsReport(frame, rulesets, { reference, swimmerCycles: perCentre, onRuleset: (pass) => decisions.push(slotDecisionColumns(frame, pass)) }));
+      const onRuleset = (pass: Parameters<typeof slotDecisionColumns>[1]) => writer.add(slotDecisionColumns(frame, pass));
+      const r = await times
+        .time('analyse', () => holdsReport(frame, rulesets, { reference, swimmerCycles: perCentre, onRuleset }))
+        .catch(async (e: unknown) => {
+          await writer.discard();
+          throw e;
+        });
 
-      const urine = await urineChartingFromStore(opts.store, opts.centres === undefined ? {} : { centres: opts.centres });
-      clearOutputs(opts.out, [...new Set<string>([...TABLES, ...FIGURES, SLOT_DECISIONS])]);
+      const urine = await urineChartingFromStore(opts.store, opts.centres === undefined ? {} : { centres: opts.centres }).catch(async (e: unknown) => {
+        await writer.discard();
+        throw e;
+      });
+      // The slot decisions still being written once the analysis is done (the phase is the wait, not the whole write).
+      const decisionRows = await times.time('slot_decisions', () =>
+        writer.publish(() => clearOutputs(opts.out, [...new Set<string>([...TABLES, ...FIGURES, SLOT_DECISIONS])])),
+      );
       progress.step('writing tables');
       const tables = await times.time('tables', () =>
         writeTables(opts.out, {
@@ -85,7 +98,6 @@ export function registerHolds(program: Command): void {
           urine_charting: urine,
         } satisfies Record<(typeof TABLES)[number], readonly object[]>),
       );
-      const decisionRows = await times.time('slot_decisions', () => writeSlotDecisions(opts.out, frame, decisions.splice(0)));
       progress.step('drawing figures');
       const figures = await times.time('figures', () =>
         writeFigures(opts.out, {

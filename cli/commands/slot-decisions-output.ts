@@ -3,48 +3,59 @@
 // <out>/slot_decisions/centre_id=<centre>/ruleset_id=<ruleset>/data.parquet, every column kept (as the store's files).
 // Slot identity (centre, patient, cycle, slot, recorded status) goes in once, dictionary-coded; a ruleset then adds
 // five integers a slot, so no string or object grows with the number of slots on the JavaScript side.
-import { mkdirSync, rmSync } from 'node:fs';
+//
+// The writes overlap the analysis (issue 25): `add` appends a ruleset's integers (synchronously, from the rule engine's
+// callback) and starts its five COPYs on a connection of their own, which DuckDB runs on its threads while JavaScript
+// evaluates the next ruleset. Files go to a staging folder beside the output; `publish` moves it into place once every
+// write has finished, so a failed run leaves the previous slot decisions as they were.
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBDataChunk, INTEGER, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { DECISIONS } from '../../rules/engine.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
 import { SLOT_CLASSES, type SlotDecisionColumns } from '../../analytics/practice/index.js';
-import { createDuckDB } from '../../pipelines/store/engine.js';
+import { createDuckDB, type DuckDB } from '../../pipelines/store/engine.js';
 import { sql } from '../../pipelines/store/sql.js';
 
 export const SLOT_DECISIONS = 'slot_decisions';
 const CHUNK = 2048;
 
-/** Appends integer columns of equal length to `table` in DuckDB-sized chunks. */
-async function appendInts(conn: DuckDBConnection, table: string, columns: readonly ArrayLike<number>[], n: number): Promise<void> {
-  const appender = await conn.createAppender(table);
-  try {
-    for (let at = 0; at < n; at += CHUNK) {
-      const m = Math.min(CHUNK, n - at);
-      const chunk = DuckDBDataChunk.create(columns.map(() => INTEGER), m);
-      columns.forEach((col, c) => {
-        const v = chunk.getColumnVector(c);
-        for (let j = 0; j < m; j++) v.setItem(j, col[at + j]!);
-        v.flush();
-      });
-      appender.appendDataChunk(chunk);
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
+/** Appends integer columns of equal length to an open appender in DuckDB-sized chunks (typed-array copies, no per-value calls). */
+function appendInts(appender: DuckDBAppender, columns: readonly ArrayLike<number>[], n: number): void {
+  for (let at = 0; at < n; at += CHUNK) {
+    const m = Math.min(CHUNK, n - at);
+    const chunk = DuckDBDataChunk.create(columns.map(() => INTEGER), m);
+    columns.forEach((col, c) => {
+      const v = chunk.getColumnVector(c);
+      // The vector's own Int32Array (node-api keeps it private): one bulk copy instead of a checked setItem a value.
+      (v as unknown as { items: Int32Array }).items.set(slice(col, at, at + m));
+      v.flush();
+    });
+    appender.appendDataChunk(chunk);
   }
+  appender.flushSync();
+}
+
+/** Rows at..end of a typed array (a view) or of any other array-like (a copy). */
+function slice(col: ArrayLike<number>, at: number, end: number): ArrayLike<number> {
+  const typed = col as Partial<Int32Array>;
+  return typeof typed.subarray === 'function' ? typed.subarray(at, end) : Array.prototype.slice.call(col, at, end);
 }
 
 /** Appends (id, text…) rows: a dictionary table. */
-async function appendDict(conn: DuckDBConnection, table: string, rows: readonly (readonly string[])[]): Promise<void> {
-  const appender: DuckDBAppender = await conn.createAppender(table);
+function appendDict(appender: DuckDBAppender, rows: readonly (readonly string[])[]): void {
+  rows.forEach((texts, id) => {
+    appender.appendInteger(id);
+    for (const t of texts) appender.appendVarchar(t);
+    appender.endRow();
+  });
+  appender.flushSync();
+}
+
+async function withAppender(conn: DuckDBConnection, table: string, f: (a: DuckDBAppender) => void): Promise<void> {
+  const appender = await conn.createAppender(table);
   try {
-    rows.forEach((texts, id) => {
-      appender.appendInteger(id);
-      for (const t of texts) appender.appendVarchar(t);
-      appender.endRow();
-    });
-    appender.flushSync();
+    f(appender);
   } finally {
     appender.closeSync();
   }
@@ -80,56 +91,139 @@ async function loadSlots(conn: DuckDBConnection, frame: SlotFeatureFrame): Promi
   const cols = { centre_id: codeColumn(frame.centre_id), patient_key: codeColumn(frame.patient_key), cycle_id: codeColumn(frame.cycle_id), recorded: codeColumn(frame.status) };
   for (const [name, { dict }] of Object.entries(cols)) {
     await conn.run(`CREATE TABLE d_${name} (id INTEGER, ${name} VARCHAR)`);
-    await appendDict(conn, `d_${name}`, dict.map((v) => [v]));
+    await withAppender(conn, `d_${name}`, (a) => appendDict(a, dict.map((v) => [v])));
   }
   await conn.run('CREATE TABLE s (i INTEGER, centre_id INTEGER, patient_key INTEGER, cycle_id INTEGER, slot_number INTEGER, recorded INTEGER)');
   const index = Int32Array.from({ length: frame.n }, (_, i) => i);
-  await appendInts(conn, 's', [index, cols.centre_id.codes, cols.patient_key.codes, cols.cycle_id.codes, frame.slot_number, cols.recorded.codes], frame.n);
+  const columns = [index, cols.centre_id.codes, cols.patient_key.codes, cols.cycle_id.codes, frame.slot_number, cols.recorded.codes];
+  await withAppender(conn, 's', (a) => appendInts(a, columns, frame.n));
   await conn.run(`CREATE TABLE slot AS SELECT s.i, c.centre_id, p.patient_key, y.cycle_id, s.slot_number, r.recorded FROM s
     JOIN d_centre_id c ON c.id = s.centre_id JOIN d_patient_key p ON p.id = s.patient_key JOIN d_cycle_id y ON y.id = s.cycle_id JOIN d_recorded r ON r.id = s.recorded`);
   await conn.run('DROP TABLE s');
+  await conn.run(`CREATE TABLE d_decision (id INTEGER, decision VARCHAR)`);
+  await withAppender(conn, 'd_decision', (a) => appendDict(a, DECISIONS.map((d) => [d])));
+  await conn.run(`CREATE TABLE d_class (id INTEGER, class VARCHAR)`);
+  await withAppender(conn, 'd_class', (a) => appendDict(a, SLOT_CLASSES.map((c) => [c])));
+}
+
+/** One ruleset's tables (p_k, d_fired_k, d_cannot_k), their appenders and the connection its COPYs run on. */
+interface Slot {
+  conn: DuckDBConnection;
+  p: DuckDBAppender;
+  fired: DuckDBAppender;
+  cannot: DuckDBAppender;
+}
+
+/** The COPYs of ruleset k's decisions, one per centre, in frame order (one statement list, run on the ruleset's connection). */
+function copySql(k: number, cols: SlotDecisionColumns, centres: Map<string, [number, number]>, root: string): string {
+  return [...centres]
+    .map(([centre, [lo, hi]]) => {
+      const file = join(root, `centre_id=${centre}`, `ruleset_id=${cols.ruleset_id}`, 'data.parquet');
+      return `COPY (
+          SELECT ${sql(cols.ruleset_id)} AS ruleset_id, ${sql(cols.ruleset_status)} AS ruleset_status, s.centre_id, s.patient_key, s.cycle_id,
+                 s.slot_number, s.recorded, dd.decision, dc.class, f.fired_rules, f.fired_status, c.cannot_evaluate
+          FROM p_${k} p JOIN slot s ON s.i = p.i JOIN d_decision dd ON dd.id = p.decision JOIN d_class dc ON dc.id = p.class
+               JOIN d_fired_${k} f ON f.id = p.fired JOIN d_cannot_${k} c ON c.id = p.cannot
+          WHERE p.i BETWEEN ${lo} AND ${hi} AND s.i BETWEEN ${lo} AND ${hi} AND s.centre_id = ${sql(centre)} ORDER BY p.i
+        ) TO ${sql(file)} (FORMAT parquet)`;
+    })
+    .join(';\n');
+}
+
+/**
+ * Writes every ruleset's per-slot decisions (one Parquet file per centre × ruleset, rows in frame order) while the
+ * analysis runs: open it with the number of rulesets, `add` each ruleset's columns as they come, then `publish`.
+ * @example const w = await SlotDecisionWriter.open('out/analyses/holds', frame, 10); … w.add(cols) …; await w.publish()
+ */
+export class SlotDecisionWriter {
+  private rows = 0;
+  private next = 0;
+  private readonly copies: Promise<unknown>[] = [];
+
+  private constructor(
+    private readonly db: DuckDB,
+    private readonly staging: string,
+    private readonly root: string,
+    private readonly slots: Slot[],
+    private readonly centres: Map<string, [number, number]>,
+  ) {}
+
+  static async open(outDir: string, frame: SlotFeatureFrame, rulesets: number): Promise<SlotDecisionWriter> {
+    const staging = join(outDir, `.${SLOT_DECISIONS}.tmp-${process.pid}`);
+    rmSync(staging, { recursive: true, force: true });
+    const db = await createDuckDB(':memory:');
+    try {
+      await loadSlots(db.conn, frame);
+      const slots: Slot[] = [];
+      for (let k = 0; k < rulesets; k++) {
+        await db.conn.run(`CREATE TABLE p_${k} (i INTEGER, decision INTEGER, class INTEGER, fired INTEGER, cannot INTEGER);
+          CREATE TABLE d_fired_${k} (id INTEGER, fired_rules VARCHAR, fired_status VARCHAR); CREATE TABLE d_cannot_${k} (id INTEGER, cannot_evaluate VARCHAR)`);
+        const conn = await db.connect();
+        slots.push({ conn, p: await conn.createAppender(`p_${k}`), fired: await conn.createAppender(`d_fired_${k}`), cannot: await conn.createAppender(`d_cannot_${k}`) });
+      }
+      const centres = centreRanges(frame);
+      for (const centre of centres.keys()) mkdirSync(join(staging, `centre_id=${centre}`), { recursive: true });
+      return new SlotDecisionWriter(db, staging, join(outDir, SLOT_DECISIONS), slots, centres);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** Appends one ruleset's decisions and starts writing them (synchronous: DuckDB writes on its own threads). */
+  add(cols: SlotDecisionColumns): void {
+    const k = this.next++;
+    const slot = this.slots[k];
+    if (slot === undefined) throw new Error(`SlotDecisionWriter: more rulesets than the ${this.slots.length} it was opened for`);
+    appendInts(slot.p, [cols.slot, cols.decision, cols.cls, cols.fired, cols.cannot], cols.n);
+    appendDict(slot.fired, cols.firedSets.map((f) => [f.rules, f.status]));
+    appendDict(slot.cannot, cols.cannotSets.map((c) => [c]));
+    for (const a of [slot.p, slot.fired, slot.cannot]) a.closeSync();
+    for (const centre of this.centres.keys()) mkdirSync(join(this.staging, `centre_id=${centre}`, `ruleset_id=${cols.ruleset_id}`), { recursive: true });
+    // Started now (node-api queues the query at the call); its rejection is kept for publish, not left unhandled.
+    const copy = slot.conn.run(copySql(k, cols, this.centres, this.staging));
+    copy.catch(() => undefined);
+    this.copies.push(copy);
+    this.rows += cols.n;
+  }
+
+  /** Waits for every write; then `beforeMove` (e.g. clearing the old outputs), and moves the files into place. Returns the rows written. */
+  async publish(beforeMove: () => void = () => undefined): Promise<number> {
+    try {
+      await Promise.all(this.copies);
+      beforeMove();
+      rmSync(this.root, { recursive: true, force: true });
+      renameSync(this.staging, this.root);
+      return this.rows;
+    } finally {
+      this.close();
+    }
+  }
+
+  /** Stops without publishing (after a failure): waits for the writes already started, then drops the staging folder. */
+  async discard(): Promise<void> {
+    await Promise.allSettled(this.copies);
+    this.close();
+  }
+
+  private close(): void {
+    this.db.close();
+    rmSync(this.staging, { recursive: true, force: true });
+  }
 }
 
 /**
  * Writes every ruleset's per-slot decisions under <outDir>/slot_decisions/ (one Parquet file per centre × ruleset, rows
- * in frame order) and returns the rows written. `passes` yields one ruleset's columns at a time.
+ * in frame order) and returns the rows written.
  * @example await writeSlotDecisions('out/analyses/holds', frame, columnsPerRuleset)
  */
-export async function writeSlotDecisions(outDir: string, frame: SlotFeatureFrame, passes: Iterable<SlotDecisionColumns>): Promise<number> {
-  const root = join(outDir, SLOT_DECISIONS);
-  rmSync(root, { recursive: true, force: true });
-  const db = await createDuckDB(':memory:');
-  const conn = db.conn;
-  let rows = 0;
+export async function writeSlotDecisions(outDir: string, frame: SlotFeatureFrame, passes: readonly SlotDecisionColumns[]): Promise<number> {
+  const writer = await SlotDecisionWriter.open(outDir, frame, passes.length);
   try {
-    await loadSlots(conn, frame);
-    const centres = centreRanges(frame);
-    await conn.run(`CREATE TABLE d_decision (id INTEGER, decision VARCHAR)`);
-    await appendDict(conn, 'd_decision', DECISIONS.map((d) => [d]));
-    await conn.run(`CREATE TABLE d_class (id INTEGER, class VARCHAR)`);
-    await appendDict(conn, 'd_class', SLOT_CLASSES.map((c) => [c]));
-    for (const cols of passes) {
-      await conn.run('CREATE OR REPLACE TABLE p (i INTEGER, decision INTEGER, class INTEGER, fired INTEGER, cannot INTEGER)');
-      await appendInts(conn, 'p', [cols.slot, cols.decision, cols.cls, cols.fired, cols.cannot], cols.n);
-      await conn.run('CREATE OR REPLACE TABLE d_fired (id INTEGER, fired_rules VARCHAR, fired_status VARCHAR)');
-      await appendDict(conn, 'd_fired', cols.firedSets.map((f) => [f.rules, f.status]));
-      await conn.run('CREATE OR REPLACE TABLE d_cannot (id INTEGER, cannot_evaluate VARCHAR)');
-      await appendDict(conn, 'd_cannot', cols.cannotSets.map((c) => [c]));
-      for (const [centre, [lo, hi]] of centres) {
-        const dir = join(root, `centre_id=${centre}`, `ruleset_id=${cols.ruleset_id}`);
-        mkdirSync(dir, { recursive: true });
-        await conn.run(`COPY (
-          SELECT ${sql(cols.ruleset_id)} AS ruleset_id, ${sql(cols.ruleset_status)} AS ruleset_status, s.centre_id, s.patient_key, s.cycle_id,
-                 s.slot_number, s.recorded, dd.decision, dc.class, f.fired_rules, f.fired_status, c.cannot_evaluate
-          FROM p JOIN slot s ON s.i = p.i JOIN d_decision dd ON dd.id = p.decision JOIN d_class dc ON dc.id = p.class
-               JOIN d_fired f ON f.id = p.fired JOIN d_cannot c ON c.id = p.cannot
-          WHERE p.i BETWEEN ${lo} AND ${hi} AND s.i BETWEEN ${lo} AND ${hi} AND s.centre_id = ${sql(centre)} ORDER BY p.i
-        ) TO ${sql(join(dir, 'data.parquet'))} (FORMAT parquet)`);
-      }
-      rows += cols.n;
-    }
-  } finally {
-    db.close();
+    for (const cols of passes) writer.add(cols);
+  } catch (e) {
+    await writer.discard();
+    throw e;
   }
-  return rows;
+  return writer.publish();
 }
