@@ -5,7 +5,7 @@ import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync, writ
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TopLevelSpec } from 'vega-lite';
-import { PUBLICATION_DPI, renderSvg, svgToPng } from '../../charts/render.js';
+import { PUBLICATION_DPI, renderSvg, svgToPngAsync } from '../../charts/render.js';
 import { withStoreReadOnly } from '../../pipelines/store/open.js';
 import { createDuckDB } from '../../pipelines/store/engine.js';
 import { sql } from '../../pipelines/store/sql.js';
@@ -75,13 +75,18 @@ export function clearOutputs(outDir: string, names: readonly string[]): void {
 export async function writeFigures(outDir: string, figures: Record<string, TopLevelSpec | null>): Promise<string[]> {
   mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
+  // Each PNG is rasterised on resvg's threads (byte-identical to svgToPng) while the next SVG is drawn on this one.
+  const pngs: Promise<void>[] = [];
   for (const [name, spec] of Object.entries(figures)) {
     if (spec === null) continue;
     const svg = await renderSvg(spec);
     writeFileSync(join(outDir, `${name}.svg`), svg);
-    writeFileSync(join(outDir, `${name}.png`), svgToPng(svg, { dpi: PUBLICATION_DPI }));
+    const png = svgToPngAsync(svg, { dpi: PUBLICATION_DPI }).then((b) => writeFileSync(join(outDir, `${name}.png`), b));
+    png.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+    pngs.push(png);
     written.push(name);
   }
+  await Promise.all(pngs);
   return written;
 }
 

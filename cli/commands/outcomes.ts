@@ -49,7 +49,7 @@ async function run(opts: OutcomesOptions): Promise<void> {
   const { clearOutputs, withStore, writeFigures, writeReadme, writeTables } = await import('./analysis-output.js');
   const { PhaseTimes } = await import('../timings.js');
   const times = new PhaseTimes();
-  const inputs = await times.time('load', () =>
+  const loading = times.time('load', () =>
     withStore(opts.store, async (conn) => {
       try {
         return await o.loadOutcomeInputs(conn, { centres: opts.centres });
@@ -58,9 +58,13 @@ async function run(opts: OutcomesOptions): Promise<void> {
       }
     }),
   );
+  // The rule engine's stops overlap the load (each waits on DuckDB part of the time); the load's problem is reported first.
+  const stopping = times.time('rulesets', () => stopsUnder(opts));
+  stopping.catch(() => undefined);
+  const inputs = await loading;
   if (inputs.patients.length === 0)
     throw new UserError(`no patients in ${opts.store}${opts.centres ? ` for ${opts.centres.join(', ')}` : ''}; run il2kit ingest first`);
-  const stops = await times.time('rulesets', () => stopsUnder(opts));
+  const stops = await stopping;
   const holds = await o.loadHoldsOutputs(opts.holds);
   const practice = holds ? o.practiceMeasures(holds.enforcement, holds.implied, 'consensus_2014_t3') : undefined;
   const tol = Number(opts.baselineTolerance);
