@@ -41,12 +41,16 @@ export function otherCriteria(frame: SlotFeatureFrame, reference: Ruleset): (var
  * The slots of one centre an implied threshold of `variable` is fitted on, and how many were left out and why.
  * @example fitSlots(frame, 'amstel', 'creatinine', otherCriteria(frame, consensus))
  */
-export function fitSlots(frame: SlotFeatureFrame, centre: string, variable: RuleVariableCode, other: ((variable: string, i: number) => boolean) | null): FitSlots {
+export function fitSlots(
+  frame: SlotFeatureFrame, centre: string, variable: RuleVariableCode, other: ((variable: string, i: number) => boolean) | null,
+  range: readonly [number, number] = [0, frame.n - 1],
+): FitSlots {
   const out: FitSlots = { values: [], held: [], patients: [], heldOtherReasons: 0, otherCriteria: 0 };
   const col = frame.values[variable];
   if (col === undefined) return out;
   const ok = explaining(variable);
-  for (let i = 0; i < frame.n; i++) {
+  // `range`: the centre's first and last frame row (centreRows), so each centre × variable scans its own rows only.
+  for (let i = range[0]; i <= range[1]; i++) {
     if (frame.centre_id[i] !== centre) continue;
     const st = frame.status[i];
     if (st !== 'given' && st !== 'held') continue;
@@ -66,6 +70,20 @@ export function fitSlots(frame: SlotFeatureFrame, centre: string, variable: Rule
     out.patients.push(frame.patient_key[i]!);
   }
   return out;
+}
+
+/**
+ * Each centre's first and last frame row (a frame's rows come centre by centre; rows outside are still checked by id).
+ * @example centreRows(frame).get('amstel') // [0, 14999]
+ */
+export function centreRows(frame: SlotFeatureFrame): Map<string, [number, number]> {
+  const rows = new Map<string, [number, number]>();
+  for (let i = 0; i < frame.n; i++) {
+    const r = rows.get(frame.centre_id[i]!);
+    if (r === undefined) rows.set(frame.centre_id[i]!, [i, i]);
+    else r[1] = i;
+  }
+  return rows;
 }
 
 /**

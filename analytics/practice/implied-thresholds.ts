@@ -11,7 +11,7 @@
 import type { Ruleset } from '../../schemas/ruleset.js';
 import type { RuleVariableCode } from '../../schemas/vocabularies.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
-import { fitSlots, otherCriteria, plausibleRange } from './implied-slots.js';
+import { centreRows, fitSlots, otherCriteria, plausibleRange } from './implied-slots.js';
 import { normalQuantile } from '../stats/distributions.js';
 import { fitFirth1 } from './firth1.js';
 import { fitScaledLogistic } from './scaled-logistic.js';
@@ -236,11 +236,12 @@ export function impliedThresholds(
   const minEvents = options.minEvents ?? MIN_EVENTS;
   // A slot held for another criterion says nothing about this variable's edge: with `adjust` (default) it is left out.
   const other = options.adjust === false ? null : otherCriteria(frame, reference);
-  const centres = [...new Set(frame.centre_id)].sort();
-  const rows: ImpliedThresholdRow[] = [];
+  const rows = centreRows(frame);
+  const centres = [...rows.keys()].sort();
+  const out: ImpliedThresholdRow[] = [];
   for (const variable of variables) {
     for (const centre of centres) {
-      const slots = fitSlots(frame, centre, variable, other);
+      const slots = fitSlots(frame, centre, variable, other, rows.get(centre));
       const { values: vals, held: helds, patients: pats } = slots;
       const n = vals.length;
       const held = helds.reduce((a, b) => a + b, 0);
@@ -265,7 +266,7 @@ export function impliedThresholds(
       const scaledFit = step === null ? null : fitScaledLogistic(xs, ns, es, step.floor, step.ceiling, step.direction);
       const scaledRaw = scaledFit === null ? null : ed50(scaledFit, level);
       const scaled = scaledRaw !== null && implausibleReason(variable, scaledRaw.ed50, scaledRaw.delta) === null ? scaledRaw : null;
-      rows.push({
+      out.push({
         centre_id: centre, variable, n, held, held_other_reasons: slots.heldOtherReasons, excluded_other_criteria: slots.otherCriteria,
         logistic_method: method,
         logistic_note: method === 'firth' ? FIRTH_NOTE : null,
@@ -280,7 +281,7 @@ export function impliedThresholds(
       });
     }
   }
-  return rows;
+  return out;
 }
 
 /** "Not estimable" when there is nothing, or too little, to locate an edge from; null when there is enough. */
