@@ -1,0 +1,76 @@
+// The slot decisions are written while the rulesets are evaluated (issue 25): into a staging folder, published only
+// when every write has finished, so a failed run leaves the previous decisions in place.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SlotDecisionWriter, writeSlotDecisions } from '../../cli/commands/slot-decisions-output.js';
+import type { SlotDecisionColumns } from '../../analytics/practice/index.js';
+import type { SlotFeatureFrame } from '../../rules/features.js';
+import { createDuckDB } from '../../pipelines/store/engine.js';
+
+const work = mkdtempSync(join(tmpdir(), 'il2kit-slot-writer-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+// Two centres, 3 slots each; every slot compared.
+const frame = {
+  n: 6, centre_id: ['a', 'a', 'a', 'b', 'b', 'b'], patient_key: ['p1', 'p1', 'p2', 'p3', 'p3', 'p3'], cycle_id: ['c1', 'c1', 'c2', 'c3', 'c3', 'c3'],
+  status: ['given', 'held', 'given', 'given', 'given', 'held'], slot_number: Int16Array.from([1, 2, 1, 1, 2, 3]),
+} as unknown as SlotFeatureFrame;
+
+function pass(id: string, decisions: number[]): SlotDecisionColumns {
+  return {
+    ruleset_id: id, ruleset_status: 'verified', n: 6, slot: Int32Array.from([0, 1, 2, 3, 4, 5]), decision: Uint8Array.from(decisions),
+    cls: Uint8Array.from([3, 0, 3, 3, 3, 2]), fired: Uint16Array.from([0, 1, 0, 0, 0, 0]), cannot: Uint16Array.from([0, 0, 0, 0, 0, 0]),
+    firedSets: [{ rules: '', status: '' }, { rules: 'hr_high', status: 'verified' }], cannotSets: [''],
+  };
+}
+
+async function rows(dir: string): Promise<unknown[][]> {
+  const db = await createDuckDB(':memory:');
+  try {
+    const glob = join(dir, 'slot_decisions', '*', '*', 'data.parquet').replace(/'/g, "''");
+    const r = await db.conn.runAndReadAll(`SELECT ruleset_id, centre_id, patient_key, cycle_id, slot_number, recorded, decision, class, fired_rules
+      FROM read_parquet('${glob}', hive_partitioning = false) ORDER BY ruleset_id, centre_id, slot_number, patient_key`);
+    return r.getRows().map((row) => row.map(String));
+  } finally {
+    db.close();
+  }
+}
+
+describe('SlotDecisionWriter', () => {
+  it('writes one file per centre × ruleset, every slot in frame order, and leaves no staging folder', async () => {
+    const out = join(work, 'ok');
+    const n = await writeSlotDecisions(out, frame, [pass('r1', [0, 1, 0, 0, 0, 1]), pass('r2', [1, 1, 0, 0, 2, 1])]);
+    expect(n).toBe(12);
+    expect(readdirSync(out)).toEqual(['slot_decisions']);
+    expect(readdirSync(join(out, 'slot_decisions')).sort()).toEqual(['centre_id=a', 'centre_id=b']);
+    const got = await rows(out);
+    expect(got).toHaveLength(12);
+    expect(got[0]).toEqual(['r1', 'a', 'p1', 'c1', '1', 'given', 'give', 'neither', '']);
+    expect(got[2]).toEqual(['r1', 'a', 'p1', 'c1', '2', 'held', 'hold', 'met_and_held', 'hr_high']);
+    expect(got.filter((r) => r[0] === 'r2' && r[1] === 'b').map((r) => r[6])).toEqual(['give', 'stop_cycle', 'hold']);
+  });
+
+  it('a run discarded after a failure leaves the previous slot decisions as they were', async () => {
+    const out = join(work, 'failed');
+    await writeSlotDecisions(out, frame, [pass('old', [0, 0, 0, 0, 0, 0])]);
+    const writer = await SlotDecisionWriter.open(out, frame, 2);
+    writer.add(pass('new', [1, 1, 1, 1, 1, 1]));
+    await writer.discard();
+    expect(readdirSync(out)).toEqual(['slot_decisions']);
+    expect(new Set((await rows(out)).map((r) => r[0]))).toEqual(new Set(['old']));
+  });
+
+  it('publish replaces the old folder only after every write, and runs beforeMove first', async () => {
+    const out = join(work, 'replace');
+    mkdirSync(join(out, 'slot_decisions', 'centre_id=gone'), { recursive: true });
+    writeFileSync(join(out, 'stale.csv'), 'x');
+    const writer = await SlotDecisionWriter.open(out, frame, 1);
+    writer.add(pass('r1', [0, 0, 0, 0, 0, 0]));
+    expect(() => writer.add(pass('r2', [0, 0, 0, 0, 0, 0]))).toThrow(/more rulesets than the 1/);
+    await writer.publish(() => rmSync(join(out, 'stale.csv')));
+    expect(existsSync(join(out, 'stale.csv'))).toBe(false);
+    expect(readdirSync(join(out, 'slot_decisions')).sort()).toEqual(['centre_id=a', 'centre_id=b']);
+  });
+});
