@@ -140,7 +140,9 @@ export function runCommand(name: string, args: string[], options: { nodeFlags: s
     peak_rss_mib: rssKb === undefined ? null : Math.round(rssKb / 1024), node_flags: options.nodeFlags,
     phases: existsSync(phaseFile) ? (JSON.parse(readFileSync(phaseFile, 'utf8')) as Record<string, number>) : {},
   };
-  options.log(`  ${name}: wall ${fmt(run.wall_ms)}, CPU ${run.cpu_ms === null ? '?' : fmt(run.cpu_ms)}, peak RSS ${run.peak_rss_mib ?? '?'} MiB, exit ${r.status}${Object.keys(run.phases).length ? `; ${JSON.stringify(run.phases)}` : ''}`);
+  const phases = Object.keys(run.phases).length ? `; ${JSON.stringify(run.phases)}` : '';
+  const cpu = run.cpu_ms === null ? '?' : fmt(run.cpu_ms);
+  options.log(`  ${name}: wall ${fmt(run.wall_ms)}, CPU ${cpu}, peak RSS ${run.peak_rss_mib ?? '?'} MiB, exit ${r.status}${phases}`);
   if (run.exit_code !== 0) options.log(lines.slice(-8).map((l) => `    | ${l}`).join('\n'));
   return run;
 }
@@ -176,7 +178,8 @@ function prepare(patients: number, log: (s: string) => void, options: { work: st
   mkdirSync(ctx.out, { recursive: true });
   if (options.exports === undefined) {
     log(`simulating ${patients} patients per centre (il2kit simulate, not timed)…`);
-    const sim = runCommand('simulate', ['simulate', '--centres', CENTRE_IDS.join(','), '--patients', String(patients), '--seed', 'bench', '--out', exports, '--quiet'], { nodeFlags: [], work: options.work, log });
+    const simArgs = ['simulate', '--centres', CENTRE_IDS.join(','), '--patients', String(patients), '--seed', 'bench', '--out', exports, '--quiet'];
+    const sim = runCommand('simulate', simArgs, { nodeFlags: [], work: options.work, log });
     if (sim.exit_code !== 0) throw new Error(`il2kit simulate failed (exit ${sim.exit_code})`);
   }
   for (const centre of CENTRE_IDS) {
@@ -187,7 +190,13 @@ function prepare(patients: number, log: (s: string) => void, options: { work: st
 }
 
 /** Runs every CLI_STEPS command; after the first ingest, the bare scan; around the unchanged re-ingest, the store's hashes. */
-async function runSteps(ctx: StepContext, work: string, log: (s: string) => void): Promise<{ commands: CommandRun[]; scanMs: number; storeIdentical: boolean | null }> {
+interface StepRuns {
+  commands: CommandRun[];
+  scanMs: number;
+  storeIdentical: boolean | null;
+}
+
+async function runSteps(ctx: StepContext, work: string, log: (s: string) => void): Promise<StepRuns> {
   const flags = startFlags();
   const commands: CommandRun[] = [];
   let scanMs = NaN;
@@ -211,7 +220,7 @@ const ratio = (a: number | undefined, b: number | undefined, digits = 1): number
   a === undefined || b === undefined || !(b > 0) ? null : Math.round((a / b) * 10 ** digits) / 10 ** digits;
 
 /** The summary: end to end (raw exports to the last output) and each target's ratio, from the commands' runs. */
-function summarise(patients: number, ctx: StepContext, runs: { commands: CommandRun[]; scanMs: number; storeIdentical: boolean | null }, bareMs: number): CliBench {
+function summarise(patients: number, ctx: StepContext, runs: StepRuns, bareMs: number): CliBench {
   const { commands, scanMs } = runs;
   const wall = (name: string) => commands.find((c) => c.name === name)?.wall_ms;
   const inE2e = new Set(CLI_STEPS.filter((s) => s.endToEnd !== false).map((s) => s.name));
@@ -232,7 +241,9 @@ function summarise(patients: number, ctx: StepContext, runs: { commands: Command
     store_identical_after_reingest: runs.storeIdentical,
     ratio_force_one_centre_to_ingest: ratio(wall('re-ingest --force'), wall('ingest'), 2),
     // The heap a child gets without --max-old-space-size (this process may run with a larger one).
-    default_heap_mib: Math.round(Number(spawnSync(process.execPath, ['-p', 'require("v8").getHeapStatistics().heap_size_limit'], { encoding: 'utf8' }).stdout) / 1048576),
+    default_heap_mib: Math.round(
+      Number(spawnSync(process.execPath, ['-p', 'require("v8").getHeapStatistics().heap_size_limit'], { encoding: 'utf8' }).stdout) / 1048576,
+    ),
   };
 }
 
@@ -258,9 +269,11 @@ export async function benchCli(patients: number, log: (s: string) => void, optio
   log(
     `end to end, raw exports → everything incl. report, bundles, pool (${e2eNames.join(' → ')}): ${fmt(r.end_to_end_ms)} = ` +
       `×${r.ratio_end_to_end_to_bare_reads} DuckDB's bare reads (${fmt(bare.ms)}; moonshot ×3); ` +
-      `holds without figures ${r.holds_without_figures_ms === null ? '?' : fmt(r.holds_without_figures_ms)} = ×${r.ratio_holds_to_scan} one bare scan (${fmt(runs.scanMs)}); ` +
+      `holds without figures ${r.holds_without_figures_ms === null ? '?' : fmt(r.holds_without_figures_ms)} = ` +
+      `×${r.ratio_holds_to_scan} one bare scan (${fmt(runs.scanMs)}); ` +
       `report ×${r.ratio_report_to_analyses} holds + doses + response, ${r.report_bytes === null ? '?' : (r.report_bytes / 1048576).toFixed(1)} MiB; ` +
-      `re-ingest unchanged ${((r.ratio_reingest_to_ingest ?? NaN) * 100).toFixed(1)} % of the first ingest (store ${r.store_identical_after_reingest ? 'byte-identical' : 'CHANGED'}), ` +
+      `re-ingest unchanged ${((r.ratio_reingest_to_ingest ?? NaN) * 100).toFixed(1)} % of the first ingest ` +
+      `(store ${r.store_identical_after_reingest ? 'byte-identical' : 'CHANGED'}), ` +
       `one centre --force ×${r.ratio_force_one_centre_to_ingest}; ` +
       `peak RSS ${Math.max(...r.commands.map((c) => c.peak_rss_mib ?? 0))} MiB (default heap ${r.default_heap_mib} MiB)`,
   );

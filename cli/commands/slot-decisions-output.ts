@@ -88,7 +88,12 @@ function centreRanges(frame: SlotFeatureFrame): Map<string, [number, number]> {
 
 /** Loads the frame's slot identity into table `slot` (i, centre_id, patient_key, cycle_id, slot_number, recorded). */
 async function loadSlots(conn: DuckDBConnection, frame: SlotFeatureFrame): Promise<void> {
-  const cols = { centre_id: codeColumn(frame.centre_id), patient_key: codeColumn(frame.patient_key), cycle_id: codeColumn(frame.cycle_id), recorded: codeColumn(frame.status) };
+  const cols = {
+    centre_id: codeColumn(frame.centre_id),
+    patient_key: codeColumn(frame.patient_key),
+    cycle_id: codeColumn(frame.cycle_id),
+    recorded: codeColumn(frame.status),
+  };
   for (const [name, { dict }] of Object.entries(cols)) {
     await conn.run(`CREATE TABLE d_${name} (id INTEGER, ${name} VARCHAR)`);
     await withAppender(conn, `d_${name}`, (a) => appendDict(a, dict.map((v) => [v])));
@@ -98,7 +103,8 @@ async function loadSlots(conn: DuckDBConnection, frame: SlotFeatureFrame): Promi
   const columns = [index, cols.centre_id.codes, cols.patient_key.codes, cols.cycle_id.codes, frame.slot_number, cols.recorded.codes];
   await withAppender(conn, 's', (a) => appendInts(a, columns, frame.n));
   await conn.run(`CREATE TABLE slot AS SELECT s.i, c.centre_id, p.patient_key, y.cycle_id, s.slot_number, r.recorded FROM s
-    JOIN d_centre_id c ON c.id = s.centre_id JOIN d_patient_key p ON p.id = s.patient_key JOIN d_cycle_id y ON y.id = s.cycle_id JOIN d_recorded r ON r.id = s.recorded`);
+    JOIN d_centre_id c ON c.id = s.centre_id JOIN d_patient_key p ON p.id = s.patient_key
+    JOIN d_cycle_id y ON y.id = s.cycle_id JOIN d_recorded r ON r.id = s.recorded`);
   await conn.run('DROP TABLE s');
   await conn.run(`CREATE TABLE d_decision (id INTEGER, decision VARCHAR)`);
   await withAppender(conn, 'd_decision', (a) => appendDict(a, DECISIONS.map((d) => [d])));
@@ -159,7 +165,8 @@ export class SlotDecisionWriter {
         await db.conn.run(`CREATE TABLE p_${k} (i INTEGER, decision INTEGER, class INTEGER, fired INTEGER, cannot INTEGER);
           CREATE TABLE d_fired_${k} (id INTEGER, fired_rules VARCHAR, fired_status VARCHAR); CREATE TABLE d_cannot_${k} (id INTEGER, cannot_evaluate VARCHAR)`);
         const conn = await db.connect();
-        slots.push({ conn, p: await conn.createAppender(`p_${k}`), fired: await conn.createAppender(`d_fired_${k}`), cannot: await conn.createAppender(`d_cannot_${k}`) });
+        const [p, fired, cannot] = [await conn.createAppender(`p_${k}`), await conn.createAppender(`d_fired_${k}`), await conn.createAppender(`d_cannot_${k}`)];
+        slots.push({ conn, p, fired, cannot });
       }
       const centres = centreRanges(frame);
       for (const centre of centres.keys()) mkdirSync(join(staging, `centre_id=${centre}`), { recursive: true });

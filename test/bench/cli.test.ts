@@ -31,7 +31,8 @@ describe('npm run bench, end to end (smoke, 4 patients a centre)', () => {
     expect([result.bare_reads_ms > 0, result.scan_ms >= 0, Number.isFinite(result.ratio_end_to_end_to_bare_reads)]).toEqual([true, true, true]);
     // Issue 25's ×4 target: raw exports → ingest and the five analyses, without the report, bundles and pool.
     const analyses = ['ingest', 'holds', 'doses', 'response', 'outcomes'];
-    expect(result.all_analyses_ms).toBe(result.commands.filter((c) => analyses.includes(c.name)).reduce((a, c) => a + c.wall_ms, 0));
+    const analysesMs = result.commands.filter((c) => analyses.includes(c.name)).reduce((a, c) => a + c.wall_ms, 0);
+    expect(result.all_analyses_ms).toBe(analysesMs);
     expect(result.all_analyses_ms).toBeLessThan(result.end_to_end_ms);
     expect(Number.isFinite(result.ratio_all_analyses_to_bare_reads)).toBe(true);
   });
@@ -54,7 +55,7 @@ describe('npm run bench, end to end (smoke, 4 patients a centre)', () => {
     for (const d of ['doses', 'response', 'outcomes']) expect(readdirSync(join(out, d))).toContain('README.md');
     expect(logged.at(-2)).toMatch(/^raw exports → all analyses \(ingest → holds → doses → response → outcomes\): .* = ×[\d.]+ DuckDB's bare reads /);
     expect(logged.at(-1)).toMatch(
-      /^end to end, raw exports → everything incl\. report, bundles, pool \(ingest → holds → doses → response → outcomes → report → bundle riverside → .* → pool\): /,
+      /^end to end, raw exports → everything incl\. report, bundles, pool \(ingest → holds → .* → outcomes → report → bundle riverside → .* → pool\): /,
     );
   });
 
