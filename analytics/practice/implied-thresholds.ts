@@ -298,19 +298,17 @@ type FourPlColumns = Pick<ImpliedThresholdRow, 'ed50_4pl' | 'ed50_4pl_lower' | '
  */
 function fourPlColumns(variable: RuleVariableCode, xs: readonly number[], ns: readonly number[], es: readonly number[], level: number): FourPlColumns {
   const none = (note: string): FourPlColumns => ({ ed50_4pl: null, ed50_4pl_lower: null, ed50_4pl_upper: null, ed50_4pl_slope: null, ed50_4pl_note: note });
-  const f = fitFourPl(xs, ns, es, { level });
+  // Ends widened to the recorded values either side (snap): a rule's edge sits between two recorded values (≥ 100/min
+  // on whole beats cannot be told from > 99.5/min), so an end inside a gap is read as the gap's end (conservative).
+  const f = fitFourPl(xs, ns, es, { level, snap: true });
   if (f === null) return none('not estimable: fewer than 3 recorded values');
   const fmt = (x: number): string => String(Number(x.toPrecision(4)));
   if (f.lower <= xs[0]! || f.upper >= xs[xs.length - 1]!)
     return none(`not estimable: the ED50's interval runs to the end of the recorded values (${fmt(xs[0]!)} to ${fmt(xs[xs.length - 1]!)}): no located rise in the hold rate`);
   const implausible = implausibleReason(variable, f.ed50, [f.lower, f.upper]);
   if (implausible !== null) return none(implausible.replace('logistic fit', '4PL fit'));
-  // Ends widened to the recorded values either side: a rule's edge sits between two recorded values (≥ 100/min on whole
-  // beats cannot be told from > 99.5/min), so an end inside a gap is read as the gap's end (conservative).
-  const lower = xs.reduce((a, x) => (x <= f.lower ? x : a), xs[0]!);
-  const upper = xs.reduceRight((a, x) => (x >= f.upper ? x : a), xs[xs.length - 1]!);
   const note = f.step === null ? null : `sharp step between ${fmt(f.step[0])} and ${fmt(f.step[1])}: slope unbounded (the edge applied exactly); the ED50 is any value between them, the midpoint shown`;
-  return { ed50_4pl: f.ed50, ed50_4pl_lower: lower, ed50_4pl_upper: upper, ed50_4pl_slope: Number.isFinite(f.slope) ? f.slope : null, ed50_4pl_note: note };
+  return { ed50_4pl: f.ed50, ed50_4pl_lower: f.lower, ed50_4pl_upper: f.upper, ed50_4pl_slope: Number.isFinite(f.slope) ? f.slope : null, ed50_4pl_note: note };
 }
 
 /** "Not estimable" when there is nothing, or too little, to locate an edge from; null when there is enough. */

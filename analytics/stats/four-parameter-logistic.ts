@@ -12,6 +12,15 @@
 // (scripts/r/make-fixtures-4pl.R, test/fixtures/r/four-pl.json).
 import { normalQuantile } from './distributions.js';
 
+export interface FourPlOptions {
+  level?: number;
+  /**
+   * Widen the interval's ends to the recorded values either side (an end inside the gap between two recorded values
+   * becomes the gap's end), locating the crossing only to that gap: far fewer profile fits. Default false: exact ends.
+   */
+  snap?: boolean;
+}
+
 export interface FourPlFit {
   /** Rate far below the ED50 (x → -∞) and far above it (x → +∞); for a step, the rates either side. */
   low: number;
@@ -98,7 +107,7 @@ function solve(a: number[][], b: number[]): number[] | null {
 }
 
 /** Fisher scoring with step halving over the free parameters, from `start`; the parameters are kept in range. */
-function maximise(d: Data, start: Theta, free: readonly number[]): { theta: Theta; ll: number } {
+function maximise(d: Data, start: Theta, free: readonly number[], tol = 1e-11): { theta: Theta; ll: number } {
   let th: Theta = [...start];
   let ll = loglik(d, th);
   const capLog = Math.log(d.betaCap);
@@ -109,7 +118,7 @@ function maximise(d: Data, start: Theta, free: readonly number[]): { theta: Thet
     let scale = 1;
     let next: Theta = th;
     let nll = -Infinity;
-    for (let h = 0; h < 40; h++, scale /= 2) {
+    for (let h = 0; h < 20; h++, scale /= 2) {
       next = [...th];
       free.forEach((p, a) => { next[p] = th[p]! + scale * step[a]!; });
       next[0] = Math.max(-LOGIT_CAP, Math.min(LOGIT_CAP, next[0]));
@@ -123,7 +132,12 @@ function maximise(d: Data, start: Theta, free: readonly number[]): { theta: Thet
     const moved = free.reduce((s, p) => Math.max(s, Math.abs(next[p]! - th[p]!)), 0);
     th = next;
     ll = nll;
-    if (gain < 1e-11 && moved < 1e-8) break;
+    if (gain < tol && moved < 1e-8) break;
+    if (gain < tol * 1e-3) break;
+    // A step halved many times gains next to nothing: the slope is running off towards the step (its supremum).
+    if (scale < 1e-3 && gain < 1e-6) break;
+    // At the slope's cap the curve is the step to within 1e-9 of its likelihood: further steps only creep.
+    if (th[3] >= capLog - 1e-9 && gain < 1e-9) break;
   }
   return { theta: th, ll };
 }
@@ -150,7 +164,8 @@ const logitOf = (p: number): number => Math.log(Math.min(0.999, Math.max(0.001, 
  * strictly between two recorded values and that is better.
  */
 function profileAt(d: Data, t: number, from: Theta, splits: Float64Array): { ll: number; theta: Theta } {
-  const fit = maximise(d, [from[0], from[1], t, from[3]], [0, 1, 3]);
+  // The cut-off is compared to within 1e-8 of a log-likelihood unit: the inner fit need not go further.
+  const fit = maximise(d, [from[0], from[1], t, from[3]], [0, 1, 3], 1e-8);
   let k = -1;
   for (let j = 0; j < d.x.length - 1; j++) if (d.x[j]! < t && t < d.x[j + 1]!) { k = j; break; }
   return { ll: k >= 0 ? Math.max(fit.ll, splits[k]!) : fit.ll, theta: fit.theta };
@@ -161,7 +176,7 @@ function profileAt(d: Data, t: number, from: Theta, splits: Float64Array): { ll:
  * interval. Null when there are fewer than 3 values, no events or no non-events.
  * @example fitFourPl([1, 2, 3, 4, 5, 6], [50, 50, 50, 50, 50, 50], [1, 2, 10, 30, 38, 40])
  */
-export function fitFourPl(x: readonly number[], n: readonly number[], events: readonly number[], options: { level?: number } = {}): FourPlFit | null {
+export function fitFourPl(x: readonly number[], n: readonly number[], events: readonly number[], options: FourPlOptions = {}): FourPlFit | null {
   const m = x.length;
   const tn = n.reduce((a, b) => a + b, 0);
   const te = events.reduce((a, b) => a + b, 0);
@@ -193,8 +208,13 @@ export function fitFourPl(x: readonly number[], n: readonly number[], events: re
     lower = Math.min(lower, x[k]!);
     upper = Math.max(upper, x[k + 1]!);
   }
-  lower = Math.min(lower, profileEnd(d, ed50, from, splits, cut, -1));
-  upper = Math.max(upper, profileEnd(d, ed50, from, splits, cut, 1));
+  const snap = options.snap === true;
+  lower = Math.min(lower, profileEnd(d, ed50, from, splits, cut, -1, snap));
+  upper = Math.max(upper, profileEnd(d, ed50, from, splits, cut, 1, snap));
+  if (snap) {
+    lower = x.reduce((a, v) => (v <= lower ? v : a), x[0]!);
+    upper = x.reduceRight((a, v) => (v >= upper ? v : a), x[m - 1]!);
+  }
   const th = sharp ? null : curve.theta;
   return {
     low: th === null ? expit(base[0]) : expit(th[0]),
@@ -209,31 +229,47 @@ export function fitFourPl(x: readonly number[], n: readonly number[], events: re
 }
 
 /**
- * Walks from the estimate over the recorded values and the midpoints between them (direction -1 or +1) until the
- * profile falls below the cut-off, then bisects for the crossing; the data's end when it never does.
+ * Searches from the estimate over the recorded values and the midpoints between them (direction -1 or +1), at doubling
+ * strides, for a point where the profile falls below the cut-off, then bisects for the crossing (the profile is taken
+ * as falling monotonically away from the estimate between the two; steps elsewhere within the cut-off are counted by
+ * the caller). The data's end when it never falls below.
  */
-function profileEnd(d: Data, start: number, from: Theta, splits: Float64Array, cut: number, dir: -1 | 1): number {
+function profileEnd(d: Data, start: number, from: Theta, splits: Float64Array, cut: number, dir: -1 | 1, snap: boolean): number {
   const grid: number[] = [];
   for (let j = 0; j < d.x.length; j++) {
     grid.push(d.x[j]!);
     if (j + 1 < d.x.length) grid.push((d.x[j]! + d.x[j + 1]!) / 2);
   }
   const ahead = dir > 0 ? grid.filter((g) => g > start) : grid.filter((g) => g < start).reverse();
+  if (ahead.length === 0) return start;
   let inside = start;
   let theta = from;
-  for (const g of ahead) {
-    const p = profileAt(d, g, theta, splits);
-    if (p.ll < cut) {
-      let a = inside, b = g;
-      for (let it = 0; it < 40 && Math.abs(b - a) > 1e-9 * (1 + Math.abs(a)); it++) {
-        const mid = (a + b) / 2;
-        const q = profileAt(d, mid, theta, splits);
-        if (q.ll >= cut) { a = mid; theta = q.theta; } else b = mid;
-      }
-      return a;
-    }
-    inside = g;
+  let outside: number | null = null;
+  let kin = -1, kout = -1;
+  for (let k = 0, stride = 1; ; stride *= 2) {
+    k = Math.min(k, ahead.length - 1);
+    const p = profileAt(d, ahead[k]!, theta, splits);
+    if (p.ll < cut) { outside = ahead[k]!; kout = k; break; }
+    inside = ahead[k]!;
+    kin = k;
     theta = p.theta;
+    if (k >= ahead.length - 1) break;
+    k += stride;
   }
-  return inside;
+  if (outside === null) return inside;
+  // Snapped: bisect over the grid only, to adjacent grid points; the caller widens the end to the recorded value beyond.
+  while (kout - kin > 1) {
+    const km = (kin + kout) >> 1;
+    const q = profileAt(d, ahead[km]!, theta, splits);
+    if (q.ll >= cut) { kin = km; inside = ahead[km]!; theta = q.theta; } else { kout = km; outside = ahead[km]!; }
+  }
+  if (snap) return (inside + outside) / 2;
+  const tol = 1e-7 * (Math.abs(d.x[d.x.length - 1]! - d.x[0]!) + 1e-12);
+  let a = inside, b = outside;
+  for (let it = 0; it < 60 && Math.abs(b - a) > tol; it++) {
+    const mid = (a + b) / 2;
+    const q = profileAt(d, mid, theta, splits);
+    if (q.ll >= cut) { a = mid; theta = q.theta; } else b = mid;
+  }
+  return a;
 }

@@ -46,6 +46,14 @@ describe('fitFourPl = R optim on the 4PL binomial likelihood', () => {
     expect(f.lower).toBeLessThanOrEqual(120);
     expect(f.upper).toBeGreaterThanOrEqual(120);
   });
+  it.each(['gradual_up', 'gradual_down', 'step_up'] as const)('%s, snapped: the exact interval widened to the recorded values either side', (name) => {
+    const r = fx[name];
+    const exact = fitFourPl(r.x, r.n, r.e)!;
+    const snapped = fitFourPl(r.x, r.n, r.e, { snap: true })!;
+    expect(snapped.ed50).toBe(exact.ed50);
+    expect(snapped.lower).toBe(r.x.filter((v) => v <= exact.lower).at(-1));
+    expect(snapped.upper).toBe(r.x.find((v) => v >= exact.upper));
+  });
   it('null without events, without non-events, or with under 3 values', () => {
     expect(fitFourPl([1, 2, 3], [5, 5, 5], [0, 0, 0])).toBeNull();
     expect(fitFourPl([1, 2, 3], [5, 5, 5], [5, 5, 5])).toBeNull();
