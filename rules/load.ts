@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { Ruleset } from '../schemas/ruleset.js';
 import { RULE_VARIABLES } from '../schemas/vocabularies.js';
 import { RulesetError, messages } from './messages.js';
+import { withParameters } from './parameters.js';
 import { withPrintedRangeGuards } from './printed-range.js';
 
 const RULESET_FILE = /\.(ya?ml|json)$/i;
@@ -25,7 +26,7 @@ export function parseRuleset(text: string, file: string): Ruleset {
   }
   const parsed = Ruleset.safeParse(doc.toJS());
   if (!parsed.success) throw new RulesetError(file, parsed.error.issues.map((issue) => describeIssue(issue, doc, lineCounter, file)));
-  return withPrintedRangeGuards(parsed.data);
+  return withPrintedRangeGuards(withParameters(parsed.data));
 }
 
 /**

@@ -34,6 +34,9 @@ export const Rule = z
     ...conditionShape,
     window_hours: field(z.number().positive().max(72).default(8), { description: 'Length of the look-back interval for interval/duration features' }),
     level: field(z.enum(['relative', 'absolute']).nullable().default(null), { description: 'Consensus column: relative (hold) or absolute (stop); null where the source has no such split' }),
+    threshold_parameter: field(z.string().regex(/^[a-z0-9_]+$/).nullable().default(null), {
+      description: 'Name of a ruleset parameter whose value is the threshold (lt/le/gt/ge), for a value the source leaves to the centre (e.g. a multiple of its laboratory’s upper limit of normal); threshold stays null',
+    }),
     action: field(z.enum(codesOf(RULE_ACTIONS)), { description: 'What the rule does when it fires' }),
     action_status: field(z.enum(codesOf(VERIFICATION_STATUSES)).nullable().default(null), {
       description: 'Verification status of the action where it differs from the threshold’s (e.g. a relative → hold mapping the source does not print); null = the rule’s status',
@@ -53,8 +56,26 @@ export const Rule = z
     note: field(z.string().nullable().default(null), { description: 'Wording, inference or caveat' }),
     flags: field(z.array(z.string().regex(/^[a-z0-9_]+$/)).default([]), { description: 'Machine-readable caveats carried to reports (e.g. centre_variable, label_resume_condition_not_specified)' }),
   })
-  .superRefine(checkCondition);
+  .superRefine((r, ctx) => {
+    if (r.threshold_parameter === null) return checkCondition(r, ctx);
+    if (!['lt', 'le', 'gt', 'ge'].includes(r.comparator)) ctx.addIssue({ code: 'custom', path: ['comparator'], message: 'threshold_parameter needs lt, le, gt or ge' });
+    if (r.threshold !== null) ctx.addIssue({ code: 'custom', path: ['threshold'], message: 'give either threshold or threshold_parameter, not both' });
+    checkCondition({ ...r, comparator: 'gt', threshold: 0 }, ctx);
+  });
 export type Rule = z.infer<typeof Rule>;
+
+/**
+ * A value a rule needs that the source does not give and a centre supplies (e.g. its laboratory's upper limit of
+ * normal): `unverified` until the centre states it; null = not supplied, and the rules reading it are not evaluated.
+ */
+export const RulesetParameter = z.strictObject({
+  value: z.number().nullable().default(null),
+  unit: z.string(),
+  status: z.enum(codesOf(VERIFICATION_STATUSES)).default('unverified'),
+  source: z.string().nullable().default(null),
+  description: z.string().min(1),
+});
+export type RulesetParameter = z.infer<typeof RulesetParameter>;
 
 export const RulesetPolicies = z.strictObject({
   stop_after_relative_criteria: z.number().int().min(1).nullable().default(null),
@@ -96,14 +117,25 @@ export const Ruleset = z
       policy_source: null,
       policy_status: null,
     }),
+    /** Values the source leaves to the centre, by name; rules read them through threshold_parameter. */
+    parameters: z.record(z.string().regex(/^[a-z0-9_]+$/), RulesetParameter).default({}),
     rules: z.array(Rule).min(1),
     unencoded: z.array(UnencodedCriterion).default([]),
   })
   .superRefine((rs, ctx) => {
+    if (rs.rules.every((r) => r.threshold_parameter !== null && rs.parameters[r.threshold_parameter]?.value === null))
+      ctx.addIssue({ code: 'custom', path: ['parameters'], message: 'every rule reads a parameter with no value: supply at least one, or the ruleset has nothing to evaluate' });
     const seen = new Set<string>();
     rs.rules.forEach((r, i) => {
       if (seen.has(r.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `rule id ${r.id} is used twice` });
       seen.add(r.id);
+      const name = r.threshold_parameter;
+      if (name === null) return;
+      const param = rs.parameters[name];
+      if (param === undefined)
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'threshold_parameter'], message: `no parameter ${name}; declared: ${Object.keys(rs.parameters).join(', ') || 'none'}` });
+      else if (param.unit !== r.unit)
+        ctx.addIssue({ code: 'custom', path: ['parameters', name, 'unit'], message: `parameter ${name} is in ${JSON.stringify(param.unit)}; rule ${r.id} reads it in ${JSON.stringify(r.unit)}` });
     });
   });
 export type Ruleset = z.infer<typeof Ruleset>;
