@@ -17,7 +17,9 @@ export const DISCONTINUE = 3;
 export const NOT_REACHED = 4;
 
 // stop_course decides the slot as stop_cycle and, in the engine's history, leaves the course's later cycles not reached.
-const ACTION_SEVERITY = { notify: GIVE, hold: HOLD, stop_cycle: STOP_CYCLE, stop_course: STOP_CYCLE, discontinue: DISCONTINUE } as const satisfies Record<RuleAction, number>;
+const ACTION_SEVERITY = {
+  notify: GIVE, hold: HOLD, stop_cycle: STOP_CYCLE, stop_course: STOP_CYCLE, discontinue: DISCONTINUE,
+} as const satisfies Record<RuleAction, number>;
 
 /** Why a cycle policy changed the decision. */
 export const POLICIES = ['none', 'relative_criteria', 'held_doses'] as const;
@@ -172,7 +174,8 @@ const verdictCache = new WeakMap<SlotFeatureTable, Map<string, Int8Array>>();
 
 function conditionKey(c: Pick<Condition, 'variable' | 'comparator' | 'threshold' | 'band'>): string {
   const b = c.band;
-  return `${c.variable}|${c.comparator}|${c.threshold ?? ''}|${b ? `${b.lower ?? ''},${b.upper ?? ''},${b.lower_inclusive ?? ''},${b.upper_inclusive ?? ''}` : ''}`;
+  const band = b ? `${b.lower ?? ''},${b.upper ?? ''},${b.lower_inclusive ?? ''},${b.upper_inclusive ?? ''}` : '';
+  return `${c.variable}|${c.comparator}|${c.threshold ?? ''}|${band}`;
 }
 
 function cached(table: SlotFeatureTable, key: string, make: () => Int8Array): Int8Array {
@@ -373,13 +376,15 @@ function compileRule(r: Rule, index: number, table: SlotFeatureTable): CompiledR
   const resumeAny = r.resume_any_of.map((c) => compileCondition(c, table));
   const counterRule = main.counter !== null || extras.some((c) => c.counter !== null);
   const trigger = [main, ...extras];
-  const met = counterRule ? null : trigger.length === 1 ? main.verdict : cached(table, `all:${[r, ...r.all_of].map(conditionKey).join('&')}`, () => firstFailing(trigger, table.n));
+  const allKey = `all:${[r, ...r.all_of].map(conditionKey).join('&')}`;
+  const met = counterRule ? null : trigger.length === 1 ? main.verdict : cached(table, allKey, () => firstFailing(trigger, table.n));
   const holds = resume.length + resumeAny.length > 0;
   const key = `resume:${r.resume.map(conditionKey).join('&')}|${r.resume_any_of.map(conditionKey).join('|')}`;
   const readsCounter = [...resume, ...resumeAny].some((c) => c.counter !== null);
   const resumeVerdict = !holds || readsCounter ? null : cached(table, key, () => liftVerdict(resume, resumeAny, table.n));
   const severity = ACTION_SEVERITY[r.action];
-  return { index, main, extras, resume, resumeAny, holds, severity, stopsCourse: r.action === 'stop_course', relative: r.level === 'relative', counterRule, met, resumeVerdict };
+  const stopsCourse = r.action === 'stop_course';
+  return { index, main, extras, resume, resumeAny, holds, severity, stopsCourse, relative: r.level === 'relative', counterRule, met, resumeVerdict };
 }
 
 /**
@@ -746,7 +751,9 @@ function tableLayout(table: SlotFeatureTable): TableLayout {
       cycleStart[i] = 1;
       if (patients !== undefined && (i === 0 || patients[i] !== patients[i - 1])) patientStart[i] = 1;
     } else if ((slots[i] as number) <= (slots[i - 1] as number)) {
-      throw new Error(`evaluateRuleset: slot features are not sorted: cycle ${cycles[i]} slot ${slots[i]} follows slot ${slots[i - 1]}; order by patient, cycle, slot_number`);
+      throw new Error(
+        `evaluateRuleset: slot features are not sorted: cycle ${cycles[i]} slot ${slots[i]} follows slot ${slots[i - 1]}; order by patient, cycle, slot_number`,
+      );
     }
   }
   const out = { cycleStart, patientStart };
@@ -860,7 +867,10 @@ function staticCannot(ruleset: Ruleset, stateRules: readonly CompiledRule[], tab
  * (staticCannot) merged with the loop's extra entries (slot, visiting key), both ascending by key. When every slot is
  * reached and nothing was added, the shared static lists are the answer (read-only, like every result array).
  */
-function cannotList(stat: StaticCannot, decision: Uint8Array, stateRules: readonly CompiledRule[], counterRules: readonly CompiledRule[], extraSlot: readonly number[], extraKey: readonly number[]): CannotList {
+function cannotList(
+  stat: StaticCannot, decision: Uint8Array, stateRules: readonly CompiledRule[], counterRules: readonly CompiledRule[],
+  extraSlot: readonly number[], extraKey: readonly number[],
+): CannotList {
   const n = decision.length;
   if (extraSlot.length === 0 && !decision.includes(NOT_REACHED)) return { offsets: stat.offsets, rule: stat.rule };
   const ns = stateRules.length;

@@ -12,7 +12,9 @@ import { withPrintedRangeGuards } from './printed-range.js';
 const RULESET_FILE = /\.(ya?ml|json)$/i;
 
 /**
- * Parses and validates ruleset text (adding the companions of bands open beyond their printed range, rules/printed-range.ts); throws a RulesetError naming the file, the rule id and the line of each problem.
+ * Parses and validates ruleset text (resolving centre-supplied parameters, rules/parameters.ts, and adding the companions
+ * of bands open beyond their printed range, rules/printed-range.ts); throws a RulesetError naming the file, the rule id
+ * and the line of each problem.
  * @example parseRuleset(readFileSync('rules/sources/til-2024.yaml', 'utf8'), 'til-2024.yaml')
  */
 export function parseRuleset(text: string, file: string): Ruleset {

@@ -19,7 +19,9 @@ import { fitFirth1 } from './firth1.js';
 import { fitFourPl } from '../stats/four-parameter-logistic.js';
 
 // Phenylephrine both at the dose and as the interval's maximum: rulesets use each (consensus Table 3 uses both).
-export const IMPLIED_THRESHOLD_VARIABLES = ['heart_rate_at_dose', 'creatinine', 'phenylephrine_at_dose', 'phenylephrine_max_interval', 'urine_output_shift', 'platelets_min'] as const satisfies readonly RuleVariableCode[];
+export const IMPLIED_THRESHOLD_VARIABLES = [
+  'heart_rate_at_dose', 'creatinine', 'phenylephrine_at_dose', 'phenylephrine_max_interval', 'urine_output_shift', 'platelets_min',
+] as const satisfies readonly RuleVariableCode[];
 
 const FIRTH_NOTE = 'maximum likelihood not estimable (separation: held and given values do not overlap); ED50 from Firth penalised likelihood';
 
@@ -170,7 +172,9 @@ export interface StepFit {
  * Each side keeps at least `minSide` observations. Null when there is no split or no holds.
  * @example fitStep([1, 2, 3, 4], [50, 50, 50, 50], [5, 5, 40, 40]).threshold // 3
  */
-export function fitStep(x: readonly number[], n: readonly number[], events: readonly number[], options: { level?: number; minSide?: number } = {}): StepFit | null {
+export function fitStep(
+  x: readonly number[], n: readonly number[], events: readonly number[], options: { level?: number; minSide?: number } = {},
+): StepFit | null {
   const m = x.length;
   const minSide = options.minSide ?? 10;
   const crit = normalQuantile(1 - (1 - (options.level ?? 0.95)) / 2) ** 2;
@@ -265,11 +269,13 @@ export function impliedThresholds(
       const firth = rare !== null || ml !== null ? null : fitFirth1(xs, ns, es);
       const fit = ml ?? firth;
       const step = rare !== null ? null : fitStep(xs, ns, es, { level });
-      const ci = step === null ? null : stepBootstrap(xs, xi, helds, pats, step.direction, { level, replicates: options.bootstrap ?? 200, seed: options.seed ?? 1 });
+      const boot = { level, replicates: options.bootstrap ?? 200, seed: options.seed ?? 1 };
+      const ci = step === null ? null : stepBootstrap(xs, xi, helds, pats, step.direction, boot);
       const raw = fit === null ? null : ed50(fit, level);
       const implausible = raw === null ? null : implausibleReason(variable, raw.ed50, raw.delta);
       const est = implausible === null ? raw : null;
-      const problem = rare ?? (fit === null ? 'logistic fit not estimable (separation): held and given values do not overlap; see the change point' : implausible);
+      const separated = 'logistic fit not estimable (separation): held and given values do not overlap; see the change point';
+      const problem = rare ?? (fit === null ? separated : implausible);
       const method = est === null ? null : ml !== null ? 'ml' : 'firth';
       const four = rare !== null ? null : fourPlColumns(variable, xs, ns, es, level);
       rows.push({
@@ -304,10 +310,17 @@ function fourPlColumns(variable: RuleVariableCode, xs: readonly number[], ns: re
   if (f === null) return none('not estimable: fewer than 3 recorded values');
   const fmt = (x: number): string => String(Number(x.toPrecision(4)));
   if (f.lower <= xs[0]! || f.upper >= xs[xs.length - 1]!)
-    return none(`not estimable: the ED50's interval runs to the end of the recorded values (${fmt(xs[0]!)} to ${fmt(xs[xs.length - 1]!)}): no located rise in the hold rate`);
+    return none(
+      `not estimable: the ED50's interval runs to the end of the recorded values (${fmt(xs[0]!)} to ${fmt(xs[xs.length - 1]!)}): ` +
+        'no located rise in the hold rate',
+    );
   const implausible = implausibleReason(variable, f.ed50, [f.lower, f.upper]);
   if (implausible !== null) return none(implausible.replace('logistic fit', '4PL fit'));
-  const note = f.step === null ? null : `sharp step between ${fmt(f.step[0])} and ${fmt(f.step[1])}: slope unbounded (the edge applied exactly); the ED50 is any value between them, the midpoint shown`;
+  const note =
+    f.step === null
+      ? null
+      : `sharp step between ${fmt(f.step[0])} and ${fmt(f.step[1])}: slope unbounded (the edge applied exactly); ` +
+        'the ED50 is any value between them, the midpoint shown';
   return { ed50_4pl: f.ed50, ed50_4pl_lower: f.lower, ed50_4pl_upper: f.upper, ed50_4pl_slope: Number.isFinite(f.slope) ? f.slope : null, ed50_4pl_note: note };
 }
 
@@ -327,7 +340,8 @@ function implausibleReason(variable: RuleVariableCode, m: number, delta: [number
   const [a, b] = range;
   const fmt = (x: number): string => String(Number(x.toPrecision(3)));
   if (m < a || m > b) return `logistic fit not estimable: ED50 ${fmt(m)} lies outside the plausible range ${a} to ${b}`;
-  if (delta[1] - delta[0] > b - a) return `logistic fit not estimable: interval ${fmt(delta[0])} to ${fmt(delta[1])} is wider than the plausible range ${a} to ${b}`;
+  if (delta[1] - delta[0] > b - a)
+    return `logistic fit not estimable: interval ${fmt(delta[0])} to ${fmt(delta[1])} is wider than the plausible range ${a} to ${b}`;
   return null;
 }
 
@@ -385,7 +399,9 @@ function stepScratch(m: number): { lls: Float64Array; up: Uint8Array; kept: Int3
  * fitStep's direction and threshold (default level and minSide) on the values whose count is not zero, without
  * building the filtered arrays: the bootstrap's inner step. Same sums in the same order, so the same split.
  */
-function bestStep(xs: readonly number[], ns: Float64Array, es: Float64Array, w: ReturnType<typeof stepScratch>): { direction: 'up' | 'down'; threshold: number } | null {
+function bestStep(
+  xs: readonly number[], ns: Float64Array, es: Float64Array, w: ReturnType<typeof stepScratch>,
+): { direction: 'up' | 'down'; threshold: number } | null {
   let m = 0, tn = 0, te = 0;
   for (let k = 0; k < xs.length; k++) if (ns[k]! > 0) { w.kept[m++] = k; tn += ns[k]!; te += es[k]!; }
   if (m < 2 || te === 0 || te === tn) return null;

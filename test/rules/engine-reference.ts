@@ -14,7 +14,9 @@ export const STOP_CYCLE = 2;
 export const DISCONTINUE = 3;
 export const NOT_REACHED = 4;
 
-const ACTION_SEVERITY = { notify: GIVE, hold: HOLD, stop_cycle: STOP_CYCLE, stop_course: STOP_CYCLE, discontinue: DISCONTINUE } as const satisfies Record<RuleAction, number>;
+const ACTION_SEVERITY = {
+  notify: GIVE, hold: HOLD, stop_cycle: STOP_CYCLE, stop_course: STOP_CYCLE, discontinue: DISCONTINUE,
+} as const satisfies Record<RuleAction, number>;
 
 /** Why a cycle policy changed the decision. */
 export const POLICIES = ['none', 'relative_criteria', 'held_doses'] as const;
@@ -281,7 +283,9 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
       relCount = 0;
       stopped = false;
     } else if ((slots[i] as number) <= (slots[i - 1] as number)) {
-      throw new Error(`evaluateRuleset: slot features are not sorted: cycle ${cycle} slot ${slots[i]} follows slot ${slots[i - 1]}; order by patient, cycle, slot_number`);
+      throw new Error(
+        `evaluateRuleset: slot features are not sorted: cycle ${cycle} slot ${slots[i]} follows slot ${slots[i - 1]}; order by patient, cycle, slot_number`,
+      );
     }
     if (slotWindow) {
       relSeen.fill(0);

@@ -23,8 +23,14 @@ function ruleset(action: string, extra: Record<string, unknown> = {}, parameters
   return Ruleset.parse({
     id: 'hepatic_test', title: 't', version: '1', source: 'S3a', status: 'verified', parameters,
     rules: [
-      { id: 'hepatic', system: 'Hepatic', variable: 'bilirubin', unit: 'mg/dL', comparator: 'gt', threshold: 7, action, source: 'S3a', status: 'verified', ...extra },
-      { id: 'spo2', system: 'Respiratory', variable: 'spo2_at_dose', unit: '%', comparator: 'lt', threshold: 90, action: 'hold', source: 'S3a', status: 'verified' },
+      {
+        id: 'hepatic', system: 'Hepatic', variable: 'bilirubin', unit: 'mg/dL', comparator: 'gt', threshold: 7, action,
+        source: 'S3a', status: 'verified', ...extra,
+      },
+      {
+        id: 'spo2', system: 'Respiratory', variable: 'spo2_at_dose', unit: '%', comparator: 'lt', threshold: 90, action: 'hold',
+        source: 'S3a', status: 'verified',
+      },
     ],
   });
 }
@@ -56,7 +62,9 @@ describe('stop_course: no further doses this course', () => {
 describe('ruleset parameters: a threshold the centre supplies', () => {
   const param = { bili_grade3: { value: null, unit: 'mg/dL', description: 'Grade 3 bilirubin at this laboratory (a multiple of its upper limit of normal)' } };
   const withParam = (value: number | null, status?: string): Ruleset =>
-    ruleset('stop_course', { threshold: null, threshold_parameter: 'bili_grade3' }, { bili_grade3: { ...param.bili_grade3, value, ...(status ? { status, source: 'centre lab manual' } : {}) } });
+    ruleset('stop_course', { threshold: null, threshold_parameter: 'bili_grade3' }, {
+      bili_grade3: { ...param.bili_grade3, value, ...(status ? { status, source: 'centre lab manual' } : {}) },
+    });
 
   it('not supplied: the rule is not evaluated and is listed as unencoded, naming the missing value', () => {
     const rs = withParameters(withParam(null));
@@ -77,7 +85,9 @@ describe('ruleset parameters: a threshold the centre supplies', () => {
   it('an unknown parameter, a unit mismatch, or a threshold given as well are errors naming the rule', () => {
     const bad = (over: Record<string, unknown>, params: Record<string, unknown> = param): boolean =>
       Ruleset.safeParse({ id: 'x', title: 't', version: '1', source: 'S', status: 'verified', parameters: params,
-        rules: [{ id: 'r', system: 'H', variable: 'bilirubin', unit: 'mg/dL', comparator: 'gt', action: 'stop_course', source: 'S', status: 'verified', ...over }] }).success;
+        rules: [{ id: 'r', system: 'H', variable: 'bilirubin', unit: 'mg/dL', comparator: 'gt', action: 'stop_course', source: 'S', status: 'verified',
+          ...over }],
+      }).success;
     expect(bad({ threshold_parameter: 'nope' })).toBe(false);
     expect(bad({ threshold_parameter: 'bili_grade3' }, { bili_grade3: { ...param.bili_grade3, unit: 'umol/L' } })).toBe(false);
     expect(bad({ threshold_parameter: 'bili_grade3', threshold: 5 })).toBe(false);
@@ -89,7 +99,9 @@ describe('ruleset parameters: a threshold the centre supplies', () => {
     const yaml = [
       'id: centre_x', 'title: Centre X', 'version: "1"', 'source: S3a', 'status: verified',
       'parameters:', '  bili_grade3: { value: 6, unit: mg/dL, description: "Grade 3 at our lab" }',
-      'rules:', '  - { id: hepatic, system: Hepatic, variable: bilirubin, unit: mg/dL, comparator: gt, threshold_parameter: bili_grade3, action: stop_course, source: S3a, status: verified }',
+      'rules:',
+      '  - { id: hepatic, system: Hepatic, variable: bilirubin, unit: mg/dL, comparator: gt, threshold_parameter: bili_grade3,',
+      '      action: stop_course, source: S3a, status: verified }',
     ].join('\n');
     expect(parseRuleset(yaml, 'centre-x.yaml').rules[0]).toMatchObject({ threshold: 6, status: 'unverified' });
   });
@@ -97,7 +109,8 @@ describe('ruleset parameters: a threshold the centre supplies', () => {
 
 describe('the kit’s rulesets invent no such value', () => {
   it('no kit ruleset declares a parameter or reads one; the label’s hepatic row stays unencoded, saying why', () => {
-    const all = [...loadRulesets(join(import.meta.dirname, '..', '..', 'rules', 'sources')), ...loadRulesets(join(import.meta.dirname, '..', '..', 'rules', 'centres'))];
+    const dir = join(import.meta.dirname, '..', '..', 'rules');
+    const all = [...loadRulesets(join(dir, 'sources')), ...loadRulesets(join(dir, 'centres'))];
     expect(all.every((rs) => Object.keys(rs.parameters).length === 0 && rs.rules.every((r) => !r.flags.includes('centre_parameter')))).toBe(true);
     const label = all.find((rs) => rs.id === 'label_2024')!;
     expect(label.unencoded.find((u) => u.system === 'Hepatic')!.reason).toMatch(/upper limit of normal/);

@@ -49,7 +49,8 @@ beforeAll(async () => {
 }, 300_000);
 
 describe('implied thresholds on the samples', () => {
-  it.each(TRUE_EDGES)('$centre $variable at $edge: the change point’s and the 4PL ED50’s intervals cover the edge, or say why not', ({ centre, variable, edge }) => {
+  const title = '$centre $variable at $edge: the change point’s and the 4PL ED50’s intervals cover the edge, or say why not';
+  it.each(TRUE_EDGES)(title, ({ centre, variable, edge }) => {
     const r = rows.find((x) => x.centre_id === centre && x.variable === variable)!;
     const values = recorded(centre, variable);
     if (r.step_threshold === null) expect(r.step_problem).toMatch(/not estimable|no step/);
