@@ -292,7 +292,7 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
       relCount = 0;
     }
     const patient = patients === undefined ? null : patients[i]!;
-    if (!recorded && (stopped || (patient !== null && patient === discontinuedPatient) || courseOf(cycle) === stoppedCourse)) {
+    if (!recorded && (stopped || (patient !== null && patient === discontinuedPatient) || (stoppedCourse !== null && courseOf(cycle) === stoppedCourse))) {
       decision[i] = NOT_REACHED;
       fired.close(i);
       cannot.close(i);
