@@ -4,6 +4,7 @@
 import type { Condition, Rule, Ruleset } from '../schemas/ruleset.js';
 import type { RuleAction, RuleVariableCode } from '../schemas/vocabularies.js';
 import { criterionIndex } from './criteria.js';
+import { withParameters } from './parameters.js';
 import type { ConditionLike } from './condition.js';
 
 /** Slot decisions, in order of severity (not_reached: the cycle was already stopped or IL-2 discontinued). */
@@ -15,7 +16,10 @@ export const STOP_CYCLE = 2;
 export const DISCONTINUE = 3;
 export const NOT_REACHED = 4;
 
-const ACTION_SEVERITY = { notify: GIVE, hold: HOLD, stop_cycle: STOP_CYCLE, discontinue: DISCONTINUE } as const satisfies Record<RuleAction, number>;
+// stop_course decides the slot as stop_cycle and, in the engine's history, leaves the course's later cycles not reached.
+const ACTION_SEVERITY = {
+  notify: GIVE, hold: HOLD, stop_cycle: STOP_CYCLE, stop_course: STOP_CYCLE, discontinue: DISCONTINUE,
+} as const satisfies Record<RuleAction, number>;
 
 /** Why a cycle policy changed the decision. */
 export const POLICIES = ['none', 'relative_criteria', 'held_doses'] as const;
@@ -124,6 +128,8 @@ interface CompiledRule {
   /** The rule's hold persists until a resume condition is met (it has `resume` or `resume_any_of`). */
   holds: boolean;
   severity: number;
+  /** The action is stop_course: firing it stops the rest of the course, not only the cycle. */
+  stopsCourse: boolean;
   relative: boolean;
   counterRule: boolean;
   /** Per slot, the trigger and all_of together: 1 met, 0 not met, -1 cannot evaluate (null for counter rules). */
@@ -168,7 +174,8 @@ const verdictCache = new WeakMap<SlotFeatureTable, Map<string, Int8Array>>();
 
 function conditionKey(c: Pick<Condition, 'variable' | 'comparator' | 'threshold' | 'band'>): string {
   const b = c.band;
-  return `${c.variable}|${c.comparator}|${c.threshold ?? ''}|${b ? `${b.lower ?? ''},${b.upper ?? ''},${b.lower_inclusive ?? ''},${b.upper_inclusive ?? ''}` : ''}`;
+  const band = b ? `${b.lower ?? ''},${b.upper ?? ''},${b.lower_inclusive ?? ''},${b.upper_inclusive ?? ''}` : '';
+  return `${c.variable}|${c.comparator}|${c.threshold ?? ''}|${band}`;
 }
 
 function cached(table: SlotFeatureTable, key: string, make: () => Int8Array): Int8Array {
@@ -369,13 +376,15 @@ function compileRule(r: Rule, index: number, table: SlotFeatureTable): CompiledR
   const resumeAny = r.resume_any_of.map((c) => compileCondition(c, table));
   const counterRule = main.counter !== null || extras.some((c) => c.counter !== null);
   const trigger = [main, ...extras];
-  const met = counterRule ? null : trigger.length === 1 ? main.verdict : cached(table, `all:${[r, ...r.all_of].map(conditionKey).join('&')}`, () => firstFailing(trigger, table.n));
+  const allKey = `all:${[r, ...r.all_of].map(conditionKey).join('&')}`;
+  const met = counterRule ? null : trigger.length === 1 ? main.verdict : cached(table, allKey, () => firstFailing(trigger, table.n));
   const holds = resume.length + resumeAny.length > 0;
   const key = `resume:${r.resume.map(conditionKey).join('&')}|${r.resume_any_of.map(conditionKey).join('|')}`;
   const readsCounter = [...resume, ...resumeAny].some((c) => c.counter !== null);
   const resumeVerdict = !holds || readsCounter ? null : cached(table, key, () => liftVerdict(resume, resumeAny, table.n));
   const severity = ACTION_SEVERITY[r.action];
-  return { index, main, extras, resume, resumeAny, holds, severity, relative: r.level === 'relative', counterRule, met, resumeVerdict };
+  const stopsCourse = r.action === 'stop_course';
+  return { index, main, extras, resume, resumeAny, holds, severity, stopsCourse, relative: r.level === 'relative', counterRule, met, resumeVerdict };
 }
 
 /**
@@ -438,6 +447,8 @@ interface PassState {
   relSeen: Uint8Array;
   relCount: number;
   counters: Record<CounterVariable, number>;
+  /** A stop_course rule fired at the current slot. */
+  courseStop: boolean;
   extraSlot: number[];
   extraKey: number[];
 }
@@ -470,6 +481,7 @@ function ruleMet(st: PassState, r: CompiledRule, i: number): number {
 function applyRule(st: PassState, r: CompiledRule, i: number, sev: number, met: number, key: number, value: number): number {
   if (met === 1) {
     st.fired.push(r.index, value, 0);
+    if (r.stopsCourse) st.courseStop = true;
     const criterion = st.criterionOf[r.index]!;
     if (r.relative && st.relSeen[criterion] === 0) {
       st.relSeen[criterion] = 1;
@@ -543,7 +555,9 @@ function activeList(st: PassState, stateRules: readonly CompiledRule[]): number[
  * Evaluates a ruleset over every slot of a feature table, applying cycle policies and resume conditions in slot order.
  * @example const ev = evaluateRuleset(consensus, features); slotDecision(ev, features, 0).decision
  */
-export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, options: EvaluateOptions = {}): RulesetEvaluation {
+export function evaluateRuleset(given: Ruleset, table: SlotFeatureTable, options: EvaluateOptions = {}): RulesetEvaluation {
+  // Parameters are resolved by the loader; a ruleset parsed elsewhere is resolved here (the same object when none).
+  const ruleset = withParameters(given);
   const history = options.history ?? 'engine';
   const recorded = history === 'recorded';
   const n = table.n;
@@ -575,6 +589,7 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
     relSeen: new Uint8Array(criteria.count),
     relCount: 0,
     counters: { held_doses_in_cycle: 0, relative_criteria_in_cycle: 0 },
+    courseStop: false,
     extraSlot: [],
     extraKey: [],
   };
@@ -582,10 +597,13 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
   const slotWindow = ruleset.policies.relative_criteria_window === 'slot';
   let heldCount = 0;
   let stopped = false;
-  // A 'discontinue' carries into the patient's later cycles (when the table names patients), until the next patient.
+  // A 'discontinue' carries into the patient's later cycles (when the table names patients), until the next patient;
+  // a 'stop_course' into the later cycles of the same course (courseStart: the cycle id names a new course).
   let discontinued = false;
+  let courseStopped = false;
   const layout = tableLayout(table);
   const { cycleStart, patientStart } = layout;
+  const courseStart = compiled.some((r) => r.stopsCourse) ? courseStarts(table, cycleStart) : cycleStart;
   const patients = table.patient_key;
   let actList: number[] = [];
   const hasCounterRules = counterRules.length > 0;
@@ -606,11 +624,12 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
       st.relCount = 0;
       stopped = false;
       if (patientStart[i] === 1) discontinued = false;
+      if (courseStart[i] === 1) courseStopped = false;
     } else if (slotWindow && st.relCount > 0) {
       st.relSeen.fill(0);
       st.relCount = 0;
     }
-    if (!recorded && (stopped || discontinued)) {
+    if (!recorded && (stopped || discontinued || courseStopped)) {
       decision[i] = NOT_REACHED;
       fired.close(i);
       continue;
@@ -629,6 +648,7 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
     const heldBefore = recordedHeld !== null ? recordedHeldAt(recordedHeld, i) : heldCount;
     if (hasCounterRules) st.counters.held_doses_in_cycle = heldBefore;
     let sev = GIVE;
+    st.courseStop = false;
     const eEnd = events.offsets[i + 1]!;
     for (let e = events.offsets[i]!, a = 0; e < eEnd || a < actList.length; ) {
       const ke = e < eEnd ? events.rule[e]! : 0xffff;
@@ -654,15 +674,8 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
       const met = ruleMet(st, r, i);
       sev = applyRule(st, r, i, sev, met, stateRules.length + k, met === 1 ? valueOf(st, r.main, i) : NaN);
     }
-    let pol = 0;
-    if (relPolicy > 0 && st.relCount >= relPolicy && sev < STOP_CYCLE) {
-      sev = STOP_CYCLE;
-      pol = 1;
-    }
-    if (heldPolicy > 0 && heldBefore + (sev === HOLD ? 1 : 0) >= heldPolicy && sev < STOP_CYCLE) {
-      sev = STOP_CYCLE;
-      pol = 2;
-    }
+    const pol = cyclePolicy(sev, relPolicy, st.relCount, heldPolicy, heldBefore);
+    if (pol > 0) sev = STOP_CYCLE;
     decision[i] = sev;
     policy[i] = pol;
     relativeCount[i] = st.relCount > 255 ? 255 : st.relCount;
@@ -671,6 +684,7 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
       if (sev === HOLD) heldCount++;
       else if (sev >= STOP_CYCLE) stopped = true;
       if (sev === DISCONTINUE && patients !== undefined) discontinued = true;
+      if (st.courseStop) courseStopped = true;
     }
     fired.close(i);
   }
@@ -686,6 +700,31 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
     fired: { offsets: fired.offsets, rule: fired.ruleArray(), value: fired.valueArray(), persisting: fired.flagArray() },
     cannot: cannotList(staticCannot(ruleset, stateRules, table), decision, stateRules, counterRules, st.extraSlot, st.extraKey),
   };
+}
+
+/** Which cycle policy stops the cycle at this slot: 0 none, 1 relative criteria, 2 held doses (index into POLICIES). */
+function cyclePolicy(sev: number, relPolicy: number, relCount: number, heldPolicy: number, heldBefore: number): number {
+  if (sev >= STOP_CYCLE) return 0;
+  if (relPolicy > 0 && relCount >= relPolicy) return 1;
+  if (heldPolicy > 0 && heldBefore + (sev === HOLD ? 1 : 0) >= heldPolicy) return 2;
+  return 0;
+}
+
+/**
+ * 1 where a course starts: a cycle start whose cycle id (`<patient_key>-c<course>.<cycle>`, schemas/cycle.ts) names
+ * another course than the previous cycle's; an id without a course part is a course of its own.
+ */
+function courseStarts(table: SlotFeatureTable, cycleStart: Uint8Array): Uint8Array {
+  const out = new Uint8Array(table.n);
+  let prev: string | null = null;
+  for (let i = 0; i < table.n; i++) {
+    if (cycleStart[i] !== 1) continue;
+    const id = table.cycle_id[i]!;
+    const course = /^(.+-c\d+)\.\d+$/.exec(id)?.[1] ?? id;
+    if (course !== prev) out[i] = 1;
+    prev = course;
+  }
+  return out;
 }
 
 interface TableLayout {
@@ -712,7 +751,9 @@ function tableLayout(table: SlotFeatureTable): TableLayout {
       cycleStart[i] = 1;
       if (patients !== undefined && (i === 0 || patients[i] !== patients[i - 1])) patientStart[i] = 1;
     } else if ((slots[i] as number) <= (slots[i - 1] as number)) {
-      throw new Error(`evaluateRuleset: slot features are not sorted: cycle ${cycles[i]} slot ${slots[i]} follows slot ${slots[i - 1]}; order by patient, cycle, slot_number`);
+      throw new Error(
+        `evaluateRuleset: slot features are not sorted: cycle ${cycles[i]} slot ${slots[i]} follows slot ${slots[i - 1]}; order by patient, cycle, slot_number`,
+      );
     }
   }
   const out = { cycleStart, patientStart };
@@ -826,7 +867,10 @@ function staticCannot(ruleset: Ruleset, stateRules: readonly CompiledRule[], tab
  * (staticCannot) merged with the loop's extra entries (slot, visiting key), both ascending by key. When every slot is
  * reached and nothing was added, the shared static lists are the answer (read-only, like every result array).
  */
-function cannotList(stat: StaticCannot, decision: Uint8Array, stateRules: readonly CompiledRule[], counterRules: readonly CompiledRule[], extraSlot: readonly number[], extraKey: readonly number[]): CannotList {
+function cannotList(
+  stat: StaticCannot, decision: Uint8Array, stateRules: readonly CompiledRule[], counterRules: readonly CompiledRule[],
+  extraSlot: readonly number[], extraKey: readonly number[],
+): CannotList {
   const n = decision.length;
   if (extraSlot.length === 0 && !decision.includes(NOT_REACHED)) return { offsets: stat.offsets, rule: stat.rule };
   const ns = stateRules.length;

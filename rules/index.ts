@@ -7,6 +7,7 @@ export { loadRuleset, loadRulesetFolders, loadRulesets, parseRuleset, type Extra
 export { kitRulesDir, kitRulesets } from './kit.js';
 export { BEYOND_FLAGS, WORSE_DIRECTION, withPrintedRangeGuards, type NumericVariable } from './printed-range.js';
 export { criterionIndex } from './criteria.js';
+export { withParameters } from './parameters.js';
 export { LocalRulesetError, STORE_RULESETS_DIR, keepLocalRuleset, resolveLocalRuleset, storeRulesets, type LocalRuleset } from './local-ruleset.js';
 export { RulesetError, isRulesetError, messages as ruleMessages } from './messages.js';
 export { concatFrames, frameFile, readFeatureFrames, writeFeatureFrame, type FrameStamp } from './feature-frames.js';

@@ -6,12 +6,15 @@ import type { z } from 'zod';
 import { Ruleset } from '../schemas/ruleset.js';
 import { RULE_VARIABLES } from '../schemas/vocabularies.js';
 import { RulesetError, messages } from './messages.js';
+import { withParameters } from './parameters.js';
 import { withPrintedRangeGuards } from './printed-range.js';
 
 const RULESET_FILE = /\.(ya?ml|json)$/i;
 
 /**
- * Parses and validates ruleset text (adding the companions of bands open beyond their printed range, rules/printed-range.ts); throws a RulesetError naming the file, the rule id and the line of each problem.
+ * Parses and validates ruleset text (resolving centre-supplied parameters, rules/parameters.ts, and adding the companions
+ * of bands open beyond their printed range, rules/printed-range.ts); throws a RulesetError naming the file, the rule id
+ * and the line of each problem.
  * @example parseRuleset(readFileSync('rules/sources/til-2024.yaml', 'utf8'), 'til-2024.yaml')
  */
 export function parseRuleset(text: string, file: string): Ruleset {
@@ -25,7 +28,7 @@ export function parseRuleset(text: string, file: string): Ruleset {
   }
   const parsed = Ruleset.safeParse(doc.toJS());
   if (!parsed.success) throw new RulesetError(file, parsed.error.issues.map((issue) => describeIssue(issue, doc, lineCounter, file)));
-  return withPrintedRangeGuards(parsed.data);
+  return withPrintedRangeGuards(withParameters(parsed.data));
 }
 
 /**

@@ -33,28 +33,64 @@ export const Rule = z
     system: field(z.string().min(1), { description: 'Organ system as printed in the source' }),
     ...conditionShape,
     window_hours: field(z.number().positive().max(72).default(8), { description: 'Length of the look-back interval for interval/duration features' }),
-    level: field(z.enum(['relative', 'absolute']).nullable().default(null), { description: 'Consensus column: relative (hold) or absolute (stop); null where the source has no such split' }),
+    level: field(z.enum(['relative', 'absolute']).nullable().default(null), {
+      description: 'Consensus column: relative (hold) or absolute (stop); null where the source has no such split',
+    }),
+    threshold_parameter: field(z.string().regex(/^[a-z0-9_]+$/).nullable().default(null), {
+      description: 'Name of a ruleset parameter whose value is the threshold (lt/le/gt/ge), for a value the source leaves to the centre (e.g. a multiple of ' +
+        'its laboratory’s upper limit of normal); threshold stays null',
+    }),
     action: field(z.enum(codesOf(RULE_ACTIONS)), { description: 'What the rule does when it fires' }),
     action_status: field(z.enum(codesOf(VERIFICATION_STATUSES)).nullable().default(null), {
-      description: 'Verification status of the action where it differs from the threshold’s (e.g. a relative → hold mapping the source does not print); null = the rule’s status',
+      description: 'Verification status of the action where it differs from the threshold’s (e.g. a relative → hold mapping the source does not print); null ' +
+        '= the rule’s status',
     }),
     criterion: field(z.string().regex(/^[a-z0-9_.-]+$/).nullable().default(null), {
-      description: 'The criterion a relative rule counts towards in stop_after_relative_criteria, as the source lists it; rules sharing a criterion count once; null = the rule’s own id',
+      description: 'The criterion a relative rule counts towards in stop_after_relative_criteria, as the source lists it; rules sharing a criterion count ' +
+        'once; null = the rule’s own id',
     }),
-    all_of: field(z.array(Condition).default([]), { description: 'Further conditions that must all be met, with the main comparison, for the rule to fire (compound criteria such as oliguria with rising creatinine)' }),
-    resume: field(z.array(Condition).default([]), { description: 'All must hold before dosing resumes after a hold; empty = reassess the trigger at the next dose' }),
+    all_of: field(z.array(Condition).default([]), {
+      description: 'Further conditions that must all be met, with the main comparison, for the rule to fire (compound criteria such as oliguria with rising ' +
+        'creatinine)',
+    }),
+    resume: field(z.array(Condition).default([]), {
+      description: 'All must hold before dosing resumes after a hold; empty = reassess the trigger at the next dose',
+    }),
     resume_any_of: field(z.array(Condition).default([]), {
       description: 'Alternatives: dosing also resumes after a hold when any one is met (e.g. creatinine back to normal or to the patient’s baseline)',
     }),
     resume_text: field(z.string().nullable().default(null), { description: 'Resume condition as printed, where not machine-checkable' }),
-    resume_status: field(z.enum(codesOf(VERIFICATION_STATUSES)).nullable().default(null), { description: 'Verification status of the machine-checked resume conditions where it differs from the rule’s' }),
+    resume_status: field(z.enum(codesOf(VERIFICATION_STATUSES)).nullable().default(null), {
+      description: 'Verification status of the machine-checked resume conditions where it differs from the rule’s',
+    }),
     source: field(z.string().min(1), { description: 'Source id in il2-domain.md (e.g. S1-T3) and location' }),
     status: field(z.enum(codesOf(VERIFICATION_STATUSES)), { description: 'Verification status carried through to reports' }),
     note: field(z.string().nullable().default(null), { description: 'Wording, inference or caveat' }),
-    flags: field(z.array(z.string().regex(/^[a-z0-9_]+$/)).default([]), { description: 'Machine-readable caveats carried to reports (e.g. centre_variable, label_resume_condition_not_specified)' }),
+    flags: field(z.array(z.string().regex(/^[a-z0-9_]+$/)).default([]), {
+      description: 'Machine-readable caveats carried to reports (e.g. centre_variable, label_resume_condition_not_specified)',
+    }),
   })
-  .superRefine(checkCondition);
+  .superRefine((r, ctx) => {
+    if (r.threshold_parameter === null) return checkCondition(r, ctx);
+    if (!['lt', 'le', 'gt', 'ge'].includes(r.comparator))
+      ctx.addIssue({ code: 'custom', path: ['comparator'], message: 'threshold_parameter needs lt, le, gt or ge' });
+    if (r.threshold !== null) ctx.addIssue({ code: 'custom', path: ['threshold'], message: 'give either threshold or threshold_parameter, not both' });
+    checkCondition({ ...r, comparator: 'gt', threshold: 0 }, ctx);
+  });
 export type Rule = z.infer<typeof Rule>;
+
+/**
+ * A value a rule needs that the source does not give and a centre supplies (e.g. its laboratory's upper limit of
+ * normal): `unverified` until the centre states it; null = not supplied, and the rules reading it are not evaluated.
+ */
+export const RulesetParameter = z.strictObject({
+  value: z.number().nullable().default(null),
+  unit: z.string(),
+  status: z.enum(codesOf(VERIFICATION_STATUSES)).default('unverified'),
+  source: z.string().nullable().default(null),
+  description: z.string().min(1),
+});
+export type RulesetParameter = z.infer<typeof RulesetParameter>;
 
 export const RulesetPolicies = z.strictObject({
   stop_after_relative_criteria: z.number().int().min(1).nullable().default(null),
@@ -96,28 +132,57 @@ export const Ruleset = z
       policy_source: null,
       policy_status: null,
     }),
+    /** Values the source leaves to the centre, by name; rules read them through threshold_parameter. */
+    parameters: z.record(z.string().regex(/^[a-z0-9_]+$/), RulesetParameter).default({}),
     rules: z.array(Rule).min(1),
     unencoded: z.array(UnencodedCriterion).default([]),
   })
   .superRefine((rs, ctx) => {
+    if (rs.rules.every((r) => r.threshold_parameter !== null && rs.parameters[r.threshold_parameter]?.value === null))
+      ctx.addIssue({
+        code: 'custom', path: ['parameters'],
+        message: 'every rule reads a parameter with no value: supply at least one, or the ruleset has nothing to evaluate',
+      });
     const seen = new Set<string>();
     rs.rules.forEach((r, i) => {
       if (seen.has(r.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `rule id ${r.id} is used twice` });
       seen.add(r.id);
+      const name = r.threshold_parameter;
+      if (name === null) return;
+      const param = rs.parameters[name];
+      if (param === undefined)
+        ctx.addIssue({
+          code: 'custom', path: ['rules', i, 'threshold_parameter'],
+          message: `no parameter ${name}; declared: ${Object.keys(rs.parameters).join(', ') || 'none'}`,
+        });
+      else if (param.unit !== r.unit)
+        ctx.addIssue({
+          code: 'custom', path: ['parameters', name, 'unit'],
+          message: `parameter ${name} is in ${JSON.stringify(param.unit)}; rule ${r.id} reads it in ${JSON.stringify(r.unit)}`,
+        });
     });
   });
 export type Ruleset = z.infer<typeof Ruleset>;
 
-function checkCondition(c: { variable: RuleVariableCode; unit: string; comparator: Comparator; threshold: number | null; band: Band | null }, ctx: z.RefinementCtx): void {
+function checkCondition(
+  c: { variable: RuleVariableCode; unit: string; comparator: Comparator; threshold: number | null; band: Band | null },
+  ctx: z.RefinementCtx,
+): void {
   const def = RULE_VARIABLES[c.variable];
-  if (c.unit !== def.unit) ctx.addIssue({ code: 'custom', path: ['unit'], message: `unit ${JSON.stringify(c.unit)} is not the unit of ${c.variable}; allowed: ${JSON.stringify(def.unit)} (thresholds are written in the variable's unit)` });
+  if (c.unit !== def.unit) {
+    const message = `unit ${JSON.stringify(c.unit)} is not the unit of ${c.variable}; allowed: ${JSON.stringify(def.unit)} (thresholds are written in the ` +
+      `variable's unit)`;
+    ctx.addIssue({ code: 'custom', path: ['unit'], message });
+  }
   const boolean = def.unit === '1' && def.window === 'present';
   if (c.comparator === 'present') {
     if (!boolean) ctx.addIssue({ code: 'custom', path: ['comparator'], message: `${c.variable} is numeric: use lt/le/gt/ge or in_band, not present` });
   } else if (c.comparator === 'in_band') {
     if (c.band === null) ctx.addIssue({ code: 'custom', path: ['band'], message: 'in_band needs a band' });
-    else if (c.band.lower === null && c.band.upper === null) ctx.addIssue({ code: 'custom', path: ['band'], message: 'a band needs a lower or an upper bound' });
-    else if (c.band.lower !== null && c.band.upper !== null && c.band.lower >= c.band.upper) ctx.addIssue({ code: 'custom', path: ['band'], message: `band lower (${c.band.lower}) must be below upper (${c.band.upper})` });
+    else if (c.band.lower === null && c.band.upper === null)
+      ctx.addIssue({ code: 'custom', path: ['band'], message: 'a band needs a lower or an upper bound' });
+    else if (c.band.lower !== null && c.band.upper !== null && c.band.lower >= c.band.upper)
+      ctx.addIssue({ code: 'custom', path: ['band'], message: `band lower (${c.band.lower}) must be below upper (${c.band.upper})` });
   } else if (c.threshold === null) {
     ctx.addIssue({ code: 'custom', path: ['threshold'], message: `${c.comparator} needs a threshold` });
   }

@@ -348,6 +348,7 @@ export const HOLD_REASONS = {
 export const RULE_ACTIONS = {
   hold: 'Withhold this dose; reassess at the next scheduled dose',
   stop_cycle: 'No further doses this cycle',
+  stop_course: 'No further doses this course: this cycle and the course’s later cycles (label: “withhold all further doses of that course”)',
   discontinue: 'Permanently discontinue IL-2',
   notify: 'Notify the physician; no dosing action by itself',
 } as const;

@@ -4,6 +4,8 @@
 // applies a rule holds at a floor rate below the edge (other criteria, unprompted holds) and a ceiling rate above it
 // (less the doses given through): the logistic ED50 of such a step is pulled towards the bulk of the data, while the
 // change point estimates the edge itself, and is where the hold rate crosses one half whenever floor < ½ < ceiling.
+// Beside both, the ED50 of a four-parameter logistic (floor and ceiling estimated; analytics/stats), half-way between
+// floor and ceiling: the logistic estimate of the edge itself, with a profile-likelihood interval.
 // The fit is a two-parameter IRLS on counts aggregated by distinct value, written here because the stats module's
 // logisticRegression checks separation with a dense simplex meant for thousands of rows, not a centre's ~10^5 slots;
 // separation of a one-covariate model is checked exactly (non-overlapping ranges) instead. A test cross-checks the
@@ -14,10 +16,12 @@ import type { SlotFeatureFrame } from '../../rules/features.js';
 import { centreRows, fitSlots, otherCriteria, plausibleRange } from './implied-slots.js';
 import { normalQuantile } from '../stats/distributions.js';
 import { fitFirth1 } from './firth1.js';
-import { fitScaledLogistic } from './scaled-logistic.js';
+import { fitFourPl } from '../stats/four-parameter-logistic.js';
 
 // Phenylephrine both at the dose and as the interval's maximum: rulesets use each (consensus Table 3 uses both).
-export const IMPLIED_THRESHOLD_VARIABLES = ['heart_rate_at_dose', 'creatinine', 'phenylephrine_at_dose', 'phenylephrine_max_interval', 'urine_output_shift', 'platelets_min'] as const satisfies readonly RuleVariableCode[];
+export const IMPLIED_THRESHOLD_VARIABLES = [
+  'heart_rate_at_dose', 'creatinine', 'phenylephrine_at_dose', 'phenylephrine_max_interval', 'urine_output_shift', 'platelets_min',
+] as const satisfies readonly RuleVariableCode[];
 
 const FIRTH_NOTE = 'maximum likelihood not estimable (separation: held and given values do not overlap); ED50 from Firth penalised likelihood';
 
@@ -58,14 +62,21 @@ export interface ImpliedThresholdRow {
   fieller_lower: number | null;
   fieller_upper: number | null;
   /**
-   * The value at which the hold rate is half-way between the change point's floor and ceiling, from a logistic curve
-   * scaled to run between them (analytics/practice/scaled-logistic.ts), with its delta-method interval; null without a
-   * step, or when the rise is a sharp step (the edge applied exactly: the change point is then the estimate). Where the
-   * ceiling is well below 1 (doses given through) the plain ED50 lies above the edge; this one does not.
+   * ED50 of a four-parameter logistic (analytics/stats/four-parameter-logistic.ts): the hold rate's floor and ceiling
+   * are estimated with the ED50 and slope, and the ED50 is the value half-way between them, so doses given through
+   * above the edge (a ceiling below 1) or holds below it (a floor above 0) do not move it as they move the plain ED50.
+   * Interval: profile likelihood (slots as independent), its ends widened to the recorded values either side. A
+   * centre applying an edge exactly makes a sharp step: the slope is unbounded (ed50_4pl_slope null), the ED50 is any
+   * value between the recorded values either side of the step (the midpoint is given; ed50_4pl_note says so) and the
+   * interval spans at least that gap.
    */
-  ed50_scaled: number | null;
-  ed50_scaled_lower: number | null;
-  ed50_scaled_upper: number | null;
+  ed50_4pl: number | null;
+  ed50_4pl_lower: number | null;
+  ed50_4pl_upper: number | null;
+  /** Slope on the logit scale per unit; null for a sharp step (unbounded) or without an estimate. */
+  ed50_4pl_slope: number | null;
+  /** A sharp step's gap, or why there is no 4PL estimate ("not estimable: …"); null for a plain estimate. */
+  ed50_4pl_note: string | null;
   /** Why there is no logistic estimate ("logistic fit not estimable (separation)", too few events, implausible), else null. */
   problem: string | null;
   /** Why there is no change point (too few events, no step), else null. */
@@ -161,7 +172,9 @@ export interface StepFit {
  * Each side keeps at least `minSide` observations. Null when there is no split or no holds.
  * @example fitStep([1, 2, 3, 4], [50, 50, 50, 50], [5, 5, 40, 40]).threshold // 3
  */
-export function fitStep(x: readonly number[], n: readonly number[], events: readonly number[], options: { level?: number; minSide?: number } = {}): StepFit | null {
+export function fitStep(
+  x: readonly number[], n: readonly number[], events: readonly number[], options: { level?: number; minSide?: number } = {},
+): StepFit | null {
   const m = x.length;
   const minSide = options.minSide ?? 10;
   const crit = normalQuantile(1 - (1 - (options.level ?? 0.95)) / 2) ** 2;
@@ -257,15 +270,15 @@ export function impliedThresholds(
       const firth = rare !== null || ml !== null ? null : fitFirth1(xs, ns, es);
       const fit = ml ?? firth;
       const step = rare !== null ? null : fitStep(xs, ns, es, { level });
-      const ci = step === null ? null : stepBootstrap(xs, xi, helds, pats, step.direction, { level, replicates: options.bootstrap ?? 200, seed: options.seed ?? 1 });
+      const boot = { level, replicates: options.bootstrap ?? 200, seed: options.seed ?? 1 };
+      const ci = step === null ? null : stepBootstrap(xs, xi, helds, pats, step.direction, boot);
       const raw = fit === null ? null : ed50(fit, level);
       const implausible = raw === null ? null : implausibleReason(variable, raw.ed50, raw.delta);
       const est = implausible === null ? raw : null;
-      const problem = rare ?? (fit === null ? 'logistic fit not estimable (separation): held and given values do not overlap; see the change point' : implausible);
+      const separated = 'logistic fit not estimable (separation): held and given values do not overlap; see the change point';
+      const problem = rare ?? (fit === null ? separated : implausible);
       const method = est === null ? null : ml !== null ? 'ml' : 'firth';
-      const scaledFit = step === null ? null : fitScaledLogistic(xs, ns, es, step.floor, step.ceiling, step.direction);
-      const scaledRaw = scaledFit === null ? null : ed50(scaledFit, level);
-      const scaled = scaledRaw !== null && implausibleReason(variable, scaledRaw.ed50, scaledRaw.delta) === null ? scaledRaw : null;
+      const four = rare !== null ? null : fourPlColumns(variable, xs, ns, es, level);
       out.push({
         centre_id: centre, variable, n, held, held_other_reasons: slots.heldOtherReasons, excluded_other_criteria: slots.otherCriteria,
         logistic_method: method,
@@ -273,7 +286,7 @@ export function impliedThresholds(
         slope: est === null ? null : fit!.b1, ed50: est?.ed50 ?? null,
         delta_lower: est?.delta[0] ?? null, delta_upper: est?.delta[1] ?? null,
         fieller_lower: est?.fieller?.[0] ?? null, fieller_upper: est?.fieller?.[1] ?? null,
-        ed50_scaled: scaled?.ed50 ?? null, ed50_scaled_lower: scaled?.delta[0] ?? null, ed50_scaled_upper: scaled?.delta[1] ?? null,
+        ...(four ?? { ed50_4pl: null, ed50_4pl_lower: null, ed50_4pl_upper: null, ed50_4pl_slope: null, ed50_4pl_note: rare }),
         problem, step_problem: rare ?? (step === null ? 'no step in the hold rate (each side needs 10 slots)' : null),
         step_direction: step?.direction ?? null, step_threshold: step?.threshold ?? null, step_lower: ci?.[0] ?? null, step_upper: ci?.[1] ?? null,
         hold_rate_floor: step?.floor ?? null, hold_rate_ceiling: step?.ceiling ?? null, step_lr: step?.lr ?? null,
@@ -282,6 +295,34 @@ export function impliedThresholds(
     }
   }
   return out;
+}
+
+type FourPlColumns = Pick<ImpliedThresholdRow, 'ed50_4pl' | 'ed50_4pl_lower' | 'ed50_4pl_upper' | 'ed50_4pl_slope' | 'ed50_4pl_note'>;
+
+/**
+ * The 4PL ED50 columns: a plain estimate, a sharp step (noted), or "not estimable" when there is no fit, the interval
+ * runs to the end of the recorded values (no located rise) or leaves the variable's plausible range.
+ */
+function fourPlColumns(variable: RuleVariableCode, xs: readonly number[], ns: readonly number[], es: readonly number[], level: number): FourPlColumns {
+  const none = (note: string): FourPlColumns => ({ ed50_4pl: null, ed50_4pl_lower: null, ed50_4pl_upper: null, ed50_4pl_slope: null, ed50_4pl_note: note });
+  // Ends widened to the recorded values either side (snap): a rule's edge sits between two recorded values (≥ 100/min
+  // on whole beats cannot be told from > 99.5/min), so an end inside a gap is read as the gap's end (conservative).
+  const f = fitFourPl(xs, ns, es, { level, snap: true });
+  if (f === null) return none('not estimable: fewer than 3 recorded values');
+  const fmt = (x: number): string => String(Number(x.toPrecision(4)));
+  if (f.lower <= xs[0]! || f.upper >= xs[xs.length - 1]!)
+    return none(
+      `not estimable: the ED50's interval runs to the end of the recorded values (${fmt(xs[0]!)} to ${fmt(xs[xs.length - 1]!)}): ` +
+        'no located rise in the hold rate',
+    );
+  const implausible = implausibleReason(variable, f.ed50, [f.lower, f.upper]);
+  if (implausible !== null) return none(implausible.replace('logistic fit', '4PL fit'));
+  const note =
+    f.step === null
+      ? null
+      : `sharp step between ${fmt(f.step[0])} and ${fmt(f.step[1])}: slope unbounded (the edge applied exactly); ` +
+        'the ED50 is any value between them, the midpoint shown';
+  return { ed50_4pl: f.ed50, ed50_4pl_lower: f.lower, ed50_4pl_upper: f.upper, ed50_4pl_slope: Number.isFinite(f.slope) ? f.slope : null, ed50_4pl_note: note };
 }
 
 /** "Not estimable" when there is nothing, or too little, to locate an edge from; null when there is enough. */
@@ -300,7 +341,8 @@ function implausibleReason(variable: RuleVariableCode, m: number, delta: [number
   const [a, b] = range;
   const fmt = (x: number): string => String(Number(x.toPrecision(3)));
   if (m < a || m > b) return `logistic fit not estimable: ED50 ${fmt(m)} lies outside the plausible range ${a} to ${b}`;
-  if (delta[1] - delta[0] > b - a) return `logistic fit not estimable: interval ${fmt(delta[0])} to ${fmt(delta[1])} is wider than the plausible range ${a} to ${b}`;
+  if (delta[1] - delta[0] > b - a)
+    return `logistic fit not estimable: interval ${fmt(delta[0])} to ${fmt(delta[1])} is wider than the plausible range ${a} to ${b}`;
   return null;
 }
 
@@ -358,7 +400,9 @@ function stepScratch(m: number): { lls: Float64Array; up: Uint8Array; kept: Int3
  * fitStep's direction and threshold (default level and minSide) on the values whose count is not zero, without
  * building the filtered arrays: the bootstrap's inner step. Same sums in the same order, so the same split.
  */
-function bestStep(xs: readonly number[], ns: Float64Array, es: Float64Array, w: ReturnType<typeof stepScratch>): { direction: 'up' | 'down'; threshold: number } | null {
+function bestStep(
+  xs: readonly number[], ns: Float64Array, es: Float64Array, w: ReturnType<typeof stepScratch>,
+): { direction: 'up' | 'down'; threshold: number } | null {
   let m = 0, tn = 0, te = 0;
   for (let k = 0; k < xs.length; k++) if (ns[k]! > 0) { w.kept[m++] = k; tn += ns[k]!; te += es[k]!; }
   if (m < 2 || te === 0 || te === tn) return null;

@@ -19,3 +19,4 @@ export { coxZph, type ZphRow } from './cox-zph.js';
 export { survivalQuantile, type SurvivalQuantile } from './km-quantile.js';
 export { metaRegression, type MetaRegressionCoefficient, type MetaRegressionInput, type MetaRegressionResult } from './meta-regression.js';
 export { poissonExactInterval, type PoissonInterval } from './poisson.js';
+export { fitFourPl, type FourPlFit } from './four-parameter-logistic.js';

@@ -123,7 +123,10 @@ export function registerHolds(program: Command): void {
           ...r.rulesets.filter((x) => x.relative_criteria_window !== null).map((x) => `- ${x.ruleset_id}: ≥${x.stop_after_relative_criteria} relative criteria (counted as criteria, not rules) read over the ${x.relative_criteria_window} (${x.relative_criteria_window_status}); stops in cycles: ${x.relative_stops_cycle_window} if they accumulate over the cycle, ${x.relative_stops_slot_window} if they must meet at one slot.`),
           `- Urine-output rates (mL/h) are judged on the ${urine[0]?.rate_reading ?? 'shift mean'}; ` +
             `charting seen per centre: ${urine.map((u) => `${u.centre_id} ${u.charting}`).join(', ')} (urine_charting).`,
-          '- Implied thresholds: the change point of the hold rate (bootstrap interval over patients) and the logistic ED50; with ~30 patients a centre the intervals are wide.',
+          '- Implied thresholds: the change point of the hold rate (bootstrap interval over patients); ed50_4pl, the four-parameter logistic ED50 ' +
+            '(half-way between the estimated floor and ceiling of the hold rate; profile-likelihood interval, slots as independent, ends widened to ' +
+            'the recorded values either side; a sharp step is noted in ed50_4pl_note); and the plain logistic ED50 (0 to 1), which lies above the ' +
+            'edge when doses are given through it. With ~30 patients a centre the intervals are wide.',
           `- Swimmer plot (${reference.id}): a sample, ${r.swimmerRule}.`,
           `- Per-slot decisions: ${decisionRows} rows (every ruleset × given or held slot) as Parquet only, one file per centre × ruleset: ` +
             `\`${SLOT_DECISIONS}/centre_id=<centre>/ruleset_id=<ruleset>/data.parquet\`; read them all with ` +

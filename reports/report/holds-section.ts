@@ -23,7 +23,9 @@ export async function holdsSection(ctx: ReportContext): Promise<ReportSection> {
     ...(doubtful.length ? [`Rules of the reference that are not verified (do not cite them as facts): ${doubtful.map((r) => `${r.id} ${statusTag(r.status)}`).join(', ')}; their sources and notes are listed below the tables.`] : []),
     ...unevaluable,
     ...(computed.length ? [`Slot features were computed for ${computed.join(', ')} when the report ran: the store holds none current for them.`] : []),
-    'Implied thresholds: the change point of the hold rate with a patient-cluster bootstrap interval, and the logistic ED50; with about 30 patients a centre the intervals are wide.',
+    'Implied thresholds: the change point of the hold rate with a patient-cluster bootstrap interval, the four-parameter logistic ED50 ' +
+      '(half-way between the hold rate’s floor and ceiling, profile-likelihood interval) and the plain logistic ED50 (drawn in the figure); ' +
+      'with about 30 patients a centre the intervals are wide.',
   ];
   const statusCol = { key: 'status', label: 'Status', format: (v: unknown) => statusTag(String(v)) };
   const rulesetTable = table(

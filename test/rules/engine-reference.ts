@@ -14,7 +14,9 @@ export const STOP_CYCLE = 2;
 export const DISCONTINUE = 3;
 export const NOT_REACHED = 4;
 
-const ACTION_SEVERITY = { notify: GIVE, hold: HOLD, stop_cycle: STOP_CYCLE, discontinue: DISCONTINUE } as const satisfies Record<RuleAction, number>;
+const ACTION_SEVERITY = {
+  notify: GIVE, hold: HOLD, stop_cycle: STOP_CYCLE, stop_course: STOP_CYCLE, discontinue: DISCONTINUE,
+} as const satisfies Record<RuleAction, number>;
 
 /** Why a cycle policy changed the decision. */
 export const POLICIES = ['none', 'relative_criteria', 'held_doses'] as const;
@@ -200,6 +202,10 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
   let relCount = 0;
   let stopped = false;
   let discontinuedPatient: string | null = null;
+  // stop_course: the course (cycle id without its cycle number) whose later slots are not reached.
+  let stoppedCourse: string | null = null;
+  let courseStopHere = false;
+  const courseOf = (cycle: string): string => /^(.+-c\d+)\.\d+$/.exec(cycle)?.[1] ?? cycle;
   const cycles = table.cycle_id;
   const slots = table.slot_number;
   const patients = table.patient_key;
@@ -225,6 +231,7 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
     const met = ruleMet(r, i);
     if (met === 1) {
       fired.push(r.index, valueOf(r.main, i), 0);
+      if (rules[r.index]!.action === 'stop_course') courseStopHere = true;
       if (r.relative && relSeen[criteria.of[r.index]!] === 0) {
         relSeen[criteria.of[r.index]!] = 1;
         relCount++;
@@ -276,14 +283,16 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
       relCount = 0;
       stopped = false;
     } else if ((slots[i] as number) <= (slots[i - 1] as number)) {
-      throw new Error(`evaluateRuleset: slot features are not sorted: cycle ${cycle} slot ${slots[i]} follows slot ${slots[i - 1]}; order by patient, cycle, slot_number`);
+      throw new Error(
+        `evaluateRuleset: slot features are not sorted: cycle ${cycle} slot ${slots[i]} follows slot ${slots[i - 1]}; order by patient, cycle, slot_number`,
+      );
     }
     if (slotWindow) {
       relSeen.fill(0);
       relCount = 0;
     }
     const patient = patients === undefined ? null : patients[i]!;
-    if (!recorded && (stopped || (patient !== null && patient === discontinuedPatient))) {
+    if (!recorded && (stopped || (patient !== null && patient === discontinuedPatient) || (stoppedCourse !== null && courseOf(cycle) === stoppedCourse))) {
       decision[i] = NOT_REACHED;
       fired.close(i);
       cannot.close(i);
@@ -292,6 +301,7 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
     const heldBefore = recorded && recordedHeld !== null ? recordedHeldAt(recordedHeld, i) : heldCount;
     counters.held_doses_in_cycle = heldBefore;
     let sev = GIVE;
+    courseStopHere = false;
     for (let k = 0; k < stateRules.length; k++) sev = applyRule(stateRules[k]!, i, sev);
     counters.relative_criteria_in_cycle = relCount;
     for (let k = 0; k < counterRules.length; k++) sev = applyRule(counterRules[k]!, i, sev);
@@ -312,6 +322,7 @@ export function evaluateRuleset(ruleset: Ruleset, table: SlotFeatureTable, optio
       if (sev === HOLD) heldCount++;
       else if (sev >= STOP_CYCLE) stopped = true;
       if (sev === DISCONTINUE && patient !== null) discontinuedPatient = patient;
+      if (courseStopHere) stoppedCourse = courseOf(cycle);
     }
     fired.close(i);
     cannot.close(i);

@@ -65,7 +65,7 @@ describe('ruleset rejection messages name the file, the line and the rule', () =
   });
   it('unknown action', () => {
     const text = header + good + rule('hr', '    variable: heart_rate_at_dose\n    unit: /min\n    comparator: gt\n    threshold: 130\n    action: stop\n');
-    expect(issuesOf(text)).toEqual(['bad.yaml:22: rule "hr": action: unknown action "stop"; use hold, stop_cycle, discontinue or notify']);
+    expect(issuesOf(text)).toEqual(['bad.yaml:22: rule "hr": action: unknown action "stop"; use hold, stop_cycle, stop_course, discontinue or notify']);
   });
   it('a wrong unit in a resume condition is located inside the rule', () => {
     const text = header + rule('spo2', '    variable: spo2_at_dose\n    unit: "%"\n    comparator: lt\n    threshold: 90\n    action: hold\n    resume:\n      - { variable: spo2_at_dose, unit: "1", comparator: gt, threshold: 90 }\n');

@@ -37,7 +37,7 @@ describe('inferred types are what the code relies on', () => {
     expectTypeOf<Observation['value']>().toEqualTypeOf<number>();
   });
   it('rules carry action, source and verification status; defaults are filled on output', () => {
-    expectTypeOf<Rule['action']>().toEqualTypeOf<'hold' | 'stop_cycle' | 'discontinue' | 'notify'>();
+    expectTypeOf<Rule['action']>().toEqualTypeOf<'hold' | 'stop_cycle' | 'stop_course' | 'discontinue' | 'notify'>();
     expectTypeOf<Rule['status']>().toEqualTypeOf<'verified' | 'inferred' | 'unverified'>();
     expectTypeOf<Rule['window_hours']>().toEqualTypeOf<number>();
     expectTypeOf<Ruleset['policies']['stop_after_held_doses']>().toEqualTypeOf<number | null>();

@@ -100,9 +100,9 @@ describe('variables fitted', () => {
   });
 });
 
-describe('the ED50 between the hold rate’s floor and ceiling (issue 21: the plain ED50 misses the edge when doses are given through)', () => {
+describe('the 4PL ED50, half-way between the hold rate’s floor and ceiling (issue 21: the plain ED50 misses the edge when doses are given through)', () => {
   const expit = (x: number): number => 1 / (1 + Math.exp(-x));
-  it('a centre holding up to 70% of doses around HR 120 and 2% well below: the plain ED50 lies above 120, the scaled one at it', () => {
+  it('a centre holding up to 70% of doses around HR 120 and 2% well below: the plain ED50 lies above 120, the 4PL one at it', () => {
     const rows = Array.from({ length: 8000 }, () => {
       const hr = Math.round(90 + rand() * 50);
       return hrRow(hr, rand() < 0.02 + 0.68 * expit((hr - 120) / 1.5));
@@ -110,17 +110,28 @@ describe('the ED50 between the hold rate’s floor and ceiling (issue 21: the pl
     const r = fit(rows, 'heart_rate_at_dose');
     expect(r.ed50! - 120).toBeGreaterThan(1);
     expect(r.delta_lower!).toBeGreaterThan(120);
-    expect(Math.abs(r.ed50_scaled! - 120), JSON.stringify(r)).toBeLessThan(1);
-    expect(r.ed50_scaled_lower!).toBeLessThanOrEqual(120);
-    expect(r.ed50_scaled_upper!).toBeGreaterThanOrEqual(120);
+    expect(Math.abs(r.ed50_4pl! - 120), JSON.stringify(r)).toBeLessThan(1);
+    expect(r.ed50_4pl_lower!).toBeLessThanOrEqual(120);
+    expect(r.ed50_4pl_upper!).toBeGreaterThanOrEqual(120);
+    expect(r.ed50_4pl_slope!).toBeGreaterThan(0);
+    expect(r.ed50_4pl_note).toBeNull();
   });
-  it('an edge applied exactly (a sharp step): no scaled estimate, the change point is the answer', () => {
+  it('an edge applied exactly (a sharp step): the 4PL ED50 is the step’s gap, its interval covers the edge; the plain ED50 misses', () => {
     const rows = Array.from({ length: 6000 }, () => {
       const hr = Math.round(90 + rand() * 50);
       return hrRow(hr, rand() < (hr >= 120 ? 0.7 : 0.02));
     });
     const r = fit(rows, 'heart_rate_at_dose');
-    expect(r).toMatchObject({ ed50_scaled: null, step_threshold: 120 });
+    expect(r.step_threshold).toBe(120);
     expect(r.ed50! - 120).toBeGreaterThan(3);
+    expect(r.ed50_4pl_lower!, JSON.stringify(r)).toBeLessThanOrEqual(120);
+    expect(r.ed50_4pl_upper!, JSON.stringify(r)).toBeGreaterThanOrEqual(120);
+    expect(Math.abs(r.ed50_4pl! - 120)).toBeLessThanOrEqual(1);
+  });
+  it('no rise in the hold rate: not estimable, with the reason', () => {
+    const rows = Array.from({ length: 6000 }, () => hrRow(Math.round(90 + rand() * 50), rand() < 0.3));
+    const r = fit(rows, 'heart_rate_at_dose');
+    expect(r.ed50_4pl).toBeNull();
+    expect(r.ed50_4pl_note).toMatch(/^not estimable: /);
   });
 });
