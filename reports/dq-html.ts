@@ -153,6 +153,8 @@ function sourcesTable(rep: DqReport): string {
   const head = cols(
     ['id', 'source'], ['file', 'file'], ['rows', 'rows'], ['sha', 'SHA-256'], ['routed', 'routed elsewhere'], ['ignored', 'codes left out on purpose'],
     ['empty_wide_cells', 'empty wide cells'], ['skipped', 'skipped on purpose'], ['unused_rows', 'rows no table took'], ['unused', 'unused columns'],
+    // A spec with a cohort: each source's rows of patients outside it (counted, nothing of them stored).
+    ...(Object.keys(rep.outside_cohort ?? {}).length > 0 ? [['outside_cohort', 'outside the cohort (not stored)'] as [string, string]] : []),
   );
   const pairs = (m: Record<string, number>) => plain(m);
   return htmlTable(head, rep.sources.map((s) => ({

@@ -130,6 +130,22 @@ export type SourceSpec = z.infer<typeof SourceSpec>;
 export const SourceSpecInFile = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 const SourceSpecIn = SourceSpec.extend({ file: SourceSpecInFile });
 
+// --- The IL-2 cohort of a whole-hospital export (#27 item 6; kept in a block of its own). ---
+/** One way into the cohort: a row of `source` (a source id as the spec writes it: every file of a glob) whose `field` is in `in`. */
+export const CohortCriterion = z.strictObject({
+  source: z.string().regex(/^[a-z0-9_-]+$/),
+  field: FieldMap,
+  in: z.array(Scalar).min(1),
+});
+/**
+ * The patients an export's rows are kept for: a patient is in the cohort when any criterion holds for one of their rows
+ * (an aldesleukin MedicationAdministration, a listed condition). Rows of every other patient are counted as outside the
+ * cohort, per source, and nothing else of them is kept.
+ */
+export const CohortSpec = z.strictObject({ any_of: z.array(CohortCriterion).min(1) });
+export type CohortSpec = z.infer<typeof CohortSpec>;
+// --- end of the cohort block ---
+
 export const MappingSpec = z.strictObject({
   id: z.string().regex(/^[a-z0-9_-]+$/),
   version: z.string().min(1),
@@ -153,6 +169,8 @@ export const MappingSpec = z.strictObject({
     })
     .default({ cycle_gap_hours: 48, course_gap_days: 28, slot_tolerance_hours: 3, slots_per_cycle: 15, derive_dose_iu: false }),
   sources: z.array(SourceSpecIn).min(1),
+  /** Only these patients' rows are kept (a bulk export holds every patient of the hospital); see CohortSpec. */
+  cohort: CohortSpec.optional(),
   /**
    * Unit spellings of this export for units the kit already knows: spelling → a known spelling (GI/L → 10^9/L).
    * Never a new conversion factor: the target must be in the unit table, and a spelling the kit knows cannot be redefined.

@@ -28,6 +28,11 @@ export interface IngestResult {
   unreadFiles: string[];
   /** Values the pipeline filled in from other data, by `table.field` (dose_slot.dose_iu only where the spec sets slots.derive_dose_iu). */
   derivedFields: Record<string, number>;
+  /**
+   * Rows of patients outside the spec's cohort, by source as the spec writes it (a glob's files together); {} without
+   * a cohort. Rows read = stored + quarantined + skipped/routed/unused + these.
+   */
+  outsideCohort: Record<string, number>;
   /** Wall and CPU time per phase (`<phase>_ms`, `cpu_<phase>_ms`), of steps within them, and `total_ms`. */
   durations: Record<string, number>;
 }
@@ -51,6 +56,18 @@ export function ingestResult(run: IngestRun, doseLog: DoseLog, commit: CommitRes
     unusedColumns: run.unusedColumns,
     derivedFields: doseLog.derivedFields,
     unreadFiles: readdirSync(dir).filter((f) => !f.startsWith('.') && resolve(dir, f) !== resolve(specPath) && !spec.sources.some((s) => resolve(dir, s.file) === resolve(dir, f))).sort(),
+    outsideCohort: outsideBySource(run),
     durations: run.timer.finish(),
   };
+}
+
+/** Outside-the-cohort rows per source as written (`observation` for observation, observation-2…), in key order. */
+function outsideBySource(run: IngestRun): Record<string, number> {
+  if (!run.spec.cohort) return {};
+  const out: Record<string, number> = {};
+  for (const x of run.sources) {
+    const written = run.spec.sources.find((s) => s.id === x.source && !/-\d+$/.test(s.id)) ? x.source : x.source.replace(/-\d+$/, '');
+    out[written] = (out[written] ?? 0) + x.outsideCohort;
+  }
+  return sortedKeys(out);
 }

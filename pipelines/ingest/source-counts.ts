@@ -20,6 +20,7 @@ export function combineCounts(a: SourceCounts, b: SourceCounts): SourceCounts {
     ...a,
     rows: a.rows + b.rows,
     skipped: a.skipped + b.skipped,
+    outsideCohort: a.outsideCohort + b.outsideCohort,
     routed: sum(a.routed, b.routed),
     ignoredCodes: sum(a.ignoredCodes, b.ignoredCodes),
     emptyWideCells: a.emptyWideCells + b.emptyWideCells,
@@ -32,6 +33,7 @@ export function mergeCounts(into: SourceCounts, from: SourceCounts, rowsToo: boo
   if (rowsToo) {
     into.rows += from.rows;
     into.skipped += from.skipped;
+    into.outsideCohort += from.outsideCohort;
   }
   into.unusedRows += from.unusedRows;
   for (const r of from.unusedExamples) if (into.unusedExamples.length < 5) into.unusedExamples.push(r);

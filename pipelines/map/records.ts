@@ -50,12 +50,16 @@ export interface SourceCounts {
   /** Rows no table mapping took (every `when` said no): listed as a data-quality finding. */
   unusedRows: number;
   unusedExamples: number[];
+  /** Rows of patients outside the spec's cohort (map/cohort.ts): counted here, nothing else of them kept. */
+  outsideCohort: number;
 }
 
 export interface MapContext {
   spec: MappingSpec;
   key: string;
   unmapped: Map<string, Map<string, number>>;
+  /** The cohort's patient keys (map/cohort.ts); absent or null: every patient's rows are kept. */
+  cohort?: Set<string> | null;
 }
 
 /**
@@ -74,7 +78,7 @@ export interface MapHooks {
 export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, produce?: Set<TableMap>, countUnused = true, hooks: MapHooks = {}): { candidates: Candidate[]; counts: SourceCounts } {
   const weights = hooks.weights;
   let rw = 1;
-  const counts: SourceCounts = { source: src.id, file: data.file, rows: data.rows.length, routed: {}, ignoredCodes: {}, emptyWideCells: 0, skipped: 0, skipReason: src.skip?.reason ?? null, unusedRows: 0, unusedExamples: [] };
+  const counts: SourceCounts = { source: src.id, file: data.file, rows: data.rows.length, routed: {}, ignoredCodes: {}, emptyWideCells: 0, skipped: 0, skipReason: src.skip?.reason ?? null, unusedRows: 0, unusedExamples: [], outsideCohort: 0 };
   const skip = src.skip ? { fm: fieldObject(src.skip.field), in: src.skip.in } : null;
   const candidates: Candidate[] = [];
   const evalCtx: EvalContext = {
@@ -110,6 +114,16 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     problems.push(keyProblem);
     return null;
   };
+  const outsideCohort = (row: SourceRow): boolean => {
+    evalCtx.fieldName = patientLabel;
+    evalCtx.routing = false;
+    const pid = evalField(patientId, row, evalCtx);
+    if (!pid.ok || pid.value === null || pid.value === undefined || pid.value === '') return false;
+    const local = String(pid.value);
+    let k = keyCache.get(local);
+    if (k === undefined) keyCache.set(local, (k = patientKey(ctx.key, ctx.spec.centre.centre_id, local)));
+    return !ctx.cohort!.has(k);
+  };
   // Per row: the tables whose `when` routed it away, and those that took it.
   const routedFrom: TableName[] = [];
   const takenBy: TableName[] = [];
@@ -118,6 +132,12 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     if (weights) evalCtx.weight = rw = weights[ri]!;
     // NDJSON rows are located by line pointer; tabular rows by data row number.
     const where: Where = { file: data.file, sha256: data.sha256, row: src.format === 'ndjson' ? null : row.row, pointer: row.pointer };
+    // A patient outside the cohort: counted, and nothing more of the row is read (a row whose id does not evaluate goes on, to be quarantined).
+    if (ctx.cohort && !row.values.__parse_error__ && outsideCohort(row)) {
+      counts.outsideCohort += rw;
+      hooks.onRow?.(ri, false, true);
+      continue;
+    }
     if (skip && !row.values.__parse_error__) {
       evalCtx.fieldName = skipLabel;
       evalCtx.routing = true;
