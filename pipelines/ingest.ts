@@ -11,6 +11,7 @@ import { keepLocalRuleset, resolveLocalRuleset } from '../rules/local-ruleset.js
 import { resolveTuning, type IngestOptions } from './ingest/options.js';
 import { startRun } from './ingest/run.js';
 import { cohortKeys } from './map/cohort.js';
+import { loadReferences } from './map/references.js';
 import { SourceSchedule, planSources } from './ingest/schedule.js';
 import { mapDoseLog } from './ingest/map-dose-log.js';
 import { mapObservations } from './ingest/map-observations.js';
@@ -38,7 +39,8 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     const sched = schedule;
     const doseLog = await run.timer.phase('map_dose_log', async () => {
       // The spec's cohort first: every mapping leaves the rows of other patients out (map/cohort.ts).
-      run.ctx.cohort = await cohortKeys(run.spec, run.dir, run.key.key);
+      run.ctx.references = await loadReferences(run.spec, run.dir);
+      run.ctx.cohort = await cohortKeys(run.spec, run.dir, run.key.key, run.ctx.references);
       return mapDoseLog(run, sched);
     });
     await run.timer.phase('map_observations', () => mapObservations(run, sched, doseLog));

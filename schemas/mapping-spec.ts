@@ -94,6 +94,21 @@ export const TableMap = z.strictObject({
 });
 export type TableMap = z.infer<typeof TableMap>;
 
+// --- References followed inside a FHIR export (#27 item 3; kept in a block of its own). ---
+/**
+ * A reference of each row followed to the resource it names, read in field maps as `@<name>.<path>`: a contained
+ * resource (`#id`, looked up in the row's `contained`) or one of the export's files (`Medication/id`, `Encounter/id`).
+ */
+export const ReferenceSpec = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  /** The row's reference text (FHIR: medicationReference.reference, encounter.reference). */
+  from: z.string().min(1),
+  /** The export's files of the resources it may name (a glob or list, beside the spec); without it only contained resources. */
+  file: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+});
+export type ReferenceSpec = z.infer<typeof ReferenceSpec>;
+// --- end of the references block ---
+
 export const SourceSpec = z.strictObject({
   id: z.string().regex(/^[a-z0-9_-]+$/),
   /** File relative to the spec's folder. In a spec, also a glob of file names or a list (SourceSpecInFile): read as one source per file. */
@@ -120,6 +135,8 @@ export const SourceSpec = z.strictObject({
   /** Rows left out on purpose (e.g. boluses charted twice), counted in the report with the reason. */
   skip: z.strictObject({ field: FieldMap, in: z.array(Scalar).min(1), reason: z.string().min(1) }).optional(),
   tables: z.array(TableMap).min(1),
+  /** References followed to the resources they name (ReferenceSpec): NDJSON sources only. */
+  references: z.array(ReferenceSpec).default([]),
 });
 export type SourceSpec = z.infer<typeof SourceSpec>;
 

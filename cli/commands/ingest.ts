@@ -68,6 +68,8 @@ export function registerIngest(program: Command): void {
         process.stdout.write(`${r.spec.centre.centre_id}: ${line}\n`);
         const derived = Object.entries(r.derivedFields);
         if (derived.length > 0) process.stdout.write(`  derived values: ${derived.map(([f, n]) => `${f} ${n}`).join(', ')}\n`);
+        const unresolved = r.sources.flatMap((s) => Object.entries(s.unresolvedReferences));
+        if (unresolved.length > 0) process.stdout.write(`  references naming no resource: ${unresolved.map(([k, n]) => `${k} ${n}`).join(', ')} (lines in the report)\n`);
         const outside = Object.entries(r.outsideCohort);
         if (outside.length > 0) {
           const n = outside.reduce((a, [, k]) => a + k, 0);

@@ -10,6 +10,7 @@ import type { CommitResult } from '../store/commit.js';
 import type { DoseLog } from './map-dose-log.js';
 import type { IngestRun, SourceEntry } from './run.js';
 import { byKey, sortedKeys } from './source-counts.js';
+import { referenceFilePaths } from '../map/references.js';
 
 export interface IngestResult {
   spec: MappingSpec;
@@ -55,7 +56,7 @@ export function ingestResult(run: IngestRun, doseLog: DoseLog, commit: CommitRes
     suspectedIdentifiers: run.suspected,
     unusedColumns: run.unusedColumns,
     derivedFields: doseLog.derivedFields,
-    unreadFiles: readdirSync(dir).filter((f) => !f.startsWith('.') && resolve(dir, f) !== resolve(specPath) && !spec.sources.some((s) => resolve(dir, s.file) === resolve(dir, f))).sort(),
+    unreadFiles: unreadFiles(run),
     outsideCohort: outsideBySource(run),
     durations: run.timer.finish(),
   };
@@ -70,4 +71,11 @@ function outsideBySource(run: IngestRun): Record<string, number> {
     out[written] = (out[written] ?? 0) + x.outsideCohort;
   }
   return sortedKeys(out);
+}
+
+/** Files in the spec's folder that no source or reference reads (other than the spec itself). */
+function unreadFiles(run: IngestRun): string[] {
+  const { spec, dir, specPath } = run;
+  const read = new Set([resolve(specPath), ...spec.sources.map((s) => resolve(dir, s.file)), ...referenceFilePaths(spec, dir)]);
+  return readdirSync(dir).filter((f) => !f.startsWith('.') && !read.has(resolve(dir, f))).sort();
 }

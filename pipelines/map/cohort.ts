@@ -8,6 +8,7 @@ import { streamSource } from '../read/source.js';
 import { evalField, type EvalContext } from './expr.js';
 import { patientKey } from './pseudonymise.js';
 import { fieldObject } from './spec-load.js';
+import { followReferences, type SourceReferences } from './references.js';
 
 /** The loaded sources a criterion names: the source as written, and each further file of its glob or list (`<id>-2`…). */
 export function cohortSources(spec: MappingSpec, id: string): SourceSpec[] {
@@ -15,7 +16,7 @@ export function cohortSources(spec: MappingSpec, id: string): SourceSpec[] {
 }
 
 /** The cohort's patient keys, or null when the spec declares no cohort (every patient's rows are kept). */
-export async function cohortKeys(spec: MappingSpec, dir: string, key: string): Promise<Set<string> | null> {
+export async function cohortKeys(spec: MappingSpec, dir: string, key: string, refs?: SourceReferences | null): Promise<Set<string> | null> {
   if (!spec.cohort) return null;
   const keys = new Set<string>();
   for (const crit of spec.cohort.any_of) {
@@ -30,6 +31,9 @@ export async function cohortKeys(spec: MappingSpec, dir: string, key: string): P
       for await (const rows of stream.chunks) {
         for (const row of rows) {
           if (row.values.__parse_error__) continue;
+          const r = refs?.get(src.id);
+          // The criterion may read a followed reference (an aldesleukin Medication named by medicationReference).
+          if (r) followReferences(src, r, row, null);
           ctx.routing = true;
           const w = evalField(field, row, ctx);
           if (!w.ok || !crit.in.includes(w.value as string)) continue;

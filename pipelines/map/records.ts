@@ -5,6 +5,7 @@ import { OBSERVATION_VARIABLES, TABLES, describeFields, type TableName } from '.
 import type { SourceData, SourceRow } from '../read/source.js';
 import { evalField, type EvalContext } from './expr.js';
 import { patientKey } from './pseudonymise.js';
+import { followReferences, type SourceReferences } from './references.js';
 import { AUTO_FIELDS, VIRTUAL_FIELDS, fieldObject } from './spec-load.js';
 import { coerceCell } from '../../schemas/coerce.js';
 import type { FieldMapObject, MappingSpec, SourceSpec, TableMap } from '../../schemas/mapping-spec.js';
@@ -52,6 +53,9 @@ export interface SourceCounts {
   unusedExamples: number[];
   /** Rows of patients outside the spec's cohort (map/cohort.ts): counted here, nothing else of them kept. */
   outsideCohort: number;
+  /** References that name no resource (map/references.ts), by `source.reference`, with the first lines where they stand. */
+  unresolvedReferences: Record<string, number>;
+  unresolvedExamples: string[];
 }
 
 export interface MapContext {
@@ -60,6 +64,8 @@ export interface MapContext {
   unmapped: Map<string, Map<string, number>>;
   /** The cohort's patient keys (map/cohort.ts); absent or null: every patient's rows are kept. */
   cohort?: Set<string> | null;
+  /** Each source's references with the resources they may name (map/references.ts). */
+  references?: SourceReferences | null;
 }
 
 /**
@@ -78,7 +84,8 @@ export interface MapHooks {
 export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, produce?: Set<TableMap>, countUnused = true, hooks: MapHooks = {}): { candidates: Candidate[]; counts: SourceCounts } {
   const weights = hooks.weights;
   let rw = 1;
-  const counts: SourceCounts = { source: src.id, file: data.file, rows: data.rows.length, routed: {}, ignoredCodes: {}, emptyWideCells: 0, skipped: 0, skipReason: src.skip?.reason ?? null, unusedRows: 0, unusedExamples: [], outsideCohort: 0 };
+  const counts: SourceCounts = { source: src.id, file: data.file, rows: data.rows.length, routed: {}, ignoredCodes: {}, emptyWideCells: 0, skipped: 0, skipReason: src.skip?.reason ?? null, unusedRows: 0, unusedExamples: [], outsideCohort: 0,
+    unresolvedReferences: {}, unresolvedExamples: [] };
   const skip = src.skip ? { fm: fieldObject(src.skip.field), in: src.skip.in } : null;
   const candidates: Candidate[] = [];
   const evalCtx: EvalContext = {
@@ -96,6 +103,8 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
   const spellings = Object.keys(ctx.spec.unit_spellings).length > 0 ? spellingMap(ctx.spec.unit_spellings) : null;
   const patientLabel = `${src.id}.patient_id`;
   const skipLabel = `${src.id}.skip`;
+  const refs = ctx.references?.get(src.id) ?? null;
+  const unresolved = refs ? { counts: counts.unresolvedReferences, examples: counts.unresolvedExamples } : null;
   const keyCache = new Map<string, string>();
   let keyProblem: RecordProblem | null = null;
   /** The row's patient key, or null with the problem recorded (for every table map of the row). */
@@ -132,6 +141,7 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     if (weights) evalCtx.weight = rw = weights[ri]!;
     // NDJSON rows are located by line pointer; tabular rows by data row number.
     const where: Where = { file: data.file, sha256: data.sha256, row: src.format === 'ndjson' ? null : row.row, pointer: row.pointer };
+    if (refs && !row.values.__parse_error__) followReferences(src, refs, row, unresolved, rw);
     // A patient outside the cohort: counted, and nothing more of the row is read (a row whose id does not evaluate goes on, to be quarantined).
     if (ctx.cohort && !row.values.__parse_error__ && outsideCohort(row)) {
       counts.outsideCohort += rw;
