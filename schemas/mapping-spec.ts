@@ -135,6 +135,8 @@ export const SourceSpec = z.strictObject({
   /** Rows left out on purpose (e.g. boluses charted twice), counted in the report with the reason. */
   skip: z.strictObject({ field: FieldMap, in: z.array(Scalar).min(1), reason: z.string().min(1) }).optional(),
   tables: z.array(TableMap).min(1),
+  /** Rows kept but counted with the reason (FHIR status preliminary: a result that may still change), per source in the report. */
+  flag: z.strictObject({ field: FieldMap, in: z.array(Scalar).min(1), reason: z.string().min(1) }).optional(),
   /** References followed to the resources they name (ReferenceSpec): NDJSON sources only. */
   references: z.array(ReferenceSpec).default([]),
 });

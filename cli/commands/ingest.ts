@@ -68,6 +68,8 @@ export function registerIngest(program: Command): void {
         process.stdout.write(`${r.spec.centre.centre_id}: ${line}\n`);
         const derived = Object.entries(r.derivedFields);
         if (derived.length > 0) process.stdout.write(`  derived values: ${derived.map(([f, n]) => `${f} ${n}`).join(', ')}\n`);
+        const flagged = r.sources.filter((s) => s.flagged > 0);
+        if (flagged.length > 0) process.stdout.write(`  flagged, kept: ${flagged.map((s) => `${s.source} ${s.flagged} (${s.flagReason ?? ''})`).join(', ')}\n`);
         const unresolved = r.sources.flatMap((s) => Object.entries(s.unresolvedReferences));
         if (unresolved.length > 0) process.stdout.write(`  references naming no resource: ${unresolved.map(([k, n]) => `${k} ${n}`).join(', ')} (lines in the report)\n`);
         const outside = Object.entries(r.outsideCohort);

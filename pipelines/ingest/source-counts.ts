@@ -21,6 +21,7 @@ export function combineCounts(a: SourceCounts, b: SourceCounts): SourceCounts {
     rows: a.rows + b.rows,
     skipped: a.skipped + b.skipped,
     outsideCohort: a.outsideCohort + b.outsideCohort,
+    flagged: a.flagged + b.flagged,
     unresolvedReferences: sum(a.unresolvedReferences, b.unresolvedReferences),
     unresolvedExamples: [...a.unresolvedExamples, ...b.unresolvedExamples].slice(0, 5),
     routed: sum(a.routed, b.routed),
@@ -36,6 +37,7 @@ export function mergeCounts(into: SourceCounts, from: SourceCounts, rowsToo: boo
     into.rows += from.rows;
     into.skipped += from.skipped;
     into.outsideCohort += from.outsideCohort;
+    into.flagged += from.flagged;
     for (const [k, v] of Object.entries(from.unresolvedReferences)) into.unresolvedReferences[k] = (into.unresolvedReferences[k] ?? 0) + v;
     for (const x of from.unresolvedExamples) if (into.unresolvedExamples.length < 5) into.unresolvedExamples.push(x);
   }

@@ -76,6 +76,7 @@ export function planColumnar(spec: MappingSpec, src: SourceSpec, produce: TableM
   const tuple = new Set<number>();
   const addTuple = (fm: FieldMapObject) => colsOf(fm).forEach((c) => tuple.add(c));
   if (src.skip) addTuple(fieldObject(src.skip.field));
+  if (src.flag) addTuple(fieldObject(src.flag.field));
   for (const tm of src.tables) if (tm.when) addTuple(fieldObject(tm.when.field));
   const melts: ColumnarPlan['melts'] = [];
   const derived: TimeSpec[] = [];

@@ -53,6 +53,9 @@ export interface SourceCounts {
   unusedExamples: number[];
   /** Rows of patients outside the spec's cohort (map/cohort.ts): counted here, nothing else of them kept. */
   outsideCohort: number;
+  /** Rows the source's flag rule marks (kept, mapped as any other), with its reason. */
+  flagged: number;
+  flagReason: string | null;
   /** References that name no resource (map/references.ts), by `source.reference`, with the first lines where they stand. */
   unresolvedReferences: Record<string, number>;
   unresolvedExamples: string[];
@@ -84,7 +87,7 @@ export interface MapHooks {
 export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, produce?: Set<TableMap>, countUnused = true, hooks: MapHooks = {}): { candidates: Candidate[]; counts: SourceCounts } {
   const weights = hooks.weights;
   let rw = 1;
-  const counts: SourceCounts = { source: src.id, file: data.file, rows: data.rows.length, routed: {}, ignoredCodes: {}, emptyWideCells: 0, skipped: 0, skipReason: src.skip?.reason ?? null, unusedRows: 0, unusedExamples: [], outsideCohort: 0,
+  const counts: SourceCounts = { source: src.id, file: data.file, rows: data.rows.length, routed: {}, ignoredCodes: {}, emptyWideCells: 0, skipped: 0, skipReason: src.skip?.reason ?? null, unusedRows: 0, unusedExamples: [], outsideCohort: 0, flagged: 0, flagReason: src.flag?.reason ?? null,
     unresolvedReferences: {}, unresolvedExamples: [] };
   const skip = src.skip ? { fm: fieldObject(src.skip.field), in: src.skip.in } : null;
   const candidates: Candidate[] = [];
@@ -103,6 +106,8 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
   const spellings = Object.keys(ctx.spec.unit_spellings).length > 0 ? spellingMap(ctx.spec.unit_spellings) : null;
   const patientLabel = `${src.id}.patient_id`;
   const skipLabel = `${src.id}.skip`;
+  const flag = src.flag ? { fm: fieldObject(src.flag.field), in: src.flag.in } : null;
+  const flagLabel = `${src.id}.flag`;
   const refs = ctx.references?.get(src.id) ?? null;
   const unresolved = refs ? { counts: counts.unresolvedReferences, examples: counts.unresolvedExamples } : null;
   const keyCache = new Map<string, string>();
@@ -157,6 +162,12 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
         hooks.onRow?.(ri, false, true);
         continue;
       }
+    }
+    if (flag && !row.values.__parse_error__) {
+      evalCtx.fieldName = flagLabel;
+      evalCtx.routing = true;
+      const fl = evalField(flag.fm, row, evalCtx);
+      if (fl.ok && flag.in.includes(fl.value as string)) counts.flagged += rw;
     }
     let taken = false;
     routedFrom.length = 0;

@@ -42,6 +42,13 @@ describe('only the IL-2 cohort of a bulk export', () => {
       ['observation-2', 5, 2, 0],
     ]);
     expect(r.outsideCohort).toEqual({ medication: 2, observation: 5, patient: 2 });
+    // pat-b's preliminary creatinine is stored and counted as flagged with the reason (on every path: sources are equal above).
+    expect(r.sources.map((s) => [s.source, s.flagged, s.flagReason])).toEqual([
+      ['patient', 0, null],
+      ['medication', 0, null],
+      ['observation', 0, 'FHIR status preliminary: the result may still change'],
+      ['observation-2', 1, 'FHIR status preliminary: the result may still change'],
+    ]);
     // Rows in = stored + quarantined + outside the cohort (no row here is skipped, routed away or unused).
     expect(r.counts.patient).toEqual({ read: 2, derived: 0, merged: 0, stored: 2, quarantined: 0 });
     expect(r.counts.observation).toEqual({ read: 5, derived: 0, merged: 0, stored: 4, quarantined: 1 });
