@@ -67,7 +67,8 @@ export async function benchFhir(patients: number, log: (s: string) => void): Pro
       scan_ms: Math.round(scan.ms),
       peak_rss_mib: ing.peakRssMiB,
     };
-    log(`  harbour (FHIR) at ${patients} patients: ${row.files_mib} MiB, ${rows} rows; bare DuckDB ${fmt(bare.ms)}; ingest ${fmt(ing.ms)} (×${row.ratio}); CPU ${fmt(bareCpu)} → ${fmt(ingCpu)} (×${row.cpu_ratio}); scan ${fmt(scan.ms)}; peak RSS ${row.peak_rss_mib} MiB`);
+    log(`  harbour (FHIR) at ${patients} patients: ${row.files_mib} MiB, ${rows} rows; bare DuckDB ${fmt(bare.ms)}; ingest ${fmt(ing.ms)} (×${row.ratio}); ` +
+      `CPU ${fmt(bareCpu)} → ${fmt(ingCpu)} (×${row.cpu_ratio}); scan ${fmt(scan.ms)}; peak RSS ${row.peak_rss_mib} MiB`);
     return row;
   } finally {
     rmSync(dir, { recursive: true, force: true });

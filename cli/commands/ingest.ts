@@ -71,7 +71,8 @@ export function registerIngest(program: Command): void {
         const flagged = r.sources.filter((s) => s.flagged > 0);
         if (flagged.length > 0) process.stdout.write(`  flagged, kept: ${flagged.map((s) => `${s.source} ${s.flagged} (${s.flagReason ?? ''})`).join(', ')}\n`);
         const unresolved = r.sources.flatMap((s) => Object.entries(s.unresolvedReferences));
-        if (unresolved.length > 0) process.stdout.write(`  references naming no resource: ${unresolved.map(([k, n]) => `${k} ${n}`).join(', ')} (lines in the report)\n`);
+        const refList = unresolved.map(([k, n]) => `${k} ${n}`).join(', ');
+        if (unresolved.length > 0) process.stdout.write(`  references naming no resource: ${refList} (lines in the report)\n`);
         const outside = Object.entries(r.outsideCohort);
         if (outside.length > 0) {
           const n = outside.reduce((a, [, k]) => a + k, 0);

@@ -237,7 +237,8 @@ function columnarRun(conn: DuckDBConnection, work: string, plan: ColumnarPlan, r
     };
   };
 
-  return { conn, work, src, plan, paths, ctx, data, rawKind: raw.kind, evalCtx, decode, c, synth, dict, laps, lap, restart: () => (mark = performance.now()), outside: 0 };
+  const restart = () => (mark = performance.now());
+  return { conn, work, src, plan, paths, ctx, data, rawKind: raw.kind, evalCtx, decode, c, synth, dict, laps, lap, restart, outside: 0 };
 }
 
 /** Table raw: the written raw file, or the NDJSON or CSV file DuckDB reads itself (unless loaded ahead). */
@@ -351,7 +352,8 @@ async function tupleUnits(run: ColumnarRun, joins: Awaited<ReturnType<typeof key
     FROM raw r ${patJoin('pa')} ${timeJoins.join(' ')} ${units.map((u) => `JOIN ${u.name}_d ${u.name} ON ${onOf(u.cols, u.name)}`).join(' ')}
     ${ctx.cohort ? `WHERE pa.a0 IS DISTINCT FROM '${OUTSIDE_MARK}'` : ''}`);
   // Rows of patients outside the cohort (map/cohort.ts): counted, and in no later table.
-  run.outside = ctx.cohort ? Number((await conn.runAndReadAll(`SELECT count(*) FROM raw r ${patJoin('pa')} WHERE pa.a0 = '${OUTSIDE_MARK}'`)).getRows()[0]![0]) : 0;
+  const outsideSql = `SELECT count(*) FROM raw r ${patJoin('pa')} WHERE pa.a0 = '${OUTSIDE_MARK}'`;
+  run.outside = ctx.cohort ? Number((await conn.runAndReadAll(outsideSql)).getRows()[0]![0]) : 0;
   lap('rows1_tuples');
 
   return { units, meltTms, rowSrc };
@@ -500,7 +502,8 @@ function rowCounts(run: ColumnarRun, tuples: Tuples, plainRows: number, defer: E
       const uproduce = ui === 0 ? new Set(rowSrc.tables.filter((_, i) => produce.has(src.tables[i]!))) : produce.has(src.tables[u.tm!]!) ? u.produce : null;
       if (!uproduce) continue;
       const { keep, w } = await weightsOf(ui);
-      const p2 = mapSource(u.src, { ...data, rows: keep.map((id) => u.tuples![id]!) }, { ...ctx, cohort: null }, uproduce, ui === 0 ? countUnused : true, { defer, weights: w });
+      const tuples = { ...data, rows: keep.map((id) => u.tuples![id]!) };
+      const p2 = mapSource(u.src, tuples, { ...ctx, cohort: null }, uproduce, ui === 0 ? countUnused : true, { defer, weights: w });
       if (ui === 0) {
         out = p2.counts;
         out.unusedExamples = [];

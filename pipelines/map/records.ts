@@ -87,8 +87,10 @@ export interface MapHooks {
 export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, produce?: Set<TableMap>, countUnused = true, hooks: MapHooks = {}): { candidates: Candidate[]; counts: SourceCounts } {
   const weights = hooks.weights;
   let rw = 1;
-  const counts: SourceCounts = { source: src.id, file: data.file, rows: data.rows.length, routed: {}, ignoredCodes: {}, emptyWideCells: 0, skipped: 0, skipReason: src.skip?.reason ?? null, unusedRows: 0, unusedExamples: [], outsideCohort: 0, flagged: 0, flagReason: src.flag?.reason ?? null,
-    unresolvedReferences: {}, unresolvedExamples: [] };
+  const counts: SourceCounts = {
+    source: src.id, file: data.file, rows: data.rows.length, routed: {}, ignoredCodes: {}, emptyWideCells: 0, skipped: 0, skipReason: src.skip?.reason ?? null,
+    unusedRows: 0, unusedExamples: [], outsideCohort: 0, flagged: 0, flagReason: src.flag?.reason ?? null, unresolvedReferences: {}, unresolvedExamples: [],
+  };
   const skip = src.skip ? { fm: fieldObject(src.skip.field), in: src.skip.in } : null;
   const candidates: Candidate[] = [];
   const evalCtx: EvalContext = {

@@ -58,7 +58,8 @@ export async function loadReferences(spec: MappingSpec, dir: string): Promise<So
       let targets = new Map<string, Record<string, unknown>>();
       if (r.file !== undefined) {
         const files = referenceFiles(dir, r.file);
-        if (typeof files === 'string') throw new InputError(String(r.file), `reference ${r.name} of source ${src.id}`, files, 'Correct the file in the mapping spec');
+        const where = `reference ${r.name} of source ${src.id}`;
+        if (typeof files === 'string') throw new InputError(String(r.file), where, files, 'Correct the file in the mapping spec');
         const k = files.join('\u0000');
         targets = cache.get(k) ?? (await loadTargets(files, r.name));
         cache.set(k, targets);
@@ -88,7 +89,9 @@ export function followReferences(src: SourceSpec, refs: ResolvedReference[], row
     let target: Record<string, unknown> | undefined;
     if (text.startsWith('#')) {
       const contained = row.values.contained;
-      if (Array.isArray(contained)) target = contained.find((c) => typeof c === 'object' && c !== null && (c as { id?: unknown }).id === text.slice(1)) as Record<string, unknown> | undefined;
+      const id = text.slice(1);
+      const isIt = (c: unknown) => typeof c === 'object' && c !== null && (c as { id?: unknown }).id === id;
+      if (Array.isArray(contained)) target = contained.find(isIt) as Record<string, unknown> | undefined;
     } else {
       // A relative reference (Medication/123) or an absolute URL ending with one.
       const m = /([A-Za-z]+\/[^/]+?)(\/_history\/[^/]+)?$/.exec(text);
@@ -104,5 +107,10 @@ export function followReferences(src: SourceSpec, refs: ResolvedReference[], row
 
 /** The files the spec's references read (absolute paths), so that they are not listed as unread. */
 export function referenceFilePaths(spec: MappingSpec, dir: string): string[] {
-  return spec.sources.flatMap((s) => s.references.flatMap((r) => (r.file === undefined ? [] : [referenceFiles(dir, r.file)].flatMap((f) => (typeof f === 'string' ? [] : f)))));
+  return spec.sources.flatMap((s) =>
+    s.references.flatMap((r) => {
+      const files = r.file === undefined ? [] : referenceFiles(dir, r.file);
+      return typeof files === 'string' ? [] : files;
+    }),
+  );
 }

@@ -81,7 +81,12 @@ export function parseSpec(text: string, file: string): MappingSpec {
 function checkCohort(spec: MappingSpecIn): { pathParts: (string | number)[]; message: string }[] {
   const ids = spec.sources.map((s) => s.id);
   return (spec.cohort?.any_of ?? []).flatMap((c, i) =>
-    ids.includes(c.source) ? [] : [{ pathParts: ['cohort', 'any_of', i, 'source'], message: `no source has the id ${c.source} (the sources are ${ids.join(', ')}); name the source whose rows put a patient in the cohort` }],
+    ids.includes(c.source)
+      ? []
+      : [{
+        pathParts: ['cohort', 'any_of', i, 'source'],
+        message: `no source has the id ${c.source} (the sources are ${ids.join(', ')}); name the source whose rows put a patient in the cohort`,
+      }],
   );
 }
 

@@ -31,7 +31,9 @@ export function dropChecks(previous: Record<string, number> | null, stored: Part
  * Quarantined rows are matched by file name and by the source's tables (the sheets of one workbook share a file name);
  * a source sharing both with another source cannot be told apart in the quarantine, and its check is not applicable.
  */
-export async function allQuarantinedChecks(conn: DuckDBConnection, centreId: string, sources: { source: string; file: string; rows: number; skipped: number; outsideCohort: number; tables: string[] }[]): Promise<CheckResult[]> {
+export async function allQuarantinedChecks(
+  conn: DuckDBConnection, centreId: string, sources: { source: string; file: string; rows: number; skipped: number; outsideCohort: number; tables: string[] }[],
+): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
   for (const s of sources) {
     const shared = sources.some((o) => o !== s && o.file === s.file && o.tables.some((t) => s.tables.includes(t)));

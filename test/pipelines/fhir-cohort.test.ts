@@ -89,7 +89,8 @@ describe('only the IL-2 cohort of a bulk export', () => {
     const manifest = JSON.parse(readFileSync(join(store('cli'), 'manifests', 'fhirbulk.json'), 'utf8')) as { outside_cohort: Record<string, number> };
     expect(manifest.outside_cohort).toEqual({ medication: 2, observation: 5, patient: 2 });
     const reportFile = (readdirSync(reports, { recursive: true }) as string[]).find((f) => f.endsWith('.json') && f.includes('fhirbulk'));
-    const dq = JSON.parse(readFileSync(join(reports, reportFile!), 'utf8')) as { outside_cohort: Record<string, number>; sources: { id: string; outside_cohort: number }[] };
+    type Dq = { outside_cohort: Record<string, number>; sources: { id: string; outside_cohort: number }[] };
+    const dq = JSON.parse(readFileSync(join(reports, reportFile!), 'utf8')) as Dq;
     expect(dq.outside_cohort).toEqual({ medication: 2, observation: 5, patient: 2 });
     expect(dq.sources.map((s) => [s.id, s.outside_cohort])).toEqual([['patient', 2], ['medication', 2], ['observation', 3], ['observation-2', 2]]);
   });

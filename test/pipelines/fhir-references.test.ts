@@ -26,7 +26,8 @@ describe('references followed inside a FHIR export', () => {
   it('knows aldesleukin through a contained, an exported and an absolutely referenced Medication', async () => {
     expect(parquetHashes(join(root, 'a'))).toEqual(parquetHashes(join(root, 'b')));
     expect(cols.sources).toEqual(rows.sources);
-    const given = await queryStore(join(root, 'a'), `SELECT source_pointer, strftime(given_at, '%Y-%m-%dT%H:%M') AS t FROM dose_slot WHERE status = 'given' ORDER BY 1`);
+    const sql = `SELECT source_pointer, strftime(given_at, '%Y-%m-%dT%H:%M') AS t FROM dose_slot WHERE status = 'given' ORDER BY 1`;
+    const given = await queryStore(join(root, 'a'), sql);
     expect(given).toEqual([
       { source_pointer: 'line 1', t: '2024-03-25T08:05' },
       { source_pointer: 'line 2', t: '2024-03-25T16:02' },

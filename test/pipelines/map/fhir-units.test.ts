@@ -14,7 +14,8 @@ describe('FHIR unit texts and codes', () => {
 
   it('refuses a SNOMED CT concept id as a unit, saying what to map instead', () => {
     expect(() => toCanonical('weight', 70, '258683005')).toThrow(ConversionError);
-    expect(() => toCanonical('weight', 70, '258683005')).toThrow(/"258683005" is a SNOMED CT concept id .+ map unit_from to the unit text \(valueQuantity\.unit\) or ask the export for UCUM codes/);
+    const told = /"258683005" is a SNOMED CT concept id .+ map unit_from to the unit text \(valueQuantity\.unit\) or ask the export for UCUM codes/;
+    expect(() => toCanonical('weight', 70, '258683005')).toThrow(told);
     // A unit that is merely unknown keeps the general message.
     expect(() => toCanonical('weight', 70, 'stone')).toThrow(/unit "stone" is not known for weight/);
   });
