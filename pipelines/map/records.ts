@@ -91,7 +91,6 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     source: src.id, file: data.file, rows: data.rows.length, routed: {}, ignoredCodes: {}, emptyWideCells: 0, skipped: 0, skipReason: src.skip?.reason ?? null,
     unusedRows: 0, unusedExamples: [], outsideCohort: 0, flagged: 0, flagReason: src.flag?.reason ?? null, unresolvedReferences: {}, unresolvedExamples: [],
   };
-  const skip = src.skip ? { fm: fieldObject(src.skip.field), in: src.skip.in } : null;
   const candidates: Candidate[] = [];
   const evalCtx: EvalContext = {
     decimal: src.decimal,
@@ -107,12 +106,8 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
   // The spec's unit spellings (GI/L → 10^9/L) travel with each observation to its conversion.
   const spellings = Object.keys(ctx.spec.unit_spellings).length > 0 ? spellingMap(ctx.spec.unit_spellings) : null;
   const patientLabel = `${src.id}.patient_id`;
-  const skipLabel = `${src.id}.skip`;
-  const flag = src.flag ? { fm: fieldObject(src.flag.field), in: src.flag.in } : null;
-  const flagLabel = `${src.id}.flag`;
-  const refs = ctx.references?.get(src.id) ?? null;
-  const unresolved = refs ? { counts: counts.unresolvedReferences, examples: counts.unresolvedExamples } : null;
   const keyCache = new Map<string, string>();
+  const gate = rowGate(src, ctx, evalCtx, counts, keyCache);
   let keyProblem: RecordProblem | null = null;
   /** The row's patient key, or null with the problem recorded (for every table map of the row). */
   const keyOf = (row: SourceRow, problems: RecordProblem[]): string | null => {
@@ -130,16 +125,6 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     problems.push(keyProblem);
     return null;
   };
-  const outsideCohort = (row: SourceRow): boolean => {
-    evalCtx.fieldName = patientLabel;
-    evalCtx.routing = false;
-    const pid = evalField(patientId, row, evalCtx);
-    if (!pid.ok || pid.value === null || pid.value === undefined || pid.value === '') return false;
-    const local = String(pid.value);
-    let k = keyCache.get(local);
-    if (k === undefined) keyCache.set(local, (k = patientKey(ctx.key, ctx.spec.centre.centre_id, local)));
-    return !ctx.cohort!.has(k);
-  };
   // Per row: the tables whose `when` routed it away, and those that took it.
   const routedFrom: TableName[] = [];
   const takenBy: TableName[] = [];
@@ -148,28 +133,10 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     if (weights) evalCtx.weight = rw = weights[ri]!;
     // NDJSON rows are located by line pointer; tabular rows by data row number.
     const where: Where = { file: data.file, sha256: data.sha256, row: src.format === 'ndjson' ? null : row.row, pointer: row.pointer };
-    if (refs && !row.values.__parse_error__) followReferences(src, refs, row, unresolved, rw);
-    // A patient outside the cohort: counted, and nothing more of the row is read (a row whose id does not evaluate goes on, to be quarantined).
-    if (ctx.cohort && !row.values.__parse_error__ && outsideCohort(row)) {
-      counts.outsideCohort += rw;
+    // References followed; a row outside the cohort or skipped on purpose is counted and goes no further.
+    if (!gate(row, rw)) {
       hooks.onRow?.(ri, false, true);
       continue;
-    }
-    if (skip && !row.values.__parse_error__) {
-      evalCtx.fieldName = skipLabel;
-      evalCtx.routing = true;
-      const sk = evalField(skip.fm, row, evalCtx);
-      if (sk.ok && skip.in.includes(sk.value as string)) {
-        counts.skipped += rw;
-        hooks.onRow?.(ri, false, true);
-        continue;
-      }
-    }
-    if (flag && !row.values.__parse_error__) {
-      evalCtx.fieldName = flagLabel;
-      evalCtx.routing = true;
-      const fl = evalField(flag.fm, row, evalCtx);
-      if (fl.ok && flag.in.includes(fl.value as string)) counts.flagged += rw;
     }
     let taken = false;
     routedFrom.length = 0;
@@ -245,6 +212,52 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     hooks.onRow?.(ri, taken, false);
   }
   return { candidates, counts };
+}
+
+/**
+ * What happens to a row before any table map reads it: its references followed (map/references.ts); a patient outside the
+ * cohort counted (a row whose id does not evaluate goes on, to be quarantined); the skip rule, then the flag rule. False:
+ * the row was counted here and goes no further.
+ */
+function rowGate(
+  src: SourceSpec, ctx: MapContext, evalCtx: EvalContext, counts: SourceCounts, keyCache: Map<string, string>,
+): (row: SourceRow, rw: number) => boolean {
+  const patientId = fieldObject(src.patient_id);
+  const patientLabel = `${src.id}.patient_id`;
+  const skip = src.skip ? { fm: fieldObject(src.skip.field), in: src.skip.in, label: `${src.id}.skip` } : null;
+  const flag = src.flag ? { fm: fieldObject(src.flag.field), in: src.flag.in, label: `${src.id}.flag` } : null;
+  const refs = ctx.references?.get(src.id) ?? null;
+  const unresolved = refs ? { counts: counts.unresolvedReferences, examples: counts.unresolvedExamples } : null;
+  const outsideCohort = (row: SourceRow): boolean => {
+    evalCtx.fieldName = patientLabel;
+    evalCtx.routing = false;
+    const pid = evalField(patientId, row, evalCtx);
+    if (!pid.ok || pid.value === null || pid.value === undefined || pid.value === '') return false;
+    const local = String(pid.value);
+    let k = keyCache.get(local);
+    if (k === undefined) keyCache.set(local, (k = patientKey(ctx.key, ctx.spec.centre.centre_id, local)));
+    return !ctx.cohort!.has(k);
+  };
+  const holds = (rule: { fm: FieldMapObject; in: unknown[]; label: string }, row: SourceRow): boolean => {
+    evalCtx.fieldName = rule.label;
+    evalCtx.routing = true;
+    const v = evalField(rule.fm, row, evalCtx);
+    return v.ok && rule.in.includes(v.value as string);
+  };
+  return (row, rw) => {
+    if (row.values.__parse_error__) return true;
+    if (refs) followReferences(src, refs, row, unresolved, rw);
+    if (ctx.cohort && outsideCohort(row)) {
+      counts.outsideCohort += rw;
+      return false;
+    }
+    if (skip && holds(skip, row)) {
+      counts.skipped += rw;
+      return false;
+    }
+    if (flag && holds(flag, row)) counts.flagged += rw;
+    return true;
+  };
 }
 
 /** Each table map compiled once: field maps in object form with their implied date/number parsing, labels and keys built. */
