@@ -29,13 +29,13 @@ function referenceFiles(dir: string, file: string | string[]): string[] | string
 }
 
 /** Every exported resource of the files, keyed `Type/id`, read by DuckDB. */
-async function loadTargets(files: string[], name: string): Promise<Map<string, Record<string, unknown>>> {
+async function loadTargets(files: string[], name: string, listedIn?: string): Promise<Map<string, Record<string, unknown>>> {
   const { conn, close } = await createDuckDB(':memory:', { threads: 1 });
   try {
     const list = files.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ');
-    const got = await conn.runAndReadAll(
-      `SELECT (json->>'resourceType') || '/' || (json->>'id') AS k, json::VARCHAR AS j FROM read_ndjson_objects([${list}]) WHERE json->>'id' IS NOT NULL`,
-    );
+    // Keyed by the resource's own Type/id, or (listed_in) by each reference its list holds: one DuckDB unnest, not a JS scan.
+    const key = listedIn === undefined ? `(json->>'resourceType') || '/' || (json->>'id')` : `unnest(json_extract_string(json, '$.${listedIn}[*].reference'))`;
+    const got = await conn.runAndReadAll(`SELECT k, j FROM (SELECT ${key} AS k, json::VARCHAR AS j FROM read_ndjson_objects([${list}])) WHERE k IS NOT NULL`);
     const out = new Map<string, Record<string, unknown>>();
     for (const [k, j] of got.getRows() as [string | null, string][]) if (k !== null && !out.has(k)) out.set(k, JSON.parse(j) as Record<string, unknown>);
     return out;
@@ -60,8 +60,8 @@ export async function loadReferences(spec: MappingSpec, dir: string): Promise<So
         const files = referenceFiles(dir, r.file);
         const where = `reference ${r.name} of source ${src.id}`;
         if (typeof files === 'string') throw new InputError(String(r.file), where, files, 'Correct the file in the mapping spec');
-        const k = files.join('\u0000');
-        targets = cache.get(k) ?? (await loadTargets(files, r.name));
+        const k = files.join('\u0000') + '\u0000' + (r.listed_in ?? '');
+        targets = cache.get(k) ?? (await loadTargets(files, r.name, r.listed_in));
         cache.set(k, targets);
       }
       refs.push({ spec: r, key: `@${r.name}`, targets });
@@ -83,7 +83,14 @@ export interface UnresolvedReferences {
  */
 export function followReferences(src: SourceSpec, refs: ResolvedReference[], row: SourceRow, unresolved: UnresolvedReferences | null, weight = 1): void {
   for (const r of refs) {
-    const ref = pick(row.values, r.spec.from);
+    if (r.spec.listed_in !== undefined) {
+      // The other direction: the resource listing this row (none is no broken reference).
+      const self = `${String(row.values.resourceType)}/${String(row.values.id)}`;
+      const target = r.targets.get(self);
+      if (target) row.values[r.key] = target;
+      continue;
+    }
+    const ref = pick(row.values, r.spec.from!);
     if (ref === null || ref === undefined || ref === '') continue;
     const text = String(ref);
     let target: Record<string, unknown> | undefined;

@@ -34,7 +34,7 @@ describe('references followed inside a FHIR export', () => {
       { source_pointer: 'line 3', t: '2024-03-26T00:04' },
     ]);
     // The patient is in the cohort through the followed reference (the cohort criterion reads @drug.code).
-    expect(cols.outsideCohort).toEqual({ medication: 0, patient: 0 });
+    expect(cols.outsideCohort).toEqual({ medication: 0, observation: 0, patient: 0 });
     // The referenced files are read: not listed as unread.
     expect(cols.unreadFiles).toEqual([]);
   });
@@ -46,6 +46,19 @@ describe('references followed inside a FHIR export', () => {
     expect(med.unresolvedReferences).toEqual({ 'medication.admission': 1, 'medication.drug': 2 });
     expect(med.unresolvedExamples).toEqual(['drug line 5', 'drug line 6', 'admission line 6']);
     expect(JSON.stringify(cols.sources)).not.toMatch(/med-gone|nothere|enc-gone/);
+  });
+
+  it("takes an Observation's subject and time from the DiagnosticReport listing it when it has none", async () => {
+    const sql = `SELECT source_pointer, value, strftime(observed_at, '%Y-%m-%dT%H:%M') AS t FROM observation ORDER BY 1`;
+    expect(await queryStore(join(root, 'a'), sql)).toEqual([
+      { source_pointer: 'line 1', value: 1.1, t: '2024-03-25T05:00' },
+      { source_pointer: 'line 2', value: 1.3, t: '2024-03-25T06:00' },
+      { source_pointer: 'line 3', value: 1.5, t: '2024-03-26T05:30' },
+    ]);
+    const q = await queryStore(join(root, 'a'), `SELECT source_pointer, field, check_name FROM quarantine WHERE table_name = 'observation'`);
+    expect(q).toEqual([{ source_pointer: 'line 4', field: 'patient_id', check_name: 'required' }]);
+    // An Observation no report lists has no report: that is no broken reference.
+    expect(cols.sources.find((s) => s.source === 'observation')!.unresolvedReferences).toEqual({});
   });
 
   it('maps a source with references row by row (the columnar plan declines it)', () => {
