@@ -20,6 +20,10 @@ export interface FhirBenchRow {
   bare_duckdb_ms: number;
   ingest_ms: number;
   ratio: number;
+  /** CPU time of the whole process (main thread, reader threads, DuckDB's threads) for each, and their ratio. */
+  bare_cpu_ms: number;
+  ingest_cpu_ms: number;
+  cpu_ratio: number;
   /** scanNdjson over every NDJSON file of the export (it runs on a reader thread during the ingest). */
   scan_ms: number;
   peak_rss_mib: number;
@@ -40,8 +44,14 @@ export async function benchFhir(patients: number, log: (s: string) => void): Pro
     const { spec } = loadSpec(join(cdir, 'mapping.yaml'));
     const files = [...new Set(spec.sources.map((s) => s.file))];
     const bytes = files.reduce((a, f) => a + statSync(join(cdir, f)).size, 0);
-    const bare = await measure(() => bareRead(cdir, spec));
-    const ing = await measure(() => ingestCentre(join(cdir, 'mapping.yaml'), { storeDir: join(dir, 'store') }));
+    const cpuOf = async <T>(f: () => Promise<T>): Promise<{ m: Awaited<ReturnType<typeof measure<T>>>; cpu: number }> => {
+      const c0 = process.cpuUsage();
+      const m = await measure(f);
+      const c = process.cpuUsage(c0);
+      return { m, cpu: (c.user + c.system) / 1000 };
+    };
+    const { m: bare, cpu: bareCpu } = await cpuOf(() => bareRead(cdir, spec));
+    const { m: ing, cpu: ingCpu } = await cpuOf(() => ingestCentre(join(cdir, 'mapping.yaml'), { storeDir: join(dir, 'store') }));
     const scan = await measure(async () => files.forEach((f) => scanNdjson(join(cdir, f), 1_000_000)));
     const rows = Object.values(ing.value.counts).reduce((a, c) => a + c.read, 0);
     const row: FhirBenchRow = {
@@ -51,10 +61,14 @@ export async function benchFhir(patients: number, log: (s: string) => void): Pro
       bare_duckdb_ms: Math.round(bare.ms),
       ingest_ms: Math.round(ing.ms),
       ratio: Math.round((ing.ms / bare.ms) * 10) / 10,
+      bare_cpu_ms: Math.round(bareCpu),
+      ingest_cpu_ms: Math.round(ingCpu),
+      cpu_ratio: Math.round((ingCpu / bareCpu) * 10) / 10,
       scan_ms: Math.round(scan.ms),
       peak_rss_mib: ing.peakRssMiB,
     };
-    log(`  harbour (FHIR) at ${patients} patients: ${row.files_mib} MiB, ${rows} rows; bare DuckDB ${fmt(bare.ms)}; ingest ${fmt(ing.ms)} (×${row.ratio}); scan ${fmt(scan.ms)}; peak RSS ${row.peak_rss_mib} MiB`);
+    log(`  harbour (FHIR) at ${patients} patients: ${row.files_mib} MiB, ${rows} rows; bare DuckDB ${fmt(bare.ms)}; ingest ${fmt(ing.ms)} (×${row.ratio}); ` +
+      `CPU ${fmt(bareCpu)} → ${fmt(ingCpu)} (×${row.cpu_ratio}); scan ${fmt(scan.ms)}; peak RSS ${row.peak_rss_mib} MiB`);
     return row;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -10,6 +10,8 @@ import { resolve } from 'node:path';
 import { keepLocalRuleset, resolveLocalRuleset } from '../rules/local-ruleset.js';
 import { resolveTuning, type IngestOptions } from './ingest/options.js';
 import { startRun } from './ingest/run.js';
+import { cohortKeys } from './map/cohort.js';
+import { loadReferences } from './map/references.js';
 import { SourceSchedule, planSources } from './ingest/schedule.js';
 import { mapDoseLog } from './ingest/map-dose-log.js';
 import { mapObservations } from './ingest/map-observations.js';
@@ -35,7 +37,12 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     const tuning = resolveTuning(opts);
     schedule = new SourceSchedule(run.dir, run.work, planSources(run.spec, tuning), tuning);
     const sched = schedule;
-    const doseLog = await run.timer.phase('map_dose_log', () => mapDoseLog(run, sched));
+    const doseLog = await run.timer.phase('map_dose_log', async () => {
+      // The spec's cohort first: every mapping leaves the rows of other patients out (map/cohort.ts).
+      run.ctx.references = await loadReferences(run.spec, run.dir);
+      run.ctx.cohort = await cohortKeys(run.spec, run.dir, run.key.key, run.ctx.references);
+      return mapDoseLog(run, sched);
+    });
     await run.timer.phase('map_observations', () => mapObservations(run, sched, doseLog));
     const stamp = opts.stamp ?? (await ingestStamp(run.spec, run.specPath, run.key.key, run.runId));
     const meta = { [stampKey(run.spec.centre.centre_id)]: JSON.stringify(stamp) };

@@ -153,11 +153,18 @@ function sourcesTable(rep: DqReport): string {
   const head = cols(
     ['id', 'source'], ['file', 'file'], ['rows', 'rows'], ['sha', 'SHA-256'], ['routed', 'routed elsewhere'], ['ignored', 'codes left out on purpose'],
     ['empty_wide_cells', 'empty wide cells'], ['skipped', 'skipped on purpose'], ['unused_rows', 'rows no table took'], ['unused', 'unused columns'],
+    // A spec with a cohort: each source's rows of patients outside it (counted, nothing of them stored).
+    ...(Object.keys(rep.outside_cohort ?? {}).length > 0 ? [['outside_cohort', 'outside the cohort (not stored)'] as [string, string]] : []),
+    // Shown when some source has them: preliminary results kept (with the reason), references naming nothing (by line).
+    ...(rep.sources.some((s) => (s.flagged ?? 0) > 0) ? [['flagged_text', 'flagged, kept'] as [string, string]] : []),
+    ...(rep.sources.some((s) => Object.keys(s.unresolved_references ?? {}).length > 0) ? [['unresolved', 'references naming nothing'] as [string, string]] : []),
   );
   const pairs = (m: Record<string, number>) => plain(m);
   return htmlTable(head, rep.sources.map((s) => ({
     ...s, sha: `${s.sha256.slice(0, 16)}…`, routed: pairs(s.routed), ignored: pairs(s.ignored_codes),
     skipped: s.skipped ? `${formatValue(s.skipped)} (${s.skip_reason ?? MISSING})` : 0, unused: s.unused_columns,
+    flagged_text: s.flagged ? `${formatValue(s.flagged)} (${s.flag_reason ?? MISSING})` : 0,
+    unresolved: Object.keys(s.unresolved_references ?? {}).length ? `${plain(s.unresolved_references)} — ${s.unresolved_examples.join(', ')}` : 0,
   })));
 }
 

@@ -13,8 +13,17 @@ export interface DqReport {
     id: string; file: string; sha256: string; bytes: number; rows: number;
     routed: Record<string, number>; ignored_codes: Record<string, number>; empty_wide_cells: number;
     skipped: number; skip_reason: string | null; unused_rows: number; unused_columns: string[];
+    /** Rows of patients outside the spec's cohort: counted, nothing of them kept. */
+    outside_cohort: number;
+    /** References naming no resource (map/references.ts), by `source.reference`, and the first lines where they stand. */
+    unresolved_references: Record<string, number>;
+    unresolved_examples: string[];
+    /** Rows kept but flagged by the source's flag rule (FHIR preliminary results), with its reason. */
+    flagged: number; flag_reason: string | null;
   }[];
   unread_files: string[];
+  /** Rows of patients outside the spec's cohort, by source as the spec writes it ({} without a cohort). */
+  outside_cohort?: Record<string, number>;
   tables: IngestResult['counts'];
   checks: IngestResult['checks'];
   unmapped_codes: IngestResult['unmapped'];
@@ -55,9 +64,11 @@ export function dqReport(r: IngestResult, q: QuarantineView): DqReport {
     sources: r.sources.map((s) => ({
       id: s.source, file: s.file, sha256: s.sha256, bytes: s.bytes, rows: s.rows, routed: s.routed, ignored_codes: s.ignoredCodes,
       empty_wide_cells: s.emptyWideCells, skipped: s.skipped, skip_reason: s.skipReason, unused_rows: s.unusedRows,
-      unused_columns: r.unusedColumns[s.source] ?? [],
+      unused_columns: r.unusedColumns[s.source] ?? [], outside_cohort: s.outsideCohort,
+      unresolved_references: s.unresolvedReferences, unresolved_examples: s.unresolvedExamples, flagged: s.flagged, flag_reason: s.flagReason,
     })),
     unread_files: r.unreadFiles,
+    outside_cohort: r.outsideCohort,
     tables: r.counts,
     checks: r.checks,
     unmapped_codes: r.unmapped,

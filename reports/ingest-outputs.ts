@@ -93,6 +93,7 @@ export async function writeIngestOutputs(r: IngestResult, opts: IngestOutputOpti
     specs: [{ id: r.spec.id, version: r.spec.version }],
     tables: r.counts,
     derived_values: r.derivedFields,
+    ...(Object.keys(r.outsideCohort).length > 0 ? { outside_cohort: r.outsideCohort } : {}),
     imputed_dates: report.imputed_dates,
     outputs: [reportJson, reportHtml, quarantineCsv, specMarkdown].map((p) => ({ path: relative(process.cwd(), p), sha256: sha(p) })),
   });

@@ -94,6 +94,29 @@ export const TableMap = z.strictObject({
 });
 export type TableMap = z.infer<typeof TableMap>;
 
+// --- References followed inside a FHIR export (#27 item 3; kept in a block of its own). ---
+/**
+ * A reference of each row followed to the resource it names, read in field maps as `@<name>.<path>`: a contained
+ * resource (`#id`, looked up in the row's `contained`) or one of the export's files (`Medication/id`, `Encounter/id`).
+ */
+export const ReferenceSpec = z
+  .strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9_]*$/),
+    /** The row's reference text (FHIR: medicationReference.reference, encounter.reference). */
+    from: z.string().min(1).optional(),
+    /**
+     * The other direction: the resource of `file` whose list at this path names the row (a DiagnosticReport's `result`
+     * lists its Observations). A row no such resource lists has none (not counted as unresolved).
+     */
+    listed_in: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/).optional(),
+    /** The export's files of the resources it may name (a glob or list, beside the spec); without it only contained resources. */
+    file: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  })
+  .refine((r) => (r.from === undefined) !== (r.listed_in === undefined), { message: 'a reference takes either from (the row names the resource) or listed_in (the resource lists the row)' })
+  .refine((r) => r.listed_in === undefined || r.file !== undefined, { message: 'a listed_in reference needs the file of the resources that list the rows' });
+export type ReferenceSpec = z.infer<typeof ReferenceSpec>;
+// --- end of the references block ---
+
 export const SourceSpec = z.strictObject({
   id: z.string().regex(/^[a-z0-9_-]+$/),
   /** File relative to the spec's folder. In a spec, also a glob of file names or a list (SourceSpecInFile): read as one source per file. */
@@ -120,6 +143,10 @@ export const SourceSpec = z.strictObject({
   /** Rows left out on purpose (e.g. boluses charted twice), counted in the report with the reason. */
   skip: z.strictObject({ field: FieldMap, in: z.array(Scalar).min(1), reason: z.string().min(1) }).optional(),
   tables: z.array(TableMap).min(1),
+  /** Rows kept but counted with the reason (FHIR status preliminary: a result that may still change), per source in the report. */
+  flag: z.strictObject({ field: FieldMap, in: z.array(Scalar).min(1), reason: z.string().min(1) }).optional(),
+  /** References followed to the resources they name (ReferenceSpec): NDJSON sources only. */
+  references: z.array(ReferenceSpec).default([]),
 });
 export type SourceSpec = z.infer<typeof SourceSpec>;
 
@@ -129,6 +156,22 @@ export type SourceSpec = z.infer<typeof SourceSpec>;
  */
 export const SourceSpecInFile = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 const SourceSpecIn = SourceSpec.extend({ file: SourceSpecInFile });
+
+// --- The IL-2 cohort of a whole-hospital export (#27 item 6; kept in a block of its own). ---
+/** One way into the cohort: a row of `source` (a source id as the spec writes it: every file of a glob) whose `field` is in `in`. */
+export const CohortCriterion = z.strictObject({
+  source: z.string().regex(/^[a-z0-9_-]+$/),
+  field: FieldMap,
+  in: z.array(Scalar).min(1),
+});
+/**
+ * The patients an export's rows are kept for: a patient is in the cohort when any criterion holds for one of their rows
+ * (an aldesleukin MedicationAdministration, a listed condition). Rows of every other patient are counted as outside the
+ * cohort, per source, and nothing else of them is kept.
+ */
+export const CohortSpec = z.strictObject({ any_of: z.array(CohortCriterion).min(1) });
+export type CohortSpec = z.infer<typeof CohortSpec>;
+// --- end of the cohort block ---
 
 export const MappingSpec = z.strictObject({
   id: z.string().regex(/^[a-z0-9_-]+$/),
@@ -153,6 +196,8 @@ export const MappingSpec = z.strictObject({
     })
     .default({ cycle_gap_hours: 48, course_gap_days: 28, slot_tolerance_hours: 3, slots_per_cycle: 15, derive_dose_iu: false }),
   sources: z.array(SourceSpecIn).min(1),
+  /** Only these patients' rows are kept (a bulk export holds every patient of the hospital); see CohortSpec. */
+  cohort: CohortSpec.optional(),
   /**
    * Unit spellings of this export for units the kit already knows: spelling → a known spelling (GI/L → 10^9/L).
    * Never a new conversion factor: the target must be in the unit table, and a spelling the kit knows cannot be redefined.

@@ -30,6 +30,8 @@ export const RunManifest = z
     /** Values an ingest filled in from other data, by `table.field` (e.g. dose_slot.dose_iu derived from IU/kg × weight). */
     derived_values: z.record(z.string(), z.number().int().min(0)).optional(),
     /** Stored instants whose time was imputed (the start of a year, month or day the export gave), by `table.column` and precision. */
+    /** Rows of patients outside the spec's cohort, by source: counted, nothing of them stored. */
+    outside_cohort: z.record(z.string(), z.number().int().min(0)).optional(),
     imputed_dates: z.record(z.string(), z.record(z.string(), z.number().int().min(0))).optional(),
     outputs: z.array(z.strictObject({ path: z.string(), sha256: Sha256 })),
   })

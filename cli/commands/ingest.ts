@@ -68,6 +68,16 @@ export function registerIngest(program: Command): void {
         process.stdout.write(`${r.spec.centre.centre_id}: ${line}\n`);
         const derived = Object.entries(r.derivedFields);
         if (derived.length > 0) process.stdout.write(`  derived values: ${derived.map(([f, n]) => `${f} ${n}`).join(', ')}\n`);
+        const flagged = r.sources.filter((s) => s.flagged > 0);
+        if (flagged.length > 0) process.stdout.write(`  flagged, kept: ${flagged.map((s) => `${s.source} ${s.flagged} (${s.flagReason ?? ''})`).join(', ')}\n`);
+        const unresolved = r.sources.flatMap((s) => Object.entries(s.unresolvedReferences));
+        const refList = unresolved.map(([k, n]) => `${k} ${n}`).join(', ');
+        if (unresolved.length > 0) process.stdout.write(`  references naming no resource: ${refList} (lines in the report)\n`);
+        const outside = Object.entries(r.outsideCohort);
+        if (outside.length > 0) {
+          const n = outside.reduce((a, [, k]) => a + k, 0);
+          process.stdout.write(`  outside the cohort (not stored): ${n} rows — ${outside.map(([s, k]) => `${s} ${k}`).join(', ')}\n`);
+        }
         const failed = r.checks.filter((k) => k.status === 'failed' || k.status === 'error');
         for (const k of failed) process.stdout.write(`  check ${k.id} ${k.status}: ${k.n_failed}/${k.n_total} (${k.pct}%)${k.message ? ` — ${k.message}` : ''}\n`);
         if (r.key === 'samples-default') process.stdout.write('  pseudonymised with the documented insecure samples key (synthetic data only)\n');

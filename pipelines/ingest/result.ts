@@ -10,6 +10,7 @@ import type { CommitResult } from '../store/commit.js';
 import type { DoseLog } from './map-dose-log.js';
 import type { IngestRun, SourceEntry } from './run.js';
 import { byKey, sortedKeys } from './source-counts.js';
+import { referenceFilePaths } from '../map/references.js';
 
 export interface IngestResult {
   spec: MappingSpec;
@@ -28,6 +29,11 @@ export interface IngestResult {
   unreadFiles: string[];
   /** Values the pipeline filled in from other data, by `table.field` (dose_slot.dose_iu only where the spec sets slots.derive_dose_iu). */
   derivedFields: Record<string, number>;
+  /**
+   * Rows of patients outside the spec's cohort, by source as the spec writes it (a glob's files together); {} without
+   * a cohort. Rows read = stored + quarantined + skipped/routed/unused + these.
+   */
+  outsideCohort: Record<string, number>;
   /** Wall and CPU time per phase (`<phase>_ms`, `cpu_<phase>_ms`), of steps within them, and `total_ms`. */
   durations: Record<string, number>;
 }
@@ -50,7 +56,26 @@ export function ingestResult(run: IngestRun, doseLog: DoseLog, commit: CommitRes
     suspectedIdentifiers: run.suspected,
     unusedColumns: run.unusedColumns,
     derivedFields: doseLog.derivedFields,
-    unreadFiles: readdirSync(dir).filter((f) => !f.startsWith('.') && resolve(dir, f) !== resolve(specPath) && !spec.sources.some((s) => resolve(dir, s.file) === resolve(dir, f))).sort(),
+    unreadFiles: unreadFiles(run),
+    outsideCohort: outsideBySource(run),
     durations: run.timer.finish(),
   };
+}
+
+/** Outside-the-cohort rows per source as written (`observation` for observation, observation-2…), in key order. */
+function outsideBySource(run: IngestRun): Record<string, number> {
+  if (!run.spec.cohort) return {};
+  const out: Record<string, number> = {};
+  for (const x of run.sources) {
+    const written = run.spec.sources.find((s) => s.id === x.source && !/-\d+$/.test(s.id)) ? x.source : x.source.replace(/-\d+$/, '');
+    out[written] = (out[written] ?? 0) + x.outsideCohort;
+  }
+  return sortedKeys(out);
+}
+
+/** Files in the spec's folder that no source or reference reads (other than the spec itself). */
+function unreadFiles(run: IngestRun): string[] {
+  const { spec, dir, specPath } = run;
+  const read = new Set([resolve(specPath), ...spec.sources.map((s) => resolve(dir, s.file)), ...referenceFilePaths(spec, dir)]);
+  return readdirSync(dir).filter((f) => !f.startsWith('.') && !read.has(resolve(dir, f))).sort();
 }

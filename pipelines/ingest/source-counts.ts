@@ -20,6 +20,10 @@ export function combineCounts(a: SourceCounts, b: SourceCounts): SourceCounts {
     ...a,
     rows: a.rows + b.rows,
     skipped: a.skipped + b.skipped,
+    outsideCohort: a.outsideCohort + b.outsideCohort,
+    flagged: a.flagged + b.flagged,
+    unresolvedReferences: sum(a.unresolvedReferences, b.unresolvedReferences),
+    unresolvedExamples: [...a.unresolvedExamples, ...b.unresolvedExamples].slice(0, 5),
     routed: sum(a.routed, b.routed),
     ignoredCodes: sum(a.ignoredCodes, b.ignoredCodes),
     emptyWideCells: a.emptyWideCells + b.emptyWideCells,
@@ -32,6 +36,10 @@ export function mergeCounts(into: SourceCounts, from: SourceCounts, rowsToo: boo
   if (rowsToo) {
     into.rows += from.rows;
     into.skipped += from.skipped;
+    into.outsideCohort += from.outsideCohort;
+    into.flagged += from.flagged;
+    for (const [k, v] of Object.entries(from.unresolvedReferences)) into.unresolvedReferences[k] = (into.unresolvedReferences[k] ?? 0) + v;
+    for (const x of from.unresolvedExamples) if (into.unresolvedExamples.length < 5) into.unresolvedExamples.push(x);
   }
   into.unusedRows += from.unusedRows;
   for (const r of from.unusedExamples) if (into.unusedExamples.length < 5) into.unusedExamples.push(r);

@@ -50,6 +50,8 @@ export interface ColumnarPlan {
  */
 export function planColumnar(spec: MappingSpec, src: SourceSpec, produce: TableMap[], early: TableMap[] = []): ColumnarPlan | string {
   if (produce.length === 0) return 'nothing to map';
+  // A reference is followed row by row (map/references.ts): such a source takes the row path.
+  if (src.references.length > 0) return 'references';
   for (const tm of produce) {
     if (tm.table !== TABLE) return `table ${tm.table}`;
     if (tm.pivot || tm.merge) return 'pivot or merge';
@@ -74,6 +76,7 @@ export function planColumnar(spec: MappingSpec, src: SourceSpec, produce: TableM
   const tuple = new Set<number>();
   const addTuple = (fm: FieldMapObject) => colsOf(fm).forEach((c) => tuple.add(c));
   if (src.skip) addTuple(fieldObject(src.skip.field));
+  if (src.flag) addTuple(fieldObject(src.flag.field));
   for (const tm of src.tables) if (tm.when) addTuple(fieldObject(tm.when.field));
   const melts: ColumnarPlan['melts'] = [];
   const derived: TimeSpec[] = [];

@@ -157,6 +157,8 @@ interface ColumnarRun {
   lap: (k: string) => void;
   /** Starts timing afresh (the write step runs later). */
   restart: () => void;
+  /** Rows of patients outside the cohort (left out of rows1). */
+  outside: number;
 }
 
 /** Runs the columnar path on a written raw file (see the module comment). */
@@ -235,7 +237,8 @@ function columnarRun(conn: DuckDBConnection, work: string, plan: ColumnarPlan, r
     };
   };
 
-  return { conn, work, src, plan, paths, ctx, data, rawKind: raw.kind, evalCtx, decode, c, synth, dict, laps, lap, restart: () => (mark = performance.now()) };
+  const restart = () => (mark = performance.now());
+  return { conn, work, src, plan, paths, ctx, data, rawKind: raw.kind, evalCtx, decode, c, synth, dict, laps, lap, restart, outside: 0 };
 }
 
 /** Table raw: the written raw file, or the NDJSON or CSV file DuckDB reads itself (unless loaded ahead). */
@@ -265,7 +268,9 @@ async function keyAndTimeJoins(run: ColumnarRun): Promise<{ patJoin: (alias: str
       evalCtx.fieldName = `${src.id}.patient_id`;
       const r = evalField(pfm, row, evalCtx);
       if (!r.ok || r.value === null || r.value === undefined || r.value === '') return [null];
-      return [patientKey(ctx.key, ctx.spec.centre.centre_id, String(r.value))];
+      const k = patientKey(ctx.key, ctx.spec.centre.centre_id, String(r.value));
+      // A patient outside the cohort: no key of theirs is written, only the mark (rows1 leaves their rows out).
+      return [ctx.cohort && !ctx.cohort.has(k) ? OUTSIDE_MARK : k];
     },
     ['VARCHAR'],
   );
@@ -327,7 +332,7 @@ interface Tuples {
 
 /** The units mapped once per distinct tuple (the row, and each split melt item), and view rows1 joining rows to them. */
 async function tupleUnits(run: ColumnarRun, joins: Awaited<ReturnType<typeof keyAndTimeJoins>>): Promise<Tuples> {
-  const { conn, src, plan, c, lap } = run;
+  const { conn, src, plan, ctx, c, lap } = run;
   const { patJoin, timeJoins, timeCols } = joins;
   // Units mapped once per distinct tuple: the row (skip, when, fields; index 0) and each split melt item (1…).
   const meltTms = [...new Set(plan.melts.map((m) => m.tm))];
@@ -344,7 +349,11 @@ async function tupleUnits(run: ColumnarRun, joins: Awaited<ReturnType<typeof key
   const onOf = (cols: number[], alias: string) => (cols.length ? cols.map((x) => `r.${c(x)} IS NOT DISTINCT FROM ${alias}.${c(x)}`).join(' AND ') : 'true');
   for (const u of units) await conn.run(`CREATE TABLE ${u.name}_d AS SELECT row_number() OVER () - 1 AS id, * FROM (SELECT DISTINCT ${selOf(u.cols)} FROM raw)`);
   await conn.run(`CREATE VIEW rows1 AS SELECT r.__row, r.__ptr, pa.a0 AS patient_key, ${timeCols.length ? timeCols.join(', ') + ',' : ''} ${units.map((u) => `${u.name}.id AS ${u.name}`).join(', ')}
-    FROM raw r ${patJoin('pa')} ${timeJoins.join(' ')} ${units.map((u) => `JOIN ${u.name}_d ${u.name} ON ${onOf(u.cols, u.name)}`).join(' ')}`);
+    FROM raw r ${patJoin('pa')} ${timeJoins.join(' ')} ${units.map((u) => `JOIN ${u.name}_d ${u.name} ON ${onOf(u.cols, u.name)}`).join(' ')}
+    ${ctx.cohort ? `WHERE pa.a0 IS DISTINCT FROM '${OUTSIDE_MARK}'` : ''}`);
+  // Rows of patients outside the cohort (map/cohort.ts): counted, and in no later table.
+  const outsideSql = `SELECT count(*) FROM raw r ${patJoin('pa')} WHERE pa.a0 = '${OUTSIDE_MARK}'`;
+  run.outside = ctx.cohort ? Number((await conn.runAndReadAll(outsideSql)).getRows()[0]![0]) : 0;
   lap('rows1_tuples');
 
   return { units, meltTms, rowSrc };
@@ -385,7 +394,8 @@ async function passOne(run: ColumnarRun, tuples: Tuples, staging: ColumnarStagin
   };
   const meltNeeds = new Map<number, number>();
   const fakeKey = patientKey(ctx.key, ctx.spec.centre.centre_id, PID_MARK);
-  const scratch: MapContext = { ...ctx, unmapped: new Map() };
+  // The tuples stand for rows of cohort patients only (rows1): no cohort test on them (their patient is a marker).
+  const scratch: MapContext = { ...ctx, unmapped: new Map(), cohort: null };
   const check = staging.check;
   const build = recordBuilder(describeFields(TABLES[TABLE].schema));
   const cols = staging.columns;
@@ -492,7 +502,8 @@ function rowCounts(run: ColumnarRun, tuples: Tuples, plainRows: number, defer: E
       const uproduce = ui === 0 ? new Set(rowSrc.tables.filter((_, i) => produce.has(src.tables[i]!))) : produce.has(src.tables[u.tm!]!) ? u.produce : null;
       if (!uproduce) continue;
       const { keep, w } = await weightsOf(ui);
-      const p2 = mapSource(u.src, { ...data, rows: keep.map((id) => u.tuples![id]!) }, ctx, uproduce, ui === 0 ? countUnused : true, { defer, weights: w });
+      const tuples = { ...data, rows: keep.map((id) => u.tuples![id]!) };
+      const p2 = mapSource(u.src, tuples, { ...ctx, cohort: null }, uproduce, ui === 0 ? countUnused : true, { defer, weights: w });
       if (ui === 0) {
         out = p2.counts;
         out.unusedExamples = [];
@@ -504,7 +515,8 @@ function rowCounts(run: ColumnarRun, tuples: Tuples, plainRows: number, defer: E
         }
       } else out!.emptyWideCells += p2.counts.emptyWideCells;
     }
-    out!.rows = plainRows;
+    out!.rows = plainRows + run.outside;
+    out!.outsideCohort = run.outside;
     return out!;
   };
   return counts;
@@ -648,6 +660,8 @@ interface Unit {
 }
 
 const MELT_MARK = '\u0000melt:';
+/** The patient "key" of a row outside the cohort (keys are hex: never this). */
+const OUTSIDE_MARK = 'outside-cohort';
 const DERIVED_MARK = '\u0000derived:';
 
 /** The table-map index of a split melt's marker record, or -1. */

@@ -5,6 +5,7 @@ import { OBSERVATION_VARIABLES, TABLES, describeFields, type TableName } from '.
 import type { SourceData, SourceRow } from '../read/source.js';
 import { evalField, type EvalContext } from './expr.js';
 import { patientKey } from './pseudonymise.js';
+import { followReferences, type SourceReferences } from './references.js';
 import { AUTO_FIELDS, VIRTUAL_FIELDS, fieldObject } from './spec-load.js';
 import { coerceCell } from '../../schemas/coerce.js';
 import type { FieldMapObject, MappingSpec, SourceSpec, TableMap } from '../../schemas/mapping-spec.js';
@@ -50,12 +51,24 @@ export interface SourceCounts {
   /** Rows no table mapping took (every `when` said no): listed as a data-quality finding. */
   unusedRows: number;
   unusedExamples: number[];
+  /** Rows of patients outside the spec's cohort (map/cohort.ts): counted here, nothing else of them kept. */
+  outsideCohort: number;
+  /** Rows the source's flag rule marks (kept, mapped as any other), with its reason. */
+  flagged: number;
+  flagReason: string | null;
+  /** References that name no resource (map/references.ts), by `source.reference`, with the first lines where they stand. */
+  unresolvedReferences: Record<string, number>;
+  unresolvedExamples: string[];
 }
 
 export interface MapContext {
   spec: MappingSpec;
   key: string;
   unmapped: Map<string, Map<string, number>>;
+  /** The cohort's patient keys (map/cohort.ts); absent or null: every patient's rows are kept. */
+  cohort?: Set<string> | null;
+  /** Each source's references with the resources they may name (map/references.ts). */
+  references?: SourceReferences | null;
 }
 
 /**
@@ -74,8 +87,10 @@ export interface MapHooks {
 export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, produce?: Set<TableMap>, countUnused = true, hooks: MapHooks = {}): { candidates: Candidate[]; counts: SourceCounts } {
   const weights = hooks.weights;
   let rw = 1;
-  const counts: SourceCounts = { source: src.id, file: data.file, rows: data.rows.length, routed: {}, ignoredCodes: {}, emptyWideCells: 0, skipped: 0, skipReason: src.skip?.reason ?? null, unusedRows: 0, unusedExamples: [] };
-  const skip = src.skip ? { fm: fieldObject(src.skip.field), in: src.skip.in } : null;
+  const counts: SourceCounts = {
+    source: src.id, file: data.file, rows: data.rows.length, routed: {}, ignoredCodes: {}, emptyWideCells: 0, skipped: 0, skipReason: src.skip?.reason ?? null,
+    unusedRows: 0, unusedExamples: [], outsideCohort: 0, flagged: 0, flagReason: src.flag?.reason ?? null, unresolvedReferences: {}, unresolvedExamples: [],
+  };
   const candidates: Candidate[] = [];
   const evalCtx: EvalContext = {
     decimal: src.decimal,
@@ -91,8 +106,8 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
   // The spec's unit spellings (GI/L → 10^9/L) travel with each observation to its conversion.
   const spellings = Object.keys(ctx.spec.unit_spellings).length > 0 ? spellingMap(ctx.spec.unit_spellings) : null;
   const patientLabel = `${src.id}.patient_id`;
-  const skipLabel = `${src.id}.skip`;
   const keyCache = new Map<string, string>();
+  const gate = rowGate(src, ctx, evalCtx, counts, keyCache);
   let keyProblem: RecordProblem | null = null;
   /** The row's patient key, or null with the problem recorded (for every table map of the row). */
   const keyOf = (row: SourceRow, problems: RecordProblem[]): string | null => {
@@ -118,15 +133,10 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     if (weights) evalCtx.weight = rw = weights[ri]!;
     // NDJSON rows are located by line pointer; tabular rows by data row number.
     const where: Where = { file: data.file, sha256: data.sha256, row: src.format === 'ndjson' ? null : row.row, pointer: row.pointer };
-    if (skip && !row.values.__parse_error__) {
-      evalCtx.fieldName = skipLabel;
-      evalCtx.routing = true;
-      const sk = evalField(skip.fm, row, evalCtx);
-      if (sk.ok && skip.in.includes(sk.value as string)) {
-        counts.skipped += rw;
-        hooks.onRow?.(ri, false, true);
-        continue;
-      }
+    // References followed; a row outside the cohort or skipped on purpose is counted and goes no further.
+    if (!gate(row, rw)) {
+      hooks.onRow?.(ri, false, true);
+      continue;
     }
     let taken = false;
     routedFrom.length = 0;
@@ -202,6 +212,52 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     hooks.onRow?.(ri, taken, false);
   }
   return { candidates, counts };
+}
+
+/**
+ * What happens to a row before any table map reads it: its references followed (map/references.ts); a patient outside the
+ * cohort counted (a row whose id does not evaluate goes on, to be quarantined); the skip rule, then the flag rule. False:
+ * the row was counted here and goes no further.
+ */
+function rowGate(
+  src: SourceSpec, ctx: MapContext, evalCtx: EvalContext, counts: SourceCounts, keyCache: Map<string, string>,
+): (row: SourceRow, rw: number) => boolean {
+  const patientId = fieldObject(src.patient_id);
+  const patientLabel = `${src.id}.patient_id`;
+  const skip = src.skip ? { fm: fieldObject(src.skip.field), in: src.skip.in, label: `${src.id}.skip` } : null;
+  const flag = src.flag ? { fm: fieldObject(src.flag.field), in: src.flag.in, label: `${src.id}.flag` } : null;
+  const refs = ctx.references?.get(src.id) ?? null;
+  const unresolved = refs ? { counts: counts.unresolvedReferences, examples: counts.unresolvedExamples } : null;
+  const outsideCohort = (row: SourceRow): boolean => {
+    evalCtx.fieldName = patientLabel;
+    evalCtx.routing = false;
+    const pid = evalField(patientId, row, evalCtx);
+    if (!pid.ok || pid.value === null || pid.value === undefined || pid.value === '') return false;
+    const local = String(pid.value);
+    let k = keyCache.get(local);
+    if (k === undefined) keyCache.set(local, (k = patientKey(ctx.key, ctx.spec.centre.centre_id, local)));
+    return !ctx.cohort!.has(k);
+  };
+  const holds = (rule: { fm: FieldMapObject; in: unknown[]; label: string }, row: SourceRow): boolean => {
+    evalCtx.fieldName = rule.label;
+    evalCtx.routing = true;
+    const v = evalField(rule.fm, row, evalCtx);
+    return v.ok && rule.in.includes(v.value as string);
+  };
+  return (row, rw) => {
+    if (row.values.__parse_error__) return true;
+    if (refs) followReferences(src, refs, row, unresolved, rw);
+    if (ctx.cohort && outsideCohort(row)) {
+      counts.outsideCohort += rw;
+      return false;
+    }
+    if (skip && holds(skip, row)) {
+      counts.skipped += rw;
+      return false;
+    }
+    if (flag && holds(flag, row)) counts.flagged += rw;
+    return true;
+  };
 }
 
 /** Each table map compiled once: field maps in object form with their implied date/number parsing, labels and keys built. */

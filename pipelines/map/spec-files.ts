@@ -20,7 +20,7 @@ function globRegex(glob: string): RegExp {
 }
 
 /** The files a glob names in the spec's folder, in name order (the glob only in the file name, not in folders). */
-function globFiles(specDir: string, glob: string): string[] | string {
+export function globFiles(specDir: string, glob: string): string[] | string {
   const folder = dirname(glob);
   if (GLOB.test(folder)) return `the glob ${glob} has * or ? in a folder name; only the file name may have them`;
   const re = globRegex(basename(glob));

@@ -4,7 +4,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
 import { OBSERVATION_VARIABLES, TABLES, describeFields, type TableName } from '../../schemas/index.js';
-import { FieldMapObject, MappingSpec, type FieldMap } from '../../schemas/mapping-spec.js';
+import { FieldMapObject, MappingSpec, type FieldMap, type MappingSpecIn } from '../../schemas/mapping-spec.js';
 import { domainsOfUnit, isKnownUnit, knownUnits, normaliseUnit, spellingMap } from './units.js';
 import { expandSourceFiles } from './spec-files.js';
 import { specRegexProblem } from './safe-regex.js';
@@ -72,9 +72,22 @@ export function parseSpec(text: string, file: string): MappingSpec {
   const found = [
     ...checkMeaning(expanded.spec), ...checkIgnoreCodes(expanded.spec), ...checkUnitSpellings(expanded.spec), ...checkFiles(expanded.spec, file), ...checkPatterns(expanded.spec),
   ].map((p) => ({ ...p, pathParts: written(p.pathParts) }));
-  const problems = [...expanded.problems, ...found].map((p) => ({ ...p, line: lineOf(p.pathParts), path: p.pathParts.join('.') }));
+  const problems = [...expanded.problems, ...checkCohort(parsed.data), ...found].map((p) => ({ ...p, line: lineOf(p.pathParts), path: p.pathParts.join('.') }));
   if (problems.length > 0) throw new SpecError(file, dedupe(problems));
   return expanded.spec;
+}
+
+/** Each cohort criterion names a source of the spec (as written: a glob's files are all read). */
+function checkCohort(spec: MappingSpecIn): { pathParts: (string | number)[]; message: string }[] {
+  const ids = spec.sources.map((s) => s.id);
+  return (spec.cohort?.any_of ?? []).flatMap((c, i) =>
+    ids.includes(c.source)
+      ? []
+      : [{
+        pathParts: ['cohort', 'any_of', i, 'source'],
+        message: `no source has the id ${c.source} (the sources are ${ids.join(', ')}); name the source whose rows put a patient in the cohort`,
+      }],
+  );
 }
 
 /** A problem of a source of several files is told once, not once per file. */

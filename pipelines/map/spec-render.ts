@@ -92,6 +92,7 @@ export function referencedPaths(src: MappingSpec['sources'][number]): string[] {
   };
   add(src.patient_id);
   add(src.skip?.field);
+  add(src.flag?.field);
   for (const tm of src.tables) {
     add(tm.when?.field);
     Object.values(tm.fields).forEach(add);

@@ -22,7 +22,10 @@ function normaliseUnitUncached(u: string): string {
     .replace(/mcg/gi, 'ug')
     .replace(/³/g, '3')
     .replace(/⁹/g, '9')
-    .replace(/[×x]\s*10\^?/gi, '10^')
+    // "x10*9/L" (FHIR display texts) as "x10^9/L": the multiplication sign before 10 with either exponent mark.
+    .replace(/[×x]\s*10[\^*]?/gi, '10^')
+    // FHIR display texts spell the minute out ("beats/minute", "breaths/minute"): the UCUM min.
+    .replace(/minutes?\b/gi, 'min')
     .replace(/\*/g, '^')
     .replace(/°\s*/g, 'deg')
     .replace(/\s+/g, '')
@@ -138,6 +141,9 @@ export function spellingMap(spellings: Record<string, string>): Map<string, stri
   return new Map(Object.entries(spellings).map(([from, to]) => [normaliseUnit(from), to]));
 }
 
+/** A SNOMED CT identifier: 6 to 18 digits (no UCUM unit is digits only, except "1" and powers of ten). */
+const SCTID = /^[1-9]\d{5,17}$/;
+
 export function knownUnits(domain: string): string[] {
   return Object.keys(table(domain) ?? {});
 }
@@ -150,6 +156,12 @@ export function toCanonical(domain: string, value: number, unit: string, ctx: Co
   const t = table(domain);
   if (!t) throw new ConversionError(`no unit table for ${domain}`);
   const fn = t[normaliseUnit(unit)];
+  if (!fn && SCTID.test(unit.trim())) {
+    throw new ConversionError(
+      `unit ${JSON.stringify(unit)} is a SNOMED CT concept id (a FHIR valueQuantity whose system is http://snomed.info/sct), not a unit the kit reads: ` +
+        'map unit_from to the unit text (valueQuantity.unit) or ask the export for UCUM codes',
+    );
+  }
   if (!fn) throw new ConversionError(`unit ${JSON.stringify(unit)} is not known for ${domain} (known: ${Object.keys(t).join(', ')})`);
   const out = fn(value, ctx);
   return Math.round(out * 1e9) / 1e9; // keep stored values free of binary noise like 1.4000000000000001

@@ -31,11 +31,13 @@ export function dropChecks(previous: Record<string, number> | null, stored: Part
  * Quarantined rows are matched by file name and by the source's tables (the sheets of one workbook share a file name);
  * a source sharing both with another source cannot be told apart in the quarantine, and its check is not applicable.
  */
-export async function allQuarantinedChecks(conn: DuckDBConnection, centreId: string, sources: { source: string; file: string; rows: number; skipped: number; tables: string[] }[]): Promise<CheckResult[]> {
+export async function allQuarantinedChecks(
+  conn: DuckDBConnection, centreId: string, sources: { source: string; file: string; rows: number; skipped: number; outsideCohort: number; tables: string[] }[],
+): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
   for (const s of sources) {
     const shared = sources.some((o) => o !== s && o.file === s.file && o.tables.some((t) => s.tables.includes(t)));
-    const rows = shared ? 0 : s.rows - s.skipped;
+    const rows = shared ? 0 : s.rows - s.skipped - s.outsideCohort;
     const top = (
       await conn.runAndReadAll(`SELECT check_name, field, count(DISTINCT coalesce(CAST(source_row AS VARCHAR), source_pointer))::BIGINT AS n FROM quarantine
         WHERE centre_id = ${sql(centreId)} AND source_file = ${sql(s.file)} AND table_name IN (${s.tables.map(sql).join(', ')}) GROUP BY ALL ORDER BY n DESC, check_name, field LIMIT 1`)
