@@ -4,9 +4,9 @@
 import type { PanelResult } from '../../analytics/panel/pool.js';
 import type { PanelFigure } from './figures.js';
 import { LANDMARK_NOTE } from '../../analytics/response/messages.js';
-import { escapeHtml, htmlTable, inlineSvg, renderReportPage, type ReportSection, type TableColumn } from '../html/index.js';
+import { escapeHtml, formatPercent, htmlTable, inlineSvg, renderReportPage, type ReportSection, type TableColumn } from '../html/index.js';
 
-const pct = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : '—');
+const pct = (v: unknown) => formatPercent(typeof v === 'number' ? v : null);
 const num = (d: number) => (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '—');
 const pValue = (v: unknown) => (typeof v !== 'number' || !Number.isFinite(v) ? '—' : v < 0.0001 ? '< 0.0001' : v.toFixed(4));
 const col = (key: string, label: string, format?: (v: unknown) => string): TableColumn => (format ? { key, label, format } : { key, label });
