@@ -213,7 +213,7 @@ describe('practiceOutcome', () => {
     ['d', 0.6],
     ['e', 0.3],
   ].map(([c, v]) => ({ centre_id: c as string, measure: 'relative_enforcement', value: v as number }));
-  it('fits one DL meta-regression per outcome with logit effects (½ added only to empty cells) and writes the caveat', () => {
+  it('fits one REML meta-regression (metafor default) per outcome with logit effects (½ added only to empty cells) and writes the caveat', () => {
     const rows = practiceOutcome(aggregates, measures);
     expect(rows.map((r) => r.outcome)).toEqual(['doses_per_cycle', 'response_logit', 'serious_event_logit']);
     const serious = rows[2]!;
