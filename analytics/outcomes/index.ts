@@ -14,7 +14,7 @@ export {
   type CycleEndCountRow,
   type CycleEndReasonRow,
 } from './cycle-end-reasons.js';
-export { durableCompleteResponses, type DurableCrRow } from './durable-cr.js';
+export { DURABLE_CR_REFERENCE, durableCompleteResponses, type DurableCrDisease, type DurableCrRow } from './durable-cr.js';
 export { dorSubjects, landmarkSubjects, osSubjects, pfsSubjects } from './endpoints.js';
 export { patientOutcomes, type OutcomeBestResponse, type PatientOutcome, type PatientOutcomesResult } from './patient-outcomes.js';
 export {
