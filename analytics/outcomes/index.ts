@@ -30,7 +30,7 @@ export { courseGaps, retreatmentCompliance, RETREATMENT_MIN_DAYS, RETREATMENT_SO
 export { MENTAL_STATUS_EVENTS, REVERSAL_LABELS, reversalTimes, type ReversalCounts, type ReversalMeasure, type ReversalTime } from './reversal-times.js';
 export { REVERSAL_REFERENCE, reversibility, type ReversibilityRow } from './reversibility.js';
 export { rulesetStops, type RulesetStop } from './ruleset-stops.js';
-export { ANY_SERIOUS, POOLED_REGIMENS, SERIOUS_EVENTS, safetyRates, TREATMENT_RELATED_DEATH, type SafetyRow } from './safety.js';
+export { ANY_SERIOUS, POOLED_REGIMENS, SERIOUS_EVENTS, centresWithoutDeathCause, safetyRates, TREATMENT_RELATED_DEATH, type SafetyRow } from './safety.js';
 export { ENDPOINT_LABELS, survivalSummary, type Endpoint, type EndpointSubject, type SurvivalCurveRow, type SurvivalSummaryRow } from './survival-summary.js';
 export {
   DAY_MS,
