@@ -13,3 +13,14 @@ export { poolResponseRates, poolSignals, type PooledRateRow, type PooledSignalRo
 export { poolBundles, type CentreRow, type PanelResult, type SuppressedCellRow } from './pool.js';
 export { cellOf, cellsOf, tableOf } from './table-cells.js';
 export { labelProblems } from './vocabulary.js';
+export { DURABLE_COLS, DURABLE_ROWS, LIFE_COLS, LIFE_INTERVALS, LIFE_WIDTH_MONTHS, SERIOUS_COLS, lifeInterval, lifeTableCounts, outcomeTables } from './summarise-outcomes.js';
+export {
+  LIFE_TABLE_METHOD,
+  lifeTableSurvival,
+  poolDurableCr,
+  poolSeriousEvents,
+  poolSurvival,
+  type PooledDurableRow,
+  type PooledSeriousRow,
+  type PooledSurvivalRow,
+} from './pool-outcomes.js';

@@ -4,6 +4,7 @@ import { poolDoses, type PooledDoses } from './pool-doses.js';
 import { poolConcordance, poolEnforcement, poolHoldReasons, rulesetStatuses, type PooledConcordanceRow, type PooledEnforcementRow } from './pool-holds.js';
 import { poolResponseRates, poolSignals, type PooledRateRow, type PooledSignalRow } from './pool-response.js';
 import type { ResponseFunnelRow } from '../response/response-rates.js';
+import { poolDurableCr, poolSeriousEvents, poolSurvival, type PooledDurableRow, type PooledSeriousRow, type PooledSurvivalRow } from './pool-outcomes.js';
 
 /** One row per contributing centre: what it sent and under which policy. */
 export interface CentreRow {
@@ -46,6 +47,10 @@ export interface PanelResult {
   implied: (PanelBundle['implied_thresholds'][number] & { centre_id: string })[];
   withheldEstimates: (PanelBundle['withheld_estimates'][number] & { centre_id: string })[];
   suppressed: SuppressedCellRow[];
+  /** Outcomes (issue 22): pooled life-table survival, durable CRs, serious events. */
+  survival: PooledSurvivalRow[];
+  durableCr: PooledDurableRow[];
+  serious: PooledSeriousRow[];
 }
 
 /**
@@ -73,6 +78,9 @@ export function poolBundles(input: readonly PanelBundle[], options: { hartungKna
     signals: poolSignals(bundles, options),
     implied: bundles.flatMap((b) => b.implied_thresholds.map((t) => ({ centre_id: b.centre_id, ...t }))),
     withheldEstimates: bundles.flatMap((b) => b.withheld_estimates.map((w) => ({ centre_id: b.centre_id, ...w }))),
+    survival: poolSurvival(bundles),
+    durableCr: poolDurableCr(bundles),
+    serious: poolSeriousEvents(bundles),
     suppressed: bundles.flatMap((b) =>
       b.tables.flatMap((t) => t.rows.flatMap((row, i) => t.cols.flatMap((col, j) => (t.cells[i]![j] === null ? [{ centre_id: b.centre_id, table: t.id, row, col, shown_as: `< ${b.policy.min_cell}*` }] : [])))),
     ),

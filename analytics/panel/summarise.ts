@@ -11,6 +11,8 @@ import { doseEndFirstTables, doseEndTables } from './summarise-doses.js';
 import { holdTables } from './summarise-holds.js';
 import { caseMixTables, estimateCandidates, responseAllTable, responseTable, signalTables } from './summarise-response.js';
 import type { CentreSummary } from './types.js';
+import { outcomeTables } from './summarise-outcomes.js';
+import type { OutcomeInputs } from '../outcomes/types.js';
 
 export interface CentreInputs {
   centre_id: string;
@@ -24,6 +26,8 @@ export interface CentreInputs {
   reference: Ruleset | null;
   /** Bootstrap replicates of the implied thresholds' change-point interval (default 200, as `il2kit holds`). */
   bootstrap?: number;
+  /** The centre's outcome inputs (follow-up, events); absent leaves the outcome tables out. */
+  outcomes?: OutcomeInputs;
 }
 
 /**
@@ -50,7 +54,7 @@ export function summariseCentre(inp: CentreInputs): CentreSummary {
       id: rs.id, version: rs.version ?? null, status: rs.status, rules: rs.rules.length,
       rules_inferred: rs.rules.filter((r) => r.status === 'inferred').length, rules_unverified: rs.rules.filter((r) => r.status === 'unverified').length,
     })),
-    tables: [...doseEndTables(inp.cycles), ...doseEndFirstTables(inp.cycles), ...holds, responseTable(resp.signals), responseAllTable(resp.signals), ...signalTables(resp.signals), ...caseMixTables(inp.patients)],
+    tables: [...doseEndTables(inp.cycles), ...doseEndFirstTables(inp.cycles), ...holds, responseTable(resp.signals), responseAllTable(resp.signals), ...signalTables(resp.signals), ...caseMixTables(inp.patients), ...(inp.outcomes ? outcomeTables(inp.outcomes) : [])],
     estimates: estimateCandidates(resp.oddsRatios.forest, resp.signals),
     implied,
   };

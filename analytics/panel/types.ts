@@ -5,7 +5,7 @@ import type { BundleTableKind, DisclosurePolicy } from '../../schemas/bundle.js'
 export interface CountTable {
   id: string;
   kind: BundleTableKind;
-  group: Partial<Record<'regimen' | 'ruleset' | 'signal', string>>;
+  group: Partial<Record<'regimen' | 'ruleset' | 'signal' | 'disease', string>>;
   rows: string[];
   cols: string[];
   counts: number[][];

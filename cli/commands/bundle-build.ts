@@ -5,6 +5,7 @@ import { summariseCentre } from '../../analytics/panel/summarise.js';
 import { DEFAULT_POLICY } from '../../analytics/panel/types.js';
 import { DEFAULT_REFERENCE, kitRulesets, slotFeaturesFromStore } from '../../analytics/practice/report.js';
 import { loadResponseInputs } from '../../analytics/response/load.js';
+import { loadOutcomeInputs } from '../../analytics/outcomes/load.js';
 import { releasedBundles } from '../../reports/bundle/audit.js';
 import { differencingProblems, type DifferencingProblem } from '../../reports/bundle/differencing.js';
 import { discloseSummary, type SuppressionRecord } from '../../reports/bundle/disclose.js';
@@ -28,7 +29,12 @@ export async function buildBundle(store: string, centre: string, minCell: number
     const centres = (await queryRows(conn, 'SELECT DISTINCT centre_id FROM cycle ORDER BY 1')).map((r) => String(r.centre_id));
     if (!centres.includes(centre)) throw new UserError(`--centre ${centre}: no cycles for that centre in ${store} (centres there: ${centres.join(', ') || 'none'})`);
     const only = { centres: [centre] };
-    return { cycles: await loadCycleDoses(conn, only), patients: await loadCaseMix(conn, only), response: await loadResponseInputs(conn, only) };
+    return {
+      cycles: await loadCycleDoses(conn, only),
+      patients: await loadCaseMix(conn, only),
+      response: await loadResponseInputs(conn, only),
+      outcomes: await loadOutcomeInputs(conn, only),
+    };
   });
   const frame = await slotFeaturesFromStore(store, { centres: [centre] });
   const rulesets = kitRulesets();

@@ -3,6 +3,7 @@
 // ruleset's verification status, and the caveats.
 import type { PanelResult } from '../../analytics/panel/pool.js';
 import type { PanelFigure } from './figures.js';
+import { panelOutcomesSection } from './outcomes-section.js';
 import { LANDMARK_NOTE } from '../../analytics/response/messages.js';
 import { escapeHtml, formatPercent, htmlTable, inlineSvg, renderReportPage, type ReportSection, type TableColumn } from '../html/index.js';
 
@@ -104,6 +105,7 @@ export function panelReport(input: PanelReportInput): string {
     dosesSection(r, input.svgs.dose_survival, input.svgs.doses_funnel),
     holdsSection(r),
     responseSection(r, input.svgs, input.hartungKnapp),
+    panelOutcomesSection(r),
     {
       id: 'rulesets',
       title: 'Rulesets and their verification status',
