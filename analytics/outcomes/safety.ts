@@ -48,6 +48,7 @@ export function centresWithoutDeathCause(input: OutcomeInputs): Map<string, numb
   return new Map([...deaths].filter(([, d]) => d.known === 0).map(([c, d]) => [c, d.n]));
 }
 
+const NO_RATE = { per_100_patients: null, per_100_lower: null, per_100_upper: null, per_course: null, per_course_lower: null, per_course_upper: null };
 const noCauseNote = (centre: string, deaths: number) =>
   `not countable: ${centre}'s export records no cause of death (${deaths} death(s), cause unknown)`;
 
@@ -157,13 +158,13 @@ function withDeathCause(
     const deaths = noCause.get(g.centre);
     if (deaths === undefined) return r;
     if (r.event_type === ANY_SERIOUS) return { ...r, note: `without treatment-related deaths: ${g.centre}'s export records no cause of death` };
-    const none = { per_100_patients: null, per_100_lower: null, per_100_upper: null, per_course: null, per_course_lower: null, per_course_upper: null };
-    return { ...r, ...none, note: noCauseNote(g.centre, deaths) };
+    return { ...r, ...NO_RATE, note: noCauseNote(g.centre, deaths) };
   }
   if (r.event_type === ANY_SERIOUS) return { ...r, note: `treatment-related deaths not countable at ${[...noCause.keys()].join(', ')} (no cause of death exported)` };
   const left = [...noCause.keys()].filter((c) => [...g.patients].some((p) => p.startsWith(`${c}\u0000`)));
   if (left.length === 0) return r;
   const keep = new Set([...g.patients].filter((p) => !left.some((c) => p.startsWith(`${c}\u0000`))));
+  if (keep.size === 0) return { ...r, ...NO_RATE, note: `not countable: no centre here records a cause of death (${left.join(', ')})` };
   const courses = [...g.courses].filter((k) => !left.some((c) => k.startsWith(`${c}\u0000`))).length;
   const mine = occ.filter((o) => !left.includes(o.centre_id));
   return { ...row(g.centre, g.regimen, r.event_type, keep, courses, mine, level), note: `excludes ${left.join(', ')}: no cause of death exported` };

@@ -153,6 +153,10 @@ describe('safetyRates', () => {
     // ALL: centre a's 2 patients only (b's 2 left out), 1 death among them.
     expect(trd('ALL')).toMatchObject({ patients: 2, patients_with_event: 1, per_100_patients: 50, note: 'excludes b: no cause of death exported' });
     expect(rows.find((r) => r.centre_id === 'b' && r.event_type === 'any_serious')!.note).toMatch(/without treatment-related deaths/);
+    // A store of such a centre alone: missing everywhere, never a division by zero.
+    const only = { ...inp, followUp: inp.followUp.filter((f) => f.centre_id === 'b'), cycles: inp.cycles.filter((c) => c.centre_id === 'b') };
+    const alone = safetyRates(only).find((r) => r.centre_id === 'ALL' && r.event_type === 'treatment_related_death')!;
+    expect(alone).toMatchObject({ per_100_patients: null, note: 'not countable: no centre here records a cause of death (b)' });
     // Where every centre records causes, nothing changes.
     expect(safetyRates(inputs()).every((r) => r.note === '')).toBe(true);
   });
