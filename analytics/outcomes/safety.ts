@@ -160,7 +160,9 @@ function withDeathCause(
     if (r.event_type === ANY_SERIOUS) return { ...r, note: `without treatment-related deaths: ${g.centre}'s export records no cause of death` };
     return { ...r, ...NO_RATE, note: noCauseNote(g.centre, deaths) };
   }
-  if (r.event_type === ANY_SERIOUS) return { ...r, note: `treatment-related deaths not countable at ${[...noCause.keys()].join(', ')} (no cause of death exported)` };
+  if (r.event_type === ANY_SERIOUS) {
+    return { ...r, note: `treatment-related deaths not countable at ${[...noCause.keys()].join(', ')} (no cause of death exported)` };
+  }
   const left = [...noCause.keys()].filter((c) => [...g.patients].some((p) => p.startsWith(`${c}\u0000`)));
   if (left.length === 0) return r;
   const keep = new Set([...g.patients].filter((p) => !left.some((c) => p.startsWith(`${c}\u0000`))));

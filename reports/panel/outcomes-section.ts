@@ -30,7 +30,10 @@ export function panelOutcomesSection(r: PanelResult): ReportSection {
         ],
         r.survival.map((x) => ({ ...x, endpoint: ENDPOINT[x.endpoint], disease: DISEASE[x.disease] ?? x.disease })),
       ),
-      p('Durable complete responses: complete responders progression-free at the horizon among those followed that long (exact interval); by disease, as the published series report them.'),
+      p(
+        'Durable complete responses: complete responders progression-free at the horizon among those followed that long (exact interval); ' +
+          'by disease, as the published series report them.',
+      ),
       htmlTable(
         [
           col('disease', 'Disease'), col('horizon_months', 'Months'), col('centres', 'Centres'), col('complete_responders', 'Complete responders'),
@@ -41,12 +44,14 @@ export function panelOutcomesSection(r: PanelResult): ReportSection {
       ),
       p(
         'Serious events (ICU transfer, intubation, dialysis, coma, seizure, treatment-related death): patients with the event per 100 treated, exact ' +
-          '(Clopper–Pearson) interval, regimens apart; I² and τ² of the log-odds across centres (DerSimonian–Laird). A centre whose export has no cause ' +
+          '(Clopper–Pearson) interval, regimens apart; I² and τ² of the log-odds across centres (DerSimonian–Laird). ' +
+          'A centre whose export has no cause ' +
           'of death sends no treatment-related-death row and is named as not recorded.',
       ),
       htmlTable(
         [
-          col('regimen', 'Regimen'), col('event_type', 'Event'), col('centres', 'Centres'), col('patients', 'Patients'), col('patients_with_event', 'With the event'),
+          col('regimen', 'Regimen'), col('event_type', 'Event'), col('centres', 'Centres'), col('patients', 'Patients'),
+          col('patients_with_event', 'With the event'),
           col('per_100', 'Per 100', num(1)), col('per_100_lower', 'Lower 95%', num(1)), col('per_100_upper', 'Upper 95%', num(1)), col('I2', 'I² (%)', num(0)),
           col('tau2', 'τ²', num(3)), col('centres_left_out', 'Left out'),
         ],

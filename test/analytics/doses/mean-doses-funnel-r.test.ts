@@ -50,7 +50,9 @@ describe('meanDosesFunnel against R (same cycles, limits from qnorm)', () => {
     for (const [i, ref] of fx.rows.entries()) {
       const r = f.rows[i]!;
       expect(r.n_cycles).toBe(ref.n_cycles);
-      for (const k of ['mean_doses', 'lower95', 'upper95', 'lower998', 'upper998'] as const) expectClose('funnel', r[k], ref[k], 1e-9, 1e-12, `${ref.centre_id} ${k}`);
+      for (const k of ['mean_doses', 'lower95', 'upper95', 'lower998', 'upper998'] as const) {
+        expectClose('funnel', r[k], ref[k], 1e-9, 1e-12, `${ref.centre_id} ${k}`);
+      }
       expect([r.position95, r.position998]).toEqual([ref.position95, ref.position998]);
     }
     // The fixture has centres outside the limits and a limit clipped at the cap, and a curve clipped at the cap, so positions and clipping are exercised.

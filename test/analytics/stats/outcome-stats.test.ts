@@ -223,9 +223,14 @@ describe('metaRegression against metafor::rma(method = "DL", mods = ~ ...)', () 
     bcg: { yi: number[]; vi: number[]; ablat: number[]; year: number[] };
     small: { yi: number[]; vi: number[]; x: number[] };
   }>('meta-regression');
-  it('BCG ~ latitude', () => compare(metaRegression({ yi: fx.bcg.yi, vi: fx.bcg.vi, mods: { ablat: fx.bcg.ablat } }, { method: 'DL' }), fx.fits.bcg_ablat!, 'bcg'));
+  it('BCG ~ latitude', () =>
+    compare(metaRegression({ yi: fx.bcg.yi, vi: fx.bcg.vi, mods: { ablat: fx.bcg.ablat } }, { method: 'DL' }), fx.fits.bcg_ablat!, 'bcg'));
   it('BCG ~ latitude + year', () =>
-    compare(metaRegression({ yi: fx.bcg.yi, vi: fx.bcg.vi, mods: { ablat: fx.bcg.ablat, year: fx.bcg.year } }, { method: 'DL' }), fx.fits.bcg_ablat_year!, 'bcg2'));
+    compare(
+      metaRegression({ yi: fx.bcg.yi, vi: fx.bcg.vi, mods: { ablat: fx.bcg.ablat, year: fx.bcg.year } }, { method: 'DL' }),
+      fx.fits.bcg_ablat_year!,
+      'bcg2',
+    ));
   it('small, tau² truncated at 0', () =>
     compare(metaRegression({ yi: fx.small.yi, vi: fx.small.vi, mods: { x: fx.small.x } }, { method: 'DL' }), fx.fits.small!, 'small'));
   it('too few centres is a clear message', () => {
@@ -244,7 +249,8 @@ describe('metaRegression against metafor::rma(method = "REML", mods = ~ ...), me
   it('BCG ~ latitude', () => compare(fit(fx.data.bcg!, { ablat: fx.data.bcg!.ablat! }), fx.fits.bcg_ablat!, 'reml bcg'));
   it('BCG ~ latitude + year', () =>
     compare(fit(fx.data.bcg!, { ablat: fx.data.bcg!.ablat!, year: fx.data.bcg!.year! }), fx.fits.bcg_ablat_year!, 'reml bcg2'));
-  it('five centres: mean doses per cycle on a practice measure', () => compare(fit(fx.data.centres!, { x: fx.data.centres!.x! }), fx.fits.centres!, 'reml centres'));
+  it('five centres: mean doses per cycle on a practice measure', () =>
+    compare(fit(fx.data.centres!, { x: fx.data.centres!.x! }), fx.fits.centres!, 'reml centres'));
   it('five centres: response log-odds (escalc PLO)', () => compare(fit(fx.data.response!, { x: fx.data.response!.x! }), fx.fits.response!, 'reml response'));
   it('tau² at the boundary 0', () => {
     const res = fit(fx.data.small!, { x: fx.data.small!.x! });
