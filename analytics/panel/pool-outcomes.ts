@@ -50,7 +50,7 @@ export interface PooledSeriousRow {
 }
 
 export const LIFE_TABLE_METHOD =
-  'Life table (actuarial) from summed counts per 6-month interval: S = Π (1 − d / (n − c/2)); Greenwood interval on the log scale. ' +
+  'Life table (actuarial) from summed counts per 12-month interval: S = Π (1 − d / (n − c/2)); Greenwood interval on the log scale. ' +
   'It equals the life table of all centres’ patients together exactly; it differs from the patient-level Kaplan–Meier by the grouping.';
 
 const whole = (t: BundleTable) => !t.withheld && t.cells.every((r) => r.every((v) => v !== null));

@@ -1,5 +1,5 @@
 // A centre's outcome tables for its bundle (issue 22 → issue 20): counts only, so a panel pools them exactly.
-// - os_life / pfs_life per disease: a life table of events and censorings per 6-month interval from the first dose
+// - os_life / pfs_life per disease: a life table of events and censorings per 12-month interval from the first dose
 //   (the at-risk count of each interval is the total minus the rows above it, so it is not sent twice);
 // - durable_cr per disease: complete responders progression-free, progressed, or not followed at 24 and 36 months;
 // - serious_events per regimen: patients with and without each serious event (exposure = the row total).
@@ -8,9 +8,12 @@ import { centresWithoutDeathCause, safetyRates, TREATMENT_RELATED_DEATH } from '
 import type { OutcomeInputs } from '../outcomes/types.js';
 import type { CountTable } from './types.js';
 
-/** Life-table intervals in months from the first dose: 0–6, 6–12, … 54–60, then 60 and over (a tabulation choice). */
-export const LIFE_INTERVALS = [...Array.from({ length: 10 }, (_, i) => `m${i * 6}-${i * 6 + 6}`), 'ge60'] as const;
-export const LIFE_WIDTH_MONTHS = 6;
+/**
+ * Life-table intervals in months from the first dose: 0–12, 12–24, 24–36, then 36 and over (a tabulation choice: 6-month
+ * rows left cells under k at 400 patients a centre, and secondary suppression then hid whole tables).
+ */
+export const LIFE_INTERVALS = [...Array.from({ length: 3 }, (_, i) => `m${i * 12}-${i * 12 + 12}`), 'ge36'] as const;
+export const LIFE_WIDTH_MONTHS = 12;
 export const LIFE_COLS = ['events', 'censored'] as const;
 export const DURABLE_ROWS = ['h24', 'h36'] as const;
 export const DURABLE_COLS = ['progression_free', 'progressed', 'not_followed'] as const;

@@ -43,7 +43,7 @@ describe('pooled outcome tables equal the patient-level analysis of all centres 
         const row = pooled.find((x) => x.endpoint === 'os' && x.disease === disease && x.months === m)!;
         expect(row.centres).toBe(3);
         expect(row.patients).toBe(mine.length);
-        expect(row.survival).toBe(surv[m / 6 - 1]!.survival);
+        expect(row.survival).toBe(surv[m / 12 - 1]!.survival);
       }
     }
   });
