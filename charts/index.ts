@@ -8,4 +8,5 @@ export * from './holds.js';
 export * from './consensus/index.js';
 export { displayUnit, ruleLabel, variableLabel, variableName, variableUnit, type RuleLabelInput } from './labels.js';
 export * from './outcomes.js';
+export { DURABLE_CR_DISEASE_LABELS, durableCrSpec } from './durable-cr.js';
 export { placeLabels, textWidth, type LabelInput, type PlacedLabel, type PlacementOptions } from './label-placement.js';

@@ -5,7 +5,8 @@ import { CentreId, Sha256 } from './fields.js';
 import { VERIFICATION_STATUSES, codesOf } from './vocabularies.js';
 
 export const BUNDLE_KIND = 'il2kit.panel-bundle';
-export const BUNDLE_SCHEMA_VERSION = 1;
+/** 2: outcome tables (life tables, durable CR, serious events) for pooling outcomes (issue 22). */
+export const BUNDLE_SCHEMA_VERSION = 2;
 
 /** A calendar quarter, e.g. 2024-Q3: the finest time a bundle carries. */
 export const YearQuarter = z.string().regex(/^\d{4}-Q[1-4]$/, 'year-quarter: YYYY-Qn, e.g. 2024-Q3 (no finer dates leave a centre)');
@@ -17,7 +18,21 @@ export const BundleLabel = z.string().regex(/^[A-Za-z0-9_.:/+<>=-]{1,64}$/, 'lab
 /** A count, or null where disclosure control suppressed it (shown as "< k" or "suppressed"). */
 export const BundleCount = z.number().int().min(0).nullable();
 
-export const BUNDLE_TABLE_KINDS = ['dose_end', 'dose_end_first', 'concordance', 'enforcement', 'hold_reasons', 'response', 'signal', 'case_mix_ecog', 'case_mix_age'] as const;
+export const BUNDLE_TABLE_KINDS = [
+  'dose_end',
+  'dose_end_first',
+  'concordance',
+  'enforcement',
+  'hold_reasons',
+  'response',
+  'signal',
+  'case_mix_ecog',
+  'case_mix_age',
+  'os_life',
+  'pfs_life',
+  'durable_cr',
+  'serious_events',
+] as const;
 export type BundleTableKind = (typeof BUNDLE_TABLE_KINDS)[number];
 
 /** One count table: rows × columns of counts. Every row and column total is treated as public when suppressing. */
@@ -25,7 +40,7 @@ export const BundleTable = z
   .strictObject({
     id: BundleLabel,
     kind: z.enum(BUNDLE_TABLE_KINDS),
-    group: z.partialRecord(z.enum(['regimen', 'ruleset', 'signal']), BundleLabel),
+    group: z.partialRecord(z.enum(['regimen', 'ruleset', 'signal', 'disease']), BundleLabel),
     rows: z.array(BundleLabel).min(1),
     cols: z.array(BundleLabel).min(1),
     cells: z.array(z.array(BundleCount)),
@@ -95,7 +110,7 @@ export const BundleRuleset = z.strictObject({
   rules_unverified: z.number().int().min(0),
 });
 
-/** One centre's aggregate bundle, schema version 1. */
+/** One centre's aggregate bundle, schema version 2. */
 export const PanelBundle = z.strictObject({
   kind: z.literal(BUNDLE_KIND),
   schema_version: z.literal(BUNDLE_SCHEMA_VERSION),

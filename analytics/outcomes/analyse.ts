@@ -14,6 +14,7 @@ import type { RulesetStop } from './ruleset-stops.js';
 import { safetyRates, type SafetyRow } from './safety.js';
 import { survivalSummary, type SurvivalCurveRow, type SurvivalSummaryRow } from './survival-summary.js';
 import type { OutcomeInputs } from './types.js';
+import type { Tau2Method } from '../stats/index.js';
 
 export interface OutcomeAnalyses {
   excluded: PatientOutcomesResult['excluded'];
@@ -40,6 +41,8 @@ export interface OutcomeOptions {
   practice?: readonly PracticeMeasure[];
   /** Relative margin over the pre-course creatinine still read as "back to baseline" (default 0: at or below it). */
   baselineTolerance?: number;
+  /** tau² estimator of the practice → outcome meta-regression (default REML, as metafor). */
+  tau2Method?: Tau2Method;
 }
 
 /**
@@ -75,7 +78,7 @@ export function analyseOutcomes(inputs: OutcomeInputs, options: OutcomeOptions =
     dosesByRegimen: dosesByRegimen(inputs.cycles, inputs.patients),
     responseByRegimen: responseByRegimen(rows),
     aggregates,
-    practice: options.practice ? practiceOutcome(aggregates, options.practice) : [],
+    practice: options.practice ? practiceOutcome(aggregates, options.practice, { method: options.tau2Method ?? 'REML' }) : [],
     notes,
   };
 }

@@ -14,7 +14,7 @@ export {
   type CycleEndCountRow,
   type CycleEndReasonRow,
 } from './cycle-end-reasons.js';
-export { durableCompleteResponses, type DurableCrRow } from './durable-cr.js';
+export { DURABLE_CR_REFERENCE, durableCompleteResponses, type DurableCrDisease, type DurableCrRow } from './durable-cr.js';
 export { dorSubjects, landmarkSubjects, osSubjects, pfsSubjects } from './endpoints.js';
 export { patientOutcomes, type OutcomeBestResponse, type PatientOutcome, type PatientOutcomesResult } from './patient-outcomes.js';
 export {
@@ -30,7 +30,7 @@ export { courseGaps, retreatmentCompliance, RETREATMENT_MIN_DAYS, RETREATMENT_SO
 export { MENTAL_STATUS_EVENTS, REVERSAL_LABELS, reversalTimes, type ReversalCounts, type ReversalMeasure, type ReversalTime } from './reversal-times.js';
 export { REVERSAL_REFERENCE, reversibility, type ReversibilityRow } from './reversibility.js';
 export { rulesetStops, type RulesetStop } from './ruleset-stops.js';
-export { ANY_SERIOUS, POOLED_REGIMENS, SERIOUS_EVENTS, safetyRates, TREATMENT_RELATED_DEATH, type SafetyRow } from './safety.js';
+export { ANY_SERIOUS, POOLED_REGIMENS, SERIOUS_EVENTS, centresWithoutDeathCause, safetyRates, TREATMENT_RELATED_DEATH, type SafetyRow } from './safety.js';
 export { ENDPOINT_LABELS, survivalSummary, type Endpoint, type EndpointSubject, type SurvivalCurveRow, type SurvivalSummaryRow } from './survival-summary.js';
 export {
   DAY_MS,

@@ -1,6 +1,6 @@
 // Centre-level random-effects meta-regression of outcomes (doses per cycle, response, serious events) on measures of
 // hold practice. It reads only per-centre aggregates, so pooled panel bundles can feed it as well as a store.
-import { metaRegression } from '../stats/index.js';
+import { metaRegression, type Tau2Method } from '../stats/index.js';
 
 /** Written on every output of this analysis. */
 export const ECOLOGICAL_CAVEAT =
@@ -49,6 +49,8 @@ export interface PracticeOutcomeRow {
   p_value: number | null;
   intercept: number | null;
   tau2: number | null;
+  /** The tau² estimator: REML (metafor's default) or DL. */
+  tau2_method: Tau2Method;
   I2: number | null;
   note: string;
   caveat: string;
@@ -67,11 +69,16 @@ function effect(outcome: PracticeOutcomeName, a: CentreAggregate): { yi: number;
 }
 
 /**
- * One meta-regression (DL, metafor's rma) per outcome × measure, with the ecological caveat on every row.
- * Fewer than three contributing centres give a row with a note instead of numbers.
+ * One meta-regression (metafor's rma; tau² by REML unless `method: 'DL'`) per outcome × measure, with the ecological
+ * caveat on every row. Fewer than three contributing centres give a row with a note instead of numbers.
  * @example practiceOutcome(centreAggregates, [{ centre_id: 'a', measure: 'relative_enforcement', value: 0.8 }, …])
  */
-export function practiceOutcome(aggregates: readonly CentreAggregate[], measures: readonly PracticeMeasure[]): PracticeOutcomeRow[] {
+export function practiceOutcome(
+  aggregates: readonly CentreAggregate[],
+  measures: readonly PracticeMeasure[],
+  options: { method?: Tau2Method } = {},
+): PracticeOutcomeRow[] {
+  const method = options.method ?? 'REML';
   const names = [...new Set(measures.map((m) => m.measure))].sort();
   const rows: PracticeOutcomeRow[] = [];
   for (const outcome of Object.keys(OUTCOME_LABELS) as PracticeOutcomeName[]) {
@@ -93,6 +100,7 @@ export function practiceOutcome(aggregates: readonly CentreAggregate[], measures
         p_value: null,
         intercept: null,
         tau2: null,
+        tau2_method: method,
         I2: null,
         caveat: ECOLOGICAL_CAVEAT,
       };
@@ -104,7 +112,7 @@ export function practiceOutcome(aggregates: readonly CentreAggregate[], measures
         rows.push({ ...empty, note: 'the measure is the same at every centre, so there is no slope to estimate' });
         continue;
       }
-      const fit = metaRegression({ yi: pts.map((p) => p.yi), vi: pts.map((p) => p.vi), mods: { [measure]: pts.map((p) => p.x) } });
+      const fit = metaRegression({ yi: pts.map((p) => p.yi), vi: pts.map((p) => p.vi), mods: { [measure]: pts.map((p) => p.x) } }, { method });
       const b = fit.coefficients[1]!;
       rows.push({
         outcome,
@@ -117,6 +125,7 @@ export function practiceOutcome(aggregates: readonly CentreAggregate[], measures
         p_value: b.pValue,
         intercept: fit.coefficients[0]!.estimate,
         tau2: fit.tau2,
+        tau2_method: method,
         I2: fit.I2,
         note: pts.length < 10 ? `only ${pts.length} centres` : '',
         caveat: ECOLOGICAL_CAVEAT,

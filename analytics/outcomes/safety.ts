@@ -17,17 +17,40 @@ export interface SafetyRow {
   event_type: string;
   patients: number;
   patients_with_event: number;
-  per_100_patients: number;
-  per_100_lower: number;
-  per_100_upper: number;
+  /** null where the event cannot be counted (treatment-related death at a centre whose export has no cause of death). */
+  per_100_patients: number | null;
+  per_100_lower: number | null;
+  per_100_upper: number | null;
   courses: number;
   events: number;
-  per_course: number;
-  per_course_lower: number;
-  per_course_upper: number;
+  per_course: number | null;
+  per_course_lower: number | null;
+  per_course_upper: number | null;
   /** Events with no resolution recorded (possibly irreversible); deaths count here too. */
   unresolved: number;
+  /** Why a rate is missing or what it leaves out ('' when nothing). */
+  note: string;
 }
+
+/**
+ * Centres whose deaths all have no known cause (their export has no cause-of-death field, e.g. lakeshore's): a
+ * treatment-related death cannot be told from another there, so counting 0 would understate the rate.
+ */
+export function centresWithoutDeathCause(input: OutcomeInputs): Map<string, number> {
+  const deaths = new Map<string, { n: number; known: number }>();
+  for (const f of input.followUp) {
+    if (f.death_at === null) continue;
+    const d = deaths.get(f.centre_id) ?? { n: 0, known: 0 };
+    d.n += 1;
+    if (f.death_cause !== null && f.death_cause !== 'unknown') d.known += 1;
+    deaths.set(f.centre_id, d);
+  }
+  return new Map([...deaths].filter(([, d]) => d.known === 0).map(([c, d]) => [c, d.n]));
+}
+
+const NO_RATE = { per_100_patients: null, per_100_lower: null, per_100_upper: null, per_course: null, per_course_lower: null, per_course_upper: null };
+const noCauseNote = (centre: string, deaths: number) =>
+  `not countable: ${centre}'s export records no cause of death (${deaths} death(s), cause unknown)`;
 
 interface Occurrence {
   centre_id: string;
@@ -66,6 +89,7 @@ function row(centre: string, regimen: string, type: string, patients: Set<string
   const cp = clopperPearsonInterval(withEvent, n, level);
   const po = poissonExactInterval(mine.length, courses, level);
   return {
+    note: '',
     centre_id: centre,
     regimen,
     event_type: type,
@@ -114,8 +138,36 @@ export function safetyRates(input: OutcomeInputs, options: { level?: number } = 
   const sorted = [...groups.values()].sort(
     (a, b) => (a.centre === 'ALL' ? 1 : 0) - (b.centre === 'ALL' ? 1 : 0) || a.centre.localeCompare(b.centre) || a.regimen.localeCompare(b.regimen),
   );
+  const noCause = centresWithoutDeathCause(input);
   return sorted.flatMap((g) => {
     const mine = occ.filter((o) => (g.centre === 'ALL' || o.centre_id === g.centre) && (g.regimen === POOLED_REGIMENS || o.regimen === g.regimen));
-    return types.map((t) => row(g.centre, g.regimen, t, g.patients, g.courses.size, mine, level));
+    return types.map((t) => withDeathCause(row(g.centre, g.regimen, t, g.patients, g.courses.size, mine, level), g, mine, noCause, level));
   });
+}
+
+/** Treatment-related death where a centre records no cause: missing at that centre, left out of the ALL rows (said so). */
+function withDeathCause(
+  r: SafetyRow,
+  g: { centre: string; regimen: string; patients: Set<string>; courses: Set<string> },
+  occ: readonly Occurrence[],
+  noCause: ReadonlyMap<string, number>,
+  level: number,
+): SafetyRow {
+  if (noCause.size === 0 || (r.event_type !== TREATMENT_RELATED_DEATH && r.event_type !== ANY_SERIOUS)) return r;
+  if (g.centre !== 'ALL') {
+    const deaths = noCause.get(g.centre);
+    if (deaths === undefined) return r;
+    if (r.event_type === ANY_SERIOUS) return { ...r, note: `without treatment-related deaths: ${g.centre}'s export records no cause of death` };
+    return { ...r, ...NO_RATE, note: noCauseNote(g.centre, deaths) };
+  }
+  if (r.event_type === ANY_SERIOUS) {
+    return { ...r, note: `treatment-related deaths not countable at ${[...noCause.keys()].join(', ')} (no cause of death exported)` };
+  }
+  const left = [...noCause.keys()].filter((c) => [...g.patients].some((p) => p.startsWith(`${c}\u0000`)));
+  if (left.length === 0) return r;
+  const keep = new Set([...g.patients].filter((p) => !left.some((c) => p.startsWith(`${c}\u0000`))));
+  if (keep.size === 0) return { ...r, ...NO_RATE, note: `not countable: no centre here records a cause of death (${left.join(', ')})` };
+  const courses = [...g.courses].filter((k) => !left.some((c) => k.startsWith(`${c}\u0000`))).length;
+  const mine = occ.filter((o) => !left.includes(o.centre_id));
+  return { ...row(g.centre, g.regimen, r.event_type, keep, courses, mine, level), note: `excludes ${left.join(', ')}: no cause of death exported` };
 }

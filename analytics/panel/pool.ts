@@ -4,6 +4,7 @@ import { poolDoses, type PooledDoses } from './pool-doses.js';
 import { poolConcordance, poolEnforcement, poolHoldReasons, rulesetStatuses, type PooledConcordanceRow, type PooledEnforcementRow } from './pool-holds.js';
 import { poolResponseRates, poolSignals, type PooledRateRow, type PooledSignalRow } from './pool-response.js';
 import type { ResponseFunnelRow } from '../response/response-rates.js';
+import { poolDurableCr, poolSeriousEvents, poolSurvival, type PooledDurableRow, type PooledSeriousRow, type PooledSurvivalRow } from './pool-outcomes.js';
 
 /** One row per contributing centre: what it sent and under which policy. */
 export interface CentreRow {
@@ -46,6 +47,10 @@ export interface PanelResult {
   implied: (PanelBundle['implied_thresholds'][number] & { centre_id: string })[];
   withheldEstimates: (PanelBundle['withheld_estimates'][number] & { centre_id: string })[];
   suppressed: SuppressedCellRow[];
+  /** Outcomes (issue 22): pooled life-table survival, durable CRs, serious events. */
+  survival: PooledSurvivalRow[];
+  durableCr: PooledDurableRow[];
+  serious: PooledSeriousRow[];
 }
 
 /**
@@ -57,8 +62,9 @@ export function poolBundles(input: readonly PanelBundle[], options: { hartungKna
   const rates = poolResponseRates(bundles);
   return {
     centres: bundles.map((b) => ({
-      centre_id: b.centre_id, period_first: b.period.first, period_last: b.period.last, min_cell: b.policy.min_cell, kit_version: b.kit_version, schema_version: b.schema_version,
-      tables: b.tables.length, cells_suppressed_primary: b.suppression.primary, cells_suppressed_secondary: b.suppression.secondary, tables_withheld: b.suppression.withheld_tables,
+      centre_id: b.centre_id, period_first: b.period.first, period_last: b.period.last, min_cell: b.policy.min_cell, kit_version: b.kit_version,
+      schema_version: b.schema_version, tables: b.tables.length, cells_suppressed_primary: b.suppression.primary,
+      cells_suppressed_secondary: b.suppression.secondary, tables_withheld: b.suppression.withheld_tables,
       signal_estimates: b.signal_estimates.length, estimates_withheld: b.withheld_estimates.length, content_sha256: b.content_sha256,
     })),
     rulesets: [...rulesetStatuses(bundles)].sort(([a], [b]) => a.localeCompare(b)).map(([ruleset_id, status]) => ({ ruleset_id, status })),
@@ -73,8 +79,15 @@ export function poolBundles(input: readonly PanelBundle[], options: { hartungKna
     signals: poolSignals(bundles, options),
     implied: bundles.flatMap((b) => b.implied_thresholds.map((t) => ({ centre_id: b.centre_id, ...t }))),
     withheldEstimates: bundles.flatMap((b) => b.withheld_estimates.map((w) => ({ centre_id: b.centre_id, ...w }))),
+    survival: poolSurvival(bundles),
+    durableCr: poolDurableCr(bundles),
+    serious: poolSeriousEvents(bundles),
     suppressed: bundles.flatMap((b) =>
-      b.tables.flatMap((t) => t.rows.flatMap((row, i) => t.cols.flatMap((col, j) => (t.cells[i]![j] === null ? [{ centre_id: b.centre_id, table: t.id, row, col, shown_as: `< ${b.policy.min_cell}*` }] : [])))),
+      b.tables.flatMap((t) =>
+        t.rows.flatMap((row, i) =>
+          t.cols.flatMap((col, j) => (t.cells[i]![j] === null ? [{ centre_id: b.centre_id, table: t.id, row, col, shown_as: `< ${b.policy.min_cell}*` }] : [])),
+        ),
+      ),
     ),
   };
 }

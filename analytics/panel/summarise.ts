@@ -11,6 +11,8 @@ import { doseEndFirstTables, doseEndTables } from './summarise-doses.js';
 import { holdTables } from './summarise-holds.js';
 import { caseMixTables, estimateCandidates, responseAllTable, responseTable, signalTables } from './summarise-response.js';
 import type { CentreSummary } from './types.js';
+import { outcomeTables } from './summarise-outcomes.js';
+import type { OutcomeInputs } from '../outcomes/types.js';
 
 export interface CentreInputs {
   centre_id: string;
@@ -24,6 +26,8 @@ export interface CentreInputs {
   reference: Ruleset | null;
   /** Bootstrap replicates of the implied thresholds' change-point interval (default 200, as `il2kit holds`). */
   bootstrap?: number;
+  /** The centre's outcome inputs (follow-up, events); absent leaves the outcome tables out. */
+  outcomes?: OutcomeInputs;
 }
 
 /**
@@ -39,7 +43,8 @@ export function summariseCentre(inp: CentreInputs): CentreSummary {
     inp.frame === null || inp.reference === null
       ? []
       : impliedThresholds(inp.frame, inp.reference, { bootstrap: inp.bootstrap ?? 200 }).map((r) => ({
-          reference_ruleset: inp.reference!.id, variable: r.variable, n: r.n, held: r.held, ed50: r.ed50, delta_lower: r.delta_lower, delta_upper: r.delta_upper,
+          reference_ruleset: inp.reference!.id, variable: r.variable, n: r.n, held: r.held, ed50: r.ed50,
+          delta_lower: r.delta_lower, delta_upper: r.delta_upper,
           step_direction: r.step_direction, step_threshold: r.step_threshold, step_lower: r.step_lower, step_upper: r.step_upper,
         }));
   return {
@@ -50,7 +55,16 @@ export function summariseCentre(inp: CentreInputs): CentreSummary {
       id: rs.id, version: rs.version ?? null, status: rs.status, rules: rs.rules.length,
       rules_inferred: rs.rules.filter((r) => r.status === 'inferred').length, rules_unverified: rs.rules.filter((r) => r.status === 'unverified').length,
     })),
-    tables: [...doseEndTables(inp.cycles), ...doseEndFirstTables(inp.cycles), ...holds, responseTable(resp.signals), responseAllTable(resp.signals), ...signalTables(resp.signals), ...caseMixTables(inp.patients)],
+    tables: [
+      ...doseEndTables(inp.cycles),
+      ...doseEndFirstTables(inp.cycles),
+      ...holds,
+      responseTable(resp.signals),
+      responseAllTable(resp.signals),
+      ...signalTables(resp.signals),
+      ...caseMixTables(inp.patients),
+      ...(inp.outcomes ? outcomeTables(inp.outcomes) : []),
+    ],
     estimates: estimateCandidates(resp.oddsRatios.forest, resp.signals),
     implied,
   };

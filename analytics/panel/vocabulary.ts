@@ -5,6 +5,8 @@ import { DISEASES, HOLD_REASONS, RULE_VARIABLES } from '../../schemas/vocabulari
 import { kitRulesets } from '../../rules/kit.js';
 import { SIGNALS } from '../response/signals.js';
 import { BINARY_SIGNALS } from './summarise-response.js';
+import { DURABLE_COLS, DURABLE_ROWS, LIFE_COLS, LIFE_INTERVALS, SERIOUS_COLS } from './summarise-outcomes.js';
+import { ANY_SERIOUS, SERIOUS_EVENTS, TREATMENT_RELATED_DEATH } from '../outcomes/safety.js';
 import { AGE_BANDS, CONCORDANCE_ROWS, DOSE_END_COLS, ECOG_COLS, HELD_GIVEN_COLS, RESPONDER_COLS, SIGNAL_LEVELS } from './types.js';
 
 /** A vocabulary: what a label is, and the allowed codes (null: any code, checked elsewhere). */
@@ -34,6 +36,10 @@ const TABLE_VOCAB: Record<BundleTable['kind'], { rows: Vocab; cols: Vocab }> = {
   signal: { rows: SIGNAL_ROWS, cols: RESPONDER },
   case_mix_ecog: { rows: DISEASE, cols: vocab('ECOG class', ECOG_COLS) },
   case_mix_age: { rows: DISEASE, cols: vocab('age band', AGE_BANDS.map((b) => b.label)) },
+  os_life: { rows: vocab('life-table interval', LIFE_INTERVALS), cols: vocab('life-table column', LIFE_COLS) },
+  pfs_life: { rows: vocab('life-table interval', LIFE_INTERVALS), cols: vocab('life-table column', LIFE_COLS) },
+  durable_cr: { rows: vocab('horizon', DURABLE_ROWS), cols: vocab('durable CR column', DURABLE_COLS) },
+  serious_events: { rows: vocab('serious event', [ANY_SERIOUS, ...SERIOUS_EVENTS, TREATMENT_RELATED_DEATH]), cols: vocab('patients column', SERIOUS_COLS) },
 };
 
 const known = (v: Vocab, code: string) => (v.codes === null ? true : v.codes.includes(code) || (v.pattern?.test(code) ?? false));
@@ -46,6 +52,8 @@ function expectedId(t: BundleTable): string[] {
     dose_end: [`dose_end:${g.regimen}`], dose_end_first: [`dose_end_first:${g.regimen}`],
     concordance: [`concordance:${g.ruleset}`], enforcement: [`enforcement:${g.ruleset}`], hold_reasons: ['hold_reasons'],
     response: ['response', 'response:all'], signal: [`signal:${g.signal}`], case_mix_ecog: ['case_mix:ecog'], case_mix_age: ['case_mix:age'],
+    os_life: [`os_life:${g.disease}`], pfs_life: [`pfs_life:${g.disease}`], durable_cr: [`durable_cr:${g.disease}`],
+    serious_events: [`serious_events:${g.regimen}`],
   };
   return ids[t.kind];
 }
@@ -62,7 +70,9 @@ function tableProblems(t: BundleTable, rulesetIds: ReadonlySet<string>): string[
   const out: string[] = [];
   const at = `table ${t.id}`;
   const regimen = t.group.regimen;
-  if ((t.kind === 'dose_end' || t.kind === 'dose_end_first') && (regimen === undefined || !/^\d+k\/\d+$/.test(regimen)))
+  if ((t.kind === 'os_life' || t.kind === 'pfs_life' || t.kind === 'durable_cr') && !known(DISEASE, t.group.disease ?? ''))
+    out.push(`${at}: disease ${JSON.stringify(t.group.disease ?? null)} is not a known disease (${allowed(DISEASE)})`);
+  if ((t.kind === 'dose_end' || t.kind === 'dose_end_first' || t.kind === 'serious_events') && (regimen === undefined || !/^\d+k\/\d+$/.test(regimen)))
     out.push(`${at}: regimen ${JSON.stringify(regimen ?? null)} is not a regimen label (e.g. 600k/14)`);
   if ((t.kind === 'concordance' || t.kind === 'enforcement') && !rulesetIds.has(t.group.ruleset ?? ''))
     out.push(`${at}: ruleset ${JSON.stringify(t.group.ruleset ?? null)} is not among the bundle's rulesets (${[...rulesetIds].join(', ')})`);

@@ -18,5 +18,6 @@ export { coxRegression, dummyColumns, type CoxCoefficient, type CoxFit, type Cox
 export { coxZph, type ZphRow } from './cox-zph.js';
 export { survivalQuantile, type SurvivalQuantile } from './km-quantile.js';
 export { metaRegression, type MetaRegressionCoefficient, type MetaRegressionInput, type MetaRegressionResult } from './meta-regression.js';
+export type { Tau2Method } from './meta-tau2.js';
 export { poissonExactInterval, type PoissonInterval } from './poisson.js';
 export { fitFourPl, type FourPlFit } from './four-parameter-logistic.js';

@@ -1,9 +1,10 @@
-// Random-effects meta-regression with the DerSimonian-Laird (method-of-moments) tau², as
-// metafor::rma(yi, vi, mods = ~ ..., method = "DL") with Wald z tests. Other tau² estimators,
+// Random-effects meta-regression with the REML (metafor's default) or DerSimonian-Laird tau², as
+// metafor::rma(yi, vi, mods = ~ ..., method = "REML" | "DL") with Wald z tests. Other tau² estimators,
 // Knapp-Hartung and permutation tests are not implemented.
 import { chiSquareUpper, normalQuantile, normalTwoSidedP } from './distributions.js';
 import { firstDependentColumn, inverseSPD } from './linalg.js';
 import type { CoefficientRow } from './logistic-core.js';
+import { quad, residualMaker, tau2DL, tau2REML, type Tau2Method } from './meta-tau2.js';
 import { checkFiniteArray, checkLevel, checkSameLength } from './validate.js';
 
 export interface MetaRegressionInput {
@@ -19,7 +20,7 @@ export interface MetaRegressionInput {
 export type MetaRegressionCoefficient = CoefficientRow;
 
 export interface MetaRegressionResult {
-  method: 'DL';
+  method: Tau2Method;
   k: number;
   /** Number of coefficients, intercept included. */
   p: number;
@@ -39,22 +40,6 @@ export interface MetaRegressionResult {
 }
 
 type M = number[][];
-const mul = (a: M, b: M): M => a.map((r) => b[0]!.map((_, j) => r.reduce((s, v, k) => s + v * b[k]![j]!, 0)));
-const tr = (a: M): M => a[0]!.map((_, j) => a.map((r) => r[j]!));
-
-/** P = W − W X (X'WX)⁻¹ X' W for diagonal weights w. */
-function residualMaker(x: M, w: readonly number[]): { P: M; inv: M } {
-  const xt = tr(x);
-  const xtw = xt.map((r) => r.map((v, i) => v * w[i]!));
-  const inv = inverseSPD(mul(xtw, x), "metaRegression: X'WX");
-  const h = mul(mul(tr(xtw), inv), xtw);
-  const P = h.map((r, i) => r.map((v, j) => (i === j ? w[i]! : 0) - v));
-  return { P, inv };
-}
-
-function quad(P: M, y: readonly number[]): number {
-  return P.reduce((s, r, i) => s + y[i]! * r.reduce((t, v, j) => t + v * y[j]!, 0), 0);
-}
 
 function validate(fn: string, input: MetaRegressionInput, names: string[]): number {
   const k = checkSameLength(fn, { yi: input.yi, vi: input.vi, ...input.mods });
@@ -73,12 +58,14 @@ function validate(fn: string, input: MetaRegressionInput, names: string[]): numb
 }
 
 /**
- * DL random-effects meta-regression; matches `rma(yi, vi, mods = ~ ..., method = "DL")`.
- * @example metaRegression({ yi: [0.2, 0.5, 0.1, 0.9], vi: [0.05, 0.08, 0.02, 0.1], mods: { x: [1, 2, 0.5, 3] } })
+ * Random-effects meta-regression; matches `rma(yi, vi, mods = ~ ..., method = "REML")` (the default, as metafor's)
+ * or `method = "DL"`.
+ * @example metaRegression({ yi: [0.2, 0.5, 0.1, 0.9], vi: [0.05, 0.08, 0.02, 0.1], mods: { x: [1, 2, 0.5, 3] } }, { method: 'DL' })
  */
-export function metaRegression(input: MetaRegressionInput, options: { level?: number } = {}): MetaRegressionResult {
+export function metaRegression(input: MetaRegressionInput, options: { level?: number; method?: Tau2Method } = {}): MetaRegressionResult {
   const fn = 'metaRegression';
   const level = options.level ?? 0.95;
+  const method = options.method ?? 'REML';
   checkLevel(fn, level);
   const names = Object.keys(input.mods);
   const k = validate(fn, input, names);
@@ -90,7 +77,7 @@ export function metaRegression(input: MetaRegressionInput, options: { level?: nu
   );
   const trP = fixed.P.reduce((s, r, i) => s + r[i]!, 0);
   const QE = quad(fixed.P, input.yi);
-  const tau2 = Math.max(0, (QE - (k - p)) / trP);
+  const tau2 = method === 'DL' ? tau2DL(x, input.yi, input.vi) : tau2REML(x, input.yi, input.vi);
   const w = input.vi.map((v) => 1 / (v + tau2));
   const { inv } = residualMaker(x, w);
   const xtwy = x[0]!.map((_, j) => x.reduce((s, r, i) => s + r[j]! * w[i]! * input.yi[i]!, 0));
@@ -107,7 +94,7 @@ export function metaRegression(input: MetaRegressionInput, options: { level?: nu
   const QM = bb.reduce((s, v, a) => s + v * subInv[a]!.reduce((t, u, c) => t + u * bb[c]!, 0), 0);
   const vt = (k - p) / trP;
   return {
-    method: 'DL',
+    method,
     k,
     p,
     level,

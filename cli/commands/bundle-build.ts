@@ -5,6 +5,7 @@ import { summariseCentre } from '../../analytics/panel/summarise.js';
 import { DEFAULT_POLICY } from '../../analytics/panel/types.js';
 import { DEFAULT_REFERENCE, kitRulesets, slotFeaturesFromStore } from '../../analytics/practice/report.js';
 import { loadResponseInputs } from '../../analytics/response/load.js';
+import { loadOutcomeInputs } from '../../analytics/outcomes/load.js';
 import { releasedBundles } from '../../reports/bundle/audit.js';
 import { differencingProblems, type DifferencingProblem } from '../../reports/bundle/differencing.js';
 import { discloseSummary, type SuppressionRecord } from '../../reports/bundle/disclose.js';
@@ -26,15 +27,23 @@ export interface BuiltBundle {
 export async function buildBundle(store: string, centre: string, minCell: number): Promise<BuiltBundle> {
   const inputs = await withStore(store, async (conn) => {
     const centres = (await queryRows(conn, 'SELECT DISTINCT centre_id FROM cycle ORDER BY 1')).map((r) => String(r.centre_id));
-    if (!centres.includes(centre)) throw new UserError(`--centre ${centre}: no cycles for that centre in ${store} (centres there: ${centres.join(', ') || 'none'})`);
+    if (!centres.includes(centre)) {
+      throw new UserError(`--centre ${centre}: no cycles for that centre in ${store} (centres there: ${centres.join(', ') || 'none'})`);
+    }
     const only = { centres: [centre] };
-    return { cycles: await loadCycleDoses(conn, only), patients: await loadCaseMix(conn, only), response: await loadResponseInputs(conn, only) };
+    return {
+      cycles: await loadCycleDoses(conn, only),
+      patients: await loadCaseMix(conn, only),
+      response: await loadResponseInputs(conn, only),
+      outcomes: await loadOutcomeInputs(conn, only),
+    };
   });
   const frame = await slotFeaturesFromStore(store, { centres: [centre] });
   const rulesets = kitRulesets();
   const reference = rulesets.find((r) => r.id === DEFAULT_REFERENCE) ?? null;
   const summary = summariseCentre({ centre_id: centre, ...inputs, frame: frame.n > 0 ? frame : null, rulesets, reference });
-  const { bundle, suppressed } = discloseSummary(summary, { ...DEFAULT_POLICY, min_cell: minCell, min_model_events: Math.max(DEFAULT_POLICY.min_model_events, minCell) }, kitVersion());
+  const policy = { ...DEFAULT_POLICY, min_cell: minCell, min_model_events: Math.max(DEFAULT_POLICY.min_model_events, minCell) };
+  const { bundle, suppressed } = discloseSummary(summary, policy, kitVersion());
   let earlier: PanelBundle[];
   try {
     earlier = releasedBundles(store);

@@ -17,7 +17,17 @@ const TABLES = [
   'practice_outcome',
   'excluded_patients',
 ] as const;
-const FIGURES = ['os_by_centre', 'pfs_by_centre', 'os_by_best_response', 'landmark_os', 'response_duration', 'reversibility', 'safety', 'cycle_ends'] as const;
+const FIGURES = [
+  'os_by_centre',
+  'pfs_by_centre',
+  'os_by_best_response',
+  'landmark_os',
+  'response_duration',
+  'durable_cr',
+  'reversibility',
+  'safety',
+  'cycle_ends',
+] as const;
 
 interface OutcomesOptions {
   store: string;
@@ -26,6 +36,7 @@ interface OutcomesOptions {
   holds: string;
   ruleset: string[];
   baselineTolerance: string;
+  tau2: string;
 }
 
 /** What would have stopped each cycle under each named ruleset (the rule engine over the store's slot features). */
@@ -45,7 +56,7 @@ async function stopsUnder(opts: OutcomesOptions): Promise<Record<string, import(
 
 async function run(opts: OutcomesOptions): Promise<void> {
   const o = await import('../../analytics/outcomes/index.js');
-  const charts = await import('../../charts/outcomes.js');
+  const charts = { ...(await import('../../charts/outcomes.js')), ...(await import('../../charts/durable-cr.js')) };
   const { clearOutputs, withStore, writeFigures, writeReadme, writeTables } = await import('./analysis-output.js');
   const { PhaseTimes } = await import('../timings.js');
   const times = new PhaseTimes();
@@ -70,7 +81,9 @@ async function run(opts: OutcomesOptions): Promise<void> {
   const tol = Number(opts.baselineTolerance);
   if (!(tol >= 0 && tol < 0.5))
     throw new UserError(`--baseline-tolerance must be a number from 0 to below 0.5 (a share of the pre-course value), got ${opts.baselineTolerance}`);
-  const r = await times.time('analyse', () => o.analyseOutcomes(inputs, { stops, practice, baselineTolerance: tol }));
+  if (opts.tau2 !== 'REML' && opts.tau2 !== 'DL') throw new UserError(`--tau2 must be REML or DL, got ${opts.tau2}`);
+  const tau2Method = opts.tau2;
+  const r = await times.time('analyse', () => o.analyseOutcomes(inputs, { stops, practice, baselineTolerance: tol, tau2Method }));
   clearOutputs(opts.out, [...TABLES, ...FIGURES]);
   const tables = await times.time('tables', () =>
     writeTables(opts.out, {
@@ -98,13 +111,14 @@ async function run(opts: OutcomesOptions): Promise<void> {
       os_by_best_response: has('os') ? charts.survivalCurvesSpec(r.curves, 'os', 'best_response') : null,
       landmark_os: has('landmark_os') ? charts.survivalCurvesSpec(r.curves, 'landmark_os', 'responder') : null,
       response_duration: has('dor') ? charts.survivalCurvesSpec(r.curves, 'dor', 'disease') : null,
+      durable_cr: r.durableCr.some((x) => x.disease !== 'all' && x.progression_free !== null) ? charts.durableCrSpec(r.durableCr) : null,
       reversibility: r.reversibility.some((x) => x.cumulative_incidence !== null) ? charts.reversibilitySpec(r.reversibility) : null,
       safety: r.safety.length > 0 ? charts.safetySpec(r.safety) : null,
       cycle_ends: r.cycleEnds.length > 0 ? charts.cycleEndSpec(r.cycleEnds) : null,
     } satisfies Record<(typeof FIGURES)[number], unknown>),
   );
   const practiceNote = holds
-    ? `Practice measures from ${opts.holds} (reference consensus_2014_t3).`
+    ? `Practice measures from ${opts.holds} (reference consensus_2014_t3); tau² by ${tau2Method}.`
     : `No holds outputs in ${opts.holds}: run il2kit holds first for the practice → outcome meta-regression.`;
   const lines = [
     `Survival times in months (365.25/12 days) from the first dose. Regimens are reported apart; a row pooled across regimens says so.`,
@@ -139,6 +153,7 @@ export function registerOutcomes(program: Command): void {
     .option('--centres <id...>', 'only these centres')
     .option('--holds <dir>', 'outputs of il2kit holds, for the practice measures of the meta-regression', 'out/analyses/holds')
     .option('--ruleset <id...>', "rulesets whose first stop explains each cycle's end beside the record ('none' for the record alone)", ['consensus_2014_t3'])
+    .option('--tau2 <method>', 'tau² estimator of the practice → outcome meta-regression: REML (metafor’s default) or DL', 'REML')
     .option('--baseline-tolerance <share>', 'creatinine within this share above the pre-course value counts as back to baseline (0: at or below it)', '0')
     .action(async (opts: OutcomesOptions) => run(opts));
 }

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { kitVersion } from '../../project/version.js';
 
-const TABLES = ['centres', 'rulesets', 'dose_survival', 'end_reason_incidence', 'log_rank', 'dose_histogram', 'dose_distribution', 'doses_funnel', 'concordance', 'enforcement', 'hold_reasons', 'response_rates', 'response_funnel', 'signal_odds_ratios', 'implied_thresholds', 'withheld_estimates', 'suppressed_cells'] as const;
+const TABLES = ['centres', 'rulesets', 'dose_survival', 'end_reason_incidence', 'log_rank', 'dose_histogram', 'dose_distribution', 'doses_funnel', 'concordance', 'enforcement', 'hold_reasons', 'response_rates', 'response_funnel', 'signal_odds_ratios', 'implied_thresholds', 'withheld_estimates', 'suppressed_cells', 'outcome_survival', 'outcome_durable_cr', 'outcome_serious_events'] as const;
 
 interface PoolOptions {
   out: string;
@@ -62,6 +62,7 @@ export function registerPool(program: Command): void {
         centres: r.centres, rulesets: r.rulesets, dose_survival: r.doses.survival, end_reason_incidence: r.doses.incidence, log_rank: r.doses.logRank,
         dose_histogram: r.doses.histogram, dose_distribution: r.doses.distribution, doses_funnel: r.doses.meanFunnel.rows, concordance: r.concordance, enforcement: r.enforcement, hold_reasons: r.holdReasons,
         response_rates: r.rates, response_funnel: r.funnel, signal_odds_ratios: r.signals, implied_thresholds: r.implied, withheld_estimates: r.withheldEstimates, suppressed_cells: r.suppressed,
+        outcome_survival: r.survival, outcome_durable_cr: r.durableCr, outcome_serious_events: r.serious,
       } satisfies Record<(typeof TABLES)[number], readonly object[]>);
       const figures = FIGURES.filter((f) => svgs[f] !== undefined);
       writeFileSync(join(opts.out, 'panel-report.html'), panelReport({ result: r, svgs, hartungKnapp: opts.hartungKnapp === true, kitVersion: kitVersion() }));

@@ -27,6 +27,17 @@ export function formatNumber(x: number): string {
   return text === '0' ? '0' : sign + text;
 }
 
+/**
+ * Formats a share (0–1) as a percentage: the kit's one rule for tables and sentences, always one decimal
+ * (0.1 → '10.0%', 0.127 → '12.7%', 0.0049 → '0.5%'), so neighbouring cells read alike; '—' when missing.
+ * @example formatPercent(0.09999) === '10.0%'; formatPercent(null) === '—'
+ */
+export function formatPercent(share: number | null | undefined): string {
+  if (share === null || share === undefined || !Number.isFinite(share)) return MISSING;
+  const text = (share * 100).toFixed(1);
+  return `${text === '-0.0' ? '0.0' : text}%`;
+}
+
 function trimZeros(s: string): string {
   return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
 }

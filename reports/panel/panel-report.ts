@@ -3,10 +3,11 @@
 // ruleset's verification status, and the caveats.
 import type { PanelResult } from '../../analytics/panel/pool.js';
 import type { PanelFigure } from './figures.js';
+import { panelOutcomesSection } from './outcomes-section.js';
 import { LANDMARK_NOTE } from '../../analytics/response/messages.js';
-import { escapeHtml, htmlTable, inlineSvg, renderReportPage, type ReportSection, type TableColumn } from '../html/index.js';
+import { escapeHtml, formatPercent, htmlTable, inlineSvg, renderReportPage, type ReportSection, type TableColumn } from '../html/index.js';
 
-const pct = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : '—');
+const pct = (v: unknown) => formatPercent(typeof v === 'number' ? v : null);
 const num = (d: number) => (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '—');
 const pValue = (v: unknown) => (typeof v !== 'number' || !Number.isFinite(v) ? '—' : v < 0.0001 ? '< 0.0001' : v.toFixed(4));
 const col = (key: string, label: string, format?: (v: unknown) => string): TableColumn => (format ? { key, label, format } : { key, label });
@@ -104,6 +105,7 @@ export function panelReport(input: PanelReportInput): string {
     dosesSection(r, input.svgs.dose_survival, input.svgs.doses_funnel),
     holdsSection(r),
     responseSection(r, input.svgs, input.hartungKnapp),
+    panelOutcomesSection(r),
     {
       id: 'rulesets',
       title: 'Rulesets and their verification status',

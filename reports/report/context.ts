@@ -2,7 +2,7 @@
 // the store it came from.
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg } from '../../charts/render.js';
-import { escapeHtml, htmlTable, inlineSvg, type TableColumn } from '../html/index.js';
+import { escapeHtml, formatPercent, htmlTable, inlineSvg, type TableColumn } from '../html/index.js';
 import type { ReportAnalyses } from './analyses.js';
 import type { CentreRecords } from './load-records.js';
 import type { StoreFacts } from './load-store.js';
@@ -50,12 +50,8 @@ export const para = (text: string, cls = ''): string => `<p${cls ? ` class="${cl
 /** A bulleted list of plain-text notes (nothing when empty). */
 export const noteList = (notes: readonly string[]): string => (notes.length ? `<ul class="note">${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '');
 
-/** 0.123 → "12%"; 0.0049 → "0.5%". */
-export function pct(x: number | null | undefined): string {
-  if (x === null || x === undefined || Number.isNaN(x)) return '—';
-  const p = x * 100;
-  return `${p >= 10 || p === 0 ? p.toFixed(0) : p.toFixed(1)}%`;
-}
+/** 0.123 → "12.3%"; 0.0049 → "0.5%": the kit's one percentage rule (formatPercent). */
+export const pct = formatPercent;
 
 /** Verification status as the domain notes write it: [V], [INFERRED], [UNVERIFIED]. */
 export function statusTag(status: string): string {

@@ -3,7 +3,7 @@
 import { doseDistributionSpec, doseSurvivalSpec, endReasonIncidenceSpec, reachingFunnelSpec } from '../../charts/doses.js';
 import { ALL_CENTRES } from '../../analytics/doses/types.js';
 import type { ReportSection } from '../html/index.js';
-import { figure, noteList, para, table, type ReportContext } from './context.js';
+import { figure, noteList, para, pct, table, type ReportContext } from './context.js';
 
 const SECTION = { id: 'doses-reached', title: 'Doses reached' } as const;
 
@@ -32,7 +32,7 @@ export async function dosesSection(ctx: ReportContext): Promise<ReportSection> {
     { key: 'median', label: 'Median' },
     { key: 'min', label: 'Min' },
     { key: 'max', label: 'Max' },
-    { key: 'share_reached_max', label: 'Reached the cap', format: (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(0)}%` : '—') },
+    { key: 'share_reached_max', label: 'Reached the cap', format: (v: unknown) => pct(typeof v === 'number' ? v : null) },
   ];
   const ci = (lo: number | null, hi: number | null) => (lo === null || hi === null ? null : `${lo.toFixed(1)}–${hi.toFixed(1)}`);
   const html = [

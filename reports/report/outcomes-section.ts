@@ -1,6 +1,7 @@
 // Outcomes and safety (issue 22): survival medians and the landmark comparison, durable CRs, reversal of toxicity
 // beside the published shares, why cycles ended, serious events per 100 patients, retreatment gaps, and the
 // practice → outcome meta-regression with its ecological caveat.
+import { DURABLE_CR_DISEASE_LABELS, durableCrSpec } from '../../charts/durable-cr.js';
 import { cycleEndSpec, reversibilitySpec, safetySpec, survivalCurvesSpec } from '../../charts/outcomes.js';
 import {
   ECOLOGICAL_CAVEAT,
@@ -39,6 +40,12 @@ export async function outcomesSection(ctx: ReportContext): Promise<ReportSection
       r.reversibility.some((x) => x.cumulative_incidence !== null) ? reversibilitySpec(r.reversibility) : null,
       'Reversal of toxicity after the last dose',
       'no cycle with a toxicity to reverse',
+    ),
+    figure(
+      ctx,
+      r.durableCr.some((x) => x.disease !== 'all' && x.progression_free !== null) ? durableCrSpec(r.durableCr) : null,
+      'Durable complete responses, RCC and melanoma apart',
+      'no complete responder followed 24 months',
     ),
     figure(ctx, r.safety.length ? safetySpec(r.safety) : null, 'Patients with a serious event per 100 treated'),
     figure(ctx, r.cycleEnds.length ? cycleEndSpec(r.cycleEnds) : null, 'Why cycles ended'),
@@ -87,13 +94,18 @@ export async function outcomesSection(ctx: ReportContext): Promise<ReportSection
       ctx,
       [
         { key: 'centre_id', label: 'Centre', format: centre },
+        { key: 'disease', label: 'Disease' },
         { key: 'horizon_months', label: 'Months' },
         { key: 'complete_responders', label: 'Complete responders' },
         { key: 'progression_free', label: 'Progression-free', format: (v: unknown) => pct(v as number | null) },
+        { key: 'ci', label: '95% CI' },
+        { key: 'reference_source', label: 'Published' },
         { key: 'note', label: 'Note' },
       ],
-      r.durableCr,
-      'Durable complete responses',
+      r.durableCr
+        .filter((x) => x.disease !== 'all')
+        .map((x) => ({ ...x, disease: DURABLE_CR_DISEASE_LABELS[x.disease], ci: range(x.lower, x.upper, (v) => pct(v)) })),
+      'Durable complete responses by disease (progression-free and alive, Kaplan–Meier)',
     ),
     table(
       ctx,

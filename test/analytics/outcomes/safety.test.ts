@@ -143,6 +143,23 @@ describe('safetyRates', () => {
     expect(b.per_course_upper).toBeCloseTo(poissonExactInterval(0, 2).upper, 12);
     expectNoNaN(rows);
   });
+  it("a centre whose export has no cause of death: its treatment-related deaths are not counted as 0 but missing, and left out of ALL", () => {
+    const inp = inputs();
+    inp.followUp.push({ centre_id: 'b', patient_key: 'q1', progression_at: null, death_at: day(20), last_contact_at: day(20), death_cause: 'unknown' });
+    const rows = safetyRates(inp);
+    const trd = (c: string, reg = '600k/14') => rows.find((r) => r.centre_id === c && r.regimen === reg && r.event_type === 'treatment_related_death')!;
+    expect(trd('b')).toMatchObject({ per_100_patients: null, per_100_upper: null, per_course: null });
+    expect(trd('b').note).toBe("not countable: b's export records no cause of death (1 death(s), cause unknown)");
+    // ALL: centre a's 2 patients only (b's 2 left out), 1 death among them.
+    expect(trd('ALL')).toMatchObject({ patients: 2, patients_with_event: 1, per_100_patients: 50, note: 'excludes b: no cause of death exported' });
+    expect(rows.find((r) => r.centre_id === 'b' && r.event_type === 'any_serious')!.note).toMatch(/without treatment-related deaths/);
+    // A store of such a centre alone: missing everywhere, never a division by zero.
+    const only = { ...inp, followUp: inp.followUp.filter((f) => f.centre_id === 'b'), cycles: inp.cycles.filter((c) => c.centre_id === 'b') };
+    const alone = safetyRates(only).find((r) => r.centre_id === 'ALL' && r.event_type === 'treatment_related_death')!;
+    expect(alone).toMatchObject({ per_100_patients: null, note: 'not countable: no centre here records a cause of death (b)' });
+    // Where every centre records causes, nothing changes.
+    expect(safetyRates(inputs()).every((r) => r.note === '')).toBe(true);
+  });
 });
 
 describe('retreatment compliance', () => {
@@ -213,7 +230,7 @@ describe('practiceOutcome', () => {
     ['d', 0.6],
     ['e', 0.3],
   ].map(([c, v]) => ({ centre_id: c as string, measure: 'relative_enforcement', value: v as number }));
-  it('fits one DL meta-regression per outcome with logit effects (½ added only to empty cells) and writes the caveat', () => {
+  it('fits one REML meta-regression (metafor default) per outcome with logit effects (½ added only to empty cells) and writes the caveat', () => {
     const rows = practiceOutcome(aggregates, measures);
     expect(rows.map((r) => r.outcome)).toEqual(['doses_per_cycle', 'response_logit', 'serious_event_logit']);
     const serious = rows[2]!;

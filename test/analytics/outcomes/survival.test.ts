@@ -168,15 +168,25 @@ describe('durableCompleteResponses', () => {
   it('reads progression-free CRs at 24 and 36 months, and says when no CR was followed that long', () => {
     const { rows } = patientOutcomes(cohort());
     const d = durableCompleteResponses(rows);
-    const all24 = d.find((r) => r.centre_id === 'ALL' && r.horizon_months === 24)!;
+    const all24 = d.find((r) => r.centre_id === 'ALL' && r.disease === 'all' && r.horizon_months === 24)!;
     expect(all24).toMatchObject({ complete_responders: 2, progression_free: 1, crude_durable: 1, note: '' });
-    const a36 = d.find((r) => r.centre_id === 'a' && r.horizon_months === 36)!;
+    const a36 = d.find((r) => r.centre_id === 'a' && r.disease === 'all' && r.horizon_months === 36)!;
     expect(a36.progression_free).toBe(1);
     const shortRows = rows.map((r) => ({ ...r, pfs_months: Math.min(r.pfs_months, 10), pfs_event: 0 as const }));
-    const none = durableCompleteResponses(shortRows).find((r) => r.centre_id === 'ALL' && r.horizon_months === 24)!;
+    const none = durableCompleteResponses(shortRows).find((r) => r.centre_id === 'ALL' && r.disease === 'all' && r.horizon_months === 24)!;
     expect(none.progression_free).toBeNull();
     expect(none.note).toBe('no complete responder followed 24 months (longest 10.0)');
     expect(durableCompleteResponses([])).toEqual(expect.arrayContaining([expect.objectContaining({ centre_id: 'ALL', note: 'no complete responses' })]));
+  });
+  it('splits RCC and melanoma (§4.2 reports them apart): the disease rows add up to the pooled one, each beside its source', () => {
+    const { rows } = patientOutcomes(cohort());
+    const d = durableCompleteResponses(rows).filter((r) => r.centre_id === 'ALL' && r.horizon_months === 24);
+    expect(d.map((r) => r.disease)).toEqual(['rcc', 'melanoma', 'all']);
+    expect(d[0]!.complete_responders + d[1]!.complete_responders).toBe(d[2]!.complete_responders);
+    const crs = rows.filter((r) => r.best_response === 'CR');
+    expect(d[0]!.complete_responders).toBe(crs.filter((r) => r.disease === 'rcc').length);
+    expect(d.map((r) => r.reference)).toEqual([19 / 23, 0.59, 0.82]);
+    expect(d[1]!.reference_source).toMatch(/S15\) \[V\]/);
   });
 });
 

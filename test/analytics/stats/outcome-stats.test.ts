@@ -180,53 +180,88 @@ interface RMr {
   QMp: number;
   k: number;
 }
+function compare(res: ReturnType<typeof metaRegression>, ref: RMr, label: string, rel = 1e-6): void {
+  expectAllClose(
+    'meta-regression coef',
+    res.coefficients.map((c) => c.estimate),
+    ref.coef,
+    rel,
+    1e-12,
+    `${label} coef`,
+  );
+  expectAllClose(
+    'meta-regression SE',
+    res.coefficients.map((c) => c.stdErr),
+    ref.se,
+    rel,
+    1e-12,
+    `${label} se`,
+  );
+  expectAllClose(
+    'meta-regression p',
+    res.coefficients.map((c) => c.pValue),
+    ref.p,
+    rel,
+    1e-12,
+    `${label} p`,
+  );
+  expectAllClose(
+    'meta-regression CI',
+    res.coefficients.map((c) => c.lower),
+    ref.lower,
+    rel,
+    1e-12,
+    `${label} lower`,
+  );
+  for (const key of ['tau2', 'I2', 'H2', 'QE', 'QEp', 'QM', 'QMp'] as const)
+    expectClose('meta-regression tests', res[key], ref[key], rel, 1e-12, `${label} ${key}`);
+}
+
 describe('metaRegression against metafor::rma(method = "DL", mods = ~ ...)', () => {
   const fx = loadFixture<{
     fits: Record<string, RMr>;
     bcg: { yi: number[]; vi: number[]; ablat: number[]; year: number[] };
     small: { yi: number[]; vi: number[]; x: number[] };
   }>('meta-regression');
-  function compare(res: ReturnType<typeof metaRegression>, ref: RMr, label: string): void {
-    expectAllClose(
-      'meta-regression coef',
-      res.coefficients.map((c) => c.estimate),
-      ref.coef,
-      1e-6,
-      1e-12,
-      `${label} coef`,
-    );
-    expectAllClose(
-      'meta-regression SE',
-      res.coefficients.map((c) => c.stdErr),
-      ref.se,
-      1e-6,
-      1e-12,
-      `${label} se`,
-    );
-    expectAllClose(
-      'meta-regression p',
-      res.coefficients.map((c) => c.pValue),
-      ref.p,
-      1e-6,
-      1e-12,
-      `${label} p`,
-    );
-    expectAllClose(
-      'meta-regression CI',
-      res.coefficients.map((c) => c.lower),
-      ref.lower,
-      1e-6,
-      1e-12,
-      `${label} lower`,
-    );
-    for (const key of ['tau2', 'I2', 'H2', 'QE', 'QEp', 'QM', 'QMp'] as const)
-      expectClose('meta-regression tests', res[key], ref[key], 1e-6, 1e-12, `${label} ${key}`);
-  }
-  it('BCG ~ latitude', () => compare(metaRegression({ yi: fx.bcg.yi, vi: fx.bcg.vi, mods: { ablat: fx.bcg.ablat } }), fx.fits.bcg_ablat!, 'bcg'));
+  it('BCG ~ latitude', () =>
+    compare(metaRegression({ yi: fx.bcg.yi, vi: fx.bcg.vi, mods: { ablat: fx.bcg.ablat } }, { method: 'DL' }), fx.fits.bcg_ablat!, 'bcg'));
   it('BCG ~ latitude + year', () =>
-    compare(metaRegression({ yi: fx.bcg.yi, vi: fx.bcg.vi, mods: { ablat: fx.bcg.ablat, year: fx.bcg.year } }), fx.fits.bcg_ablat_year!, 'bcg2'));
-  it('small, tau² truncated at 0', () => compare(metaRegression({ yi: fx.small.yi, vi: fx.small.vi, mods: { x: fx.small.x } }), fx.fits.small!, 'small'));
+    compare(
+      metaRegression({ yi: fx.bcg.yi, vi: fx.bcg.vi, mods: { ablat: fx.bcg.ablat, year: fx.bcg.year } }, { method: 'DL' }),
+      fx.fits.bcg_ablat_year!,
+      'bcg2',
+    ));
+  it('small, tau² truncated at 0', () =>
+    compare(metaRegression({ yi: fx.small.yi, vi: fx.small.vi, mods: { x: fx.small.x } }, { method: 'DL' }), fx.fits.small!, 'small'));
   it('too few centres is a clear message', () => {
     expect(() => metaRegression({ yi: [0.1, 0.2], vi: [0.1, 0.1], mods: { x: [1, 2] } })).toThrow(/more studies than coefficients/);
+  });
+});
+
+describe('metaRegression against metafor::rma(method = "REML", mods = ~ ...), metafor\'s default', () => {
+  type Data = { yi: number[]; vi: number[]; x?: number[]; ablat?: number[]; year?: number[] };
+  const fx = loadFixture<{ fits: Record<string, RMr & { method: string }>; data: Record<string, Data> }>('meta-regression-reml');
+  const fit = (d: Data, mods: Record<string, number[]>) => metaRegression({ yi: d.yi, vi: d.vi, mods });
+  it('REML is the default, and each fit says which tau² it used', () => {
+    expect(fit(fx.data.centres!, { x: fx.data.centres!.x! }).method).toBe('REML');
+    expect(metaRegression({ yi: fx.data.centres!.yi, vi: fx.data.centres!.vi, mods: { x: fx.data.centres!.x! } }, { method: 'DL' }).method).toBe('DL');
+  });
+  it('BCG ~ latitude', () => compare(fit(fx.data.bcg!, { ablat: fx.data.bcg!.ablat! }), fx.fits.bcg_ablat!, 'reml bcg'));
+  it('BCG ~ latitude + year', () =>
+    compare(fit(fx.data.bcg!, { ablat: fx.data.bcg!.ablat!, year: fx.data.bcg!.year! }), fx.fits.bcg_ablat_year!, 'reml bcg2'));
+  it('five centres: mean doses per cycle on a practice measure', () =>
+    compare(fit(fx.data.centres!, { x: fx.data.centres!.x! }), fx.fits.centres!, 'reml centres'));
+  it('five centres: response log-odds (escalc PLO)', () => compare(fit(fx.data.response!, { x: fx.data.response!.x! }), fx.fits.response!, 'reml response'));
+  it('tau² at the boundary 0', () => {
+    const res = fit(fx.data.small!, { x: fx.data.small!.x! });
+    expect(res.tau2).toBe(0);
+    compare(res, fx.fits.small!, 'reml small');
+  });
+  it("metafor's own default run (it stops when tau² moves < 1e-5) agrees to 1e-3", () =>
+    compare(fit(fx.data.bcg!, { ablat: fx.data.bcg!.ablat! }), fx.fits.bcg_ablat_default!, 'reml bcg default', 1e-3));
+  it('REML and DL differ where tau² > 0 (the option changes the estimate)', () => {
+    const d = fx.data.bcg!;
+    const dl = metaRegression({ yi: d.yi, vi: d.vi, mods: { ablat: d.ablat! } }, { method: 'DL' });
+    expect(Math.abs(dl.tau2 - fit(d, { ablat: d.ablat! }).tau2)).toBeGreaterThan(1e-3);
   });
 });

@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, formatNumber, formatValue, htmlTable, inlineSvg, renderReportPage, sanitizeSvg, REPORT_CSP } from '../../../reports/html/index.js';
+import { escapeHtml, formatNumber, formatPercent, formatValue, htmlTable, inlineSvg, renderReportPage, sanitizeSvg, REPORT_CSP } from '../../../reports/html/index.js';
 
 describe('escapeHtml', () => {
   it('escapes the five characters that matter in content and attributes', () => {
     expect(escapeHtml(`<a href="x">Tom & 'Jerry'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;');
+  });
+});
+
+describe('formatPercent', () => {
+  it('writes every share with one decimal, so 10% and 13% read alike (the old rule gave "10.0%" beside "13%")', () => {
+    expect([0.09999, 0.13, 0.127, 0.0049, 0, 1].map(formatPercent)).toEqual(['10.0%', '13.0%', '12.7%', '0.5%', '0.0%', '100.0%']);
+    expect([null, undefined, Number.NaN].map(formatPercent)).toEqual(['—', '—', '—']);
   });
 });
 

@@ -1,0 +1,87 @@
+// A centre's outcome tables for its bundle (issue 22 → issue 20): counts only, so a panel pools them exactly.
+// - os_life / pfs_life per disease: a life table of events and censorings per 12-month interval from the first dose
+//   (the at-risk count of each interval is the total minus the rows above it, so it is not sent twice);
+// - durable_cr per disease: complete responders progression-free, progressed, or not followed at 24 and 36 months;
+// - serious_events per regimen: patients with and without each serious event (exposure = the row total).
+import { patientOutcomes, type PatientOutcome } from '../outcomes/patient-outcomes.js';
+import { centresWithoutDeathCause, safetyRates, TREATMENT_RELATED_DEATH } from '../outcomes/safety.js';
+import type { OutcomeInputs } from '../outcomes/types.js';
+import type { CountTable } from './types.js';
+
+/**
+ * Life-table intervals in months from the first dose: 0–12, 12–24, 24–36, then 36 and over (a tabulation choice: 6-month
+ * rows left cells under k at 400 patients a centre, and secondary suppression then hid whole tables).
+ */
+export const LIFE_INTERVALS = [...Array.from({ length: 3 }, (_, i) => `m${i * 12}-${i * 12 + 12}`), 'ge36'] as const;
+export const LIFE_WIDTH_MONTHS = 12;
+export const LIFE_COLS = ['events', 'censored'] as const;
+export const DURABLE_ROWS = ['h24', 'h36'] as const;
+export const DURABLE_COLS = ['progression_free', 'progressed', 'not_followed'] as const;
+export const SERIOUS_COLS = ['with_event', 'without_event'] as const;
+const DISEASE_CODES = ['rcc', 'melanoma'] as const;
+
+/** Interval index of a time in months. */
+export const lifeInterval = (months: number): number => Math.min(LIFE_INTERVALS.length - 1, Math.floor(months / LIFE_WIDTH_MONTHS));
+
+/** Events and censorings per interval of one endpoint. */
+export function lifeTableCounts(times: readonly { t: number; event: 0 | 1 }[]): number[][] {
+  const counts = LIFE_INTERVALS.map(() => [0, 0]);
+  for (const x of times) counts[lifeInterval(x.t)]![x.event === 1 ? 0 : 1]! += 1;
+  return counts;
+}
+
+function lifeTables(rows: readonly PatientOutcome[]): CountTable[] {
+  return DISEASE_CODES.flatMap((disease) => {
+    const mine = rows.filter((r) => r.disease === disease);
+    if (mine.length === 0) return [];
+    return (['os', 'pfs'] as const).map((ep) => ({
+      id: `${ep}_life:${disease}`,
+      kind: `${ep}_life` as const,
+      group: { disease },
+      rows: [...LIFE_INTERVALS],
+      cols: [...LIFE_COLS],
+      counts: lifeTableCounts(mine.map((r) => ({ t: ep === 'os' ? r.os_months : r.pfs_months, event: ep === 'os' ? r.os_event : r.pfs_event }))),
+    }));
+  });
+}
+
+function durableTables(rows: readonly PatientOutcome[]): CountTable[] {
+  return DISEASE_CODES.flatMap((disease) => {
+    const crs = rows.filter((r) => r.disease === disease && r.best_response === 'CR');
+    if (crs.length === 0) return [];
+    const counts = [24, 36].map((h) => {
+      const free = crs.filter((r) => r.pfs_months >= h).length;
+      const progressed = crs.filter((r) => r.pfs_months < h && r.pfs_event === 1).length;
+      return [free, progressed, crs.length - free - progressed];
+    });
+    return [{ id: `durable_cr:${disease}`, kind: 'durable_cr' as const, group: { disease }, rows: [...DURABLE_ROWS], cols: [...DURABLE_COLS], counts }];
+  });
+}
+
+function seriousTables(input: OutcomeInputs): CountTable[] {
+  const noCause = centresWithoutDeathCause(input).size > 0;
+  const rows = safetyRates(input).filter((r) => r.centre_id !== 'ALL' && !(noCause && r.event_type === TREATMENT_RELATED_DEATH));
+  const regimens = [...new Set(rows.map((r) => r.regimen))].sort();
+  return regimens.map((regimen) => {
+    const mine = rows.filter((r) => r.regimen === regimen);
+    return {
+      id: `serious_events:${regimen}`,
+      kind: 'serious_events' as const,
+      group: { regimen },
+      rows: mine.map((r) => r.event_type),
+      cols: [...SERIOUS_COLS],
+      counts: mine.map((r) => [r.patients_with_event, r.patients - r.patients_with_event]),
+    };
+  });
+}
+
+/**
+ * The outcome count tables of one centre (empty when it has no follow-up). A centre whose export has no cause of death
+ * sends no treatment-related-death row, rather than a row of zeros.
+ * @example outcomeTables(await loadOutcomeInputs(conn, { centres: ['amstel'] }))
+ */
+export function outcomeTables(input: OutcomeInputs): CountTable[] {
+  const { rows } = patientOutcomes(input);
+  if (rows.length === 0) return [];
+  return [...lifeTables(rows), ...durableTables(rows), ...seriousTables(input)];
+}
