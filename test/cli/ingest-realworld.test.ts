@@ -61,6 +61,57 @@ describe('no invented doses', () => {
   });
 });
 
+/** A CSV table of an analysis output as objects of strings (the kit's CSVs have no quoted commas in these columns). */
+const csvRows = (file: string) => {
+  const [head, ...lines] = readFileSync(file, 'utf8').trim().split('\n');
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [head!.split(',')[i]!, v])));
+};
+
+describe('cumulative dose with given doses of unknown amount', () => {
+  // RW-01 (80 kg): two doses of 48 MIU recorded, one given with EXDOSE empty. Summing only the known doses would read
+  // 1.2 MIU/kg for a course that had 1.8: the course's cumulative dose is left empty instead, and every output says why.
+  const rw01 = (rows: Record<string, string>[]) => rows.find((r) => r.doses_given === '3')!;
+
+  it('doses: the course and the patient have no cumulative MIU/kg (not 1.2), the distribution leaves them out, and the notes count them', () => {
+    editSpec('slots: { derive_dose_iu: true }\n', '');
+    expect(ingest().code).toBe(0);
+    const out = join(root, 'doses');
+    const r = il2kit(['doses', '--store', store, '--out', out]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const note = 'realworld: 1 given dose(s) in 1 course(s) of 1 patient(s) have no recorded amount (dose_iu empty, and the spec does not set ' +
+      'slots.derive_dose_iu): their cumulative MIU/kg is left empty (—) in course_doses and patient_cumulative';
+    expect(r.stdout).toContain(`note: ${note}`);
+    expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain(note);
+    expect(rw01(csvRows(join(out, 'course_doses.csv')))).toMatchObject({ doses_given: '3', miu_per_kg_given: '' });
+    expect(rw01(csvRows(join(out, 'patient_cumulative.csv')))).toMatchObject({ doses_given: '3', miu_per_kg_given: '' });
+    const dist = csvRows(join(out, 'course_distribution.csv')).filter((d) => d.course_number === '1' && d.centre_id === 'realworld');
+    expect(dist.find((d) => d.measure === 'doses_given')).toMatchObject({ n_courses: '4' });
+    expect(dist.find((d) => d.measure === 'miu_per_kg_given')).toMatchObject({ n_courses: '3', max: '1.2' });
+  });
+
+  it('doses: where the spec derives the empty dose (marked derived), the course has its full 1.8 MIU/kg and no note', () => {
+    expect(ingest().code).toBe(0);
+    const out = join(root, 'doses');
+    const r = il2kit(['doses', '--store', store, '--out', out]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('no recorded amount');
+    expect(rw01(csvRows(join(out, 'course_doses.csv')))).toMatchObject({ doses_given: '3', miu_per_kg_given: '1.8' });
+  });
+
+  it('response: the course is left out of the cumulative-dose odds ratio (n_missing), with a note saying why', () => {
+    editSpec('slots: { derive_dose_iu: true }\n', '');
+    expect(ingest().code).toBe(0);
+    const out = join(root, 'response');
+    const r = il2kit(['response', '--store', store, '--out', out]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const note = '1 assessed course(s) include 1 given dose(s) with no recorded amount (dose_iu empty): their cumulative dose is not known';
+    expect(r.stdout).toContain(note);
+    expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain(note);
+    expect(rw01(csvRows(join(out, 'course_signals.csv')))).toMatchObject({ response: 'PR', miu_per_kg_given: '' });
+    expect(csvRows(join(out, 'odds_ratios.csv')).find((o) => o.model === 'single' && o.signal === 'cumulative_dose')).toMatchObject({ n: '1', n_missing: '1' });
+  });
+});
+
 describe('integrity across tables', () => {
   it('a patient outside the kit’s scope is quarantined naming the allowed values, and their dose rows and cycle follow as orphans', async () => {
     const r = ingest();
@@ -169,6 +220,24 @@ describe('unit spellings a spec adds', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unit_spellings\.GI\/L — 10\^12\/L is not a unit the kit knows; a spelling must stand for a known unit/);
     expect(r.stderr).toMatch(/unit_spellings\.mg\/dL — mg\/dL is already a known unit \(creatinine, bun, bilirubin\); a spelling cannot redefine it/);
+  });
+});
+
+describe('best response from dated assessments', () => {
+  it('one RS row per visit: every assessment is kept, and the best response is not the last visit’s (exit 0)', async () => {
+    const r = ingest();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('response 0+2→2, response_assessment 6→6');
+    const per = await q(`SELECT count(*)::INTEGER AS n FROM response_assessment`);
+    expect(per).toEqual([{ n: 6 }]);
+    const local = `strftime(timezone('Europe/Amsterdam', assessed_at), '%Y-%m-%d')`;
+    const best = await q(`SELECT best_overall_response AS bor, confirmed, ${local} AS at FROM response ORDER BY bor DESC`);
+    expect(best).toEqual([
+      // SD, PR, PR 28 days later (confirmed), SD: PR, not the last visit's SD.
+      { bor: 'PR', confirmed: true, at: '2023-12-11' },
+      // PD, then CR: RECIST stops at the first progression, so PD, not the last visit's CR.
+      { bor: 'PD', confirmed: null, at: '2023-12-04' },
+    ]);
   });
 });
 
