@@ -3,6 +3,9 @@
 // Missing evidence is NULL, never a normal value. Look-backs are data-completeness choices (vitals q2–4 h, labs daily,
 // il2-domain.md §3.1), not clinical thresholds; the fixed thresholds inside two variables (<10 mL/h, ≥1000 mL) are part of
 // those variables' definitions in RULE_VARIABLES.
+// An observation whose time is known only to its day, month or year (observed_precision) cannot be placed inside any of
+// these look-backs (none is longer than a day), so it decides no slot; a baseline reads it only once its whole period has
+// passed (docs/decisions.md, "Date-only values in the slot features").
 import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import { CLINICAL_EVENT_TYPES, INFUSION_AGENTS, RULE_VARIABLES, SLOT_STATUSES, type RuleVariableCode } from '../schemas/vocabularies.js';
 import type { SlotFeatureTable } from './engine.js';
@@ -33,6 +36,17 @@ export type FeatureSpec =
 
 const VITALS_H = 4;
 const LABS_H = 24;
+
+/** Observations a slot feature may read: those timed to the minute (a date-only value is not placed at midnight). */
+export const TIMED_OBSERVATION = "observed_precision = 'minute'";
+
+/**
+ * The latest instant a reduced-precision time can stand for, conservatively: the start of its period plus a day of
+ * 25 h, a month of 31 days or a year of 366 days (the stored instant is the period's start in the centre's zone; the
+ * extra hour covers a daylight-saving day). A minute-precision time is itself.
+ */
+export const PERIOD_END = (at: string, precision: string) =>
+  `(${at} + CASE ${precision} WHEN 'day' THEN INTERVAL 25 HOUR WHEN 'month' THEN INTERVAL 745 HOUR WHEN 'year' THEN INTERVAL 8785 HOUR ELSE INTERVAL 0 HOUR END)`;
 
 export const FEATURE_SPECS = {
   heart_rate_at_dose: { kind: 'latest', obs: 'heart_rate', lookbackHours: VITALS_H },
@@ -89,6 +103,11 @@ export const FEATURE_SPECS = {
   held_doses_in_cycle: { kind: 'recorded_held' },
   relative_criteria_in_cycle: { kind: 'engine_counter' },
 } as const satisfies Record<RuleVariableCode, FeatureSpec>;
+
+/** The observation variables the slot features read (their reduced-precision values are left out: TIMED_OBSERVATION). */
+export const FEATURE_OBSERVATION_VARIABLES: readonly string[] = [
+  ...new Set(Object.values(FEATURE_SPECS as Record<string, FeatureSpec>).flatMap((s) => ('obs' in s ? [s.obs] : s.kind === 'weight_gain' ? ['weight'] : []))),
+].sort();
 
 /** Variables a feature is computed from (besides its own observations). */
 const FEATURE_DEPENDS: Partial<Record<RuleVariableCode, readonly RuleVariableCode[]>> = {
@@ -230,7 +249,7 @@ FROM dose_slot s JOIN cycle c ON c.cycle_id = s.cycle_id ${centreFilter}`;
   const asofJoins = latestVars
     .map(
       (v) => `ASOF LEFT JOIN (SELECT patient_key, epoch_us(observed_at) AS ot, value${v === 'creatinine' ? ', (value > lag(value) OVER (PARTITION BY patient_key ORDER BY observed_at))::DOUBLE AS rising' : ''}
-    FROM observation WHERE variable = ${q(v)} AND ${inCentres()}) j_${v}
+    FROM observation WHERE variable = ${q(v)} AND ${TIMED_OBSERVATION} AND ${inCentres()}) j_${v}
   ON j_${v}.patient_key = sl.patient_key AND sl.t >= j_${v}.ot`,
     )
     .join('\n');
@@ -247,7 +266,7 @@ FROM dose_slot s JOIN cycle c ON c.cycle_id = s.cycle_id ${centreFilter}`;
 SELECT cycle_id, slot_number${minSpecs.map(([name, s]) => `, min(v_${s.obs}) OVER (PARTITION BY patient_key ORDER BY k RANGE BETWEEN ${back(s.windowHours * US_PER_H)} PRECEDING AND CURRENT ROW) AS ${name}`).join('')}
 FROM (
   SELECT patient_key, epoch_us(observed_at) * 4 + 1 AS k, NULL::VARCHAR AS cycle_id, NULL::INTEGER AS slot_number${minVars.map((v) => `, CASE WHEN variable = ${q(v)} THEN value END AS v_${v}`).join('')}
-  FROM observation WHERE variable IN (${minVars.map(q).join(', ') || 'NULL'}) AND ${inCentres()}
+  FROM observation WHERE variable IN (${minVars.map(q).join(', ') || 'NULL'}) AND ${TIMED_OBSERVATION} AND ${inCentres()}
   UNION ALL
   SELECT patient_key, k, cycle_id, slot_number${minVars.map(() => ', NULL').join('')} FROM _sf_slots
 ) QUALIFY cycle_id IS NOT NULL`;
@@ -261,11 +280,12 @@ LEFT JOIN _sf_mins m ON m.cycle_id = sl.cycle_id AND m.slot_number = sl.slot_num
 SELECT cycle_id, arg_min(value, observed_at) AS w0 FROM observation
 WHERE variable = 'weight' AND ${inCentres()} AND cycle_id IN (SELECT DISTINCT cycle_id FROM _sf_slots) GROUP BY cycle_id`;
   // The patient's baseline creatinine: the last value at or before the patient's first dose slot (a resume condition
-  // "back to baseline" compares with it).
+  // "back to baseline" compares with it); a date-only value counts once its whole day has passed by then.
   const baseline = `CREATE OR REPLACE TEMP TABLE _sf_base AS
 SELECT f.patient_key, arg_max(o.value, o.observed_at) AS cr0
 FROM (SELECT patient_key, min(scheduled_at) AS first_at FROM _sf_slots GROUP BY patient_key) f
-JOIN observation o ON o.patient_key = f.patient_key AND o.variable = 'creatinine' AND o.observed_at <= f.first_at AND ${inCentres('o.')}
+JOIN observation o ON o.patient_key = f.patient_key AND o.variable = 'creatinine' AND ${PERIOD_END('o.observed_at', 'o.observed_precision')} <= f.first_at
+  AND ${inCentres('o.')}
 GROUP BY f.patient_key`;
   return [slots, mins, point, firstWeight, baseline];
 }
@@ -279,7 +299,7 @@ WITH s AS (
   SELECT patient_key, epoch_us(observed_at) AS e, value AS v, period_hours AS p, value / period_hours AS rate,
     epoch_us(observed_at) - CAST(period_hours * ${US_PER_H} AS BIGINT) AS st
   FROM observation
-  WHERE variable = ${q(obs)} AND period_hours > 0 AND ${inCentres()}
+  WHERE variable = ${q(obs)} AND period_hours > 0 AND ${TIMED_OBSERVATION} AND ${inCentres()}
 ), w AS (
   SELECT *, sum(v) OVER win AS sv, sum(p) OVER win AS sp, min(st) OVER win AS s0, first_value(v) OVER win AS v1,
     first_value(p) OVER win AS p1, min(rate) OVER win AS rmin,

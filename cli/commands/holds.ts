@@ -31,7 +31,7 @@ export function registerHolds(program: Command): void {
       const perCentre = Number(opts.swimmerCycles);
       if (!Number.isInteger(perCentre) || perCentre < 1) throw new UserError(`--swimmer-cycles must be a whole number ≥ 1, got ${opts.swimmerCycles}`);
       // Loaded here, not at start-up: `il2kit --help` stays fast.
-      const { holdsReport, kitRulesets, slotDecisionColumns, slotFeaturesFromStore, urineChartingFromStore } =
+      const { holdsReport, kitRulesets, slotDecisionColumns, slotFeaturesFromStore, untimedValueNotes, untimedValuesFromStore, urineChartingFromStore } =
         await import('../../analytics/practice/index.js');
       const { concordanceSpec, decisionSwimmerSpec, enforcementSpec, holdReasonsSpec, impliedThresholdsSpec } = await import('../../charts/holds.js');
       const { clearOutputs, withStore, writeFigures, writeReadme, writeTables } = await import('./analysis-output.js');
@@ -72,6 +72,7 @@ export function registerHolds(program: Command): void {
       const r = await times.time('analyse', () => holdsReport(frame, rulesets, { reference, swimmerCycles: perCentre, onRuleset: (pass) => decisions.push(slotDecisionColumns(frame, pass)) }));
 
       const urine = await urineChartingFromStore(opts.store, opts.centres === undefined ? {} : { centres: opts.centres });
+      const untimed = untimedValueNotes(await untimedValuesFromStore(opts.store, opts.centres === undefined ? {} : { centres: opts.centres }));
       clearOutputs(opts.out, [...new Set<string>([...TABLES, ...FIGURES, SLOT_DECISIONS])]);
       progress.step('writing tables');
       const tables = await times.time('tables', () =>
@@ -111,6 +112,7 @@ export function registerHolds(program: Command): void {
           ...r.rulesets.filter((x) => x.relative_criteria_window !== null).map((x) => `- ${x.ruleset_id}: ≥${x.stop_after_relative_criteria} relative criteria (counted as criteria, not rules) read over the ${x.relative_criteria_window} (${x.relative_criteria_window_status}); stops in cycles: ${x.relative_stops_cycle_window} if they accumulate over the cycle, ${x.relative_stops_slot_window} if they must meet at one slot.`),
           `- Urine-output rates (mL/h) are judged on the ${urine[0]?.rate_reading ?? 'shift mean'}; ` +
             `charting seen per centre: ${urine.map((u) => `${u.centre_id} ${u.charting}`).join(', ')} (urine_charting).`,
+          ...untimed.map((n) => `- ${n}.`),
           '- Implied thresholds: the change point of the hold rate (bootstrap interval over patients) and the logistic ED50; with ~30 patients a centre the intervals are wide.',
           `- Swimmer plot (${reference.id}): a sample, ${r.swimmerRule}.`,
           `- Per-slot decisions: ${decisionRows} rows (every ruleset × given or held slot) as Parquet only, one file per centre × ruleset: ` +
@@ -124,6 +126,7 @@ export function registerHolds(program: Command): void {
       times.save();
       progress.done();
       console.log(`holds: ${frame.n} slots, ${r.centres.length} centres × ${rulesets.length} rulesets → ${tables.length} tables, ${decisionRows} slot decisions (Parquet), ${figures.length} figures in ${join(opts.out)}`);
+      for (const n of untimed) console.log(`  note: ${n}`);
       if (frame.computed.length > 0)
         console.log(`  slot features computed here for ${frame.computed.join(', ')}: the store holds none current for them (ingested by an older il2kit?); ingest them again to keep them stored`);
       if (extra.problems.length > 0)
