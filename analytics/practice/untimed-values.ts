@@ -46,7 +46,7 @@ export function untimedValueNotes(rows: readonly UntimedValueRow[]): string[] {
     const what = rs.map((r) => `${r.variable} ${r.values} (${r.precision})`).join(', ');
     return (
       `${centre}: ${n} value(s) of rule variables have a date but no time (${what}); they decide no dose slot — a date-only value ` +
-      'cannot be placed inside a look-back of 24 h or less — and a baseline reads one only once its whole day has passed'
+      'cannot be placed inside a look-back of 24 h or less — and a baseline reads one only once its whole period has passed'
     );
   });
 }

@@ -269,6 +269,16 @@ describe('dates as real exports write them', () => {
     expect(await q(`SELECT count(*)::INTEGER AS n FROM quarantine WHERE table_name = 'observation'`)).toEqual([{ n: 0 }]);
   });
 
+  it('holds counts the rule-variable values that have a date but no time: they decide no dose slot (exit 0)', () => {
+    expect(ingest().code).toBe(0);
+    const out = join(root, 'holds');
+    const r = il2kit(['holds', '--store', store, '--out', out]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const note = 'realworld: 4 value(s) of rule variables have a date but no time (sbp 3 (day), weight 1 (month)); they decide no dose slot';
+    expect(r.stdout).toContain(`note: ${note}`);
+    expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain(note);
+  });
+
   it('without the reading order, the later readings of one day replace the earlier ones (superseded), as before', async () => {
     editSpec('          reading_number: VSTPTNUM\n', '');
     expect(ingest().code).toBe(0);

@@ -59,7 +59,7 @@ describe('date-only observations in the slot features', () => {
     ]);
     expect(notes).toEqual([
       'northbay: 3 value(s) of rule variables have a date but no time (creatinine 2 (day), weight 1 (month)); they decide no dose slot — a date-only ' +
-        'value cannot be placed inside a look-back of 24 h or less — and a baseline reads one only once its whole day has passed',
+        'value cannot be placed inside a look-back of 24 h or less — and a baseline reads one only once its whole period has passed',
     ]);
     expect(untimedValueNotes([])).toEqual([]);
   });
