@@ -119,7 +119,7 @@ function checkMeaning(spec: MappingSpec): { pathParts: (string | number)[]; mess
         if (name === 'value' && table === 'observation' && obj?.unit && tm.fields.variable && typeof tm.fields.variable !== 'string' && tm.fields.variable.value) {
           checkUnit(String(tm.fields.variable.value), known(obj.unit), [...at, 'unit'], out);
         }
-        if (table === 'infusion' && name === 'rate' && obj?.unit && !isKnownUnit('vasopressor', obj.unit) && !isKnownUnit('fluid_rate', obj.unit)) {
+        if (table === 'infusion' && name === 'rate' && obj?.unit && !isKnownUnit('vasopressor', known(obj.unit)) && !isKnownUnit('fluid_rate', known(obj.unit))) {
           out.push({ pathParts: [...at, 'unit'], message: `unit ${obj.unit} cannot be converted to ug/kg/min or mL/h` });
         }
       }

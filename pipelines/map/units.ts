@@ -138,6 +138,18 @@ export function spellingMap(spellings: Record<string, string>): Map<string, stri
   return new Map(Object.entries(spellings).map(([from, to]) => [normaliseUnit(from), to]));
 }
 
+/**
+ * The unit a value is converted from: the spec's spelling resolved to the known unit it stands for, else the export's own.
+ * Every unit the kit reads (observations, infusion rates and volumes) goes through this.
+ * @example spelledUnit(spellingMap({ 'GI/L': '10^9/L' }), 'gi/l') // '10^9/L'
+ */
+export function spelledUnit(spellings: ReadonlyMap<string, string> | undefined, unit: string): string {
+  return spellings?.get(normaliseUnit(unit)) ?? unit;
+}
+
+/** The refusal of a unit the table does not know, the same for every value the kit reads. */
+export const unknownUnitMessage = (subject: string, why: string) => `${subject}: ${why}; add the unit to the unit table or fix the export`;
+
 export function knownUnits(domain: string): string[] {
   return Object.keys(table(domain) ?? {});
 }
