@@ -241,6 +241,51 @@ describe('best response from dated assessments', () => {
   });
 });
 
+describe('infusion rate units go through the same spellings', () => {
+  // "gamma" is how some ICUs write ug/kg/min; the kit does not know it, so the spec must say what it stands for.
+  const addInfusions = (spellings: string | null) => {
+    writeFileSync(join(dir, 'IN.csv'), 'USUBJID,AGENT,START,STOP,RATE,RATEU\nRW-01,PHENYLEPHRINE,2023-10-02T10:00,2023-10-02T12:00,0.5,GAMMA\n');
+    const spec = readFileSync(join(dir, 'spec.yaml'), 'utf8').replace('THOU/uL: 10^3/uL }', `THOU/uL: 10^3/uL${spellings === null ? '' : `, ${spellings}`} }`);
+    writeFileSync(
+      join(dir, 'spec.yaml'),
+      spec +
+        '  - id: in\n    file: IN.csv\n    format: csv\n    patient_id: USUBJID\n    tables:\n      - table: infusion\n        fields:\n' +
+        '          agent: { from: AGENT, codes: { ci: { PHENYLEPHRINE: phenylephrine } } }\n          start_at: START\n          end_at: STOP\n' +
+        '          rate: { from: RATE, unit_from: RATEU }\n',
+    );
+  };
+
+  it('a pressor rate in a spelling the spec adds is read as the unit it stands for, and the report lists it', async () => {
+    addInfusions('gamma: mcg/kg/min');
+    const r = ingest();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(await q(`SELECT agent, rate, rate_unit, unit_raw FROM infusion`)).toEqual([{ agent: 'phenylephrine', rate: 0.5, rate_unit: 'ug/kg/min', unit_raw: 'GAMMA' }]);
+    const units = (JSON.parse(readFileSync(join(reports, 'realworld', 'data-quality.json'), 'utf8')) as { unit_spellings: { variable: string }[] }).unit_spellings;
+    expect(units.find((u) => u.variable === 'phenylephrine')).toEqual({ variable: 'phenylephrine', unit_raw: 'GAMMA', unit: 'ug/kg/min', values: 1, via_spec: 'gamma → mcg/kg/min' });
+  });
+
+  it('without the spelling the rate is quarantined as an unknown unit, with the message an observation gets', async () => {
+    addInfusions(null);
+    // The only infusion row quarantined is over the table's error limit: the run exits 1 and is not published.
+    const r = ingest();
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/check quarantine_limit_infusion failed/);
+    expect(ingest('--accept-failed-checks').code).toBe(0);
+    const rows = await q(`SELECT field, check_name, raw_value, message FROM quarantine WHERE table_name = 'infusion'`);
+    expect(rows).toEqual([{ field: 'rate', check_name: 'unknown_unit', raw_value: '0.5 GAMMA', message: expect.stringMatching(/^phenylephrine: unit "GAMMA" is not known for vasopressor \(known: ug\/kg\/min, .*\); add the unit to the unit table or fix the export$/) }]);
+  });
+
+  it('a fixed rate unit is checked through the spellings: unknown without one is a spec error (exit 2), accepted with one', () => {
+    addInfusions(null);
+    editSpec('rate: { from: RATE, unit_from: RATEU }', 'rate: { from: RATE, unit: gamma }');
+    const r = ingest();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/rate\.unit — unit gamma cannot be converted to ug\/kg\/min or mL\/h/);
+    editSpec('THOU/uL: 10^3/uL }', 'THOU/uL: 10^3/uL, gamma: ug/kg/min }');
+    expect(ingest().code).toBe(0);
+  });
+});
+
 describe('dates as real exports write them', () => {
   it('stores 2003, 2003-07 and date-only values with their precision, as the start of the period in the centre’s zone, and counts them', async () => {
     const r = ingest();
