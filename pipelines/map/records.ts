@@ -8,7 +8,7 @@ import { patientKey } from './pseudonymise.js';
 import { AUTO_FIELDS, VIRTUAL_FIELDS, fieldObject } from './spec-load.js';
 import { coerceCell } from '../../schemas/coerce.js';
 import type { FieldMapObject, MappingSpec, SourceSpec, TableMap } from '../../schemas/mapping-spec.js';
-import { ConversionError, canonicalUnit, reportedDecimals, spelledUnit, spellingMap, toCanonicalAtPrecision, unknownUnitMessage } from './units.js';
+import { ConversionError, FIELD_UNITS, canonicalUnit, fieldUnitProblem, reportedDecimals, spelledUnit, spellingMap, toCanonicalAtPrecision, unknownUnitMessage } from './units.js';
 
 export interface Where {
   file: string;
@@ -171,6 +171,7 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
       const extra: Record<string, unknown> = {};
       if (spellings && (table === 'observation' || table === 'infusion')) extra.__spellings = spellings;
       if (problems.length === 0) mapFields(fields, row, evalCtx, values, extra, problems);
+      if (problems.length === 0 && table !== 'observation') checkFieldUnits(extra, spellings, problems);
       if (table === 'clinical_event' && problems.length === 0) values.onset_precision = extra.onset_at__precision ?? 'minute';
       if (tm.merge) extra.__merge = true;
       if (pivot && problems.length === 0) applyPivot(pivot, table, row, evalCtx, values, problems);
@@ -260,6 +261,16 @@ function mapFields(fields: CompiledMap['fields'], row: SourceRow, evalCtx: EvalC
       const u = evalField(f.unitFrom, row, evalCtx);
       extra[f.unitKey] = u.ok ? u.value : null;
     } else if (f.unit) extra[f.unitKey] = f.unit;
+  }
+}
+
+/** A unit given for a dose or weight field (FIELD_UNITS) must be that field's unit: a dose in mg is refused, not read as IU. */
+function checkFieldUnits(extra: Record<string, unknown>, spellings: ReadonlyMap<string, string> | null, problems: RecordProblem[]): void {
+  for (const field of Object.keys(FIELD_UNITS)) {
+    const unit = extra[`${field}__unit`];
+    if (unit === undefined || unit === null || String(unit).trim() === '') continue;
+    const why = fieldUnitProblem(field, String(unit).trim(), spellings ?? undefined);
+    if (why !== null) problems.push({ field, raw: String(unit), check: 'unknown_unit', message: unknownUnitMessage(field, why) });
   }
 }
 

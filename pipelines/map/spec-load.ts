@@ -5,7 +5,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
 import { OBSERVATION_VARIABLES, TABLES, describeFields, type TableName } from '../../schemas/index.js';
 import { FieldMapObject, MappingSpec, type FieldMap } from '../../schemas/mapping-spec.js';
-import { domainsOfUnit, isKnownUnit, knownUnits, normaliseUnit, spellingMap } from './units.js';
+import { FIELD_UNITS, domainsOfUnit, fieldUnitProblem, isKnownUnit, knownUnits, normaliseUnit, spellingMap } from './units.js';
 import { expandSourceFiles } from './spec-files.js';
 import { specRegexProblem } from './safe-regex.js';
 
@@ -119,6 +119,9 @@ function checkMeaning(spec: MappingSpec): { pathParts: (string | number)[]; mess
         if (name === 'value' && table === 'observation' && obj?.unit && tm.fields.variable && typeof tm.fields.variable !== 'string' && tm.fields.variable.value) {
           checkUnit(String(tm.fields.variable.value), known(obj.unit), [...at, 'unit'], out);
         }
+        if (obj?.unit && fieldUnitProblem(name, obj.unit, spellings) !== null) out.push({ pathParts: [...at, 'unit'], message: `${fieldUnitProblem(name, obj.unit, spellings)}; nothing is converted` });
+        const converts = (table === 'observation' && name === 'value') || (table === 'infusion' && (name === 'rate' || name === 'volume_ml')) || name in FIELD_UNITS;
+        if ((obj?.unit || obj?.unit_from) && !converts) out.push({ pathParts: at, message: `${table}.${name} has no unit to read: remove unit/unit_from (units are read for observation values, infusion rates and volumes, doses and weights)` });
         if (table === 'infusion' && name === 'rate' && obj?.unit && !isKnownUnit('vasopressor', known(obj.unit)) && !isKnownUnit('fluid_rate', known(obj.unit))) {
           out.push({ pathParts: [...at, 'unit'], message: `unit ${obj.unit} cannot be converted to ug/kg/min or mL/h` });
         }

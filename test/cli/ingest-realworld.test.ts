@@ -286,6 +286,28 @@ describe('infusion rate units go through the same spellings', () => {
   });
 });
 
+describe('dose units go through the same spellings', () => {
+  it('a dose whose unit column says mg is refused, not read as IU; IU and a spelling of it the spec adds are read', async () => {
+    const ex = readFileSync(join(dir, 'EX.csv'), 'utf8').trim().split('\n');
+    const units = ['EXDOSU', 'IU', 'mg', 'INTERNATIONAL UNIT', ...ex.slice(4).map(() => 'IU')];
+    writeFileSync(join(dir, 'EX.csv'), ex.map((l, i) => `${l},${units[i]}`).join('\n') + '\n');
+    editSpec('          dose_iu: EXDOSE\n', '          dose_iu: { from: EXDOSE, unit_from: EXDOSU }\n');
+    editSpec('THOU/uL: 10^3/uL }', "THOU/uL: 10^3/uL, 'INTERNATIONAL UNIT': IU }");
+    expect(ingest('--accept-failed-checks').code).toBe(0);
+    const rows = await q(`SELECT field, check_name, raw_value, message FROM quarantine WHERE table_name = 'dose_slot' AND check_name = 'unknown_unit'`);
+    expect(rows).toEqual([{ field: 'dose_iu', check_name: 'unknown_unit', raw_value: 'mg', message: 'dose_iu: unit "mg" is not known for dose_iu (known: IU); add the unit to the unit table or fix the export' }]);
+  });
+
+  it('a fixed unit that is not the field’s, or a unit on a field that has none, is a spec error (exit 2)', () => {
+    editSpec('          dose_iu: EXDOSE\n', '          dose_iu: { from: EXDOSE, unit: MIU }\n          hold_reason_text: { from: EXREASOC, unit: mg }\n');
+    editSpec('          hold_reason_text: EXREASOC\n', '');
+    const r = ingest();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/fields\.dose_iu\.unit — unit "MIU" is not known for dose_iu \(known: IU\); nothing is converted/);
+    expect(r.stderr).toMatch(/fields\.hold_reason_text — dose_slot\.hold_reason_text has no unit to read: remove unit\/unit_from/);
+  });
+});
+
 describe('dates as real exports write them', () => {
   it('stores 2003, 2003-07 and date-only values with their precision, as the start of the period in the centre’s zone, and counts them', async () => {
     const r = ingest();
