@@ -351,19 +351,22 @@ SELECT cycle_id, slot_number,
   (coalesce(sum(d_pressor) ${left}, 0) > 0 OR count(pstart) ${inWin} > 0) AS pressor_any
 FROM stream QUALIFY cycle_id IS NOT NULL`;
 
-  // Clinical events active at the dose: a join of slots to the patient's (few) episodes.
+  // Clinical events active at the dose: a join of slots to the patient's (few) episodes. An onset known only to its day
+  // (month, year) is certain from the end of that period (s_us); from its start (s0_us) until then the event is pending
+  // (p_*): the slot cannot say whether it had begun.
+  const onsetKnown = `epoch_us(${PERIOD_END('c.onset_at', 'c.onset_precision')})`;
   const activeEvents = `CREATE OR REPLACE TEMP TABLE _sf_evj AS
 WITH ev AS (
-  SELECT c.patient_key, c.cycle_id, c.event_type, epoch_us(c.onset_at) AS s_us,
+  SELECT c.patient_key, c.cycle_id, c.event_type, epoch_us(c.onset_at) AS s0_us, ${onsetKnown} AS s_us,
     CASE WHEN c.resolved_at IS NOT NULL THEN epoch_us(c.resolved_at)
          WHEN c.cycle_id IS NOT NULL OR c.event_type IN (${OPEN_ENDED_EVENTS.map(q).join(', ')}) THEN NULL
-         ELSE epoch_us(c.onset_at) + ${openH * US_PER_H} END AS e_us
+         ELSE ${onsetKnown} + ${openH * US_PER_H} END AS e_us
   FROM clinical_event c
   WHERE c.event_type IN (${usedEvents.map(q).join(', ') || 'NULL'}) AND ${inCentres('c.')}
 )
 SELECT sl.cycle_id, sl.slot_number
-  ${usedEvents.map((e) => `, bool_or(e.event_type = ${q(e)}) AS a_${e}, max(CASE WHEN e.event_type = ${q(e)} THEN (sl.t - e.s_us) / ${US_PER_H} END) AS h_${e}`).join('\n  ')}
-FROM _sf_slots sl JOIN ev e ON e.patient_key = sl.patient_key AND e.s_us <= sl.t
+  ${usedEvents.map((e) => `, bool_or(e.event_type = ${q(e)} AND e.s_us <= sl.t) AS a_${e}, bool_or(e.event_type = ${q(e)} AND e.s_us > sl.t) AS p_${e}, max(CASE WHEN e.event_type = ${q(e)} AND e.s_us <= sl.t THEN (sl.t - e.s_us) / ${US_PER_H} END) AS h_${e}`).join('\n  ')}
+FROM _sf_slots sl JOIN ev e ON e.patient_key = sl.patient_key AND e.s0_us <= sl.t
   AND (e.e_us > sl.t OR (e.e_us IS NULL AND (e.cycle_id IS NULL OR e.cycle_id = sl.cycle_id)))
 GROUP BY sl.cycle_id, sl.slot_number`;
 
@@ -375,7 +378,7 @@ GROUP BY sl.cycle_id, sl.slot_number`;
   const EPISODE_END = 'CASE WHEN e.e_us IS NOT NULL THEN least(e.e_us, sl.t) WHEN e.cycle_id IS NULL OR e.cycle_id = sl.cycle_id THEN sl.t ELSE e.s_us END';
   const episodes = `CREATE OR REPLACE TEMP TABLE _sf_episodes AS
 WITH ev AS (
-  SELECT patient_key, cycle_id, event_type, epoch_us(onset_at) AS s_us, epoch_us(resolved_at) AS e_us
+  SELECT patient_key, cycle_id, event_type, epoch_us(${PERIOD_END('onset_at', 'onset_precision')}) AS s_us, epoch_us(resolved_at) AS e_us
   FROM clinical_event WHERE event_type IN (${episodeEvents.map(q).join(', ') || 'NULL'}) AND ${inCentres()}
 )
 SELECT sl.cycle_id, sl.slot_number
@@ -432,7 +435,9 @@ function assemblyStatements(ctx: FeatureSqlContext, options: SlotFeatureOptions)
         return [`CASE WHEN cov.has_pressor THEN coalesce(ev.pressor_any, false)::DOUBLE END AS ${name}`];
       case 'event_present': {
         const from = RULE_VARIABLES[name].from as readonly EventType[];
-        return [`CASE WHEN ${from.map((e) => `cov.has_${e}`).join(' OR ')} THEN (${from.map((e) => `coalesce(ej.a_${e}, false)`).join(' OR ')})::DOUBLE END AS ${name}`];
+        // Present if an event is certainly under way; unknown (NULL) if one may have begun but its onset day is not over.
+        const any = (p: string) => from.map((e) => `coalesce(ej.${p}_${e}, false)`).join(' OR ');
+        return [`CASE WHEN ${from.map((e) => `cov.has_${e}`).join(' OR ')} THEN CASE WHEN ${any('a')} THEN 1.0 WHEN ${any('p')} THEN NULL ELSE 0.0 END END AS ${name}`];
       }
       case 'episode_hours': {
         const e = RULE_VARIABLES[name].from[0] as EventType;
@@ -442,7 +447,8 @@ function assemblyStatements(ctx: FeatureSqlContext, options: SlotFeatureOptions)
         // The longest-lasting of the variable's events active at the dose (mental status reads several event types).
         const from = RULE_VARIABLES[name].from as readonly EventType[];
         const hours = from.length === 1 ? `coalesce(ej.h_${from[0]}, 0)` : `greatest(${from.map((e) => `coalesce(ej.h_${e}, 0)`).join(', ')})`;
-        return [`CASE WHEN ${from.map((e) => `cov.has_${e}`).join(' OR ')} THEN ${hours} END AS ${name}`];
+        const pendingOnly = `(${from.map((e) => `coalesce(ej.p_${e}, false)`).join(' OR ')}) AND NOT (${from.map((e) => `coalesce(ej.a_${e}, false)`).join(' OR ')})`;
+        return [`CASE WHEN ${from.map((e) => `cov.has_${e}`).join(' OR ')} AND NOT (${pendingOnly}) THEN ${hours} END AS ${name}`];
       }
       case 'recorded_held':
         return [`count(*) FILTER (WHERE sl.status = 'held') OVER (PARTITION BY sl.cycle_id ORDER BY sl.slot_number ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)::DOUBLE AS ${name}`];

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { computeSlotFeatures } from '../../rules/features.js';
 import { untimedValueNotes } from '../../analytics/practice/untimed-values.js';
-import { buildStore, cycle, obs, slots } from './store-fixture.js';
+import { buildStore, CYCLE, cycle, obs, slots } from './store-fixture.js';
 
 const S = '2024-03-04T08:00:00Z';
 const day = (variable: string, date: string, value: number, unit: string) => ({ ...obs(variable, `${date}T00:00:00Z`, value, unit), observed_precision: 'day' });
@@ -26,6 +26,8 @@ beforeAll(async () => {
       day('weight', '2024-03-04', 80, 'kg'),
       obs('weight', '2024-03-05T06:00:00Z', 84, 'kg'),
     ],
+    // Atrial fibrillation "on 2024-03-05", unresolved: it may have begun at any time that day.
+    clinical_event: [{ cycle_id: CYCLE, event_type: 'atrial_fibrillation', onset_at: '2024-03-05T00:00:00Z', onset_precision: 'day', resolved_at: null }],
   });
   expect(await computeSlotFeatures(conn)).toBe(4);
   rows = (await conn.runAndReadAll('SELECT * FROM slot_features ORDER BY slot_number')).getRowObjectsJS() as Record<string, unknown>[];
@@ -52,6 +54,11 @@ describe('date-only observations in the slot features', () => {
     expect(col('weight_gain_pct')).toEqual([null, null, null, 5]);
   });
 
+  it('an event with a date-only onset is unknown (not present, not absent) on its onset day, not active from midnight', () => {
+    // Read at midnight it was present at slots 3 and 4 (2024-03-05 00:00 and 08:00); before its day it is absent.
+    expect(col('atrial_fibrillation')).toEqual([0, 0, null, null]);
+  });
+
   it('the holds output counts them per centre, naming variable and precision', () => {
     const notes = untimedValueNotes([
       { centre_id: 'northbay', variable: 'creatinine', precision: 'day', values: 2 },
@@ -59,7 +66,7 @@ describe('date-only observations in the slot features', () => {
     ]);
     expect(notes).toEqual([
       'northbay: 3 value(s) of rule variables have a date but no time (creatinine 2 (day), weight 1 (month)); they decide no dose slot — a date-only ' +
-        'value cannot be placed inside a look-back of 24 h or less — and a baseline reads one only once its whole period has passed',
+        'value cannot be placed inside a look-back of 24 h or less — and a baseline reads one only once its whole period has passed; an event is unknown at the slots of its onset period',
     ]);
     expect(untimedValueNotes([])).toEqual([]);
   });
