@@ -60,7 +60,8 @@ export async function writeIngestOutputs(r: IngestResult, opts: IngestOutputOpti
   try {
     q = {
       reasons: await quarantineReasons(conn, centre, quarantine), samples: await quarantineSamples(conn, centre, quarantine),
-      units: await unitSpellings(conn, centre, r.spec.unit_spellings, (t) => (r.rejected === null ? t : `read_parquet(${sql(join(r.rejected, `${t}.parquet`))})`)),
+      units: await unitSpellings(conn, centre, r.spec.unit_spellings, (t) =>
+        r.rejected === null ? t : `read_parquet(${sql(join(r.rejected, `${t}.parquet`))})`),
       imputed: await imputedDates(conn, centre, (t) => (r.rejected === null ? t : `read_parquet(${sql(join(r.rejected, `${t}.parquet`))})`)),
     };
     await writeQuarantineCsv(conn, centre, quarantineCsv, quarantine);

@@ -46,7 +46,8 @@ export const TIMED_OBSERVATION = "observed_precision = 'minute'";
  * extra hour covers a daylight-saving day). A minute-precision time is itself.
  */
 export const PERIOD_END = (at: string, precision: string) =>
-  `(${at} + CASE ${precision} WHEN 'day' THEN INTERVAL 25 HOUR WHEN 'month' THEN INTERVAL 745 HOUR WHEN 'year' THEN INTERVAL 8785 HOUR ELSE INTERVAL 0 HOUR END)`;
+  `(${at} + CASE ${precision} WHEN 'day' THEN INTERVAL 25 HOUR WHEN 'month' THEN INTERVAL 745 HOUR ` +
+  `WHEN 'year' THEN INTERVAL 8785 HOUR ELSE INTERVAL 0 HOUR END)`;
 
 export const FEATURE_SPECS = {
   heart_rate_at_dose: { kind: 'latest', obs: 'heart_rate', lookbackHours: VITALS_H },
@@ -322,6 +323,11 @@ FROM x`;
   return [intervalSeries('urine_output', '_sf_uo'), intervalSeries('diarrhoea_volume', '_sf_dv'), intervalAtSlot];
 }
 
+/** Per event type at a slot: certainly active (a_), onset period not over (p_), hours since the certain onset (h_). */
+const eventColumns = (type: string, e: string) =>
+  `, bool_or(e.event_type = ${type} AND e.s_us <= sl.t) AS a_${e}, bool_or(e.event_type = ${type} AND e.s_us > sl.t) AS p_${e}` +
+  `, max(CASE WHEN e.event_type = ${type} AND e.s_us <= sl.t THEN (sl.t - e.s_us) / ${US_PER_H} END) AS h_${e}`;
+
 /** 3. Infusions and clinical events at each slot: pressors, active events, episodes, and what each centre records. */
 function eventStatements(ctx: FeatureSqlContext): string[] {
   const { W, openH, inCentres, specs, usedEvents } = ctx;
@@ -365,7 +371,7 @@ WITH ev AS (
   WHERE c.event_type IN (${usedEvents.map(q).join(', ') || 'NULL'}) AND ${inCentres('c.')}
 )
 SELECT sl.cycle_id, sl.slot_number
-  ${usedEvents.map((e) => `, bool_or(e.event_type = ${q(e)} AND e.s_us <= sl.t) AS a_${e}, bool_or(e.event_type = ${q(e)} AND e.s_us > sl.t) AS p_${e}, max(CASE WHEN e.event_type = ${q(e)} AND e.s_us <= sl.t THEN (sl.t - e.s_us) / ${US_PER_H} END) AS h_${e}`).join('\n  ')}
+  ${usedEvents.map((e) => eventColumns(q(e), e)).join('\n  ')}
 FROM _sf_slots sl JOIN ev e ON e.patient_key = sl.patient_key AND e.s0_us <= sl.t
   AND (e.e_us > sl.t OR (e.e_us IS NULL AND (e.cycle_id IS NULL OR e.cycle_id = sl.cycle_id)))
 GROUP BY sl.cycle_id, sl.slot_number`;
@@ -437,7 +443,8 @@ function assemblyStatements(ctx: FeatureSqlContext, options: SlotFeatureOptions)
         const from = RULE_VARIABLES[name].from as readonly EventType[];
         // Present if an event is certainly under way; unknown (NULL) if one may have begun but its onset day is not over.
         const any = (p: string) => from.map((e) => `coalesce(ej.${p}_${e}, false)`).join(' OR ');
-        return [`CASE WHEN ${from.map((e) => `cov.has_${e}`).join(' OR ')} THEN CASE WHEN ${any('a')} THEN 1.0 WHEN ${any('p')} THEN NULL ELSE 0.0 END END AS ${name}`];
+        const covered = from.map((e) => `cov.has_${e}`).join(' OR ');
+        return [`CASE WHEN ${covered} THEN CASE WHEN ${any('a')} THEN 1.0 WHEN ${any('p')} THEN NULL ELSE 0.0 END END AS ${name}`];
       }
       case 'episode_hours': {
         const e = RULE_VARIABLES[name].from[0] as EventType;
@@ -447,7 +454,8 @@ function assemblyStatements(ctx: FeatureSqlContext, options: SlotFeatureOptions)
         // The longest-lasting of the variable's events active at the dose (mental status reads several event types).
         const from = RULE_VARIABLES[name].from as readonly EventType[];
         const hours = from.length === 1 ? `coalesce(ej.h_${from[0]}, 0)` : `greatest(${from.map((e) => `coalesce(ej.h_${e}, 0)`).join(', ')})`;
-        const pendingOnly = `(${from.map((e) => `coalesce(ej.p_${e}, false)`).join(' OR ')}) AND NOT (${from.map((e) => `coalesce(ej.a_${e}, false)`).join(' OR ')})`;
+        const anyOf = (p: string) => from.map((e) => `coalesce(ej.${p}_${e}, false)`).join(' OR ');
+        const pendingOnly = `(${anyOf('p')}) AND NOT (${anyOf('a')})`;
         return [`CASE WHEN ${from.map((e) => `cov.has_${e}`).join(' OR ')} AND NOT (${pendingOnly}) THEN ${hours} END AS ${name}`];
       }
       case 'recorded_held':

@@ -1,5 +1,7 @@
 // All dose analyses in one call, for the CLI, notebooks and the bench.
-import { courseDistribution, courseDoses, patientCumulativeDose, unknownDoseNotes, type CourseDistributionRow, type CourseDosesRow, type PatientCumulativeRow } from './course-doses.js';
+import {
+  courseDistribution, courseDoses, patientCumulativeDose, unknownDoseNotes, type CourseDistributionRow, type CourseDosesRow, type PatientCumulativeRow,
+} from './course-doses.js';
 import { cycleComparison, type CycleComparisonRow } from './cycle-comparison.js';
 import { doseDistribution, doseHistogram, type DoseDistributionRow, type DoseHistogramRow } from './dose-distribution.js';
 import { doseSurvival, type DoseSurvivalResult } from './dose-survival.js';

@@ -7,7 +7,9 @@ import { FEATURE_OBSERVATION_VARIABLES } from '../../rules/features.js';
 import { CLINICAL_EVENT_TYPES, RULE_VARIABLES } from '../../schemas/vocabularies.js';
 
 /** Clinical event types some rule variable reads. */
-const RULE_EVENTS = [...new Set(Object.values(RULE_VARIABLES).flatMap((v) => [...(v.from as readonly string[])]))].filter((e) => e in CLINICAL_EVENT_TYPES).sort();
+const RULE_EVENTS = [...new Set(Object.values(RULE_VARIABLES).flatMap((v) => [...(v.from as readonly string[])]))]
+  .filter((e) => e in CLINICAL_EVENT_TYPES)
+  .sort();
 
 /** One row per centre × variable (or event type) × precision with at least one such value. */
 export interface UntimedValueRow {

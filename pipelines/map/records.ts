@@ -8,7 +8,9 @@ import { patientKey } from './pseudonymise.js';
 import { AUTO_FIELDS, VIRTUAL_FIELDS, fieldObject } from './spec-load.js';
 import { coerceCell } from '../../schemas/coerce.js';
 import type { FieldMapObject, MappingSpec, SourceSpec, TableMap } from '../../schemas/mapping-spec.js';
-import { ConversionError, FIELD_UNITS, canonicalUnit, fieldUnitProblem, reportedDecimals, spelledUnit, spellingMap, toCanonicalAtPrecision, unknownUnitMessage } from './units.js';
+import {
+  ConversionError, FIELD_UNITS, canonicalUnit, fieldUnitProblem, reportedDecimals, spelledUnit, spellingMap, toCanonicalAtPrecision, unknownUnitMessage,
+} from './units.js';
 
 export interface Where {
   file: string;

@@ -259,9 +259,12 @@ describe('infusion rate units go through the same spellings', () => {
     addInfusions('gamma: mcg/kg/min');
     const r = ingest();
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(await q(`SELECT agent, rate, rate_unit, unit_raw FROM infusion`)).toEqual([{ agent: 'phenylephrine', rate: 0.5, rate_unit: 'ug/kg/min', unit_raw: 'GAMMA' }]);
-    const units = (JSON.parse(readFileSync(join(reports, 'realworld', 'data-quality.json'), 'utf8')) as { unit_spellings: { variable: string }[] }).unit_spellings;
-    expect(units.find((u) => u.variable === 'phenylephrine')).toEqual({ variable: 'phenylephrine', unit_raw: 'GAMMA', unit: 'ug/kg/min', values: 1, via_spec: 'gamma → mcg/kg/min' });
+    const stored = await q(`SELECT agent, rate, rate_unit, unit_raw FROM infusion`);
+    expect(stored).toEqual([{ agent: 'phenylephrine', rate: 0.5, rate_unit: 'ug/kg/min', unit_raw: 'GAMMA' }]);
+    const dq = JSON.parse(readFileSync(join(reports, 'realworld', 'data-quality.json'), 'utf8')) as { unit_spellings: { variable: string }[] };
+    expect(dq.unit_spellings.find((u) => u.variable === 'phenylephrine')).toEqual({
+      variable: 'phenylephrine', unit_raw: 'GAMMA', unit: 'ug/kg/min', values: 1, via_spec: 'gamma → mcg/kg/min',
+    });
   });
 
   it('without the spelling the rate is quarantined as an unknown unit, with the message an observation gets', async () => {
@@ -272,7 +275,8 @@ describe('infusion rate units go through the same spellings', () => {
     expect(r.stdout).toMatch(/check quarantine_limit_infusion failed/);
     expect(ingest('--accept-failed-checks').code).toBe(0);
     const rows = await q(`SELECT field, check_name, raw_value, message FROM quarantine WHERE table_name = 'infusion'`);
-    expect(rows).toEqual([{ field: 'rate', check_name: 'unknown_unit', raw_value: '0.5 GAMMA', message: expect.stringMatching(/^phenylephrine: unit "GAMMA" is not known for vasopressor \(known: ug\/kg\/min, .*\); add the unit to the unit table or fix the export$/) }]);
+    const message = /^phenylephrine: unit "GAMMA" is not known for vasopressor \(known: ug\/kg\/min, .*\); add the unit to the unit table or fix the export$/;
+    expect(rows).toEqual([{ field: 'rate', check_name: 'unknown_unit', raw_value: '0.5 GAMMA', message: expect.stringMatching(message) }]);
   });
 
   it('a fixed rate unit is checked through the spellings: unknown without one is a spec error (exit 2), accepted with one', () => {
@@ -295,7 +299,8 @@ describe('dose units go through the same spellings', () => {
     editSpec('THOU/uL: 10^3/uL }', "THOU/uL: 10^3/uL, 'INTERNATIONAL UNIT': IU }");
     expect(ingest('--accept-failed-checks').code).toBe(0);
     const rows = await q(`SELECT field, check_name, raw_value, message FROM quarantine WHERE table_name = 'dose_slot' AND check_name = 'unknown_unit'`);
-    expect(rows).toEqual([{ field: 'dose_iu', check_name: 'unknown_unit', raw_value: 'mg', message: 'dose_iu: unit "mg" is not known for dose_iu (known: IU); add the unit to the unit table or fix the export' }]);
+    const message = 'dose_iu: unit "mg" is not known for dose_iu (known: IU); add the unit to the unit table or fix the export';
+    expect(rows).toEqual([{ field: 'dose_iu', check_name: 'unknown_unit', raw_value: 'mg', message }]);
   });
 
   it('a fixed unit that is not the field’s, or a unit on a field that has none, is a spec error (exit 2)', () => {

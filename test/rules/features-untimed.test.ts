@@ -8,7 +8,10 @@ import { untimedValueNotes } from '../../analytics/practice/untimed-values.js';
 import { buildStore, CYCLE, cycle, obs, slots } from './store-fixture.js';
 
 const S = '2024-03-04T08:00:00Z';
-const day = (variable: string, date: string, value: number, unit: string) => ({ ...obs(variable, `${date}T00:00:00Z`, value, unit), observed_precision: 'day' });
+const day = (variable: string, date: string, value: number, unit: string) => ({
+  ...obs(variable, `${date}T00:00:00Z`, value, unit),
+  observed_precision: 'day',
+});
 let conn: DuckDBConnection;
 let rows: Record<string, unknown>[];
 
@@ -66,7 +69,8 @@ describe('date-only observations in the slot features', () => {
     ]);
     expect(notes).toEqual([
       'northbay: 3 value(s) of rule variables have a date but no time (creatinine 2 (day), weight 1 (month)); they decide no dose slot — a date-only ' +
-        'value cannot be placed inside a look-back of 24 h or less — and a baseline reads one only once its whole period has passed; an event is unknown at the slots of its onset period',
+        'value cannot be placed inside a look-back of 24 h or less — and a baseline reads one only once its whole period has passed; ' +
+        'an event is unknown at the slots of its onset period',
     ]);
     expect(untimedValueNotes([])).toEqual([]);
   });
