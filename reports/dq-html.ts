@@ -175,8 +175,11 @@ function identifiers(rep: DqReport): string {
 
 /** Every unit spelling the run converted; the spec's own spellings (unit_spellings) say so. */
 function unitsTable(rep: DqReport): string {
-  if (rep.unit_spellings.length === 0) return '<p>None: no observation with a unit was stored.</p>';
-  const head = cols(['variable', 'variable'], ['unit_raw', 'spelling in the export'], ['unit', 'stored as'], ['values', 'values'], ['via', 'spelling added by the spec']);
+  if (rep.unit_spellings.length === 0) return '<p>None: no observation or infusion with a unit was stored.</p>';
+  const head = cols(
+    ['variable', 'variable or infusion'], ['unit_raw', 'spelling in the export'], ['unit', 'stored as'], ['values', 'values'],
+    ['via', 'spelling added by the spec'],
+  );
   return htmlTable(head, rep.unit_spellings.map((u) => ({ ...u, via: u.via_spec ?? MISSING })));
 }
 

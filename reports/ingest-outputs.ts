@@ -58,10 +58,10 @@ export async function writeIngestOutputs(r: IngestResult, opts: IngestOutputOpti
   const quarantineCsv = join(dir, QUARANTINE_CSV);
   let q: QuarantineView;
   try {
-    const observations = r.rejected === null ? 'observation' : `read_parquet(${sql(join(r.rejected, 'observation.parquet'))})`;
     q = {
       reasons: await quarantineReasons(conn, centre, quarantine), samples: await quarantineSamples(conn, centre, quarantine),
-      units: await unitSpellings(conn, centre, r.spec.unit_spellings, observations),
+      units: await unitSpellings(conn, centre, r.spec.unit_spellings, (t) =>
+        r.rejected === null ? t : `read_parquet(${sql(join(r.rejected, `${t}.parquet`))})`),
       imputed: await imputedDates(conn, centre, (t) => (r.rejected === null ? t : `read_parquet(${sql(join(r.rejected, `${t}.parquet`))})`)),
     };
     await writeQuarantineCsv(conn, centre, quarantineCsv, quarantine);

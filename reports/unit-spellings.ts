@@ -1,10 +1,12 @@
-// Every unit spelling an ingest converted, as the data-quality report lists it: per variable, the export's spelling
-// (unit_raw), the canonical unit, how many stored values, and the spec's unit_spellings line it went through, if any.
+// Every unit spelling an ingest converted, as the data-quality report lists it: per variable (or infusion agent), the
+// export's spelling (unit_raw), the canonical unit, how many stored values, and the spec's unit_spellings line it went
+// through, if any.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { normaliseUnit } from '../pipelines/map/units.js';
 import { sql } from '../pipelines/store/sql.js';
 
 export interface UnitSpelling {
+  /** Observation variable, or infusion agent for a rate or volume. */
   variable: string;
   unit_raw: string;
   unit: string;
@@ -13,10 +15,22 @@ export interface UnitSpelling {
   via_spec: string | null;
 }
 
-/** The spellings of one centre's stored observations (`from`: the store's table or a rejected run's Parquet file). */
-export async function unitSpellings(conn: DuckDBConnection, centre: string, spellings: Record<string, string>, from = 'observation'): Promise<UnitSpelling[]> {
+/**
+ * The spellings of one centre's stored observations and infusions (`from`: a table's store name, or a rejected run's
+ * Parquet file).
+ */
+export async function unitSpellings(
+  conn: DuckDBConnection,
+  centre: string,
+  spellings: Record<string, string>,
+  from: (table: 'observation' | 'infusion') => string = (t) => t,
+): Promise<UnitSpelling[]> {
+  const c = sql(centre);
   const rows = (
-    await conn.runAndReadAll(`SELECT variable, unit_raw, unit, count(*)::BIGINT AS n FROM ${from} WHERE centre_id = ${sql(centre)} AND unit_raw IS NOT NULL GROUP BY ALL ORDER BY ALL`)
+    await conn.runAndReadAll(`SELECT variable, unit_raw, unit, count(*)::BIGINT AS n FROM (
+        SELECT variable, unit_raw, unit FROM ${from('observation')} WHERE centre_id = ${c} AND unit_raw IS NOT NULL
+        UNION ALL SELECT agent, unit_raw, coalesce(rate_unit, 'mL') FROM ${from('infusion')} WHERE centre_id = ${c} AND unit_raw IS NOT NULL)
+      GROUP BY ALL ORDER BY ALL`)
   ).getRows();
   const spec = new Map(Object.entries(spellings).map(([a, b]) => [normaliseUnit(a), `${a} → ${b}`]));
   return rows.map(([variable, raw, unit, n]) => ({

@@ -3,6 +3,9 @@
 // Missing evidence is NULL, never a normal value. Look-backs are data-completeness choices (vitals q2–4 h, labs daily,
 // il2-domain.md §3.1), not clinical thresholds; the fixed thresholds inside two variables (<10 mL/h, ≥1000 mL) are part of
 // those variables' definitions in RULE_VARIABLES.
+// An observation whose time is known only to its day, month or year (observed_precision) cannot be placed inside any of
+// these look-backs (none is longer than a day), so it decides no slot; a baseline reads it only once its whole period has
+// passed (docs/decisions.md, "Date-only values in the slot features").
 import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import { CLINICAL_EVENT_TYPES, INFUSION_AGENTS, RULE_VARIABLES, SLOT_STATUSES, type RuleVariableCode } from '../schemas/vocabularies.js';
 import type { SlotFeatureTable } from './engine.js';
@@ -33,6 +36,18 @@ export type FeatureSpec =
 
 const VITALS_H = 4;
 const LABS_H = 24;
+
+/** Observations a slot feature may read: those timed to the minute (a date-only value is not placed at midnight). */
+export const TIMED_OBSERVATION = "observed_precision = 'minute'";
+
+/**
+ * The latest instant a reduced-precision time can stand for, conservatively: the start of its period plus a day of
+ * 25 h, a month of 31 days or a year of 366 days (the stored instant is the period's start in the centre's zone; the
+ * extra hour covers a daylight-saving day). A minute-precision time is itself.
+ */
+export const PERIOD_END = (at: string, precision: string) =>
+  `(${at} + CASE ${precision} WHEN 'day' THEN INTERVAL 25 HOUR WHEN 'month' THEN INTERVAL 745 HOUR ` +
+  `WHEN 'year' THEN INTERVAL 8785 HOUR ELSE INTERVAL 0 HOUR END)`;
 
 export const FEATURE_SPECS = {
   heart_rate_at_dose: { kind: 'latest', obs: 'heart_rate', lookbackHours: VITALS_H },
@@ -89,6 +104,11 @@ export const FEATURE_SPECS = {
   held_doses_in_cycle: { kind: 'recorded_held' },
   relative_criteria_in_cycle: { kind: 'engine_counter' },
 } as const satisfies Record<RuleVariableCode, FeatureSpec>;
+
+/** The observation variables the slot features read (their reduced-precision values are left out: TIMED_OBSERVATION). */
+export const FEATURE_OBSERVATION_VARIABLES: readonly string[] = [
+  ...new Set(Object.values(FEATURE_SPECS as Record<string, FeatureSpec>).flatMap((s) => ('obs' in s ? [s.obs] : s.kind === 'weight_gain' ? ['weight'] : []))),
+].sort();
 
 /** Variables a feature is computed from (besides its own observations). */
 const FEATURE_DEPENDS: Partial<Record<RuleVariableCode, readonly RuleVariableCode[]>> = {
@@ -230,7 +250,7 @@ FROM dose_slot s JOIN cycle c ON c.cycle_id = s.cycle_id ${centreFilter}`;
   const asofJoins = latestVars
     .map(
       (v) => `ASOF LEFT JOIN (SELECT patient_key, epoch_us(observed_at) AS ot, value${v === 'creatinine' ? ', (value > lag(value) OVER (PARTITION BY patient_key ORDER BY observed_at))::DOUBLE AS rising' : ''}
-    FROM observation WHERE variable = ${q(v)} AND ${inCentres()}) j_${v}
+    FROM observation WHERE variable = ${q(v)} AND ${TIMED_OBSERVATION} AND ${inCentres()}) j_${v}
   ON j_${v}.patient_key = sl.patient_key AND sl.t >= j_${v}.ot`,
     )
     .join('\n');
@@ -247,7 +267,7 @@ FROM dose_slot s JOIN cycle c ON c.cycle_id = s.cycle_id ${centreFilter}`;
 SELECT cycle_id, slot_number${minSpecs.map(([name, s]) => `, min(v_${s.obs}) OVER (PARTITION BY patient_key ORDER BY k RANGE BETWEEN ${back(s.windowHours * US_PER_H)} PRECEDING AND CURRENT ROW) AS ${name}`).join('')}
 FROM (
   SELECT patient_key, epoch_us(observed_at) * 4 + 1 AS k, NULL::VARCHAR AS cycle_id, NULL::INTEGER AS slot_number${minVars.map((v) => `, CASE WHEN variable = ${q(v)} THEN value END AS v_${v}`).join('')}
-  FROM observation WHERE variable IN (${minVars.map(q).join(', ') || 'NULL'}) AND ${inCentres()}
+  FROM observation WHERE variable IN (${minVars.map(q).join(', ') || 'NULL'}) AND ${TIMED_OBSERVATION} AND ${inCentres()}
   UNION ALL
   SELECT patient_key, k, cycle_id, slot_number${minVars.map(() => ', NULL').join('')} FROM _sf_slots
 ) QUALIFY cycle_id IS NOT NULL`;
@@ -261,11 +281,12 @@ LEFT JOIN _sf_mins m ON m.cycle_id = sl.cycle_id AND m.slot_number = sl.slot_num
 SELECT cycle_id, arg_min(value, observed_at) AS w0 FROM observation
 WHERE variable = 'weight' AND ${inCentres()} AND cycle_id IN (SELECT DISTINCT cycle_id FROM _sf_slots) GROUP BY cycle_id`;
   // The patient's baseline creatinine: the last value at or before the patient's first dose slot (a resume condition
-  // "back to baseline" compares with it).
+  // "back to baseline" compares with it); a date-only value counts once its whole day has passed by then.
   const baseline = `CREATE OR REPLACE TEMP TABLE _sf_base AS
 SELECT f.patient_key, arg_max(o.value, o.observed_at) AS cr0
 FROM (SELECT patient_key, min(scheduled_at) AS first_at FROM _sf_slots GROUP BY patient_key) f
-JOIN observation o ON o.patient_key = f.patient_key AND o.variable = 'creatinine' AND o.observed_at <= f.first_at AND ${inCentres('o.')}
+JOIN observation o ON o.patient_key = f.patient_key AND o.variable = 'creatinine' AND ${PERIOD_END('o.observed_at', 'o.observed_precision')} <= f.first_at
+  AND ${inCentres('o.')}
 GROUP BY f.patient_key`;
   return [slots, mins, point, firstWeight, baseline];
 }
@@ -279,7 +300,7 @@ WITH s AS (
   SELECT patient_key, epoch_us(observed_at) AS e, value AS v, period_hours AS p, value / period_hours AS rate,
     epoch_us(observed_at) - CAST(period_hours * ${US_PER_H} AS BIGINT) AS st
   FROM observation
-  WHERE variable = ${q(obs)} AND period_hours > 0 AND ${inCentres()}
+  WHERE variable = ${q(obs)} AND period_hours > 0 AND ${TIMED_OBSERVATION} AND ${inCentres()}
 ), w AS (
   SELECT *, sum(v) OVER win AS sv, sum(p) OVER win AS sp, min(st) OVER win AS s0, first_value(v) OVER win AS v1,
     first_value(p) OVER win AS p1, min(rate) OVER win AS rmin,
@@ -301,6 +322,11 @@ FROM x`;
   const intervalAtSlot = INTERVAL_AT_SLOT;
   return [intervalSeries('urine_output', '_sf_uo'), intervalSeries('diarrhoea_volume', '_sf_dv'), intervalAtSlot];
 }
+
+/** Per event type at a slot: certainly active (a_), onset period not over (p_), hours since the certain onset (h_). */
+const eventColumns = (type: string, e: string) =>
+  `, bool_or(e.event_type = ${type} AND e.s_us <= sl.t) AS a_${e}, bool_or(e.event_type = ${type} AND e.s_us > sl.t) AS p_${e}` +
+  `, max(CASE WHEN e.event_type = ${type} AND e.s_us <= sl.t THEN (sl.t - e.s_us) / ${US_PER_H} END) AS h_${e}`;
 
 /** 3. Infusions and clinical events at each slot: pressors, active events, episodes, and what each centre records. */
 function eventStatements(ctx: FeatureSqlContext): string[] {
@@ -331,19 +357,22 @@ SELECT cycle_id, slot_number,
   (coalesce(sum(d_pressor) ${left}, 0) > 0 OR count(pstart) ${inWin} > 0) AS pressor_any
 FROM stream QUALIFY cycle_id IS NOT NULL`;
 
-  // Clinical events active at the dose: a join of slots to the patient's (few) episodes.
+  // Clinical events active at the dose: a join of slots to the patient's (few) episodes. An onset known only to its day
+  // (month, year) is certain from the end of that period (s_us); from its start (s0_us) until then the event is pending
+  // (p_*): the slot cannot say whether it had begun.
+  const onsetKnown = `epoch_us(${PERIOD_END('c.onset_at', 'c.onset_precision')})`;
   const activeEvents = `CREATE OR REPLACE TEMP TABLE _sf_evj AS
 WITH ev AS (
-  SELECT c.patient_key, c.cycle_id, c.event_type, epoch_us(c.onset_at) AS s_us,
+  SELECT c.patient_key, c.cycle_id, c.event_type, epoch_us(c.onset_at) AS s0_us, ${onsetKnown} AS s_us,
     CASE WHEN c.resolved_at IS NOT NULL THEN epoch_us(c.resolved_at)
          WHEN c.cycle_id IS NOT NULL OR c.event_type IN (${OPEN_ENDED_EVENTS.map(q).join(', ')}) THEN NULL
-         ELSE epoch_us(c.onset_at) + ${openH * US_PER_H} END AS e_us
+         ELSE ${onsetKnown} + ${openH * US_PER_H} END AS e_us
   FROM clinical_event c
   WHERE c.event_type IN (${usedEvents.map(q).join(', ') || 'NULL'}) AND ${inCentres('c.')}
 )
 SELECT sl.cycle_id, sl.slot_number
-  ${usedEvents.map((e) => `, bool_or(e.event_type = ${q(e)}) AS a_${e}, max(CASE WHEN e.event_type = ${q(e)} THEN (sl.t - e.s_us) / ${US_PER_H} END) AS h_${e}`).join('\n  ')}
-FROM _sf_slots sl JOIN ev e ON e.patient_key = sl.patient_key AND e.s_us <= sl.t
+  ${usedEvents.map((e) => eventColumns(q(e), e)).join('\n  ')}
+FROM _sf_slots sl JOIN ev e ON e.patient_key = sl.patient_key AND e.s0_us <= sl.t
   AND (e.e_us > sl.t OR (e.e_us IS NULL AND (e.cycle_id IS NULL OR e.cycle_id = sl.cycle_id)))
 GROUP BY sl.cycle_id, sl.slot_number`;
 
@@ -355,7 +384,7 @@ GROUP BY sl.cycle_id, sl.slot_number`;
   const EPISODE_END = 'CASE WHEN e.e_us IS NOT NULL THEN least(e.e_us, sl.t) WHEN e.cycle_id IS NULL OR e.cycle_id = sl.cycle_id THEN sl.t ELSE e.s_us END';
   const episodes = `CREATE OR REPLACE TEMP TABLE _sf_episodes AS
 WITH ev AS (
-  SELECT patient_key, cycle_id, event_type, epoch_us(onset_at) AS s_us, epoch_us(resolved_at) AS e_us
+  SELECT patient_key, cycle_id, event_type, epoch_us(${PERIOD_END('onset_at', 'onset_precision')}) AS s_us, epoch_us(resolved_at) AS e_us
   FROM clinical_event WHERE event_type IN (${episodeEvents.map(q).join(', ') || 'NULL'}) AND ${inCentres()}
 )
 SELECT sl.cycle_id, sl.slot_number
@@ -412,7 +441,10 @@ function assemblyStatements(ctx: FeatureSqlContext, options: SlotFeatureOptions)
         return [`CASE WHEN cov.has_pressor THEN coalesce(ev.pressor_any, false)::DOUBLE END AS ${name}`];
       case 'event_present': {
         const from = RULE_VARIABLES[name].from as readonly EventType[];
-        return [`CASE WHEN ${from.map((e) => `cov.has_${e}`).join(' OR ')} THEN (${from.map((e) => `coalesce(ej.a_${e}, false)`).join(' OR ')})::DOUBLE END AS ${name}`];
+        // Present if an event is certainly under way; unknown (NULL) if one may have begun but its onset day is not over.
+        const any = (p: string) => from.map((e) => `coalesce(ej.${p}_${e}, false)`).join(' OR ');
+        const covered = from.map((e) => `cov.has_${e}`).join(' OR ');
+        return [`CASE WHEN ${covered} THEN CASE WHEN ${any('a')} THEN 1.0 WHEN ${any('p')} THEN NULL ELSE 0.0 END END AS ${name}`];
       }
       case 'episode_hours': {
         const e = RULE_VARIABLES[name].from[0] as EventType;
@@ -422,7 +454,9 @@ function assemblyStatements(ctx: FeatureSqlContext, options: SlotFeatureOptions)
         // The longest-lasting of the variable's events active at the dose (mental status reads several event types).
         const from = RULE_VARIABLES[name].from as readonly EventType[];
         const hours = from.length === 1 ? `coalesce(ej.h_${from[0]}, 0)` : `greatest(${from.map((e) => `coalesce(ej.h_${e}, 0)`).join(', ')})`;
-        return [`CASE WHEN ${from.map((e) => `cov.has_${e}`).join(' OR ')} THEN ${hours} END AS ${name}`];
+        const anyOf = (p: string) => from.map((e) => `coalesce(ej.${p}_${e}, false)`).join(' OR ');
+        const pendingOnly = `(${anyOf('p')}) AND NOT (${anyOf('a')})`;
+        return [`CASE WHEN ${from.map((e) => `cov.has_${e}`).join(' OR ')} AND NOT (${pendingOnly}) THEN ${hours} END AS ${name}`];
       }
       case 'recorded_held':
         return [`count(*) FILTER (WHERE sl.status = 'held') OVER (PARTITION BY sl.cycle_id ORDER BY sl.slot_number ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)::DOUBLE AS ${name}`];

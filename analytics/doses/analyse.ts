@@ -1,5 +1,7 @@
 // All dose analyses in one call, for the CLI, notebooks and the bench.
-import { courseDistribution, courseDoses, patientCumulativeDose, type CourseDistributionRow, type CourseDosesRow, type PatientCumulativeRow } from './course-doses.js';
+import {
+  courseDistribution, courseDoses, patientCumulativeDose, unknownDoseNotes, type CourseDistributionRow, type CourseDosesRow, type PatientCumulativeRow,
+} from './course-doses.js';
 import { cycleComparison, type CycleComparisonRow } from './cycle-comparison.js';
 import { doseDistribution, doseHistogram, type DoseDistributionRow, type DoseHistogramRow } from './dose-distribution.js';
 import { doseSurvival, type DoseSurvivalResult } from './dose-survival.js';
@@ -31,7 +33,7 @@ export function analyseDoses(cycles: readonly CycleDoses[], patients: readonly P
   const survival = doseSurvival(cycles, options);
   const reaching = reachingDoses(cycles, patients, options.reaching);
   const reachingFirstCycle = reachingDoses(cycles, patients, { ...options.reaching, cycles: 'first' });
-  const notes = [...survival.notes, ...reaching.notes];
+  const notes = [...unknownDoseNotes(cycles), ...survival.notes, ...reaching.notes];
   if (comparison.length === 0) notes.push(doseMessages.pairedNone);
   return {
     distribution: doseDistribution(cycles, options),

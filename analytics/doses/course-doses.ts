@@ -1,7 +1,32 @@
-// Doses and cumulative IU/kg per course and per patient.
+// Doses and cumulative IU/kg per course and per patient. A course or patient with a given dose of unknown amount has no
+// cumulative IU/kg (null), never the lower total of the known doses read as the whole.
 import { describeNumeric } from '../stats/describe.js';
 import { byCentreAndAll, compareLabels, groupBy } from './group.js';
+import { doseMessages } from './messages.js';
 import { ALL_CENTRES, regimenLabel, type CycleDoses } from './types.js';
+
+/** Cumulative MIU/kg of a group of cycles; null when any given dose in them has no recorded amount. */
+export function cumulativeMiuPerKg(cycles: readonly Pick<CycleDoses, 'iu_per_kg_given' | 'doses_unknown_iu'>[]): number | null {
+  if (cycles.some((c) => (c.doses_unknown_iu ?? 0) > 0)) return null;
+  return cycles.reduce((a, c) => a + c.iu_per_kg_given, 0) / 1e6;
+}
+
+/**
+ * Notes, per centre, on given doses whose amount is unknown: how many doses, courses and patients have no cumulative dose.
+ * @example unknownDoseNotes(cycles) // [] when every given dose has an amount
+ */
+export function unknownDoseNotes(cycles: readonly CycleDoses[]): string[] {
+  const notes: string[] = [];
+  for (const [centre, cs] of [...groupBy(cycles, (c) => c.centre_id).entries()].sort((a, b) => compareLabels(a[0], b[0]))) {
+    const unknown = cs.filter((c) => (c.doses_unknown_iu ?? 0) > 0);
+    if (unknown.length === 0) continue;
+    const doses = unknown.reduce((a, c) => a + (c.doses_unknown_iu ?? 0), 0);
+    const courses = new Set(unknown.map((c) => `${c.patient_key}\u0000${c.course_number}`)).size;
+    const patients = new Set(unknown.map((c) => c.patient_key)).size;
+    notes.push(doseMessages.unknownDoseAmounts(centre, doses, courses, patients));
+  }
+  return notes;
+}
 
 /** One row per patient course. */
 export interface CourseDosesRow {
@@ -14,8 +39,8 @@ export interface CourseDosesRow {
   doses_given: number;
   /** Sum of the cycles' caps (28 for 2 × 14, 30 for 2 × 15). */
   max_possible: number;
-  /** Cumulative dose actually given in the course, million IU per kg. */
-  miu_per_kg_given: number;
+  /** Cumulative dose actually given in the course, million IU per kg; null when a given dose's amount is unknown. */
+  miu_per_kg_given: number | null;
 }
 
 /**
@@ -36,7 +61,7 @@ export function courseDoses(cycles: readonly CycleDoses[]): CourseDosesRow[] {
       cycles: g.length,
       doses_given: g.reduce((a, c) => a + c.doses_given, 0),
       max_possible: g.reduce((a, c) => a + c.planned_max_doses, 0),
-      miu_per_kg_given: g.reduce((a, c) => a + c.iu_per_kg_given, 0) / 1e6,
+      miu_per_kg_given: cumulativeMiuPerKg(g),
     });
   }
   return out;
@@ -49,7 +74,8 @@ export interface PatientCumulativeRow {
   courses: number;
   cycles: number;
   doses_given: number;
-  miu_per_kg_given: number;
+  /** null when a given dose's amount is unknown. */
+  miu_per_kg_given: number | null;
 }
 
 /**
@@ -63,7 +89,7 @@ export function patientCumulativeDose(cycles: readonly CycleDoses[]): PatientCum
     courses: new Set(g.map((c) => c.course_number)).size,
     cycles: g.length,
     doses_given: g.reduce((a, c) => a + c.doses_given, 0),
-    miu_per_kg_given: g.reduce((a, c) => a + c.iu_per_kg_given, 0) / 1e6,
+    miu_per_kg_given: cumulativeMiuPerKg(g),
   }));
 }
 
@@ -86,7 +112,8 @@ export interface CourseDistributionRow {
 }
 
 /**
- * Distribution of doses and of cumulative MIU/kg per course, per centre, course number and regimen.
+ * Distribution of doses and of cumulative MIU/kg per course, per centre, course number and regimen. Courses with a dose of
+ * unknown amount are left out of the MIU/kg rows (n_courses counts the others; unknownDoseNotes says how many).
  * @example courseDistribution(courseDoses(cycles))
  */
 export function courseDistribution(courses: readonly CourseDosesRow[], options: { level?: number } = {}): CourseDistributionRow[] {
@@ -96,7 +123,9 @@ export function courseDistribution(courses: readonly CourseDosesRow[], options: 
     for (const [courseNumber, cr] of byCourse) {
       for (const [regimen, g] of groupBy(cr, (r) => r.regimen)) {
         for (const measure of ['doses_given', 'miu_per_kg_given'] as const) {
-          const s = describeNumeric(g.map((r) => r[measure]), options);
+          const values = g.map((r) => r[measure]).filter((v): v is number => v !== null);
+          if (values.length === 0) continue;
+          const s = describeNumeric(values, options);
           out.push({ centre_id: centre, course_number: courseNumber, regimen, measure, n_courses: s.n, mean: s.mean, sd: s.sd, mean_lower: s.meanLower, mean_upper: s.meanUpper, min: s.min, q1: s.q1, median: s.median, q3: s.q3, max: s.max });
         }
       }

@@ -21,14 +21,17 @@ export const CYCLE_DOSES_SQL = (where: string) => `
 SELECT c.centre_id, c.patient_key, c.cycle_id, c.course_number, c.cycle_number,
        c.dose_iu_per_kg, c.planned_max_doses, c.end_reason,
        count(s.slot_number) FILTER (WHERE s.status = 'given') AS doses_given,
-       coalesce(sum(s.dose_iu) FILTER (WHERE s.status = 'given'), 0) / c.dosing_weight_kg AS iu_per_kg_given
+       coalesce(sum(s.dose_iu) FILTER (WHERE s.status = 'given'), 0) / c.dosing_weight_kg AS iu_per_kg_given,
+       count(s.slot_number) FILTER (WHERE s.status = 'given' AND s.dose_iu IS NULL) AS doses_unknown_iu
 FROM cycle c LEFT JOIN dose_slot s ON s.cycle_id = c.cycle_id
 WHERE ${where}
-GROUP BY c.centre_id, c.patient_key, c.cycle_id, c.course_number, c.cycle_number, c.dose_iu_per_kg, c.planned_max_doses, c.end_reason, c.dosing_weight_kg
+GROUP BY c.centre_id, c.patient_key, c.cycle_id, c.course_number, c.cycle_number, c.dose_iu_per_kg, c.planned_max_doses, c.end_reason,
+         c.dosing_weight_kg
 ORDER BY c.centre_id, c.patient_key, c.course_number, c.cycle_number`;
 
 /**
- * One row per cycle with the doses given and IU/kg given, from the cycle and dose_slot tables.
+ * One row per cycle with the doses given, IU/kg given over the doses whose amount is recorded, and how many given doses
+ * have no amount (doses_unknown_iu), from the cycle and dose_slot tables.
  * @example const cycles = await loadCycleDoses(conn)
  */
 export async function loadCycleDoses(conn: DuckDBConnection, options: { centres?: readonly string[] } = {}): Promise<CycleDoses[]> {
@@ -44,6 +47,7 @@ export async function loadCycleDoses(conn: DuckDBConnection, options: { centres?
     end_reason: String(r.end_reason) as CycleEndReason,
     doses_given: Number(r.doses_given),
     iu_per_kg_given: Math.round(Number(r.iu_per_kg_given) * 1000) / 1000,
+    doses_unknown_iu: Number(r.doses_unknown_iu),
   }));
 }
 

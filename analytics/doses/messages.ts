@@ -11,5 +11,9 @@ export const doseMessages = {
     `funnel not drawn: the pooled share is ${share} (${share === 0 ? 'no cycle' : 'every cycle'} reached the threshold), so every centre sits on the target and there are no limits to draw`,
   missingCaseMix: (n: number) => `${n} cycle(s) have no patient row (disease, ECOG, age); they are left out of the case-mix adjusted funnel`,
   singleCentre: (centre: string) => `only one centre (${centre}): the funnel compares a centre with itself, so every limit holds trivially`,
+  unknownDoseAmounts: (centre: string, doses: number, courses: number, patients: number) =>
+    `${centre}: ${doses} given dose(s) in ${courses} course(s) of ${patients} patient(s) have no recorded amount (dose_iu empty, and the spec does not ` +
+    'set slots.derive_dose_iu): their cumulative MIU/kg is left empty (—) in course_doses and patient_cumulative, and the MIU/kg distribution ' +
+    'counts only the other courses',
   pairedNone: 'no course has both a cycle 1 and a cycle 2, so cycle 1 and cycle 2 cannot be paired',
 } as const;

@@ -16,8 +16,10 @@ export interface CycleDoses {
   end_reason: CycleEndReason;
   /** Slots with status 'given'. */
   doses_given: number;
-  /** Sum over given slots of dose_iu / dosing_weight_kg (what was actually given per kg). */
+  /** Sum over given slots whose dose_iu is recorded (or derived) of dose_iu / dosing_weight_kg: a lower bound when doses_unknown_iu > 0. */
   iu_per_kg_given: number;
+  /** Given slots whose amount is unknown (dose_iu null: the export left it empty and the spec does not derive it); absent = 0. */
+  doses_unknown_iu?: number;
 }
 
 /** One row per patient: the case-mix columns used for adjustment. */

@@ -14,8 +14,8 @@ export interface DosesByRegimenRow {
   mean_doses: number;
   sd_doses: number | null;
   share_at_cap: number;
-  /** Mean IU/kg given in the cycle, in millions. */
-  mean_miu_per_kg: number;
+  /** Mean IU/kg given in the cycle, in millions, over the cycles whose every given dose has an amount (null: none has). */
+  mean_miu_per_kg: number | null;
 }
 
 /** One row per regimen × disease: best response over all courses (patients with an assessment). */
@@ -31,6 +31,10 @@ export interface ResponseByRegimenRow {
 }
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const knownMean = (xs: readonly (number | null)[]) => {
+  const known = xs.filter((x): x is number => x !== null);
+  return known.length === 0 ? null : mean(known) / 1e6;
+};
 const sd = (xs: readonly number[]) => (xs.length < 2 ? null : Math.sqrt(xs.reduce((s, x) => s + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
 
 /**
@@ -51,7 +55,7 @@ export function dosesByRegimen(cycles: readonly OutcomeCycle[], patients: readon
       mean_doses: mean(doses),
       sd_doses: sd(doses),
       share_at_cap: cs.filter((c) => c.doses_given >= c.planned_max_doses).length / cs.length,
-      mean_miu_per_kg: mean(cs.map((c) => c.iu_per_kg_given)) / 1e6,
+      mean_miu_per_kg: knownMean(cs.map((c) => c.iu_per_kg_given)),
     };
   });
 }

@@ -27,6 +27,7 @@ WITH s AS (
   SELECT cycle_id,
          count(*) FILTER (WHERE status = 'given') AS doses_given,
          coalesce(sum(dose_iu) FILTER (WHERE status = 'given'), 0) AS iu_given,
+         count(*) FILTER (WHERE status = 'given' AND dose_iu IS NULL) AS unknown_iu,
          epoch_ms(min(given_at) FILTER (WHERE status = 'given')) AS first_dose_at,
          epoch_ms(max(given_at) FILTER (WHERE status = 'given')) AS last_dose_at,
          coalesce(max(slot_number) FILTER (WHERE status = 'given'), 0) AS last_given_slot
@@ -37,7 +38,7 @@ r AS (
   WHERE d.status = 'held' AND d.slot_number > s.last_given_slot GROUP BY d.cycle_id)
 SELECT c.centre_id, c.patient_key, c.cycle_id, c.course_number, c.cycle_number, epoch_ms(c.start_at) AS start_at,
        c.dose_iu_per_kg, c.planned_max_doses, c.end_reason, coalesce(s.doses_given, 0) AS doses_given,
-       coalesce(s.iu_given, 0) / c.dosing_weight_kg AS iu_per_kg_given, s.first_dose_at, s.last_dose_at,
+       CASE WHEN s.unknown_iu > 0 THEN NULL ELSE coalesce(s.iu_given, 0) / c.dosing_weight_kg END AS iu_per_kg_given, s.first_dose_at, s.last_dose_at,
        coalesce(r.codes, []) AS codes
 FROM cycle c LEFT JOIN s ON s.cycle_id = c.cycle_id LEFT JOIN r ON r.cycle_id = c.cycle_id
 WHERE ${where}
@@ -67,7 +68,7 @@ async function loadCycles(conn: DuckDBConnection, centres?: readonly string[]): 
     planned_max_doses: Number(r.planned_max_doses),
     end_reason: r.end_reason as OutcomeCycle['end_reason'],
     doses_given: Number(r.doses_given),
-    iu_per_kg_given: Math.round(Number(r.iu_per_kg_given) * 1000) / 1000,
+    iu_per_kg_given: r.iu_per_kg_given === null ? null : Math.round(Number(r.iu_per_kg_given) * 1000) / 1000,
     first_dose_at: msOrNull(r.first_dose_at),
     last_dose_at: msOrNull(r.last_dose_at),
     last_hold_reasons: (r.codes as unknown[]).map(str),

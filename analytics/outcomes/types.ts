@@ -54,8 +54,8 @@ export interface OutcomeCycle {
   planned_max_doses: number;
   end_reason: CycleEndReason;
   doses_given: number;
-  /** IU per kg actually given in the cycle (sum of given doses ÷ dosing weight). */
-  iu_per_kg_given: number;
+  /** IU per kg actually given in the cycle (sum of given doses ÷ dosing weight); null when a given dose's amount is unknown. */
+  iu_per_kg_given: number | null;
   first_dose_at: number | null;
   last_dose_at: number | null;
   /** Hold-reason codes of every held slot after the cycle's last given dose, one entry per slot and code (what the record says stopped it). */

@@ -8,4 +8,5 @@ export { fitSlots, otherCriteria, plausibleRange, type FitSlots } from './implie
 export { cohenKappa, type KappaResult } from './kappa.js';
 export { DEFAULT_REFERENCE, holdsReport, kitRulesDir, kitRulesets, slotFeaturesFromStore, type ConcordanceReportRow, type EnforcementReportRow, type HoldsReport, type HoldsReportOptions, type ImpliedThresholdReportRow, type ReferenceBandRow, type RulesetRow } from './report.js';
 export { slotDecisionColumns, slotDecisionRow, swimmerRule, swimmerSample, type RulesetPass, type SlotDecisionColumns, type SlotDecisionRow } from './slot-decisions.js';
+export { untimedValueNotes, untimedValuesFromStore, type UntimedValueRow } from './untimed-values.js';
 export { URINE_RATE_READING, chartingLabel, urineChartingFromStore, type UrineChartingRow } from './urine-charting.js';

@@ -78,13 +78,24 @@ function labsFromRows(
   };
 }
 
+/** Given doses of unknown amount in the courses of `rows`. */
+function cycleUnknownDoses(rows: readonly CourseSignalRow[], cycles: Map<string, CycleTiming[]>): number {
+  let n = 0;
+  for (const r of rows) {
+    if (r.miu_per_kg_given !== null) continue;
+    for (const c of cycles.get(key(r)) ?? []) if (c.course_number === r.course_number) n += c.doses_unknown_iu ?? 0;
+  }
+  return n;
+}
+
 /**
  * Builds one row per assessed patient course with its landmark signals:
  * lymphocyte rebound (highest count after a cycle's last dose and before the next cycle or the
  * assessment, over the last value in the 14 days before the course's first dose), eosinophil peak,
  * platelet and bicarbonate nadirs, highest phenylephrine rate (0 when none), thyroid dysfunction
  * (hypo-/hyperthyroidism with onset up to the window end, or TSH outside the reference interval in
- * the window) and vitiligo (onset up to the window end); doses and MIU/kg given in the course.
+ * the window) and vitiligo (onset up to the window end); doses and MIU/kg given in the course (null when a given dose's
+ * amount is unknown: the course is left out of the cumulative-dose model, and a note counts it).
  * @example const { rows } = courseSignals(inputs, { course: 1 })
  */
 export function courseSignals(inputs: ResponseInputs, options: CourseSignalOptions = {}): CourseSignalsResult {
@@ -144,7 +155,7 @@ export function courseSignals(inputs: ResponseInputs, options: CourseSignalOptio
       window_start: start,
       window_end: end,
       doses_given: cs.reduce((s, c) => s + c.doses_given, 0),
-      miu_per_kg_given: cs.reduce((s, c) => s + c.iu_per_kg_given, 0) / 1e6,
+      miu_per_kg_given: cs.some((c) => (c.doses_unknown_iu ?? 0) > 0) ? null : cs.reduce((s, c) => s + c.iu_per_kg_given, 0) / 1e6,
       lymphocyte_baseline: baseline,
       lymphocyte_peak_after_dosing: peak,
       lymphocyte_rebound: baseline !== null && baseline > 0 && peak !== null ? peak / baseline : null,
@@ -159,6 +170,8 @@ export function courseSignals(inputs: ResponseInputs, options: CourseSignalOptio
   if (assessments.length === 0 && course !== 'all') notes.push(responseMessages.noAssessments(course));
   if (noPatient > 0) notes.push(responseMessages.noPatientRow(noPatient));
   if (noCycles > 0) notes.push(responseMessages.noCourseCycles(noCycles));
+  const unknownDose = rows.filter((r) => r.miu_per_kg_given === null).length;
+  if (unknownDose > 0) notes.push(responseMessages.unknownDoseAmount(unknownDose, cycleUnknownDoses(rows, cycles)));
   if (ne > 0) notes.push(responseMessages.notEvaluable(ne, neRule === 'exclude' ? 'as left out' : 'as non-responders'));
   const assessed = new Set(assessments.map((a) => `${key(a)}\u0000${a.course_number}`));
   const courses = new Set(inputs.cycles.filter((c) => course === 'all' || c.course_number === course).map((c) => `${key(c)}\u0000${c.course_number}`));

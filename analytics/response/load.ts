@@ -35,6 +35,7 @@ export async function loadResponseInputs(
     last_dose_at: msOrNull(r.last_dose_at),
     doses_given: Number(r.doses_given),
     iu_per_kg_given: Math.round(Number(r.iu_per_kg_given) * 1000) / 1000,
+    doses_unknown_iu: Number(r.doses_unknown_iu),
   }));
   const courseLabs = options.labRows === true ? undefined : await loadCourseLabs(conn, { centres: options.centres, params: options.labParams });
   const labs: LabRow[] = courseLabs !== undefined ? [] : (

@@ -8,6 +8,9 @@ export const responseMessages = {
   missingAssessment: (n: number, course: number) => `${n} patient(s) had course ${course} but no response assessment; they are left out (not counted as non-responders)`,
   noPatientRow: (n: number) => `${n} assessment(s) have no patient row (disease, ECOG); they are left out`,
   noCourseCycles: (n: number) => `${n} assessment(s) have no cycles in their course; they are left out`,
+  unknownDoseAmount: (courses: number, doses: number) =>
+    `${courses} assessed course(s) include ${doses} given dose(s) with no recorded amount (dose_iu empty): their cumulative dose is not known, ` +
+    'so they are left out of the cumulative-dose odds ratio (counted in its n_missing)',
   notEvaluable: (n: number, rule: string) => `${n} assessment(s) are NE (not evaluable); counted ${rule}`,
   noVariation: (signal: string, value: number) => `${signal}: no variation (every measured course has ${value}), so no odds ratio can be estimated`,
   tooFew: (signal: string, n: number) => `${signal}: only ${n} course(s) with a measured value; at least 2 are needed`,

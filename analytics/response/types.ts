@@ -25,7 +25,10 @@ export interface CycleTiming {
   first_dose_at: number | null;
   last_dose_at: number | null;
   doses_given: number;
+  /** IU/kg given over the doses whose amount is recorded (a lower bound when doses_unknown_iu > 0). */
   iu_per_kg_given: number;
+  /** Given doses whose amount is unknown (dose_iu null); absent = 0. */
+  doses_unknown_iu?: number;
 }
 
 export type SignalLab = 'lymphocytes' | 'eosinophils' | 'platelets' | 'bicarbonate' | 'tsh';
@@ -119,7 +122,8 @@ export interface CourseSignalRow {
   window_start: number;
   window_end: number;
   doses_given: number;
-  miu_per_kg_given: number;
+  /** Cumulative MIU/kg of the course; null when a given dose's amount is unknown (not a silently low total). */
+  miu_per_kg_given: number | null;
   lymphocyte_baseline: number | null;
   lymphocyte_peak_after_dosing: number | null;
   /** Peak after the last dose of a cycle / pre-course baseline. */

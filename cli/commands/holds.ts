@@ -31,7 +31,7 @@ export function registerHolds(program: Command): void {
       const perCentre = Number(opts.swimmerCycles);
       if (!Number.isInteger(perCentre) || perCentre < 1) throw new UserError(`--swimmer-cycles must be a whole number ≥ 1, got ${opts.swimmerCycles}`);
       // Loaded here, not at start-up: `il2kit --help` stays fast.
-      const { holdsReport, kitRulesets, slotDecisionColumns, slotFeaturesFromStore, urineChartingFromStore } =
+      const { holdsReport, kitRulesets, slotDecisionColumns, slotFeaturesFromStore, untimedValueNotes, untimedValuesFromStore, urineChartingFromStore } =
         await import('../../analytics/practice/index.js');
       const { concordanceSpec, decisionSwimmerSpec, enforcementSpec, holdReasonsSpec, impliedThresholdsSpec } = await import('../../charts/holds.js');
       const { clearOutputs, withStore, writeFigures, writeReadme, writeTables } = await import('./analysis-output.js');
@@ -82,6 +82,12 @@ export function registerHolds(program: Command): void {
         await writer.discard();
         throw e;
       });
+      const untimed = untimedValueNotes(
+        await untimedValuesFromStore(opts.store, opts.centres === undefined ? {} : { centres: opts.centres }).catch(async (e: unknown) => {
+          await writer.discard();
+          throw e;
+        }),
+      );
       // The slot decisions still being written once the analysis is done (the phase is the wait, not the whole write).
       const decisionRows = await times.time('slot_decisions', () =>
         writer.publish(() => clearOutputs(opts.out, [...new Set<string>([...TABLES, ...FIGURES, SLOT_DECISIONS])])),
@@ -123,6 +129,7 @@ export function registerHolds(program: Command): void {
           ...r.rulesets.filter((x) => x.relative_criteria_window !== null).map((x) => `- ${x.ruleset_id}: ≥${x.stop_after_relative_criteria} relative criteria (counted as criteria, not rules) read over the ${x.relative_criteria_window} (${x.relative_criteria_window_status}); stops in cycles: ${x.relative_stops_cycle_window} if they accumulate over the cycle, ${x.relative_stops_slot_window} if they must meet at one slot.`),
           `- Urine-output rates (mL/h) are judged on the ${urine[0]?.rate_reading ?? 'shift mean'}; ` +
             `charting seen per centre: ${urine.map((u) => `${u.centre_id} ${u.charting}`).join(', ')} (urine_charting).`,
+          ...untimed.map((n) => `- ${n}.`),
           '- Implied thresholds: the change point of the hold rate (bootstrap interval over patients); ed50_4pl, the four-parameter logistic ED50 ' +
             '(half-way between the estimated floor and ceiling of the hold rate; profile-likelihood interval, slots as independent, ends widened to ' +
             'the recorded values either side; a sharp step is noted in ed50_4pl_note); and the plain logistic ED50 (0 to 1), which lies above the ' +
@@ -139,6 +146,7 @@ export function registerHolds(program: Command): void {
       times.save();
       progress.done();
       console.log(`holds: ${frame.n} slots, ${r.centres.length} centres × ${rulesets.length} rulesets → ${tables.length} tables, ${decisionRows} slot decisions (Parquet), ${figures.length} figures in ${join(opts.out)}`);
+      for (const n of untimed) console.log(`  note: ${n}`);
       if (frame.computed.length > 0)
         console.log(`  slot features computed here for ${frame.computed.join(', ')}: the store holds none current for them (ingested by an older il2kit?); ingest them again to keep them stored`);
       if (extra.problems.length > 0)

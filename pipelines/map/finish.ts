@@ -4,7 +4,7 @@
 import { INFUSION_AGENTS, type TableCounts } from '../../schemas/index.js';
 import type { Candidate } from './records.js';
 import { cycleAt, type CycleInfo } from './slots.js';
-import { ConversionError, toCanonical } from './units.js';
+import { ConversionError, spelledUnit, toCanonical, unknownUnitMessage } from './units.js';
 
 /**
  * Attribute rows (merge: true) fill the empty fields of the patient's main record, first
@@ -93,7 +93,7 @@ export function finishInfusion(c: Candidate, index: Map<string, CycleInfo[]>): v
     const v = c.values.volume_ml ?? c.values.rate;
     c.values.rate = null;
     c.values.rate_unit = null;
-    c.values.volume_ml = convert(c, 'fluid_volume', v, String(unit), {});
+    c.values.volume_ml = convert(c, 'fluid_volume', v, String(unit), {}, agent);
     return;
   }
   const unit = c.extra.rate__unit;
@@ -106,10 +106,11 @@ export function finishInfusion(c: Candidate, index: Map<string, CycleInfo[]>): v
   }
   const t = Date.parse(String(c.values.start_at));
   const weight = typeof c.extra.dosing_weight_kg === 'number' ? c.extra.dosing_weight_kg : (cycleAt(index, String(c.values.patient_key), t)?.dosing_weight_kg ?? null);
-  c.values.rate = convert(c, def.kind === 'vasopressor' ? 'vasopressor' : 'fluid_rate', c.values.rate, String(unit), { weight_kg: weight });
+  c.values.rate = convert(c, def.kind === 'vasopressor' ? 'vasopressor' : 'fluid_rate', c.values.rate, String(unit), { weight_kg: weight }, agent);
 }
 
-function convert(c: Candidate, domain: string, v: unknown, unit: string, ctx: { weight_kg?: number | null }): number | null {
+/** Converts an infusion's rate or volume from the export's unit (through the spec's unit_spellings) to the canonical unit. */
+function convert(c: Candidate, domain: string, v: unknown, unit: string, ctx: { weight_kg?: number | null }, agent: string): number | null {
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v.replace(',', '.')) : null;
   if (n === null) return null;
   if (!Number.isFinite(n)) {
@@ -117,10 +118,12 @@ function convert(c: Candidate, domain: string, v: unknown, unit: string, ctx: { 
     return null;
   }
   try {
-    return Math.round(toCanonical(domain, n, unit, ctx) * 1e4) / 1e4;
+    return Math.round(toCanonical(domain, n, spelledUnit(c.extra.__spellings as Map<string, string> | undefined, unit), ctx) * 1e4) / 1e4;
   } catch (e) {
     if (!(e instanceof ConversionError)) throw e;
-    c.problems.push({ field: 'rate', raw: `${String(v)} ${unit}`, check: ctx.weight_kg === null ? 'weight_missing' : 'unknown_unit', message: `${e.message}${ctx.weight_kg === null ? ': the infusion falls in no cycle with a dosing weight' : ''}` });
+    const noWeight = ctx.weight_kg === null && /needs/.test(e.message);
+    const message = noWeight ? `${e.message}: the infusion falls in no cycle with a dosing weight` : unknownUnitMessage(agent, e.message);
+    c.problems.push({ field: 'rate', raw: `${String(v)} ${unit}`, check: noWeight ? 'weight_missing' : 'unknown_unit', message });
     return null;
   }
 }

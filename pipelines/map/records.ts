@@ -9,7 +9,9 @@ import { followReferences, type SourceReferences } from './references.js';
 import { AUTO_FIELDS, VIRTUAL_FIELDS, fieldObject } from './spec-load.js';
 import { coerceCell } from '../../schemas/coerce.js';
 import type { FieldMapObject, MappingSpec, SourceSpec, TableMap } from '../../schemas/mapping-spec.js';
-import { ConversionError, canonicalUnit, normaliseUnit, reportedDecimals, spellingMap, toCanonicalAtPrecision } from './units.js';
+import {
+  ConversionError, FIELD_UNITS, canonicalUnit, fieldUnitProblem, reportedDecimals, spelledUnit, spellingMap, toCanonicalAtPrecision, unknownUnitMessage,
+} from './units.js';
 
 export interface Where {
   file: string;
@@ -179,8 +181,9 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
       if (rowKey) base.patient_key = rowKey;
       const values = base;
       const extra: Record<string, unknown> = {};
-      if (spellings && table === 'observation') extra.__spellings = spellings;
+      if (spellings && (table === 'observation' || table === 'infusion')) extra.__spellings = spellings;
       if (problems.length === 0) mapFields(fields, row, evalCtx, values, extra, problems);
+      if (problems.length === 0 && table !== 'observation') checkFieldUnits(extra, spellings, problems);
       if (table === 'clinical_event' && problems.length === 0) values.onset_precision = extra.onset_at__precision ?? 'minute';
       if (tm.merge) extra.__merge = true;
       if (pivot && problems.length === 0) applyPivot(pivot, table, row, evalCtx, values, problems);
@@ -319,6 +322,16 @@ function mapFields(fields: CompiledMap['fields'], row: SourceRow, evalCtx: EvalC
   }
 }
 
+/** A unit given for a dose or weight field (FIELD_UNITS) must be that field's unit: a dose in mg is refused, not read as IU. */
+function checkFieldUnits(extra: Record<string, unknown>, spellings: ReadonlyMap<string, string> | null, problems: RecordProblem[]): void {
+  for (const field of Object.keys(FIELD_UNITS)) {
+    const unit = extra[`${field}__unit`];
+    if (unit === undefined || unit === null || String(unit).trim() === '') continue;
+    const why = fieldUnitProblem(field, String(unit).trim(), spellings ?? undefined);
+    if (why !== null) problems.push({ field, raw: String(unit), check: 'unknown_unit', message: unknownUnitMessage(field, why) });
+  }
+}
+
 /** One attribute per row: `name` yields the field (through codes), `value` its value, typed by the field. */
 function applyPivot(pivot: NonNullable<CompiledMap['pivot']>, table: TableName, row: SourceRow, evalCtx: EvalContext, values: Record<string, unknown>, problems: RecordProblem[]): void {
   evalCtx.fieldName = pivot.label;
@@ -431,14 +444,14 @@ export function finishObservation(c: Candidate, decimal: '.' | ','): Candidate {
     return c;
   }
   // A spelling the spec adds stands for a unit the kit knows; unit_raw keeps the export's spelling.
-  const unit = (c.extra.__spellings as Map<string, string> | undefined)?.get(normaliseUnit(unitRaw)) ?? unitRaw;
+  const unit = spelledUnit(c.extra.__spellings as Map<string, string> | undefined, unitRaw);
   try {
     // A value converted from another unit keeps the precision the source reported (units.ts toCanonicalAtPrecision).
     const decimals = typeof c.values.value === 'number' ? null : reportedDecimals(text!);
     c.values.value = toCanonicalAtPrecision(variable, n, unit, decimals, { period_hours: typeof c.values.period_hours === 'number' ? c.values.period_hours : null });
   } catch (e) {
     if (!(e instanceof ConversionError)) throw e;
-    c.problems.push({ field: 'unit', raw: unitRaw, check: 'unknown_unit', message: `${variable}: ${e.message}; add the unit to the unit table or fix the export` });
+    c.problems.push({ field: 'unit', raw: unitRaw, check: 'unknown_unit', message: unknownUnitMessage(variable, e.message) });
   }
   return c;
 }

@@ -5,7 +5,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
 import { OBSERVATION_VARIABLES, TABLES, describeFields, type TableName } from '../../schemas/index.js';
 import { FieldMapObject, MappingSpec, type FieldMap, type MappingSpecIn } from '../../schemas/mapping-spec.js';
-import { domainsOfUnit, isKnownUnit, knownUnits, normaliseUnit, spellingMap } from './units.js';
+import { FIELD_UNITS, domainsOfUnit, fieldUnitProblem, isKnownUnit, knownUnits, normaliseUnit, spellingMap } from './units.js';
 import { expandSourceFiles } from './spec-files.js';
 import { specRegexProblem } from './safe-regex.js';
 
@@ -132,9 +132,7 @@ function checkMeaning(spec: MappingSpec): { pathParts: (string | number)[]; mess
         if (name === 'value' && table === 'observation' && obj?.unit && tm.fields.variable && typeof tm.fields.variable !== 'string' && tm.fields.variable.value) {
           checkUnit(String(tm.fields.variable.value), known(obj.unit), [...at, 'unit'], out);
         }
-        if (table === 'infusion' && name === 'rate' && obj?.unit && !isKnownUnit('vasopressor', obj.unit) && !isKnownUnit('fluid_rate', obj.unit)) {
-          out.push({ pathParts: [...at, 'unit'], message: `unit ${obj.unit} cannot be converted to ug/kg/min or mL/h` });
-        }
+        if (obj !== null) checkFieldUnit(table, name, obj, spellings, at, out);
       }
       tm.melt?.forEach((m, mi) => {
         const at = ['sources', si, 'tables', ti, 'melt', mi];
@@ -148,6 +146,31 @@ function checkMeaning(spec: MappingSpec): { pathParts: (string | number)[]; mess
     });
   });
   return out;
+}
+
+/**
+ * A field's unit (unit:, unit_from:) read through the spec's spellings: only observation values, infusion rates and
+ * volumes convert; doses and weights (FIELD_UNITS) take their own unit only; any other field has no unit.
+ */
+function checkFieldUnit(
+  table: string,
+  name: string,
+  obj: { unit?: string; unit_from?: unknown },
+  spellings: ReadonlyMap<string, string>,
+  at: (string | number)[],
+  out: { pathParts: (string | number)[]; message: string }[],
+): void {
+  const fieldUnit = obj.unit ? fieldUnitProblem(name, obj.unit, spellings) : null;
+  if (fieldUnit !== null) out.push({ pathParts: [...at, 'unit'], message: `${fieldUnit}; nothing is converted` });
+  const converts = (table === 'observation' && name === 'value') || (table === 'infusion' && (name === 'rate' || name === 'volume_ml')) || name in FIELD_UNITS;
+  if ((obj.unit || obj.unit_from) && !converts) {
+    const what = 'units are read for observation values, infusion rates and volumes, doses and weights';
+    out.push({ pathParts: at, message: `${table}.${name} has no unit to read: remove unit/unit_from (${what})` });
+  }
+  const rateUnit = obj.unit ? (spellings.get(normaliseUnit(obj.unit)) ?? obj.unit) : null;
+  if (table === 'infusion' && name === 'rate' && rateUnit !== null && !isKnownUnit('vasopressor', rateUnit) && !isKnownUnit('fluid_rate', rateUnit)) {
+    out.push({ pathParts: [...at, 'unit'], message: `unit ${obj.unit} cannot be converted to ug/kg/min or mL/h` });
+  }
 }
 
 /** Each unit spelling stands for a unit the kit knows (so no new factor), and does not redefine one it knows already. */

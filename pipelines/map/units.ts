@@ -130,10 +130,11 @@ export function isKnownUnit(domain: string, unit: string): boolean {
   return table(domain)?.[normaliseUnit(unit)] !== undefined;
 }
 
-/** The domains (variables, 'vasopressor', 'fluid_rate', 'fluid_volume') in which `unit` is a known spelling. */
+/** The domains (variables, 'vasopressor', 'fluid_rate', 'fluid_volume', the FIELD_UNITS fields) in which `unit` is a known spelling. */
 export function domainsOfUnit(unit: string): string[] {
   const n = normaliseUnit(unit);
-  return [...Object.keys(ANALYTE_UNITS), 'vasopressor', 'fluid_rate', 'fluid_volume'].filter((d) => table(d)?.[n] !== undefined);
+  const fields = Object.entries(FIELD_UNITS).filter(([, f]) => f.spellings.includes(n)).map(([name]) => name);
+  return [...[...Object.keys(ANALYTE_UNITS), 'vasopressor', 'fluid_rate', 'fluid_volume'].filter((d) => table(d)?.[n] !== undefined), ...fields];
 }
 
 /** A spec's unit spellings as normalised spelling → the known spelling it stands for. */
@@ -143,6 +144,38 @@ export function spellingMap(spellings: Record<string, string>): Map<string, stri
 
 /** A SNOMED CT identifier: 6 to 18 digits (no UCUM unit is digits only, except "1" and powers of ten). */
 const SCTID = /^[1-9]\d{5,17}$/;
+/**
+ * The unit a value is converted from: the spec's spelling resolved to the known unit it stands for, else the export's own.
+ * Every unit the kit reads (observations, infusion rates and volumes) goes through this.
+ * @example spelledUnit(spellingMap({ 'GI/L': '10^9/L' }), 'gi/l') // '10^9/L'
+ */
+export function spelledUnit(spellings: ReadonlyMap<string, string> | undefined, unit: string): string {
+  return spellings?.get(normaliseUnit(unit)) ?? unit;
+}
+
+/**
+ * Numeric fields other than observation values and infusion rates and volumes, read in one unit only: a unit the spec
+ * gives for them (unit: or unit_from:) must be that unit, after the spec's spellings; nothing is converted.
+ */
+export const FIELD_UNITS: Readonly<Record<string, { unit: string; spellings: readonly string[] }>> = {
+  dose_iu: { unit: 'IU', spellings: ['iu', '[iu]'] },
+  dose_iu_per_kg: { unit: 'IU/kg', spellings: ['iu/kg', '[iu]/kg'] },
+  dosing_weight_kg: { unit: 'kg', spellings: ['kg'] },
+  baseline_weight_kg: { unit: 'kg', spellings: ['kg'] },
+};
+
+/**
+ * Why a unit given for a FIELD_UNITS field is refused, or null when it is the field's unit (directly or by a spelling).
+ * @example fieldUnitProblem('dose_iu', 'mg', undefined) // 'unit "mg" is not known for dose_iu (known: IU)'
+ */
+export function fieldUnitProblem(field: string, unit: string, spellings: ReadonlyMap<string, string> | undefined): string | null {
+  const f = FIELD_UNITS[field];
+  if (f === undefined) return null;
+  return f.spellings.includes(normaliseUnit(spelledUnit(spellings, unit))) ? null : `unit ${JSON.stringify(unit)} is not known for ${field} (known: ${f.unit})`;
+}
+
+/** The refusal of a unit the table does not know, the same for every value the kit reads. */
+export const unknownUnitMessage = (subject: string, why: string) => `${subject}: ${why}; add the unit to the unit table or fix the export`;
 
 export function knownUnits(domain: string): string[] {
   return Object.keys(table(domain) ?? {});

@@ -61,6 +61,57 @@ describe('no invented doses', () => {
   });
 });
 
+/** A CSV table of an analysis output as objects of strings (the kit's CSVs have no quoted commas in these columns). */
+const csvRows = (file: string) => {
+  const [head, ...lines] = readFileSync(file, 'utf8').trim().split('\n');
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [head!.split(',')[i]!, v])));
+};
+
+describe('cumulative dose with given doses of unknown amount', () => {
+  // RW-01 (80 kg): two doses of 48 MIU recorded, one given with EXDOSE empty. Summing only the known doses would read
+  // 1.2 MIU/kg for a course that had 1.8: the course's cumulative dose is left empty instead, and every output says why.
+  const rw01 = (rows: Record<string, string>[]) => rows.find((r) => r.doses_given === '3')!;
+
+  it('doses: the course and the patient have no cumulative MIU/kg (not 1.2), the distribution leaves them out, and the notes count them', () => {
+    editSpec('slots: { derive_dose_iu: true }\n', '');
+    expect(ingest().code).toBe(0);
+    const out = join(root, 'doses');
+    const r = il2kit(['doses', '--store', store, '--out', out]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const note = 'realworld: 1 given dose(s) in 1 course(s) of 1 patient(s) have no recorded amount (dose_iu empty, and the spec does not set ' +
+      'slots.derive_dose_iu): their cumulative MIU/kg is left empty (—) in course_doses and patient_cumulative';
+    expect(r.stdout).toContain(`note: ${note}`);
+    expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain(note);
+    expect(rw01(csvRows(join(out, 'course_doses.csv')))).toMatchObject({ doses_given: '3', miu_per_kg_given: '' });
+    expect(rw01(csvRows(join(out, 'patient_cumulative.csv')))).toMatchObject({ doses_given: '3', miu_per_kg_given: '' });
+    const dist = csvRows(join(out, 'course_distribution.csv')).filter((d) => d.course_number === '1' && d.centre_id === 'realworld');
+    expect(dist.find((d) => d.measure === 'doses_given')).toMatchObject({ n_courses: '4' });
+    expect(dist.find((d) => d.measure === 'miu_per_kg_given')).toMatchObject({ n_courses: '3', max: '1.2' });
+  });
+
+  it('doses: where the spec derives the empty dose (marked derived), the course has its full 1.8 MIU/kg and no note', () => {
+    expect(ingest().code).toBe(0);
+    const out = join(root, 'doses');
+    const r = il2kit(['doses', '--store', store, '--out', out]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('no recorded amount');
+    expect(rw01(csvRows(join(out, 'course_doses.csv')))).toMatchObject({ doses_given: '3', miu_per_kg_given: '1.8' });
+  });
+
+  it('response: the course is left out of the cumulative-dose odds ratio (n_missing), with a note saying why', () => {
+    editSpec('slots: { derive_dose_iu: true }\n', '');
+    expect(ingest().code).toBe(0);
+    const out = join(root, 'response');
+    const r = il2kit(['response', '--store', store, '--out', out]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const note = '1 assessed course(s) include 1 given dose(s) with no recorded amount (dose_iu empty): their cumulative dose is not known';
+    expect(r.stdout).toContain(note);
+    expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain(note);
+    expect(rw01(csvRows(join(out, 'course_signals.csv')))).toMatchObject({ response: 'PR', miu_per_kg_given: '' });
+    expect(csvRows(join(out, 'odds_ratios.csv')).find((o) => o.model === 'single' && o.signal === 'cumulative_dose')).toMatchObject({ n: '1', n_missing: '1' });
+  });
+});
+
 describe('integrity across tables', () => {
   it('a patient outside the kit’s scope is quarantined naming the allowed values, and their dose rows and cycle follow as orphans', async () => {
     const r = ingest();
@@ -172,6 +223,96 @@ describe('unit spellings a spec adds', () => {
   });
 });
 
+describe('best response from dated assessments', () => {
+  it('one RS row per visit: every assessment is kept, and the best response is not the last visit’s (exit 0)', async () => {
+    const r = ingest();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('response 0+2→2, response_assessment 6→6');
+    const per = await q(`SELECT count(*)::INTEGER AS n FROM response_assessment`);
+    expect(per).toEqual([{ n: 6 }]);
+    const local = `strftime(timezone('Europe/Amsterdam', assessed_at), '%Y-%m-%d')`;
+    const best = await q(`SELECT best_overall_response AS bor, confirmed, ${local} AS at FROM response ORDER BY bor DESC`);
+    expect(best).toEqual([
+      // SD, PR, PR 28 days later (confirmed), SD: PR, not the last visit's SD.
+      { bor: 'PR', confirmed: true, at: '2023-12-11' },
+      // PD, then CR: RECIST stops at the first progression, so PD, not the last visit's CR.
+      { bor: 'PD', confirmed: null, at: '2023-12-04' },
+    ]);
+  });
+});
+
+describe('infusion rate units go through the same spellings', () => {
+  // "gamma" is how some ICUs write ug/kg/min; the kit does not know it, so the spec must say what it stands for.
+  const addInfusions = (spellings: string | null) => {
+    writeFileSync(join(dir, 'IN.csv'), 'USUBJID,AGENT,START,STOP,RATE,RATEU\nRW-01,PHENYLEPHRINE,2023-10-02T10:00,2023-10-02T12:00,0.5,GAMMA\n');
+    const spec = readFileSync(join(dir, 'spec.yaml'), 'utf8').replace('THOU/uL: 10^3/uL }', `THOU/uL: 10^3/uL${spellings === null ? '' : `, ${spellings}`} }`);
+    writeFileSync(
+      join(dir, 'spec.yaml'),
+      spec +
+        '  - id: in\n    file: IN.csv\n    format: csv\n    patient_id: USUBJID\n    tables:\n      - table: infusion\n        fields:\n' +
+        '          agent: { from: AGENT, codes: { ci: { PHENYLEPHRINE: phenylephrine } } }\n          start_at: START\n          end_at: STOP\n' +
+        '          rate: { from: RATE, unit_from: RATEU }\n',
+    );
+  };
+
+  it('a pressor rate in a spelling the spec adds is read as the unit it stands for, and the report lists it', async () => {
+    addInfusions('gamma: mcg/kg/min');
+    const r = ingest();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const stored = await q(`SELECT agent, rate, rate_unit, unit_raw FROM infusion`);
+    expect(stored).toEqual([{ agent: 'phenylephrine', rate: 0.5, rate_unit: 'ug/kg/min', unit_raw: 'GAMMA' }]);
+    const dq = JSON.parse(readFileSync(join(reports, 'realworld', 'data-quality.json'), 'utf8')) as { unit_spellings: { variable: string }[] };
+    expect(dq.unit_spellings.find((u) => u.variable === 'phenylephrine')).toEqual({
+      variable: 'phenylephrine', unit_raw: 'GAMMA', unit: 'ug/kg/min', values: 1, via_spec: 'gamma → mcg/kg/min',
+    });
+  });
+
+  it('without the spelling the rate is quarantined as an unknown unit, with the message an observation gets', async () => {
+    addInfusions(null);
+    // The only infusion row quarantined is over the table's error limit: the run exits 1 and is not published.
+    const r = ingest();
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/check quarantine_limit_infusion failed/);
+    expect(ingest('--accept-failed-checks').code).toBe(0);
+    const rows = await q(`SELECT field, check_name, raw_value, message FROM quarantine WHERE table_name = 'infusion'`);
+    const message = /^phenylephrine: unit "GAMMA" is not known for vasopressor \(known: ug\/kg\/min, .*\); add the unit to the unit table or fix the export$/;
+    expect(rows).toEqual([{ field: 'rate', check_name: 'unknown_unit', raw_value: '0.5 GAMMA', message: expect.stringMatching(message) }]);
+  });
+
+  it('a fixed rate unit is checked through the spellings: unknown without one is a spec error (exit 2), accepted with one', () => {
+    addInfusions(null);
+    editSpec('rate: { from: RATE, unit_from: RATEU }', 'rate: { from: RATE, unit: gamma }');
+    const r = ingest();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/rate\.unit — unit gamma cannot be converted to ug\/kg\/min or mL\/h/);
+    editSpec('THOU/uL: 10^3/uL }', 'THOU/uL: 10^3/uL, gamma: ug/kg/min }');
+    expect(ingest().code).toBe(0);
+  });
+});
+
+describe('dose units go through the same spellings', () => {
+  it('a dose whose unit column says mg is refused, not read as IU; IU and a spelling of it the spec adds are read', async () => {
+    const ex = readFileSync(join(dir, 'EX.csv'), 'utf8').trim().split('\n');
+    const units = ['EXDOSU', 'IU', 'mg', 'INTERNATIONAL UNIT', ...ex.slice(4).map(() => 'IU')];
+    writeFileSync(join(dir, 'EX.csv'), ex.map((l, i) => `${l},${units[i]}`).join('\n') + '\n');
+    editSpec('          dose_iu: EXDOSE\n', '          dose_iu: { from: EXDOSE, unit_from: EXDOSU }\n');
+    editSpec('THOU/uL: 10^3/uL }', "THOU/uL: 10^3/uL, 'INTERNATIONAL UNIT': IU }");
+    expect(ingest('--accept-failed-checks').code).toBe(0);
+    const rows = await q(`SELECT field, check_name, raw_value, message FROM quarantine WHERE table_name = 'dose_slot' AND check_name = 'unknown_unit'`);
+    const message = 'dose_iu: unit "mg" is not known for dose_iu (known: IU); add the unit to the unit table or fix the export';
+    expect(rows).toEqual([{ field: 'dose_iu', check_name: 'unknown_unit', raw_value: 'mg', message }]);
+  });
+
+  it('a fixed unit that is not the field’s, or a unit on a field that has none, is a spec error (exit 2)', () => {
+    editSpec('          dose_iu: EXDOSE\n', '          dose_iu: { from: EXDOSE, unit: MIU }\n          hold_reason_text: { from: EXREASOC, unit: mg }\n');
+    editSpec('          hold_reason_text: EXREASOC\n', '');
+    const r = ingest();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/fields\.dose_iu\.unit — unit "MIU" is not known for dose_iu \(known: IU\); nothing is converted/);
+    expect(r.stderr).toMatch(/fields\.hold_reason_text — dose_slot\.hold_reason_text has no unit to read: remove unit\/unit_from/);
+  });
+});
+
 describe('dates as real exports write them', () => {
   it('stores 2003, 2003-07 and date-only values with their precision, as the start of the period in the centre’s zone, and counts them', async () => {
     const r = ingest();
@@ -198,6 +339,16 @@ describe('dates as real exports write them', () => {
       { at: '2023-10-01T22:00', observed_precision: 'day', reading_number: 3, value: 109 },
     ]);
     expect(await q(`SELECT count(*)::INTEGER AS n FROM quarantine WHERE table_name = 'observation'`)).toEqual([{ n: 0 }]);
+  });
+
+  it('holds counts the rule-variable values that have a date but no time: they decide no dose slot (exit 0)', () => {
+    expect(ingest().code).toBe(0);
+    const out = join(root, 'holds');
+    const r = il2kit(['holds', '--store', store, '--out', out]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const note = 'realworld: 4 value(s) of rule variables have a date but no time (sbp 3 (day), weight 1 (month)); they decide no dose slot';
+    expect(r.stdout).toContain(`note: ${note}`);
+    expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain(note);
   });
 
   it('without the reading order, the later readings of one day replace the earlier ones (superseded), as before', async () => {

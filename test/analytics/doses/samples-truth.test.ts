@@ -23,6 +23,7 @@ function truthCycles(): CycleDoses[] {
       return {
         centre_id: centre, patient_key: key, cycle_id: `${key}-c${c.course}.${c.cycle}`, course_number: Number(c.course), cycle_number: Number(c.cycle),
         dose_iu_per_kg: Number(c.dose_iu_per_kg), planned_max_doses: Number(c.planned_max_doses), end_reason: c.end_reason as CycleEndReason, doses_given: Number(c.doses_given), iu_per_kg_given: 0,
+        doses_unknown_iu: 0, // every simulated given dose has its amount
       };
     });
   });
