@@ -102,16 +102,25 @@ const DERIVED_ROWS: Record<string, string> = {
 
 /** How a derived value was filled in, by `table.field`. */
 const DERIVED_VALUES: Record<string, string> = {
-  'dose_slot.dose_iu': 'IU of given doses the export left empty: the cycle’s IU/kg × dosing weight (the spec sets slots.derive_dose_iu); stored with dose_iu_source = derived',
+  'dose_slot.dose_iu':
+    'IU of given doses the export left empty: the cycle’s IU/kg × dosing weight (the spec sets slots.derive_dose_iu); stored with dose_iu_source = derived',
   'patient.baseline_weight_kg': 'baseline weights the export left empty: the first cycle’s dosing weight',
 };
 
 function derivedValues(rep: DqReport): string {
   const what = (t: string) => DERIVED_ROWS[t] ?? 'rows derived from other rows of the export';
   const grid = Object.entries(rep.tables).filter(([, c]) => c.derived > 0).map(([t, c]) => ({ what: t, n: `${plural(c.derived, 'row')}: ${what(t)}` }));
-  const fields = Object.entries(rep.derived_values).map(([f, n]) => ({ what: f, n: `${plural(n, 'value')}: ${DERIVED_VALUES[f] ?? 'filled in from other data'}` }));
+  const fields = Object.entries(rep.derived_values).map(([f, n]) => ({
+    what: f,
+    n: `${plural(n, 'value')}: ${DERIVED_VALUES[f] ?? 'filled in from other data'}`,
+  }));
   const dates = Object.entries(rep.imputed_dates).flatMap(([f, by]) =>
-    Object.entries(by).map(([precision, n]) => ({ what: f, n: `${plural(n, 'value')} given as a ${precision} only: stored as the start of that ${precision} in the centre’s time zone (${f.split('.')[1]} precision ${precision})` })),
+    Object.entries(by).map(([precision, n]) => ({
+      what: f,
+      n:
+        `${plural(n, 'value')} given as a ${precision} only: stored as the start of that ${precision} in the centre’s time zone (${f.split('.')[1]} ` +
+        `precision ${precision})`,
+    })),
   );
   const all = [...grid, ...fields, ...dates];
   return all.length === 0 ? '<p>None: every stored value was read from the export.</p>' : htmlTable(cols(['what', 'table or field'], ['n', 'derived']), all);
@@ -169,7 +178,13 @@ function identifiers(rep: DqReport): string {
 /** Every unit spelling the run converted; the spec's own spellings (unit_spellings) say so. */
 function unitsTable(rep: DqReport): string {
   if (rep.unit_spellings.length === 0) return '<p>None: no observation with a unit was stored.</p>';
-  const head = cols(['variable', 'variable'], ['unit_raw', 'spelling in the export'], ['unit', 'stored as'], ['values', 'values'], ['via', 'spelling added by the spec']);
+  const head = cols(
+    ['variable', 'variable'],
+    ['unit_raw', 'spelling in the export'],
+    ['unit', 'stored as'],
+    ['values', 'values'],
+    ['via', 'spelling added by the spec'],
+  );
   return htmlTable(head, rep.unit_spellings.map((u) => ({ ...u, via: u.via_spec ?? MISSING })));
 }
 

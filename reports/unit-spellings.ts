@@ -16,7 +16,9 @@ export interface UnitSpelling {
 /** The spellings of one centre's stored observations (`from`: the store's table or a rejected run's Parquet file). */
 export async function unitSpellings(conn: DuckDBConnection, centre: string, spellings: Record<string, string>, from = 'observation'): Promise<UnitSpelling[]> {
   const rows = (
-    await conn.runAndReadAll(`SELECT variable, unit_raw, unit, count(*)::BIGINT AS n FROM ${from} WHERE centre_id = ${sql(centre)} AND unit_raw IS NOT NULL GROUP BY ALL ORDER BY ALL`)
+    await conn.runAndReadAll(
+      `SELECT variable, unit_raw, unit, count(*)::BIGINT AS n FROM ${from} WHERE centre_id = ${sql(centre)} AND unit_raw IS NOT NULL GROUP BY ALL ORDER BY ALL`,
+    )
   ).getRows();
   const spec = new Map(Object.entries(spellings).map(([a, b]) => [normaliseUnit(a), `${a} → ${b}`]));
   return rows.map(([variable, raw, unit, n]) => ({

@@ -61,7 +61,14 @@ export interface CycleInput {
   streamName: string;
 }
 
-const EVENT_EFFECT_HR: Partial<Record<string, number>> = { atrial_fibrillation: 28, svt: 45, ventricular_arrhythmia: 8, sustained_vt: 40, infection: 8, sepsis: 20 };
+const EVENT_EFFECT_HR: Partial<Record<string, number>> = {
+  atrial_fibrillation: 28,
+  svt: 45,
+  ventricular_arrhythmia: 8,
+  sustained_vt: 40,
+  infection: 8,
+  sepsis: 20,
+};
 
 export function simulateCycle(input: CycleInput): SimCycle {
   const { patient, profile, ruleset, courseNumber, cycleNumber, slotTimes, latent } = input;
@@ -80,7 +87,9 @@ export function simulateCycle(input: CycleInput): SimCycle {
   const cycleTox = cycleNumber >= 2 ? P.cycle2ToxicityMultiplier : 1;
   const actualWeight = input.admissionWeight;
   const dosingWeightBasis: DosingWeightBasis = profile.dosingWeightBasis;
-  const dosingWeight = round1(dosingWeightBasis === 'capped' && profile.dosingWeightCapKg !== null ? Math.min(actualWeight, profile.dosingWeightCapKg) : actualWeight);
+  const dosingWeight = round1(
+    dosingWeightBasis === 'capped' && profile.dosingWeightCapKg !== null ? Math.min(actualWeight, profile.dosingWeightCapKg) : actualWeight,
+  );
   const doseUnit = (profile.doseIuPerKg / 600_000) * (dosingWeight / actualWeight);
   const doseIu = Math.round(profile.doseIuPerKg * dosingWeight);
   const maintenance = Math.round(physRng.uniform(P.maintenanceMlH[0], P.maintenanceMlH[1]) / 5) * 5;
@@ -174,7 +183,13 @@ export function simulateCycle(input: CycleInput): SimCycle {
     // 4. haemodynamics and nursing response
     bpNoise = 0.6 * bpNoise + physRng.normal(0, P.bpNoiseSd * 0.8);
     const sepsisDrop = has('sepsis') ? 15 : 0;
-    const sbpTrue = b.sbp - P.sbpDriftPerC * C * s.cardiovascular - (P.acuteSbpDip + P.acuteSbpDipPerC * C) * s.cardiovascular * aBp + bpNoise + P.bolusSbpGainPer500 * bolusEff - sepsisDrop;
+    const sbpTrue =
+      b.sbp -
+      P.sbpDriftPerC * C * s.cardiovascular -
+      (P.acuteSbpDip + P.acuteSbpDipPerC * C) * s.cardiovascular * aBp +
+      bpNoise +
+      P.bolusSbpGainPer500 * bolusEff -
+      sepsisDrop;
     const sbpCharted = sbpTrue + P.phenylephrineSbpGainPerUnit * pe;
     if (inHospital) {
       const bolusesLast8h = bolusHours.filter((x) => h - x.h < 8).length;
@@ -184,16 +199,23 @@ export function simulateCycle(input: CycleInput): SimCycle {
         lastBolusHour = h;
         latent.bolusRetained += (v / 1000) * P.bolusRetainedFraction * Math.min(1, C / 2);
       }
-      if (h >= 2 && h - lastBolusHour >= 2 && bolusesLast8h < P.maxBolusesPer8h && (series.urine[h - 1] ?? 0) + (series.urine[h - 2] ?? 0) < 2 * P.urineTargetMlPerKgH * weightBase) {
+      if (
+        h >= 2 &&
+        h - lastBolusHour >= 2 &&
+        bolusesLast8h < P.maxBolusesPer8h &&
+        (series.urine[h - 1] ?? 0) + (series.urine[h - 2] ?? 0) < 2 * P.urineTargetMlPerKgH * weightBase
+      ) {
         bolusHours.push({ h, v: P.urineBolusMl });
         lastBolusHour = h;
         latent.bolusRetained += (P.urineBolusMl / 1000) * P.bolusRetainedFraction * Math.min(1, C / 2);
       }
       const recentBoluses = bolusHours.filter((x) => h - x.h <= 6).length;
       let newPe = pe;
-      if (sbpCharted < P.pressorSbpTarget && recentBoluses >= P.pressorRefractoryBoluses) newPe = pe === 0 ? P.phenylephrineStart : Math.min(P.phenylephrineMax, pe + P.phenylephrineStep);
+      if (sbpCharted < P.pressorSbpTarget && recentBoluses >= P.pressorRefractoryBoluses)
+        newPe = pe === 0 ? P.phenylephrineStart : Math.min(P.phenylephrineMax, pe + P.phenylephrineStep);
       else if (pe > 0 && sbpCharted > P.phenylephrineWeanAboveSbp) newPe = pe - P.phenylephrineStep;
-      else if (pe > 0 && lastDoseHour !== null && h - lastDoseHour > 18 && sbpCharted > P.pressorSbpTarget + 10) newPe = pe - P.phenylephrineStep;
+      else if (pe > 0 && lastDoseHour !== null && h - lastDoseHour > 18 && sbpCharted > P.pressorSbpTarget + 10)
+        newPe = pe - P.phenylephrineStep;
       newPe = newPe < 0.05 ? 0 : round2(newPe);
       if (newPe !== pe) {
         if (peSegStart !== null) pressors.push({ agent: 'phenylephrine', startAt: t0 + peSegStart * HOUR_MS, endAt: t, rate: peSegRate });
@@ -207,8 +229,20 @@ export function simulateCycle(input: CycleInput): SimCycle {
     series.phenylephrine[h] = pe;
     series.bolus[h] = bolusHours.length > 0 && bolusHours[bolusHours.length - 1]?.h === h ? (bolusHours[bolusHours.length - 1]?.v ?? 0) : 0;
     const sbp = sbpCharted;
-    const temp = b.temperature + b.feverAmplitude * aFev + P.tempDriftPerC * C + physRng.normal(0, P.tempNoiseSd) + (has('infection') ? 0.8 : 0) + (has('sepsis') ? 1.2 : 0);
-    let hr = b.heartRate + P.hrDriftPerC * C * s.cardiovascular + P.hrAcuteRise * aFev + P.hrPerMmHgBelow100 * Math.max(0, 100 - sbp) + P.hrPerDegreeFever * Math.max(0, temp - 37) + physRng.normal(0, P.hrNoiseSd);
+    const temp =
+      b.temperature +
+      b.feverAmplitude * aFev +
+      P.tempDriftPerC * C +
+      physRng.normal(0, P.tempNoiseSd) +
+      (has('infection') ? 0.8 : 0) +
+      (has('sepsis') ? 1.2 : 0);
+    let hr =
+      b.heartRate +
+      P.hrDriftPerC * C * s.cardiovascular +
+      P.hrAcuteRise * aFev +
+      P.hrPerMmHgBelow100 * Math.max(0, 100 - sbp) +
+      P.hrPerDegreeFever * Math.max(0, temp - 37) +
+      physRng.normal(0, P.hrNoiseSd);
     for (const [type] of activeEvent) hr += EVENT_EFFECT_HR[type] ?? 0;
     series.sbp[h] = sbp;
     series.dbp[h] = sbp * P.dbpRatio + physRng.normal(0, 3);
@@ -237,7 +271,15 @@ export function simulateCycle(input: CycleInput): SimCycle {
 
     // 6. kidneys, fluids, labs (true continuous values)
     const perfusion = Math.max(0.15, 1 - P.urinePerfusionPerMmHgBelow100 * Math.max(0, 100 - sbp));
-    series.urine[h] = Math.max(0, weightBase * b.urineMlPerKgH * Math.exp(-P.urineFallPerC * C * s.renal * cycleTox) * perfusion * (1 + P.bolusUrineGainPer500 * bolusEff) * physRng.lognormal(1, P.urineNoiseSdLog));
+    series.urine[h] = Math.max(
+      0,
+      weightBase *
+        b.urineMlPerKgH *
+        Math.exp(-P.urineFallPerC * C * s.renal * cycleTox) *
+        perfusion *
+        (1 + P.bolusUrineGainPer500 * bolusEff) *
+        physRng.lognormal(1, P.urineNoiseSdLog),
+    );
     series.weight[h] = weightBase + P.weightKgPerC * C * s.tox + latent.bolusRetained;
     series.creatinine[h] = b.creatinine + P.creatininePerR * R * s.renal * nephFactor * cycleTox;
     series.bun[h] = b.bun + P.bunPerR * R * s.renal * cycleTox;
@@ -277,7 +319,18 @@ export function simulateCycle(input: CycleInput): SimCycle {
         slots.push(emptySlot(slotNumber, scheduledAt, h));
         continue;
       }
-      const vars = slotVariables(series, h, labs, weights, activeEvent, input.admissionWeight, lastShiftStool, stoolShiftsOver1000, state.heldSoFar, state.relativeCriteria.size);
+      const vars = slotVariables(
+        series,
+        h,
+        labs,
+        weights,
+        activeEvent,
+        input.admissionWeight,
+        lastShiftStool,
+        stoolShiftsOver1000,
+        state.heldSoFar,
+        state.relativeCriteria.size,
+      );
       const d = decideSlot(ruleset, vars, state, profile, decideRng, C / 3, slotNumber, patientStopAtSlot);
       const slot: SimSlot = {
         slotNumber,
@@ -336,7 +389,13 @@ export function simulateCycle(input: CycleInput): SimCycle {
       }
     }
   }
-  if (peSegStart !== null) pressors.push({ agent: 'phenylephrine', startAt: t0 + peSegStart * HOUR_MS, endAt: t0 + (dischargeHour + 1) * HOUR_MS, rate: peSegRate });
+  if (peSegStart !== null)
+    pressors.push({
+      agent: 'phenylephrine',
+      startAt: t0 + peSegStart * HOUR_MS,
+      endAt: t0 + (dischargeHour + 1) * HOUR_MS,
+      rate: peSegRate,
+    });
   latent.at = t0 + n * HOUR_MS;
 
   // follow-up CBC/CMP 3–4 days after the last dose (clinic)
@@ -368,13 +427,32 @@ export function simulateCycle(input: CycleInput): SimCycle {
     pressors: pressors.filter((p) => p.endAt > p.startAt),
     boluses: bolusHours.filter((x) => x.h <= dischargeHour).map((x) => ({ at: t0 + x.h * HOUR_MS + 15 * 60_000, volumeMl: x.v })),
     stools: stools.filter((x) => x.at <= dischargeAt),
-    events: events.filter((e) => e.onsetAt <= dischargeAt).map((e) => (e.resolvedAt !== null && e.resolvedAt > dischargeAt + 24 * HOUR_MS ? { ...e, resolvedAt: null } : e)),
+    events: events
+      .filter((e) => e.onsetAt <= dischargeAt)
+      .map((e) => (e.resolvedAt !== null && e.resolvedAt > dischargeAt + 24 * HOUR_MS ? { ...e, resolvedAt: null } : e)),
     discontinued,
   };
 }
 
 function emptySlot(slotNumber: number, scheduledAt: number, hour: number): SimSlot {
-  return { slotNumber, scheduledAt, hour, status: 'not_reached', decision: 'not_reached', givenAt: null, doseIu: null, firedRules: [], holdRules: [], stopRules: [], reasonCodes: [], deviation: 'none', skipReason: null, variables: {}, heldSoFar: 0, relativeCriteriaSoFar: 0 };
+  return {
+    slotNumber,
+    scheduledAt,
+    hour,
+    status: 'not_reached',
+    decision: 'not_reached',
+    givenAt: null,
+    doseIu: null,
+    firedRules: [],
+    holdRules: [],
+    stopRules: [],
+    reasonCodes: [],
+    deviation: 'none',
+    skipReason: null,
+    variables: {},
+    heldSoFar: 0,
+    relativeCriteriaSoFar: 0,
+  };
 }
 
 function gradeFor(type: string, rng: Rng): number | null {

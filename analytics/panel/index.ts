@@ -8,7 +8,15 @@ export { summariseCentre, type CentreInputs } from './summarise.js';
 export { DEFAULT_POLICY, type CentreSummary, type CountTable, type EstimateCandidate } from './types.js';
 export { checkBundleSet, checkBundleText, type BundleCheck } from './check.js';
 export { cyclesFromBundle, firstCycleLogRank, poolDoses, pooledMeanFunnel, type PooledDoses } from './pool-doses.js';
-export { POOLED, poolConcordance, poolEnforcement, poolHoldReasons, rulesetStatuses, type PooledConcordanceRow, type PooledEnforcementRow } from './pool-holds.js';
+export {
+  POOLED,
+  poolConcordance,
+  poolEnforcement,
+  poolHoldReasons,
+  rulesetStatuses,
+  type PooledConcordanceRow,
+  type PooledEnforcementRow,
+} from './pool-holds.js';
 export { poolResponseRates, poolSignals, type PooledRateRow, type PooledSignalRow } from './pool-response.js';
 export { poolBundles, type CentreRow, type PanelResult, type SuppressedCellRow } from './pool.js';
 export { cellOf, cellsOf, tableOf } from './table-cells.js';

@@ -57,9 +57,19 @@ export function poolBundles(input: readonly PanelBundle[], options: { hartungKna
   const rates = poolResponseRates(bundles);
   return {
     centres: bundles.map((b) => ({
-      centre_id: b.centre_id, period_first: b.period.first, period_last: b.period.last, min_cell: b.policy.min_cell, kit_version: b.kit_version, schema_version: b.schema_version,
-      tables: b.tables.length, cells_suppressed_primary: b.suppression.primary, cells_suppressed_secondary: b.suppression.secondary, tables_withheld: b.suppression.withheld_tables,
-      signal_estimates: b.signal_estimates.length, estimates_withheld: b.withheld_estimates.length, content_sha256: b.content_sha256,
+      centre_id: b.centre_id,
+      period_first: b.period.first,
+      period_last: b.period.last,
+      min_cell: b.policy.min_cell,
+      kit_version: b.kit_version,
+      schema_version: b.schema_version,
+      tables: b.tables.length,
+      cells_suppressed_primary: b.suppression.primary,
+      cells_suppressed_secondary: b.suppression.secondary,
+      tables_withheld: b.suppression.withheld_tables,
+      signal_estimates: b.signal_estimates.length,
+      estimates_withheld: b.withheld_estimates.length,
+      content_sha256: b.content_sha256,
     })),
     rulesets: [...rulesetStatuses(bundles)].sort(([a], [b]) => a.localeCompare(b)).map(([ruleset_id, status]) => ({ ruleset_id, status })),
     doses: poolDoses(bundles),
@@ -74,7 +84,13 @@ export function poolBundles(input: readonly PanelBundle[], options: { hartungKna
     implied: bundles.flatMap((b) => b.implied_thresholds.map((t) => ({ centre_id: b.centre_id, ...t }))),
     withheldEstimates: bundles.flatMap((b) => b.withheld_estimates.map((w) => ({ centre_id: b.centre_id, ...w }))),
     suppressed: bundles.flatMap((b) =>
-      b.tables.flatMap((t) => t.rows.flatMap((row, i) => t.cols.flatMap((col, j) => (t.cells[i]![j] === null ? [{ centre_id: b.centre_id, table: t.id, row, col, shown_as: `< ${b.policy.min_cell}*` }] : [])))),
+      b.tables.flatMap((t) =>
+        t.rows.flatMap((row, i) =>
+          t.cols.flatMap((col, j) =>
+            t.cells[i]![j] === null ? [{ centre_id: b.centre_id, table: t.id, row, col, shown_as: `< ${b.policy.min_cell}*` }] : [],
+          ),
+        ),
+      ),
     ),
   };
 }

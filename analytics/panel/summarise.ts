@@ -39,18 +39,39 @@ export function summariseCentre(inp: CentreInputs): CentreSummary {
     inp.frame === null || inp.reference === null
       ? []
       : impliedThresholds(inp.frame, inp.reference, { bootstrap: inp.bootstrap ?? 200 }).map((r) => ({
-          reference_ruleset: inp.reference!.id, variable: r.variable, n: r.n, held: r.held, ed50: r.ed50, delta_lower: r.delta_lower, delta_upper: r.delta_upper,
-          step_direction: r.step_direction, step_threshold: r.step_threshold, step_lower: r.step_lower, step_upper: r.step_upper,
+          reference_ruleset: inp.reference!.id,
+          variable: r.variable,
+          n: r.n,
+          held: r.held,
+          ed50: r.ed50,
+          delta_lower: r.delta_lower,
+          delta_upper: r.delta_upper,
+          step_direction: r.step_direction,
+          step_threshold: r.step_threshold,
+          step_lower: r.step_lower,
+          step_upper: r.step_upper,
         }));
   return {
     centre_id: inp.centre_id,
     period: { first: quarterOf(starts[0]!), last: quarterOf(starts[starts.length - 1]!) },
     response_course: typeof resp.course === 'number' ? resp.course : 1,
     rulesets: inp.rulesets.map((rs) => ({
-      id: rs.id, version: rs.version ?? null, status: rs.status, rules: rs.rules.length,
-      rules_inferred: rs.rules.filter((r) => r.status === 'inferred').length, rules_unverified: rs.rules.filter((r) => r.status === 'unverified').length,
+      id: rs.id,
+      version: rs.version ?? null,
+      status: rs.status,
+      rules: rs.rules.length,
+      rules_inferred: rs.rules.filter((r) => r.status === 'inferred').length,
+      rules_unverified: rs.rules.filter((r) => r.status === 'unverified').length,
     })),
-    tables: [...doseEndTables(inp.cycles), ...doseEndFirstTables(inp.cycles), ...holds, responseTable(resp.signals), responseAllTable(resp.signals), ...signalTables(resp.signals), ...caseMixTables(inp.patients)],
+    tables: [
+      ...doseEndTables(inp.cycles),
+      ...doseEndFirstTables(inp.cycles),
+      ...holds,
+      responseTable(resp.signals),
+      responseAllTable(resp.signals),
+      ...signalTables(resp.signals),
+      ...caseMixTables(inp.patients),
+    ],
     estimates: estimateCandidates(resp.oddsRatios.forest, resp.signals),
     implied,
   };

@@ -29,10 +29,29 @@ export interface CentreSummary {
   centre_id: string;
   period: { first: string; last: string };
   response_course: number;
-  rulesets: { id: string; version: string | null; status: 'verified' | 'inferred' | 'unverified'; rules: number; rules_inferred: number; rules_unverified: number }[];
+  rulesets: {
+    id: string;
+    version: string | null;
+    status: 'verified' | 'inferred' | 'unverified';
+    rules: number;
+    rules_inferred: number;
+    rules_unverified: number;
+  }[];
   tables: CountTable[];
   estimates: EstimateCandidate[];
-  implied: { reference_ruleset: string; variable: string; n: number; held: number; ed50: number | null; delta_lower: number | null; delta_upper: number | null; step_direction: 'up' | 'down' | null; step_threshold: number | null; step_lower: number | null; step_upper: number | null }[];
+  implied: {
+    reference_ruleset: string;
+    variable: string;
+    n: number;
+    held: number;
+    ed50: number | null;
+    delta_lower: number | null;
+    delta_upper: number | null;
+    step_direction: 'up' | 'down' | null;
+    step_threshold: number | null;
+    step_lower: number | null;
+    step_upper: number | null;
+  }[];
 }
 
 /** The policy's defaults: k = 5 (most data releasers; never below DataSHIELD's 3), nfilter.glm's 0.33. */

@@ -26,7 +26,8 @@ export interface BuiltBundle {
 export async function buildBundle(store: string, centre: string, minCell: number): Promise<BuiltBundle> {
   const inputs = await withStore(store, async (conn) => {
     const centres = (await queryRows(conn, 'SELECT DISTINCT centre_id FROM cycle ORDER BY 1')).map((r) => String(r.centre_id));
-    if (!centres.includes(centre)) throw new UserError(`--centre ${centre}: no cycles for that centre in ${store} (centres there: ${centres.join(', ') || 'none'})`);
+    if (!centres.includes(centre))
+      throw new UserError(`--centre ${centre}: no cycles for that centre in ${store} (centres there: ${centres.join(', ') || 'none'})`);
     const only = { centres: [centre] };
     return { cycles: await loadCycleDoses(conn, only), patients: await loadCaseMix(conn, only), response: await loadResponseInputs(conn, only) };
   });
@@ -34,7 +35,11 @@ export async function buildBundle(store: string, centre: string, minCell: number
   const rulesets = kitRulesets();
   const reference = rulesets.find((r) => r.id === DEFAULT_REFERENCE) ?? null;
   const summary = summariseCentre({ centre_id: centre, ...inputs, frame: frame.n > 0 ? frame : null, rulesets, reference });
-  const { bundle, suppressed } = discloseSummary(summary, { ...DEFAULT_POLICY, min_cell: minCell, min_model_events: Math.max(DEFAULT_POLICY.min_model_events, minCell) }, kitVersion());
+  const { bundle, suppressed } = discloseSummary(
+    summary,
+    { ...DEFAULT_POLICY, min_cell: minCell, min_model_events: Math.max(DEFAULT_POLICY.min_model_events, minCell) },
+    kitVersion(),
+  );
   let earlier: PanelBundle[];
   try {
     earlier = releasedBundles(store);

@@ -77,7 +77,12 @@ function centreRanges(frame: SlotFeatureFrame): Map<string, [number, number]> {
 
 /** Loads the frame's slot identity into table `slot` (i, centre_id, patient_key, cycle_id, slot_number, recorded). */
 async function loadSlots(conn: DuckDBConnection, frame: SlotFeatureFrame): Promise<void> {
-  const cols = { centre_id: codeColumn(frame.centre_id), patient_key: codeColumn(frame.patient_key), cycle_id: codeColumn(frame.cycle_id), recorded: codeColumn(frame.status) };
+  const cols = {
+    centre_id: codeColumn(frame.centre_id),
+    patient_key: codeColumn(frame.patient_key),
+    cycle_id: codeColumn(frame.cycle_id),
+    recorded: codeColumn(frame.status),
+  };
   for (const [name, { dict }] of Object.entries(cols)) {
     await conn.run(`CREATE TABLE d_${name} (id INTEGER, ${name} VARCHAR)`);
     await appendDict(conn, `d_${name}`, dict.map((v) => [v]));
@@ -86,7 +91,8 @@ async function loadSlots(conn: DuckDBConnection, frame: SlotFeatureFrame): Promi
   const index = Int32Array.from({ length: frame.n }, (_, i) => i);
   await appendInts(conn, 's', [index, cols.centre_id.codes, cols.patient_key.codes, cols.cycle_id.codes, frame.slot_number, cols.recorded.codes], frame.n);
   await conn.run(`CREATE TABLE slot AS SELECT s.i, c.centre_id, p.patient_key, y.cycle_id, s.slot_number, r.recorded FROM s
-    JOIN d_centre_id c ON c.id = s.centre_id JOIN d_patient_key p ON p.id = s.patient_key JOIN d_cycle_id y ON y.id = s.cycle_id JOIN d_recorded r ON r.id = s.recorded`);
+    JOIN d_centre_id c ON c.id = s.centre_id JOIN d_patient_key p ON p.id = s.patient_key JOIN d_cycle_id y ON y.id = s.cycle_id
+      JOIN d_recorded r ON r.id = s.recorded`);
   await conn.run('DROP TABLE s');
 }
 

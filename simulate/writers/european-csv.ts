@@ -114,12 +114,35 @@ export function europeanWriter(ctx: WriterContext, imp: Imperfector): CentreWrit
   const id = ctx.profile.id;
   const tz = ctx.profile.timeZone;
   const opts = { sep: ';', newline: '\r\n' };
-  const mk = (name: string, cols: ColumnSpec[]): CsvTable => new CsvTable(new FileSink(join(ctx.dir, `${id}_${name}.csv`), 'latin1'), `${id}_${name}.csv`, cols, opts, imp);
+  const mk = (name: string, cols: ColumnSpec[]): CsvTable =>
+    new CsvTable(new FileSink(join(ctx.dir, `${id}_${name}.csv`), 'latin1'), `${id}_${name}.csv`, cols, opts, imp);
   const m = (name: string, typo = false): ColumnSpec => ({ name, kind: 'measure', typo });
   const c = (name: string): ColumnSpec => ({ name, kind: 'category' });
   const p = (name: string): ColumnSpec => ({ name });
-  const patienten = mk('patienten', [p('Patiëntnummer'), p('Geboortedatum'), c('Geslacht'), c('Diagnose'), p('WHO-PS'), c('Risicogroep'), c('Nefrectomie'), p('Eerdere systemische lijnen'), c('Eerdere immunotherapie'), c('Behandelde hersenmetastasen'), m('Gewicht (kg)')]);
-  const toedieningen = mk('toedieningen', [p('Patiëntnummer'), p('Kuur'), p('Cyclus'), p('Dosisnr'), p('Gepland'), p('Toegediend'), c('Status'), p('Dosis (MIE)'), p('Reden')]);
+  const patienten = mk('patienten', [
+    p('Patiëntnummer'),
+    p('Geboortedatum'),
+    c('Geslacht'),
+    c('Diagnose'),
+    p('WHO-PS'),
+    c('Risicogroep'),
+    c('Nefrectomie'),
+    p('Eerdere systemische lijnen'),
+    c('Eerdere immunotherapie'),
+    c('Behandelde hersenmetastasen'),
+    m('Gewicht (kg)'),
+  ]);
+  const toedieningen = mk('toedieningen', [
+    p('Patiëntnummer'),
+    p('Kuur'),
+    p('Cyclus'),
+    p('Dosisnr'),
+    p('Gepland'),
+    p('Toegediend'),
+    c('Status'),
+    p('Dosis (MIE)'),
+    p('Reden'),
+  ]);
   const metingen = mk('metingen', [p('Patiëntnummer'), p('Datum/tijd'), c('Parameter'), m('Waarde', true), p('Eenheid')]);
   const lab = mk('lab', [p('Patiëntnummer'), p('Afnamedatum'), c('Bepaling'), m('Uitslag', true), p('Eenheid'), c('Status')]);
   const medicatie = mk('medicatie', [p('Patiëntnummer'), p('Start'), p('Stop'), c('Middel'), p('Snelheid'), p('Eenheid'), p('Volume (ml)')]);
@@ -130,20 +153,57 @@ export function europeanWriter(ctx: WriterContext, imp: Imperfector): CentreWrit
   const tables = [patienten, toedieningen, metingen, lab, medicatie, complicaties, respons, followUp];
   const dt = (ms: number): string => formatLocal(tz, ms, 'DD-MM-YYYY HH:mm');
   const ja = (b: boolean | null): string => (b === null ? 'n.v.t.' : b ? 'ja' : 'nee');
-  const RISK_NL: Record<string, string> = { imdc_favourable: 'IMDC gunstig', imdc_intermediate: 'IMDC intermediair', imdc_poor: 'IMDC ongunstig', ajcc_m1a: 'M1a', ajcc_m1b: 'M1b', ajcc_m1c: 'M1c', ajcc_m1d: 'M1d' };
+  const RISK_NL: Record<string, string> = {
+    imdc_favourable: 'IMDC gunstig',
+    imdc_intermediate: 'IMDC intermediair',
+    imdc_poor: 'IMDC ongunstig',
+    ajcc_m1a: 'M1a',
+    ajcc_m1b: 'M1b',
+    ajcc_m1c: 'M1c',
+    ajcc_m1d: 'M1d',
+  };
 
   return {
     files: tables.map((t) => t.file),
     writePatient(pt: SimPatient): void {
       const nr = pt.localId;
       const rng = new Rng(`${ctx.seed}/${id}/${pt.index}/export`);
-      patienten.row(nr, [nr, formatDate(pt.birthDate.year, pt.birthDate.month, pt.birthDate.day, 'DD-MM-YYYY'), pt.sex === 'male' ? 'M' : 'V', pt.disease === 'rcc' ? 'Niercelcarcinoom' : 'Melanoom', String(pt.ecog), RISK_NL[pt.riskGroup] ?? 'onbekend', ja(pt.priorNephrectomy), String(pt.priorSystemicTherapies), ja(pt.priorImmunotherapy), ja(pt.treatedBrainMetastases), numEu(pt.baselineWeightKg, 1)]);
+      patienten.row(nr, [
+        nr,
+        formatDate(pt.birthDate.year, pt.birthDate.month, pt.birthDate.day, 'DD-MM-YYYY'),
+        pt.sex === 'male' ? 'M' : 'V',
+        pt.disease === 'rcc' ? 'Niercelcarcinoom' : 'Melanoom',
+        String(pt.ecog),
+        RISK_NL[pt.riskGroup] ?? 'onbekend',
+        ja(pt.priorNephrectomy),
+        String(pt.priorSystemicTherapies),
+        ja(pt.priorImmunotherapy),
+        ja(pt.treatedBrainMetastases),
+        numEu(pt.baselineWeightKg, 1),
+      ]);
       for (const course of pt.courses) {
         for (const cy of course.cycles) {
           for (const s of cy.slots) {
             if (s.status === 'not_reached') continue;
-            const status = s.decision === 'stop_cycle' || s.decision === 'discontinue' ? 'Gestaakt' : s.status === 'given' ? 'Gegeven' : s.status === 'held' ? 'Niet gegeven' : 'Overgeslagen';
-            toedieningen.row(nr, [nr, String(cy.courseNumber), String(cy.cycleNumber), String(s.slotNumber), dt(s.scheduledAt), s.givenAt === null ? '' : dt(s.givenAt), status, s.doseIu === null ? '' : numEu(s.doseIu / 1e6, 1), redenNl(s, rng)]);
+            const status =
+              s.decision === 'stop_cycle' || s.decision === 'discontinue'
+                ? 'Gestaakt'
+                : s.status === 'given'
+                  ? 'Gegeven'
+                  : s.status === 'held'
+                    ? 'Niet gegeven'
+                    : 'Overgeslagen';
+            toedieningen.row(nr, [
+              nr,
+              String(cy.courseNumber),
+              String(cy.cycleNumber),
+              String(s.slotNumber),
+              dt(s.scheduledAt),
+              s.givenAt === null ? '' : dt(s.givenAt),
+              status,
+              s.doseIu === null ? '' : numEu(s.doseIu / 1e6, 1),
+              redenNl(s, rng),
+            ]);
           }
           for (const v of vitalSamples(cy, 2)) {
             const t = dt(v.at);
@@ -173,14 +233,39 @@ export function europeanWriter(ctx: WriterContext, imp: Imperfector): CentreWrit
               } else lab.row(nr, [nr, dt(l.at), d.name, shown, d.unit, 'definitief']);
             }
           }
-          for (const seg of cy.pressors) medicatie.row(nr, [nr, dt(seg.startAt), dt(seg.endAt), 'Fenylefrine', String(Math.round(seg.rate * cy.dosingWeightKg)), 'mcg/min', '']);
+          for (const seg of cy.pressors)
+            medicatie.row(nr, [
+              nr,
+              dt(seg.startAt),
+              dt(seg.endAt),
+              'Fenylefrine',
+              String(Math.round(seg.rate * cy.dosingWeightKg)),
+              'mcg/min',
+              '',
+            ]);
           for (const b of cy.boluses) medicatie.row(nr, [nr, dt(b.at), dt(b.at + 30 * 60_000), 'NaCl 0,9% bolus', '', '', String(b.volumeMl)]);
-          medicatie.row(nr, [nr, dt(cy.admitAt + 3_600_000), dt(cy.dischargeAt - 7_200_000), 'Glucose 5%/NaCl 0,45% onderhoud', String(cy.maintenanceMlH), 'ml/uur', '']);
-          for (const e of cy.events) complicaties.row(nr, [nr, dt(e.onsetAt), e.resolvedAt === null ? '' : dt(e.resolvedAt), EVENT_NL[e.type] ?? e.type, e.grade === null ? '' : String(e.grade)]);
+          medicatie.row(nr, [
+            nr,
+            dt(cy.admitAt + 3_600_000),
+            dt(cy.dischargeAt - 7_200_000),
+            'Glucose 5%/NaCl 0,45% onderhoud',
+            String(cy.maintenanceMlH),
+            'ml/uur',
+            '',
+          ]);
+          for (const e of cy.events)
+            complicaties.row(nr, [
+              nr,
+              dt(e.onsetAt),
+              e.resolvedAt === null ? '' : dt(e.resolvedAt),
+              EVENT_NL[e.type] ?? e.type,
+              e.grade === null ? '' : String(e.grade),
+            ]);
         }
         for (const e of course.lateEvents) complicaties.row(nr, [nr, dt(e.onsetAt), '', EVENT_NL[e.type] ?? e.type, e.grade === null ? '' : String(e.grade)]);
       }
-      for (const t of tshDraws(pt, ctx.seed)) lab.row(nr, [nr, dt(t.at), LAB_NL.tsh.name, numEu(t.value, t.value < 0.1 ? 3 : 2), LAB_NL.tsh.unit, 'definitief']);
+      for (const t of tshDraws(pt, ctx.seed))
+        lab.row(nr, [nr, dt(t.at), LAB_NL.tsh.name, numEu(t.value, t.value < 0.1 ? 3 : 2), LAB_NL.tsh.unit, 'definitief']);
       const day = (ms: number | null) => (ms === null ? '' : formatLocal(tz, ms, 'DD-MM-YYYY'));
       const fu = pt.followUp;
       for (const a of fu.assessments) respons.row(nr, [nr, day(a.at), 'RECIST 1.1', RESPONSE_NL[a.response]]);

@@ -40,13 +40,27 @@ const LAB_VAR: Record<LabCode, ObsVar> = {
   tsh: 'tsh',
 };
 /** The centre's research feed carries the IL-2 monitoring panel only (no AST/ALT, neutrophils or haemoglobin). */
-const FHIR_LABS = new Set<LabCode>(['creatinine', 'bun', 'potassium', 'bicarbonate', 'bilirubin', 'platelets', 'lymphocytes', 'eosinophils', 'troponin', 'tsh']);
+const FHIR_LABS = new Set<LabCode>([
+  'creatinine',
+  'bun',
+  'potassium',
+  'bicarbonate',
+  'bilirubin',
+  'platelets',
+  'lymphocytes',
+  'eosinophils',
+  'troponin',
+  'tsh',
+]);
 const DECIMALS: Partial<Record<ObsVar, number>> = { temperature: 1, creatinine: 2, potassium: 1, bilirubin: 1, haemoglobin: 1, troponin: 2, tsh: 3, weight: 1 };
 
 export function fhirWriter(ctx: WriterContext, imp: Imperfector): CentreWriter & { files: string[] } {
   const id = ctx.profile.id;
   const tz = ctx.profile.timeZone;
-  const sinks = Object.fromEntries(FHIR_RESOURCE_TYPES.map((t) => [t, new FileSink(join(ctx.dir, `${t}.ndjson`))])) as Record<(typeof FHIR_RESOURCE_TYPES)[number], FileSink>;
+  const sinks = Object.fromEntries(FHIR_RESOURCE_TYPES.map((t) => [t, new FileSink(join(ctx.dir, `${t}.ndjson`))])) as Record<
+    (typeof FHIR_RESOURCE_TYPES)[number],
+    FileSink
+  >;
   const when = (ms: number): string => isoLocal(tz, ms);
   const uuid = (key: string): string => {
     const h = createHash('sha256').update(`${ctx.seed}/${id}/${key}`).digest('hex');
@@ -62,12 +76,30 @@ export function fhirWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
       const copy = { ...resource, id: uuid(`dup/${String(resource.id)}`) };
       sink.line(JSON.stringify(copy));
       sink.rows++;
-      imp.log.add({ file: `${type}.ndjson`, dataRow: line + 1, column: '', kind: 'duplicate_row', original: `copy of line ${line} (id ${String(resource.id)})`, exported: String(copy.id), patient });
+      imp.log.add({
+        file: `${type}.ndjson`,
+        dataRow: line + 1,
+        column: '',
+        kind: 'duplicate_row',
+        original: `copy of line ${line} (id ${String(resource.id)})`,
+        exported: String(copy.id),
+        patient,
+      });
     }
     return line;
   };
 
-  function observation(patientId: string, mrn: string, encounterId: string | null, v: ObsVar, category: 'vital-signs' | 'laboratory', value: number, at: number, key: string, extra: Json = {}): void {
+  function observation(
+    patientId: string,
+    mrn: string,
+    encounterId: string | null,
+    v: ObsVar,
+    category: 'vital-signs' | 'laboratory',
+    value: number,
+    at: number,
+    key: string,
+    extra: Json = {},
+  ): void {
     const def = OBSERVATION_VARIABLES[v];
     const file = 'Observation.ndjson';
     const line = sinks.Observation.rows + 1;
@@ -85,7 +117,10 @@ export function fhirWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
       ...(def.kind === 'interval' ? {} : { effectiveDateTime: when(at) }),
       ...extra,
     };
-    if (s === '') res.dataAbsentReason = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/data-absent-reason', code: 'unknown', display: 'Unknown' }] };
+    if (s === '')
+      res.dataAbsentReason = {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/data-absent-reason', code: 'unknown', display: 'Unknown' }],
+      };
     else {
       shown = Number(s);
       res.valueQuantity = { value: shown, unit: def.unit, system: UCUM, code: def.unit };
@@ -95,7 +130,15 @@ export function fhirWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
       res.status = 'corrected';
       res.meta = { versionId: '2', lastUpdated: when(at + 30 * HOUR_MS) };
       res.note = [{ text: `Corrected result. Previously reported as ${wrong} mg/dL.` }];
-      imp.log.add({ file, dataRow: line, column: 'status', kind: 'late_correction', original: String(shown), exported: `corrected (was ${wrong})`, patient: mrn });
+      imp.log.add({
+        file,
+        dataRow: line,
+        column: 'status',
+        kind: 'late_correction',
+        original: String(shown),
+        exported: `corrected (was ${wrong})`,
+        patient: mrn,
+      });
     }
     emit('Observation', res, mrn);
   }
@@ -106,28 +149,60 @@ export function fhirWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
       const mrn = pt.localId;
       const pid = uuid(`patient/${mrn}`);
       const rng = new Rng(`${ctx.seed}/${id}/${pt.index}/export`);
-      emit('Patient', {
-        resourceType: 'Patient',
-        id: pid,
-        identifier: [{ use: 'usual', type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR' }] }, system: MRN_SYSTEM, value: mrn }],
-        name: [{ use: 'official', family: pt.familyName, given: [pt.givenName] }],
-        gender: pt.sex,
-        birthDate: formatDate(pt.birthDate.year, pt.birthDate.month, pt.birthDate.day, 'YYYY-MM-DD'),
-        ...(pt.followUp.deathAt === null ? {} : { deceasedDateTime: when(pt.followUp.deathAt) }),
-      }, mrn, false);
+      emit(
+        'Patient',
+        {
+          resourceType: 'Patient',
+          id: pid,
+          identifier: [
+            {
+              use: 'usual',
+              type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR' }] },
+              system: MRN_SYSTEM,
+              value: mrn,
+            },
+          ],
+          name: [{ use: 'official', family: pt.familyName, given: [pt.givenName] }],
+          gender: pt.sex,
+          birthDate: formatDate(pt.birthDate.year, pt.birthDate.month, pt.birthDate.day, 'YYYY-MM-DD'),
+          ...(pt.followUp.deathAt === null ? {} : { deceasedDateTime: when(pt.followUp.deathAt) }),
+        },
+        mrn,
+        false,
+      );
       const firstAt = pt.courses[0]?.cycles[0]?.admitAt ?? 0;
-      emit('Condition', {
-        resourceType: 'Condition',
-        id: uuid(`dx/${mrn}`),
-        clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
-        verificationStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'confirmed' }] },
-        category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-category', code: 'encounter-diagnosis' }] }],
-        code: pt.disease === 'rcc'
-          ? { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'C64.9', display: 'Malignant neoplasm of unspecified kidney, except renal pelvis' }], text: 'Metastatic renal cell carcinoma' }
-          : { coding: [{ system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'C43.9', display: 'Malignant melanoma of skin, unspecified' }], text: 'Metastatic melanoma' },
-        subject: { reference: `Patient/${pid}` },
-        recordedDate: when(firstAt),
-      }, mrn, false);
+      emit(
+        'Condition',
+        {
+          resourceType: 'Condition',
+          id: uuid(`dx/${mrn}`),
+          clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
+          verificationStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'confirmed' }] },
+          category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-category', code: 'encounter-diagnosis' }] }],
+          code:
+            pt.disease === 'rcc'
+              ? {
+                  coding: [
+                    {
+                      system: 'http://hl7.org/fhir/sid/icd-10-cm',
+                      code: 'C64.9',
+                      display: 'Malignant neoplasm of unspecified kidney, except renal pelvis',
+                    },
+                  ],
+                  text: 'Metastatic renal cell carcinoma',
+                }
+              : {
+                  coding: [
+                    { system: 'http://hl7.org/fhir/sid/icd-10-cm', code: 'C43.9', display: 'Malignant melanoma of skin, unspecified' },
+                  ],
+                  text: 'Metastatic melanoma',
+                },
+          subject: { reference: `Patient/${pid}` },
+          recordedDate: when(firstAt),
+        },
+        mrn,
+        false,
+      );
       // Baseline registry items as Observations with local codes (no claim of a standard code).
       const baselineItems: [string, string, Json][] = [
         ['ecog', 'ECOG performance status', { valueInteger: pt.ecog }],
@@ -138,7 +213,21 @@ export function fhirWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
         ...(pt.priorNephrectomy === null ? [] : [['prior-nephrectomy', 'Prior nephrectomy', { valueBoolean: pt.priorNephrectomy }] as [string, string, Json]]),
       ];
       for (const [code, label, value] of baselineItems) {
-        emit('Observation', { resourceType: 'Observation', id: uuid(`base/${mrn}/${code}`), status: 'final', category: [{ coding: [{ system: OBS_CAT, code: 'survey' }] }], code: { coding: [{ system: LOCAL_CS, code, display: label }], text: label }, subject: { reference: `Patient/${pid}` }, effectiveDateTime: when(firstAt), ...value }, mrn, false);
+        emit(
+          'Observation',
+          {
+            resourceType: 'Observation',
+            id: uuid(`base/${mrn}/${code}`),
+            status: 'final',
+            category: [{ coding: [{ system: OBS_CAT, code: 'survey' }] }],
+            code: { coding: [{ system: LOCAL_CS, code, display: label }], text: label },
+            subject: { reference: `Patient/${pid}` },
+            effectiveDateTime: when(firstAt),
+            ...value,
+          },
+          mrn,
+          false,
+        );
       }
       const fu = pt.followUp;
       for (const course of pt.courses) {
@@ -146,18 +235,26 @@ export function fhirWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
         for (const e of course.lateEvents) condition(pid, mrn, null, e.type, e.onsetAt, null, `late/${mrn}/${course.courseNumber}/${e.type}`);
         // The registry records each course's best response; a patient who died before the scan has none.
         if (course.response.assessedAt > fu.lastContactAt) continue;
-        emit('Observation', {
-          resourceType: 'Observation',
-          id: uuid(`resp/${mrn}/${course.courseNumber}`),
-          status: 'final',
-          category: [{ coding: [{ system: OBS_CAT, code: 'imaging' }] }],
-          code: { coding: [{ system: LOCAL_CS, code: 'best-overall-response', display: 'Best overall response after IL-2 course' }], text: 'Best overall response' },
-          subject: { reference: `Patient/${pid}` },
-          effectiveDateTime: when(course.response.assessedAt),
-          method: { text: 'irRC' },
-          valueCodeableConcept: { coding: [{ system: LOCAL_CS, code: course.response.category }], text: course.response.category },
-          extension: [{ url: `${EXT}/il2-course`, valueInteger: course.courseNumber }],
-        }, mrn, false);
+        emit(
+          'Observation',
+          {
+            resourceType: 'Observation',
+            id: uuid(`resp/${mrn}/${course.courseNumber}`),
+            status: 'final',
+            category: [{ coding: [{ system: OBS_CAT, code: 'imaging' }] }],
+            code: {
+              coding: [{ system: LOCAL_CS, code: 'best-overall-response', display: 'Best overall response after IL-2 course' }],
+              text: 'Best overall response',
+            },
+            subject: { reference: `Patient/${pid}` },
+            effectiveDateTime: when(course.response.assessedAt),
+            method: { text: 'irRC' },
+            valueCodeableConcept: { coding: [{ system: LOCAL_CS, code: course.response.category }], text: course.response.category },
+            extension: [{ url: `${EXT}/il2-course`, valueInteger: course.courseNumber }],
+          },
+          mrn,
+          false,
+        );
       }
       for (const t of tshDraws(pt, ctx.seed)) observation(pid, mrn, null, 'tsh', 'laboratory', t.value, t.at, `tsh/${mrn}/${t.at}`);
       followUpObservations(pid, mrn, fu);
@@ -170,13 +267,36 @@ export function fhirWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
   /** Vital status at the last contact (LOINC 75186-7), the first progression (local code) and the cause of death (LOINC 79378-6). */
   function followUpObservations(pid: string, mrn: string, fu: SimPatient['followUp']): void {
     const obs = (key: string, coding: Json, at: number, value: Json): void => {
-      emit('Observation', { resourceType: 'Observation', id: uuid(`${key}/${mrn}`), status: 'final', code: { coding: [coding] }, subject: { reference: `Patient/${pid}` }, effectiveDateTime: when(at), ...value }, mrn, false);
+      emit(
+        'Observation',
+        {
+          resourceType: 'Observation',
+          id: uuid(`${key}/${mrn}`),
+          status: 'final',
+          code: { coding: [coding] },
+          subject: { reference: `Patient/${pid}` },
+          effectiveDateTime: when(at),
+          ...value,
+        },
+        mrn,
+        false,
+      );
     };
     const alive = fu.deathAt === null ? 'alive' : 'dead';
-    obs('vital-status', { system: 'http://loinc.org', code: '75186-7', display: 'Vital status' }, fu.lastContactAt, { valueCodeableConcept: { coding: [{ system: LOCAL_CS, code: alive }], text: alive } });
-    if (fu.progressionAt !== null) obs('progression', { system: LOCAL_CS, code: 'disease-progression', display: 'First documented disease progression' }, fu.progressionAt, { valueBoolean: true });
+    obs('vital-status', { system: 'http://loinc.org', code: '75186-7', display: 'Vital status' }, fu.lastContactAt, {
+      valueCodeableConcept: { coding: [{ system: LOCAL_CS, code: alive }], text: alive },
+    });
+    if (fu.progressionAt !== null)
+      obs(
+        'progression',
+        { system: LOCAL_CS, code: 'disease-progression', display: 'First documented disease progression' },
+        fu.progressionAt,
+        { valueBoolean: true },
+      );
     if (fu.deathAt !== null && fu.deathCause !== null) {
-      obs('death-cause', { system: 'http://loinc.org', code: '79378-6', display: 'Cause of death' }, fu.deathAt, { valueCodeableConcept: { coding: [{ system: LOCAL_CS, code: fu.deathCause }], text: fu.deathCause } });
+      obs('death-cause', { system: 'http://loinc.org', code: '79378-6', display: 'Cause of death' }, fu.deathAt, {
+        valueCodeableConcept: { coding: [{ system: LOCAL_CS, code: fu.deathCause }], text: fu.deathCause },
+      });
     }
   }
 
@@ -216,9 +336,16 @@ export function fhirWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
       const res: Json = {
         resourceType: 'MedicationAdministration',
         id: uuid(`mar/${key}/${s.slotNumber}`),
-        extension: [...courseExt, { url: `${EXT}/il2-dose-number`, valueInteger: s.slotNumber }, { url: `${EXT}/scheduled-time`, valueDateTime: when(s.scheduledAt) }],
+        extension: [
+          ...courseExt,
+          { url: `${EXT}/il2-dose-number`, valueInteger: s.slotNumber },
+          { url: `${EXT}/scheduled-time`, valueDateTime: when(s.scheduledAt) },
+        ],
         status: s.status === 'given' ? 'completed' : 'not-done',
-        medicationCodeableConcept: { coding: [{ system: 'http://www.whocc.no/atc', code: 'L03AC01', display: 'aldesleukin' }], text: 'Aldesleukin (Proleukin)' },
+        medicationCodeableConcept: {
+          coding: [{ system: 'http://www.whocc.no/atc', code: 'L03AC01', display: 'aldesleukin' }],
+          text: 'Aldesleukin (Proleukin)',
+        },
         subject: { reference: `Patient/${pid}` },
         context: { reference: `Encounter/${eid}` },
         effectiveDateTime: when(s.givenAt ?? s.scheduledAt),
@@ -232,16 +359,26 @@ export function fhirWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
       emit('MedicationAdministration', res, mrn);
     }
     cy.pressors.forEach((seg, i) => {
-      emit('MedicationAdministration', {
-        resourceType: 'MedicationAdministration',
-        id: uuid(`pe/${key}/${i}`),
-        status: 'completed',
-        medicationCodeableConcept: { coding: [{ system: 'http://www.whocc.no/atc', code: 'C01CA06', display: 'phenylephrine' }], text: 'Phenylephrine infusion' },
-        subject: { reference: `Patient/${pid}` },
-        context: { reference: `Encounter/${eid}` },
-        effectivePeriod: { start: when(seg.startAt), end: when(seg.endAt) },
-        dosage: { route: { text: 'IV continuous infusion' }, rateQuantity: { value: seg.rate, unit: 'mcg/kg/min', system: UCUM, code: 'ug/kg/min' } },
-      }, mrn);
+      emit(
+        'MedicationAdministration',
+        {
+          resourceType: 'MedicationAdministration',
+          id: uuid(`pe/${key}/${i}`),
+          status: 'completed',
+          medicationCodeableConcept: {
+            coding: [{ system: 'http://www.whocc.no/atc', code: 'C01CA06', display: 'phenylephrine' }],
+            text: 'Phenylephrine infusion',
+          },
+          subject: { reference: `Patient/${pid}` },
+          context: { reference: `Encounter/${eid}` },
+          effectivePeriod: { start: when(seg.startAt), end: when(seg.endAt) },
+          dosage: {
+            route: { text: 'IV continuous infusion' },
+            rateQuantity: { value: seg.rate, unit: 'mcg/kg/min', system: UCUM, code: 'ug/kg/min' },
+          },
+        },
+        mrn,
+      );
     });
     cy.boluses.forEach((b, i) => {
       emit('MedicationAdministration', {
@@ -267,11 +404,27 @@ export function fhirWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
     for (const w of cy.weights) observation(pid, mrn, eid, 'weight', 'vital-signs', w.kg, w.at, `wt/${key}/${w.at}`);
     const firstSlotHour = cy.slots[0]?.hour ?? 0;
     for (const u of urineBlocks(cy, 8, firstSlotHour % 8)) {
-      observation(pid, mrn, eid, 'urine_output', 'vital-signs', u.ml, u.at, `uo/${key}/${u.at}`, { effectivePeriod: { start: when(u.at - u.hours * HOUR_MS), end: when(u.at) } });
+      observation(pid, mrn, eid, 'urine_output', 'vital-signs', u.ml, u.at, `uo/${key}/${u.at}`, {
+        effectivePeriod: { start: when(u.at - u.hours * HOUR_MS), end: when(u.at) },
+      });
     }
-    for (const st of cy.stools) observation(pid, mrn, eid, 'diarrhoea_volume', 'vital-signs', st.volumeMl, st.at, `stool/${key}/${st.at}`, { effectivePeriod: { start: when(st.at - 8 * HOUR_MS), end: when(st.at) } });
+    for (const st of cy.stools)
+      observation(pid, mrn, eid, 'diarrhoea_volume', 'vital-signs', st.volumeMl, st.at, `stool/${key}/${st.at}`, {
+        effectivePeriod: { start: when(st.at - 8 * HOUR_MS), end: when(st.at) },
+      });
     for (const l of cy.labs) {
-      for (const [code, value] of Object.entries(l.values) as [LabCode, number][]) if (FHIR_LABS.has(code)) observation(pid, mrn, l.kind === 'follow_up' ? null : eid, LAB_VAR[code], 'laboratory', value, l.at, `lab/${key}/${l.at}/${code}`);
+      for (const [code, value] of Object.entries(l.values) as [LabCode, number][])
+        if (FHIR_LABS.has(code))
+          observation(
+            pid,
+            mrn,
+            l.kind === 'follow_up' ? null : eid,
+            LAB_VAR[code],
+            'laboratory',
+            value,
+            l.at,
+            `lab/${key}/${l.at}/${code}`,
+          );
     }
     for (const e of cy.events) condition(pid, mrn, eid, e.type, e.onsetAt, e.resolvedAt, `ev/${key}/${e.type}/${e.onsetAt}`);
   }
@@ -282,19 +435,35 @@ export function fhirWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
     const s = imp.typo(file, line, 'component[0].valueQuantity.value', mrn, imp.missing(file, line, 'component[0].valueQuantity.value', mrn, String(sbp)));
     const comp = (code: string, display: string, value: string): Json =>
       value === ''
-        ? { code: { coding: [{ system: LOINC, code, display }] }, dataAbsentReason: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/data-absent-reason', code: 'unknown' }] } }
-        : { code: { coding: [{ system: LOINC, code, display }] }, valueQuantity: { value: Number(value), unit: 'mmHg', system: UCUM, code: 'mm[Hg]' } };
-    emit('Observation', {
-      resourceType: 'Observation',
-      id: uuid(key),
-      status: 'final',
-      category: [{ coding: [{ system: OBS_CAT, code: 'vital-signs' }] }],
-      code: { coding: [{ system: LOINC, code: '85354-9', display: 'Blood pressure panel with all children optional' }], text: 'Blood pressure' },
-      subject: { reference: `Patient/${pid}` },
-      encounter: { reference: `Encounter/${eid}` },
-      effectiveDateTime: when(at),
-      component: [comp(OBSERVATION_VARIABLES.sbp.loinc, 'Systolic blood pressure', s), comp(OBSERVATION_VARIABLES.dbp.loinc, 'Diastolic blood pressure', String(dbp))],
-    }, mrn);
+        ? {
+            code: { coding: [{ system: LOINC, code, display }] },
+            dataAbsentReason: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/data-absent-reason', code: 'unknown' }] },
+          }
+        : {
+            code: { coding: [{ system: LOINC, code, display }] },
+            valueQuantity: { value: Number(value), unit: 'mmHg', system: UCUM, code: 'mm[Hg]' },
+          };
+    emit(
+      'Observation',
+      {
+        resourceType: 'Observation',
+        id: uuid(key),
+        status: 'final',
+        category: [{ coding: [{ system: OBS_CAT, code: 'vital-signs' }] }],
+        code: {
+          coding: [{ system: LOINC, code: '85354-9', display: 'Blood pressure panel with all children optional' }],
+          text: 'Blood pressure',
+        },
+        subject: { reference: `Patient/${pid}` },
+        encounter: { reference: `Encounter/${eid}` },
+        effectiveDateTime: when(at),
+        component: [
+          comp(OBSERVATION_VARIABLES.sbp.loinc, 'Systolic blood pressure', s),
+          comp(OBSERVATION_VARIABLES.dbp.loinc, 'Diastolic blood pressure', String(dbp)),
+        ],
+      },
+      mrn,
+    );
   }
 }
 

@@ -11,7 +11,19 @@ import { PHYSIOLOGY } from '../parameters.js';
 import { Rng } from '../prng.js';
 import { localAsUtcDate } from '../time.js';
 import type { LabCode, SimPatient } from '../types.js';
-import { EVENT_TEXT, allCycles, allEvents, bolusInWindow, reasonTextEn, tshDraws, urineBlocks, vitalAt, vitalSamples, type CentreWriter, type WriterContext } from './common.js';
+import {
+  EVENT_TEXT,
+  allCycles,
+  allEvents,
+  bolusInWindow,
+  reasonTextEn,
+  tshDraws,
+  urineBlocks,
+  vitalAt,
+  vitalSamples,
+  type CentreWriter,
+  type WriterContext,
+} from './common.js';
 import { FileSink } from './sink.js';
 import type { Imperfector } from './table.js';
 import { normaliseZipFile } from './zip-determinism.js';
@@ -107,32 +119,112 @@ export function xlsxWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
   const specs: SheetSpec[] = [
     {
       name: 'Patients',
-      groups: [['Identification', 2], ['Disease', 3], ['History', 4], ['Baseline', 1]],
-      cols: [S('Study ID'), S('MRN'), S('Diagnosis', 'string', { kind: 'category' }), S('Risk group', 'string', { kind: 'category' }), S('ECOG', 'number'), S('Prior nephrectomy', 'string', { kind: 'category' }), S('Prior systemic lines', 'number'), S('Prior IO', 'string', { kind: 'category' }), S('Treated brain mets', 'string', { kind: 'category' }), meas('Weight (kg)')],
+      groups: [
+        ['Identification', 2],
+        ['Disease', 3],
+        ['History', 4],
+        ['Baseline', 1],
+      ],
+      cols: [
+        S('Study ID'),
+        S('MRN'),
+        S('Diagnosis', 'string', { kind: 'category' }),
+        S('Risk group', 'string', { kind: 'category' }),
+        S('ECOG', 'number'),
+        S('Prior nephrectomy', 'string', { kind: 'category' }),
+        S('Prior systemic lines', 'number'),
+        S('Prior IO', 'string', { kind: 'category' }),
+        S('Treated brain mets', 'string', { kind: 'category' }),
+        meas('Weight (kg)'),
+      ],
     },
     {
       name: 'Cycles',
-      groups: [['Cycle', 4], ['Regimen', 4], ['Outcome', 2]],
-      cols: [S('Study ID'), S('Course', 'number'), S('Cycle', 'number'), S('Admission', 'date', { numFmt: 'dd-mmm-yyyy', width: 12 }), S('IU/kg', 'number'), S('Dosing wt (kg)', 'number'), S('Wt basis'), S('Max doses', 'number'), S('Doses given', 'number'), S('End of cycle', 'string', { kind: 'category' })],
+      groups: [
+        ['Cycle', 4],
+        ['Regimen', 4],
+        ['Outcome', 2],
+      ],
+      cols: [
+        S('Study ID'),
+        S('Course', 'number'),
+        S('Cycle', 'number'),
+        S('Admission', 'date', { numFmt: 'dd-mmm-yyyy', width: 12 }),
+        S('IU/kg', 'number'),
+        S('Dosing wt (kg)', 'number'),
+        S('Wt basis'),
+        S('Max doses', 'number'),
+        S('Doses given', 'number'),
+        S('End of cycle', 'string', { kind: 'category' }),
+      ],
     },
     {
       name: 'Doses',
-      groups: [['Dose', 7], ['Vital signs at dosing', 6], ['Pressor / fluids / urine', 4]],
-      cols: [S('Study ID'), S('Course', 'number'), S('Cycle', 'number'), S('Dose #', 'number'), dtCol('Scheduled'), S('Given/Held', 'string', { kind: 'category' }), S('Comment'), meas('SBP', true), meas('DBP', true), meas('HR', true), meas('Temp (C)', true), meas('SpO2 (%)', true), meas('O2 (L/min)'), meas('Phenylephrine (mcg/kg/min)'), meas('Max phenylephrine 8h'), meas('Urine 8h (mL)'), meas('Boluses 8h (mL)')],
+      groups: [
+        ['Dose', 7],
+        ['Vital signs at dosing', 6],
+        ['Pressor / fluids / urine', 4],
+      ],
+      cols: [
+        S('Study ID'),
+        S('Course', 'number'),
+        S('Cycle', 'number'),
+        S('Dose #', 'number'),
+        dtCol('Scheduled'),
+        S('Given/Held', 'string', { kind: 'category' }),
+        S('Comment'),
+        meas('SBP', true),
+        meas('DBP', true),
+        meas('HR', true),
+        meas('Temp (C)', true),
+        meas('SpO2 (%)', true),
+        meas('O2 (L/min)'),
+        meas('Phenylephrine (mcg/kg/min)'),
+        meas('Max phenylephrine 8h'),
+        meas('Urine 8h (mL)'),
+        meas('Boluses 8h (mL)'),
+      ],
     },
     {
       name: 'Vitals',
-      groups: [['When', 2], ['Vital signs (q4h)', 7]],
-      cols: [S('Study ID'), dtCol('Time'), meas('SBP', true), meas('DBP', true), meas('HR', true), meas('Temp (C)', true), meas('SpO2 (%)', true), meas('O2 (L/min)'), meas('RR')],
+      groups: [
+        ['When', 2],
+        ['Vital signs (q4h)', 7],
+      ],
+      cols: [
+        S('Study ID'),
+        dtCol('Time'),
+        meas('SBP', true),
+        meas('DBP', true),
+        meas('HR', true),
+        meas('Temp (C)', true),
+        meas('SpO2 (%)', true),
+        meas('O2 (L/min)'),
+        meas('RR'),
+      ],
     },
     {
       name: 'Labs',
-      groups: [['Draw', 3], ['Chemistry', 7], ['Hematology', 5], ['Other', 2]],
-      cols: [S('Study ID'), dtCol('Drawn'), S('Note'), ...LAB_COLS.map(([code, name]) => meas(name, code === 'creatinine' || code === 'platelets'))],
+      groups: [
+        ['Draw', 3],
+        ['Chemistry', 7],
+        ['Hematology', 5],
+        ['Other', 2],
+      ],
+      cols: [
+        S('Study ID'),
+        dtCol('Drawn'),
+        S('Note'),
+        ...LAB_COLS.map(([code, name]) => meas(name, code === 'creatinine' || code === 'platelets')),
+      ],
     },
     {
       name: 'Fluids',
-      groups: [['When', 2], ['Shift totals', 3], ['Weight', 1]],
+      groups: [
+        ['When', 2],
+        ['Shift totals', 3],
+        ['Weight', 1],
+      ],
       cols: [S('Study ID'), dtCol('Shift end'), meas('Urine (mL)'), meas('Stool (mL)'), meas('Boluses (mL)'), meas('Weight (kg)', true)],
     },
     {
@@ -148,12 +240,24 @@ export function xlsxWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
     {
       name: 'Response',
       groups: [['Assessment', 5]],
-      cols: [S('Study ID'), S('Course', 'number'), S('Date', 'date', { numFmt: 'dd-mmm-yyyy', width: 12 }), S('Criteria', 'string', { kind: 'category' }), S('Best response', 'string', { kind: 'category' })],
+      cols: [
+        S('Study ID'),
+        S('Course', 'number'),
+        S('Date', 'date', { numFmt: 'dd-mmm-yyyy', width: 12 }),
+        S('Criteria', 'string', { kind: 'category' }),
+        S('Best response', 'string', { kind: 'category' }),
+      ],
     },
     {
       name: 'Follow-up',
       groups: [['Follow-up', 5]],
-      cols: [S('Study ID'), S('Last contact', 'date', { numFmt: 'dd-mmm-yyyy', width: 12 }), S('Progression', 'date', { numFmt: 'dd-mmm-yyyy', width: 12 }), S('Died', 'date', { numFmt: 'dd-mmm-yyyy', width: 12 }), S('Cause of death', 'string', { kind: 'category' })],
+      cols: [
+        S('Study ID'),
+        S('Last contact', 'date', { numFmt: 'dd-mmm-yyyy', width: 12 }),
+        S('Progression', 'date', { numFmt: 'dd-mmm-yyyy', width: 12 }),
+        S('Died', 'date', { numFmt: 'dd-mmm-yyyy', width: 12 }),
+        S('Cause of death', 'string', { kind: 'category' }),
+      ],
     },
   ];
   const spools = new Map<string, SheetSpool>(specs.map((s) => [s.name, new SheetSpool(s, spoolDir, imp, fileName)]));
@@ -164,7 +268,14 @@ export function xlsxWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
   };
   const r2 = (x: number): number => Math.round(x * 100) / 100;
   const yn = (b: boolean | null): string => (b === null ? 'n/a' : b ? 'Yes' : 'No');
-  const END_TEXT = { max_reached: 'Completed max doses', toxicity_stop: 'Stopped - toxicity', clinician: 'Stopped - MD decision', patient: 'Stopped - patient request', window_closed: 'Dosing window ended', other: 'Other' } as const;
+  const END_TEXT = {
+    max_reached: 'Completed max doses',
+    toxicity_stop: 'Stopped - toxicity',
+    clinician: 'Stopped - MD decision',
+    patient: 'Stopped - patient request',
+    window_closed: 'Dosing window ended',
+    other: 'Other',
+  } as const;
 
   return {
     files: [fileName],
@@ -172,14 +283,65 @@ export function xlsxWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
       const sid = pt.localId;
       const mrn = `MR${String(pt.index * 7_331 + 500_000).padStart(7, '0')}`;
       const rng = new Rng(`${ctx.seed}/${id}/${pt.index}/export`);
-      sp('Patients').row(sid, [sid, mrn, pt.disease === 'rcc' ? 'Renal cell carcinoma' : 'Melanoma', pt.riskGroup.replace('imdc_', 'IMDC ').replace('ajcc_m', 'M'), pt.ecog, yn(pt.priorNephrectomy), pt.priorSystemicTherapies, yn(pt.priorImmunotherapy), yn(pt.treatedBrainMetastases), pt.baselineWeightKg]);
+      sp('Patients').row(sid, [
+        sid,
+        mrn,
+        pt.disease === 'rcc' ? 'Renal cell carcinoma' : 'Melanoma',
+        pt.riskGroup.replace('imdc_', 'IMDC ').replace('ajcc_m', 'M'),
+        pt.ecog,
+        yn(pt.priorNephrectomy),
+        pt.priorSystemicTherapies,
+        yn(pt.priorImmunotherapy),
+        yn(pt.treatedBrainMetastases),
+        pt.baselineWeightKg,
+      ]);
       for (const cy of allCycles(pt)) {
-        sp('Cycles').row(sid, [sid, cy.courseNumber, cy.cycleNumber, cy.admitAt, cy.doseIuPerKg, cy.dosingWeightKg, cy.dosingWeightBasis === 'capped' ? `capped at ${ctx.profile.dosingWeightCapKg ?? ''} kg` : 'actual', cy.plannedMaxDoses, cy.dosesGiven, END_TEXT[cy.endReason]], { noDuplicate: true });
+        sp('Cycles').row(
+          sid,
+          [
+            sid,
+            cy.courseNumber,
+            cy.cycleNumber,
+            cy.admitAt,
+            cy.doseIuPerKg,
+            cy.dosingWeightKg,
+            cy.dosingWeightBasis === 'capped' ? `capped at ${ctx.profile.dosingWeightCapKg ?? ''} kg` : 'actual',
+            cy.plannedMaxDoses,
+            cy.dosesGiven,
+            END_TEXT[cy.endReason],
+          ],
+          { noDuplicate: true },
+        );
         for (const s of cy.slots) {
           if (s.status === 'not_reached') continue;
           const v = vitalAt(cy, s.hour);
-          const status = s.status === 'given' ? 'Given' : s.status === 'held' ? (s.decision === 'stop_cycle' || s.decision === 'discontinue' ? 'Held - stop' : 'Held') : 'Missed';
-          sp('Doses').row(sid, [sid, cy.courseNumber, cy.cycleNumber, s.slotNumber, s.scheduledAt, status, reasonTextEn(s, rng, true), v.sbp, v.dbp, v.hr, v.temp, v.spo2, v.fio2 >= 40 ? null : v.o2, r2(s.variables.phenylephrine_at_dose ?? 0), r2(s.variables.phenylephrine_max_interval ?? 0), s.variables.urine_output_shift ?? null, bolusInWindow(cy, s.scheduledAt)]);
+          const status =
+            s.status === 'given'
+              ? 'Given'
+              : s.status === 'held'
+                ? s.decision === 'stop_cycle' || s.decision === 'discontinue'
+                  ? 'Held - stop'
+                  : 'Held'
+                : 'Missed';
+          sp('Doses').row(sid, [
+            sid,
+            cy.courseNumber,
+            cy.cycleNumber,
+            s.slotNumber,
+            s.scheduledAt,
+            status,
+            reasonTextEn(s, rng, true),
+            v.sbp,
+            v.dbp,
+            v.hr,
+            v.temp,
+            v.spo2,
+            v.fio2 >= 40 ? null : v.o2,
+            r2(s.variables.phenylephrine_at_dose ?? 0),
+            r2(s.variables.phenylephrine_max_interval ?? 0),
+            s.variables.urine_output_shift ?? null,
+            bolusInWindow(cy, s.scheduledAt),
+          ]);
         }
         for (const v of vitalSamples(cy, 4)) sp('Vitals').row(sid, [sid, v.at, v.sbp, v.dbp, v.hr, v.temp, v.spo2, v.fio2 >= 40 ? null : v.o2, v.rr]);
         for (const l of cy.labs) {
@@ -194,7 +356,15 @@ export function xlsxWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
             const wrong = [...vals];
             wrong[0] = r2((l.values.creatinine ?? 1) * 1.8);
             const r = sp('Labs').row(sid, [sid, l.at, note, ...wrong], { noDuplicate: true });
-            imp.log.add({ file: `${fileName}#Labs`, dataRow: r, column: 'Creatinine (mg/dL)', kind: 'late_correction', original: String(vals[0]), exported: String(wrong[0]), patient: sid });
+            imp.log.add({
+              file: `${fileName}#Labs`,
+              dataRow: r,
+              column: 'Creatinine (mg/dL)',
+              kind: 'late_correction',
+              original: String(vals[0]),
+              exported: String(wrong[0]),
+              patient: sid,
+            });
             sp('Labs').row(sid, [sid, l.at, 'CORRECTED - replaces previous row', ...vals], { noDuplicate: true });
           } else sp('Labs').row(sid, [sid, l.at, note, ...vals]);
         }
@@ -210,13 +380,23 @@ export function xlsxWriter(ctx: WriterContext, imp: Imperfector): CentreWriter &
       for (const { event } of allEvents(pt)) sp('Events').row(sid, [sid, event.onsetAt, event.resolvedAt, EVENT_TEXT[event.type] ?? event.type, event.grade]);
       // The registry records each course's best response (not the scans); a patient who died before the scan has none.
       const fu = pt.followUp;
-      for (const course of pt.courses) if (course.response.assessedAt <= fu.lastContactAt) sp('Response').row(sid, [sid, course.courseNumber, course.response.assessedAt, 'WHO', course.response.category]);
+      for (const course of pt.courses)
+        if (course.response.assessedAt <= fu.lastContactAt)
+          sp('Response').row(sid, [sid, course.courseNumber, course.response.assessedAt, 'WHO', course.response.category]);
       sp('Follow-up').row(sid, [sid, fu.lastContactAt, fu.progressionAt, fu.deathAt, fu.deathCause === null ? null : CAUSE_TEXT[fu.deathCause]]);
     },
     async close(): Promise<void> {
       for (const s of spools.values()) s.sink.close();
       const path = join(ctx.dir, fileName);
-      const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useStyles: true, useSharedStrings: false, created: FIXED_DOC_TIME, modified: FIXED_DOC_TIME, creator: 'Summit Cytokine Program registry', lastModifiedBy: 'registry export' } as ConstructorParameters<typeof ExcelJS.stream.xlsx.WorkbookWriter>[0]);
+      const wb = new ExcelJS.stream.xlsx.WorkbookWriter({
+        filename: path,
+        useStyles: true,
+        useSharedStrings: false,
+        created: FIXED_DOC_TIME,
+        modified: FIXED_DOC_TIME,
+        creator: 'Summit Cytokine Program registry',
+        lastModifiedBy: 'registry export',
+      } as ConstructorParameters<typeof ExcelJS.stream.xlsx.WorkbookWriter>[0]);
       const notes = wb.addWorksheet('Notes');
       notes.getColumn(1).width = 110;
       notesText(ctx).forEach((line, i) => {
@@ -278,7 +458,8 @@ function notesText(ctx: WriterContext): string[] {
     '',
     'Data as of 01-Jan-2024. One sheet per table; row 1 of each sheet groups the columns, row 2 names them.',
     `All dates and times are local (Mountain Time, ${p.timeZone}); no UTC offset is stored.`,
-    `Regimen: aldesleukin ${p.doseIuPerKg.toLocaleString('en-US')} IU/kg IV q8h, max ${p.maxDosesPerCycle} doses per cycle; dosing weight capped at ${p.dosingWeightCapKg ?? '—'} kg.`,
+    `Regimen: aldesleukin ${p.doseIuPerKg.toLocaleString('en-US')} IU/kg IV q8h, max ${p.maxDosesPerCycle} doses per cycle; dosing weight capped at ` +
+      `${p.dosingWeightCapKg ?? '—'} kg.`,
     'Patients are identified by Study ID (SCP-nnnnn); MRN is included for local reconciliation only.',
     'Doses sheet: Given/Held = Given, Held, Held - stop (no more doses this cycle), Missed (not given for a non-clinical reason).',
     'Doses sheet vitals are those charted at the scheduled dose time; Urine 8h = urine over the preceding 8 h.',
