@@ -19,7 +19,10 @@ const cell = (x: unknown): string => {
 
 class TruthTable {
   readonly sink: FileSink;
-  constructor(path: string, readonly columns: string[]) {
+  constructor(
+    path: string,
+    readonly columns: string[],
+  ) {
     this.sink = new FileSink(path);
     this.sink.line(columns.join(','));
   }
@@ -41,7 +44,10 @@ export class TruthWriter {
   private readonly assessments: TruthTable;
   private readonly impSink: FileSink;
 
-  constructor(readonly dir: string, readonly profile: PracticeProfile) {
+  constructor(
+    readonly dir: string,
+    readonly profile: PracticeProfile,
+  ) {
     this.patients = new TruthTable(join(dir, 'patients.csv'), [
       'patient_local_id',
       'index',
@@ -201,127 +207,124 @@ export class TruthWriter {
       best === 'CR' || best === 'PR',
     ]);
     for (const course of p.courses) {
-      for (const cy of course.cycles) {
-        const ser = cy.series;
-        let crPeak = -Infinity;
-        let crPeakH = 0;
-        let pltMin = Infinity;
-        let lyMin = Infinity;
-        let hcoMin = Infinity;
-        let wMax = -Infinity;
-        let lyPost = -Infinity;
-        const lastH = cy.lastDoseAt === null ? null : Math.round((cy.lastDoseAt - ser.t0) / HOUR_MS);
-        for (let h = 0; h < ser.n; h++) {
-          const cr = ser.creatinine[h] ?? 0;
-          if (cr > crPeak) {
-            crPeak = cr;
-            crPeakH = h;
-          }
-          pltMin = Math.min(pltMin, ser.platelets[h] ?? Infinity);
-          lyMin = Math.min(lyMin, ser.lymphocytes[h] ?? Infinity);
-          hcoMin = Math.min(hcoMin, ser.bicarbonate[h] ?? Infinity);
-          wMax = Math.max(wMax, ser.weight[h] ?? -Infinity);
-          if (lastH !== null && h >= lastH + 24 && h <= lastH + 96) lyPost = Math.max(lyPost, ser.lymphocytes[h] ?? -Infinity);
+      this.writeCourse(p, course, id);
+    }
+    this.writeFollowUp(p);
+  }
+
+  /** One course: a row per cycle and per slot, the course's assessments and its late events. */
+  private writeCourse(p: SimPatient, course: SimPatient['courses'][number], id: string): void {
+    for (const cy of course.cycles) {
+      const ser = cy.series;
+      let crPeak = -Infinity;
+      let crPeakH = 0;
+      let pltMin = Infinity;
+      let lyMin = Infinity;
+      let hcoMin = Infinity;
+      let wMax = -Infinity;
+      let lyPost = -Infinity;
+      const lastH = cy.lastDoseAt === null ? null : Math.round((cy.lastDoseAt - ser.t0) / HOUR_MS);
+      for (let h = 0; h < ser.n; h++) {
+        const cr = ser.creatinine[h] ?? 0;
+        if (cr > crPeak) {
+          crPeak = cr;
+          crPeakH = h;
         }
-        const count = (st: string): number => cy.slots.filter((x) => x.status === st).length;
-        this.cycles.row([
+        pltMin = Math.min(pltMin, ser.platelets[h] ?? Infinity);
+        lyMin = Math.min(lyMin, ser.lymphocytes[h] ?? Infinity);
+        hcoMin = Math.min(hcoMin, ser.bicarbonate[h] ?? Infinity);
+        wMax = Math.max(wMax, ser.weight[h] ?? -Infinity);
+        if (lastH !== null && h >= lastH + 24 && h <= lastH + 96) lyPost = Math.max(lyPost, ser.lymphocytes[h] ?? -Infinity);
+      }
+      const count = (st: string): number => cy.slots.filter((x) => x.status === st).length;
+      this.cycles.row([
+        id,
+        cy.courseNumber,
+        cy.cycleNumber,
+        isoUtc(cy.admitAt),
+        isoUtc(cy.startAt),
+        isoUtc(cy.dischargeAt),
+        cy.doseIuPerKg,
+        cy.dosingWeightKg,
+        cy.dosingWeightBasis,
+        cy.plannedMaxDoses,
+        cy.dosesGiven,
+        count('held'),
+        count('skipped'),
+        count('not_reached'),
+        cy.endReason,
+        cy.endSlot,
+        cy.lastDoseAt === null ? null : isoUtc(cy.lastDoseAt),
+        cy.slots.filter((x) => x.deviation === 'dosed_through').length,
+        cy.slots.filter((x) => x.deviation === 'hold_without_criterion').length,
+        crPeak,
+        lastH === null ? null : crPeakH - lastH,
+        Math.round(pltMin),
+        Math.round(lyMin),
+        lyPost === -Infinity ? null : Math.round(lyPost),
+        hcoMin,
+        Math.max(0, ...cy.pressors.map((x) => x.rate)),
+        wMax - cy.cycleBaselineWeight,
+        cy.boluses.length,
+        cy.events.map((e) => e.type).join('|'),
+      ]);
+      for (const sl of cy.slots) {
+        this.slots.row([
           id,
           cy.courseNumber,
           cy.cycleNumber,
-          isoUtc(cy.admitAt),
-          isoUtc(cy.startAt),
-          isoUtc(cy.dischargeAt),
-          cy.doseIuPerKg,
-          cy.dosingWeightKg,
-          cy.dosingWeightBasis,
-          cy.plannedMaxDoses,
-          cy.dosesGiven,
-          count('held'),
-          count('skipped'),
-          count('not_reached'),
-          cy.endReason,
-          cy.endSlot,
-          cy.lastDoseAt === null ? null : isoUtc(cy.lastDoseAt),
-          cy.slots.filter((x) => x.deviation === 'dosed_through').length,
-          cy.slots.filter((x) => x.deviation === 'hold_without_criterion').length,
-          crPeak,
-          lastH === null ? null : crPeakH - lastH,
-          Math.round(pltMin),
-          Math.round(lyMin),
-          lyPost === -Infinity ? null : Math.round(lyPost),
-          hcoMin,
-          Math.max(0, ...cy.pressors.map((x) => x.rate)),
-          wMax - cy.cycleBaselineWeight,
-          cy.boluses.length,
-          cy.events.map((e) => e.type).join('|'),
+          sl.slotNumber,
+          isoUtc(sl.scheduledAt),
+          sl.status,
+          sl.decision,
+          sl.givenAt === null ? null : isoUtc(sl.givenAt),
+          sl.doseIu,
+          sl.firedRules.join('|'),
+          sl.holdRules.join('|'),
+          sl.stopRules.join('|'),
+          sl.reasonCodes.join('|'),
+          sl.deviation,
+          sl.skipReason,
+          sl.status === 'not_reached' ? null : sl.heldSoFar,
+          sl.status === 'not_reached' ? null : sl.relativeCriteriaSoFar,
+          ...TRUTH_RULE_VARIABLES.map((v) => sl.variables[v]),
         ]);
-        for (const sl of cy.slots) {
-          this.slots.row([
-            id,
-            cy.courseNumber,
-            cy.cycleNumber,
-            sl.slotNumber,
-            isoUtc(sl.scheduledAt),
-            sl.status,
-            sl.decision,
-            sl.givenAt === null ? null : isoUtc(sl.givenAt),
-            sl.doseIu,
-            sl.firedRules.join('|'),
-            sl.holdRules.join('|'),
-            sl.stopRules.join('|'),
-            sl.reasonCodes.join('|'),
-            sl.deviation,
-            sl.skipReason,
-            sl.status === 'not_reached' ? null : sl.heldSoFar,
-            sl.status === 'not_reached' ? null : sl.relativeCriteriaSoFar,
-            ...TRUTH_RULE_VARIABLES.map((v) => sl.variables[v]),
-          ]);
-        }
-        for (const e of cy.events)
-          this.events.row([
-            id,
-            cy.courseNumber,
-            cy.cycleNumber,
-            e.type,
-            isoUtc(e.onsetAt),
-            e.resolvedAt === null ? null : isoUtc(e.resolvedAt),
-            e.grade,
-          ]);
       }
-      for (const e of course.lateEvents) this.events.row([id, course.courseNumber, null, e.type, isoUtc(e.onsetAt), null, e.grade]);
-      const r = course.response;
-      const sg = course.signals;
-      const c = r.contributions;
-      this.responses.row([
-        id,
-        course.courseNumber,
-        isoUtc(r.assessedAt),
-        r.category,
-        r.responder,
-        r.probability,
-        r.logit,
-        sg.dosesGiven,
-        sg.lymphocyteReboundRatio,
-        sg.plateletNadir,
-        sg.bicarbonateNadir,
-        sg.maxPhenylephrine,
-        sg.thyroidDysfunction,
-        sg.vitiligo,
-        c.intercept,
-        c.lymphocyte_rebound,
-        c.doses,
-        c.platelet_nadir_below_50k,
-        c.bicarbonate_nadir_below_19,
-        c.phenylephrine_max,
-        c.thyroid_dysfunction,
-        c.vitiligo,
-        c.ecog,
-        c.immune_latent,
-        c.prior_course,
-        course.renalRecoveryDays,
-      ]);
+      for (const e of cy.events)
+        this.events.row([id, cy.courseNumber, cy.cycleNumber, e.type, isoUtc(e.onsetAt), e.resolvedAt === null ? null : isoUtc(e.resolvedAt), e.grade]);
     }
-    this.writeFollowUp(p);
+    for (const e of course.lateEvents) this.events.row([id, course.courseNumber, null, e.type, isoUtc(e.onsetAt), null, e.grade]);
+    const r = course.response;
+    const sg = course.signals;
+    const c = r.contributions;
+    this.responses.row([
+      id,
+      course.courseNumber,
+      isoUtc(r.assessedAt),
+      r.category,
+      r.responder,
+      r.probability,
+      r.logit,
+      sg.dosesGiven,
+      sg.lymphocyteReboundRatio,
+      sg.plateletNadir,
+      sg.bicarbonateNadir,
+      sg.maxPhenylephrine,
+      sg.thyroidDysfunction,
+      sg.vitiligo,
+      c.intercept,
+      c.lymphocyte_rebound,
+      c.doses,
+      c.platelet_nadir_below_50k,
+      c.bicarbonate_nadir_below_19,
+      c.phenylephrine_max,
+      c.thyroid_dysfunction,
+      c.vitiligo,
+      c.ecog,
+      c.immune_latent,
+      c.prior_course,
+      course.renalRecoveryDays,
+    ]);
   }
 
   private writeFollowUp(p: SimPatient): void {
