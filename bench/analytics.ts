@@ -55,13 +55,44 @@ export async function buildBenchStore(dir: string, n: number, seed = 'bench'): P
       for (const c of course.cycles) {
         cycles++;
         const cycleId = `${p.localId}-c${c.courseNumber}.${c.cycleNumber}`;
-        buffers.cycle!.push(JSON.stringify({ ...k, cycle_id: cycleId, course_number: c.courseNumber, cycle_number: c.cycleNumber, start_at: iso(c.startAt), dose_iu_per_kg: c.doseIuPerKg, dosing_weight_kg: c.dosingWeightKg, planned_max_doses: c.plannedMaxDoses, end_reason: c.endReason }));
-        for (const s of c.slots) buffers.dose_slot!.push(JSON.stringify({ ...k, cycle_id: cycleId, slot_number: s.slotNumber, status: s.status, given_at: s.givenAt === null ? null : iso(s.givenAt), dose_iu: s.doseIu }));
-        for (const d of c.labs) for (const [variable, value] of Object.entries(d.values)) buffers.observation!.push(JSON.stringify({ ...k, variable, observed_at: iso(d.at), value }));
+        buffers.cycle!.push(
+          JSON.stringify({
+            ...k,
+            cycle_id: cycleId,
+            course_number: c.courseNumber,
+            cycle_number: c.cycleNumber,
+            start_at: iso(c.startAt),
+            dose_iu_per_kg: c.doseIuPerKg,
+            dosing_weight_kg: c.dosingWeightKg,
+            planned_max_doses: c.plannedMaxDoses,
+            end_reason: c.endReason,
+          }),
+        );
+        for (const s of c.slots)
+          buffers.dose_slot!.push(
+            JSON.stringify({
+              ...k,
+              cycle_id: cycleId,
+              slot_number: s.slotNumber,
+              status: s.status,
+              given_at: s.givenAt === null ? null : iso(s.givenAt),
+              dose_iu: s.doseIu,
+            }),
+          );
+        for (const d of c.labs)
+          for (const [variable, value] of Object.entries(d.values))
+            buffers.observation!.push(JSON.stringify({ ...k, variable, observed_at: iso(d.at), value }));
         for (const s of c.pressors) buffers.infusion!.push(JSON.stringify({ ...k, agent: 'phenylephrine', start_at: iso(s.startAt), rate: s.rate }));
       }
       for (const e of course.lateEvents) buffers.clinical_event!.push(JSON.stringify({ ...k, event_type: e.type, onset_at: iso(e.onsetAt) }));
-      buffers.response!.push(JSON.stringify({ ...k, course_number: course.courseNumber, best_overall_response: course.response.category, assessed_at: iso(course.response.assessedAt) }));
+      buffers.response!.push(
+        JSON.stringify({
+          ...k,
+          course_number: course.courseNumber,
+          best_overall_response: course.response.category,
+          assessed_at: iso(course.response.assessedAt),
+        }),
+      );
     }
     for (const t of tshDraws(p, seed)) buffers.observation!.push(JSON.stringify({ ...k, variable: 'tsh', observed_at: iso(t.at), value: t.value }));
     if (i % 200 === 199) flush();
@@ -72,11 +103,20 @@ export async function buildBenchStore(dir: string, n: number, seed = 'bench'): P
   const conn = db.conn;
   try {
     const ts = (cols: string[]) => cols.map((c) => `${c}::TIMESTAMPTZ AS ${c}`).join(', ');
-    const times: Record<string, string[]> = { cycle: ['start_at'], dose_slot: ['given_at'], observation: ['observed_at'], infusion: ['start_at'], clinical_event: ['onset_at'], response: ['assessed_at'], patient: [] };
+    const times: Record<string, string[]> = {
+      cycle: ['start_at'],
+      dose_slot: ['given_at'],
+      observation: ['observed_at'],
+      infusion: ['start_at'],
+      clinical_event: ['onset_at'],
+      response: ['assessed_at'],
+      patient: [],
+    };
     for (const table of tables) {
       const f = join(dir, `${table}.ndjson`);
       const cols = times[table]!;
-      await conn.run(`CREATE TABLE ${table} AS SELECT * ${cols.length ? `REPLACE (${ts(cols)})` : ''} FROM read_json('${f}', format = 'newline_delimited', sample_size = -1)`);
+      const replace = cols.length ? `REPLACE (${ts(cols)})` : '';
+      await conn.run(`CREATE TABLE ${table} AS SELECT * ${replace} FROM read_json('${f}', format = 'newline_delimited', sample_size = -1)`);
       rmSync(f);
     }
   } finally {

@@ -77,10 +77,15 @@ export async function benchHolds(patientsPerCentre: number, log: (s: string) => 
     const { conn, close } = await openStore(storePath!);
     try {
       await conn.run("SET TimeZone='UTC'");
-      const counts = (await conn.runAndReadAll('SELECT (SELECT count(*) FROM observation)::INTEGER AS o, (SELECT count(*) FROM dose_slot)::INTEGER AS s')).getRowObjectsJS()[0]!;
+      const counts = (
+        await conn.runAndReadAll('SELECT (SELECT count(*) FROM observation)::INTEGER AS o, (SELECT count(*) FROM dose_slot)::INTEGER AS s')
+      ).getRowObjectsJS()[0]!;
       const centres = (await conn.runAndReadAll('SELECT DISTINCT centre_id FROM dose_slot ORDER BY 1')).getRows().map((r) => String(r[0]));
       const fresh = await freshFeatureCentres(conn, centres);
-      if (fresh.size !== centres.length) throw new Error(`bench holds: stored slot features are not current for ${centres.filter((c) => !fresh.has(c)).join(', ')}; ingest again`);
+      if (fresh.size !== centres.length)
+        throw new Error(
+          `bench holds: stored slot features are not current for ${centres.filter((c) => !fresh.has(c)).join(', ')}; ingest again`,
+        );
       let read = 0;
       let engine = 0;
       let framed: string[] = [];
@@ -104,7 +109,10 @@ export async function benchHolds(patientsPerCentre: number, log: (s: string) => 
         return performance.now() - t0;
       };
       const cold = await measure(analysis);
-      if (framed.length !== centres.length) log(`  note: slot feature frames missing or stale for ${centres.filter((c) => !framed.includes(c)).join(', ')}; read from slot_features instead`);
+      if (framed.length !== centres.length)
+        log(
+          `  note: slot feature frames missing or stale for ${centres.filter((c) => !framed.includes(c)).join(', ')}; read from slot_features instead`,
+        );
       await conn.run(SCAN); // warm the buffer pool so both sides read from memory
       const scans: number[] = [];
       const runs: { ms: number; read: number; engine: number }[] = [];
@@ -154,8 +162,10 @@ export async function benchHolds(patientsPerCentre: number, log: (s: string) => 
         where_time_goes: where,
       };
       log(
-        `  ${row.observations} observations, ${row.slots} slots, ${row.rulesets} rulesets: scan ${fmt(scanMs)}; stored features read ${fmt(mid.read)} + rulesets ${fmt(mid.engine)} = ${fmt(mid.ms)} (×${row.ratio_total}; cold ${fmt(cold.ms)}); ` +
-          `rulesets in their own history ${fmt(whatIf.value)} more (both histories ×${row.ratio_both_histories}); features from scratch ${fmt(build.ms)} (×${row.ratio_features_build}); peak RSS ${row.peak_rss_mib} MiB`,
+        `  ${row.observations} observations, ${row.slots} slots, ${row.rulesets} rulesets: scan ${fmt(scanMs)}; stored features read ${fmt(mid.read)} ` +
+          `+ rulesets ${fmt(mid.engine)} = ${fmt(mid.ms)} (×${row.ratio_total}; cold ${fmt(cold.ms)}); ` +
+          `rulesets in their own history ${fmt(whatIf.value)} more (both histories ×${row.ratio_both_histories}); features from scratch ` +
+          `${fmt(build.ms)} (×${row.ratio_features_build}); peak RSS ${row.peak_rss_mib} MiB`,
       );
       return row;
     } finally {

@@ -1,7 +1,8 @@
 // `npm run bench`: first the commands users run, end to end (bench/cli.ts: a process per command, as `npm start` runs
 // them), then the engine-level breakdowns, as ratios against a reference engine run in the same process (absolute
 // times on shared machines are noise). BENCH_PATIENTS sets patients per centre (default 400: 2,000 patients in all);
-// BENCH_ONLY=cli,ingest,holds,analytics,fhir picks some (fhir: harbour alone, BENCH_FHIR_PATIENTS patients, default BENCH_PATIENTS); BENCH_EXPORTS=<il2kit simulate folder> lets the end-to-end run
+// BENCH_ONLY=cli,ingest,holds,analytics,fhir picks some (fhir: harbour alone, BENCH_FHIR_PATIENTS patients,
+// default BENCH_PATIENTS); BENCH_EXPORTS=<il2kit simulate folder> lets the end-to-end run
 // use exports already simulated (with --seed bench); BENCH_HOLDS_STORE=<il2kit.duckdb> times the holds bench on an
 // existing store (ingested by this version).
 // Each benchmark runs in a process of its own (this script again, with BENCH_CHILD set), so one does not inherit
@@ -35,17 +36,33 @@ async function runOne(name: string, keep: string): Promise<unknown> {
     const ingest = await benchIngest(patients, log, keep);
     const sum = (k: 'rows_read' | 'bare_duckdb_ms' | 'ingest_ms' | 'store_floor_ms', rows = ingest) => rows.reduce((a, r) => a + r[k], 0);
     const ratio = (rows = ingest) => Math.round((sum('ingest_ms', rows) / sum('bare_duckdb_ms', rows)) * 10) / 10;
-    const all = { rows_read: sum('rows_read'), bare_ms: sum('bare_duckdb_ms'), ingest_ms: sum('ingest_ms'), ratio: ratio(), peak_rss_mib: Math.max(...ingest.map((r) => r.peak_rss_mib)) };
+    const all = {
+      rows_read: sum('rows_read'),
+      bare_ms: sum('bare_duckdb_ms'),
+      ingest_ms: sum('ingest_ms'),
+      ratio: ratio(),
+      peak_rss_mib: Math.max(...ingest.map((r) => r.peak_rss_mib)),
+    };
     log(`ingest, all centres: ${JSON.stringify(all)}`);
     // The same over the centres whose reference is DuckDB: exceljs's read of a workbook is slow and moves between
     // runs by several seconds, so it sways the overall ratio more than anything the ingest does.
     const duck = ingest.filter((r) => r.reference === 'duckdb');
-    const duckdbCentres = { centres: duck.map((r) => r.centre), bare_ms: sum('bare_duckdb_ms', duck), ingest_ms: sum('ingest_ms', duck), ratio: duck.length > 0 ? ratio(duck) : null };
+    const duckdbCentres = {
+      centres: duck.map((r) => r.centre),
+      bare_ms: sum('bare_duckdb_ms', duck),
+      ingest_ms: sum('ingest_ms', duck),
+      ratio: duck.length > 0 ? ratio(duck) : null,
+    };
     log(`ingest, centres with a DuckDB reference: ${JSON.stringify(duckdbCentres)}`);
     // DuckDB alone doing the unavoidable I/O for those centres: their bare reads plus writing the rows the ingest
     // stored (database file and Parquet, sorted): how close the ingest's map + validate + features come to nothing.
     const floorMs = sum('bare_duckdb_ms', duck) + sum('store_floor_ms', duck);
-    const duckdbFloor = { centres: duck.map((r) => r.centre), read_and_store_ms: floorMs, floor_over_bare: duck.length > 0 ? Math.round((floorMs / sum('bare_duckdb_ms', duck)) * 10) / 10 : null, ratio: duck.length > 0 ? Math.round((sum('ingest_ms', duck) / floorMs) * 10) / 10 : null };
+    const duckdbFloor = {
+      centres: duck.map((r) => r.centre),
+      read_and_store_ms: floorMs,
+      floor_over_bare: duck.length > 0 ? Math.round((floorMs / sum('bare_duckdb_ms', duck)) * 10) / 10 : null,
+      ratio: duck.length > 0 ? Math.round((sum('ingest_ms', duck) / floorMs) * 10) / 10 : null,
+    };
     log(`ingest against DuckDB reading and storing the same rows: ${JSON.stringify(duckdbFloor)}`);
     return { centres: ingest, all, duckdb_centres: duckdbCentres, duckdb_read_and_store: duckdbFloor };
   }
@@ -59,7 +76,8 @@ async function runOne(name: string, keep: string): Promise<unknown> {
     return holds;
   }
   const a = await benchAnalytics({ patients: patients * 5 });
-  log(`analytics: load ${Math.round(a.loadMs)} ms; ${a.steps.map((s) => `${s.name} ${Math.round(s.ms)} ms (×${s.ratioToLoad.toFixed(2)} of load)`).join('; ')}; peak RSS ${Math.round(a.peakRssMb)} MiB`);
+  const steps = a.steps.map((s) => `${s.name} ${Math.round(s.ms)} ms (×${s.ratioToLoad.toFixed(2)} of load)`).join('; ');
+  log(`analytics: load ${Math.round(a.loadMs)} ms; ${steps}; peak RSS ${Math.round(a.peakRssMb)} MiB`);
   return a;
 }
 

@@ -48,7 +48,24 @@ export async function benchIngest(patients: number, log: (s: string) => void, ke
     // centres measured 188 s; with the simulation in a child process, 179 s (lakeshore 40.1 → 34.4 s).
     const t0 = performance.now();
     const cli = fileURLToPath(new URL(`../cli/main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
-    const child = spawnSync(process.execPath, [...process.execArgv, cli, 'simulate', '--centres', CENTRE_IDS.join(','), '--patients', String(patients), '--seed', 'bench', '--out', dir, '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawnSync(
+      process.execPath,
+      [
+        ...process.execArgv,
+        cli,
+        'simulate',
+        '--centres',
+        CENTRE_IDS.join(','),
+        '--patients',
+        String(patients),
+        '--seed',
+        'bench',
+        '--out',
+        dir,
+        '--quiet',
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
     if (child.status !== 0) throw new Error(`il2kit simulate failed (exit ${child.status ?? child.signal})`);
     log(`  simulate (child process): ${fmt(performance.now() - t0)}`);
     const out: IngestBenchRow[] = [];
@@ -78,7 +95,11 @@ export async function benchIngest(patients: number, log: (s: string) => void, ke
         store_floor_ms: Math.round(floor),
         where_time_goes: Object.fromEntries(Object.entries(r.durations).map(([k, v]) => [k, Math.round(v)])),
       };
-      log(`  ${centre}: ${row.files_mib} MiB, ${rows} rows; bare ${row.reference === 'duckdb' ? 'DuckDB' : 'exceljs'} ${fmt(bare.ms)}; ingest ${fmt(ing.ms)} (×${row.ratio}); store floor ${fmt(floor)}; ${row.rows_per_s} rows/s; peak RSS ${row.peak_rss_mib} MiB; ${JSON.stringify(row.where_time_goes)}`);
+      log(
+        `  ${centre}: ${row.files_mib} MiB, ${rows} rows; bare ${row.reference === 'duckdb' ? 'DuckDB' : 'exceljs'} ${fmt(bare.ms)}; ingest ` +
+          `${fmt(ing.ms)} (×${row.ratio}); store floor ${fmt(floor)}; ${row.rows_per_s} rows/s; peak RSS ` +
+          `${row.peak_rss_mib} MiB; ${JSON.stringify(row.where_time_goes)}`,
+      );
       out.push(row);
     }
     return out;
@@ -110,7 +131,8 @@ export async function bareRead(cdir: string, spec: ReturnType<typeof loadSpec>['
       const reader =
         src.format === 'ndjson'
           ? `read_json(${p}, format = 'newline_delimited', maximum_object_size = 16777216)`
-          : `read_csv(${p}, all_varchar = true, delim = '${src.delimiter}', quote = '${src.quote}', encoding = '${src.encoding === 'latin1' ? 'latin-1' : 'utf-8'}', strict_mode = false, null_padding = true)`;
+          : `read_csv(${p}, all_varchar = true, delim = '${src.delimiter}', quote = '${src.quote}', encoding = ` +
+            `'${src.encoding === 'latin1' ? 'latin-1' : 'utf-8'}', strict_mode = false, null_padding = true)`;
       // DuckDB's parallel CSV reader refuses some quoted files; its single-threaded reader is the fallback.
       await conn.run(`CREATE TABLE t${i} AS SELECT * FROM ${reader}`).catch(async (e: Error) => {
         if (!/parallel = false/.test(e.message)) throw e;
@@ -137,7 +159,10 @@ export async function storeFloor(store: string, centre: string, work: string): P
   try {
     const root = join(store, 'parquet');
     const tables = readdirSync(root).filter((t) => existsSync(join(root, t, `centre_id=${centre}`, 'data.parquet')));
-    for (const t of tables) await conn.run(`CREATE TABLE "${t}" AS SELECT * FROM read_parquet(${sql(join(root, t, `centre_id=${centre}`, 'data.parquet'))}, hive_partitioning = true)`);
+    for (const t of tables)
+      await conn.run(
+        `CREATE TABLE "${t}" AS SELECT * FROM read_parquet(${sql(join(root, t, `centre_id=${centre}`, 'data.parquet'))}, hive_partitioning = true)`,
+      );
     const t0 = performance.now();
     await conn.run(`ATTACH ${sql(join(dir, 'floor.duckdb'))} AS f (STORAGE_VERSION 'v1.3.0')`);
     // Sorted as the store sorts each table (its key), which is what makes its files identical run after run.

@@ -34,7 +34,11 @@ export interface PanelBenchResult {
 
 /** The store's doses, case mix and response inputs, through the store's one read-only opening. */
 async function loadAll(storeDir: string) {
-  return withStoreReadOnly(storeDir, async (conn) => ({ cycles: await loadCycleDoses(conn), patients: await loadCaseMix(conn), response: await loadResponseInputs(conn) }));
+  return withStoreReadOnly(storeDir, async (conn) => ({
+    cycles: await loadCycleDoses(conn),
+    patients: await loadCaseMix(conn),
+    response: await loadResponseInputs(conn),
+  }));
 }
 
 const only = <T extends { centre_id: string }>(rows: readonly T[], c: string) => rows.filter((r) => r.centre_id === c);
@@ -52,8 +56,23 @@ export async function writePanelBundles(dir: string, o: { seeds: number; copies:
     await buildBenchStore(store, o.per * 5, `panel-${s}`);
     const data = await loadAll(store);
     for (const c of [...new Set(data.cycles.map((x) => x.centre_id))].sort()) {
-      const response = { patients: only(data.response.patients, c), cycles: only(data.response.cycles, c), labs: only(data.response.labs, c), pressors: only(data.response.pressors, c), events: only(data.response.events, c), responses: only(data.response.responses, c) };
-      const summary = summariseCentre({ centre_id: `${c}-s${s}`, cycles: only(data.cycles, c), patients: only(data.patients, c), response, frame: null, rulesets: [], reference: null });
+      const response = {
+        patients: only(data.response.patients, c),
+        cycles: only(data.response.cycles, c),
+        labs: only(data.response.labs, c),
+        pressors: only(data.response.pressors, c),
+        events: only(data.response.events, c),
+        responses: only(data.response.responses, c),
+      };
+      const summary = summariseCentre({
+        centre_id: `${c}-s${s}`,
+        cycles: only(data.cycles, c),
+        patients: only(data.patients, c),
+        response,
+        frame: null,
+        rulesets: [],
+        reference: null,
+      });
       for (let k = 1; k <= o.copies; k++) {
         const id = o.copies === 1 ? `${c}-s${s}` : `${c}-s${s}-c${k}`;
         const f = join(dir, `${id}.json`);
@@ -67,7 +86,10 @@ export async function writePanelBundles(dir: string, o: { seeds: number; copies:
 }
 
 /** Times pooling 100 bundles and bundling one 4,000-patient centre. @example await benchPanel(console.log) */
-export async function benchPanel(log: (s: string) => void, options: { seeds?: number; copies?: number; perCentre?: number; bigCentre?: number } = {}): Promise<PanelBenchResult> {
+export async function benchPanel(
+  log: (s: string) => void,
+  options: { seeds?: number; copies?: number; perCentre?: number; bigCentre?: number } = {},
+): Promise<PanelBenchResult> {
   // BENCH_PANEL_SEEDS × 5 profiles simulated centres, each bundled BENCH_PANEL_COPIES times under its own centre id
   // (default 20 × 1 = 100 distinct simulated centres; 4 × 5 also gives 100 bundles at a fifth of the simulation).
   const seeds = options.seeds ?? Number(process.env.BENCH_PANEL_SEEDS ?? 20);
@@ -79,11 +101,16 @@ export async function benchPanel(log: (s: string) => void, options: { seeds?: nu
     const files = await writePanelBundles(dir, { seeds, copies, per });
     const build = performance.now() - t0;
     const main = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-    const run = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', process.execPath, main, 'pool', ...files, '--out', join(dir, 'panel')], { encoding: 'utf8' });
+    const run = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', process.execPath, main, 'pool', ...files, '--out', join(dir, 'panel')], {
+      encoding: 'utf8',
+    });
     if (run.status !== 0) throw new Error(`il2kit pool failed: ${run.stderr}`);
     const [wall, kb, user, sys] = run.stderr.trim().split('\n').pop()!.split(' ').map(Number) as [number, number, number, number];
     const cpuMs = Math.round((user + sys) * 1000);
-    log(`panel: ${files.length} bundles built in ${Math.round(build)} ms; il2kit pool ${Math.round(wall * 1000)} ms wall, ${cpuMs} ms CPU, peak RSS ${Math.round(kb / 1024)} MiB`);
+    log(
+      `panel: ${files.length} bundles built in ${Math.round(build)} ms; il2kit pool ${Math.round(wall * 1000)} ms wall, ${cpuMs} ms CPU, peak RSS ` +
+        `${Math.round(kb / 1024)} MiB`,
+    );
 
     const bigN = options.bigCentre ?? 4000;
     const big = join(dir, 'big');
@@ -92,7 +119,8 @@ export async function benchPanel(log: (s: string) => void, options: { seeds?: nu
     // One centre of 4,000 patients: the simulated centres renamed (a write, so the kit's one DuckDB factory, not the read-only opening).
     const db = await createDuckDB(join(big, STORE_FILE));
     try {
-      for (const t of ['patient', 'cycle', 'dose_slot', 'observation', 'infusion', 'clinical_event', 'response']) await db.conn.run(`UPDATE ${t} SET centre_id = 'bigcentre'`);
+      for (const t of ['patient', 'cycle', 'dose_slot', 'observation', 'infusion', 'clinical_event', 'response'])
+        await db.conn.run(`UPDATE ${t} SET centre_id = 'bigcentre'`);
     } finally {
       db.close();
     }
@@ -105,12 +133,35 @@ export async function benchPanel(log: (s: string) => void, options: { seeds?: nu
     analyseResponse(data.response);
     const analysesMs = performance.now() - t;
     t = performance.now();
-    discloseSummary(summariseCentre({ centre_id: 'bigcentre', ...data, frame: null, rulesets: [], reference: null }), DEFAULT_POLICY, '0.1.0');
+    discloseSummary(
+      summariseCentre({ centre_id: 'bigcentre', ...data, frame: null, rulesets: [], reference: null }),
+      DEFAULT_POLICY,
+      '0.1.0',
+    );
     const bundleMs = performance.now() - t;
     const r = (x: number) => Math.round(x * 100) / 100;
-    const bigResult = { patients: bigN, load_ms: Math.round(loadMs), analyses_ms: Math.round(analysesMs), bundle_ms: Math.round(bundleMs), ratio: r(bundleMs / analysesMs), ratio_with_load: r((loadMs + bundleMs) / (loadMs + analysesMs)) };
-    log(`panel: bundling a ${bigN}-patient centre ${bigResult.bundle_ms} ms against its dose and response analyses ${bigResult.analyses_ms} ms (×${bigResult.ratio}; with the load of ${bigResult.load_ms} ms ×${bigResult.ratio_with_load})`);
-    return { centres: files.length, simulated_centres: seeds * 5, patients_per_centre: per, build_bundles_ms: Math.round(build), pool_wall_ms: Math.round(wall * 1000), pool_peak_rss_mib: Math.round(kb / 1024), pool_cpu_ms: cpuMs, big_centre: bigResult };
+    const bigResult = {
+      patients: bigN,
+      load_ms: Math.round(loadMs),
+      analyses_ms: Math.round(analysesMs),
+      bundle_ms: Math.round(bundleMs),
+      ratio: r(bundleMs / analysesMs),
+      ratio_with_load: r((loadMs + bundleMs) / (loadMs + analysesMs)),
+    };
+    log(
+      `panel: bundling a ${bigN}-patient centre ${bigResult.bundle_ms} ms against its dose and response analyses ${bigResult.analyses_ms} ms ` +
+        `(×${bigResult.ratio}; with the load of ${bigResult.load_ms} ms ×${bigResult.ratio_with_load})`,
+    );
+    return {
+      centres: files.length,
+      simulated_centres: seeds * 5,
+      patients_per_centre: per,
+      build_bundles_ms: Math.round(build),
+      pool_wall_ms: Math.round(wall * 1000),
+      pool_peak_rss_mib: Math.round(kb / 1024),
+      pool_cpu_ms: cpuMs,
+      big_centre: bigResult,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

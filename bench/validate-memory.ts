@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-const HEADER = 'centre_id,patient_key,cycle_id,slot_number,scheduled_at,status,given_at,dose_iu,hold_reason_codes,hold_reason_text,source_file,source_sha256,source_row,source_pointer,spec_id,spec_version\n';
+const HEADER =
+  'centre_id,patient_key,cycle_id,slot_number,scheduled_at,status,given_at,dose_iu,hold_reason_codes,hold_reason_text,' +
+  'source_file,source_sha256,source_row,source_pointer,spec_id,spec_version\n';
 const SHA = '9d1e2f3a4b5c6d7e8f9012345678901234567890abcdef1234567890abcdef12';
 
 export interface ValidateMemoryRow {
@@ -31,7 +33,9 @@ function writeCsv(path: string, mib: number): number {
         const p = (rows >>> 6).toString(16).padStart(16, '0');
         const slot = (rows % 15) + 1;
         const status = rows % 50 === 49 ? 'givn' : 'given'; // one row in 50 invalid: problems are printed too
-        lines.push(`bench,${p},${p}-c1.1,${slot},2024-03-04T08:00:00Z,${status},2024-03-04T08:05:00Z,48000000,,,flowsheet.csv,${SHA},${rows + 1},,bench,1.0.0\n`);
+        lines.push(
+          `bench,${p},${p}-c1.1,${slot},2024-03-04T08:00:00Z,${status},2024-03-04T08:05:00Z,48000000,,,flowsheet.csv,${SHA},${rows + 1},,bench,1.0.0\n`,
+        );
       }
       const text = lines.join('');
       writeSync(fd, text);
@@ -47,7 +51,9 @@ function writeCsv(path: string, mib: number): number {
 function runValidate(file: string): Promise<{ ms: number; peakKiB: number; exit: number | null }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['--max-semi-space-size=64', MAIN, 'validate', 'dose_slot', file, '--json'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, ['--max-semi-space-size=64', MAIN, 'validate', 'dose_slot', file, '--json'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     let peakKiB = 0;
     const sample = () => {
       try {
@@ -77,7 +83,10 @@ export async function benchValidateMemory(log: (s: string) => void): Promise<Val
       const rows = writeCsv(file, mib);
       const r = await runValidate(file);
       const row = { mib: Math.round(statSync(file).size / 1048576), rows, ms: Math.round(r.ms), peak_rss_mib: Math.round(r.peakKiB / 1024), exit: r.exit };
-      log(`validate ${row.mib} MiB CSV (${rows.toLocaleString('en')} rows, --json): ${(row.ms / 1000).toFixed(1)} s, peak RSS ${row.peak_rss_mib} MiB, exit ${row.exit}`);
+      log(
+        `validate ${row.mib} MiB CSV (${rows.toLocaleString('en')} rows, --json): ${(row.ms / 1000).toFixed(1)} s, peak RSS ${row.peak_rss_mib} MiB, ` +
+          `exit ${row.exit}`,
+      );
       out.push(row);
       rmSync(file, { force: true });
     }

@@ -41,10 +41,23 @@ export function doseSurvivalSpec(curves: readonly DoseSurvivalRow[], options: Do
     at_risk: r.n_at_risk,
   }));
   const colour = { field: 'centre', type: 'nominal', title: 'Centre', scale: centreScale(rows.map((r) => r.centre)) } as const;
-  const x = { field: 'doses', type: 'quantitative', title: 'Dose number k', axis: { tickMinStep: 1, format: 'd' }, scale: { domain: numbers(1, 15), nice: false } } as const;
+  const x = {
+    field: 'doses',
+    type: 'quantitative',
+    title: 'Dose number k',
+    axis: { tickMinStep: 1, format: 'd' },
+    scale: { domain: numbers(1, 15), nice: false },
+  } as const;
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: options.title ?? 'Dose survival: share of cycles that gave at least k doses', subtitle: wrapText('Kaplan–Meier per centre with 95% pointwise intervals (Greenwood, log scale); one panel per cap, so 14-dose cycles are never read as stopping short of 15', 110) },
+    title: {
+      text: options.title ?? 'Dose survival: share of cycles that gave at least k doses',
+      subtitle: wrapText(
+        'Kaplan–Meier per centre with 95% pointwise intervals (Greenwood, log scale); one panel per cap, so 14-dose cycles are never read as stopping ' +
+          'short of 15',
+        110,
+      ),
+    },
     data: { values: rows },
     facet: { column: { field: 'panel', type: 'nominal', title: null } },
     spec: {
@@ -92,11 +105,28 @@ export function endReasonIncidenceSpec(incidence: readonly EndCauseIncidenceRow[
     upper: r.upper,
   }));
   const causes = Object.values(END_CAUSE_STYLE);
-  const colour = { field: 'cause', type: 'nominal', title: 'Cycle ended', scale: { domain: causes.map((c) => c.label), range: causes.map((c) => c.color) } } as const;
-  const x = { field: 'doses', type: 'quantitative', title: 'Doses given', axis: { tickMinStep: 1, format: 'd' }, scale: { domain: numbers(0, 15), nice: false } } as const;
+  const colour = {
+    field: 'cause',
+    type: 'nominal',
+    title: 'Cycle ended',
+    scale: { domain: causes.map((c) => c.label), range: causes.map((c) => c.color) },
+  } as const;
+  const x = {
+    field: 'doses',
+    type: 'quantitative',
+    title: 'Doses given',
+    axis: { tickMinStep: 1, format: 'd' },
+    scale: { domain: numbers(0, 15), nice: false },
+  } as const;
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: options.title ?? 'How cycles ended: cumulative incidence by doses given', subtitle: wrapText('Competing events (Aalen–Johansen) with 95% pointwise intervals (Gray SE, log(−log) scale); a cycle that reached its cap counts as "maximum"', 110) },
+    title: {
+      text: options.title ?? 'How cycles ended: cumulative incidence by doses given',
+      subtitle: wrapText(
+        'Competing events (Aalen–Johansen) with 95% pointwise intervals (Gray SE, log(−log) scale); a cycle that reached its cap counts as "maximum"',
+        110,
+      ),
+    },
     data: { values: rows },
     facet: { field: 'panel', type: 'nominal', title: null },
     columns: 3,
@@ -104,7 +134,10 @@ export function endReasonIncidenceSpec(incidence: readonly EndCauseIncidenceRow[
       width: 200,
       height: 150,
       layer: [
-        { mark: { type: 'area', interpolate: 'step-after', opacity: 0.15 }, encoding: { x, y: { field: 'lower', type: 'quantitative' }, y2: { field: 'upper' }, color: colour } },
+        {
+          mark: { type: 'area', interpolate: 'step-after', opacity: 0.15 },
+          encoding: { x, y: { field: 'lower', type: 'quantitative' }, y2: { field: 'upper' }, color: colour },
+        },
         {
           mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
           encoding: {
@@ -139,14 +172,23 @@ export function doseDistributionSpec(histogram: readonly DoseHistogramRow[], opt
   const rows = histogram
     .filter(keep(options.includeAll))
     .filter((r) => r.cycle_number === cycle)
-    .map((r) => ({ panel: `${r.centre_id === ALL ? 'All centres' : r.centre_id} · ${r.regimen}`, regimen: r.regimen, doses: r.doses_given, cycles: r.n_cycles, share: r.share }));
+    .map((r) => ({
+      panel: `${r.centre_id === ALL ? 'All centres' : r.centre_id} · ${r.regimen}`,
+      regimen: r.regimen,
+      doses: r.doses_given,
+      cycles: r.n_cycles,
+      share: r.share,
+    }));
   const regimens = [...new Set(rows.map((r) => r.regimen))].sort();
   const maxDose = Math.max(15, ...rows.map((r) => r.doses));
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: options.title ?? `Doses given per cycle${cycle === 'all' ? '' : ` (cycle ${cycle} of a course)`}`,
-      subtitle: wrapText('Share of cycles by the number of doses given, per centre and regimen (dose per kg / cap; never pooled across regimens)', 110),
+      subtitle: wrapText(
+        'Share of cycles by the number of doses given, per centre and regimen (dose per kg / cap; never pooled across regimens)',
+        110,
+      ),
     },
     data: { values: rows },
     facet: { field: 'panel', type: 'nominal', title: null },
@@ -156,9 +198,20 @@ export function doseDistributionSpec(histogram: readonly DoseHistogramRow[], opt
       height: 120,
       mark: { type: 'bar', width: { band: 0.85 } },
       encoding: {
-        x: { field: 'doses', type: 'ordinal', title: 'Doses given', scale: { domain: Array.from({ length: maxDose + 1 }, (_, i) => i) }, axis: { labelAngle: 0, values: [0, 5, 10, 14, 15].filter((v) => v <= maxDose) } },
+        x: {
+          field: 'doses',
+          type: 'ordinal',
+          title: 'Doses given',
+          scale: { domain: Array.from({ length: maxDose + 1 }, (_, i) => i) },
+          axis: { labelAngle: 0, values: [0, 5, 10, 14, 15].filter((v) => v <= maxDose) },
+        },
         y: { field: 'share', type: 'quantitative', title: 'Share of cycles', axis: { format: '%' } },
-        color: { field: 'regimen', type: 'nominal', title: 'Regimen', scale: { domain: regimens, range: regimens.map((_, i) => (['#0072B2', '#E69F00', '#009E73', '#CC79A7'] as const)[i % 4]!) } },
+        color: {
+          field: 'regimen',
+          type: 'nominal',
+          title: 'Regimen',
+          scale: { domain: regimens, range: regimens.map((_, i) => (['#0072B2', '#E69F00', '#009E73', '#CC79A7'] as const)[i % 4]!) },
+        },
         tooltip: [
           { field: 'panel', title: 'Centre' },
           { field: 'doses', title: 'Doses' },
@@ -181,10 +234,21 @@ export function meanDosesFunnelSpec(result: MeanDosesFunnelResult, options: { ti
   const target = result.target ?? 0;
   const { layers, unlabelled } = funnelLayers(
     result.rows.map((r) => ({
-      label: r.centre_id, x: r.n_cycles, y: r.mean_doses, position95: r.position95, position998: r.position998, detail: `mean ${r.mean_doses.toFixed(1)} doses over ${r.n_cycles} cycles`,
+      label: r.centre_id,
+      x: r.n_cycles,
+      y: r.mean_doses,
+      position95: r.position95,
+      position998: r.position998,
+      detail: `mean ${r.mean_doses.toFixed(1)} doses over ${r.n_cycles} cycles`,
     })),
     result.curves,
-    { xTitle: 'Number of cycles', yTitle: 'Mean doses given per cycle', yFormat: '.0f', target, targetLabel: `all centres: ${target.toFixed(1)} doses` },
+    {
+      xTitle: 'Number of cycles',
+      yTitle: 'Mean doses given per cycle',
+      yFormat: '.0f',
+      target,
+      targetLabel: `all centres: ${target.toFixed(1)} doses`,
+    },
     size,
   );
   return {
@@ -213,15 +277,47 @@ const FUNNEL_PANEL = { width: 300, height: 240 };
 export function reachingFunnelSpec(result: ReachingResult, options: { title?: string } = {}): TopLevelSpec {
   const which = result.cycles === 'first' ? 'first cycles' : 'cycles';
   const crude = funnelLayers(
-    result.crude.map((r) => ({ label: r.centre_id, x: r.n_cycles, y: r.share, position95: r.position95, position998: r.position998, detail: `${r.n_reaching} of ${r.n_cycles} ${which}` })),
+    result.crude.map((r) => ({
+      label: r.centre_id,
+      x: r.n_cycles,
+      y: r.share,
+      position95: r.position95,
+      position998: r.position998,
+      detail: `${r.n_reaching} of ${r.n_cycles} ${which}`,
+    })),
     result.curves.filter((c) => c.kind === 'crude'),
-    { xTitle: `Number of ${which}`, yTitle: `Share reaching ≥ ${result.threshold} doses`, yFormat: '%', target: result.target, targetLabel: `all centres: ${(result.target * 100).toFixed(1)}%` },
+    {
+      xTitle: `Number of ${which}`,
+      yTitle: `Share reaching ≥ ${result.threshold} doses`,
+      yFormat: '%',
+      target: result.target,
+      targetLabel: `all centres: ${(result.target * 100).toFixed(1)}%`,
+    },
     FUNNEL_PANEL,
   );
   const adjusted = funnelLayers(
-    result.adjusted.flatMap((r) => (r.ratio === null ? [] : [{ label: r.centre_id, x: r.expected, y: r.ratio, position95: r.position95, position998: r.position998, detail: `observed ${r.observed}, expected ${r.expected.toFixed(1)} from its case mix` }])),
+    result.adjusted.flatMap((r) =>
+      r.ratio === null
+        ? []
+        : [
+            {
+              label: r.centre_id,
+              x: r.expected,
+              y: r.ratio,
+              position95: r.position95,
+              position998: r.position998,
+              detail: `observed ${r.observed}, expected ${r.expected.toFixed(1)} from its case mix`,
+            },
+          ],
+    ),
     result.curves.filter((c) => c.kind === 'adjusted'),
-    { xTitle: 'Expected number reaching it (from case mix)', yTitle: 'Observed / expected', yFormat: '.2f', target: 1, targetLabel: 'as expected for the case mix' },
+    {
+      xTitle: 'Expected number reaching it (from case mix)',
+      yTitle: 'Observed / expected',
+      yFormat: '.2f',
+      target: 1,
+      targetLabel: 'as expected for the case mix',
+    },
     FUNNEL_PANEL,
   );
   const unlabelled = [...new Set([...crude.unlabelled, ...adjusted.unlabelled])].sort();
@@ -231,8 +327,15 @@ export function reachingFunnelSpec(result: ReachingResult, options: { title?: st
     title: {
       text: options.title ?? `Share of ${which} reaching ≥ ${result.threshold} doses, by centre`,
       subtitle: [
-        ...wrapText(`Left: crude, exact binomial limits around the all-centre share. Right: adjusted for case mix by indirect standardisation (disease × ECOG × age band)${phi}.`, 110),
-        ...wrapText('Dashed: 95% limits; solid: 99.8% limits. Cycles of one patient are correlated: read points near the limits with care.', 110),
+        ...wrapText(
+          `Left: crude, exact binomial limits around the all-centre share. Right: adjusted for case mix by indirect standardisation (disease × ECOG × ` +
+            `age band)${phi}.`,
+          110,
+        ),
+        ...wrapText(
+          'Dashed: 95% limits; solid: 99.8% limits. Cycles of one patient are correlated: read points near the limits with care.',
+          110,
+        ),
         ...unlabelledNote(unlabelled).flatMap((n) => wrapText(n, 110)),
       ],
     },

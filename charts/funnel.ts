@@ -125,7 +125,12 @@ export function funnelLayers(points: readonly FunnelPoint[], limits: readonly Fu
         x,
         y: { field: 'value', type: 'quantitative', title: axes.yTitle, axis: { format: axes.yFormat }, scale: yScale },
         detail: { field: 'series', type: 'nominal' },
-        strokeDash: { field: 'limit', type: 'nominal', title: 'Control limits', scale: { domain: levels.map((l) => `${percentLabel(l)} limits`), range: levels.map((_, i) => (i === 0 ? [5, 3] : [1, 0])) } },
+        strokeDash: {
+          field: 'limit',
+          type: 'nominal',
+          title: 'Control limits',
+          scale: { domain: levels.map((l) => `${percentLabel(l)} limits`), range: levels.map((_, i) => (i === 0 ? [5, 3] : [1, 0])) },
+        },
       },
     },
     {
@@ -149,15 +154,27 @@ export function funnelLayers(points: readonly FunnelPoint[], limits: readonly Fu
       encoding: {
         x,
         y: { field: 'y', type: 'quantitative', scale: yScale },
-        color: { field: 'position', type: 'nominal', title: 'Centre lies', scale: { domain: positions, range: positions.map((p) => POSITION_STYLE[p].color) } },
-        tooltip: [{ field: 'label', title: 'Centre' }, { field: 'detail', title: 'Detail' }],
+        color: {
+          field: 'position',
+          type: 'nominal',
+          title: 'Centre lies',
+          scale: { domain: positions, range: positions.map((p) => POSITION_STYLE[p].color) },
+        },
+        tooltip: [
+          { field: 'label', title: 'Centre' },
+          { field: 'detail', title: 'Detail' },
+        ],
       },
     },
     {
       data: { values: labels },
       name: 'funnel_labels',
       mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: FONT_SIZE },
-      encoding: { x: { ...x, field: 'lx' }, y: { field: 'ly', type: 'quantitative', scale: yScale }, text: { field: 'label', type: 'nominal' } },
+      encoding: {
+        x: { ...x, field: 'lx' },
+        y: { field: 'ly', type: 'quantitative', scale: yScale },
+        text: { field: 'label', type: 'nominal' },
+      },
     },
   ];
   return { layers, unlabelled };

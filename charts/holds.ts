@@ -2,7 +2,15 @@
 // by centre × ruleset, the centre × criterion enforcement heatmap, implied thresholds against the reference bands,
 // and a swimmer plot coloured by what a ruleset would have done. Builders take report rows and never load data.
 import type { TopLevelSpec } from 'vega-lite';
-import type { ConcordanceReportRow, EnforcementRow, HoldReasonRow, ImpliedThresholdReportRow, ReferenceBandRow, SlotClass, SlotDecisionRow } from '../analytics/practice/index.js';
+import type {
+  ConcordanceReportRow,
+  EnforcementRow,
+  HoldReasonRow,
+  ImpliedThresholdReportRow,
+  ReferenceBandRow,
+  SlotClass,
+  SlotDecisionRow,
+} from '../analytics/practice/index.js';
 import type { Decision } from '../rules/engine.js';
 import { HOLD_REASON_GROUP, REASON_GROUP_STYLE, type ReasonGroup } from './encodings.js';
 import { ruleLabel, variableLabel, variableName, type RuleLabelInput } from './labels.js';
@@ -49,7 +57,8 @@ const ENFORCEMENT_COLOURS = ['#FEEDDE', '#FDBE85', '#FD8D3C', '#E6550D', '#A6360
 const STATUS_MARK: Record<string, string> = { verified: '', inferred: ' †', unverified: ' ?' };
 
 const groupOf = (reason: string): ReasonGroup => (reason in HOLD_REASON_GROUP ? HOLD_REASON_GROUP[reason as keyof typeof HOLD_REASON_GROUP] : 'none');
-const fmt = (x: number): string => (Math.abs(x) >= 1000 ? x.toFixed(0) : Math.abs(x) >= 10 ? Number(x.toFixed(1)).toString() : Number(x.toPrecision(3)).toString());
+const fmt = (x: number): string =>
+  Math.abs(x) >= 1000 ? x.toFixed(0) : Math.abs(x) >= 10 ? Number(x.toFixed(1)).toString() : Number(x.toPrecision(3)).toString();
 
 /**
  * Recorded hold reasons by centre: a bar per centre of its held and skipped slots' reason codes, coloured by reason
@@ -64,15 +73,33 @@ export function holdReasonsSpec(rows: readonly HoldReasonRow[], options: { title
   });
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: options.title ?? 'Recorded hold reasons by centre', subtitle: wrapText('Reason codes of held and skipped slots, as recorded; a slot listing several reasons counts under each. Share of mentions.', 110) },
+    title: {
+      text: options.title ?? 'Recorded hold reasons by centre',
+      subtitle: wrapText(
+        'Reason codes of held and skipped slots, as recorded; a slot listing several reasons counts under each. Share of mentions.',
+        110,
+      ),
+    },
     width: 420,
     height: { step: 22 },
     data: { values },
     mark: { type: 'bar', stroke: '#FFFFFF', strokeWidth: 0.5 },
     encoding: {
       y: { field: 'centre', type: 'nominal', title: null, sort: [...new Set(values.map((v) => v.centre))].sort() },
-      x: { aggregate: 'sum', field: 'slots', type: 'quantitative', stack: 'normalize', title: 'Share of recorded reasons', axis: { format: '%' } },
-      color: { field: 'group', type: 'nominal', title: 'Reason group', scale: { domain: groups.map((g) => REASON_GROUP_STYLE[g].label), range: groups.map((g) => REASON_GROUP_COLOUR[g]) } },
+      x: {
+        aggregate: 'sum',
+        field: 'slots',
+        type: 'quantitative',
+        stack: 'normalize',
+        title: 'Share of recorded reasons',
+        axis: { format: '%' },
+      },
+      color: {
+        field: 'group',
+        type: 'nominal',
+        title: 'Reason group',
+        scale: { domain: groups.map((g) => REASON_GROUP_STYLE[g].label), range: groups.map((g) => REASON_GROUP_COLOUR[g]) },
+      },
       order: { field: 'order', type: 'quantitative' },
       detail: { field: 'reason', type: 'nominal' },
       tooltip: [
@@ -87,7 +114,18 @@ export function holdReasonsSpec(rows: readonly HoldReasonRow[], options: { title
 }
 
 /** The fields of a concordance row the chart draws. */
-export type ConcordanceChartRow = Pick<ConcordanceReportRow, 'centre_id' | 'ruleset_id' | 'ruleset_status' | 'n' | 'agreement' | 'kappa' | 'kappa_lower' | 'kappa_upper' | keyof typeof SLOT_CLASS_STYLE>;
+export type ConcordanceChartRow = Pick<
+  ConcordanceReportRow,
+  | 'centre_id'
+  | 'ruleset_id'
+  | 'ruleset_status'
+  | 'n'
+  | 'agreement'
+  | 'kappa'
+  | 'kappa_lower'
+  | 'kappa_upper'
+  | keyof typeof SLOT_CLASS_STYLE
+>;
 
 /**
  * Concordance classes by centre × ruleset: per centre a panel, per ruleset a bar of its slots' classes, labelled with
@@ -100,16 +138,31 @@ export function concordanceSpec(rows: readonly ConcordanceChartRow[], options: {
   const values = rows.flatMap((r) => {
     const kappa = r.kappa === null ? 'κ n/a' : `κ ${r.kappa.toFixed(2)} (${r.kappa_lower!.toFixed(2)} to ${r.kappa_upper!.toFixed(2)})`;
     const label = `${r.ruleset_id}${STATUS_MARK[r.ruleset_status] ?? ''} · ${kappa}`;
-    return classes.map((c, k) => ({ centre: r.centre_id, ruleset: r.ruleset_id, rank: rulesets.indexOf(r.ruleset_id), label, cls: SLOT_CLASS_STYLE[c].label, order: k, slots: r[c], agreement: r.agreement }));
+    return classes.map((c, k) => ({
+      centre: r.centre_id,
+      ruleset: r.ruleset_id,
+      rank: rulesets.indexOf(r.ruleset_id),
+      label,
+      cls: SLOT_CLASS_STYLE[c].label,
+      order: k,
+      slots: r[c],
+      agreement: r.agreement,
+    }));
   });
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: options.title ?? 'Does practice follow the rules? Slot classes by centre and ruleset',
-      subtitle: wrapText('Given and held slots, each ruleset evaluated on the recorded history. Agreement = held when a criterion is met, given when none is; kappa with a 95% interval over assessable slots. Rulesets marked ? are unverified.', 110),
+      subtitle: wrapText(
+        'Given and held slots, each ruleset evaluated on the recorded history. Agreement = held when a criterion is met, given when none is; kappa ' +
+          'with a 95% interval over assessable slots. Rulesets marked ? are unverified.',
+        110,
+      ),
     },
     data: { values },
-    facet: { row: { field: 'centre', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' } } },
+    facet: {
+      row: { field: 'centre', type: 'nominal', title: null, header: { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' } },
+    },
     spec: {
       width: 360,
       height: { step: 14 },
@@ -117,7 +170,12 @@ export function concordanceSpec(rows: readonly ConcordanceChartRow[], options: {
       encoding: {
         y: { field: 'label', type: 'nominal', title: null, sort: { field: 'rank', op: 'min' } },
         x: { field: 'slots', type: 'quantitative', stack: 'normalize', title: 'Share of slots', axis: { format: '%' } },
-        color: { field: 'cls', type: 'nominal', title: 'Slot class', scale: { domain: classes.map((c) => SLOT_CLASS_STYLE[c].label), range: classes.map((c) => SLOT_CLASS_STYLE[c].color) } },
+        color: {
+          field: 'cls',
+          type: 'nominal',
+          title: 'Slot class',
+          scale: { domain: classes.map((c) => SLOT_CLASS_STYLE[c].label), range: classes.map((c) => SLOT_CLASS_STYLE[c].color) },
+        },
         order: { field: 'order', type: 'quantitative' },
         tooltip: [
           { field: 'centre', title: 'Centre' },
@@ -151,14 +209,31 @@ function criterionWords(rows: readonly EnforcementChartRow[], rules: readonly (R
 }
 
 /** The fields of an enforcement row the heatmap draws. */
-export type EnforcementChartRow = Pick<EnforcementRow, 'centre_id' | 'ruleset_id' | 'rule_id' | 'variable' | 'level' | 'action' | 'status' | 'met' | 'held_when_met' | 'enforcement' | 'enforcement_lower' | 'enforcement_upper'>;
+export type EnforcementChartRow = Pick<
+  EnforcementRow,
+  | 'centre_id'
+  | 'ruleset_id'
+  | 'rule_id'
+  | 'variable'
+  | 'level'
+  | 'action'
+  | 'status'
+  | 'met'
+  | 'held_when_met'
+  | 'enforcement'
+  | 'enforcement_lower'
+  | 'enforcement_upper'
+>;
 
 /**
  * Enforcement heatmap of one ruleset: per criterion (rows) and centre (columns), the share of slots held when the
  * criterion is met, with held/met in the cell. Criteria never met at any centre are left out.
  * @example enforcementSpec(report.enforcement.filter((r) => r.ruleset_id === 'consensus_2014_t3'))
  */
-export function enforcementSpec(rows: readonly EnforcementChartRow[], options: { title?: string; ruleset?: string; rules?: readonly (RuleLabelInput & { id: string })[] } = {}): TopLevelSpec {
+export function enforcementSpec(
+  rows: readonly EnforcementChartRow[],
+  options: { title?: string; ruleset?: string; rules?: readonly (RuleLabelInput & { id: string })[] } = {},
+): TopLevelSpec {
   const ruleset = options.ruleset ?? rows[0]?.ruleset_id ?? '';
   const mine = rows.filter((r) => r.ruleset_id === ruleset);
   const metSomewhere = new Set(mine.filter((r) => r.met > 0).map((r) => r.rule_id));
@@ -167,9 +242,16 @@ export function enforcementSpec(rows: readonly EnforcementChartRow[], options: {
   const values = mine
     .filter((r) => metSomewhere.has(r.rule_id))
     .map((r) => ({
-      centre: r.centre_id, rule: ruleLabel(r), met: r.met, held: r.held_when_met, enforcement: r.enforcement,
+      centre: r.centre_id,
+      rule: ruleLabel(r),
+      met: r.met,
+      held: r.held_when_met,
+      enforcement: r.enforcement,
       text: r.met === 0 ? '–' : `${r.held_when_met}/${r.met}`,
-      interval: r.enforcement === null ? 'criterion never met' : `${(r.enforcement * 100).toFixed(0)}% (${(r.enforcement_lower! * 100).toFixed(0)}–${(r.enforcement_upper! * 100).toFixed(0)}%)`,
+      interval:
+        r.enforcement === null
+          ? 'criterion never met'
+          : `${(r.enforcement * 100).toFixed(0)}% (${(r.enforcement_lower! * 100).toFixed(0)}–${(r.enforcement_upper! * 100).toFixed(0)}%)`,
       dark: r.enforcement !== null && r.enforcement > 0.6 ? 1 : 0,
     }));
   const rules = [...new Set(values.map((v) => v.rule))];
@@ -180,7 +262,11 @@ export function enforcementSpec(rows: readonly EnforcementChartRow[], options: {
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: options.title ?? `Enforcement: doses held when a criterion of ${ruleset} is met`,
-      subtitle: wrapText('Cell: slots held / slots where the criterion was met (given and held slots, recorded history); colour: share held (Wilson 95% intervals are in the enforcement table). – : never met at that centre. † inferred, ? unverified rule.', 110),
+      subtitle: wrapText(
+        'Cell: slots held / slots where the criterion was met (given and held slots, recorded history); colour: share held (Wilson 95% intervals are ' +
+          'in the enforcement table). – : never met at that centre. † inferred, ? unverified rule.',
+        110,
+      ),
     },
     data: { values },
     width: { step: 80 },
@@ -192,7 +278,13 @@ export function enforcementSpec(rows: readonly EnforcementChartRow[], options: {
         encoding: {
           x,
           y,
-          color: { field: 'enforcement', type: 'quantitative', title: 'Held when met', scale: { type: 'threshold', domain: [0.2, 0.4, 0.6, 0.8], range: ENFORCEMENT_COLOURS }, legend: { format: '.0%' } },
+          color: {
+            field: 'enforcement',
+            type: 'quantitative',
+            title: 'Held when met',
+            scale: { type: 'threshold', domain: [0.2, 0.4, 0.6, 0.8], range: ENFORCEMENT_COLOURS },
+            legend: { format: '.0%' },
+          },
           tooltip: [
             { field: 'rule', title: 'Criterion' },
             { field: 'centre', title: 'Centre' },
@@ -232,7 +324,10 @@ export function impliedThresholdsSpec(input: ImpliedThresholdsInput, options: { 
   const panels = variables.map((variable): { title: string; width: number; height: { step: number }; layer: ChartLayer[] } => {
     const rows = input.thresholds.filter((r) => r.variable === variable);
     const bands = input.bands.filter((b) => b.variable === variable);
-    const anchors = [...bands.flatMap((b) => [b.lower, b.upper]), ...rows.flatMap((r) => [r.step_threshold, r.step_lower, r.step_upper])].filter((v): v is number => v !== null && Number.isFinite(v));
+    const anchors = [
+      ...bands.flatMap((b) => [b.lower, b.upper]),
+      ...rows.flatMap((r) => [r.step_threshold, r.step_lower, r.step_upper]),
+    ].filter((v): v is number => v !== null && Number.isFinite(v));
     const lo0 = anchors.length ? Math.min(...anchors) : 0;
     const hi0 = anchors.length ? Math.max(...anchors) : 1;
     const pad = (hi0 - lo0 || Math.abs(hi0) || 1) * 0.08;
@@ -240,7 +335,10 @@ export function impliedThresholdsSpec(input: ImpliedThresholdsInput, options: { 
     const inside = (v: number | null): v is number => v !== null && v >= domain[0] && v <= domain[1];
     const clamp = (v: number) => Math.min(domain[1], Math.max(domain[0], v));
     const values = rows.map((r) => {
-      const step = r.step_threshold === null ? 'no step' : `${fmt(r.step_threshold)} (${r.step_lower === null ? '?' : fmt(r.step_lower)}–${r.step_upper === null ? '?' : fmt(r.step_upper)})`;
+      const step =
+        r.step_threshold === null
+          ? 'no step'
+          : `${fmt(r.step_threshold)} (${r.step_lower === null ? '?' : fmt(r.step_lower)}–${r.step_upper === null ? '?' : fmt(r.step_upper)})`;
       return {
         label: `${r.centre_id} · n ${r.n}, held ${r.held} · ${step}`,
         step: r.step_threshold, step_lower: r.step_lower, step_upper: r.step_upper,
@@ -253,8 +351,10 @@ export function impliedThresholdsSpec(input: ImpliedThresholdsInput, options: { 
       };
     });
     const bandValues = bands.map((b) => ({
-      from: b.lower === null ? domain[0] : Math.max(domain[0], b.lower), to: b.upper === null ? domain[1] : Math.min(domain[1], b.upper),
-      band: `${b.level ?? b.action}: ${b.label.replace(/^\S+ /, '')}${STATUS_MARK[b.status] ?? ''}`, level: b.level === 'relative' ? 'Relative (hold)' : 'Absolute (stop)',
+      from: b.lower === null ? domain[0] : Math.max(domain[0], b.lower),
+      to: b.upper === null ? domain[1] : Math.min(domain[1], b.upper),
+      band: `${b.level ?? b.action}: ${b.label.replace(/^\S+ /, '')}${STATUS_MARK[b.status] ?? ''}`,
+      level: b.level === 'relative' ? 'Relative (hold)' : 'Absolute (stop)',
     }));
     const scale = { domain, nice: false, zero: false };
     const y = { field: 'label', type: 'nominal', title: null, sort: values.map((v) => v.label) } as const;
@@ -266,15 +366,32 @@ export function impliedThresholdsSpec(input: ImpliedThresholdsInput, options: { 
         encoding: {
           x: { field: 'from', type: 'quantitative', scale, title: variableLabel(variable) },
           x2: { field: 'to' },
-          color: { field: 'level', type: 'nominal', title: `${reference} band`, scale: { domain: ['Relative (hold)', 'Absolute (stop)'], range: ['#F5C58A', '#D55E00'] } },
+          color: {
+            field: 'level',
+            type: 'nominal',
+            title: `${reference} band`,
+            scale: { domain: ['Relative (hold)', 'Absolute (stop)'], range: ['#F5C58A', '#D55E00'] },
+          },
           tooltip: [{ field: 'band', title: 'Reference band' }],
         },
       });
     }
     layers.push(
-      { data: { values }, mark: { type: 'rule', color: '#777777' }, encoding: { y, x: { field: 'fieller_lower', type: 'quantitative', scale }, x2: { field: 'fieller_upper' } } },
-      { data: { values }, mark: { type: 'point', shape: 'circle', filled: false, color: '#555555', size: 50, opacity: 1 }, encoding: { y, x: { field: 'ed50', type: 'quantitative', scale } } },
-      { data: { values }, mark: { type: 'rule', color: '#000000', strokeWidth: 2 }, encoding: { y, x: { field: 'step_lower', type: 'quantitative', scale }, x2: { field: 'step_upper' } } },
+      {
+        data: { values },
+        mark: { type: 'rule', color: '#777777' },
+        encoding: { y, x: { field: 'fieller_lower', type: 'quantitative', scale }, x2: { field: 'fieller_upper' } },
+      },
+      {
+        data: { values },
+        mark: { type: 'point', shape: 'circle', filled: false, color: '#555555', size: 50, opacity: 1 },
+        encoding: { y, x: { field: 'ed50', type: 'quantitative', scale } },
+      },
+      {
+        data: { values },
+        mark: { type: 'rule', color: '#000000', strokeWidth: 2 },
+        encoding: { y, x: { field: 'step_lower', type: 'quantitative', scale }, x2: { field: 'step_upper' } },
+      },
       {
         data: { values },
         mark: { type: 'point', shape: 'diamond', filled: true, color: '#000000', size: 70, opacity: 1 },
@@ -297,7 +414,12 @@ export function impliedThresholdsSpec(input: ImpliedThresholdsInput, options: { 
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: options.title ?? `Implied thresholds: where each centre starts holding, against the ${reference} bands`,
-      subtitle: wrapText('Black diamond: change point of the hold rate (the edge a centre holds at; bar = patient-bootstrap 95% interval). Hollow circle: logistic ED50 with its Fieller interval, left out when off the axis. Slots where another reference criterion is met are left out. † inferred band.', 110),
+      subtitle: wrapText(
+        'Black diamond: change point of the hold rate (the edge a centre holds at; bar = patient-bootstrap 95% interval). Hollow circle: logistic ED50 ' +
+          'with its Fieller interval, left out when off the axis. Slots where another reference criterion ' +
+          'is met are left out. † inferred band.',
+        110,
+      ),
     },
     vconcat: panels,
     resolve: { scale: { color: 'shared' } },
@@ -305,10 +427,24 @@ export function impliedThresholdsSpec(input: ImpliedThresholdsInput, options: { 
   };
 }
 
-const SWIMMER_KEY = 'Colour: the ruleset’s decision given the recorded history; shape: what the centre did. A held square in green, or a given circle in orange, is a disagreement.';
+const SWIMMER_KEY =
+  'Colour: the ruleset’s decision given the recorded history; shape: what the centre did. A held square in green, or a given circle in orange, is a ' +
+  'disagreement.';
 
 /** The fields of a decision row the swimmer plot draws. */
-export type DecisionSwimmerRow = Pick<SlotDecisionRow, 'ruleset_id' | 'centre_id' | 'patient_key' | 'cycle_id' | 'slot_number' | 'recorded' | 'decision' | 'class' | 'fired_rules' | 'cannot_evaluate'>;
+export type DecisionSwimmerRow = Pick<
+  SlotDecisionRow,
+  | 'ruleset_id'
+  | 'centre_id'
+  | 'patient_key'
+  | 'cycle_id'
+  | 'slot_number'
+  | 'recorded'
+  | 'decision'
+  | 'class'
+  | 'fired_rules'
+  | 'cannot_evaluate'
+>;
 
 /**
  * Swimmer plot of what a ruleset would have done at each slot, given the recorded history: one lane per patient and
@@ -316,17 +452,33 @@ export type DecisionSwimmerRow = Pick<SlotDecisionRow, 'ruleset_id' | 'centre_id
  * drawn were chosen (the subtitle says so).
  * @example decisionSwimmerSpec(report.swimmer, { sample: report.swimmerRule })
  */
-export function decisionSwimmerSpec(rows: readonly DecisionSwimmerRow[], options: { title?: string; keyChars?: number; width?: number; sample?: string } = {}): TopLevelSpec {
+export function decisionSwimmerSpec(
+  rows: readonly DecisionSwimmerRow[],
+  options: { title?: string; keyChars?: number; width?: number; sample?: string } = {},
+): TopLevelSpec {
   const { keyChars = 6, width = 420 } = options;
   const rulesets = [...new Set(rows.map((r) => r.ruleset_id))];
   const withCentre = new Set(rows.map((r) => r.centre_id)).size > 1;
-  const sorted = [...rows].sort((a, b) => a.centre_id.localeCompare(b.centre_id) || a.patient_key.localeCompare(b.patient_key) || a.cycle_id.localeCompare(b.cycle_id) || a.slot_number - b.slot_number);
+  const sorted = [...rows].sort(
+    (a, b) =>
+      a.centre_id.localeCompare(b.centre_id) ||
+      a.patient_key.localeCompare(b.patient_key) ||
+      a.cycle_id.localeCompare(b.cycle_id) ||
+      a.slot_number - b.slot_number,
+  );
   const values = sorted.map((r) => {
     const cycle = r.cycle_id.startsWith(`${r.patient_key}-`) ? r.cycle_id.slice(r.patient_key.length + 1) : r.cycle_id;
     const lane = `${withCentre ? `${r.centre_id} · ` : ''}${r.patient_key.slice(0, keyChars)} ${cycle}`;
     const decision = r.decision === 'give' && r.class === 'not_assessable' ? 'give_unassessable' : r.decision;
     const recorded = r.recorded === 'held' ? RECORDED_SHAPE.held.label : RECORDED_SHAPE.given.label;
-    return { lane, slot: r.slot_number, decision: DECISION_STYLE[decision].label, recorded, fired: r.fired_rules.replace(/\|/g, ', '), missing: r.cannot_evaluate.replace(/\|/g, ', ') };
+    return {
+      lane,
+      slot: r.slot_number,
+      decision: DECISION_STYLE[decision].label,
+      recorded,
+      fired: r.fired_rules.replace(/\|/g, ', '),
+      missing: r.cannot_evaluate.replace(/\|/g, ', '),
+    };
   });
   const lanes = [...new Set(values.map((v) => v.lane))];
   const maxSlot = Math.max(15, ...values.map((v) => v.slot));
@@ -337,23 +489,48 @@ export function decisionSwimmerSpec(rows: readonly DecisionSwimmerRow[], options
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: options.title ?? `What ${rulesets.length === 1 ? rulesets[0] : 'the ruleset'} would have done at each slot`,
-      subtitle: [...wrapText(SWIMMER_KEY, 110), ...(options.sample === undefined ? [] : wrapText(`A sample, not every cycle: ${options.sample}.`, 110))],
+      subtitle: [
+        ...wrapText(SWIMMER_KEY, 110),
+        ...(options.sample === undefined ? [] : wrapText(`A sample, not every cycle: ${options.sample}.`, 110)),
+      ],
     },
     width,
     height: { step: 16 },
     data: { values },
     layer: [
-      { mark: { type: 'rule', color: '#DDDDDD', strokeWidth: 2 }, encoding: { y, x: { aggregate: 'min', field: 'slot', type: 'quantitative' }, x2: { aggregate: 'max', field: 'slot' } } },
+      {
+        mark: { type: 'rule', color: '#DDDDDD', strokeWidth: 2 },
+        encoding: { y, x: { aggregate: 'min', field: 'slot', type: 'quantitative' }, x2: { aggregate: 'max', field: 'slot' } },
+      },
       {
         mark: { type: 'point', filled: true, size: 60, opacity: 1 },
         encoding: {
           y,
           x: {
-            field: 'slot', type: 'quantitative', title: 'Scheduled dose slot (q8h)', scale: { domain: [0.5, maxSlot + 0.5], nice: false },
-            axis: { values: Array.from({ length: maxSlot }, (_, i) => i + 1), format: 'd', grid: false, labelOverlap: false, tickCount: maxSlot },
+            field: 'slot',
+            type: 'quantitative',
+            title: 'Scheduled dose slot (q8h)',
+            scale: { domain: [0.5, maxSlot + 0.5], nice: false },
+            axis: {
+              values: Array.from({ length: maxSlot }, (_, i) => i + 1),
+              format: 'd',
+              grid: false,
+              labelOverlap: false,
+              tickCount: maxSlot,
+            },
           },
-          color: { field: 'decision', type: 'nominal', title: 'Ruleset would', scale: { domain: decisions.map((d) => d.label), range: decisions.map((d) => d.color) } },
-          shape: { field: 'recorded', type: 'nominal', title: 'Centre did', scale: { domain: shapes.map((s) => s.label), range: shapes.map((s) => s.shape) } },
+          color: {
+            field: 'decision',
+            type: 'nominal',
+            title: 'Ruleset would',
+            scale: { domain: decisions.map((d) => d.label), range: decisions.map((d) => d.color) },
+          },
+          shape: {
+            field: 'recorded',
+            type: 'nominal',
+            title: 'Centre did',
+            scale: { domain: shapes.map((s) => s.label), range: shapes.map((s) => s.shape) },
+          },
           tooltip: [
             { field: 'lane', title: 'Cycle' },
             { field: 'slot', type: 'quantitative', title: 'Slot' },

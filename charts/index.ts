@@ -1,7 +1,17 @@
 // Charts: typed vega-lite spec builders (data in, spec out, no IO) and a headless renderer.
 export { SLOT_STATUS_STYLE, REASON_GROUP_STYLE, HOLD_REASON_GROUP, reasonGroupOf, type ReasonGroup } from './encodings.js';
 export { swimmerSpec, type SwimmerSlot, type SwimmerOptions } from './swimmer.js';
-export { PUBLICATION_DPI, compileChart, renderSvg, renderPng, svgToPng, svgToPngAsync, type CompileMessages, type CompiledChart, type PngOptions } from './render.js';
+export {
+  PUBLICATION_DPI,
+  compileChart,
+  renderSvg,
+  renderPng,
+  svgToPng,
+  svgToPngAsync,
+  type CompileMessages,
+  type CompiledChart,
+  type PngOptions,
+} from './render.js';
 export * from './doses.js';
 export * from './response.js';
 export * from './holds.js';

@@ -64,7 +64,15 @@ export function ruleLabel(rule: RuleLabelInput): string {
   let test = '';
   if (rule.comparator === 'in_band' && rule.band) {
     const { lower, upper } = rule.band;
-    test = lower !== null && upper !== null ? ` ${num(lower)}–${num(upper)}${u}` : lower !== null ? ` ≥ ${num(lower)}${u}` : upper !== null ? ` < ${num(upper)}${u}` : '';
-  } else if (rule.comparator !== 'present' && rule.comparator !== 'in_band' && rule.threshold !== null) test = ` ${COMPARATOR[rule.comparator]} ${num(rule.threshold)}${u}`;
+    test =
+      lower !== null && upper !== null
+        ? ` ${num(lower)}–${num(upper)}${u}`
+        : lower !== null
+          ? ` ≥ ${num(lower)}${u}`
+          : upper !== null
+            ? ` < ${num(upper)}${u}`
+            : '';
+  } else if (rule.comparator !== 'present' && rule.comparator !== 'in_band' && rule.threshold !== null)
+    test = ` ${COMPARATOR[rule.comparator]} ${num(rule.threshold)}${u}`;
   return `${name}${test} (${rule.level ?? rule.action.replace('_', ' ')})`;
 }

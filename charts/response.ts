@@ -16,9 +16,22 @@ export function responseFunnelSpec(rates: ResponseRatesResult, options: { title?
   const target = rates.target ?? 0;
   const size = { width: 360, height: 260 };
   const { layers, unlabelled } = funnelLayers(
-    rates.funnel.map((r) => ({ label: r.centre_id, x: r.n_assessed, y: r.rate, position95: r.position95, position998: r.position998, detail: `${r.responders} of ${r.n_assessed} responded` })),
+    rates.funnel.map((r) => ({
+      label: r.centre_id,
+      x: r.n_assessed,
+      y: r.rate,
+      position95: r.position95,
+      position998: r.position998,
+      detail: `${r.responders} of ${r.n_assessed} responded`,
+    })),
     rates.curves,
-    { xTitle: 'Patients assessed', yTitle: 'Response rate (CR + PR)', yFormat: '%', target, targetLabel: `all centres: ${(target * 100).toFixed(1)}%` },
+    {
+      xTitle: 'Patients assessed',
+      yTitle: 'Response rate (CR + PR)',
+      yFormat: '%',
+      target,
+      targetLabel: `all centres: ${(target * 100).toFixed(1)}%`,
+    },
     size,
   );
   const none = rates.funnel.length === 0 ? [rates.notes[0] ?? 'no funnel: no response assessments'] : [];
@@ -43,7 +56,16 @@ export function responseFunnelSpec(rates: ResponseRatesResult, options: { title?
  * @example responseByDosesSpec(analyseResponse(inputs).byDoses)
  */
 export function responseByDosesSpec(rows: readonly ResponseByDosesRow[], options: { title?: string; landmark?: string } = {}): TopLevelSpec {
-  const values = rows.map((r) => ({ centre: r.centre_id === ALL ? 'All centres' : r.centre_id, band: r.band, from: r.from, n: r.n_assessed, responders: r.responders, rate: r.rate, lower: r.lower, upper: r.upper }));
+  const values = rows.map((r) => ({
+    centre: r.centre_id === ALL ? 'All centres' : r.centre_id,
+    band: r.band,
+    from: r.from,
+    n: r.n_assessed,
+    responders: r.responders,
+    rate: r.rate,
+    lower: r.lower,
+    upper: r.upper,
+  }));
   const bands = [...new Map([...values].sort((a, b) => a.from - b.from).map((v) => [v.band, v.band])).keys()];
   const centres = [...new Set(values.map((v) => v.centre))];
   const order = [...centres.filter((c) => c !== 'All centres').sort(), ...centres.filter((c) => c === 'All centres')];
@@ -53,7 +75,10 @@ export function responseByDosesSpec(rows: readonly ResponseByDosesRow[], options
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: options.title ?? 'Response rate by doses received',
-      subtitle: wrapText(`Wilson 95% intervals. ${options.landmark ?? 'Doses received partly reflect tolerance, so this is not a dose–response effect (guarantee-time bias).'}`, 110),
+      subtitle: wrapText(
+        `Wilson 95% intervals. ${options.landmark ?? 'Doses received partly reflect tolerance, so this is not a dose–response effect (guarantee-time bias).'}`,
+        110,
+      ),
     },
     data: { values },
     facet: { field: 'centre', type: 'nominal', title: null, sort: order },
@@ -62,7 +87,15 @@ export function responseByDosesSpec(rows: readonly ResponseByDosesRow[], options
       width: 200,
       height: 140,
       layer: [
-        { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { x, y: { field: 'lower', type: 'quantitative' }, y2: { field: 'upper' }, color: { field: 'centre', type: 'nominal', scale: colour, legend: null } } },
+        {
+          mark: { type: 'rule', strokeWidth: 1.5 },
+          encoding: {
+            x,
+            y: { field: 'lower', type: 'quantitative' },
+            y2: { field: 'upper' },
+            color: { field: 'centre', type: 'nominal', scale: colour, legend: null },
+          },
+        },
         {
           mark: { type: 'point', filled: true, opacity: 1 },
           encoding: {
@@ -141,15 +174,28 @@ export function forestSpec(result: SignalOddsRatiosResult, options: ForestOption
       width: 300,
       height: { step: 16 },
       layer: [
-        { data: { values: [{ one: 1 }] }, mark: { type: 'rule', color: '#999999', strokeDash: [4, 3] }, encoding: { x: { field: 'one', type: 'quantitative', scale: { type: 'log', domain, nice: false } } } },
-        { data: { values }, mark: { type: 'rule', color: '#333333' }, encoding: { y, x: { field: 'lower', type: 'quantitative', scale: { type: 'log', domain, nice: false } }, x2: { field: 'upper' } } },
+        {
+          data: { values: [{ one: 1 }] },
+          mark: { type: 'rule', color: '#999999', strokeDash: [4, 3] },
+          encoding: { x: { field: 'one', type: 'quantitative', scale: { type: 'log', domain, nice: false } } },
+        },
+        {
+          data: { values },
+          mark: { type: 'rule', color: '#333333' },
+          encoding: { y, x: { field: 'lower', type: 'quantitative', scale: { type: 'log', domain, nice: false } }, x2: { field: 'upper' } },
+        },
         {
           data: { values },
           mark: { type: 'point', filled: true, color: '#333333', opacity: 1 },
           encoding: {
             y,
             x,
-            shape: { field: 'kind', type: 'nominal', title: 'Estimate', scale: { domain: shapes.map(([k]) => k), range: shapes.map(([, s]) => s.shape) } },
+            shape: {
+              field: 'kind',
+              type: 'nominal',
+              title: 'Estimate',
+              scale: { domain: shapes.map(([k]) => k), range: shapes.map(([, s]) => s.shape) },
+            },
             size: { field: 'weight', type: 'quantitative', title: 'Weight (%)', scale: { domain: [0, 100], range: [30, 220] } },
             tooltip: [
               { field: 'label', title: 'Row' },
@@ -165,7 +211,14 @@ export function forestSpec(result: SignalOddsRatiosResult, options: ForestOption
     $schema: VEGA_LITE_SCHEMA,
     title: {
       text: options.title ?? `Response signals: odds ratios of response (CR/PR), adjusted for ${result.adjusted_for}`,
-      subtitle: [...wrapText(result.landmark || LANDMARK_NOTE, 110), ...wrapText('Circles: each centre (size = random-effects weight); diamond: pooled across centres (DerSimonian–Laird); square: one model over all centres. Intervals beyond the axis are clamped.', 110)],
+      subtitle: [
+        ...wrapText(result.landmark || LANDMARK_NOTE, 110),
+        ...wrapText(
+          'Circles: each centre (size = random-effects weight); diamond: pooled across centres (DerSimonian–Laird); square: one model over all ' +
+            'centres. Intervals beyond the axis are clamped.',
+          110,
+        ),
+      ],
     },
     vconcat: panels,
     resolve: { scale: { size: 'shared', shape: 'shared' } },

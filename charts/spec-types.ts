@@ -1,5 +1,6 @@
 // Pieces of vega-lite specs the chart builders share, derived from the public TopLevelSpec type
-// (vega-lite exports no names for them). Label limits are generous: without a canvas, vega estimates text at about 0.8 em a character and would cut labels that fit.
+// (vega-lite exports no names for them). Label limits are generous: without a canvas, vega estimates text at
+// about 0.8 em a character and would cut labels that fit.
 import type { TopLevelSpec } from 'vega-lite';
 
 type LayerTop = Extract<TopLevelSpec, { layer: unknown }>;
@@ -10,7 +11,12 @@ export type ChartLayer = LayerTop['layer'][number];
 export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 
 /** Fixed config of the analysis charts: DejaVu Sans (what the PNG rasteriser has), no view frame, legend swatches opaque (bands are drawn faint). */
-export const ANALYSIS_CONFIG = { font: 'DejaVu Sans', view: { stroke: null }, legend: { labelLimit: 800, titleLimit: 800, symbolOpacity: 1 }, axis: { labelLimit: 800 } } as const;
+export const ANALYSIS_CONFIG = {
+  font: 'DejaVu Sans',
+  view: { stroke: null },
+  legend: { labelLimit: 800, titleLimit: 800, symbolOpacity: 1 },
+  axis: { labelLimit: 800 },
+} as const;
 
 /** Okabe–Ito colours (safe for colour-blind readers), assigned to centres in sorted order; the all-centres row is black. */
 const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#999999'] as const;

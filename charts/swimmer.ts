@@ -30,7 +30,12 @@ function laneOf(s: SwimmerSlot, keyChars: number, withCentre: boolean): string {
 }
 
 function compareSlots(a: SwimmerSlot, b: SwimmerSlot): number {
-  return a.centre_id.localeCompare(b.centre_id) || a.patient_key.localeCompare(b.patient_key) || a.cycle_id.localeCompare(b.cycle_id) || a.slot_number - b.slot_number;
+  return (
+    a.centre_id.localeCompare(b.centre_id) ||
+    a.patient_key.localeCompare(b.patient_key) ||
+    a.cycle_id.localeCompare(b.cycle_id) ||
+    a.slot_number - b.slot_number
+  );
 }
 
 /**

@@ -25,6 +25,7 @@ export function asUserError(e: unknown): UserError | null {
     const who = lock[3] ? `process ${lock[3]} (${lock[2]})` : lock[2] ? `another process (${lock[2]})` : 'another process';
     return new UserError(`the store ${lock[1]} is in use by ${who}; wait for that run to finish (or stop it) and run again`, 2);
   }
-  if (/Could not set lock on file/.test(msg)) return new UserError(`the store is in use by another process (${msg.split('\n')[0]}); wait for that run to finish and run again`, 2);
+  if (/Could not set lock on file/.test(msg))
+    return new UserError(`the store is in use by another process (${msg.split('\n')[0]}); wait for that run to finish and run again`, 2);
   return null;
 }

@@ -27,7 +27,8 @@ export function findOutStore(from: string = process.cwd()): string | null {
 export async function notebookStore(storeDir: string, from: string = process.cwd()): Promise<NotebookStore> {
   if (storeDir !== '') {
     const dir = resolve(from, storeDir);
-    if (!existsSync(join(dir, 'il2kit.duckdb'))) throw new Error(`storeDir ${storeDir}: no store at ${join(dir, 'il2kit.duckdb')}; run il2kit ingest first or pass another folder`);
+    if (!existsSync(join(dir, 'il2kit.duckdb')))
+      throw new Error(`storeDir ${storeDir}: no store at ${join(dir, 'il2kit.duckdb')}; run il2kit ingest first or pass another folder`);
     return { dir, why: 'the storeDir parameter' };
   }
   const out = findOutStore(from);

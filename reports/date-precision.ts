@@ -13,11 +13,17 @@ const PRECISION_COLUMNS = [
  * Stored values per `table.column` whose time was imputed, by precision (year, month, day); columns with none are left out.
  * `from` gives each table's relation (the store's table, or a rejected run's Parquet file).
  */
-export async function imputedDates(conn: DuckDBConnection, centre: string, from: (table: string) => string = (t) => t): Promise<Record<string, Record<string, number>>> {
+export async function imputedDates(
+  conn: DuckDBConnection,
+  centre: string,
+  from: (table: string) => string = (t) => t,
+): Promise<Record<string, Record<string, number>>> {
   const out: Record<string, Record<string, number>> = {};
   for (const p of PRECISION_COLUMNS) {
     const rows = (
-      await conn.runAndReadAll(`SELECT ${p.precision}, count(*)::BIGINT FROM ${from(p.table)} WHERE centre_id = ${sql(centre)} AND ${p.precision} <> 'minute' GROUP BY 1 ORDER BY 1`)
+      await conn.runAndReadAll(
+        `SELECT ${p.precision}, count(*)::BIGINT FROM ${from(p.table)} WHERE centre_id = ${sql(centre)} AND ${p.precision} <> 'minute' GROUP BY 1 ORDER BY 1`,
+      )
     ).getRows();
     if (rows.length > 0) out[`${p.table}.${p.column}`] = Object.fromEntries(rows.map(([k, n]) => [String(k), Number(n)]));
   }

@@ -4,9 +4,30 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
-  CLINICAL_EVENT_TYPES, CYCLE_END_REASONS, DEATH_CAUSES, RESPONSE_DERIVATIONS, RESPONSE_DERIVATION_RULES, DISEASES, DOSING_WEIGHT_BASES, HOLD_REASONS, INFUSION_AGENTS, OBSERVATION_VARIABLES,
-  PanelBundle, RESPONSE_CATEGORIES, RESPONSE_CRITERIA, RISK_GROUPS, RULE_ACTIONS, RULE_VARIABLES, Ruleset, RunManifest, SEXES, SLOT_STATUSES,
-  TABLES, VERIFICATION_STATUSES, describeFields, type FieldInfo,
+  CLINICAL_EVENT_TYPES,
+  CYCLE_END_REASONS,
+  DEATH_CAUSES,
+  RESPONSE_DERIVATIONS,
+  RESPONSE_DERIVATION_RULES,
+  DISEASES,
+  DOSING_WEIGHT_BASES,
+  HOLD_REASONS,
+  INFUSION_AGENTS,
+  OBSERVATION_VARIABLES,
+  PanelBundle,
+  RESPONSE_CATEGORIES,
+  RESPONSE_CRITERIA,
+  RISK_GROUPS,
+  RULE_ACTIONS,
+  RULE_VARIABLES,
+  Ruleset,
+  RunManifest,
+  SEXES,
+  SLOT_STATUSES,
+  TABLES,
+  VERIFICATION_STATUSES,
+  describeFields,
+  type FieldInfo,
 } from '../schemas/index.js';
 
 export const SCHEMA_DIR = 'schemas/json';
@@ -15,7 +36,12 @@ export const DICTIONARY_PATH = 'docs/data-dictionary.md';
 /** File name → JSON text, for every table and configuration schema. */
 export function jsonSchemaFiles(): Record<string, string> {
   const out: Record<string, string> = {};
-  const all: Record<string, z.ZodType> = { ...Object.fromEntries(Object.entries(TABLES).map(([k, v]) => [k, v.schema])), ruleset: Ruleset, run_manifest: RunManifest, panel_bundle: PanelBundle };
+  const all: Record<string, z.ZodType> = {
+    ...Object.fromEntries(Object.entries(TABLES).map(([k, v]) => [k, v.schema])),
+    ruleset: Ruleset,
+    run_manifest: RunManifest,
+    panel_bundle: PanelBundle,
+  };
   for (const [name, schema] of Object.entries(all)) {
     const js = z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
     const doc = { $id: `https://il2kit.org/schemas/${name}.schema.json`, title: name, ...js };
@@ -59,7 +85,9 @@ export function renderDataDictionary(): string {
     parts.push(`### \`${name}\``, '', `Grain: ${def.grain}. Key: ${def.key.map((k) => `\`${k}\``).join(', ')}.`, '');
     parts.push('| field | type | unit | allowed values | identifier | description |', '|---|---|---|---|---|---|');
     for (const f of describeFields(def.schema)) {
-      parts.push(`| \`${f.name}\` | ${typeOf(f)} | ${f.unit ?? ''} | ${cell(allowed(f))} | ${f.identifier === 'none' ? '' : f.identifier} | ${cell(f.description)} |`);
+      parts.push(
+        `| \`${f.name}\` | ${typeOf(f)} | ${f.unit ?? ''} | ${cell(allowed(f))} | ${f.identifier === 'none' ? '' : f.identifier} | ${cell(f.description)} |`,
+      );
     }
     parts.push('');
   }
@@ -71,7 +99,9 @@ export function renderDataDictionary(): string {
     '',
     '| code | label | UCUM unit | plausible range | kind | LOINC |',
     '|---|---|---|---|---|---|',
-    ...Object.entries(OBSERVATION_VARIABLES).map(([c, v]) => `| \`${c}\` | ${v.label} | \`${v.unit}\` | ${v.range[0]}–${v.range[1]} | ${v.kind} | ${v.loinc} |`),
+    ...Object.entries(OBSERVATION_VARIABLES).map(
+      ([c, v]) => `| \`${c}\` | ${v.label} | \`${v.unit}\` | ${v.range[0]}–${v.range[1]} | ${v.kind} | ${v.loinc} |`,
+    ),
     '',
   );
   parts.push(

@@ -61,10 +61,18 @@ export interface CycleInput {
   streamName: string;
 }
 
-const EVENT_EFFECT_HR: Partial<Record<string, number>> = { atrial_fibrillation: 28, svt: 45, ventricular_arrhythmia: 8, sustained_vt: 40, infection: 8, sepsis: 20 };
+const EVENT_EFFECT_HR: Partial<Record<string, number>> = {
+  atrial_fibrillation: 28,
+  svt: 45,
+  ventricular_arrhythmia: 8,
+  sustained_vt: 40,
+  infection: 8,
+  sepsis: 20,
+};
 
-export function simulateCycle(input: CycleInput): SimCycle {
-  const { patient, profile, ruleset, courseNumber, cycleNumber, slotTimes, latent } = input;
+/** The cycle's fixed quantities: its random streams, dosing, the hour grid and the hour of each slot. */
+function cycleSetup(input: CycleInput) {
+  const { patient, profile, slotTimes, latent } = input;
   const physRng = new Rng(`${input.streamName}/physiology`);
   const decideRng = new Rng(`${input.streamName}/decide`);
   const eventRng = new Rng(`${input.streamName}/events`);
@@ -77,10 +85,12 @@ export function simulateCycle(input: CycleInput): SimCycle {
   const n = Math.round((lastSlotTime - t0) / HOUR_MS) + REGIMEN.hoursAfterLastSlot;
   advanceLatent(latent, t0, b.creatinine > P.slowRecoveryBaselineCr);
 
-  const cycleTox = cycleNumber >= 2 ? P.cycle2ToxicityMultiplier : 1;
+  const cycleTox = input.cycleNumber >= 2 ? P.cycle2ToxicityMultiplier : 1;
   const actualWeight = input.admissionWeight;
   const dosingWeightBasis: DosingWeightBasis = profile.dosingWeightBasis;
-  const dosingWeight = round1(dosingWeightBasis === 'capped' && profile.dosingWeightCapKg !== null ? Math.min(actualWeight, profile.dosingWeightCapKg) : actualWeight);
+  const dosingWeight = round1(
+    dosingWeightBasis === 'capped' && profile.dosingWeightCapKg !== null ? Math.min(actualWeight, profile.dosingWeightCapKg) : actualWeight,
+  );
   const doseUnit = (profile.doseIuPerKg / 600_000) * (dosingWeight / actualWeight);
   const doseIu = Math.round(profile.doseIuPerKg * dosingWeight);
   const maintenance = Math.round(physRng.uniform(P.maintenanceMlH[0], P.maintenanceMlH[1]) / 5) * 5;
@@ -91,252 +101,394 @@ export function simulateCycle(input: CycleInput): SimCycle {
   const slotHours = slotTimes.map((t) => Math.round((t - t0) / HOUR_MS));
   const slotAtHour = new Map<number, number>();
   slotHours.forEach((h, i) => slotAtHour.set(h, i));
+  return {
+    input,
+    patient,
+    profile,
+    slotTimes,
+    latent,
+    physRng,
+    decideRng,
+    eventRng,
+    b,
+    s,
+    tz,
+    firstSlot,
+    t0,
+    n,
+    cycleTox,
+    actualWeight,
+    dosingWeightBasis,
+    dosingWeight,
+    doseUnit,
+    doseIu,
+    maintenance,
+    nephFactor,
+    renalTau,
+    series,
+    slotHours,
+    slotAtHour,
+    weightBase: actualWeight,
+  };
+}
+type CycleSetup = ReturnType<typeof cycleSetup>;
 
-  const slots: SimSlot[] = [];
-  const doseHours: number[] = [];
-  const state = newDecisionState();
-  let active = true;
-  let endReason: CycleEndReason = 'window_closed';
-  let endSlot: number | null = null;
-  let dosesGiven = 0;
-  let discontinued = false;
-  let lastDoseHour: number | null = null;
-  const patientStopAtSlot = decideRng.bernoulli(profile.clinician.patientStopRate) ? decideRng.int(7, 15) : null;
+/** What changes as the cycle runs: dosing, nursing (boluses, phenylephrine), stool, discharge, and the records kept. */
+function cycleRun(cx: CycleSetup, decideRng: Rng) {
+  return {
+    slots: [] as SimSlot[],
+    doseHours: [] as number[],
+    state: newDecisionState(),
+    active: true,
+    endReason: 'window_closed' as CycleEndReason,
+    endSlot: null as number | null,
+    dosesGiven: 0,
+    discontinued: false,
+    lastDoseHour: null as number | null,
+    patientStopAtSlot: decideRng.bernoulli(cx.profile.clinician.patientStopRate) ? decideRng.int(7, 15) : null,
+    // Nursing and event state.
+    bpNoise: 0,
+    pe: 0,
+    lastBolusHour: -99,
+    bolusHours: [] as { h: number; v: number }[],
+    events: [] as SimEvent[],
+    activeEvent: new Map<string, { onsetH: number; endH: number }>(),
+    pressors: [] as PressorSegment[],
+    peSegStart: null as number | null,
+    peSegRate: 0,
+    stools: [] as { at: number; volumeMl: number }[],
+    stoolShiftsOver1000: 0,
+    lastShiftStool: 0,
+    labs: [] as SimLabDraw[],
+    weights: [] as { at: number; kg: number }[],
+    dischargeHour: cx.n - 1,
+    dischargeSet: false,
+  };
+}
+type CycleRun = ReturnType<typeof cycleRun>;
 
-  // Nursing and event state.
-  let bpNoise = 0;
-  let pe = 0;
-  let lastBolusHour = -99;
-  const bolusHours: { h: number; v: number }[] = [];
-  const events: SimEvent[] = [];
-  const activeEvent = new Map<string, { onsetH: number; endH: number }>();
-  const pressors: PressorSegment[] = [];
-  let peSegStart: number | null = null;
-  let peSegRate = 0;
-  const stools: { at: number; volumeMl: number }[] = [];
-  let stoolShiftsOver1000 = 0;
-  let lastShiftStool = 0;
-  const labs: SimLabDraw[] = [];
-  const weights: { at: number; kg: number }[] = [];
-  let dischargeHour = n - 1;
-  let dischargeSet = false;
+export function simulateCycle(input: CycleInput): SimCycle {
+  const cx = cycleSetup(input);
+  const run = cycleRun(cx, cx.decideRng);
+  for (let h = 0; h < cx.n; h++) {
+    const now = hourState(cx, run, h);
+    const sbp = haemodynamics(cx, run, now);
+    lungs(cx, now);
+    kidneysAndLabs(cx, now, sbp);
+    scheduledRecords(cx, run, now);
+    slotStep(cx, run, now);
+  }
+  return cycleResult(cx, run);
+}
 
-  const weightBase = actualWeight;
-  for (let h = 0; h < n; h++) {
-    const t = t0 + h * HOUR_MS;
-    // 1. latent decay
-    latent.exposure *= Math.exp(-1 / P.exposureTauH);
-    latent.toxicity *= Math.exp(-1 / P.toxicityTauH);
-    latent.renal += (latent.toxicity - latent.renal) / renalTau;
-    latent.reboundDrive *= Math.exp(-1 / P.reboundDriveTauH);
-    latent.eosDrive *= Math.exp(-1 / P.eosinophilDriveTauH);
-    latent.eosLevel += (latent.eosDrive - latent.eosLevel) / P.eosinophilLagTauH;
-    latent.bolusRetained *= Math.exp(-1 / P.bolusRetentionTauH);
-    const C = latent.toxicity;
-    const E = latent.exposure;
-    const R = latent.renal;
-    const mask = E / (E + P.exposureHalfMask);
-    const rebound = 1 - Math.exp(-latent.reboundDrive);
+/** Steps 1–3 of an hour: latent decay, the acute post-dose curves, and events (hazard while in hospital). */
+function hourState(cx: CycleSetup, run: CycleRun, h: number) {
+  const { latent, renalTau } = cx;
+  const { doseHours, bolusHours } = run;
+  const t = cx.t0 + h * HOUR_MS;
+  // 1. latent decay
+  latent.exposure *= Math.exp(-1 / P.exposureTauH);
+  latent.toxicity *= Math.exp(-1 / P.toxicityTauH);
+  latent.renal += (latent.toxicity - latent.renal) / renalTau;
+  latent.reboundDrive *= Math.exp(-1 / P.reboundDriveTauH);
+  latent.eosDrive *= Math.exp(-1 / P.eosinophilDriveTauH);
+  latent.eosLevel += (latent.eosDrive - latent.eosLevel) / P.eosinophilLagTauH;
+  latent.bolusRetained *= Math.exp(-1 / P.bolusRetentionTauH);
+  const C = latent.toxicity;
+  const E = latent.exposure;
+  const R = latent.renal;
+  const mask = E / (E + P.exposureHalfMask);
+  const rebound = 1 - Math.exp(-latent.reboundDrive);
 
-    // 2. acute post-dose curves
-    let aBp = 0;
-    let aFev = 0;
-    for (let i = doseHours.length - 1; i >= 0; i--) {
-      const x = h - (doseHours[i] ?? 0);
-      if (x > 24) break;
-      aBp += acute(x, P.acuteBpPeakH);
-      aFev += acute(x, P.feverPeakH);
-    }
-    let bolusEff = 0;
-    for (const bo of bolusHours) {
-      const x = h - bo.h;
-      if (x >= 1 && x < 12) bolusEff += (bo.v / 500) * Math.exp(-(x - 1) / P.bolusTauH);
-    }
+  // 2. acute post-dose curves
+  let aBp = 0;
+  let aFev = 0;
+  for (let i = doseHours.length - 1; i >= 0; i--) {
+    const x = h - (doseHours[i] ?? 0);
+    if (x > 24) break;
+    aBp += acute(x, P.acuteBpPeakH);
+    aFev += acute(x, P.feverPeakH);
+  }
+  let bolusEff = 0;
+  for (const bo of bolusHours) {
+    const x = h - bo.h;
+    if (x >= 1 && x < 12) bolusEff += (bo.v / 500) * Math.exp(-(x - 1) / P.bolusTauH);
+  }
 
-    // 3. events (hazard while in hospital, up to a day after the last slot)
-    const inHospital = h <= dischargeHour;
-    for (const [type, ev] of [...activeEvent]) {
-      if (h >= ev.endH) activeEvent.delete(type);
-    }
-    if (inHospital && C > 0.05) {
-      for (const def of EVENTS) {
-        if (activeEvent.has(def.type)) continue;
-        const hazard = (def.per100h / 100) * Math.pow(C / 3, def.exponent) * s[def.susceptibility] * cycleTox;
-        if (eventRng.next() < hazard) {
-          const dur = Math.max(1, Math.round(eventRng.lognormal(def.durationMedianH, 0.6)));
-          activeEvent.set(def.type, { onsetH: h, endH: h + dur });
-          events.push({ type: def.type, onsetAt: t, resolvedAt: t + dur * HOUR_MS, grade: gradeFor(def.type, eventRng) });
-        }
-      }
-    }
-    const has = (type: string): boolean => activeEvent.has(type);
+  // 3. events (hazard while in hospital, up to a day after the last slot)
+  const inHospital = h <= run.dischargeHour;
+  hourEvents(cx, run, h, t, C, inHospital);
+  const has = (type: string): boolean => run.activeEvent.has(type);
+  return { h, t, C, E, R, mask, rebound, aBp, aFev, bolusEff, inHospital, has };
+}
+type HourState = ReturnType<typeof hourState>;
 
-    // 4. haemodynamics and nursing response
-    bpNoise = 0.6 * bpNoise + physRng.normal(0, P.bpNoiseSd * 0.8);
-    const sepsisDrop = has('sepsis') ? 15 : 0;
-    const sbpTrue = b.sbp - P.sbpDriftPerC * C * s.cardiovascular - (P.acuteSbpDip + P.acuteSbpDipPerC * C) * s.cardiovascular * aBp + bpNoise + P.bolusSbpGainPer500 * bolusEff - sepsisDrop;
-    const sbpCharted = sbpTrue + P.phenylephrineSbpGainPerUnit * pe;
-    if (inHospital) {
-      const bolusesLast8h = bolusHours.filter((x) => h - x.h < 8).length;
-      if (sbpCharted < P.bolusSbpTarget && h - lastBolusHour >= 2 && bolusesLast8h < P.maxBolusesPer8h) {
-        const v = sbpCharted < P.bolusSbpTarget - 5 ? P.bolusVolumesMl[1] : P.bolusVolumesMl[0];
-        bolusHours.push({ h, v });
-        lastBolusHour = h;
-        latent.bolusRetained += (v / 1000) * P.bolusRetainedFraction * Math.min(1, C / 2);
-      }
-      if (h >= 2 && h - lastBolusHour >= 2 && bolusesLast8h < P.maxBolusesPer8h && (series.urine[h - 1] ?? 0) + (series.urine[h - 2] ?? 0) < 2 * P.urineTargetMlPerKgH * weightBase) {
-        bolusHours.push({ h, v: P.urineBolusMl });
-        lastBolusHour = h;
-        latent.bolusRetained += (P.urineBolusMl / 1000) * P.bolusRetainedFraction * Math.min(1, C / 2);
-      }
-      const recentBoluses = bolusHours.filter((x) => h - x.h <= 6).length;
-      let newPe = pe;
-      if (sbpCharted < P.pressorSbpTarget && recentBoluses >= P.pressorRefractoryBoluses) newPe = pe === 0 ? P.phenylephrineStart : Math.min(P.phenylephrineMax, pe + P.phenylephrineStep);
-      else if (pe > 0 && sbpCharted > P.phenylephrineWeanAboveSbp) newPe = pe - P.phenylephrineStep;
-      else if (pe > 0 && lastDoseHour !== null && h - lastDoseHour > 18 && sbpCharted > P.pressorSbpTarget + 10) newPe = pe - P.phenylephrineStep;
-      newPe = newPe < 0.05 ? 0 : round2(newPe);
-      if (newPe !== pe) {
-        if (peSegStart !== null) pressors.push({ agent: 'phenylephrine', startAt: t0 + peSegStart * HOUR_MS, endAt: t, rate: peSegRate });
-        peSegStart = newPe > 0 ? h : null;
-        peSegRate = newPe;
-        pe = newPe;
-      }
-    } else if (pe > 0) {
-      pe = 0;
-    }
-    series.phenylephrine[h] = pe;
-    series.bolus[h] = bolusHours.length > 0 && bolusHours[bolusHours.length - 1]?.h === h ? (bolusHours[bolusHours.length - 1]?.v ?? 0) : 0;
-    const sbp = sbpCharted;
-    const temp = b.temperature + b.feverAmplitude * aFev + P.tempDriftPerC * C + physRng.normal(0, P.tempNoiseSd) + (has('infection') ? 0.8 : 0) + (has('sepsis') ? 1.2 : 0);
-    let hr = b.heartRate + P.hrDriftPerC * C * s.cardiovascular + P.hrAcuteRise * aFev + P.hrPerMmHgBelow100 * Math.max(0, 100 - sbp) + P.hrPerDegreeFever * Math.max(0, temp - 37) + physRng.normal(0, P.hrNoiseSd);
-    for (const [type] of activeEvent) hr += EVENT_EFFECT_HR[type] ?? 0;
-    series.sbp[h] = sbp;
-    series.dbp[h] = sbp * P.dbpRatio + physRng.normal(0, 3);
-    series.heartRate[h] = hr;
-    series.temperature[h] = temp;
-
-    // 5. lungs and oxygen (titrated to SpO2 ≥95%)
-    const native = P.spo2Native - P.spo2FallPerC * C * s.lung + physRng.normal(0, P.spo2NoiseSd) - (has('rales_half') ? 2 : 0) - (has('intubation') ? 6 : 0);
-    let flow = 0;
-    let fio2 = 21;
-    let spo2 = native;
-    if (native < P.spo2TargetPct && inHospital) {
-      flow = Math.ceil((P.spo2TargetPct - native) / P.spo2PerLitre);
-      if (flow > P.maxNasalLitres) {
-        flow = 0;
-        fio2 = P.maskFio2Pct;
-        spo2 = native + 9;
-      } else {
-        spo2 = native + flow * P.spo2PerLitre;
-      }
-    }
-    series.spo2[h] = Math.min(100, spo2 + physRng.normal(0, 0.4));
-    series.o2Flow[h] = flow;
-    series.fio2[h] = fio2;
-    series.respRate[h] = b.respRate + P.respRatePerC * C * s.lung + physRng.normal(0, 1.2);
-
-    // 6. kidneys, fluids, labs (true continuous values)
-    const perfusion = Math.max(0.15, 1 - P.urinePerfusionPerMmHgBelow100 * Math.max(0, 100 - sbp));
-    series.urine[h] = Math.max(0, weightBase * b.urineMlPerKgH * Math.exp(-P.urineFallPerC * C * s.renal * cycleTox) * perfusion * (1 + P.bolusUrineGainPer500 * bolusEff) * physRng.lognormal(1, P.urineNoiseSdLog));
-    series.weight[h] = weightBase + P.weightKgPerC * C * s.tox + latent.bolusRetained;
-    series.creatinine[h] = b.creatinine + P.creatininePerR * R * s.renal * nephFactor * cycleTox;
-    series.bun[h] = b.bun + P.bunPerR * R * s.renal * cycleTox;
-    series.bicarbonate[h] = Math.max(10, b.bicarbonate - P.bicarbonatePerR * R * s.renal * cycleTox);
-    series.potassium[h] = b.potassium;
-    series.bilirubin[h] = b.bilirubin * (1 + P.bilirubinPerC * C);
-    series.ast[h] = b.ast * (1 + P.transaminasePerC * C);
-    series.alt[h] = b.alt * (1 + P.transaminasePerC * C);
-    series.platelets[h] = b.platelets * Math.exp(-P.plateletLogFallPerC * C * s.haem) * (1 + b.plateletRebound * rebound * (1 - mask));
-    series.lymphocytes[h] = b.lymphocytes * Math.exp(-P.lymphocyteLogDepletion * mask) * (1 + b.lymphocyteRebound * rebound * (1 - mask));
-    series.eosinophils[h] = b.eosinophils + b.eosinophilGain * latent.eosLevel;
-    series.granulocytes[h] = b.granulocytes * (1 + P.granulocytePerC * C);
-    series.haemoglobin[h] = b.haemoglobin - P.haemoglobinPerC * C;
-    series.toxicity[h] = C;
-    series.exposure[h] = E;
-
-    // 7. scheduled records: labs at 05:00 local, weight 06:00 local, stool per shift at slot hours
-    const lp = localParts(tz, t);
-    if (h === 0) labs.push(drawLabs(series, h, t, 'baseline', physRng, false));
-    else if (inHospital && lp.hour === P.labHourLocal) labs.push(drawLabs(series, h, t, 'daily', physRng, has('ecg_ischaemia') || has('atrial_fibrillation')));
-    if (inHospital && (lp.hour === P.weightHourLocal || h === 0)) weights.push({ at: t, kg: round1(series.weight[h] ?? 0) });
-
-    // 8. slot decision
-    const slotIdx = slotAtHour.get(h);
-    if (slotIdx !== undefined || (inHospital && h > (slotHours[slotHours.length - 1] ?? 0) && (h - (slotHours[0] ?? 0)) % 8 === 0)) {
-      // shift boundary: diarrhoea over the shift that ends now
-      const mean = P.diarrhoeaMlPerShiftPerC * C * s.gi;
-      const vol = mean < 20 ? 0 : Math.round(physRng.lognormal(mean, 0.7) / 10) * 10;
-      lastShiftStool = vol;
-      stoolShiftsOver1000 = vol >= 1000 ? stoolShiftsOver1000 + 1 : 0;
-      if (vol > 0) stools.push({ at: t, volumeMl: vol });
-    }
-    if (slotIdx !== undefined) {
-      const slotNumber = slotIdx + 1;
-      const scheduledAt = slotTimes[slotIdx] ?? t;
-      if (!active) {
-        slots.push(emptySlot(slotNumber, scheduledAt, h));
-        continue;
-      }
-      const vars = slotVariables(series, h, labs, weights, activeEvent, input.admissionWeight, lastShiftStool, stoolShiftsOver1000, state.heldSoFar, state.relativeCriteria.size);
-      const d = decideSlot(ruleset, vars, state, profile, decideRng, C / 3, slotNumber, patientStopAtSlot);
-      const slot: SimSlot = {
-        slotNumber,
-        scheduledAt,
-        hour: h,
-        status: 'held',
-        decision: d.decision,
-        givenAt: null,
-        doseIu: null,
-        firedRules: d.fired,
-        holdRules: d.holdRules,
-        stopRules: d.stopRules,
-        reasonCodes: d.reasonCodes,
-        deviation: d.deviation,
-        skipReason: d.skipReason,
-        variables: vars,
-        heldSoFar: state.heldSoFar,
-        relativeCriteriaSoFar: state.relativeCriteria.size,
-      };
-      if (d.decision === 'give') {
-        slot.status = 'given';
-        slot.givenAt = scheduledAt + Math.round(Math.min(90, decideRng.lognormal(REGIMEN.givenDelayMedianMin, REGIMEN.givenDelaySdLog))) * 60_000;
-        slot.doseIu = doseIu;
-        dosesGiven += 1;
-        doseHours.push(h);
-        lastDoseHour = h;
-        latent.exposure += doseUnit;
-        latent.toxicity += doseUnit * s.tox * cycleTox;
-        latent.reboundDrive += P.reboundDrivePerDose * doseUnit;
-        latent.eosDrive += doseUnit;
-        if (dosesGiven >= profile.maxDosesPerCycle) {
-          active = false;
-          endReason = 'max_reached';
-          endSlot = slotNumber;
-        }
-      } else if (d.decision === 'skip') {
-        slot.status = 'skipped';
-      } else if (d.decision === 'stop_cycle' || d.decision === 'discontinue') {
-        slot.status = 'held';
-        active = false;
-        endReason = d.endReason ?? 'toxicity_stop';
-        endSlot = slotNumber;
-        if (d.decision === 'discontinue') discontinued = true;
-      }
-      slots.push(slot);
-      if (slotNumber === slotTimes.length && active) {
-        active = false;
-        endReason = 'window_closed';
-        endSlot = slotNumber;
-      }
-      if (!active && !dischargeSet) {
-        dischargeSet = true;
-        const after = physRng.uniform(REGIMEN.dischargeHoursAfterLastDose[0], REGIMEN.dischargeHoursAfterLastDose[1]);
-        dischargeHour = Math.min(n - 1, Math.round((lastDoseHour ?? h) + after));
-        if (dischargeHour <= h) dischargeHour = Math.min(n - 1, h + 24);
+/** Step 3: ends the events that are over and starts new ones by their hazards. */
+function hourEvents(cx: CycleSetup, run: CycleRun, h: number, t: number, C: number, inHospital: boolean): void {
+  const { s, cycleTox, eventRng } = cx;
+  const { activeEvent, events } = run;
+  for (const [type, ev] of [...activeEvent]) {
+    if (h >= ev.endH) activeEvent.delete(type);
+  }
+  if (inHospital && C > 0.05) {
+    for (const def of EVENTS) {
+      if (activeEvent.has(def.type)) continue;
+      const hazard = (def.per100h / 100) * Math.pow(C / 3, def.exponent) * s[def.susceptibility] * cycleTox;
+      if (eventRng.next() < hazard) {
+        const dur = Math.max(1, Math.round(eventRng.lognormal(def.durationMedianH, 0.6)));
+        activeEvent.set(def.type, { onsetH: h, endH: h + dur });
+        events.push({ type: def.type, onsetAt: t, resolvedAt: t + dur * HOUR_MS, grade: gradeFor(def.type, eventRng) });
       }
     }
   }
-  if (peSegStart !== null) pressors.push({ agent: 'phenylephrine', startAt: t0 + peSegStart * HOUR_MS, endAt: t0 + (dischargeHour + 1) * HOUR_MS, rate: peSegRate });
+}
+
+/** Step 4: haemodynamics and the nursing response (boluses, phenylephrine); returns the charted systolic pressure. */
+function haemodynamics(cx: CycleSetup, run: CycleRun, now: HourState): number {
+  const { b, s, physRng, series, t0, weightBase, latent } = cx;
+  const { bolusHours, pressors, activeEvent } = run;
+  const { h, t, C, aBp, aFev, bolusEff, inHospital, has } = now;
+  run.bpNoise = 0.6 * run.bpNoise + physRng.normal(0, P.bpNoiseSd * 0.8);
+  const sepsisDrop = has('sepsis') ? 15 : 0;
+  const sbpTrue =
+    b.sbp -
+    P.sbpDriftPerC * C * s.cardiovascular -
+    (P.acuteSbpDip + P.acuteSbpDipPerC * C) * s.cardiovascular * aBp +
+    run.bpNoise +
+    P.bolusSbpGainPer500 * bolusEff -
+    sepsisDrop;
+  const sbpCharted = sbpTrue + P.phenylephrineSbpGainPerUnit * run.pe;
+  if (inHospital) {
+    const bolusesLast8h = bolusHours.filter((x) => h - x.h < 8).length;
+    if (sbpCharted < P.bolusSbpTarget && h - run.lastBolusHour >= 2 && bolusesLast8h < P.maxBolusesPer8h) {
+      const v = sbpCharted < P.bolusSbpTarget - 5 ? P.bolusVolumesMl[1] : P.bolusVolumesMl[0];
+      bolusHours.push({ h, v });
+      run.lastBolusHour = h;
+      latent.bolusRetained += (v / 1000) * P.bolusRetainedFraction * Math.min(1, C / 2);
+    }
+    if (
+      h >= 2 &&
+      h - run.lastBolusHour >= 2 &&
+      bolusesLast8h < P.maxBolusesPer8h &&
+      (series.urine[h - 1] ?? 0) + (series.urine[h - 2] ?? 0) < 2 * P.urineTargetMlPerKgH * weightBase
+    ) {
+      bolusHours.push({ h, v: P.urineBolusMl });
+      run.lastBolusHour = h;
+      latent.bolusRetained += (P.urineBolusMl / 1000) * P.bolusRetainedFraction * Math.min(1, C / 2);
+    }
+    const recentBoluses = bolusHours.filter((x) => h - x.h <= 6).length;
+    const pe = run.pe;
+    let newPe = pe;
+    if (sbpCharted < P.pressorSbpTarget && recentBoluses >= P.pressorRefractoryBoluses)
+      newPe = pe === 0 ? P.phenylephrineStart : Math.min(P.phenylephrineMax, pe + P.phenylephrineStep);
+    else if (pe > 0 && sbpCharted > P.phenylephrineWeanAboveSbp) newPe = pe - P.phenylephrineStep;
+    else if (pe > 0 && run.lastDoseHour !== null && h - run.lastDoseHour > 18 && sbpCharted > P.pressorSbpTarget + 10) newPe = pe - P.phenylephrineStep;
+    newPe = newPe < 0.05 ? 0 : round2(newPe);
+    if (newPe !== pe) {
+      if (run.peSegStart !== null) pressors.push({ agent: 'phenylephrine', startAt: t0 + run.peSegStart * HOUR_MS, endAt: t, rate: run.peSegRate });
+      run.peSegStart = newPe > 0 ? h : null;
+      run.peSegRate = newPe;
+      run.pe = newPe;
+    }
+  } else if (run.pe > 0) {
+    run.pe = 0;
+  }
+  series.phenylephrine[h] = run.pe;
+  series.bolus[h] = bolusHours.length > 0 && bolusHours[bolusHours.length - 1]?.h === h ? (bolusHours[bolusHours.length - 1]?.v ?? 0) : 0;
+  const sbp = sbpCharted;
+  const temp =
+    b.temperature + b.feverAmplitude * aFev + P.tempDriftPerC * C + physRng.normal(0, P.tempNoiseSd) + (has('infection') ? 0.8 : 0) + (has('sepsis') ? 1.2 : 0);
+  let hr =
+    b.heartRate +
+    P.hrDriftPerC * C * s.cardiovascular +
+    P.hrAcuteRise * aFev +
+    P.hrPerMmHgBelow100 * Math.max(0, 100 - sbp) +
+    P.hrPerDegreeFever * Math.max(0, temp - 37) +
+    physRng.normal(0, P.hrNoiseSd);
+  for (const [type] of activeEvent) hr += EVENT_EFFECT_HR[type] ?? 0;
+  series.sbp[h] = sbp;
+  series.dbp[h] = sbp * P.dbpRatio + physRng.normal(0, 3);
+  series.heartRate[h] = hr;
+  series.temperature[h] = temp;
+  return sbp;
+}
+
+/** Step 5: lungs and oxygen (titrated to SpO2 ≥95%). */
+function lungs(cx: CycleSetup, now: HourState): void {
+  const { b, s, physRng, series } = cx;
+  const { h, C, inHospital, has } = now;
+  const native = P.spo2Native - P.spo2FallPerC * C * s.lung + physRng.normal(0, P.spo2NoiseSd) - (has('rales_half') ? 2 : 0) - (has('intubation') ? 6 : 0);
+  let flow = 0;
+  let fio2 = 21;
+  let spo2 = native;
+  if (native < P.spo2TargetPct && inHospital) {
+    flow = Math.ceil((P.spo2TargetPct - native) / P.spo2PerLitre);
+    if (flow > P.maxNasalLitres) {
+      flow = 0;
+      fio2 = P.maskFio2Pct;
+      spo2 = native + 9;
+    } else {
+      spo2 = native + flow * P.spo2PerLitre;
+    }
+  }
+  series.spo2[h] = Math.min(100, spo2 + physRng.normal(0, 0.4));
+  series.o2Flow[h] = flow;
+  series.fio2[h] = fio2;
+  series.respRate[h] = b.respRate + P.respRatePerC * C * s.lung + physRng.normal(0, 1.2);
+}
+
+/** Step 6: kidneys, fluids and labs (true continuous values). */
+function kidneysAndLabs(cx: CycleSetup, now: HourState, sbp: number): void {
+  const { b, s, physRng, series, weightBase, latent, cycleTox, nephFactor } = cx;
+  const { h, C, E, R, mask, rebound, bolusEff } = now;
+  const perfusion = Math.max(0.15, 1 - P.urinePerfusionPerMmHgBelow100 * Math.max(0, 100 - sbp));
+  series.urine[h] = Math.max(
+    0,
+    weightBase *
+      b.urineMlPerKgH *
+      Math.exp(-P.urineFallPerC * C * s.renal * cycleTox) *
+      perfusion *
+      (1 + P.bolusUrineGainPer500 * bolusEff) *
+      physRng.lognormal(1, P.urineNoiseSdLog),
+  );
+  series.weight[h] = weightBase + P.weightKgPerC * C * s.tox + latent.bolusRetained;
+  series.creatinine[h] = b.creatinine + P.creatininePerR * R * s.renal * nephFactor * cycleTox;
+  series.bun[h] = b.bun + P.bunPerR * R * s.renal * cycleTox;
+  series.bicarbonate[h] = Math.max(10, b.bicarbonate - P.bicarbonatePerR * R * s.renal * cycleTox);
+  series.potassium[h] = b.potassium;
+  series.bilirubin[h] = b.bilirubin * (1 + P.bilirubinPerC * C);
+  series.ast[h] = b.ast * (1 + P.transaminasePerC * C);
+  series.alt[h] = b.alt * (1 + P.transaminasePerC * C);
+  series.platelets[h] = b.platelets * Math.exp(-P.plateletLogFallPerC * C * s.haem) * (1 + b.plateletRebound * rebound * (1 - mask));
+  series.lymphocytes[h] = b.lymphocytes * Math.exp(-P.lymphocyteLogDepletion * mask) * (1 + b.lymphocyteRebound * rebound * (1 - mask));
+  series.eosinophils[h] = b.eosinophils + b.eosinophilGain * latent.eosLevel;
+  series.granulocytes[h] = b.granulocytes * (1 + P.granulocytePerC * C);
+  series.haemoglobin[h] = b.haemoglobin - P.haemoglobinPerC * C;
+  series.toxicity[h] = C;
+  series.exposure[h] = E;
+}
+
+/** Step 7: scheduled records: labs at 05:00 local, weight 06:00 local. */
+function scheduledRecords(cx: CycleSetup, run: CycleRun, now: HourState): void {
+  const { tz, series, physRng } = cx;
+  const { labs, weights } = run;
+  const { h, t, inHospital, has } = now;
+  const lp = localParts(tz, t);
+  if (h === 0) labs.push(drawLabs(series, h, t, 'baseline', physRng, false));
+  else if (inHospital && lp.hour === P.labHourLocal) labs.push(drawLabs(series, h, t, 'daily', physRng, has('ecg_ischaemia') || has('atrial_fibrillation')));
+  if (inHospital && (lp.hour === P.weightHourLocal || h === 0)) weights.push({ at: t, kg: round1(series.weight[h] ?? 0) });
+}
+
+/** Step 8: at a shift boundary the shift's stool; at a slot the centre's decision and what follows from it. */
+function slotStep(cx: CycleSetup, run: CycleRun, now: HourState): void {
+  const { s, physRng, slotHours, slotAtHour, slotTimes } = cx;
+  const { h, t, C, inHospital } = now;
+  const slotIdx = slotAtHour.get(h);
+  if (slotIdx !== undefined || (inHospital && h > (slotHours[slotHours.length - 1] ?? 0) && (h - (slotHours[0] ?? 0)) % 8 === 0)) {
+    // shift boundary: diarrhoea over the shift that ends now
+    const mean = P.diarrhoeaMlPerShiftPerC * C * s.gi;
+    const vol = mean < 20 ? 0 : Math.round(physRng.lognormal(mean, 0.7) / 10) * 10;
+    run.lastShiftStool = vol;
+    run.stoolShiftsOver1000 = vol >= 1000 ? run.stoolShiftsOver1000 + 1 : 0;
+    if (vol > 0) run.stools.push({ at: t, volumeMl: vol });
+  }
+  if (slotIdx === undefined) return;
+  const slotNumber = slotIdx + 1;
+  const scheduledAt = slotTimes[slotIdx] ?? t;
+  if (!run.active) {
+    run.slots.push(emptySlot(slotNumber, scheduledAt, h));
+    return;
+  }
+  const slot = decideAt(cx, run, now, slotNumber, scheduledAt);
+  run.slots.push(slot);
+  if (slotNumber === slotTimes.length && run.active) {
+    run.active = false;
+    run.endReason = 'window_closed';
+    run.endSlot = slotNumber;
+  }
+  if (!run.active && !run.dischargeSet) {
+    run.dischargeSet = true;
+    const after = physRng.uniform(REGIMEN.dischargeHoursAfterLastDose[0], REGIMEN.dischargeHoursAfterLastDose[1]);
+    run.dischargeHour = Math.min(cx.n - 1, Math.round((run.lastDoseHour ?? h) + after));
+    if (run.dischargeHour <= h) run.dischargeHour = Math.min(cx.n - 1, h + 24);
+  }
+}
+
+/** The decision at one slot, given, skipped or held, and the dose's effect on the latent stores. */
+function decideAt(cx: CycleSetup, run: CycleRun, now: HourState, slotNumber: number, scheduledAt: number): SimSlot {
+  const { s, series, latent, decideRng, profile, input, doseIu, doseUnit, cycleTox } = cx;
+  const { state } = run;
+  const { h, C } = now;
+  const vars = slotVariables(
+    series,
+    h,
+    run.labs,
+    run.weights,
+    run.activeEvent,
+    input.admissionWeight,
+    run.lastShiftStool,
+    run.stoolShiftsOver1000,
+    state.heldSoFar,
+    state.relativeCriteria.size,
+  );
+  const d = decideSlot(input.ruleset, vars, state, profile, decideRng, C / 3, slotNumber, run.patientStopAtSlot);
+  const slot: SimSlot = {
+    slotNumber,
+    scheduledAt,
+    hour: h,
+    status: 'held',
+    decision: d.decision,
+    givenAt: null,
+    doseIu: null,
+    firedRules: d.fired,
+    holdRules: d.holdRules,
+    stopRules: d.stopRules,
+    reasonCodes: d.reasonCodes,
+    deviation: d.deviation,
+    skipReason: d.skipReason,
+    variables: vars,
+    heldSoFar: state.heldSoFar,
+    relativeCriteriaSoFar: state.relativeCriteria.size,
+  };
+  if (d.decision === 'give') {
+    slot.status = 'given';
+    slot.givenAt = scheduledAt + Math.round(Math.min(90, decideRng.lognormal(REGIMEN.givenDelayMedianMin, REGIMEN.givenDelaySdLog))) * 60_000;
+    slot.doseIu = doseIu;
+    run.dosesGiven += 1;
+    run.doseHours.push(h);
+    run.lastDoseHour = h;
+    latent.exposure += doseUnit;
+    latent.toxicity += doseUnit * s.tox * cycleTox;
+    latent.reboundDrive += P.reboundDrivePerDose * doseUnit;
+    latent.eosDrive += doseUnit;
+    if (run.dosesGiven >= profile.maxDosesPerCycle) {
+      run.active = false;
+      run.endReason = 'max_reached';
+      run.endSlot = slotNumber;
+    }
+  } else if (d.decision === 'skip') {
+    slot.status = 'skipped';
+  } else if (d.decision === 'stop_cycle' || d.decision === 'discontinue') {
+    slot.status = 'held';
+    run.active = false;
+    run.endReason = d.endReason ?? 'toxicity_stop';
+    run.endSlot = slotNumber;
+    if (d.decision === 'discontinue') run.discontinued = true;
+  }
+  return slot;
+}
+
+/** The cycle as simulated: the open phenylephrine segment closed at discharge, follow-up labs, records up to discharge. */
+function cycleResult(cx: CycleSetup, run: CycleRun): SimCycle {
+  const { t0, n, latent, physRng, series, profile, input } = cx;
+  const { dischargeHour, lastDoseHour, labs, pressors, bolusHours, stools, events } = run;
+  if (run.peSegStart !== null)
+    pressors.push({
+      agent: 'phenylephrine',
+      startAt: t0 + run.peSegStart * HOUR_MS,
+      endAt: t0 + (dischargeHour + 1) * HOUR_MS,
+      rate: run.peSegRate,
+    });
   latent.at = t0 + n * HOUR_MS;
 
   // follow-up CBC/CMP 3–4 days after the last dose (clinic)
@@ -346,42 +498,65 @@ export function simulateCycle(input: CycleInput): SimCycle {
   }
   const dischargeAt = t0 + dischargeHour * HOUR_MS;
   return {
-    courseNumber,
-    cycleNumber,
+    courseNumber: input.courseNumber,
+    cycleNumber: input.cycleNumber,
     admitAt: t0,
     dischargeAt,
-    startAt: firstSlot,
+    startAt: cx.firstSlot,
     doseIuPerKg: profile.doseIuPerKg,
-    dosingWeightKg: dosingWeight,
-    dosingWeightBasis,
+    dosingWeightKg: cx.dosingWeight,
+    dosingWeightBasis: cx.dosingWeightBasis,
     plannedMaxDoses: profile.maxDosesPerCycle,
-    cycleBaselineWeight: round1(actualWeight),
-    maintenanceMlH: maintenance,
-    endReason,
-    endSlot,
+    cycleBaselineWeight: round1(cx.actualWeight),
+    maintenanceMlH: cx.maintenance,
+    endReason: run.endReason,
+    endSlot: run.endSlot,
     lastDoseAt: lastDoseHour === null ? null : t0 + lastDoseHour * HOUR_MS,
-    dosesGiven,
-    slots,
+    dosesGiven: run.dosesGiven,
+    slots: run.slots,
     series,
     labs,
-    weights,
+    weights: run.weights,
     pressors: pressors.filter((p) => p.endAt > p.startAt),
     boluses: bolusHours.filter((x) => x.h <= dischargeHour).map((x) => ({ at: t0 + x.h * HOUR_MS + 15 * 60_000, volumeMl: x.v })),
     stools: stools.filter((x) => x.at <= dischargeAt),
-    events: events.filter((e) => e.onsetAt <= dischargeAt).map((e) => (e.resolvedAt !== null && e.resolvedAt > dischargeAt + 24 * HOUR_MS ? { ...e, resolvedAt: null } : e)),
-    discontinued,
+    events: events
+      .filter((e) => e.onsetAt <= dischargeAt)
+      .map((e) => (e.resolvedAt !== null && e.resolvedAt > dischargeAt + 24 * HOUR_MS ? { ...e, resolvedAt: null } : e)),
+    discontinued: run.discontinued,
   };
 }
 
 function emptySlot(slotNumber: number, scheduledAt: number, hour: number): SimSlot {
-  return { slotNumber, scheduledAt, hour, status: 'not_reached', decision: 'not_reached', givenAt: null, doseIu: null, firedRules: [], holdRules: [], stopRules: [], reasonCodes: [], deviation: 'none', skipReason: null, variables: {}, heldSoFar: 0, relativeCriteriaSoFar: 0 };
+  return {
+    slotNumber,
+    scheduledAt,
+    hour,
+    status: 'not_reached',
+    decision: 'not_reached',
+    givenAt: null,
+    doseIu: null,
+    firedRules: [],
+    holdRules: [],
+    stopRules: [],
+    reasonCodes: [],
+    deviation: 'none',
+    skipReason: null,
+    variables: {},
+    heldSoFar: 0,
+    relativeCriteriaSoFar: 0,
+  };
 }
 
 function gradeFor(type: string, rng: Rng): number | null {
   if (type === 'vivid_dreams') return 1;
   if (type === 'intubation' || type === 'sepsis' || type === 'sustained_vt') return 4;
   if (type === 'icu_transfer') return null;
-  return rng.weighted([[1, 0.3], [2, 0.45], [3, 0.25]] as const);
+  return rng.weighted([
+    [1, 0.3],
+    [2, 0.45],
+    [3, 0.25],
+  ] as const);
 }
 
 function drawLabs(series: HourSeries, h: number, at: number, kind: SimLabDraw['kind'], rng: Rng, troponin: boolean): SimLabDraw {

@@ -86,7 +86,16 @@ function uniq(xs: string[]): string[] {
  * Decide one slot. `toxicityScale` (C/3) scales the clinician's unprompted holds and stops, which are
  * more likely when the patient is visibly unwell [ASSUMPTION, profiles.ts].
  */
-export function decideSlot(ruleset: CentrePractice, vars: SlotVariables, state: DecisionState, profile: PracticeProfile, rng: Rng, toxicityScale: number, slotNumber: number, patientStopAtSlot: number | null): DecisionResult {
+export function decideSlot(
+  ruleset: CentrePractice,
+  vars: SlotVariables,
+  state: DecisionState,
+  profile: PracticeProfile,
+  rng: Rng,
+  toxicityScale: number,
+  slotNumber: number,
+  patientStopAtSlot: number | null,
+): DecisionResult {
   readMentalStatus(vars);
   readUrineRate(vars);
   const fired: PracticeRule[] = [];
@@ -113,38 +122,83 @@ export function decideSlot(ruleset: CentrePractice, vars: SlotVariables, state: 
   const codes = (rules: PracticeRule[]): string[] => uniq(rules.map((r) => reasonCodeFor(r.variable)));
   const c = profile.clinician;
 
-  if (discontinue.length > 0) return { ...base, decision: 'discontinue', reasonCodes: codes(discontinue), deviation: 'none', skipReason: null, endReason: 'toxicity_stop' };
-  if (stop.length > 0) return { ...base, decision: 'stop_cycle', reasonCodes: codes(stop), deviation: 'none', skipReason: null, endReason: 'toxicity_stop' };
+  if (discontinue.length > 0)
+    return {
+      ...base,
+      decision: 'discontinue',
+      reasonCodes: codes(discontinue),
+      deviation: 'none',
+      skipReason: null,
+      endReason: 'toxicity_stop',
+    };
+  if (stop.length > 0)
+    return { ...base, decision: 'stop_cycle', reasonCodes: codes(stop), deviation: 'none', skipReason: null, endReason: 'toxicity_stop' };
   const maxRel = ruleset.policies.stop_after_relative_criteria;
   if (maxRel !== null && hold.length > 0 && state.relativeCriteria.size >= maxRel) {
-    return { ...base, decision: 'stop_cycle', reasonCodes: uniq([...codes(hold), 'cycle_limit']), deviation: 'none', skipReason: null, endReason: 'toxicity_stop' };
+    return {
+      ...base,
+      decision: 'stop_cycle',
+      reasonCodes: uniq([...codes(hold), 'cycle_limit']),
+      deviation: 'none',
+      skipReason: null,
+      endReason: 'toxicity_stop',
+    };
   }
   if (hold.length > 0) {
-    if (rng.bernoulli(c.doseThroughRate)) return { ...base, decision: 'give', reasonCodes: [], deviation: 'dosed_through', skipReason: null, endReason: null };
+    if (rng.bernoulli(c.doseThroughRate))
+      return { ...base, decision: 'give', reasonCodes: [], deviation: 'dosed_through', skipReason: null, endReason: null };
     return holdOrStop(ruleset, state, { ...base, reasonCodes: codes(hold), deviation: 'none' });
   }
   // No criterion met: clinician variation and non-clinical events.
   if (patientStopAtSlot !== null && slotNumber >= patientStopAtSlot) {
-    return { ...base, decision: 'stop_cycle', reasonCodes: ['patient_refusal'], deviation: 'patient_stop', skipReason: null, endReason: 'patient' };
+    return {
+      ...base,
+      decision: 'stop_cycle',
+      reasonCodes: ['patient_refusal'],
+      deviation: 'patient_stop',
+      skipReason: null,
+      endReason: 'patient',
+    };
   }
   if (rng.bernoulli(Math.min(0.5, c.clinicianStopRate * toxicityScale * toxicityScale))) {
-    return { ...base, decision: 'stop_cycle', reasonCodes: ['clinical_other'], deviation: 'clinician_stop', skipReason: null, endReason: 'clinician' };
+    return {
+      ...base,
+      decision: 'stop_cycle',
+      reasonCodes: ['clinical_other'],
+      deviation: 'clinician_stop',
+      skipReason: null,
+      endReason: 'clinician',
+    };
   }
   if (rng.bernoulli(Math.min(0.6, c.holdWithoutCriterionRate * toxicityScale))) {
     return holdOrStop(ruleset, state, { ...base, reasonCodes: ['clinical_other'], deviation: 'hold_without_criterion' });
   }
   if (rng.bernoulli(c.skipRate)) {
-    const skipReason = rng.weighted([['line_issue', 0.5], ['logistics', 0.35], ['patient_refusal', 0.15]] as const);
+    const skipReason = rng.weighted([
+      ['line_issue', 0.5],
+      ['logistics', 0.35],
+      ['patient_refusal', 0.15],
+    ] as const);
     return { ...base, decision: 'skip', reasonCodes: [skipReason], deviation: 'none', skipReason, endReason: null };
   }
   return { ...base, decision: 'give', reasonCodes: [], deviation: 'none', skipReason: null, endReason: null };
 }
 
-function holdOrStop(ruleset: CentrePractice, state: DecisionState, r: Pick<DecisionResult, 'fired' | 'holdRules' | 'stopRules' | 'reasonCodes' | 'deviation'>): DecisionResult {
+function holdOrStop(
+  ruleset: CentrePractice,
+  state: DecisionState,
+  r: Pick<DecisionResult, 'fired' | 'holdRules' | 'stopRules' | 'reasonCodes' | 'deviation'>,
+): DecisionResult {
   state.heldSoFar += 1;
   const maxHeld = ruleset.policies.stop_after_held_doses;
   if (maxHeld !== null && state.heldSoFar >= maxHeld) {
-    return { ...r, decision: 'stop_cycle', reasonCodes: uniq([...r.reasonCodes, 'cycle_limit']), skipReason: null, endReason: r.deviation === 'hold_without_criterion' ? 'clinician' : 'toxicity_stop' };
+    return {
+      ...r,
+      decision: 'stop_cycle',
+      reasonCodes: uniq([...r.reasonCodes, 'cycle_limit']),
+      skipReason: null,
+      endReason: r.deviation === 'hold_without_criterion' ? 'clinician' : 'toxicity_stop',
+    };
   }
   return { ...r, decision: 'hold', skipReason: null, endReason: null };
 }

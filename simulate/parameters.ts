@@ -100,7 +100,10 @@ export const PHYSIOLOGY = {
   exposureTauH: 12,
   toxicityTauH: 36,
   renalLagTauH: 16,
-  /** Extra toxicity per unit dose in cycle 2 of a course: cycle 2 reaches fewer doses [UNVERIFIED §1.4, §8.5 — tunable]; cycle-2 renal toxicity worse (S40) [V §1.4]. */
+  /**
+   * Extra toxicity per unit dose in cycle 2 of a course: cycle 2 reaches fewer doses [UNVERIFIED §1.4, §8.5 —
+   * tunable]; cycle-2 renal toxicity worse (S40) [V §1.4].
+   */
   cycle2ToxicityMultiplier: 1.25,
 
   /** Acute post-dose curve g(x)=(x/tp)^2·exp(2(1−x/tp)), peak 1 at tp. SBP dip peaks 3–4 h after each dose [V §3.0 fig 1]. */
@@ -115,7 +118,10 @@ export const PHYSIOLOGY = {
   /** DBP = ratio × SBP [ASSUMPTION]. */
   dbpRatio: 0.56,
   bpNoiseSd: 5,
-  /** HR: drift per C, acute rise at fever peak, compensation per mmHg SBP below 100, per °C fever [ASSUMPTION; tachycardia by day 4 in all patients, V §3.2 S32]. */
+  /**
+   * HR: drift per C, acute rise at fever peak, compensation per mmHg SBP below 100, per °C fever [ASSUMPTION;
+   * tachycardia by day 4 in all patients, V §3.2 S32].
+   */
   hrDriftPerC: 4.5,
   hrAcuteRise: 12,
   hrPerMmHgBelow100: 0.45,
@@ -130,7 +136,10 @@ export const PHYSIOLOGY = {
   urineFallPerC: 0.3,
   urinePerfusionPerMmHgBelow100: 0.02,
   urineNoiseSdLog: 0.3,
-  /** Creatinine rise per unit R (mg/dL) [CALIBRATED: mean peak 2.6 cycle 1 / 3.8 cycle 2 (S40), 3.44 (S31) V §1.4, §3.3]. Prior nephrectomy ×1.15 [ASSUMPTION; S40 studied its effect, V §1.4]. */
+  /**
+   * Creatinine rise per unit R (mg/dL) [CALIBRATED: mean peak 2.6 cycle 1 / 3.8 cycle 2 (S40), 3.44 (S31) V §1.4,
+   * §3.3]. Prior nephrectomy ×1.15 [ASSUMPTION; S40 studied its effect, V §1.4].
+   */
   creatininePerR: 0.38,
   creatinineNephrectomyFactor: 1.15,
   /** Slower recovery when baseline creatinine >1.4 (S31) [V §3.3]: R decays with this extra lag factor. */
@@ -151,7 +160,10 @@ export const PHYSIOLOGY = {
   /** Platelets: log fall per unit C; rebound gain after dosing [shape V §3.0 fig 5; magnitudes UNVERIFIED §3.5]. */
   plateletLogFallPerC: 0.25,
   plateletRebound: [4.2, 0.35],
-  /** Lymphocytes: fall by ~an order of magnitude during dosing (ln 10 ≈ 2.3), rebound 2–5× baseline 24–72 h after the last dose [UNVERIFIED magnitudes §3.5; shape V §3.0 fig 5, S26/S11/S12]. */
+  /**
+   * Lymphocytes: fall by ~an order of magnitude during dosing (ln 10 ≈ 2.3), rebound 2–5× baseline 24–72 h after
+   * the last dose [UNVERIFIED magnitudes §3.5; shape V §3.0 fig 5, S26/S11/S12].
+   */
   lymphocyteLogDepletion: 2.3,
   exposureHalfMask: 0.3,
   lymphocyteRebound: [3.6, 0.35],
@@ -178,7 +190,10 @@ export const PHYSIOLOGY = {
   diarrhoeaMlPerShiftPerC: 70,
   /** Maintenance fluid 10–125 mL/h (S1-T2) [V §3.4]; drawn per cycle. */
   maintenanceMlH: [75, 125] as const,
-  /** Fluid bolus 250–500 mL when SBP below target (S23) [V §2.5]; SBP target 90 [ASSUMPTION, taken from the label's SBP <90 withholding line §2.2 as a nursing target]. */
+  /**
+   * Fluid bolus 250–500 mL when SBP below target (S23) [V §2.5]; SBP target 90 [ASSUMPTION, taken from the label's
+   * SBP <90 withholding line §2.2 as a nursing target].
+   */
   bolusSbpTarget: 90,
   bolusVolumesMl: [250, 500] as const,
   bolusSbpGainPer500: 7,
@@ -329,7 +344,10 @@ export const OUTCOMES = {
   confirmationScanDays: [35, 49] as const,
   /** Surveillance scans after the last course every 12 weeks: "every 6–12 weeks if stable/responding" [V §1.1 S15/S16]; interval [ASSUMPTION] within it. */
   surveillanceDays: 84,
-  /** Share of CRs that never progress: 82% of CRs ongoing at 39–148+ months (S12, both diseases) [V §4.2]; 59% of melanoma CRs progression-free (S15) [V §4.2]. */
+  /**
+   * Share of CRs that never progress: 82% of CRs ongoing at 39–148+ months (S12, both diseases) [V §4.2]; 59% of
+   * melanoma CRs progression-free (S15) [V §4.2].
+   */
   durableCrShare: { rcc: 0.82, melanoma: 0.59 },
   /** Relapse of a non-durable CR, median months from confirmation: no source gives it [ASSUMPTION]. */
   crRelapseMedianMonths: 24,
@@ -353,10 +371,16 @@ export const OUTCOMES = {
 export const FOLLOW_UP_LABS = {
   /** Weekly until about the response scan: days after the last dose [ASSUMPTION: no source gives the schedule]. */
   days: [7, 14, 21, 28] as const,
-  /** Renal function back to baseline in 62% by day 7, 84% by day 14, 95% by day 30 (S31, Belldegrun) [V §3.3]; the rest by day 60 [ASSUMPTION]; within each band uniform [ASSUMPTION]. */
+  /**
+   * Renal function back to baseline in 62% by day 7, 84% by day 14, 95% by day 30 (S31, Belldegrun) [V §3.3]; the
+   * rest by day 60 [ASSUMPTION]; within each band uniform [ASSUMPTION].
+   */
   renalRecovery: [[3, 7, 0.62], [7, 14, 0.84], [14, 30, 0.95], [30, 60, 1]] as const,
   /** Baseline creatinine >1.4 recovers slower (S31) [V §3.3 direction]: the recovery day × PHYSIOLOGY.slowRecoveryFactor [ASSUMPTION magnitude]. */
-  /** Lymphocytes and platelets return to baseline with PHYSIOLOGY.reboundDriveTauH; eosinophilia fades with PHYSIOLOGY.eosinophilDriveTauH ("can last for weeks", fig 5 [V §3.0]). */
+  /**
+   * Lymphocytes and platelets return to baseline with PHYSIOLOGY.reboundDriveTauH; eosinophilia fades with
+   * PHYSIOLOGY.eosinophilDriveTauH ("can last for weeks", fig 5 [V §3.0]).
+   */
   labCv: 0.05,
 } as const;
 

@@ -153,7 +153,17 @@ export function simulatePatient(ctx: PatientContext, index: number): SimPatient 
       const date = k === 1 ? courseDate : addDays(courseDate[0], courseDate[1], courseDate[2], REGIMEN.cycle2StartDay - 1);
       const slotTimes = slotTimesFor(profile, date[0], date[1], date[2]);
       const admissionWeight = round1(weightNow + rng.normal(0, 0.4));
-      const cyc = simulateCycle({ patient, profile, ruleset, courseNumber: c, cycleNumber: k, slotTimes, latent, admissionWeight, streamName: `${stream}/c${c}.${k}` });
+      const cyc = simulateCycle({
+        patient,
+        profile,
+        ruleset,
+        courseNumber: c,
+        cycleNumber: k,
+        slotTimes,
+        latent,
+        admissionWeight,
+        streamName: `${stream}/c${c}.${k}`,
+      });
       cycles.push(cyc);
       if (cyc.discontinued) {
         patient.permanentlyDiscontinued = true;

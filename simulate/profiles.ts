@@ -62,7 +62,9 @@ export const PROFILES = {
     course2Uptake: 1,
     forceDstCrossing: false,
     responseCriteria: 'RECIST1.1',
-    description: 'Academic centre following the 2014 consensus Table 3 as printed (HR relative 100–130); doses through relative criteria fairly often; per-dose flowsheet CSV.',
+    description:
+      'Academic centre following the 2014 consensus Table 3 as printed (HR relative 100–130); doses through relative criteria fairly often; per-dose ' +
+      'flowsheet CSV.',
   },
   lakeshore: {
     id: 'lakeshore',
@@ -81,7 +83,9 @@ export const PROFILES = {
     course2Uptake: 0.9,
     forceDstCrossing: false,
     responseCriteria: 'RECIST1.1',
-    description: 'Community hospital with the S5 institutional table (HR relative 120–130; pressors → stop; ≥3 relative criteria or 3 held doses → stop); strict; long EHR extracts.',
+    description:
+      'Community hospital with the S5 institutional table (HR relative 120–130; pressors → stop; ≥3 relative criteria or 3 held doses → stop); strict; ' +
+      'long EHR extracts.',
   },
   summit: {
     id: 'summit',
@@ -100,7 +104,9 @@ export const PROFILES = {
     course2Uptake: 1,
     forceDstCrossing: false,
     responseCriteria: 'WHO',
-    description: 'NCI-style 720,000 IU/kg, 15 doses, with the current label’s withhold/discontinue rows (SBP <90, SpO2 <90, creatinine >4.5…) and more bedside judgement; Excel workbook.',
+    description:
+      'NCI-style 720,000 IU/kg, 15 doses, with the current label’s withhold/discontinue rows (SBP <90, SpO2 <90, creatinine >4.5…) and more bedside ' +
+      'judgement; Excel workbook.',
   },
   amstel: {
     id: 'amstel',
@@ -119,7 +125,9 @@ export const PROFILES = {
     course2Uptake: 0.9,
     forceDstCrossing: true,
     responseCriteria: 'RECIST1.1',
-    description: 'European centre on the 2014 consensus table with a local HR relative cut-off of 120 (as S5) and S5’s stop after 3 relative criteria; semicolon CSV, decimal commas, Latin-1, SI units.',
+    description:
+      'European centre on the 2014 consensus table with a local HR relative cut-off of 120 (as S5) and S5’s stop after 3 relative criteria; semicolon ' +
+      'CSV, decimal commas, Latin-1, SI units.',
   },
   harbour: {
     id: 'harbour',
@@ -138,7 +146,9 @@ export const PROFILES = {
     course2Uptake: 1,
     forceDstCrossing: false,
     responseCriteria: 'irRC',
-    description: 'TIL-programme rules (S23: phenylephrine ≤0.5 to dose, UO <4 mL/kg/8 h, creatinine 2.5–2.9) plus label cardiac/respiratory/neurologic rows; 720,000 IU/kg, 15 doses; FHIR R4 bulk export.',
+    description:
+      'TIL-programme rules (S23: phenylephrine ≤0.5 to dose, UO <4 mL/kg/8 h, creatinine 2.5–2.9) plus label cardiac/respiratory/neurologic rows; ' +
+      '720,000 IU/kg, 15 doses; FHIR R4 bulk export.',
   },
 } as const satisfies Record<string, PracticeProfile>;
 

@@ -56,7 +56,10 @@ export function parameterSet(): Record<string, unknown> {
 
 /** The command line that reproduces a run (recorded in the manifest and README). */
 export function commandFor(o: Pick<SimulateOptions, 'centres' | 'patients' | 'seed' | 'out' | 'imperfections'>): string {
-  return `il2kit simulate --centres ${o.centres.join(',')} --patients ${o.patients} --seed ${o.seed} --out ${o.out}${o.imperfections === false ? ' --no-imperfections' : ''}`;
+  return (
+    `il2kit simulate --centres ${o.centres.join(',')} --patients ${o.patients} --seed ${o.seed} --out ` +
+    `${o.out}${o.imperfections === false ? ' --no-imperfections' : ''}`
+  );
 }
 
 export async function simulate(o: SimulateOptions): Promise<SimulateSummary> {
@@ -92,18 +95,36 @@ export async function simulate(o: SimulateOptions): Promise<SimulateSummary> {
     for (const t of truth.close()) written.push(relative(o.out, t.file).split('\\').join('/'));
     for (const f of writer.files) written.push(`${id}/${f}`);
     written.push(`_truth/${id}/profile.json`);
-    writeFileSync(
-      join(truthDir, 'profile.json'),
-      `${JSON.stringify({ profile, ruleset_file: `rules/centres/${profile.rulesetId}.yaml`, ruleset_id: ruleset.id, ruleset_version: ruleset.version, ruleset_policies: ruleset.policies, seed: o.seed, patients: o.patients }, null, 2)}\n`,
-    );
+    const profileTruth = {
+      profile,
+      ruleset_file: `rules/centres/${profile.rulesetId}.yaml`,
+      ruleset_id: ruleset.id,
+      ruleset_version: ruleset.version,
+      ruleset_policies: ruleset.policies,
+      seed: o.seed,
+      patients: o.patients,
+    };
+    writeFileSync(join(truthDir, 'profile.json'), `${JSON.stringify(profileTruth, null, 2)}\n`);
     summary.centres.push({ id, patients: o.patients, cycles, slots, responders });
   }
-  writeFileSync(
-    join(o.out, '_truth', 'model-parameters.json'),
-    `${JSON.stringify({ simulator_version: parameters.SIMULATOR_VERSION, seed: o.seed, patients_per_centre: o.patients, centres: o.centres, imperfections: o.imperfections !== false, parameters: parameterSet() }, null, 2)}\n`,
-  );
+  const modelParameters = {
+    simulator_version: parameters.SIMULATOR_VERSION,
+    seed: o.seed,
+    patients_per_centre: o.patients,
+    centres: o.centres,
+    imperfections: o.imperfections !== false,
+    parameters: parameterSet(),
+  };
+  writeFileSync(join(o.out, '_truth', 'model-parameters.json'), `${JSON.stringify(modelParameters, null, 2)}\n`);
   summary.files = await hashFiles(o.out, written);
-  const manifest = { command: commandFor({ ...o, out: '<DIR>' }), simulator_version: parameters.SIMULATOR_VERSION, seed: o.seed, patients_per_centre: o.patients, centres: summary.centres, files: summary.files };
+  const manifest = {
+    command: commandFor({ ...o, out: '<DIR>' }),
+    simulator_version: parameters.SIMULATOR_VERSION,
+    seed: o.seed,
+    patients_per_centre: o.patients,
+    centres: summary.centres,
+    files: summary.files,
+  };
   writeFileSync(join(o.out, '_truth', 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   return summary;
 }

@@ -178,7 +178,21 @@ export interface SimLabDraw {
   kind: 'daily' | 'follow_up' | 'baseline' | 'troponin';
   values: Partial<Record<LabCode, number>>;
 }
-export type LabCode = 'creatinine' | 'bun' | 'potassium' | 'bicarbonate' | 'bilirubin' | 'ast' | 'alt' | 'platelets' | 'lymphocytes' | 'eosinophils' | 'granulocytes' | 'haemoglobin' | 'troponin' | 'tsh';
+export type LabCode =
+  | 'creatinine'
+  | 'bun'
+  | 'potassium'
+  | 'bicarbonate'
+  | 'bilirubin'
+  | 'ast'
+  | 'alt'
+  | 'platelets'
+  | 'lymphocytes'
+  | 'eosinophils'
+  | 'granulocytes'
+  | 'haemoglobin'
+  | 'troponin'
+  | 'tsh';
 
 export interface SimEvent {
   type: SimEventType;

@@ -10,7 +10,8 @@ import type { CourseInfusion, CourseVariable, CycleCourse } from './types.js';
 
 /** The rule the example cycles are chosen by, as the report states it. */
 export const EXAMPLE_CYCLE_RULE =
-  'the cycle whose doses given are closest to the centre’s median doses per cycle; ties go to the cycle with the most of the figures’ variables recorded, then to the lowest cycle id';
+  'the cycle whose doses given are closest to the centre’s median doses per cycle; ties go to the cycle with the most of the figures’ variables ' +
+  'recorded, then to the lowest cycle id';
 
 /**
  * Each centre's example cycle id, by EXAMPLE_CYCLE_RULE.
@@ -45,10 +46,14 @@ export async function loadCycleCourse(conn: DuckDBConnection, cycleId: string): 
   if (!cycle) throw new Error(`cycle ${cycleId} is not in the store`);
   const centre = String(cycle.centre_id);
   const head = `WITH ${cyclesCte([centre])}`;
-  const points = await queryRows(conn, `${head}, ${observationsCte(COURSE_VARIABLES)} SELECT variable, h, value FROM obs WHERE cycle_id = ${sql(cycleId)} ORDER BY variable, h, value`);
+  const points = await queryRows(
+    conn,
+    `${head}, ${observationsCte(COURSE_VARIABLES)} SELECT variable, h, value FROM obs WHERE cycle_id = ${sql(cycleId)} ORDER BY variable, h, value`,
+  );
   const infusions = await queryRows(conn, `${head}
     SELECT i.agent, (epoch(i.start_at) - epoch(c.start_at)) / 3600 AS s, (epoch(i.end_at) - epoch(c.start_at)) / 3600 AS e, i.rate, i.volume_ml
-    FROM infusion i JOIN cyc c ON i.centre_id = c.centre_id AND i.patient_key = c.patient_key AND i.start_at >= c.start_at - INTERVAL 24 HOUR AND i.start_at < c.until_at
+    FROM infusion i JOIN cyc c ON i.centre_id = c.centre_id AND i.patient_key = c.patient_key AND i.start_at >= c.start_at -
+      INTERVAL 24 HOUR AND i.start_at < c.until_at
     WHERE c.cycle_id = ${sql(cycleId)} ORDER BY s, i.agent, e, i.rate, i.volume_ml`);
   const slots = await queryRows(conn, `SELECT s.slot_number, (epoch(s.scheduled_at) - epoch(c.start_at)) / 3600 AS h, s.status, s.hold_reason_codes
     FROM dose_slot s JOIN cycle c USING (cycle_id) WHERE s.cycle_id = ${sql(cycleId)} ORDER BY s.slot_number`);
@@ -64,9 +69,18 @@ export async function loadCycleCourse(conn: DuckDBConnection, cycleId: string): 
     baseline_weight_kg: baseline,
     points: points.map((p) => ({ variable: p.variable as CourseVariable, hours: Number(p.h), value: Number(p.value) })),
     infusions: infusions.map((i): CourseInfusion => ({
-      agent: String(i.agent), kind: INFUSION_AGENTS[i.agent as keyof typeof INFUSION_AGENTS].kind,
-      start_hours: Number(i.s), end_hours: i.e === null ? null : Number(i.e), rate: i.rate === null ? null : Number(i.rate), volume_ml: i.volume_ml === null ? null : Number(i.volume_ml),
+      agent: String(i.agent),
+      kind: INFUSION_AGENTS[i.agent as keyof typeof INFUSION_AGENTS].kind,
+      start_hours: Number(i.s),
+      end_hours: i.e === null ? null : Number(i.e),
+      rate: i.rate === null ? null : Number(i.rate),
+      volume_ml: i.volume_ml === null ? null : Number(i.volume_ml),
     })),
-    slots: slots.map((s) => ({ slot_number: Number(s.slot_number), hours: Number(s.h), status: s.status as SlotStatus, reasons: [...((s.hold_reason_codes as string[] | null) ?? [])] as HoldReasonCode[] })),
+    slots: slots.map((s) => ({
+      slot_number: Number(s.slot_number),
+      hours: Number(s.h),
+      status: s.status as SlotStatus,
+      reasons: [...((s.hold_reason_codes as string[] | null) ?? [])] as HoldReasonCode[],
+    })),
   };
 }

@@ -3,7 +3,16 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { sql } from '../../pipelines/store/sql.js';
 import { queryRows } from '../doses/load.js';
 import { COURSE_VARIABLES, MIN_CYCLES_PER_BIN } from './series.js';
-import { cyclesCte, observationBinsSql, observationsCte, pressorShareSql, quantilesSql, slotSummarySql, supportBinsSql, supportRowsSql } from './summary-sql.js';
+import {
+  cyclesCte,
+  observationBinsSql,
+  observationsCte,
+  pressorShareSql,
+  quantilesSql,
+  slotSummarySql,
+  supportBinsSql,
+  supportRowsSql,
+} from './summary-sql.js';
 import type { ConsensusSeries, ConsensusSummary, SlotSummaryRow, SummaryRow } from './types.js';
 
 export interface SummaryOptions {
@@ -29,8 +38,10 @@ export async function loadConsensusSummary(conn: DuckDBConnection, options: Summ
   // what each centre records at all (not only inside the cycles' windows): cheap distinct scans
   const recorded = await queryRows(conn, `WITH ${cyclesCte(options.centres)}
     SELECT c.centre_id, count(*) AS cycles,
-      (SELECT list(DISTINCT variable ORDER BY variable) FROM observation o WHERE o.centre_id = c.centre_id AND o.variable IN (${COURSE_VARIABLES.map(sql).join(', ')})) AS vars,
-      (SELECT list(DISTINCT CASE WHEN agent = 'fluid_bolus' THEN 'bolus' WHEN agent = 'maintenance_fluid' THEN 'maintenance' ELSE 'pressor' END) FROM infusion i WHERE i.centre_id = c.centre_id) AS kinds
+      (SELECT list(DISTINCT variable ORDER BY variable) FROM observation o WHERE o.centre_id = c.centre_id AND o.variable IN
+        (${COURSE_VARIABLES.map(sql).join(', ')})) AS vars,
+      (SELECT list(DISTINCT CASE WHEN agent = 'fluid_bolus' THEN 'bolus' WHEN agent = 'maintenance_fluid' THEN 'maintenance' ELSE
+        'pressor' END) FROM infusion i WHERE i.centre_id = c.centre_id) AS kinds
     FROM cyc c GROUP BY ALL ORDER BY c.centre_id`);
   const rows = [...observed, ...support]
     .map((r): SummaryRow => ({
@@ -40,8 +51,21 @@ export async function loadConsensusSummary(conn: DuckDBConnection, options: Summ
     .sort((a, b) => a.series.localeCompare(b.series) || a.bin_width_hours - b.bin_width_hours || byKey<SummaryRow>((r) => r.bin_hours)(a, b));
   return {
     rows,
-    slots: slots.map((r): SlotSummaryRow => ({ centre_id: String(r.centre_id), slot_number: Number(r.slot_number), hours: Number(r.hours), cycles: Number(r.cycles), given: Number(r.given), held: Number(r.held) })).sort(byKey((r) => r.slot_number)),
-    centres: recorded.map((r) => ({ centre_id: String(r.centre_id), cycles: Number(r.cycles), recorded: recordedSeries((r.vars as string[] | null) ?? [], (r.kinds as string[] | null) ?? []) })),
+    slots: slots
+      .map((r): SlotSummaryRow => ({
+        centre_id: String(r.centre_id),
+        slot_number: Number(r.slot_number),
+        hours: Number(r.hours),
+        cycles: Number(r.cycles),
+        given: Number(r.given),
+        held: Number(r.held),
+      }))
+      .sort(byKey((r) => r.slot_number)),
+    centres: recorded.map((r) => ({
+      centre_id: String(r.centre_id),
+      cycles: Number(r.cycles),
+      recorded: recordedSeries((r.vars as string[] | null) ?? [], (r.kinds as string[] | null) ?? []),
+    })),
     minCycles,
   };
 }

@@ -16,7 +16,8 @@ export const cyclesCte = (centres: readonly string[] | undefined) => `
 cyc AS (
   SELECT centre_id, patient_key, cycle_id, start_at, row_number() OVER (ORDER BY centre_id, patient_key, start_at, cycle_id) AS k,
     least(start_at + INTERVAL 28 DAY,
-          coalesce(lead(start_at) OVER (PARTITION BY centre_id, patient_key ORDER BY start_at, cycle_id) - INTERVAL ${LOOKBACK_HOURS} HOUR, start_at + INTERVAL 28 DAY)) AS until_at
+          coalesce(lead(start_at) OVER (PARTITION BY centre_id, patient_key ORDER BY start_at, cycle_id) - INTERVAL
+            ${LOOKBACK_HOURS} HOUR, start_at + INTERVAL 28 DAY)) AS until_at
   FROM cycle WHERE ${centreFilter(centres)}
 )`;
 
@@ -33,14 +34,19 @@ obs AS (
 export const quantilesSql = (source: string, minCycles: number) => `
 SELECT centre_id, series, bin_hours, bin_width_hours, cycles, q[2] AS median, q[1] AS q1, q[3] AS q3 FROM (
   SELECT centre_id, series, bin_hours, bin_width_hours, count(*) AS cycles, quantile_cont(v, [0.25, 0.5, 0.75]) AS q
-  FROM (SELECT any_value(centre_id) AS centre_id, k, series, bin_hours, bin_width_hours, avg(value) AS v FROM (${source}) GROUP BY k, series, bin_hours, bin_width_hours)
+  FROM (SELECT any_value(centre_id) AS centre_id, k, series, bin_hours, bin_width_hours, avg(value) AS v FROM (${source}) GROUP BY
+    k, series, bin_hours, bin_width_hours)
   GROUP BY ALL HAVING count(*) >= ${minCycles}
 )`;
 
-/** Binned observations (and % weight gain over the cycle's baseline weight) as `centre_id, k, series, bin_hours, bin_width_hours, value` (k: the cycle's number in this query). */
+/**
+ * Binned observations (and % weight gain over the cycle's baseline weight) as `centre_id, k, series, bin_hours,
+ * bin_width_hours, value` (k: the cycle's number in this query).
+ */
 export const observationBinsSql = (vars: readonly CourseVariable[]) => `
 SELECT o.centre_id, o.k, o.variable AS series, floor(o.h / w.width)::INTEGER * w.width AS bin_hours, w.width AS bin_width_hours, o.value
-FROM obs o JOIN (VALUES ${vars.map((v) => `('${v}', ${SERIES_BINS[v].width}, ${SERIES_BINS[v].until})`).join(', ')}) w(variable, width, until) ON o.variable = w.variable
+FROM obs o JOIN (VALUES ${vars.map((v) => `('${v}', ${SERIES_BINS[v].width}, ${SERIES_BINS[v].until})`).join(', ')}) w(variable,
+  width, until) ON o.variable = w.variable
 WHERE o.h < w.until
 UNION ALL
 SELECT o.centre_id, o.k, 'weight_gain_pct', floor(o.h / 24)::INTEGER * 24, 24, (o.value - b.base) / b.base * 100
@@ -56,11 +62,14 @@ WHERE o.variable = 'weight' AND o.h < ${SERIES_BINS.weight_gain_pct.until}`;
  */
 export const supportBinsSql = () => `
 inf AS (
-  SELECT c.centre_id, c.k, i.agent, (epoch(i.start_at) - epoch(c.start_at)) / 3600 AS s, (epoch(coalesce(i.end_at, c.until_at)) - epoch(c.start_at)) / 3600 AS e, i.rate, i.volume_ml
-  FROM infusion i JOIN cyc c ON i.centre_id = c.centre_id AND i.patient_key = c.patient_key AND i.start_at >= c.start_at - INTERVAL ${LOOKBACK_HOURS} HOUR AND i.start_at < c.until_at
+  SELECT c.centre_id, c.k, i.agent, (epoch(i.start_at) - epoch(c.start_at)) / 3600 AS s, (epoch(coalesce(i.end_at, c.until_at)) -
+    epoch(c.start_at)) / 3600 AS e, i.rate, i.volume_ml
+  FROM infusion i JOIN cyc c ON i.centre_id = c.centre_id AND i.patient_key = c.patient_key AND i.start_at >= c.start_at -
+    INTERVAL ${LOOKBACK_HOURS} HOUR AND i.start_at < c.until_at
 ),
 kinds AS (
-  SELECT DISTINCT centre_id, CASE WHEN agent = 'fluid_bolus' THEN 'bolus' WHEN agent = 'maintenance_fluid' THEN 'maintenance' ELSE 'pressor' END AS kind FROM inf
+  SELECT DISTINCT centre_id, CASE WHEN agent = 'fluid_bolus' THEN 'bolus' WHEN agent = 'maintenance_fluid' THEN 'maintenance' ELSE
+    'pressor' END AS kind FROM inf
 ),
 grid AS (
   SELECT c.centre_id, c.k, t.kind, 4 AS width, b.range AS bin

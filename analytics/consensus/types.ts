@@ -4,7 +4,20 @@
 import type { HoldReasonCode, SlotStatus } from '../../schemas/index.js';
 
 /** Observation variables the figures draw (a subset of the observation vocabulary). */
-export type CourseVariable = 'sbp' | 'dbp' | 'heart_rate' | 'bun' | 'creatinine' | 'potassium' | 'bicarbonate' | 'weight' | 'lymphocytes' | 'eosinophils' | 'platelets' | 'granulocytes' | 'haemoglobin';
+export type CourseVariable =
+  | 'sbp'
+  | 'dbp'
+  | 'heart_rate'
+  | 'bun'
+  | 'creatinine'
+  | 'potassium'
+  | 'bicarbonate'
+  | 'weight'
+  | 'lymphocytes'
+  | 'eosinophils'
+  | 'platelets'
+  | 'granulocytes'
+  | 'haemoglobin';
 
 /** Derived series: % weight gain over the cycle's baseline, fluid and pressor support. */
 export type SupportSeries = 'weight_gain_pct' | 'bolus_ml' | 'maintenance_rate' | 'pressor_rate' | 'pressor_share';

@@ -17,17 +17,25 @@ export function checkBundleText(file: string, text: string): BundleCheck {
     return fail(`not JSON (${(e as Error).message}); a bundle is the JSON file il2kit bundle writes`);
   }
   const obj = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : null;
-  if (obj === null || obj.kind !== BUNDLE_KIND) return fail(`not an il2kit panel bundle (kind ${JSON.stringify(obj?.kind ?? null)}, expected "${BUNDLE_KIND}")`);
+  if (obj === null || obj.kind !== BUNDLE_KIND)
+    return fail(`not an il2kit panel bundle (kind ${JSON.stringify(obj?.kind ?? null)}, expected "${BUNDLE_KIND}")`);
   if (obj.schema_version !== BUNDLE_SCHEMA_VERSION)
-    return fail(`bundle schema version ${JSON.stringify(obj.schema_version)}; this il2kit pools version ${BUNDLE_SCHEMA_VERSION} — ask the centre to bundle again with the panel's il2kit version`);
+    return fail(
+      `bundle schema version ${JSON.stringify(obj.schema_version)}; this il2kit pools version ${BUNDLE_SCHEMA_VERSION} — ask the centre to bundle ` +
+        `again with the panel's il2kit version`,
+    );
   const parsed = PanelBundle.safeParse(obj);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
-    return fail(`does not match the bundle schema at ${i.path.join('.') || '(top)'}: ${i.message}${parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : ''}`);
+    const more = parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more)` : '';
+    return fail(`does not match the bundle schema at ${i.path.join('.') || '(top)'}: ${i.message}${more}`);
   }
   const hash = bundleHash(obj);
   if (hash !== parsed.data.content_sha256)
-    return fail(`content does not match its SHA-256 (stated ${parsed.data.content_sha256.slice(0, 12)}…, computed ${hash.slice(0, 12)}…): changed after il2kit bundle wrote it; ask the centre for the file as written`);
+    return fail(
+      `content does not match its SHA-256 (stated ${parsed.data.content_sha256.slice(0, 12)}…, computed ${hash.slice(0, 12)}…): changed after il2kit ` +
+        `bundle wrote it; ask the centre for the file as written`,
+    );
   const labels = labelProblems(parsed.data);
   if (labels.length > 0)
     return fail(
@@ -46,7 +54,9 @@ export function checkBundleSet(bundles: readonly { file: string; bundle: PanelBu
       if (x.bundle.content_sha256 === y.bundle.content_sha256) problems.push(`${x.file}: the same bundle as ${y.file}; give each bundle once`);
       else if (x.bundle.centre_id === y.bundle.centre_id && periodsOverlap(x.bundle.period, y.bundle.period))
         problems.push(
-          `${x.file}: a second bundle of centre ${x.bundle.centre_id} (${x.bundle.period.first}…${x.bundle.period.last}) overlapping ${y.file} (${y.bundle.period.first}…${y.bundle.period.last}); its patients would count twice — keep the newer bundle only`,
+          `${x.file}: a second bundle of centre ${x.bundle.centre_id} (${x.bundle.period.first}…${x.bundle.period.last}) overlapping ${y.file} ` +
+            `(${y.bundle.period.first}…${y.bundle.period.last}); its patients would count twice — keep the ` +
+            `newer bundle only`,
         );
     }
   });

@@ -40,7 +40,18 @@ export function cyclesFromBundle(b: PanelBundle, kind: 'dose_end' | 'dose_end_fi
         const reason = REASON_OF[col as EndCause];
         if (n === null || n === undefined || reason === undefined) return;
         for (let m = 0; m < n; m++) {
-          out.push({ centre_id: b.centre_id, patient_key: '', cycle_id: '', course_number: 1, cycle_number: 1, dose_iu_per_kg, planned_max_doses: cap, end_reason: reason, doses_given: Number(row), iu_per_kg_given: 0 });
+          out.push({
+            centre_id: b.centre_id,
+            patient_key: '',
+            cycle_id: '',
+            course_number: 1,
+            cycle_number: 1,
+            dose_iu_per_kg,
+            planned_max_doses: cap,
+            end_reason: reason,
+            doses_given: Number(row),
+            iu_per_kg_given: 0,
+          });
         }
       });
     });
@@ -89,9 +100,17 @@ export function pooledMeanFunnel(bundles: readonly PanelBundle[]): MeanDosesFunn
  */
 export function poolDoses(bundles: readonly PanelBundle[]): PooledDoses {
   const cycles = bundles.flatMap((b) => cyclesFromBundle(b));
-  const incomplete = bundles.flatMap((b) =>
-    b.tables.filter((t) => t.kind === 'dose_end').map((t) => ({ centre_id: b.centre_id, regimen: t.group.regimen ?? '', suppressed_cells: t.cells.flat().filter((c) => c === null).length })),
-  ).filter((r) => r.suppressed_cells > 0);
+  const incomplete = bundles
+    .flatMap((b) =>
+      b.tables
+        .filter((t) => t.kind === 'dose_end')
+        .map((t) => ({
+          centre_id: b.centre_id,
+          regimen: t.group.regimen ?? '',
+          suppressed_cells: t.cells.flat().filter((c) => c === null).length,
+        })),
+    )
+    .filter((r) => r.suppressed_cells > 0);
   const meanFunnel = pooledMeanFunnel(bundles);
   if (cycles.length === 0) return { survival: [], incidence: [], logRank: [], histogram: [], distribution: [], meanFunnel, incomplete };
   const s = doseSurvival(cycles);

@@ -32,10 +32,20 @@ function concordanceRow(ruleset: string, status: string, centre: string, k: numb
   const kap = k === null ? null : cohenKappa(k[0]!, k[1]!, k[2]!, k[3]!);
   const n = k === null ? null : k.reduce((a, b) => a + b, 0);
   return {
-    ruleset_id: ruleset, ruleset_status: status, centre_id: centre,
-    met_and_held: k?.[0] ?? null, met_but_given: k?.[1] ?? null, held_without_criterion: k?.[2] ?? null, neither: k?.[3] ?? null,
-    n, agreement: k === null || n === 0 ? null : (k[0]! + k[3]!) / n!, kappa: kap?.kappa ?? null, kappa_lower: kap?.lower ?? null, kappa_upper: kap?.upper ?? null,
-    centres_pooled: pooled, centres_left_out: left.join(' '),
+    ruleset_id: ruleset,
+    ruleset_status: status,
+    centre_id: centre,
+    met_and_held: k?.[0] ?? null,
+    met_but_given: k?.[1] ?? null,
+    held_without_criterion: k?.[2] ?? null,
+    neither: k?.[3] ?? null,
+    n,
+    agreement: k === null || n === 0 ? null : (k[0]! + k[3]!) / n!,
+    kappa: kap?.kappa ?? null,
+    kappa_lower: kap?.lower ?? null,
+    kappa_upper: kap?.upper ?? null,
+    centres_pooled: pooled,
+    centres_left_out: left.join(' '),
   };
 }
 
@@ -102,7 +112,17 @@ export function poolEnforcement(bundles: readonly PanelBundle[]): PooledEnforcem
     const [ruleset_id, rule_id] = key.split('\u0000') as [string, string];
     const met = a.held + a.given;
     const ci = met > 0 ? wilsonInterval(a.held, met) : null;
-    return { ruleset_id, rule_id, met, held_when_met: a.held, enforcement: ci?.estimate ?? null, enforcement_lower: ci?.lower ?? null, enforcement_upper: ci?.upper ?? null, centres_pooled: a.pooled, centres_left_out: a.left.join(' ') };
+    return {
+      ruleset_id,
+      rule_id,
+      met,
+      held_when_met: a.held,
+      enforcement: ci?.estimate ?? null,
+      enforcement_lower: ci?.lower ?? null,
+      enforcement_upper: ci?.upper ?? null,
+      centres_pooled: a.pooled,
+      centres_left_out: a.left.join(' '),
+    };
   });
 }
 
@@ -120,5 +140,7 @@ export function poolHoldReasons(bundles: readonly PanelBundle[]): { reason: stri
       acc.set(reason, a);
     }
   }
-  return [...acc].sort(([x], [y]) => x.localeCompare(y)).map(([reason, a]) => ({ reason, slots: a.slots, centres_pooled: a.pooled, centres_left_out: a.left.join(' ') }));
+  return [...acc]
+    .sort(([x], [y]) => x.localeCompare(y))
+    .map(([reason, a]) => ({ reason, slots: a.slots, centres_pooled: a.pooled, centres_left_out: a.left.join(' ') }));
 }

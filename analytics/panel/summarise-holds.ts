@@ -32,6 +32,14 @@ export function holdTables(frame: SlotFeatureFrame, rulesets: readonly Ruleset[]
     }
   }
   const reasons = holdReasonMix(frame).sort((a, b) => a.reason.localeCompare(b.reason));
-  if (reasons.length > 0) out.push({ id: 'hold_reasons', kind: 'hold_reasons', group: {}, rows: reasons.map((r) => r.reason), cols: ['slots'], counts: reasons.map((r) => [r.slots]) });
+  if (reasons.length > 0)
+    out.push({
+      id: 'hold_reasons',
+      kind: 'hold_reasons',
+      group: {},
+      rows: reasons.map((r) => r.reason),
+      cols: ['slots'],
+      counts: reasons.map((r) => [r.slots]),
+    });
   return out;
 }

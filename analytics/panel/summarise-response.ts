@@ -23,7 +23,14 @@ export function responseTable(rows: readonly CourseSignalRow[]): CountTable {
  * already treats as public, so releasing them (when each is at least k) reveals nothing more.
  */
 export function responseAllTable(rows: readonly CourseSignalRow[]): CountTable {
-  return { id: 'response:all', kind: 'response', group: {}, rows: ['all'], cols: [...RESPONDER_COLS], counts: [[1, 0].map((y) => rows.filter((r) => r.responder === y).length)] };
+  return {
+    id: 'response:all',
+    kind: 'response',
+    group: {},
+    rows: ['all'],
+    cols: [...RESPONDER_COLS],
+    counts: [[1, 0].map((y) => rows.filter((r) => r.responder === y).length)],
+  };
 }
 
 /** Per binary signal: rows disease:level, columns responder / non-responder. @example signalTables(rows)[0]!.id // 'signal:platelet_nadir_below_50k' */
@@ -41,8 +48,12 @@ export function signalTables(rows: readonly CourseSignalRow[]): CountTable[] {
 
 /** Patients by disease × ECOG and disease × ten-year age band at first dose. @example caseMixTables(patients).length // 2 */
 export function caseMixTables(patients: readonly PatientCaseMix[]): CountTable[] {
-  const ecog = DISEASE_ROWS.map((d) => ECOG_COLS.map((e) => patients.filter((p) => p.disease === d && (p.ecog === null ? 'unknown' : String(p.ecog)) === e).length));
-  const age = DISEASE_ROWS.map((d) => AGE_BANDS.map((b) => patients.filter((p) => p.disease === d && p.age_at_first_dose >= b.lo && p.age_at_first_dose < b.hi).length));
+  const ecog = DISEASE_ROWS.map((d) =>
+    ECOG_COLS.map((e) => patients.filter((p) => p.disease === d && (p.ecog === null ? 'unknown' : String(p.ecog)) === e).length),
+  );
+  const age = DISEASE_ROWS.map((d) =>
+    AGE_BANDS.map((b) => patients.filter((p) => p.disease === d && p.age_at_first_dose >= b.lo && p.age_at_first_dose < b.hi).length),
+  );
   return [
     { id: 'case_mix:ecog', kind: 'case_mix_ecog', group: {}, rows: [...DISEASE_ROWS], cols: [...ECOG_COLS], counts: ecog },
     { id: 'case_mix:age', kind: 'case_mix_age', group: {}, rows: [...DISEASE_ROWS], cols: AGE_BANDS.map((b) => b.label), counts: age },

@@ -49,7 +49,8 @@ export function buildDesign(fn: string, data: LogisticData, intercept: boolean):
       );
     }
     throw new Error(
-      `${fn}: covariate '${name}' is a linear combination of the terms before it (${names.slice(0, dep).join(', ')}), so the coefficients are not identifiable; drop one of them`,
+      `${fn}: covariate '${name}' is a linear combination of the terms before it (${names.slice(0, dep).join(', ')}), so the coefficients are not ` +
+        `identifiable; drop one of them`,
     );
   }
   const rows = Array.from({ length: n }, (_, i) => columns.map((c) => c[i]!));

@@ -153,7 +153,8 @@ export function funnelPlot(input: FunnelInput, options: FunnelOptions = {}): Fun
   checkSizes(fn, input.n);
   checkFiniteArray(fn, 'events', input.events);
   input.events.forEach((e, i) => {
-    if (!Number.isInteger(e) || e < 0 || e > input.n[i]!) throw new Error(`${fn}: events[${i}] is ${e}; it must be a whole number from 0 to n[${i}] = ${input.n[i]}`);
+    if (!Number.isInteger(e) || e < 0 || e > input.n[i]!)
+      throw new Error(`${fn}: events[${i}] is ${e}; it must be a whole number from 0 to n[${i}] = ${input.n[i]}`);
   });
   const levels = [...(options.levels ?? DEFAULT_FUNNEL_LEVELS)];
   levels.forEach((l) => checkLevel(fn, l));
@@ -163,7 +164,10 @@ export function funnelPlot(input: FunnelInput, options: FunnelOptions = {}): Fun
   const pooled = input.events.reduce((a, b) => a + b, 0) / input.n.reduce((a, b) => a + b, 0);
   const target = options.target ?? pooled;
   if (options.target === undefined && (pooled === 0 || pooled === 1)) {
-    throw new Error(`${fn}: the pooled proportion is ${pooled} (${pooled === 0 ? 'no events in any unit' : 'every case is an event'}), so there is no spread to plot; give options.target explicitly`);
+    throw new Error(
+      `${fn}: the pooled proportion is ${pooled} (${pooled === 0 ? 'no events in any unit' : 'every case is an event'}), so there is no spread to ` +
+        `plot; give options.target explicitly`,
+    );
   }
   checkTarget(fn, target);
 

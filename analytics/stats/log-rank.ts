@@ -85,7 +85,9 @@ export function logRankTest(data: SurvivalData): LogRankResult {
   const diff = idx.map((a) => observed[a]! - expected[a]!);
   const v = idx.map((a) => idx.map((b) => variance[a]![b]!));
   if (!cholesky(v)) {
-    throw new Error(`${fn}: the variance of observed - expected is singular (e.g. everyone at risk fails at the same time), so the test is undefined for these data`);
+    throw new Error(
+      `${fn}: the variance of observed - expected is singular (e.g. everyone at risk fails at the same time), so the test is undefined for these data`,
+    );
   }
   const vinv = inverseSPD(v, fn);
   let chi = 0;

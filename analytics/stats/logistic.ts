@@ -115,7 +115,9 @@ export function logisticRegression(data: LogisticData, options: LogisticOptions 
     }
   }
   if (!converged) {
-    throw new Error(`${fn}: Newton iterations did not converge in ${maxIt} steps although the data are not separated; check for extreme covariate values or rescale them`);
+    throw new Error(
+      `${fn}: Newton iterations did not converge in ${maxIt} steps although the data are not separated; check for extreme covariate values or rescale them`,
+    );
   }
   const mu = eta.map(expit);
   const cov = inverseSPD(

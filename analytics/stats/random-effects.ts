@@ -33,6 +33,16 @@ export function randomEffects(input: MetaInput, options: { level?: number; hartu
   const stat = dl.estimate / stdErr;
   const p = 2 * (1 - studentTCdf(Math.abs(stat), k - 1));
   const half = t * Math.sqrt(dl.tau2 + stdErr ** 2);
-  return { ...dl, test: 'knha', stdErr, lower: dl.estimate - t * stdErr, upper: dl.estimate + t * stdErr, z: stat, pValue: p, pi_lower: dl.estimate - half, pi_upper: dl.estimate + half };
+  return {
+    ...dl,
+    test: 'knha',
+    stdErr,
+    lower: dl.estimate - t * stdErr,
+    upper: dl.estimate + t * stdErr,
+    z: stat,
+    pValue: p,
+    pi_lower: dl.estimate - half,
+    pi_upper: dl.estimate + half,
+  };
 }
 

@@ -69,14 +69,25 @@ export function summaryPanel(rows: readonly SummaryRow[], o: SummaryPanelOptions
     .filter((r) => r.series === o.series && r.bin_width_hours === o.widthHours && o.centres.includes(r.centre_id))
     .map((r) => ({ centre: r.centre_id, t: (r.bin_hours + r.bin_width_hours / 2) / per(o.axis), median: r.median, q1: r.q1, q3: r.q3, cycles: r.cycles }))
     .filter((v) => v.t >= o.axis.from && v.t <= o.axis.to && (!o.log || v.median > 0));
-  if (values.length === 0) return notePanel(`${variableName(o.series)}: not recorded at ${o.centres.length === 1 ? o.centres[0] : 'any centre shown'}`, heading);
+  if (values.length === 0)
+    return notePanel(`${variableName(o.series)}: not recorded at ${o.centres.length === 1 ? o.centres[0] : 'any centre shown'}`, heading);
   const colour = { field: 'centre', type: 'nominal', title: 'Centre', scale: centreScale(o.centres) };
   const y = { type: 'quantitative', title: null, scale: o.log ? { type: 'log' } : { zero: false } };
   return {
-    title: { text: heading, anchor: 'start', fontSize: 12 }, width: PANEL_WIDTH, height: PANEL_HEIGHT, data: { values },
+    title: { text: heading, anchor: 'start', fontSize: 12 },
+    width: PANEL_WIDTH,
+    height: PANEL_HEIGHT,
+    data: { values },
     layer: [
-      { transform: o.log ? [{ filter: 'datum.q1 > 0' }] : [], mark: { type: 'area', opacity: 0.15 }, encoding: { x: xEncoding(o.axis, o.bottom), y: { ...y, field: 'q1' }, y2: { field: 'q3' }, color: colour } },
-      { mark: { type: 'line', strokeWidth: 2, point: { size: 14 } }, encoding: { x: xEncoding(o.axis, o.bottom), y: { ...y, field: 'median' }, color: colour } },
+      {
+        transform: o.log ? [{ filter: 'datum.q1 > 0' }] : [],
+        mark: { type: 'area', opacity: 0.15 },
+        encoding: { x: xEncoding(o.axis, o.bottom), y: { ...y, field: 'q1' }, y2: { field: 'q3' }, color: colour },
+      },
+      {
+        mark: { type: 'line', strokeWidth: 2, point: { size: 14 } },
+        encoding: { x: xEncoding(o.axis, o.bottom), y: { ...y, field: 'median' }, color: colour },
+      },
     ],
   };
 }
@@ -90,27 +101,55 @@ export function slotSummaryPanel(slots: readonly SlotSummaryRow[], axis: TimeAxi
       { centre: s.centre_id, t: s.hours / per(axis), share: s.held, what: 'Held' },
     ]);
   return {
-    title: { text: 'Doses given (solid line) and held (dashed), share of cycles, by scheduled slot', anchor: 'start', fontSize: 12 }, width: PANEL_WIDTH, height: 80, data: { values },
+    title: { text: 'Doses given (solid line) and held (dashed), share of cycles, by scheduled slot', anchor: 'start', fontSize: 12 },
+    width: PANEL_WIDTH,
+    height: 80,
+    data: { values },
     mark: { type: 'line', strokeWidth: 1.5, point: { size: 16 } },
     encoding: {
       x: xEncoding(axis, bottom),
       y: { field: 'share', type: 'quantitative', title: null, scale: { domain: [0, 1] }, axis: { format: '%', values: [0, 0.5, 1] } },
       color: { field: 'centre', type: 'nominal', title: 'Centre', scale: centreScale(centres) },
-      strokeDash: { field: 'what', type: 'nominal', legend: null, scale: { domain: ['Given', 'Held'], range: [[1, 0], [5, 3]] } },
+      strokeDash: {
+        field: 'what',
+        type: 'nominal',
+        legend: null,
+        scale: {
+          domain: ['Given', 'Held'],
+          range: [
+            [1, 0],
+            [5, 3],
+          ],
+        },
+      },
       detail: { field: 'what', type: 'nominal' },
     },
   };
 }
 
 /** One cycle's values of a variable as a line with points, or a note when the cycle has none. */
-export function cyclePanel(points: readonly CoursePoint[], variable: CoursePoint['variable'], axis: TimeAxis, o: { log?: boolean; bottom?: boolean; title?: string } = {}): Panel {
+export function cyclePanel(
+  points: readonly CoursePoint[],
+  variable: CoursePoint['variable'],
+  axis: TimeAxis,
+  o: { log?: boolean; bottom?: boolean; title?: string } = {},
+): Panel {
   const heading = o.title ?? variableLabel(variable);
-  const values = points.filter((p) => p.variable === variable && (!o.log || p.value > 0)).map((p) => ({ t: p.hours / per(axis), value: p.value })).filter((v) => v.t >= axis.from && v.t <= axis.to);
+  const values = points
+    .filter((p) => p.variable === variable && (!o.log || p.value > 0))
+    .map((p) => ({ t: p.hours / per(axis), value: p.value }))
+    .filter((v) => v.t >= axis.from && v.t <= axis.to);
   if (values.length === 0) return notePanel(`${variableName(variable)}: not recorded for this cycle`, heading);
   return {
-    title: { text: heading, anchor: 'start', fontSize: 12 }, width: PANEL_WIDTH, height: PANEL_HEIGHT, data: { values },
+    title: { text: heading, anchor: 'start', fontSize: 12 },
+    width: PANEL_WIDTH,
+    height: PANEL_HEIGHT,
+    data: { values },
     mark: { type: 'line', color: '#0072B2', strokeWidth: 1.5, point: { filled: true, size: 20, color: '#0072B2' } },
-    encoding: { x: xEncoding(axis, o.bottom), y: { field: 'value', type: 'quantitative', title: null, scale: o.log ? { type: 'log' } : { zero: false } } },
+    encoding: {
+      x: xEncoding(axis, o.bottom),
+      y: { field: 'value', type: 'quantitative', title: null, scale: o.log ? { type: 'log' } : { zero: false } },
+    },
   };
 }
 
@@ -118,7 +157,12 @@ export function cyclePanel(points: readonly CoursePoint[], variable: CoursePoint
 export function cycleDosePanel(slots: readonly CourseSlot[], axis: TimeAxis, bottom = false): Panel {
   const values = slots
     .filter((s) => s.status !== 'not_reached')
-    .map((s) => ({ t: s.hours / per(axis), status: SLOT_STATUS_STYLE[s.status].label, reason: REASON_GROUP_STYLE[reasonGroupOf(s.reasons)].label, row: 'Doses' }));
+    .map((s) => ({
+      t: s.hours / per(axis),
+      status: SLOT_STATUS_STYLE[s.status].label,
+      reason: REASON_GROUP_STYLE[reasonGroupOf(s.reasons)].label,
+      row: 'Doses',
+    }));
   const statuses = Object.values(SLOT_STATUS_STYLE).filter((s) => s.label !== SLOT_STATUS_STYLE.not_reached.label);
   const groups = Object.values(REASON_GROUP_STYLE);
   return {
@@ -137,7 +181,9 @@ export function cycleDosePanel(slots: readonly CourseSlot[], axis: TimeAxis, bot
 export function heldReasonsText(slots: readonly CourseSlot[], reasonLabel: (code: string) => string): string {
   const held = slots.filter((s) => s.status === 'held' || s.status === 'skipped');
   if (held.length === 0) return 'No dose held or skipped.';
-  return `Held or skipped: ${held.map((s) => `slot ${s.slot_number} (${s.reasons.length ? s.reasons.map(reasonLabel).join(', ') : 'no reason recorded'})`).join('; ')}.`;
+  const slotText = (s: (typeof held)[number]) =>
+    `slot ${s.slot_number} (${s.reasons.length ? s.reasons.map(reasonLabel).join(', ') : 'no reason recorded'})`;
+  return `Held or skipped: ${held.map(slotText).join('; ')}.`;
 }
 
 /** The top-level figure: title, wrapped subtitle lines (notes of what is missing included), stacked panels. */
@@ -148,12 +194,19 @@ export function figure(title: string, subtitle: string[], panels: Panel[]): TopL
     vconcat: panels,
     spacing: 14,
     resolve: { scale: { color: 'shared', x: 'independent' } },
-    config: { ...ANALYSIS_CONFIG, legend: { ...ANALYSIS_CONFIG.legend, orient: 'right', symbolOpacity: 1, symbolStrokeWidth: 2 }, axisY: { labelOverlap: 'greedy', labelSeparation: 3 } },
+    config: {
+      ...ANALYSIS_CONFIG,
+      legend: { ...ANALYSIS_CONFIG.legend, orient: 'right', symbolOpacity: 1, symbolStrokeWidth: 2 },
+      axisY: { labelOverlap: 'greedy', labelSeparation: 3 },
+    },
   } as unknown as TopLevelSpec;
 }
 
 /** "Not recorded: Diastolic blood pressure at harbour; …" for series some centres shown never record. */
-export function missingNote(recorded: readonly { centre_id: string; recorded: readonly ConsensusSeries[] }[], series: readonly ConsensusSeries[]): string | null {
+export function missingNote(
+  recorded: readonly { centre_id: string; recorded: readonly ConsensusSeries[] }[],
+  series: readonly ConsensusSeries[],
+): string | null {
   const parts = series.flatMap((s) => {
     const missing = recorded.filter((c) => !c.recorded.includes(s)).map((c) => c.centre_id);
     return missing.length ? [`${variableName(s)} at ${missing.join(', ')}`] : [];

@@ -14,17 +14,27 @@ import { cycleBolusPanel, cycleRatePanel } from './support-panels.js';
  */
 export function fig2SummarySpec(s: ConsensusSummary, o: SummaryFigureOptions = {}): TopLevelSpec {
   const centres = centresOf(s, o);
-  const notes = [missingNote(s.centres.filter((c) => centres.includes(c.centre_id)), ['sbp', 'dbp', 'heart_rate', 'pressor_share', 'bolus_ml'])].filter((x): x is string => x !== null);
-  return figure(o.title ?? 'Figure 2. Blood pressure, heart rate, vasopressor and fluid boluses through the cycle, by centre', [
-    summaryMethod(s, centres, o),
-    'Vasopressor: share of cycles with any vasopressor running at the middle of each 4-h bin (its median rate is 0 in most bins). Boluses: mL per cycle per day, drawn at the middle of the day.',
-    ...notes,
-  ], [
-    ...vitalSummaryPanels(s, centres),
-    summaryPanel(s.rows, { series: 'pressor_share', axis: HOURS_AXIS, widthHours: 4, centres }),
-    summaryPanel(s.rows, { series: 'bolus_ml', axis: HOURS_AXIS, widthHours: 24, centres, title: 'Fluid boluses (mL per day)' }),
-    slotSummaryPanel(s.slots, HOURS_AXIS, centres, true),
-  ]);
+  const notes = [
+    missingNote(
+      s.centres.filter((c) => centres.includes(c.centre_id)),
+      ['sbp', 'dbp', 'heart_rate', 'pressor_share', 'bolus_ml'],
+    ),
+  ].filter((x): x is string => x !== null);
+  return figure(
+    o.title ?? 'Figure 2. Blood pressure, heart rate, vasopressor and fluid boluses through the cycle, by centre',
+    [
+      summaryMethod(s, centres, o),
+      'Vasopressor: share of cycles with any vasopressor running at the middle of each 4-h bin (its median rate is 0 in most bins). Boluses: mL per ' +
+        'cycle per day, drawn at the middle of the day.',
+      ...notes,
+    ],
+    [
+      ...vitalSummaryPanels(s, centres),
+      summaryPanel(s.rows, { series: 'pressor_share', axis: HOURS_AXIS, widthHours: 4, centres }),
+      summaryPanel(s.rows, { series: 'bolus_ml', axis: HOURS_AXIS, widthHours: 24, centres, title: 'Fluid boluses (mL per day)' }),
+      slotSummaryPanel(s.slots, HOURS_AXIS, centres, true),
+    ],
+  );
 }
 
 /**

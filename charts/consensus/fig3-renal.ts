@@ -15,7 +15,13 @@ const RENAL = ['bun', 'creatinine', 'potassium', 'bicarbonate'] as const;
  */
 export function fig3SummarySpec(s: ConsensusSummary, o: SummaryFigureOptions = {}): TopLevelSpec {
   const centres = centresOf(s, o);
-  const axis = fitAxis(DAYS_14, s.rows.filter((r) => (RENAL as readonly string[]).includes(r.series) && centres.includes(r.centre_id)).map((r) => r.bin_hours + r.bin_width_hours), 7);
+  const axis = fitAxis(
+    DAYS_14,
+    s.rows
+      .filter((r) => (RENAL as readonly string[]).includes(r.series) && centres.includes(r.centre_id))
+      .map((r) => r.bin_hours + r.bin_width_hours),
+    7,
+  );
   const notes = [missingNote(s.centres.filter((c) => centres.includes(c.centre_id)), RENAL)].filter((x): x is string => x !== null);
   return figure(o.title ?? 'Figure 3. BUN, creatinine, potassium and bicarbonate by day of cycle, by centre', [summaryMethod(s, centres, o), ...notes], [
     ...RENAL.map((v) => summaryPanel(s.rows, { series: v, axis, widthHours: 24, centres })),

@@ -15,17 +15,27 @@ const DAYS_7: TimeAxis = { unit: 'days', from: -1, to: 7 };
  */
 export function fig4SummarySpec(s: ConsensusSummary, o: SummaryFigureOptions = {}): TopLevelSpec {
   const centres = centresOf(s, o);
-  const notes = [missingNote(s.centres.filter((c) => centres.includes(c.centre_id)), ['weight_gain_pct', 'maintenance_rate', 'bolus_ml'])].filter((x): x is string => x !== null);
-  return figure(o.title ?? 'Figure 4. Weight gain, IV fluid rate and boluses by day of cycle, by centre', [
-    summaryMethod(s, centres, o),
-    'Baseline: each cycle’s last weight up to the first scheduled dose, else its first weight. IV fluid rate: the maintenance rate running at the middle of each 4-h bin.',
-    ...notes,
-  ], [
-    summaryPanel(s.rows, { series: 'weight_gain_pct', axis: DAYS_7, widthHours: 24, centres }),
-    summaryPanel(s.rows, { series: 'maintenance_rate', axis: DAYS_7, widthHours: 4, centres }),
-    summaryPanel(s.rows, { series: 'bolus_ml', axis: DAYS_7, widthHours: 24, centres, title: 'Fluid boluses (mL per day)' }),
-    slotSummaryPanel(s.slots, DAYS_7, centres, true),
-  ]);
+  const notes = [
+    missingNote(
+      s.centres.filter((c) => centres.includes(c.centre_id)),
+      ['weight_gain_pct', 'maintenance_rate', 'bolus_ml'],
+    ),
+  ].filter((x): x is string => x !== null);
+  return figure(
+    o.title ?? 'Figure 4. Weight gain, IV fluid rate and boluses by day of cycle, by centre',
+    [
+      summaryMethod(s, centres, o),
+      'Baseline: each cycle’s last weight up to the first scheduled dose, else its first weight. IV fluid rate: the maintenance rate running at the ' +
+        'middle of each 4-h bin.',
+      ...notes,
+    ],
+    [
+      summaryPanel(s.rows, { series: 'weight_gain_pct', axis: DAYS_7, widthHours: 24, centres }),
+      summaryPanel(s.rows, { series: 'maintenance_rate', axis: DAYS_7, widthHours: 4, centres }),
+      summaryPanel(s.rows, { series: 'bolus_ml', axis: DAYS_7, widthHours: 24, centres, title: 'Fluid boluses (mL per day)' }),
+      slotSummaryPanel(s.slots, DAYS_7, centres, true),
+    ],
+  );
 }
 
 /**
@@ -35,7 +45,10 @@ export function fig4SummarySpec(s: ConsensusSummary, o: SummaryFigureOptions = {
 export function fig4CycleSpec(c: CycleCourse, o: CycleFigureOptions = {}): TopLevelSpec {
   const base = c.baseline_weight_kg;
   const gain = base === null ? [] : c.points.filter((p) => p.variable === 'weight').map((p) => ({ ...p, value: ((p.value - base) / base) * 100 }));
-  const baseText = base === null ? 'No weight recorded: no baseline.' : `Baseline weight ${base} kg (last weight up to the first scheduled dose, else the cycle's first).`;
+  const baseText =
+    base === null
+      ? 'No weight recorded: no baseline.'
+      : `Baseline weight ${base} kg (last weight up to the first scheduled dose, else the cycle's first).`;
   return figure(o.title ?? `Figure 4. Weight, IV fluid rate and boluses through one cycle (${c.centre_id})`, [...cycleMethod(c, o), baseText], [
     cyclePanel(c.points, 'weight', DAYS_7),
     cyclePanel(gain, 'weight', DAYS_7, { title: 'Weight gain over the cycle baseline (%)' }),

@@ -14,7 +14,13 @@ const COUNTS = ['lymphocytes', 'eosinophils', 'platelets', 'granulocytes', 'haem
  */
 export function fig5SummarySpec(s: ConsensusSummary, o: SummaryFigureOptions = {}): TopLevelSpec {
   const centres = centresOf(s, o);
-  const axis = fitAxis(DAYS_28, s.rows.filter((r) => (COUNTS as readonly string[]).includes(r.series) && centres.includes(r.centre_id)).map((r) => r.bin_hours + r.bin_width_hours), 7);
+  const axis = fitAxis(
+    DAYS_28,
+    s.rows
+      .filter((r) => (COUNTS as readonly string[]).includes(r.series) && centres.includes(r.centre_id))
+      .map((r) => r.bin_hours + r.bin_width_hours),
+    7,
+  );
   const notes = [missingNote(s.centres.filter((c) => centres.includes(c.centre_id)), COUNTS)].filter((x): x is string => x !== null);
   return figure(o.title ?? 'Figure 5. Blood counts on a log scale through the cycle and the weeks after, by centre', [
     summaryMethod(s, centres, o),
@@ -32,8 +38,9 @@ export function fig5SummarySpec(s: ConsensusSummary, o: SummaryFigureOptions = {
  */
 export function fig5CycleSpec(c: CycleCourse, o: CycleFigureOptions = {}): TopLevelSpec {
   const axis = fitAxis(DAYS_28, c.points.filter((p) => (COUNTS as readonly string[]).includes(p.variable)).map((p) => p.hours), 7);
-  return figure(o.title ?? `Figure 5. Blood counts on a log scale through one cycle and after (${c.centre_id})`, [...cycleMethod(c, o), 'Log scales; zero counts are left out.'], [
-    ...COUNTS.map((v) => cyclePanel(c.points, v, axis, { log: true })),
-    cycleDosePanel(c.slots, axis, true),
-  ]);
+  return figure(
+    o.title ?? `Figure 5. Blood counts on a log scale through one cycle and after (${c.centre_id})`,
+    [...cycleMethod(c, o), 'Log scales; zero counts are left out.'],
+    [...COUNTS.map((v) => cyclePanel(c.points, v, axis, { log: true })), cycleDosePanel(c.slots, axis, true)],
+  );
 }

@@ -18,11 +18,16 @@ export interface CycleFigureOptions {
   rule?: string;
 }
 
-export const centresOf = (s: ConsensusSummary, o: SummaryFigureOptions): string[] => [...(o.centres ?? s.centres.map((c) => c.centre_id))].filter((c) => s.centres.some((x) => x.centre_id === c));
+export const centresOf = (s: ConsensusSummary, o: SummaryFigureOptions): string[] =>
+  [...(o.centres ?? s.centres.map((c) => c.centre_id))].filter((c) => s.centres.some((x) => x.centre_id === c));
 
 export function summaryMethod(s: ConsensusSummary, centres: readonly string[], o: SummaryFigureOptions): string {
   const n = centres.map((c) => `${c} ${s.centres.find((x) => x.centre_id === c)?.cycles ?? 0}`).join(', ');
-  return `Line: median over cycles of each cycle's mean in the bin; band: interquartile range; bins with fewer than ${s.minCycles} cycles are left out. Cycles: ${n}.${o.source ? ` Store: ${o.source}.` : ''}`;
+  const store = o.source ? ` Store: ${o.source}.` : '';
+  return (
+    `Line: median over cycles of each cycle's mean in the bin; band: interquartile range; ` +
+    `bins with fewer than ${s.minCycles} cycles are left out. Cycles: ${n}.${store}`
+  );
 }
 
 export function cycleMethod(c: CycleCourse, o: CycleFigureOptions): string[] {

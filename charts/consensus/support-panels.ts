@@ -32,12 +32,21 @@ export function cycleRatePanel(infusions: readonly CourseInfusion[], kind: 'vaso
     ];
   });
   return {
-    title: { text: heading, anchor: 'start', fontSize: 12 }, width: PANEL_WIDTH, height: 80, data: { values },
+    title: { text: heading, anchor: 'start', fontSize: 12 },
+    width: PANEL_WIDTH,
+    height: 80,
+    data: { values },
     mark: { type: 'line', strokeWidth: 2 },
     encoding: {
       x: xEncoding(axis, bottom),
       y: { field: 'rate', type: 'quantitative', title: null, scale: { zero: true } },
-      stroke: { field: 'agent', type: 'nominal', title: 'Infusion', legend: { symbolType: 'stroke' }, scale: { domain: AGENTS.map((a) => variableName(a)), range: AGENTS.map((_, i) => AGENT_COLOURS[i]!) } },
+      stroke: {
+        field: 'agent',
+        type: 'nominal',
+        title: 'Infusion',
+        legend: { symbolType: 'stroke' },
+        scale: { domain: AGENTS.map((a) => variableName(a)), range: AGENTS.map((_, i) => AGENT_COLOURS[i]!) },
+      },
       detail: { field: 'seg', type: 'nominal' },
     },
   };

@@ -32,7 +32,8 @@ export function registerDoses(program: Command): void {
         cycles: await loadCycleDoses(conn, { centres: opts.centres }),
         patients: await loadCaseMix(conn, { centres: opts.centres }),
       }));
-      if (cycles.length === 0) throw new UserError(`no cycles in ${opts.store}${opts.centres ? ` for ${opts.centres.join(', ')}` : ''}; run il2kit ingest first`);
+      if (cycles.length === 0)
+        throw new UserError(`no cycles in ${opts.store}${opts.centres ? ` for ${opts.centres.join(', ')}` : ''}; run il2kit ingest first`);
       const r = analyseDoses(cycles, patients, { reaching: { threshold, overdispersion: opts.overdispersion ?? false } });
       clearOutputs(opts.out, [...TABLES, ...FIGURES]);
       const tables = await writeTables(opts.out, {

@@ -38,7 +38,8 @@ function readParamsFile(path: string): Record<string, unknown> {
   } catch (e) {
     throw new UserError(`--params ${path}: ${(e as Error).message}`);
   }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new UserError(`--params ${path}: needs a JSON object of parameter names and values`);
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new UserError(`--params ${path}: needs a JSON object of parameter names and values`);
   return json as Record<string, unknown>;
 }
 
@@ -52,7 +53,12 @@ export function registerNotebooks(program: Command): void {
     .command('run')
     .description('Execute notebooks (all in notebooks/ when none named) and write the executed .ipynb and a self-contained .html for each')
     .argument('[names...]', 'notebook names (00-kit-tour), file names or paths')
-    .option('--param <key=value>', 'set a parameter (repeatable); checked against the notebook’s parameter schema', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option(
+      '--param <key=value>',
+      'set a parameter (repeatable); checked against the notebook’s parameter schema',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .option('--params <file.json>', 'parameters from a JSON object (--param wins)')
     .option('--out <dir>', 'output folder (default: out/notebooks in the project)')
     .option('--timeout <seconds>', 'time limit for each cell', '120')
@@ -91,14 +97,25 @@ export function registerNotebooks(program: Command): void {
         let run;
         progress.step('starting the kernel', runner.notebookName(path));
         try {
-          run = await runner.runNotebook(path, { root, outDir, params: given.get(path) ?? {}, cellTimeoutMs, startTimeoutMs, code: flags.code, log: (line) => progress.step(line.trim()) });
+          run = await runner.runNotebook(path, {
+            root,
+            outDir,
+            params: given.get(path) ?? {},
+            cellTimeoutMs,
+            startTimeoutMs,
+            code: flags.code,
+            log: (line) => progress.step(line.trim()),
+          });
         } catch (e) {
           if (e instanceof runner.ParameterError) throw new UserError(e.message);
           throw new UserError(`${runner.notebookName(path)}: ${(e as Error).message}`, 1);
         }
         const where = `${relative(process.cwd(), run.ipynbPath)}, ${relative(process.cwd(), run.htmlPath)}`;
         if (run.ok) {
-          process.stdout.write(`${run.name}: ok, ${run.cells.length} code cells in ${(run.totalMs / 1000).toFixed(1)} s (kernel start ${(run.kernelStartMs / 1000).toFixed(1)} s) → ${where}\n`);
+          process.stdout.write(
+            `${run.name}: ok, ${run.cells.length} code cells in ${(run.totalMs / 1000).toFixed(1)} s (kernel start ` +
+              `${(run.kernelStartMs / 1000).toFixed(1)} s) → ${where}\n`,
+          );
         } else if (run.failure) {
           failed++;
           const f = run.failure;

@@ -40,7 +40,9 @@ function runTime(env: NodeJS.ProcessEnv = process.env): Date {
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('Write the investigator report: one self-contained HTML page (summary, data quality, hold practice, doses reached, response signals, provenance)')
+    .description(
+      'Write the investigator report: one self-contained HTML page (summary, data quality, hold practice, doses reached, response signals, provenance)',
+    )
     .option('--store <dir>', 'store folder (DuckDB + Parquet)', 'out/store')
     .option('--out <file>', 'HTML file to write', 'out/report/index.html')
     .option('--reports <dir>', "folder of the ingest's data-quality reports (default: reports/ beside the store's folder)")
@@ -52,8 +54,21 @@ export function registerReport(program: Command): void {
       const { buildReport } = await import('../../reports/report/index.js');
       const reportsDir = flags.reports ?? join(dirname(resolve(flags.store)), 'reports');
       const out = resolve(flags.out);
-      const provenance = { kitVersion: kitVersion(), gitCommit: gitCommit(), runAt: runTime(), parameters: { reports: relative(process.cwd(), reportsDir) || '.' } };
-      const built = await buildReport({ storeDir: flags.store, reportsDir, outDir: dirname(out), centres: flags.centres, reference: flags.reference, provenance, step: (s) => progress.step(s) });
+      const provenance = {
+        kitVersion: kitVersion(),
+        gitCommit: gitCommit(),
+        runAt: runTime(),
+        parameters: { reports: relative(process.cwd(), reportsDir) || '.' },
+      };
+      const built = await buildReport({
+        storeDir: flags.store,
+        reportsDir,
+        outDir: dirname(out),
+        centres: flags.centres,
+        reference: flags.reference,
+        provenance,
+        step: (s) => progress.step(s),
+      });
       progress.step('writing the page');
       mkdirSync(dirname(out), { recursive: true });
       // Written aside and renamed: a reader never sees half a page.
@@ -63,6 +78,8 @@ export function registerReport(program: Command): void {
       progress.done();
       const centres = built.context.facts.centres.map((c) => c.centre_id);
       const kb = (statSync(out).size / 1024).toFixed(0);
-      process.stdout.write(`report: ${centres.length} centre(s) (${centres.join(', ')}), ${built.sections.length} sections, ${kb} KB → ${shown(out)}\n`);
+      process.stdout.write(
+        `report: ${centres.length} centre(s) (${centres.join(', ')}), ${built.sections.length} sections, ${kb} KB → ${shown(out)}\n`,
+      );
     });
 }

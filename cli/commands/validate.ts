@@ -5,7 +5,10 @@ import { UserError } from '../errors.js';
 export function registerValidate(program: Command): void {
   program
     .command('validate')
-    .description('Check a file (.csv, .json, .ndjson, .parquet), or a folder of Parquet files such as a store table (out/store/parquet/<table>), against a table of the common schema; list every problem with row, field, value and rule')
+    .description(
+      'Check a file (.csv, .json, .ndjson, .parquet), or a folder of Parquet files such as a store table (out/store/parquet/<table>), against a table ' +
+        'of the common schema; list every problem with row, field, value and rule',
+    )
     .argument('<table>', `schema table: ${TABLE_NAMES.join(', ')}`)
     .argument('<file>', 'file (or folder of .parquet files) to check')
     .option('--json', 'print the problems as JSON')
@@ -30,10 +33,13 @@ export function registerValidate(program: Command): void {
         out.drain,
       );
       if (opts.json) {
-        out.write(`${printed ? '\n  ' : ''}],\n  "rows": ${result.rowsRead},\n  "valid": ${result.valid},\n  "invalid": ${result.invalid}\n}\n`);
+        out.write(
+          `${printed ? '\n  ' : ''}],\n  "rows": ${result.rowsRead},\n  "valid": ${result.valid},\n  "invalid": ${result.invalid}\n}\n`,
+        );
       } else {
         if (result.problems > max) out.write(`… ${result.problems - max} more problems (raise --max-problems or use --json)\n`);
-        out.write(`${result.file}: ${result.rowsRead} rows, ${result.valid} valid, ${result.invalid} invalid against ${table}${result.fileProblems ? `, ${result.fileProblems} file-level problem(s)` : ''}\n`);
+        const fileLevel = result.fileProblems ? `, ${result.fileProblems} file-level problem(s)` : '';
+        out.write(`${result.file}: ${result.rowsRead} rows, ${result.valid} valid, ${result.invalid} invalid against ${table}${fileLevel}\n`);
       }
       await out.end();
       if (result.invalid > 0 || result.fileProblems > 0 || result.rowsRead === 0) process.exitCode = 1;

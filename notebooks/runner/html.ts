@@ -91,13 +91,18 @@ export function renderNotebookHtml(nb: Notebook, options: { title: string; run?:
   if (run) {
     const params = Object.keys(run.params).length ? `<br>Parameters: <code>${escapeHtml(JSON.stringify(run.params))}</code>` : '';
     const hidden = code ? '' : '<br>Code cells are hidden in this copy (il2kit notebooks run --no-code); their outputs are shown.';
-    parts.push(`<header class="run ${run.ok ? 'passed' : 'failed'}"><strong>${escapeHtml(title)}</strong>: ${escapeHtml(run.summary)}${params}${hidden}</header>`);
+    parts.push(
+      `<header class="run ${run.ok ? 'passed' : 'failed'}"><strong>${escapeHtml(title)}</strong>: ${escapeHtml(run.summary)}${params}${hidden}</header>`,
+    );
   }
   nb.cells.forEach((cell, i) => {
     const source = textOf(cell.source);
     if (cell.cell_type === 'code' && !code) {
       // Outputs only: what a reader is shown, without the code that made it.
-      if (cell.outputs.length) parts.push(`<section class="cell code outputs-only" id="cell-${i + 1}"><div class="outputs">${cell.outputs.map(renderOutput).join('\n')}</div></section>`);
+      if (cell.outputs.length)
+        parts.push(
+          `<section class="cell code outputs-only" id="cell-${i + 1}"><div class="outputs">${cell.outputs.map(renderOutput).join('\n')}</div></section>`,
+        );
     } else if (cell.cell_type !== 'code') {
       const body = cell.cell_type === 'markdown' ? marked.parse(source, { async: false }) : `<pre>${escapeHtml(source)}</pre>`;
       parts.push(`<section class="cell ${cell.cell_type}" id="cell-${i + 1}">${body}</section>`);
@@ -108,7 +113,8 @@ export function renderNotebookHtml(nb: Notebook, options: { title: string; run?:
       const tags = cell.metadata.tags?.length ? ` <span class="badge">${escapeHtml(cell.metadata.tags.join(', '))}</span>` : '';
       parts.push(
         `<section class="cell code status-${status ?? 'none'}" id="cell-${i + 1}">` +
-          `<div class="in"><div class="prompt">In ${prompt}<br><small>cell ${i + 1}</small></div><div class="source"><pre><code>${escapeHtml(source)}</code></pre>${badge}${tags}</div></div>` +
+          `<div class="in"><div class="prompt">In ${prompt}<br><small>cell ${i + 1}</small></div><div ` +
+          `class="source"><pre><code>${escapeHtml(source)}</code></pre>${badge}${tags}</div></div>` +
           (cell.outputs.length ? `<div class="outputs">${cell.outputs.map(renderOutput).join('\n')}</div>` : '') +
           `</section>`,
       );

@@ -105,7 +105,12 @@ class OutputCollector {
       case 'execute_result':
         return { output_type: 'execute_result', data, metadata, execution_count: typeof c.execution_count === 'number' ? c.execution_count : null };
       case 'error':
-        return { output_type: 'error', ename: String(c.ename ?? 'Error'), evalue: String(c.evalue ?? ''), traceback: Array.isArray(c.traceback) ? c.traceback.map(String) : [] };
+        return {
+          output_type: 'error',
+          ename: String(c.ename ?? 'Error'),
+          evalue: String(c.evalue ?? ''),
+          traceback: Array.isArray(c.traceback) ? c.traceback.map(String) : [],
+        };
       default:
         return undefined; // status, execute_input and others carry no output
     }
@@ -167,7 +172,17 @@ export class Kernel {
     const key = randomBytes(32).toString('hex');
     const connectionDir = mkdtempSync(join(tmpdir(), 'il2kit-kernel-'));
     const connectionFile = join(connectionDir, 'kernel.json');
-    const connection = { transport: 'tcp', ip: '127.0.0.1', shell_port: shell, iopub_port: iopub, stdin_port: stdin, control_port: control, hb_port: hb, key, signature_scheme: 'hmac-sha256' };
+    const connection = {
+      transport: 'tcp',
+      ip: '127.0.0.1',
+      shell_port: shell,
+      iopub_port: iopub,
+      stdin_port: stdin,
+      control_port: control,
+      hb_port: hb,
+      key,
+      signature_scheme: 'hmac-sha256',
+    };
     writeFileSync(connectionFile, JSON.stringify(connection), { mode: 0o600 });
     const [cmd, ...args] = spec.argv.map((a) => a.replaceAll('{connection_file}', connectionFile)) as [string, ...string[]];
     const child = spawn(cmd, args, { cwd, env: { ...env, ...spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -263,7 +278,11 @@ export class Kernel {
     const started = Date.now();
     const collector = new OutputCollector();
     if (this.exit) return { status: 'died', outputs: [], executionCount: null, ms: 0 };
-    const msg = newMessage('execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true }, this.session);
+    const msg = newMessage(
+      'execute_request',
+      { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true },
+      this.session,
+    );
     return new Promise<ExecuteResult>((resolve) => {
       let reply: JupyterMessage | undefined;
       let idle = false;

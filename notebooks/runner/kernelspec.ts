@@ -14,7 +14,13 @@ export type KernelSpec = z.infer<typeof KernelSpec> & { dir: string };
 /** Jupyter data directories searched for kernels, in Jupyter's order; the project's .jupyter first. */
 export function jupyterDataDirs(projectRoot: string, env: NodeJS.ProcessEnv = process.env): string[] {
   const fromEnv = (env.JUPYTER_PATH ?? '').split(delimiter).filter(Boolean);
-  return [join(projectRoot, '.jupyter', 'share', 'jupyter'), ...fromEnv, join(homedir(), '.local', 'share', 'jupyter'), '/usr/local/share/jupyter', '/usr/share/jupyter'];
+  return [
+    join(projectRoot, '.jupyter', 'share', 'jupyter'),
+    ...fromEnv,
+    join(homedir(), '.local', 'share', 'jupyter'),
+    '/usr/local/share/jupyter',
+    '/usr/share/jupyter',
+  ];
 }
 
 /**

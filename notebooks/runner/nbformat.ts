@@ -6,7 +6,11 @@ const MultilineString = z.union([z.string(), z.array(z.string())]);
 const MimeBundle = z.record(z.string(), z.unknown());
 
 export const StreamOutput = z.looseObject({ output_type: z.literal('stream'), name: z.enum(['stdout', 'stderr']), text: MultilineString });
-export const DisplayDataOutput = z.looseObject({ output_type: z.literal('display_data'), data: MimeBundle, metadata: z.record(z.string(), z.unknown()).default({}) });
+export const DisplayDataOutput = z.looseObject({
+  output_type: z.literal('display_data'),
+  data: MimeBundle,
+  metadata: z.record(z.string(), z.unknown()).default({}),
+});
 export const ExecuteResultOutput = z.looseObject({
   output_type: z.literal('execute_result'),
   data: MimeBundle,

@@ -66,7 +66,13 @@ export function errorText(result: ExecuteResult, timeoutMs: number, kernelLog: s
   if (result.status === 'timeout') return `timed out after ${timeoutMs / 1000} s`;
   if (result.status === 'abort') return 'aborted by the kernel (an earlier request failed)';
   const text = result.outputs
-    .flatMap((o) => (o.output_type === 'stream' && o.name === 'stderr' ? [textOf(o.text)] : o.output_type === 'error' ? [`${o.ename}: ${o.evalue}`, ...o.traceback] : []))
+    .flatMap((o) =>
+      o.output_type === 'stream' && o.name === 'stderr'
+        ? [textOf(o.text)]
+        : o.output_type === 'error'
+          ? [`${o.ename}: ${o.evalue}`, ...o.traceback]
+          : [],
+    )
     .join('\n')
     .replace(ANSI, '')
     .trim();
@@ -157,7 +163,13 @@ export async function runNotebook(path: string, options: RunOptions): Promise<No
         continue;
       }
       const error = errorText(result, cellTimeoutMs, kernel.kernelLog);
-      if (result.status === 'timeout' || result.status === 'died') cell.outputs.push({ output_type: 'error', ename: result.status === 'timeout' ? 'Timeout' : 'KernelDied', evalue: error, traceback: [] });
+      if (result.status === 'timeout' || result.status === 'died')
+        cell.outputs.push({
+          output_type: 'error',
+          ename: result.status === 'timeout' ? 'Timeout' : 'KernelDied',
+          evalue: error,
+          traceback: [],
+        });
       failure = { cell: cellNo, status: result.status, source, error };
       log(`  ${label}: ${result.status.toUpperCase()} (${result.ms} ms)`);
     }

@@ -27,10 +27,28 @@ export function quarantineRateChecks(counts: Record<string, TableCounts>): Check
     if (!n || n.read + n.derived === 0) continue;
     const total = n.read + n.derived;
     const description = 'Share of records (read + derived) that were quarantined';
-    out.push(checkResult({ id: `quarantine_rate_${table}`, category: 'conformance', table, severity: 'warning', threshold_pct: limit.warn_pct, description }, n.quarantined, total, [], null));
+    out.push(
+      checkResult(
+        { id: `quarantine_rate_${table}`, category: 'conformance', table, severity: 'warning', threshold_pct: limit.warn_pct, description },
+        n.quarantined,
+        total,
+        [],
+        null,
+      ),
+    );
     const over = (100 * n.quarantined) / total > limit.error_pct;
-    const message = over ? `${n.quarantined} of ${total} ${table} records quarantined (limit ${limit.error_pct}%); read the quarantine's reasons before publishing` : null;
-    out.push(checkResult({ id: `quarantine_limit_${table}`, category: 'conformance', table, severity: 'error', threshold_pct: limit.error_pct, description }, n.quarantined, total, [], message));
+    const message = over
+      ? `${n.quarantined} of ${total} ${table} records quarantined (limit ${limit.error_pct}%); read the quarantine's reasons before publishing`
+      : null;
+    out.push(
+      checkResult(
+        { id: `quarantine_limit_${table}`, category: 'conformance', table, severity: 'error', threshold_pct: limit.error_pct, description },
+        n.quarantined,
+        total,
+        [],
+        message,
+      ),
+    );
   }
   return out;
 }
@@ -48,9 +66,21 @@ export function storedRowChecks(mapped: readonly string[], counts: Record<string
     const n = counts[table];
     const stored = n?.stored ?? 0;
     const seen = n ? n.read + n.derived : 0;
-    const message = stored === 0 ? `the spec maps ${table} but no ${table} row was stored (${seen} read or derived, ${n?.quarantined ?? 0} quarantined); check the source and the field maps` : null;
+    const message =
+      stored === 0
+        ? `the spec maps ${table} but no ${table} row was stored (${seen} read or derived, ${n?.quarantined ?? 0} quarantined); check the source and ` +
+          `the field maps`
+        : null;
     return checkResult(
-      { id: `table_stored_${table}`, category: 'completeness', table, severity: 'error', threshold_pct: 0, threshold_n: 0, description: 'A table the spec maps stored at least one row' },
+      {
+        id: `table_stored_${table}`,
+        category: 'completeness',
+        table,
+        severity: 'error',
+        threshold_pct: 0,
+        threshold_n: 0,
+        description: 'A table the spec maps stored at least one row',
+      },
       stored === 0 ? 1 : 0,
       1,
       [],
@@ -63,11 +93,21 @@ export function storedRowChecks(mapped: readonly string[], counts: Record<string
 export function orphanChecks(orphans: Partial<Record<string, number>>, counts: Record<string, TableCounts>): CheckResult[] {
   return Object.entries(orphans).map(([table, n]) =>
     checkResult(
-      { id: `references_stored_${table}`, category: 'conformance', table, severity: 'warning', threshold_pct: 0, threshold_n: 0, description: 'Rows point to a stored patient and, where they have one, a stored cycle (orphans are quarantined)' },
+      {
+        id: `references_stored_${table}`,
+        category: 'conformance',
+        table,
+        severity: 'warning',
+        threshold_pct: 0,
+        threshold_n: 0,
+        description: 'Rows point to a stored patient and, where they have one, a stored cycle (orphans are quarantined)',
+      },
       n ?? 0,
       (counts[table]?.read ?? 0) + (counts[table]?.derived ?? 0),
       [],
-      n ? `${n} ${table} row(s) point to a patient or cycle that is not stored; they are quarantined (check orphan) with the missing key` : null,
+      n
+        ? `${n} ${table} row(s) point to a patient or cycle that is not stored; they are quarantined (check orphan) with the missing key`
+        : null,
     ),
   );
 }
@@ -88,10 +128,19 @@ export async function maxDosesCheck(conn: DuckDBConnection, centreId: string): P
   const [cycles, reached, past, cap] = [Number(rows[0]), Number(rows[1]), Number(rows[2]), rows[3] === null ? null : Number(rows[3])];
   const failing = reached === 0 && past > 0 ? past : 0;
   const message = failing
-    ? `no cycle reached its stated maximum (${cap} doses) while ${past} cycle(s) record given or held slots past slot ${cap}: check max_doses_per_cycle is the cap on doses given, not a number of slots (docs/mapping-specs.md)`
+    ? `no cycle reached its stated maximum (${cap} doses) while ${past} cycle(s) record given or held slots past slot ${cap}: check ` +
+      `max_doses_per_cycle is the cap on doses given, not a number of slots (docs/mapping-specs.md)`
     : null;
   return checkResult(
-    { id: 'max_doses_reached', category: 'plausibility', table: 'cycle', severity: 'warning', threshold_pct: 0, threshold_n: 0, description: 'Some cycle reaches the stated maximum of doses, or none records slots past it' },
+    {
+      id: 'max_doses_reached',
+      category: 'plausibility',
+      table: 'cycle',
+      severity: 'warning',
+      threshold_pct: 0,
+      threshold_n: 0,
+      description: 'Some cycle reaches the stated maximum of doses, or none records slots past it',
+    },
     failing,
     cycles,
     [],

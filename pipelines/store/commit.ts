@@ -27,7 +27,22 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { TABLES, TABLE_NAMES, type Centre, type TableName } from '../../schemas/index.js';
-import { OBSERVATION_ROWS, OBSERVATION_SOURCE, PARQUET_DIR, PER_FILE_COLUMNS, QUARANTINE_ORDER, QUARANTINE_SQL, observationRowColumns, observationViewSql, orderBy, parquetFile, sql, storeTablesSql, tableColumns, type ObservationSource } from './layout.js';
+import {
+  OBSERVATION_ROWS,
+  OBSERVATION_SOURCE,
+  PARQUET_DIR,
+  PER_FILE_COLUMNS,
+  QUARANTINE_ORDER,
+  QUARANTINE_SQL,
+  observationRowColumns,
+  observationViewSql,
+  orderBy,
+  parquetFile,
+  sql,
+  storeTablesSql,
+  tableColumns,
+  type ObservationSource,
+} from './layout.js';
 import { readStagingSql } from './staging.js';
 import { orphanSql, quarantineOrphans } from './orphans.js';
 import { explainOutOfMemory } from './memory.js';
@@ -63,7 +78,11 @@ export type VerifyCommit = (conn: DuckDBConnection, result: CommitResult) => Pro
 export const STORE_TABLES: readonly StoreTable[] = [...TABLE_NAMES, 'quarantine'];
 
 /** Test hooks: called just before COMMIT, just after it, and once the pending Parquet files are complete, before they are renamed into place. */
-export const commitHooks: { beforeCommit?: () => void | Promise<void>; afterCommit?: () => void | Promise<void>; beforePublish?: () => void | Promise<void> } = {};
+export const commitHooks: {
+  beforeCommit?: () => void | Promise<void>;
+  afterCommit?: () => void | Promise<void>;
+  beforePublish?: () => void | Promise<void>;
+} = {};
 
 /** Tables whose key duplicates are resolved here (slots and cycles are resolved on the grid). */
 const DEDUPE: TableName[] = ['patient', 'observation', 'infusion', 'clinical_event', 'response', 'response_assessment', 'follow_up'];
@@ -93,7 +112,17 @@ export async function openStore(path: string): Promise<DuckDB> {
  * Replaces one centre's rows in the store with its staging CSVs (see the module comment).
  * `work` is a scratch folder of the run (each deduplicated table passes through a Parquet file there).
  */
-export async function commitCentre(opts: { storeDir: string; centreId: string; centre: Centre; staged: Partial<Record<StoreTable, string | string[]>>; work: string; verify?: VerifyCommit; meta?: Record<string, string> }): Promise<CommitResult> {
+export interface CommitOptions {
+  storeDir: string;
+  centreId: string;
+  centre: Centre;
+  staged: Partial<Record<StoreTable, string | string[]>>;
+  work: string;
+  verify?: VerifyCommit;
+  meta?: Record<string, string>;
+}
+
+export async function commitCentre(opts: CommitOptions): Promise<CommitResult> {
   const { storeDir, centreId } = opts;
   mkdirSync(storeDir, { recursive: true });
   const durations: Record<string, number> = {};
@@ -104,7 +133,18 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
     mark = now;
   };
   const { conn, close } = await openStore(storeFile(storeDir));
-  const result: CommitResult = { storeFile: storeFile(storeDir), parquetDir: join(storeDir, PARQUET_DIR), stored: {}, duplicates: {}, orphans: {}, quarantineRows: 0, centreVersion: 0, durations, previous: null, rejected: null };
+  const result: CommitResult = {
+    storeFile: storeFile(storeDir),
+    parquetDir: join(storeDir, PARQUET_DIR),
+    stored: {},
+    duplicates: {},
+    orphans: {},
+    quarantineRows: 0,
+    centreVersion: 0,
+    durations,
+    previous: null,
+    rejected: null,
+  };
   let committed = false;
   try {
     // Exports rely on scans keeping insertion order (the default; set here so it cannot drift).
@@ -115,92 +155,16 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
     await checkLayout(conn, storeDir);
     for (const stmt of storeTablesSql()) await conn.run(stmt);
     await conn.run(QUARANTINE_SQL);
-    const id = sql(centreId);
     result.previous = await previousCounts(conn, centreId);
-    for (const t of STORE_TABLES) {
-      if (t === 'observation') for (const part of [OBSERVATION_ROWS, OBSERVATION_SOURCE]) await conn.run(`DELETE FROM ${part} WHERE centre_id = ${id}`);
-      else await conn.run(`DELETE FROM ${t} WHERE centre_id = ${id}`);
-    }
-    lap('delete_ms');
-    await conn.run(`INSERT INTO centre VALUES (${id}, ${sql(opts.centre.name)}, ${sql(opts.centre.country)}, ${sql(opts.centre.time_zone)}, ${opts.centre.dose_iu_per_kg}, ${opts.centre.max_doses_per_cycle}, ${opts.centre.local_ruleset_id === null ? 'NULL' : sql(opts.centre.local_ruleset_id)})`);
-    result.stored.centre = 1;
-    let nextRecord = 0;
-    const staged = opts.staged.quarantine;
-    if (Array.isArray(staged)) throw new Error('the quarantine is staged in one file');
-    if (staged) {
-      result.quarantineRows += (await conn.run(`INSERT INTO quarantine ${readStagingSql('quarantine', staged)}`)).rowsChanged;
-      nextRecord = Number((await conn.runAndReadAll(`SELECT coalesce(max(record_id), 0) FROM quarantine WHERE centre_id = ${id}`)).getRows()[0]![0]);
-    }
-    lap('load_quarantine_ms');
+    const step: CommitStep = { conn, opts, id: sql(centreId), result, lap, nextRecord: 0 };
+    await replaceCentreRow(step);
+    await loadQuarantine(step);
     for (const t of TABLE_NAMES) {
       if (t === 'centre') continue;
       const path = opts.staged[t];
-      if (!path) {
-        result.stored[t] = 0;
-        continue;
-      }
-      const cols = tableColumns(t).map((c) => c.name);
-      const key = orderBy(t);
-      const data = cols.filter((c) => !PROVENANCE.has(c));
-      if (!DEDUPE.includes(t)) {
-        if (Array.isArray(path)) throw new Error(`staged parts are only read for deduplicated tables, not ${t}`);
-        const rel = `(${readStagingSql(t, path)}) s`;
-        nextRecord += countOrphans(result, t, await quarantineOrphans(conn, t, rel, centreId, nextRecord, TABLES[t].key.map((k) => `s.${k}`).join(', '), data));
-        result.stored[t] = (await conn.run(`INSERT INTO ${t} SELECT ${cols.join(', ')} FROM ${rel} WHERE NOT (${orphanSql(t, 's', centreId)}) ORDER BY ${key}`)).rowsChanged;
-        lap(`load_${t}_ms`);
-        continue;
-      }
-      // The staging CSV is converted to Parquet once (in the work folder): its file_row_number
-      // is the record's order, and the duplicates are found before anything enters the table.
-      // (Deleting them after inserting would be simpler, but a transaction that deletes rows it
-      // appended makes DuckDB rewrite the whole append at COMMIT.)
-      // Staged in parts, in source order: row-path CSVs (each converted to Parquet once, in the work
-      // folder: its file_row_number is the record's order) and columnar Parquet files, whose records
-      // carry their order (__r: row, __s: place in the row). (__p, __r, __s) is the order recorded.
-      const parts = Array.isArray(path) ? path : [path];
-      const rels: string[] = [];
-      const temps: string[] = [];
-      for (const [p, file] of parts.entries()) {
-        if (file.endsWith('.parquet')) rels.push(`SELECT ${cols.join(', ')}, ${p} AS __p, __r, __s FROM read_parquet(${sql(file)})`);
-        else {
-          const stg = join(opts.work, `${t}-${p}.stg.parquet`);
-          await conn.run(`COPY (${readStagingSql(t, file)}) TO ${sql(stg)} (FORMAT parquet, COMPRESSION uncompressed)`);
-          temps.push(stg);
-          rels.push(`SELECT ${cols.join(', ')}, ${p} AS __p, file_row_number AS __r, 0 AS __s FROM read_parquet(${sql(stg)}, file_row_number = true)`);
-        }
-      }
-      const src = `(${rels.join(' UNION ALL ')})`;
-      lap(`load_${t}_ms`);
-      // Keys recorded more than once are found by grouping on a hash of the key (one 64-bit value, about
-      // twice as fast as grouping on the key's columns); only their rows are ranked, by the key itself (a
-      // hash collision only ranks a few more rows, each first of its key), and the last one recorded is
-      // kept (a later row is a correction).
-      const on = TABLES[t].key.map((k) => `l.${k} IS NOT DISTINCT FROM w.${k}`).join(' AND ');
-      await conn.run(`CREATE OR REPLACE TEMP TABLE ranked AS
-        SELECT *, row_number() OVER (PARTITION BY ${key} ORDER BY __p DESC, __r DESC, __s DESC) AS __rn
-        FROM ${src} s WHERE hash(${key}) IN (SELECT hash(${key}) FROM ${src} k GROUP BY ALL HAVING count(*) > 1)`);
-      const dupCount = Number((await conn.runAndReadAll('SELECT count(*) FROM ranked WHERE __rn > 1')).getRows()[0]![0]);
-      if (dupCount > 0) {
-        const same = data.map((c) => `l.${c} IS NOT DISTINCT FROM w.${c}`).join(' AND ');
-        result.quarantineRows += (
-          await conn.run(`INSERT INTO quarantine
-          SELECT ${id}, ${nextRecord} + row_number() OVER (ORDER BY l.__p, l.__r, l.__s), '${t}', l.source_file, l.source_row, l.source_pointer, NULL, NULL,
-            CASE WHEN ${same} THEN 'duplicate' ELSE 'superseded' END,
-            CASE WHEN ${same} THEN 'duplicate of ' ELSE 'same ${TABLES[t].key.join(' + ')} recorded again (kept as the correction) at ' END || w.source_file || ' ' || coalesce(w.source_pointer, 'row ' || w.source_row),
-            to_json(struct_pack(${data.map((c) => `${c} := l.${c}`).join(', ')}))::VARCHAR
-          FROM ranked l JOIN ranked w ON ${on} AND w.__rn = 1 WHERE l.__rn > 1`)
-        ).rowsChanged;
-        nextRecord += dupCount;
-        result.duplicates[t] = dupCount;
-      }
-      lap(`dedupe_${t}_ms`);
-      const kept = dupCount > 0 ? `(SELECT * FROM ${src} s ANTI JOIN (SELECT __p, __r, __s FROM ranked WHERE __rn > 1) x USING (__p, __r, __s)) s` : `${src} s`;
-      nextRecord += countOrphans(result, t, await quarantineOrphans(conn, t, kept, centreId, nextRecord, 's.__p, s.__r, s.__s', data));
-      const keep = `(SELECT * FROM ${kept} WHERE NOT (${orphanSql(t, 's', centreId)})) s`;
-      result.stored[t] = (await conn.run(t === 'observation' ? await observationInsert(conn, centreId, src, keep, key) : `INSERT INTO ${t} SELECT ${cols.join(', ')} FROM ${keep} ORDER BY ${key}`)).rowsChanged;
-      await conn.run('DROP TABLE IF EXISTS ranked');
-      for (const f of temps) rmSync(f, { force: true });
-      lap(`insert_${t}_ms`);
+      if (!path) result.stored[t] = 0;
+      else if (!DEDUPE.includes(t)) await loadTable(step, t, path);
+      else await loadDedupedTable(step, t, path);
     }
     await rewriteObservationView(conn);
     lap('view_ms');
@@ -208,7 +172,8 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
     await conn.run(`INSERT OR REPLACE INTO il2kit_meta VALUES (${sql(versionKey(centreId))}, '${result.centreVersion}')`);
     // Until the export below finishes, the centre's Parquet files are the previous version's (recoverPending knows).
     await conn.run(`INSERT OR REPLACE INTO il2kit_meta VALUES (${sql(parquetKey(centreId))}, '${result.centreVersion - 1}')`);
-    for (const [k, v] of Object.entries(opts.meta ?? {})) await conn.run(`INSERT OR REPLACE INTO il2kit_meta VALUES (${sql(k)}, ${sql(v)})`);
+    for (const [k, v] of Object.entries(opts.meta ?? {}))
+      await conn.run(`INSERT OR REPLACE INTO il2kit_meta VALUES (${sql(k)}, ${sql(v)})`);
     lap('meta_ms');
     result.rejected = (await opts.verify?.(conn, result)) ?? null;
     if (result.rejected !== null) {
@@ -228,12 +193,165 @@ export async function commitCentre(opts: { storeDir: string; centreId: string; c
     lap('publish_ms');
   } catch (e) {
     if (!committed) await conn.run('ROLLBACK').catch(() => undefined);
-    throw explainOutOfMemory(e, committed ? `publishing centre ${centreId}'s Parquet files (its rows are committed; the next ingest into this store publishes them)` : `storing centre ${centreId} (nothing in the store was changed)`);
+    throw explainOutOfMemory(
+      e,
+      committed
+        ? `publishing centre ${centreId}'s Parquet files (its rows are committed; the next ingest into this store publishes them)`
+        : `storing centre ${centreId} (nothing in the store was changed)`,
+    );
   } finally {
     close();
     lap('close_ms');
   }
   return result;
+}
+
+/** What the steps of one commit share: the open connection, the inputs, the result so far and the next quarantine record number. */
+interface CommitStep {
+  conn: DuckDBConnection;
+  opts: CommitOptions;
+  id: string;
+  result: CommitResult;
+  lap: (name: string) => void;
+  nextRecord: number;
+}
+
+/** Deletes the centre's rows from every table and inserts its centre row. */
+async function replaceCentreRow(c: CommitStep): Promise<void> {
+  const { conn, opts, id } = c;
+  for (const t of STORE_TABLES) {
+    if (t === 'observation')
+      for (const part of [OBSERVATION_ROWS, OBSERVATION_SOURCE]) await conn.run(`DELETE FROM ${part} WHERE centre_id = ${id}`);
+    else await conn.run(`DELETE FROM ${t} WHERE centre_id = ${id}`);
+  }
+  c.lap('delete_ms');
+  await conn.run(
+    `INSERT INTO centre VALUES (${id}, ${sql(opts.centre.name)}, ${sql(opts.centre.country)}, ${sql(opts.centre.time_zone)}, ` +
+      `${opts.centre.dose_iu_per_kg}, ${opts.centre.max_doses_per_cycle}, ` +
+      `${opts.centre.local_ruleset_id === null ? 'NULL' : sql(opts.centre.local_ruleset_id)})`,
+  );
+  c.result.stored.centre = 1;
+}
+
+/** Loads the staged quarantine (rows the map and validate phases set aside); the next record number follows it. */
+async function loadQuarantine(c: CommitStep): Promise<void> {
+  const { conn, id } = c;
+  const staged = c.opts.staged.quarantine;
+  if (Array.isArray(staged)) throw new Error('the quarantine is staged in one file');
+  if (staged) {
+    c.result.quarantineRows += (await conn.run(`INSERT INTO quarantine ${readStagingSql('quarantine', staged)}`)).rowsChanged;
+    c.nextRecord = Number(
+      (await conn.runAndReadAll(`SELECT coalesce(max(record_id), 0) FROM quarantine WHERE centre_id = ${id}`)).getRows()[0]![0],
+    );
+  }
+  c.lap('load_quarantine_ms');
+}
+
+/** A table without duplicate detection: its staging CSV inserted in key order, orphans quarantined. */
+async function loadTable(c: CommitStep, t: TableName, path: string | string[]): Promise<void> {
+  const { conn, result } = c;
+  const centreId = c.opts.centreId;
+  const cols = tableColumns(t).map((col) => col.name);
+  const data = cols.filter((col) => !PROVENANCE.has(col));
+  if (Array.isArray(path)) throw new Error(`staged parts are only read for deduplicated tables, not ${t}`);
+  const rel = `(${readStagingSql(t, path)}) s`;
+  const keyList = TABLES[t].key.map((k) => `s.${k}`).join(', ');
+  c.nextRecord += countOrphans(result, t, await quarantineOrphans(conn, t, rel, centreId, c.nextRecord, keyList, data));
+  result.stored[t] = (
+    await conn.run(
+      `INSERT INTO ${t} SELECT ${cols.join(', ')} FROM ${rel} WHERE NOT (${orphanSql(t, 's', centreId)}) ORDER BY ${orderBy(t)}`,
+    )
+  ).rowsChanged;
+  c.lap(`load_${t}_ms`);
+}
+
+/**
+ * The staged parts of a deduplicated table as one relation, in source order: row-path CSVs (each converted to
+ * Parquet once, in the work folder: its file_row_number is the record's order) and columnar Parquet files, whose
+ * records carry their order (__r: row, __s: place in the row). (__p, __r, __s) is the order recorded.
+ */
+async function stagedParts(c: CommitStep, t: TableName, path: string | string[], cols: string[]): Promise<{ src: string; temps: string[] }> {
+  const parts = Array.isArray(path) ? path : [path];
+  const rels: string[] = [];
+  const temps: string[] = [];
+  for (const [p, file] of parts.entries()) {
+    if (file.endsWith('.parquet')) rels.push(`SELECT ${cols.join(', ')}, ${p} AS __p, __r, __s FROM read_parquet(${sql(file)})`);
+    else {
+      const stg = join(c.opts.work, `${t}-${p}.stg.parquet`);
+      await c.conn.run(`COPY (${readStagingSql(t, file)}) TO ${sql(stg)} (FORMAT parquet, COMPRESSION uncompressed)`);
+      temps.push(stg);
+      rels.push(
+        `SELECT ${cols.join(', ')}, ${p} AS __p, file_row_number AS __r, 0 AS __s FROM read_parquet(${sql(stg)}, file_row_number = true)`,
+      );
+    }
+  }
+  return { src: `(${rels.join(' UNION ALL ')})`, temps };
+}
+
+/**
+ * Ranks the rows of keys recorded more than once and quarantines all but the last recorded; returns how many.
+ * Keys recorded more than once are found by grouping on a hash of the key (one 64-bit value, about twice as fast
+ * as grouping on the key's columns); only their rows are ranked, by the key itself (a hash collision only ranks a
+ * few more rows, each first of its key), and the last one recorded is kept (a later row is a correction).
+ */
+async function quarantineDuplicates(c: CommitStep, t: TableName, src: string, data: string[]): Promise<number> {
+  const { conn, id } = c;
+  const key = orderBy(t);
+  const on = TABLES[t].key.map((k) => `l.${k} IS NOT DISTINCT FROM w.${k}`).join(' AND ');
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ranked AS
+        SELECT *, row_number() OVER (PARTITION BY ${key} ORDER BY __p DESC, __r DESC, __s DESC) AS __rn
+        FROM ${src} s WHERE hash(${key}) IN (SELECT hash(${key}) FROM ${src} k GROUP BY ALL HAVING count(*) > 1)`);
+  const dupCount = Number((await conn.runAndReadAll('SELECT count(*) FROM ranked WHERE __rn > 1')).getRows()[0]![0]);
+  if (dupCount > 0) {
+    const same = data.map((col) => `l.${col} IS NOT DISTINCT FROM w.${col}`).join(' AND ');
+    c.result.quarantineRows += (
+      await conn.run(`INSERT INTO quarantine
+          SELECT ${id}, ${c.nextRecord} + row_number() OVER (ORDER BY l.__p, l.__r, l.__s), '${t}', l.source_file, l.source_row, l.source_pointer, NULL, NULL,
+            CASE WHEN ${same} THEN 'duplicate' ELSE 'superseded' END,
+            CASE WHEN ${same} THEN 'duplicate of ' ELSE
+              'same ${TABLES[t].key.join(' + ')} recorded again (kept as the correction) at ' END || w.source_file || ' ' ||
+                coalesce(w.source_pointer, 'row ' || w.source_row),
+            to_json(struct_pack(${data.map((col) => `${col} := l.${col}`).join(', ')}))::VARCHAR
+          FROM ranked l JOIN ranked w ON ${on} AND w.__rn = 1 WHERE l.__rn > 1`)
+    ).rowsChanged;
+    c.nextRecord += dupCount;
+    c.result.duplicates[t] = dupCount;
+  }
+  return dupCount;
+}
+
+/**
+ * A deduplicated table. The staging CSV is converted to Parquet once (in the work folder): its file_row_number
+ * is the record's order, and the duplicates are found before anything enters the table. (Deleting them after
+ * inserting would be simpler, but a transaction that deletes rows it appended makes DuckDB rewrite the whole
+ * append at COMMIT.)
+ */
+async function loadDedupedTable(c: CommitStep, t: TableName, path: string | string[]): Promise<void> {
+  const { conn, result } = c;
+  const centreId = c.opts.centreId;
+  const cols = tableColumns(t).map((col) => col.name);
+  const key = orderBy(t);
+  const data = cols.filter((col) => !PROVENANCE.has(col));
+  const { src, temps } = await stagedParts(c, t, path, cols);
+  c.lap(`load_${t}_ms`);
+  const dupCount = await quarantineDuplicates(c, t, src, data);
+  c.lap(`dedupe_${t}_ms`);
+  const kept =
+    dupCount > 0
+      ? `(SELECT * FROM ${src} s ANTI JOIN (SELECT __p, __r, __s FROM ranked WHERE __rn > 1) x USING (__p, __r, __s)) s`
+      : `${src} s`;
+  c.nextRecord += countOrphans(result, t, await quarantineOrphans(conn, t, kept, centreId, c.nextRecord, 's.__p, s.__r, s.__s', data));
+  const keep = `(SELECT * FROM ${kept} WHERE NOT (${orphanSql(t, 's', centreId)})) s`;
+  result.stored[t] = (
+    await conn.run(
+      t === 'observation'
+        ? await observationInsert(conn, centreId, src, keep, key)
+        : `INSERT INTO ${t} SELECT ${cols.join(', ')} FROM ${keep} ORDER BY ${key}`,
+    )
+  ).rowsChanged;
+  await conn.run('DROP TABLE IF EXISTS ranked');
+  for (const f of temps) rmSync(f, { force: true });
+  c.lap(`insert_${t}_ms`);
 }
 
 /** Notes a table's orphans (rows whose patient or cycle is not stored, quarantined by store/orphans.ts); returns how many. */
@@ -260,7 +378,11 @@ async function observationInsert(conn: DuckDBConnection, centreId: string, src: 
 
 /** The view `observation` over every centre's files as observation_source now lists them (layout.ts). */
 async function rewriteObservationView(conn: DuckDBConnection): Promise<void> {
-  const files = (await conn.runAndReadAll(`SELECT centre_id, source_ord, ${PER_FILE_COLUMNS.join(', ')} FROM ${OBSERVATION_SOURCE} ORDER BY centre_id, source_ord`)).getRowObjectsJS();
+  const files = (
+    await conn.runAndReadAll(
+      `SELECT centre_id, source_ord, ${PER_FILE_COLUMNS.join(', ')} FROM ${OBSERVATION_SOURCE} ORDER BY centre_id, source_ord`,
+    )
+  ).getRowObjectsJS();
   await conn.run(observationViewSql(files.map((f) => ({ ...f, source_ord: Number(f.source_ord) })) as ObservationSource[]));
 }
 
@@ -268,7 +390,13 @@ async function rewriteObservationView(conn: DuckDBConnection): Promise<void> {
  * Writes a centre's rows of every table, as the committed database holds them at `version`, to
  * .pending-<id>/ and renames them into place; then records that the files are `version`'s.
  */
-async function exportCentre(conn: DuckDBConnection, storeDir: string, centreId: string, version: number, lap: (name: string) => void = () => undefined): Promise<void> {
+async function exportCentre(
+  conn: DuckDBConnection,
+  storeDir: string,
+  centreId: string,
+  version: number,
+  lap: (name: string) => void = () => undefined,
+): Promise<void> {
   const pending = pendingDir(storeDir, centreId);
   rmSync(pending, { recursive: true, force: true });
   mkdirSync(pending, { recursive: true });
@@ -276,7 +404,9 @@ async function exportCentre(conn: DuckDBConnection, storeDir: string, centreId: 
     // Each table's rows of a centre went in with one INSERT … ORDER BY key, and scans keep insertion
     // order (preserve_insertion_order), so they come out sorted without another sort.
     const order = t === 'quarantine' ? ` ORDER BY ${QUARANTINE_ORDER}` : '';
-    await conn.run(`COPY (SELECT * FROM ${t} WHERE centre_id = ${sql(centreId)}${order}) TO ${sql(join(pending, `${t}.parquet`))} (FORMAT parquet)`);
+    await conn.run(
+      `COPY (SELECT * FROM ${t} WHERE centre_id = ${sql(centreId)}${order}) TO ${sql(join(pending, `${t}.parquet`))} (FORMAT parquet)`,
+    );
     lap(`parquet_${t}_ms`);
   }
   writeDurably(join(pending, VERSION_FILE), `${version}\n`);
@@ -303,7 +433,10 @@ async function keepRejected(conn: DuckDBConnection, dir: string, centreId: strin
 
 /** il2kit_meta key of a centre's data version. */
 const versionKey = (centreId: string) => `centre_version:${centreId}`;
-/** il2kit_meta key of the data version the centre's Parquet files were exported from (absent in stores written before it existed: their files were published before COMMIT). */
+/**
+ * il2kit_meta key of the data version the centre's Parquet files were exported from (absent in stores written
+ * before it existed: their files were published before COMMIT).
+ */
 const parquetKey = (centreId: string) => `parquet_version:${centreId}`;
 
 /**
@@ -332,7 +465,11 @@ export async function recoverPending(conn: DuckDBConnection, storeDir: string): 
   const meta = Number((await conn.runAndReadAll("SELECT count(*) FROM information_schema.tables WHERE table_name = 'il2kit_meta'")).getRows()[0]![0]);
   const versions = new Map<string, { data: number; parquet: number | null }>();
   if (meta > 0) {
-    const rows = (await conn.runAndReadAll("SELECT key, value FROM il2kit_meta WHERE key LIKE 'centre_version:%' OR key LIKE 'parquet_version:%' ORDER BY key")).getRows();
+    const rows = (
+      await conn.runAndReadAll(
+        "SELECT key, value FROM il2kit_meta WHERE key LIKE 'centre_version:%' OR key LIKE 'parquet_version:%' ORDER BY key",
+      )
+    ).getRows();
     for (const [key, value] of rows) {
       const [kind, centreId] = [String(key).slice(0, String(key).indexOf(':')), String(key).slice(String(key).indexOf(':') + 1)];
       const v = versions.get(centreId) ?? { data: 0, parquet: null };
@@ -389,7 +526,8 @@ async function migrateLegacyParquet(conn: DuckDBConnection, storeDir: string): P
       const to = parquetFile(storeDir, t, c);
       if (existsSync(to)) continue;
       mkdirSync(dirname(to), { recursive: true });
-      await conn.run(`COPY (SELECT * FROM ${t} WHERE centre_id = ${sql(c)} ORDER BY ${t === 'quarantine' ? QUARANTINE_ORDER : orderBy(t)}) TO ${sql(`${to}.tmp`)} (FORMAT parquet)`);
+      const order = t === 'quarantine' ? QUARANTINE_ORDER : orderBy(t);
+      await conn.run(`COPY (SELECT * FROM ${t} WHERE centre_id = ${sql(c)} ORDER BY ${order}) TO ${sql(`${to}.tmp`)} (FORMAT parquet)`);
       renameSync(`${to}.tmp`, to);
     }
   }

@@ -94,7 +94,13 @@ export function observationViewSql(files: readonly ObservationSource[]): string 
   const centres = [...new Set(files.map((f) => f.centre_id))];
   const perFile = (col: PerFileColumn): string => {
     if (files.length === 0) return `NULL::VARCHAR AS ${col}`;
-    const byCentre = centres.map((c) => `WHEN centre_id = ${text(c)} THEN CASE source_ord ${files.filter((f) => f.centre_id === c).map((f) => `WHEN ${f.source_ord} THEN ${text(f[col])}`).join(' ')} END`);
+    const byCentre = centres.map(
+      (c) =>
+        `WHEN centre_id = ${text(c)} THEN CASE source_ord ${files
+          .filter((f) => f.centre_id === c)
+          .map((f) => `WHEN ${f.source_ord} THEN ${text(f[col])}`)
+          .join(' ')} END`,
+    );
     return `CASE ${byCentre.join(' ')} END AS ${col}`;
   };
   const cols = tableColumns('observation').map((c) => ((PER_FILE_COLUMNS as readonly string[]).includes(c.name) ? perFile(c.name as PerFileColumn) : c.name));
@@ -106,7 +112,18 @@ export { sql };
 const q = (name: string, type: string, nullable = true): ColumnDef => ({
   name,
   type,
-  field: { name, kind: type === 'INTEGER' ? 'integer' : 'string', nullable, values: null, itemKind: null, min: null, max: null, description: '', unit: null, identifier: 'none' },
+  field: {
+    name,
+    kind: type === 'INTEGER' ? 'integer' : 'string',
+    nullable,
+    values: null,
+    itemKind: null,
+    min: null,
+    max: null,
+    description: '',
+    unit: null,
+    identifier: 'none',
+  },
 });
 
 /** Quarantine: one row per problem; record_id groups the problems of one quarantined record. */
@@ -116,7 +133,8 @@ export const QUARANTINE_COLUMNS: ColumnDef[] = [
   q('message', 'VARCHAR', false), q('record_json', 'VARCHAR'),
 ];
 
-export const QUARANTINE_SQL = `CREATE TABLE IF NOT EXISTS quarantine (\n${QUARANTINE_COLUMNS.map((c) => `  ${c.name} ${c.type}${c.field.nullable ? '' : ' NOT NULL'}`).join(',\n')}\n)`;
+const QUARANTINE_COLUMN_SQL = QUARANTINE_COLUMNS.map((c) => `  ${c.name} ${c.type}${c.field.nullable ? '' : ' NOT NULL'}`);
+export const QUARANTINE_SQL = `CREATE TABLE IF NOT EXISTS quarantine (\n${QUARANTINE_COLUMN_SQL.join(',\n')}\n)`;
 
 /** Sort order of the quarantine's exports. */
 export const QUARANTINE_ORDER = 'centre_id, record_id, check_name, field';
@@ -134,7 +152,10 @@ export function layoutHash(): string {
 export class StoreLayoutError extends Error {
   readonly exitCode = 2;
   constructor(storeDir: string) {
-    super(`${storeDir}: the store was written by another version of the common schema. Ingest every centre again into a new store folder (or delete ${storeDir}); nothing was changed.`);
+    super(
+      `${storeDir}: the store was written by another version of the common schema. Ingest every centre again into a new store folder (or delete ` +
+        `${storeDir}); nothing was changed.`,
+    );
     this.name = 'UserError';
   }
 }

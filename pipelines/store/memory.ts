@@ -10,7 +10,10 @@ const DEFAULT_LIMIT = '3GB';
 export function duckdbMemoryLimit(env: NodeJS.ProcessEnv = process.env): string {
   const v = env.IL2KIT_DUCKDB_MEMORY?.trim();
   if (!v) return DEFAULT_LIMIT;
-  if (!/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/i.test(v)) throw new DuckDBMemoryError(`IL2KIT_DUCKDB_MEMORY=${JSON.stringify(v)} is not a size. Use a number with MB or GB, e.g. IL2KIT_DUCKDB_MEMORY=6GB`);
+  if (!/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/i.test(v))
+    throw new DuckDBMemoryError(
+      `IL2KIT_DUCKDB_MEMORY=${JSON.stringify(v)} is not a size. Use a number with MB or GB, e.g. IL2KIT_DUCKDB_MEMORY=6GB`,
+    );
   return v;
 }
 
@@ -30,5 +33,8 @@ export function explainOutOfMemory(e: unknown, what: string): unknown {
   if (!(e instanceof Error) || !/Out of Memory Error/i.test(e.message)) return e;
   const first = e.message.split('\n').find((l) => l.trim() !== '') ?? e.message;
   const limit = process.env.IL2KIT_DUCKDB_MEMORY?.trim() || DEFAULT_LIMIT; // as set (this runs on an error path: no second error)
-  return new DuckDBMemoryError(`DuckDB ran out of its memory budget (${limit}) while ${what}. Set IL2KIT_DUCKDB_MEMORY to a larger size (e.g. IL2KIT_DUCKDB_MEMORY=6GB) or free memory on this machine, and run again. (DuckDB: ${first.trim()})`);
+  return new DuckDBMemoryError(
+    `DuckDB ran out of its memory budget (${limit}) while ${what}. Set IL2KIT_DUCKDB_MEMORY to a larger size (e.g. IL2KIT_DUCKDB_MEMORY=6GB) or free ` +
+      `memory on this machine, and run again. (DuckDB: ${first.trim()})`,
+  );
 }

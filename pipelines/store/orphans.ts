@@ -41,7 +41,15 @@ export function orphanSql(table: TableName, alias: string, centreId: string): st
  * Moves the orphans among `rel` (rows of `table` with provenance, aliased `s`) to the quarantine, numbered from
  * `nextRecord` in `order`. Returns how many were quarantined.
  */
-export async function quarantineOrphans(conn: DuckDBConnection, table: TableName, rel: string, centreId: string, nextRecord: number, order: string, data: string[]): Promise<number> {
+export async function quarantineOrphans(
+  conn: DuckDBConnection,
+  table: TableName,
+  rel: string,
+  centreId: string,
+  nextRecord: number,
+  order: string,
+  data: string[],
+): Promise<number> {
   const links = PARENT_LINKS[table] ?? [];
   if (links.length === 0) return 0;
   const id = sql(centreId);
@@ -49,11 +57,16 @@ export async function quarantineOrphans(conn: DuckDBConnection, table: TableName
   const field = `CASE ${links.map((l) => `WHEN ${missing('s', l, id)} THEN '${l.column}'`).join(' ')} END`;
   const raw = `CASE ${links.map((l) => `WHEN ${missing('s', l, id)} THEN CAST(s.${l.column} AS VARCHAR)`).join(' ')} END`;
   const message = `CASE ${links
-    .map((l) => `WHEN ${missing('s', l, id)} THEN '${table} row points to ${l.parent} ' || s.${l.column} || ', which is not stored (quarantined or not in the export): it is quarantined with it; fix the ${l.parent} row'`)
+    .map(
+      (l) =>
+        `WHEN ${missing('s', l, id)} THEN '${table} row points to ${l.parent} ' || s.${l.column} || ` +
+        `', which is not stored (quarantined or not in the export): it is quarantined with it; fix the ${l.parent} row'`,
+    )
     .join(' ')} END`;
   return (
     await conn.run(`INSERT INTO quarantine
-      SELECT ${id}, ${nextRecord} + row_number() OVER (ORDER BY ${order}), '${table}', s.source_file, s.source_row, s.source_pointer, ${field}, ${raw}, 'orphan', ${message},
+      SELECT ${id}, ${nextRecord} + row_number() OVER (ORDER BY ${order}), '${table}', s.source_file, s.source_row,
+        s.source_pointer, ${field}, ${raw}, 'orphan', ${message},
         to_json(struct_pack(${data.map((c) => `${c} := s.${c}`).join(', ')}))::VARCHAR
       FROM ${rel} WHERE ${orphanSql(table, 's', centreId)}`)
   ).rowsChanged;

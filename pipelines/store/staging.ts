@@ -48,7 +48,14 @@ else s += cell(v, C[${i}]);
   const last: unknown[] = columns.map(() => undefined);
   const quoted: string[] = columns.map(() => '');
   // Column names come from our own schemas, never from input, so generating code from them is safe.
-  return new Function('C', 'L', 'Q', 'NULL_MARK', 'cell', 'quote', `return function line(r) {\n${body}\n};`)(columns, last, quoted, NULL_MARK, cell, quote) as LineWriter;
+  return new Function('C', 'L', 'Q', 'NULL_MARK', 'cell', 'quote', `return function line(r) {\n${body}\n};`)(
+    columns,
+    last,
+    quoted,
+    NULL_MARK,
+    cell,
+    quote,
+  ) as LineWriter;
 }
 
 const BUFFER_BYTES = 1 << 20;
@@ -107,6 +114,15 @@ export class StagingWriter {
 export function readStagingSql(table: TableName | 'quarantine', path: string, extra: ColumnDef[] = []): string {
   const cols = [...(table === 'quarantine' ? QUARANTINE_COLUMNS : tableColumns(table)), ...extra];
   const spec = cols.map((c) => `'${c.name}': '${c.type === 'VARCHAR[]' ? 'VARCHAR' : c.type}'`).join(', ');
-  const select = cols.map((c) => (c.type === 'VARCHAR[]' ? `CASE WHEN ${c.name} IS NULL OR ${c.name} = '' THEN []::VARCHAR[] ELSE string_split(${c.name}, '${LIST_SEP}') END AS ${c.name}` : c.name)).join(', ');
-  return `SELECT ${select} FROM read_csv(${sql(path)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '${NULL_MARK}', allow_quoted_nulls = false, columns = {${spec}}, auto_detect = false)`;
+  const select = cols
+    .map((c) =>
+      c.type === 'VARCHAR[]'
+        ? `CASE WHEN ${c.name} IS NULL OR ${c.name} = '' THEN []::VARCHAR[] ELSE string_split(${c.name}, '${LIST_SEP}') END AS ${c.name}`
+        : c.name,
+    )
+    .join(', ');
+  return (
+    `SELECT ${select} FROM read_csv(${sql(path)}, header = true, delim = ',', quote = '"', escape = '"', nullstr = '${NULL_MARK}', ` +
+    `allow_quoted_nulls = false, columns = {${spec}}, auto_detect = false)`
+  );
 }

@@ -98,7 +98,11 @@ export function openWorkFolder(storeDir: string): WorkFolder {
   chmodSync(base, 0o700);
   const path = mkdtempSync(join(base, `ingest-${process.pid}-`));
   chmodSync(path, 0o700);
-  writeFileSync(join(path, 'README'), 'Work folder of a running il2kit ingest (raw cells): removed when the run ends; a later run removes it if this run was killed.\n', { mode: 0o600 });
+  writeFileSync(
+    join(path, 'README'),
+    'Work folder of a running il2kit ingest (raw cells): removed when the run ends; a later run removes it if this run was killed.\n',
+    { mode: 0o600 },
+  );
   live.add(path);
   hookSignals();
   return {

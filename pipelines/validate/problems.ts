@@ -15,7 +15,11 @@ export interface Problem {
 }
 
 /** Turns zod issues for one record into problems with the raw value and a readable message. */
-export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], raw: Record<string, unknown>, where: Pick<Problem, 'file' | 'row' | 'pointer'>): Problem[] {
+export function problemsFromIssues(
+  issues: readonly z.core.$ZodIssue[],
+  raw: Record<string, unknown>,
+  where: Pick<Problem, 'file' | 'row' | 'pointer'>,
+): Problem[] {
   const out: Problem[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
@@ -32,7 +36,10 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], raw: Rec
 
 export function unexpectedField(key: string): { check: string; message: string } {
   if (isIdentifierFieldName(key)) {
-    return { check: 'identifier', message: `${key} is a direct patient identifier and must not be stored; drop it (mark it as an identifier in the mapping spec)` };
+    return {
+      check: 'identifier',
+      message: `${key} is a direct patient identifier and must not be stored; drop it (mark it as an identifier in the mapping spec)`,
+    };
   }
   return { check: 'unrecognized_field', message: `${key} is not a field of this table; map it to a schema field or drop it` };
 }

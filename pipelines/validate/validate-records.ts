@@ -41,10 +41,26 @@ export interface StreamValidation {
   problems: number;
 }
 
-/** validateRecordFile over a stream of batches: each problem goes to `onProblem` as it is found, only counts are kept; `afterBatch` is awaited between batches (back-pressure). */
-export async function validateRecordStream(table: TableName, stream: RecordStream, onProblem: (p: Problem) => void, afterBatch?: () => Promise<void>): Promise<StreamValidation> {
+/**
+ * validateRecordFile over a stream of batches: each problem goes to `onProblem` as it is found, only counts are
+ * kept; `afterBatch` is awaited between batches (back-pressure).
+ */
+export async function validateRecordStream(
+  table: TableName,
+  stream: RecordStream,
+  onProblem: (p: Problem) => void,
+  afterBatch?: () => Promise<void>,
+): Promise<StreamValidation> {
   const checker = recordChecker(table, stream);
-  const out: StreamValidation = { table, file: stream.file, rowsRead: 0, valid: 0, invalid: 0, fileProblems: checker.fileProblems.length, problems: checker.fileProblems.length };
+  const out: StreamValidation = {
+    table,
+    file: stream.file,
+    rowsRead: 0,
+    valid: 0,
+    invalid: 0,
+    fileProblems: checker.fileProblems.length,
+    problems: checker.fileProblems.length,
+  };
   checker.fileProblems.forEach(onProblem);
   for await (const batch of stream.batches) {
     for (const rec of batch) {
@@ -73,7 +89,15 @@ function recordChecker(table: TableName, file: Pick<RecordFile, 'file' | 'format
   const fileProblems: Problem[] = [];
   const missingColumns = fields.filter((f) => !file.columns.includes(f.name)).map((f) => f.name);
   if (file.format === 'csv' && missingColumns.length > 0) {
-    fileProblems.push({ file: file.file, row: null, pointer: null, field: missingColumns.join(', '), value: undefined, check: 'missing_column', message: `required column(s) missing from the header: ${missingColumns.join(', ')}` });
+    fileProblems.push({
+      file: file.file,
+      row: null,
+      pointer: null,
+      field: missingColumns.join(', '),
+      value: undefined,
+      check: 'missing_column',
+      message: `required column(s) missing from the header: ${missingColumns.join(', ')}`,
+    });
   }
   // In a tabular file an unexpected column is one problem for the file, not one per row.
   const fieldNames = new Set(fields.map((f) => f.name));
@@ -87,8 +111,22 @@ function recordChecker(table: TableName, file: Pick<RecordFile, 'file' | 'format
     const where = { file: file.file, row: rec.row, pointer: rec.pointer };
     const raw = file.textual ? coerceRecord(rec.values, fields) : rec.values;
     const problems: Problem[] = [];
-    if (rec.extraCells) problems.push({ ...where, field: null, value: rec.extraCells, check: 'extra_cells', message: `the row has ${rec.extraCells.length} more cell(s) than the header; check the delimiter and quoting` });
-    if (rec.missingCells && file.format === 'csv') problems.push({ ...where, field: rec.missingCells.join(', '), value: undefined, check: 'short_row', message: `the row has fewer cells than the header (missing ${rec.missingCells.join(', ')}); the line may be truncated` });
+    if (rec.extraCells)
+      problems.push({
+        ...where,
+        field: null,
+        value: rec.extraCells,
+        check: 'extra_cells',
+        message: `the row has ${rec.extraCells.length} more cell(s) than the header; check the delimiter and quoting`,
+      });
+    if (rec.missingCells && file.format === 'csv')
+      problems.push({
+        ...where,
+        field: rec.missingCells.join(', '),
+        value: undefined,
+        check: 'short_row',
+        message: `the row has fewer cells than the header (missing ${rec.missingCells.join(', ')}); the line may be truncated`,
+      });
     const parsed = schema.safeParse(raw);
     if (!parsed.success) problems.push(...problemsFromIssues(parsed.error.issues, raw, where));
     return { problems, data: parsed.success ? parsed.data : undefined };
@@ -97,7 +135,9 @@ function recordChecker(table: TableName, file: Pick<RecordFile, 'file' | 'format
   const identifierColumns = (): Problem[] =>
     [...samples].flatMap(([col, seen]) => {
       const reason = identifierReason(col, seen);
-      const message = `${col} looks like a direct patient identifier (${reason}) and must not be stored; drop it (mark it as an identifier in the mapping spec)`;
+      const message =
+        `${col} looks like a direct patient identifier (${reason}) and must not be stored; drop it (mark it as an identifier in the ` +
+        `mapping spec)`;
       return reason ? [{ file: file.file, row: null, pointer: null, field: col, value: undefined, check: 'identifier', message }] : [];
     });
   return { fileProblems, check, identifierColumns };

@@ -32,7 +32,15 @@ export function differencingProblems(next: PanelBundle, earlier: readonly PanelB
           const b = oj < 0 ? null : o.cells[oi]![oj];
           if (a === null || a === undefined || b === null || b === undefined) return;
           const d = Math.abs(a - b);
-          if (d > 0 && d < Math.max(k, old.policy.min_cell)) out.push({ earlier_sha256: old.content_sha256, earlier_period: `${old.period.first}…${old.period.last}`, table: t.id, row, col, difference: d });
+          if (d > 0 && d < Math.max(k, old.policy.min_cell))
+            out.push({
+              earlier_sha256: old.content_sha256,
+              earlier_period: `${old.period.first}…${old.period.last}`,
+              table: t.id,
+              row,
+              col,
+              difference: d,
+            });
         });
       });
     }

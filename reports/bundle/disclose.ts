@@ -59,7 +59,16 @@ export function discloseSummary(s: CentreSummary, policy: DisclosurePolicy, kitV
     }
     const rule = estimateRule(e.n, e.events, e.parameters, policy) ?? (e.table !== null && !whole.has(e.table) ? 'suppressed_table' : null);
     if (rule !== null) withheld.push({ what: 'signal', id: e.signal, rule });
-    else signal_estimates.push({ signal: e.signal, method: e.method, log_or: e.log_or, std_err: e.std_err, n: e.n, events: e.events, parameters: e.parameters });
+    else
+      signal_estimates.push({
+        signal: e.signal,
+        method: e.method,
+        log_or: e.log_or,
+        std_err: e.std_err,
+        n: e.n,
+        events: e.events,
+        parameters: e.parameters,
+      });
   }
   const implied_thresholds: PanelBundle['implied_thresholds'] = [];
   for (const t of s.implied) {

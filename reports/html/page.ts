@@ -39,7 +39,11 @@ export function renderReportPage(page: ReportPage): string {
   });
   const toc = page.sections.map((s, i) => `<li><a href="#${ids[i]}">${escapeHtml(s.title)}</a></li>`).join('');
   const sections = page.sections
-    .map((s, i) => `<section class="report-section" id="${ids[i]}" aria-labelledby="${ids[i]}-h">\n<h2 id="${ids[i]}-h">${escapeHtml(s.title)}</h2>\n${s.html}\n</section>`)
+    .map(
+      (s, i) =>
+        `<section class="report-section" id="${ids[i]}" aria-labelledby="${ids[i]}-h">\n<h2 ` +
+        `id="${ids[i]}-h">${escapeHtml(s.title)}</h2>\n${s.html}\n</section>`,
+    )
     .join('\n');
   const subtitle = page.subtitle ? `<p class="subtitle">${escapeHtml(page.subtitle)}</p>` : '';
   const footer = page.footer ? `<footer class="page">${page.footer}</footer>` : '';

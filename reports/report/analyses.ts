@@ -70,7 +70,8 @@ export async function runReportAnalyses(storeDir: string, o: AnalysisOptions): P
       ? { ok: false, reason: 'the store holds no cycles for these centres' }
       : { ok: true, value: { result: analyseDoses(inputs.cycles, inputs.patients, { reaching: { threshold } }), cycles: inputs.cycles.length, threshold } };
   const r = analyseResponse(inputs.response, { course: 1, adjust: ['centre', 'disease'] });
-  const response: ReportAnalyses['response'] = r.signals.length === 0 ? { ok: false, reason: 'no course 1 has a response assessment in the store' } : { ok: true, value: r };
+  const response: ReportAnalyses['response'] =
+    r.signals.length === 0 ? { ok: false, reason: 'no course 1 has a response assessment in the store' } : { ok: true, value: r };
   return { holds: h, doses, response, outcomes: outcomesOf(inputs.outcomes, h, o.reference) };
 }
 

@@ -54,7 +54,14 @@ export async function buildReport(o: BuildReportOptions): Promise<BuiltReport> {
   const parameters = { centres, reference, ...(o.provenance.parameters ?? {}) };
   const context: ReportContext = { facts, records, analyses, provenance: { ...o.provenance, parameters }, storeLabel: o.storeDir, outDir: o.outDir };
   o.step?.('drawing figures and tables');
-  const sections: ReportSection[] = [summarySection(context), dataQualitySection(context), await holdsSection(context), await dosesSection(context), await responseSection(context), await outcomesSection(context)];
+  const sections: ReportSection[] = [
+    summarySection(context),
+    dataQualitySection(context),
+    await holdsSection(context),
+    await dosesSection(context),
+    await responseSection(context),
+    await outcomesSection(context),
+  ];
   o.step?.('drawing the consensus figures');
   sections.push(await consensusSection(o.storeDir, { centres }));
   for (const extra of o.extraSections ?? []) {
@@ -67,7 +74,10 @@ export async function buildReport(o: BuildReportOptions): Promise<BuiltReport> {
     title: 'High-dose IL-2 across centres: hold practice, doses reached and response',
     subtitle: `${centres.length} centre${centres.length === 1 ? '' : 's'}: ${centres.join(', ')}${period ? ` · ${period}` : ''} · store ${o.storeDir}`,
     sections,
-    footer: escapeHtml(`Made by il2kit ${o.provenance.kitVersion}${o.provenance.gitCommit ? ` (${o.provenance.gitCommit.slice(0, 12)})` : ''}. Synthetic or pseudonymised data only: no patient identifier is shown.`),
+    footer: escapeHtml(
+      `Made by il2kit ${o.provenance.kitVersion}${o.provenance.gitCommit ? ` (${o.provenance.gitCommit.slice(0, 12)})` : ''}. ` +
+        'Synthetic or pseudonymised data only: no patient identifier is shown.',
+    ),
   });
   return { html, context, sections: sections.map((s) => s.title) };
 }

@@ -48,7 +48,8 @@ export function table(ctx: ReportContext, columns: readonly TableColumn[], rows:
 export const para = (text: string, cls = ''): string => `<p${cls ? ` class="${cls}"` : ''}>${escapeHtml(text)}</p>`;
 
 /** A bulleted list of plain-text notes (nothing when empty). */
-export const noteList = (notes: readonly string[]): string => (notes.length ? `<ul class="note">${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '');
+export const noteList = (notes: readonly string[]): string =>
+  notes.length ? `<ul class="note">${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '';
 
 /** 0.123 → "12.3%"; 0.0049 → "0.5%": the kit's one percentage rule (formatPercent). */
 export const pct = formatPercent;

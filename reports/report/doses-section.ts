@@ -18,9 +18,22 @@ export async function dosesSection(ctx: ReportContext): Promise<ReportSection> {
   const several = ctx.facts.centres.length > 1;
   const figures = await Promise.all([
     figure(ctx, doseDistributionSpec(r.histogram), 'Doses given per cycle, by centre and regimen'),
-    figure(ctx, doseSurvivalSpec(r.survival.curves), 'Share of cycles still receiving doses after each dose (Kaplan–Meier, 95% CI), by centre'),
-    figure(ctx, endReasonIncidenceSpec(r.survival.incidence), 'How cycles ended: cumulative incidence of stopping for toxicity, reaching the maximum or another reason'),
-    figure(ctx, several && r.reaching.crude.length ? reachingFunnelSpec(r.reaching) : null, `Cycles reaching ${threshold} doses by centre, against funnel limits around the all-centre share`, several ? 'no cycle to compare' : 'a funnel compares centres, and the store holds one'),
+    figure(
+      ctx,
+      doseSurvivalSpec(r.survival.curves),
+      'Share of cycles still receiving doses after each dose (Kaplan–Meier, 95% CI), by centre',
+    ),
+    figure(
+      ctx,
+      endReasonIncidenceSpec(r.survival.incidence),
+      'How cycles ended: cumulative incidence of stopping for toxicity, reaching the maximum or another reason',
+    ),
+    figure(
+      ctx,
+      several && r.reaching.crude.length ? reachingFunnelSpec(r.reaching) : null,
+      `Cycles reaching ${threshold} doses by centre, against funnel limits around the all-centre share`,
+      several ? 'no cycle to compare' : 'a funnel compares centres, and the store holds one',
+    ),
   ]);
   const distribution = r.distribution.filter((x) => x.cycle_number === 'all');
   const cols = [

@@ -56,8 +56,14 @@ async function centreFacts(conn: DuckDBConnection, centres: readonly string[]): 
       (SELECT count(DISTINCT (c.patient_key, c.course_number)) FROM cycle c WHERE c.centre_id = p.centre_id) AS courses,
       (SELECT count(*) FROM cycle c WHERE c.centre_id = p.centre_id) AS cycles
     FROM patient p WHERE ${where} GROUP BY p.centre_id ORDER BY p.centre_id`);
-  const slots = await queryRows(conn, `SELECT centre_id, count(*) AS n, min(scheduled_at) AS first, max(scheduled_at) AS last FROM dose_slot WHERE ${where} GROUP BY 1`);
-  const obs = await queryRows(conn, `SELECT centre_id, CASE variable ${CATEGORY_SQL} ELSE 'other' END AS kind, count(*) AS n FROM observation_rows WHERE ${where} GROUP BY 1, 2`);
+  const slots = await queryRows(
+    conn,
+    `SELECT centre_id, count(*) AS n, min(scheduled_at) AS first, max(scheduled_at) AS last FROM dose_slot WHERE ${where} GROUP BY 1`,
+  );
+  const obs = await queryRows(
+    conn,
+    `SELECT centre_id, CASE variable ${CATEGORY_SQL} ELSE 'other' END AS kind, count(*) AS n FROM observation_rows WHERE ${where} GROUP BY 1, 2`,
+  );
   const inf = await queryRows(conn, `SELECT centre_id, count(*) AS n FROM infusion WHERE ${where} GROUP BY 1`);
   return size.map((s) => {
     const id = String(s.centre_id);
@@ -66,7 +72,16 @@ async function centreFacts(conn: DuckDBConnection, centres: readonly string[]): 
     for (const r of obs.filter((o) => o.centre_id === id)) if (String(r.kind) in kinds) kinds[String(r.kind) as ObservationKind] = Number(r.n);
     kinds.infusion = Number(inf.find((r) => r.centre_id === id)?.n ?? 0);
     const date = (v: unknown) => (v instanceof Date ? v : v === null || v === undefined ? null : new Date(String(v)));
-    return { centre_id: id, patients: Number(s.patients), courses: Number(s.courses), cycles: Number(s.cycles), dose_slots: Number(sl?.n ?? 0), first_slot: date(sl?.first), last_slot: date(sl?.last), kinds };
+    return {
+      centre_id: id,
+      patients: Number(s.patients),
+      courses: Number(s.courses),
+      cycles: Number(s.cycles),
+      dose_slots: Number(sl?.n ?? 0),
+      first_slot: date(sl?.first),
+      last_slot: date(sl?.last),
+      kinds,
+    };
   });
 }
 

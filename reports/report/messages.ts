@@ -11,13 +11,19 @@ export class ReportInputError extends Error {
 }
 
 export const reportMessages = {
-  emptyStore: (storeDir: string) => `${storeDir} holds no centre with any patient; ingest at least one centre (il2kit ingest <mapping.yaml> --store ${storeDir}) before writing a report`,
-  unknownCentres: (unknown: readonly string[], known: readonly string[]) => `--centres: ${unknown.join(', ')} not in the store (it holds ${known.join(', ')})`,
+  emptyStore: (storeDir: string) =>
+    `${storeDir} holds no centre with any patient; ingest at least one centre (il2kit ingest <mapping.yaml> --store ${storeDir}) before writing a report`,
+  unknownCentres: (unknown: readonly string[], known: readonly string[]) =>
+    `--centres: ${unknown.join(', ')} not in the store (it holds ${known.join(', ')})`,
   unknownRuleset: (id: string, known: readonly string[]) => `unknown --reference ${id}; known rulesets: ${known.join(', ')}`,
   noManifest: (centre: string, path: string) => `no ingest manifest for ${centre} (${path}): input hashes and spec versions unknown`,
-  noDqReport: (centre: string, path: string) => `no data-quality report for ${centre} at ${path} (pass --reports <dir> if the ingest wrote them elsewhere)`,
-  oneCentre: (centre: string) => `The store holds one centre (${centre}): nothing is compared between centres, and funnel plots and pooled estimates are left out.`,
-  missingKinds: (centre: string, kinds: readonly string[]) => `${centre} has no ${kinds.join(', ')} observations: rules and signals that need them cannot be evaluated there, and its figures leave those series out.`,
-  kindNowhere: (kinds: readonly string[]) => `No centre records ${kinds.join(', ')} observations: rules and signals that need them cannot be evaluated anywhere.`,
+  noDqReport: (centre: string, path: string) =>
+    `no data-quality report for ${centre} at ${path} (pass --reports <dir> if the ingest wrote them elsewhere)`,
+  oneCentre: (centre: string) =>
+    `The store holds one centre (${centre}): nothing is compared between centres, and funnel plots and pooled estimates are left out.`,
+  missingKinds: (centre: string, kinds: readonly string[]) =>
+    `${centre} has no ${kinds.join(', ')} observations: rules and signals that need them cannot be evaluated there, and its figures leave those series out.`,
+  kindNowhere: (kinds: readonly string[]) =>
+    `No centre records ${kinds.join(', ')} observations: rules and signals that need them cannot be evaluated anywhere.`,
   analysisFailed: (what: string, reason: string) => `${what} could not be computed on this store: ${reason}`,
 } as const;

@@ -37,16 +37,58 @@ export function provenanceSection(ctx: ReportContext): ReportSection {
     doubtful: rs.rules.filter((r) => r.status !== 'verified').map((r) => `${r.id} ${statusTag(r.status)}`).join(', ') || 'none',
   }));
   const html = [
-    table(ctx, [{ key: 'item', label: 'Item' }, { key: 'value', label: 'Value' }], kit, 'This report'),
-    table(ctx, [{ key: 'centre', label: 'Centre' }, { key: 'specs', label: 'Mapping spec (id, version)' }, { key: 'kit', label: 'Ingested by il2kit' }, { key: 'at', label: 'Ingest finished (UTC)' }], ingests, 'Ingest of each centre'),
+    table(
+      ctx,
+      [
+        { key: 'item', label: 'Item' },
+        { key: 'value', label: 'Value' },
+      ],
+      kit,
+      'This report',
+    ),
+    table(
+      ctx,
+      [
+        { key: 'centre', label: 'Centre' },
+        { key: 'specs', label: 'Mapping spec (id, version)' },
+        { key: 'kit', label: 'Ingested by il2kit' },
+        { key: 'at', label: 'Ingest finished (UTC)' },
+      ],
+      ingests,
+      'Ingest of each centre',
+    ),
     inputs.length
-      ? `<details><summary>${inputs.length} input files with their SHA-256 hashes</summary>${table(ctx, [{ key: 'centre', label: 'Centre' }, { key: 'file', label: 'File' }, { key: 'bytes', label: 'Bytes' }, { key: 'sha256', label: 'SHA-256', format: (v: unknown) => String(v) }], inputs, 'Input files by centre')}</details>`
+      ? `<details><summary>${inputs.length} input files with their SHA-256 hashes</summary>${table(
+          ctx,
+          [
+            { key: 'centre', label: 'Centre' },
+            { key: 'file', label: 'File' },
+            { key: 'bytes', label: 'Bytes' },
+            { key: 'sha256', label: 'SHA-256', format: (v: unknown) => String(v) },
+          ],
+          inputs,
+          'Input files by centre',
+        )}</details>`
       : '<p class="missing">No centre has an ingest manifest in the store: input hashes are unknown.</p>',
     noteList(ctx.records.flatMap((r) => r.notes.filter((n) => n.startsWith('no ingest manifest')))),
     rules.length
-      ? table(ctx, [{ key: 'id', label: 'Ruleset' }, { key: 'title', label: 'Title' }, { key: 'version', label: 'Version' }, { key: 'source', label: 'Source' }, { key: 'status', label: 'Status' }, { key: 'rules', label: 'Rules' }, { key: 'doubtful', label: 'Rules not verified' }], rules, 'Rulesets, with their source and verification status')
+      ? table(
+          ctx,
+          [
+            { key: 'id', label: 'Ruleset' },
+            { key: 'title', label: 'Title' },
+            { key: 'version', label: 'Version' },
+            { key: 'source', label: 'Source' },
+            { key: 'status', label: 'Status' },
+            { key: 'rules', label: 'Rules' },
+            { key: 'doubtful', label: 'Rules not verified' },
+          ],
+          rules,
+          'Rulesets, with their source and verification status',
+        )
       : '',
-    `<p class="note">Statuses: [V] verified against the source; [INFERRED] read from a table's layout or wording; [UNVERIFIED] not checked against the source. ${escapeHtml('Figures and tables name the store they came from.')}</p>`,
+    `<p class="note">Statuses: [V] verified against the source; [INFERRED] read from a table's layout or wording; [UNVERIFIED] not checked against the ` +
+      `source. ${escapeHtml('Figures and tables name the store they came from.')}</p>`,
   ].join('\n');
   return { id: 'provenance', title: 'Provenance', html };
 }

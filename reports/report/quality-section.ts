@@ -65,7 +65,17 @@ export function dataQualitySection(ctx: ReportContext): ReportSection {
     { key: 'link', label: 'Data-quality page', html: true, format: (v: unknown) => String(v) },
   ];
   const rows = ctx.records.map((r) => centreRow(ctx, r));
-  const failing = ctx.records.flatMap((r) => (r.dq?.checks ?? []).filter(attention).map((c) => ({ centre: r.centre_id, id: c.id, severity: c.severity, failing: `${c.n_failed} of ${c.n_total} (${c.pct}%)`, message: c.message ?? c.description })));
+  const failing = ctx.records.flatMap((r) =>
+    (r.dq?.checks ?? [])
+      .filter(attention)
+      .map((c) => ({
+        centre: r.centre_id,
+        id: c.id,
+        severity: c.severity,
+        failing: `${c.n_failed} of ${c.n_total} (${c.pct}%)`,
+        message: c.message ?? c.description,
+      })),
+  );
   const failingCols = [
     { key: 'centre', label: 'Centre' },
     { key: 'id', label: 'Check' },
@@ -74,7 +84,8 @@ export function dataQualitySection(ctx: ReportContext): ReportSection {
     { key: 'message', label: 'What it found' },
   ];
   const html = [
-    `<p>Rows in balance rows stored, merged and quarantined for every table; quarantined rows are kept with their reason in the store's quarantine table and listed on each centre's full page.</p>`,
+    `<p>Rows in balance rows stored, merged and quarantined for every table; quarantined rows are kept with their reason in the store's quarantine ` +
+      `table and listed on each centre's full page.</p>`,
     htmlTable(cols, rows, { caption: 'Data quality by centre' }),
     failing.length ? htmlTable(failingCols, failing, { caption: 'Checks that failed or warned' }) : '<p>No check failed or warned.</p>',
     noteList(ctx.records.flatMap((r) => r.notes)),

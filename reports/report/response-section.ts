@@ -17,9 +17,23 @@ export async function responseSection(ctx: ReportContext): Promise<ReportSection
   const r = a.value;
   const several = ctx.facts.centres.length > 1;
   const figures = await Promise.all([
-    figure(ctx, several && r.rates.funnel.length ? responseFunnelSpec(r.rates) : null, 'Response rate by centre against exact binomial funnel limits', several ? 'no centre assessed' : 'a funnel compares centres, and the store holds one'),
-    figure(ctx, r.byDoses.length ? responseByDosesSpec(r.byDoses, { landmark: r.landmark }) : null, 'Response rate by doses received in the course (landmark)'),
-    figure(ctx, r.oddsRatios.forest.length ? forestSpec(r.oddsRatios) : null, `Odds ratios of response for each signal, by centre and pooled (adjusted for ${r.oddsRatios.adjusted_for})`, 'no signal could be estimated'),
+    figure(
+      ctx,
+      several && r.rates.funnel.length ? responseFunnelSpec(r.rates) : null,
+      'Response rate by centre against exact binomial funnel limits',
+      several ? 'no centre assessed' : 'a funnel compares centres, and the store holds one',
+    ),
+    figure(
+      ctx,
+      r.byDoses.length ? responseByDosesSpec(r.byDoses, { landmark: r.landmark }) : null,
+      'Response rate by doses received in the course (landmark)',
+    ),
+    figure(
+      ctx,
+      r.oddsRatios.forest.length ? forestSpec(r.oddsRatios) : null,
+      `Odds ratios of response for each signal, by centre and pooled (adjusted for ${r.oddsRatios.adjusted_for})`,
+      'no signal could be estimated',
+    ),
   ]);
   const rates = r.rates.rates.filter((x) => x.disease === 'all');
   const rateCols = [
@@ -46,8 +60,18 @@ export async function responseSection(ctx: ReportContext): Promise<ReportSection
     `<p><strong>${escapeHtml(r.landmark)}</strong></p>`,
     para(`Course analysed: ${r.course}. Odds ratios adjusted for ${r.oddsRatios.adjusted_for}.`),
     noteList(r.notes),
-    table(ctx, rateCols, rates.map((x) => ({ ...x, wilson: `${pct(x.wilson_lower)}–${pct(x.wilson_upper)}` })), 'Response rate by centre (complete or partial response)'),
-    table(ctx, orCols, r.oddsRatios.single.map((x) => ({ ...x, ci: x.lower === null || x.upper === null ? null : `${fmt(x.lower)}–${fmt(x.upper)}` })), 'Odds ratio of response for each signal (one model per signal)'),
+    table(
+      ctx,
+      rateCols,
+      rates.map((x) => ({ ...x, wilson: `${pct(x.wilson_lower)}–${pct(x.wilson_upper)}` })),
+      'Response rate by centre (complete or partial response)',
+    ),
+    table(
+      ctx,
+      orCols,
+      r.oddsRatios.single.map((x) => ({ ...x, ci: x.lower === null || x.upper === null ? null : `${fmt(x.lower)}–${fmt(x.upper)}` })),
+      'Odds ratio of response for each signal (one model per signal)',
+    ),
     ...figures,
   ].join('\n');
   return { ...SECTION, html };

@@ -30,10 +30,30 @@ export function summarySection(ctx: ReportContext): ReportSection {
   const cs = ctx.facts.centres;
   const sum = (k: 'patients' | 'courses' | 'cycles') => cs.reduce((s, c) => s + c[k], 0);
   const period = periodLabel(cs.flatMap((c) => [c.first_slot, c.last_slot]));
-  const lead = `${cs.length} centre${cs.length === 1 ? '' : 's'} (${cs.map((c) => c.centre_id).join(', ')}), ${sum('patients')} patients, ${sum('courses')} courses and ${sum('cycles')} cycles, treated ${period ? `in ${period}` : 'at dates the store does not hold'}.`;
+  const centres = `${cs.length} centre${cs.length === 1 ? '' : 's'} (${cs.map((c) => c.centre_id).join(', ')})`;
+  const when = period ? `in ${period}` : 'at dates the store does not hold';
+  const lead = `${centres}, ${sum('patients')} patients, ${sum('courses')} courses and ${sum('cycles')} cycles, treated ${when}.`;
   const rows = [
-    ...cs.map((c) => ({ centre: c.centre_id, patients: c.patients, courses: c.courses, cycles: c.cycles, slots: c.dose_slots, period: periodLabel([c.first_slot, c.last_slot]) })),
-    ...(cs.length > 1 ? [{ centre: 'All centres', patients: sum('patients'), courses: sum('courses'), cycles: sum('cycles'), slots: cs.reduce((s, c) => s + c.dose_slots, 0), period }] : []),
+    ...cs.map((c) => ({
+      centre: c.centre_id,
+      patients: c.patients,
+      courses: c.courses,
+      cycles: c.cycles,
+      slots: c.dose_slots,
+      period: periodLabel([c.first_slot, c.last_slot]),
+    })),
+    ...(cs.length > 1
+      ? [
+          {
+            centre: 'All centres',
+            patients: sum('patients'),
+            courses: sum('courses'),
+            cycles: sum('cycles'),
+            slots: cs.reduce((s, c) => s + c.dose_slots, 0),
+            period,
+          },
+        ]
+      : []),
   ];
   const cols = [
     { key: 'centre', label: 'Centre' },

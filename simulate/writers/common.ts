@@ -191,7 +191,13 @@ export function reasonTextEn(slot: SimSlot, rng: Rng, short = false): string {
         parts.push(`CO2 ${v.bicarbonate ?? '?'}`);
         break;
       case 'hypoxia':
-        parts.push((v.fio2_at_dose ?? 21) >= 40 ? 'on 40% face mask' : (v.spo2_at_dose ?? 100) < 90 ? `sats ${v.spo2_at_dose}%` : `on ${v.o2_flow_at_dose ?? '?'}L NC`);
+        parts.push(
+          (v.fio2_at_dose ?? 21) >= 40
+            ? 'on 40% face mask'
+            : (v.spo2_at_dose ?? 100) < 90
+              ? `sats ${v.spo2_at_dose}%`
+              : `on ${v.o2_flow_at_dose ?? '?'}L NC`,
+        );
         break;
       case 'pulmonary':
         parts.push(rng.pick(['SOB', 'crackles', 'resp distress']));

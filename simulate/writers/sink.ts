@@ -40,7 +40,8 @@ export class FileSink {
     this.parts = [];
     this.size = 0;
     if (this.encoding === 'latin1') {
-      for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) throw new Error(`${this.path}: character ${JSON.stringify(text[i])} has no Latin-1 encoding`);
+      for (let i = 0; i < text.length; i++)
+        if (text.charCodeAt(i) > 0xff) throw new Error(`${this.path}: character ${JSON.stringify(text[i])} has no Latin-1 encoding`);
     }
     this.writeBuffer(Buffer.from(text, this.encoding));
   }
