@@ -37,7 +37,11 @@ export async function benchFhir(patients: number, log: (s: string) => void): Pro
   const dir = mkdtempSync(join(tmpdir(), 'il2kit-bench-fhir-'));
   try {
     const cli = fileURLToPath(new URL(`../cli/main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
-    const sim = spawnSync(process.execPath, [...process.execArgv, cli, 'simulate', '--centres', 'harbour', '--patients', String(patients), '--seed', 'bench', '--out', dir, '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const sim = spawnSync(
+      process.execPath,
+      [...process.execArgv, cli, 'simulate', '--centres', 'harbour', '--patients', String(patients), '--seed', 'bench', '--out', dir, '--quiet'],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
     if (sim.status !== 0) throw new Error(`il2kit simulate failed (exit ${sim.status ?? sim.signal})`);
     const cdir = join(dir, 'harbour');
     copyFileSync(join(projectRoot(), 'data-samples', 'harbour', 'mapping.yaml'), join(cdir, 'mapping.yaml'));

@@ -102,16 +102,24 @@ const DERIVED_ROWS: Record<string, string> = {
 
 /** How a derived value was filled in, by `table.field`. */
 const DERIVED_VALUES: Record<string, string> = {
-  'dose_slot.dose_iu': 'IU of given doses the export left empty: the cycle’s IU/kg × dosing weight (the spec sets slots.derive_dose_iu); stored with dose_iu_source = derived',
+  'dose_slot.dose_iu':
+    'IU of given doses the export left empty: the cycle’s IU/kg × dosing weight (the spec sets slots.derive_dose_iu); stored with dose_iu_source = derived',
   'patient.baseline_weight_kg': 'baseline weights the export left empty: the first cycle’s dosing weight',
 };
 
 function derivedValues(rep: DqReport): string {
   const what = (t: string) => DERIVED_ROWS[t] ?? 'rows derived from other rows of the export';
   const grid = Object.entries(rep.tables).filter(([, c]) => c.derived > 0).map(([t, c]) => ({ what: t, n: `${plural(c.derived, 'row')}: ${what(t)}` }));
-  const fields = Object.entries(rep.derived_values).map(([f, n]) => ({ what: f, n: `${plural(n, 'value')}: ${DERIVED_VALUES[f] ?? 'filled in from other data'}` }));
+  const fields = Object.entries(rep.derived_values).map(([f, n]) => ({
+    what: f,
+    n: `${plural(n, 'value')}: ${DERIVED_VALUES[f] ?? 'filled in from other data'}`,
+  }));
   const dates = Object.entries(rep.imputed_dates).flatMap(([f, by]) =>
-    Object.entries(by).map(([precision, n]) => ({ what: f, n: `${plural(n, 'value')} given as a ${precision} only: stored as the start of that ${precision} in the centre’s time zone (${f.split('.')[1]} precision ${precision})` })),
+    Object.entries(by).map(([precision, n]) => ({
+      what: f,
+      n: `${plural(n, 'value')} given as a ${precision} only: stored as the start of that ${precision} in the centre’s time zone (${f.split('.')[1]} ` +
+        `precision ${precision})`,
+    })),
   );
   const all = [...grid, ...fields, ...dates];
   return all.length === 0 ? '<p>None: every stored value was read from the export.</p>' : htmlTable(cols(['what', 'table or field'], ['n', 'derived']), all);
@@ -151,13 +159,23 @@ ${parts.join('\n')}`;
 
 function sourcesTable(rep: DqReport): string {
   const head = cols(
-    ['id', 'source'], ['file', 'file'], ['rows', 'rows'], ['sha', 'SHA-256'], ['routed', 'routed elsewhere'], ['ignored', 'codes left out on purpose'],
-    ['empty_wide_cells', 'empty wide cells'], ['skipped', 'skipped on purpose'], ['unused_rows', 'rows no table took'], ['unused', 'unused columns'],
+    ['id', 'source'],
+    ['file', 'file'],
+    ['rows', 'rows'],
+    ['sha', 'SHA-256'],
+    ['routed', 'routed elsewhere'],
+    ['ignored', 'codes left out on purpose'],
+    ['empty_wide_cells', 'empty wide cells'],
+    ['skipped', 'skipped on purpose'],
+    ['unused_rows', 'rows no table took'],
+    ['unused', 'unused columns'],
     // A spec with a cohort: each source's rows of patients outside it (counted, nothing of them stored).
     ...(Object.keys(rep.outside_cohort ?? {}).length > 0 ? [['outside_cohort', 'outside the cohort (not stored)'] as [string, string]] : []),
     // Shown when some source has them: preliminary results kept (with the reason), references naming nothing (by line).
     ...(rep.sources.some((s) => (s.flagged ?? 0) > 0) ? [['flagged_text', 'flagged, kept'] as [string, string]] : []),
-    ...(rep.sources.some((s) => Object.keys(s.unresolved_references ?? {}).length > 0) ? [['unresolved', 'references naming nothing'] as [string, string]] : []),
+    ...(rep.sources.some((s) => Object.keys(s.unresolved_references ?? {}).length > 0)
+      ? [['unresolved', 'references naming nothing'] as [string, string]]
+      : []),
   );
   const pairs = (m: Record<string, number>) => plain(m);
   return htmlTable(head, rep.sources.map((s) => ({

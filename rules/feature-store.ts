@@ -19,7 +19,9 @@ const q = sql;
 
 async function tableExists(conn: DuckDBConnection, schema: string, table: string): Promise<boolean> {
   const catalog = schema === '' ? 'current_database()' : q(schema);
-  const r = await conn.runAndReadAll(`SELECT count(*)::INTEGER FROM duckdb_tables() WHERE database_name = ${catalog} AND table_name = ${q(table)} AND NOT temporary`);
+  const r = await conn.runAndReadAll(
+    `SELECT count(*)::INTEGER FROM duckdb_tables() WHERE database_name = ${catalog} AND table_name = ${q(table)} AND NOT temporary`,
+  );
   return Number(r.getRows()[0]![0]) > 0;
 }
 
@@ -47,7 +49,11 @@ export async function refreshStoredSlotFeatures(conn: DuckDBConnection, centreId
   try {
     // Definitions changed since the table was made (other columns): every centre's stored rows are stale; start over.
     if (await tableExists(conn, '', 'slot_features')) {
-      const cols = async (t: string) => (await conn.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE ${t})`)).getRows().map((r) => `${r[0]} ${r[1]}`).join(',');
+      const cols = async (t: string) =>
+        (await conn.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE ${t})`))
+          .getRows()
+          .map((r) => `${r[0]} ${r[1]}`)
+          .join(',');
       if ((await cols('slot_features')) !== (await cols('_sf_new'))) {
         await conn.run('DROP TABLE slot_features');
         await conn.run('DROP TABLE IF EXISTS slot_features_state');
@@ -55,7 +61,9 @@ export async function refreshStoredSlotFeatures(conn: DuckDBConnection, centreId
     }
     await conn.run('BEGIN TRANSACTION');
     await conn.run('CREATE TABLE IF NOT EXISTS slot_features AS SELECT * FROM _sf_new LIMIT 0');
-    await conn.run('CREATE TABLE IF NOT EXISTS slot_features_state (centre_id VARCHAR PRIMARY KEY, data_version BIGINT, definition VARCHAR NOT NULL, slots BIGINT NOT NULL)');
+    await conn.run(
+      'CREATE TABLE IF NOT EXISTS slot_features_state (centre_id VARCHAR PRIMARY KEY, data_version BIGINT, definition VARCHAR NOT NULL, slots BIGINT NOT NULL)',
+    );
     await conn.run(`DELETE FROM slot_features WHERE centre_id = ${q(centreId)}`);
     await conn.run('INSERT INTO slot_features SELECT * FROM _sf_new');
     const n = Number((await conn.runAndReadAll('SELECT count(*) FROM _sf_new')).getRows()[0]![0]);

@@ -224,9 +224,13 @@ function featureSqlContext(options: SlotFeatureOptions): FeatureSqlContext {
   const specs = allSpecs.filter(([name]) => wanted.has(name));
 
   const eventTypes = Object.keys(CLINICAL_EVENT_TYPES) as EventType[];
-  const usedEvents = [...new Set(specs.flatMap(([name, s]): string[] => (s.kind === 'event_present' || s.kind === 'event_hours' || s.kind === 'episode_hours' ? [...RULE_VARIABLES[name].from] : [])))].filter(
-    (e: string): e is EventType => (eventTypes as string[]).includes(e),
-  );
+  const usedEvents = [
+    ...new Set(
+      specs.flatMap(([name, s]): string[] =>
+        s.kind === 'event_present' || s.kind === 'event_hours' || s.kind === 'episode_hours' ? [...RULE_VARIABLES[name].from] : [],
+      ),
+    ),
+  ].filter((e: string): e is EventType => (eventTypes as string[]).includes(e));
   return { W, stale, minCov, openH, centreFilter, inCentres, wanted, allSpecs, specs, usedEvents };
 }
 
@@ -249,7 +253,10 @@ FROM dose_slot s JOIN cycle c ON c.cycle_id = s.cycle_id ${centreFilter}`;
   const latestVars = [...new Set(latestSpecs.map(([, s]) => ('obs' in s ? s.obs : 'weight')))];
   const asofJoins = latestVars
     .map(
-      (v) => `ASOF LEFT JOIN (SELECT patient_key, epoch_us(observed_at) AS ot, value${v === 'creatinine' ? ', (value > lag(value) OVER (PARTITION BY patient_key ORDER BY observed_at))::DOUBLE AS rising' : ''}
+      (
+        v,
+      ) => `ASOF LEFT JOIN (SELECT patient_key, epoch_us(observed_at) AS ot, ` +
+        `value${v === 'creatinine' ? ', (value > lag(value) OVER (PARTITION BY patient_key ORDER BY observed_at))::DOUBLE AS rising' : ''}
     FROM observation WHERE variable = ${q(v)} AND ${TIMED_OBSERVATION} AND ${inCentres()}) j_${v}
   ON j_${v}.patient_key = sl.patient_key AND sl.t >= j_${v}.ot`,
     )
@@ -264,9 +271,11 @@ FROM dose_slot s JOIN cycle c ON c.cycle_id = s.cycle_id ${centreFilter}`;
   const minSpecs = specs.filter(([, s]) => s.kind === 'window_min') as [RuleVariableCode, Extract<FeatureSpec, { kind: 'window_min' }>][];
   const minVars = [...new Set(minSpecs.map(([, s]) => s.obs))];
   const mins = `CREATE OR REPLACE TEMP TABLE _sf_mins AS
-SELECT cycle_id, slot_number${minSpecs.map(([name, s]) => `, min(v_${s.obs}) OVER (PARTITION BY patient_key ORDER BY k RANGE BETWEEN ${back(s.windowHours * US_PER_H)} PRECEDING AND CURRENT ROW) AS ${name}`).join('')}
+SELECT cycle_id, slot_number${minSpecs.map(([name, s]) => `, min(v_${s.obs}) OVER (PARTITION BY patient_key ORDER BY k RANGE BETWEEN ` +
+  `${back(s.windowHours * US_PER_H)} PRECEDING AND CURRENT ROW) AS ${name}`).join('')}
 FROM (
-  SELECT patient_key, epoch_us(observed_at) * 4 + 1 AS k, NULL::VARCHAR AS cycle_id, NULL::INTEGER AS slot_number${minVars.map((v) => `, CASE WHEN variable = ${q(v)} THEN value END AS v_${v}`).join('')}
+  SELECT patient_key, epoch_us(observed_at) * 4 + 1 AS k, NULL::VARCHAR AS cycle_id, NULL::INTEGER AS slot_number${minVars.map((v) => `, CASE WHEN variable ` +
+    `= ${q(v)} THEN value END AS v_${v}`).join('')}
   FROM observation WHERE variable IN (${minVars.map(q).join(', ') || 'NULL'}) AND ${TIMED_OBSERVATION} AND ${inCentres()}
   UNION ALL
   SELECT patient_key, k, cycle_id, slot_number${minVars.map(() => ', NULL').join('')} FROM _sf_slots
@@ -459,7 +468,10 @@ function assemblyStatements(ctx: FeatureSqlContext, options: SlotFeatureOptions)
         return [`CASE WHEN ${from.map((e) => `cov.has_${e}`).join(' OR ')} AND NOT (${pendingOnly}) THEN ${hours} END AS ${name}`];
       }
       case 'recorded_held':
-        return [`count(*) FILTER (WHERE sl.status = 'held') OVER (PARTITION BY sl.cycle_id ORDER BY sl.slot_number ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)::DOUBLE AS ${name}`];
+        return [
+          `count(*) FILTER (WHERE sl.status = 'held') OVER (PARTITION BY sl.cycle_id ORDER BY sl.slot_number ROWS BETWEEN UNBOUNDED PRECEDING AND 1 ` +
+            `PRECEDING)::DOUBLE AS ${name}`,
+        ];
       case 'engine_counter':
         return [];
     }
@@ -485,7 +497,8 @@ LEFT JOIN _sf_ia ia ON ia.cycle_id = sl.cycle_id AND ia.slot_number = sl.slot_nu
     ([name, s]) => `c_${name} AS (
   SELECT cycle_id, slot_number, CASE WHEN f IS NULL THEN NULL WHEN f = 0 THEN 0 WHEN first_value(f IS NULL) OVER g AND grp > 0 THEN NULL
     ELSE row_number() OVER g - CASE WHEN grp > 0 THEN 1 ELSE 0 END END::DOUBLE AS ${name}
-  FROM (SELECT cycle_id, slot_number, f, sum(CASE WHEN f = 1 THEN 0 ELSE 1 END) OVER (PARTITION BY cycle_id ORDER BY slot_number ROWS UNBOUNDED PRECEDING) AS grp
+  FROM (SELECT cycle_id, slot_number, f, sum(CASE WHEN f = 1 THEN 0 ELSE 1 END)
+          OVER (PARTITION BY cycle_id ORDER BY slot_number ROWS UNBOUNDED PRECEDING) AS grp
         FROM (SELECT cycle_id, slot_number, CASE WHEN ${s.of} IS NULL THEN NULL WHEN ${s.of} >= ${s.atLeast} THEN 1 ELSE 0 END AS f FROM _sf_all))
   WINDOW g AS (PARTITION BY cycle_id, grp ORDER BY slot_number ROWS UNBOUNDED PRECEDING)
 )`,
@@ -569,7 +582,8 @@ export async function readSlotFeatures(conn: DuckDBConnection, options: ReadSlot
     let last: string | null = null;
     for (let i = 0; i < n; i++) {
       if (sparse[i] !== null) last = sparse[i]!;
-      if (last === null) throw new Error(`readSlotFeatures: ${table} row ${i} is not preceded by the first slot of its cycle; rows must be stored in SLOT_ORDER`);
+      if (last === null)
+        throw new Error(`readSlotFeatures: ${table} row ${i} is not preceded by the first slot of its cycle; rows must be stored in SLOT_ORDER`);
       out[i] = last;
     }
     return out;

@@ -43,16 +43,26 @@ export function resolveLocalRuleset(specFile: string, id: string | null): LocalR
     try {
       ruleset = loadRuleset(file);
     } catch (e) {
-      if (e instanceof RulesetError) throw new LocalRulesetError([`${specFile}: centre.local_ruleset_id ${id}: the ruleset file beside the spec is invalid:`, ...e.issues.map((i) => `  ${i}`)]);
+      if (e instanceof RulesetError)
+        throw new LocalRulesetError([
+          `${specFile}: centre.local_ruleset_id ${id}: the ruleset file beside the spec is invalid:`,
+          ...e.issues.map((i) => `  ${i}`),
+        ]);
       throw e;
     }
-    if (ruleset.id !== id) throw new LocalRulesetError([`${specFile}: centre.local_ruleset_id ${id}: ${file} has id ${ruleset.id}; give the file the id ${id}, or name ${ruleset.id} in the spec`]);
+    if (ruleset.id !== id)
+      throw new LocalRulesetError([
+        `${specFile}: centre.local_ruleset_id ${id}: ${file} has id ${ruleset.id}; give the file the id ${id}, or name ${ruleset.id} in the spec`,
+      ]);
     return { ruleset, file };
   }
   const kit = kitRulesets().find((r) => r.id === id);
   if (kit !== undefined) return { ruleset: kit, file: null };
   throw new LocalRulesetError([
-    `${specFile}: centre.local_ruleset_id ${id} names no ruleset: no ${id}.yaml, ${id}.yml or ${id}.json beside the spec (${dir}) and none in the kit (known: ${kitRulesets().map((r) => r.id).join(', ')}); put the centre's ruleset file beside the spec, or set local_ruleset_id: null`,
+    `${specFile}: centre.local_ruleset_id ${id} names no ruleset: no ${id}.yaml, ${id}.yml or ${id}.json beside the spec (${dir}) and none in the kit ` +
+      `(known: ${kitRulesets()
+      .map((r) => r.id)
+      .join(', ')}); put the centre's ruleset file beside the spec, or set local_ruleset_id: null`,
   ]);
 }
 

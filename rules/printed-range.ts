@@ -50,7 +50,8 @@ function coveredBeyond(band: Rule, side: 'high' | 'low', others: readonly Rule[]
   const edgeOut = side === 'high' ? !b.upper_inclusive : !b.lower_inclusive;
   return others.some((o) => {
     if (o.all_of.length > 0) return false;
-    const past = (x: number, inclusive: boolean): boolean => (side === 'high' ? x < edge || (x === edge && (inclusive || !edgeOut)) : x > edge || (x === edge && (inclusive || !edgeOut)));
+    const past = (x: number, inclusive: boolean): boolean =>
+      side === 'high' ? x < edge || (x === edge && (inclusive || !edgeOut)) : x > edge || (x === edge && (inclusive || !edgeOut));
     switch (o.comparator) {
       case 'ge':
         return side === 'high' && past(o.threshold!, true);
@@ -89,7 +90,8 @@ function beyondRule(r: Rule, side: 'high' | 'low'): Rule {
     criterion: r.criterion ?? r.id,
     status: 'inferred',
     action_status: 'inferred',
-    note: `${where[0]!.toUpperCase()}${where.slice(1)} the printed range of ${r.id} (${edge} ${r.unit}): the source prints no rule there; decided by the nearest printed band, ${r.id} [INFERRED].`,
+    note: `${where[0]!.toUpperCase()}${where.slice(1)} the printed range of ${r.id} (${edge} ${r.unit}): the source prints no rule there; decided by the ` +
+      `nearest printed band, ${r.id} [INFERRED].`,
     flags: [...r.flags, BEYOND_FLAGS[side]],
   };
 }

@@ -13,7 +13,9 @@ export const ClinicalEvent = z
     patient_key: field(PatientKey, { description: 'Pseudonymous patient key', identifier: 'pseudonym' }),
     cycle_id: field(CycleId.nullable(), { description: 'Cycle the event began in; null outside cycles' }),
     event_type: field(ClinicalEventType, { description: 'Event type (controlled vocabulary)' }),
-    onset_at: field(Instant, { description: 'Onset (UTC); a reduced-precision onset (2003, 2003-07, a date) is the start of that period in the centre’s zone (see onset_precision)' }),
+    onset_at: field(Instant, {
+      description: 'Onset (UTC); a reduced-precision onset (2003, 2003-07, a date) is the start of that period in the centre’s zone (see onset_precision)',
+    }),
     onset_precision: field(DatePrecision, { description: 'How precisely the export gave onset_at: minute, day, month or year (ISO 8601 reduced precision)' }),
     resolved_at: field(Instant.nullable(), { description: 'Resolution (UTC); null if ongoing or unknown' }),
     grade: field(z.number().int().min(1).max(5).nullable(), { description: 'CTCAE grade if recorded' }),
@@ -21,6 +23,7 @@ export const ClinicalEvent = z
     ...provenanceShape,
   })
   .superRefine((e, ctx) => {
-    if (e.resolved_at !== null && e.resolved_at < e.onset_at) ctx.addIssue({ code: 'custom', path: ['resolved_at'], message: 'resolved_at is before onset_at' });
+    if (e.resolved_at !== null && e.resolved_at < e.onset_at)
+      ctx.addIssue({ code: 'custom', path: ['resolved_at'], message: 'resolved_at is before onset_at' });
   });
 export type ClinicalEvent = z.infer<typeof ClinicalEvent>;

@@ -21,9 +21,14 @@ export const DoseSlot = z
     scheduled_at: field(Instant, { description: 'Scheduled dose time (UTC)' }),
     status: field(SlotStatus, { description: 'What happened at the slot' }),
     given_at: field(Instant.nullable(), { description: 'Infusion start when given (UTC)' }),
-    dose_iu: field(z.number().positive().max(500_000_000).nullable(), { description: 'International units given; null when not given, or given with no dose in the export', unit: '[iU]' }),
+    dose_iu: field(z.number().positive().max(500_000_000).nullable(), {
+      description: 'International units given; null when not given, or given with no dose in the export',
+      unit: '[iU]',
+    }),
     dose_iu_source: field(DoseIuSource.nullable(), {
-      description: 'Where dose_iu comes from: recorded (the export), derived (IU/kg × dosing weight, only where the spec sets slots.derive_dose_iu); null when dose_iu is null',
+      description:
+        'Where dose_iu comes from: recorded (the export), derived (IU/kg × dosing weight, only where the spec sets slots.derive_dose_iu); null when dose_iu ' +
+          'is null',
     }),
     hold_reason_codes: field(z.array(HoldReasonCode), { description: 'Reason codes for a held or skipped slot (controlled vocabulary)' }),
     hold_reason_text: field(z.string().nullable(), { description: 'Reason as written in the export' }),

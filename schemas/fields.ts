@@ -22,7 +22,10 @@ export function field<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
 /** Reads back what `field` attached. */
 export function fieldMeta(schema: z.ZodType): FieldMeta {
   const m = (z.globalRegistry.get(schema) ?? {}) as Record<string, unknown>;
-  const out: FieldMeta = { description: typeof m.description === 'string' ? m.description : '', identifier: (m['x-identifier'] as IdentifierClass | undefined) ?? 'none' };
+  const out: FieldMeta = {
+    description: typeof m.description === 'string' ? m.description : '',
+    identifier: (m['x-identifier'] as IdentifierClass | undefined) ?? 'none',
+  };
   if (typeof m['x-unit'] === 'string') out.unit = m['x-unit'];
   return out;
 }
@@ -53,8 +56,18 @@ export const Provenance = z.strictObject(provenanceShape);
 export type Provenance = z.infer<typeof Provenance>;
 
 /** Column names that are direct identifiers and must never be stored (matched case-insensitively on the whole name). */
-export const IDENTIFIER_FIELD_PATTERN =
-  /^(name|first_?name|last_?name|surname|given_?name|family_?name|full_?name|patient_?name|mrn|medical_?record(_?number)?|nhs_?(number|no)|ssn|social_?security(_?number)?|dob|date_?of_?birth|birth_?date|birthdate|phone|telephone|email|address|street|postcode|zip(_?code)?|local_?patient_?id|patient_?id|hospital_?number)$/i;
+export const IDENTIFIER_FIELD_PATTERN = new RegExp(
+  '^(' +
+    [
+      'name|first_?name|last_?name|surname|given_?name|family_?name|full_?name|patient_?name',
+      'mrn|medical_?record(_?number)?|nhs_?(number|no)|ssn|social_?security(_?number)?',
+      'dob|date_?of_?birth|birth_?date|birthdate',
+      'phone|telephone|email|address|street|postcode|zip(_?code)?',
+      'local_?patient_?id|patient_?id|hospital_?number',
+    ].join('|') +
+    ')$',
+  'i',
+);
 
 export function isIdentifierFieldName(name: string): boolean {
   return IDENTIFIER_FIELD_PATTERN.test(name.trim());

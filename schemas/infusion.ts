@@ -28,12 +28,14 @@ export const Infusion = z
   .superRefine((r, ctx) => {
     const def = INFUSION_AGENTS[r.agent];
     if (def.kind === 'fluid_bolus') {
-      if (r.volume_ml !== null && r.volume_ml > def.max) ctx.addIssue({ code: 'custom', path: ['volume_ml'], message: `bolus ${r.volume_ml} mL is above the plausible ${def.max}` });
+      if (r.volume_ml !== null && r.volume_ml > def.max)
+        ctx.addIssue({ code: 'custom', path: ['volume_ml'], message: `bolus ${r.volume_ml} mL is above the plausible ${def.max}` });
       if (r.volume_ml === null) ctx.addIssue({ code: 'custom', path: ['volume_ml'], message: 'a bolus needs volume_ml' });
       if (r.rate !== null) ctx.addIssue({ code: 'custom', path: ['rate'], message: 'a bolus has a volume, not a rate' });
     } else {
       if (r.rate === null) ctx.addIssue({ code: 'custom', path: ['rate'], message: `${r.agent} needs a rate` });
-      if (r.rate_unit !== def.unit) ctx.addIssue({ code: 'custom', path: ['rate_unit'], message: `${r.agent} rate is stored in ${def.unit}, not ${String(r.rate_unit)}` });
+      if (r.rate_unit !== def.unit)
+        ctx.addIssue({ code: 'custom', path: ['rate_unit'], message: `${r.agent} rate is stored in ${def.unit}, not ${String(r.rate_unit)}` });
       if (r.rate !== null && r.rate > def.max) {
         const hint = def.kind === 'vasopressor' ? '; was it exported in mcg/min? Convert with the dosing weight' : '';
         ctx.addIssue({ code: 'custom', path: ['rate'], message: `${r.agent} ${r.rate} ${def.unit} is above the plausible ${def.max}${hint}` });

@@ -19,7 +19,16 @@ export interface FieldInfo {
   identifier: IdentifierClass;
 }
 
-type AnyDef = { type: string; innerType?: z.ZodType; element?: z.ZodType; options?: z.ZodType[]; values?: unknown[]; entries?: Record<string, unknown>; format?: string; in?: z.ZodType };
+type AnyDef = {
+  type: string;
+  innerType?: z.ZodType;
+  element?: z.ZodType;
+  options?: z.ZodType[];
+  values?: unknown[];
+  entries?: Record<string, unknown>;
+  format?: string;
+  in?: z.ZodType;
+};
 
 function defOf(s: z.ZodType): AnyDef {
   return (s as unknown as { _zod: { def: AnyDef } })._zod.def;
@@ -84,7 +93,8 @@ export function describeFields(schema: z.ZodType): FieldInfo[] {
       if (el) ({ kind: itemKind, values: itemValues } = kindOf(unwrap(el).inner));
     }
     const num = kind === 'number' || kind === 'integer' ? (inner as unknown as z.ZodNumber) : null;
-    const finite = (v: number | null | undefined): number | null => (v === null || v === undefined || !Number.isFinite(v) || Math.abs(v) >= Number.MAX_SAFE_INTEGER ? null : v);
+    const finite = (v: number | null | undefined): number | null =>
+      v === null || v === undefined || !Number.isFinite(v) || Math.abs(v) >= Number.MAX_SAFE_INTEGER ? null : v;
     return {
       name,
       kind,

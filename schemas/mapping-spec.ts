@@ -108,11 +108,16 @@ export const ReferenceSpec = z
      * The other direction: the resource of `file` whose list at this path names the row (a DiagnosticReport's `result`
      * lists its Observations). A row no such resource lists has none (not counted as unresolved).
      */
-    listed_in: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/).optional(),
+    listed_in: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/)
+      .optional(),
     /** The export's files of the resources it may name (a glob or list, beside the spec); without it only contained resources. */
     file: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
   })
-  .refine((r) => (r.from === undefined) !== (r.listed_in === undefined), { message: 'a reference takes either from (the row names the resource) or listed_in (the resource lists the row)' })
+  .refine((r) => (r.from === undefined) !== (r.listed_in === undefined), {
+    message: 'a reference takes either from (the row names the resource) or listed_in (the resource lists the row)',
+  })
   .refine((r) => r.listed_in === undefined || r.file !== undefined, { message: 'a listed_in reference needs the file of the resources that list the rows' });
 export type ReferenceSpec = z.infer<typeof ReferenceSpec>;
 // --- end of the references block ---

@@ -56,7 +56,10 @@ export type ResponseSignalsParams = z.infer<typeof ResponseSignalsParams>;
 /** Parameters of 05-outcomes-and-safety. */
 export const OutcomesSafetyParams = z.strictObject({
   storeDir: storeDirParam,
-  holdsDir: z.string().describe("il2kit holds output folder for the practice measures; '' = none (the meta-regression is skipped)").register(notebookParamInfo, { kind: 'path' }),
+  holdsDir: z
+    .string()
+    .describe("il2kit holds output folder for the practice measures; '' = none (the meta-regression is skipped)")
+    .register(notebookParamInfo, { kind: 'path' }),
 });
 export type OutcomesSafetyParams = z.infer<typeof OutcomesSafetyParams>;
 

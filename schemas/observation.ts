@@ -12,13 +12,26 @@ export const Observation = z
     centre_id: field(CentreId, { description: 'Centre' }),
     patient_key: field(PatientKey, { description: 'Pseudonymous patient key', identifier: 'pseudonym' }),
     cycle_id: field(CycleId.nullable(), { description: 'Cycle the observation falls in; null outside cycles' }),
-    observed_at: field(Instant, { description: 'Time of measurement, or end of the period for interval variables (UTC); a date without a time is the start of that day in the centre’s zone (see observed_precision)' }),
-    observed_precision: field(DatePrecision, { description: 'How precisely the export gave observed_at: minute (a time), or day, month, year (ISO 8601 reduced precision; the instant is the start of that period)' }),
-    reading_number: field(z.number().int().min(1).nullable(), { description: 'Order of the reading among readings of the variable at one time (SDTM --TPTNUM: three blood pressures at one visit); null when the export gives none' }),
+    observed_at: field(Instant, {
+      description:
+        'Time of measurement, or end of the period for interval variables (UTC); a date without a time is the start of that day in the centre’s zone (see ' +
+          'observed_precision)',
+    }),
+    observed_precision: field(DatePrecision, {
+      description:
+        'How precisely the export gave observed_at: minute (a time), or day, month, year (ISO 8601 reduced precision; the instant is the start of that period)',
+    }),
+    reading_number: field(z.number().int().min(1).nullable(), {
+      description:
+        'Order of the reading among readings of the variable at one time (SDTM --TPTNUM: three blood pressures at one visit); null when the export gives none',
+    }),
     variable: field(ObservationVariableCode, { description: 'Variable code (see the observation-variable vocabulary)' }),
     value: field(z.number().finite(), { description: 'Value in the canonical unit of the variable' }),
     unit: field(z.string(), { description: 'Canonical UCUM unit of the variable' }),
-    period_hours: field(z.number().positive().max(72).nullable(), { description: 'Length of the collection period for interval variables (urine, stool)', unit: 'h' }),
+    period_hours: field(z.number().positive().max(72).nullable(), {
+      description: 'Length of the collection period for interval variables (urine, stool)',
+      unit: 'h',
+    }),
     value_raw: field(z.string().nullable(), { description: 'Value as exported (--ORRES)' }),
     unit_raw: field(z.string().nullable(), { description: 'Unit as exported' }),
     ...provenanceShape,

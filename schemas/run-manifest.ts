@@ -38,7 +38,11 @@ export const RunManifest = z
   .superRefine((m, ctx) => {
     for (const [table, c] of Object.entries(m.tables)) {
       if (c.read + c.derived !== c.stored + c.quarantined + c.merged) {
-        ctx.addIssue({ code: 'custom', path: ['tables', table], message: `${table}: rows read ${c.read} + derived ${c.derived} ≠ stored ${c.stored} + quarantined ${c.quarantined} + merged ${c.merged}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tables', table],
+          message: `${table}: rows read ${c.read} + derived ${c.derived} ≠ stored ${c.stored} + quarantined ${c.quarantined} + merged ${c.merged}`,
+        });
       }
     }
   });

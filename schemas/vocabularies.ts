@@ -227,10 +227,25 @@ export const RULE_VARIABLES = {
   sbp_at_dose: { label: 'Systolic BP at dosing time', unit: 'mm[Hg]', window: 'at_dose', from: ['sbp'] },
   sbp_min_interval: { label: 'Lowest systolic BP in the preceding interval', unit: 'mm[Hg]', window: 'interval_min', from: ['sbp'] },
   phenylephrine_at_dose: { label: 'Phenylephrine rate at dosing time', unit: 'ug/kg/min', window: 'at_dose', from: ['phenylephrine'] },
-  phenylephrine_max_interval: { label: 'Highest phenylephrine rate in the preceding interval', unit: 'ug/kg/min', window: 'interval_max', from: ['phenylephrine'] },
-  pressor_any_interval: { label: 'Any vasopressor running in the preceding interval', unit: '1', window: 'present', from: ['phenylephrine', 'dopamine', 'norepinephrine'] },
+  phenylephrine_max_interval: {
+    label: 'Highest phenylephrine rate in the preceding interval',
+    unit: 'ug/kg/min',
+    window: 'interval_max',
+    from: ['phenylephrine'],
+  },
+  pressor_any_interval: {
+    label: 'Any vasopressor running in the preceding interval',
+    unit: '1',
+    window: 'present',
+    from: ['phenylephrine', 'dopamine', 'norepinephrine'],
+  },
   urine_output_shift: { label: 'Urine output over the preceding 8-h shift', unit: 'mL', window: 'interval_sum', from: ['urine_output'] },
-  urine_output_per_kg_shift: { label: 'Urine output per kg over the preceding 8-h shift', unit: 'mL/kg', window: 'interval_sum', from: ['urine_output', 'weight'] },
+  urine_output_per_kg_shift: {
+    label: 'Urine output per kg over the preceding 8-h shift',
+    unit: 'mL/kg',
+    window: 'interval_sum',
+    from: ['urine_output', 'weight'],
+  },
   // A rate rule ("10–20 mL/h") reads the shift mean: the lowest charted period depends on how often the ward charts
   // (hourly charting shows a low hour that 8-h charting averages away). The lowest rate is kept for description only.
   urine_output_rate_mean: { label: 'Mean urine output rate over the preceding 8-h shift', unit: 'mL/h', window: 'interval_sum', from: ['urine_output'] },
@@ -313,9 +328,17 @@ export interface HoldReason {
 
 /** Hold and skip reason codes, each tied to the rule variables it stands for. */
 export const HOLD_REASONS = {
-  hypotension: { label: 'Hypotension / pressor requirement', kind: 'clinical', variables: ['sbp_at_dose', 'sbp_min_interval', 'phenylephrine_at_dose', 'phenylephrine_max_interval', 'pressor_any_interval'] },
+  hypotension: {
+    label: 'Hypotension / pressor requirement',
+    kind: 'clinical',
+    variables: ['sbp_at_dose', 'sbp_min_interval', 'phenylephrine_at_dose', 'phenylephrine_max_interval', 'pressor_any_interval'],
+  },
   tachycardia: { label: 'Sinus tachycardia', kind: 'clinical', variables: ['heart_rate_at_dose'] },
-  arrhythmia: { label: 'Arrhythmia (AF, SVT, ventricular)', kind: 'clinical', variables: ['atrial_fibrillation', 'svt', 'ventricular_arrhythmia', 'sustained_vt'] },
+  arrhythmia: {
+    label: 'Arrhythmia (AF, SVT, ventricular)',
+    kind: 'clinical',
+    variables: ['atrial_fibrillation', 'svt', 'ventricular_arrhythmia', 'sustained_vt'],
+  },
   cardiac_ischaemia: { label: 'Cardiac ischaemia or raised troponin', kind: 'clinical', variables: ['ecg_ischaemia', 'troponin'] },
   oliguria: {
     label: 'Low urine output',
@@ -325,8 +348,16 @@ export const HOLD_REASONS = {
   creatinine: { label: 'Rising creatinine', kind: 'clinical', variables: ['creatinine', 'creatinine_rising', 'creatinine_baseline_change'] },
   acidosis: { label: 'Metabolic acidosis (low bicarbonate)', kind: 'clinical', variables: ['bicarbonate'] },
   hypoxia: { label: 'Hypoxia / oxygen requirement', kind: 'clinical', variables: ['spo2_at_dose', 'o2_flow_at_dose', 'fio2_at_dose'] },
-  pulmonary: { label: 'Dyspnoea, rales or intubation', kind: 'clinical', variables: ['resting_dyspnoea', 'rales_third', 'rales_half', 'intubated', 'intubation_hours'] },
-  neurologic: { label: 'Mental status change or neurotoxicity', kind: 'clinical', variables: ['mental_status_change', 'mental_status_change_hours', 'hallucinations', 'cognitive_screen_failed', 'vivid_dreams', 'coma_hours', 'seizure'] },
+  pulmonary: {
+    label: 'Dyspnoea, rales or intubation',
+    kind: 'clinical',
+    variables: ['resting_dyspnoea', 'rales_third', 'rales_half', 'intubated', 'intubation_hours'],
+  },
+  neurologic: {
+    label: 'Mental status change or neurotoxicity',
+    kind: 'clinical',
+    variables: ['mental_status_change', 'mental_status_change_hours', 'hallucinations', 'cognitive_screen_failed', 'vivid_dreams', 'coma_hours', 'seizure'],
+  },
   thrombocytopenia: { label: 'Low platelets', kind: 'clinical', variables: ['platelets_min'] },
   hepatic: { label: 'Raised bilirubin or hepatic toxicity', kind: 'clinical', variables: ['bilirubin'] },
   weight_gain: { label: 'Weight gain', kind: 'clinical', variables: ['weight_gain_pct'] },

@@ -26,7 +26,11 @@ export interface DoseAnalyses {
  * Runs every dose analysis on the pulled tables.
  * @example const r = analyseDoses(await loadCycleDoses(conn), await loadCaseMix(conn))
  */
-export function analyseDoses(cycles: readonly CycleDoses[], patients: readonly PatientCaseMix[], options: { level?: number; reaching?: ReachingOptions } = {}): DoseAnalyses {
+export function analyseDoses(
+  cycles: readonly CycleDoses[],
+  patients: readonly PatientCaseMix[],
+  options: { level?: number; reaching?: ReachingOptions } = {},
+): DoseAnalyses {
   if (cycles.length === 0) throw new Error(doseMessages.noCycles('analyseDoses'));
   const courses = courseDoses(cycles);
   const comparison = cycleComparison(cycles, options);

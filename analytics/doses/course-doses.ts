@@ -126,7 +126,22 @@ export function courseDistribution(courses: readonly CourseDosesRow[], options: 
           const values = g.map((r) => r[measure]).filter((v): v is number => v !== null);
           if (values.length === 0) continue;
           const s = describeNumeric(values, options);
-          out.push({ centre_id: centre, course_number: courseNumber, regimen, measure, n_courses: s.n, mean: s.mean, sd: s.sd, mean_lower: s.meanLower, mean_upper: s.meanUpper, min: s.min, q1: s.q1, median: s.median, q3: s.q3, max: s.max });
+          out.push({
+            centre_id: centre,
+            course_number: courseNumber,
+            regimen,
+            measure,
+            n_courses: s.n,
+            mean: s.mean,
+            sd: s.sd,
+            mean_lower: s.meanLower,
+            mean_upper: s.meanUpper,
+            min: s.min,
+            q1: s.q1,
+            median: s.median,
+            q3: s.q3,
+            max: s.max,
+          });
         }
       }
     }

@@ -33,7 +33,8 @@ export function cycleComparison(cycles: readonly CycleDoses[], options: { level?
   for (const g of groupBy(cycles, (c) => `${c.centre_id}\u0000${c.patient_key}\u0000${c.course_number}`).values()) {
     const c1 = g.find((c) => c.cycle_number === 1);
     const c2 = g.find((c) => c.cycle_number === 2);
-    if (c1 && c2 && regimenLabel(c1) === regimenLabel(c2)) pairs.push({ centre_id: c1.centre_id, regimen: regimenLabel(c1), c1: c1.doses_given, c2: c2.doses_given });
+    if (c1 && c2 && regimenLabel(c1) === regimenLabel(c2))
+      pairs.push({ centre_id: c1.centre_id, regimen: regimenLabel(c1), c1: c1.doses_given, c2: c2.doses_given });
   }
   const out: CycleComparisonRow[] = [];
   for (const [centre, rows] of byCentreAndAll(pairs, ALL_CENTRES)) {

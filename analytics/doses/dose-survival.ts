@@ -68,7 +68,16 @@ function kmRows(centre: string, cap: number, g: readonly CycleDoses[], level: nu
   const rows: DoseSurvivalRow[] = [];
   for (let k = 1; k <= cap; k++) {
     const p = survivalAt(curve, k - 1);
-    rows.push({ centre_id: centre, cap, doses: k, n_at_risk: g.filter((c) => c.doses_given >= k - 1).length, p_at_least: p.survival, std_err: p.stdErr, lower: p.lower, upper: p.upper });
+    rows.push({
+      centre_id: centre,
+      cap,
+      doses: k,
+      n_at_risk: g.filter((c) => c.doses_given >= k - 1).length,
+      p_at_least: p.survival,
+      std_err: p.stdErr,
+      lower: p.lower,
+      upper: p.upper,
+    });
   }
   return rows;
 }
@@ -104,7 +113,11 @@ function logRank(cycles: readonly CycleDoses[], which: 'all' | 'first'): LogRank
   if (centres.length < 2) return none(doseMessages.logRankSingleCentre(centres[0] ?? 'none'));
   if (cycles.every(reachedMaximum)) return none(doseMessages.logRankAllMax);
   try {
-    const t = logRankTest({ time: cycles.map((c) => c.doses_given), event: cycles.map((c) => (reachedMaximum(c) ? 0 : 1)), group: cycles.map((c) => c.centre_id) });
+    const t = logRankTest({
+      time: cycles.map((c) => c.doses_given),
+      event: cycles.map((c) => (reachedMaximum(c) ? 0 : 1)),
+      group: cycles.map((c) => c.centre_id),
+    });
     return { ...base, chi_square: t.chiSquare, df: t.df, p_value: t.pValue, message: null };
   } catch (e) {
     return none(doseMessages.logRankUndefined((e as Error).message));

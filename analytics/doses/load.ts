@@ -56,7 +56,10 @@ export async function loadCycleDoses(conn: DuckDBConnection, options: { centres?
  * @example const patients = await loadCaseMix(conn)
  */
 export async function loadCaseMix(conn: DuckDBConnection, options: { centres?: readonly string[] } = {}): Promise<PatientCaseMix[]> {
-  const rows = await queryRows(conn, `SELECT centre_id, patient_key, disease, age_at_first_dose, ecog FROM patient WHERE ${centreFilter(options.centres)} ORDER BY centre_id, patient_key`);
+  const rows = await queryRows(
+    conn,
+    `SELECT centre_id, patient_key, disease, age_at_first_dose, ecog FROM patient WHERE ${centreFilter(options.centres)} ORDER BY centre_id, patient_key`,
+  );
   return rows.map((r) => ({
     centre_id: String(r.centre_id),
     patient_key: String(r.patient_key),

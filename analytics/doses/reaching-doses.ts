@@ -114,14 +114,55 @@ export function reachingDoses(cycles: readonly CycleDoses[], patients: readonly 
   const base = { threshold, cycles: which, target, strata: [] as ReachingResult['strata'] };
   if (target === 0 || target === 1) {
     notes.push(doseMessages.funnelNoSpread(target));
-    const crude = counts.map((c): ReachingCrudeRow => ({ centre_id: c.id, n_cycles: c.n, n_reaching: c.events, share: c.events / c.n, z: 0, lower95: target, upper95: target, lower998: target, upper998: target, position95: 'within', position998: 'within' }));
-    const adjusted = counts.map((c): ReachingAdjustedRow => ({ centre_id: c.id, n_cycles: c.n, observed: c.events, expected: c.events, ratio: 1, adjusted_share: target, z: null, lower95: 1, upper95: 1, lower998: 1, upper998: 1, position95: 'within', position998: 'within' }));
+    const crude = counts.map((c): ReachingCrudeRow => ({
+      centre_id: c.id,
+      n_cycles: c.n,
+      n_reaching: c.events,
+      share: c.events / c.n,
+      z: 0,
+      lower95: target,
+      upper95: target,
+      lower998: target,
+      upper998: target,
+      position95: 'within',
+      position998: 'within',
+    }));
+    const adjusted = counts.map((c): ReachingAdjustedRow => ({
+      centre_id: c.id,
+      n_cycles: c.n,
+      observed: c.events,
+      expected: c.events,
+      ratio: 1,
+      adjusted_share: target,
+      z: null,
+      lower95: 1,
+      upper95: 1,
+      lower998: 1,
+      upper998: 1,
+      position95: 'within',
+      position998: 'within',
+    }));
     return { ...base, phi_crude: 1, phi_adjusted: 1, overdispersion_applied: false, crude, adjusted, curves: [], notes };
   }
-  const fp = funnelPlot({ events: counts.map((c) => c.events), n: counts.map((c) => c.n), label: counts.map((c) => c.id) }, { levels, overdispersion: options.overdispersion ?? false });
+  const fp = funnelPlot(
+    { events: counts.map((c) => c.events), n: counts.map((c) => c.n), label: counts.map((c) => c.id) },
+    { levels, overdispersion: options.overdispersion ?? false },
+  );
   const crude = fp.units.map((u): ReachingCrudeRow => {
     const [l95, l998] = [u.limits[0]!, u.limits[1]!];
-    return { centre_id: u.label!, n_cycles: u.n, n_reaching: u.events, share: u.proportion, z: u.z, lower95: l95.lower, upper95: l95.upper, lower998: l998.lower, upper998: l998.upper, position95: l95.position, position998: l998.position };
+    return {
+      centre_id: u.label!,
+      n_cycles: u.n,
+      n_reaching: u.events,
+      share: u.proportion,
+      z: u.z,
+      lower95: l95.lower,
+      upper95: l95.upper,
+      lower998: l998.lower,
+      upper998: l998.upper,
+      position95: l95.position,
+      position998: l998.position,
+    };
   });
 
   const mix = new Map(patients.map((p) => [`${p.centre_id}\u0000${p.patient_key}`, p]));
@@ -133,12 +174,28 @@ export function reachingDoses(cycles: readonly CycleDoses[], patients: readonly 
   const std = indirectStandardisation(withMix, { levels, overdispersion: options.overdispersion ?? false });
   const adjusted = std.units.map((u): ReachingAdjustedRow => {
     const [l95, l998] = [u.limits[0]!, u.limits[1]!];
-    return { centre_id: u.unit, n_cycles: u.n, observed: u.observed, expected: u.expected, ratio: u.ratio, adjusted_share: u.adjusted_share, z: u.z, lower95: l95.lower, upper95: l95.upper, lower998: l998.lower, upper998: l998.upper, position95: l95.position, position998: l998.position };
+    return {
+      centre_id: u.unit,
+      n_cycles: u.n,
+      observed: u.observed,
+      expected: u.expected,
+      ratio: u.ratio,
+      adjusted_share: u.adjusted_share,
+      z: u.z,
+      lower95: l95.lower,
+      upper95: l95.upper,
+      lower998: l998.lower,
+      upper998: l998.upper,
+      position95: l95.position,
+      position998: l998.position,
+    };
   });
 
   const nGrid = curveGrid(Math.max(...counts.map((c) => c.n)));
   const crudeLimits = funnelLimits(target, nGrid, { levels, phi: fp.overdispersionApplied ? fp.phi : 1 });
-  const curves: FunnelCurveRow[] = crudeLimits.bands.flatMap((b) => nGrid.map((x, i) => ({ kind: 'crude' as const, x, level: b.level, lower: b.lower[i]!, upper: b.upper[i]! })));
+  const curves: FunnelCurveRow[] = crudeLimits.bands.flatMap((b) =>
+    nGrid.map((x, i) => ({ kind: 'crude' as const, x, level: b.level, lower: b.lower[i]!, upper: b.upper[i]! })),
+  );
   // Adjusted curve: variance of O ≈ E (1 − p0) when strata rates are near the overall rate.
   const phiAdj = std.overdispersion_applied ? std.phi : 1;
   for (const level of levels) {
@@ -148,5 +205,15 @@ export function reachingDoses(cycles: readonly CycleDoses[], patients: readonly 
       curves.push({ kind: 'adjusted', x, level, lower: Math.max(0, 1 - half), upper: 1 + half });
     }
   }
-  return { ...base, phi_crude: fp.phi, phi_adjusted: std.phi, overdispersion_applied: fp.overdispersionApplied || std.overdispersion_applied, crude, adjusted, curves, strata: std.strata, notes };
+  return {
+    ...base,
+    phi_crude: fp.phi,
+    phi_adjusted: std.phi,
+    overdispersion_applied: fp.overdispersionApplied || std.overdispersion_applied,
+    crude,
+    adjusted,
+    curves,
+    strata: std.strata,
+    notes,
+  };
 }

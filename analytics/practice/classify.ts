@@ -25,7 +25,8 @@ export interface SlotClasses {
  * @example const { cls } = classifySlots(frame, evaluateRuleset(consensus, frame, { history: 'recorded' }));
  */
 export function classifySlots(frame: SlotFeatureFrame, ev: RulesetEvaluation): SlotClasses {
-  if (ev.history !== 'recorded') throw new Error("classifySlots: evaluate with { history: 'recorded' } so every recorded slot has a decision given what actually happened");
+  if (ev.history !== 'recorded')
+    throw new Error("classifySlots: evaluate with { history: 'recorded' } so every recorded slot has a decision given what actually happened");
   const n = frame.n;
   const compared = new Uint8Array(n);
   for (let i = 0; i < n; i++) compared[i] = frame.status[i] === 'given' || frame.status[i] === 'held' ? 1 : 0;

@@ -34,12 +34,16 @@ export { kitRulesDir, kitRulesets } from '../../rules/kit.js';
  * current too (rules/feature-frames.ts; `framed` lists them); the others are computed here (`computed`).
  * @example const frame = await slotFeaturesFromStore('out/store', { centres: ['amstel'] });
  */
-export async function slotFeaturesFromStore(storeDir: string, options: { centres?: readonly string[] } = {}): Promise<SlotFeatureFrame & { computed: string[]; framed: string[] }> {
+export async function slotFeaturesFromStore(
+  storeDir: string,
+  options: { centres?: readonly string[] } = {},
+): Promise<SlotFeatureFrame & { computed: string[]; framed: string[] }> {
   const db = await createDuckDB(':memory:');
   const conn = db.conn;
   try {
     await attachStoreReadOnly(conn, storeDir, 'store');
-    const centres = options.centres ?? (await conn.runAndReadAll('SELECT DISTINCT centre_id FROM store.main.dose_slot ORDER BY 1')).getRows().map((r) => String(r[0]));
+    const centres =
+      options.centres ?? (await conn.runAndReadAll('SELECT DISTINCT centre_id FROM store.main.dose_slot ORDER BY 1')).getRows().map((r) => String(r[0]));
     const stamps = await freshFeatureStamps(conn, centres, 'store');
     // Every variable, stored or computed here: a frame does not depend on which of the two its centres came from.
     const stale = centres.filter((c) => !stamps.has(c));
@@ -49,7 +53,13 @@ export async function slotFeaturesFromStore(storeDir: string, options: { centres
     }
     // Frame files first (rules/feature-frames.ts): all centres in one pass when every one is there and current.
     const ordered = [...new Set(centres)].sort();
-    let frame = stale.length === 0 ? readFeatureFrames(storeDir, ordered.map((c) => stamps.get(c)!)) : null;
+    let frame =
+      stale.length === 0
+        ? readFeatureFrames(
+            storeDir,
+            ordered.map((c) => stamps.get(c)!),
+          )
+        : null;
     const framed = frame === null ? [] : [...ordered];
     if (frame === null) {
       const parts: SlotFeatureFrame[] = [];
@@ -57,7 +67,9 @@ export async function slotFeaturesFromStore(storeDir: string, options: { centres
         const stamp = stamps.get(c);
         const stored = stamp === undefined ? null : readFeatureFrames(storeDir, [stamp]);
         if (stored !== null) framed.push(c);
-        parts.push(stored ?? (await readSlotFeatures(conn, { centres: [c], tableFor: () => (stamp !== undefined ? 'store.main.slot_features' : '_sf_computed') })));
+        parts.push(
+          stored ?? (await readSlotFeatures(conn, { centres: [c], tableFor: () => (stamp !== undefined ? 'store.main.slot_features' : '_sf_computed') })),
+        );
       }
       frame = concatFrames(parts);
     }
@@ -250,9 +262,14 @@ export function holdsReport(frame: SlotFeatureFrame, rulesets: readonly Ruleset[
  * The relative-criteria policy's stops under both readings (criteria over the cycle, or at one slot), in cycles; `ev` is
  * the ruleset's own evaluation (recorded history), so only the other reading is evaluated here.
  */
-function relativeWindowStops(rs: Ruleset, frame: SlotFeatureFrame, ev: RulesetEvaluation): Pick<RulesetRow, 'relative_criteria_window' | 'relative_criteria_window_status' | 'relative_stops_cycle_window' | 'relative_stops_slot_window'> {
+function relativeWindowStops(
+  rs: Ruleset,
+  frame: SlotFeatureFrame,
+  ev: RulesetEvaluation,
+): Pick<RulesetRow, 'relative_criteria_window' | 'relative_criteria_window_status' | 'relative_stops_cycle_window' | 'relative_stops_slot_window'> {
   const p = rs.policies;
-  if (p.stop_after_relative_criteria === null) return { relative_criteria_window: null, relative_criteria_window_status: null, relative_stops_cycle_window: null, relative_stops_slot_window: null };
+  if (p.stop_after_relative_criteria === null)
+    return { relative_criteria_window: null, relative_criteria_window_status: null, relative_stops_cycle_window: null, relative_stops_slot_window: null };
   const stopped = (e: RulesetEvaluation): number => {
     const cycles = new Set<string>();
     for (let i = 0; i < e.n; i++) if (e.policy[i] === 1) cycles.add(frame.cycle_id[i]!);

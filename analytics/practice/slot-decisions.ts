@@ -134,7 +134,8 @@ export function slotDecisionRow(frame: SlotFeatureFrame, cols: SlotDecisionColum
 
 /** The swimmer plot's sampling rule, as the figure and README state it. */
 export function swimmerRule(perCentre: number): string {
-  return `per centre, the ${perCentre} cycle(s) with the most slots where the ruleset and the recorded status disagree (met but given, or held without a criterion; ties by cycle id)`;
+  return `per centre, the ${perCentre} cycle(s) with the most slots where the ruleset and the recorded status disagree (met but given, or held without a ` +
+    `criterion; ties by cycle id)`;
 }
 
 /**

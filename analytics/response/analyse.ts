@@ -20,7 +20,10 @@ export interface ResponseAnalyses {
  * Runs every response analysis on the pulled tables (course 1 by default).
  * @example const r = analyseResponse(await loadResponseInputs(conn))
  */
-export function analyseResponse(inputs: ResponseInputs, options: CourseSignalOptions & OddsRatioOptions & { doseEdges?: readonly number[]; overdispersion?: boolean } = {}): ResponseAnalyses {
+export function analyseResponse(
+  inputs: ResponseInputs,
+  options: CourseSignalOptions & OddsRatioOptions & { doseEdges?: readonly number[]; overdispersion?: boolean } = {},
+): ResponseAnalyses {
   const { rows, notes } = courseSignals(inputs, options);
   if (rows.length === 0) {
     return {
@@ -29,7 +32,14 @@ export function analyseResponse(inputs: ResponseInputs, options: CourseSignalOpt
       signals: [],
       rates: { rates: [], funnel: [], curves: [], target: null, phi: null, notes: [] },
       byDoses: [],
-      oddsRatios: { landmark: LANDMARK_NOTE, adjusted_for: (options.adjust ?? ['centre', 'disease']).join(' + '), single: [], joint: [], forest: [], notes: [] },
+      oddsRatios: {
+        landmark: LANDMARK_NOTE,
+        adjusted_for: (options.adjust ?? ['centre', 'disease']).join(' + '),
+        single: [],
+        joint: [],
+        forest: [],
+        notes: [],
+      },
       notes,
     };
   }

@@ -87,23 +87,24 @@ const numOrNull = (v: unknown): number | null => (v === null || v === undefined 
  * is analysed).
  * @example const courseLabs = await loadCourseLabs(conn, { centres: ['riverside'] })
  */
-export async function loadCourseLabs(conn: DuckDBConnection, options: { centres?: readonly string[]; params?: Partial<LabWindowParams> } = {}): Promise<CourseLabs> {
+export async function loadCourseLabs(
+  conn: DuckDBConnection,
+  options: { centres?: readonly string[]; params?: Partial<LabWindowParams> } = {},
+): Promise<CourseLabs> {
   const params = labWindowParams(options.params);
   const rows = await queryRows(conn, courseLabSql(centreFilter(options.centres), centreFilter(options.centres, 'c.centre_id'), params));
   return {
     params,
-    rows: rows.map(
-      (r): CourseLabRow => ({
-        centre_id: String(r.centre_id),
-        patient_key: String(r.patient_key),
-        course_number: Number(r.course_number),
-        lymphocyte_baseline: numOrNull(r.lymphocyte_baseline),
-        lymphocyte_peak_after_dosing: numOrNull(r.lymphocyte_peak_after_dosing),
-        eosinophil_peak: numOrNull(r.eosinophil_peak),
-        platelet_nadir: numOrNull(r.platelet_nadir),
-        bicarbonate_nadir: numOrNull(r.bicarbonate_nadir),
-        tsh_outside: r.tsh_outside === true,
-      }),
-    ),
+    rows: rows.map((r): CourseLabRow => ({
+      centre_id: String(r.centre_id),
+      patient_key: String(r.patient_key),
+      course_number: Number(r.course_number),
+      lymphocyte_baseline: numOrNull(r.lymphocyte_baseline),
+      lymphocyte_peak_after_dosing: numOrNull(r.lymphocyte_peak_after_dosing),
+      eosinophil_peak: numOrNull(r.eosinophil_peak),
+      platelet_nadir: numOrNull(r.platelet_nadir),
+      bicarbonate_nadir: numOrNull(r.bicarbonate_nadir),
+      tsh_outside: r.tsh_outside === true,
+    })),
   };
 }

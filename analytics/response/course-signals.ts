@@ -14,7 +14,8 @@ export interface CourseSignalOptions {
   windowEndGraceHours?: number;
   /** How far before the course's first dose a lymphocyte value may be to count as its baseline (default 14 days). */
   baselineLookbackHours?: number;
-  /** TSH outside this interval (mIU/L) in the window counts as thyroid dysfunction (default [0.4, 4.5], a typical adult reference interval [ASSUMPTION]; null: events only). */
+  /** TSH outside this interval (mIU/L) in the window counts as thyroid dysfunction (default [0.4, 4.5], a typical adult reference interval [ASSUMPTION]; null:
+   * events only). */
   tshReference?: readonly [number, number] | null;
   /** NE assessments: counted as non-responders (default, as in intention-to-treat response rates) or left out. */
   notEvaluable?: 'non-responder' | 'exclude';
@@ -41,7 +42,14 @@ function extreme(labs: readonly LabRow[] | undefined, variable: LabRow['variable
 }
 
 type LabSummary = Omit<CourseLabRow, 'centre_id' | 'patient_key' | 'course_number'>;
-const NO_LABS: LabSummary = { lymphocyte_baseline: null, lymphocyte_peak_after_dosing: null, eosinophil_peak: null, platelet_nadir: null, bicarbonate_nadir: null, tsh_outside: false };
+const NO_LABS: LabSummary = {
+  lymphocyte_baseline: null,
+  lymphocyte_peak_after_dosing: null,
+  eosinophil_peak: null,
+  platelet_nadir: null,
+  bicarbonate_nadir: null,
+  tsh_outside: false,
+};
 
 /** The reference path: one course's lab summary from its patient's lab rows (course-labs.ts does the same in DuckDB). */
 function labsFromRows(
@@ -74,7 +82,9 @@ function labsFromRows(
     eosinophil_peak: extreme(pl, 'eosinophils', w.start, w.end, 'max'),
     platelet_nadir: extreme(pl, 'platelets', w.start, w.end, 'min'),
     bicarbonate_nadir: extreme(pl, 'bicarbonate', w.start, w.end, 'min'),
-    tsh_outside: tsh !== null && (pl ?? []).some((l) => l.variable === 'tsh' && l.observed_at >= w.start && l.observed_at <= w.end && (l.value < tsh[0] || l.value > tsh[1])),
+    tsh_outside:
+      tsh !== null &&
+      (pl ?? []).some((l) => l.variable === 'tsh' && l.observed_at >= w.start && l.observed_at <= w.end && (l.value < tsh[0] || l.value > tsh[1])),
   };
 }
 
@@ -104,7 +114,8 @@ export function courseSignals(inputs: ResponseInputs, options: CourseSignalOptio
   const grace = params.windowEndGraceHours * HOUR;
   const lookback = params.baselineLookbackHours * HOUR;
   const tsh = params.tshReference;
-  if (inputs.courseLabs !== undefined && !sameLabParams(inputs.courseLabs.params, params)) throw new Error(responseMessages.labParamsDiffer(inputs.courseLabs.params, params));
+  if (inputs.courseLabs !== undefined && !sameLabParams(inputs.courseLabs.params, params))
+    throw new Error(responseMessages.labParamsDiffer(inputs.courseLabs.params, params));
   const courseLabs = inputs.courseLabs === undefined ? null : new Map(inputs.courseLabs.rows.map((r) => [`${key(r)}\u0000${r.course_number}`, r]));
   const neRule = options.notEvaluable ?? 'non-responder';
   const patients = new Map<string, PatientCaseMix>(inputs.patients.map((p) => [key(p), p]));

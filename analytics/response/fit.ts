@@ -29,13 +29,23 @@ export interface FitOptions {
 }
 
 /** Fits y ~ covariates and returns the estimate of `term`, or a message. */
-export function fitTerm(y: readonly number[], covariates: Record<string, readonly number[]>, term: string, options: FitOptions = {}): { ok: true; fit: TermEstimate } | { ok: false; message: string } {
+export function fitTerm(
+  y: readonly number[],
+  covariates: Record<string, readonly number[]>,
+  term: string,
+  options: FitOptions = {},
+): { ok: true; fit: TermEstimate } | { ok: false; message: string } {
   const r = fitTerms(y, covariates, [term], options);
   return r.ok ? { ok: true, fit: r.fits[0]! } : r;
 }
 
 /** Fits y ~ covariates once and returns the estimates of `terms` (in that order), or a message. */
-export function fitTerms(y: readonly number[], covariates: Record<string, readonly number[]>, terms: readonly string[], options: FitOptions = {}): { ok: true; fits: TermEstimate[] } | { ok: false; message: string } {
+export function fitTerms(
+  y: readonly number[],
+  covariates: Record<string, readonly number[]>,
+  terms: readonly string[],
+  options: FitOptions = {},
+): { ok: true; fits: TermEstimate[] } | { ok: false; message: string } {
   const level = options.level ?? 0.95;
   const policy = options.firth ?? 'auto';
   const events = y.reduce((a, b) => a + b, 0);
@@ -49,7 +59,17 @@ export function fitTerms(y: readonly number[], covariates: Record<string, readon
       if (ml.ok && (policy === 'never' || !sparse)) {
         const fits = terms.map((term): TermEstimate => {
           const t = ml.terms.find((x) => x.term === term)!;
-          return { method: 'maximum-likelihood', interval: 'wald', log_or: t.estimate, std_err: t.stdErr, or: Math.exp(t.estimate), lower: Math.exp(t.lower), upper: Math.exp(t.upper), p_value: t.pValue, reason: null };
+          return {
+            method: 'maximum-likelihood',
+            interval: 'wald',
+            log_or: t.estimate,
+            std_err: t.stdErr,
+            or: Math.exp(t.estimate),
+            lower: Math.exp(t.lower),
+            upper: Math.exp(t.upper),
+            p_value: t.pValue,
+            reason: null,
+          };
         });
         return { ok: true, fits };
       }
@@ -63,7 +83,17 @@ export function fitTerms(y: readonly number[], covariates: Record<string, readon
       const lo = profile && t.profileLower !== null ? t.profileLower : t.lower;
       const hi = profile && t.profileUpper !== null ? t.profileUpper : t.upper;
       const p = profile && t.lrPValue !== null ? t.lrPValue : t.pValue;
-      return { method: 'firth', interval: profile ? 'profile' : 'wald', log_or: t.estimate, std_err: t.stdErr, or: Math.exp(t.estimate), lower: Math.exp(lo), upper: Math.exp(hi), p_value: p, reason };
+      return {
+        method: 'firth',
+        interval: profile ? 'profile' : 'wald',
+        log_or: t.estimate,
+        std_err: t.stdErr,
+        or: Math.exp(t.estimate),
+        lower: Math.exp(lo),
+        upper: Math.exp(hi),
+        p_value: p,
+        reason,
+      };
     });
     return { ok: true, fits };
   } catch (e) {

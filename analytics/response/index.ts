@@ -8,6 +8,29 @@ export { CYCLE_TIMING_SQL, loadResponseInputs } from './load.js';
 export { LANDMARK_NOTE, responseMessages } from './messages.js';
 export { responseByDoses, type ResponseByDosesRow } from './response-by-doses.js';
 export { responseRates, type ResponseFunnelRow, type ResponseRateRow, type ResponseRatesResult } from './response-rates.js';
-export { signalOddsRatios, type Adjuster, type ForestRow, type OddsRatioOptions, type OddsRatioRow, type SignalOddsRatiosResult } from './signal-odds-ratios.js';
+export {
+  signalOddsRatios,
+  type Adjuster,
+  type ForestRow,
+  type OddsRatioOptions,
+  type OddsRatioRow,
+  type SignalOddsRatiosResult,
+} from './signal-odds-ratios.js';
 export { SIGNALS, SIGNAL_IDS, type SignalDef, type SignalId } from './signals.js';
-export { SIGNAL_EVENTS, SIGNAL_LABS, type CourseLabRow, type CourseLabs, type CourseSignalRow, type CycleTiming, type LabWindowParams, type EventRow, type LabRow, type PressorRow, type ResponseCategoryCode, type ResponseInputs, type ResponseRow, type SignalEventType, type SignalLab } from './types.js';
+export {
+  SIGNAL_EVENTS,
+  SIGNAL_LABS,
+  type CourseLabRow,
+  type CourseLabs,
+  type CourseSignalRow,
+  type CycleTiming,
+  type LabWindowParams,
+  type EventRow,
+  type LabRow,
+  type PressorRow,
+  type ResponseCategoryCode,
+  type ResponseInputs,
+  type ResponseRow,
+  type SignalEventType,
+  type SignalLab,
+} from './types.js';

@@ -4,7 +4,18 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { centreFilter, loadCaseMix, queryRows } from '../doses/load.js';
 import { loadCourseLabs } from './course-labs.js';
 import { CYCLE_TIMING_SQL } from './cycle-timing-sql.js';
-import { SIGNAL_EVENTS, SIGNAL_LABS, type CycleTiming, type EventRow, type LabRow, type LabWindowParams, type PressorRow, type ResponseCategoryCode, type ResponseInputs, type ResponseRow } from './types.js';
+import {
+  SIGNAL_EVENTS,
+  SIGNAL_LABS,
+  type CycleTiming,
+  type EventRow,
+  type LabRow,
+  type LabWindowParams,
+  type PressorRow,
+  type ResponseCategoryCode,
+  type ResponseInputs,
+  type ResponseRow,
+} from './types.js';
 
 const list = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
 const ms = (v: unknown) => Number(v);
@@ -38,17 +49,53 @@ export async function loadResponseInputs(
     doses_unknown_iu: Number(r.doses_unknown_iu),
   }));
   const courseLabs = options.labRows === true ? undefined : await loadCourseLabs(conn, { centres: options.centres, params: options.labParams });
-  const labs: LabRow[] = courseLabs !== undefined ? [] : (
-    await queryRows(conn, `SELECT centre_id, patient_key, variable, epoch_ms(observed_at) AS observed_at, value FROM observation WHERE ${where} AND variable IN (${list(SIGNAL_LABS)}) ORDER BY centre_id, patient_key, observed_at`)
-  ).map((r) => ({ centre_id: String(r.centre_id), patient_key: String(r.patient_key), variable: r.variable as LabRow['variable'], observed_at: ms(r.observed_at), value: Number(r.value) }));
+  const labs: LabRow[] =
+    courseLabs !== undefined
+      ? []
+      : (
+          await queryRows(
+            conn,
+            `SELECT centre_id, patient_key, variable, epoch_ms(observed_at) AS observed_at, value FROM observation WHERE ${where} AND variable IN ` +
+              `(${list(SIGNAL_LABS)}) ORDER BY centre_id, patient_key, observed_at`,
+          )
+        ).map((r) => ({
+          centre_id: String(r.centre_id),
+          patient_key: String(r.patient_key),
+          variable: r.variable as LabRow['variable'],
+          observed_at: ms(r.observed_at),
+          value: Number(r.value),
+        }));
   const pressors: PressorRow[] = (
-    await queryRows(conn, `SELECT centre_id, patient_key, epoch_ms(start_at) AS start_at, rate FROM infusion WHERE ${where} AND agent = 'phenylephrine' AND rate IS NOT NULL ORDER BY centre_id, patient_key, start_at`)
+    await queryRows(
+      conn,
+      `SELECT centre_id, patient_key, epoch_ms(start_at) AS start_at, rate FROM infusion WHERE ${where} AND agent = 'phenylephrine' AND rate IS NOT NULL ` +
+        `ORDER BY centre_id, patient_key, start_at`,
+    )
   ).map((r) => ({ centre_id: String(r.centre_id), patient_key: String(r.patient_key), start_at: ms(r.start_at), rate: Number(r.rate) }));
   const events: EventRow[] = (
-    await queryRows(conn, `SELECT centre_id, patient_key, event_type, epoch_ms(onset_at) AS onset_at FROM clinical_event WHERE ${where} AND event_type IN (${list(SIGNAL_EVENTS)}) ORDER BY centre_id, patient_key, onset_at`)
-  ).map((r) => ({ centre_id: String(r.centre_id), patient_key: String(r.patient_key), event_type: r.event_type as EventRow['event_type'], onset_at: ms(r.onset_at) }));
+    await queryRows(
+      conn,
+      `SELECT centre_id, patient_key, event_type, epoch_ms(onset_at) AS onset_at FROM clinical_event WHERE ${where} AND event_type IN ` +
+        `(${list(SIGNAL_EVENTS)}) ORDER BY centre_id, patient_key, onset_at`,
+    )
+  ).map((r) => ({
+    centre_id: String(r.centre_id),
+    patient_key: String(r.patient_key),
+    event_type: r.event_type as EventRow['event_type'],
+    onset_at: ms(r.onset_at),
+  }));
   const responses: ResponseRow[] = (
-    await queryRows(conn, `SELECT centre_id, patient_key, course_number, best_overall_response, epoch_ms(assessed_at) AS assessed_at FROM response WHERE ${where} ORDER BY centre_id, patient_key, course_number`)
-  ).map((r) => ({ centre_id: String(r.centre_id), patient_key: String(r.patient_key), course_number: Number(r.course_number), best_overall_response: r.best_overall_response as ResponseCategoryCode, assessed_at: ms(r.assessed_at) }));
+    await queryRows(
+      conn,
+      `SELECT centre_id, patient_key, course_number, best_overall_response, epoch_ms(assessed_at) AS assessed_at FROM response WHERE ${where} ORDER BY ` +
+        `centre_id, patient_key, course_number`,
+    )
+  ).map((r) => ({
+    centre_id: String(r.centre_id),
+    patient_key: String(r.patient_key),
+    course_number: Number(r.course_number),
+    best_overall_response: r.best_overall_response as ResponseCategoryCode,
+    assessed_at: ms(r.assessed_at),
+  }));
   return { patients, cycles, labs, pressors, events, responses, ...(courseLabs === undefined ? {} : { courseLabs }) };
 }

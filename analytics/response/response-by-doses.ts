@@ -41,7 +41,17 @@ export function responseByDoses(rows: readonly CourseSignalRow[], options: { edg
       const i = Number(b);
       const x = bg.reduce((a, r) => a + r.responder, 0);
       const w = wilsonInterval(x, bg.length, options.level ?? 0.95);
-      out.push({ centre_id: centre, band: label(i), from: edges[i]!, to: edges[i + 1] ?? null, n_assessed: bg.length, responders: x, rate: x / bg.length, lower: w.lower, upper: w.upper });
+      out.push({
+        centre_id: centre,
+        band: label(i),
+        from: edges[i]!,
+        to: edges[i + 1] ?? null,
+        n_assessed: bg.length,
+        responders: x,
+        rate: x / bg.length,
+        lower: w.lower,
+        upper: w.upper,
+      });
     }
   }
   return out;

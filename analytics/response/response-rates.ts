@@ -58,7 +58,18 @@ export function responseRates(rows: readonly CourseSignalRow[], options: { level
       const x = dg.reduce((a, r) => a + r.responder, 0);
       const w = wilsonInterval(x, dg.length, level);
       const e = clopperPearsonInterval(x, dg.length, level);
-      rates.push({ centre_id: centre, disease, n_assessed: dg.length, responders: x, complete: dg.filter((r) => r.response === 'CR').length, rate: x / dg.length, wilson_lower: w.lower, wilson_upper: w.upper, exact_lower: e.lower, exact_upper: e.upper });
+      rates.push({
+        centre_id: centre,
+        disease,
+        n_assessed: dg.length,
+        responders: x,
+        complete: dg.filter((r) => r.response === 'CR').length,
+        rate: x / dg.length,
+        wilson_lower: w.lower,
+        wilson_upper: w.upper,
+        exact_lower: e.lower,
+        exact_upper: e.upper,
+      });
     }
   }
   const notes: string[] = [];

@@ -61,10 +61,32 @@ export interface ForestRow extends EstimateColumns {
   k_centres: number | null;
 }
 
-const EMPTY: EstimateColumns = { method: null, interval: null, or: null, lower: null, upper: null, log_or: null, std_err: null, p_value: null, firth_reason: null, message: null };
+const EMPTY: EstimateColumns = {
+  method: null,
+  interval: null,
+  or: null,
+  lower: null,
+  upper: null,
+  log_or: null,
+  std_err: null,
+  p_value: null,
+  firth_reason: null,
+  message: null,
+};
 
 function columns(f: TermEstimate): EstimateColumns {
-  return { method: f.method, interval: f.interval, or: f.or, lower: f.lower, upper: f.upper, log_or: f.log_or, std_err: f.std_err, p_value: f.p_value, firth_reason: f.reason, message: null };
+  return {
+    method: f.method,
+    interval: f.interval,
+    or: f.or,
+    lower: f.lower,
+    upper: f.upper,
+    log_or: f.log_or,
+    std_err: f.std_err,
+    p_value: f.p_value,
+    firth_reason: f.reason,
+    message: null,
+  };
 }
 
 const varies = (xs: readonly number[]) => xs.some((x) => x !== xs[0]);
@@ -151,16 +173,38 @@ export function signalOddsRatios(rows: readonly CourseSignalRow[], options: Odds
     for (const [centre, g] of groupBy(rows, (r) => r.centre_id)) {
       const dc = design(g, [s], within);
       const e = estimate(dc, s, options);
-      centreRows.push({ ...head, kind: 'centre', centre_id: centre, n: dc.n, events: dc.y.reduce((a, b) => a + b, 0), ...e, weight_percent: null, tau2: null, i2: null, q_p_value: null, k_centres: null });
+      centreRows.push({
+        ...head,
+        kind: 'centre',
+        centre_id: centre,
+        n: dc.n,
+        events: dc.y.reduce((a, b) => a + b, 0),
+        ...e,
+        weight_percent: null,
+        tau2: null,
+        i2: null,
+        q_p_value: null,
+        k_centres: null,
+      });
     }
     const pooledIdx = centreRows.flatMap((r, i) => (r.log_or !== null && r.std_err !== null && r.std_err > 0 && Number.isFinite(r.std_err) ? [i] : []));
     for (const r of centreRows) if (r.log_or === null && r.message) notes.push(responseMessages.centreExcluded(r.centre_id, r.message));
     let pooled: ForestRow;
-    const pooledBase = { ...head, kind: 'pooled' as const, centre_id: 'Pooled (DerSimonian-Laird)', n: pooledIdx.reduce((a, i) => a + centreRows[i]!.n, 0), events: pooledIdx.reduce((a, i) => a + centreRows[i]!.events, 0), weight_percent: null };
+    const pooledBase = {
+      ...head,
+      kind: 'pooled' as const,
+      centre_id: 'Pooled (DerSimonian-Laird)',
+      n: pooledIdx.reduce((a, i) => a + centreRows[i]!.n, 0),
+      events: pooledIdx.reduce((a, i) => a + centreRows[i]!.events, 0),
+      weight_percent: null,
+    };
     if (pooledIdx.length === 0) {
       pooled = { ...pooledBase, ...EMPTY, message: responseMessages.noCentresPooled(s), tau2: null, i2: null, q_p_value: null, k_centres: 0 };
     } else {
-      const dl = derSimonianLaird({ yi: pooledIdx.map((i) => centreRows[i]!.log_or!), vi: pooledIdx.map((i) => centreRows[i]!.std_err! ** 2) }, { level: options.level ?? 0.95 });
+      const dl = derSimonianLaird(
+        { yi: pooledIdx.map((i) => centreRows[i]!.log_or!), vi: pooledIdx.map((i) => centreRows[i]!.std_err! ** 2) },
+        { level: options.level ?? 0.95 },
+      );
       pooledIdx.forEach((i, j) => (centreRows[i]!.weight_percent = dl.weights[j]!));
       pooled = {
         ...pooledBase,
@@ -180,7 +224,19 @@ export function signalOddsRatios(rows: readonly CourseSignalRow[], options: Odds
         k_centres: dl.k,
       };
     }
-    const adjustedRow: ForestRow = { ...head, kind: 'adjusted', centre_id: `All centres (adjusted for ${adjustedFor})`, n: d.n, events: single[single.length - 1]!.events, ...est, weight_percent: null, tau2: null, i2: null, q_p_value: null, k_centres: null };
+    const adjustedRow: ForestRow = {
+      ...head,
+      kind: 'adjusted',
+      centre_id: `All centres (adjusted for ${adjustedFor})`,
+      n: d.n,
+      events: single[single.length - 1]!.events,
+      ...est,
+      weight_percent: null,
+      tau2: null,
+      i2: null,
+      q_p_value: null,
+      k_centres: null,
+    };
     forest.push(...centreRows, pooled, adjustedRow);
   }
 
@@ -197,8 +253,22 @@ export function signalOddsRatios(rows: readonly CourseSignalRow[], options: Odds
     usable.forEach((s, i) => {
       const def = SIGNALS[s];
       const est: EstimateColumns =
-        fit === null ? { ...EMPTY, message: problems.join('; ') } : fit.ok ? columns(fit.fits[i]!) : { ...EMPTY, message: responseMessages.fitFailed('joint model', fit.message) };
-      joint.push({ model: 'joint', signal: s, label: def.label, per: def.per, n: d.n, events, n_missing: d.missing, adjusted_for: `${adjustedFor} + the other signals`, ...est });
+        fit === null
+          ? { ...EMPTY, message: problems.join('; ') }
+          : fit.ok
+            ? columns(fit.fits[i]!)
+            : { ...EMPTY, message: responseMessages.fitFailed('joint model', fit.message) };
+      joint.push({
+        model: 'joint',
+        signal: s,
+        label: def.label,
+        per: def.per,
+        n: d.n,
+        events,
+        n_missing: d.missing,
+        adjusted_for: `${adjustedFor} + the other signals`,
+        ...est,
+      });
     });
   }
   return { landmark: LANDMARK_NOTE, adjusted_for: adjustedFor, single, joint, forest, notes: [...new Set(notes)] };

@@ -33,7 +33,13 @@ export const SIGNALS = {
     joint: true,
     source: 'S11, S12',
   },
-  eosinophil_peak: { label: 'Eosinophil peak', per: '1,000/uL', value: (r) => (r.eosinophil_peak === null ? null : r.eosinophil_peak / 1000), joint: true, source: 'scilit abstract (survival, not response)' },
+  eosinophil_peak: {
+    label: 'Eosinophil peak',
+    per: '1,000/uL',
+    value: (r) => (r.eosinophil_peak === null ? null : r.eosinophil_peak / 1000),
+    joint: true,
+    source: 'scilit abstract (survival, not response)',
+  },
   platelet_nadir_below_50k: {
     label: 'Platelet nadir < 50,000/uL',
     per: 'nadir below 50,000/uL vs not',

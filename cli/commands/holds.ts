@@ -19,11 +19,18 @@ interface HoldsOptions {
 export function registerHolds(program: Command): void {
   program
     .command('holds')
-    .description('How centres apply hold criteria: concordance with each ruleset (kappa), enforcement per criterion, recorded hold reasons, implied thresholds against the reference bands, per-slot decisions')
+    .description(
+      'How centres apply hold criteria: concordance with each ruleset (kappa), enforcement per criterion, recorded hold reasons, implied thresholds against ' +
+        'the reference bands, per-slot decisions',
+    )
     .option('--store <dir>', 'store folder (DuckDB + Parquet)', 'out/store')
     .option('--out <dir>', 'output folder', 'out/analyses/holds')
     .option('--ruleset <id...>', 'only these rulesets (default: every source and centre ruleset in rules/)')
-    .option('--rules <dir...>', 'also the rulesets in these folders (YAML or JSON, e.g. a centre’s own rules kept with its export); a broken file is reported (exit 2) and the others still run')
+    .option(
+      '--rules <dir...>',
+      'also the rulesets in these folders (YAML or JSON, e.g. a centre’s own rules kept with its export); a broken file is reported (exit 2) and the others ' +
+        'still run',
+    )
     .option('--centres <id...>', 'only these centres')
     .option('--reference <id>', 'ruleset of the implied-threshold bands, the enforcement heatmap and the swimmer plot', 'consensus_2014_t3')
     .option('--swimmer-cycles <n>', 'cycles per centre in the swimmer plot (those disagreeing most with the reference; the figure says so)', '4')
@@ -44,8 +51,14 @@ export function registerHolds(program: Command): void {
       const { loadRulesetFolders } = await import('../../rules/load.js');
       // The centres' own rulesets that ingest kept in the store (from beside their mapping specs) run too.
       const { storeRulesets } = await import('../../rules/local-ruleset.js');
-      const kept = storeRulesets(opts.store, kit.map((r) => r.id));
-      const fromFolders = loadRulesetFolders(opts.rules ?? [], [...kit, ...kept.rulesets].map((r) => r.id));
+      const kept = storeRulesets(
+        opts.store,
+        kit.map((r) => r.id),
+      );
+      const fromFolders = loadRulesetFolders(
+        opts.rules ?? [],
+        [...kit, ...kept.rulesets].map((r) => r.id),
+      );
       const extra = { rulesets: [...kept.rulesets, ...fromFolders.rulesets], problems: [...kept.problems, ...fromFolders.problems] };
       for (const p of extra.problems) console.error(p);
       const all = [...kit, ...extra.rulesets];
@@ -53,7 +66,8 @@ export function registerHolds(program: Command): void {
       const unknownMessage = `unknown ruleset ${unknown.join(', ')}; known: ${all.map((r) => r.id).join(', ')}`;
       if (unknown.length > 0 && extra.problems.length === 0) throw new UserError(unknownMessage);
       if (unknown.length > 0) console.error(unknownMessage);
-      if (opts.ruleset !== undefined && unknown.length === opts.ruleset.length) throw new UserError(`none of the named rulesets could be used; see the problems above`);
+      if (opts.ruleset !== undefined && unknown.length === opts.ruleset.length)
+        throw new UserError(`none of the named rulesets could be used; see the problems above`);
       const reference = all.find((r) => r.id === opts.reference);
       if (reference === undefined) throw new UserError(`unknown --reference ${opts.reference}; known: ${all.map((r) => r.id).join(', ')}`);
       const chosen = opts.ruleset === undefined ? all : all.filter((r) => opts.ruleset!.includes(r.id));
@@ -119,14 +133,28 @@ export function registerHolds(program: Command): void {
         opts.out,
         'il2kit holds',
         [
-          `${frame.n} dose slots from ${r.centres.length} centre(s) (${r.centres.join(', ')}); ${rulesets.length} ruleset(s): ${rulesets.map((x) => x.id).join(', ')}.`,
+          `${frame.n} dose slots from ${r.centres.length} centre(s) (${r.centres.join(', ')}); ${rulesets.length} ruleset(s): ` +
+            `${rulesets.map((x) => x.id).join(', ')}.`,
           `Reference for implied thresholds, the enforcement heatmap and the swimmer plot: ${reference.id} (${reference.source}).`,
           '',
           '- Each ruleset is evaluated on the recorded history: at every given or held slot, would its criteria have withheld the dose?',
           '- Every rule-derived row carries its source and verification status (verified / inferred / unverified); do not cite an unverified rule as a fact.',
           ...unverified.map((x) => `- ${x.ruleset_id}: ruleset ${x.status}, ${x.rules_inferred} inferred and ${x.rules_unverified} unverified rule(s).`),
-          ...r.rulesets.filter((x) => x.actions_inferred > 0).map((x) => `- ${x.ruleset_id}: ${x.actions_inferred} rule(s) whose action (hold / stop) the source does not print: the action is inferred even where the threshold is verified.`),
-          ...r.rulesets.filter((x) => x.relative_criteria_window !== null).map((x) => `- ${x.ruleset_id}: ≥${x.stop_after_relative_criteria} relative criteria (counted as criteria, not rules) read over the ${x.relative_criteria_window} (${x.relative_criteria_window_status}); stops in cycles: ${x.relative_stops_cycle_window} if they accumulate over the cycle, ${x.relative_stops_slot_window} if they must meet at one slot.`),
+          ...r.rulesets
+            .filter((x) => x.actions_inferred > 0)
+            .map(
+              (x) =>
+                `- ${x.ruleset_id}: ${x.actions_inferred} rule(s) whose action (hold / stop) the source does not print: the action is inferred even where ` +
+                  `the threshold is verified.`,
+            ),
+          ...r.rulesets
+            .filter((x) => x.relative_criteria_window !== null)
+            .map(
+              (x) =>
+                `- ${x.ruleset_id}: ≥${x.stop_after_relative_criteria} relative criteria (counted as criteria, not rules) read over the ` +
+                  `${x.relative_criteria_window} (${x.relative_criteria_window_status}); stops in cycles: ${x.relative_stops_cycle_window} if they ` +
+                    `accumulate over the cycle, ${x.relative_stops_slot_window} if they must meet at one slot.`,
+            ),
           `- Urine-output rates (mL/h) are judged on the ${urine[0]?.rate_reading ?? 'shift mean'}; ` +
             `charting seen per centre: ${urine.map((u) => `${u.centre_id} ${u.charting}`).join(', ')} (urine_charting).`,
           ...untimed.map((n) => `- ${n}.`),
@@ -138,18 +166,30 @@ export function registerHolds(program: Command): void {
           `- Per-slot decisions: ${decisionRows} rows (every ruleset × given or held slot) as Parquet only, one file per centre × ruleset: ` +
             `\`${SLOT_DECISIONS}/centre_id=<centre>/ruleset_id=<ruleset>/data.parquet\`; read them all with ` +
             `\`read_parquet('${SLOT_DECISIONS}/*/*/*.parquet', hive_partitioning = true)\` (DuckDB, R arrow, pyarrow).`,
-          '- Implied thresholds are fitted on the holds the variable could explain: holds recorded for another criterion or a physician decision (held_other_reasons) and slots where the reference has another criterion met (excluded_other_criteria) are left out. Where held and given values separate, or there are fewer than 10 held or 10 given slots, or the ED50 leaves the variable\'s plausible range, the ED50 is "not estimable" with the reason (problem, step_problem).',
+          '- Implied thresholds are fitted on the holds the variable could explain: holds recorded for another criterion or a physician decision ' +
+            '(held_other_reasons) and slots where the reference has another criterion met (excluded_other_criteria) are left out. Where held and given ' +
+              'values separate, or there are fewer than 10 held or 10 given slots, or the ED50 leaves the variable\'s plausible range, the ED50 is "not ' +
+                'estimable" with the reason (problem, step_problem).',
         ],
         tables,
         figures,
       );
       times.save();
       progress.done();
-      console.log(`holds: ${frame.n} slots, ${r.centres.length} centres × ${rulesets.length} rulesets → ${tables.length} tables, ${decisionRows} slot decisions (Parquet), ${figures.length} figures in ${join(opts.out)}`);
+      console.log(
+        `holds: ${frame.n} slots, ${r.centres.length} centres × ${rulesets.length} rulesets → ${tables.length} tables, ${decisionRows} slot decisions ` +
+          `(Parquet), ${figures.length} figures in ${join(opts.out)}`,
+      );
       for (const n of untimed) console.log(`  note: ${n}`);
       if (frame.computed.length > 0)
-        console.log(`  slot features computed here for ${frame.computed.join(', ')}: the store holds none current for them (ingested by an older il2kit?); ingest them again to keep them stored`);
+        console.log(
+          `  slot features computed here for ${frame.computed.join(', ')}: the store holds none current for them (ingested by an older il2kit?); ingest them ` +
+            `again to keep them stored`,
+        );
       if (extra.problems.length > 0)
-        throw new UserError(`${extra.problems.length} problem(s) in the --rules folders (listed above): those rulesets were not evaluated; the others were. Fix the files and run again.`);
+        throw new UserError(
+          `${extra.problems.length} problem(s) in the --rules folders (listed above): those rulesets were not evaluated; the others were. Fix the files and ` +
+            `run again.`,
+        );
     });
 }

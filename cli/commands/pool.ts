@@ -5,7 +5,28 @@ import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { kitVersion } from '../../project/version.js';
 
-const TABLES = ['centres', 'rulesets', 'dose_survival', 'end_reason_incidence', 'log_rank', 'dose_histogram', 'dose_distribution', 'doses_funnel', 'concordance', 'enforcement', 'hold_reasons', 'response_rates', 'response_funnel', 'signal_odds_ratios', 'implied_thresholds', 'withheld_estimates', 'suppressed_cells', 'outcome_survival', 'outcome_durable_cr', 'outcome_serious_events'] as const;
+const TABLES = [
+  'centres',
+  'rulesets',
+  'dose_survival',
+  'end_reason_incidence',
+  'log_rank',
+  'dose_histogram',
+  'dose_distribution',
+  'doses_funnel',
+  'concordance',
+  'enforcement',
+  'hold_reasons',
+  'response_rates',
+  'response_funnel',
+  'signal_odds_ratios',
+  'implied_thresholds',
+  'withheld_estimates',
+  'suppressed_cells',
+  'outcome_survival',
+  'outcome_durable_cr',
+  'outcome_serious_events',
+] as const;
 
 interface PoolOptions {
   out: string;
@@ -15,7 +36,10 @@ interface PoolOptions {
 export function registerPool(program: Command): void {
   program
     .command('pool')
-    .description("Pool centres' aggregate bundles (from il2kit bundle): checks each file, then pooled dose survival, concordance and kappa, response rates and random-effects signal odds ratios, as tables and the panel report")
+    .description(
+      "Pool centres' aggregate bundles (from il2kit bundle): checks each file, then pooled dose survival, concordance and kappa, response rates and " +
+        "random-effects signal odds ratios, as tables and the panel report",
+    )
     .argument('[bundles...]', 'bundle files (JSON)')
     .option('--out <dir>', 'output folder', 'out/panel')
     .option('--hartung-knapp', 'Hartung-Knapp adjustment of the random-effects intervals (t with k − 1 df)')
@@ -33,13 +57,17 @@ export function registerPool(program: Command): void {
       });
       const good = checks.flatMap((c) => (c.ok ? [{ file: c.file, bundle: c.bundle }] : []));
       const problems = [...checks.flatMap((c) => (c.ok ? [] : [`${c.file}: ${c.problem}`])), ...checkBundleSet(good)];
-      if (problems.length > 0) throw new UserError(`pool refused: ${problems.length} problem(s) with the bundles; nothing was written\n${problems.map((x) => `  ${x}`).join('\n')}`);
+      if (problems.length > 0)
+        throw new UserError(`pool refused: ${problems.length} problem(s) with the bundles; nothing was written\n${problems.map((x) => `  ${x}`).join('\n')}`);
 
       const { poolBundles } = await import('../../analytics/panel/pool.js');
       const { PANEL_FIGURES: FIGURES, panelFigures, panelReport } = await import('../../reports/panel/index.js');
       const { renderSvg, svgToPngAsync } = await import('../../charts/render.js');
       const { clearOutputs, writeReadme, writeTables } = await import('./analysis-output.js');
-      const r = poolBundles(good.map((g) => g.bundle), { hartungKnapp: opts.hartungKnapp === true });
+      const r = poolBundles(
+        good.map((g) => g.bundle),
+        { hartungKnapp: opts.hartungKnapp === true },
+      );
       clearOutputs(opts.out, [...new Set<string>([...TABLES, ...FIGURES])]);
       mkdirSync(opts.out, { recursive: true });
       // Each figure is rendered once, for its SVG, its PNG and the report. The PNGs (resvg's text layout: seconds for a
@@ -59,21 +87,47 @@ export function registerPool(program: Command): void {
         pngs.push(png);
       }
       const tables = await writeTables(opts.out, {
-        centres: r.centres, rulesets: r.rulesets, dose_survival: r.doses.survival, end_reason_incidence: r.doses.incidence, log_rank: r.doses.logRank,
-        dose_histogram: r.doses.histogram, dose_distribution: r.doses.distribution, doses_funnel: r.doses.meanFunnel.rows, concordance: r.concordance, enforcement: r.enforcement, hold_reasons: r.holdReasons,
-        response_rates: r.rates, response_funnel: r.funnel, signal_odds_ratios: r.signals, implied_thresholds: r.implied, withheld_estimates: r.withheldEstimates, suppressed_cells: r.suppressed,
-        outcome_survival: r.survival, outcome_durable_cr: r.durableCr, outcome_serious_events: r.serious,
+        centres: r.centres,
+        rulesets: r.rulesets,
+        dose_survival: r.doses.survival,
+        end_reason_incidence: r.doses.incidence,
+        log_rank: r.doses.logRank,
+        dose_histogram: r.doses.histogram,
+        dose_distribution: r.doses.distribution,
+        doses_funnel: r.doses.meanFunnel.rows,
+        concordance: r.concordance,
+        enforcement: r.enforcement,
+        hold_reasons: r.holdReasons,
+        response_rates: r.rates,
+        response_funnel: r.funnel,
+        signal_odds_ratios: r.signals,
+        implied_thresholds: r.implied,
+        withheld_estimates: r.withheldEstimates,
+        suppressed_cells: r.suppressed,
+        outcome_survival: r.survival,
+        outcome_durable_cr: r.durableCr,
+        outcome_serious_events: r.serious,
       } satisfies Record<(typeof TABLES)[number], readonly object[]>);
       const figures = FIGURES.filter((f) => svgs[f] !== undefined);
       writeFileSync(join(opts.out, 'panel-report.html'), panelReport({ result: r, svgs, hartungKnapp: opts.hartungKnapp === true, kitVersion: kitVersion() }));
       await Promise.all(pngs);
-      writeReadme(opts.out, 'il2kit pool', [
-        `${r.centres.length} bundle(s): ${r.centres.map((c) => `${c.centre_id} ${c.period_first}…${c.period_last} (k = ${c.min_cell})`).join(', ')}.`,
-        '- panel-report.html: the panel report (one self-contained page).',
-        '- Pooled count figures leave suppressed cells out and name the centres left out; where nothing was suppressed they equal the patient-level analysis of all centres (docs/panel.md).',
-      ], tables, figures);
+      writeReadme(
+        opts.out,
+        'il2kit pool',
+        [
+          `${r.centres.length} bundle(s): ${r.centres.map((c) => `${c.centre_id} ${c.period_first}…${c.period_last} (k = ${c.min_cell})`).join(', ')}.`,
+          '- panel-report.html: the panel report (one self-contained page).',
+          '- Pooled count figures leave suppressed cells out and name the centres left out; where nothing was suppressed they equal the patient-level ' +
+            'analysis of all centres (docs/panel.md).',
+        ],
+        tables,
+        figures,
+      );
       const suppressed = r.suppressed.length;
       const ids = r.centres.map((c) => c.centre_id);
-      console.log(`pool: ${r.centres.length} bundles (${ids.length > 10 ? `${ids.slice(0, 10).join(', ')}, …` : ids.join(', ')}) → ${tables.length} tables, ${figures.length} figures and panel-report.html in ${opts.out}; ${suppressed} suppressed cell(s) left out`);
+      console.log(
+        `pool: ${r.centres.length} bundles (${ids.length > 10 ? `${ids.slice(0, 10).join(', ')}, …` : ids.join(', ')}) → ${tables.length} tables, ` +
+          `${figures.length} figures and panel-report.html in ${opts.out}; ${suppressed} suppressed cell(s) left out`,
+      );
     });
 }

@@ -3,7 +3,16 @@
 import { join } from 'node:path';
 import type { SourceSpec } from '../../schemas/mapping-spec.js';
 import { streamSource, type SourceData } from '../read/source.js';
-import { DirectCsvRefused, RawWriter, mapColumnar, type ColumnarDb, type ColumnarPlan, type ColumnarResult, type DirectCsv, type RawCells } from '../map/columnar.js';
+import {
+  DirectCsvRefused,
+  RawWriter,
+  mapColumnar,
+  type ColumnarDb,
+  type ColumnarPlan,
+  type ColumnarResult,
+  type DirectCsv,
+  type RawCells,
+} from '../map/columnar.js';
 import { JsonCellsRefused, type JsonCells } from '../map/json-cells.js';
 import type { RawRead } from '../map/raw-read.js';
 import { explainOutOfMemory } from '../store/memory.js';
@@ -44,7 +53,14 @@ async function takeRead(run: IngestRun, src: SourceSpec, read: Promise<RawRead>,
 }
 
 /** The source's cells, however the schedule has them coming. */
-async function acquire(run: IngestRun, sched: SourceSchedule, src: SourceSpec, plan: ColumnarPlan, setInfo: (i: Info) => void, parkedRaw?: RawWriter): Promise<Cells> {
+async function acquire(
+  run: IngestRun,
+  sched: SourceSchedule,
+  src: SourceSpec,
+  plan: ColumnarPlan,
+  setInfo: (i: Info) => void,
+  parkedRaw?: RawWriter,
+): Promise<Cells> {
   const ourNdjsonReader = (): Promise<RawRead> => {
     sched.addThreadRead(src, plan);
     return takeRead(run, src, sched.reads.get(src.id)!, setInfo);
@@ -81,7 +97,13 @@ async function acquire(run: IngestRun, sched: SourceSchedule, src: SourceSpec, p
 }
 
 /** Maps a source column-wise; when DuckDB refuses its file after all, our reader reads it and the mapping runs again. */
-export async function mapColumnarSource(run: IngestRun, sched: SourceSchedule, src: SourceSpec, plan: ColumnarPlan, parkedRaw?: RawWriter): Promise<{ res: ColumnarResult; info: Info }> {
+export async function mapColumnarSource(
+  run: IngestRun,
+  sched: SourceSchedule,
+  src: SourceSpec,
+  plan: ColumnarPlan,
+  parkedRaw?: RawWriter,
+): Promise<{ res: ColumnarResult; info: Info }> {
   let info: Info = { file: '', path: '', sha256: '', bytes: 0, columns: [] };
   const setInfo = (i: Info) => (info = i);
   const raw = await acquire(run, sched, src, plan, setInfo, parkedRaw);
@@ -92,7 +114,8 @@ export async function mapColumnarSource(run: IngestRun, sched: SourceSchedule, s
     run.timer.add('map_columnar', performance.now() - tm);
     return { res, info };
   } catch (e) {
-    if (e instanceof DirectCsvRefused) return { res: await mapColumnar(plan, await readRows(run, sched, src, plan, setInfo), info, run.ctx, run.work, staging), info };
+    if (e instanceof DirectCsvRefused)
+      return { res: await mapColumnar(plan, await readRows(run, sched, src, plan, setInfo), info, run.ctx, run.work, staging), info };
     if (e instanceof JsonCellsRefused) {
       sched.addThreadRead(src, plan);
       return { res: await mapColumnar(plan, await takeRead(run, src, sched.reads.get(src.id)!, setInfo), info, run.ctx, run.work, staging), info };

@@ -14,7 +14,10 @@ export async function deriveFeatures(run: IngestRun, commit: CommitResult): Prom
     await refreshStoredSlotFeatures(conn, centre);
     await writeStoredFrame(conn, dirname(commit.storeFile), centre);
   } catch (e) {
-    throw explainOutOfMemory(e, `refreshing centre ${centre}'s slot features (its rows are stored; until the next ingest, readers compute its features themselves)`);
+    throw explainOutOfMemory(
+      e,
+      `refreshing centre ${centre}'s slot features (its rows are stored; until the next ingest, readers compute its features themselves)`,
+    );
   } finally {
     close();
   }

@@ -49,7 +49,11 @@ export async function unchangedSince(storeDir: string, centre: string, stamp: In
   try {
     const meta = await db.conn.runAndReadAll("SELECT count(*) FROM information_schema.tables WHERE table_name = 'il2kit_meta'");
     if (Number(meta.getRows()[0]![0]) === 0) return null;
-    const rows = (await db.conn.runAndReadAll(`SELECT key, value FROM il2kit_meta WHERE key IN (${[stampKey(centre), `centre_version:${centre}`, `parquet_version:${centre}`].map(sql).join(', ')})`)).getRows();
+    const rows = (
+      await db.conn.runAndReadAll(
+        `SELECT key, value FROM il2kit_meta WHERE key IN (${[stampKey(centre), `centre_version:${centre}`, `parquet_version:${centre}`].map(sql).join(', ')})`,
+      )
+    ).getRows();
     const v = Object.fromEntries(rows.map(([k, x]) => [String(k), String(x)]));
     const stored = v[stampKey(centre)];
     // A version whose Parquet files a crashed run left unpublished is not skipped: the next ingest publishes them.

@@ -61,7 +61,10 @@ async function readDoseLogSource(run: IngestRun, sched: SourceSchedule, src: Sou
   }
   const raw = plan ? new RawWriter(plan.paths, join(run.work, `raw-${src.id}.csv`)) : null;
   if (raw) sched.raws.set(src.id, raw);
-  const park: Parked | null = later.length > 0 && !raw ? { spill: new CandidateSpill(join(run.work, `parked-${sched.parked.size}.bin`)), counts: null, unmapped: new Map(), error: null } : null;
+  const park: Parked | null =
+    later.length > 0 && !raw
+      ? { spill: new CandidateSpill(join(run.work, `parked-${sched.parked.size}.bin`)), counts: null, unmapped: new Map(), error: null }
+      : null;
   if (park) sched.parked.set(src.id, park);
   // Streamed like the observation phase: the raw rows of a large dose log are released piece by piece.
   await streamMapped(run, src, wanted, { countUnused: src.tables.length === wanted.length, rowsToo: true }, (candidates, data) => {

@@ -50,7 +50,14 @@ export async function mapObservations(run: IngestRun, sched: SourceSchedule, dos
 }
 
 /** Column-wise (map/columnar.ts): one evaluation per distinct value; the rows it leaves take the row path. */
-async function columnarSource(run: IngestRun, sched: SourceSchedule, src: SourceSpec, plan: ColumnarPlan, wanted: SourceSpec['tables'], cycles: Cycles): Promise<void> {
+async function columnarSource(
+  run: IngestRun,
+  sched: SourceSchedule,
+  src: SourceSpec,
+  plan: ColumnarPlan,
+  wanted: SourceSpec['tables'],
+  cycles: Cycles,
+): Promise<void> {
   const parkedCol = sched.columnarParked.get(src.id);
   const { res, info } = parkedCol ?? (await mapColumnarSource(run, sched, src, plan, sched.raws.get(src.id)));
   sched.columnarParked.delete(src.id);

@@ -10,13 +10,16 @@ export type IngestPhase = (typeof INGEST_PHASES)[number];
 export interface IngestTuning {
   /** Map long observation sources column-wise (map/columnar.ts; default true). false: every row through mapSource, as a reference. */
   columnar: boolean;
-  /** Reader threads for the columnar path's NDJSON and xlsx sources (map/raw-read.ts); 0 reads them on the main thread. Default: defaultReadWorkers() (IL2KIT_READ_WORKERS). */
+  /** Reader threads for the columnar path's NDJSON and xlsx sources (map/raw-read.ts); 0 reads them on the main thread. Default: defaultReadWorkers()
+   * (IL2KIT_READ_WORKERS). */
   readWorkers: number;
   /** NDJSON files larger than this (bytes; default 64 MiB) are read in line ranges, one per reader thread. */
   rangeBytes: number;
-  /** Let DuckDB read NDJSON sources itself where it reads them as our reader does (map/json-cells.ts; default true unless IL2KIT_DUCKDB_JSON=0). false: always our reader. */
+  /** Let DuckDB read NDJSON sources itself where it reads them as our reader does (map/json-cells.ts; default true unless IL2KIT_DUCKDB_JSON=0). false: always
+   * our reader. */
   duckdbJson: boolean;
-  /** Observation sources DuckDB reads itself are loaded ahead of their turn: the first always, others while their files add up to at most this (bytes; default 2 GiB; 0: none ahead). */
+  /** Observation sources DuckDB reads itself are loaded ahead of their turn: the first always, others while their files add up to at most this (bytes; default
+   * 2 GiB; 0: none ahead). */
   aheadBytes: number;
 }
 
@@ -24,7 +27,8 @@ export interface IngestOptions extends Partial<IngestTuning> {
   storeDir: string;
   keyFile?: string;
   env?: NodeJS.ProcessEnv;
-  /** Publish the run even when an error-severity data-quality check fails (the data manager has read the report). Default false: such a run is kept aside under <store>/rejected/. */
+  /** Publish the run even when an error-severity data-quality check fails (the data manager has read the report). Default false: such a run is kept aside under
+   * <store>/rejected/. */
   acceptFailedChecks?: boolean;
   /** Largest share by which the centre's patients, cycles or dose slots may fall against its previous version (default 0.1). */
   maxDrop?: number;

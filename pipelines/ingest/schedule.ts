@@ -7,7 +7,19 @@ import { join } from 'node:path';
 import type { TableName } from '../../schemas/index.js';
 import type { MappingSpec, SourceSpec } from '../../schemas/mapping-spec.js';
 import { streamSource, type SourceData, type SourceRow } from '../read/source.js';
-import { DirectCsvRefused, RawWriter, directCsvAllowed, loadDirectCsv, loadJsonCells, openColumnarDb, planColumnar, type ColumnarDb, type ColumnarPlan, type ColumnarResult, type DirectCsv } from '../map/columnar.js';
+import {
+  DirectCsvRefused,
+  RawWriter,
+  directCsvAllowed,
+  loadDirectCsv,
+  loadJsonCells,
+  openColumnarDb,
+  planColumnar,
+  type ColumnarDb,
+  type ColumnarPlan,
+  type ColumnarResult,
+  type DirectCsv,
+} from '../map/columnar.js';
 import { RawReadPool, RawReads, type RawRead } from '../map/raw-read.js';
 import { JsonCellsRefused, jsonCellsPlan, type JsonCells } from '../map/json-cells.js';
 import type { SourceCounts } from '../map/records.js';
@@ -136,7 +148,8 @@ export class SourceSchedule {
     const inA = src.tables.some(inDoseLog);
     if (src.format === 'csv' || (inA && plan.early.length === 0)) return;
     // An NDJSON file DuckDB may read itself is only scanned here (hash and checks); our reader reads it if DuckDB refuses.
-    const jp = this.tuning.duckdbJson && src.format === 'ndjson' && src.encoding === 'utf-8' ? jsonCellsPlan(plan.paths) : 'not an NDJSON source DuckDB may read';
+    const jp =
+      this.tuning.duckdbJson && src.format === 'ndjson' && src.encoding === 'utf-8' ? jsonCellsPlan(plan.paths) : 'not an NDJSON source DuckDB may read';
     if (typeof jp === 'string') return this.addThreadRead(src, plan);
     this.reads.addScan(src, this.dir);
     const ahead = this.loadAhead(src);

@@ -47,8 +47,17 @@ export class RecordStager {
     const record = JSON.stringify(c.values);
     for (const p of [...c.problems, ...extraProblems]) {
       q.write({
-        centre_id: this.spec.centre.centre_id, record_id: this.recordId, table_name: c.table, source_file: c.where.file, source_row: c.where.row, source_pointer: c.where.pointer,
-        field: p.field, raw_value: p.raw === null || p.raw === undefined ? null : String(p.raw instanceof Date ? p.raw.toISOString() : p.raw).slice(0, 500), check_name: p.check, message: p.message, record_json: record,
+        centre_id: this.spec.centre.centre_id,
+        record_id: this.recordId,
+        table_name: c.table,
+        source_file: c.where.file,
+        source_row: c.where.row,
+        source_pointer: c.where.pointer,
+        field: p.field,
+        raw_value: p.raw === null || p.raw === undefined ? null : String(p.raw instanceof Date ? p.raw.toISOString() : p.raw).slice(0, 500),
+        check_name: p.check,
+        message: p.message,
+        record_json: record,
       });
     }
     this.counts[c.table]!.quarantined++;

@@ -19,19 +19,32 @@ export interface Stored {
 /** The folder a rejected run's rows and report are kept in. */
 
 /** Commits the staged files unless an error-severity check fails, and fills in the stored counts (duplicates move from stored to quarantined). */
-export async function storeCentre(run: IngestRun, opts: Pick<IngestOptions, 'acceptFailedChecks' | 'maxDrop'>, meta: Record<string, string> = {}): Promise<Stored> {
+export async function storeCentre(
+  run: IngestRun,
+  opts: Pick<IngestOptions, 'acceptFailedChecks' | 'maxDrop'>,
+  meta: Record<string, string> = {},
+): Promise<Stored> {
   const staged = run.stager.close();
   const { spec } = run;
   let checks: CheckResult[] = [];
   const commit = await commitCentre({
-    storeDir: run.storeDir, centreId: spec.centre.centre_id, centre: spec.centre, staged, work: run.work, meta,
+    storeDir: run.storeDir,
+    centreId: spec.centre.centre_id,
+    centre: spec.centre,
+    staged,
+    work: run.work,
+    meta,
     verify: async (conn, result) => {
       fillCounts(run, result);
       const t = performance.now();
       const unusedRows = run.sources.map((s) => ({ source: s.source, n: s.unusedRows, rows: s.rows, examples: s.unusedExamples }));
       checks = [
         ...(await runChecks(conn, spec.centre.centre_id, run.counts, { suspectedIdentifiers: run.suspected.length, unusedRows })),
-        ...(await allQuarantinedChecks(conn, spec.centre.centre_id, run.sources.map((s) => ({ ...s, tables: spec.sources.find((x) => x.id === s.source)?.tables.map((t) => t.table) ?? [] })))),
+        ...(await allQuarantinedChecks(
+          conn,
+          spec.centre.centre_id,
+          run.sources.map((s) => ({ ...s, tables: spec.sources.find((x) => x.id === s.source)?.tables.map((t) => t.table) ?? [] })),
+        )),
         ...dropChecks(result.previous, result.stored, opts.maxDrop ?? DEFAULT_MAX_DROP),
         ...quarantineRateChecks(run.counts),
         ...storedRowChecks(mappedTables(spec.sources.flatMap((x) => x.tables.map((t) => t.table))), run.counts),

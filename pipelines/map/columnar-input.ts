@@ -15,7 +15,8 @@ export { sqlText };
 export function ownCsvSql(path: string | string[], columns: [string, string][], header = false): string {
   const spec = columns.map(([n, t]) => `'${n}': '${t}'`).join(', ');
   const files = typeof path === 'string' ? sqlText(path) : `[${path.map(sqlText).join(', ')}]`;
-  return `read_csv(${files}, header = ${header}, delim = ',', quote = '"', escape = '"', nullstr = '\\N', allow_quoted_nulls = false, columns = {${spec}}, auto_detect = false)`;
+  return `read_csv(${files}, header = ${header}, delim = ',', quote = '"', escape = '"', nullstr = '\\N', allow_quoted_nulls = false, columns = {${spec}}, ` +
+    `auto_detect = false)`;
 }
 
 /** Cell → raw CSV text: strings as they are, other values tagged so they come back as they were. */

@@ -112,6 +112,18 @@ export function planColumnar(spec: MappingSpec, src: SourceSpec, produce: TableM
     for (const m of tm.melt ?? []) colsOf(fieldObject(m.value));
   }
   derived.forEach((_, k) => tuple.add(paths.length + k));
-  return { src, produce: new Set([...early, ...produce]), early, paths, patientCols, times, tupleCols: [...tuple].sort((a, b) => a - b), timeLabels, melts, derived, derivedLabels };
+  return {
+    src,
+    produce: new Set([...early, ...produce]),
+    early,
+    paths,
+    patientCols,
+    times,
+    tupleCols: [...tuple].sort((a, b) => a - b),
+    timeLabels,
+    melts,
+    derived,
+    derivedLabels,
+  };
 }
 

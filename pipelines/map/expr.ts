@@ -6,7 +6,15 @@ import type { CodeMap, FieldMapObject } from '../../schemas/mapping-spec.js';
 import { specRegex } from './safe-regex.js';
 import { TABLES, describeFields, isTableName } from '../../schemas/index.js';
 
-export type Eval = { ok: true; value: unknown; raw: unknown; /** Epoch ms of a parsed date-time. */ ms?: number; /** A date-time given with less than a time (ISO 8601 reduced precision). */ precision?: 'year' | 'month' | 'day' } | { ok: false; check: string; message: string; raw: unknown };
+export type Eval =
+  | {
+      ok: true;
+      value: unknown;
+      raw: unknown;
+      /** Epoch ms of a parsed date-time. */ ms?: number;
+      /** A date-time given with less than a time (ISO 8601 reduced precision). */ precision?: 'year' | 'month' | 'day';
+    }
+  | { ok: false; check: string; message: string; raw: unknown };
 
 export interface EvalContext {
   decimal: '.' | ',';
@@ -274,7 +282,13 @@ export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext):
   }
   if (fm.split) {
     const part = splitPart(String(v), fm.split.sep, fm.split.index);
-    if (part === undefined || part.trim() === '') return { ok: false, check: 'format', message: `${JSON.stringify(v)} has no part ${fm.split.index + 1} when split on ${JSON.stringify(fm.split.sep)}`, raw: original };
+    if (part === undefined || part.trim() === '')
+      return {
+        ok: false,
+        check: 'format',
+        message: `${JSON.stringify(v)} has no part ${fm.split.index + 1} when split on ${JSON.stringify(fm.split.sep)}`,
+        raw: original,
+      };
     v = part.trim();
   }
   if (fm.codes) {
@@ -295,7 +309,8 @@ export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext):
     const zone = fm.time_zone ?? ctx.timeZone;
     let r: DateParse;
     let precision: 'year' | 'month' | 'day' | 'minute' = 'minute';
-    if (v instanceof Date) r = fromWallClock(v.getUTCFullYear(), v.getUTCMonth() + 1, v.getUTCDate(), v.getUTCHours(), v.getUTCMinutes(), v.getUTCSeconds(), zone);
+    if (v instanceof Date)
+      r = fromWallClock(v.getUTCFullYear(), v.getUTCMonth() + 1, v.getUTCDate(), v.getUTCHours(), v.getUTCMinutes(), v.getUTCSeconds(), zone);
     else {
       // Consecutive rows mostly repeat a field's time stamp: the field's last parse is checked first.
       const text = String(v);
@@ -308,12 +323,24 @@ export function evalField(fm: FieldMapObject, row: SourceRow, ctx: EvalContext):
       r = last.result;
       precision = datePrecision(text, format);
     }
-    if (!r.ok) return { ok: false, check: r.reason === 'dst_gap' ? 'dst_gap' : r.reason === 'impossible' ? 'impossible_date' : 'date_format', message: r.message, raw: original };
+    if (!r.ok)
+      return {
+        ok: false,
+        check: r.reason === 'dst_gap' ? 'dst_gap' : r.reason === 'impossible' ? 'impossible_date' : 'date_format',
+        message: r.message,
+        raw: original,
+      };
     return precision === 'minute' ? { ok: true, value: r.iso, raw: original, ms: r.ms } : { ok: true, value: r.iso, raw: original, ms: r.ms, precision };
   } else if (fm.number || fm.multiply !== undefined) {
     if (typeof v !== 'number') {
       const n = parseNumber(String(v), ctx.decimal);
-      if (n === null) return { ok: false, check: 'number_format', message: `${JSON.stringify(v)} is not a number${ctx.decimal === ',' ? ' (decimal comma expected)' : ''}`, raw: original };
+      if (n === null)
+        return {
+          ok: false,
+          check: 'number_format',
+          message: `${JSON.stringify(v)} is not a number${ctx.decimal === ',' ? ' (decimal comma expected)' : ''}`,
+          raw: original,
+        };
       v = n;
     }
     if (fm.multiply !== undefined) v = Math.round((v as number) * fm.multiply * 1e6) / 1e6;
@@ -345,7 +372,10 @@ export function unmappedMessage(label: string, key: string): string {
   if (hint === undefined) {
     const [, table, name] = label.split('.');
     const info = table && isTableName(table) ? describeFields(TABLES[table].schema).find((f) => f.name === name) : undefined;
-    hint = info?.values ? `map it to one of ${info.values.join(', ')} only if it means one of them; otherwise the record stays quarantined (${table}.${name}: ${info.description})` : null;
+    hint = info?.values
+      ? `map it to one of ${info.values.join(', ')} only if it means one of them; otherwise the record stays quarantined (${table}.${name}: ` +
+        `${info.description})`
+      : null;
     unmappedHints.set(label, hint);
   }
   return `${JSON.stringify(key)} is not in the code map; ${hint ?? 'add it to the mapping spec'}`;

@@ -19,9 +19,11 @@ export function mergePatients(list: Candidate[], n: TableCounts, quarantine: (c:
     if (!c.extra.__merge) continue;
     const target = main.get(String(c.values.patient_key));
     if (c.problems.length > 0) quarantine(c);
-    else if (!target) quarantine(c, [{ field: 'patient_key', raw: null, check: 'orphan', message: 'attributes of a patient with no patient record in the export' }]);
+    else if (!target)
+      quarantine(c, [{ field: 'patient_key', raw: null, check: 'orphan', message: 'attributes of a patient with no patient record in the export' }]);
     else {
-      for (const [k, v] of Object.entries(c.values)) if (v !== null && v !== undefined && (target.values[k] === null || target.values[k] === undefined)) target.values[k] = v;
+      for (const [k, v] of Object.entries(c.values))
+        if (v !== null && v !== undefined && (target.values[k] === null || target.values[k] === undefined)) target.values[k] = v;
       for (const [k, v] of Object.entries(c.extra)) if (k !== '__merge' && target.extra[k] === undefined) target.extra[k] = v;
       n.merged++;
     }
@@ -34,7 +36,12 @@ export function assignCourse(c: Candidate, index: Map<string, CycleInfo[]>): voi
   const t = Date.parse(String(c.values.assessed_at));
   const before = (index.get(String(c.values.patient_key)) ?? []).filter((i) => i.startMs < t);
   if (before.length === 0) {
-    c.problems.push({ field: 'course_number', raw: c.values.assessed_at, check: 'no_course', message: 'the assessment precedes every cycle of the patient, so no course can be assigned' });
+    c.problems.push({
+      field: 'course_number',
+      raw: c.values.assessed_at,
+      check: 'no_course',
+      message: 'the assessment precedes every cycle of the patient, so no course can be assigned',
+    });
     return;
   }
   c.values.course_number = Math.max(...before.map((i) => i.course_number));
@@ -101,11 +108,17 @@ export function finishInfusion(c: Candidate, index: Map<string, CycleInfo[]>): v
   c.values.volume_ml = null;
   c.values.rate_unit = def.unit;
   if (unit === undefined || unit === null) {
-    c.problems.push({ field: 'rate', raw: c.values.rate, check: 'unit_missing', message: `no unit for the ${agent} rate; give unit: or unit_from: in the spec` });
+    c.problems.push({
+      field: 'rate',
+      raw: c.values.rate,
+      check: 'unit_missing',
+      message: `no unit for the ${agent} rate; give unit: or unit_from: in the spec`,
+    });
     return;
   }
   const t = Date.parse(String(c.values.start_at));
-  const weight = typeof c.extra.dosing_weight_kg === 'number' ? c.extra.dosing_weight_kg : (cycleAt(index, String(c.values.patient_key), t)?.dosing_weight_kg ?? null);
+  const weight =
+    typeof c.extra.dosing_weight_kg === 'number' ? c.extra.dosing_weight_kg : (cycleAt(index, String(c.values.patient_key), t)?.dosing_weight_kg ?? null);
   c.values.rate = convert(c, def.kind === 'vasopressor' ? 'vasopressor' : 'fluid_rate', c.values.rate, String(unit), { weight_kg: weight }, agent);
 }
 

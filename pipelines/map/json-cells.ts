@@ -125,7 +125,10 @@ export function jsonCellsPlan(paths: readonly string[]): JsonCellsPlan | string 
   const want = (leaf: string, w: string): string => {
     const num = Number(w);
     const numeric = w.trim() !== '' && Number.isFinite(num) && String(num) === w;
-    return `CASE json_type(${leaf}) WHEN 'VARCHAR' THEN (${leaf} ->> '$') = ${sqlText(w)}${numeric ? ` WHEN 'UBIGINT' THEN ${leaf}::DOUBLE = ${num} WHEN 'BIGINT' THEN ${leaf}::DOUBLE = ${num} WHEN 'DOUBLE' THEN ${leaf}::DOUBLE = ${num}` : ''} ELSE false END`;
+    const asNumber = numeric
+      ? ` WHEN 'UBIGINT' THEN ${leaf}::DOUBLE = ${num} WHEN 'BIGINT' THEN ${leaf}::DOUBLE = ${num} WHEN 'DOUBLE' THEN ${leaf}::DOUBLE = ${num}`
+      : '';
+    return `CASE json_type(${leaf}) WHEN 'VARCHAR' THEN (${leaf} ->> '$') = ${sqlText(w)}${asNumber} ELSE false END`;
   };
   const walk = (expr: string, steps: PathStep[], depth: number): string => {
     let e = expr;
@@ -167,7 +170,8 @@ export function jsonCellsTableSql(name: string, cells: JsonCells): string[] {
   const objects = plan.leaves.map((_, i) => `left(c${i}, 1) IN ('{', '[')`);
   return [
     `CREATE TABLE ${name}_j AS SELECT ${leaves}, (${plan.flag}) AS __flag FROM read_json(${sqlText(cells.path)}, ${opts})`,
-    `CREATE VIEW ${name} AS SELECT rowid + 1 AS __row, 'line ' || (rowid + 1) AS __ptr, ${plan.leaves.map((_, i) => `c${i}`).join(', ')}, (__flag${objects.length ? ' OR ' + objects.join(' OR ') : ''}) AS __odd FROM ${name}_j`,
+    `CREATE VIEW ${name} AS SELECT rowid + 1 AS __row, 'line ' || (rowid + 1) AS __ptr, ${plan.leaves.map((_, i) => `c${i}`).join(', ')}, ` +
+      `(__flag${objects.length ? ' OR ' + objects.join(' OR ') : ''}) AS __odd FROM ${name}_j`,
   ];
 }
 
@@ -256,7 +260,8 @@ export function scanNdjson(path: string, maxFieldChars: number, chunkBytes = 8 <
           refused = 'the file is not valid UTF-8';
         }
       }
-      if (!refused && (b.indexOf(nul) !== -1 || Buffer.concat([tail, b.subarray(0, nul.length - 1)]).indexOf(nul) !== -1)) refused = 'a string holds a \\u0000 escape';
+      if (!refused && (b.indexOf(nul) !== -1 || Buffer.concat([tail, b.subarray(0, nul.length - 1)]).indexOf(nul) !== -1))
+        refused = 'a string holds a \\u0000 escape';
       if (!refused && lenientJson(lenientTail, b)) refused = 'a line holds NaN, Infinity or a comma before } or ], which only DuckDB reads as JSON';
       lenientTail = lenientCarry(lenientTail, b);
       // The last bytes read so far (a copy: the buffer is reused), for an escape cut by the next chunk boundary.

@@ -48,7 +48,8 @@ export function resolveKey(opts: { keyFile?: string; allowSampleKey: boolean; en
   const choice = keyChoice(opts);
   if (choice.kind === 'env') {
     const k = env.IL2KIT_PSEUDONYM_KEY!.trim();
-    if (k.length < MIN_KEY_CHARS) throw new KeyError(`IL2KIT_PSEUDONYM_KEY holds fewer than ${MIN_KEY_CHARS} characters; set it to a long random key (e.g. \`openssl rand -hex 32\`)`);
+    if (k.length < MIN_KEY_CHARS)
+      throw new KeyError(`IL2KIT_PSEUDONYM_KEY holds fewer than ${MIN_KEY_CHARS} characters; set it to a long random key (e.g. \`openssl rand -hex 32\`)`);
     return { key: k, origin: 'env' };
   }
   if (choice.file !== undefined) return { key: readKeyFile(choice.file, choice.label), origin: 'file' };

@@ -8,7 +8,10 @@ parentPort!.on('message', ({ id, task }: { id: number; task: RawTask }) => {
     (done) => parentPort!.postMessage({ id, done }),
     (e: unknown) => {
       const err = e instanceof Error ? e : new Error(String(e));
-      parentPort!.postMessage({ id, error: { name: err.name, message: err.message, input: e instanceof InputError ? [e.file, e.where, e.problem, e.fix] : undefined } });
+      parentPort!.postMessage({
+        id,
+        error: { name: err.name, message: err.message, input: e instanceof InputError ? [e.file, e.where, e.problem, e.fix] : undefined },
+      });
     },
   );
 });

@@ -6,7 +6,14 @@ export type RecordBuilder = (v: Record<string, unknown>, w: Candidate['where'], 
 
 /** Compiles `(values, where, spec id, version) → record` with the table's fields as an object literal in column order. */
 export function recordBuilder(fields: FieldInfo[]): RecordBuilder {
-  const prov: Record<string, string> = { source_file: 'w.file', source_sha256: 'w.sha256', source_row: 'w.row', source_pointer: 'w.pointer', spec_id: 'id', spec_version: 'ver' };
+  const prov: Record<string, string> = {
+    source_file: 'w.file',
+    source_sha256: 'w.sha256',
+    source_row: 'w.row',
+    source_pointer: 'w.pointer',
+    spec_id: 'id',
+    spec_version: 'ver',
+  };
   const body = fields
     .map((f) => {
       const k = JSON.stringify(f.name);

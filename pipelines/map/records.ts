@@ -86,13 +86,38 @@ export interface MapHooks {
   defer?: EvalContext['defer'];
 }
 
-export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, produce?: Set<TableMap>, countUnused = true, hooks: MapHooks = {}): { candidates: Candidate[]; counts: SourceCounts } {
+/** A source's counts before its first row. */
+function emptyCounts(src: SourceSpec, data: SourceData): SourceCounts {
+  return {
+    source: src.id,
+    file: data.file,
+    rows: data.rows.length,
+    routed: {},
+    ignoredCodes: {},
+    emptyWideCells: 0,
+    skipped: 0,
+    skipReason: src.skip?.reason ?? null,
+    unusedRows: 0,
+    unusedExamples: [],
+    outsideCohort: 0,
+    flagged: 0,
+    flagReason: src.flag?.reason ?? null,
+    unresolvedReferences: {},
+    unresolvedExamples: [],
+  };
+}
+
+export function mapSource(
+  src: SourceSpec,
+  data: SourceData,
+  ctx: MapContext,
+  produce?: Set<TableMap>,
+  countUnused = true,
+  hooks: MapHooks = {},
+): { candidates: Candidate[]; counts: SourceCounts } {
   const weights = hooks.weights;
   let rw = 1;
-  const counts: SourceCounts = {
-    source: src.id, file: data.file, rows: data.rows.length, routed: {}, ignoredCodes: {}, emptyWideCells: 0, skipped: 0, skipReason: src.skip?.reason ?? null,
-    unusedRows: 0, unusedExamples: [], outsideCohort: 0, flagged: 0, flagReason: src.flag?.reason ?? null, unresolvedReferences: {}, unresolvedExamples: [],
-  };
+  const counts = emptyCounts(src, data);
   const candidates: Candidate[] = [];
   const evalCtx: EvalContext = {
     decimal: src.decimal,
@@ -117,7 +142,8 @@ export function mapSource(src: SourceSpec, data: SourceData, ctx: MapContext, pr
     evalCtx.routing = false;
     const pid = evalField(patientId, row, evalCtx);
     if (!pid.ok) keyProblem = withheldPatientId(pid, patientId, ctx.key, ctx.spec.centre.centre_id);
-    else if (pid.value === null || pid.value === undefined || pid.value === '') keyProblem = { field: 'patient_id', raw: null, check: 'required', message: 'the patient id is empty; the row cannot be linked to a patient' };
+    else if (pid.value === null || pid.value === undefined || pid.value === '')
+      keyProblem = { field: 'patient_id', raw: null, check: 'required', message: 'the patient id is empty; the row cannot be linked to a patient' };
     else {
       const local = String(pid.value);
       let k = keyCache.get(local);
@@ -282,13 +308,21 @@ function compileTableMaps(src: SourceSpec, dateFormat: string) {
         unit: obj.unit ?? null,
         // Names built once, not per row: the field's label (for unmapped codes) and its extra keys.
         label: `${src.id}.${tm.table}.${name}`,
-        rawKey: (tm.table === 'observation' || tm.table === 'infusion') && (name === 'value' || name === 'rate' || name === 'volume_ml') ? `${name}__raw` : null,
+        rawKey:
+          (tm.table === 'observation' || tm.table === 'infusion') && (name === 'value' || name === 'rate' || name === 'volume_ml') ? `${name}__raw` : null,
         unitKey: `${name}__unit`,
       };
     }),
     when: tm.when ? fieldObject(tm.when.field) : null,
     whenLabel: `${src.id}.${tm.table}.when`,
-    pivot: tm.pivot ? { name: fieldObject(tm.pivot.name), value: fieldObject(tm.pivot.value), info: new Map(describeFields(TABLES[tm.table as TableName].schema).map((f) => [f.name, f])), label: `${src.id}.${tm.table}.pivot` } : null,
+    pivot: tm.pivot
+      ? {
+          name: fieldObject(tm.pivot.name),
+          value: fieldObject(tm.pivot.value),
+          info: new Map(describeFields(TABLES[tm.table as TableName].schema).map((f) => [f.name, f])),
+          label: `${src.id}.${tm.table}.pivot`,
+        }
+      : null,
     melt:
       tm.melt?.map((m) => {
         const fm = fieldObject(m.value);
@@ -299,7 +333,14 @@ function compileTableMaps(src: SourceSpec, dateFormat: string) {
 type CompiledMap = ReturnType<typeof compileTableMaps>[number];
 
 /** The row's field values into `values` (stored) and `extra` (virtual inputs, raw texts, units); problems for those that fail. */
-function mapFields(fields: CompiledMap['fields'], row: SourceRow, evalCtx: EvalContext, values: Record<string, unknown>, extra: Record<string, unknown>, problems: RecordProblem[]): void {
+function mapFields(
+  fields: CompiledMap['fields'],
+  row: SourceRow,
+  evalCtx: EvalContext,
+  values: Record<string, unknown>,
+  extra: Record<string, unknown>,
+  problems: RecordProblem[],
+): void {
   for (const f of fields) {
     const name = f.name;
     evalCtx.fieldName = f.label;
@@ -307,7 +348,17 @@ function mapFields(fields: CompiledMap['fields'], row: SourceRow, evalCtx: EvalC
     const r = evalField(f.fm, row, evalCtx);
     if (!r.ok) {
       // A birth date is a direct identifier: its text never reaches the quarantine.
-      problems.push(name === 'birth_date' ? { field: name, raw: WITHHELD, check: r.check, message: `the birth date cannot be read (${r.check}); its text is withheld (a direct identifier): check the column's date_format in the mapping spec` } : { field: name, raw: r.raw, check: r.check, message: r.message });
+      problems.push(
+        name === 'birth_date'
+          ? {
+              field: name,
+              raw: WITHHELD,
+              check: r.check,
+              message: `the birth date cannot be read (${r.check}); its text is withheld (a direct identifier): check the column's date_format in the ` +
+                `mapping spec`,
+            }
+          : { field: name, raw: r.raw, check: r.check, message: r.message },
+      );
       continue;
     }
     if (f.virtual) extra[name] = r.value;
@@ -333,7 +384,14 @@ function checkFieldUnits(extra: Record<string, unknown>, spellings: ReadonlyMap<
 }
 
 /** One attribute per row: `name` yields the field (through codes), `value` its value, typed by the field. */
-function applyPivot(pivot: NonNullable<CompiledMap['pivot']>, table: TableName, row: SourceRow, evalCtx: EvalContext, values: Record<string, unknown>, problems: RecordProblem[]): void {
+function applyPivot(
+  pivot: NonNullable<CompiledMap['pivot']>,
+  table: TableName,
+  row: SourceRow,
+  evalCtx: EvalContext,
+  values: Record<string, unknown>,
+  problems: RecordProblem[],
+): void {
   evalCtx.fieldName = pivot.label;
   evalCtx.routing = false;
   const n = evalField(pivot.name, row, evalCtx);
@@ -342,15 +400,28 @@ function applyPivot(pivot: NonNullable<CompiledMap['pivot']>, table: TableName, 
   else if (!v.ok) problems.push({ field: String(n.value), raw: v.raw, check: v.check, message: v.message });
   else {
     const info = pivot.info.get(String(n.value));
-    if (!info || AUTO_FIELDS.has(info.name)) problems.push({ field: 'pivot', raw: n.value, check: 'unknown_field', message: `${String(n.value)} is not a field of ${table}; fix the pivot's code map` });
+    if (!info || AUTO_FIELDS.has(info.name))
+      problems.push({
+        field: 'pivot',
+        raw: n.value,
+        check: 'unknown_field',
+        message: `${String(n.value)} is not a field of ${table}; fix the pivot's code map`,
+      });
     else values[info.name] = typeof v.value === 'string' ? coerceCell(v.value, info) : v.value;
   }
 }
 
 /** Wide → long: one observation per non-empty melted cell of the row; returns the empty cells (no measurement, not a record). */
 function meltRow(
-  melt: NonNullable<CompiledMap['melt']>, table: TableName, row: SourceRow, evalCtx: EvalContext, values: Record<string, unknown>, extra: Record<string, unknown>,
-  where: Where, decimal: '.' | ',', candidates: Candidate[],
+  melt: NonNullable<CompiledMap['melt']>,
+  table: TableName,
+  row: SourceRow,
+  evalCtx: EvalContext,
+  values: Record<string, unknown>,
+  extra: Record<string, unknown>,
+  where: Where,
+  decimal: '.' | ',',
+  candidates: Candidate[],
 ): number {
   let empty = 0;
   for (const { m, fm, label, unitFrom } of melt) {
@@ -387,16 +458,45 @@ export function typedFieldMap(name: string, fm: FieldMapObject, schemaKind: stri
   if (fm.codes || fm.value !== undefined) return fm;
   const kind = name === 'birth_date' || name === 'time' ? 'datetime' : schemaKind;
   if (kind === 'datetime' && fm.date === undefined) return { ...fm, date: dateFormat };
-  if ((kind === 'number' || kind === 'integer' || name === 'dosing_weight_kg' || name === 'dose_iu_per_kg' || name === 'course_number' || name === 'cycle_number') && fm.number === undefined && name !== 'value' && name !== 'rate' && name !== 'volume_ml') return { ...fm, number: true };
+  if (
+    (kind === 'number' ||
+      kind === 'integer' ||
+      name === 'dosing_weight_kg' ||
+      name === 'dose_iu_per_kg' ||
+      name === 'course_number' ||
+      name === 'cycle_number') &&
+    fm.number === undefined &&
+    name !== 'value' &&
+    name !== 'rate' &&
+    name !== 'volume_ml'
+  )
+    return { ...fm, number: true };
   return fm;
 }
 
 const NO_PROBLEMS: readonly RecordProblem[] = Object.freeze([]);
 
 function shapeProblems(row: SourceRow): readonly RecordProblem[] {
-  if (row.values.__parse_error__) return [{ field: null, raw: row.values.__raw__ ?? null, check: 'json', message: String(row.values.__parse_error__) + '; fix or remove that line' }];
-  if (row.extraCells) return [{ field: null, raw: row.extraCells.join('|'), check: 'row_shape', message: `the row has ${row.extraCells.length} more cell(s) than the header; check the delimiter and quoting` }];
-  if (row.missingCells) return [{ field: row.missingCells.join(', '), raw: null, check: 'row_shape', message: `the row has fewer cells than the header (missing ${row.missingCells.join(', ')}); the line may be truncated` }];
+  if (row.values.__parse_error__)
+    return [{ field: null, raw: row.values.__raw__ ?? null, check: 'json', message: String(row.values.__parse_error__) + '; fix or remove that line' }];
+  if (row.extraCells)
+    return [
+      {
+        field: null,
+        raw: row.extraCells.join('|'),
+        check: 'row_shape',
+        message: `the row has ${row.extraCells.length} more cell(s) than the header; check the delimiter and quoting`,
+      },
+    ];
+  if (row.missingCells)
+    return [
+      {
+        field: row.missingCells.join(', '),
+        raw: null,
+        check: 'row_shape',
+        message: `the row has fewer cells than the header (missing ${row.missingCells.join(', ')}); the line may be truncated`,
+      },
+    ];
   return NO_PROBLEMS;
 }
 
@@ -411,7 +511,8 @@ export function finishObservation(c: Candidate, decimal: '.' | ','): Candidate {
   const raw = c.extra.value__raw ?? c.values.value;
   const rawText = raw === null || raw === undefined ? null : raw instanceof Date ? raw.toISOString() : String(raw).trim();
   const fallback = (c.extra.__units as Record<string, string> | undefined)?.[variable];
-  const unitGiven = c.extra.value__unit === undefined || c.extra.value__unit === null || String(c.extra.value__unit).trim() === '' ? null : String(c.extra.value__unit).trim();
+  const unitGiven =
+    c.extra.value__unit === undefined || c.extra.value__unit === null || String(c.extra.value__unit).trim() === '' ? null : String(c.extra.value__unit).trim();
   const unitRaw = unitGiven ?? fallback ?? null;
   c.values.value_raw = rawText;
   c.values.unit_raw = unitRaw;
@@ -419,7 +520,12 @@ export function finishObservation(c: Candidate, decimal: '.' | ','): Candidate {
   if (!('reading_number' in c.values)) c.values.reading_number = null;
   if (!('period_hours' in c.values)) c.values.period_hours = null;
   if (!def) {
-    c.problems.push({ field: 'variable', raw: c.values.variable, check: 'unknown_variable', message: `${JSON.stringify(c.values.variable)} is not an observation variable; map it in the spec's code map` });
+    c.problems.push({
+      field: 'variable',
+      raw: c.values.variable,
+      check: 'unknown_variable',
+      message: `${JSON.stringify(c.values.variable)} is not an observation variable; map it in the spec's code map`,
+    });
     return c;
   }
   c.values.unit = def.unit;
@@ -432,15 +538,30 @@ export function finishObservation(c: Candidate, decimal: '.' | ','): Candidate {
     n = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : null;
   }
   if (n === null && (text === null || text === '')) {
-    c.problems.push({ field: 'value', raw: rawText, check: 'required', message: `the ${variable} row has no value; fill it in or remove the row from the export` });
+    c.problems.push({
+      field: 'value',
+      raw: rawText,
+      check: 'required',
+      message: `the ${variable} row has no value; fill it in or remove the row from the export`,
+    });
     return c;
   }
   if (n === null) {
-    c.problems.push({ field: 'value', raw: rawText, check: 'number_format', message: `${JSON.stringify(text)} is not a number${decimal === ',' ? ' (decimal comma expected)' : ''}` });
+    c.problems.push({
+      field: 'value',
+      raw: rawText,
+      check: 'number_format',
+      message: `${JSON.stringify(text)} is not a number${decimal === ',' ? ' (decimal comma expected)' : ''}`,
+    });
     return c;
   }
   if (unitRaw === null) {
-    c.problems.push({ field: 'unit', raw: null, check: 'unit_missing', message: `no unit for ${variable}; give the column's unit (unit:) or unit column (unit_from:) in the spec` });
+    c.problems.push({
+      field: 'unit',
+      raw: null,
+      check: 'unit_missing',
+      message: `no unit for ${variable}; give the column's unit (unit:) or unit column (unit_from:) in the spec`,
+    });
     return c;
   }
   // A spelling the spec adds stands for a unit the kit knows; unit_raw keeps the export's spelling.
@@ -448,7 +569,9 @@ export function finishObservation(c: Candidate, decimal: '.' | ','): Candidate {
   try {
     // A value converted from another unit keeps the precision the source reported (units.ts toCanonicalAtPrecision).
     const decimals = typeof c.values.value === 'number' ? null : reportedDecimals(text!);
-    c.values.value = toCanonicalAtPrecision(variable, n, unit, decimals, { period_hours: typeof c.values.period_hours === 'number' ? c.values.period_hours : null });
+    c.values.value = toCanonicalAtPrecision(variable, n, unit, decimals, {
+      period_hours: typeof c.values.period_hours === 'number' ? c.values.period_hours : null,
+    });
   } catch (e) {
     if (!(e instanceof ConversionError)) throw e;
     c.problems.push({ field: 'unit', raw: unitRaw, check: 'unknown_unit', message: unknownUnitMessage(variable, e.message) });
@@ -468,11 +591,17 @@ export const WITHHELD = '[withheld: direct identifier]';
 function withheldPatientId(pid: { check: string; raw: unknown }, fm: FieldMapObject, key: string, centreId: string): RecordProblem {
   const text = pid.raw === null || pid.raw === undefined ? '' : String(pid.raw).trim();
   const pseudo = text === '' ? null : `pseudonymised:${patientKey(key, centreId, text)}`;
-  const rule = pid.check === 'format' && fm.regex !== undefined ? `does not match ${fm.regex}` : pid.check === 'format' && fm.split ? `has no part ${fm.split.index + 1} when split on ${JSON.stringify(fm.split.sep)}` : `fails the ${pid.check} check`;
+  const rule =
+    pid.check === 'format' && fm.regex !== undefined
+      ? `does not match ${fm.regex}`
+      : pid.check === 'format' && fm.split
+        ? `has no part ${fm.split.index + 1} when split on ${JSON.stringify(fm.split.sep)}`
+        : `fails the ${pid.check} check`;
   return {
     field: 'patient_id',
     raw: pseudo ?? WITHHELD,
     check: pid.check,
-    message: `the patient id ${rule}; its text is withheld (a direct identifier)${pseudo ? ` and kept only as its pseudonymised key` : ''}: fix the export or the spec's patient_id mapping`,
+    message: `the patient id ${rule}; its text is withheld (a direct identifier)${pseudo ? ` and kept only as its pseudonymised key` : ''}: fix the export ` +
+      `or the spec's patient_id mapping`,
   };
 }

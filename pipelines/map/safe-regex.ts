@@ -18,7 +18,8 @@ export function specRegexProblem(pattern: string): string | null {
     RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
     return null;
   } catch (e) {
-    return `${JSON.stringify(pattern)} could take exponential time: it has more than one quantifier (*, +, ?, {n,m}) and a construct linear-time matching cannot run (${(e as Error).message}); drop the lookaround or backreference, or keep to one quantifier`;
+    return `${JSON.stringify(pattern)} could take exponential time: it has more than one quantifier (*, +, ?, {n,m}) and a construct linear-time matching ` +
+      `cannot run (${(e as Error).message}); drop the lookaround or backreference, or keep to one quantifier`;
   }
 }
 

@@ -123,7 +123,14 @@ function cycleGroups(spec: MappingSpec, list: Candidate[], out: GridResult): Cyc
 }
 
 /** One cycle: its entries on the grid, every slot's status and the cycle record; null when no entry could be placed. */
-function buildCycle(spec: MappingSpec, patient: string, g: CycleGroup, explicit: Map<string, Candidate>, baselineWeight: Map<string, number>, out: GridResult): CycleInfo | null {
+function buildCycle(
+  spec: MappingSpec,
+  patient: string,
+  g: CycleGroup,
+  explicit: Map<string, Candidate>,
+  baselineWeight: Map<string, number>,
+  out: GridResult,
+): CycleInfo | null {
   const opts = spec.slots;
   const cycleId = `${patient}-c${g.course}.${g.cycle}`;
   const ex = explicit.get(`${patient}|${g.course}|${g.cycle}`);
@@ -146,15 +153,35 @@ function buildCycle(spec: MappingSpec, patient: string, g: CycleGroup, explicit:
   fillGrid(spec, patient, cycleId, startMs, bySlot, lastSlot, ended, first, out);
   const endReason = ex?.values.end_reason ?? endReasonOf(stopped, stopCodes, given, planned, lastSlot, opts.slots_per_cycle);
   const cycleValues: Record<string, unknown> = {
-    centre_id: spec.centre.centre_id, patient_key: patient, cycle_id: cycleId, course_number: g.course, cycle_number: g.cycle, start_at: iso(startMs),
-    dose_iu_per_kg: doseIuPerKg, dosing_weight_kg: weight, dosing_weight_basis: ex?.values.dosing_weight_basis ?? 'actual_admission', planned_max_doses: planned, end_reason: endReason,
+    centre_id: spec.centre.centre_id,
+    patient_key: patient,
+    cycle_id: cycleId,
+    course_number: g.course,
+    cycle_number: g.cycle,
+    start_at: iso(startMs),
+    dose_iu_per_kg: doseIuPerKg,
+    dosing_weight_kg: weight,
+    dosing_weight_basis: ex?.values.dosing_weight_basis ?? 'actual_admission',
+    planned_max_doses: planned,
+    end_reason: endReason,
   };
   if (ex) {
-    ex.values = { ...cycleValues, ...Object.fromEntries(Object.entries(ex.values).filter(([, v]) => v !== null && v !== undefined)), cycle_id: cycleId, start_at: iso(startMs) };
+    ex.values = {
+      ...cycleValues,
+      ...Object.fromEntries(Object.entries(ex.values).filter(([, v]) => v !== null && v !== undefined)),
+      cycle_id: cycleId,
+      start_at: iso(startMs),
+    };
     out.cycles.push(ex);
     explicit.delete(`${patient}|${g.course}|${g.cycle}`);
   } else {
-    out.cycles.push({ table: 'cycle', values: cycleValues, extra: { derived: true }, where: { ...first.where, pointer: first.where.pointer ?? null }, problems: [] });
+    out.cycles.push({
+      table: 'cycle',
+      values: cycleValues,
+      extra: { derived: true },
+      where: { ...first.where, pointer: first.where.pointer ?? null },
+      problems: [],
+    });
     out.derivedCycles++;
   }
   const windowEndMs = startMs + (opts.slots_per_cycle * DOSE_INTERVAL_HOURS + 72) * H;
@@ -179,7 +206,12 @@ function placeOnGrid(spec: MappingSpec, g: CycleGroup, cycleId: string, startMs:
       }
     }
     if (k < 1 || k > opts.slots_per_cycle) {
-      e.problems.push({ field: 'slot_number', raw: k, check: 'beyond_grid', message: `slot ${k} is outside the ${opts.slots_per_cycle}-slot grid of cycle ${g.course}.${g.cycle}` });
+      e.problems.push({
+        field: 'slot_number',
+        raw: k,
+        check: 'beyond_grid',
+        message: `slot ${k} is outside the ${opts.slots_per_cycle}-slot grid of cycle ${g.course}.${g.cycle}`,
+      });
       out.rejected.push(e);
       continue;
     }
@@ -194,7 +226,12 @@ function placeOnGrid(spec: MappingSpec, g: CycleGroup, cycleId: string, startMs:
       loser.problems.push(
         same
           ? { field: null, raw: null, check: 'duplicate', message: `duplicate of ${where(winner)} (same slot ${k}, same content)` }
-          : { field: 'status', raw: loser.values.status, check: 'superseded', message: `slot ${k} of cycle ${g.course}.${g.cycle} is recorded again at ${where(winner)}; the later entry is kept as the correction` },
+          : {
+              field: 'status',
+              raw: loser.values.status,
+              check: 'superseded',
+              message: `slot ${k} of cycle ${g.course}.${g.cycle} is recorded again at ${where(winner)}; the later entry is kept as the correction`,
+            },
       );
       out.rejected.push(loser);
       bySlot.set(k, winner);
@@ -204,7 +241,13 @@ function placeOnGrid(spec: MappingSpec, g: CycleGroup, cycleId: string, startMs:
 }
 
 /** Each placed slot's status, dose and reasons settled (a 'stopped' entry is a held slot that ends the cycle). */
-function settleSlots(bySlot: Map<number, Candidate>, doseIuPerKg: number, weight: number | null, deriveDoseIu: boolean, out: GridResult): { stopped: boolean; stopCodes: string[]; given: number; lastSlot: number } {
+function settleSlots(
+  bySlot: Map<number, Candidate>,
+  doseIuPerKg: number,
+  weight: number | null,
+  deriveDoseIu: boolean,
+  out: GridResult,
+): { stopped: boolean; stopCodes: string[]; given: number; lastSlot: number } {
   let stopped = false;
   let stopCodes: string[] = [];
   let given = 0;
@@ -248,15 +291,34 @@ function settleSlots(bySlot: Map<number, Candidate>, doseIuPerKg: number, weight
 }
 
 /** The grid's slots the export never mentions: not_reached after the cycle ended, else not_recorded (never invented). */
-function fillGrid(spec: MappingSpec, patient: string, cycleId: string, startMs: number, bySlot: Map<number, Candidate>, lastSlot: number, ended: boolean, first: Candidate, out: GridResult): void {
+function fillGrid(
+  spec: MappingSpec,
+  patient: string,
+  cycleId: string,
+  startMs: number,
+  bySlot: Map<number, Candidate>,
+  lastSlot: number,
+  ended: boolean,
+  first: Candidate,
+  out: GridResult,
+): void {
   for (let k = 1; k <= spec.slots.slots_per_cycle; k++) {
     if (bySlot.has(k)) continue;
     const status: SlotStatus = k > lastSlot && ended ? 'not_reached' : 'not_recorded';
     out.slots.push({
       table: 'dose_slot',
       values: {
-        centre_id: spec.centre.centre_id, patient_key: patient, cycle_id: cycleId, slot_number: k,
-        scheduled_at: iso(startMs + (k - 1) * DOSE_INTERVAL_HOURS * H), status, given_at: null, dose_iu: null, dose_iu_source: null, hold_reason_codes: [], hold_reason_text: null,
+        centre_id: spec.centre.centre_id,
+        patient_key: patient,
+        cycle_id: cycleId,
+        slot_number: k,
+        scheduled_at: iso(startMs + (k - 1) * DOSE_INTERVAL_HOURS * H),
+        status,
+        given_at: null,
+        dose_iu: null,
+        dose_iu_source: null,
+        hold_reason_codes: [],
+        hold_reason_text: null,
       },
       extra: { derived: true },
       where: { ...first.where, row: null, pointer: `derived: q8h grid of ${first.where.file}` },
@@ -292,9 +354,12 @@ function endReasonOf(stopped: boolean, codes: string[], given: number, planned: 
 
 /** The export's columns for the course and cycle numbers of an entry's source, for messages. */
 function keyColumns(spec: MappingSpec, e: Candidate): { course: string; cycle: string } {
-  const src = spec.sources.find((x) => e.where.file === x.file || e.where.file.endsWith(`/${x.file}`) || x.file.endsWith(`/${e.where.file}`)) ?? spec.sources.find((x) => x.tables.some((t) => t.table === 'dose_slot'));
+  const src =
+    spec.sources.find((x) => e.where.file === x.file || e.where.file.endsWith(`/${x.file}`) || x.file.endsWith(`/${e.where.file}`)) ??
+    spec.sources.find((x) => x.tables.some((t) => t.table === 'dose_slot'));
   const fields = src?.tables.find((t) => t.table === 'dose_slot')?.fields ?? {};
-  const col = (f: unknown, name: string) => (typeof f === 'string' ? f : f && typeof f === 'object' && 'from' in f ? String((f as { from: unknown }).from) : name);
+  const col = (f: unknown, name: string) =>
+    typeof f === 'string' ? f : f && typeof f === 'object' && 'from' in f ? String((f as { from: unknown }).from) : name;
   return { course: col(fields.course_number, 'course_number'), cycle: col(fields.cycle_number, 'cycle_number') };
 }
 
@@ -303,7 +368,13 @@ function badKeyNumber(e: Candidate, co: number | null, cy: number | null, column
   const check = (raw: unknown, n: number | null, max: number, field: string, column: string) => {
     if (raw === undefined || raw === null || raw === '') return null;
     if (n !== null && Number.isInteger(n) && n >= 1 && n <= max) return null;
-    return { field, raw, check: 'bad_cycle_key', message: `${field.replace('_', ' ')} ${JSON.stringify(raw)} in column ${column} is not a whole number from 1 to ${max}, so the entry cannot be placed in a cycle; correct it in the export` };
+    return {
+      field,
+      raw,
+      check: 'bad_cycle_key',
+      message: `${field.replace('_', ' ')} ${JSON.stringify(raw)} in column ${column} is not a whole number from 1 to ${max}, so the entry cannot be placed ` +
+        `in a cycle; correct it in the export`,
+    };
   };
   return check(e.extra.course_number, co, 20, 'course_number', columns.course) ?? check(e.extra.cycle_number, cy, 4, 'cycle_number', columns.cycle);
 }
@@ -314,7 +385,12 @@ function badKeyNumber(e: Candidate, co: number | null, cy: number | null, column
  * cycle, and pull good rows with it. It is rejected, naming the column: an entry with no other entry
  * of its own cycle within the cycle gap, lying between the first and last dose of another cycle.
  */
-function rejectKeyConflicts(groups: { course: number; cycle: number; entries: Candidate[] }[], columns: { course: string; cycle: string }, gapMs: number, rejected: Candidate[]): void {
+function rejectKeyConflicts(
+  groups: { course: number; cycle: number; entries: Candidate[] }[],
+  columns: { course: string; cycle: string },
+  gapMs: number,
+  rejected: Candidate[],
+): void {
   const spans = groups.map((g) => {
     const ts = g.entries.map((e) => e.extra.__t as number);
     return { g, first: Math.min(...ts), last: Math.max(...ts) };
@@ -336,7 +412,9 @@ function rejectKeyConflicts(groups: { course: number; cycle: number; entries: Ca
         field,
         raw: `${g.course}.${g.cycle}`,
         check: 'cycle_key_conflict',
-        message: `course ${g.course}, cycle ${g.cycle} (columns ${columns.course}, ${columns.cycle}) puts this ${iso(t)} entry among the doses of cycle ${host.g.course}.${host.g.cycle} (${iso(host.first)} to ${iso(host.last)}); the ${field.replace('_', ' ')} in column ${column} is likely wrong: correct it in the export`,
+        message: `course ${g.course}, cycle ${g.cycle} (columns ${columns.course}, ${columns.cycle}) puts this ${iso(t)} entry among the doses of cycle ` +
+          `${host.g.course}.${host.g.cycle} (${iso(host.first)} to ${iso(host.last)}); the ${field.replace('_', ' ')} in column ${column} is likely wrong: ` +
+            `correct it in the export`,
       });
       rejected.push(e);
     }
@@ -346,7 +424,10 @@ function rejectKeyConflicts(groups: { course: number; cycle: number; entries: Ca
 
 function sameEntry(a: Candidate, b: Candidate): boolean {
   const keys = ['status', 'given_at', 'dose_iu', 'hold_reason_text'];
-  return keys.every((k) => JSON.stringify(a.values[k] ?? null) === JSON.stringify(b.values[k] ?? null)) && JSON.stringify(a.values.hold_reason_codes ?? []) === JSON.stringify(b.values.hold_reason_codes ?? []);
+  return (
+    keys.every((k) => JSON.stringify(a.values[k] ?? null) === JSON.stringify(b.values[k] ?? null)) &&
+    JSON.stringify(a.values.hold_reason_codes ?? []) === JSON.stringify(b.values.hold_reason_codes ?? [])
+  );
 }
 
 function where(c: Candidate): string {

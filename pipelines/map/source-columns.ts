@@ -7,7 +7,12 @@ import type { SourceSpec } from '../../schemas/mapping-spec.js';
 /** Throws when a header has no data rows or lacks a column the spec names; returns the columns the spec does not use. */
 export function checkColumns(src: SourceSpec, file: string, columns: string[], firstRows: SourceRow[]): string[] {
   if (firstRows.length === 0) {
-    throw new InputError(file, '', 'the file has a header but no data rows', 'Re-export it, or remove this source from the mapping spec if it is empty on purpose');
+    throw new InputError(
+      file,
+      '',
+      'the file has a header but no data rows',
+      'Re-export it, or remove this source from the mapping spec if it is empty on purpose',
+    );
   }
   const used = referencedColumns(src);
   // A column listed only to be dropped (identifiers, ignore_columns) may be absent; one a field map reads may not,
@@ -15,7 +20,13 @@ export function checkColumns(src: SourceSpec, file: string, columns: string[], f
   const read = new Set(referencedPaths(src));
   const missing = [...used].filter((c) => !columns.includes(c) && (read.has(c) || (!src.identifiers.includes(c) && !src.ignore_columns.includes(c))));
   if (missing.length > 0) {
-    throw new InputError(file, 'header', `column(s) ${missing.map((m) => JSON.stringify(m)).join(', ')} named in the mapping spec (source ${src.id}) are not in the file; it has ${columns.map((c) => JSON.stringify(c)).join(', ')}`, 'Fix the column names in the spec or re-export the file with those columns');
+    throw new InputError(
+      file,
+      'header',
+      `column(s) ${missing.map((m) => JSON.stringify(m)).join(', ')} named in the mapping spec (source ${src.id}) are not in the file; it has ` +
+        `${columns.map((c) => JSON.stringify(c)).join(', ')}`,
+      'Fix the column names in the spec or re-export the file with those columns',
+    );
   }
   return columns.filter((c) => !used.has(c));
 }

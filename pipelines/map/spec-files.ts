@@ -62,7 +62,11 @@ export function expandSourceFiles(spec: MappingSpecIn, specDir: string): { spec:
   const seen = new Map<string, number>();
   sources.forEach((s, i) => {
     const before = seen.get(s.id);
-    if (before !== undefined) problems.push({ pathParts: ['sources', origin[i]!, 'id'], message: `source id ${s.id} is given twice (a source of several files numbers its files ${s.id.replace(/-\d+$/, '')}-2, -3…); rename one` });
+    if (before !== undefined)
+      problems.push({
+        pathParts: ['sources', origin[i]!, 'id'],
+        message: `source id ${s.id} is given twice (a source of several files numbers its files ${s.id.replace(/-\d+$/, '')}-2, -3…); rename one`,
+      });
     seen.set(s.id, i);
   });
   return { spec: { ...spec, sources }, origin, problems };

@@ -15,7 +15,10 @@ export class SpecError extends Error {
     readonly file: string,
     readonly problems: { line: number | null; path: string; message: string }[],
   ) {
-    super(`${file}: invalid mapping spec\n${problems.map((p) => `  ${file}${p.line !== null ? `:${p.line}` : ''} ${p.path} — ${p.message}`).join('\n')}\nFix the spec and run again.`);
+    super(
+      `${file}: invalid mapping spec\n${problems.map((p) => `  ${file}${p.line !== null ? `:${p.line}` : ''} ${p.path} — ${p.message}`).join('\n')}\nFix the ` +
+        `spec and run again.`,
+    );
     this.name = 'UserError';
   }
 }
@@ -54,7 +57,9 @@ export function parseSpec(text: string, file: string): MappingSpec {
     // Aliases expand at most 100 times: a small file of nested aliases (an "alias bomb") cannot fill memory.
     js = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    throw new SpecError(file, [{ line: null, path: '', message: `YAML: ${(e as Error).message.split('\n')[0]}; write the values out instead of repeating aliases (*name) of aliases` }]);
+    throw new SpecError(file, [
+      { line: null, path: '', message: `YAML: ${(e as Error).message.split('\n')[0]}; write the values out instead of repeating aliases (*name) of aliases` },
+    ]);
   }
   const parsed = MappingSpec.safeParse(js);
   if (!parsed.success) {
@@ -70,7 +75,11 @@ export function parseSpec(text: string, file: string): MappingSpec {
   // Problems found on the expanded spec point at the source as written.
   const written = (pp: (string | number)[]) => (pp[0] === 'sources' && typeof pp[1] === 'number' ? ['sources', expanded.origin[pp[1]]!, ...pp.slice(2)] : pp);
   const found = [
-    ...checkMeaning(expanded.spec), ...checkIgnoreCodes(expanded.spec), ...checkUnitSpellings(expanded.spec), ...checkFiles(expanded.spec, file), ...checkPatterns(expanded.spec),
+    ...checkMeaning(expanded.spec),
+    ...checkIgnoreCodes(expanded.spec),
+    ...checkUnitSpellings(expanded.spec),
+    ...checkFiles(expanded.spec, file),
+    ...checkPatterns(expanded.spec),
   ].map((p) => ({ ...p, pathParts: written(p.pathParts) }));
   const problems = [...expanded.problems, ...checkCohort(parsed.data), ...found].map((p) => ({ ...p, line: lineOf(p.pathParts), path: p.pathParts.join('.') }));
   if (problems.length > 0) throw new SpecError(file, dedupe(problems));
@@ -126,10 +135,18 @@ function checkMeaning(spec: MappingSpec): { pathParts: (string | number)[]; mess
       for (const [name, fm] of Object.entries(tm.fields)) {
         const at = ['sources', si, 'tables', ti, 'fields', name];
         if (AUTO_FIELDS.has(name)) out.push({ pathParts: at, message: `${name} is filled by the pipeline; remove it from the spec` });
-        else if (!fields.has(name) && !virtual.has(name)) out.push({ pathParts: at, message: `${table} has no field ${name} (fields: ${[...fields].filter((f) => !AUTO_FIELDS.has(f)).join(', ')})` });
+        else if (!fields.has(name) && !virtual.has(name))
+          out.push({ pathParts: at, message: `${table} has no field ${name} (fields: ${[...fields].filter((f) => !AUTO_FIELDS.has(f)).join(', ')})` });
         const obj = typeof fm === 'string' ? null : fm;
         if (obj?.time_zone && !zoneOk(obj.time_zone)) out.push({ pathParts: [...at, 'time_zone'], message: `unknown time zone ${obj.time_zone}` });
-        if (name === 'value' && table === 'observation' && obj?.unit && tm.fields.variable && typeof tm.fields.variable !== 'string' && tm.fields.variable.value) {
+        if (
+          name === 'value' &&
+          table === 'observation' &&
+          obj?.unit &&
+          tm.fields.variable &&
+          typeof tm.fields.variable !== 'string' &&
+          tm.fields.variable.value
+        ) {
           checkUnit(String(tm.fields.variable.value), known(obj.unit), [...at, 'unit'], out);
         }
         if (obj !== null) checkFieldUnit(table, name, obj, spellings, at, out);
@@ -179,8 +196,13 @@ function checkUnitSpellings(spec: MappingSpec): { pathParts: (string | number)[]
   for (const [from, to] of Object.entries(spec.unit_spellings)) {
     const at = ['unit_spellings', from];
     const known = domainsOfUnit(from);
-    if (known.length > 0) out.push({ pathParts: at, message: `${from} is already a known unit (${known.join(', ')}); a spelling cannot redefine it: remove this line` });
-    else if (domainsOfUnit(to).length === 0) out.push({ pathParts: at, message: `${to} is not a unit the kit knows; a spelling must stand for a known unit (e.g. 10^9/L, 10^3/uL, mg/dL), never a new conversion` });
+    if (known.length > 0)
+      out.push({ pathParts: at, message: `${from} is already a known unit (${known.join(', ')}); a spelling cannot redefine it: remove this line` });
+    else if (domainsOfUnit(to).length === 0)
+      out.push({
+        pathParts: at,
+        message: `${to} is not a unit the kit knows; a spelling must stand for a known unit (e.g. 10^9/L, 10^3/uL, mg/dL), never a new conversion`,
+      });
     else if (normaliseUnit(from) === normaliseUnit(to)) out.push({ pathParts: at, message: `${from} and ${to} are the same spelling` });
   }
   return out;
@@ -195,8 +217,14 @@ function checkIgnoreCodes(spec: MappingSpec): { pathParts: (string | number)[]; 
       const variable = tm.fields.variable;
       const coded = tm.table === 'observation' && variable !== undefined && typeof variable !== 'string' && variable.codes !== undefined;
       if (coded) return;
-      const why = tm.table !== 'observation' ? `${tm.table} has no variable codes (ignore_codes applies to observation variables)` : 'this table has no code map on variable (codes:)';
-      out.push({ pathParts: ['sources', si, 'tables', ti, 'ignore_codes'], message: `ignore_codes would leave nothing out: ${why}; remove it, or leave rows out with the source's skip:` });
+      const why =
+        tm.table !== 'observation'
+          ? `${tm.table} has no variable codes (ignore_codes applies to observation variables)`
+          : 'this table has no code map on variable (codes:)';
+      out.push({
+        pathParts: ['sources', si, 'tables', ti, 'ignore_codes'],
+        message: `ignore_codes would leave nothing out: ${why}; remove it, or leave rows out with the source's skip:`,
+      });
     }),
   );
   return out;
@@ -237,7 +265,11 @@ function checkFiles(spec: MappingSpec, specFile: string): { pathParts: (string |
     if (src.file_outside_spec_folder) return;
     const rel = relative(dir, real(resolve(dirname(resolve(specFile)), src.file)));
     if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-      out.push({ pathParts: ['sources', si, 'file'], message: `${src.file} is outside the spec's folder ${dir}; move the file beside the spec, or add file_outside_spec_folder: true to this source if reading it from there is intended` });
+      out.push({
+        pathParts: ['sources', si, 'file'],
+        message: `${src.file} is outside the spec's folder ${dir}; move the file beside the spec, or add file_outside_spec_folder: true to this source if ` +
+          `reading it from there is intended`,
+      });
     }
   });
   return out;

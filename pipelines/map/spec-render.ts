@@ -10,7 +10,17 @@ function describe(fm: FieldMap): string {
   if (f.value !== undefined) parts.push(`constant \`${JSON.stringify(f.value)}\``);
   if (f.from !== undefined) parts.push(typeof f.from === 'string' ? `column \`${f.from}\`` : `columns ${f.from.map((c) => `\`${c}\``).join(' + ')}`);
   if (f.first_of !== undefined) parts.push(`the first of ${f.first_of.map((c) => `\`${c}\``).join(', ')} with a value`);
-  if (f.codings !== undefined) parts.push(`a coding of \`${f.codings.from}\`${f.codings.system === undefined ? '' : ` in ${[f.codings.system].flat().map((s) => `\`${s}\``).join(' or ')}`} (any coding)`);
+  if (f.codings !== undefined)
+    parts.push(
+      `a coding of \`${f.codings.from}\`${
+        f.codings.system === undefined
+          ? ''
+          : ` in ${[f.codings.system]
+              .flat()
+              .map((s) => `\`${s}\``)
+              .join(' or ')}`
+      } (any coding)`,
+    );
   if (f.regex) parts.push(`regex \`${f.regex}\`${f.optional_match ? ' (no match = no value)' : ''}`);
   if (f.multiply !== undefined) parts.push(`× ${f.multiply}`);
   if (f.split) parts.push(`part ${f.split.index + 1} of split on \`${f.split.sep}\``);
@@ -43,19 +53,29 @@ export function renderSpecMarkdown(spec: MappingSpec): string {
     spec.title,
     '',
     `Centre **${spec.centre.name}** (\`${spec.centre.centre_id}\`, ${spec.centre.country}), local times in **${spec.centre.time_zone}**; ` +
-      `regimen ${spec.centre.dose_iu_per_kg.toLocaleString('en')} IU/kg, up to ${spec.centre.max_doses_per_cycle} doses a cycle. Default date format \`${spec.date_format}\`.`,
+      `regimen ${spec.centre.dose_iu_per_kg.toLocaleString('en')} IU/kg, up to ${spec.centre.max_doses_per_cycle} doses a cycle. Default date format ` +
+        `\`${spec.date_format}\`.`,
     '',
-    `Slot grid: ${spec.slots.slots_per_cycle} q8h slots a cycle; a gap over ${spec.slots.cycle_gap_hours} h starts a new cycle and over ${spec.slots.course_gap_days} days a new course; log entries more than ${spec.slots.slot_tolerance_hours} h off the grid are quarantined.`,
+    `Slot grid: ${spec.slots.slots_per_cycle} q8h slots a cycle; a gap over ${spec.slots.cycle_gap_hours} h starts a new cycle and over ` +
+      `${spec.slots.course_gap_days} days a new course; log entries more than ${spec.slots.slot_tolerance_hours} h off the grid are quarantined.`,
     '',
   ];
   for (const src of spec.sources) {
     out.push(`## Source \`${src.id}\`: \`${src.file}\` (${src.format})`, '');
-    const dialect = src.format === 'csv' ? `delimiter \`${src.delimiter === '\t' ? '\\t' : src.delimiter}\`, decimal \`${src.decimal}\`, encoding ${src.encoding}` : src.format === 'xlsx' ? `sheet \`${src.sheet}\`, header on row ${src.header_row}` : 'one JSON resource per line';
+    const dialect =
+      src.format === 'csv'
+        ? `delimiter \`${src.delimiter === '\t' ? '\\t' : src.delimiter}\`, decimal \`${src.decimal}\`, encoding ${src.encoding}`
+        : src.format === 'xlsx'
+          ? `sheet \`${src.sheet}\`, header on row ${src.header_row}`
+          : 'one JSON resource per line';
     out.push(`- Read as: ${dialect}${src.date_format ? `; dates \`${src.date_format}\`` : ''}${src.time_zone ? ` in ${src.time_zone}` : ''}`);
     out.push(`- Patient: ${describe(src.patient_id)} → keyed hash (the local id is never stored)`);
     if (src.identifiers.length) out.push(`- Dropped as identifiers: ${src.identifiers.map((c) => `\`${c}\``).join(', ')}`);
     if (src.ignore_columns.length) out.push(`- Not used: ${src.ignore_columns.map((c) => `\`${c}\``).join(', ')}`);
-    if (src.skip) out.push(`- Rows skipped on purpose where ${describe(src.skip.field)} is one of ${src.skip.in.map((v) => `\`${String(v)}\``).join(', ')}: ${src.skip.reason}`);
+    if (src.skip)
+      out.push(
+        `- Rows skipped on purpose where ${describe(src.skip.field)} is one of ${src.skip.in.map((v) => `\`${String(v)}\``).join(', ')}: ${src.skip.reason}`,
+      );
     out.push('');
     for (const tm of src.tables) {
       out.push(`### → \`${tm.table}\``, '');

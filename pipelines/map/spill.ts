@@ -41,7 +41,9 @@ function pushObject(o: Record<string, unknown>, keys: string[] | null, cells: Ce
   for (const k in o) {
     if (keys[i] !== k) return false;
     const v = o[k];
-    cells.push(typeof v === 'string' || v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v) && (v !== 0 || 1 / v > 0)) ? v : slow(v));
+    cells.push(
+      typeof v === 'string' || v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v) && (v !== 0 || 1 / v > 0)) ? v : slow(v),
+    );
     i++;
   }
   return i === keys.length;
@@ -64,7 +66,13 @@ function decoder(sh: Shape): { decode: Decoder; cells: number } {
   const problems: string[] = [];
   for (let p = 0; p < sh.problems; p++) problems.push(`{ field: ${cell()}, raw: ${cell()}, check: ${cell()}, message: ${cell()} }`);
   // Keys are field names of our own schemas and specs (never input data; "__proto__" gets a null shape), so the generated code is safe.
-  const decode = new Function('c', 'i', 'm', 'w', `let a;\nreturn { table: ${JSON.stringify(sh.table)}, values: ${values}, extra: ${extra}, where: ${where}, problems: [${problems.join(', ')}] };`) as Decoder;
+  const decode = new Function(
+    'c',
+    'i',
+    'm',
+    'w',
+    `let a;\nreturn { table: ${JSON.stringify(sh.table)}, values: ${values}, extra: ${extra}, where: ${where}, problems: [${problems.join(', ')}] };`,
+  ) as Decoder;
   return { decode, cells: n };
 }
 

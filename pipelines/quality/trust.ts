@@ -16,11 +16,22 @@ export function dropChecks(previous: Record<string, number> | null, stored: Part
     const dropped = Math.max(0, before - now);
     const failed = before > 0 && dropped / before > maxDrop;
     const r = checkResult(
-      { id: `no_sharp_drop_${table}`, category: 'completeness', table, severity: 'error', threshold_pct: maxDrop * 100, threshold_n: null, description: `Stored ${table} rows fall by at most ${maxDrop * 100}% against the centre’s previous version (a cut or partial export)` },
+      {
+        id: `no_sharp_drop_${table}`,
+        category: 'completeness',
+        table,
+        severity: 'error',
+        threshold_pct: maxDrop * 100,
+        threshold_n: null,
+        description: `Stored ${table} rows fall by at most ${maxDrop * 100}% against the centre’s previous version (a cut or partial export)`,
+      },
       dropped,
       before,
       [{ previous: before, now }],
-      failed ? `${table}: ${now} rows stored against ${before} in the previous version (−${Math.round((1000 * dropped) / before) / 10}%); check the export is complete` : null,
+      failed
+        ? `${table}: ${now} rows stored against ${before} in the previous version (−${Math.round((1000 * dropped) / before) / 10}%); check the export is ` +
+          `complete`
+        : null,
     );
     return r;
   });
@@ -40,17 +51,28 @@ export async function allQuarantinedChecks(
     const rows = shared ? 0 : s.rows - s.skipped - s.outsideCohort;
     const top = (
       await conn.runAndReadAll(`SELECT check_name, field, count(DISTINCT coalesce(CAST(source_row AS VARCHAR), source_pointer))::BIGINT AS n FROM quarantine
-        WHERE centre_id = ${sql(centreId)} AND source_file = ${sql(s.file)} AND table_name IN (${s.tables.map(sql).join(', ')}) GROUP BY ALL ORDER BY n DESC, check_name, field LIMIT 1`)
+        WHERE centre_id = ${sql(centreId)} AND source_file = ${sql(s.file)} AND table_name IN (${s.tables.map(sql).join(', ')})
+        GROUP BY ALL ORDER BY n DESC, check_name, field LIMIT 1`)
     ).getRows()[0];
     const n = top ? Number(top[2]) : 0;
     const all = rows > 0 && n >= rows;
     out.push(
       checkResult(
-        { id: `source_not_all_quarantined_${s.source}`, category: 'conformance', table: s.source, severity: 'error', threshold_pct: 100, threshold_n: rows - 1, description: 'Not every row of the source is quarantined for one and the same reason (a missing, renamed or empty column)' },
+        {
+          id: `source_not_all_quarantined_${s.source}`,
+          category: 'conformance',
+          table: s.source,
+          severity: 'error',
+          threshold_pct: 100,
+          threshold_n: rows - 1,
+          description: 'Not every row of the source is quarantined for one and the same reason (a missing, renamed or empty column)',
+        },
         all ? n : 0,
         rows,
         all ? [{ check: top![0], field: top![1] }] : [],
-        all ? `every row of ${s.file} was quarantined (${String(top![0])}${top![1] ? ` on ${String(top![1])}` : ''}); check the column in the export and the spec` : null,
+        all
+          ? `every row of ${s.file} was quarantined (${String(top![0])}${top![1] ? ` on ${String(top![1])}` : ''}); check the column in the export and the spec`
+          : null,
       ),
     );
   }

@@ -36,7 +36,13 @@ export function assertEndsWithCompleteRow(path: string, file: string, size: numb
       return; // an unclosed quote: the parser's own message names the line
     }
     const at = size - (tail.length - nl - 1);
-    if (got < want) throw new InputError(file, `byte ${at}`, `the file ends in the middle of a row: its last line has ${got} of the header's ${want} fields and no line break after it (the export looks cut off)`, 'Export the file again completely');
+    if (got < want)
+      throw new InputError(
+        file,
+        `byte ${at}`,
+        `the file ends in the middle of a row: its last line has ${got} of the header's ${want} fields and no line break after it (the export looks cut off)`,
+        'Export the file again completely',
+      );
   } finally {
     closeSync(fd);
   }

@@ -60,7 +60,12 @@ export function parseRecords(text: string, file: string, dialect: Partial<CsvDia
       let chunkStart = j;
       for (;;) {
         if (j >= n) {
-          throw new InputError(file, `line ${startLine}`, 'a quoted field is never closed (the file may be truncated)', 'Check the quoting of that line or re-export the file completely');
+          throw new InputError(
+            file,
+            `line ${startLine}`,
+            'a quoted field is never closed (the file may be truncated)',
+            'Check the quoting of that line or re-export the file completely',
+          );
         }
         const c = src.charCodeAt(j);
         if (c === Q) {
@@ -135,7 +140,12 @@ function nextStop(src: string, from: number, D: number): number {
 }
 
 function oversize(file: string, line: number, max: number): InputError {
-  return new InputError(file, `line ${line}`, `a field is longer than ${max.toLocaleString('en')} characters`, 'This is usually a broken quote or a binary file; check the export, or raise maxFieldChars in the mapping spec if the field is genuine');
+  return new InputError(
+    file,
+    `line ${line}`,
+    `a field is longer than ${max.toLocaleString('en')} characters`,
+    'This is usually a broken quote or a binary file; check the export, or raise maxFieldChars in the mapping spec if the field is genuine',
+  );
 }
 
 /** Guesses the delimiter from the header line: the most frequent of , ; tab |. */

@@ -2,7 +2,8 @@ import { InputError } from './errors.js';
 
 export type TextEncoding = 'utf-8' | 'latin1';
 
-/** Decodes bytes strictly: invalid UTF-8 is an error naming the byte offset and line, never silent U+FFFD. `spec`: the file is read by a mapping spec (whose encoding: can change). */
+/** Decodes bytes strictly: invalid UTF-8 is an error naming the byte offset and line, never silent U+FFFD. `spec`: the file is read by a mapping spec (whose
+ * encoding: can change). */
 export function decodeText(bytes: Uint8Array, file: string, encoding: TextEncoding = 'utf-8', spec = true): string {
   // A UTF-8 BOM is no Latin-1 text ("ï»¿"): dropped as the UTF-8 decoder drops it.
   if (encoding === 'latin1') return new TextDecoder('latin1').decode(hasUtf8Bom(bytes) ? bytes.subarray(3) : bytes);
@@ -27,8 +28,19 @@ export function looksBinary(bytes: Uint8Array): boolean {
 
 /** The not-UTF-8 error: the Latin-1 hint only where it can help (a text file read by a spec). */
 export function notUtf8(file: string, where: string, bytes: Uint8Array, spec: boolean): InputError {
-  if (looksBinary(bytes)) return new InputError(file, where, 'the file is binary (not CSV or NDJSON text)', spec ? 'Check the file named in the mapping spec and its format:' : 'Give a .csv, .json, .ndjson or .parquet file');
-  return new InputError(file, where, 'the file is not valid UTF-8', spec ? 'Re-export it as UTF-8, or set encoding: latin1 for this file in the mapping spec' : 'Re-export it as UTF-8');
+  if (looksBinary(bytes))
+    return new InputError(
+      file,
+      where,
+      'the file is binary (not CSV or NDJSON text)',
+      spec ? 'Check the file named in the mapping spec and its format:' : 'Give a .csv, .json, .ndjson or .parquet file',
+    );
+  return new InputError(
+    file,
+    where,
+    'the file is not valid UTF-8',
+    spec ? 'Re-export it as UTF-8, or set encoding: latin1 for this file in the mapping spec' : 'Re-export it as UTF-8',
+  );
 }
 
 function countLines(bytes: Uint8Array, end: number): number {

@@ -27,7 +27,12 @@ export interface PieceOptions {
 
 const notUtf8 = (o: PieceOptions, at: number, bytes: Uint8Array) => notUtf8Error(o.file, `near byte ${at}`, bytes, true);
 const tooLong = (o: PieceOptions, line: number) =>
-  new InputError(o.file, `line ${line}`, `a field is longer than ${o.maxFieldChars.toLocaleString('en')} characters`, 'This is usually a broken quote or a binary file; check the export');
+  new InputError(
+    o.file,
+    `line ${line}`,
+    `a field is longer than ${o.maxFieldChars.toLocaleString('en')} characters`,
+    'This is usually a broken quote or a binary file; check the export',
+  );
 
 /** CSV text in pieces that end with a complete record (a quoted field may hold line breaks); the whole file. */
 export async function* csvPieces(o: PieceOptions): AsyncGenerator<Piece> {

@@ -59,7 +59,13 @@ async function* textPieces(path: string, file: string, cut: (text: string) => nu
     const end = cut(text);
     const piece = text.slice(0, end);
     carry = text.slice(end);
-    if (carry.length > MAX_FIELD_CHARS) throw new InputError(file, `line ${line}`, `a record is longer than ${MAX_FIELD_CHARS.toLocaleString('en')} characters`, 'This is usually a broken quote or a binary file; check the export');
+    if (carry.length > MAX_FIELD_CHARS)
+      throw new InputError(
+        file,
+        `line ${line}`,
+        `a record is longer than ${MAX_FIELD_CHARS.toLocaleString('en')} characters`,
+        'This is usually a broken quote or a binary file; check the export',
+      );
     const at = line;
     count(piece);
     if (piece) yield { text: piece, line: at };
@@ -111,7 +117,12 @@ async function* ndjsonBatches(path: string, file: string): AsyncGenerator<Source
       try {
         v = JSON.parse(text);
       } catch (e) {
-        throw new InputError(file, `line ${p.line + k}`, `not valid JSON (${(e as Error).message})`, 'Fix or remove that line; NDJSON needs one JSON object per line');
+        throw new InputError(
+          file,
+          `line ${p.line + k}`,
+          `not valid JSON (${(e as Error).message})`,
+          'Fix or remove that line; NDJSON needs one JSON object per line',
+        );
       }
       const values = typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : { __not_an_object__: v };
       out.push({ row: p.line + k, pointer: null, values });
@@ -123,7 +134,8 @@ async function* ndjsonBatches(path: string, file: string): AsyncGenerator<Source
 /** Parquet files read one after another as one table; for a folder, a record's pointer names its file and row. */
 async function parquetStream(files: string[], root: string, file: string): Promise<RecordStream> {
   const folder = files.length !== 1 || files[0] !== root;
-  if (files.length === 0) throw new InputError(file, '', 'the folder holds no .parquet files', 'Give a file, or a store table folder such as out/store/parquet/dose_slot');
+  if (files.length === 0)
+    throw new InputError(file, '', 'the folder holds no .parquet files', 'Give a file, or a store table folder such as out/store/parquet/dose_slot');
   const db = await createDuckDB(':memory:');
   const conn = db.conn;
   const read = (f: string) => `SELECT * FROM read_parquet(${sqlString(f)}, hive_partitioning = false)`;

@@ -44,7 +44,8 @@ export async function readSource(src: SourceSpec, dir: string): Promise<SourceDa
   }
   const file = basename(path);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  if (bytes.length === 0) throw new InputError(file, '', 'the file is empty', 'Export the table again; an empty file cannot be told apart from a failed export');
+  if (bytes.length === 0)
+    throw new InputError(file, '', 'the file is empty', 'Export the table again; an empty file cannot be told apart from a failed export');
   const base = { file, path, sha256, bytes: statSync(path).size };
   if (src.format === 'csv') return { ...base, ...csvRows(decodeText(bytes, file, src.encoding), file, src) };
   if (src.format === 'ndjson') return { ...base, columns: [], rows: ndjsonRows(decodeText(bytes, file, src.encoding)) };
@@ -56,10 +57,16 @@ function csvRows(text: string, file: string, src: SourceSpec): { columns: string
   const { header, records } = parseCsv(text, file, { delimiter: src.delimiter, quote: src.quote, maxFieldChars: src.max_field_chars });
   if (header.length === 1 && /[;,\t|]/.test(header[0]!) && header[0]!.split(/[;,\t|]/).length > 2) {
     const seen = header[0]!.match(/[;,\t|]/)![0];
-    throw new InputError(file, 'header', `the header is one column although it contains ${JSON.stringify(seen)}: the delimiter looks wrong (spec says ${JSON.stringify(src.delimiter)})`, `Set delimiter: "${seen === '\t' ? '\\t' : seen}" for this source in the mapping spec`);
+    throw new InputError(
+      file,
+      'header',
+      `the header is one column although it contains ${JSON.stringify(seen)}: the delimiter looks wrong (spec says ${JSON.stringify(src.delimiter)})`,
+      `Set delimiter: "${seen === '\t' ? '\\t' : seen}" for this source in the mapping spec`,
+    );
   }
   const dup = header.find((h, i) => header.indexOf(h) !== i);
-  if (dup !== undefined) throw new InputError(file, 'header', `column ${JSON.stringify(dup)} appears twice`, 'Rename or remove the duplicate column in the export');
+  if (dup !== undefined)
+    throw new InputError(file, 'header', `column ${JSON.stringify(dup)} appears twice`, 'Rename or remove the duplicate column in the export');
   const rows = records.map((r): SourceRow => {
     const values: Record<string, unknown> = {};
     for (let i = 0; i < header.length && i < r.cells.length; i++) values[header[i]!] = r.cells[i];
@@ -81,9 +88,18 @@ function ndjsonRows(text: string, firstLine = 1): SourceRow[] {
     const n = firstLine + i;
     try {
       const v = JSON.parse(l) as unknown;
-      rows.push({ row: n, pointer: `line ${n}`, values: typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : { __parse_error__: `line ${n} is not a JSON object` } });
+      rows.push({
+        row: n,
+        pointer: `line ${n}`,
+        values:
+          typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : { __parse_error__: `line ${n} is not a JSON object` },
+      });
     } catch (e) {
-      rows.push({ row: n, pointer: `line ${n}`, values: { __parse_error__: `line ${n} is not valid JSON (${(e as Error).message})`, __raw__: l.slice(0, 200) } });
+      rows.push({
+        row: n,
+        pointer: `line ${n}`,
+        values: { __parse_error__: `line ${n} is not valid JSON (${(e as Error).message})`, __raw__: l.slice(0, 200) },
+      });
     }
   }
   return rows;
@@ -98,7 +114,12 @@ function assertCompleteZip(bytes: Uint8Array, file: string): void {
   for (let i = bytes.length - 22; i >= from; i--) {
     if (bytes[i] === 0x50 && bytes[i + 1] === 0x4b && bytes[i + 2] === 0x05 && bytes[i + 3] === 0x06) return;
   }
-  throw new InputError(file, '', 'not a complete Excel workbook (the file looks truncated or is not .xlsx)', 'Copy or export the workbook again and save it as .xlsx');
+  throw new InputError(
+    file,
+    '',
+    'not a complete Excel workbook (the file looks truncated or is not .xlsx)',
+    'Copy or export the workbook again and save it as .xlsx',
+  );
 }
 
 interface XlsxSheet {
@@ -124,7 +145,15 @@ async function xlsxSheet(path: string, bytes: Buffer, sha256: string, file: stri
     if (!sheet.ws) throw new InputError(file, `sheet ${src.sheet}`, 'the sheet does not exist', `Use one of: ${sheet.seen.join(', ')}`);
     batches = exceljsRows(sheet.ws, 0);
   }
-  const unreadable = (e: unknown) => (e instanceof InputError ? e : new InputError(file, `sheet ${src.sheet}`, `the workbook cannot be read to the end (${(e as Error).message})`, 'Open and save it again as .xlsx, or export the sheet as CSV'));
+  const unreadable = (e: unknown) =>
+    e instanceof InputError
+      ? e
+      : new InputError(
+          file,
+          `sheet ${src.sheet}`,
+          `the workbook cannot be read to the end (${(e as Error).message})`,
+          'Open and save it again as .xlsx, or export the sheet as CSV',
+        );
   let batch: SheetRow[] = [];
   let at = 0;
   /** The next row, or null at the end of the sheet. */
@@ -152,7 +181,8 @@ async function xlsxSheet(path: string, bytes: Buffer, sha256: string, file: stri
     }
     if (r.number > src.header_row) break;
   }
-  if (columns.filter((c) => c).length === 0) throw new InputError(file, `sheet ${src.sheet} row ${src.header_row}`, 'the header row is empty', 'Set header_row to the row holding the column names');
+  if (columns.filter((c) => c).length === 0)
+    throw new InputError(file, `sheet ${src.sheet} row ${src.header_row}`, 'the header row is empty', 'Set header_row to the row holding the column names');
   const pieces = async function* (): AsyncGenerator<SourceRow[]> {
     let piece: SourceRow[] = [];
     for (;;) {
@@ -218,7 +248,13 @@ async function* exceljsRows(ws: SheetReader, skip: number): AsyncGenerator<Sheet
 }
 
 type SheetReader = AsyncIterable<ExcelJS.Row> & { name: string };
-const readerOptions = { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' } as ExcelJS.stream.xlsx.WorkbookStreamReaderOptions;
+const readerOptions = {
+  worksheets: 'emit',
+  sharedStrings: 'cache',
+  styles: 'cache',
+  hyperlinks: 'ignore',
+  entries: 'ignore',
+} as ExcelJS.stream.xlsx.WorkbookStreamReaderOptions;
 
 /** The workbook's sheets up to the one named `src.sheet` (null when it is not there). */
 async function openSheet(input: string | Readable, file: string, src: SourceSpec): Promise<{ ws: SheetReader | null; seen: string[] }> {
@@ -369,7 +405,16 @@ export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 
     return { file, path, sha256: data.sha256, bytes: data.bytes, columns: data.columns, chunks: (async function* () { yield data.rows; })() };
   }
   const sha256 = !range || range.hash ? await fileSha256(path) : '';
-  const o: PieceOptions = { path, file, from: range?.start ?? 0, to: range?.end ?? size, chunkBytes, encoding: src.encoding, quote: src.quote, maxFieldChars: src.max_field_chars };
+  const o: PieceOptions = {
+    path,
+    file,
+    from: range?.start ?? 0,
+    to: range?.end ?? size,
+    chunkBytes,
+    encoding: src.encoding,
+    quote: src.quote,
+    maxFieldChars: src.max_field_chars,
+  };
   const header: string[] = [];
   const all = pieceRows(src, file, src.format === 'ndjson' ? ndjsonPieces(o) : csvPieces(o), header);
   // Read the header now so callers can check columns before the first piece is mapped.

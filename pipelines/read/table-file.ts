@@ -143,7 +143,8 @@ async function readParquet(path: string, file: string): Promise<RecordFile> {
 async function readParquetFolder(dir: string): Promise<RecordFile> {
   const file = basename(dir);
   const files = listParquet(dir).sort();
-  if (files.length === 0) throw new InputError(file, '', 'the folder holds no .parquet files', 'Give a file, or a store table folder such as out/store/parquet/dose_slot');
+  if (files.length === 0)
+    throw new InputError(file, '', 'the folder holds no .parquet files', 'Give a file, or a store table folder such as out/store/parquet/dose_slot');
   const records: SourceRecord[] = [];
   const columns: string[] = [];
   for (const f of files) {

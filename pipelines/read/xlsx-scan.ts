@@ -87,7 +87,8 @@ function attributes(s: string, from: number, end: number, out: Rst): void {
       if (name === 0x72 || name === 0x73 || name === 0x74) {
         const value = s.slice(eq + 2, close);
         // An entity or a tab or line break would need the normalising an XML parser does.
-        if (value.indexOf('&') >= 0 || value.indexOf('\t') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) throw new NotPlain('attribute value needs normalising');
+        if (value.indexOf('&') >= 0 || value.indexOf('\t') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0)
+          throw new NotPlain('attribute value needs normalising');
         if (name === 0x72) out.r = value;
         else if (name === 0x73) out.s = value;
         else out.t = value;
@@ -163,7 +164,8 @@ export class SheetScanner {
         this.phase = 'done';
         return;
       }
-      if (!s.startsWith('<row', p) || !(SPACE(s.charCodeAt(p + 4)) || s.charCodeAt(p + 4) === 0x3e || s.charCodeAt(p + 4) === 0x2f)) throw new NotPlain(`unexpected markup in <sheetData> near ${JSON.stringify(s.slice(p, p + 20))}`);
+      if (!s.startsWith('<row', p) || !(SPACE(s.charCodeAt(p + 4)) || s.charCodeAt(p + 4) === 0x3e || s.charCodeAt(p + 4) === 0x2f))
+        throw new NotPlain(`unexpected markup in <sheetData> near ${JSON.stringify(s.slice(p, p + 20))}`);
       p = this.row(s, p, out);
     }
   }
@@ -198,7 +200,8 @@ export class SheetScanner {
         q += 6;
         break;
       }
-      if (!s.startsWith('<c', q) || !(SPACE(s.charCodeAt(q + 2)) || s.charCodeAt(q + 2) === 0x3e || s.charCodeAt(q + 2) === 0x2f)) throw new NotPlain(`unexpected markup in a row near ${JSON.stringify(s.slice(q, q + 20))}`);
+      if (!s.startsWith('<c', q) || !(SPACE(s.charCodeAt(q + 2)) || s.charCodeAt(q + 2) === 0x3e || s.charCodeAt(q + 2) === 0x2f))
+        throw new NotPlain(`unexpected markup in a row near ${JSON.stringify(s.slice(q, q + 20))}`);
       const cEnd = s.indexOf('>', q);
       if (cEnd < 0) throw new NotPlain('unfinished <c>');
       const cSelf = s.charCodeAt(cEnd - 1) === 0x2f;

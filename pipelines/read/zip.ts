@@ -133,7 +133,9 @@ export function sheetEntry(bytes: Buffer, index: ZipIndex, sheetNo: string): { d
 }
 
 const SHARED_STRINGS = 'xl/sharedStrings.xml';
-const EMPTY_SST = Buffer.from('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>');
+const EMPTY_SST = Buffer.from(
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>',
+);
 
 /** A zip entry, stored or deflated: its local header with data, and its central-directory record (offset 0). */
 export function zipEntry(name: string, data: Buffer, deflate: boolean): [Buffer, Buffer] {

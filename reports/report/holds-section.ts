@@ -3,6 +3,7 @@
 import { concordanceSpec, enforcementSpec, holdReasonsSpec, impliedThresholdsSpec } from '../../charts/holds.js';
 import { formatNumber, type ReportSection } from '../html/index.js';
 import { figure, noteList, para, statusTag, table, type ReportContext } from './context.js';
+import type { Rule } from '../../schemas/ruleset.js';
 
 const SECTION = { id: 'hold-practice', title: 'Hold practice' } as const;
 
@@ -16,11 +17,19 @@ export async function holdsSection(ctx: ReportContext): Promise<ReportSection> {
   const { report, reference, rulesets, slots, computed } = h.value;
   const refRows = report.concordance.filter((r) => r.ruleset_id === reference.id);
   const doubtful = reference.rules.filter((r) => r.status !== 'verified');
-  const unevaluable = refRows.filter((r) => r.unevaluable_rules !== '').map((r) => `${r.centre_id} never records the evidence of ${r.unevaluable_rules.split('|').join(', ')}: those rules cannot be assessed there.`);
+  const unevaluable = refRows
+    .filter((r) => r.unevaluable_rules !== '')
+    .map((r) => `${r.centre_id} never records the evidence of ${r.unevaluable_rules.split('|').join(', ')}: those rules cannot be assessed there.`);
   const method = [
-    `Each ruleset is run by one engine over all ${formatNumber(slots)} dose slots, with the values its rules need at each slot (at dose time and over the preceding interval) and the recorded history so far; a slot is compared only when every rule could be evaluated on it.`,
+    `Each ruleset is run by one engine over all ${formatNumber(slots)} dose slots, with the values its rules need at each slot (at dose time and over the ` +
+      `preceding interval) and the recorded history so far; a slot is compared only when every rule could be evaluated on it.`,
     `Reference ruleset: ${reference.title} (${reference.id}, ${statusTag(reference.status)}, source ${reference.source}).`,
-    ...(doubtful.length ? [`Rules of the reference that are not verified (do not cite them as facts): ${doubtful.map((r) => `${r.id} ${statusTag(r.status)}`).join(', ')}; their sources and notes are listed below the tables.`] : []),
+    ...(doubtful.length
+      ? [
+          `Rules of the reference that are not verified (do not cite them as facts): ${doubtful.map((r) => `${r.id} ${statusTag(r.status)}`).join(', ')}; ` +
+            `their sources and notes are listed below the tables.`,
+        ]
+      : []),
     ...unevaluable,
     ...(computed.length ? [`Slot features were computed for ${computed.join(', ')} when the report ran: the store holds none current for them.`] : []),
     'Implied thresholds: the change point of the hold rate with a patient-cluster bootstrap interval, the four-parameter logistic ED50 ' +
@@ -42,7 +51,8 @@ export async function holdsSection(ctx: ReportContext): Promise<ReportSection> {
     report.rulesets,
     'Rulesets compared, with their source and verification status',
   );
-  const kappa = (r: (typeof refRows)[number]) => (r.kappa === null ? null : `${r.kappa.toFixed(2)} (${r.kappa_lower?.toFixed(2) ?? '—'}–${r.kappa_upper?.toFixed(2) ?? '—'})`);
+  const kappa = (r: (typeof refRows)[number]) =>
+    r.kappa === null ? null : `${r.kappa.toFixed(2)} (${r.kappa_lower?.toFixed(2) ?? '—'}–${r.kappa_upper?.toFixed(2) ?? '—'})`;
   const concordanceTable = table(
     ctx,
     [
@@ -61,9 +71,22 @@ export async function holdsSection(ctx: ReportContext): Promise<ReportSection> {
   );
   const figures = await Promise.all([
     figure(ctx, concordanceSpec(report.concordance), 'Agreement (Cohen’s kappa) of each centre’s recorded holds with each ruleset'),
-    figure(ctx, enforcementSpec(report.enforcement, { ruleset: reference.id }), `How often each criterion of ${reference.title} was followed by a hold when met, by centre`),
-    figure(ctx, report.holdReasons.length ? holdReasonsSpec(report.holdReasons) : null, 'Recorded reasons for held and skipped doses, by centre', 'no held or skipped dose has a recorded reason'),
-    figure(ctx, report.impliedThresholds.length ? impliedThresholdsSpec({ thresholds: report.impliedThresholds, bands: report.referenceBands }) : null, `Thresholds implied by each centre’s holds, against the bands of ${reference.title}`),
+    figure(
+      ctx,
+      enforcementSpec(report.enforcement, { ruleset: reference.id }),
+      `How often each criterion of ${reference.title} was followed by a hold when met, by centre`,
+    ),
+    figure(
+      ctx,
+      report.holdReasons.length ? holdReasonsSpec(report.holdReasons) : null,
+      'Recorded reasons for held and skipped doses, by centre',
+      'no held or skipped dose has a recorded reason',
+    ),
+    figure(
+      ctx,
+      report.impliedThresholds.length ? impliedThresholdsSpec({ thresholds: report.impliedThresholds, bands: report.referenceBands }) : null,
+      `Thresholds implied by each centre’s holds, against the bands of ${reference.title}`,
+    ),
   ]);
   const html = [
     `<p>How each centre applies the criteria for holding a dose, compared with ${rulesets.length} rulesets; the reference ruleset is drawn in detail.</p>`,
@@ -74,7 +97,15 @@ export async function holdsSection(ctx: ReportContext): Promise<ReportSection> {
     figures[2],
     figures[3],
     rulesetTable,
-    doubtful.length ? `<details><summary>Sources and notes of the ${doubtful.length} rules not verified</summary>${noteList(doubtful.map((r) => `${r.id} (${r.variable}) ${statusTag(r.status)} — ${r.source}${r.note ? `: ${r.note.replace(/\.+$/, '')}` : ''}.`))}</details>` : '',
+    doubtful.length
+      ? `<details><summary>Sources and notes of the ${doubtful.length} rules not ` +
+        `verified</summary>${noteList(doubtful.map(ruleSourceNote))}</details>`
+      : '',
   ].join('\n');
   return { ...SECTION, html };
+}
+
+/** One unverified rule's line: id, variable, status, source and its note. */
+function ruleSourceNote(r: Rule): string {
+  return `${r.id} (${r.variable}) ${statusTag(r.status)} — ${r.source}${r.note ? `: ${r.note.replace(/\.+$/, '')}` : ''}.`;
 }
