@@ -1,6 +1,6 @@
 // Doses and cumulative IU/kg per course and per patient. A course or patient with a given dose of unknown amount has no
 // cumulative IU/kg (null), never the lower total of the known doses read as the whole.
-import { describeNumeric } from '../stats/describe.js';
+import { describeNumeric, summaryColumns } from '../stats/describe.js';
 import { byCentreAndAll, compareLabels, groupBy } from './group.js';
 import { doseMessages } from './messages.js';
 import { ALL_CENTRES, regimenLabel, type CycleDoses } from './types.js';
@@ -132,15 +132,7 @@ export function courseDistribution(courses: readonly CourseDosesRow[], options: 
             regimen,
             measure,
             n_courses: s.n,
-            mean: s.mean,
-            sd: s.sd,
-            mean_lower: s.meanLower,
-            mean_upper: s.meanUpper,
-            min: s.min,
-            q1: s.q1,
-            median: s.median,
-            q3: s.q3,
-            max: s.max,
+            ...summaryColumns(s),
           });
         }
       }

@@ -1,5 +1,5 @@
 // Doses given per cycle: distribution per centre, regimen and cycle number.
-import { describeNumeric } from '../stats/describe.js';
+import { describeNumeric, summaryColumns } from '../stats/describe.js';
 import { byCentreAndAll, groupBy } from './group.js';
 import { ALL_CENTRES, reachedMaximum, regimenLabel, type CycleDoses } from './types.js';
 
@@ -40,15 +40,7 @@ export function doseDistribution(cycles: readonly CycleDoses[], options: { level
           regimen,
           cycle_number: cycleNumber,
           n_cycles: s.n,
-          mean: s.mean,
-          sd: s.sd,
-          mean_lower: s.meanLower,
-          mean_upper: s.meanUpper,
-          min: s.min,
-          q1: s.q1,
-          median: s.median,
-          q3: s.q3,
-          max: s.max,
+          ...summaryColumns(s),
           n_reached_max: reached,
           share_reached_max: reached / s.n,
         });

@@ -149,19 +149,13 @@ export function reachingDoses(cycles: readonly CycleDoses[], patients: readonly 
     { levels, overdispersion: options.overdispersion ?? false },
   );
   const crude = fp.units.map((u): ReachingCrudeRow => {
-    const [l95, l998] = [u.limits[0]!, u.limits[1]!];
     return {
       centre_id: u.label!,
       n_cycles: u.n,
       n_reaching: u.events,
       share: u.proportion,
       z: u.z,
-      lower95: l95.lower,
-      upper95: l95.upper,
-      lower998: l998.lower,
-      upper998: l998.upper,
-      position95: l95.position,
-      position998: l998.position,
+      ...limitColumns(u.limits),
     };
   });
 
@@ -173,7 +167,6 @@ export function reachingDoses(cycles: readonly CycleDoses[], patients: readonly 
   if (withMix.length < used.length) notes.push(doseMessages.missingCaseMix(used.length - withMix.length));
   const std = indirectStandardisation(withMix, { levels, overdispersion: options.overdispersion ?? false });
   const adjusted = std.units.map((u): ReachingAdjustedRow => {
-    const [l95, l998] = [u.limits[0]!, u.limits[1]!];
     return {
       centre_id: u.unit,
       n_cycles: u.n,
@@ -182,12 +175,7 @@ export function reachingDoses(cycles: readonly CycleDoses[], patients: readonly 
       ratio: u.ratio,
       adjusted_share: u.adjusted_share,
       z: u.z,
-      lower95: l95.lower,
-      upper95: l95.upper,
-      lower998: l998.lower,
-      upper998: l998.upper,
-      position95: l95.position,
-      position998: l998.position,
+      ...limitColumns(u.limits),
     };
   });
 
@@ -216,4 +204,10 @@ export function reachingDoses(cycles: readonly CycleDoses[], patients: readonly 
     strata: std.strata,
     notes,
   };
+}
+
+/** A funnel unit's 95% and 99.8% limits as row columns. */
+function limitColumns(limits: readonly { lower: number; upper: number; position: 'above' | 'below' | 'within' }[]) {
+  const [l95, l998] = [limits[0]!, limits[1]!];
+  return { lower95: l95.lower, upper95: l95.upper, lower998: l998.lower, upper998: l998.upper, position95: l95.position, position998: l998.position };
 }

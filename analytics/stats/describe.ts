@@ -63,3 +63,8 @@ export function describeNumeric(values: readonly number[], options: { level?: nu
     max: sorted[n - 1]!,
   };
 }
+
+/** A summary's columns as the analyses' rows name them (mean … max, in that order). */
+export function summaryColumns(s: NumericSummary) {
+  return { mean: s.mean, sd: s.sd, mean_lower: s.meanLower, mean_upper: s.meanUpper, min: s.min, q1: s.q1, median: s.median, q3: s.q3, max: s.max };
+}
