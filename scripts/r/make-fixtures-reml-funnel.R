@@ -10,25 +10,8 @@ suppressPackageStartupMessages({
   library(jsonlite)
 })
 
-out_dir <- file.path("test", "fixtures", "r")
-pkg_versions <- function(pkgs) setNames(lapply(pkgs, function(p) as.character(packageVersion(p))), pkgs)
-provenance <- function(calls, packages = character(), notes = NULL) {
-  p <- list(
-    generator = "scripts/r/make-fixtures-reml-funnel.R",
-    r_version = R.version.string,
-    packages = pkg_versions(unique(c("jsonlite", packages))),
-    date = format(Sys.time(), "%Y-%m-%dT%H:%M:%SZ", tz = "UTC"),
-    calls = as.list(calls)
-  )
-  if (!is.null(notes)) p$notes <- notes
-  p
-}
-write_fixture <- function(name, x) {
-  path <- file.path(out_dir, paste0(name, ".json"))
-  writeLines(toJSON(x, digits = NA, auto_unbox = TRUE, na = "null", null = "null", pretty = TRUE), path)
-  cat("wrote", path, "\n")
-}
-arr <- function(x) I(as.vector(x))
+generator <- "scripts/r/make-fixtures-reml-funnel.R"
+source(file.path("scripts", "r", "fixture-io.R"))
 
 # ------------------------------------------------ REML meta-regression --
 bcg <- escalc(measure = "RR", ai = tpos, bi = tneg, ci = cpos, di = cneg, data = metadat::dat.bcg)
