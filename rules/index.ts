@@ -5,6 +5,7 @@ export { FEATURE_COLUMNS, FEATURE_SPECS, computeSlotFeatures, readSlotFeatures, 
 export type { FeatureSpec, SlotFeatureFrame, SlotFeatureOptions } from './features.js';
 export { loadRuleset, loadRulesetFolders, loadRulesets, parseRuleset, type ExtraRulesets } from './load.js';
 export { kitRulesDir, kitRulesets } from './kit.js';
+export { COMPILED_RULESETS_FILE, compiledRulesetsJson, compiledStamp, forgetRulesets, rulesetTextHash, useCompiledRulesets } from './compiled.js';
 export { BEYOND_FLAGS, WORSE_DIRECTION, withPrintedRangeGuards, type NumericVariable } from './printed-range.js';
 export { criterionIndex } from './criteria.js';
 export { withParameters } from './parameters.js';

@@ -5,6 +5,7 @@ import { LineCounter, isMap, isSeq, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { Ruleset } from '../schemas/ruleset.js';
 import { RULE_VARIABLES } from '../schemas/vocabularies.js';
+import { knownRuleset, rememberRuleset, rulesetTextHash } from './compiled.js';
 import { RulesetError, messages } from './messages.js';
 import { withParameters } from './parameters.js';
 import { withPrintedRangeGuards } from './printed-range.js';
@@ -14,10 +15,20 @@ const RULESET_FILE = /\.(ya?ml|json)$/i;
 /**
  * Parses and validates ruleset text (resolving centre-supplied parameters, rules/parameters.ts, and adding the companions
  * of bands open beyond their printed range, rules/printed-range.ts); throws a RulesetError naming the file, the rule id
- * and the line of each problem.
+ * and the line of each problem. A text validated before (in this process, or the kit's files by the build) is not
+ * parsed again (rules/compiled.ts).
  * @example parseRuleset(readFileSync('rules/sources/til-2024.yaml', 'utf8'), 'til-2024.yaml')
  */
 export function parseRuleset(text: string, file: string): Ruleset {
+  const hash = rulesetTextHash(text);
+  const known = knownRuleset(hash);
+  if (known !== undefined) return known;
+  const ruleset = parseRulesetText(text, file);
+  rememberRuleset(hash, ruleset);
+  return ruleset;
+}
+
+function parseRulesetText(text: string, file: string): Ruleset {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
