@@ -5,7 +5,7 @@
 import type { Ruleset } from '../../schemas/ruleset.js';
 import { HOLD_REASONS, INFUSION_AGENTS, OBSERVATION_VARIABLES, RULE_VARIABLES, type RuleVariableCode } from '../../schemas/vocabularies.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
-import { evaluateRuleset } from '../../rules/engine.js';
+import { evaluateRuleset, type RulesetEvaluation } from '../../rules/engine.js';
 
 export interface FitSlots {
   values: number[];
@@ -26,10 +26,13 @@ function explaining(variable: RuleVariableCode): Set<string> {
 
 /**
  * Per slot, whether the reference ruleset has a criterion met on a variable other than `variable` (null: no adjustment).
+ * `evaluation`: the reference already evaluated on the frame (recorded history), so it is not evaluated again.
  * @example const other = otherCriteria(frame, consensus); other?.('heart_rate_at_dose', 12)
  */
-export function otherCriteria(frame: SlotFeatureFrame, reference: Ruleset): (variable: string, i: number) => boolean {
-  const ev = evaluateRuleset(reference, frame, { history: 'recorded' });
+export function otherCriteria(
+  frame: SlotFeatureFrame, reference: Ruleset, evaluation?: RulesetEvaluation,
+): (variable: string, i: number) => boolean {
+  const ev = evaluation ?? evaluateRuleset(reference, frame, { history: 'recorded' });
   const ruleVars = reference.rules.map((r) => new Set<string>([r.variable, ...r.all_of.map((c) => c.variable)]));
   return (variable, i) => {
     for (let k = ev.fired.offsets[i]!; k < ev.fired.offsets[i + 1]!; k++) if (!ruleVars[ev.fired.rule[k]!]!.has(variable)) return true;

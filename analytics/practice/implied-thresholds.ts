@@ -13,6 +13,7 @@
 import type { Ruleset } from '../../schemas/ruleset.js';
 import type { RuleVariableCode } from '../../schemas/vocabularies.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
+import type { RulesetEvaluation } from '../../rules/engine.js';
 import { centreRows, fitSlots, otherCriteria, plausibleRange } from './implied-slots.js';
 import { normalQuantile } from '../stats/distributions.js';
 import { fitFirth1 } from './firth1.js';
@@ -242,13 +243,17 @@ export function referenceBand(ruleset: Ruleset, variable: RuleVariableCode): str
 export function impliedThresholds(
   frame: SlotFeatureFrame,
   reference: Ruleset,
-  options: { variables?: readonly RuleVariableCode[]; level?: number; bootstrap?: number; seed?: number; adjust?: boolean; minEvents?: number } = {},
+  options: {
+    variables?: readonly RuleVariableCode[]; level?: number; bootstrap?: number; seed?: number; adjust?: boolean; minEvents?: number;
+    /** The reference already evaluated on the frame (recorded history); evaluated here otherwise. */
+    evaluation?: RulesetEvaluation;
+  } = {},
 ): ImpliedThresholdRow[] {
   const variables = options.variables ?? IMPLIED_THRESHOLD_VARIABLES;
   const level = options.level ?? 0.95;
   const minEvents = options.minEvents ?? MIN_EVENTS;
   // A slot held for another criterion says nothing about this variable's edge: with `adjust` (default) it is left out.
-  const other = options.adjust === false ? null : otherCriteria(frame, reference);
+  const other = options.adjust === false ? null : otherCriteria(frame, reference, options.evaluation);
   const rows = centreRows(frame);
   const centres = [...rows.keys()].sort();
   const out: ImpliedThresholdRow[] = [];

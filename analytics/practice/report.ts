@@ -212,6 +212,7 @@ export function holdsReport(frame: SlotFeatureFrame, rulesets: readonly Ruleset[
   const concordanceRows: ConcordanceReportRow[] = [];
   const enforcementRows: EnforcementReportRow[] = [];
   let swimmer: SlotDecisionRow[] = [];
+  let referenceEv: RulesetEvaluation | undefined;
   const perCentre = options.swimmerCycles ?? 4;
   for (const [k, rs] of rulesets.entries()) {
     const ev = evaluateRuleset(rs, frame, { history: 'recorded' });
@@ -224,12 +225,18 @@ export function holdsReport(frame: SlotFeatureFrame, rulesets: readonly Ruleset[
       const rule = rs.rules.find((r) => r.id === row.rule_id)!;
       enforcementRows.push({ ...row, system: rule.system, source: rule.source });
     }
-    if (rs.id === reference.id) swimmer = swimmerSample(frame, slotDecisionColumns(frame, { ruleset: rs, ev, classes }), { perCentre });
-    options.onRuleset?.({ ruleset: rs, ev, classes });
+    // The reference's decision columns are made once: for the swimmer sample and for onRuleset.
+    const columns = rs.id === reference.id ? slotDecisionColumns(frame, { ruleset: rs, ev, classes }) : undefined;
+    if (columns !== undefined) {
+      swimmer = swimmerSample(frame, columns, { perCentre });
+      // The implied thresholds' adjustment reuses the evaluation when it is of the very ruleset they are adjusted by.
+      if (rs === reference) referenceEv = ev;
+    }
+    options.onRuleset?.(columns === undefined ? { ruleset: rs, ev, classes } : { ruleset: rs, ev, classes, columns });
   }
 
   const own = new Map(rulesets.map((rs) => [rs.id, rs]));
-  const implied: ImpliedThresholdReportRow[] = impliedThresholds(frame, reference, { bootstrap: options.bootstrap ?? 200 }).map((row) => {
+  const implied: ImpliedThresholdReportRow[] = impliedThresholds(frame, reference, { bootstrap: options.bootstrap ?? 200, evaluation: referenceEv }).map((row) => {
     const refRules = rulesOn(reference, row.variable);
     const stated = own.get(row.centre_id);
     return {

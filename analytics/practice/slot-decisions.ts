@@ -12,6 +12,8 @@ export interface RulesetPass {
   ruleset: Ruleset;
   ev: RulesetEvaluation;
   classes: SlotClasses;
+  /** The pass's slotDecisionColumns when already made (holdsReport makes the reference's for the swimmer sample). */
+  columns?: SlotDecisionColumns;
 }
 
 /** One row per ruleset × compared slot (given or held): what the ruleset would have done, given the recorded history. */
@@ -54,23 +56,49 @@ export interface SlotDecisionColumns {
   cannotSets: string[];
 }
 
-/** Interns a key into a dictionary; ids fit 16 bits (a ruleset's distinct rule lists are far fewer). */
-function interner<T, K extends string | number>(first: T, make: (key: K) => T): { dict: T[]; id: (key: K) => number } {
-  const dict: T[] = [first];
-  const ids = new Map<K | '' | 0, number>([['', 0], [0, 0]]);
-  return {
-    dict,
-    id: (key) => {
-      let id = ids.get(key);
-      if (id === undefined) {
-        id = dict.length;
-        if (id > 0xffff) throw new Error('slotDecisionColumns: more than 65,535 distinct rule lists in one ruleset');
-        ids.set(key, id);
-        dict.push(make(key));
-      }
-      return id;
-    },
-  };
+/**
+ * Interns lists of rule indices (a slot's run of fired or not-evaluable rules) into a dictionary of texts, walking a
+ * trie of the indices so that a slot costs array look-ups, no string or set. `entry` makes a list's entry the first
+ * time the list is seen; lists giving the same `key` share one id (ids in first-seen order, 0: the empty list).
+ */
+class RuleListInterner<T> {
+  readonly dict: T[];
+  private readonly ids = new Map<string, number>();
+  private readonly root: TrieNode = { id: 0, next: [] };
+  constructor(
+    empty: T,
+    private readonly entry: (list: number[]) => T,
+    private readonly key: (list: number[], entry: T) => string,
+  ) {
+    this.dict = [empty];
+    this.ids.set(key([], empty), 0);
+  }
+
+  /** The id of rules[from..to) (in that order). */
+  id(rules: ArrayLike<number>, from: number, to: number): number {
+    let node = this.root;
+    for (let f = from; f < to; f++) node = node.next[rules[f]!] ??= { id: -1, next: [] };
+    if (node.id < 0) node.id = this.intern(Array.from({ length: to - from }, (_, k) => rules[from + k]!));
+    return node.id;
+  }
+
+  private intern(list: number[]): number {
+    const made = this.entry(list);
+    const k = this.key(list, made);
+    let id = this.ids.get(k);
+    if (id === undefined) {
+      id = this.dict.length;
+      if (id > 0xffff) throw new Error('slotDecisionColumns: more than 65,535 distinct rule lists in one ruleset');
+      this.ids.set(k, id);
+      this.dict.push(made);
+    }
+    return id;
+  }
+}
+
+interface TrieNode {
+  id: number;
+  next: TrieNode[];
 }
 
 /**
@@ -78,6 +106,7 @@ function interner<T, K extends string | number>(first: T, make: (key: K) => T): 
  * @example const cols = slotDecisionColumns(frame, { ruleset, ev, classes: classifySlots(frame, ev) });
  */
 export function slotDecisionColumns(frame: SlotFeatureFrame, pass: RulesetPass): SlotDecisionColumns {
+  if (pass.columns !== undefined) return pass.columns;
   const { ruleset, ev, classes } = pass;
   let n = 0;
   for (let i = 0; i < frame.n; i++) if (classes.cls[i] !== EXCLUDED) n++;
@@ -86,15 +115,16 @@ export function slotDecisionColumns(frame: SlotFeatureFrame, pass: RulesetPass):
     slot: new Int32Array(n), decision: new Uint8Array(n), cls: new Uint8Array(n), fired: new Uint16Array(n), cannot: new Uint16Array(n),
     firedSets: [], cannotSets: [],
   };
-  // A fired list's key: its rule indices + 1 in base 65,537 (exact in a double for up to three rules), else as text.
-  const fired = interner({ rules: '', status: '' }, (key: number | string) => {
-    const list: number[] = [];
-    if (typeof key === 'string') list.push(...key.split(',').map(Number));
-    else for (let k = key; k > 0; k = Math.floor(k / 65537)) list.push((k % 65537) - 1);
-    const rules = list.map((r) => ev.rules[r]!);
-    return { rules: rules.map((r) => r.id).join('|'), status: rules.map((r) => r.status).join('|') };
-  });
-  const cannot = interner('', (key: string) => key);
+  // A fired list is keyed by its rules in order; a not-evaluable list by its text (distinct rule ids, first seen first).
+  const fired = new RuleListInterner(
+    { rules: '', status: '' },
+    (list) => {
+      const rules = list.map((r) => ev.rules[r]!);
+      return { rules: rules.map((r) => r.id).join('|'), status: rules.map((r) => r.status).join('|') };
+    },
+    (list) => list.join(','),
+  );
+  const cannot = new RuleListInterner('', (list) => [...new Set(list.map((r) => ev.rules[r]!.id))].join('|'), (_, e) => e);
   let k = 0;
   for (let i = 0; i < frame.n; i++) {
     const cls = classes.cls[i]!;
@@ -103,17 +133,8 @@ export function slotDecisionColumns(frame: SlotFeatureFrame, pass: RulesetPass):
     out.decision[k] = ev.decision[i]!;
     out.cls[k] = cls;
     const f0 = ev.fired.offsets[i]!, f1 = ev.fired.offsets[i + 1]!;
-    if (f1 - f0 > 3) out.fired[k] = fired.id(Array.from(ev.fired.rule.subarray(f0, f1)).join(','));
-    else if (f1 > f0) {
-      let key = 0;
-      for (let f = f1 - 1; f >= f0; f--) key = key * 65537 + ev.fired.rule[f]! + 1;
-      out.fired[k] = fired.id(key);
-    }
-    if (cls === NOT_ASSESSABLE) {
-      const ids = new Set<string>();
-      for (let c = ev.cannot.offsets[i]!; c < ev.cannot.offsets[i + 1]!; c++) ids.add(ev.rules[ev.cannot.rule[c]!]!.id);
-      out.cannot[k] = cannot.id([...ids].join('|'));
-    }
+    if (f1 > f0) out.fired[k] = fired.id(ev.fired.rule, f0, f1);
+    if (cls === NOT_ASSESSABLE) out.cannot[k] = cannot.id(ev.cannot.rule, ev.cannot.offsets[i]!, ev.cannot.offsets[i + 1]!);
     k++;
   }
   out.firedSets = fired.dict;
