@@ -1,6 +1,7 @@
 // Concordance classes: one per dose slot, comparing a ruleset's decision (given the recorded history) with the recorded status.
 import { GIVE, NOT_REACHED, type RulesetEvaluation } from '../../rules/engine.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
+import { frameCodes } from './frame-codes.js';
 
 export const SLOT_CLASSES = ['met_and_held', 'met_but_given', 'held_without_criterion', 'neither', 'not_assessable', 'excluded'] as const;
 export type SlotClass = (typeof SLOT_CLASSES)[number];
@@ -28,18 +29,21 @@ export function classifySlots(frame: SlotFeatureFrame, ev: RulesetEvaluation): S
   if (ev.history !== 'recorded')
     throw new Error("classifySlots: evaluate with { history: 'recorded' } so every recorded slot has a decision given what actually happened");
   const n = frame.n;
-  const compared = new Uint8Array(n);
-  for (let i = 0; i < n; i++) compared[i] = frame.status[i] === 'given' || frame.status[i] === 'held' ? 1 : 0;
-
+  const { compared, held, centre, centres } = frameCodes(frame);
   const nr = ev.rules.length;
-  const slotsPerCentre = new Map<string, number>();
-  const cannotPerCentre = new Map<string, Uint32Array>();
+  // Per centre (frameCodes' index): compared slots, and per rule the compared slots where it could not be evaluated.
+  const slotsPerCentre = new Int32Array(centres.length);
+  const cannotPerCentre: (Uint32Array | undefined)[] = new Array(centres.length).fill(undefined);
+  const seen: number[] = [];
   for (let i = 0; i < n; i++) {
     if (compared[i] === 0) continue;
-    const c = frame.centre_id[i]!;
-    slotsPerCentre.set(c, (slotsPerCentre.get(c) ?? 0) + 1);
-    let counts = cannotPerCentre.get(c);
-    if (counts === undefined) cannotPerCentre.set(c, (counts = new Uint32Array(nr)));
+    const c = centre[i]!;
+    slotsPerCentre[c]! += 1;
+    let counts = cannotPerCentre[c];
+    if (counts === undefined) {
+      cannotPerCentre[c] = counts = new Uint32Array(nr);
+      seen.push(c);
+    }
     let last = -1;
     for (let k = ev.cannot.offsets[i]!; k < ev.cannot.offsets[i + 1]!; k++) {
       const r = ev.cannot.rule[k]!;
@@ -47,14 +51,17 @@ export function classifySlots(frame: SlotFeatureFrame, ev: RulesetEvaluation): S
       last = r;
     }
   }
+  // Keyed by centre id, in the order the centres' first compared slot appears.
   const unevaluableRules = new Map<string, Set<number>>();
-  for (const [c, counts] of cannotPerCentre) {
-    const total = slotsPerCentre.get(c) ?? 0;
+  const skipOf: (Set<number> | undefined)[] = new Array(centres.length).fill(undefined);
+  for (const c of seen) {
+    const total = slotsPerCentre[c]!;
     const set = new Set<number>();
-    counts.forEach((m, r) => {
+    cannotPerCentre[c]!.forEach((m, r) => {
       if (m >= total) set.add(r);
     });
-    unevaluableRules.set(c, set);
+    unevaluableRules.set(centres[c]!, set);
+    skipOf[c] = set;
   }
 
   const cls = new Uint8Array(n);
@@ -63,20 +70,23 @@ export function classifySlots(frame: SlotFeatureFrame, ev: RulesetEvaluation): S
       cls[i] = EXCLUDED;
       continue;
     }
-    const held = frame.status[i] === 'held';
+    const isHeld = held[i] === 1;
     if (ev.decision[i] !== GIVE) {
-      cls[i] = held ? MET_AND_HELD : MET_BUT_GIVEN;
+      cls[i] = isHeld ? MET_AND_HELD : MET_BUT_GIVEN;
       continue;
     }
-    const skip = unevaluableRules.get(frame.centre_id[i]!)!;
+    const k0 = ev.cannot.offsets[i]!, k1 = ev.cannot.offsets[i + 1]!;
     let missing = false;
-    for (let k = ev.cannot.offsets[i]!; k < ev.cannot.offsets[i + 1]!; k++) {
-      if (!skip.has(ev.cannot.rule[k]!)) {
-        missing = true;
-        break;
+    if (k1 > k0) {
+      const skip = skipOf[centre[i]!]!;
+      for (let k = k0; k < k1; k++) {
+        if (!skip.has(ev.cannot.rule[k]!)) {
+          missing = true;
+          break;
+        }
       }
     }
-    cls[i] = missing ? NOT_ASSESSABLE : held ? HELD_WITHOUT : NEITHER;
+    cls[i] = missing ? NOT_ASSESSABLE : isHeld ? HELD_WITHOUT : NEITHER;
   }
   return { cls, unevaluableRules };
 }

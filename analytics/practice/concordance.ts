@@ -3,6 +3,7 @@ import type { RulesetEvaluation } from '../../rules/engine.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
 import { MET_AND_HELD, MET_BUT_GIVEN, HELD_WITHOUT, NEITHER, NOT_ASSESSABLE, classifySlots, type SlotClasses } from './classify.js';
 import { cohenKappa } from './kappa.js';
+import { frameCodes } from './frame-codes.js';
 
 /** One row per centre × ruleset. */
 export interface ConcordanceRow {
@@ -29,13 +30,10 @@ export interface ConcordanceRow {
  * @example concordance(frame, evaluateRuleset(consensus, frame, { history: 'recorded' }))
  */
 export function concordance(frame: SlotFeatureFrame, ev: RulesetEvaluation, classes: SlotClasses = classifySlots(frame, ev)): ConcordanceRow[] {
-  const counts = new Map<string, number[]>();
-  for (let i = 0; i < frame.n; i++) {
-    const c = frame.centre_id[i]!;
-    let k = counts.get(c);
-    if (k === undefined) counts.set(c, (k = [0, 0, 0, 0, 0, 0]));
-    k[classes.cls[i]!]! += 1;
-  }
+  const { centre: centreOf, centres } = frameCodes(frame);
+  const perCentre = centres.map(() => [0, 0, 0, 0, 0, 0]);
+  for (let i = 0; i < frame.n; i++) perCentre[centreOf[i]!]![classes.cls[i]!]! += 1;
+  const counts = new Map(centres.map((c, k) => [c, perCentre[k]!]));
   return [...counts.keys()].sort().map((centre) => {
     const k = counts.get(centre)!;
     const [a, b, c, d] = [k[MET_AND_HELD]!, k[MET_BUT_GIVEN]!, k[HELD_WITHOUT]!, k[NEITHER]!];

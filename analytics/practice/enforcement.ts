@@ -2,6 +2,7 @@
 import type { RulesetEvaluation } from '../../rules/engine.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
 import { wilsonInterval } from '../stats/binomial.js';
+import { frameCodes } from './frame-codes.js';
 
 /** One row per centre × rule of the ruleset. */
 export interface EnforcementRow {
@@ -28,21 +29,22 @@ export interface EnforcementRow {
  */
 export function enforcement(frame: SlotFeatureFrame, ev: RulesetEvaluation): EnforcementRow[] {
   const nr = ev.rules.length;
-  const per = new Map<string, { slots: number; met: Uint32Array; held: Uint32Array }>();
+  const { compared, held: isHeld, centre: centreOf, centres } = frameCodes(frame);
+  const byIndex: ({ slots: number; met: Uint32Array; held: Uint32Array } | undefined)[] = centres.map(() => undefined);
   for (let i = 0; i < frame.n; i++) {
-    const st = frame.status[i];
-    if (st !== 'given' && st !== 'held') continue;
-    const c = frame.centre_id[i]!;
-    let p = per.get(c);
-    if (p === undefined) per.set(c, (p = { slots: 0, met: new Uint32Array(nr), held: new Uint32Array(nr) }));
+    if (compared[i] === 0) continue;
+    let p = byIndex[centreOf[i]!];
+    if (p === undefined) byIndex[centreOf[i]!] = p = { slots: 0, met: new Uint32Array(nr), held: new Uint32Array(nr) };
     p.slots++;
     for (let k = ev.fired.offsets[i]!; k < ev.fired.offsets[i + 1]!; k++) {
       if (ev.fired.persisting[k] === 1) continue;
       const r = ev.fired.rule[k]!;
       p.met[r]! += 1;
-      if (st === 'held') p.held[r]! += 1;
+      if (isHeld[i] === 1) p.held[r]! += 1;
     }
   }
+  // Centres with a compared slot only, as before.
+  const per = new Map(centres.flatMap((c, k) => (byIndex[k] === undefined ? [] : [[c, byIndex[k]!] as const])));
   const rows: EnforcementRow[] = [];
   for (const centre of [...per.keys()].sort()) {
     const p = per.get(centre)!;

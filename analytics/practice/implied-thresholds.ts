@@ -380,11 +380,16 @@ function stepBootstrap(
   const es = new Float64Array(m);
   const out: number[] = [];
   const scratch = stepScratch(m);
+  // How many times each patient is drawn, then each drawn patient's counts added once times that: the same integer
+  // sums as adding a patient per draw (exact in doubles), about a third fewer additions (a third of patients are not drawn).
+  const times = new Int32Array(groups.length);
   for (let b = 0; b < options.replicates; b++) {
-    ns.fill(0); es.fill(0);
-    for (let g = 0; g < groups.length; g++) {
-      const p = Math.floor(rand() * groups.length);
-      for (let t = off[p]!; t < off[p + 1]!; t++) { ns[idx[t]!]! += cnt[t]!; es[idx[t]!]! += ev[t]!; }
+    ns.fill(0); es.fill(0); times.fill(0);
+    for (let g = 0; g < groups.length; g++) times[Math.floor(rand() * groups.length)]!++;
+    for (let p = 0; p < groups.length; p++) {
+      const w = times[p]!;
+      if (w === 0) continue;
+      for (let t = off[p]!; t < off[p + 1]!; t++) { ns[idx[t]!]! += w * cnt[t]!; es[idx[t]!]! += w * ev[t]!; }
     }
     const f = bestStep(xs, ns, es, scratch);
     out.push(f === null || f.direction !== direction ? (direction === 'up' ? Infinity : -Infinity) : f.threshold);

@@ -1,5 +1,6 @@
 // Practice comparison: how each centre applies hold criteria, against any ruleset.
 export { classifySlots, SLOT_CLASSES, type SlotClass, type SlotClasses } from './classify.js';
+export { frameCodes, type FrameCodes } from './frame-codes.js';
 export { concordance, type ConcordanceRow } from './concordance.js';
 export { enforcement, type EnforcementRow } from './enforcement.js';
 export { holdReasonMix, type HoldReasonRow } from './hold-reasons.js';
