@@ -5,7 +5,6 @@ import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync, writ
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TopLevelSpec } from 'vega-lite';
-import { PUBLICATION_DPI, renderSvg, svgToPngAsync } from '../../charts/render.js';
 import { withStoreReadOnly } from '../../pipelines/store/open.js';
 import { createDuckDB } from '../../pipelines/store/engine.js';
 import { sql } from '../../pipelines/store/sql.js';
@@ -73,6 +72,8 @@ export function clearOutputs(outDir: string, names: readonly string[]): void {
 
 /** Renders each figure to <name>.svg and <name>.png (publication export: 300 dpi, resolution stamped); returns the names written. */
 export async function writeFigures(outDir: string, figures: Record<string, TopLevelSpec | null>): Promise<string[]> {
+  // vega, vega-lite and resvg load here, with the figures: a command's analysis and tables do not wait for them.
+  const { PUBLICATION_DPI, renderSvg, svgToPngAsync } = await import('../../charts/render.js');
   mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
   // Each PNG is rasterised on resvg's threads (byte-identical to svgToPng) while the next SVG is drawn on this one.
