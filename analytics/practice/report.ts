@@ -236,7 +236,8 @@ export function holdsReport(frame: SlotFeatureFrame, rulesets: readonly Ruleset[
   }
 
   const own = new Map(rulesets.map((rs) => [rs.id, rs]));
-  const implied: ImpliedThresholdReportRow[] = impliedThresholds(frame, reference, { bootstrap: options.bootstrap ?? 200, evaluation: referenceEv }).map((row) => {
+  const fitted = impliedThresholds(frame, reference, { bootstrap: options.bootstrap ?? 200, evaluation: referenceEv });
+  const implied: ImpliedThresholdReportRow[] = fitted.map((row) => {
     const refRules = rulesOn(reference, row.variable);
     const stated = own.get(row.centre_id);
     return {
