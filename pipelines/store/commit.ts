@@ -341,6 +341,7 @@ async function loadDedupedTable(c: CommitStep, t: TableName, path: string | stri
       ? `(SELECT * FROM ${src} s ANTI JOIN (SELECT __p, __r, __s FROM ranked WHERE __rn > 1) x USING (__p, __r, __s)) s`
       : `${src} s`;
   c.nextRecord += countOrphans(result, t, await quarantineOrphans(conn, t, kept, centreId, c.nextRecord, 's.__p, s.__r, s.__s', data));
+  c.lap(`orphans_${t}_ms`);
   const keep = `(SELECT * FROM ${kept} WHERE NOT (${orphanSql(t, 's', centreId)})) s`;
   result.stored[t] = (
     await conn.run(
