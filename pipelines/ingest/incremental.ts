@@ -2,13 +2,14 @@
 // version are those of its published version is skipped. The stamp is written in the same transaction as
 // the centre's rows (il2kit_meta ingest_stamp:<centre>), so it never describes rows that were not committed.
 import { createHash, createHmac } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { kitVersion } from '../../project/index.js';
 import type { MappingSpec } from '../../schemas/mapping-spec.js';
 import { storeFile } from '../store/paths.js';
 import { sql } from '../store/sql.js';
 import { createDuckDB } from '../store/engine.js';
+import { fileSha256 } from '../read/file-hash.js';
 
 export interface IngestStamp {
   kit_version: string;
@@ -21,12 +22,6 @@ export interface IngestStamp {
 }
 
 export const stampKey = (centre: string) => `ingest_stamp:${centre}`;
-
-async function fileSha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const b of createReadStream(path, { highWaterMark: 4 << 20 })) hash.update(b as Buffer);
-  return hash.digest('hex');
-}
 
 /** What this run would publish: the kit version, the spec as loaded, the key's fingerprint and each input file's hash. */
 export async function ingestStamp(spec: MappingSpec, specPath: string, key: string, run: string): Promise<IngestStamp> {

@@ -57,6 +57,8 @@ export async function storeCentre(
     },
   });
   fillCounts(run, commit);
+  // The commit's own steps (load, dedupe, insert, COMMIT, Parquet export, close) beside the phases, as store_<step>.
+  for (const [step, ms] of Object.entries(commit.durations)) run.timer.add(`store_${step.replace(/_ms$/, '')}`, ms);
   return { commit, checks };
 }
 

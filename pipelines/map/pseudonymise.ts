@@ -76,7 +76,19 @@ function readKeyFile(file: string, label: string): string {
   return k;
 }
 
+/** Keys already worked out for one (key, centre): a patient's id recurs in every piece of every source. */
+let memo: { key: string; centreId: string; keys: Map<string, string> } | null = null;
+/** A bound on the remembered ids (they are the process's own memory, never written anywhere). */
+const MEMO_IDS = 1 << 18;
+
 /** 16 hex digits of HMAC-SHA256(key, centre_id NUL local_id). Whitespace and case of the local id are normalised. */
 export function patientKey(key: string, centreId: string, localId: string): string {
-  return createHmac('sha256', key).update(`${centreId}\u0000${localId.trim().toUpperCase()}`).digest('hex').slice(0, 16);
+  if (memo === null || memo.key !== key || memo.centreId !== centreId) memo = { key, centreId, keys: new Map() };
+  let k = memo.keys.get(localId);
+  if (k === undefined) {
+    k = createHmac('sha256', key).update(`${centreId}\u0000${localId.trim().toUpperCase()}`).digest('hex').slice(0, 16);
+    if (memo.keys.size >= MEMO_IDS) memo.keys.clear();
+    memo.keys.set(localId, k);
+  }
+  return k;
 }

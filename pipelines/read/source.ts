@@ -1,7 +1,6 @@
 // Reads one source of a mapping spec into rows that keep their place in the file: the
 // data row number (CSV, xlsx) or the NDJSON line and JSON pointer (FHIR).
-import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
@@ -11,6 +10,7 @@ import { assertEndsWithCompleteRow } from './complete.js';
 import { decodeText } from './decode.js';
 import { csvPieces, ndjsonPieces, type Piece, type PieceOptions } from './pieces.js';
 import { InputError } from './errors.js';
+import { bytesSha256, fileIdentity, fileSha256 } from './file-hash.js';
 import { indexZip, sheetEntry, sheetNumbers, zipWithSheet, type ZipIndex } from './zip.js';
 import { NotPlain, scanSheet, type SheetRow, type WorkbookParts } from './xlsx-scan.js';
 
@@ -37,13 +37,14 @@ export interface SourceData {
 export async function readSource(src: SourceSpec, dir: string): Promise<SourceData> {
   const path = join(dir, src.file);
   let bytes: Buffer;
+  const id = fileIdentity(path);
   try {
     bytes = readFileSync(path);
   } catch {
     throw new InputError(src.file, '', `cannot read ${path}`, 'Check the file name in the mapping spec and that the export is in the spec’s folder');
   }
   const file = basename(path);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const sha256 = bytesSha256(path, bytes, id);
   if (bytes.length === 0)
     throw new InputError(file, '', 'the file is empty', 'Export the table again; an empty file cannot be told apart from a failed export');
   const base = { file, path, sha256, bytes: statSync(path).size };
@@ -432,18 +433,14 @@ export async function streamSource(src: SourceSpec, dir: string, chunkBytes = 2 
 
 /** An xlsx source as a stream: the sheet's rows in pieces (the workbook is read whole for its parts). */
 async function streamXlsx(src: SourceSpec, path: string, file: string, size: number): Promise<SourceStream> {
+  const id = fileIdentity(path);
   const bytes = readFileSync(path);
   assertCompleteZip(bytes, file);
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const sha256 = bytesSha256(path, bytes, id);
   const sheet = await xlsxSheet(path, bytes, sha256, file, src);
   return { file, path, sha256, bytes: size, columns: sheet.columns, chunks: sheet.pieces };
 }
 
-async function fileSha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const b of createReadStream(path, { highWaterMark: 4 << 20 })) hash.update(b as Buffer);
-  return hash.digest('hex');
-}
 
 /** Rows of each piece; a CSV's first record is its header, put into `header` before its first rows are given. */
 async function* pieceRows(src: SourceSpec, file: string, pieces: AsyncGenerator<Piece>, header: string[]): AsyncGenerator<SourceRow[]> {

@@ -44,7 +44,7 @@ import {
   type ObservationSource,
 } from './layout.js';
 import { readStagingSql } from './staging.js';
-import { orphanSql, quarantineOrphans } from './orphans.js';
+import { anyOrphans, orphanSql, quarantineOrphans } from './orphans.js';
 import { explainOutOfMemory } from './memory.js';
 import { createDuckDB, type DuckDB } from './engine.js';
 import { StoreLayoutError, layoutHash } from './layout.js';
@@ -256,12 +256,10 @@ async function loadTable(c: CommitStep, t: TableName, path: string | string[]): 
   if (Array.isArray(path)) throw new Error(`staged parts are only read for deduplicated tables, not ${t}`);
   const rel = `(${readStagingSql(t, path)}) s`;
   const keyList = TABLES[t].key.map((k) => `s.${k}`).join(', ');
-  c.nextRecord += countOrphans(result, t, await quarantineOrphans(conn, t, rel, centreId, c.nextRecord, keyList, data));
-  result.stored[t] = (
-    await conn.run(
-      `INSERT INTO ${t} SELECT ${cols.join(', ')} FROM ${rel} WHERE NOT (${orphanSql(t, 's', centreId)}) ORDER BY ${orderBy(t)}`,
-    )
-  ).rowsChanged;
+  const orphans = await anyOrphans(conn, t, rel, centreId);
+  if (orphans) c.nextRecord += countOrphans(result, t, await quarantineOrphans(conn, t, rel, centreId, c.nextRecord, keyList, data));
+  const where = orphans ? ` WHERE NOT (${orphanSql(t, 's', centreId)})` : '';
+  result.stored[t] = (await conn.run(`INSERT INTO ${t} SELECT ${cols.join(', ')} FROM ${rel}${where} ORDER BY ${orderBy(t)}`)).rowsChanged;
   c.lap(`load_${t}_ms`);
 }
 
@@ -340,8 +338,11 @@ async function loadDedupedTable(c: CommitStep, t: TableName, path: string | stri
     dupCount > 0
       ? `(SELECT * FROM ${src} s ANTI JOIN (SELECT __p, __r, __s FROM ranked WHERE __rn > 1) x USING (__p, __r, __s)) s`
       : `${src} s`;
-  c.nextRecord += countOrphans(result, t, await quarantineOrphans(conn, t, kept, centreId, c.nextRecord, 's.__p, s.__r, s.__s', data));
-  const keep = `(SELECT * FROM ${kept} WHERE NOT (${orphanSql(t, 's', centreId)})) s`;
+  // Orphans looked for among all the staged rows (duplicates too): none there, none among those kept.
+  const orphans = await anyOrphans(conn, t, `${src} s`, centreId);
+  if (orphans) c.nextRecord += countOrphans(result, t, await quarantineOrphans(conn, t, kept, centreId, c.nextRecord, 's.__p, s.__r, s.__s', data));
+  c.lap(`orphans_${t}_ms`);
+  const keep = orphans ? `(SELECT * FROM ${kept} WHERE NOT (${orphanSql(t, 's', centreId)})) s` : kept;
   result.stored[t] = (
     await conn.run(
       t === 'observation'
