@@ -12,12 +12,15 @@ export function groupBy<T>(rows: readonly T[], key: (r: T) => string): Map<strin
   return new Map([...m.entries()].sort(([a], [b]) => compareLabels(a, b)));
 }
 
+// localeCompare(b, 'en', { numeric: true }) builds a collator on every call; one shared collator orders the same.
+const LABEL_COLLATOR = new Intl.Collator('en', { numeric: true });
+
 /** Sort order for labels: numbers numerically, ALL last, otherwise text order. */
 export function compareLabels(a: string, b: string): number {
   if (a === b) return 0;
   if (a === 'ALL') return 1;
   if (b === 'ALL') return -1;
-  return a.localeCompare(b, 'en', { numeric: true });
+  return LABEL_COLLATOR.compare(a, b);
 }
 
 /** Centre groups followed by an all-centres group (labelled `all`). */

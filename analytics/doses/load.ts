@@ -5,10 +5,25 @@ import type { CycleEndReason, Disease } from '../../schemas/vocabularies.js';
 import type { CycleDoses, PatientCaseMix } from './types.js';
 import { sql } from '../../pipelines/store/sql.js';
 
-/** Rows of a query as plain JS objects (BIGINT → number). */
+/**
+ * Rows of a query as plain JS objects (BIGINT → number), keyed as getRowObjectsJS keys them. Read column by column
+ * and assembled once: at 20,000 patients a table of half a million rows took twice as long through row objects.
+ */
 export async function queryRows(conn: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
   const reader = await conn.runAndReadAll(sql);
-  return reader.getRowObjectsJS().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+  const names = reader.deduplicatedColumnNames();
+  const columns = reader.getColumnsJS();
+  const n = columns[0]?.length ?? 0;
+  const rows = new Array<Record<string, unknown>>(n);
+  for (let i = 0; i < n; i++) {
+    const row: Record<string, unknown> = {};
+    for (let j = 0; j < names.length; j++) {
+      const v = columns[j]![i];
+      row[names[j]!] = typeof v === 'bigint' ? Number(v) : v;
+    }
+    rows[i] = row;
+  }
+  return rows;
 }
 
 /** SQL filter on centre_id for an optional list of centres. */

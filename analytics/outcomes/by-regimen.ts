@@ -35,7 +35,11 @@ const knownMean = (xs: readonly (number | null)[]) => {
   const known = xs.filter((x): x is number => x !== null);
   return known.length === 0 ? null : mean(known) / 1e6;
 };
-const sd = (xs: readonly number[]) => (xs.length < 2 ? null : Math.sqrt(xs.reduce((s, x) => s + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
+const sd = (xs: readonly number[]) => {
+  if (xs.length < 2) return null;
+  const m = mean(xs); // once, not per element
+  return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1));
+};
 
 /**
  * Doses per cycle by regimen × disease × cycle number.

@@ -65,9 +65,10 @@ function prepare(fn: string, input: CoxInput): { data: CoxData; names: string[] 
   names.forEach((name) => checkFiniteArray(fn, `covariates.${name}`, input.covariates[name]!));
   if (!input.event.some((e) => e === 1)) throw new Error(`${fn}: there are no events, so no hazard ratio can be estimated; report the follow-up instead`);
   const columns = names.map((name) => input.covariates[name]!);
-  const dep = firstDependentColumn(columns.map((c) => c.map((v) => v - c.reduce((a, b) => a + b, 0) / n)));
-  if (dep >= 0) throw new Error(`${fn}: covariate '${names[dep]}' is constant or a linear combination of the ones before it; drop it`);
+  // Each column's mean once (it was summed again per element: quadratic in n).
   const means = columns.map((c) => c.reduce((a, b) => a + b, 0) / n);
+  const dep = firstDependentColumn(columns.map((c, j) => c.map((v) => v - means[j]!)));
+  if (dep >= 0) throw new Error(`${fn}: covariate '${names[dep]}' is constant or a linear combination of the ones before it; drop it`);
   const order = input.time.map((_, i) => i).sort((a, b) => input.time[a]! - input.time[b]! || a - b);
   return {
     names,

@@ -29,9 +29,14 @@ interface LpSolution {
 function simplexMax(a: readonly (readonly number[])[], b: readonly number[], c: readonly number[]): LpSolution {
   const m = a.length;
   const nv = c.length;
-  const d = a.map((r) => [...r]);
-  const rhs = [...b];
-  const cost = [...c];
+  // Typed rows, and each pivot's special column set after its row loop (no branch per entry): the same arithmetic.
+  const d = a.map((r) => {
+    const row = new Float64Array(nv);
+    for (let k = 0; k < nv; k++) row[k] = r[k]!;
+    return row;
+  });
+  const rhs = Float64Array.from(b);
+  const cost = Float64Array.from(c);
   let z = 0;
   const nonbasic = Array.from({ length: nv }, (_, j) => j);
   const basic = Array.from({ length: m }, (_, i) => nv + i);
@@ -55,18 +60,22 @@ function simplexMax(a: readonly (readonly number[])[], b: readonly number[], c: 
     if (r < 0) throw new Error('separation check: linear programme unbounded (internal error)');
     const rowR = d[r]!;
     const piv = rowR[e]!;
-    for (let k = 0; k < nv; k++) rowR[k] = k === e ? 1 / piv : rowR[k]! / piv;
+    for (let k = 0; k < nv; k++) rowR[k] = rowR[k]! / piv;
+    rowR[e] = 1 / piv;
     rhs[r] = rhs[r]! / piv;
+    const re = rowR[e]!;
     for (let i = 0; i < m; i++) {
       if (i === r) continue;
       const row = d[i]!;
       const f = row[e]!;
       if (f === 0) continue;
-      for (let k = 0; k < nv; k++) row[k] = k === e ? -f * rowR[e]! : row[k]! - f * rowR[k]!;
+      for (let k = 0; k < nv; k++) row[k] = row[k]! - f * rowR[k]!;
+      row[e] = -f * re;
       rhs[i] = rhs[i]! - f * rhs[r]!;
     }
     const ce = cost[e]!;
-    for (let k = 0; k < nv; k++) cost[k] = k === e ? -ce * rowR[e]! : cost[k]! - ce * rowR[k]!;
+    for (let k = 0; k < nv; k++) cost[k] = cost[k]! - ce * rowR[k]!;
+    cost[e] = -ce * re;
     z += ce * rhs[r]!;
     const tmp = basic[r]!;
     basic[r] = nonbasic[e]!;

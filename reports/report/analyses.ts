@@ -56,15 +56,19 @@ async function holds(storeDir: string, o: AnalysisOptions): Promise<ReportAnalys
  */
 export async function runReportAnalyses(storeDir: string, o: AnalysisOptions): Promise<ReportAnalyses> {
   const threshold = o.threshold ?? 10;
-  o.step?.('hold practice');
-  const h = await holds(storeDir, o);
-  o.step?.('doses reached and response');
-  const inputs = await readStore(storeDir, async (conn) => ({
+  // Each table is read once, for every analysis that needs it; the reads start before the holds analysis computes,
+  // so DuckDB reads while JavaScript computes.
+  const loading = readStore(storeDir, async (conn) => ({
     cycles: await loadCycleDoses(conn, { centres: o.centres }),
     patients: await loadCaseMix(conn, { centres: o.centres }),
     response: await loadResponseInputs(conn, { centres: o.centres }),
     outcomes: await loadOutcomeInputs(conn, { centres: o.centres }).catch((e: Error) => e),
   }));
+  loading.catch(() => undefined); // awaited below, after the holds analysis
+  o.step?.('hold practice');
+  const h = await holds(storeDir, o);
+  o.step?.('doses reached and response');
+  const inputs = await loading;
   const doses: ReportAnalyses['doses'] =
     inputs.cycles.length === 0
       ? { ok: false, reason: 'the store holds no cycles for these centres' }

@@ -3,7 +3,7 @@
 import { escapeHtml, renderReportPage, type ReportSection } from '../html/index.js';
 import { runReportAnalyses, chooseRulesets } from './analyses.js';
 import type { ReportContext, ReportProvenance } from './context.js';
-import { consensusSection } from './consensus-section.js';
+import { consensusSection, loadConsensusData } from './consensus-section.js';
 import { dataQualitySection } from './quality-section.js';
 import { dosesSection } from './doses-section.js';
 import { holdsSection } from './holds-section.js';
@@ -50,6 +50,9 @@ export async function buildReport(o: BuildReportOptions): Promise<BuiltReport> {
   const facts = await loadStoreFacts(o.storeDir, o.centres ? { centres: o.centres } : {});
   const centres = facts.centres.map((c) => c.centre_id);
   const records = loadCentreRecords(o.storeDir, o.reportsDir, centres);
+  // The consensus figures' reads run in DuckDB's threads while the analyses compute in this one.
+  const consensusData = loadConsensusData(o.storeDir, { centres });
+  consensusData.catch(() => undefined); // awaited (and its error reported) by the section
   const analyses = await runReportAnalyses(o.storeDir, { centres, reference, ...(o.step ? { step: o.step } : {}) });
   const parameters = { centres, reference, ...(o.provenance.parameters ?? {}) };
   const context: ReportContext = { facts, records, analyses, provenance: { ...o.provenance, parameters }, storeLabel: o.storeDir, outDir: o.outDir };
@@ -63,7 +66,7 @@ export async function buildReport(o: BuildReportOptions): Promise<BuiltReport> {
     await outcomesSection(context),
   ];
   o.step?.('drawing the consensus figures');
-  sections.push(await consensusSection(o.storeDir, { centres }));
+  sections.push(await consensusSection(o.storeDir, { centres }, consensusData));
   for (const extra of o.extraSections ?? []) {
     const s = await extra(context);
     if (s !== null) sections.push(s);

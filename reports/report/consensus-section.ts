@@ -37,18 +37,37 @@ const NAMES = [
 
 const p = (text: string) => `<p>${escapeHtml(text)}</p>`;
 
+/** What the section draws: the per-centre summary and each centre's example cycle. */
+export interface ConsensusData {
+  summary: ConsensusSummary;
+  courses: CycleCourse[];
+}
+
 /**
- * The consensus-figures section of the investigator report, from the store at `storeDir`.
- * @example sections.push(await consensusSection('out/store', { centres: ['amstel'] }))
+ * Reads the section's data from the store (the report starts this early, so DuckDB reads while the analyses compute).
+ * @example const data = loadConsensusData('out/store', { centres: ['amstel'] })
  */
-export async function consensusSection(storeDir: string, opts: { centres?: string[] } = {}): Promise<ReportSection> {
-  const { summary, courses } = await readStore(storeDir, async (conn) => {
-    const summary = await loadConsensusSummary(conn, { centres: opts.centres });
-    const ids = await exampleCycleIds(conn, { centres: opts.centres });
+export async function loadConsensusData(storeDir: string, opts: { centres?: readonly string[] } = {}): Promise<ConsensusData> {
+  const centres = opts.centres === undefined ? undefined : [...opts.centres];
+  return readStore(storeDir, async (conn) => {
+    const summary = await loadConsensusSummary(conn, { centres });
+    const ids = await exampleCycleIds(conn, { centres });
     const courses: CycleCourse[] = [];
     for (const id of ids.values()) courses.push(await loadCycleCourse(conn, id));
     return { summary, courses };
   });
+}
+
+/**
+ * The consensus-figures section of the investigator report, from the store at `storeDir` (or its data read already).
+ * @example sections.push(await consensusSection('out/store', { centres: ['amstel'] }))
+ */
+export async function consensusSection(
+  storeDir: string,
+  opts: { centres?: string[] } = {},
+  data?: Promise<ConsensusData> | ConsensusData,
+): Promise<ReportSection> {
+  const { summary, courses } = await (data ?? loadConsensusData(storeDir, opts));
   const head = [
     p(
       'The five figures of the 2014 expert consensus (Dutcher et al., J Immunother Cancer 2014;2:26), drawn from this store: what they plot follows ' +
