@@ -4,7 +4,7 @@
 // - durable_cr per disease: complete responders progression-free, progressed, or not followed at 24 and 36 months;
 // - serious_events per regimen: patients with and without each serious event (exposure = the row total).
 import { patientOutcomes, type PatientOutcome } from '../outcomes/patient-outcomes.js';
-import { centresWithoutDeathCause, safetyRates, TREATMENT_RELATED_DEATH } from '../outcomes/safety.js';
+import { ANY_SERIOUS, centresWithoutDeathCause, safetyRates, TREATMENT_RELATED_DEATH } from '../outcomes/safety.js';
 import type { OutcomeInputs } from '../outcomes/types.js';
 import type { CountTable } from './types.js';
 
@@ -60,7 +60,10 @@ function durableTables(rows: readonly PatientOutcome[]): CountTable[] {
 
 function seriousTables(input: OutcomeInputs): CountTable[] {
   const noCause = centresWithoutDeathCause(input).size > 0;
-  const rows = safetyRates(input).filter((r) => r.centre_id !== 'ALL' && !(noCause && r.event_type === TREATMENT_RELATED_DEATH));
+  // A centre with no cause of death sends neither treatment-related death nor any serious event (which would count its
+  // treatment-related deaths as none): the panel names it as not recorded for both.
+  const uncounted = (t: string) => noCause && (t === TREATMENT_RELATED_DEATH || t === ANY_SERIOUS);
+  const rows = safetyRates(input).filter((r) => r.centre_id !== 'ALL' && !uncounted(r.event_type));
   const regimens = [...new Set(rows.map((r) => r.regimen))].sort();
   return regimens.map((regimen) => {
     const mine = rows.filter((r) => r.regimen === regimen);
@@ -77,7 +80,7 @@ function seriousTables(input: OutcomeInputs): CountTable[] {
 
 /**
  * The outcome count tables of one centre (empty when it has no follow-up). A centre whose export has no cause of death
- * sends no treatment-related-death row, rather than a row of zeros.
+ * sends no treatment-related-death and no any-serious-event row, rather than rows that count those deaths as none.
  * @example outcomeTables(await loadOutcomeInputs(conn, { centres: ['amstel'] }))
  */
 export function outcomeTables(input: OutcomeInputs): CountTable[] {
