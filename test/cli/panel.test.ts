@@ -142,9 +142,13 @@ describe('il2kit pool', () => {
     const nonJson = join(dir, 'notes.json');
     writeFileSync(nonJson, 'centre: amstel\n');
     expect(refuse([nonJson])).toContain(`${nonJson}: not JSON (`);
-    const v1 = join(dir, 'v1.json');
-    writeFileSync(v1, JSON.stringify({ ...readBundle(bundles[0]!), schema_version: 1 }));
-    expect(refuse([v1])).toContain(`${v1}: bundle schema version 1; this il2kit pools version 2 — ask the centre to bundle again with the panel's il2kit version`);
+    // Version 2 (before reversibility and cycle-end tables, 12-month life tables) is refused with what to do.
+    const v2 = join(dir, 'v2.json');
+    writeFileSync(v2, JSON.stringify({ ...readBundle(bundles[0]!), schema_version: 2 }));
+    expect(refuse([v2])).toContain(
+      `${v2}: bundle schema version 2, made by an earlier il2kit; this il2kit pools version 3 only (docs/panel.md: versions are not mixed, since ` +
+        `their tables differ) — ask the centre to bundle again with the panel's il2kit version`,
+    );
     const manifest = join(dir, 'manifest.json');
     writeFileSync(manifest, JSON.stringify({ kit: 'il2kit', command: 'ingest' }));
     expect(refuse([manifest])).toContain(`${manifest}: not an il2kit panel bundle (kind null, expected "il2kit.panel-bundle")`);
