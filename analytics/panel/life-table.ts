@@ -1,10 +1,11 @@
 // Life tables a centre can release whole: events and censorings per interval of months from the first dose, on a
-// 6-month grid whose adjacent intervals are merged until every cell is 0 or at least k (coarsening instead of
+// 6-month grid whose adjacent intervals are merged so that every cell is 0 or at least k (coarsening instead of
 // suppressing, as statistical agencies do). The boundaries then come from the data; the merge rule is fixed, so a
 // reader who knows it learns only that a merged stretch held a cell under k somewhere, never its value
 // (test/analytics/panel/life-table.test.ts tries every move of counts inside a merged interval).
 // At the panel, each centre's merged interval is spread evenly over the grid intervals it covers (constant rates within
-// it), and the summed grid is read by the actuarial estimator.
+// it), and the summed grid is read by the actuarial estimator. Follow-up is truncated at 60 months (the last row is
+// the patients still at risk then), so every landmark up to 60 months lies in a closed interval.
 
 /** Grid of the finest life table: 6-month intervals to 60 months, then 60 and over (a tabulation choice). */
 export const LIFE_GRID_MONTHS = 6;
@@ -16,7 +17,7 @@ export const intervalLabel = (start: number, end: number | null): string => (end
 
 /** Start and end (null: open) of an interval label, or null when it is not one on the grid. */
 export function parseInterval(label: string): { start: number; end: number | null } | null {
-  const m = /^(?:m(\d+)-(\d+)|ge(\d+))$/.exec(label);
+  const m = /^(?:m(\d+)-(\d+)|ge(\d+)(?:\+censored)?)$/.exec(label);
   if (m === null) return null;
   const start = Number(m[1] ?? m[3]);
   const end = m[2] === undefined ? null : Number(m[2]);
@@ -28,10 +29,16 @@ export function parseInterval(label: string): { start: number; end: number | nul
 /** Number of grid intervals (the last one open). */
 export const GRID_ROWS = LIFE_GRID_END / LIFE_GRID_MONTHS + 1;
 
-/** Events and censorings per grid interval. @example gridCounts([{ t: 3.2, event: 1 }]) // [[1, 0], [0, 0], …] */
+/**
+ * Events and censorings per grid interval, follow-up truncated at 60 months: the open last row holds the patients still
+ * at risk then, as censored (its events are always 0). @example gridCounts([{ t: 3.2, event: 1 }]) // [[1, 0], [0, 0], …]
+ */
 export function gridCounts(times: readonly { t: number; event: 0 | 1 }[]): number[][] {
   const counts = Array.from({ length: GRID_ROWS }, () => [0, 0]);
-  for (const x of times) counts[Math.min(GRID_ROWS - 1, Math.floor(x.t / LIFE_GRID_MONTHS))]![x.event === 1 ? 0 : 1]! += 1;
+  for (const x of times) {
+    const row = Math.min(GRID_ROWS - 1, Math.floor(x.t / LIFE_GRID_MONTHS));
+    counts[row]![x.event === 1 && row < GRID_ROWS - 1 ? 0 : 1]! += 1;
+  }
   return counts;
 }
 
@@ -40,13 +47,17 @@ export interface CoarseLifeTable {
   counts: number[][];
 }
 
-/**
- * Merges adjacent grid intervals, from the first, until each interval's events and censorings are each 0 or ≥ k and
- * the interval is not empty; an open tail that fails is merged back into the interval before it.
- * @example coarsenLifeTable(gridCounts(times), 5)
- */
-export function coarsenLifeTable(grid: readonly (readonly number[])[], k: number): CoarseLifeTable {
-  const ok = (c: readonly number[]) => c.every((v) => v === 0 || v >= k);
+/** Merges the last closed interval into the one before it while one of its cells is under k. */
+function mergeBack(out: { start: number; counts: number[] }[], ok: (c: readonly number[]) => boolean): void {
+  while (out.length > 1 && !ok(out[out.length - 1]!.counts)) {
+    const last = out.pop()!;
+    const prev = out[out.length - 1]!;
+    prev.counts = [prev.counts[0]! + last.counts[0]!, prev.counts[1]! + last.counts[1]!];
+  }
+}
+
+/** Forward merging of the closed rows, then the rest and a small at-risk row folded back. */
+function greedy(grid: readonly (readonly number[])[], ok: (c: readonly number[]) => boolean): { out: { start: number; counts: number[] }[]; atRisk: number[] } {
   const out: { start: number; counts: number[] }[] = [];
   let start = 0;
   let acc = [0, 0];
@@ -58,16 +69,41 @@ export function coarsenLifeTable(grid: readonly (readonly number[])[], k: number
       acc = [0, 0];
     }
   }
-  acc = [acc[0]! + grid[grid.length - 1]![0]!, acc[1]! + grid[grid.length - 1]![1]!];
-  while (!ok(acc) && out.length > 0) {
-    const prev = out.pop()!;
-    acc = [acc[0]! + prev.counts[0]!, acc[1]! + prev.counts[1]!];
-    start = prev.start;
+  if (acc[0]! + acc[1]! > 0 || out.length === 0) out.push({ start, counts: acc });
+  mergeBack(out, ok);
+  const atRisk = [...grid[grid.length - 1]!];
+  if (!ok(atRisk)) {
+    out[out.length - 1]!.counts[1]! += atRisk[1]!;
+    atRisk[1] = 0;
+    mergeBack(out, ok);
   }
-  out.push({ start, counts: acc });
+  return { out, atRisk };
+}
+
+/** Label of the last row when the censorings before 60 months were moved into it. */
+export const CENSORED_MOVED = 'ge60+censored';
+
+/**
+ * Merges adjacent closed grid intervals, from the first, until each interval's events and censorings are each 0 or ≥ k
+ * and the interval is not empty; what is left before 60 months joins the interval before it (backwards while a cell is
+ * under k). Patients at risk at 60 months, when fewer than k, are counted as censored in the last closed interval and
+ * the open row says 0. When the censorings still leave a cell under k (fewer than k censored before 60 months, say),
+ * every censoring before 60 months is moved to the last row, labelled `ge60+censored` (as if followed to 60 months:
+ * survival reads slightly high), and the intervals are merged on the events alone.
+ * @example coarsenLifeTable(gridCounts(times), 5)
+ */
+export function coarsenLifeTable(grid: readonly (readonly number[])[], k: number): CoarseLifeTable {
+  const ok = (c: readonly number[]) => c.every((v) => v === 0 || v >= k);
+  let { out, atRisk } = greedy(grid, ok);
+  let last = intervalLabel(LIFE_GRID_END, null);
+  if (!out.every((o) => ok(o.counts))) {
+    const censored = grid.reduce((s, r) => s + r[1]!, 0);
+    ({ out, atRisk } = greedy([...grid.slice(0, -1).map((r) => [r[0]!, 0]), [0, censored]], ok));
+    last = CENSORED_MOVED;
+  }
   return {
-    rows: out.map((o, i) => intervalLabel(o.start, i + 1 < out.length ? out[i + 1]!.start : null)),
-    counts: out.map((o) => o.counts),
+    rows: [...out.map((o, i) => intervalLabel(o.start, out[i + 1]?.start ?? LIFE_GRID_END)), last],
+    counts: [...out.map((o) => o.counts), atRisk],
   };
 }
 

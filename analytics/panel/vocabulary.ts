@@ -29,7 +29,7 @@ const RESPONDER = vocab('response class', RESPONDER_COLS);
 const SIGNAL_ROWS = vocab('disease:signal level', Object.keys(DISEASES).flatMap((d) => SIGNAL_LEVELS.map((l) => `${d}:${l}`)));
 
 /** A life-table interval on the 6-month grid (m0-6, m12-36, ge60 …); checked by parseInterval. */
-const LIFE_ROWS = vocab('life-table interval on the 6-month grid', [], /^(?:m\d+-\d+|ge\d+)$/);
+const LIFE_ROWS = vocab('life-table interval on the 6-month grid', [], /^(?:m\d+-\d+|ge\d+(?:\+censored)?)$/);
 const CYCLE_END_ROWS = vocab(
   'cycle-end reason',
   [...CYCLE_END_FIXED_CODES, 'criterion:not_recorded', ...Object.keys(HOLD_REASONS).map((c) => `criterion:${c}`), ...POLICIES.map((p) => `policy:${p}`)],
