@@ -321,3 +321,40 @@ describe('practiceMeasures: dosing-through is its own measure', () => {
     for (const c of ['a', 'b']) expect(v(c, 'dosing_through')).not.toBeCloseTo(1 - v(c, 'relative_enforcement')!, 6);
   });
 });
+
+describe('rare serious events from a real export (the simulator does not produce them: il2-domain.md gives no rates)', () => {
+  // An export that records dialysis, intubation, coma and seizure: 3 centres × 2 regimens, 10 patients each.
+  function rare() {
+    const inp = emptyInputs();
+    const events: [string, string, string][] = [
+      ['a', 'a1', 'dialysis'], ['a', 'a2', 'intubation'], ['a', 'a2', 'seizure'], ['a', 'a13', 'coma'],
+      ['b', 'b4', 'dialysis'], ['b', 'b4', 'dialysis'], ['b', 'b15', 'intubation'], ['c', 'c7', 'seizure'],
+    ];
+    for (const c of ['a', 'b', 'c'])
+      for (let i = 0; i < 20; i++) {
+        const p = `${c}${i}`;
+        const regimen = i >= 10 ? { dose_iu_per_kg: 720_000, planned_max_doses: 15 } : {};
+        inp.patients.push({ centre_id: c, patient_key: p, disease: 'rcc' });
+        inp.cycles.push(cycle(c, p, 1, 1, 0, 10, regimen));
+        inp.followUp.push({ centre_id: c, patient_key: p, progression_at: null, death_at: null, last_contact_at: day(300), death_cause: null });
+      }
+    for (const [c, p, type] of events)
+      inp.events.push({ centre_id: c, patient_key: p, cycle_id: `${p}-c1.1`, event_type: type, onset_at: day(2), resolved_at: type === 'dialysis' ? null : day(3) });
+    return inp;
+  }
+  it('counts each per 100 patients (Clopper–Pearson) and per course (exact Poisson), by centre and regimen, never pooled silently', () => {
+    const rows = safetyRates(rare());
+    const r = (c: string, reg: string, t: string) => rows.find((x) => x.centre_id === c && x.regimen === reg && x.event_type === t)!;
+    expect(r('a', '600k/14', 'dialysis')).toMatchObject({ patients: 10, patients_with_event: 1, events: 1, unresolved: 1, per_100_patients: 10 });
+    expect(r('a', '600k/14', 'dialysis').per_100_upper).toBeCloseTo(100 * clopperPearsonInterval(1, 10).upper, 12);
+    expect(r('a', '720k/15', 'coma')).toMatchObject({ patients_with_event: 1, per_100_patients: 10 });
+    // Two dialysis events of one patient: one patient per 100, two events per course.
+    expect(r('b', '600k/14', 'dialysis')).toMatchObject({ patients_with_event: 1, events: 2, per_course: 0.2 });
+    expect(r('b', '600k/14', 'dialysis').per_course_upper).toBeCloseTo(poissonExactInterval(2, 10).upper, 12);
+    expect(r('ALL', '600k/14', 'seizure')).toMatchObject({ patients: 30, patients_with_event: 2 });
+    expect(r('ALL', '720k/15', 'intubation')).toMatchObject({ patients: 30, patients_with_event: 1 });
+    expect(r('a', '600k/14', 'any_serious')).toMatchObject({ patients_with_event: 2 });
+    expect(rows.some((x) => x.regimen === 'all regimens (pooled)')).toBe(true);
+    expectNoNaN(rows);
+  });
+});
