@@ -36,6 +36,7 @@ export function cycleEndLabel(code: string): string {
   if (code === 'maximum') return MAXIMUM_REACHED;
   if (code === 'no_ruleset_stop') return NO_RULESET_STOP;
   if (code === 'maximum_below_cap') return NON_CRITERION.max_reached!;
+  if (code === 'not_stopped') return 'not stopped by this ruleset';
   if (code in NON_CRITERION) return NON_CRITERION[code]!;
   const [kind, rest] = [code.slice(0, code.indexOf(':')), code.slice(code.indexOf(':') + 1)];
   const words = rest.replace(/_/g, ' ');
@@ -54,7 +55,7 @@ export const slug = (text: string): string =>
     .slice(0, 40);
 
 /** The fixed codes of cycleEndCode (criterion, system and policy codes come from the vocabularies). */
-export const CYCLE_END_FIXED_CODES = ['maximum', 'no_ruleset_stop', 'clinician', 'patient', 'window_closed', 'other', 'maximum_below_cap'] as const;
+export const CYCLE_END_FIXED_CODES = ['maximum', 'no_ruleset_stop', 'clinician', 'patient', 'window_closed', 'other', 'maximum_below_cap', 'not_stopped'] as const;
 
 /** One row per reading × centre × reason. */
 export interface CycleEndCountRow {

@@ -34,7 +34,7 @@ export {
   spreadToGrid,
   type CoarseLifeTable,
 } from './life-table.js';
-export { CYCLE_END_COLS, cycleEndTables, REVERSAL_COLS, REVERSAL_DAYS, REVERSAL_ROWS, reversalRow, reversalTables } from './summarise-toxicity.js';
+export { CYCLE_END_COLS, cycleEndTables, readingCode, REVERSAL_COLS, REVERSAL_DAYS, REVERSAL_ROWS, reversalRow, reversalTables } from './summarise-toxicity.js';
 export { POOLED_REVERSAL_METHOD, poolCycleEnds, poolReversal, type PooledCycleEndRow, type PooledReversalRow } from './pool-toxicity.js';
 export {
   LIFE_TABLE_METHOD,

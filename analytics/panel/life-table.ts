@@ -3,8 +3,8 @@
 // suppressing, as statistical agencies do). The boundaries then come from the data; the merge rule is fixed, so a
 // reader who knows it learns only that a merged stretch held a cell under k somewhere, never its value
 // (test/analytics/panel/life-table.test.ts tries every move of counts inside a merged interval).
-// At the panel, each centre's merged interval is spread evenly over the grid intervals it covers (constant rates within
-// it), and the summed grid is read by the actuarial estimator. Follow-up is truncated at 60 months (the last row is
+// At the panel, each centre's merged interval is spread over the grid intervals it covers (events at a constant hazard,
+// censorings evenly), and the summed grid is read by the actuarial estimator. Follow-up is truncated at 60 months (the last row is
 // the patients still at risk then), so every landmark up to 60 months lies in a closed interval.
 
 /** Grid of the finest life table: 6-month intervals to 60 months, then 60 and over (a tabulation choice). */
@@ -108,20 +108,53 @@ export function coarsenLifeTable(grid: readonly (readonly number[])[], k: number
 }
 
 /**
- * A released life table on the grid: each closed interval's counts spread evenly over the grid intervals it covers; an
- * open tail goes to the grid intervals from its start only as a whole (`openFrom` says where the grid stops being known).
+ * Events of a merged interval over its w grid intervals at a constant hazard (actuarial, censorings spread evenly):
+ * the per-interval probability q is found by bisection so that the events add up to d.
+ */
+function constantHazardEvents(n: number, d: number, c: number, w: number): number[] {
+  const run = (q: number) => {
+    let at = n;
+    return Array.from({ length: w }, () => {
+      const e = q * Math.max(0, at - c / w / 2);
+      at -= e + c / w;
+      return e;
+    });
+  };
+  if (d <= 0) return Array(w).fill(0);
+  let [lo, hi] = [0, 1];
+  for (let it = 0; it < 60; it++) {
+    const mid = (lo + hi) / 2;
+    if (run(mid).reduce((a, b) => a + b, 0) < d) lo = mid;
+    else hi = mid;
+  }
+  const e = run((lo + hi) / 2);
+  const sum = e.reduce((a, b) => a + b, 0);
+  return sum > 0 ? e.map((x) => (x * d) / sum) : Array(w).fill(d / w);
+}
+
+/**
+ * A released life table on the grid: each closed interval's events spread over the grid intervals it covers at a
+ * constant hazard within it, its censorings evenly; the open last row stays where it starts (`openFrom`).
+ * @example spreadToGrid(['m0-12', 'm12-60', 'ge60'], [[30, 0], [10, 5], [0, 8]])
  */
 export function spreadToGrid(rows: readonly string[], counts: readonly (readonly number[])[]): { grid: number[][]; openFrom: number } {
   const grid = Array.from({ length: GRID_ROWS }, () => [0, 0]);
   let openFrom = GRID_ROWS - 1;
+  let atRisk = counts.reduce((s, r) => s + r[0]! + r[1]!, 0);
   rows.forEach((label, r) => {
     const iv = parseInterval(label)!;
     const first = iv.start / LIFE_GRID_MONTHS;
-    const last = iv.end === null ? GRID_ROWS : iv.end / LIFE_GRID_MONTHS;
-    if (iv.end === null) openFrom = first;
-    const width = iv.end === null ? 1 : last - first;
-    for (let g = first; g < (iv.end === null ? first + 1 : last); g++)
-      for (let c = 0; c < 2; c++) grid[g]![c]! += counts[r]![c]! / width;
+    const [d, c] = [counts[r]![0]!, counts[r]![1]!];
+    if (iv.end === null) {
+      openFrom = first;
+      grid[first]![0]! += d;
+      grid[first]![1]! += c;
+    } else {
+      const w = iv.end / LIFE_GRID_MONTHS - first;
+      const events = constantHazardEvents(atRisk, d, c, w);
+      for (let g = 0; g < w; g++) (grid[first + g]![0]! += events[g]!), (grid[first + g]![1]! += c / w);
+    }
+    atRisk -= d + c;
   });
   return { grid, openFrom };
 }

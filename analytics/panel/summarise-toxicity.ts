@@ -2,7 +2,9 @@
 // - reversal:<measure>: courses whose last cycle had the toxicity, by days from the last dose (≤ 7, 7–14, 14–30, > 30)
 //   × reversed / died before reversal / censored — a cumulative-incidence table coarse enough for disclosure;
 // - cycle_end:<reading>: cycles per end reason, as the centre recorded it (reading `recorded`) and under each ruleset
-//   (what would have stopped each cycle first), reasons as codes (cycleEndCode).
+//   (what would have stopped each cycle first), reasons as codes (cycleEndCode). A ruleset's table keeps only its stop
+//   reasons and puts every other cycle in `not_stopped`: its non-criterion rows (clinician, maximum …) would otherwise
+//   differ from the recorded table's by the few cycles the ruleset stops earlier, revealing counts under k.
 import { cycleEndCode, cycleEndReasons, RECORDED } from '../outcomes/cycle-end-reasons.js';
 import { REVERSAL_LABELS, reversalTimes, type ReversalMeasure } from '../outcomes/reversal-times.js';
 import type { RulesetStop } from '../outcomes/ruleset-stops.js';
@@ -33,6 +35,12 @@ export function reversalTables(input: OutcomeInputs): CountTable[] {
   });
 }
 
+/** The code of a reason in a reading's table: the recorded reading keeps every reason, a ruleset only its stops. */
+export function readingCode(reading: string, reason: string): string {
+  const code = cycleEndCode(reason);
+  return reading === RECORDED || code.startsWith('system:') || code.startsWith('policy:') ? code : 'not_stopped';
+}
+
 /** One table per reading (recorded, then each ruleset whose stops are given): cycles per reason code. */
 export function cycleEndTables(input: OutcomeInputs, stops: Readonly<Record<string, readonly RulesetStop[]>> = {}): CountTable[] {
   if (input.cycles.length === 0) return [];
@@ -40,7 +48,7 @@ export function cycleEndTables(input: OutcomeInputs, stops: Readonly<Record<stri
   const readings = [RECORDED, ...Object.keys(stops).sort()];
   return readings.map((reading) => {
     const counts = new Map<string, number>();
-    for (const r of rows) if (r.reading === reading) counts.set(cycleEndCode(r.reason), (counts.get(cycleEndCode(r.reason)) ?? 0) + 1);
+    for (const r of rows) if (r.reading === reading) counts.set(readingCode(reading, r.reason), (counts.get(readingCode(reading, r.reason)) ?? 0) + 1);
     const codes = [...counts.keys()].sort();
     return {
       id: `cycle_end:${reading}`,

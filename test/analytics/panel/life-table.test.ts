@@ -92,9 +92,17 @@ describe('coarsenLifeTable', () => {
     }
     expect(probed).toBeGreaterThan(100);
   });
-  it('spreadToGrid keeps each interval’s counts and puts them evenly on the grid intervals it covers', () => {
+  it('spreadToGrid keeps each interval’s counts, puts censorings evenly and events at a constant hazard on its grid intervals', () => {
     const { grid, openFrom } = spreadToGrid(['m0-12', 'm12-30', 'm30-60', 'ge60'], [[10, 0], [6, 9], [5, 5], [0, 7]]);
-    expect(grid.slice(0, 6)).toEqual([[5, 0], [5, 0], [2, 3], [2, 3], [2, 3], [1, 1]]);
+    expect(grid[0]![0]! + grid[1]![0]!).toBeCloseTo(10, 12);
+    expect(grid[2]![0]! + grid[3]![0]! + grid[4]![0]!).toBeCloseTo(6, 12);
+    expect([grid[2]![1], grid[3]![1], grid[4]![1]]).toEqual([3, 3, 3]);
+    // Constant hazard over a shrinking risk set: fewer events in each later grid interval, and the same share of those at risk.
+    expect(grid[2]![0]!).toBeGreaterThan(grid[3]![0]!);
+    expect(grid[3]![0]!).toBeGreaterThan(grid[4]![0]!);
+    const atRisk2 = 42 - 10;
+    const atRisk3 = atRisk2 - grid[2]![0]! - 3;
+    expect(grid[2]![0]! / (atRisk2 - 1.5)).toBeCloseTo(grid[3]![0]! / (atRisk3 - 1.5), 9);
     expect(grid[10]).toEqual([0, 7]);
     expect(openFrom).toBe(10);
   });

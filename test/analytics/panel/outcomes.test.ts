@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   cycleEndTables,
   gridCounts,
+  readingCode,
   lifeTableSurvival,
   outcomeTables,
   poolCycleEnds,
@@ -16,7 +17,6 @@ import {
 } from '../../../analytics/panel/index.js';
 import { DEFAULT_POLICY } from '../../../analytics/panel/types.js';
 import {
-  cycleEndCode,
   cycleEndCounts,
   cycleEndReasons,
   osSubjects,
@@ -173,12 +173,16 @@ describe('reversibility and why cycles ended, through bundles (schema 3)', () =>
     for (const reading of ['recorded', 'consensus_2014_t3']) {
       const mine = ref.filter((r) => r.reading === reading);
       const byCode = new Map<string, number>();
-      for (const r of mine) byCode.set(cycleEndCode(r.reason), (byCode.get(cycleEndCode(r.reason)) ?? 0) + r.cycles);
+      for (const r of mine) byCode.set(readingCode(reading, r.reason), (byCode.get(readingCode(reading, r.reason)) ?? 0) + r.cycles);
       const got = pooled.filter((p) => p.reading === reading);
       expect(new Map(got.map((g) => [g.reason, g.cycles]))).toEqual(byCode);
       expect(got.every((g) => g.all_cycles === all.cycles.length && g.centres === 3)).toBe(true);
     }
     expect(pooled.find((p) => p.reason === 'policy:relative_criteria')!.label).toBe('policy: relative criteria');
+    // A ruleset's table has only its stops and not_stopped, so none of its rows can be differenced against the recorded one.
+    expect(new Set(pooled.filter((p) => p.reading !== 'recorded').map((p) => p.reason))).toEqual(
+      new Set(['not_stopped', 'policy:relative_criteria', 'system:haemodynamic']),
+    );
   });
   it('disclosure: released reversal and cycle-end cells are 0 or ≥ k, and a table with a hidden cell is left out and named', () => {
     const k = 5;
