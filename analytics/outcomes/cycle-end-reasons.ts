@@ -55,7 +55,16 @@ export const slug = (text: string): string =>
     .slice(0, 40);
 
 /** The fixed codes of cycleEndCode (criterion, system and policy codes come from the vocabularies). */
-export const CYCLE_END_FIXED_CODES = ['maximum', 'no_ruleset_stop', 'clinician', 'patient', 'window_closed', 'other', 'maximum_below_cap', 'not_stopped'] as const;
+export const CYCLE_END_FIXED_CODES = [
+  'maximum',
+  'no_ruleset_stop',
+  'clinician',
+  'patient',
+  'window_closed',
+  'other',
+  'maximum_below_cap',
+  'not_stopped',
+] as const;
 
 /** One row per reading × centre × reason. */
 export interface CycleEndCountRow {

@@ -287,7 +287,8 @@ describe('a centre whose export has no cause of death, in the meta-regression in
     const withCause = centreAggregates(inp, patientOutcomes(inp).rows);
     expect(withCause.every((a) => typeof a.serious_patients === 'number')).toBe(true);
     // west's deaths lose their cause, as in lakeshore's export.
-    const blind = { ...inp, followUp: inp.followUp.map((f) => (f.centre_id === 'west' && f.death_at !== null ? { ...f, death_cause: 'unknown' as const } : f)) };
+    const unknown = (f: (typeof inp.followUp)[number]) => (f.centre_id === 'west' && f.death_at !== null ? { ...f, death_cause: 'unknown' as const } : f);
+    const blind = { ...inp, followUp: inp.followUp.map(unknown) };
     const aggs = centreAggregates(blind, patientOutcomes(blind).rows);
     expect(aggs.find((a) => a.centre_id === 'west')!.serious_patients).toBeNull();
     expect(aggs.find((a) => a.centre_id === 'north')!.serious_patients).toBe(withCause.find((a) => a.centre_id === 'north')!.serious_patients);
@@ -339,7 +340,9 @@ describe('rare serious events from a real export (the simulator does not produce
         inp.followUp.push({ centre_id: c, patient_key: p, progression_at: null, death_at: null, last_contact_at: day(300), death_cause: null });
       }
     for (const [c, p, type] of events)
-      inp.events.push({ centre_id: c, patient_key: p, cycle_id: `${p}-c1.1`, event_type: type, onset_at: day(2), resolved_at: type === 'dialysis' ? null : day(3) });
+      inp.events.push({
+        centre_id: c, patient_key: p, cycle_id: `${p}-c1.1`, event_type: type, onset_at: day(2), resolved_at: type === 'dialysis' ? null : day(3),
+      });
     return inp;
   }
   it('counts each per 100 patients (Clopper–Pearson) and per course (exact Poisson), by centre and regimen, never pooled silently', () => {

@@ -3,7 +3,16 @@
 // the rule (every small cell has another value giving the same release), and that at 400 simulated patients a centre
 // PFS and OS at 24 and 36 months are released by every centre and pool to within 0.03 of the patient-level Kaplan–Meier.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { coarsenLifeTable, gridCounts, GRID_ROWS, LIFE_GRID_MONTHS, outcomeTables, parseInterval, poolSurvival, spreadToGrid } from '../../../analytics/panel/index.js';
+import {
+  coarsenLifeTable,
+  gridCounts,
+  GRID_ROWS,
+  LIFE_GRID_MONTHS,
+  outcomeTables,
+  parseInterval,
+  poolSurvival,
+  spreadToGrid,
+} from '../../../analytics/panel/index.js';
 import { DEFAULT_POLICY } from '../../../analytics/panel/types.js';
 import { kaplanMeier, survivalAt } from '../../../analytics/stats/index.js';
 import { discloseSummary } from '../../../reports/bundle/disclose.js';
@@ -112,7 +121,8 @@ describe('at 400 simulated patients a centre, PFS and OS at 24 and 36 months are
   const PER_CENTRE = 400;
   const patients: SimPatient[] = [];
   beforeAll(() => {
-    for (const id of CENTRE_IDS) for (let i = 0; i < PER_CENTRE; i++) patients.push(simulatePatient({ seed: 'coarsen-22', profile: PROFILES[id], ruleset: centrePractice(id) }, i));
+    for (const id of CENTRE_IDS)
+      for (let i = 0; i < PER_CENTRE; i++) patients.push(simulatePatient({ seed: 'coarsen-22', profile: PROFILES[id], ruleset: centrePractice(id) }, i));
   }, 600_000);
   const months = (p: SimPatient, at: number) => (at - p.courses[0]!.startAt) / DAY_MS / DAYS_PER_MONTH;
   const times = (p: SimPatient, ep: 'os' | 'pfs') => {
@@ -130,7 +140,8 @@ describe('at 400 simulated patients a centre, PFS and OS at 24 and 36 months are
       );
       return discloseSummary(summaryOf(c, tables), DEFAULT_POLICY, '0.0.0-test').bundle;
     });
-    for (const b of bundles) for (const t of b.tables) expect(t.cells.flat().every((v) => v !== null && ok(v)), `${b.centre_id} ${t.id} ${JSON.stringify(t)}`).toBe(true);
+    for (const b of bundles)
+      for (const t of b.tables) expect(t.cells.flat().every((v) => v !== null && ok(v)), `${b.centre_id} ${t.id} ${JSON.stringify(t)}`).toBe(true);
     const pooled = poolSurvival(bundles);
     for (const ep of ['os', 'pfs'] as const)
       for (const disease of ['rcc', 'melanoma'] as const) {

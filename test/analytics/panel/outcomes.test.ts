@@ -188,9 +188,12 @@ describe('reversibility and why cycles ended, through bundles (schema 3)', () =>
     const k = 5;
     const small = split(all, 8);
     const released = small.map(
-      (p, i) => discloseSummary({ ...summaryOf(`pc${i}`, [...reversalTables(p), ...cycleEndTables(p)]), rulesets }, { ...DEFAULT_POLICY, min_cell: k }, '0.0.0-test').bundle,
+      (p, i) =>
+        discloseSummary({ ...summaryOf(`pc${i}`, [...reversalTables(p), ...cycleEndTables(p)]), rulesets }, { ...DEFAULT_POLICY, min_cell: k }, '0.0.0-test')
+          .bundle,
     );
-    for (const b of released) for (const t of b.tables) for (const v of t.cells.flat()) expect(v === null || v === 0 || v >= k, `${b.centre_id} ${t.id}`).toBe(true);
+    for (const b of released)
+      for (const t of b.tables) for (const v of t.cells.flat()) expect(v === null || v === 0 || v >= k, `${b.centre_id} ${t.id}`).toBe(true);
     const left = [...poolReversal(released), ...poolCycleEnds(released)].filter((r) => r.centres_left_out !== '');
     expect(left.length).toBeGreaterThan(0);
   });
