@@ -224,3 +224,20 @@ describe('a centre whose export has no cause of death, in bundles and the pool (
     expect(pooled.find((r) => r.regimen === t.group.regimen && r.event_type === 'any_serious')!.centres).toBe(2);
   });
 });
+
+describe('the panel report shows reversibility and why cycles ended (shared page builder)', () => {
+  it('has a reversal table with the published shares and a cycle-end table in words', async () => {
+    const { panelOutcomesSection } = await import('../../../reports/panel/outcomes-section.js');
+    const { poolBundles } = await import('../../../analytics/panel/index.js');
+    const stop = { ruleset_id: 'consensus_2014_t3', cycle_id: parts[0]!.cycles[0]!.cycle_id, slot_number: 2, reason: 'criterion: Renal' };
+    const stops = { consensus_2014_t3: [{ ...stop, rule_id: null, status: null }] };
+    const rulesets = [{ id: 'consensus_2014_t3', version: null, status: 'verified' as const, rules: 1, rules_inferred: 0, rules_unverified: 0 }];
+    const b = parts.map((p, i) => unsuppressedBundle({ ...summaryOf(`pc${i}`, outcomeTables(p, i === 0 ? stops : {})), rulesets }));
+    const html = panelOutcomesSection(poolBundles(b)).html;
+    expect(html).toContain('Reversibility: courses whose last cycle had the toxicity');
+    expect(html).toContain('Creatinine back to ≤ the pre-course value');
+    expect(html).toContain('S31 (Belldegrun)');
+    expect(html).toContain('As recorded by the centres');
+    expect(html).toContain('criterion: Renal');
+  });
+});
