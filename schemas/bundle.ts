@@ -5,8 +5,11 @@ import { CentreId, Sha256 } from './fields.js';
 import { VERIFICATION_STATUSES, codesOf } from './vocabularies.js';
 
 export const BUNDLE_KIND = 'il2kit.panel-bundle';
-/** 2: outcome tables (life tables, durable CR, serious events) for pooling outcomes (issue 22). */
-export const BUNDLE_SCHEMA_VERSION = 2;
+/**
+ * 2: outcome tables (life tables, durable CR, serious events) for pooling outcomes (issue 22).
+ * 3: reversibility and cycle-end tables; life tables on a 6-month grid, intervals merged by disclosure control.
+ */
+export const BUNDLE_SCHEMA_VERSION = 3;
 
 /** A calendar quarter, e.g. 2024-Q3: the finest time a bundle carries. */
 export const YearQuarter = z.string().regex(/^\d{4}-Q[1-4]$/, 'year-quarter: YYYY-Qn, e.g. 2024-Q3 (no finer dates leave a centre)');
@@ -32,15 +35,20 @@ export const BUNDLE_TABLE_KINDS = [
   'pfs_life',
   'durable_cr',
   'serious_events',
+  'reversal',
+  'cycle_end',
 ] as const;
 export type BundleTableKind = (typeof BUNDLE_TABLE_KINDS)[number];
+
+/** What a table is split by (reading: `recorded` or a ruleset id). */
+export const BUNDLE_GROUP_KEYS = ['regimen', 'ruleset', 'signal', 'disease', 'measure', 'reading'] as const;
 
 /** One count table: rows × columns of counts. Every row and column total is treated as public when suppressing. */
 export const BundleTable = z
   .strictObject({
     id: BundleLabel,
     kind: z.enum(BUNDLE_TABLE_KINDS),
-    group: z.partialRecord(z.enum(['regimen', 'ruleset', 'signal', 'disease']), BundleLabel),
+    group: z.partialRecord(z.enum(BUNDLE_GROUP_KEYS), BundleLabel),
     rows: z.array(BundleLabel).min(1),
     cols: z.array(BundleLabel).min(1),
     cells: z.array(z.array(BundleCount)),
@@ -110,7 +118,7 @@ export const BundleRuleset = z.strictObject({
   rules_unverified: z.number().int().min(0),
 });
 
-/** One centre's aggregate bundle, schema version 2. */
+/** One centre's aggregate bundle, schema version 3. */
 export const PanelBundle = z.strictObject({
   kind: z.literal(BUNDLE_KIND),
   schema_version: z.literal(BUNDLE_SCHEMA_VERSION),

@@ -2,12 +2,14 @@
 import { groupBy } from '../doses/group.js';
 import type { PatientOutcome } from './patient-outcomes.js';
 import type { CentreAggregate } from './practice-outcome.js';
-import { SERIOUS_EVENTS } from './safety.js';
+import { centresWithoutDeathCause, SERIOUS_EVENTS } from './safety.js';
 import type { OutcomeInputs } from './types.js';
 
 /**
  * One aggregate per centre: doses per cycle (mean, sample variance), responders among the assessed, patients with a
- * serious event (a clinical_event of SERIOUS_EVENTS or a treatment-related death) among those treated.
+ * serious event (a clinical_event of SERIOUS_EVENTS or a treatment-related death) among those treated. A centre whose
+ * deaths all lack a cause (its export has no cause of death) gets serious_patients null: its treatment-related deaths
+ * cannot be told from others, and counting them as none would understate its serious-event share.
  * @example practiceOutcome(centreAggregates(inputs, patientOutcomes(inputs).rows), measures)
  */
 export function centreAggregates(input: OutcomeInputs, outcomes: readonly PatientOutcome[]): CentreAggregate[] {
@@ -15,6 +17,7 @@ export function centreAggregates(input: OutcomeInputs, outcomes: readonly Patien
   for (const e of input.events) if ((SERIOUS_EVENTS as readonly string[]).includes(e.event_type)) serious.add(`${e.centre_id}\u0000${e.patient_key}`);
   for (const f of input.followUp) if (f.death_cause === 'treatment_related') serious.add(`${f.centre_id}\u0000${f.patient_key}`);
   const byCentre = groupBy(outcomes, (r) => r.centre_id);
+  const noCause = centresWithoutDeathCause(input);
   return [...groupBy(input.cycles, (c) => c.centre_id).entries()].map(([centre, cs]) => {
     const doses = cs.map((c) => c.doses_given);
     const mean = doses.reduce((a, b) => a + b, 0) / doses.length;
@@ -30,7 +33,7 @@ export function centreAggregates(input: OutcomeInputs, outcomes: readonly Patien
       assessed: assessed.length,
       responders: assessed.filter((r) => r.best_response === 'CR' || r.best_response === 'PR').length,
       patients: patients.size,
-      serious_patients: [...patients].filter((p) => serious.has(`${centre}\u0000${p}`)).length,
+      serious_patients: noCause.has(centre) ? null : [...patients].filter((p) => serious.has(`${centre}\u0000${p}`)).length,
     };
   });
 }

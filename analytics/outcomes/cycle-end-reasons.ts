@@ -17,6 +17,55 @@ export interface CycleEndReasonRow {
   reason: string;
 }
 
+/** Code of a cycle-end reason for a panel bundle (letters, digits, _ and :, no free text). */
+export function cycleEndCode(reason: string): string {
+  if (reason === MAXIMUM_REACHED) return 'maximum';
+  if (reason === NO_RULESET_STOP) return 'no_ruleset_stop';
+  const nonCriterion = Object.entries(NON_CRITERION).find(([, label]) => label === reason);
+  if (nonCriterion) return nonCriterion[0] === 'max_reached' ? 'maximum_below_cap' : nonCriterion[0];
+  const [kind, rest] = [reason.slice(0, reason.indexOf(':')), reason.slice(reason.indexOf(':') + 1).trim()];
+  if (kind === 'policy') return `policy:${slug(rest)}`;
+  if (kind !== 'criterion') return 'other';
+  if (rest === 'not recorded') return 'criterion:not_recorded';
+  const hold = Object.entries(HOLD_REASONS).find(([, v]) => v.label === rest);
+  return hold ? `criterion:${hold[0]}` : `system:${slug(rest)}`;
+}
+
+/** The reader's wording of a reason code (the inverse of cycleEndCode, organ systems as their code reads). */
+export function cycleEndLabel(code: string): string {
+  if (code === 'maximum') return MAXIMUM_REACHED;
+  if (code === 'no_ruleset_stop') return NO_RULESET_STOP;
+  if (code === 'maximum_below_cap') return NON_CRITERION.max_reached!;
+  if (code === 'not_stopped') return 'not stopped by this ruleset';
+  if (code in NON_CRITERION) return NON_CRITERION[code]!;
+  const [kind, rest] = [code.slice(0, code.indexOf(':')), code.slice(code.indexOf(':') + 1)];
+  const words = rest.replace(/_/g, ' ');
+  if (kind === 'policy') return `policy: ${words}`;
+  if (kind === 'system') return `criterion: ${words.charAt(0).toUpperCase()}${words.slice(1)}`;
+  if (kind === 'criterion') return `criterion: ${HOLD_REASONS[rest as keyof typeof HOLD_REASONS]?.label ?? words}`;
+  return code;
+}
+
+/** An organ system or policy name as a code: lower case, runs of other characters as one _. */
+export const slug = (text: string): string =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '')
+    .slice(0, 40);
+
+/** The fixed codes of cycleEndCode (criterion, system and policy codes come from the vocabularies). */
+export const CYCLE_END_FIXED_CODES = [
+  'maximum',
+  'no_ruleset_stop',
+  'clinician',
+  'patient',
+  'window_closed',
+  'other',
+  'maximum_below_cap',
+  'not_stopped',
+] as const;
+
 /** One row per reading × centre × reason. */
 export interface CycleEndCountRow {
   reading: string;

@@ -5,6 +5,9 @@ export { dosesByRegimen, responseByRegimen, type DosesByRegimenRow, type Respons
 export { centreAggregates } from './centre-aggregates.js';
 export { coxModel, type CoxModelResult, type CoxRow, type PhTestRow } from './cox-model.js';
 export {
+  CYCLE_END_FIXED_CODES,
+  cycleEndCode,
+  cycleEndLabel,
   cycleEndCounts,
   cycleEndReasons,
   recordedReason,

@@ -1,6 +1,8 @@
 // Centre measures of hold practice for the meta-regression, from the holds analysis outputs (il2kit holds):
-// enforcement of the reference ruleset's relative criteria (share held when met), the share dosed through a met
-// relative criterion, and the implied heart-rate and phenylephrine thresholds (ED50 of the hold decision).
+// enforcement of the reference ruleset's relative criteria (share held when met), the share of slots dosed through a
+// met absolute criterion (the consensus' "→ stop" column, il2-domain.md §2.1), and the implied heart-rate and
+// phenylephrine thresholds (ED50 of the hold decision). Dosing-through is read on the absolute criteria because on the
+// relative ones it would be 1 − enforcement: the meta-regression would report one fit twice.
 import type { PracticeMeasure } from './practice-outcome.js';
 
 /** The columns read from holds' enforcement table. */
@@ -21,32 +23,39 @@ export interface ImpliedInput {
 
 export const PRACTICE_MEASURE_LABELS: Record<string, string> = {
   relative_enforcement: 'Share of slots held when a relative criterion was met',
-  dosing_through: 'Share of slots dosed through a met relative criterion',
+  dosing_through: 'Share of slots dosed through a met absolute criterion',
   implied_heart_rate: 'Implied heart-rate threshold (ED50, /min)',
   implied_phenylephrine: 'Implied phenylephrine threshold at dosing (ED50, µg/kg/min)',
 };
 
 const IMPLIED: Record<string, string> = { heart_rate_at_dose: 'implied_heart_rate', phenylephrine_at_dose: 'implied_phenylephrine' };
 
-/**
- * One value per centre × measure (centres with no met relative criterion get no enforcement value).
- * @example practiceMeasures(enforcementRows, impliedRows, 'consensus_2014_t3')
- */
-export function practiceMeasures(enforcement: readonly EnforcementInput[], implied: readonly ImpliedInput[], reference: string): PracticeMeasure[] {
+/** Met and held-when-met slots per centre, summed over the reference ruleset's criteria of one level. */
+function metHeld(enforcement: readonly EnforcementInput[], reference: string, level: string): Map<string, { met: number; held: number }> {
   const sums = new Map<string, { met: number; held: number }>();
   for (const e of enforcement) {
-    if (e.ruleset_id !== reference || e.level !== 'relative') continue;
+    if (e.ruleset_id !== reference || e.level !== level) continue;
     const s = sums.get(e.centre_id) ?? sums.set(e.centre_id, { met: 0, held: 0 }).get(e.centre_id)!;
     s.met += e.met;
     s.held += e.held_when_met;
   }
+  return sums;
+}
+
+/**
+ * One value per centre × measure (a centre with no met relative criterion gets no enforcement value, one with no met
+ * absolute criterion no dosing-through value).
+ * @example practiceMeasures(enforcementRows, impliedRows, 'consensus_2014_t3')
+ */
+export function practiceMeasures(enforcement: readonly EnforcementInput[], implied: readonly ImpliedInput[], reference: string): PracticeMeasure[] {
+  const relative = metHeld(enforcement, reference, 'relative');
+  const absolute = metHeld(enforcement, reference, 'absolute');
   const out: PracticeMeasure[] = [];
-  for (const [centre, s] of [...sums.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    if (s.met === 0) continue;
-    out.push(
-      { centre_id: centre, measure: 'relative_enforcement', value: s.held / s.met },
-      { centre_id: centre, measure: 'dosing_through', value: 1 - s.held / s.met },
-    );
+  for (const centre of [...new Set([...relative.keys(), ...absolute.keys()])].sort()) {
+    const r = relative.get(centre);
+    const a = absolute.get(centre);
+    if (r && r.met > 0) out.push({ centre_id: centre, measure: 'relative_enforcement', value: r.held / r.met });
+    if (a && a.met > 0) out.push({ centre_id: centre, measure: 'dosing_through', value: 1 - a.held / a.met });
   }
   for (const i of implied) {
     const measure = IMPLIED[i.variable];

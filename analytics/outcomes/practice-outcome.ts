@@ -17,9 +17,9 @@ export interface CentreAggregate {
   /** Patients with a best response, and how many were CR/PR. */
   assessed: number;
   responders: number;
-  /** Patients treated, and how many had a serious event. */
+  /** Patients treated, and how many had a serious event (null: not countable, the centre records no cause of death). */
   patients: number;
-  serious_patients: number;
+  serious_patients: number | null;
 }
 
 /** One row per centre × practice measure (e.g. enforcement of relative criteria, share dosed through a met criterion). */
@@ -60,7 +60,7 @@ export interface PracticeOutcomeRow {
 function effect(outcome: PracticeOutcomeName, a: CentreAggregate): { yi: number; vi: number } | null {
   if (outcome === 'doses_per_cycle') return a.cycles > 1 && a.doses_var > 0 ? { yi: a.doses_mean, vi: a.doses_var / a.cycles } : null;
   const [x, n] = outcome === 'response_logit' ? [a.responders, a.assessed] : [a.serious_patients, a.patients];
-  if (n === 0) return null;
+  if (x === null || n === 0) return null;
   // escalc("PLO") with add = 1/2 to = "only0": the half only where a cell is empty.
   const add = x === 0 || x === n ? 0.5 : 0;
   const xa = x + add;
@@ -89,6 +89,8 @@ export function practiceOutcome(
         const v = value.get(a.centre_id);
         return e && v !== undefined ? [{ ...e, x: v }] : [];
       });
+      const uncounted = outcome === 'serious_event_logit' ? aggregates.filter((a) => a.serious_patients === null).map((a) => a.centre_id) : [];
+      const left = uncounted.length > 0 ? `; left out: ${uncounted.join(', ')} (no cause of death exported, serious events not countable)` : '';
       const empty = {
         outcome,
         measure,
@@ -105,11 +107,11 @@ export function practiceOutcome(
         caveat: ECOLOGICAL_CAVEAT,
       };
       if (pts.length < 3) {
-        rows.push({ ...empty, note: `${pts.length} centre(s) with both the outcome and the measure; a meta-regression needs at least 3` });
+        rows.push({ ...empty, note: `${pts.length} centre(s) with both the outcome and the measure; a meta-regression needs at least 3${left}` });
         continue;
       }
       if (new Set(pts.map((p) => p.x)).size < 2) {
-        rows.push({ ...empty, note: 'the measure is the same at every centre, so there is no slope to estimate' });
+        rows.push({ ...empty, note: `the measure is the same at every centre, so there is no slope to estimate${left}` });
         continue;
       }
       const fit = metaRegression({ yi: pts.map((p) => p.yi), vi: pts.map((p) => p.vi), mods: { [measure]: pts.map((p) => p.x) } }, { method });
@@ -127,7 +129,7 @@ export function practiceOutcome(
         tau2: fit.tau2,
         tau2_method: method,
         I2: fit.I2,
-        note: pts.length < 10 ? `only ${pts.length} centres` : '',
+        note: [pts.length < 10 ? `only ${pts.length} centres` : '', left.slice(2)].filter((x) => x !== '').join('; '),
         caveat: ECOLOGICAL_CAVEAT,
       });
     }

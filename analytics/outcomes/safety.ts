@@ -145,7 +145,10 @@ export function safetyRates(input: OutcomeInputs, options: { level?: number } = 
   });
 }
 
-/** Treatment-related death where a centre records no cause: missing at that centre, left out of the ALL rows (said so). */
+/**
+ * Treatment-related death, and any serious event (which counts it), where a centre records no cause of death: missing
+ * at that centre and left out of the ALL rows (said so), never counted as none.
+ */
 function withDeathCause(
   r: SafetyRow,
   g: { centre: string; regimen: string; patients: Set<string>; courses: Set<string> },
@@ -156,12 +159,7 @@ function withDeathCause(
   if (noCause.size === 0 || (r.event_type !== TREATMENT_RELATED_DEATH && r.event_type !== ANY_SERIOUS)) return r;
   if (g.centre !== 'ALL') {
     const deaths = noCause.get(g.centre);
-    if (deaths === undefined) return r;
-    if (r.event_type === ANY_SERIOUS) return { ...r, note: `without treatment-related deaths: ${g.centre}'s export records no cause of death` };
-    return { ...r, ...NO_RATE, note: noCauseNote(g.centre, deaths) };
-  }
-  if (r.event_type === ANY_SERIOUS) {
-    return { ...r, note: `treatment-related deaths not countable at ${[...noCause.keys()].join(', ')} (no cause of death exported)` };
+    return deaths === undefined ? r : { ...r, ...NO_RATE, note: noCauseNote(g.centre, deaths) };
   }
   const left = [...noCause.keys()].filter((c) => [...g.patients].some((p) => p.startsWith(`${c}\u0000`)));
   if (left.length === 0) return r;

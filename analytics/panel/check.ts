@@ -19,11 +19,14 @@ export function checkBundleText(file: string, text: string): BundleCheck {
   const obj = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : null;
   if (obj === null || obj.kind !== BUNDLE_KIND)
     return fail(`not an il2kit panel bundle (kind ${JSON.stringify(obj?.kind ?? null)}, expected "${BUNDLE_KIND}")`);
-  if (obj.schema_version !== BUNDLE_SCHEMA_VERSION)
+  if (obj.schema_version !== BUNDLE_SCHEMA_VERSION) {
+    const v = obj.schema_version;
+    const which = typeof v === 'number' && v < BUNDLE_SCHEMA_VERSION ? 'an earlier il2kit' : typeof v === 'number' ? 'a newer il2kit' : 'no il2kit';
     return fail(
-      `bundle schema version ${JSON.stringify(obj.schema_version)}; this il2kit pools version ${BUNDLE_SCHEMA_VERSION} — ask the centre to bundle ` +
-        `again with the panel's il2kit version`,
+      `bundle schema version ${JSON.stringify(v)}, made by ${which}; this il2kit pools version ${BUNDLE_SCHEMA_VERSION} only (docs/panel.md: versions ` +
+        `are not mixed, since their tables differ) — ask the centre to bundle again with the panel's il2kit version`,
     );
+  }
   const parsed = PanelBundle.safeParse(obj);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;

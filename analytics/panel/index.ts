@@ -21,17 +21,21 @@ export { poolResponseRates, poolSignals, type PooledRateRow, type PooledSignalRo
 export { poolBundles, type CentreRow, type PanelResult, type SuppressedCellRow } from './pool.js';
 export { cellOf, cellsOf, tableOf } from './table-cells.js';
 export { labelProblems } from './vocabulary.js';
+export { DURABLE_COLS, DURABLE_ROWS, LIFE_GRID_ROWS, SERIOUS_COLS, outcomeTables } from './summarise-outcomes.js';
 export {
-  DURABLE_COLS,
-  DURABLE_ROWS,
+  coarsenLifeTable,
+  GRID_ROWS,
+  gridCounts,
+  intervalLabel,
   LIFE_COLS,
-  LIFE_INTERVALS,
-  LIFE_WIDTH_MONTHS,
-  SERIOUS_COLS,
-  lifeInterval,
-  lifeTableCounts,
-  outcomeTables,
-} from './summarise-outcomes.js';
+  LIFE_GRID_END,
+  LIFE_GRID_MONTHS,
+  parseInterval,
+  spreadToGrid,
+  type CoarseLifeTable,
+} from './life-table.js';
+export { CYCLE_END_COLS, cycleEndTables, readingCode, REVERSAL_COLS, REVERSAL_DAYS, REVERSAL_ROWS, reversalRow, reversalTables } from './summarise-toxicity.js';
+export { POOLED_REVERSAL_METHOD, poolCycleEnds, poolReversal, type PooledCycleEndRow, type PooledReversalRow } from './pool-toxicity.js';
 export {
   LIFE_TABLE_METHOD,
   lifeTableSurvival,

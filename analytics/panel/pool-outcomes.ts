@@ -3,7 +3,8 @@
 // tables are pooled (a table with a suppressed cell or withheld is left out, and the row names the centres left out).
 import type { BundleTable, PanelBundle } from '../../schemas/bundle.js';
 import { clopperPearsonInterval, derSimonianLaird, normalQuantile } from '../stats/index.js';
-import { DURABLE_ROWS, LIFE_INTERVALS, LIFE_WIDTH_MONTHS } from './summarise-outcomes.js';
+import { DURABLE_ROWS } from './summarise-outcomes.js';
+import { LIFE_GRID_MONTHS, spreadToGrid } from './life-table.js';
 
 /** One row per endpoint × disease × landmark: the pooled life-table (actuarial) survival with a Greenwood interval. */
 export interface PooledSurvivalRow {
@@ -12,6 +13,7 @@ export interface PooledSurvivalRow {
   months: number;
   centres: number;
   patients: number;
+  /** Events before the landmark; a fraction where a centre's merged interval spans it (its counts spread evenly). */
   events: number;
   survival: number | null;
   lower: number | null;
@@ -50,8 +52,9 @@ export interface PooledSeriousRow {
 }
 
 export const LIFE_TABLE_METHOD =
-  'Life table (actuarial) from summed counts per 12-month interval: S = Π (1 − d / (n − c/2)); Greenwood interval on the log scale. ' +
-  'It equals the life table of all centres’ patients together exactly; it differs from the patient-level Kaplan–Meier by the grouping.';
+  'Life table (actuarial) from summed counts per 6-month interval: S = Π (1 − d / (n − c/2)); Greenwood interval on the log scale. ' +
+  'Where a centre released merged intervals (disclosure control), its counts are spread evenly over the 6-month intervals they cover. ' +
+  'Without merging it equals the life table of all centres’ patients together exactly; it differs from the patient-level Kaplan–Meier by the grouping.';
 
 const whole = (t: BundleTable) => !t.withheld && t.cells.every((r) => r.every((v) => v !== null));
 
@@ -93,21 +96,28 @@ export function lifeTableSurvival(counts: readonly (readonly number[])[], level 
   });
 }
 
+/**
+ * Pooled survival at each landmark over the centres that released the table whole and whose open last interval starts
+ * at or after the landmark (a later centre's merged interval is spread over the grid; the others are named).
+ * @example poolSurvival(bundles).find((r) => r.endpoint === 'pfs' && r.months === 24)
+ */
 export function poolSurvival(bundles: readonly PanelBundle[], landmarks: readonly number[] = [12, 24, 36]): PooledSurvivalRow[] {
   const out: PooledSurvivalRow[] = [];
   for (const kind of ['os_life', 'pfs_life'] as const)
     for (const [id, g] of [...gather(bundles, kind)].sort(([a], [b]) => a.localeCompare(b))) {
       const disease = id.split(':')[1]!;
-      const counts = g.used.length ? summed(g.used.map((u) => u.t)) : [];
-      const surv = lifeTableSurvival(counts);
+      const spread = g.used.map((u) => ({ centre: u.centre, ...spreadToGrid(u.t.rows, u.t.cells as number[][]) }));
       for (const m of landmarks) {
-        const i = m / LIFE_WIDTH_MONTHS - 1;
-        const at = surv[i];
-        const ok = at !== undefined && i < LIFE_INTERVALS.length - 1 && at.atRisk > 0;
+        const i = m / LIFE_GRID_MONTHS;
+        const mine = spread.filter((x) => x.openFrom >= i);
+        const tail = spread.filter((x) => x.openFrom < i).map((x) => `${x.centre} (last interval opens before ${m} months)`);
+        const counts = mine.length ? mine[0]!.grid.map((_, r) => [0, 1].map((c) => mine.reduce((sum, x) => sum + x.grid[r]![c]!, 0))) : [];
+        const at = lifeTableSurvival(counts)[i - 1];
+        const ok = at !== undefined && at.atRisk > 0;
         out.push({
-          endpoint: kind === 'os_life' ? 'os' : 'pfs', disease, months: m, centres: g.used.length,
-          patients: counts.reduce((s, r) => s + r[0]! + r[1]!, 0), events: counts.slice(0, i + 1).reduce((s, r) => s + r[0]!, 0),
-          survival: ok ? at.survival : null, lower: ok ? at.lower : null, upper: ok ? at.upper : null, centres_left_out: g.left.join(', '),
+          endpoint: kind === 'os_life' ? 'os' : 'pfs', disease, months: m, centres: mine.length,
+          patients: counts.reduce((sum, r) => sum + r[0]! + r[1]!, 0), events: counts.slice(0, i).reduce((sum, r) => sum + r[0]!, 0),
+          survival: ok ? at.survival : null, lower: ok ? at.lower : null, upper: ok ? at.upper : null, centres_left_out: [...g.left, ...tail].join(', '),
         });
       }
     }
@@ -139,22 +149,33 @@ function heterogeneity(per: readonly { x: number; n: number }[]): { tau2: number
   return { tau2: dl.tau2, I2: dl.I2 };
 }
 
+/**
+ * Serious events per regimen, row by row: each event type is its own count of patients out of the same total, so a
+ * centre whose rare-event row was suppressed still adds its other rows (a row is used only when both cells were released).
+ */
 export function poolSeriousEvents(bundles: readonly PanelBundle[]): PooledSeriousRow[] {
-  return [...gather(bundles, 'serious_events')].sort(([a], [b]) => a.localeCompare(b)).flatMap(([id, g]) => {
-    const types = [...new Set(g.used.flatMap((u) => u.t.rows))];
+  const tables = new Map<string, { centre: string; t: BundleTable }[]>();
+  for (const b of bundles)
+    for (const t of b.tables.filter((x) => x.kind === 'serious_events')) (tables.get(t.id) ?? tables.set(t.id, []).get(t.id)!).push({ centre: b.centre_id, t });
+  return [...tables].sort(([a], [b]) => a.localeCompare(b)).flatMap(([id, list]) => {
+    const types = [...new Set(list.flatMap((u) => u.t.rows))];
     return types.map((type) => {
-      const per = g.used.flatMap(({ centre, t }) => {
+      const per: { centre: string; x: number; n: number }[] = [];
+      const left: string[] = [];
+      for (const { centre, t } of list) {
         const i = t.rows.indexOf(type);
-        return i < 0 ? [] : [{ centre, x: t.cells[i]![0] as number, n: (t.cells[i]![0] as number) + (t.cells[i]![1] as number) }];
-      });
-      const x = per.reduce((s, p) => s + p.x, 0);
-      const n = per.reduce((s, p) => s + p.n, 0);
+        const [x, y] = i < 0 ? [null, null] : (t.cells[i] as (number | null)[]);
+        if (i < 0) left.push(`${centre} (not recorded)`);
+        else if (x === null || y === null || x === undefined || y === undefined) left.push(centre);
+        else per.push({ centre, x, n: x + y });
+      }
+      const x = per.reduce((sum, p) => sum + p.x, 0);
+      const n = per.reduce((sum, p) => sum + p.n, 0);
       const ci = n > 0 ? clopperPearsonInterval(x, n) : null;
-      const without = g.used.filter((u) => !u.t.rows.includes(type)).map((u) => `${u.centre} (not recorded)`);
       return {
         regimen: id.split(':').slice(1).join(':'), event_type: type, centres: per.length, patients: n, patients_with_event: x,
         per_100: ci ? 100 * ci.estimate : null, per_100_lower: ci ? 100 * ci.lower : null, per_100_upper: ci ? 100 * ci.upper : null,
-        ...heterogeneity(per), centres_left_out: [...g.left, ...without].join(', '),
+        ...heterogeneity(per), centres_left_out: left.join(', '),
       };
     });
   });

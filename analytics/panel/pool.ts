@@ -3,6 +3,7 @@ import type { PanelBundle } from '../../schemas/bundle.js';
 import { poolDoses, type PooledDoses } from './pool-doses.js';
 import { poolConcordance, poolEnforcement, poolHoldReasons, rulesetStatuses, type PooledConcordanceRow, type PooledEnforcementRow } from './pool-holds.js';
 import { poolResponseRates, poolSignals, type PooledRateRow, type PooledSignalRow } from './pool-response.js';
+import { poolCycleEnds, poolReversal, type PooledCycleEndRow, type PooledReversalRow } from './pool-toxicity.js';
 import type { ResponseFunnelRow } from '../response/response-rates.js';
 import { poolDurableCr, poolSeriousEvents, poolSurvival, type PooledDurableRow, type PooledSeriousRow, type PooledSurvivalRow } from './pool-outcomes.js';
 
@@ -51,6 +52,9 @@ export interface PanelResult {
   survival: PooledSurvivalRow[];
   durableCr: PooledDurableRow[];
   serious: PooledSeriousRow[];
+  /** Reversibility of toxicity and why cycles ended (bundle schema 3). */
+  reversal: PooledReversalRow[];
+  cycleEnds: PooledCycleEndRow[];
 }
 
 /**
@@ -82,6 +86,8 @@ export function poolBundles(input: readonly PanelBundle[], options: { hartungKna
     survival: poolSurvival(bundles),
     durableCr: poolDurableCr(bundles),
     serious: poolSeriousEvents(bundles),
+    reversal: poolReversal(bundles),
+    cycleEnds: poolCycleEnds(bundles),
     suppressed: bundles.flatMap((b) =>
       b.tables.flatMap((t) =>
         t.rows.flatMap((row, i) =>

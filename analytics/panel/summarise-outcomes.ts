@@ -1,34 +1,26 @@
 // A centre's outcome tables for its bundle (issue 22 → issue 20): counts only, so a panel pools them exactly.
-// - os_life / pfs_life per disease: a life table of events and censorings per 12-month interval from the first dose
-//   (the at-risk count of each interval is the total minus the rows above it, so it is not sent twice);
+// - os_life / pfs_life per disease: a life table of events and censorings per 6-month interval from the first dose
+//   (life-table.ts; disclosure control merges intervals instead of suppressing cells; the at-risk count of each
+//   interval is the total minus the rows above it, so it is not sent twice);
 // - durable_cr per disease: complete responders progression-free, progressed, or not followed at 24 and 36 months;
 // - serious_events per regimen: patients with and without each serious event (exposure = the row total).
 import { patientOutcomes, type PatientOutcome } from '../outcomes/patient-outcomes.js';
-import { centresWithoutDeathCause, safetyRates, TREATMENT_RELATED_DEATH } from '../outcomes/safety.js';
+import { ANY_SERIOUS, centresWithoutDeathCause, safetyRates, TREATMENT_RELATED_DEATH } from '../outcomes/safety.js';
 import type { OutcomeInputs } from '../outcomes/types.js';
 import type { CountTable } from './types.js';
+import type { RulesetStop } from '../outcomes/ruleset-stops.js';
+import { cycleEndTables, reversalTables } from './summarise-toxicity.js';
+import { GRID_ROWS, gridCounts, intervalLabel, LIFE_COLS, LIFE_GRID_MONTHS } from './life-table.js';
 
-/**
- * Life-table intervals in months from the first dose: 0–12, 12–24, 24–36, then 36 and over (a tabulation choice: 6-month
- * rows left cells under k at 400 patients a centre, and secondary suppression then hid whole tables).
- */
-export const LIFE_INTERVALS = [...Array.from({ length: 3 }, (_, i) => `m${i * 12}-${i * 12 + 12}`), 'ge36'] as const;
-export const LIFE_WIDTH_MONTHS = 12;
-export const LIFE_COLS = ['events', 'censored'] as const;
 export const DURABLE_ROWS = ['h24', 'h36'] as const;
 export const DURABLE_COLS = ['progression_free', 'progressed', 'not_followed'] as const;
 export const SERIOUS_COLS = ['with_event', 'without_event'] as const;
 const DISEASE_CODES = ['rcc', 'melanoma'] as const;
 
-/** Interval index of a time in months. */
-export const lifeInterval = (months: number): number => Math.min(LIFE_INTERVALS.length - 1, Math.floor(months / LIFE_WIDTH_MONTHS));
-
-/** Events and censorings per interval of one endpoint. */
-export function lifeTableCounts(times: readonly { t: number; event: 0 | 1 }[]): number[][] {
-  const counts = LIFE_INTERVALS.map(() => [0, 0]);
-  for (const x of times) counts[lifeInterval(x.t)]![x.event === 1 ? 0 : 1]! += 1;
-  return counts;
-}
+/** Labels of the grid's intervals, in order. */
+export const LIFE_GRID_ROWS = Array.from({ length: GRID_ROWS }, (_, i) =>
+  intervalLabel(i * LIFE_GRID_MONTHS, i === GRID_ROWS - 1 ? null : (i + 1) * LIFE_GRID_MONTHS),
+);
 
 function lifeTables(rows: readonly PatientOutcome[]): CountTable[] {
   return DISEASE_CODES.flatMap((disease) => {
@@ -38,9 +30,9 @@ function lifeTables(rows: readonly PatientOutcome[]): CountTable[] {
       id: `${ep}_life:${disease}`,
       kind: `${ep}_life` as const,
       group: { disease },
-      rows: [...LIFE_INTERVALS],
+      rows: [...LIFE_GRID_ROWS],
       cols: [...LIFE_COLS],
-      counts: lifeTableCounts(mine.map((r) => ({ t: ep === 'os' ? r.os_months : r.pfs_months, event: ep === 'os' ? r.os_event : r.pfs_event }))),
+      counts: gridCounts(mine.map((r) => ({ t: ep === 'os' ? r.os_months : r.pfs_months, event: ep === 'os' ? r.os_event : r.pfs_event }))),
     }));
   });
 }
@@ -60,7 +52,10 @@ function durableTables(rows: readonly PatientOutcome[]): CountTable[] {
 
 function seriousTables(input: OutcomeInputs): CountTable[] {
   const noCause = centresWithoutDeathCause(input).size > 0;
-  const rows = safetyRates(input).filter((r) => r.centre_id !== 'ALL' && !(noCause && r.event_type === TREATMENT_RELATED_DEATH));
+  // A centre with no cause of death sends neither treatment-related death nor any serious event (which would count its
+  // treatment-related deaths as none): the panel names it as not recorded for both.
+  const uncounted = (t: string) => noCause && (t === TREATMENT_RELATED_DEATH || t === ANY_SERIOUS);
+  const rows = safetyRates(input).filter((r) => r.centre_id !== 'ALL' && !uncounted(r.event_type));
   const regimens = [...new Set(rows.map((r) => r.regimen))].sort();
   return regimens.map((regimen) => {
     const mine = rows.filter((r) => r.regimen === regimen);
@@ -76,12 +71,14 @@ function seriousTables(input: OutcomeInputs): CountTable[] {
 }
 
 /**
- * The outcome count tables of one centre (empty when it has no follow-up). A centre whose export has no cause of death
- * sends no treatment-related-death row, rather than a row of zeros.
+ * The outcome count tables of one centre (survival, durable CR and serious events need follow-up; reversibility and
+ * cycle ends do not; `stops` adds a cycle-end table per ruleset). A centre whose export has no cause of death
+ * sends no treatment-related-death and no any-serious-event row, rather than rows that count those deaths as none.
  * @example outcomeTables(await loadOutcomeInputs(conn, { centres: ['amstel'] }))
  */
-export function outcomeTables(input: OutcomeInputs): CountTable[] {
+export function outcomeTables(input: OutcomeInputs, stops: Readonly<Record<string, readonly RulesetStop[]>> = {}): CountTable[] {
   const { rows } = patientOutcomes(input);
-  if (rows.length === 0) return [];
-  return [...lifeTables(rows), ...durableTables(rows), ...seriousTables(input)];
+  const toxicity = [...reversalTables(input), ...cycleEndTables(input, stops)];
+  if (rows.length === 0) return toxicity;
+  return [...lifeTables(rows), ...durableTables(rows), ...seriousTables(input), ...toxicity];
 }

@@ -13,6 +13,8 @@ import { caseMixTables, estimateCandidates, responseAllTable, responseTable, sig
 import type { CentreSummary } from './types.js';
 import { outcomeTables } from './summarise-outcomes.js';
 import type { OutcomeInputs } from '../outcomes/types.js';
+import { rulesetStops, type RulesetStop } from '../outcomes/ruleset-stops.js';
+import { evaluateRuleset } from '../../rules/engine.js';
 
 export interface CentreInputs {
   centre_id: string;
@@ -28,6 +30,11 @@ export interface CentreInputs {
   bootstrap?: number;
   /** The centre's outcome inputs (follow-up, events); absent leaves the outcome tables out. */
   outcomes?: OutcomeInputs;
+}
+
+/** What would have stopped each cycle first under each ruleset (as `il2kit outcomes`: the engine's own history). */
+function stopsUnder(frame: SlotFeatureFrame, rulesets: readonly Ruleset[]): Record<string, RulesetStop[]> {
+  return Object.fromEntries(rulesets.map((rs) => [rs.id, rulesetStops(frame, evaluateRuleset(rs, frame))]));
 }
 
 /**
@@ -63,7 +70,7 @@ export function summariseCentre(inp: CentreInputs): CentreSummary {
       responseAllTable(resp.signals),
       ...signalTables(resp.signals),
       ...caseMixTables(inp.patients),
-      ...(inp.outcomes ? outcomeTables(inp.outcomes) : []),
+      ...(inp.outcomes ? outcomeTables(inp.outcomes, inp.frame === null ? {} : stopsUnder(inp.frame, inp.rulesets)) : []),
     ],
     estimates: estimateCandidates(resp.oddsRatios.forest, resp.signals),
     implied,

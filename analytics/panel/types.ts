@@ -1,11 +1,11 @@
 // Row types of the panel layer: a centre's full (not yet disclosure-controlled) count tables and model estimates.
-import type { BundleTableKind, DisclosurePolicy } from '../../schemas/bundle.js';
+import type { BUNDLE_GROUP_KEYS, BundleTableKind, DisclosurePolicy } from '../../schemas/bundle.js';
 
 /** One count table before disclosure control: rows × columns of exact counts. */
 export interface CountTable {
   id: string;
   kind: BundleTableKind;
-  group: Partial<Record<'regimen' | 'ruleset' | 'signal' | 'disease', string>>;
+  group: Partial<Record<(typeof BUNDLE_GROUP_KEYS)[number], string>>;
   rows: string[];
   cols: string[];
   counts: number[][];

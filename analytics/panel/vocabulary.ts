@@ -5,7 +5,12 @@ import { DISEASES, HOLD_REASONS, RULE_VARIABLES } from '../../schemas/vocabulari
 import { kitRulesets } from '../../rules/kit.js';
 import { SIGNALS } from '../response/signals.js';
 import { BINARY_SIGNALS } from './summarise-response.js';
-import { DURABLE_COLS, DURABLE_ROWS, LIFE_COLS, LIFE_INTERVALS, SERIOUS_COLS } from './summarise-outcomes.js';
+import { DURABLE_COLS, DURABLE_ROWS, SERIOUS_COLS } from './summarise-outcomes.js';
+import { LIFE_COLS, parseInterval } from './life-table.js';
+import { CYCLE_END_COLS, REVERSAL_COLS, REVERSAL_ROWS } from './summarise-toxicity.js';
+import { CYCLE_END_FIXED_CODES } from '../outcomes/cycle-end-reasons.js';
+import { REVERSAL_LABELS } from '../outcomes/reversal-times.js';
+import { POLICIES } from '../../rules/engine.js';
 import { ANY_SERIOUS, SERIOUS_EVENTS, TREATMENT_RELATED_DEATH } from '../outcomes/safety.js';
 import { AGE_BANDS, CONCORDANCE_ROWS, DOSE_END_COLS, ECOG_COLS, HELD_GIVEN_COLS, RESPONDER_COLS, SIGNAL_LEVELS } from './types.js';
 
@@ -23,6 +28,14 @@ const HELD_GIVEN = vocab('recorded action', HELD_GIVEN_COLS);
 const RESPONDER = vocab('response class', RESPONDER_COLS);
 const SIGNAL_ROWS = vocab('disease:signal level', Object.keys(DISEASES).flatMap((d) => SIGNAL_LEVELS.map((l) => `${d}:${l}`)));
 
+/** A life-table interval on the 6-month grid (m0-6, m12-36, ge60 …); checked by parseInterval. */
+const LIFE_ROWS = vocab('life-table interval on the 6-month grid', [], /^(?:m\d+-\d+|ge\d+(?:\+censored)?)$/);
+const CYCLE_END_ROWS = vocab(
+  'cycle-end reason',
+  [...CYCLE_END_FIXED_CODES, 'criterion:not_recorded', ...Object.keys(HOLD_REASONS).map((c) => `criterion:${c}`), ...POLICIES.map((p) => `policy:${p}`)],
+  /^system:[a-z0-9_]{1,40}$/,
+);
+
 const DOSE_END = { rows: vocab('number of doses given', [], /^(0|[1-9]\d?)$/), cols: vocab('end cause', DOSE_END_COLS) };
 
 /** Rows and columns of each table kind (rows of an enforcement table are the ruleset's rules: checked apart). */
@@ -36,10 +49,12 @@ const TABLE_VOCAB: Record<BundleTable['kind'], { rows: Vocab; cols: Vocab }> = {
   signal: { rows: SIGNAL_ROWS, cols: RESPONDER },
   case_mix_ecog: { rows: DISEASE, cols: vocab('ECOG class', ECOG_COLS) },
   case_mix_age: { rows: DISEASE, cols: vocab('age band', AGE_BANDS.map((b) => b.label)) },
-  os_life: { rows: vocab('life-table interval', LIFE_INTERVALS), cols: vocab('life-table column', LIFE_COLS) },
-  pfs_life: { rows: vocab('life-table interval', LIFE_INTERVALS), cols: vocab('life-table column', LIFE_COLS) },
+  os_life: { rows: LIFE_ROWS, cols: vocab('life-table column', LIFE_COLS) },
+  pfs_life: { rows: LIFE_ROWS, cols: vocab('life-table column', LIFE_COLS) },
   durable_cr: { rows: vocab('horizon', DURABLE_ROWS), cols: vocab('durable CR column', DURABLE_COLS) },
   serious_events: { rows: vocab('serious event', [ANY_SERIOUS, ...SERIOUS_EVENTS, TREATMENT_RELATED_DEATH]), cols: vocab('patients column', SERIOUS_COLS) },
+  reversal: { rows: vocab('days after the last dose', REVERSAL_ROWS), cols: vocab('reversal column', REVERSAL_COLS) },
+  cycle_end: { rows: CYCLE_END_ROWS, cols: vocab('count column', CYCLE_END_COLS) },
 };
 
 const known = (v: Vocab, code: string) => (v.codes === null ? true : v.codes.includes(code) || (v.pattern?.test(code) ?? false));
@@ -53,9 +68,20 @@ function expectedId(t: BundleTable): string[] {
     concordance: [`concordance:${g.ruleset}`], enforcement: [`enforcement:${g.ruleset}`], hold_reasons: ['hold_reasons'],
     response: ['response', 'response:all'], signal: [`signal:${g.signal}`], case_mix_ecog: ['case_mix:ecog'], case_mix_age: ['case_mix:age'],
     os_life: [`os_life:${g.disease}`], pfs_life: [`pfs_life:${g.disease}`], durable_cr: [`durable_cr:${g.disease}`],
-    serious_events: [`serious_events:${g.regimen}`],
+    serious_events: [`serious_events:${g.regimen}`], reversal: [`reversal:${g.measure}`], cycle_end: [`cycle_end:${g.reading}`],
   };
   return ids[t.kind];
+}
+
+/** Life-table rows: grid intervals from 0, each starting where the last ended, the last one open. */
+function lifeRowsChain(rows: readonly string[]): boolean {
+  let at = 0;
+  return rows.every((r, i) => {
+    const iv = parseInterval(r);
+    if (iv === null || iv.start !== at || (iv.end === null) !== (i === rows.length - 1)) return false;
+    at = iv.end ?? at;
+    return true;
+  });
 }
 
 let kitRuleIds: Map<string, Set<string>> | null = null;
@@ -76,6 +102,12 @@ function tableProblems(t: BundleTable, rulesetIds: ReadonlySet<string>): string[
     out.push(`${at}: regimen ${JSON.stringify(regimen ?? null)} is not a regimen label (e.g. 600k/14)`);
   if ((t.kind === 'concordance' || t.kind === 'enforcement') && !rulesetIds.has(t.group.ruleset ?? ''))
     out.push(`${at}: ruleset ${JSON.stringify(t.group.ruleset ?? null)} is not among the bundle's rulesets (${[...rulesetIds].join(', ')})`);
+  if (t.kind === 'reversal' && !((t.group.measure ?? '') in REVERSAL_LABELS))
+    out.push(`${at}: measure ${JSON.stringify(t.group.measure ?? null)} is not a reversal measure (allowed: ${Object.keys(REVERSAL_LABELS).join(', ')})`);
+  if (t.kind === 'cycle_end' && t.group.reading !== 'recorded' && !rulesetIds.has(t.group.reading ?? ''))
+    out.push(`${at}: reading ${JSON.stringify(t.group.reading ?? null)} is neither recorded nor one of the bundle's rulesets`);
+  if ((t.kind === 'os_life' || t.kind === 'pfs_life') && !lifeRowsChain(t.rows))
+    out.push(`${at}: rows ${t.rows.join(', ')} are not adjacent intervals from 0 months ending in an open one (ge…)`);
   if (t.kind === 'signal' && !BINARY_SIGNALS.includes(t.group.signal as never))
     out.push(`${at}: signal ${JSON.stringify(t.group.signal ?? null)} is not a present/absent signal (allowed: ${BINARY_SIGNALS.join(', ')})`);
   if (!expectedId(t).includes(t.id)) out.push(`${at}: a ${t.kind} table must be named ${expectedId(t).join(' or ')}`);

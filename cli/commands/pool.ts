@@ -26,6 +26,8 @@ const TABLES = [
   'outcome_survival',
   'outcome_durable_cr',
   'outcome_serious_events',
+  'outcome_reversal',
+  'outcome_cycle_ends',
 ] as const;
 
 interface PoolOptions {
@@ -107,6 +109,8 @@ export function registerPool(program: Command): void {
         outcome_survival: r.survival,
         outcome_durable_cr: r.durableCr,
         outcome_serious_events: r.serious,
+        outcome_reversal: r.reversal,
+        outcome_cycle_ends: r.cycleEnds,
       } satisfies Record<(typeof TABLES)[number], readonly object[]>);
       const figures = FIGURES.filter((f) => svgs[f] !== undefined);
       writeFileSync(join(opts.out, 'panel-report.html'), panelReport({ result: r, svgs, hartungKnapp: opts.hartungKnapp === true, kitVersion: kitVersion() }));

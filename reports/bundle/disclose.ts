@@ -2,6 +2,7 @@
 // content hash. What comes out is the bundle (nothing patient-level, nothing under k); the per-cell reasons go only to
 // the centre's audit log.
 import { bundleHash } from '../../analytics/panel/hash.js';
+import { coarsenLifeTable } from '../../analytics/panel/life-table.js';
 import type { CentreSummary } from '../../analytics/panel/types.js';
 import { BUNDLE_KIND, BUNDLE_SCHEMA_VERSION, PanelBundle, type BundleTable, type DisclosurePolicy } from '../../schemas/bundle.js';
 import { revealsByDifference } from './nested.js';
@@ -36,10 +37,12 @@ function estimateRule(n: number, events: number, parameters: number, p: Disclosu
 export function discloseSummary(s: CentreSummary, policy: DisclosurePolicy, kitVersion: string): DisclosedBundle {
   const k = policy.min_cell;
   const suppressed: SuppressionRecord[] = [];
-  const results = new Map(s.tables.map((t) => [t.id, suppressTable(t.counts, k)]));
-  const tables: BundleTable[] = s.tables.map((t) => {
+  // Life tables are coarsened (adjacent intervals merged until every cell is 0 or ≥ k) instead of suppressed.
+  const source = s.tables.map((t) => (t.kind === 'os_life' || t.kind === 'pfs_life' ? { ...t, ...coarsenLifeTable(t.counts, k) } : t));
+  const results = new Map(source.map((t) => [t.id, suppressTable(t.counts, k)]));
+  const tables: BundleTable[] = source.map((t) => {
     let r = results.get(t.id)!;
-    const outer = t.kind === 'dose_end_first' ? s.tables.find((x) => x.id === `dose_end:${t.group.regimen}`) : undefined;
+    const outer = t.kind === 'dose_end_first' ? source.find((x) => x.id === `dose_end:${t.group.regimen}`) : undefined;
     if (outer !== undefined && !r.withheld && revealsByDifference(t, r.cells, outer, results.get(outer.id)!.cells, k))
       r = {
         cells: t.counts.map((row) => row.map(() => null)),

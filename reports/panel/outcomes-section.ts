@@ -1,6 +1,6 @@
 // The panel report's outcomes section (issue 22): pooled life-table survival by disease, durable complete responses
 // and serious events per 100 patients with exact intervals and the between-centre heterogeneity.
-import { LIFE_TABLE_METHOD, type PanelResult } from '../../analytics/panel/index.js';
+import { LIFE_TABLE_METHOD, POOLED_REVERSAL_METHOD, type PanelResult } from '../../analytics/panel/index.js';
 import { escapeHtml, formatPercent, htmlTable, type ReportSection, type TableColumn } from '../html/index.js';
 
 const pct = (v: unknown) => formatPercent(typeof v === 'number' ? v : null);
@@ -10,13 +10,41 @@ const p = (text: string) => `<p>${escapeHtml(text)}</p>`;
 const DISEASE: Record<string, string> = { rcc: 'Renal cell carcinoma', melanoma: 'Melanoma' };
 const ENDPOINT: Record<string, string> = { os: 'Overall survival', pfs: 'Progression-free survival' };
 
+const READING: Record<string, string> = { recorded: 'As recorded by the centres' };
+
+/** Reversibility of toxicity and why cycles ended (bundle schema 3). */
+function toxicityParts(r: PanelResult): string[] {
+  return [
+    p(`Reversibility: courses whose last cycle had the toxicity, reversed by day 7, 14 and 30 after the last dose. ${POOLED_REVERSAL_METHOD}`),
+    htmlTable(
+      [
+        col('label', 'Measure'), col('day', 'Day'), col('centres', 'Centres'), col('courses', 'Courses'), col('reversed_by_day', 'Reversed by then'),
+        col('died_first_by_day', 'Died first'), col('cumulative_incidence', 'Reversed (cumulative incidence)', pct), col('lower', 'Lower 95%', pct),
+        col('upper', 'Upper 95%', pct), col('reference', 'Published', pct), col('reference_source', 'Source'), col('centres_left_out', 'Left out (suppressed)'),
+      ],
+      r.reversal,
+    ),
+    p(
+      'Why cycles ended: one reason per cycle, as the centres recorded it and under each ruleset (what would have stopped the cycle first). ' +
+        'Share of all cycles of the centres that released the table whole, exact (Clopper–Pearson) interval.',
+    ),
+    htmlTable(
+      [
+        col('reading', 'Reading'), col('label', 'Reason'), col('centres', 'Centres'), col('cycles', 'Cycles'), col('all_cycles', 'Of cycles'),
+        col('share', 'Share', pct), col('lower', 'Lower 95%', pct), col('upper', 'Upper 95%', pct), col('centres_left_out', 'Left out (suppressed)'),
+      ],
+      r.cycleEnds.map((x) => ({ ...x, reading: READING[x.reading] ?? x.reading })),
+    ),
+  ];
+}
+
 /**
  * Outcomes and safety pooled from the bundles' count tables; "not sent" when no bundle carries them (schema 1 centres).
  * @example panelOutcomesSection(poolBundles(bundles))
  */
 export function panelOutcomesSection(r: PanelResult): ReportSection {
   const base = { id: 'outcomes', title: 'Outcomes and safety (pooled counts)' };
-  if (r.survival.length + r.durableCr.length + r.serious.length === 0)
+  if (r.survival.length + r.durableCr.length + r.serious.length + r.reversal.length + r.cycleEnds.length === 0)
     return { ...base, html: p('No bundle carries outcome tables (follow-up was not in the centres’ stores).') };
   return {
     ...base,
@@ -25,7 +53,7 @@ export function panelOutcomesSection(r: PanelResult): ReportSection {
       htmlTable(
         [
           col('endpoint', 'Endpoint'), col('disease', 'Disease'), col('months', 'Months'), col('centres', 'Centres'), col('patients', 'Patients'),
-          col('events', 'Events by then'), col('survival', 'Survival', pct), col('lower', 'Lower 95%', pct), col('upper', 'Upper 95%', pct),
+          col('events', 'Events by then', num(1)), col('survival', 'Survival', pct), col('lower', 'Lower 95%', pct), col('upper', 'Upper 95%', pct),
           col('centres_left_out', 'Left out (suppressed)'),
         ],
         r.survival.map((x) => ({ ...x, endpoint: ENDPOINT[x.endpoint], disease: DISEASE[x.disease] ?? x.disease })),
@@ -57,6 +85,7 @@ export function panelOutcomesSection(r: PanelResult): ReportSection {
         ],
         r.serious,
       ),
+      ...toxicityParts(r),
     ].join('\n'),
   };
 }

@@ -2,7 +2,10 @@
 // on hand-made rows.
 import { describe, expect, it } from 'vitest';
 import {
+  centreAggregates,
   courseGaps,
+  patientOutcomes,
+  practiceMeasures,
   cycleEndCounts,
   cycleEndReasons,
   dosesByRegimen,
@@ -16,7 +19,7 @@ import {
 } from '../../../analytics/outcomes/index.js';
 import { metaRegression, clopperPearsonInterval, poissonExactInterval } from '../../../analytics/stats/index.js';
 import { expectNoNaN } from '../stats/r-fixtures.js';
-import { cycle, day, emptyInputs } from './rows.js';
+import { cycle, day, emptyInputs, syntheticInputs } from './rows.js';
 
 describe('reversalTimes and reversibility', () => {
   function renal() {
@@ -152,7 +155,12 @@ describe('safetyRates', () => {
     expect(trd('b').note).toBe("not countable: b's export records no cause of death (1 death(s), cause unknown)");
     // ALL: centre a's 2 patients only (b's 2 left out), 1 death among them.
     expect(trd('ALL')).toMatchObject({ patients: 2, patients_with_event: 1, per_100_patients: 50, note: 'excludes b: no cause of death exported' });
-    expect(rows.find((r) => r.centre_id === 'b' && r.event_type === 'any_serious')!.note).toMatch(/without treatment-related deaths/);
+    // Any serious event counts treatment-related deaths, so it is missing there too, and ALL leaves b out of it.
+    expect(rows.find((r) => r.centre_id === 'b' && r.event_type === 'any_serious')).toMatchObject({ per_100_patients: null, per_course: null });
+    expect(rows.find((r) => r.centre_id === 'ALL' && r.regimen === '600k/14' && r.event_type === 'any_serious')).toMatchObject({
+      patients: 2,
+      note: 'excludes b: no cause of death exported',
+    });
     // A store of such a centre alone: missing everywhere, never a division by zero.
     const only = { ...inp, followUp: inp.followUp.filter((f) => f.centre_id === 'b'), cycles: inp.cycles.filter((c) => c.centre_id === 'b') };
     const alone = safetyRates(only).find((r) => r.centre_id === 'ALL' && r.event_type === 'treatment_related_death')!;
@@ -270,5 +278,86 @@ describe('dosesByRegimen', () => {
       ['600k/14', 14, 1, 8.4],
       ['720k/15', 8, 0, 5.76],
     ]);
+  });
+});
+
+describe('a centre whose export has no cause of death, in the meta-regression inputs', () => {
+  it('centreAggregates gives it no serious-event count (not 0), and practiceOutcome leaves it out of that fit and says so', () => {
+    const inp = syntheticInputs(20, 3);
+    const withCause = centreAggregates(inp, patientOutcomes(inp).rows);
+    expect(withCause.every((a) => typeof a.serious_patients === 'number')).toBe(true);
+    // west's deaths lose their cause, as in lakeshore's export.
+    const unknown = (f: (typeof inp.followUp)[number]) => (f.centre_id === 'west' && f.death_at !== null ? { ...f, death_cause: 'unknown' as const } : f);
+    const blind = { ...inp, followUp: inp.followUp.map(unknown) };
+    const aggs = centreAggregates(blind, patientOutcomes(blind).rows);
+    expect(aggs.find((a) => a.centre_id === 'west')!.serious_patients).toBeNull();
+    expect(aggs.find((a) => a.centre_id === 'north')!.serious_patients).toBe(withCause.find((a) => a.centre_id === 'north')!.serious_patients);
+    const measures = ['north', 'south', 'west'].map((c, i) => ({ centre_id: c, measure: 'relative_enforcement', value: 0.2 + 0.3 * i }));
+    const serious = practiceOutcome(aggs, measures).find((r) => r.outcome === 'serious_event_logit')!;
+    expect(serious.centres).toBe(2);
+    expect(serious.note).toMatch(/left out: west \(no cause of death exported/);
+    expect(practiceOutcome(aggs, measures).find((r) => r.outcome === 'doses_per_cycle')!.centres).toBe(3);
+  });
+});
+
+describe('practiceMeasures: dosing-through is its own measure', () => {
+  it('reads dosing-through on the absolute criteria, so it is not 1 − relative enforcement', () => {
+    const enf = [
+      // Centre a: relative criteria met 10 times, held 8 (enforcement 0.8); absolute met 4 times, held 4 (dosed through 0).
+      { centre_id: 'a', ruleset_id: 'ref', level: 'relative', met: 10, held_when_met: 8 },
+      { centre_id: 'a', ruleset_id: 'ref', level: 'absolute', met: 4, held_when_met: 4 },
+      // Centre b: relative 0.5; absolute met 5 times, held 3 (dosed through 0.4).
+      { centre_id: 'b', ruleset_id: 'ref', level: 'relative', met: 6, held_when_met: 3 },
+      { centre_id: 'b', ruleset_id: 'ref', level: 'absolute', met: 5, held_when_met: 3 },
+      // Another ruleset is not read; a centre with no met absolute criterion has no dosing-through value.
+      { centre_id: 'b', ruleset_id: 'other', level: 'absolute', met: 50, held_when_met: 0 },
+      { centre_id: 'c', ruleset_id: 'ref', level: 'relative', met: 4, held_when_met: 1 },
+      { centre_id: 'c', ruleset_id: 'ref', level: 'absolute', met: 0, held_when_met: 0 },
+    ];
+    const m = practiceMeasures(enf, [], 'ref');
+    const v = (c: string, k: string) => m.find((x) => x.centre_id === c && x.measure === k)?.value;
+    expect([v('a', 'relative_enforcement'), v('a', 'dosing_through')]).toEqual([0.8, 0]);
+    expect([v('b', 'relative_enforcement'), v('b', 'dosing_through')]).toEqual([0.5, 0.4]);
+    expect([v('c', 'relative_enforcement'), v('c', 'dosing_through')]).toEqual([0.25, undefined]);
+    for (const c of ['a', 'b']) expect(v(c, 'dosing_through')).not.toBeCloseTo(1 - v(c, 'relative_enforcement')!, 6);
+  });
+});
+
+describe('rare serious events from a real export (the simulator does not produce them: il2-domain.md gives no rates)', () => {
+  // An export that records dialysis, intubation, coma and seizure: 3 centres × 2 regimens, 10 patients each.
+  function rare() {
+    const inp = emptyInputs();
+    const events: [string, string, string][] = [
+      ['a', 'a1', 'dialysis'], ['a', 'a2', 'intubation'], ['a', 'a2', 'seizure'], ['a', 'a13', 'coma'],
+      ['b', 'b4', 'dialysis'], ['b', 'b4', 'dialysis'], ['b', 'b15', 'intubation'], ['c', 'c7', 'seizure'],
+    ];
+    for (const c of ['a', 'b', 'c'])
+      for (let i = 0; i < 20; i++) {
+        const p = `${c}${i}`;
+        const regimen = i >= 10 ? { dose_iu_per_kg: 720_000, planned_max_doses: 15 } : {};
+        inp.patients.push({ centre_id: c, patient_key: p, disease: 'rcc' });
+        inp.cycles.push(cycle(c, p, 1, 1, 0, 10, regimen));
+        inp.followUp.push({ centre_id: c, patient_key: p, progression_at: null, death_at: null, last_contact_at: day(300), death_cause: null });
+      }
+    for (const [c, p, type] of events)
+      inp.events.push({
+        centre_id: c, patient_key: p, cycle_id: `${p}-c1.1`, event_type: type, onset_at: day(2), resolved_at: type === 'dialysis' ? null : day(3),
+      });
+    return inp;
+  }
+  it('counts each per 100 patients (Clopper–Pearson) and per course (exact Poisson), by centre and regimen, never pooled silently', () => {
+    const rows = safetyRates(rare());
+    const r = (c: string, reg: string, t: string) => rows.find((x) => x.centre_id === c && x.regimen === reg && x.event_type === t)!;
+    expect(r('a', '600k/14', 'dialysis')).toMatchObject({ patients: 10, patients_with_event: 1, events: 1, unresolved: 1, per_100_patients: 10 });
+    expect(r('a', '600k/14', 'dialysis').per_100_upper).toBeCloseTo(100 * clopperPearsonInterval(1, 10).upper, 12);
+    expect(r('a', '720k/15', 'coma')).toMatchObject({ patients_with_event: 1, per_100_patients: 10 });
+    // Two dialysis events of one patient: one patient per 100, two events per course.
+    expect(r('b', '600k/14', 'dialysis')).toMatchObject({ patients_with_event: 1, events: 2, per_course: 0.2 });
+    expect(r('b', '600k/14', 'dialysis').per_course_upper).toBeCloseTo(poissonExactInterval(2, 10).upper, 12);
+    expect(r('ALL', '600k/14', 'seizure')).toMatchObject({ patients: 30, patients_with_event: 2 });
+    expect(r('ALL', '720k/15', 'intubation')).toMatchObject({ patients: 30, patients_with_event: 1 });
+    expect(r('a', '600k/14', 'any_serious')).toMatchObject({ patients_with_event: 2 });
+    expect(rows.some((x) => x.regimen === 'all regimens (pooled)')).toBe(true);
+    expectNoNaN(rows);
   });
 });
