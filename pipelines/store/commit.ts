@@ -428,7 +428,8 @@ async function keepRejected(conn: DuckDBConnection, dir: string, centreId: strin
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   for (const t of STORE_TABLES) {
     const order = t === 'quarantine' ? ` ORDER BY ${QUARANTINE_ORDER}` : '';
-    await conn.run(`COPY (SELECT * FROM ${exportRelation(t)} WHERE centre_id = ${sql(centreId)}${order}) TO ${sql(join(dir, `${t}.parquet`))} (FORMAT parquet)`);
+    const to = sql(join(dir, `${t}.parquet`));
+    await conn.run(`COPY (SELECT * FROM ${exportRelation(t)} WHERE centre_id = ${sql(centreId)}${order}) TO ${to} (FORMAT parquet)`);
   }
 }
 
