@@ -11,6 +11,7 @@ import { planColumnar } from '../../pipelines/map/columnar-plan.js';
 import { parquetHashes, queryStore } from '../helpers/store.js';
 import { openStore } from '../../pipelines/store/commit.js';
 import { computeSlotFeatures } from '../../rules/features.js';
+import { valueAbsences } from '../../reports/value-absences.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'ingest', 'fhir-refs');
 let root: string;
@@ -140,6 +141,15 @@ describe('dataAbsentReason: a recorded absence, not an error (R4 obs-6 shapes, o
       await computeSlotFeatures(conn, { table: 'absence_check', temp: true });
       const got = (await conn.runAndReadAll('SELECT slot_number, creatinine FROM absence_check ORDER BY slot_number LIMIT 1')).getRowObjectsJson();
       expect(got).toEqual([{ slot_number: 1, creatinine: 1.3 }]);
+    } finally {
+      close();
+    }
+  });
+
+  it('is counted in the data-quality report by variable and reason', async () => {
+    const { conn, close } = await openStore(join(root, 'a', 'il2kit.duckdb'));
+    try {
+      expect(await valueAbsences(conn, 'fhirrefs')).toEqual({ creatinine: { 'not-performed': 1 }, dbp: { error: 1 } });
     } finally {
       close();
     }
