@@ -1,12 +1,15 @@
 // FHIR bulk-export benchmark (issue 27): the harbour centre alone at N patients, its ingest against DuckDB's bare
 // read_json of the same files, in one process, and the byte scan that decides whether DuckDB may read an NDJSON
 // file (scanNdjson: SHA-256, UTF-8, NaN/Infinity/trailing commas) timed on its own. Kept apart from bench/cli.ts.
+// The bare read covers every file the ingest reads: the sources' and those their references follow (Medication, Encounter).
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { loadSpec } from '../pipelines/map/spec-load.js';
+import { referenceFilePaths } from '../pipelines/map/references.js';
 import { scanNdjson } from '../pipelines/map/json-cells.js';
 import { ingestCentre } from '../pipelines/ingest.js';
 import { projectRoot } from '../project/index.js';
@@ -46,7 +49,8 @@ export async function benchFhir(patients: number, log: (s: string) => void): Pro
     const cdir = join(dir, 'harbour');
     copyFileSync(join(projectRoot(), 'data-samples', 'harbour', 'mapping.yaml'), join(cdir, 'mapping.yaml'));
     const { spec } = loadSpec(join(cdir, 'mapping.yaml'));
-    const files = [...new Set(spec.sources.map((s) => s.file))];
+    const refFiles = [...new Set(referenceFilePaths(spec, cdir))];
+    const files = [...new Set([...spec.sources.map((s) => s.file), ...refFiles.map((f) => basename(f))])];
     const bytes = files.reduce((a, f) => a + statSync(join(cdir, f)).size, 0);
     const cpuOf = async <T>(f: () => Promise<T>): Promise<{ m: Awaited<ReturnType<typeof measure<T>>>; cpu: number }> => {
       const c0 = process.cpuUsage();
@@ -54,7 +58,10 @@ export async function benchFhir(patients: number, log: (s: string) => void): Pro
       const c = process.cpuUsage(c0);
       return { m, cpu: (c.user + c.system) / 1000 };
     };
-    const { m: bare, cpu: bareCpu } = await cpuOf(() => bareRead(cdir, spec));
+    const { m: bare, cpu: bareCpu } = await cpuOf(async () => {
+      await bareRead(cdir, spec);
+      await bareReadNdjson(refFiles);
+    });
     const { m: ing, cpu: ingCpu } = await cpuOf(() => ingestCentre(join(cdir, 'mapping.yaml'), { storeDir: join(dir, 'store') }));
     const scan = await measure(async () => files.forEach((f) => scanNdjson(join(cdir, f), 1_000_000)));
     const rows = Object.values(ing.value.counts).reduce((a, c) => a + c.read, 0);
@@ -76,5 +83,20 @@ export async function benchFhir(patients: number, log: (s: string) => void): Pro
     return row;
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** DuckDB's bare read of NDJSON files (the files a spec's references follow), as bareRead reads a source's. */
+async function bareReadNdjson(files: string[]): Promise<void> {
+  if (files.length === 0) return;
+  const inst = await DuckDBInstance.create(':memory:');
+  const conn = await inst.connect();
+  try {
+    for (const [i, f] of files.entries()) {
+      await conn.run(`CREATE TABLE r${i} AS SELECT * FROM read_json('${f.replace(/'/g, "''")}', format = 'newline_delimited', maximum_object_size = 16777216)`);
+    }
+  } finally {
+    conn.closeSync();
+    inst.closeSync();
   }
 }

@@ -203,6 +203,14 @@ function unitsTable(rep: DqReport): string {
 
 const UNMAPPED_COLUMNS = cols(['field', 'field'], ['value', 'value in export'], ['rows', 'rows']);
 
+/** Observations the export says have no value, and why (FHIR dataAbsentReason, SDTM --STAT): stored, read by no analysis. */
+function absencesTable(rep: DqReport): string {
+  const rows = Object.entries(rep.value_absences ?? {}).flatMap(([variable, by]) => Object.entries(by).map(([reason, n]) => ({ variable, reason, n })));
+  if (rows.length === 0) return '<p>None.</p>';
+  const note = '<p>Stored with no value and the reason the export gives (observation.value_absent_reason); no analysis reads them as values.</p>';
+  return note + htmlTable(cols(['variable', 'variable'], ['reason', 'reason (FHIR data-absent-reason)'], ['n', 'observations']), rows);
+}
+
 /** The page. `specMarkdown` is the mapping spec's rendering (pipelines/map/spec-render.ts). */
 export function renderDqHtml(rep: DqReport, specMarkdown: string): string {
   const failed = rep.checks.filter(isFailed).sort((a, b) => Number(b.severity === 'error') - Number(a.severity === 'error'));
@@ -214,6 +222,7 @@ export function renderDqHtml(rep: DqReport, specMarkdown: string): string {
     { id: 'failed', title: 'Checks that failed or warned', html: failed.length ? checksTable(failed, true) : '<p>None.</p>' },
     { id: 'unmapped', title: 'Unmapped codes', html: unmapped.length ? htmlTable(UNMAPPED_COLUMNS, unmapped) : '<p>None.</p>' },
     { id: 'derived', title: 'Derived values', html: derivedValues(rep) },
+    { id: 'absences', title: 'Recorded absences', html: absencesTable(rep) },
     { id: 'identifiers', title: 'Suspected identifiers in unmapped columns', html: identifiers(rep) },
     { id: 'units', title: 'Unit spellings converted', html: unitsTable(rep) },
     { id: 'quarantine', title: 'Quarantined rows', html: quarantineSection(rep) },

@@ -42,6 +42,8 @@ export interface DqReport {
   unit_spellings: UnitSpelling[];
   /** Stored instants whose time was imputed as the start of the period the export gave, by `table.column` and precision. */
   imputed_dates: Record<string, Record<string, number>>;
+  /** Observations stored as recorded absences (no value, a FHIR data-absent-reason code), by variable and reason. */
+  value_absences: Record<string, Record<string, number>>;
 }
 
 /** What the report shows of the centre's quarantine (reports/quarantine.ts reads it from the store). */
@@ -52,6 +54,8 @@ export interface QuarantineView {
   units?: UnitSpelling[];
   /** Imputed instants (reports/date-precision.ts); absent: none. */
   imputed?: Record<string, Record<string, number>>;
+  /** Recorded absences (reports/value-absences.ts); absent: none. */
+  absences?: Record<string, Record<string, number>>;
 }
 
 export function dqReport(r: IngestResult, q: QuarantineView): DqReport {
@@ -80,6 +84,7 @@ export function dqReport(r: IngestResult, q: QuarantineView): DqReport {
     quarantine_csv: QUARANTINE_CSV,
     unit_spellings: q.units ?? [],
     imputed_dates: q.imputed ?? {},
+    value_absences: q.absences ?? {},
   };
 }
 

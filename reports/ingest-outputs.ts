@@ -16,6 +16,7 @@ import { QUARANTINE_CSV, quarantineReasons, quarantineSamples, writeQuarantineCs
 import { sql } from '../pipelines/store/sql.js';
 import { unitSpellings } from './unit-spellings.js';
 import { imputedDates } from './date-precision.js';
+import { valueAbsences } from './value-absences.js';
 
 const require = createRequire(import.meta.url);
 
@@ -63,6 +64,7 @@ export async function writeIngestOutputs(r: IngestResult, opts: IngestOutputOpti
       units: await unitSpellings(conn, centre, r.spec.unit_spellings, (t) =>
         r.rejected === null ? t : `read_parquet(${sql(join(r.rejected, `${t}.parquet`))})`),
       imputed: await imputedDates(conn, centre, (t) => (r.rejected === null ? t : `read_parquet(${sql(join(r.rejected, `${t}.parquet`))})`)),
+      absences: await valueAbsences(conn, centre, r.rejected === null ? undefined : `read_parquet(${sql(join(r.rejected, 'observation.parquet'))})`),
     };
     await writeQuarantineCsv(conn, centre, quarantineCsv, quarantine);
   } finally {

@@ -17,6 +17,12 @@ export const Cycle = z.strictObject({
   dosing_weight_basis: field(z.enum(codesOf(DOSING_WEIGHT_BASES)), { description: 'Basis of the dosing weight' }),
   planned_max_doses: field(z.number().int().min(1).max(15), { description: 'Maximum doses planned for the cycle (14 or 15 usually)' }),
   end_reason: field(z.enum(codesOf(CYCLE_END_REASONS)), { description: 'How the cycle ended' }),
+  admitted_at: field(Instant.nullable(), {
+    description: 'Start of the hospital admission the cycle was given in (UTC; a FHIR export: the Encounter its doses name); null when the export gives none',
+  }),
+  discharged_at: field(Instant.nullable(), {
+    description: 'End of that admission (UTC; the Encounter’s period.end); null when the export gives none or the patient is still admitted',
+  }),
   ...provenanceShape,
 });
 export type Cycle = z.infer<typeof Cycle>;

@@ -165,6 +165,29 @@ export const OBSERVATION_VARIABLES = {
 } as const satisfies Record<string, ObservationVariable>;
 
 /** Infusions: vasopressors (rate in ug/kg/min) and fluids (mL/h or bolus volume). `max` is a plausibility bound, not a clinical limit. */
+/**
+ * Why an observation has no value (FHIR R4 value set data-absent-reason, http://hl7.org/fhir/R4/valueset-data-absent-reason.html;
+ * SDTM --STAT NOT DONE maps to not-performed). A row with a reason holds no value: analyses never read it as a measurement.
+ */
+export const VALUE_ABSENT_REASONS = {
+  unknown: 'Unknown',
+  'asked-unknown': 'Asked but unknown',
+  'temp-unknown': 'Temporarily unknown',
+  'not-asked': 'Not asked',
+  'asked-declined': 'Asked but declined',
+  masked: 'Masked',
+  'not-applicable': 'Not applicable',
+  unsupported: 'Unsupported',
+  'as-text': 'As text',
+  error: 'Error',
+  'not-a-number': 'Not a number (NaN)',
+  'negative-infinity': 'Negative infinity (-INF)',
+  'positive-infinity': 'Positive infinity (+INF)',
+  'not-performed': 'Not performed',
+  'not-permitted': 'Not permitted',
+} as const;
+export type ValueAbsentReason = keyof typeof VALUE_ABSENT_REASONS;
+
 export const INFUSION_AGENTS = {
   phenylephrine: { label: 'Phenylephrine', kind: 'vasopressor', unit: 'ug/kg/min', max: 10 },
   dopamine: { label: 'Dopamine', kind: 'vasopressor', unit: 'ug/kg/min', max: 30 },

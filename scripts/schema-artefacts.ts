@@ -25,6 +25,7 @@ import {
   SEXES,
   SLOT_STATUSES,
   TABLES,
+  VALUE_ABSENT_REASONS,
   VERIFICATION_STATUSES,
   describeFields,
   type FieldInfo,
@@ -135,6 +136,7 @@ export function renderDataDictionary(): string {
     ['Clinical event types', CLINICAL_EVENT_TYPES],
     ['Rule actions', RULE_ACTIONS],
     ['Verification statuses', VERIFICATION_STATUSES],
+    ['Value-absent reasons (FHIR data-absent-reason)', VALUE_ABSENT_REASONS],
   ];
   for (const [title, table] of simple) parts.push(vocabTable(title, Object.entries(table)));
   parts.push(vocabTable('Infusion agents', Object.entries(INFUSION_AGENTS).map(([c, v]) => [c, `${v.label} (${v.kind}, ${v.unit})`])));

@@ -456,7 +456,7 @@ function meltRow(
 /** A field mapping with the parsing its schema type implies: date-times get the source's format, numbers are parsed as numbers. */
 export function typedFieldMap(name: string, fm: FieldMapObject, schemaKind: string | undefined, dateFormat: string): FieldMapObject {
   if (fm.codes || fm.value !== undefined) return fm;
-  const kind = name === 'birth_date' || name === 'time' ? 'datetime' : schemaKind;
+  const kind = name === 'birth_date' || name === 'time' || name === 'admitted_at' || name === 'discharged_at' ? 'datetime' : schemaKind;
   if (kind === 'datetime' && fm.date === undefined) return { ...fm, date: dateFormat };
   if (
     (kind === 'number' ||
@@ -537,6 +537,13 @@ export function finishObservation(c: Candidate, decimal: '.' | ','): Candidate {
     const t = decimal === ',' ? text.replace(',', '.') : text;
     n = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : null;
   }
+  const absent = absenceReason(c.values.value_absent_reason);
+  c.values.value_absent_reason = absent;
+  if (n === null && (text === null || text === '') && absent !== null) {
+    // A recorded absence (FHIR dataAbsentReason, SDTM --STAT NOT DONE): a row with no value and its reason, not an error.
+    c.values.value = null;
+    return c;
+  }
   if (n === null && (text === null || text === '')) {
     c.problems.push({
       field: 'value',
@@ -577,6 +584,13 @@ export function finishObservation(c: Candidate, decimal: '.' | ','): Candidate {
     c.problems.push({ field: 'unit', raw: unitRaw, check: 'unknown_unit', message: unknownUnitMessage(variable, e.message) });
   }
   return c;
+}
+
+/** The mapped reason a value is absent, trimmed (null when none); the schema checks it is a data-absent-reason code. */
+function absenceReason(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  const t = String(v).trim();
+  return t === '' ? null : t;
 }
 
 export { canonicalUnit };

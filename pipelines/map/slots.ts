@@ -164,6 +164,7 @@ function buildCycle(
     dosing_weight_basis: ex?.values.dosing_weight_basis ?? 'actual_admission',
     planned_max_doses: planned,
     end_reason: endReason,
+    ...admissionOf(g.entries),
   };
   if (ex) {
     ex.values = {
@@ -438,6 +439,19 @@ function num(v: unknown): number | null {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
   if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
   return null;
+}
+
+/** The admission a cycle's doses were given in (their admitted_at, discharged_at): the earliest start and the latest end. */
+function admissionOf(list: Candidate[]): { admitted_at: string | null; discharged_at: string | null } {
+  let start: number | null = null;
+  let end: number | null = null;
+  for (const e of list) {
+    const s = ms(e.extra.admitted_at);
+    const t = ms(e.extra.discharged_at);
+    if (s !== null && !Number.isNaN(s) && (start === null || s < start)) start = s;
+    if (t !== null && !Number.isNaN(t) && (end === null || t > end)) end = t;
+  }
+  return { admitted_at: start === null ? null : iso(start), discharged_at: end === null ? null : iso(end) };
 }
 
 function firstNum(list: Candidate[], key: string): number | null {

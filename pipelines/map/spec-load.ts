@@ -28,7 +28,8 @@ export const AUTO_FIELDS = new Set(['centre_id', 'patient_key', 'source_file', '
 
 /** Extra inputs some tables accept beyond their schema fields (used to build keys and the slot grid). */
 export const VIRTUAL_FIELDS: Partial<Record<TableName, string[]>> = {
-  dose_slot: ['course_number', 'cycle_number', 'time', 'dosing_weight_kg', 'dose_iu_per_kg'],
+  // admitted_at, discharged_at: the admission a dose was given in (a FHIR Encounter), which its cycle takes.
+  dose_slot: ['course_number', 'cycle_number', 'time', 'dosing_weight_kg', 'dose_iu_per_kg', 'admitted_at', 'discharged_at'],
   observation: ['course_number', 'cycle_number'],
   infusion: ['course_number', 'cycle_number', 'dosing_weight_kg'],
   clinical_event: ['course_number', 'cycle_number'],

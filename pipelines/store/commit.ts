@@ -36,6 +36,7 @@ import {
   QUARANTINE_SQL,
   observationRowColumns,
   observationViewSql,
+  exportRelation,
   orderBy,
   parquetFile,
   sql,
@@ -406,7 +407,7 @@ async function exportCentre(
     // order (preserve_insertion_order), so they come out sorted without another sort.
     const order = t === 'quarantine' ? ` ORDER BY ${QUARANTINE_ORDER}` : '';
     await conn.run(
-      `COPY (SELECT * FROM ${t} WHERE centre_id = ${sql(centreId)}${order}) TO ${sql(join(pending, `${t}.parquet`))} (FORMAT parquet)`,
+      `COPY (SELECT * FROM ${exportRelation(t)} WHERE centre_id = ${sql(centreId)}${order}) TO ${sql(join(pending, `${t}.parquet`))} (FORMAT parquet)`,
     );
     lap(`parquet_${t}_ms`);
   }
@@ -428,7 +429,8 @@ async function keepRejected(conn: DuckDBConnection, dir: string, centreId: strin
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   for (const t of STORE_TABLES) {
     const order = t === 'quarantine' ? ` ORDER BY ${QUARANTINE_ORDER}` : '';
-    await conn.run(`COPY (SELECT * FROM ${t} WHERE centre_id = ${sql(centreId)}${order}) TO ${sql(join(dir, `${t}.parquet`))} (FORMAT parquet)`);
+    const to = sql(join(dir, `${t}.parquet`));
+    await conn.run(`COPY (SELECT * FROM ${exportRelation(t)} WHERE centre_id = ${sql(centreId)}${order}) TO ${to} (FORMAT parquet)`);
   }
 }
 
@@ -528,7 +530,7 @@ async function migrateLegacyParquet(conn: DuckDBConnection, storeDir: string): P
       if (existsSync(to)) continue;
       mkdirSync(dirname(to), { recursive: true });
       const order = t === 'quarantine' ? QUARANTINE_ORDER : orderBy(t);
-      await conn.run(`COPY (SELECT * FROM ${t} WHERE centre_id = ${sql(c)} ORDER BY ${order}) TO ${sql(`${to}.tmp`)} (FORMAT parquet)`);
+      await conn.run(`COPY (SELECT * FROM ${exportRelation(t)} WHERE centre_id = ${sql(c)} ORDER BY ${order}) TO ${sql(`${to}.tmp`)} (FORMAT parquet)`);
       renameSync(`${to}.tmp`, to);
     }
   }

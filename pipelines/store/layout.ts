@@ -104,8 +104,18 @@ export function observationViewSql(files: readonly ObservationSource[]): string 
     return `CASE ${byCentre.join(' ')} END AS ${col}`;
   };
   const cols = tableColumns('observation').map((c) => ((PER_FILE_COLUMNS as readonly string[]).includes(c.name) ? perFile(c.name as PerFileColumn) : c.name));
-  return `CREATE OR REPLACE VIEW observation AS\nSELECT ${cols.join(',\n  ')}\nFROM ${OBSERVATION_ROWS}`;
+  // observation_all: every stored row, recorded absences (value null, value_absent_reason set) included, as the Parquet
+  // files hold them; observation: the measured values, which every analysis reads, so that an absence is never a value.
+  return (
+    `CREATE OR REPLACE VIEW ${OBSERVATION_ALL} AS\nSELECT ${cols.join(',\n  ')}\nFROM ${OBSERVATION_ROWS};\n` +
+    `CREATE OR REPLACE VIEW observation AS\nSELECT * FROM ${OBSERVATION_ALL} WHERE value_absent_reason IS NULL`
+  );
 }
+
+/** The view of every stored observation row, recorded absences included (the table as the schema defines it). */
+export const OBSERVATION_ALL = 'observation_all';
+/** The relation a table's Parquet files are written from: for observation, every row, absences included. */
+export const exportRelation = (table: string): string => (table === 'observation' ? OBSERVATION_ALL : table);
 
 export { sql };
 

@@ -1,5 +1,6 @@
 // Harbour: a FHIR R4 bulk-data export, one NDJSON file per resource type (Patient, Encounter,
-// MedicationAdministration, Observation, Condition). Vitals and labs use the LOINC codes of
+// Medication, MedicationAdministration, Observation, Condition). Aldesleukin administrations name their drug by
+// medicationReference: the pharmacy's Medication record of the admission, exported (most cycles) or contained (`#id`). Vitals and labs use the LOINC codes of
 // OBSERVATION_VARIABLES with UCUM units; held doses are MedicationAdministration status "not-done" with a
 // statusReason. Times are ISO 8601 with the America/Los_Angeles offset. Vitals q4h (BP panel, HR,
 // temperature, SpO2, O2 flow when on oxygen), urine per 8-h shift, daily weight, and the monitoring lab panel.
@@ -13,7 +14,7 @@ import { EVENT_TEXT, reasonTextEn, tshDraws, urineBlocks, vitalSamples, type Cen
 import { FileSink } from './sink.js';
 import type { Imperfector } from './table.js';
 
-export const FHIR_RESOURCE_TYPES = ['Patient', 'Encounter', 'MedicationAdministration', 'Observation', 'Condition'] as const;
+export const FHIR_RESOURCE_TYPES = ['Patient', 'Encounter', 'Medication', 'MedicationAdministration', 'Observation', 'Condition'] as const;
 const UCUM = 'http://unitsofmeasure.org';
 const LOINC = 'http://loinc.org';
 const OBS_CAT = 'http://terminology.hl7.org/CodeSystem/observation-category';
@@ -337,10 +338,41 @@ function condition(o: FhirOut, pid: string, mrn: string, encounterId: string | n
   );
 }
 
+/**
+ * The admission's aldesleukin as a FHIR Medication: its ATC code and the reconstituted strength
+ * 18 MIU/mL (il2-domain.md §1.1 unit notes [V]).
+ */
+function aldesleukin(id: string): Json {
+  return {
+    resourceType: 'Medication',
+    id,
+    code: { coding: [{ system: 'http://www.whocc.no/atc', code: 'L03AC01', display: 'aldesleukin' }], text: 'Aldesleukin (Proleukin)' },
+    form: { text: 'powder for solution for injection' },
+    ingredient: [
+      {
+        itemCodeableConcept: { text: 'aldesleukin' },
+        strength: { numerator: { value: 18_000_000, unit: 'IU', system: UCUM, code: '[iU]' }, denominator: { value: 1, unit: 'mL', system: UCUM, code: 'mL' } },
+      },
+    ],
+  };
+}
+
+/**
+ * How the cycle's administrations name their drug: about one cycle in eight carries it contained (`#il2`), the others
+ * reference the Medication exported for the admission. Decided by the id's hash, not the RNG, so nothing else changes.
+ */
+function drugOf(o: FhirOut, key: string, mrn: string): { contained?: Json[]; medicationReference: { reference: string } } {
+  const mid = o.uuid(`med/${key}`);
+  if (/^[01]/.test(mid)) return { contained: [aldesleukin('il2')], medicationReference: { reference: '#il2' } };
+  o.emit('Medication', aldesleukin(mid), mrn, false);
+  return { medicationReference: { reference: `Medication/${mid}` } };
+}
+
 function writeCycle(o: FhirOut, cy: SimCycle, pid: string, mrn: string, rng: Rng): void {
   const { imp, id, when, uuid, emit, sinks } = o;
   const key = `${mrn}/c${cy.courseNumber}.${cy.cycleNumber}`;
   const eid = uuid(`enc/${key}`);
+  const drug = drugOf(o, key, mrn);
   emit(
     'Encounter',
     {
@@ -371,10 +403,8 @@ function writeCycle(o: FhirOut, cy: SimCycle, pid: string, mrn: string, rng: Rng
         { url: `${EXT}/scheduled-time`, valueDateTime: when(s.scheduledAt) },
       ],
       status: s.status === 'given' ? 'completed' : 'not-done',
-      medicationCodeableConcept: {
-        coding: [{ system: 'http://www.whocc.no/atc', code: 'L03AC01', display: 'aldesleukin' }],
-        text: 'Aldesleukin (Proleukin)',
-      },
+      ...(drug.contained ? { contained: drug.contained } : {}),
+      medicationReference: drug.medicationReference,
       subject: { reference: `Patient/${pid}` },
       context: { reference: `Encounter/${eid}` },
       effectiveDateTime: when(s.givenAt ?? s.scheduledAt),

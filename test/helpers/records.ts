@@ -20,7 +20,8 @@ export const valid: { [T in keyof TableRecords]: TableRecords[T] } = {
   },
   cycle: {
     centre_id: 'northbay', patient_key: KEY, cycle_id: CYCLE, course_number: 1, cycle_number: 1, start_at: '2024-03-04T08:00:00Z',
-    dose_iu_per_kg: 600000, dosing_weight_kg: 82.4, dosing_weight_basis: 'actual_admission', planned_max_doses: 14, end_reason: 'toxicity_stop', ...prov,
+    dose_iu_per_kg: 600000, dosing_weight_kg: 82.4, dosing_weight_basis: 'actual_admission', planned_max_doses: 14, end_reason: 'toxicity_stop',
+    admitted_at: null, discharged_at: null, ...prov,
   },
   dose_slot: {
     centre_id: 'northbay', patient_key: KEY, cycle_id: CYCLE, slot_number: 1, scheduled_at: '2024-03-04T08:00:00Z', status: 'given',
@@ -28,7 +29,7 @@ export const valid: { [T in keyof TableRecords]: TableRecords[T] } = {
   },
   observation: {
     centre_id: 'northbay', patient_key: KEY, cycle_id: CYCLE, observed_at: '2024-03-04T11:00:00Z', observed_precision: 'minute', reading_number: null, variable: 'creatinine', value: 1.4, unit: 'mg/dL',
-    period_hours: null, value_raw: '124', unit_raw: 'umol/L', ...prov,
+    period_hours: null, value_raw: '124', unit_raw: 'umol/L', value_absent_reason: null, ...prov,
   },
   infusion: {
     centre_id: 'northbay', patient_key: KEY, cycle_id: CYCLE, agent: 'phenylephrine', start_at: '2024-03-05T02:00:00Z', end_at: '2024-03-05T09:00:00Z',

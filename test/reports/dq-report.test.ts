@@ -173,6 +173,7 @@ describe('the page on its own', () => {
     centre_id: 'c', spec: { id: 'c', version: '1', path: 'c.yaml' }, pseudonymisation_key: 'env', sources: [], unread_files: [],
     tables: { patient: { read: 2, derived: 0, merged: 0, stored: 2, quarantined: 0 } }, checks: [], unmapped_codes: {}, suspected_identifiers: [],
     derived_values: {}, quarantine_by_check: {}, quarantine_reasons: [], quarantine_samples: [], quarantine_csv: 'quarantine.csv', unit_spellings: [], imputed_dates: {},
+    value_absences: {},
   };
 
   it('says when there is nothing to act on', () => {
@@ -196,6 +197,14 @@ describe('the page on its own', () => {
     expect(page).toContain('<tr><td>patient.baseline_weight_kg</td><td>3 values: baseline weights the export left empty: the first cycle’s dosing weight</td></tr>');
     expect(page).toContain('<tr><td>dose_slot.dose_iu</td><td>2 values: IU of given doses the export left empty: the cycle’s IU/kg × dosing weight (the spec sets slots.derive_dose_iu)');
     expect(body(page)).not.toMatch(/[{}]/);
+  });
+
+  it('lists recorded absences by variable and reason (stored, not quarantined)', () => {
+    const page = renderDqHtml({ ...clean, value_absences: { creatinine: { 'not-performed': 2 }, dbp: { error: 1 } } }, '');
+    expect(page).toContain('Recorded absences');
+    expect(page).toContain('<tr><td>creatinine</td><td>not-performed</td><td class="num">2</td></tr>');
+    expect(page).toContain('<tr><td>dbp</td><td>error</td><td class="num">1</td></tr>');
+    expect(renderDqHtml(clean, '')).toMatch(/Recorded absences<\/h2>\s*<p>None\.<\/p>/);
   });
 });
 

@@ -31,10 +31,10 @@ describe('inferred types are what the code relies on', () => {
     expectTypeOf<Patient>().not.toHaveProperty('date_of_birth');
     expectTypeOf<Patient['disease']>().toEqualTypeOf<'rcc' | 'melanoma'>();
   });
-  it('observation variable is a closed union; value a number', () => {
+  it('observation variable is a closed union; value a number, or null for a recorded absence', () => {
     expectTypeOf<Observation['variable']>().toEqualTypeOf<ObservationVariableCode>();
     expectTypeOf<'creatinine'>().toExtend<ObservationVariableCode>();
-    expectTypeOf<Observation['value']>().toEqualTypeOf<number>();
+    expectTypeOf<Observation['value']>().toEqualTypeOf<number | null>();
   });
   it('rules carry action, source and verification status; defaults are filled on output', () => {
     expectTypeOf<Rule['action']>().toEqualTypeOf<'hold' | 'stop_cycle' | 'stop_course' | 'discontinue' | 'notify'>();

@@ -95,7 +95,7 @@ describe('store layout: observations', () => {
     try {
       for (const s of storeTablesSql()) await conn.run(s);
       await conn.run(`INSERT INTO ${OBSERVATION_ROWS} SELECT CASE WHEN i < 250000 THEN 'a' ELSE 'b' END, printf('p%06d', i // 40), NULL,
-        TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_seconds(i), 'minute', NULL, 'heart_rate', 60 + i % 50, '/min', NULL, NULL, NULL, 1 + i % 3, i + 1, NULL FROM range(500000) t(i)`);
+        TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_seconds(i), 'minute', NULL, 'heart_rate', 60 + i % 50, NULL, '/min', NULL, NULL, NULL, 1 + i % 3, i + 1, NULL FROM range(500000) t(i)`);
       const files = ['a', 'b'].flatMap((c) => [1, 2, 3].map((k) => ({ centre_id: c, source_ord: k, source_file: `${c}-${k}.csv`, source_sha256: `${c}${k}`.padEnd(64, '0'), spec_id: c, spec_version: '1' })));
       for (const f of files) await conn.run(`INSERT INTO ${OBSERVATION_SOURCE} VALUES ('${f.centre_id}', ${f.source_ord}, '${f.source_file}', '${f.source_sha256}', '${f.spec_id}', '${f.spec_version}')`);
       await conn.run(observationViewSql(files));
