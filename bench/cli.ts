@@ -170,7 +170,8 @@ function commandLine(name: string, args: string[], options: CommandOptions) {
 function commandRun(name: string, line: ReturnType<typeof commandLine>, r: { status: number | null; output: string; wall: number }, options: CommandOptions) {
   const lines = r.output.trim().split('\n');
   const { timeFile, phaseFile } = line;
-  const [, user, sys, rssKb] = timeFile !== null && existsSync(timeFile) ? readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number) : [];
+  const timed = timeFile !== null && existsSync(timeFile);
+  const [, user, sys, rssKb] = timed ? readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number) : [];
   const run: CommandRun = {
     name, exit_code: r.status, wall_ms: Math.round(r.wall), cpu_ms: user === undefined ? null : Math.round((user + sys!) * 1000),
     peak_rss_mib: rssKb === undefined ? null : Math.round(rssKb / 1024), node_flags: options.nodeFlags,

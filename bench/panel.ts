@@ -85,7 +85,8 @@ async function runMany(jobs: { name: string; args: string[] }[], o: { work: stri
   await Promise.all(Array.from({ length: Math.max(1, o.parallel) }, worker));
   const cpu = runs.reduce((a, r) => a + (r.cpu_ms ?? 0), 0);
   const rss = Math.max(...runs.map((r) => r.peak_rss_mib ?? 0));
-  o.log(`  ${jobs.length} × il2kit ${jobs[0]?.args[0] ?? '?'} (${o.parallel} at a time): wall ${fmt(performance.now() - t0)}, CPU ${fmt(cpu)}, peak RSS ${rss} MiB`);
+  const what = `${jobs.length} × il2kit ${jobs[0]?.args[0] ?? '?'} (${o.parallel} at a time)`;
+  o.log(`  ${what}: wall ${fmt(performance.now() - t0)}, CPU ${fmt(cpu)}, peak RSS ${rss} MiB`);
   return runs;
 }
 

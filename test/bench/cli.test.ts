@@ -57,7 +57,10 @@ describe('npm run bench, end to end (smoke, 4 patients a centre)', () => {
     for (const d of ['doses', 'response', 'outcomes']) expect(readdirSync(join(out, d))).toContain('README.md');
     expect(logged.at(-2)).toMatch(/^raw exports → all analyses \(ingest → holds → doses → response → outcomes\): .* = ×[\d.]+ DuckDB's bare reads /);
     expect(logged.at(-1)).toMatch(
-      /^end to end, raw exports → everything incl\. report, bundles, pool \(ingest → holds → .* → outcomes → report → bundle riverside → .* → pool\): /,
+      new RegExp(
+        '^end to end, raw exports → everything incl\\. report, bundles, pool ' +
+          '\\(ingest → holds → .* → outcomes → report → bundle riverside → .* → pool\\): ',
+      ),
     );
   });
 

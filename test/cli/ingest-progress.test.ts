@@ -46,7 +46,9 @@ describe('il2kit ingest progress', () => {
       const mine = lines.filter((l) => l.endsWith(`(${c})`));
       expect(mine[0], c).toBe(`reading and mapping (${c})`);
       // Every phase the ingest times, with its duration; the mapping phases depend on the export (dose log, observations).
-      for (const phase of ['store', 'derive']) expect(mine.some((l) => new RegExp(`^${phase} took \\d+\\.\\d s \\(${c}\\)$`).test(l)), `${c} ${phase}`).toBe(true);
+      for (const phase of ['store', 'derive']) {
+        expect(mine.some((l) => new RegExp(`^${phase} took \\d+\\.\\d s \\(${c}\\)$`).test(l)), `${c} ${phase}`).toBe(true);
+      }
       expect(mine.filter((l) => /^map_\w+ took \d+\.\d s/.test(l)).length, c).toBeGreaterThan(0);
     }
     // Centre by centre: all of riverside's lines before amstel starts; its summary line after its last phase.
