@@ -12,6 +12,7 @@ import { loadSpec } from '../pipelines/map/spec-load.js';
 import { storeFile } from '../pipelines/store/paths.js';
 import { readStore } from '../analytics/read-store.js';
 import { CENTRE_IDS } from '../simulate/index.js';
+import { notebookParams } from '../schemas/notebook-params.js';
 import { bareRead } from './ingest.js';
 import { fmt, measure } from './measure.js';
 
@@ -79,11 +80,16 @@ export function notebookNames(root = projectRoot()): string[] {
  * so each one's wall time, CPU time and peak RSS (the tslab kernel's included: it is the command's child) are its own.
  * Not counted in the end-to-end time.
  */
-export function notebookSteps(names = notebookNames()): CliStep[] {
+export function notebookSteps(names = notebookNames(), holds = (c: StepContext) => join(c.out, 'holds')): CliStep[] {
   return names.map((name) => ({
     name: `notebook ${name}`,
     command: 'notebooks',
-    args: (c) => ['notebooks', 'run', name, '--param', `storeDir=${c.store}`, '--out', join(c.out, 'notebooks')],
+    args: (c) => {
+      // A notebook that reads holds outputs (05: the practice measures) gets the run's, when holds wrote them.
+      const takesHolds = name in notebookParams && 'holdsDir' in notebookParams[name as keyof typeof notebookParams].shape;
+      const extra = takesHolds && existsSync(holds(c)) ? ['--param', `holdsDir=${holds(c)}`] : [];
+      return ['notebooks', 'run', name, '--param', `storeDir=${c.store}`, ...extra, '--out', join(c.out, 'notebooks')];
+    },
     endToEnd: false,
   }));
 }
@@ -309,15 +315,18 @@ function summarise(patients: number, ctx: StepContext, runs: StepRuns, bareMs: n
 }
 
 /**
- * The notebooks step alone on an existing store (BENCH_ONLY=notebooks BENCH_NOTEBOOKS_STORE=<store folder>): each
+ * The notebooks step alone on an existing store (BENCH_ONLY=notebooks BENCH_NOTEBOOKS_STORE=<store folder>, and
+ * BENCH_NOTEBOOKS_HOLDS=<il2kit holds output folder> for 05's practice measures): each
  * notebook as `il2kit notebooks run` runs it, measured like the other commands. The store is only read.
  * @example benchNotebooks('/tmp/big/store', console.log, '/tmp/nb')
  */
-export function benchNotebooks(store: string, log: (s: string) => void, work: string): CommandRun[] {
+export function benchNotebooks(store: string, log: (s: string) => void, work: string, holds = ''): CommandRun[] {
   mkdirSync(work, { recursive: true });
   const ctx: StepContext = { exports: '', specs: [], store, out: work };
   const flags = startFlags();
-  const runs = notebookSteps().map((step) => runCommand(step.name, step.args(ctx), { nodeFlags: flags.get(step.command ?? step.name) ?? [], work, log }));
+  const runs = notebookSteps(notebookNames(), () => holds).map((step) =>
+    runCommand(step.name, step.args(ctx), { nodeFlags: flags.get(step.command ?? step.name) ?? [], work, log }),
+  );
   logNotebooks(runs, log);
   return runs;
 }

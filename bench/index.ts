@@ -6,7 +6,7 @@
 // use exports already simulated (with --seed bench); BENCH_HOLDS_STORE=<il2kit.duckdb> times the holds bench on an
 // existing store (ingested by this version). BENCH_NOTEBOOKS=1 adds the five notebooks to the end-to-end run (each
 // `il2kit notebooks run <name>` on the run's store; off by default: minutes at 20,000 patients); BENCH_ONLY=notebooks
-// with BENCH_NOTEBOOKS_STORE=<store folder> times them alone on an existing store. The panel bench:
+// with BENCH_NOTEBOOKS_STORE=<store folder> (and BENCH_NOTEBOOKS_HOLDS=<holds output folder>) times them alone on an existing store. The panel bench:
 // BENCH_PANEL_SEEDS (20) × 5 profiles centres of BENCH_PANEL_PATIENTS (40) patients, BENCH_PANEL_COPIES (1) copies each.
 // Each benchmark runs in a process of its own (this script again, with BENCH_CHILD set), so one does not inherit
 // another's heap: after the 20,000-patient ingest the holds analysis ran ~15% slower in the same process. Each ratio
@@ -75,7 +75,7 @@ async function runOne(name: string, keep: string): Promise<unknown> {
   if (name === 'notebooks') {
     const store = process.env.BENCH_NOTEBOOKS_STORE;
     if (store === undefined) throw new Error('BENCH_ONLY=notebooks needs BENCH_NOTEBOOKS_STORE=<store folder>');
-    return benchNotebooks(store, log, join(keep, 'notebooks'));
+    return benchNotebooks(store, log, join(keep, 'notebooks'), process.env.BENCH_NOTEBOOKS_HOLDS ?? '');
   }
   if (name === 'holds') {
     const store = process.env.BENCH_HOLDS_STORE;

@@ -1,9 +1,10 @@
 // The bench's optional notebooks step (issue 25: the notebooks on the 20,000-patient store): off by default, and
 // with BENCH_NOTEBOOKS=1 one `il2kit notebooks run <name>` per notebook on the run's store, outside the end-to-end time.
-import { readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI_STEPS, benchSteps, notebookNames, type StepContext } from '../../bench/cli.js';
+import { CLI_STEPS, benchSteps, notebookNames, notebookSteps, type StepContext } from '../../bench/cli.js';
 import { ROOT } from '../helpers/cli.js';
 
 const ctx: StepContext = { exports: '/e', specs: [], store: '/s/store', out: '/s/out' };
@@ -26,6 +27,21 @@ describe('the bench notebooks step', () => {
       expect(s.command).toBe('notebooks');
       expect(s.endToEnd).toBe(false);
       expect(s.args(ctx)).toEqual(['notebooks', 'run', names[i], '--param', 'storeDir=/s/store', '--out', '/s/out/notebooks']);
+    }
+  });
+
+  it("gives 05 the run's holds outputs when holds wrote them (its practice measures), and no other notebook", () => {
+    const out = mkdtempSync(join(tmpdir(), 'il2kit-nb-step-'));
+    try {
+      mkdirSync(join(out, 'holds'));
+      const withHolds = { ...ctx, out };
+      for (const s of notebookSteps()) {
+        const args = s.args(withHolds);
+        const holds = s.name === 'notebook 05-outcomes-and-safety' ? ['--param', `holdsDir=${join(out, 'holds')}`] : [];
+        expect(args).toEqual(['notebooks', 'run', s.name.replace('notebook ', ''), '--param', 'storeDir=/s/store', ...holds, '--out', join(out, 'notebooks')]);
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
     }
   });
 });
