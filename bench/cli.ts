@@ -76,7 +76,7 @@ export function notebookNames(root = projectRoot()): string[] {
 
 /**
  * The optional notebooks step (BENCH_NOTEBOOKS=1; off by default, they take minutes at 20,000 patients): each notebook
- * in a process of its own, as `il2kit notebooks run <name> --param storeDir=<store>` with the default cell time limit,
+ * in a process of its own, as `il2kit notebooks run <name> --param storeDir=<store>` (00 reads a sample file) with the default cell time limit,
  * so each one's wall time, CPU time and peak RSS (the tslab kernel's included: it is the command's child) are its own.
  * Not counted in the end-to-end time.
  */
@@ -85,10 +85,12 @@ export function notebookSteps(names = notebookNames(), holds = (c: StepContext) 
     name: `notebook ${name}`,
     command: 'notebooks',
     args: (c) => {
-      // A notebook that reads holds outputs (05: the practice measures) gets the run's, when holds wrote them.
-      const takesHolds = name in notebookParams && 'holdsDir' in notebookParams[name as keyof typeof notebookParams].shape;
-      const extra = takesHolds && existsSync(holds(c)) ? ['--param', `holdsDir=${holds(c)}`] : [];
-      return ['notebooks', 'run', name, '--param', `storeDir=${c.store}`, ...extra, '--out', join(c.out, 'notebooks')];
+      // Only the parameters a notebook takes (00 reads a sample file, not a store, and refuses storeDir); one that reads
+      // holds outputs (05: the practice measures) gets the run's, when holds wrote them.
+      const takes = (p: string) => name in notebookParams && p in notebookParams[name as keyof typeof notebookParams].shape;
+      const store = takes('storeDir') ? ['--param', `storeDir=${c.store}`] : [];
+      const extra = takes('holdsDir') && existsSync(holds(c)) ? ['--param', `holdsDir=${holds(c)}`] : [];
+      return ['notebooks', 'run', name, ...store, ...extra, '--out', join(c.out, 'notebooks')];
     },
     endToEnd: false,
   }));
