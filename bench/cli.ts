@@ -3,7 +3,7 @@
 // time, CPU time (user + sys of the child, DuckDB's threads included) and peak RSS, from /usr/bin/time; the command's
 // own phase times through IL2KIT_TIMINGS (so figure rendering can be set apart). Beside them, in the same run: DuckDB's
 // bare reads of the same exports (exceljs for the workbook) and one bare scan of the stored observation table.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { loadSpec } from '../pipelines/map/spec-load.js';
 import { storeFile } from '../pipelines/store/paths.js';
 import { readStore } from '../analytics/read-store.js';
 import { CENTRE_IDS } from '../simulate/index.js';
+import { notebookParams } from '../schemas/notebook-params.js';
 import { bareRead } from './ingest.js';
 import { fmt, measure } from './measure.js';
 
@@ -68,6 +69,38 @@ export const CLI_STEPS: readonly CliStep[] = [
   { name: 're-ingest --force', command: 'ingest', args: (c) => [...ingestArgs(c, c.specs.slice(0, 1)), '--force'], ok: [0, 1], endToEnd: false },
 ];
 
+/** The notebooks `il2kit notebooks run` runs (notebooks/*.ipynb), one step each, on the bench's store. */
+export function notebookNames(root = projectRoot()): string[] {
+  return readdirSync(join(root, 'notebooks')).filter((f) => f.endsWith('.ipynb')).map((f) => f.replace(/\.ipynb$/, '')).sort();
+}
+
+/**
+ * The optional notebooks step (BENCH_NOTEBOOKS=1; off by default, they take minutes at 20,000 patients): each notebook
+ * in a process of its own, as `il2kit notebooks run <name> --param storeDir=<store>` (00 reads a sample file) with the default cell time limit,
+ * so each one's wall time, CPU time and peak RSS (the tslab kernel's included: it is the command's child) are its own.
+ * Not counted in the end-to-end time.
+ */
+export function notebookSteps(names = notebookNames(), holds = (c: StepContext) => join(c.out, 'holds')): CliStep[] {
+  return names.map((name) => ({
+    name: `notebook ${name}`,
+    command: 'notebooks',
+    args: (c) => {
+      // Only the parameters a notebook takes (00 reads a sample file, not a store, and refuses storeDir); one that reads
+      // holds outputs (05: the practice measures) gets the run's, when holds wrote them.
+      const takes = (p: string) => name in notebookParams && p in notebookParams[name as keyof typeof notebookParams].shape;
+      const store = takes('storeDir') ? ['--param', `storeDir=${c.store}`] : [];
+      const extra = takes('holdsDir') && existsSync(holds(c)) ? ['--param', `holdsDir=${holds(c)}`] : [];
+      return ['notebooks', 'run', name, ...store, ...extra, '--out', join(c.out, 'notebooks')];
+    },
+    endToEnd: false,
+  }));
+}
+
+/** CLI_STEPS, then the notebooks when BENCH_NOTEBOOKS=1. */
+export function benchSteps(env: NodeJS.ProcessEnv = process.env): readonly CliStep[] {
+  return env.BENCH_NOTEBOOKS === '1' ? [...CLI_STEPS, ...notebookSteps()] : CLI_STEPS;
+}
+
 export interface CommandRun {
   name: string;
   exit_code: number | null;
@@ -118,25 +151,37 @@ export function startFlags(root = projectRoot()): Map<string, string[]> {
   return flags;
 }
 
-/** Runs one il2kit command as `npm start` would, under /usr/bin/time when there is one. */
-export function runCommand(name: string, args: string[], options: { nodeFlags: string[]; work: string; log: (s: string) => void }): CommandRun {
+interface CommandOptions {
+  nodeFlags: string[];
+  work: string;
+  log: (s: string) => void;
+}
+
+/** The child's program and arguments (under /usr/bin/time when there is one) and the files it reports into. */
+function commandLine(name: string, args: string[], options: CommandOptions) {
   const main = join(projectRoot(), 'dist', 'cli', 'main.js');
   const timeFile = join(options.work, `${name}.time`);
   const phaseFile = join(options.work, `${name}.phases.json`);
   rmSync(phaseFile, { force: true });
   const node = [process.execPath, ...options.nodeFlags, main, ...args];
   const withTime = existsSync(TIME);
-  const t0 = performance.now();
-  const r = spawnSync(withTime ? TIME : node[0]!, withTime ? ['-f', '%e %U %S %M', '-o', timeFile, ...node] : node.slice(1), {
+  return {
+    program: withTime ? TIME : node[0]!,
+    argv: withTime ? ['-f', '%e %U %S %M', '-o', timeFile, ...node] : node.slice(1),
     env: { ...process.env, IL2KIT_TIMINGS: phaseFile },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const wall = performance.now() - t0;
-  const lines = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n');
-  const [, user, sys, rssKb] = withTime && existsSync(timeFile) ? readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number) : [];
+    timeFile: withTime ? timeFile : null,
+    phaseFile,
+  };
+}
+
+/** The run's measurements, from the time and phase files the child wrote; logs a line (and the output's tail on failure). */
+function commandRun(name: string, line: ReturnType<typeof commandLine>, r: { status: number | null; output: string; wall: number }, options: CommandOptions) {
+  const lines = r.output.trim().split('\n');
+  const { timeFile, phaseFile } = line;
+  const timed = timeFile !== null && existsSync(timeFile);
+  const [, user, sys, rssKb] = timed ? readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number) : [];
   const run: CommandRun = {
-    name, exit_code: r.status, wall_ms: Math.round(wall), cpu_ms: user === undefined ? null : Math.round((user + sys!) * 1000),
+    name, exit_code: r.status, wall_ms: Math.round(r.wall), cpu_ms: user === undefined ? null : Math.round((user + sys!) * 1000),
     peak_rss_mib: rssKb === undefined ? null : Math.round(rssKb / 1024), node_flags: options.nodeFlags,
     phases: existsSync(phaseFile) ? (JSON.parse(readFileSync(phaseFile, 'utf8')) as Record<string, number>) : {},
   };
@@ -145,6 +190,30 @@ export function runCommand(name: string, args: string[], options: { nodeFlags: s
   options.log(`  ${name}: wall ${fmt(run.wall_ms)}, CPU ${cpu}, peak RSS ${run.peak_rss_mib ?? '?'} MiB, exit ${r.status}${phases}`);
   if (run.exit_code !== 0) options.log(lines.slice(-8).map((l) => `    | ${l}`).join('\n'));
   return run;
+}
+
+/** Runs one il2kit command as `npm start` would, under /usr/bin/time when there is one. */
+export function runCommand(name: string, args: string[], options: CommandOptions): CommandRun {
+  const line = commandLine(name, args, options);
+  const t0 = performance.now();
+  const r = spawnSync(line.program, line.argv, { env: line.env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const wall = performance.now() - t0;
+  return commandRun(name, line, { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}`, wall }, options);
+}
+
+/** runCommand without blocking, so several commands (the panel bench's bundles) can run at once. */
+export function runCommandAsync(name: string, args: string[], options: CommandOptions): Promise<CommandRun> {
+  const line = commandLine(name, args, options);
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(line.program, line.argv, { env: line.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const keep = (d: Buffer) => (output = (output + d.toString()).slice(-65536));
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', reject);
+    child.on('close', (status) => resolve(commandRun(name, line, { status, output, wall: performance.now() - t0 }, options)));
+  });
 }
 
 /** One bare scan of the observation table (the holds bench's reference): warmed once, median of three. */
@@ -201,7 +270,7 @@ async function runSteps(ctx: StepContext, work: string, log: (s: string) => void
   const commands: CommandRun[] = [];
   let scanMs = NaN;
   let storeIdentical: boolean | null = null;
-  for (const step of CLI_STEPS) {
+  for (const step of benchSteps()) {
     const before = step.name === 're-ingest' ? folderHashes(ctx.store) : null;
     const run = runCommand(step.name, step.args(ctx), { nodeFlags: flags.get(step.command ?? step.name) ?? [], work, log });
     commands.push(run);
@@ -223,7 +292,7 @@ const ratio = (a: number | undefined, b: number | undefined, digits = 1): number
 function summarise(patients: number, ctx: StepContext, runs: StepRuns, bareMs: number): CliBench {
   const { commands, scanMs } = runs;
   const wall = (name: string) => commands.find((c) => c.name === name)?.wall_ms;
-  const inE2e = new Set(CLI_STEPS.filter((s) => s.endToEnd !== false).map((s) => s.name));
+  const inE2e = new Set(benchSteps().filter((s) => s.endToEnd !== false).map((s) => s.name));
   const e2e = commands.filter((c) => inE2e.has(c.name)).reduce((a, c) => a + c.wall_ms, 0);
   const inAnalyses = new Set(CLI_STEPS.filter((s) => s.analysis === true).map((s) => s.name));
   const allAnalyses = commands.filter((c) => inAnalyses.has(c.name)).reduce((a, c) => a + c.wall_ms, 0);
@@ -248,6 +317,33 @@ function summarise(patients: number, ctx: StepContext, runs: StepRuns, bareMs: n
 }
 
 /**
+ * The notebooks step alone on an existing store (BENCH_ONLY=notebooks BENCH_NOTEBOOKS_STORE=<store folder>, and
+ * BENCH_NOTEBOOKS_HOLDS=<il2kit holds output folder> for 05's practice measures): each
+ * notebook as `il2kit notebooks run` runs it, measured like the other commands. The store is only read.
+ * @example benchNotebooks('/tmp/big/store', console.log, '/tmp/nb')
+ */
+export function benchNotebooks(store: string, log: (s: string) => void, work: string, holds = ''): CommandRun[] {
+  mkdirSync(work, { recursive: true });
+  const ctx: StepContext = { exports: '', specs: [], store, out: work };
+  const flags = startFlags();
+  const runs = notebookSteps(notebookNames(), () => holds).map((step) =>
+    runCommand(step.name, step.args(ctx), { nodeFlags: flags.get(step.command ?? step.name) ?? [], work, log }),
+  );
+  logNotebooks(runs, log);
+  return runs;
+}
+
+function logNotebooks(runs: readonly CommandRun[], log: (s: string) => void): void {
+  const nb = runs.filter((r) => r.name.startsWith('notebook '));
+  if (nb.length === 0) return;
+  const failed = nb.filter((r) => r.exit_code !== 0).map((r) => r.name);
+  log(
+    `notebooks: ${nb.length} in ${fmt(nb.reduce((a, r) => a + r.wall_ms, 0))} wall, ${fmt(nb.reduce((a, r) => a + (r.cpu_ms ?? 0), 0))} CPU; ` +
+      `largest peak RSS ${Math.max(...nb.map((r) => r.peak_rss_mib ?? 0))} MiB (target < 6 GiB)` + (failed.length ? `; FAILED: ${failed.join(', ')}` : ''),
+  );
+}
+
+/**
  * Simulates `patients` per centre into `work/exports` (or uses `options.exports`, an `il2kit simulate` folder), then
  * times DuckDB's bare reads of the exports, each CLI_STEPS command in a child process and a bare scan of the store.
  * @example await benchCli(400, console.log, { work: '/tmp/il2kit-bench' })
@@ -260,6 +356,7 @@ export async function benchCli(patients: number, log: (s: string) => void, optio
   log(`  bare reads of the exports (DuckDB; exceljs for the workbook): ${fmt(bare.ms)}`);
   const runs = await runSteps(ctx, options.work, log);
   const r = summarise(patients, ctx, runs, bare.ms);
+  logNotebooks(runs.commands, log);
   const e2eNames = CLI_STEPS.filter((s) => s.endToEnd !== false).map((s) => s.name);
   const analysisNames = CLI_STEPS.filter((s) => s.analysis === true).map((s) => s.name);
   log(

@@ -4,7 +4,10 @@
 // BENCH_ONLY=cli,ingest,holds,analytics,fhir picks some (fhir: harbour alone, BENCH_FHIR_PATIENTS patients,
 // default BENCH_PATIENTS); BENCH_EXPORTS=<il2kit simulate folder> lets the end-to-end run
 // use exports already simulated (with --seed bench); BENCH_HOLDS_STORE=<il2kit.duckdb> times the holds bench on an
-// existing store (ingested by this version).
+// existing store (ingested by this version). BENCH_NOTEBOOKS=1 adds the five notebooks to the end-to-end run (each
+// `il2kit notebooks run <name>` on the run's store; off by default: minutes at 20,000 patients); BENCH_ONLY=notebooks
+// with BENCH_NOTEBOOKS_STORE=<store folder> (and BENCH_NOTEBOOKS_HOLDS=<holds output folder>) times them alone on an existing store. The panel bench:
+// BENCH_PANEL_SEEDS (20) × 5 profiles centres of BENCH_PANEL_PATIENTS (40) patients, BENCH_PANEL_COPIES (1) copies each.
 // Each benchmark runs in a process of its own (this script again, with BENCH_CHILD set), so one does not inherit
 // another's heap: after the 20,000-patient ingest the holds analysis ran ~15% slower in the same process. Each ratio
 // is still taken within one process.
@@ -15,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { storeFile } from '../pipelines/store/paths.js';
 import { benchAnalytics } from './analytics.js';
-import { benchCli } from './cli.js';
+import { benchCli, benchNotebooks } from './cli.js';
 import { benchFhir } from './fhir.js';
 import { benchHolds } from './holds.js';
 import { benchIngest } from './ingest.js';
@@ -69,6 +72,11 @@ async function runOne(name: string, keep: string): Promise<unknown> {
   if (name === 'validate') return benchValidateMemory(log);
   if (name === 'fhir') return benchFhir(Number(process.env.BENCH_FHIR_PATIENTS ?? patients), log);
   if (name === 'panel') return benchPanel(log);
+  if (name === 'notebooks') {
+    const store = process.env.BENCH_NOTEBOOKS_STORE;
+    if (store === undefined) throw new Error('BENCH_ONLY=notebooks needs BENCH_NOTEBOOKS_STORE=<store folder>');
+    return benchNotebooks(store, log, join(keep, 'notebooks'), process.env.BENCH_NOTEBOOKS_HOLDS ?? '');
+  }
   if (name === 'holds') {
     const store = process.env.BENCH_HOLDS_STORE;
     const holds = await benchHolds(patients, log, store === undefined ? {} : { store });
@@ -90,7 +98,7 @@ if (child !== undefined) {
   const results: Record<string, unknown> = { patients_per_centre: patients, patients_total: patients * 5, node: process.version };
   const keep = mkdtempSync(join(tmpdir(), 'il2kit-bench-store-'));
   try {
-    for (const name of ['cli', 'ingest', 'holds', 'analytics', 'validate', 'panel', 'fhir'].filter((b) => only.has(b))) {
+    for (const name of ['cli', 'ingest', 'holds', 'analytics', 'validate', 'panel', 'fhir', 'notebooks'].filter((b) => only.has(b))) {
       const out = join(keep, `${name}.json`);
       // The holds bench reuses the store the ingest bench wrote when there is one.
       const env: NodeJS.ProcessEnv = { ...process.env, BENCH_CHILD: JSON.stringify({ name, out, keep }) };

@@ -1,11 +1,13 @@
 // Smoke run of the end-to-end benchmark (issue 25) at a small scale, so the path the 20,000-patient figures come from
 // cannot rot: the same function `npm run bench` runs (simulate, bare reads, each command in a child process with the
 // flags `npm start` gives it, a bare scan). No timing is asserted; that every command completed and was measured is.
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_STEPS, benchCli, startFlags, type CliBench } from '../../bench/cli.js';
+import { PanelBundle } from '../../schemas/bundle.js';
+import { bundleScanProblems } from '../helpers/bundle-scan.js';
 
 let work: string;
 let result: CliBench;
@@ -55,7 +57,10 @@ describe('npm run bench, end to end (smoke, 4 patients a centre)', () => {
     for (const d of ['doses', 'response', 'outcomes']) expect(readdirSync(join(out, d))).toContain('README.md');
     expect(logged.at(-2)).toMatch(/^raw exports → all analyses \(ingest → holds → doses → response → outcomes\): .* = ×[\d.]+ DuckDB's bare reads /);
     expect(logged.at(-1)).toMatch(
-      /^end to end, raw exports → everything incl\. report, bundles, pool \(ingest → holds → .* → outcomes → report → bundle riverside → .* → pool\): /,
+      new RegExp(
+        '^end to end, raw exports → everything incl\\. report, bundles, pool ' +
+          '\\(ingest → holds → .* → outcomes → report → bundle riverside → .* → pool\\): ',
+      ),
     );
   });
 
@@ -69,5 +74,12 @@ describe('npm run bench, end to end (smoke, 4 patients a centre)', () => {
     expect(result.store_identical_after_reingest).toBe(true);
     expect(result.ratio_reingest_to_ingest).toBeLessThan(1);
     expect(result.ratio_force_one_centre_to_ingest).toBeGreaterThan(0);
+  });
+
+  it('the bundles of its 4-patient centres (the smallest any test writes): no count under k, no key-like string, no date', () => {
+    const dir = join(work, 'out', 'bundles');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect(files).toHaveLength(5);
+    for (const f of files) expect(bundleScanProblems(PanelBundle.parse(JSON.parse(readFileSync(join(dir, f), 'utf8')))), f).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 // policy, and differencing between two releases.
 import { describe, expect, it } from 'vitest';
 import { recoverableCells, suppressTable } from '../../../reports/bundle/suppress.js';
-import { discloseSummary } from '../../../reports/bundle/disclose.js';
+import { discloseSummary as disclose } from '../../../reports/bundle/disclose.js';
 import { differencingProblems } from '../../../reports/bundle/differencing.js';
 import { caseMixTables, responseTable, signalTables } from '../../../analytics/panel/summarise-response.js';
 import { doseEndFirstTables, doseEndTables } from '../../../analytics/panel/summarise-doses.js';
@@ -12,6 +12,15 @@ import { DEFAULT_POLICY } from '../../../analytics/panel/types.js';
 import type { PatientCaseMix } from '../../../analytics/doses/types.js';
 import type { CourseSignalRow } from '../../../analytics/response/types.js';
 import { summaryOf } from '../../helpers/panel.js';
+import { bundleScanProblems } from '../../helpers/bundle-scan.js';
+
+/** Every bundle the cases below release, for the scan at the end (issue 20: every bundle written in the tests). */
+const released: ReturnType<typeof disclose>['bundle'][] = [];
+const discloseSummary: typeof disclose = (...args) => {
+  const r = disclose(...args);
+  released.push(r.bundle);
+  return r;
+};
 
 /** Every way the margins (row, column, grand totals) can pin a suppressed cell: none may remain. */
 function expectUnrecoverable(cells: (number | null)[][]): void {
@@ -159,5 +168,12 @@ describe('dose tables', () => {
     // a bundle whose first-cycle table was withheld is named as left out of the first-cycle test
     const withheld = disclose([...cycles(12, 10, 14, 'max_reached'), ...cycles(20, 10, 6, 'toxicity_stop')]).bundle;
     expect(poolBundles([withheld]).doses.logRank[1]!.centres_left_out).toBe('cc');
+  });
+});
+
+describe('every bundle the cases above released', () => {
+  it('has no count under k, no released estimate under the minimum, no key-like string and no date', () => {
+    expect(released.length).toBeGreaterThan(10);
+    for (const b of released) expect(bundleScanProblems(b), b.centre_id).toEqual([]);
   });
 });
