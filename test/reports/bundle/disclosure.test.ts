@@ -1,5 +1,6 @@
 // Disclosure control, adversarially: primary and complementary suppression, withheld tables, the model-estimate
 // policy, and differencing between two releases.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { recoverableCells, suppressTable } from '../../../reports/bundle/suppress.js';
 import { discloseSummary as disclose } from '../../../reports/bundle/disclose.js';
@@ -13,6 +14,7 @@ import type { PatientCaseMix } from '../../../analytics/doses/types.js';
 import type { CourseSignalRow } from '../../../analytics/response/types.js';
 import { summaryOf } from '../../helpers/panel.js';
 import { bundleScanProblems } from '../../helpers/bundle-scan.js';
+import type { PanelBundle } from '../../../schemas/bundle.js';
 
 /** Every bundle the cases below release, for the scan at the end (issue 20: every bundle written in the tests). */
 const released: ReturnType<typeof disclose>['bundle'][] = [];
@@ -119,6 +121,18 @@ describe('differencing protection', () => {
     expect(differencingProblems(later, [first])).toEqual([]);
     const grown = release([...patients, ...Array.from({ length: 5 }, (_, i) => patient('cc', 100 + i, 'rcc', 1))], '2024-Q1');
     expect(differencingProblems(grown, [first]).filter((p) => p.difference < 5)).toEqual([]);
+  });
+  it('a life table cut at other boundaries a quarter later is compared over the boundaries both share', () => {
+    const base = JSON.parse(readFileSync('test/fixtures/panel/amstel.json', 'utf8')) as PanelBundle;
+    const life = (rows: string[], cells: number[][]): PanelBundle['tables'][number] =>
+      ({ id: 'os_life:rcc', kind: 'os_life', group: { disease: 'rcc' }, rows, cols: ['events', 'censored'], cells, withheld: false });
+    const first = { ...base, content_sha256: 'a'.repeat(64), tables: [life(['m0-12', 'm12-60', 'ge60'], [[7, 5], [6, 5], [0, 0]])] };
+    // Three more events in the first year: every released cell is ≥ 5, and no label matches the first release's.
+    const second = { ...base, content_sha256: 'b'.repeat(64), tables: [life(['m0-6', 'm6-60', 'ge60'], [[5, 0], [11, 10], [0, 0]])] };
+    const problems = differencingProblems(second, [first]);
+    expect(problems).toEqual([expect.objectContaining({ table: 'os_life:rcc', row: 'from month 0', col: 'events', difference: 3 })]);
+    const moved = { ...second, tables: [life(['m0-6', 'm6-60', 'ge60'], [[7, 0], [6, 10], [0, 0]])] };
+    expect(differencingProblems(moved, [first])).toEqual([]);
   });
 });
 
