@@ -13,7 +13,7 @@ export interface PooledSurvivalRow {
   months: number;
   centres: number;
   patients: number;
-  /** Events before the landmark; a fraction where a centre's merged interval spans it (its counts spread evenly). */
+  /** Events before the landmark; a fraction where a centre's merged interval spans it (its events spread at a constant hazard). */
   events: number;
   survival: number | null;
   lower: number | null;
@@ -53,10 +53,12 @@ export interface PooledSeriousRow {
 
 export const LIFE_TABLE_METHOD =
   'Life table (actuarial) from summed counts per 6-month interval: S = Π (1 − d / (n − c/2)); Greenwood interval on the log scale. ' +
-  'Where a centre released merged intervals (disclosure control), its counts are spread evenly over the 6-month intervals they cover. ' +
+  'Where a centre released merged intervals (disclosure control), its events are spread over the 6-month intervals they cover ' +
+  'at a constant hazard and its censorings evenly. ' +
   'Without merging it equals the life table of all centres’ patients together exactly; it differs from the patient-level Kaplan–Meier by the grouping.';
 
-const whole = (t: BundleTable) => !t.withheld && t.cells.every((r) => r.every((v) => v !== null));
+/** The table was released whole: not withheld and no cell suppressed. */
+export const whole = (t: BundleTable) => !t.withheld && t.cells.every((r) => r.every((v) => v !== null));
 
 function gather(bundles: readonly PanelBundle[], kind: BundleTable['kind']): Map<string, { used: { centre: string; t: BundleTable }[]; left: string[] }> {
   const out = new Map<string, { used: { centre: string; t: BundleTable }[]; left: string[] }>();

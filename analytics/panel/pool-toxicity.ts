@@ -6,6 +6,7 @@ import { REVERSAL_REFERENCE } from '../outcomes/reversibility.js';
 import { REVERSAL_LABELS, type ReversalMeasure } from '../outcomes/reversal-times.js';
 import { clopperPearsonInterval, cumulativeIncidence, normalQuantile } from '../stats/index.js';
 import { REVERSAL_DAYS } from './summarise-toxicity.js';
+import { whole } from './pool-outcomes.js';
 
 /** One row per measure × day: summed counts and the pooled cumulative incidence of reversal (death competing). */
 export interface PooledReversalRow {
@@ -44,8 +45,6 @@ export const POOLED_REVERSAL_METHOD =
   'Aalen–Johansen cumulative incidence of reversal with death before reversal competing (Gray’s SE, normal interval clipped to 0–1), from the ' +
   'summed counts read as if each course’s time were the end of its day band (≤ 7, 7–14, 14–30, > 30 days): equal to the patient-level estimate ' +
   'when no course is censored within 30 days of its last dose; a course censored earlier in a band counts at risk to the band’s end.';
-
-const whole = (t: BundleTable) => !t.withheld && t.cells.every((r) => r.every((v) => v !== null));
 
 function byId(bundles: readonly PanelBundle[], kind: BundleTable['kind']): Map<string, { used: BundleTable[]; left: string[] }> {
   const out = new Map<string, { used: BundleTable[]; left: string[] }>();
