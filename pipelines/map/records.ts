@@ -373,10 +373,13 @@ function mapFields(
   }
 }
 
+/** Each FIELD_UNITS field with the key its unit has among a record's extras (built once, not per record). */
+const FIELD_UNIT_KEYS: readonly (readonly [string, string])[] = Object.keys(FIELD_UNITS).map((f) => [f, `${f}__unit`] as const);
+
 /** A unit given for a dose or weight field (FIELD_UNITS) must be that field's unit: a dose in mg is refused, not read as IU. */
 function checkFieldUnits(extra: Record<string, unknown>, spellings: ReadonlyMap<string, string> | null, problems: RecordProblem[]): void {
-  for (const field of Object.keys(FIELD_UNITS)) {
-    const unit = extra[`${field}__unit`];
+  for (const [field, unitKey] of FIELD_UNIT_KEYS) {
+    const unit = extra[unitKey];
     if (unit === undefined || unit === null || String(unit).trim() === '') continue;
     const why = fieldUnitProblem(field, String(unit).trim(), spellings ?? undefined);
     if (why !== null) problems.push({ field, raw: String(unit), check: 'unknown_unit', message: unknownUnitMessage(field, why) });
