@@ -99,9 +99,17 @@ function walk(values: Record<string, unknown>, path: CompiledPath): unknown {
 /** How many codings of a CodeableConcept `codings` reads; a resource with more is an error that says so. */
 export const MAX_CODINGS = 3;
 
-/** The paths `codings` reads: system and code of each of the first MAX_CODINGS codings, and the code after them. */
-export function codingPaths(from: string): { system: string; code: string }[] {
-  return Array.from({ length: MAX_CODINGS + 1 }, (_, i) => ({ system: `${from}.coding[${i}].system`, code: `${from}.coding[${i}].code` }));
+const codingPathCache = new Map<string, readonly { system: string; code: string }[]>();
+
+/** The paths `codings` reads: system and code of each of the first MAX_CODINGS codings, and the code after them (built once per `from`). */
+export function codingPaths(from: string): readonly { system: string; code: string }[] {
+  // Remembered: built per row, the new path texts were hashed again by every lookup (harbour's medication when: a third of its row path).
+  let paths = codingPathCache.get(from);
+  if (paths === undefined) {
+    paths = Array.from({ length: MAX_CODINGS + 1 }, (_, i) => ({ system: `${from}.coding[${i}].system`, code: `${from}.coding[${i}].code` }));
+    codingPathCache.set(from, paths);
+  }
+  return paths;
 }
 
 /** Every column or path a field map reads (from, first_of, codings, unit_from, hours_between). */

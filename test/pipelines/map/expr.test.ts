@@ -1,7 +1,7 @@
 // The compiled JSON paths and the one-pass column join must pick what the plain definitions pick.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { evalField, pick, pickAll, type EvalContext } from '../../../pipelines/map/expr.js';
+import { MAX_CODINGS, codingPaths, evalField, pick, pickAll, type EvalContext } from '../../../pipelines/map/expr.js';
 
 /** The plain definition of pick: the path parsed on every call. */
 function refPick(values: Record<string, unknown>, from: string): unknown {
@@ -71,5 +71,28 @@ describe('field picking', () => {
       }),
       { numRuns: 3000, seed: 13 },
     );
+  });
+});
+
+describe('codings paths', () => {
+  it('are the system and code of each coding read and the code after them, built once per CodeableConcept path', () => {
+    const paths = codingPaths('code');
+    expect(paths).toEqual(
+      Array.from({ length: MAX_CODINGS + 1 }, (_, i) => ({ system: `code.coding[${i}].system`, code: `code.coding[${i}].code` })),
+    );
+    // The same texts for every row (not new ones to hash again at each lookup).
+    expect(codingPaths('code')).toBe(paths);
+    expect(codingPaths('@drug.code')).not.toBe(paths);
+  });
+
+  it('read a coding of the wanted system through a reference the same way every time', () => {
+    const ctx: EvalContext = { decimal: '.', dateFormat: 'iso', timeZone: 'UTC', unmapped: new Map(), fieldName: 'ma.dose_slot.when', routing: true };
+    const row = {
+      row: 1,
+      pointer: null,
+      values: { '@drug': { code: { coding: [{ system: 'http://snomed.info/sct', code: '1' }, { system: 'http://www.whocc.no/atc', code: 'L03AC01' }] } } },
+    };
+    const fm = { codings: { from: '@drug.code', system: 'http://www.whocc.no/atc' } };
+    for (let i = 0; i < 3; i++) expect(evalField(fm, row, ctx)).toEqual({ ok: true, value: 'L03AC01', raw: 'L03AC01' });
   });
 });
