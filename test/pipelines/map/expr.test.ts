@@ -15,7 +15,10 @@ function refPick(values: Record<string, unknown>, from: string): unknown {
       const eq = inner.indexOf('=');
       if (eq > 0) {
         const [key, want] = [inner.slice(0, eq), inner.slice(eq + 1)];
-        cur = Array.isArray(cur) ? cur.find((x) => x !== null && typeof x === 'object' && String(refPick(x as Record<string, unknown>, key.replace(/\.(\d+)(?=\.|$)/g, '[$1]'))) === want) : undefined;
+        const sub = key.replace(/\.(\d+)(?=\.|$)/g, '[$1]');
+        cur = Array.isArray(cur)
+          ? cur.find((x) => x !== null && typeof x === 'object' && String(refPick(x as Record<string, unknown>, sub)) === want)
+          : undefined;
       } else cur = Array.isArray(cur) ? cur[Number(inner)] : undefined;
     } else cur = (cur as Record<string, unknown>)[part];
   }
@@ -35,7 +38,13 @@ const leaf = fc.oneof(fc.constantFrom('loinc', 'x', ' 1 ', '', '7', null, 0, 7, 
 const json = fc.letrec((tie) => ({
   node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(key, tie('node'), { maxKeys: 4, noNullPrototype: true })),
 })).node;
-const step = fc.oneof(key.filter((k) => !k.includes('.')), fc.integer({ min: 0, max: 2 }).map((i) => `[${i}]`), fc.tuple(fc.constantFrom('system', 'code', 'coding.0.system', 'a.b', 'value'), fc.constantFrom('loinc', 'x', '7', '1', 'null', 'true')).map(([k, v]) => `[${k}=${v}]`));
+const step = fc.oneof(
+  key.filter((k) => !k.includes('.')),
+  fc.integer({ min: 0, max: 2 }).map((i) => `[${i}]`),
+  fc
+    .tuple(fc.constantFrom('system', 'code', 'coding.0.system', 'a.b', 'value'), fc.constantFrom('loinc', 'x', '7', '1', 'null', 'true'))
+    .map(([k, v]) => `[${k}=${v}]`),
+);
 const path = fc.array(step, { minLength: 1, maxLength: 4 }).map((s) => s.map((p, i) => (p.startsWith('[') || i === 0 ? p : `.${p}`)).join(''));
 
 describe('field picking', () => {
@@ -49,11 +58,19 @@ describe('field picking', () => {
   });
 
   it('joins columns as the plain definition does', () => {
-    const cell = fc.oneof(fc.constantFrom('', ' ', ' a ', '08:00', '2024-03-01', null, undefined, 5, 0), fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }));
+    const cell = fc.oneof(
+      fc.constantFrom('', ' ', ' a ', '08:00', '2024-03-01', null, undefined, 5, 0),
+      fc.date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true }),
+    );
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom('A', 'B', 'C'), cell, { noNullPrototype: true }), fc.array(fc.constantFrom('A', 'B', 'C', 'D'), { minLength: 1, maxLength: 3 }), fc.constantFrom(undefined, ' ', '/', ''), (values, from, join) => {
-        expect(pickAll(values, from, join)).toEqual(refPickAll(values, from, join));
-      }),
+      fc.property(
+        fc.dictionary(fc.constantFrom('A', 'B', 'C'), cell, { noNullPrototype: true }),
+        fc.array(fc.constantFrom('A', 'B', 'C', 'D'), { minLength: 1, maxLength: 3 }),
+        fc.constantFrom(undefined, ' ', '/', ''),
+        (values, from, join) => {
+          expect(pickAll(values, from, join)).toEqual(refPickAll(values, from, join));
+        },
+      ),
       { numRuns: 3000, seed: 12 },
     );
   });
@@ -61,14 +78,19 @@ describe('field picking', () => {
   it('splits without building the parts as split() does', () => {
     const ctx: EvalContext = { decimal: '.', dateFormat: 'iso', timeZone: 'UTC', unmapped: new Map(), fieldName: 'x' };
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('1', '/', 'a', ' ', '//'), maxLength: 8 }), fc.constantFrom('/', '//', ' ', 'a1'), fc.integer({ min: 0, max: 3 }), (text, sep, index) => {
-        const r = evalField({ from: 'v', split: { sep, index } }, { row: 1, pointer: null, values: { v: text } }, ctx);
-        const t = text.trim();
-        const part = t === '' ? undefined : t.split(sep)[index];
-        if (t === '') expect(r).toMatchObject({ ok: true, value: null });
-        else if (part === undefined || part.trim() === '') expect(r.ok).toBe(false);
-        else expect(r).toMatchObject({ ok: true, value: part.trim() });
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom('1', '/', 'a', ' ', '//'), maxLength: 8 }),
+        fc.constantFrom('/', '//', ' ', 'a1'),
+        fc.integer({ min: 0, max: 3 }),
+        (text, sep, index) => {
+          const r = evalField({ from: 'v', split: { sep, index } }, { row: 1, pointer: null, values: { v: text } }, ctx);
+          const t = text.trim();
+          const part = t === '' ? undefined : t.split(sep)[index];
+          if (t === '') expect(r).toMatchObject({ ok: true, value: null });
+          else if (part === undefined || part.trim() === '') expect(r.ok).toBe(false);
+          else expect(r).toMatchObject({ ok: true, value: part.trim() });
+        },
+      ),
       { numRuns: 3000, seed: 13 },
     );
   });

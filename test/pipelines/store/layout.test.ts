@@ -8,7 +8,9 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingestCentre } from '../../../pipelines/ingest.js';
 import { distinguishingColumns, layoutHash } from '../../../pipelines/store/commit.js';
-import { OBSERVATION_ROWS, OBSERVATION_SOURCE, PER_FILE_COLUMNS, createTableSql, observationViewSql, storeTablesSql, tableColumns } from '../../../pipelines/store/layout.js';
+import {
+  OBSERVATION_ROWS, OBSERVATION_SOURCE, PER_FILE_COLUMNS, createTableSql, observationViewSql, storeTablesSql, tableColumns,
+} from '../../../pipelines/store/layout.js';
 import { queryStore } from '../../helpers/store.js';
 
 const FIXTURE = join(import.meta.dirname, '..', '..', 'fixtures', 'ingest', 'mini');
@@ -40,14 +42,17 @@ describe('store layout: observations', () => {
     inst.closeSync();
     expect(await queryStore(store, 'SELECT column_name, column_type FROM (DESCRIBE observation)')).toEqual(table);
     expect(table.map((c) => c.column_name)).toEqual(tableColumns('observation').map((c) => c.name));
-    const rowCols = (await queryStore(store, `SELECT column_name FROM information_schema.columns WHERE table_name = '${OBSERVATION_ROWS}'`)).map((c) => c.column_name);
+    const rowCols = (await queryStore(store, `SELECT column_name FROM information_schema.columns WHERE table_name = '${OBSERVATION_ROWS}'`)).map(
+      (c) => c.column_name,
+    );
     for (const c of PER_FILE_COLUMNS) expect(rowCols).not.toContain(c);
     // One row per centre and file that has observations; the view puts them back on every row.
     const files = await queryStore(store, `SELECT centre_id, source_ord::INTEGER AS source_ord, source_file FROM ${OBSERVATION_SOURCE} ORDER BY ALL`);
     const seen = await queryStore(store, 'SELECT DISTINCT centre_id, source_file FROM observation ORDER BY ALL');
     expect(files.map(({ centre_id, source_file }) => ({ centre_id, source_file }))).toEqual(seen);
     expect(new Set(files.map((f) => f.centre_id))).toEqual(new Set(['mini', 'other']));
-    expect(await queryStore(store, 'SELECT count(*)::INTEGER AS n FROM observation WHERE source_sha256 IS NULL OR spec_id IS NULL OR spec_version IS NULL')).toEqual([{ n: 0 }]);
+    const noProvenance = 'SELECT count(*)::INTEGER AS n FROM observation WHERE source_sha256 IS NULL OR spec_id IS NULL OR spec_version IS NULL';
+    expect(await queryStore(store, noProvenance)).toEqual([{ n: 0 }]);
     // Re-ingesting a centre replaces its files' rows, never adds to them.
     const before = await queryStore(store, `SELECT count(*)::INTEGER AS n FROM ${OBSERVATION_SOURCE}`);
     const obs = await queryStore(store, 'SELECT centre_id, count(*)::INTEGER AS n FROM observation GROUP BY ALL ORDER BY ALL');
@@ -74,14 +79,20 @@ describe('store layout: observations', () => {
     writeFileSync(join(dir, 'later', 'vitals.csv'), `${header}\nA002;25-03-2024 14:00;120/70;80;37,1\n`);
     const text = readFileSync(spec, 'utf8');
     const vitals = text.slice(text.indexOf('  - id: vitals'), text.indexOf('  - id: labs'));
-    writeFileSync(spec, text.replace('  - id: labs', vitals.replace('id: vitals', 'id: vitals_later').replace('file: vitals.csv', 'file: later/vitals.csv') + '  - id: labs'));
+    const later = vitals.replace('id: vitals', 'id: vitals_later').replace('file: vitals.csv', 'file: later/vitals.csv');
+    writeFileSync(spec, text.replace('  - id: labs', later + '  - id: labs'));
     const store = join(root, 'store');
     const r = await ingestCentre(spec, { storeDir: store, env: {} });
     const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
     const files = await queryStore(store, `SELECT source_file, source_sha256 FROM ${OBSERVATION_SOURCE} ORDER BY ALL`);
-    expect(files.filter((f) => f.source_file === 'vitals.csv').map((f) => f.source_sha256).sort()).toEqual([sha(join(dir, 'vitals.csv')), sha(join(dir, 'later', 'vitals.csv'))].sort());
+    expect(files.filter((f) => f.source_file === 'vitals.csv').map((f) => f.source_sha256).sort()).toEqual(
+      [sha(join(dir, 'vitals.csv')), sha(join(dir, 'later', 'vitals.csv'))].sort(),
+    );
     // Every observation carries the hash of the file it came from; together they are all the observations stored.
-    const bySha = await queryStore(store, "SELECT source_sha256, count(*)::INTEGER AS n FROM observation WHERE source_file = 'vitals.csv' GROUP BY ALL ORDER BY ALL");
+    const bySha = await queryStore(
+      store,
+      "SELECT source_sha256, count(*)::INTEGER AS n FROM observation WHERE source_file = 'vitals.csv' GROUP BY ALL ORDER BY ALL",
+    );
     expect(bySha.map((x) => x.source_sha256).sort()).toEqual([sha(join(dir, 'vitals.csv')), sha(join(dir, 'later', 'vitals.csv'))].sort());
     const [all] = await queryStore(store, 'SELECT count(*)::INTEGER AS n FROM observation');
     expect(all!.n).toBe(r.counts.observation!.stored);
@@ -95,9 +106,18 @@ describe('store layout: observations', () => {
     try {
       for (const s of storeTablesSql()) await conn.run(s);
       await conn.run(`INSERT INTO ${OBSERVATION_ROWS} SELECT CASE WHEN i < 250000 THEN 'a' ELSE 'b' END, printf('p%06d', i // 40), NULL,
-        TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_seconds(i), 'minute', NULL, 'heart_rate', 60 + i % 50, NULL, '/min', NULL, NULL, NULL, 1 + i % 3, i + 1, NULL FROM range(500000) t(i)`);
-      const files = ['a', 'b'].flatMap((c) => [1, 2, 3].map((k) => ({ centre_id: c, source_ord: k, source_file: `${c}-${k}.csv`, source_sha256: `${c}${k}`.padEnd(64, '0'), spec_id: c, spec_version: '1' })));
-      for (const f of files) await conn.run(`INSERT INTO ${OBSERVATION_SOURCE} VALUES ('${f.centre_id}', ${f.source_ord}, '${f.source_file}', '${f.source_sha256}', '${f.spec_id}', '${f.spec_version}')`);
+        TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_seconds(i), 'minute', NULL, 'heart_rate', 60 + i % 50, NULL, '/min', NULL, NULL, NULL, 1 + i % 3, i + 1,
+        NULL FROM range(500000) t(i)`);
+      const files = ['a', 'b'].flatMap((c) =>
+        [1, 2, 3].map((k) => ({
+          centre_id: c, source_ord: k, source_file: `${c}-${k}.csv`, source_sha256: `${c}${k}`.padEnd(64, '0'), spec_id: c, spec_version: '1',
+        })),
+      );
+      for (const f of files)
+        await conn.run(
+          `INSERT INTO ${OBSERVATION_SOURCE} VALUES ('${f.centre_id}', ${f.source_ord}, '${f.source_file}', '${f.source_sha256}', '${f.spec_id}', ` +
+            `'${f.spec_version}')`,
+        );
       await conn.run(observationViewSql(files));
       const rows = (await conn.runAndReadAll('SELECT source_row, source_file, spec_id FROM observation')).getRows();
       expect(rows.length).toBe(500000);
@@ -125,7 +145,9 @@ describe('store layout: observations', () => {
     conn.closeSync();
     inst.closeSync();
     const before = await queryStore(store, 'SELECT count(*)::INTEGER AS n FROM observation');
-    await expect(ingestCentre(join(root, 'mini', 'spec.yaml'), { storeDir: store, env: {} })).rejects.toThrow(/written by another version of the common schema\. Ingest every centre again into a new store folder/);
+    await expect(ingestCentre(join(root, 'mini', 'spec.yaml'), { storeDir: store, env: {} })).rejects.toThrow(
+      /written by another version of the common schema\. Ingest every centre again into a new store folder/,
+    );
     expect(await queryStore(store, 'SELECT count(*)::INTEGER AS n FROM observation')).toEqual(before);
     expect(await queryStore(store, "SELECT value FROM il2kit_meta WHERE key = 'layout'")).toEqual([{ value: 'an-older-layout' }]);
     expect(layoutHash()).toMatch(/^[0-9a-f]{16}$/);
