@@ -73,6 +73,8 @@ export const MeltItem = z.strictObject({
   variable: z.string(),
   value: FieldMap,
   period_hours: z.number().positive().optional(),
+  /** Why the item's value is absent (a component's dataAbsentReason): an empty value with a reason is a recorded absence. */
+  value_absent_reason: FieldMap.optional(),
 });
 
 export const TableMap = z.strictObject({
