@@ -25,7 +25,7 @@ type Cells = RawCells | ((DirectCsv | JsonCells) & { loaded?: ColumnarDb });
 
 /** The source's rows through our reader into a raw-cell file (the columnar path's input when DuckDB does not read the file). */
 async function readRows(run: IngestRun, sched: SourceSchedule, src: SourceSpec, plan: ColumnarPlan, setInfo: (i: Info) => void): Promise<RawWriter> {
-  const w = new RawWriter(plan.paths, join(run.work, `raw-${src.id}.csv`));
+  const w = new RawWriter(plan.paths, join(run.work, `raw-${src.id}.csv`), sched.cohortOf(src));
   sched.raws.set(src.id, w);
   const stream = await streamSource(src, run.dir);
   const info = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns };

@@ -59,7 +59,7 @@ async function readDoseLogSource(run: IngestRun, sched: SourceSchedule, src: Sou
     run.sources.push({ ...both, sha256: opened.info.sha256, bytes: opened.info.bytes, path: opened.info.path });
     return out;
   }
-  const raw = plan ? new RawWriter(plan.paths, join(run.work, `raw-${src.id}.csv`)) : null;
+  const raw = plan ? new RawWriter(plan.paths, join(run.work, `raw-${src.id}.csv`), sched.cohortOf(src)) : null;
   if (raw) sched.raws.set(src.id, raw);
   const park: Parked | null =
     later.length > 0 && !raw

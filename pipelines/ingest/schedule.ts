@@ -21,6 +21,7 @@ import {
   type DirectCsv,
 } from '../map/columnar.js';
 import { RawReadPool, RawReads, type RawRead } from '../map/raw-read.js';
+import type { CohortFilter } from '../map/cohort.js';
 import { JsonCellsRefused, jsonCellsPlan, type JsonCells } from '../map/json-cells.js';
 import type { SourceCounts } from '../map/records.js';
 import type { CandidateSpill } from '../map/spill.js';
@@ -84,6 +85,8 @@ export class SourceSchedule {
     private readonly work: string,
     readonly plans: Map<string, ColumnarPlan>,
     private readonly tuning: IngestTuning,
+    /** Each source's cohort filter (map/cohort.ts): raw-cell writers leave out the lines of patients outside the cohort. */
+    readonly cohortOf: (src: SourceSpec) => CohortFilter | undefined = () => undefined,
   ) {
     // Sources only our readers read (NDJSON, xlsx) are read by reader threads from now on (map/raw-read.ts),
     // except those the dose-log phase reads row by row anyway (their cells are written on the way).
@@ -140,7 +143,7 @@ export class SourceSchedule {
 
   /** Our reader on the reader threads, writing raw cells into the work folder. */
   addThreadRead(src: SourceSpec, plan: ColumnarPlan): void {
-    this.reads.add(src, this.dir, plan.paths, (k) => join(this.work, `raw-${src.id}-${k}.csv`), this.rangeParts(src));
+    this.reads.add(src, this.dir, plan.paths, (k) => join(this.work, `raw-${src.id}-${k}.csv`), this.rangeParts(src), this.cohortOf(src));
   }
 
   private startThreadRead(plan: ColumnarPlan): void {

@@ -4,6 +4,7 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { SourceRow } from '../read/source.js';
 import { picker } from './expr.js';
+import { outsideTest, type CohortFilter } from './cohort.js';
 import type { SourceSpec } from '../../schemas/mapping-spec.js';
 
 export const NULL_MARK = '\\N';
@@ -64,6 +65,8 @@ export interface RawCells {
   kind: 'raw';
   files: string[];
   odd: SourceRow[];
+  /** Rows of patients outside the cohort, counted and never written (CohortFilter). */
+  outside?: number;
 }
 
 /** Writes the referenced cells (`paths`, the plan's) of each row to a raw CSV; rows with parse or shape problems are kept whole for the row path. */
@@ -71,14 +74,19 @@ export class RawWriter implements RawCells {
   readonly kind = 'raw';
   readonly odd: SourceRow[] = [];
   rows = 0;
+  /** Rows left out as outside the cohort (never written, not even to the work folder). */
+  outside = 0;
   private fd: number;
   private buf = '';
   private readonly pickers: ((values: Record<string, unknown>) => unknown)[];
+  private readonly isOutside: ((row: SourceRow) => boolean) | null;
   constructor(
     readonly paths: readonly string[],
     readonly path: string,
+    cohort?: CohortFilter,
   ) {
     this.pickers = paths.map(picker);
+    this.isOutside = cohort ? outsideTest(cohort) : null;
     this.fd = openSync(path, 'w');
     this.buf = ['__row', '__ptr', ...paths.map((_, i) => `c${i}`)].join(',') + '\n';
   }
@@ -94,6 +102,10 @@ export class RawWriter implements RawCells {
       this.rows++;
       if (r.values.__parse_error__ || r.extraCells || r.missingCells) {
         this.odd.push(r);
+        continue;
+      }
+      if (this.isOutside !== null && this.isOutside(r)) {
+        this.outside++;
         continue;
       }
       b += r.row + ',' + encode(r.pointer);

@@ -170,6 +170,8 @@ interface ColumnarRun {
   restart: () => void;
   /** Rows of patients outside the cohort (left out of rows1). */
   outside: number;
+  /** Of those, the rows our reader never wrote to the raw file. */
+  rawOutside?: number;
 }
 
 /** Runs the columnar path on a written raw file (see the module comment). */
@@ -265,7 +267,8 @@ function columnarRun(
   };
 
   const restart = () => (mark = performance.now());
-  return { conn, work, src, plan, paths, ctx, data, rawKind: raw.kind, evalCtx, decode, c, synth, dict, laps, lap, restart, outside: 0 };
+  const rawOutside = raw.kind === 'raw' ? (raw.outside ?? 0) : 0;
+  return { conn, work, src, plan, paths, ctx, data, rawKind: raw.kind, evalCtx, decode, c, synth, dict, laps, lap, restart, outside: 0, rawOutside };
 }
 
 /** Table raw: the written raw file, or the NDJSON or CSV file DuckDB reads itself (unless loaded ahead). */
@@ -388,7 +391,8 @@ async function tupleUnits(run: ColumnarRun, joins: Awaited<ReturnType<typeof key
     ${ctx.cohort ? `WHERE pa.a0 IS DISTINCT FROM '${OUTSIDE_MARK}'` : ''}`);
   // Rows of patients outside the cohort (map/cohort.ts): counted, and in no later table.
   const outsideSql = `SELECT count(*) FROM raw r ${patJoin('pa')} WHERE pa.a0 = '${OUTSIDE_MARK}'`;
-  run.outside = ctx.cohort ? Number((await conn.runAndReadAll(outsideSql)).getRows()[0]![0]) : 0;
+  // Plus those our reader left out of the raw file (never written: map/cohort.ts CohortFilter).
+  run.outside = ctx.cohort ? Number((await conn.runAndReadAll(outsideSql)).getRows()[0]![0]) + (run.rawOutside ?? 0) : 0;
   lap('rows1_tuples');
 
   return { units, meltTms, rowSrc };

@@ -59,6 +59,6 @@ describe('the report counts measurements and recorded absences apart', { timeout
     const [n] = await queryStore(altered, `SELECT count(*)::INTEGER AS n FROM observation_all WHERE value_absent_reason IS NOT NULL`);
     const html = dataQualitySection(context(facts)).html;
     expect(html).toContain('Of which recorded absences');
-    expect(html).toContain(`<td class="num">${n!.n.toLocaleString('en-US')}</td>`);
+    expect(html).toContain(`<td class="num">${Number(n!.n).toLocaleString('en-US')}</td>`);
   });
 });
