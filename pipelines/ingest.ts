@@ -37,7 +37,7 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     const localRuleset = resolveLocalRuleset(resolve(specPath), run.spec.centre.local_ruleset_id);
     const tuning = resolveTuning(opts);
     const plans = planSources(run.spec, tuning);
-    const cohortOf = (src: SourceSpec) => cohortFilter(run.spec, src, run.key.key, run.ctx.cohort);
+    const cohortOf = (src: SourceSpec, followed?: boolean) => cohortFilter(run.spec, src, run.key.key, run.ctx.cohort, followed);
     // Without a cohort the reader threads start at once; with one, after it is known, so that no line of a patient
     // outside it is ever written, even to the work folder (map/cohort.ts).
     if (!run.spec.cohort) schedule = new SourceSchedule(run.dir, run.work, plans, tuning, cohortOf);

@@ -86,7 +86,7 @@ export class SourceSchedule {
     readonly plans: Map<string, ColumnarPlan>,
     private readonly tuning: IngestTuning,
     /** Each source's cohort filter (map/cohort.ts): raw-cell writers leave out the lines of patients outside the cohort. */
-    readonly cohortOf: (src: SourceSpec) => CohortFilter | undefined = () => undefined,
+    readonly cohortOf: (src: SourceSpec, followed?: boolean) => CohortFilter | undefined = () => undefined,
   ) {
     // Sources only our readers read (NDJSON, xlsx) are read by reader threads from now on (map/raw-read.ts),
     // except those the dose-log phase reads row by row anyway (their cells are written on the way).
@@ -149,7 +149,8 @@ export class SourceSchedule {
   private startThreadRead(plan: ColumnarPlan): void {
     const src = plan.src;
     const inA = src.tables.some(inDoseLog);
-    if (src.format === 'csv' || (inA && plan.early.length === 0)) return;
+    // A source with references is read on the main thread, which follows them as it writes the cells (columnar-source.ts).
+    if (src.format === 'csv' || (inA && plan.early.length === 0) || src.references.length > 0) return;
     // An NDJSON file DuckDB may read itself is only scanned here (hash and checks); our reader reads it if DuckDB refuses.
     const jp =
       this.tuning.duckdbJson && src.format === 'ndjson' && src.encoding === 'utf-8' ? jsonCellsPlan(plan.paths) : 'not an NDJSON source DuckDB may read';
@@ -170,7 +171,7 @@ export class SourceSchedule {
 
   private startCsvLoad(plan: ColumnarPlan): void {
     const src = plan.src;
-    if (src.format !== 'csv' || src.tables.some(inDoseLog) || !this.loadAhead(src)) return;
+    if (src.format !== 'csv' || src.tables.some(inDoseLog) || src.references.length > 0 || !this.loadAhead(src)) return;
     // Column checks and suspected identifiers wait for the source's turn (the report keeps its order).
     const load = this.csvHead(src).then(async (h) => {
       if (!h.direct) return h;

@@ -62,11 +62,14 @@ export interface CohortFilter {
   timeZone: string;
 }
 
-/** The source's cohort filter, or undefined without a cohort, or when its patient id reads a followed reference (the writer does not follow them). */
-export function cohortFilter(spec: MappingSpec, src: SourceSpec, key: string, cohort: Set<string> | null | undefined): CohortFilter | undefined {
+/**
+ * The source's cohort filter, or undefined without a cohort, or when its patient id reads a reference the writer does not
+ * follow (`followed`: it does, on the main thread).
+ */
+export function cohortFilter(spec: MappingSpec, src: SourceSpec, key: string, cohort: Set<string> | null | undefined, followed = false): CohortFilter | undefined {
   if (!cohort) return undefined;
   const patientId = fieldObject(src.patient_id);
-  if (fieldPaths(patientId).some((p) => p.startsWith('@'))) return undefined;
+  if (!followed && fieldPaths(patientId).some((p) => p.startsWith('@'))) return undefined;
   return {
     key, centreId: spec.centre.centre_id, patientId, keys: [...cohort],
     decimal: src.decimal, dateFormat: src.date_format ?? spec.date_format, timeZone: src.time_zone ?? spec.centre.time_zone,

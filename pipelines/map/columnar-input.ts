@@ -5,6 +5,7 @@ import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { SourceRow } from '../read/source.js';
 import { picker } from './expr.js';
 import { outsideTest, type CohortFilter } from './cohort.js';
+import type { UnresolvedReferences } from './references.js';
 import type { SourceSpec } from '../../schemas/mapping-spec.js';
 
 export const NULL_MARK = '\\N';
@@ -67,6 +68,8 @@ export interface RawCells {
   odd: SourceRow[];
   /** Rows of patients outside the cohort, counted and never written (CohortFilter). */
   outside?: number;
+  /** References naming nothing, counted (with the first lines) as the writer followed them, before the cohort test. */
+  unresolved?: UnresolvedReferences;
 }
 
 /** Writes the referenced cells (`paths`, the plan's) of each row to a raw CSV; rows with parse or shape problems are kept whole for the row path. */
@@ -80,10 +83,13 @@ export class RawWriter implements RawCells {
   private buf = '';
   private readonly pickers: ((values: Record<string, unknown>) => unknown)[];
   private readonly isOutside: ((row: SourceRow) => boolean) | null;
+  unresolved?: UnresolvedReferences;
   constructor(
     readonly paths: readonly string[],
     readonly path: string,
     cohort?: CohortFilter,
+    /** Follows the row's references (map/references.ts) before its cells are picked, as mapSource's gate does. */
+    private readonly follow?: (row: SourceRow) => void,
   ) {
     this.pickers = paths.map(picker);
     this.isOutside = cohort ? outsideTest(cohort) : null;
@@ -100,6 +106,7 @@ export class RawWriter implements RawCells {
     let b = this.buf;
     for (const r of rows) {
       this.rows++;
+      if (this.follow && !r.values.__parse_error__) this.follow(r);
       if (r.values.__parse_error__ || r.extraCells || r.missingCells) {
         this.odd.push(r);
         continue;

@@ -50,8 +50,8 @@ export interface ColumnarPlan {
  */
 export function planColumnar(spec: MappingSpec, src: SourceSpec, produce: TableMap[], early: TableMap[] = []): ColumnarPlan | string {
   if (produce.length === 0) return 'nothing to map';
-  // A reference is followed row by row (map/references.ts): such a source takes the row path.
-  if (src.references.length > 0) return 'references';
+  // A source's references are followed by our reader as it writes the raw cells (ingest/columnar-source.ts): the `@name…`
+  // paths are cells like any other.
   for (const tm of produce) {
     if (tm.table !== TABLE) return `table ${tm.table}`;
     if (tm.pivot || tm.merge) return 'pivot or merge';
