@@ -66,7 +66,9 @@ export interface CohortFilter {
  * The source's cohort filter, or undefined without a cohort, or when its patient id reads a reference the writer does not
  * follow (`followed`: it does, on the main thread).
  */
-export function cohortFilter(spec: MappingSpec, src: SourceSpec, key: string, cohort: Set<string> | null | undefined, followed = false): CohortFilter | undefined {
+export function cohortFilter(
+  spec: MappingSpec, src: SourceSpec, key: string, cohort: Set<string> | null | undefined, followed = false,
+): CohortFilter | undefined {
   if (!cohort) return undefined;
   const patientId = fieldObject(src.patient_id);
   if (!followed && fieldPaths(patientId).some((p) => p.startsWith('@'))) return undefined;

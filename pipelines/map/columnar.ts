@@ -272,7 +272,8 @@ function columnarRun(
   const restart = () => (mark = performance.now());
   const rawOutside = raw.kind === 'raw' ? (raw.outside ?? 0) : 0;
   const unresolved = raw.kind === 'raw' ? raw.unresolved : undefined;
-  return { conn, work, src, plan, paths, ctx, data, rawKind: raw.kind, evalCtx, decode, c, synth, dict, laps, lap, restart, outside: 0, rawOutside, unresolved };
+  const counted = { outside: 0, rawOutside, unresolved };
+  return { conn, work, src, plan, paths, ctx, data, rawKind: raw.kind, evalCtx, decode, c, synth, dict, laps, lap, restart, ...counted };
 }
 
 /** Table raw: the written raw file, or the NDJSON or CSV file DuckDB reads itself (unless loaded ahead). */
