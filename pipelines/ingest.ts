@@ -10,7 +10,8 @@ import { resolve } from 'node:path';
 import { keepLocalRuleset, resolveLocalRuleset } from '../rules/local-ruleset.js';
 import { resolveTuning, type IngestOptions } from './ingest/options.js';
 import { startRun } from './ingest/run.js';
-import { cohortKeys } from './map/cohort.js';
+import { cohortFilter, cohortKeys } from './map/cohort.js';
+import type { SourceSpec } from '../schemas/mapping-spec.js';
 import { loadReferences } from './map/references.js';
 import { SourceSchedule, planSources } from './ingest/schedule.js';
 import { mapDoseLog } from './ingest/map-dose-log.js';
@@ -35,14 +36,19 @@ export async function ingestCentre(specPath: string, opts: IngestOptions): Promi
     // The centre's own ruleset (beside the spec, or the kit's): resolved before anything is read or stored.
     const localRuleset = resolveLocalRuleset(resolve(specPath), run.spec.centre.local_ruleset_id);
     const tuning = resolveTuning(opts);
-    schedule = new SourceSchedule(run.dir, run.work, planSources(run.spec, tuning), tuning);
-    const sched = schedule;
+    const plans = planSources(run.spec, tuning);
+    const cohortOf = (src: SourceSpec, followed?: boolean) => cohortFilter(run.spec, src, run.key.key, run.ctx.cohort, followed);
+    // Without a cohort the reader threads start at once; with one, after it is known, so that no line of a patient
+    // outside it is ever written, even to the work folder (map/cohort.ts).
+    if (!run.spec.cohort) schedule = new SourceSchedule(run.dir, run.work, plans, tuning, cohortOf);
     const doseLog = await run.timer.phase('map_dose_log', async () => {
       // The spec's cohort first: every mapping leaves the rows of other patients out (map/cohort.ts).
       run.ctx.references = await loadReferences(run.spec, run.dir);
       run.ctx.cohort = await cohortKeys(run.spec, run.dir, run.key.key, run.ctx.references);
-      return mapDoseLog(run, sched);
+      schedule ??= new SourceSchedule(run.dir, run.work, plans, tuning, cohortOf);
+      return mapDoseLog(run, schedule);
     });
+    const sched = schedule!;
     await run.timer.phase('map_observations', () => mapObservations(run, sched, doseLog));
     const stamp = opts.stamp ?? (await ingestStamp(run.spec, run.specPath, run.key.key, run.runId));
     const meta = { [stampKey(run.spec.centre.centre_id)]: JSON.stringify(stamp) };

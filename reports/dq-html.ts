@@ -87,11 +87,19 @@ function actions(rep: DqReport): string {
 }
 
 function rowsInOut(rep: DqReport): string {
+  // Observations stored as recorded absences are counted apart: "stored" is every row, measurements and absences.
+  const absent = Object.values(rep.value_absences ?? {}).reduce((s, by) => s + Object.values(by).reduce((a, n) => a + n, 0), 0);
   const rows = Object.entries(rep.tables).map(([table, c]) => ({
-    table, ...c, balanced: c.read + c.derived === c.stored + c.quarantined + c.merged ? 'yes' : 'NO',
+    table,
+    ...c,
+    absences: table === 'observation' ? absent : MISSING,
+    balanced: c.read + c.derived === c.stored + c.quarantined + c.merged ? 'yes' : 'NO',
   }));
   const head = cols(['table', 'table'], ['read', 'read'], ['derived', 'derived'], ['merged', 'merged'], ['stored', 'stored']);
-  return htmlTable([...head, ...cols(['quarantined', 'quarantined'], ['balanced', 'read + derived = stored + quarantined + merged'])], rows);
+  const tail = cols(
+    ['absences', 'of which recorded absences (no value)'], ['quarantined', 'quarantined'], ['balanced', 'read + derived = stored + quarantined + merged'],
+  );
+  return htmlTable([...head, ...tail], rows);
 }
 
 /** What a table's derived rows are (decisions §3, §4). */

@@ -73,7 +73,10 @@ export const MeltItem = z.strictObject({
   variable: z.string(),
   value: FieldMap,
   period_hours: z.number().positive().optional(),
+  /** Why the item's value is absent (a component's dataAbsentReason): an empty value with a reason is a recorded absence. */
+  value_absent_reason: FieldMap.optional(),
 });
+export type MeltItem = z.infer<typeof MeltItem>;
 
 export const TableMap = z.strictObject({
   table: z.enum(TABLE_NAMES as [string, ...string[]]),

@@ -2,7 +2,8 @@
 // itself, reader threads, or our reader on the main thread), then map/columnar.ts maps them.
 import { join } from 'node:path';
 import type { SourceSpec } from '../../schemas/mapping-spec.js';
-import { streamSource, type SourceData } from '../read/source.js';
+import { streamSource, type SourceData, type SourceRow } from '../read/source.js';
+import { followReferences, type UnresolvedReferences } from '../map/references.js';
 import {
   DirectCsvRefused,
   RawWriter,
@@ -25,7 +26,12 @@ type Cells = RawCells | ((DirectCsv | JsonCells) & { loaded?: ColumnarDb });
 
 /** The source's rows through our reader into a raw-cell file (the columnar path's input when DuckDB does not read the file). */
 async function readRows(run: IngestRun, sched: SourceSchedule, src: SourceSpec, plan: ColumnarPlan, setInfo: (i: Info) => void): Promise<RawWriter> {
-  const w = new RawWriter(plan.paths, join(run.work, `raw-${src.id}.csv`));
+  // The source's references followed as each row's cells are written, counted before the cohort test (as mapSource's gate does).
+  const refs = run.ctx.references?.get(src.id);
+  const unresolved: UnresolvedReferences = { counts: {}, examples: [] };
+  const follow = refs ? (row: SourceRow) => followReferences(src, refs, row, unresolved) : undefined;
+  const w = new RawWriter(plan.paths, join(run.work, `raw-${src.id}.csv`), sched.cohortOf(src, refs !== undefined), follow);
+  if (refs) w.unresolved = unresolved;
   sched.raws.set(src.id, w);
   const stream = await streamSource(src, run.dir);
   const info = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns };
@@ -88,7 +94,7 @@ async function acquire(
     return parkedRaw;
   }
   // NDJSON and workbooks through our readers (NDJSON that DuckDB reads as we do was planned by the schedule: docs/decisions.md §15).
-  if (src.format !== 'csv') return readRows(run, sched, src, plan, setInfo);
+  if (src.format !== 'csv' || src.references.length > 0) return readRows(run, sched, src, plan, setInfo);
   // The header and first rows through our parser (column checks, suspected identifiers); loaded ahead or not.
   const h = await (csvLoad ?? sched.csvHead(src));
   setInfo(h.info);

@@ -53,13 +53,15 @@ async function readDoseLogSource(run: IngestRun, sched: SourceSchedule, src: Sou
     // the observations wait for the slot grid.
     const opened = await mapColumnarSource(run, sched, src, plan);
     sched.columnarParked.set(src.id, opened);
-    const fb = mapSource(src, { ...opened.info, rows: opened.res.fallback }, ctx, new Set(wanted), src.tables.length === wanted.length);
+    // The fallback rows carry their followed references already (columnar-source.ts): not followed (or counted) again.
+    const fbCtx = { ...ctx, references: null };
+    const fb = mapSource(src, { ...opened.info, rows: opened.res.fallback }, fbCtx, new Set(wanted), src.tables.length === wanted.length);
     for (const c of fb.candidates) out.push(c);
     const both = combineCounts(await opened.res.counts(new Set(wanted), src.tables.length === wanted.length), fb.counts);
     run.sources.push({ ...both, sha256: opened.info.sha256, bytes: opened.info.bytes, path: opened.info.path });
     return out;
   }
-  const raw = plan ? new RawWriter(plan.paths, join(run.work, `raw-${src.id}.csv`)) : null;
+  const raw = plan ? new RawWriter(plan.paths, join(run.work, `raw-${src.id}.csv`), sched.cohortOf(src)) : null;
   if (raw) sched.raws.set(src.id, raw);
   const park: Parked | null =
     later.length > 0 && !raw

@@ -63,7 +63,8 @@ async function columnarSource(
   sched.columnarParked.delete(src.id);
   try {
     const rowsToo = !run.readInA.has(src.id);
-    const fb = mapSource(src, { ...info, rows: res.fallback }, run.ctx, new Set(wanted), true);
+    // The fallback rows carry their followed references already (columnar-source.ts): not followed (or counted) again.
+    const fb = mapSource(src, { ...info, rows: res.fallback }, { ...run.ctx, references: null }, new Set(wanted), true);
     const both = combineCounts(await res.counts(new Set(wanted), true), fb.counts);
     const existing = run.sources.find((s) => s.source === src.id);
     if (existing) mergeCounts(existing, both, rowsToo);

@@ -21,6 +21,7 @@ import {
   type DirectCsv,
 } from '../map/columnar.js';
 import { RawReadPool, RawReads, type RawRead } from '../map/raw-read.js';
+import type { CohortFilter } from '../map/cohort.js';
 import { JsonCellsRefused, jsonCellsPlan, type JsonCells } from '../map/json-cells.js';
 import type { SourceCounts } from '../map/records.js';
 import type { CandidateSpill } from '../map/spill.js';
@@ -84,6 +85,8 @@ export class SourceSchedule {
     private readonly work: string,
     readonly plans: Map<string, ColumnarPlan>,
     private readonly tuning: IngestTuning,
+    /** Each source's cohort filter (map/cohort.ts): raw-cell writers leave out the lines of patients outside the cohort. */
+    readonly cohortOf: (src: SourceSpec, followed?: boolean) => CohortFilter | undefined = () => undefined,
   ) {
     // Sources only our readers read (NDJSON, xlsx) are read by reader threads from now on (map/raw-read.ts),
     // except those the dose-log phase reads row by row anyway (their cells are written on the way).
@@ -140,13 +143,14 @@ export class SourceSchedule {
 
   /** Our reader on the reader threads, writing raw cells into the work folder. */
   addThreadRead(src: SourceSpec, plan: ColumnarPlan): void {
-    this.reads.add(src, this.dir, plan.paths, (k) => join(this.work, `raw-${src.id}-${k}.csv`), this.rangeParts(src));
+    this.reads.add(src, this.dir, plan.paths, (k) => join(this.work, `raw-${src.id}-${k}.csv`), this.rangeParts(src), this.cohortOf(src));
   }
 
   private startThreadRead(plan: ColumnarPlan): void {
     const src = plan.src;
     const inA = src.tables.some(inDoseLog);
-    if (src.format === 'csv' || (inA && plan.early.length === 0)) return;
+    // A source with references is read on the main thread, which follows them as it writes the cells (columnar-source.ts).
+    if (src.format === 'csv' || (inA && plan.early.length === 0) || src.references.length > 0) return;
     // An NDJSON file DuckDB may read itself is only scanned here (hash and checks); our reader reads it if DuckDB refuses.
     const jp =
       this.tuning.duckdbJson && src.format === 'ndjson' && src.encoding === 'utf-8' ? jsonCellsPlan(plan.paths) : 'not an NDJSON source DuckDB may read';
@@ -167,7 +171,7 @@ export class SourceSchedule {
 
   private startCsvLoad(plan: ColumnarPlan): void {
     const src = plan.src;
-    if (src.format !== 'csv' || src.tables.some(inDoseLog) || !this.loadAhead(src)) return;
+    if (src.format !== 'csv' || src.tables.some(inDoseLog) || src.references.length > 0 || !this.loadAhead(src)) return;
     // Column checks and suspected identifiers wait for the source's turn (the report keeps its order).
     const load = this.csvHead(src).then(async (h) => {
       if (!h.direct) return h;

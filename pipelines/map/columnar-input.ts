@@ -4,6 +4,8 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { SourceRow } from '../read/source.js';
 import { picker } from './expr.js';
+import { outsideTest, type CohortFilter } from './cohort.js';
+import type { UnresolvedReferences } from './references.js';
 import type { SourceSpec } from '../../schemas/mapping-spec.js';
 
 export const NULL_MARK = '\\N';
@@ -64,6 +66,10 @@ export interface RawCells {
   kind: 'raw';
   files: string[];
   odd: SourceRow[];
+  /** Rows of patients outside the cohort, counted and never written (CohortFilter). */
+  outside?: number;
+  /** References naming nothing, counted (with the first lines) as the writer followed them, before the cohort test. */
+  unresolved?: UnresolvedReferences;
 }
 
 /** Writes the referenced cells (`paths`, the plan's) of each row to a raw CSV; rows with parse or shape problems are kept whole for the row path. */
@@ -71,14 +77,22 @@ export class RawWriter implements RawCells {
   readonly kind = 'raw';
   readonly odd: SourceRow[] = [];
   rows = 0;
+  /** Rows left out as outside the cohort (never written, not even to the work folder). */
+  outside = 0;
   private fd: number;
   private buf = '';
   private readonly pickers: ((values: Record<string, unknown>) => unknown)[];
+  private readonly isOutside: ((row: SourceRow) => boolean) | null;
+  unresolved?: UnresolvedReferences;
   constructor(
     readonly paths: readonly string[],
     readonly path: string,
+    cohort?: CohortFilter,
+    /** Follows the row's references (map/references.ts) before its cells are picked, as mapSource's gate does. */
+    private readonly follow?: (row: SourceRow) => void,
   ) {
     this.pickers = paths.map(picker);
+    this.isOutside = cohort ? outsideTest(cohort) : null;
     this.fd = openSync(path, 'w');
     this.buf = ['__row', '__ptr', ...paths.map((_, i) => `c${i}`)].join(',') + '\n';
   }
@@ -92,8 +106,13 @@ export class RawWriter implements RawCells {
     let b = this.buf;
     for (const r of rows) {
       this.rows++;
+      if (this.follow && !r.values.__parse_error__) this.follow(r);
       if (r.values.__parse_error__ || r.extraCells || r.missingCells) {
         this.odd.push(r);
+        continue;
+      }
+      if (this.isOutside !== null && this.isOutside(r)) {
+        this.outside++;
         continue;
       }
       b += r.row + ',' + encode(r.pointer);

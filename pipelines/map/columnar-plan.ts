@@ -5,7 +5,7 @@ import { TABLES, describeFields, type TableName } from '../../schemas/index.js';
 import { fieldObject } from './spec-load.js';
 import { fieldPaths } from './expr.js';
 import { typedFieldMap } from './records.js';
-import type { FieldMapObject, MappingSpec, SourceSpec, TableMap } from '../../schemas/mapping-spec.js';
+import type { FieldMapObject, MappingSpec, MeltItem, SourceSpec, TableMap } from '../../schemas/mapping-spec.js';
 
 const TABLE: TableName = 'observation';
 
@@ -50,8 +50,8 @@ export interface ColumnarPlan {
  */
 export function planColumnar(spec: MappingSpec, src: SourceSpec, produce: TableMap[], early: TableMap[] = []): ColumnarPlan | string {
   if (produce.length === 0) return 'nothing to map';
-  // A reference is followed row by row (map/references.ts): such a source takes the row path.
-  if (src.references.length > 0) return 'references';
+  // A source's references are followed by our reader as it writes the raw cells (ingest/columnar-source.ts): the `@name…`
+  // paths are cells like any other.
   for (const tm of produce) {
     if (tm.table !== TABLE) return `table ${tm.table}`;
     if (tm.pivot || tm.merge) return 'pivot or merge';
@@ -102,14 +102,14 @@ export function planColumnar(spec: MappingSpec, src: SourceSpec, produce: TableM
       }
     }
     const ti = src.tables.indexOf(tm);
-    if (tm.melt && allTime && early.length === 0) tm.melt.forEach((m, item) => melts.push({ tm: ti, item, cols: colsOf(fieldObject(m.value)) }));
-    else for (const m of tm.melt ?? []) addTuple(fieldObject(m.value));
+    if (tm.melt && allTime && early.length === 0) tm.melt.forEach((m, item) => melts.push({ tm: ti, item, cols: meltCols(m, colsOf) }));
+    else for (const m of tm.melt ?? []) meltCols(m, colsOf).forEach((c) => tuple.add(c));
   }
   // Rows the earlier-phase maps take are rebuilt from the raw cells for the row path: their cells are read too.
   for (const tm of early) {
     for (const raw of Object.values(tm.fields)) colsOf(fieldObject(raw));
     if (tm.pivot) colsOf(fieldObject(tm.pivot.name)), colsOf(fieldObject(tm.pivot.value));
-    for (const m of tm.melt ?? []) colsOf(fieldObject(m.value));
+    for (const m of tm.melt ?? []) meltCols(m, colsOf);
   }
   derived.forEach((_, k) => tuple.add(paths.length + k));
   return {
@@ -127,3 +127,10 @@ export function planColumnar(spec: MappingSpec, src: SourceSpec, produce: TableM
   };
 }
 
+
+/** The columns a melt item reads: its value and, when given, its absence reason. */
+function meltCols(m: MeltItem, colsOf: (fm: FieldMapObject) => number[]): number[] {
+  const cols = colsOf(fieldObject(m.value));
+  if (m.value_absent_reason !== undefined) for (const c of colsOf(fieldObject(m.value_absent_reason))) if (!cols.includes(c)) cols.push(c);
+  return cols;
+}

@@ -34,6 +34,7 @@ import { recordBuilder, type RecordBuilder } from './record-builder.js';
 import { mapSource, type Candidate, type MapContext, type SourceCounts } from './records.js';
 import type { FieldMapObject, SourceSpec, TableMap } from '../../schemas/mapping-spec.js';
 import type { ColumnarPlan } from './columnar-plan.js';
+import type { UnresolvedReferences } from './references.js';
 import { DirectCsvRefused, NULL_MARK, decodeTagged, directCsvSql, ownCsvSql, sqlText, type DirectCsv, type RawCells } from './columnar-input.js';
 import { JsonCellsRefused, decodeJsonCell, jsonCellsTableSql, type JsonCells } from './json-cells.js';
 
@@ -170,6 +171,10 @@ interface ColumnarRun {
   restart: () => void;
   /** Rows of patients outside the cohort (left out of rows1). */
   outside: number;
+  /** Of those, the rows our reader never wrote to the raw file. */
+  rawOutside?: number;
+  /** References our reader followed as it wrote the raw file, with those naming nothing (the row path's counts). */
+  unresolved?: UnresolvedReferences;
 }
 
 /** Runs the columnar path on a written raw file (see the module comment). */
@@ -265,7 +270,10 @@ function columnarRun(
   };
 
   const restart = () => (mark = performance.now());
-  return { conn, work, src, plan, paths, ctx, data, rawKind: raw.kind, evalCtx, decode, c, synth, dict, laps, lap, restart, outside: 0 };
+  const rawOutside = raw.kind === 'raw' ? (raw.outside ?? 0) : 0;
+  const unresolved = raw.kind === 'raw' ? raw.unresolved : undefined;
+  const counted = { outside: 0, rawOutside, unresolved };
+  return { conn, work, src, plan, paths, ctx, data, rawKind: raw.kind, evalCtx, decode, c, synth, dict, laps, lap, restart, ...counted };
 }
 
 /** Table raw: the written raw file, or the NDJSON or CSV file DuckDB reads itself (unless loaded ahead). */
@@ -388,7 +396,8 @@ async function tupleUnits(run: ColumnarRun, joins: Awaited<ReturnType<typeof key
     ${ctx.cohort ? `WHERE pa.a0 IS DISTINCT FROM '${OUTSIDE_MARK}'` : ''}`);
   // Rows of patients outside the cohort (map/cohort.ts): counted, and in no later table.
   const outsideSql = `SELECT count(*) FROM raw r ${patJoin('pa')} WHERE pa.a0 = '${OUTSIDE_MARK}'`;
-  run.outside = ctx.cohort ? Number((await conn.runAndReadAll(outsideSql)).getRows()[0]![0]) : 0;
+  // Plus those our reader left out of the raw file (never written: map/cohort.ts CohortFilter).
+  run.outside = ctx.cohort ? Number((await conn.runAndReadAll(outsideSql)).getRows()[0]![0]) + (run.rawOutside ?? 0) : 0;
   lap('rows1_tuples');
 
   return { units, meltTms, rowSrc };
@@ -430,7 +439,8 @@ async function passOne(run: ColumnarRun, tuples: Tuples, staging: ColumnarStagin
   const meltNeeds = new Map<number, number>();
   const fakeKey = patientKey(ctx.key, ctx.spec.centre.centre_id, PID_MARK);
   // The tuples stand for rows of cohort patients only (rows1): no cohort test on them (their patient is a marker).
-  const scratch: MapContext = { ...ctx, unmapped: new Map(), cohort: null };
+  // References were followed when the raw cells were written: the tuples carry the `@name…` cells.
+  const scratch: MapContext = { ...ctx, unmapped: new Map(), cohort: null, references: null };
   const check = staging.check;
   const build = recordBuilder(describeFields(TABLES[TABLE].schema));
   const cols = staging.columns;
@@ -561,7 +571,7 @@ function rowCounts(run: ColumnarRun, tuples: Tuples, plainRows: number, defer: E
       if (!uproduce) continue;
       const { keep, w } = await weightsOf(ui);
       const tuples = { ...data, rows: keep.map((id) => u.tuples![id]!) };
-      const p2 = mapSource(u.src, tuples, { ...ctx, cohort: null }, uproduce, ui === 0 ? countUnused : true, { defer, weights: w });
+      const p2 = mapSource(u.src, tuples, { ...ctx, cohort: null, references: null }, uproduce, ui === 0 ? countUnused : true, { defer, weights: w });
       if (ui === 0) {
         out = p2.counts;
         out.unusedExamples = [];
@@ -575,6 +585,10 @@ function rowCounts(run: ColumnarRun, tuples: Tuples, plainRows: number, defer: E
     }
     out!.rows = plainRows + run.outside;
     out!.outsideCohort = run.outside;
+    if (run.unresolved) {
+      out!.unresolvedReferences = { ...run.unresolved.counts };
+      out!.unresolvedExamples = [...run.unresolved.examples];
+    }
     return out!;
   };
   return counts;

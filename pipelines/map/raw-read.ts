@@ -14,6 +14,7 @@ import { lineRanges, streamSource, type LineRange, type SourceRow } from '../rea
 import { RawWriter, type RawCells } from './columnar-input.js';
 import { checkColumns } from './source-columns.js';
 import { scanNdjson, type NdjsonScan } from './json-cells.js';
+import type { CohortFilter } from './cohort.js';
 import type { SourceSpec } from '../../schemas/mapping-spec.js';
 
 export interface RawTask {
@@ -27,6 +28,8 @@ export interface RawTask {
   range?: LineRange;
   /** Only scan the NDJSON file (its hash and the checks DuckDB's own reading needs, map/json-cells.ts). */
   scan?: boolean;
+  /** Leave out (count, never write) the lines of patients outside the cohort. */
+  cohort?: CohortFilter;
 }
 
 export interface RawDone {
@@ -40,6 +43,8 @@ export interface RawDone {
   head: SourceRow[] | null;
   out: string;
   odd: SourceRow[];
+  /** Rows of patients outside the cohort: counted, not written. */
+  outside: number;
   scan?: NdjsonScan;
 }
 
@@ -48,10 +53,10 @@ export async function readRawTask(task: RawTask): Promise<RawDone> {
   const path = join(task.dir, task.src.file);
   if (task.scan && existsSync(path)) {
     const scan = scanNdjson(path, task.src.max_field_chars);
-    return { file: basename(path), path, sha256: scan.sha256, bytes: scan.bytes, columns: [], head: null, out: '', odd: [], scan };
+    return { file: basename(path), path, sha256: scan.sha256, bytes: scan.bytes, columns: [], head: null, out: '', odd: [], outside: 0, scan };
   }
   const stream = await streamSource(task.src, task.dir, undefined, task.range);
-  const w = new RawWriter(task.paths, task.out);
+  const w = new RawWriter(task.paths, task.out, task.cohort);
   let head: SourceRow[] | null = null;
   try {
     for await (const rows of stream.chunks) {
@@ -65,7 +70,8 @@ export async function readRawTask(task: RawTask): Promise<RawDone> {
   } finally {
     w.close();
   }
-  return { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns, head, out: task.out, odd: w.odd };
+  const info = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns };
+  return { ...info, head, out: task.out, odd: w.odd, outside: w.outside };
 }
 
 /** A source read in one or more tasks, as the columnar path takes it. */
@@ -82,6 +88,7 @@ export function joinRawDone(parts: RawDone[]): RawRead {
     kind: 'raw',
     files: parts.map((p) => p.out),
     odd: parts.flatMap((p) => p.odd),
+    outside: parts.reduce((n, p) => n + p.outside, 0),
     info: { file: first.file, path: first.path, sha256: first.sha256, bytes: first.bytes, columns: first.columns },
     head: first.head,
     ...(first.scan ? { scan: first.scan } : {}),
@@ -212,9 +219,9 @@ export class RawReads {
   constructor(private pool: RawReadPool | null) {}
 
   /** Plans the reads of a source: `parts` line ranges for a large NDJSON file when there is a pool. */
-  add(src: SourceSpec, dir: string, paths: string[], out: (k: number) => string, rangeParts: number): void {
+  add(src: SourceSpec, dir: string, paths: string[], out: (k: number) => string, rangeParts: number, cohort?: CohortFilter): void {
     const ranges = this.pool && src.format === 'ndjson' && rangeParts > 1 ? lineRanges(join(dir, src.file), rangeParts) : [undefined];
-    const tasks: RawTask[] = ranges.map((range, k) => ({ src, dir, paths, out: out(k), ...(range ? { range } : {}) }));
+    const tasks: RawTask[] = ranges.map((range, k) => ({ src, dir, paths, out: out(k), ...(range ? { range } : {}), ...(cohort ? { cohort } : {}) }));
     rawReadStats.tasks += tasks.length;
     if (tasks.length > 1) rawReadStats.rangeTasks += tasks.length;
     if (this.pool) rawReadStats.threadTasks += tasks.length;

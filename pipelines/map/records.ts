@@ -326,7 +326,8 @@ function compileTableMaps(src: SourceSpec, dateFormat: string) {
     melt:
       tm.melt?.map((m) => {
         const fm = fieldObject(m.value);
-        return { m, fm, label: `${src.id}.${tm.table}.${m.variable}`, unitFrom: fm.unit_from ? ({ from: fm.unit_from } as FieldMapObject) : null };
+        const reason = m.value_absent_reason === undefined ? null : fieldObject(m.value_absent_reason);
+        return { m, fm, reason, label: `${src.id}.${tm.table}.${m.variable}`, unitFrom: fm.unit_from ? ({ from: fm.unit_from } as FieldMapObject) : null };
       }) ?? null,
   }));
 }
@@ -427,11 +428,13 @@ function meltRow(
   candidates: Candidate[],
 ): number {
   let empty = 0;
-  for (const { m, fm, label, unitFrom } of melt) {
+  for (const { m, fm, reason, label, unitFrom } of melt) {
     evalCtx.fieldName = label;
     evalCtx.routing = false;
     const r = evalField(fm, row, evalCtx);
-    if (r.ok && (r.value === null || r.value === undefined)) {
+    // The item's absence reason (a component's dataAbsentReason): with an empty value, a recorded absence, not an empty cell.
+    const why = reason === null ? null : meltReason(reason, row, evalCtx, `${label}.value_absent_reason`);
+    if (r.ok && (r.value === null || r.value === undefined) && (why === null || (why.ok && isBlank(why.value)))) {
       empty++;
       continue;
     }
@@ -451,9 +454,24 @@ function meltRow(
     const mp: RecordProblem[] = [];
     if (!r.ok) mp.push({ field: m.variable, raw: r.raw, check: r.check, message: r.message });
     else mv.value = r.value;
+    if (why !== null && !why.ok) mp.push({ field: 'value_absent_reason', raw: why.raw, check: why.check, message: why.message });
+    else if (why !== null) mv.value_absent_reason = why.value;
     candidates.push(finishObservation({ table, values: mv, extra: mx, where, problems: mp }, decimal));
   }
   return empty;
+}
+
+/** A melt item's absence reason, evaluated under its own label (unmapped codes are listed as that field's). */
+function meltReason(fm: FieldMapObject, row: SourceRow, evalCtx: EvalContext, label: string): ReturnType<typeof evalField> {
+  const was = evalCtx.fieldName;
+  evalCtx.fieldName = label;
+  const why = evalField(fm, row, evalCtx);
+  evalCtx.fieldName = was;
+  return why;
+}
+
+function isBlank(v: unknown): boolean {
+  return v === null || v === undefined || String(v).trim() === '';
 }
 
 /** A field mapping with the parsing its schema type implies: date-times get the source's format, numbers are parsed as numbers. */

@@ -82,7 +82,10 @@ export function renderSpecMarkdown(spec: MappingSpec): string {
       if (tm.when) out.push(`Only rows where ${describe(tm.when.field)} is one of ${tm.when.in.map((v) => `\`${String(v)}\``).join(', ')}.`, '');
       out.push('| field | from |', '|---|---|');
       for (const [name, fm] of Object.entries(tm.fields)) out.push(`| \`${name}\` | ${describe(fm)} |`);
-      for (const m of tm.melt ?? []) out.push(`| \`value\` of \`${m.variable}\` | ${describe(m.value)}${m.period_hours ? `, over ${m.period_hours} h` : ''} |`);
+      for (const m of tm.melt ?? []) {
+        out.push(`| \`value\` of \`${m.variable}\` | ${describe(m.value)}${m.period_hours ? `, over ${m.period_hours} h` : ''} |`);
+        if (m.value_absent_reason !== undefined) out.push(`| \`value_absent_reason\` of \`${m.variable}\` | ${describe(m.value_absent_reason)} |`);
+      }
       out.push('');
       if (tm.ignore_codes.length) out.push(`Left out on purpose: ${tm.ignore_codes.map((c) => `\`${c}\``).join(', ')}.`, '');
       if (Object.keys(tm.units).length) out.push(`Units by variable: ${Object.entries(tm.units).map(([v, u]) => `${v} \`${u}\``).join(', ')}.`, '');
@@ -117,7 +120,7 @@ export function referencedPaths(src: MappingSpec['sources'][number]): string[] {
     add(tm.when?.field);
     Object.values(tm.fields).forEach(add);
     if (tm.pivot) add(tm.pivot.name), add(tm.pivot.value);
-    tm.melt?.forEach((m) => add(m.value));
+    tm.melt?.forEach((m) => (add(m.value), add(m.value_absent_reason)));
   }
   return [...out];
 }

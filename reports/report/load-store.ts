@@ -29,7 +29,10 @@ export interface CentreFacts {
   dose_slots: number;
   first_slot: Date | null;
   last_slot: Date | null;
+  /** Measured observations by kind (recorded absences not counted: a kind recorded only as absent is missing). */
   kinds: Record<ObservationKind, number>;
+  /** Observations stored as recorded absences (no value, the export's reason: FHIR dataAbsentReason, SDTM --STAT). */
+  absences: number;
 }
 
 export interface StoreFacts {
@@ -62,14 +65,19 @@ async function centreFacts(conn: DuckDBConnection, centres: readonly string[]): 
   );
   const obs = await queryRows(
     conn,
-    `SELECT centre_id, CASE variable ${CATEGORY_SQL} ELSE 'other' END AS kind, count(*) AS n FROM observation_rows WHERE ${where} GROUP BY 1, 2`,
+    `SELECT centre_id, CASE variable ${CATEGORY_SQL} ELSE 'other' END AS kind, count(*) FILTER (WHERE value_absent_reason IS NULL) AS n,
+      count(*) FILTER (WHERE value_absent_reason IS NOT NULL) AS absent FROM observation_rows WHERE ${where} GROUP BY 1, 2`,
   );
   const inf = await queryRows(conn, `SELECT centre_id, count(*) AS n FROM infusion WHERE ${where} GROUP BY 1`);
   return size.map((s) => {
     const id = String(s.centre_id);
     const sl = slots.find((r) => r.centre_id === id);
     const kinds = Object.fromEntries(OBSERVATION_KINDS.map((k) => [k, 0])) as Record<ObservationKind, number>;
-    for (const r of obs.filter((o) => o.centre_id === id)) if (String(r.kind) in kinds) kinds[String(r.kind) as ObservationKind] = Number(r.n);
+    let absences = 0;
+    for (const r of obs.filter((o) => o.centre_id === id)) {
+      absences += Number(r.absent);
+      if (String(r.kind) in kinds) kinds[String(r.kind) as ObservationKind] = Number(r.n);
+    }
     kinds.infusion = Number(inf.find((r) => r.centre_id === id)?.n ?? 0);
     const date = (v: unknown) => (v instanceof Date ? v : v === null || v === undefined ? null : new Date(String(v)));
     return {
@@ -81,6 +89,7 @@ async function centreFacts(conn: DuckDBConnection, centres: readonly string[]): 
       first_slot: date(sl?.first),
       last_slot: date(sl?.last),
       kinds,
+      absences,
     };
   });
 }

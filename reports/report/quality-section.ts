@@ -25,6 +25,7 @@ function centreRow(ctx: ReportContext, r: CentreRecords) {
     centre: r.centre_id,
     rows_in: sum('read') === null ? null : sum('read')! + sum('derived')!,
     stored: sum('stored'),
+    absences: facts ? facts.absences : null,
     merged: sum('merged'),
     quarantined: sum('quarantined'),
     failed: r.dq ? (failed.length ? failed.join(', ') : 'none') : null,
@@ -56,6 +57,7 @@ export function dataQualitySection(ctx: ReportContext): ReportSection {
     { key: 'centre', label: 'Centre' },
     { key: 'rows_in', label: 'Rows in (read + derived)' },
     { key: 'stored', label: 'Stored' },
+    { key: 'absences', label: 'Of which recorded absences' },
     { key: 'merged', label: 'Merged' },
     { key: 'quarantined', label: 'Quarantined' },
     { key: 'failed', label: 'Checks failed' },
@@ -85,7 +87,9 @@ export function dataQualitySection(ctx: ReportContext): ReportSection {
   ];
   const html = [
     `<p>Rows in balance rows stored, merged and quarantined for every table; quarantined rows are kept with their reason in the store's quarantine ` +
-      `table and listed on each centre's full page.</p>`,
+      `table and listed on each centre's full page. Stored rows include observations recorded as absent (no value, the export's reason for it: ` +
+      `FHIR dataAbsentReason, SDTM --STAT), counted apart; no analysis reads them, and a kind of observation recorded only as absent is ` +
+      `listed as missing.</p>`,
     htmlTable(cols, rows, { caption: 'Data quality by centre' }),
     failing.length ? htmlTable(failingCols, failing, { caption: 'Checks that failed or warned' }) : '<p>No check failed or warned.</p>',
     noteList(ctx.records.flatMap((r) => r.notes)),
