@@ -276,6 +276,11 @@ function seriousUnderWay(run: CycleRun): PlannedSeriousEvent | undefined {
   return run.planned.find((p) => p.onsetH !== null && p.limitH !== null && run.activeEvent.has(p.type));
 }
 
+/** The episode, if any, that has passed the label's limit by hour h (from then on the patient gets no more IL-2). */
+function overLimit(run: CycleRun, h: number): PlannedSeriousEvent | undefined {
+  return run.planned.find((p) => p.onsetH !== null && p.limitH !== null && p.durationH > p.limitH && h > p.onsetH + p.limitH);
+}
+
 /** Whether an episode outlasted the label's limit (the patient's IL-2 ends: no further cycle or course). */
 function pastLimit(run: CycleRun): boolean {
   return run.planned.some((p) => p.onsetH !== null && p.limitH !== null && p.durationH > p.limitH);
@@ -449,6 +454,8 @@ function slotStep(cx: CycleSetup, run: CycleRun, now: HourState): void {
     const after = physRng.uniform(REGIMEN.dischargeHoursAfterLastDose[0], REGIMEN.dischargeHoursAfterLastDose[1]);
     run.dischargeHour = Math.min(cx.n - 1, Math.round((run.lastDoseHour ?? h) + after));
     if (run.dischargeHour <= h) run.dischargeHour = Math.min(cx.n - 1, h + 24);
+    // a coma, dialysis or seizure under way keeps the patient in until a day after it resolves
+    for (const p of run.planned) if (p.onsetH !== null) run.dischargeHour = Math.min(cx.n - 1, Math.max(run.dischargeHour, p.onsetH + p.durationH + 24));
   }
 }
 
@@ -469,7 +476,8 @@ function decideAt(cx: CycleSetup, run: CycleRun, now: HourState, slotNumber: num
     state.heldSoFar,
     state.relativeCriteria.size,
   );
-  const d = noDoseDuring(seriousUnderWay(run), decideSlot(input.ruleset, vars, state, profile, decideRng, C / 3, slotNumber, run.patientStopAtSlot), state);
+  const ruled = decideSlot(input.ruleset, vars, state, profile, decideRng, C / 3, slotNumber, run.patientStopAtSlot);
+  const d = noDoseDuring(seriousUnderWay(run), overLimit(run, h), ruled, state);
   const slot: SimSlot = {
     slotNumber,
     scheduledAt,
@@ -520,12 +528,21 @@ function decideAt(cx: CycleSetup, run: CycleRun, now: HourState, slotNumber: num
  * No dose while a coma or dialysis is under way: a dose the rules (or dosing through) would give is held, for the
  * event's reason; a hold, stop or discontinuation by the rules stands as decided.
  */
-function noDoseDuring(serious: PlannedSeriousEvent | undefined, d: DecisionResult, state: DecisionState): DecisionResult {
+function noDoseDuring(
+  serious: PlannedSeriousEvent | undefined,
+  over: PlannedSeriousEvent | undefined,
+  d: DecisionResult,
+  state: DecisionState,
+): DecisionResult {
+  const reason = (p: PlannedSeriousEvent): string => reasonCodeFor(p.type === 'coma' ? 'coma_hours' : 'dialysis_hours');
+  if (over !== undefined && d.decision !== 'discontinue' && d.decision !== 'stop_cycle') {
+    // past the label's limit the team discontinues IL-2 whatever the centre's rules say
+    return { ...d, decision: 'discontinue', reasonCodes: [reason(over)], deviation: 'clinician_stop', skipReason: null, endReason: 'toxicity_stop' };
+  }
   if (serious === undefined || d.decision !== 'give') return d;
   state.heldSoFar += 1;
-  const reason = reasonCodeFor(serious.type === 'coma' ? 'coma_hours' : 'dialysis_hours');
   const deviation = d.holdRules.length > 0 ? 'none' : 'hold_without_criterion';
-  return { ...d, decision: 'hold', reasonCodes: [reason], deviation, skipReason: null, endReason: null };
+  return { ...d, decision: 'hold', reasonCodes: [reason(serious)], deviation, skipReason: null, endReason: null };
 }
 
 /** The cycle as simulated: the open phenylephrine segment closed at discharge, follow-up labs, records up to discharge. */
