@@ -152,4 +152,17 @@ describe('rare serious events at their cited rates (SERIOUS_EVENTS)', () => {
     expect(labelStops.length).toBeGreaterThan(0);
     expect(consensusStops.length).toBeGreaterThan(5);
   });
+
+  it("a seizure is a mental-status change: the centre's mental-status rule fires at the first slot during it", () => {
+    let seen = 0;
+    for (const p of patients) {
+      for (const { cycle, event } of serious(p).filter((x) => x.event.type === 'seizure')) {
+        const first = cycle.slots.find((s) => s.scheduledAt > event.onsetAt && s.scheduledAt < (event.resolvedAt ?? Infinity) && s.status !== 'not_reached');
+        if (first === undefined) continue;
+        expect(first.firedRules, `${p.localId} slot ${first.slotNumber}`).toContain('neuro.mental_status');
+        seen += 1;
+      }
+    }
+    expect(seen).toBeGreaterThan(0);
+  });
 });
