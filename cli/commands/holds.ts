@@ -38,7 +38,7 @@ export function registerHolds(program: Command): void {
       const perCentre = Number(opts.swimmerCycles);
       if (!Number.isInteger(perCentre) || perCentre < 1) throw new UserError(`--swimmer-cycles must be a whole number ≥ 1, got ${opts.swimmerCycles}`);
       // Loaded here, not at start-up: `il2kit --help` stays fast.
-      const { holdsReport, kitRulesets, slotDecisionColumns, slotFeaturesFromStore, untimedValueNotes, untimedValuesFromStore, urineChartingFromStore } =
+      const { holdsReportThreaded, kitRulesets, slotDecisionColumns, slotFeaturesFromStore, untimedValueNotes, untimedValuesFromStore, urineChartingFromStore } =
         await import('../../analytics/practice/index.js');
       const { concordanceSpec, decisionSwimmerSpec, enforcementSpec, holdReasonsSpec, impliedThresholdsSpec } = await import('../../charts/holds.js');
       const { clearOutputs, withStore, writeFigures, writeReadme, writeTables } = await import('./analysis-output.js');
@@ -86,7 +86,7 @@ export function registerHolds(program: Command): void {
       progress.step('evaluating rulesets', `${rulesets.length} rulesets × ${frame.n} slots`);
       const onRuleset = (pass: Parameters<typeof slotDecisionColumns>[1]) => writer.add(slotDecisionColumns(frame, pass));
       const r = await times
-        .time('analyse', () => holdsReport(frame, rulesets, { reference, swimmerCycles: perCentre, onRuleset }))
+        .time('analyse', () => holdsReportThreaded(frame, rulesets, { reference, swimmerCycles: perCentre, onRuleset }))
         .catch(async (e: unknown) => {
           await writer.discard();
           throw e;
