@@ -36,7 +36,9 @@ const asError = (e: { name: string; message: string; stack?: string }): Error =>
  * A worker that cannot start or dies leaves its unanswered tasks to this thread.
  * @example const fits = startImpliedFits(cells.map((c) => c.task), impliedFitOptions()); …; const all = await fits.done();
  */
-export function startImpliedFits(tasks: readonly ImpliedTask[], options: ImpliedFitOptions, opts: { thread?: boolean } = {}): ImpliedFits {
+export function startImpliedFits(
+  tasks: readonly ImpliedTask[], options: ImpliedFitOptions, opts: { thread?: boolean; /** false: this thread only waits (tests) */ here?: boolean } = {},
+): ImpliedFits {
   const results: (ImpliedFit | undefined)[] = new Array(tasks.length);
   const errors = new Map<number, Error>();
   const by: ('worker' | 'main')[] = new Array(tasks.length).fill('worker');
@@ -81,9 +83,12 @@ export function startImpliedFits(tasks: readonly ImpliedTask[], options: Implied
   };
   const done = async (): Promise<ImpliedFit[]> => {
     try {
-      for (let id = Atomics.add(next, 0, 1); id < tasks.length; id = Atomics.add(next, 0, 1)) fitHere(id);
+      const here = opts.here !== false || worker === null;
+      for (let id = here ? Atomics.add(next, 0, 1) : tasks.length; id < tasks.length; id = Atomics.add(next, 0, 1)) fitHere(id);
       for (;;) {
         for (const id of orphans.splice(0)) fitHere(id);
+        // A worker lost while this thread only waited: the tasks nobody took are this thread's now.
+        if (worker === null) for (let id = Atomics.add(next, 0, 1); id < tasks.length; id = Atomics.add(next, 0, 1)) fitHere(id);
         const waiting = worker !== null && by.some((b, id) => b === 'worker' && !answered.has(id));
         if (!waiting) break;
         await new Promise<void>((r) => { wake = r; });

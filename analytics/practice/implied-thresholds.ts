@@ -11,7 +11,7 @@ import type { Ruleset } from '../../schemas/ruleset.js';
 import type { RuleVariableCode } from '../../schemas/vocabularies.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
 import type { RulesetEvaluation } from '../../rules/engine.js';
-import { centreRows, fitSlots, otherCriteria, plausibleRange } from './implied-slots.js';
+import { centreRows, fitSlots, otherCriteria, plausibleRange, type FitSlots } from './implied-slots.js';
 import { fitImplied, type ImpliedFit, type ImpliedFitOptions, type ImpliedTask } from './implied-fit.js';
 
 export { ed50, fitLogistic1, fitStep, type LogisticFit1, type StepFit } from './implied-fit.js';
@@ -149,24 +149,59 @@ export function impliedCells(frame: SlotFeatureFrame, reference: Ruleset, option
   const other = options.adjust === false ? null : otherCriteria(frame, reference, options.evaluation);
   const rows = centreRows(frame);
   const centres = [...rows.keys()].sort();
+  const codes = patientCodes(frame);
   const out: ImpliedCell[] = [];
   for (const variable of options.variables ?? IMPLIED_THRESHOLD_VARIABLES) {
     const range = plausibleRange(variable);
     for (const centre of centres) {
       const slots = fitSlots(frame, centre, variable, other, rows.get(centre));
-      const { values: vals, held: helds, patients: pats } = slots;
-      const xs = Float64Array.from(new Set(vals)).sort();
-      const index = new Map<number, number>();
-      xs.forEach((x, k) => index.set(x, k));
-      const ids = new Map<string, number>();
-      const patient = Int32Array.from(pats, (p) => { let id = ids.get(p); if (id === undefined) ids.set(p, (id = ids.size)); return id; });
-      const task: ImpliedTask = {
-        range, n: vals.length, held: helds.reduce((a, b) => a + b, 0), xs, xi: Int32Array.from(vals, (v) => index.get(v)!), y: Uint8Array.from(helds), patient,
-      };
+      const task = cellTask(slots, codes, range);
       out.push({ centre_id: centre, variable, held_other_reasons: slots.heldOtherReasons, excluded_other_criteria: slots.otherCriteria, task });
     }
   }
   return out;
+}
+
+/** Each frame row's patient as a number (first-seen order over the frame), and how many patients there are. */
+function patientCodes(frame: SlotFeatureFrame): { code: Int32Array; count: number } {
+  const ids = new Map<string, number>();
+  const code = new Int32Array(frame.n);
+  for (let i = 0; i < frame.n; i++) {
+    const p = frame.patient_key[i]!;
+    let id = ids.get(p);
+    if (id === undefined) ids.set(p, (id = ids.size));
+    code[i] = id;
+  }
+  return { code, count: ids.size };
+}
+
+/** A cell's slots as typed arrays: distinct values ascending, each slot's index into them, held, patient (first seen = 0). */
+function cellTask(slots: FitSlots, patients: { code: Int32Array; count: number }, range: ImpliedTask['range']): ImpliedTask {
+  const { values, held, rows } = slots;
+  const n = values.length;
+  const sorted = Float64Array.from(values).sort();
+  let m = 0;
+  for (let j = 0; j < n; j++) if (j === 0 || sorted[j] !== sorted[m - 1]) sorted[m++] = sorted[j]!;
+  const xs = sorted.slice(0, m);
+  const xi = new Int32Array(n);
+  for (let j = 0; j < n; j++) {
+    // The value's place among the distinct values (binary search: they are ascending and the value is one of them).
+    const v = values[j]!;
+    let lo = 0, hi = m - 1;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (xs[mid]! < v) lo = mid + 1; else hi = mid; }
+    xi[j] = lo;
+  }
+  const renumber = new Int32Array(patients.count).fill(-1);
+  const patient = new Int32Array(n);
+  let seen = 0;
+  for (let j = 0; j < n; j++) {
+    const p = patients.code[rows[j]!]!;
+    if (renumber[p] === -1) renumber[p] = seen++;
+    patient[j] = renumber[p]!;
+  }
+  let h = 0;
+  for (let j = 0; j < n; j++) h += held[j]!;
+  return { range, n, held: h, xs, xi, y: Uint8Array.from(held), patient };
 }
 
 /** The rows of impliedThresholds from its cells and their fits (in the same order), beside the reference band. */
