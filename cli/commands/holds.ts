@@ -42,7 +42,8 @@ export function registerHolds(program: Command): void {
         await import('../../analytics/practice/index.js');
       const { concordanceSpec, decisionSwimmerSpec, enforcementSpec, holdReasonsSpec, impliedThresholdsSpec } = await import('../../charts/holds.js');
       const { clearOutputs, withStore, writeFigures, writeReadme, writeTables } = await import('./analysis-output.js');
-      const { SLOT_DECISIONS, SlotDecisionWriter } = await import('./slot-decisions-output.js');
+      const { SLOT_DECISIONS } = await import('./slot-decisions-output.js');
+      const { SlotDecisionThread } = await import('./slot-decisions-thread.js');
       const { PhaseTimes } = await import('../timings.js');
       const times = new PhaseTimes();
 
@@ -81,8 +82,9 @@ export function registerHolds(program: Command): void {
       const frame = await times.time('features', () => slotFeaturesFromStore(opts.store, opts.centres === undefined ? {} : { centres: opts.centres }));
       if (frame.n === 0) throw new UserError(`no dose slots in ${opts.store}${opts.centres ? ` for ${opts.centres.join(', ')}` : ''}; run il2kit ingest first`);
       // Each ruleset's per-slot decisions as typed columns (~10 bytes a slot), never as rows, handed to the Parquet writer
-      // as soon as the ruleset is evaluated: DuckDB writes them while the next ruleset is evaluated (issue 25).
-      const writer = await SlotDecisionWriter.open(opts.out, frame, rulesets.length);
+      // as soon as the ruleset is evaluated: a writer thread appends them and DuckDB writes them while the next ruleset is
+      // evaluated (issue 25).
+      const writer = SlotDecisionThread.open(opts.out, frame, rulesets.length);
       progress.step('evaluating rulesets', `${rulesets.length} rulesets × ${frame.n} slots`);
       const onRuleset = (pass: Parameters<typeof slotDecisionColumns>[1]) => writer.add(slotDecisionColumns(frame, pass));
       const r = await times
