@@ -317,7 +317,8 @@ function assemble(
 
   return {
     centres, reference: reference.id, rulesets: passes.rulesetRows, concordance: passes.concordanceRows, enforcement: passes.enforcementRows,
-    holdReasons: holdReasonMix(frame), impliedThresholds: implied, referenceBands, swimmer: passes.swimmer, swimmerRule: swimmerRule(options.swimmerCycles ?? 4),
+    holdReasons: holdReasonMix(frame), impliedThresholds: implied, referenceBands, swimmer: passes.swimmer,
+    swimmerRule: swimmerRule(options.swimmerCycles ?? 4),
   };
 }
 

@@ -38,8 +38,9 @@ export function registerHolds(program: Command): void {
       const perCentre = Number(opts.swimmerCycles);
       if (!Number.isInteger(perCentre) || perCentre < 1) throw new UserError(`--swimmer-cycles must be a whole number ≥ 1, got ${opts.swimmerCycles}`);
       // Loaded here, not at start-up: `il2kit --help` stays fast.
-      const { holdsReportThreaded, kitRulesets, slotDecisionColumns, slotFeaturesFromStore, untimedValueNotes, untimedValuesFromStore, urineChartingFromStore } =
-        await import('../../analytics/practice/index.js');
+      const {
+        holdsReportThreaded, kitRulesets, slotDecisionColumns, slotFeaturesFromStore, untimedValueNotes, untimedValuesFromStore, urineChartingFromStore,
+      } = await import('../../analytics/practice/index.js');
       const { concordanceSpec, decisionSwimmerSpec, enforcementSpec, holdReasonsSpec, impliedThresholdsSpec } = await import('../../charts/holds.js');
       const { clearOutputs, withStore, writeFigures, writeReadme, writeTables } = await import('./analysis-output.js');
       const { SLOT_DECISIONS } = await import('./slot-decisions-output.js');

@@ -46,7 +46,10 @@ parentPort!.on('message', (m: WriterRequest) => {
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
       if (m.op === 'add') failed ??= err;
-      else parentPort!.postMessage({ op: m.op, error: { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) } } satisfies WriterReply);
+      else {
+        const error = { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
+        parentPort!.postMessage({ op: m.op, error } satisfies WriterReply);
+      }
     }
   });
 });
