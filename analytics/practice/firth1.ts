@@ -4,7 +4,7 @@
 // on grouped counts so a centre's ~10^5 slots cost one pass per distinct value; test/analytics/practice/firth1.test.ts
 // checks the two agree. Wald covariance from the information matrix at the estimate (logistf's profile intervals are
 // not computed here).
-import type { LogisticFit1 } from './implied-thresholds.js';
+import type { LogisticFit1 } from './implied-fit.js';
 
 /** log(expit(eta)), stable for large |eta|. */
 const logExpit = (eta: number): number => (eta >= 0 ? -Math.log1p(Math.exp(-eta)) : eta - Math.log1p(Math.exp(eta)));

@@ -11,6 +11,8 @@ export interface FitSlots {
   values: number[];
   held: number[];
   patients: string[];
+  /** Each fitted slot's frame row. */
+  rows: number[];
   /** Held slots left out because their recorded reason names something other than this variable's criterion. */
   heldOtherReasons: number;
   /** Slots left out because the reference has a criterion met on another variable there. */
@@ -48,7 +50,7 @@ export function fitSlots(
   frame: SlotFeatureFrame, centre: string, variable: RuleVariableCode, other: ((variable: string, i: number) => boolean) | null,
   range: readonly [number, number] = [0, frame.n - 1],
 ): FitSlots {
-  const out: FitSlots = { values: [], held: [], patients: [], heldOtherReasons: 0, otherCriteria: 0 };
+  const out: FitSlots = { values: [], held: [], patients: [], rows: [], heldOtherReasons: 0, otherCriteria: 0 };
   const col = frame.values[variable];
   if (col === undefined) return out;
   const ok = explaining(variable);
@@ -71,6 +73,7 @@ export function fitSlots(
     out.values.push(v);
     out.held.push(st === 'held' ? 1 : 0);
     out.patients.push(frame.patient_key[i]!);
+    out.rows.push(i);
   }
   return out;
 }

@@ -6,37 +6,23 @@
 // change point estimates the edge itself, and is where the hold rate crosses one half whenever floor < ½ < ceiling.
 // Beside both, the ED50 of a four-parameter logistic (floor and ceiling estimated; analytics/stats), half-way between
 // floor and ceiling: the logistic estimate of the edge itself, with a profile-likelihood interval.
-// The fit is a two-parameter IRLS on counts aggregated by distinct value, written here because the stats module's
-// logisticRegression checks separation with a dense simplex meant for thousands of rows, not a centre's ~10^5 slots;
-// separation of a one-covariate model is checked exactly (non-overlapping ranges) instead. A test cross-checks the
-// estimates against analytics/stats logisticRegression on a small data set.
+// Here: which slots each centre × variable is fitted on (impliedCells) and the rows; the fits are in implied-fit.ts.
 import type { Ruleset } from '../../schemas/ruleset.js';
 import type { RuleVariableCode } from '../../schemas/vocabularies.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
 import type { RulesetEvaluation } from '../../rules/engine.js';
-import { centreRows, fitSlots, otherCriteria, plausibleRange } from './implied-slots.js';
-import { normalQuantile } from '../stats/distributions.js';
-import { fitFirth1 } from './firth1.js';
-import { fitFourPl } from '../stats/four-parameter-logistic.js';
+import { centreRows, fitSlots, otherCriteria, plausibleRange, type FitSlots } from './implied-slots.js';
+import { fitImplied, type ImpliedFit, type ImpliedFitOptions, type ImpliedTask } from './implied-fit.js';
+
+export { ed50, fitLogistic1, fitStep, type LogisticFit1, type StepFit } from './implied-fit.js';
 
 // Phenylephrine both at the dose and as the interval's maximum: rulesets use each (consensus Table 3 uses both).
 export const IMPLIED_THRESHOLD_VARIABLES = [
   'heart_rate_at_dose', 'creatinine', 'phenylephrine_at_dose', 'phenylephrine_max_interval', 'urine_output_shift', 'platelets_min',
 ] as const satisfies readonly RuleVariableCode[];
 
-const FIRTH_NOTE = 'maximum likelihood not estimable (separation: held and given values do not overlap); ED50 from Firth penalised likelihood';
-
 /** Fewest held and fewest given slots (each) a threshold is located from: below it, "not estimable" (about 10 events per parameter). */
 export const MIN_EVENTS = 10;
-
-export interface LogisticFit1 {
-  b0: number;
-  b1: number;
-  v00: number;
-  v01: number;
-  v11: number;
-  iterations: number;
-}
 
 export interface ImpliedThresholdRow {
   centre_id: string;
@@ -98,124 +84,6 @@ export interface ImpliedThresholdRow {
   reference_ruleset: string;
 }
 
-/**
- * Logistic regression of a 0/1 outcome on one covariate, from counts per distinct value; null under separation.
- * @example fitLogistic1([1, 2, 3], [10, 10, 10], [1, 5, 9])
- */
-export function fitLogistic1(x: readonly number[], n: readonly number[], events: readonly number[]): LogisticFit1 | null {
-  let lo1 = Infinity, hi1 = -Infinity, lo0 = Infinity, hi0 = -Infinity, tn = 0, te = 0;
-  for (let i = 0; i < x.length; i++) {
-    const xi = x[i]!;
-    if (events[i]! > 0) { lo1 = Math.min(lo1, xi); hi1 = Math.max(hi1, xi); }
-    if (events[i]! < n[i]!) { lo0 = Math.min(lo0, xi); hi0 = Math.max(hi0, xi); }
-    tn += n[i]!; te += events[i]!;
-  }
-  if (te === 0 || te === tn || hi1 <= lo0 || hi0 <= lo1) return null;
-  const mean = x.reduce((s, xi, i) => s + xi * n[i]!, 0) / tn;
-  let b0 = Math.log(te / (tn - te));
-  let b1 = 0;
-  let it = 0;
-  for (; it < 100; it++) {
-    let s0 = 0, s1 = 0, i00 = 0, i01 = 0, i11 = 0;
-    for (let i = 0; i < x.length; i++) {
-      const xc = x[i]! - mean;
-      const p = 1 / (1 + Math.exp(-(b0 + b1 * xc)));
-      const w = n[i]! * p * (1 - p);
-      s0 += events[i]! - n[i]! * p; s1 += (events[i]! - n[i]! * p) * xc;
-      i00 += w; i01 += w * xc; i11 += w * xc * xc;
-    }
-    const det = i00 * i11 - i01 * i01;
-    const d0 = (i11 * s0 - i01 * s1) / det;
-    const d1 = (i00 * s1 - i01 * s0) / det;
-    b0 += d0; b1 += d1;
-    if (Math.abs(d0) < 1e-10 * (1 + Math.abs(b0)) && Math.abs(d1) < 1e-10 * (1 + Math.abs(b1))) break;
-  }
-  let i00 = 0, i01 = 0, i11 = 0;
-  for (let i = 0; i < x.length; i++) {
-    const xc = x[i]! - mean;
-    const p = 1 / (1 + Math.exp(-(b0 + b1 * xc)));
-    const w = n[i]! * p * (1 - p);
-    i00 += w; i01 += w * xc; i11 += w * xc * xc;
-  }
-  const det = i00 * i11 - i01 * i01;
-  // Covariance of the centred (a, b1), then back to the intercept on the original scale: b0 = a - b1 * mean.
-  const ca = i11 / det, cab = -i01 / det, cb = i00 / det;
-  return { b0: b0 - b1 * mean, b1, v00: ca - 2 * mean * cab + mean * mean * cb, v01: cab - mean * cb, v11: cb, iterations: it + 1 };
-}
-
-/** ED50 = -b0/b1 with delta-method and Fieller intervals. */
-export function ed50(fit: LogisticFit1, level = 0.95): { ed50: number; delta: [number, number]; fieller: [number, number] | null } {
-  const { b0, b1, v00, v01, v11 } = fit;
-  const z = normalQuantile(1 - (1 - level) / 2);
-  const m = -b0 / b1;
-  const se = Math.sqrt((v00 + 2 * m * v01 + m * m * v11) / (b1 * b1));
-  const A = b1 * b1 - z * z * v11;
-  const B = 2 * (b0 * b1 - z * z * v01);
-  const C = b0 * b0 - z * z * v00;
-  const disc = B * B - 4 * A * C;
-  const fieller: [number, number] | null = A > 0 && disc >= 0 ? [(-B - Math.sqrt(disc)) / (2 * A), (-B + Math.sqrt(disc)) / (2 * A)] : null;
-  return { ed50: m, delta: [m - z * se, m + z * se], fieller };
-}
-
-export interface StepFit {
-  direction: 'up' | 'down';
-  threshold: number;
-  lower: number;
-  upper: number;
-  floor: number;
-  ceiling: number;
-  lr: number;
-}
-
-/**
- * Change point of a two-level binomial model over sorted distinct values: the split that maximises the likelihood,
- * and every split within the profile-likelihood cut-off (χ²₁ at the level) in the same direction as the interval.
- * Each side keeps at least `minSide` observations. Null when there is no split or no holds.
- * @example fitStep([1, 2, 3, 4], [50, 50, 50, 50], [5, 5, 40, 40]).threshold // 3
- */
-export function fitStep(
-  x: readonly number[], n: readonly number[], events: readonly number[], options: { level?: number; minSide?: number } = {},
-): StepFit | null {
-  const m = x.length;
-  const minSide = options.minSide ?? 10;
-  const crit = normalQuantile(1 - (1 - (options.level ?? 0.95)) / 2) ** 2;
-  const tn = n.reduce((a, b) => a + b, 0);
-  const te = events.reduce((a, b) => a + b, 0);
-  if (m < 2 || te === 0 || te === tn) return null;
-  const ll = (e: number, k: number): number => (e === 0 || e === k ? 0 : e * Math.log(e / k) + (k - e) * Math.log(1 - e / k));
-  const l0 = ll(te, tn);
-  const lls = new Float64Array(m - 1).fill(-Infinity);
-  const up = new Uint8Array(m - 1);
-  let nl = 0, el = 0, best = -1;
-  for (let k = 0; k < m - 1; k++) {
-    nl += n[k]!; el += events[k]!;
-    const nr = tn - nl, er = te - el;
-    if (nl < minSide || nr < minSide) continue;
-    lls[k] = ll(el, nl) + ll(er, nr);
-    up[k] = er / nr > el / nl ? 1 : 0;
-    if (best < 0 || lls[k]! > lls[best]!) best = k;
-  }
-  if (best < 0) return null;
-  let lo = best, hi = best;
-  for (let k = 0; k < m - 1; k++) {
-    if (up[k] !== up[best] || 2 * (lls[best]! - lls[k]!) > crit) continue;
-    lo = Math.min(lo, k); hi = Math.max(hi, k);
-  }
-  let nb = 0, eb = 0;
-  for (let k = 0; k <= best; k++) { nb += n[k]!; eb += events[k]!; }
-  const below = eb / nb, above = (te - eb) / (tn - nb);
-  const dirUp = up[best] === 1;
-  return {
-    direction: dirUp ? 'up' : 'down',
-    threshold: dirUp ? x[best + 1]! : x[best]!,
-    lower: x[lo]!,
-    upper: x[hi + 1]!,
-    floor: dirUp ? below : above,
-    ceiling: dirUp ? above : below,
-    lr: 2 * (lls[best]! - l0),
-  };
-}
-
 /** Describes a ruleset's criteria on one variable, e.g. "relative [100, 130]; absolute >130". */
 export function referenceBand(ruleset: Ruleset, variable: RuleVariableCode): string {
   const sym = { lt: '<', le: '≤', gt: '>', ge: '≥' } as const;
@@ -233,6 +101,31 @@ export function referenceBand(ruleset: Ruleset, variable: RuleVariableCode): str
     .join('; ');
 }
 
+export interface ImpliedThresholdOptions {
+  variables?: readonly RuleVariableCode[];
+  level?: number;
+  bootstrap?: number;
+  seed?: number;
+  adjust?: boolean;
+  minEvents?: number;
+  /** The reference already evaluated on the frame (recorded history); evaluated here otherwise. */
+  evaluation?: RulesetEvaluation;
+}
+
+/** One centre × variable: which slots were left out and why, and the task its fits run on. */
+export interface ImpliedCell {
+  centre_id: string;
+  variable: RuleVariableCode;
+  held_other_reasons: number;
+  excluded_other_criteria: number;
+  task: ImpliedTask;
+}
+
+/** The fit options of impliedThresholds' options, defaults filled in. */
+export function impliedFitOptions(options: ImpliedThresholdOptions = {}): ImpliedFitOptions {
+  return { level: options.level ?? 0.95, replicates: options.bootstrap ?? 200, seed: options.seed ?? 1, minEvents: options.minEvents ?? MIN_EVENTS };
+}
+
 /**
  * Per centre × variable: logistic fit of held ~ value over given and held slots, ED50 and its intervals, and the change
  * point of the hold rate with a patient-cluster bootstrap percentile interval, beside the reference band. By default
@@ -240,193 +133,85 @@ export function referenceBand(ruleset: Ruleset, variable: RuleVariableCode): str
  * reasons rise with toxicity and would otherwise pull the estimates below the edge.
  * @example impliedThresholds(frame, consensus)
  */
-export function impliedThresholds(
-  frame: SlotFeatureFrame,
-  reference: Ruleset,
-  options: {
-    variables?: readonly RuleVariableCode[]; level?: number; bootstrap?: number; seed?: number; adjust?: boolean; minEvents?: number;
-    /** The reference already evaluated on the frame (recorded history); evaluated here otherwise. */
-    evaluation?: RulesetEvaluation;
-  } = {},
-): ImpliedThresholdRow[] {
-  const variables = options.variables ?? IMPLIED_THRESHOLD_VARIABLES;
-  const level = options.level ?? 0.95;
-  const minEvents = options.minEvents ?? MIN_EVENTS;
+export function impliedThresholds(frame: SlotFeatureFrame, reference: Ruleset, options: ImpliedThresholdOptions = {}): ImpliedThresholdRow[] {
+  const cells = impliedCells(frame, reference, options);
+  const fit = impliedFitOptions(options);
+  return impliedRows(cells, cells.map((c) => fitImplied(c.task, fit)), reference);
+}
+
+/**
+ * The cells impliedThresholds fits, variable by variable and centre by centre (centre_id order): each one's slots as
+ * typed arrays (an ImpliedTask), so the fits can run here or in a worker thread (implied-pool.ts).
+ * @example impliedCells(frame, consensus).map((c) => fitImplied(c.task, impliedFitOptions()))
+ */
+export function impliedCells(frame: SlotFeatureFrame, reference: Ruleset, options: ImpliedThresholdOptions = {}): ImpliedCell[] {
   // A slot held for another criterion says nothing about this variable's edge: with `adjust` (default) it is left out.
   const other = options.adjust === false ? null : otherCriteria(frame, reference, options.evaluation);
   const rows = centreRows(frame);
   const centres = [...rows.keys()].sort();
-  const out: ImpliedThresholdRow[] = [];
-  for (const variable of variables) {
+  const codes = patientCodes(frame);
+  const out: ImpliedCell[] = [];
+  for (const variable of options.variables ?? IMPLIED_THRESHOLD_VARIABLES) {
+    const range = plausibleRange(variable);
     for (const centre of centres) {
       const slots = fitSlots(frame, centre, variable, other, rows.get(centre));
-      const { values: vals, held: helds, patients: pats } = slots;
-      const n = vals.length;
-      const held = helds.reduce((a, b) => a + b, 0);
-      const xs = [...new Set(vals)].sort((a, b) => a - b);
-      const index = new Map(xs.map((x, k) => [x, k]));
-      const xi = Int32Array.from(vals, (v) => index.get(v)!);
-      const ns = new Array<number>(xs.length).fill(0);
-      const es = new Array<number>(xs.length).fill(0);
-      for (let j = 0; j < n; j++) { ns[xi[j]!]! += 1; es[xi[j]!]! += helds[j]!; }
-      const rare = rareReason(n, held, xs.length, minEvents);
-      const ml = rare !== null ? null : fitLogistic1(xs, ns, es);
-      // Under separation maximum likelihood has no finite estimate; Firth's penalised likelihood does.
-      const firth = rare !== null || ml !== null ? null : fitFirth1(xs, ns, es);
-      const fit = ml ?? firth;
-      const step = rare !== null ? null : fitStep(xs, ns, es, { level });
-      const boot = { level, replicates: options.bootstrap ?? 200, seed: options.seed ?? 1 };
-      const ci = step === null ? null : stepBootstrap(xs, xi, helds, pats, step.direction, boot);
-      const raw = fit === null ? null : ed50(fit, level);
-      const implausible = raw === null ? null : implausibleReason(variable, raw.ed50, raw.delta);
-      const est = implausible === null ? raw : null;
-      const separated = 'logistic fit not estimable (separation): held and given values do not overlap; see the change point';
-      const problem = rare ?? (fit === null ? separated : implausible);
-      const method = est === null ? null : ml !== null ? 'ml' : 'firth';
-      const four = rare !== null ? null : fourPlColumns(variable, xs, ns, es, level);
-      out.push({
-        centre_id: centre, variable, n, held, held_other_reasons: slots.heldOtherReasons, excluded_other_criteria: slots.otherCriteria,
-        logistic_method: method,
-        logistic_note: method === 'firth' ? FIRTH_NOTE : null,
-        slope: est === null ? null : fit!.b1, ed50: est?.ed50 ?? null,
-        delta_lower: est?.delta[0] ?? null, delta_upper: est?.delta[1] ?? null,
-        fieller_lower: est?.fieller?.[0] ?? null, fieller_upper: est?.fieller?.[1] ?? null,
-        ...(four ?? { ed50_4pl: null, ed50_4pl_lower: null, ed50_4pl_upper: null, ed50_4pl_slope: null, ed50_4pl_note: rare }),
-        problem, step_problem: rare ?? (step === null ? 'no step in the hold rate (each side needs 10 slots)' : null),
-        step_direction: step?.direction ?? null, step_threshold: step?.threshold ?? null, step_lower: ci?.[0] ?? null, step_upper: ci?.[1] ?? null,
-        hold_rate_floor: step?.floor ?? null, hold_rate_ceiling: step?.ceiling ?? null, step_lr: step?.lr ?? null,
-        reference_band: referenceBand(reference, variable), reference_ruleset: reference.id,
-      });
+      const task = cellTask(slots, codes, range);
+      out.push({ centre_id: centre, variable, held_other_reasons: slots.heldOtherReasons, excluded_other_criteria: slots.otherCriteria, task });
     }
   }
   return out;
 }
 
-type FourPlColumns = Pick<ImpliedThresholdRow, 'ed50_4pl' | 'ed50_4pl_lower' | 'ed50_4pl_upper' | 'ed50_4pl_slope' | 'ed50_4pl_note'>;
-
-/**
- * The 4PL ED50 columns: a plain estimate, a sharp step (noted), or "not estimable" when there is no fit, the interval
- * runs to the end of the recorded values (no located rise) or leaves the variable's plausible range.
- */
-function fourPlColumns(variable: RuleVariableCode, xs: readonly number[], ns: readonly number[], es: readonly number[], level: number): FourPlColumns {
-  const none = (note: string): FourPlColumns => ({ ed50_4pl: null, ed50_4pl_lower: null, ed50_4pl_upper: null, ed50_4pl_slope: null, ed50_4pl_note: note });
-  // Ends widened to the recorded values either side (snap): a rule's edge sits between two recorded values (≥ 100/min
-  // on whole beats cannot be told from > 99.5/min), so an end inside a gap is read as the gap's end (conservative).
-  const f = fitFourPl(xs, ns, es, { level, snap: true });
-  if (f === null) return none('not estimable: fewer than 3 recorded values');
-  const fmt = (x: number): string => String(Number(x.toPrecision(4)));
-  if (f.lower <= xs[0]! || f.upper >= xs[xs.length - 1]!)
-    return none(
-      `not estimable: the ED50's interval runs to the end of the recorded values (${fmt(xs[0]!)} to ${fmt(xs[xs.length - 1]!)}): ` +
-        'no located rise in the hold rate',
-    );
-  const implausible = implausibleReason(variable, f.ed50, [f.lower, f.upper]);
-  if (implausible !== null) return none(implausible.replace('logistic fit', '4PL fit'));
-  const note =
-    f.step === null
-      ? null
-      : `sharp step between ${fmt(f.step[0])} and ${fmt(f.step[1])}: slope unbounded (the edge applied exactly); ` +
-        'the ED50 is any value between them, the midpoint shown';
-  return { ed50_4pl: f.ed50, ed50_4pl_lower: f.lower, ed50_4pl_upper: f.upper, ed50_4pl_slope: Number.isFinite(f.slope) ? f.slope : null, ed50_4pl_note: note };
-}
-
-/** "Not estimable" when there is nothing, or too little, to locate an edge from; null when there is enough. */
-function rareReason(n: number, held: number, distinct: number, min: number): string | null {
-  if (n === 0) return 'not estimable: no recorded values';
-  if (distinct < 2) return 'not estimable: no variation in the value';
-  if (held < min) return `not estimable: ${held} held dose(s) this variable could explain, fewer than the minimum ${min}`;
-  if (n - held < min) return `not estimable: ${n - held} given dose(s), fewer than the minimum ${min}`;
-  return null;
-}
-
-/** "Not estimable" when the ED50 or its interval leaves the variable's plausible range: a number there means nothing. */
-function implausibleReason(variable: RuleVariableCode, m: number, delta: [number, number]): string | null {
-  const range = plausibleRange(variable);
-  if (range === null || !Number.isFinite(m)) return Number.isFinite(m) ? null : 'logistic fit not estimable: no finite ED50';
-  const [a, b] = range;
-  const fmt = (x: number): string => String(Number(x.toPrecision(3)));
-  if (m < a || m > b) return `logistic fit not estimable: ED50 ${fmt(m)} lies outside the plausible range ${a} to ${b}`;
-  if (delta[1] - delta[0] > b - a)
-    return `logistic fit not estimable: interval ${fmt(delta[0])} to ${fmt(delta[1])} is wider than the plausible range ${a} to ${b}`;
-  return null;
-}
-
-/**
- * Percentile interval of the change point over bootstrap resamples of patients (slots of one patient are not
- * independent); replicates whose best step runs the other way count at the ends. Null with under two patients.
- */
-function stepBootstrap(
-  xs: readonly number[], xi: Int32Array, held: readonly number[], patients: readonly string[], direction: 'up' | 'down',
-  options: { level: number; replicates: number; seed: number },
-): [number, number] | null {
-  const byPatient = new Map<string, number[]>();
-  patients.forEach((p, j) => { const l = byPatient.get(p); if (l === undefined) byPatient.set(p, [j]); else l.push(j); });
-  const groups = [...byPatient.values()];
-  if (groups.length < 2 || options.replicates < 1) return null;
-  // Each patient's slots as counts per distinct value (the sums a replicate adds are the same, in fewer steps).
-  const off = new Int32Array(groups.length + 1);
-  const idxL: number[] = [], cntL: number[] = [], evL: number[] = [];
-  groups.forEach((js, g) => {
-    const per = new Map<number, [number, number]>();
-    for (const j of js) { const c = per.get(xi[j]!); if (c === undefined) per.set(xi[j]!, [1, held[j]!]); else { c[0]++; c[1] += held[j]!; } }
-    for (const [k, [c, e]] of per) { idxL.push(k); cntL.push(c); evL.push(e); }
-    off[g + 1] = idxL.length;
-  });
-  const idx = Int32Array.from(idxL), cnt = Float64Array.from(cntL), ev = Float64Array.from(evL);
-  let s = options.seed >>> 0 || 1;
-  const rand = (): number => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
-  const m = xs.length;
-  const ns = new Float64Array(m);
-  const es = new Float64Array(m);
-  const out: number[] = [];
-  const scratch = stepScratch(m);
-  // How many times each patient is drawn, then each drawn patient's counts added once times that: the same integer
-  // sums as adding a patient per draw (exact in doubles), about a third fewer additions (a third of patients are not drawn).
-  const times = new Int32Array(groups.length);
-  for (let b = 0; b < options.replicates; b++) {
-    ns.fill(0); es.fill(0); times.fill(0);
-    for (let g = 0; g < groups.length; g++) times[Math.floor(rand() * groups.length)]!++;
-    for (let p = 0; p < groups.length; p++) {
-      const w = times[p]!;
-      if (w === 0) continue;
-      for (let t = off[p]!; t < off[p + 1]!; t++) { ns[idx[t]!]! += w * cnt[t]!; es[idx[t]!]! += w * ev[t]!; }
-    }
-    const f = bestStep(xs, ns, es, scratch);
-    out.push(f === null || f.direction !== direction ? (direction === 'up' ? Infinity : -Infinity) : f.threshold);
+/** Each frame row's patient as a number (first-seen order over the frame), and how many patients there are. */
+function patientCodes(frame: SlotFeatureFrame): { code: Int32Array; count: number } {
+  const ids = new Map<string, number>();
+  const code = new Int32Array(frame.n);
+  for (let i = 0; i < frame.n; i++) {
+    const p = frame.patient_key[i]!;
+    let id = ids.get(p);
+    if (id === undefined) ids.set(p, (id = ids.size));
+    code[i] = id;
   }
-  out.sort((a, b) => a - b);
-  const q = (p: number): number => out[Math.min(out.length - 1, Math.max(0, Math.floor(p * out.length)))]!;
-  const lo = q((1 - options.level) / 2);
-  const hi = q(1 - (1 - options.level) / 2 - 1e-9);
-  return [Number.isFinite(lo) ? lo : xs[0]!, Number.isFinite(hi) ? hi : xs[m - 1]!];
+  return { code, count: ids.size };
 }
 
-/** Work arrays of bestStep, allocated once per bootstrap. */
-function stepScratch(m: number): { lls: Float64Array; up: Uint8Array; kept: Int32Array } {
-  return { lls: new Float64Array(m), up: new Uint8Array(m), kept: new Int32Array(m) };
-}
-
-/**
- * fitStep's direction and threshold (default level and minSide) on the values whose count is not zero, without
- * building the filtered arrays: the bootstrap's inner step. Same sums in the same order, so the same split.
- */
-function bestStep(
-  xs: readonly number[], ns: Float64Array, es: Float64Array, w: ReturnType<typeof stepScratch>,
-): { direction: 'up' | 'down'; threshold: number } | null {
-  let m = 0, tn = 0, te = 0;
-  for (let k = 0; k < xs.length; k++) if (ns[k]! > 0) { w.kept[m++] = k; tn += ns[k]!; te += es[k]!; }
-  if (m < 2 || te === 0 || te === tn) return null;
-  const ll = (e: number, k: number): number => (e === 0 || e === k ? 0 : e * Math.log(e / k) + (k - e) * Math.log(1 - e / k));
-  let nl = 0, el = 0, best = -1;
-  for (let k = 0; k < m - 1; k++) {
-    nl += ns[w.kept[k]!]!; el += es[w.kept[k]!]!;
-    const nr = tn - nl, er = te - el;
-    if (nl < 10 || nr < 10) continue;
-    w.lls[k] = ll(el, nl) + ll(er, nr);
-    w.up[k] = er / nr > el / nl ? 1 : 0;
-    if (best < 0 || w.lls[k]! > w.lls[best]!) best = k;
+/** A cell's slots as typed arrays: distinct values ascending, each slot's index into them, held, patient (first seen = 0). */
+function cellTask(slots: FitSlots, patients: { code: Int32Array; count: number }, range: ImpliedTask['range']): ImpliedTask {
+  const { values, held, rows } = slots;
+  const n = values.length;
+  const sorted = Float64Array.from(values).sort();
+  let m = 0;
+  for (let j = 0; j < n; j++) if (j === 0 || sorted[j] !== sorted[m - 1]) sorted[m++] = sorted[j]!;
+  const xs = sorted.slice(0, m);
+  const xi = new Int32Array(n);
+  for (let j = 0; j < n; j++) {
+    // The value's place among the distinct values (binary search: they are ascending and the value is one of them).
+    const v = values[j]!;
+    let lo = 0, hi = m - 1;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (xs[mid]! < v) lo = mid + 1; else hi = mid; }
+    xi[j] = lo;
   }
-  if (best < 0) return null;
-  const dirUp = w.up[best] === 1;
-  return { direction: dirUp ? 'up' : 'down', threshold: dirUp ? xs[w.kept[best + 1]!]! : xs[w.kept[best]!]! };
+  const renumber = new Int32Array(patients.count).fill(-1);
+  const patient = new Int32Array(n);
+  let seen = 0;
+  for (let j = 0; j < n; j++) {
+    const p = patients.code[rows[j]!]!;
+    if (renumber[p] === -1) renumber[p] = seen++;
+    patient[j] = renumber[p]!;
+  }
+  let h = 0;
+  for (let j = 0; j < n; j++) h += held[j]!;
+  return { range, n, held: h, xs, xi, y: Uint8Array.from(held), patient };
 }
+
+/** The rows of impliedThresholds from its cells and their fits (in the same order), beside the reference band. */
+export function impliedRows(cells: readonly ImpliedCell[], fits: readonly ImpliedFit[], reference: Ruleset): ImpliedThresholdRow[] {
+  return cells.map((c, k) => ({
+    centre_id: c.centre_id, variable: c.variable, n: c.task.n, held: c.task.held,
+    held_other_reasons: c.held_other_reasons, excluded_other_criteria: c.excluded_other_criteria,
+    ...fits[k]!,
+    reference_band: referenceBand(reference, c.variable), reference_ruleset: reference.id,
+  }));
+}
+
+

@@ -8,19 +8,27 @@ export {
   ed50,
   fitLogistic1,
   fitStep,
+  impliedCells,
+  impliedFitOptions,
+  impliedRows,
   impliedThresholds,
   referenceBand,
   IMPLIED_THRESHOLD_VARIABLES,
   MIN_EVENTS,
+  type ImpliedCell,
+  type ImpliedThresholdOptions,
   type ImpliedThresholdRow,
   type LogisticFit1,
   type StepFit,
 } from './implied-thresholds.js';
+export { fitImplied, type ImpliedFit, type ImpliedFitOptions, type ImpliedTask } from './implied-fit.js';
+export { startImpliedFits, type ImpliedFits } from './implied-pool.js';
 export { fitSlots, otherCriteria, plausibleRange, type FitSlots } from './implied-slots.js';
 export { cohenKappa, type KappaResult } from './kappa.js';
 export {
   DEFAULT_REFERENCE,
   holdsReport,
+  holdsReportThreaded,
   kitRulesDir,
   kitRulesets,
   slotFeaturesFromStore,

@@ -17,7 +17,9 @@ import { classifySlots } from './classify.js';
 import { concordance, type ConcordanceRow } from './concordance.js';
 import { enforcement, type EnforcementRow } from './enforcement.js';
 import { holdReasonMix, type HoldReasonRow } from './hold-reasons.js';
-import { IMPLIED_THRESHOLD_VARIABLES, impliedThresholds, referenceBand, type ImpliedThresholdRow } from './implied-thresholds.js';
+import { IMPLIED_THRESHOLD_VARIABLES, impliedCells, impliedFitOptions, impliedRows, referenceBand, type ImpliedThresholdRow } from './implied-thresholds.js';
+import { fitImplied } from './implied-fit.js';
+import { startImpliedFits } from './implied-pool.js';
 import { slotDecisionColumns, swimmerRule, swimmerSample, type RulesetPass, type SlotDecisionRow } from './slot-decisions.js';
 
 /** The ruleset the implied thresholds are adjusted by and shown against, unless another is asked for. */
@@ -188,6 +190,20 @@ function bandOf(rule: Rule): { lower: number | null; upper: number | null } | nu
   }
 }
 
+/** The reference ruleset of a report: options.reference, or consensus_2014_t3 among the rulesets. */
+function referenceOf(rulesets: readonly Ruleset[], options: HoldsReportOptions): Ruleset {
+  const reference = options.reference ?? rulesets.find((r) => r.id === DEFAULT_REFERENCE);
+  if (reference === undefined) throw new Error(`holdsReport: no reference ruleset (pass options.reference or include ${DEFAULT_REFERENCE})`);
+  return reference;
+}
+
+/** The reference's evaluation and the implied thresholds' cells, which need only it: the first step of a report. */
+function impliedStart(frame: SlotFeatureFrame, reference: Ruleset, options: HoldsReportOptions) {
+  const referenceEv = evaluateRuleset(reference, frame, { history: 'recorded' });
+  const cells = impliedCells(frame, reference, { evaluation: referenceEv });
+  return { referenceEv, cells, fit: impliedFitOptions({ bootstrap: options.bootstrap ?? 200 }) };
+}
+
 /**
  * Every practice table of issue 6 for the given rulesets over one frame: concordance per centre × ruleset, enforcement
  * per centre × rule, the recorded hold-reason mix, implied thresholds beside the reference's bands, and the swimmer sample
@@ -195,10 +211,48 @@ function bandOf(rule: Rule): { lower: number | null; upper: number | null } | nu
  * @example const report = holdsReport(await slotFeaturesFromStore(store), rulesets);
  */
 export function holdsReport(frame: SlotFeatureFrame, rulesets: readonly Ruleset[], options: HoldsReportOptions = {}): HoldsReport {
-  const reference = options.reference ?? rulesets.find((r) => r.id === DEFAULT_REFERENCE);
-  if (reference === undefined) throw new Error(`holdsReport: no reference ruleset (pass options.reference or include ${DEFAULT_REFERENCE})`);
-  const centres = [...new Set(frame.centre_id)].sort();
+  const reference = referenceOf(rulesets, options);
+  const { referenceEv, cells, fit } = impliedStart(frame, reference, options);
+  const passes = rulesetPasses(frame, rulesets, reference, referenceEv, options);
+  return assemble(frame, rulesets, reference, passes, impliedRows(cells, cells.map((c) => fitImplied(c.task, fit)), reference), options);
+}
 
+/**
+ * holdsReport with the implied thresholds' fits on a worker thread while this one evaluates the rulesets (issue 25); the
+ * same report, byte for byte (test/analytics/practice/implied-pool.test.ts). `thread: false` fits them all here.
+ * @example const report = await holdsReportThreaded(frame, rulesets, { reference });
+ */
+export async function holdsReportThreaded(
+  frame: SlotFeatureFrame, rulesets: readonly Ruleset[], options: HoldsReportOptions & { thread?: boolean } = {},
+): Promise<HoldsReport> {
+  const reference = referenceOf(rulesets, options);
+  const { referenceEv, cells, fit } = impliedStart(frame, reference, options);
+  const fits = startImpliedFits(
+    cells.map((c) => c.task),
+    fit,
+    options.thread === undefined ? {} : { thread: options.thread },
+  );
+  let passes: RulesetPasses;
+  try {
+    passes = rulesetPasses(frame, rulesets, reference, referenceEv, options);
+  } catch (e) {
+    await fits.cancel();
+    throw e;
+  }
+  return assemble(frame, rulesets, reference, passes, impliedRows(cells, await fits.done(), reference), options);
+}
+
+interface RulesetPasses {
+  rulesetRows: RulesetRow[];
+  concordanceRows: ConcordanceReportRow[];
+  enforcementRows: EnforcementReportRow[];
+  swimmer: SlotDecisionRow[];
+}
+
+/** Each ruleset evaluated in turn (the reference's evaluation reused): its rows, its pass handed to onRuleset. */
+function rulesetPasses(
+  frame: SlotFeatureFrame, rulesets: readonly Ruleset[], reference: Ruleset, referenceEv: RulesetEvaluation, options: HoldsReportOptions,
+): RulesetPasses {
   const rulesetRows: RulesetRow[] = rulesets.map((rs) => ({
     ruleset_id: rs.id, title: rs.title, version: rs.version ?? null, source: rs.source, status: rs.status, rules: rs.rules.length,
     rules_inferred: rs.rules.filter((r) => r.status === 'inferred').length, rules_unverified: rs.rules.filter((r) => r.status === 'unverified').length,
@@ -208,14 +262,12 @@ export function holdsReport(frame: SlotFeatureFrame, rulesets: readonly Ruleset[
     relative_criteria_window: null, relative_criteria_window_status: null, relative_stops_cycle_window: null, relative_stops_slot_window: null,
     policy_source: rs.policies.policy_source, policy_status: rs.policies.policy_status,
   }));
-
   const concordanceRows: ConcordanceReportRow[] = [];
   const enforcementRows: EnforcementReportRow[] = [];
   let swimmer: SlotDecisionRow[] = [];
-  let referenceEv: RulesetEvaluation | undefined;
   const perCentre = options.swimmerCycles ?? 4;
   for (const [k, rs] of rulesets.entries()) {
-    const ev = evaluateRuleset(rs, frame, { history: 'recorded' });
+    const ev = rs === reference ? referenceEv : evaluateRuleset(rs, frame, { history: 'recorded' });
     Object.assign(rulesetRows[k]!, relativeWindowStops(rs, frame, ev));
     const classes = classifySlots(frame, ev);
     for (const row of concordance(frame, ev, classes)) {
@@ -227,16 +279,19 @@ export function holdsReport(frame: SlotFeatureFrame, rulesets: readonly Ruleset[
     }
     // The reference's decision columns are made once: for the swimmer sample and for onRuleset.
     const columns = rs.id === reference.id ? slotDecisionColumns(frame, { ruleset: rs, ev, classes }) : undefined;
-    if (columns !== undefined) {
-      swimmer = swimmerSample(frame, columns, { perCentre });
-      // The implied thresholds' adjustment reuses the evaluation when it is of the very ruleset they are adjusted by.
-      if (rs === reference) referenceEv = ev;
-    }
+    if (columns !== undefined) swimmer = swimmerSample(frame, columns, { perCentre });
     options.onRuleset?.(columns === undefined ? { ruleset: rs, ev, classes } : { ruleset: rs, ev, classes, columns });
   }
+  return { rulesetRows, concordanceRows, enforcementRows, swimmer };
+}
 
+/** The report from the rulesets' passes and the fitted implied thresholds: units, sources, stated bands, reference bands. */
+function assemble(
+  frame: SlotFeatureFrame, rulesets: readonly Ruleset[], reference: Ruleset, passes: RulesetPasses, fitted: ImpliedThresholdRow[],
+  options: HoldsReportOptions,
+): HoldsReport {
+  const centres = [...new Set(frame.centre_id)].sort();
   const own = new Map(rulesets.map((rs) => [rs.id, rs]));
-  const fitted = impliedThresholds(frame, reference, { bootstrap: options.bootstrap ?? 200, evaluation: referenceEv });
   const implied: ImpliedThresholdReportRow[] = fitted.map((row) => {
     const refRules = rulesOn(reference, row.variable);
     const stated = own.get(row.centre_id);
@@ -261,8 +316,9 @@ export function holdsReport(frame: SlotFeatureFrame, rulesets: readonly Ruleset[
   );
 
   return {
-    centres, reference: reference.id, rulesets: rulesetRows, concordance: concordanceRows, enforcement: enforcementRows,
-    holdReasons: holdReasonMix(frame), impliedThresholds: implied, referenceBands, swimmer, swimmerRule: swimmerRule(perCentre),
+    centres, reference: reference.id, rulesets: passes.rulesetRows, concordance: passes.concordanceRows, enforcement: passes.enforcementRows,
+    holdReasons: holdReasonMix(frame), impliedThresholds: implied, referenceBands, swimmer: passes.swimmer,
+    swimmerRule: swimmerRule(options.swimmerCycles ?? 4),
   };
 }
 

@@ -38,11 +38,13 @@ export function registerHolds(program: Command): void {
       const perCentre = Number(opts.swimmerCycles);
       if (!Number.isInteger(perCentre) || perCentre < 1) throw new UserError(`--swimmer-cycles must be a whole number ≥ 1, got ${opts.swimmerCycles}`);
       // Loaded here, not at start-up: `il2kit --help` stays fast.
-      const { holdsReport, kitRulesets, slotDecisionColumns, slotFeaturesFromStore, untimedValueNotes, untimedValuesFromStore, urineChartingFromStore } =
-        await import('../../analytics/practice/index.js');
+      const {
+        holdsReportThreaded, kitRulesets, slotDecisionColumns, slotFeaturesFromStore, untimedValueNotes, untimedValuesFromStore, urineChartingFromStore,
+      } = await import('../../analytics/practice/index.js');
       const { concordanceSpec, decisionSwimmerSpec, enforcementSpec, holdReasonsSpec, impliedThresholdsSpec } = await import('../../charts/holds.js');
       const { clearOutputs, withStore, writeFigures, writeReadme, writeTables } = await import('./analysis-output.js');
-      const { SLOT_DECISIONS, SlotDecisionWriter } = await import('./slot-decisions-output.js');
+      const { SLOT_DECISIONS } = await import('./slot-decisions-output.js');
+      const { SlotDecisionThread } = await import('./slot-decisions-thread.js');
       const { PhaseTimes } = await import('../timings.js');
       const times = new PhaseTimes();
 
@@ -81,12 +83,13 @@ export function registerHolds(program: Command): void {
       const frame = await times.time('features', () => slotFeaturesFromStore(opts.store, opts.centres === undefined ? {} : { centres: opts.centres }));
       if (frame.n === 0) throw new UserError(`no dose slots in ${opts.store}${opts.centres ? ` for ${opts.centres.join(', ')}` : ''}; run il2kit ingest first`);
       // Each ruleset's per-slot decisions as typed columns (~10 bytes a slot), never as rows, handed to the Parquet writer
-      // as soon as the ruleset is evaluated: DuckDB writes them while the next ruleset is evaluated (issue 25).
-      const writer = await SlotDecisionWriter.open(opts.out, frame, rulesets.length);
+      // as soon as the ruleset is evaluated: a writer thread appends them and DuckDB writes them while the next ruleset is
+      // evaluated (issue 25).
+      const writer = SlotDecisionThread.open(opts.out, frame, rulesets.length);
       progress.step('evaluating rulesets', `${rulesets.length} rulesets × ${frame.n} slots`);
       const onRuleset = (pass: Parameters<typeof slotDecisionColumns>[1]) => writer.add(slotDecisionColumns(frame, pass));
       const r = await times
-        .time('analyse', () => holdsReport(frame, rulesets, { reference, swimmerCycles: perCentre, onRuleset }))
+        .time('analyse', () => holdsReportThreaded(frame, rulesets, { reference, swimmerCycles: perCentre, onRuleset }))
         .catch(async (e: unknown) => {
           await writer.discard();
           throw e;

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { DuckDBDataChunk, INTEGER, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { DECISIONS } from '../../rules/engine.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
-import { SLOT_CLASSES, type SlotDecisionColumns } from '../../analytics/practice/index.js';
+import { SLOT_CLASSES } from '../../analytics/practice/classify.js';
+import type { SlotDecisionColumns } from '../../analytics/practice/slot-decisions.js';
 import { createDuckDB, type DuckDB } from '../../pipelines/store/engine.js';
 import { sql } from '../../pipelines/store/sql.js';
 
@@ -86,22 +87,42 @@ function centreRanges(frame: SlotFeatureFrame): Map<string, [number, number]> {
   return new Map([...ranges].sort((a, b) => a[0].localeCompare(b[0])));
 }
 
-/** Loads the frame's slot identity into table `slot` (i, centre_id, patient_key, cycle_id, slot_number, recorded). */
-async function loadSlots(conn: DuckDBConnection, frame: SlotFeatureFrame): Promise<void> {
-  const cols = {
+/** A frame's slot identity, coded (a typed array per column, dictionaries of the strings): what the writer needs of the frame. */
+export interface SlotIdentity {
+  n: number;
+  centre_id: { codes: Int32Array; dict: string[] };
+  patient_key: { codes: Int32Array; dict: string[] };
+  cycle_id: { codes: Int32Array; dict: string[] };
+  recorded: { codes: Int32Array; dict: string[] };
+  slot_number: Int32Array;
+  /** Each centre's first and last frame row, in centre_id order. */
+  centres: [string, [number, number]][];
+}
+
+/** The frame's slot identity, coded once (on the thread that holds the frame). */
+export function slotIdentity(frame: SlotFeatureFrame): SlotIdentity {
+  return {
+    n: frame.n,
     centre_id: codeColumn(frame.centre_id),
     patient_key: codeColumn(frame.patient_key),
     cycle_id: codeColumn(frame.cycle_id),
     recorded: codeColumn(frame.status),
+    slot_number: Int32Array.from(frame.slot_number as ArrayLike<number>),
+    centres: [...centreRanges(frame)],
   };
+}
+
+/** Loads the slot identity into table `slot` (i, centre_id, patient_key, cycle_id, slot_number, recorded). */
+async function loadSlots(conn: DuckDBConnection, ids: SlotIdentity): Promise<void> {
+  const cols = { centre_id: ids.centre_id, patient_key: ids.patient_key, cycle_id: ids.cycle_id, recorded: ids.recorded };
   for (const [name, { dict }] of Object.entries(cols)) {
     await conn.run(`CREATE TABLE d_${name} (id INTEGER, ${name} VARCHAR)`);
     await withAppender(conn, `d_${name}`, (a) => appendDict(a, dict.map((v) => [v])));
   }
   await conn.run('CREATE TABLE s (i INTEGER, centre_id INTEGER, patient_key INTEGER, cycle_id INTEGER, slot_number INTEGER, recorded INTEGER)');
-  const index = Int32Array.from({ length: frame.n }, (_, i) => i);
-  const columns = [index, cols.centre_id.codes, cols.patient_key.codes, cols.cycle_id.codes, frame.slot_number, cols.recorded.codes];
-  await withAppender(conn, 's', (a) => appendInts(a, columns, frame.n));
+  const index = Int32Array.from({ length: ids.n }, (_, i) => i);
+  const columns = [index, cols.centre_id.codes, cols.patient_key.codes, cols.cycle_id.codes, ids.slot_number, cols.recorded.codes];
+  await withAppender(conn, 's', (a) => appendInts(a, columns, ids.n));
   await conn.run(`CREATE TABLE slot AS SELECT s.i, c.centre_id, p.patient_key, y.cycle_id, s.slot_number, r.recorded FROM s
     JOIN d_centre_id c ON c.id = s.centre_id JOIN d_patient_key p ON p.id = s.patient_key
     JOIN d_cycle_id y ON y.id = s.cycle_id JOIN d_recorded r ON r.id = s.recorded`);
@@ -155,11 +176,16 @@ export class SlotDecisionWriter {
   ) {}
 
   static async open(outDir: string, frame: SlotFeatureFrame, rulesets: number): Promise<SlotDecisionWriter> {
+    return SlotDecisionWriter.openCoded(outDir, slotIdentity(frame), rulesets);
+  }
+
+  /** `open` from the frame's coded slot identity (slotIdentity), e.g. on a writer thread that does not hold the frame. */
+  static async openCoded(outDir: string, ids: SlotIdentity, rulesets: number): Promise<SlotDecisionWriter> {
     const staging = join(outDir, `.${SLOT_DECISIONS}.tmp-${process.pid}`);
     rmSync(staging, { recursive: true, force: true });
     const db = await createDuckDB(':memory:');
     try {
-      await loadSlots(db.conn, frame);
+      await loadSlots(db.conn, ids);
       const slots: Slot[] = [];
       for (let k = 0; k < rulesets; k++) {
         await db.conn.run(`CREATE TABLE p_${k} (i INTEGER, decision INTEGER, class INTEGER, fired INTEGER, cannot INTEGER);
@@ -168,7 +194,7 @@ export class SlotDecisionWriter {
         const [p, fired, cannot] = [await conn.createAppender(`p_${k}`), await conn.createAppender(`d_fired_${k}`), await conn.createAppender(`d_cannot_${k}`)];
         slots.push({ conn, p, fired, cannot });
       }
-      const centres = centreRanges(frame);
+      const centres = new Map(ids.centres);
       for (const centre of centres.keys()) mkdirSync(join(staging, `centre_id=${centre}`), { recursive: true });
       return new SlotDecisionWriter(db, staging, join(outDir, SLOT_DECISIONS), slots, centres);
     } catch (e) {
@@ -197,8 +223,22 @@ export class SlotDecisionWriter {
   /** Waits for every write; then `beforeMove` (e.g. clearing the old outputs), and moves the files into place. Returns the rows written. */
   async publish(beforeMove: () => void = () => undefined): Promise<number> {
     try {
-      await Promise.all(this.copies);
+      await this.written();
       beforeMove();
+      return this.move();
+    } finally {
+      this.close();
+    }
+  }
+
+  /** Waits for every write (publish's first half; rejects with a write's error). */
+  async written(): Promise<void> {
+    await Promise.all(this.copies);
+  }
+
+  /** Moves the written files into place (publish's second half) and closes; returns the rows written. */
+  move(): number {
+    try {
       rmSync(this.root, { recursive: true, force: true });
       renameSync(this.staging, this.root);
       return this.rows;
@@ -213,7 +253,11 @@ export class SlotDecisionWriter {
     this.close();
   }
 
+  private closed = false;
+
   private close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.db.close();
     rmSync(this.staging, { recursive: true, force: true });
   }

@@ -1,10 +1,12 @@
 // The slot decisions are written while the rulesets are evaluated (issue 25): into a staging folder, published only
 // when every write has finished, so a failed run leaves the previous decisions in place.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SlotDecisionWriter, writeSlotDecisions } from '../../cli/commands/slot-decisions-output.js';
+import { SlotDecisionThread } from '../../cli/commands/slot-decisions-thread.js';
 import type { SlotDecisionColumns } from '../../analytics/practice/index.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
 import { createDuckDB } from '../../pipelines/store/engine.js';
@@ -73,4 +75,45 @@ describe('SlotDecisionWriter', () => {
     expect(existsSync(join(out, 'stale.csv'))).toBe(false);
     expect(readdirSync(join(out, 'slot_decisions')).sort()).toEqual(['centre_id=a', 'centre_id=b']);
   });
+});
+
+// The writer on a thread of its own (slot-decisions-thread.ts), as `il2kit holds` runs it: the same files as in process,
+// a failed add reported by publish (nothing moved into place), and a discard that leaves the old decisions.
+describe('SlotDecisionThread', () => {
+  const hashes = (dir: string): Record<string, string> => {
+    const root = join(dir, 'slot_decisions');
+    const out: Record<string, string> = {};
+    for (const f of readdirSync(root, { recursive: true }).map(String).sort())
+      if (f.endsWith('.parquet')) out[f] = createHash('sha256').update(readFileSync(join(root, f))).digest('hex');
+    return out;
+  };
+
+  it('writes the files the in-process writer writes, byte for byte', async () => {
+    const passes = [pass('r1', [0, 1, 0, 0, 0, 1]), pass('r2', [1, 1, 0, 0, 2, 1])];
+    const a = join(work, 'thread-same-a');
+    const b = join(work, 'thread-same-b');
+    await writeSlotDecisions(a, frame, passes);
+    const t = SlotDecisionThread.open(b, frame, 2);
+    for (const p of passes) t.add(p);
+    expect(await t.publish()).toBe(12);
+    expect(Object.keys(hashes(b))).toHaveLength(4);
+    expect(hashes(b)).toEqual(hashes(a));
+  }, 120_000);
+
+  it('a failed add rejects publish, moves nothing and runs no beforeMove; discard keeps the old decisions', async () => {
+    const out = join(work, 'thread-failed');
+    await writeSlotDecisions(out, frame, [pass('old', [0, 0, 0, 0, 0, 0])]);
+    const t = SlotDecisionThread.open(out, frame, 1);
+    t.add(pass('r1', [0, 0, 0, 0, 0, 0]));
+    t.add(pass('r2', [0, 0, 0, 0, 0, 0]));
+    let moved = false;
+    await expect(t.publish(() => { moved = true; })).rejects.toThrow(/more rulesets than the 1/);
+    expect(moved).toBe(false);
+    expect(new Set((await rows(out)).map((r) => r[0]))).toEqual(new Set(['old']));
+    const d = SlotDecisionThread.open(out, frame, 2);
+    d.add(pass('new', [1, 1, 1, 1, 1, 1]));
+    await d.discard();
+    expect(readdirSync(out)).toEqual(['slot_decisions']);
+    expect(new Set((await rows(out)).map((r) => r[0]))).toEqual(new Set(['old']));
+  }, 120_000);
 });
