@@ -3,6 +3,7 @@
 // - reversal: adjacent day bands (≤ 7, 7–14, 14–30, > 30) merged from the first until every cell is 0 or ≥ k; when a
 //   column's total is itself under k (a few deaths before reversal, say), no merge of bands can help, so that column is
 //   added into `censored` (`censored+died` or, for too few censorings, `died_first+censored`), stated in the column label;
+//   the folded cut is also taken when it keeps more day bands than merging the three columns would;
 // - cycle_end: every reason of 1 … k − 1 cycles goes into one row `merged_rare`; when those add up to less than k, the
 //   smallest released reasons join it (fewest cycles first, then by code) until it reaches k.
 // The rules are fixed, so what a reader learns from the cut is that a merged stretch or group held a count under k,
@@ -33,7 +34,7 @@ export function parseBand(label: string): { start: number; end: number | null } 
 const ok = (k: number) => (c: readonly number[]) => c.every((v) => v === 0 || v >= k);
 const add = (a: readonly number[], b: readonly number[]) => a.map((v, j) => v + b[j]!);
 
-/** Forward merging of the bands (each part non-empty and every cell 0 or ≥ k), the rest joined back while a cell is under k. */
+/** Forward merging of the bands (each part with every cell 0 or ≥ k; an empty band is released as zeros), the rest joined back while a cell is under k. */
 function mergeBands(counts: readonly (readonly number[])[], k: number): { first: number; counts: number[] }[] {
   const good = ok(k);
   const out: { first: number; counts: number[] }[] = [];
@@ -41,7 +42,7 @@ function mergeBands(counts: readonly (readonly number[])[], k: number): { first:
   let acc = counts[0]!.map(() => 0);
   counts.forEach((row, i) => {
     acc = add(acc, row);
-    if (acc.some((v) => v > 0) && good(acc)) (out.push({ first, counts: acc }), (first = i + 1), (acc = acc.map(() => 0)));
+    if (good(acc)) (out.push({ first, counts: acc }), (first = i + 1), (acc = acc.map(() => 0)));
   });
   if (acc.some((v) => v > 0) || out.length === 0) out.push({ first, counts: acc });
   while (out.length > 1 && !good(out[out.length - 1]!.counts)) {
@@ -58,9 +59,10 @@ export interface CoarseTable {
 }
 
 /**
- * Coarsens a reversal table (rows d0-7, d7-14, d14-30, gt30 × reversed, died_first, censored). Bands are merged first;
- * when a cell is still under k (a column total under k), died_first is added into censored (or, when the censorings
- * are the few, censored into died_first) and the bands merged again. What is still under k is left to cell suppression.
+ * Coarsens a reversal table (rows d0-7, d7-14, d14-30, gt30 × reversed, died_first, censored). Bands are merged; when
+ * that leaves a cell under k or merges any band, the table is also cut with died_first added into censored (or, when the
+ * censorings are the few, censored into died_first), and that cut is released if it has every cell 0 or ≥ k where the
+ * first has not, or more bands. What is still under k is left to cell suppression.
  * @example coarsenReversalTable([[40, 0, 0], [9, 1, 0], [3, 0, 0], [2, 0, 12]], 5) // rows d0-7, d7-30, gt30 × censored+died
  */
 export function coarsenReversalTable(counts: readonly (readonly number[])[], k: number): CoarseTable {
@@ -73,14 +75,15 @@ export function coarsenReversalTable(counts: readonly (readonly number[])[], k: 
     return { rows: label(parts), cols, counts: parts.map((p) => p.counts) };
   };
   const first = cut(counts, [...REVERSAL_COLS]);
-  if (first.counts.every(ok(k))) return first;
+  if (first.counts.every(ok(k)) && first.rows.length === counts.length) return first;
   const total = (j: number) => counts.reduce((s, r) => s + r[j]!, 0);
   const small = (j: number) => total(j) > 0 && total(j) < k;
-  if (!small(1) && !small(2)) return first;
   // Deaths before reversal are the usual few; censorings the few only when deaths are not.
   const diedIntoCensored = !(small(2) && !small(1));
-  const folded = counts.map((r) => [r[0]!, r[1]! + r[2]!]);
-  return cut(folded, ['reversed', diedIntoCensored ? CENSORED_DIED : DIED_CENSORED]);
+  const folded = cut(counts.map((r) => [r[0]!, r[1]! + r[2]!]), ['reversed', diedIntoCensored ? CENSORED_DIED : DIED_CENSORED]);
+  // The cut with every cell 0 or ≥ k wins, then the one with more day bands (folding keeps bands a few deaths would merge).
+  const score = (c: CoarseTable) => (c.counts.every(ok(k)) ? 10 : 0) + c.rows.length;
+  return score(folded) > score(first) ? folded : first;
 }
 
 /**

@@ -4,8 +4,9 @@
 // to follow-up); OS censorings so far − PFS censorings so far = patients who progressed and were lost by then. Those
 // may be 1 … k − 1 while every cell is ≥ k. Creatinine back within 1.5×: its courses are a subset of those of creatinine
 // back to baseline (raised above 1.5× is raised above 1×), so the difference of the two tables' totals is the courses
-// raised only between 1× and 1.5×. Where such a difference is under k, the secondary table (PFS; creatinine to baseline)
-// is merged at that month, or withheld whole when the difference is the tables' totals.
+// raised only between 1× and 1.5×. Where such a difference is under k, the secondary table (PFS; creatinine within 1.5×,
+// since back to baseline is the measure with a published figure) is merged at that month, or withheld whole when the
+// difference is the tables' totals.
 import { CENSORED_MOVED, intervalLabel, LIFE_GRID_END, parseInterval } from '../../analytics/panel/life-table.js';
 import type { CountTable } from '../../analytics/panel/types.js';
 
@@ -46,7 +47,7 @@ function mergeAt(t: CountTable, m: number): CountTable {
   return { ...t, rows, counts };
 }
 
-/** OS and PFS of one disease: PFS merged at each month with a small difference, withheld when the totals differ by one. */
+/** OS and PFS of one disease: PFS merged at each month with a small difference, withheld when the totals differ by 1 … k − 1. */
 function protectLife(os: CountTable, pfs: CountTable, k: number, fixes: CrossTableFix[]): CountTable | null {
   let t = pfs;
   for (let m = smallBoundary(os, t, k); m !== null; m = smallBoundary(os, t, k)) {
@@ -62,8 +63,8 @@ function protectLife(os: CountTable, pfs: CountTable, k: number, fixes: CrossTab
 }
 
 /**
- * The tables with every cross-table difference under k removed: PFS merged or withheld against OS, creatinine back to
- * baseline withheld against back within 1.5×. `withhold` names the tables to withhold whole.
+ * The tables with every cross-table difference under k removed: PFS merged or withheld against OS, creatinine back
+ * within 1.5× withheld against back to baseline. `withhold` names the tables to withhold whole.
  * @example const { tables, withhold, fixes } = protectCrossTables(coarsened, 5)
  */
 export function protectCrossTables(input: readonly CountTable[], k: number): { tables: CountTable[]; withhold: Set<string>; fixes: CrossTableFix[] } {
@@ -77,9 +78,9 @@ export function protectCrossTables(input: readonly CountTable[], k: number): { t
       if (out === null) withhold.add(t.id);
       return out ?? t;
     }
-    const wide = t.id === 'reversal:creatinine_baseline' ? byId.get('reversal:creatinine_1_5x') : undefined;
+    const wide = t.id === 'reversal:creatinine_1_5x' ? byId.get('reversal:creatinine_baseline') : undefined;
     const total = (x: CountTable) => x.counts.flat().reduce((a, b) => a + b, 0);
-    if (wide !== undefined && small(total(t) - total(wide), k)) {
+    if (wide !== undefined && small(total(wide) - total(t), k)) {
       fixes.push({ table: t.id, against: wide.id, at: 'all days', action: 'withheld' });
       withhold.add(t.id);
     }
