@@ -33,7 +33,10 @@ const SIGNAL_ROWS = vocab('disease:signal level', Object.keys(DISEASES).flatMap(
 const LIFE_ROWS = vocab('life-table interval on the 6-month grid', [], /^(?:m\d+-\d+|ge\d+(?:\+censored)?)$/);
 const CYCLE_END_ROWS = vocab(
   'cycle-end reason',
-  [...CYCLE_END_FIXED_CODES, MERGED_RARE, 'criterion:not_recorded', ...Object.keys(HOLD_REASONS).map((c) => `criterion:${c}`), ...POLICIES.map((p) => `policy:${p}`)],
+  [
+    ...CYCLE_END_FIXED_CODES, MERGED_RARE, 'criterion:not_recorded', ...Object.keys(HOLD_REASONS).map((c) => `criterion:${c}`),
+    ...POLICIES.map((p) => `policy:${p}`),
+  ],
   /^system:[a-z0-9_]{1,40}$/,
 );
 
@@ -126,7 +129,10 @@ function tableProblems(t: BundleTable, rulesetIds: ReadonlySet<string>): string[
   if ((t.kind === 'os_life' || t.kind === 'pfs_life') && !lifeRowsChain(t.rows))
     out.push(`${at}: rows ${t.rows.join(', ')} are not adjacent intervals from 0 months ending in an open one (ge…)`);
   if (t.kind === 'reversal' && !reversalShape(t))
-    out.push(`${at}: rows ${t.rows.join(', ')} × ${t.cols.join(', ')} are not adjacent day bands from 0 ending in an open one, by reversed, died first, censored`);
+    out.push(
+      `${at}: rows ${t.rows.join(', ')} × ${t.cols.join(', ')} are not adjacent day bands from 0 ending in an open one, ` +
+        'by reversed, died first, censored (or reversed and one merged column)',
+    );
   if (t.kind === 'signal' && !BINARY_SIGNALS.includes(t.group.signal as never))
     out.push(`${at}: signal ${JSON.stringify(t.group.signal ?? null)} is not a present/absent signal (allowed: ${BINARY_SIGNALS.join(', ')})`);
   if (!expectedId(t).includes(t.id)) out.push(`${at}: a ${t.kind} table must be named ${expectedId(t).join(' or ')}`);

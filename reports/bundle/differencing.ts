@@ -36,7 +36,8 @@ export function differencingProblems(next: PanelBundle, earlier: readonly PanelB
     for (const t of next.tables) {
       const o = oldTables.get(t.id);
       if (o === undefined) continue;
-      for (const d of [...lifeTableDifferences(t, o), ...cycleEndDifferences(t, o)]) if (d.difference > 0 && d.difference < limit) out.push(problem(t.id, d.row, d.col, d.difference));
+      for (const d of [...lifeTableDifferences(t, o), ...cycleEndDifferences(t, o)])
+        if (d.difference > 0 && d.difference < limit) out.push(problem(t.id, d.row, d.col, d.difference));
       t.rows.forEach((row, i) => {
         const oi = o.rows.indexOf(row);
         if (oi < 0) return;

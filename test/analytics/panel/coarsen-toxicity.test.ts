@@ -154,7 +154,9 @@ const table = (id: string, rows: string[], cols: string[], counts: number[][]): 
 describe('pooling coarsened tables', () => {
   const full = [[40, 5, 0], [9, 0, 5], [6, 0, 0], [5, 5, 20]];
   const a = unsuppressedBundle(summaryOf('ca', [table('reversal:pressor_free', [...REVERSAL_ROWS], [...REVERSAL_COLS], full)]));
-  const merged = discloseSummary(summaryOf('cb', [table('reversal:pressor_free', [...REVERSAL_ROWS], [...REVERSAL_COLS], [[40, 0, 0], [3, 0, 0], [3, 0, 0], [5, 1, 12]])]), DEFAULT_POLICY, '0.0.0-test').bundle;
+  const few = [[40, 0, 0], [3, 0, 0], [3, 0, 0], [5, 1, 12]];
+  const fewTable = table('reversal:pressor_free', [...REVERSAL_ROWS], [...REVERSAL_COLS], few);
+  const merged = discloseSummary(summaryOf('cb', [fewTable]), DEFAULT_POLICY, '0.0.0-test').bundle;
   it('a centre that merged 7–14 with 14–30 counts at days 7 and 30, not 14, and is named there; its deaths count as censored', () => {
     expect(merged.tables[0]!.rows).toEqual(['d0-7', 'd7-30', 'gt30']);
     expect(labelProblems(merged)).toEqual([]);
@@ -174,7 +176,8 @@ describe('pooling coarsened tables', () => {
   });
   it('a cycle-end reason merged at a centre is left out of its share there, with the range over all centres', () => {
     const x = unsuppressedBundle(summaryOf('cx', [table('cycle_end:recorded', ['clinician', 'maximum', 'patient'], ['cycles'], [[10], [40], [10]])]));
-    const y = discloseSummary(summaryOf('cy', [table('cycle_end:recorded', ['clinician', 'maximum', 'patient'], ['cycles'], [[3], [30], [2]])]), DEFAULT_POLICY, '0.0.0-test').bundle;
+    const rare = table('cycle_end:recorded', ['clinician', 'maximum', 'patient'], ['cycles'], [[3], [30], [2]]);
+    const y = discloseSummary(summaryOf('cy', [rare]), DEFAULT_POLICY, '0.0.0-test').bundle;
     expect(y.tables[0]!.rows).toEqual(['maximum', MERGED_RARE]);
     expect(labelProblems(y)).toEqual([]);
     const rows = poolCycleEnds([x, y]);

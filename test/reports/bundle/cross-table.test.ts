@@ -74,12 +74,16 @@ describe('OS against PFS of one disease', () => {
   });
   it('PFS is withheld when its total events exceed OS’s by 1 … k − 1 (progressed and alive at the end)', () => {
     // 40 patients: 30 die within 5 years, 10 followed past 60 months alive, 2 of those progressed at month 20.
-    const os = [...Array.from({ length: 30 }, (_, i) => ({ t: 1 + i, event: 1 as const })), ...Array.from({ length: 10 }, () => ({ t: 70, event: 0 as const }))];
+    const os = [
+      ...Array.from({ length: 30 }, (_, i) => ({ t: 1 + i, event: 1 as const })),
+      ...Array.from({ length: 10 }, () => ({ t: 70, event: 0 as const })),
+    ];
     const pfs = os.map((x, i) => (i >= 38 ? { t: 20, event: 1 as const } : x));
     const b = disclose([life('os', gridCounts(os)), life('pfs', gridCounts(pfs))]);
     expect(b.tables[0]!.withheld).toBe(false);
     expect(b.tables[1]!.withheld).toBe(true);
-    const { fixes } = protectCrossTables([{ ...life('os', gridCounts(os)), ...coarsenLifeTable(gridCounts(os), K) }, { ...life('pfs', gridCounts(pfs)), ...coarsenLifeTable(gridCounts(pfs), K) }], K);
+    const coarse = (kind: 'os' | 'pfs', x: typeof os) => ({ ...life(kind, gridCounts(x)), ...coarsenLifeTable(gridCounts(x), K) });
+    const { fixes } = protectCrossTables([coarse('os', os), coarse('pfs', pfs)], K);
     expect(fixes.at(-1)).toEqual({ table: 'pfs_life:rcc', against: 'os_life:rcc', at: 'all months', action: 'withheld' });
   });
 });
@@ -120,7 +124,8 @@ describe('re-cuts of reversal and cycle-end tables a quarter later', () => {
   });
   it('a cycle-end table whose rare reasons were merged differently: the reasons not listed in both are compared as one total', () => {
     const t = (counts: number[]): CountTable => ({
-      id: 'cycle_end:recorded', kind: 'cycle_end', group: { reading: 'recorded' }, rows: ['clinician', 'maximum', 'patient'], cols: ['cycles'], counts: counts.map((c) => [c]),
+      id: 'cycle_end:recorded', kind: 'cycle_end', group: { reading: 'recorded' }, rows: ['clinician', 'maximum', 'patient'], cols: ['cycles'],
+      counts: counts.map((c) => [c]),
     });
     const before = disclose([t([6, 40, 3])], 'cc', q1);
     const after = disclose([t([6, 40, 5])], 'cc', q2);
