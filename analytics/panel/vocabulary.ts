@@ -7,7 +7,8 @@ import { SIGNALS } from '../response/signals.js';
 import { BINARY_SIGNALS } from './summarise-response.js';
 import { DURABLE_COLS, DURABLE_ROWS, SERIOUS_COLS } from './summarise-outcomes.js';
 import { LIFE_COLS, parseInterval } from './life-table.js';
-import { CYCLE_END_COLS, REVERSAL_COLS, REVERSAL_ROWS } from './summarise-toxicity.js';
+import { CYCLE_END_COLS, REVERSAL_COLS } from './summarise-toxicity.js';
+import { CENSORED_DIED, DIED_CENSORED, MERGED_RARE, parseBand } from './coarsen-toxicity.js';
 import { CYCLE_END_FIXED_CODES } from '../outcomes/cycle-end-reasons.js';
 import { REVERSAL_LABELS } from '../outcomes/reversal-times.js';
 import { POLICIES } from '../../rules/engine.js';
@@ -32,7 +33,10 @@ const SIGNAL_ROWS = vocab('disease:signal level', Object.keys(DISEASES).flatMap(
 const LIFE_ROWS = vocab('life-table interval on the 6-month grid', [], /^(?:m\d+-\d+|ge\d+(?:\+censored)?)$/);
 const CYCLE_END_ROWS = vocab(
   'cycle-end reason',
-  [...CYCLE_END_FIXED_CODES, 'criterion:not_recorded', ...Object.keys(HOLD_REASONS).map((c) => `criterion:${c}`), ...POLICIES.map((p) => `policy:${p}`)],
+  [
+    ...CYCLE_END_FIXED_CODES, MERGED_RARE, 'criterion:not_recorded', ...Object.keys(HOLD_REASONS).map((c) => `criterion:${c}`),
+    ...POLICIES.map((p) => `policy:${p}`),
+  ],
   /^system:[a-z0-9_]{1,40}$/,
 );
 
@@ -53,7 +57,10 @@ const TABLE_VOCAB: Record<BundleTable['kind'], { rows: Vocab; cols: Vocab }> = {
   pfs_life: { rows: LIFE_ROWS, cols: vocab('life-table column', LIFE_COLS) },
   durable_cr: { rows: vocab('horizon', DURABLE_ROWS), cols: vocab('durable CR column', DURABLE_COLS) },
   serious_events: { rows: vocab('serious event', [ANY_SERIOUS, ...SERIOUS_EVENTS, TREATMENT_RELATED_DEATH]), cols: vocab('patients column', SERIOUS_COLS) },
-  reversal: { rows: vocab('days after the last dose', REVERSAL_ROWS), cols: vocab('reversal column', REVERSAL_COLS) },
+  reversal: {
+    rows: vocab('day band after the last dose (d0-7, d7-30, gt14, all_days …)', [], /^(?:d\d+-\d+|gt\d+|all_days)$/),
+    cols: vocab('reversal column', [...REVERSAL_COLS, CENSORED_DIED, DIED_CENSORED]),
+  },
   cycle_end: { rows: CYCLE_END_ROWS, cols: vocab('count column', CYCLE_END_COLS) },
 };
 
@@ -84,6 +91,19 @@ function lifeRowsChain(rows: readonly string[]): boolean {
   });
 }
 
+/** Reversal rows: day bands from 0, each starting where the last ended, the last one open; columns the three or reversed + one merged. */
+function reversalShape(t: BundleTable): boolean {
+  let at = 0;
+  const chain = t.rows.every((r, i) => {
+    const b = parseBand(r);
+    if (b === null || b.start !== at || (b.end === null) !== (i === t.rows.length - 1)) return false;
+    at = b.end ?? at;
+    return true;
+  });
+  const cols = t.cols.join();
+  return chain && (cols === REVERSAL_COLS.join() || cols === `reversed,${CENSORED_DIED}` || cols === `reversed,${DIED_CENSORED}`);
+}
+
 let kitRuleIds: Map<string, Set<string>> | null = null;
 /** Rule ids of each ruleset the kit ships, read once per process. */
 function kitRules(): Map<string, Set<string>> {
@@ -108,6 +128,11 @@ function tableProblems(t: BundleTable, rulesetIds: ReadonlySet<string>): string[
     out.push(`${at}: reading ${JSON.stringify(t.group.reading ?? null)} is neither recorded nor one of the bundle's rulesets`);
   if ((t.kind === 'os_life' || t.kind === 'pfs_life') && !lifeRowsChain(t.rows))
     out.push(`${at}: rows ${t.rows.join(', ')} are not adjacent intervals from 0 months ending in an open one (ge…)`);
+  if (t.kind === 'reversal' && !reversalShape(t))
+    out.push(
+      `${at}: rows ${t.rows.join(', ')} × ${t.cols.join(', ')} are not adjacent day bands from 0 ending in an open one, ` +
+        'by reversed, died first, censored (or reversed and one merged column)',
+    );
   if (t.kind === 'signal' && !BINARY_SIGNALS.includes(t.group.signal as never))
     out.push(`${at}: signal ${JSON.stringify(t.group.signal ?? null)} is not a present/absent signal (allowed: ${BINARY_SIGNALS.join(', ')})`);
   if (!expectedId(t).includes(t.id)) out.push(`${at}: a ${t.kind} table must be named ${expectedId(t).join(' or ')}`);

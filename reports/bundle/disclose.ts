@@ -3,7 +3,9 @@
 // the centre's audit log.
 import { bundleHash } from '../../analytics/panel/hash.js';
 import { coarsenLifeTable } from '../../analytics/panel/life-table.js';
-import type { CentreSummary } from '../../analytics/panel/types.js';
+import { coarsenCycleEndTable, coarsenReversalTable } from '../../analytics/panel/coarsen-toxicity.js';
+import type { CentreSummary, CountTable } from '../../analytics/panel/types.js';
+import { protectCrossTables } from './cross-table.js';
 import { BUNDLE_KIND, BUNDLE_SCHEMA_VERSION, PanelBundle, type BundleTable, type DisclosurePolicy } from '../../schemas/bundle.js';
 import { revealsByDifference } from './nested.js';
 import { suppressTable, type SuppressionReason } from './suppress.js';
@@ -30,6 +32,14 @@ function estimateRule(n: number, events: number, parameters: number, p: Disclosu
   return null;
 }
 
+/** Life, reversal and cycle-end tables are coarsened (intervals, bands or rare reasons merged until every cell is 0 or ≥ k). */
+function coarsen(t: CountTable, k: number): CountTable {
+  if (t.kind === 'os_life' || t.kind === 'pfs_life') return { ...t, ...coarsenLifeTable(t.counts, k) };
+  if (t.kind === 'reversal') return { ...t, ...coarsenReversalTable(t.counts, k) };
+  if (t.kind === 'cycle_end') return { ...t, ...coarsenCycleEndTable(t.rows, t.counts, k) };
+  return t;
+}
+
 /**
  * Applies the policy to a summary and returns the bundle with its hash.
  * @example const { bundle } = discloseSummary(summariseCentre(inputs), DEFAULT_POLICY, '0.1.0')
@@ -37,13 +47,14 @@ function estimateRule(n: number, events: number, parameters: number, p: Disclosu
 export function discloseSummary(s: CentreSummary, policy: DisclosurePolicy, kitVersion: string): DisclosedBundle {
   const k = policy.min_cell;
   const suppressed: SuppressionRecord[] = [];
-  // Life tables are coarsened (adjacent intervals merged until every cell is 0 or ≥ k) instead of suppressed.
-  const source = s.tables.map((t) => (t.kind === 'os_life' || t.kind === 'pfs_life' ? { ...t, ...coarsenLifeTable(t.counts, k) } : t));
+  const { tables: source, withhold } = protectCrossTables(s.tables.map((t) => coarsen(t, k)), k);
   const results = new Map(source.map((t) => [t.id, suppressTable(t.counts, k)]));
   const tables: BundleTable[] = source.map((t) => {
     let r = results.get(t.id)!;
     const outer = t.kind === 'dose_end_first' ? source.find((x) => x.id === `dose_end:${t.group.regimen}`) : undefined;
-    if (outer !== undefined && !r.withheld && revealsByDifference(t, r.cells, outer, results.get(outer.id)!.cells, k))
+    const nested = outer !== undefined && !r.withheld && revealsByDifference(t, r.cells, outer, results.get(outer.id)!.cells, k);
+    // A first-cycle table nested in its all-cycles one, or a table whose difference from another of the same patients is under k.
+    if (nested || (withhold.has(t.id) && !r.withheld))
       r = {
         cells: t.counts.map((row) => row.map(() => null)),
         suppressed: t.counts.flatMap((row, i) => row.map((_, j) => ({ row: i, col: j, reason: 'withheld' as const }))),

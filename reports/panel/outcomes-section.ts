@@ -20,18 +20,22 @@ function toxicityParts(r: PanelResult): string[] {
       [
         col('label', 'Measure'), col('day', 'Day'), col('centres', 'Centres'), col('courses', 'Courses'), col('reversed_by_day', 'Reversed by then'),
         col('died_first_by_day', 'Died first'), col('cumulative_incidence', 'Reversed (cumulative incidence)', pct), col('lower', 'Lower 95%', pct),
-        col('upper', 'Upper 95%', pct), col('reference', 'Published', pct), col('reference_source', 'Source'), col('centres_left_out', 'Left out (suppressed)'),
+        col('upper', 'Upper 95%', pct), col('reference', 'Published', pct), col('reference_source', 'Source'),
+        col('centres_left_out', 'Left out (suppressed, or bands merged across the day)'), col('centres_deaths_with_censored', 'Deaths counted as censored'),
       ],
       r.reversal,
     ),
     p(
       'Why cycles ended: one reason per cycle, as the centres recorded it and under each ruleset (what would have stopped the cycle first). ' +
-        'Share of all cycles of the centres that released the table whole, exact (Clopper–Pearson) interval.',
+        'Share of all cycles of the centres that released the reason, exact (Clopper–Pearson) interval. A centre that merged the reason ' +
+        'with its other rare reasons (fewer than k cycles each) is left out of that reason and named; the range gives the share over all ' +
+        'centres had those centres none of the reason, or all their merged cycles.',
     ),
     htmlTable(
       [
         col('reading', 'Reading'), col('label', 'Reason'), col('centres', 'Centres'), col('cycles', 'Cycles'), col('all_cycles', 'Of cycles'),
-        col('share', 'Share', pct), col('lower', 'Lower 95%', pct), col('upper', 'Upper 95%', pct), col('centres_left_out', 'Left out (suppressed)'),
+        col('share', 'Share', pct), col('lower', 'Lower 95%', pct), col('upper', 'Upper 95%', pct),
+        col('share_all_min', 'All centres: from', pct), col('share_all_max', 'to', pct), col('centres_left_out', 'Left out (suppressed or merged)'),
       ],
       r.cycleEnds.map((x) => ({ ...x, reading: READING[x.reading] ?? x.reading })),
     ),
