@@ -1,0 +1,101 @@
+// How far creatinine moves between two measurements of a stable patient, estimated from the store's own data, and the
+// reference change value (RCV) that "back to baseline" and "raised" are judged by (decisions: reversal under noise).
+import type { CreatinineRow, OutcomeCycle } from './types.js';
+
+/** One-sided 95% normal quantile of Fraser's reference change value, RCV = √2 · z · CV [statistical convention]. */
+export const RCV_Z = 1.645;
+/** Fewest within-patient pairs to estimate a centre's CV from; fewer: the pairs of every centre [ASSUMPTION]. */
+export const MIN_NOISE_PAIRS = 20;
+
+/** One row per centre (and ALL): the CV of creatinine between courses and the tolerance it gives. */
+export interface CreatinineNoise {
+  centre_id: string;
+  /** Pairs of pre-course values (consecutive courses of one patient) the CV was estimated from. */
+  pairs: number;
+  /** Within-patient CV of one measurement: robust SD (1.4826 · MAD) of log ratios of the pairs ÷ √2; null: too few pairs anywhere. */
+  cv: number | null;
+  /** Where the CV came from: this centre's pairs, every centre's pairs (this centre had too few), or none. */
+  source: 'centre' | 'all' | 'none';
+  /** Share above the pre-course value still read as baseline: √2 · 1.645 · CV (0 when no CV). */
+  tolerance: number;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** Robust SD of log ratios ÷ √2: the CV of one value (log scale ≈ relative for CVs of a few per cent). */
+function cvOf(logRatios: number[]): number {
+  const m = median(logRatios);
+  return (1.4826 * median(logRatios.map((d) => Math.abs(d - m)))) / Math.SQRT2;
+}
+
+/** Log ratios of the pre-course creatinine (last value before each course's first dose) of consecutive courses, per centre. */
+function preCoursePairs(cycles: readonly OutcomeCycle[], creatinine: readonly CreatinineRow[]): Map<string, number[]> {
+  const values = new Map<string, CreatinineRow[]>();
+  for (const r of creatinine) {
+    const k = `${r.centre_id}\u0000${r.patient_key}`;
+    (values.get(k) ?? values.set(k, []).get(k)!).push(r);
+  }
+  for (const list of values.values()) list.sort((a, b) => a.observed_at - b.observed_at);
+  const starts = new Map<string, Map<number, number>>();
+  for (const c of cycles) {
+    if (c.first_dose_at === null) continue;
+    const k = `${c.centre_id}\u0000${c.patient_key}`;
+    const m = starts.get(k) ?? starts.set(k, new Map()).get(k)!;
+    m.set(c.course_number, Math.min(m.get(c.course_number) ?? Infinity, c.first_dose_at));
+  }
+  const out = new Map<string, number[]>();
+  for (const [k, courses] of starts) {
+    const list = values.get(k) ?? [];
+    const pre = [...courses.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([, first]) => list.filter((v) => v.observed_at <= first).at(-1)?.value ?? null);
+    const centre = k.split('\u0000')[0]!;
+    for (let i = 1; i < pre.length; i++) {
+      const a = pre[i - 1];
+      const b = pre[i];
+      if (a && b && a > 0 && b > 0) (out.get(centre) ?? out.set(centre, []).get(centre)!).push(Math.log(b / a));
+    }
+  }
+  return out;
+}
+
+/**
+ * The CV of creatinine per centre from its patients' pre-course values of consecutive courses (weeks apart, each
+ * before any IL-2 of its course: lab noise plus the patient's own variation), and the RCV tolerance. A centre with
+ * fewer than MIN_NOISE_PAIRS pairs uses every centre's pairs; with fewer in all, no tolerance (at or below baseline).
+ * @example creatinineNoise(inputs.cycles, inputs.creatinine).find((n) => n.centre_id === 'ALL')?.tolerance
+ */
+export function creatinineNoise(cycles: readonly OutcomeCycle[], creatinine: readonly CreatinineRow[]): CreatinineNoise[] {
+  const pairs = preCoursePairs(cycles, creatinine);
+  const all = [...pairs.values()].flat();
+  const allCv = all.length >= MIN_NOISE_PAIRS ? cvOf(all) : null;
+  const row = (centre_id: string, n: number, cv: number | null, source: CreatinineNoise['source']): CreatinineNoise => ({
+    centre_id,
+    pairs: n,
+    cv,
+    source,
+    tolerance: cv === null ? 0 : Math.SQRT2 * RCV_Z * cv,
+  });
+  const centres = [...new Set(cycles.map((c) => c.centre_id))].sort();
+  const rows = centres.map((c) => {
+    const mine = pairs.get(c) ?? [];
+    if (mine.length >= MIN_NOISE_PAIRS) return row(c, mine.length, cvOf(mine), 'centre');
+    return row(c, mine.length, allCv, allCv === null ? 'none' : 'all');
+  });
+  return [...rows, row('ALL', all.length, allCv, allCv === null ? 'none' : 'all')];
+}
+
+/** What "back to baseline" meant for a centre, for notes beside the shares. */
+export function noiseNote(n: CreatinineNoise | undefined, fixed: number | null): string {
+  if (fixed !== null) return `back to baseline: within +${(100 * fixed).toFixed(1)}% of the pre-course value (fixed tolerance)`;
+  if (!n || n.cv === null) return `back to baseline: at or below the pre-course value (fewer than ${MIN_NOISE_PAIRS} pairs to estimate the lab's CV)`;
+  const from = n.source === 'centre' ? `this centre's ${n.pairs}` : `every centre's`;
+  return (
+    `back to baseline: within +${(100 * n.tolerance).toFixed(1)}% of the pre-course value ` +
+    `(reference change √2·1.645·CV, CV ${(100 * n.cv).toFixed(1)}% from ${from} pairs of pre-course values)`
+  );
+}
