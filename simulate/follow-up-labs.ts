@@ -5,21 +5,45 @@ import type { Rng } from './prng.js';
 import { DAY_MS, HOUR_MS } from './time.js';
 import type { SimCycle, SimLabDraw, SimPatient } from './types.js';
 
-/** Mean share of recoveries in days [a, b] (uniform) seen back by `day`: each draw from the recovery on is misread with misreadShare. */
+/** Standard normal CDF (Abramowitz–Stegun 7.1.26 erf, |error| < 1.5e-7). */
+function normalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * z);
+  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erf = 1 - poly * Math.exp(-z * z);
+  return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
+/**
+ * Chance that all of k draws at baseline read above the pre-course draw's reference change (both draws with one CV σ):
+ * with the pre-course error σx, each draw exceeds it by more than √2·z·σ with 1 − Φ(√2·z + x), so E over x of that ^k.
+ */
+const misread = new Map<number, number>();
+function allMisread(k: number): number {
+  const known = misread.get(k);
+  if (known !== undefined) return known;
+  let sum = 0;
+  const step = 0.01;
+  for (let x = -8; x <= 8; x += step) sum += (Math.exp((-x * x) / 2) / Math.sqrt(2 * Math.PI)) * (1 - normalCdf(Math.SQRT2 * F.rcvZ + x)) ** k * step;
+  misread.set(k, sum);
+  return sum;
+}
+
+/** Mean share of recoveries in days [a, b] (uniform) seen back by `day`: read back unless every draw from the recovery on is misread. */
 function seenBy(a: number, b: number, day: number): number {
   const n = 1000;
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const r = a + ((i + 0.5) / n) * (b - a);
     const draws = F.days.filter((d) => d >= r && d <= day).length;
-    sum += draws === 0 ? 0 : 1 - F.misreadShare ** draws;
+    sum += draws === 0 ? 0 : 1 - allMisread(draws);
   }
   return sum / n;
 }
 
 /**
  * The recovery bands on the true scale [CALIBRATED]: cumulative shares chosen so that the shares seen back on the clinic
- * draws (each draw at baseline misread as raised with misreadShare) are S31's at each band's last day.
+ * draws, read within the reference change of the pre-course draw (rcvZ), are S31's at each band's last day.
  */
 export function renalRecoveryBands(): [number, number, number][] {
   const out: [number, number, number][] = [];

@@ -379,14 +379,16 @@ export const FOLLOW_UP_LABS = {
    * rest by day 60 [ASSUMPTION]; within each band uniform [ASSUMPTION]. S31 read these shares on measured creatinine,
    * so they are shares an analyst sees on the clinic draws (decisions "reversal on the observed scale"): the recovery
    * day drawn is on the true scale, with the bands' shares [CALIBRATED] (follow-up-labs.ts renalRecoveryBands) so that
-   * a reader who misreads `misreadShare` of recovered draws as still raised sees these shares at the draws' days.
+   * a reader judging by the reference change value (rcvZ) sees these shares at the draws' days.
    */
   renalRecovery: [[3, 7, 0.62], [7, 14, 0.84], [14, 30, 0.95], [30, 60, 1]] as const,
   /**
-   * Share of draws at baseline read as still raised when "back to baseline" is judged by the reference change value at
-   * one-sided 95% (Fraser: √2 · 1.645 · CV) with the lab's own CV: 5% by that convention [statistical convention].
+   * How S31's "back to baseline" is read on measured creatinine: within the reference change value of the pre-course
+   * draw, √2 · z · CV with z = 1.645 (Fraser, one-sided 95%) and the lab's own CV [statistical convention]. A draw at
+   * baseline is then misread as raised 5% of the time; the draws of one course share their pre-course draw, so their
+   * misreads are correlated (follow-up-labs.ts allMisread).
    */
-  misreadShare: 0.05,
+  rcvZ: 1.645,
   /**
    * Until the recovery day creatinine stays measurably raised: at least this share above baseline when the last cycle
    * rose by more [ASSUMPTION: a rise far beyond the lab's noise, about 3× the reference change value at creatinineCv].
