@@ -24,12 +24,18 @@ export const REGIMEN = {
   givenDelaySdLog: 0.7,
   /** Response checked ~4 weeks after a course [V §1.1, S3]. */
   responseAssessmentDaysAfterCourse: 28,
-  /** Next course ≥7 weeks after discharge (legacy label, S3a) and every 6–12 weeks [V §1.1, S3a/S4/S15/S16]: days from the last discharge, drawn uniformly. */
+  /**
+   * Next course ≥7 weeks after discharge (legacy label, S3a) and every 6–12 weeks [V §1.1, S3a/S4/S15/S16]: days from the
+   * last discharge, drawn uniformly.
+   */
   nextCourseDaysAfterDischarge: [49, 84] as const,
   /** A few courses start earlier than the sources allow, for the compliance analysis: share and window (days after discharge) [ASSUMPTION]. */
   retreatmentViolationShare: 0.03,
   retreatmentViolationDays: [35, 48] as const,
-  /** After a CR/PR the next course waits for the confirming scan "just before the next course" [V §1.1 S3], ≥ 4 weeks after the first (RECIST) [INFERRED]. */
+  /**
+   * After a CR/PR the next course waits for the confirming scan "just before the next course" [V §1.1 S3], ≥ 4 weeks after
+   * the first (RECIST) [INFERRED].
+   */
   confirmationBeforeNextCourseDays: 30,
   /** At most two courses are simulated (brief; NCI: no response after 2 courses → no later response [V §4.3, S30]). */
   maxCourses: 2,
@@ -361,7 +367,10 @@ export const OUTCOMES = {
   postProgressionMedianMonths: { rcc: 29, melanoma: 13.5 },
   /** Share of deaths after progression recorded as another cause [ASSUMPTION]. */
   otherCauseShare: 0.05,
-  /** Treatment-related death per patient: 4 of 408 in PROCLAIM (SITC 2015 abstract) [V §6] ≈ 1% [INFERRED]; pivotal era 4% mRCC (S16), 2% mM (S15) [V §4.2]. */
+  /**
+   * Treatment-related death per patient: 4 of 408 in PROCLAIM (SITC 2015 abstract) [V §6] ≈ 1% [INFERRED]; pivotal era
+   * 4% mRCC (S16), 2% mM (S15) [V §4.2].
+   */
   treatmentRelatedDeath: 0.01,
   /** Days from the last dose to a treatment-related death [ASSUMPTION]. */
   treatmentRelatedDeathDays: [2, 30] as const,
