@@ -4,7 +4,7 @@ import type { CreatinineRow, OutcomeCycle } from './types.js';
 
 /** One-sided 95% normal quantile of Fraser's reference change value, RCV = √2 · z · CV [statistical convention]. */
 export const RCV_Z = 1.645;
-/** Fewest within-patient pairs to estimate a centre's CV from; fewer: the pairs of every centre [ASSUMPTION]. */
+/** Fewest within-patient pairs to estimate a centre's CV from; fewer: no margin, said on the output [ASSUMPTION]. */
 export const MIN_NOISE_PAIRS = 20;
 
 /** One row per centre (and ALL): the CV of creatinine between courses and the tolerance it gives. */
@@ -14,7 +14,10 @@ export interface CreatinineNoise {
   pairs: number;
   /** Within-patient CV of one measurement: robust SD (1.4826 · MAD) of log ratios of the pairs ÷ √2; null: too few pairs anywhere. */
   cv: number | null;
-  /** Where the CV came from: this centre's pairs, every centre's pairs (this centre had too few), or none. */
+  /**
+   * Where the CV came from: this centre's pairs, every centre's (the ALL row, for reporting only), or none (too few). A
+   * centre never borrows other centres' pairs, so its reading is the same in a bundle made from its data alone.
+   */
   source: 'centre' | 'all' | 'none';
   /** Share above the pre-course value still read as baseline: √2 · 1.645 · CV (0 when no CV). */
   tolerance: number;
@@ -66,7 +69,7 @@ function preCoursePairs(cycles: readonly OutcomeCycle[], creatinine: readonly Cr
 /**
  * The CV of creatinine per centre from its patients' pre-course values of consecutive courses (weeks apart, each
  * before any IL-2 of its course: lab noise plus the patient's own variation), and the RCV tolerance. A centre with
- * fewer than MIN_NOISE_PAIRS pairs uses every centre's pairs; with fewer in all, no tolerance (at or below baseline).
+ * fewer than MIN_NOISE_PAIRS pairs gets no tolerance (at or below baseline); the ALL row pools every centre's pairs.
  * @example creatinineNoise(inputs.cycles, inputs.creatinine).find((n) => n.centre_id === 'ALL')?.tolerance
  */
 export function creatinineNoise(cycles: readonly OutcomeCycle[], creatinine: readonly CreatinineRow[]): CreatinineNoise[] {
@@ -83,8 +86,7 @@ export function creatinineNoise(cycles: readonly OutcomeCycle[], creatinine: rea
   const centres = [...new Set(cycles.map((c) => c.centre_id))].sort();
   const rows = centres.map((c) => {
     const mine = pairs.get(c) ?? [];
-    if (mine.length >= MIN_NOISE_PAIRS) return row(c, mine.length, cvOf(mine), 'centre');
-    return row(c, mine.length, allCv, allCv === null ? 'none' : 'all');
+    return mine.length >= MIN_NOISE_PAIRS ? row(c, mine.length, cvOf(mine), 'centre') : row(c, mine.length, null, 'none');
   });
   return [...rows, row('ALL', all.length, allCv, allCv === null ? 'none' : 'all')];
 }
@@ -92,8 +94,11 @@ export function creatinineNoise(cycles: readonly OutcomeCycle[], creatinine: rea
 /** What "back to baseline" meant for a centre, for notes beside the shares. */
 export function noiseNote(n: CreatinineNoise | undefined, fixed: number | null): string {
   if (fixed !== null) return `back to baseline: within +${(100 * fixed).toFixed(1)}% of the pre-course value (fixed tolerance)`;
-  if (!n || n.cv === null) return `back to baseline: at or below the pre-course value (fewer than ${MIN_NOISE_PAIRS} pairs to estimate the lab's CV)`;
-  const from = n.source === 'centre' ? `this centre's ${n.pairs}` : `every centre's`;
+  if (!n || n.cv === null) {
+    const pairs = n ? `${n.pairs} pair(s)` : 'no pairs';
+    return `back to baseline: at or below the pre-course value (${pairs} of pre-course values, fewer than ${MIN_NOISE_PAIRS}, to estimate the lab's CV)`;
+  }
+  const from = n.source === 'centre' ? `this centre's ${n.pairs}` : `every centre's ${n.pairs}`;
   return (
     `back to baseline: within +${(100 * n.tolerance).toFixed(1)}% of the pre-course value ` +
     `(reference change √2·1.645·CV, CV ${(100 * n.cv).toFixed(1)}% from ${from} pairs of pre-course values)`

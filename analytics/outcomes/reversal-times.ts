@@ -115,7 +115,7 @@ function tolerances(input: OutcomeInputs, option: number | 'rcv'): { noise: Crea
     return { noise, of: () => option };
   }
   const by = new Map(noise.map((n) => [n.centre_id, n.tolerance]));
-  return { noise, of: (centre) => by.get(centre) ?? by.get('ALL') ?? 0 };
+  return { noise, of: (centre) => by.get(centre) ?? 0 };
 }
 
 /**

@@ -42,18 +42,17 @@ describe('creatinineNoise', () => {
     expect(b.cv! / a.cv!).toBeGreaterThan(0.9);
   });
 
-  it(`uses every centre's pairs for a centre with fewer than ${MIN_NOISE_PAIRS}, and none (tolerance 0) when all have too few`, () => {
+  it(`gives a centre with fewer than ${MIN_NOISE_PAIRS} pairs no margin (never another centre's CV: a bundle must agree)`, () => {
     const big = twoCourses('a', alternating(25, 0.04));
     const small = twoCourses('b', alternating(3, 0.2));
     const inp = { ...big, cycles: [...big.cycles, ...small.cycles], creatinine: [...big.creatinine, ...small.creatinine] };
     const rows = creatinineNoise(inp.cycles, inp.creatinine);
     const b = rows.find((r) => r.centre_id === 'b')!;
     const all = rows.find((r) => r.centre_id === 'ALL')!;
-    expect(b).toMatchObject({ pairs: 3, source: 'all' });
-    expect(b.cv).toBe(all.cv);
-    const none = creatinineNoise(small.cycles, small.creatinine);
-    expect(none[0]).toMatchObject({ pairs: 3, cv: null, source: 'none', tolerance: 0 });
-    expect(noiseNote(none[0], null)).toContain(`fewer than ${MIN_NOISE_PAIRS} pairs`);
+    expect(b).toMatchObject({ pairs: 3, cv: null, source: 'none', tolerance: 0 });
+    expect(all).toMatchObject({ pairs: 28, source: 'all' });
+    expect(creatinineNoise(small.cycles, small.creatinine)[0]).toEqual(b);
+    expect(noiseNote(b, null)).toContain(`3 pair(s) of pre-course values, fewer than ${MIN_NOISE_PAIRS}`);
     expect(noiseNote(rows[0], null)).toMatch(/^back to baseline: within \+\d+\.\d% of the pre-course value \(reference change/);
     expect(noiseNote(rows[0], 0.1)).toContain('+10.0% of the pre-course value (fixed tolerance)');
   });
