@@ -35,28 +35,44 @@ function cvOf(logRatios: number[]): number {
   return (1.4826 * median(logRatios.map((d) => Math.abs(d - m)))) / Math.SQRT2;
 }
 
-/** Log ratios of the pre-course creatinine (last value before each course's first dose) of consecutive courses, per centre. */
-function preCoursePairs(cycles: readonly OutcomeCycle[], creatinine: readonly CreatinineRow[]): Map<string, number[]> {
+type ByPatient = ReadonlyMap<string, readonly { observed_at: number; value: number }[]>;
+
+/** Creatinine per centre + patient key (`centre\u0000patient`), in time order. */
+function byPatient(creatinine: readonly CreatinineRow[]): ByPatient {
   const values = new Map<string, CreatinineRow[]>();
   for (const r of creatinine) {
     const k = `${r.centre_id}\u0000${r.patient_key}`;
     (values.get(k) ?? values.set(k, []).get(k)!).push(r);
   }
   for (const list of values.values()) list.sort((a, b) => a.observed_at - b.observed_at);
-  const starts = new Map<string, Map<number, number>>();
+  return values;
+}
+
+/** The last value at or before `t` in a time-ordered list. */
+function lastAtOrBefore(list: readonly { observed_at: number; value: number }[], t: number): number | null {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.observed_at <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? list[lo - 1]!.value : null;
+}
+
+/** Log ratios of the pre-course creatinine (last value before each course's first dose) of consecutive courses, per centre. */
+function preCoursePairs(cycles: readonly OutcomeCycle[], values: ByPatient): Map<string, number[]> {
+  const starts = new Map<string, { centre: string; firsts: Map<number, number> }>();
   for (const c of cycles) {
     if (c.first_dose_at === null) continue;
     const k = `${c.centre_id}\u0000${c.patient_key}`;
-    const m = starts.get(k) ?? starts.set(k, new Map()).get(k)!;
+    const m = (starts.get(k) ?? starts.set(k, { centre: c.centre_id, firsts: new Map() }).get(k)!).firsts;
     m.set(c.course_number, Math.min(m.get(c.course_number) ?? Infinity, c.first_dose_at));
   }
   const out = new Map<string, number[]>();
-  for (const [k, courses] of starts) {
+  for (const [k, { centre, firsts }] of starts) {
     const list = values.get(k) ?? [];
-    const pre = [...courses.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([, first]) => list.filter((v) => v.observed_at <= first).at(-1)?.value ?? null);
-    const centre = k.split('\u0000')[0]!;
+    const pre = [...firsts.entries()].sort((a, b) => a[0] - b[0]).map(([, first]) => lastAtOrBefore(list, first));
     for (let i = 1; i < pre.length; i++) {
       const a = pre[i - 1];
       const b = pre[i];
@@ -70,10 +86,11 @@ function preCoursePairs(cycles: readonly OutcomeCycle[], creatinine: readonly Cr
  * The CV of creatinine per centre from its patients' pre-course values of consecutive courses (weeks apart, each
  * before any IL-2 of its course: lab noise plus the patient's own variation), and the RCV tolerance. A centre with
  * fewer than MIN_NOISE_PAIRS pairs gets no tolerance (at or below baseline); the ALL row pools every centre's pairs.
+ * `creatinine` may be given already grouped per `centre\u0000patient` key in time order (as reversalTimes holds it).
  * @example creatinineNoise(inputs.cycles, inputs.creatinine).find((n) => n.centre_id === 'ALL')?.tolerance
  */
-export function creatinineNoise(cycles: readonly OutcomeCycle[], creatinine: readonly CreatinineRow[]): CreatinineNoise[] {
-  const pairs = preCoursePairs(cycles, creatinine);
+export function creatinineNoise(cycles: readonly OutcomeCycle[], creatinine: readonly CreatinineRow[] | ByPatient): CreatinineNoise[] {
+  const pairs = preCoursePairs(cycles, Array.isArray(creatinine) ? byPatient(creatinine) : (creatinine as ByPatient));
   const all = [...pairs.values()].flat();
   const allCv = all.length >= MIN_NOISE_PAIRS ? cvOf(all) : null;
   const row = (centre_id: string, n: number, cv: number | null, source: CreatinineNoise['source']): CreatinineNoise => ({

@@ -108,8 +108,12 @@ export interface ReversalOptions {
   baselineTolerance?: number | 'rcv';
 }
 
-function tolerances(input: OutcomeInputs, option: number | 'rcv'): { noise: CreatinineNoise[]; of: (centre: string) => number } {
-  const noise = creatinineNoise(input.cycles, input.creatinine);
+function tolerances(
+  input: OutcomeInputs,
+  creat: ReadonlyMap<string, readonly { observed_at: number; value: number }[]>,
+  option: number | 'rcv',
+): { noise: CreatinineNoise[]; of: (centre: string) => number } {
+  const noise = creatinineNoise(input.cycles, creat);
   if (option !== 'rcv') {
     if (!(option >= 0 && option < 0.5)) throw new Error(`reversalTimes: baselineTolerance must be in [0, 0.5) or 'rcv', got ${option}`);
     return { noise, of: () => option };
@@ -130,8 +134,8 @@ export function reversalTimes(
   input: OutcomeInputs,
   options: ReversalOptions = {},
 ): { times: ReversalTime[]; counts: ReversalCounts[]; noise: CreatinineNoise[] } {
-  const tol = tolerances(input, options.baselineTolerance ?? 'rcv');
   const creat = index(input.creatinine, (r) => r.observed_at);
+  const tol = tolerances(input, creat, options.baselineTolerance ?? 'rcv');
   const press = index(input.pressors, (r) => r.start_at);
   const mental = index(
     input.events.filter((e) => (MENTAL_STATUS_EVENTS as readonly string[]).includes(e.event_type)),
