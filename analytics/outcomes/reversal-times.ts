@@ -9,7 +9,7 @@ export type ReversalMeasure = 'creatinine_1_5x' | 'creatinine_baseline' | 'press
 
 export const REVERSAL_LABELS: Record<ReversalMeasure, string> = {
   creatinine_1_5x: 'Creatinine back to ≤ 1.5× the pre-course value',
-  creatinine_baseline: 'Creatinine back to the pre-course value (within its reference change)',
+  creatinine_baseline: 'Creatinine back to baseline (within lab noise)',
   pressor_free: 'Off vasopressors',
   mental_status: 'Mental-status change resolved',
 };
