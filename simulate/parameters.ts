@@ -414,19 +414,39 @@ export const OUTCOMES = {
 
 /** Clinic labs after the last dose of each course, for reversal (il2-domain.md §3.3, §3.0 figure 5). */
 export const FOLLOW_UP_LABS = {
-  /** Weekly until about the response scan: days after the last dose [ASSUMPTION: no source gives the schedule]. */
-  days: [7, 14, 21, 28] as const,
+  /**
+   * Weekly until about the response scan, the last on day 30 so a draw falls on each day S31 reports (7, 14, 30): days
+   * after the last dose [ASSUMPTION: no source gives the schedule].
+   */
+  days: [7, 14, 21, 30] as const,
   /**
    * Renal function back to baseline in 62% by day 7, 84% by day 14, 95% by day 30 (S31, Belldegrun) [V §3.3]; the
-   * rest by day 60 [ASSUMPTION]; within each band uniform [ASSUMPTION].
+   * rest by day 60 [ASSUMPTION]; within each band uniform [ASSUMPTION]. S31 read these shares on measured creatinine,
+   * so they are shares an analyst sees on the clinic draws (decisions "reversal on the observed scale"): the recovery
+   * day drawn is on the true scale, with the bands' shares [CALIBRATED] (follow-up-labs.ts renalRecoveryBands) so that
+   * a reader judging by the reference change value (rcvZ) sees these shares at the draws' days.
    */
   renalRecovery: [[3, 7, 0.62], [7, 14, 0.84], [14, 30, 0.95], [30, 60, 1]] as const,
+  /**
+   * How S31's "back to baseline" is read on measured creatinine: within the reference change value of the pre-course
+   * draw, √2 · z · CV with z = 1.645 (Fraser, one-sided 95%) and the lab's own CV [statistical convention]. A draw at
+   * baseline is then misread as raised 5% of the time; the draws of one course share their pre-course draw, so their
+   * misreads are correlated (follow-up-labs.ts allMisread).
+   */
+  rcvZ: 1.645,
+  /**
+   * Until the recovery day creatinine stays measurably raised: at least this share above baseline when the last cycle
+   * rose by more [ASSUMPTION: a rise far beyond the lab's noise, about 3× the reference change value at creatinineCv].
+   */
+  notRecoveredMinRise: 0.25,
   /** Baseline creatinine >1.4 recovers slower (S31) [V §3.3 direction]: the recovery day × PHYSIOLOGY.slowRecoveryFactor [ASSUMPTION magnitude]. */
   /**
    * Lymphocytes and platelets return to baseline with PHYSIOLOGY.reboundDriveTauH; eosinophilia fades with
    * PHYSIOLOGY.eosinophilDriveTauH ("can last for weeks", fig 5 [V §3.0]).
    */
   labCv: 0.05,
+  /** Creatinine at the clinic: the same analytical CV as the ward's daily creatinine (cycle.ts drawLabs, 3%) [ASSUMPTION]. */
+  creatinineCv: 0.03,
 } as const;
 
 /** Months as days: 365.25 / 12. */

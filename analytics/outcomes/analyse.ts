@@ -8,6 +8,7 @@ import { dorSubjects, landmarkSubjects, osSubjects, pfsSubjects } from './endpoi
 import { patientOutcomes, type PatientOutcomesResult } from './patient-outcomes.js';
 import { practiceOutcome, type CentreAggregate, type PracticeMeasure, type PracticeOutcomeRow } from './practice-outcome.js';
 import { retreatmentCompliance, type RetreatmentRow } from './retreatment.js';
+import { noiseNote, type CreatinineNoise } from './creatinine-noise.js';
 import { reversalTimes } from './reversal-times.js';
 import { reversibility, type ReversibilityRow } from './reversibility.js';
 import type { RulesetStop } from './ruleset-stops.js';
@@ -31,6 +32,8 @@ export interface OutcomeAnalyses {
   responseByRegimen: ResponseByRegimenRow[];
   aggregates: CentreAggregate[];
   practice: PracticeOutcomeRow[];
+  /** Creatinine CV and "back to baseline" tolerance per centre and ALL (creatinine-noise.ts). */
+  creatinineNoise: CreatinineNoise[];
   notes: string[];
 }
 
@@ -39,8 +42,11 @@ export interface OutcomeOptions {
   stops?: Readonly<Record<string, readonly RulesetStop[]>>;
   /** Per-centre practice measures for the meta-regression. */
   practice?: readonly PracticeMeasure[];
-  /** Relative margin over the pre-course creatinine still read as "back to baseline" (default 0: at or below it). */
-  baselineTolerance?: number;
+  /**
+   * Margin over the pre-course creatinine still read as "back to baseline" (and not a rise): a share, or 'rcv' (default):
+   * the reference change value from the store's own creatinine CV (creatinine-noise.ts).
+   */
+  baselineTolerance?: number | 'rcv';
   /** tau² estimator of the practice → outcome meta-regression (default REML, as metafor). */
   tau2Method?: Tau2Method;
 }
@@ -60,7 +66,11 @@ export function analyseOutcomes(inputs: OutcomeInputs, options: OutcomeOptions =
   ];
   const coxOs = rows.length > 0 ? coxModel('os', osSubjects(rows)) : { coefficients: [], ph: [], notes: ['os: no patients with follow-up'] };
   const coxPfs = rows.length > 0 ? coxModel('pfs', pfsSubjects(rows)) : { coefficients: [], ph: [], notes: [] };
-  const rev = reversalTimes(inputs, { baselineTolerance: options.baselineTolerance ?? 0 });
+  const tolerance = options.baselineTolerance ?? 'rcv';
+  const rev = reversalTimes(inputs, { baselineTolerance: tolerance });
+  const noiseBy = new Map(rev.noise.map((n) => [n.centre_id, n]));
+  const definition = (centre: string, measure: string) =>
+    measure === 'creatinine_baseline' ? noiseNote(noiseBy.get(centre), tolerance === 'rcv' ? null : tolerance) : '';
   const aggregates = centreAggregates(inputs, rows);
   const notes = [...coxOs.notes, ...coxPfs.notes];
   if (excluded.length > 0) notes.push(`${excluded.length} patient(s) left out of the survival analyses (see excluded)`);
@@ -71,7 +81,8 @@ export function analyseOutcomes(inputs: OutcomeInputs, options: OutcomeOptions =
     cox: [...coxOs.coefficients, ...coxPfs.coefficients],
     ph: [...coxOs.ph, ...coxPfs.ph],
     durableCr: durableCompleteResponses(rows),
-    reversibility: reversibility(rev.times, { counts: rev.counts }),
+    reversibility: reversibility(rev.times, { counts: rev.counts, definition }),
+    creatinineNoise: rev.noise,
     cycleEnds: cycleEndCounts(cycleEndReasons(inputs.cycles, options.stops)),
     safety: safetyRates(inputs),
     retreatment: retreatmentCompliance(inputs.cycles),

@@ -30,7 +30,16 @@ export {
   type PracticeOutcomeRow,
 } from './practice-outcome.js';
 export { courseGaps, retreatmentCompliance, RETREATMENT_MIN_DAYS, RETREATMENT_SOURCE, type CourseGapRow, type RetreatmentRow } from './retreatment.js';
-export { MENTAL_STATUS_EVENTS, REVERSAL_LABELS, reversalTimes, type ReversalCounts, type ReversalMeasure, type ReversalTime } from './reversal-times.js';
+export {
+  MENTAL_STATUS_EVENTS,
+  REVERSAL_LABELS,
+  reversalTimes,
+  type ReversalCounts,
+  type ReversalMeasure,
+  type ReversalOptions,
+  type ReversalTime,
+} from './reversal-times.js';
+export { creatinineNoise, MIN_NOISE_PAIRS, noiseNote, RCV_Z, type CreatinineNoise } from './creatinine-noise.js';
 export { REVERSAL_REFERENCE, reversibility, type ReversibilityRow } from './reversibility.js';
 export { rulesetStops, type RulesetStop } from './ruleset-stops.js';
 export { ANY_SERIOUS, POOLED_REGIMENS, SERIOUS_EVENTS, centresWithoutDeathCause, safetyRates, TREATMENT_RELATED_DEATH, type SafetyRow } from './safety.js';

@@ -1,13 +1,15 @@
 // Per-course times from the last dose to the reversal of a toxicity, with death as a competing event: creatinine back
 // within 1.5× the pre-cycle value or back to it, off vasopressors, mental-status change resolved.
-// Definitions are the kit's [INFERRED]; the sources give the recovery shares, not how to time them.
+// Definitions are the kit's [INFERRED]; the sources give the recovery shares, not how to time them. "Raised" and "back"
+// against the pre-course value are judged beyond measurement noise (creatinine-noise.ts; decisions: reversal under noise).
+import { creatinineNoise, type CreatinineNoise } from './creatinine-noise.js';
 import { DAY_MS, type OutcomeInputs, type OutcomeCycle } from './types.js';
 
 export type ReversalMeasure = 'creatinine_1_5x' | 'creatinine_baseline' | 'pressor_free' | 'mental_status';
 
 export const REVERSAL_LABELS: Record<ReversalMeasure, string> = {
   creatinine_1_5x: 'Creatinine back to ≤ 1.5× the pre-course value',
-  creatinine_baseline: 'Creatinine back to ≤ the pre-course value',
+  creatinine_baseline: 'Creatinine back to baseline (within lab noise)',
   pressor_free: 'Off vasopressors',
   mental_status: 'Mental-status change resolved',
 };
@@ -25,6 +27,8 @@ export interface ReversalTime {
   days: number;
   /** 0 censored, 1 reversed, 2 died first. */
   status: 0 | 1 | 2;
+  /** The pre-course creatinine (mg/dL) for the creatinine measures; null for the others. */
+  baseline: number | null;
 }
 
 export interface ReversalCounts {
@@ -64,16 +68,17 @@ function creatinineTimes(
 ): ReversalTime | 'absent' | 'not_evaluable' {
   const before = values.filter((v) => v.observed_at <= w.courseFirst);
   if (before.length === 0) return 'not_evaluable';
-  const threshold = factor * before[before.length - 1]!.value;
+  const baseline = before[before.length - 1]!.value;
+  const threshold = factor * baseline;
   const raised = values.some((v) => v.observed_at >= w.first && v.observed_at <= w.last + RAISED_WINDOW_MS && v.value > threshold);
   if (!raised) return 'absent';
   const after = values.filter((v) => v.observed_at > w.last && v.observed_at <= w.end);
   const back = after.find((v) => v.value <= threshold);
-  return outcome(w, measure, back?.observed_at ?? null, after.length ? after[after.length - 1]!.observed_at : w.last);
+  return outcome(w, measure, back?.observed_at ?? null, after.length ? after[after.length - 1]!.observed_at : w.last, baseline);
 }
 
-function outcome(w: Window, measure: ReversalMeasure, reversedAt: number | null, lastSeen: number): ReversalTime {
-  const base = { centre_id: w.cycle.centre_id, patient_key: w.cycle.patient_key, cycle_id: w.cycle.cycle_id, measure };
+function outcome(w: Window, measure: ReversalMeasure, reversedAt: number | null, lastSeen: number, baseline: number | null = null): ReversalTime {
+  const base = { centre_id: w.cycle.centre_id, patient_key: w.cycle.patient_key, cycle_id: w.cycle.cycle_id, measure, baseline };
   const days = (t: number) => Math.max(0, (t - w.last) / DAY_MS);
   if (reversedAt !== null && (w.death === null || reversedAt <= w.death)) return { ...base, days: days(reversedAt), status: 1 };
   if (w.death !== null && w.death <= w.end) return { ...base, days: days(w.death), status: 2 };
@@ -95,17 +100,42 @@ function courseEnds(cycles: readonly OutcomeCycle[]): { cycle: OutcomeCycle; cou
   return [...byCourse.values()].map((cs) => ({ cycle: cs[cs.length - 1]!, courseFirst: Math.min(...cs.map((c) => c.first_dose_at ?? c.start_at)) }));
 }
 
+export interface ReversalOptions {
+  /**
+   * Share above the pre-course creatinine still read as baseline (and not a rise), or 'rcv' (default): per centre, the
+   * reference change value √2 · 1.645 · CV with the CV estimated from the store (creatinineNoise).
+   */
+  baselineTolerance?: number | 'rcv';
+}
+
+function tolerances(
+  input: OutcomeInputs,
+  creat: ReadonlyMap<string, readonly { observed_at: number; value: number }[]>,
+  option: number | 'rcv',
+): { noise: CreatinineNoise[]; of: (centre: string) => number } {
+  const noise = creatinineNoise(input.cycles, creat);
+  if (option !== 'rcv') {
+    if (!(option >= 0 && option < 0.5)) throw new Error(`reversalTimes: baselineTolerance must be in [0, 0.5) or 'rcv', got ${option}`);
+    return { noise, of: () => option };
+  }
+  const by = new Map(noise.map((n) => [n.centre_id, n.tolerance]));
+  return { noise, of: (centre) => by.get(centre) ?? 0 };
+}
+
 /**
  * Reversal times after the end of every course (its last cycle with a dose), per measure, and the counts of courses
  * where the toxicity was present, absent or not evaluable. The baseline is the last creatinine before the course's
  * first dose; follow-up ends at the next course's first dose, last contact or death. Cycle 1 of a course is not timed:
- * the second cycle follows it within days, before most toxicity could settle.
+ * the second cycle follows it within days, before most toxicity could settle. Creatinine "back to baseline" (and a rise
+ * to reverse) is judged against the pre-course value plus the centre's tolerance (options.baselineTolerance).
  * @example cumulativeIncidence of reversalTimes(inputs).times filtered to one measure
  */
-export function reversalTimes(input: OutcomeInputs, options: { baselineTolerance?: number } = {}): { times: ReversalTime[]; counts: ReversalCounts[] } {
-  const tol = options.baselineTolerance ?? 0;
-  if (!(tol >= 0 && tol < 0.5)) throw new Error(`reversalTimes: baselineTolerance must be in [0, 0.5), got ${tol}`);
+export function reversalTimes(
+  input: OutcomeInputs,
+  options: ReversalOptions = {},
+): { times: ReversalTime[]; counts: ReversalCounts[]; noise: CreatinineNoise[] } {
   const creat = index(input.creatinine, (r) => r.observed_at);
+  const tol = tolerances(input, creat, options.baselineTolerance ?? 'rcv');
   const press = index(input.pressors, (r) => r.start_at);
   const mental = index(
     input.events.filter((e) => (MENTAL_STATUS_EVENTS as readonly string[]).includes(e.event_type)),
@@ -138,27 +168,7 @@ export function reversalTimes(input: OutcomeInputs, options: { baselineTolerance
         death: f?.death_at ?? null,
       };
       if (!Number.isFinite(w.end)) w.end = w.last + 90 * DAY_MS;
-      const results: [ReversalMeasure, ReversalTime | 'absent' | 'not_evaluable'][] = [
-        ['creatinine_1_5x', creatinineTimes(w, creat.get(k) ?? [], 1.5, 'creatinine_1_5x')],
-        ['creatinine_baseline', creatinineTimes(w, creat.get(k) ?? [], 1 + tol, 'creatinine_baseline')],
-        [
-          'pressor_free',
-          intervalTimes(
-            w,
-            (press.get(k) ?? []).map((s) => ({ start: s.start_at, end: s.end_at })),
-            'pressor_free',
-          ),
-        ],
-        [
-          'mental_status',
-          intervalTimes(
-            w,
-            (mental.get(k) ?? []).map((e) => ({ start: e.onset_at, end: e.resolved_at })),
-            'mental_status',
-          ),
-        ],
-      ];
-      for (const [measure, r] of results) {
+      for (const [measure, r] of courseResults(w, creat.get(k) ?? [], press.get(k) ?? [], mental.get(k) ?? [], tol.of(cycle.centre_id))) {
         if (typeof r === 'string') count(cycle.centre_id, measure, r);
         else {
           count(cycle.centre_id, measure, 'present');
@@ -167,5 +177,21 @@ export function reversalTimes(input: OutcomeInputs, options: { baselineTolerance
       }
     });
   }
-  return { times, counts: [...counts.values()].sort((a, b) => a.centre_id.localeCompare(b.centre_id) || a.measure.localeCompare(b.measure)) };
+  const sorted = [...counts.values()].sort((a, b) => a.centre_id.localeCompare(b.centre_id) || a.measure.localeCompare(b.measure));
+  return { times, counts: sorted, noise: tol.noise };
+}
+
+function courseResults(
+  w: Window,
+  creat: readonly { observed_at: number; value: number }[],
+  press: readonly { start_at: number; end_at: number | null }[],
+  mental: readonly { onset_at: number; resolved_at: number | null }[],
+  tol: number,
+): [ReversalMeasure, ReversalTime | 'absent' | 'not_evaluable'][] {
+  return [
+    ['creatinine_1_5x', creatinineTimes(w, creat, 1.5, 'creatinine_1_5x')],
+    ['creatinine_baseline', creatinineTimes(w, creat, 1 + tol, 'creatinine_baseline')],
+    ['pressor_free', intervalTimes(w, press.map((s) => ({ start: s.start_at, end: s.end_at })), 'pressor_free')],
+    ['mental_status', intervalTimes(w, mental.map((e) => ({ start: e.onset_at, end: e.resolved_at })), 'mental_status')],
+  ];
 }

@@ -28,13 +28,22 @@ export interface ReversibilityRow {
   note: string;
 }
 
+const join = (...parts: string[]): string => parts.filter((x) => x !== '').join('; ');
+
 function cifAt(times: readonly number[], cif: readonly number[], se: readonly number[], day: number): { f: number; se: number } {
   let k = -1;
   for (let i = 0; i < times.length && times[i]! <= day; i++) k = i;
   return k < 0 ? { f: 0, se: 0 } : { f: cif[k]!, se: se[k]! };
 }
 
-function rowsFor(centre: string, measure: ReversalMeasure, group: readonly ReversalTime[], days: readonly number[], level: number): ReversibilityRow[] {
+function rowsFor(
+  centre: string,
+  measure: ReversalMeasure,
+  group: readonly ReversalTime[],
+  days: readonly number[],
+  level: number,
+  definition: string,
+): ReversibilityRow[] {
   const ref = REVERSAL_REFERENCE[measure];
   const base = {
     centre_id: centre,
@@ -56,7 +65,7 @@ function rowsFor(centre: string, measure: ReversalMeasure, group: readonly Rever
       lower: null,
       upper: null,
       reference: ref?.days[day] ?? null,
-      note: 'no course with this toxicity',
+      note: join('no course with this toxicity', definition),
     }));
   }
   const res = cumulativeIncidence({ time: group.map((t) => t.days), event: group.map((t) => t.status) }, { causes: 2 });
@@ -75,7 +84,7 @@ function rowsFor(centre: string, measure: ReversalMeasure, group: readonly Rever
       lower: Math.max(0, f - z * se),
       upper: Math.min(1, f + z * se),
       reference: ref?.days[day] ?? null,
-      note,
+      note: join(note, definition),
     };
   });
 }
@@ -87,7 +96,13 @@ function rowsFor(centre: string, measure: ReversalMeasure, group: readonly Rever
  */
 export function reversibility(
   times: readonly ReversalTime[],
-  options: { days?: readonly number[]; level?: number; counts?: readonly ReversalCounts[] } = {},
+  options: {
+    days?: readonly number[];
+    level?: number;
+    counts?: readonly ReversalCounts[];
+    /** What a measure's reversal meant at a centre (e.g. the creatinine tolerance), written in each row's note. */
+    definition?: (centre: string, measure: ReversalMeasure) => string;
+  } = {},
 ): ReversibilityRow[] {
   const days = options.days ?? [7, 14, 30];
   const level = options.level ?? 0.95;
@@ -97,8 +112,9 @@ export function reversibility(
   for (const measure of measures) {
     const mine = times.filter((t) => t.measure === measure);
     const byCentre = groupBy(mine, (t) => t.centre_id);
-    for (const c of centres) out.push(...rowsFor(c, measure, byCentre.get(c) ?? [], days, level));
-    if (centres.length > 1) out.push(...rowsFor('ALL', measure, mine, days, level));
+    const def = (c: string) => options.definition?.(c, measure) ?? '';
+    for (const c of centres) out.push(...rowsFor(c, measure, byCentre.get(c) ?? [], days, level, def(c)));
+    if (centres.length > 1) out.push(...rowsFor('ALL', measure, mine, days, level, def('ALL')));
   }
   return out;
 }

@@ -78,9 +78,11 @@ async function run(opts: OutcomesOptions): Promise<void> {
   const stops = await stopping;
   const holds = await o.loadHoldsOutputs(opts.holds);
   const practice = holds ? o.practiceMeasures(holds.enforcement, holds.implied, 'consensus_2014_t3') : undefined;
-  const tol = Number(opts.baselineTolerance);
-  if (!(tol >= 0 && tol < 0.5))
-    throw new UserError(`--baseline-tolerance must be a number from 0 to below 0.5 (a share of the pre-course value), got ${opts.baselineTolerance}`);
+  const tol = opts.baselineTolerance === 'rcv' ? 'rcv' : Number(opts.baselineTolerance);
+  if (tol !== 'rcv' && !(opts.baselineTolerance.trim() !== '' && tol >= 0 && tol < 0.5))
+    throw new UserError(
+      `--baseline-tolerance must be 'rcv' or a number from 0 to below 0.5 (a share of the pre-course value), got ${opts.baselineTolerance}`,
+    );
   if (opts.tau2 !== 'REML' && opts.tau2 !== 'DL') throw new UserError(`--tau2 must be REML or DL, got ${opts.tau2}`);
   const tau2Method = opts.tau2;
   const r = await times.time('analyse', () => o.analyseOutcomes(inputs, { stops, practice, baselineTolerance: tol, tau2Method }));
@@ -122,8 +124,9 @@ async function run(opts: OutcomesOptions): Promise<void> {
     : `No holds outputs in ${opts.holds}: run il2kit holds first for the practice → outcome meta-regression.`;
   const lines = [
     `Survival times in months (365.25/12 days) from the first dose. Regimens are reported apart; a row pooled across regimens says so.`,
-    `Reversal is timed from the last dose of each course; creatinine back to baseline means at or below ` +
-      `${tol > 0 ? `${(1 + tol).toFixed(2)}× ` : ''}the last value before the course [INFERRED definitions].`,
+    `Reversal is timed from the last dose of each course [INFERRED definitions]; ` +
+      `${o.noiseNote(r.creatinineNoise.find((n) => n.centre_id === 'ALL'), tol === 'rcv' ? null : tol)} ` +
+      `(per centre in reversibility.csv's note; a rise to reverse must exceed the same margin).`,
     practiceNote,
     '',
     `**Practice and outcome:** ${o.ECOLOGICAL_CAVEAT}`,
@@ -154,6 +157,11 @@ export function registerOutcomes(program: Command): void {
     .option('--holds <dir>', 'outputs of il2kit holds, for the practice measures of the meta-regression', 'out/analyses/holds')
     .option('--ruleset <id...>', "rulesets whose first stop explains each cycle's end beside the record ('none' for the record alone)", ['consensus_2014_t3'])
     .option('--tau2 <method>', 'tau² estimator of the practice → outcome meta-regression: REML (metafor’s default) or DL', 'REML')
-    .option('--baseline-tolerance <share>', 'creatinine within this share above the pre-course value counts as back to baseline (0: at or below it)', '0')
+    .option(
+      '--baseline-tolerance <share|rcv>',
+      "creatinine within this share above the pre-course value counts as back to baseline (0: at or below it); " +
+        "'rcv': within the reference change value from the store's own creatinine CV",
+      'rcv',
+    )
     .action(async (opts: OutcomesOptions) => run(opts));
 }

@@ -38,6 +38,8 @@ describe('il2kit outcomes', () => {
     const readme = readFileSync(join(out, 'README.md'), 'utf8');
     expect(readme).toContain('ecological fallacy');
     expect(readme).toContain('run il2kit holds first for the practice → outcome meta-regression');
+    // The SDTM fixture has too few patients with two courses to estimate the lab's CV: the README says what was read.
+    expect(readme).toMatch(/back to baseline: at or below the pre-course value \(\d+ pair\(s\) of pre-course values, fewer than 20/);
     const ends = table(join(out, 'cycle_end_reasons.csv'));
     expect(new Set(ends.map((e) => e.reading))).toEqual(new Set(['recorded']));
   });
@@ -63,5 +65,11 @@ describe('il2kit outcomes', () => {
     const r = il2kit(['outcomes', '--store', store, '--out', join(dir, 'o4'), '--ruleset', 'no_such_ruleset']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown ruleset no_such_ruleset; known: /);
+    for (const bad of ['0.5', 'ten', '']) {
+      const t = il2kit(['outcomes', '--store', store, '--out', join(dir, 'o5'), '--ruleset', 'none', '--baseline-tolerance', bad]);
+      expect(t.code, bad).toBe(2);
+      expect(t.stderr).toContain(`--baseline-tolerance must be 'rcv' or a number from 0 to below 0.5`);
+      expect(t.stderr).not.toMatch(/\n\s+at /);
+    }
   });
 });

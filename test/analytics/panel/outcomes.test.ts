@@ -235,7 +235,7 @@ describe('the panel report shows reversibility and why cycles ended (shared page
     const b = parts.map((p, i) => unsuppressedBundle({ ...summaryOf(`pc${i}`, outcomeTables(p, i === 0 ? stops : {})), rulesets }));
     const html = panelOutcomesSection(poolBundles(b)).html;
     expect(html).toContain('Reversibility: courses whose last cycle had the toxicity');
-    expect(html).toContain('Creatinine back to ≤ the pre-course value');
+    expect(html).toContain('Creatinine back to baseline (within lab noise)');
     expect(html).toContain('S31 (Belldegrun)');
     expect(html).toContain('As recorded by the centres');
     expect(html).toContain('criterion: Renal');
