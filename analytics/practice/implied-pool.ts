@@ -4,11 +4,9 @@
 // other's messages. A fit depends only on its task (seeded per task), results are kept by cell, and every cell is
 // attempted, the lowest cell's error thrown: who fitted which cell changes no byte and no error. Tasks go once, as typed
 // arrays (structured clone), never as slot rows. The worker module (implied-worker.ts) imports the fits only.
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { fitImplied, type ImpliedFit, type ImpliedFitOptions, type ImpliedTask } from './implied-fit.js';
+import { startModuleWorker } from '../../project/index.js';
 
 /** What the worker is sent: every task, the options, and the shared counter of the next task to take. */
 export interface ImpliedJob {
@@ -103,11 +101,7 @@ export function startImpliedFits(
   return { done, cancel: stop, by };
 }
 
-/** The worker module beside this one: compiled JS, or (from the TypeScript sources, as the tests run) through tsx. */
+/** The worker module beside this one (compiled, or its TypeScript source through tsx). */
 function startWorker(): Worker {
-  const js = new URL('./implied-worker.js', import.meta.url);
-  if (existsSync(js)) return new Worker(js);
-  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
-  const ts = new URL('./implied-worker.ts', import.meta.url).href;
-  return new Worker(`import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(ts)}, ${JSON.stringify(ts)}))`, { eval: true });
+  return startModuleWorker(import.meta.url, 'implied-worker');
 }

@@ -2,14 +2,12 @@
 // CPU-seconds at 20,000 patients) leave `holds`' main thread, which evaluates the rulesets. The frame's slot identity
 // goes once, coded (slotIdentity); each ruleset's decision columns are copied over as typed arrays. Same files, same
 // staging and publish rules as the writer itself: nothing is moved into place before every write has finished.
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { SlotDecisionColumns } from '../../analytics/practice/slot-decisions.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
 import { slotIdentity } from './slot-decisions-output.js';
 import type { WriterReply, WriterRequest } from './slot-decisions-worker.js';
+import { startModuleWorker } from '../../project/index.js';
 
 /** The writer thread: `open`, `add` each ruleset's columns, then `publish` (or `discard` after a failure). */
 export class SlotDecisionThread {
@@ -78,11 +76,7 @@ export class SlotDecisionThread {
   }
 }
 
-/** The worker module beside this one: compiled JS, or (from the TypeScript sources, as the tests run) through tsx. */
+/** The worker module beside this one (compiled, or its TypeScript source through tsx). */
 function startWorker(): Worker {
-  const js = new URL('./slot-decisions-worker.js', import.meta.url);
-  if (existsSync(js)) return new Worker(js);
-  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
-  const ts = new URL('./slot-decisions-worker.ts', import.meta.url).href;
-  return new Worker(`import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(ts)}, ${JSON.stringify(ts)}))`, { eval: true });
+  return startModuleWorker(import.meta.url, 'slot-decisions-worker');
 }

@@ -5,9 +5,7 @@
 // row order (RawCells). With no workers the same tasks run on the main thread when asked for.
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../read/errors.js';
 import { lineRanges, streamSource, type LineRange, type SourceRow } from '../read/source.js';
@@ -16,6 +14,7 @@ import { checkColumns } from './source-columns.js';
 import { scanNdjson, type NdjsonScan } from './json-cells.js';
 import type { CohortFilter } from './cohort.js';
 import type { SourceSpec } from '../../schemas/mapping-spec.js';
+import { startModuleWorker } from '../../project/index.js';
 
 export interface RawTask {
   src: SourceSpec;
@@ -197,17 +196,11 @@ export class RawReadPool {
   }
 }
 
-/** The worker module next to this one: compiled JS, or (running from the TypeScript sources, as the tests do) through tsx. */
+/** The worker module next to this one (compiled, or its TypeScript source through tsx). */
 function startWorker(): Worker {
   // A young generation as large as the CLI's (--max-semi-space-size=64): a piece's parsed rows die young
   // instead of being promoted (about 20% less time on FHIR NDJSON).
-  const resourceLimits = { maxYoungGenerationSizeMb: 192 };
-  const js = new URL('./raw-read-worker.js', import.meta.url);
-  if (existsSync(js)) return new Worker(js, { resourceLimits });
-  // From the sources (tests, tsx): the worker loads the module through tsx's API (a worker does not take --import hooks here).
-  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
-  const ts = new URL('./raw-read-worker.ts', import.meta.url).href;
-  return new Worker(`import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(ts)}, ${JSON.stringify(ts)}))`, { eval: true, resourceLimits });
+  return startModuleWorker(import.meta.url, 'raw-read-worker', { maxYoungGenerationSizeMb: 192 });
 }
 
 /**
