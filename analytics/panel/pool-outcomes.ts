@@ -60,8 +60,12 @@ export const LIFE_TABLE_METHOD =
 /** The table was released whole: not withheld and no cell suppressed. */
 export const whole = (t: BundleTable) => !t.withheld && t.cells.every((r) => r.every((v) => v !== null));
 
-function gather(bundles: readonly PanelBundle[], kind: BundleTable['kind']): Map<string, { used: { centre: string; t: BundleTable }[]; left: string[] }> {
-  const out = new Map<string, { used: { centre: string; t: BundleTable }[]; left: string[] }>();
+/** One centre's whole table of a kind. */
+export type UsedTable = { centre: string; t: BundleTable };
+
+/** The tables of a kind by id: the centres that released each whole (used) and those that did not (left). */
+export function gather(bundles: readonly PanelBundle[], kind: BundleTable['kind']): Map<string, { used: UsedTable[]; left: string[] }> {
+  const out = new Map<string, { used: UsedTable[]; left: string[] }>();
   for (const b of bundles)
     for (const t of b.tables.filter((x) => x.kind === kind)) {
       const g = out.get(t.id) ?? out.set(t.id, { used: [], left: [] }).get(t.id)!;

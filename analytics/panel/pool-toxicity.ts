@@ -9,7 +9,7 @@ import { REVERSAL_REFERENCE } from '../outcomes/reversibility.js';
 import { REVERSAL_LABELS, type ReversalMeasure } from '../outcomes/reversal-times.js';
 import { clopperPearsonInterval, cumulativeIncidence, normalQuantile } from '../stats/index.js';
 import { REVERSAL_DAYS } from './summarise-toxicity.js';
-import { whole } from './pool-outcomes.js';
+import { gather, type UsedTable } from './pool-outcomes.js';
 import { DIED_CENSORED, MERGED_RARE, parseBand } from './coarsen-toxicity.js';
 
 /** One row per measure × day: summed counts and the pooled cumulative incidence of reversal (death competing). */
@@ -60,18 +60,7 @@ export const POOLED_REVERSAL_METHOD =
   'not 14), so each day has its own centres; where it released its few deaths before reversal with the censored, they count as censored ' +
   '(the estimate reads slightly high), and its deaths are not in the died-first count.';
 
-type Used = { centre: string; t: BundleTable };
-
-function byId(bundles: readonly PanelBundle[], kind: BundleTable['kind']): Map<string, { used: Used[]; left: string[] }> {
-  const out = new Map<string, { used: Used[]; left: string[] }>();
-  for (const b of bundles)
-    for (const t of b.tables.filter((x) => x.kind === kind)) {
-      const g = out.get(t.id) ?? out.set(t.id, { used: [], left: [] }).get(t.id)!;
-      if (whole(t)) g.used.push({ centre: b.centre_id, t });
-      else g.left.push(b.centre_id);
-    }
-  return out;
-}
+type Used = UsedTable;
 
 /** The pseudo-time of a band: its upper day, and one day past the last cut for an open band. */
 const OPEN_DAY = REVERSAL_DAYS[REVERSAL_DAYS.length - 1]! + 1;
@@ -112,7 +101,7 @@ function reversalAt(tables: readonly BundleTable[], day: number, z: number) {
 /** @example poolReversal(bundles).filter((r) => r.measure === 'creatinine_baseline') */
 export function poolReversal(bundles: readonly PanelBundle[], level = 0.95): PooledReversalRow[] {
   const z = normalQuantile(1 - (1 - level) / 2);
-  return [...byId(bundles, 'reversal')].sort(([a], [b]) => a.localeCompare(b)).flatMap(([id, g]) => {
+  return [...gather(bundles, 'reversal')].sort(([a], [b]) => a.localeCompare(b)).flatMap(([id, g]) => {
     const measure = id.split(':')[1]! as ReversalMeasure;
     const ref = REVERSAL_REFERENCE[measure];
     const folded = g.used.filter((u) => u.t.cols.length === 2).map((u) => u.centre);
@@ -154,7 +143,7 @@ export const MERGED_RARE_LABEL = 'reasons of fewer than k cycles each at a centr
 
 /** @example poolCycleEnds(bundles).filter((r) => r.reading === 'recorded') */
 export function poolCycleEnds(bundles: readonly PanelBundle[]): PooledCycleEndRow[] {
-  return [...byId(bundles, 'cycle_end')].sort(([a], [b]) => a.localeCompare(b)).flatMap(([id, g]) => {
+  return [...gather(bundles, 'cycle_end')].sort(([a], [b]) => a.localeCompare(b)).flatMap(([id, g]) => {
     const reading = id.slice('cycle_end:'.length);
     const reasons = [...new Set(g.used.flatMap((u) => u.t.rows))];
     const rows = reasons.map((r) => reasonRow(reading, r, g.used, g.left));
