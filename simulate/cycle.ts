@@ -2,8 +2,8 @@
 // phenylephrine, oxygen); and at each scheduled slot the centre's decision. Parameters: parameters.ts.
 import type { CentrePractice } from './centre-rulesets.js';
 import type { CycleEndReason, DosingWeightBasis } from '../schemas/vocabularies.js';
-import { decideSlot, newDecisionState, type SlotVariables } from './decide.js';
-import { EVENTS, PHYSIOLOGY as P, REGIMEN } from './parameters.js';
+import { decideSlot, newDecisionState, reasonCodeFor, type DecisionResult, type DecisionState, type SlotVariables } from './decide.js';
+import { EVENTS, PHYSIOLOGY as P, REGIMEN, type SeriousEventType } from './parameters.js';
 import type { PracticeProfile } from './profiles.js';
 import { Rng } from './prng.js';
 import { HOUR_MS, localParts } from './time.js';
@@ -59,6 +59,17 @@ export interface CycleInput {
   /** Weight at admission (kg), before this cycle's leak. */
   admissionWeight: number;
   streamName: string;
+  /** Rare serious events drawn for this cycle (patient.ts, parameters.ts SERIOUS_EVENTS); none when absent. */
+  planned?: readonly PlannedSeriousEvent[];
+}
+
+/** A rare serious event planned for a cycle: it starts after dose `afterDose` (or when dosing ends, if sooner). */
+export interface PlannedSeriousEvent {
+  type: SeriousEventType;
+  afterDose: number;
+  durationH: number;
+  /** The label's permanent-discontinuation limit in hours (null: none, e.g. a single seizure). */
+  limitH: number | null;
 }
 
 const EVENT_EFFECT_HR: Partial<Record<string, number>> = {
@@ -163,6 +174,7 @@ function cycleRun(cx: CycleSetup, decideRng: Rng) {
     weights: [] as { at: number; kg: number }[],
     dischargeHour: cx.n - 1,
     dischargeSet: false,
+    planned: (cx.input.planned ?? []).map((p) => ({ ...p, onsetH: null as number | null })),
   };
 }
 type CycleRun = ReturnType<typeof cycleRun>;
@@ -218,6 +230,7 @@ function hourState(cx: CycleSetup, run: CycleRun, h: number) {
   // 3. events (hazard while in hospital, up to a day after the last slot)
   const inHospital = h <= run.dischargeHour;
   hourEvents(cx, run, h, t, C, inHospital);
+  plannedEvents(cx, run, h, t);
   const has = (type: string): boolean => run.activeEvent.has(type);
   return { h, t, C, E, R, mask, rebound, aBp, aFev, bolusEff, inHospital, has };
 }
@@ -241,6 +254,36 @@ function hourEvents(cx: CycleSetup, run: CycleRun, h: number, t: number, C: numb
       }
     }
   }
+}
+
+/**
+ * Step 3b: the cycle's rare serious events (no random draw here: they were drawn per patient). One starts once its dose
+ * has been given, or at the first hour after dosing ended; the stay lasts until a day after it resolves.
+ */
+function plannedEvents(cx: CycleSetup, run: CycleRun, h: number, t: number): void {
+  for (const p of run.planned) {
+    if (p.onsetH !== null || (run.active && run.dosesGiven < p.afterDose)) continue;
+    p.onsetH = h;
+    const endH = h + p.durationH;
+    run.activeEvent.set(p.type, { onsetH: h, endH });
+    run.events.push({ type: p.type, onsetAt: t, resolvedAt: t + p.durationH * HOUR_MS, grade: 4 });
+    if (run.dischargeSet) run.dischargeHour = Math.min(cx.n - 1, Math.max(run.dischargeHour, endH + 24));
+  }
+}
+
+/** A coma or dialysis under way: active, and not a seizure (which the centre's mental-status rules act on). */
+function seriousUnderWay(run: CycleRun): PlannedSeriousEvent | undefined {
+  return run.planned.find((p) => p.onsetH !== null && p.limitH !== null && run.activeEvent.has(p.type));
+}
+
+/** The episode, if any, that has passed the label's limit by hour h (from then on the patient gets no more IL-2). */
+function overLimit(run: CycleRun, h: number): PlannedSeriousEvent | undefined {
+  return run.planned.find((p) => p.onsetH !== null && p.limitH !== null && p.durationH > p.limitH && h > p.onsetH + p.limitH);
+}
+
+/** Whether an episode outlasted the label's limit (the patient's IL-2 ends: no further cycle or course). */
+function pastLimit(run: CycleRun): boolean {
+  return run.planned.some((p) => p.onsetH !== null && p.limitH !== null && p.durationH > p.limitH);
 }
 
 /** Step 4: haemodynamics and the nursing response (boluses, phenylephrine); returns the charted systolic pressure. */
@@ -411,6 +454,8 @@ function slotStep(cx: CycleSetup, run: CycleRun, now: HourState): void {
     const after = physRng.uniform(REGIMEN.dischargeHoursAfterLastDose[0], REGIMEN.dischargeHoursAfterLastDose[1]);
     run.dischargeHour = Math.min(cx.n - 1, Math.round((run.lastDoseHour ?? h) + after));
     if (run.dischargeHour <= h) run.dischargeHour = Math.min(cx.n - 1, h + 24);
+    // a coma, dialysis or seizure under way keeps the patient in until a day after it resolves
+    for (const p of run.planned) if (p.onsetH !== null) run.dischargeHour = Math.min(cx.n - 1, Math.max(run.dischargeHour, p.onsetH + p.durationH + 24));
   }
 }
 
@@ -431,7 +476,8 @@ function decideAt(cx: CycleSetup, run: CycleRun, now: HourState, slotNumber: num
     state.heldSoFar,
     state.relativeCriteria.size,
   );
-  const d = decideSlot(input.ruleset, vars, state, profile, decideRng, C / 3, slotNumber, run.patientStopAtSlot);
+  const ruled = decideSlot(input.ruleset, vars, state, profile, decideRng, C / 3, slotNumber, run.patientStopAtSlot);
+  const d = noDoseDuring(seriousUnderWay(run), overLimit(run, h), ruled, state);
   const slot: SimSlot = {
     slotNumber,
     scheduledAt,
@@ -476,6 +522,27 @@ function decideAt(cx: CycleSetup, run: CycleRun, now: HourState, slotNumber: num
     if (d.decision === 'discontinue') run.discontinued = true;
   }
   return slot;
+}
+
+/**
+ * No dose while a coma or dialysis is under way: a dose the rules (or dosing through) would give is held, for the
+ * event's reason; a hold, stop or discontinuation by the rules stands as decided.
+ */
+function noDoseDuring(
+  serious: PlannedSeriousEvent | undefined,
+  over: PlannedSeriousEvent | undefined,
+  d: DecisionResult,
+  state: DecisionState,
+): DecisionResult {
+  const reason = (p: PlannedSeriousEvent): string => reasonCodeFor(p.type === 'coma' ? 'coma_hours' : 'dialysis_hours');
+  if (over !== undefined && d.decision !== 'discontinue' && d.decision !== 'stop_cycle') {
+    // past the label's limit the team discontinues IL-2 whatever the centre's rules say
+    return { ...d, decision: 'discontinue', reasonCodes: [reason(over)], deviation: 'clinician_stop', skipReason: null, endReason: 'toxicity_stop' };
+  }
+  if (serious === undefined || d.decision !== 'give') return d;
+  state.heldSoFar += 1;
+  const deviation = d.holdRules.length > 0 ? 'none' : 'hold_without_criterion';
+  return { ...d, decision: 'hold', reasonCodes: [reason(serious)], deviation, skipReason: null, endReason: null };
 }
 
 /** The cycle as simulated: the open phenylephrine segment closed at discharge, follow-up labs, records up to discharge. */
@@ -523,7 +590,7 @@ function cycleResult(cx: CycleSetup, run: CycleRun): SimCycle {
     events: events
       .filter((e) => e.onsetAt <= dischargeAt)
       .map((e) => (e.resolvedAt !== null && e.resolvedAt > dischargeAt + 24 * HOUR_MS ? { ...e, resolvedAt: null } : e)),
-    discontinued: run.discontinued,
+    discontinued: run.discontinued || pastLimit(run),
   };
 }
 
@@ -672,7 +739,7 @@ function slotVariables(
     rales_half: has('rales_half'),
     intubated: has('intubation'),
     intubation_hours: hours('intubation'),
-    dialysis_hours: 0,
+    dialysis_hours: hours('dialysis'),
     infection: has('infection'),
     sepsis: has('sepsis'),
     occult_blood: has('occult_blood'),
@@ -682,8 +749,8 @@ function slotVariables(
     abdominal_pain_severe: has('abdominal_pain_severe'),
     moist_desquamation: has('moist_desquamation'),
     bullous_dermatitis: has('bullous_dermatitis'),
-    coma_hours: 0,
-    seizure: 0,
+    coma_hours: hours('coma'),
+    seizure: has('seizure'),
     held_doses_in_cycle: heldSoFar,
     relative_criteria_in_cycle: relativeSoFar,
   };

@@ -1,7 +1,8 @@
 // Synthetic multi-centre HD IL-2 data: the physiological simulator, the five centre exports and the truth.
 export { simulate, commandFor, manifestFiles, hashFiles, sha256File, type SimulateOptions, type SimulateSummary, type ManifestFile } from './run.js';
 export { simulatePatient, slotTimesFor, type PatientContext } from './patient.js';
-export { simulateCycle, newLatent, advanceLatent, type LatentState, type CycleInput } from './cycle.js';
+export { simulateCycle, newLatent, advanceLatent, type LatentState, type CycleInput, type PlannedSeriousEvent } from './cycle.js';
+export { drawSeriousEvents } from './serious-events.js';
 export { decideSlot, meets, newDecisionState, reasonCodeFor, type DecisionState, type DecisionResult, type SlotVariables } from './decide.js';
 export { courseSignals, drawResponse, responseContributions } from './response.js';
 export { PROFILES, CENTRE_IDS, isCentreId, type PracticeProfile, type CentreId as SimCentreId, type ExportFormat } from './profiles.js';

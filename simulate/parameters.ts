@@ -24,12 +24,18 @@ export const REGIMEN = {
   givenDelaySdLog: 0.7,
   /** Response checked ~4 weeks after a course [V §1.1, S3]. */
   responseAssessmentDaysAfterCourse: 28,
-  /** Next course ≥7 weeks after discharge (legacy label, S3a) and every 6–12 weeks [V §1.1, S3a/S4/S15/S16]: days from the last discharge, drawn uniformly. */
+  /**
+   * Next course ≥7 weeks after discharge (legacy label, S3a) and every 6–12 weeks [V §1.1, S3a/S4/S15/S16]: days from
+   * the last discharge, drawn uniformly.
+   */
   nextCourseDaysAfterDischarge: [49, 84] as const,
   /** A few courses start earlier than the sources allow, for the compliance analysis: share and window (days after discharge) [ASSUMPTION]. */
   retreatmentViolationShare: 0.03,
   retreatmentViolationDays: [35, 48] as const,
-  /** After a CR/PR the next course waits for the confirming scan "just before the next course" [V §1.1 S3], ≥ 4 weeks after the first (RECIST) [INFERRED]. */
+  /**
+   * After a CR/PR the next course waits for the confirming scan "just before the next course" [V §1.1 S3], ≥ 4 weeks
+   * after the first (RECIST) [INFERRED].
+   */
   confirmationBeforeNextCourseDays: 30,
   /** At most two courses are simulated (brief; NCI: no response after 2 courses → no later response [V §4.3, S30]). */
   maxCourses: 2,
@@ -249,7 +255,42 @@ export const EVENTS = [
   { type: 'intubation', per100h: 0.002, exponent: 2, susceptibility: 'lung', durationMedianH: 36 },
   { type: 'icu_transfer', per100h: 0.01, exponent: 2, susceptibility: 'cardiovascular', durationMedianH: 48 },
 ] as const;
-export type SimEventType = (typeof EVENTS)[number]['type'] | 'vitiligo' | 'hypothyroidism' | 'hyperthyroidism';
+export type SimEventType = (typeof EVENTS)[number]['type'] | 'vitiligo' | 'hypothyroidism' | 'hyperthyroidism' | 'coma' | 'dialysis' | 'seizure';
+
+/**
+ * Rare serious events at cited per-patient rates (issue 22; sources and the search record in docs/simulator.md "Rare
+ * serious events"). S3a = the 9/2023 US Proleukin label (FDA Reference ID 5252575), §6.1 Table 4 "Adverse Reactions
+ * (≥10% all grades or ≥1% Grade 4) … (n=525)" and the paragraph under it: "Additional life-threatening adverse
+ * reactions (Grade 4) were reported by <1% of the 525 patients". Each patient draws each event once, from its own
+ * stream (`<seed>/<centre>/<i>/serious`), so no other draw moves; the event falls in course 1, cycle 1, after dose
+ * `afterDose` (or at the end of dosing if fewer are given) [ASSUMPTION for the timing: the sources give rates, not
+ * when]. Durations: log-normal, median hours and sd of log [ASSUMPTION: no retrieved source gives them].
+ * `limitH` is the label's permanent-discontinuation limit (§2.2 [V S3a §2.4 Table 2]): an episode lasting longer ends
+ * the patient's IL-2 (no further dose, cycle or course); while it lasts no dose is given (the ward does not dose a
+ * comatose or dialysed patient) [ASSUMPTION]. A seizure is a mental-status change the centre's rules act on.
+ * Intubation and ICU transfer keep their hourly hazards in EVENTS ([ASSUMPTION]); treatment-related death is OUTCOMES'.
+ */
+export const SERIOUS_EVENTS = {
+  /** Coma, Grade 4: 2% of 525 (S3a §6.1 Table 4, "Nervous system disorders", row "Coma", Grade 4 column) [V]. */
+  coma: { perPatient: 0.02, durationMedianH: 30, durationSdLog: 0.6, limitH: 48, status: 'V' },
+  /**
+   * Dialysis: no retrieved source states a dialysis rate. S3a Table 4 "Renal and urinary disorders" Grade 4 column:
+   * acute kidney injury 1%, anuria 5%, oliguria 6% [V]; the acute-kidney-injury row is used as the dialysis rate
+   * [INFERRED: the label does not say which Grade-4 renal events were dialysed; anuria's 5% bounds the share above].
+   */
+  dialysis: { perPatient: 0.01, durationMedianH: 72, durationSdLog: 0.5, limitH: 72, status: 'INFERRED' },
+  /**
+   * Seizure, Grade 4: listed among the events "reported by <1% of the 525 patients" (S3a §6.1, paragraph after Table 4,
+   * "Nervous system disorders: … seizure, generalized tonic-clonic seizure") [V for the bound 1/525 ≤ share < 1%];
+   * 0.5% is the middle of that bound [INFERRED]. A single seizure; its duration is the post-ictal state.
+   */
+  seizure: { perPatient: 0.005, durationMedianH: 8, durationSdLog: 0.5, limitH: null, status: 'INFERRED' },
+  /** Dose after which the event starts, uniform [ASSUMPTION]. */
+  afterDose: [2, 9] as const,
+} as const;
+export type SeriousEventType = 'coma' | 'dialysis' | 'seizure';
+export const SERIOUS_EVENT_TYPES: readonly SeriousEventType[] = ['coma', 'dialysis', 'seizure'];
+
 
 /**
  * Late autoimmune events after a course (§4.3: thyroid dysfunction S11/S22, vitiligo S11 [V for the associations]).
@@ -361,7 +402,11 @@ export const OUTCOMES = {
   postProgressionMedianMonths: { rcc: 29, melanoma: 13.5 },
   /** Share of deaths after progression recorded as another cause [ASSUMPTION]. */
   otherCauseShare: 0.05,
-  /** Treatment-related death per patient: 4 of 408 in PROCLAIM (SITC 2015 abstract) [V §6] ≈ 1% [INFERRED]; pivotal era 4% mRCC (S16), 2% mM (S15) [V §4.2]. */
+  /**
+   * Treatment-related death per patient: 4 of 408 in PROCLAIM (SITC 2015 abstract) [V §6] ≈ 1% [INFERRED]; pivotal era
+   * 4% mRCC (S16), 2% mM (S15) [V §4.2], "fatal adverse reactions occurred in 4% (11/255) … and 2% (6/270)" (S3a §6.1,
+   * first paragraph) [V]. The current-era figure is used (docs/simulator.md "Rare serious events").
+   */
   treatmentRelatedDeath: 0.01,
   /** Days from the last dose to a treatment-related death [ASSUMPTION]. */
   treatmentRelatedDeathDays: [2, 30] as const,

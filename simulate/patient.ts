@@ -8,6 +8,7 @@ import type { PracticeProfile } from './profiles.js';
 import { Rng } from './prng.js';
 import { courseSignals, drawResponse } from './response.js';
 import { simulateFollowUp } from './outcome.js';
+import { drawSeriousEvents } from './serious-events.js';
 import { followUpLabs, renalRecoveryDay } from './follow-up-labs.js';
 import { DAY_MS, HOUR_MS, localToUtc } from './time.js';
 import type { Baseline, SimCourse, SimCycle, SimEvent, SimPatient } from './types.js';
@@ -144,6 +145,7 @@ export function simulatePatient(ctx: PatientContext, index: number): SimPatient 
     followUp: { progressionAt: null, deathAt: null, lastContactAt: 0, deathCause: null, assessments: [] },
   };
 
+  const serious = drawSeriousEvents(stream);
   let courseDate: [number, number, number] = [y0, m0, d0];
   const latent = newLatent(localToUtc(profile.timeZone, y0, m0, d0, 0) - 30 * DAY_MS);
   let weightNow = weight;
@@ -163,6 +165,7 @@ export function simulatePatient(ctx: PatientContext, index: number): SimPatient 
         latent,
         admissionWeight,
         streamName: `${stream}/c${c}.${k}`,
+        planned: c === 1 && k === 1 ? serious : [],
       });
       cycles.push(cyc);
       if (cyc.discontinued) {

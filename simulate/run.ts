@@ -50,8 +50,8 @@ const WRITERS: Record<ExportFormat, (ctx: WriterContext, imp: Imperfector) => Ce
 
 /** All model parameters in a fixed key order (a module namespace's key order differs between loaders). */
 export function parameterSet(): Record<string, unknown> {
-  const { REGIMEN, POPULATION, PHYSIOLOGY, EVENTS, LATE_EVENTS, RESPONSE_MODEL, EXPORT_DEFAULTS, IMPERFECTIONS } = parameters;
-  return { REGIMEN, POPULATION, PHYSIOLOGY, EVENTS, LATE_EVENTS, RESPONSE_MODEL, EXPORT_DEFAULTS, IMPERFECTIONS };
+  const { REGIMEN, POPULATION, PHYSIOLOGY, EVENTS, SERIOUS_EVENTS, LATE_EVENTS, RESPONSE_MODEL, EXPORT_DEFAULTS, IMPERFECTIONS } = parameters;
+  return { REGIMEN, POPULATION, PHYSIOLOGY, EVENTS, SERIOUS_EVENTS, LATE_EVENTS, RESPONSE_MODEL, EXPORT_DEFAULTS, IMPERFECTIONS };
 }
 
 /** The command line that reproduces a run (recorded in the manifest and README). */
