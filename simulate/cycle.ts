@@ -2,7 +2,7 @@
 // phenylephrine, oxygen); and at each scheduled slot the centre's decision. Parameters: parameters.ts.
 import type { CentrePractice } from './centre-rulesets.js';
 import type { CycleEndReason, DosingWeightBasis } from '../schemas/vocabularies.js';
-import { decideSlot, newDecisionState, reasonCodeFor, type DecisionResult, type DecisionState, type SlotVariables } from './decide.js';
+import { decideSlot, holdOrStop, newDecisionState, reasonCodeFor, type DecisionResult, type DecisionState, type SlotVariables } from './decide.js';
 import { EVENTS, PHYSIOLOGY as P, REGIMEN, type SeriousEventType } from './parameters.js';
 import type { PracticeProfile } from './profiles.js';
 import { Rng } from './prng.js';
@@ -477,7 +477,7 @@ function decideAt(cx: CycleSetup, run: CycleRun, now: HourState, slotNumber: num
     state.relativeCriteria.size,
   );
   const ruled = decideSlot(input.ruleset, vars, state, profile, decideRng, C / 3, slotNumber, run.patientStopAtSlot);
-  const d = noDoseDuring(seriousUnderWay(run), overLimit(run, h), ruled, state);
+  const d = noDoseDuring(input.ruleset, seriousUnderWay(run), overLimit(run, h), ruled, state);
   const slot: SimSlot = {
     slotNumber,
     scheduledAt,
@@ -529,6 +529,7 @@ function decideAt(cx: CycleSetup, run: CycleRun, now: HourState, slotNumber: num
  * event's reason; a hold, stop or discontinuation by the rules stands as decided.
  */
 function noDoseDuring(
+  ruleset: CentrePractice,
   serious: PlannedSeriousEvent | undefined,
   over: PlannedSeriousEvent | undefined,
   d: DecisionResult,
@@ -540,9 +541,9 @@ function noDoseDuring(
     return { ...d, decision: 'discontinue', reasonCodes: [reason(over)], deviation: 'clinician_stop', skipReason: null, endReason: 'toxicity_stop' };
   }
   if (serious === undefined || d.decision !== 'give') return d;
-  state.heldSoFar += 1;
+  // the ward holds the dose for the event: counted against the centre's held-dose limit like any other hold
   const deviation = d.holdRules.length > 0 ? 'none' : 'hold_without_criterion';
-  return { ...d, decision: 'hold', reasonCodes: [reason(serious)], deviation, skipReason: null, endReason: null };
+  return holdOrStop(ruleset, state, { ...d, reasonCodes: [reason(serious)], deviation }, 'toxicity_stop');
 }
 
 /** The cycle as simulated: the open phenylephrine segment closed at discharge, follow-up labs, records up to discharge. */

@@ -184,10 +184,16 @@ export function decideSlot(
   return { ...base, decision: 'give', reasonCodes: [], deviation: 'none', skipReason: null, endReason: null };
 }
 
-function holdOrStop(
+/**
+ * A held dose, counted; at the centre's held-dose limit (`stop_after_held_doses`) the cycle stops instead. Every hold
+ * goes through here (rule holds, unprompted holds, holds during a coma or dialysis: cycle.ts) so the policy applies alike.
+ * `endReason` overrides the stop's end reason (default: the clinician's for an unprompted hold, else toxicity).
+ */
+export function holdOrStop(
   ruleset: CentrePractice,
   state: DecisionState,
   r: Pick<DecisionResult, 'fired' | 'holdRules' | 'stopRules' | 'reasonCodes' | 'deviation'>,
+  endReason?: 'toxicity_stop',
 ): DecisionResult {
   state.heldSoFar += 1;
   const maxHeld = ruleset.policies.stop_after_held_doses;
@@ -197,7 +203,7 @@ function holdOrStop(
       decision: 'stop_cycle',
       reasonCodes: uniq([...r.reasonCodes, 'cycle_limit']),
       skipReason: null,
-      endReason: r.deviation === 'hold_without_criterion' ? 'clinician' : 'toxicity_stop',
+      endReason: endReason ?? (r.deviation === 'hold_without_criterion' ? 'clinician' : 'toxicity_stop'),
     };
   }
   return { ...r, decision: 'hold', skipReason: null, endReason: null };

@@ -1,4 +1,4 @@
-// Cross-table differencing (decision 49): two released tables of the same patients whose difference is itself a
+// Cross-table differencing (decision 48): two released tables of the same patients whose difference is itself a
 // count of patients. OS and PFS of one disease: every death is a PFS event no later than it, so at each month both
 // tables have as a boundary, PFS events so far − OS events so far = patients who progressed and were alive then (or lost
 // to follow-up); OS censorings so far − PFS censorings so far = patients who progressed and were lost by then. Those

@@ -164,6 +164,13 @@ export const EVENT_TEXT: Record<string, string> = {
 
 const f1 = (x: number | null | undefined): string => (x === null || x === undefined ? '?' : String(Math.round(x * 10) / 10));
 
+/** The neurologic reason as charted: a coma or seizure by name (rare serious events), else confusion or dreams. */
+function neuroTextEn(v: SimSlot['variables']): string {
+  if ((v.coma_hours ?? 0) > 0) return 'unresponsive - coma';
+  if ((v.seizure ?? 0) !== 0) return 'post-ictal after seizure';
+  return v.vivid_dreams === 1 && v.mental_status_change !== 1 ? 'vivid dreams/anxious' : 'confused';
+}
+
 /** Free-text reason as a US nurse would chart it (EHR/flowsheet). */
 export function reasonTextEn(slot: SimSlot, rng: Rng, short = false): string {
   const v = slot.variables;
@@ -206,7 +213,10 @@ export function reasonTextEn(slot: SimSlot, rng: Rng, short = false): string {
         parts.push(rng.pick(['SOB', 'crackles', 'resp distress']));
         break;
       case 'neurologic':
-        parts.push(v.vivid_dreams === 1 && v.mental_status_change !== 1 ? 'vivid dreams/anxious' : 'confused');
+        parts.push(neuroTextEn(v));
+        break;
+      case 'renal_replacement':
+        parts.push('on CRRT (dialysis)');
         break;
       case 'thrombocytopenia':
         parts.push(`plt ${Math.round((v.platelets_min ?? 0) / 1000)}K`);

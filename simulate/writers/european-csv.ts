@@ -82,7 +82,11 @@ function redenNl(s: SimSlot, rng: Rng): string {
       case 'pulmonary':
         return 'dyspnoe/crepitaties';
       case 'neurologic':
+        if ((v.coma_hours ?? 0) > 0) return 'comateus';
+        if ((v.seizure ?? 0) !== 0) return 'postictaal na insult';
         return v.vivid_dreams === 1 && v.mental_status_change !== 1 ? 'angstig, levendige dromen' : 'verward';
+      case 'renal_replacement':
+        return 'CVVH (dialyse)';
       case 'thrombocytopenia':
         return `trombo ${Math.round((v.platelets_min ?? 0) / 1000)}`;
       case 'weight_gain':

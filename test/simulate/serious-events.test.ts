@@ -7,7 +7,7 @@ import { safetyRates } from '../../analytics/outcomes/safety.js';
 import type { OutcomeCycle, OutcomeEvent, OutcomeInputs } from '../../analytics/outcomes/types.js';
 import { SERIOUS_EVENTS, SERIOUS_EVENT_TYPES } from '../../simulate/parameters.js';
 import { simulatePatient } from '../../simulate/patient.js';
-import { CENTRE_IDS, PROFILES } from '../../simulate/profiles.js';
+import { CENTRE_IDS, PROFILES, type CentreId as SimCentreId } from '../../simulate/profiles.js';
 import { centrePractice } from '../../simulate/rulesets.js';
 import { HOUR_MS } from '../../simulate/time.js';
 import type { SimCycle, SimEvent, SimPatient } from '../../simulate/types.js';
@@ -151,6 +151,15 @@ describe('rare serious events at their cited rates (SERIOUS_EVENTS)', () => {
     }
     expect(labelStops.length).toBeGreaterThan(0);
     expect(consensusStops.length).toBeGreaterThan(5);
+  });
+
+  // Issue 22 (s16): event holds once escaped `stop_after_held_doses` (forced-event test: serious-events-held-limit.test.ts).
+  it("no dose is held at or past the centre's held-dose limit (the hold that reaches it stops the cycle), events or not", () => {
+    for (const p of patients) {
+      const maxHeld = centrePractice(p.centreId as SimCentreId).policies.stop_after_held_doses;
+      if (maxHeld === null) continue;
+      for (const s of allSlots(p).filter((x) => x.decision === 'hold')) expect(s.heldSoFar, `${p.localId} slot ${s.slotNumber}`).toBeLessThan(maxHeld);
+    }
   });
 
   it("a seizure is a mental-status change: the centre's mental-status rule fires at the first slot during it", () => {

@@ -239,7 +239,7 @@ describe('the panel report shows reversibility and why cycles ended (shared page
     expect(html).toContain('S31 (Belldegrun)');
     expect(html).toContain('As recorded by the centres');
     expect(html).toContain('criterion: Renal');
-    // Coarsened cuts (decision 49): the columns that say which centres a day or a reason leaves out, and the range over all centres.
+    // Coarsened cuts (decision 48): the columns that say which centres a day or a reason leaves out, and the range over all centres.
     expect(html).toContain('Left out (suppressed, or bands merged across the day)');
     expect(html).toContain('Deaths counted as censored');
     expect(html).toContain('All centres: from');

@@ -1,4 +1,4 @@
-// Cross-table differencing (decision 49): OS and PFS of the same patients, creatinine back within 1.5× against back
+// Cross-table differencing (decision 48): OS and PFS of the same patients, creatinine back within 1.5× against back
 // to baseline; and two releases of a reversal or cycle-end table cut differently (re-cuts), refused like life tables.
 import { describe, expect, it } from 'vitest';
 import { coarsenLifeTable, gridCounts, parseInterval } from '../../../analytics/panel/life-table.js';
