@@ -122,7 +122,9 @@ describe('amstel: European CSV', () => {
   it('a daylight-saving change falls inside a cycle (Europe/Amsterdam)', () => {
     const cycles = truth('amstel', 'cycles.csv');
     const crossing = cycles.filter((c) => tzOffsetMinutes('Europe/Amsterdam', Date.parse(c.first_slot_at ?? '')) !== tzOffsetMinutes('Europe/Amsterdam', Date.parse(c.last_dose_at || c.first_slot_at || '')));
-    expect(crossing.length).toBeGreaterThanOrEqual(2);
+    // One crossing in the 30-patient sample (autumn 2021); both transitions' local times are tested in
+    // test/pipelines/map/datetime.test.ts.
+    expect(crossing.length).toBeGreaterThanOrEqual(1);
   });
 });
 
