@@ -36,8 +36,10 @@ describe('il2kit doses', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^doses: 356 cycles → 14 tables, 5 figures in /);
     const files = readdirSync(out);
-    for (const t of ['dose_distribution', 'dose_histogram', 'dose_survival', 'end_reason_incidence', 'log_rank', 'reaching_crude', 'reaching_adjusted']) expect(files).toEqual(expect.arrayContaining([`${t}.csv`, `${t}.parquet`]));
-    expect(files).toEqual(expect.arrayContaining(FIGURE_FILES(['dose_survival', 'end_reason_incidence', 'dose_distribution', 'reaching_funnel', 'reaching_first_cycle_funnel'])));
+    for (const t of ['dose_distribution', 'dose_histogram', 'dose_survival', 'end_reason_incidence', 'log_rank', 'reaching_crude', 'reaching_adjusted'])
+      expect(files).toEqual(expect.arrayContaining([`${t}.csv`, `${t}.parquet`]));
+    expect(files).toEqual(expect.arrayContaining(FIGURE_FILES(['dose_survival',
+      'end_reason_incidence', 'dose_distribution', 'reaching_funnel', 'reaching_first_cycle_funnel'])));
     expect(readFileSync(join(out, 'dose_survival.svg'), 'utf8')).toMatch(/^<svg[^>]*>/);
     expect(readFileSync(join(out, 'reaching_funnel.png')).subarray(1, 4).toString('latin1')).toBe('PNG');
     expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain('## Figures (SVG and PNG)\n\n- dose_survival\n');
@@ -45,7 +47,8 @@ describe('il2kit doses', () => {
 
   it('the distribution table has every centre, its one regimen and the all-centres block', () => {
     const all = table(join(out, 'dose_distribution.csv')).filter((r) => r.cycle_number === 'all');
-    expect(all.map((r) => `${r.centre_id} ${r.regimen}`).sort()).toEqual(['ALL 600k/14', 'ALL 720k/15', 'amstel 600k/14', 'harbour 720k/15', 'lakeshore 600k/14', 'riverside 600k/14', 'summit 720k/15']);
+    expect(all.map((r) => `${r.centre_id} ${r.regimen}`).sort()).toEqual(['ALL 600k/14', 'ALL 720k/15',
+      'amstel 600k/14', 'harbour 720k/15', 'lakeshore 600k/14', 'riverside 600k/14', 'summit 720k/15']);
     const byCentre = all.filter((r) => r.centre_id !== 'ALL').reduce((a, r) => a + Number(r.n_cycles), 0);
     expect(byCentre).toBe(356);
     for (const r of all) expect(Number(r.q1) <= Number(r.median) && Number(r.median) <= Number(r.q3)).toBe(true);
@@ -87,7 +90,8 @@ describe('il2kit response', () => {
     // 150 first courses; the two patients who died of treatment (lakeshore, summit) were never assessed.
     expect(run.stdout).toMatch(/^response: 148 assessed course\(s\) → 8 tables, 3 figures in /);
     expect(run.stdout).toContain('not causal (guarantee-time bias)');
-    expect(readdirSync(out)).toEqual(expect.arrayContaining([...FIGURE_FILES(['response_funnel', 'response_by_doses', 'forest']), 'forest.csv', 'odds_ratios.csv', 'response_rates.csv', 'course_signals.parquet']));
+    expect(readdirSync(out)).toEqual(expect.arrayContaining([...FIGURE_FILES(['response_funnel', 'response_by_doses', 'forest']),
+      'forest.csv', 'odds_ratios.csv', 'response_rates.csv', 'course_signals.parquet']));
     expect(readFileSync(join(out, 'README.md'), 'utf8')).toMatch(/^# il2kit response\n\n\*\*Landmark analysis:/);
     expect(readFileSync(join(out, 'forest.svg'), 'utf8')).toContain('guarantee-time bias');
   });
@@ -101,7 +105,9 @@ describe('il2kit response', () => {
     }
     expect(rates.find((r) => r.centre_id === 'ALL')!.n_assessed).toBe('148');
     const text = readFileSync(join(out, 'odds_ratios.csv'), 'utf8');
-    for (const s of ['lymphocyte_rebound', 'eosinophil_peak', 'platelet_nadir_below_50k', 'bicarbonate_nadir_below_19', 'phenylephrine_max', 'thyroid_dysfunction', 'vitiligo', 'doses', 'cumulative_dose']) expect(text).toMatch(new RegExp(`^single,${s},`, 'm'));
+    for (const s of ['lymphocyte_rebound', 'eosinophil_peak', 'platelet_nadir_below_50k', 'bicarbonate_nadir_below_19',
+      'phenylephrine_max', 'thyroid_dysfunction', 'vitiligo', 'doses', 'cumulative_dose'])
+      expect(text).toMatch(new RegExp(`^single,${s},`, 'm'));
     expect(text).not.toMatch(/NaN/);
   });
 

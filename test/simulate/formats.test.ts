@@ -48,7 +48,8 @@ describe('riverside: wide per-dose flowsheet CSV', () => {
   it('comma-separated, CRLF, US dates, °F, one row per scheduled dose with vitals at dosing time', () => {
     expect(text('riverside/riverside_dose_flowsheet.csv')).toContain('\r\n');
     const head = lines('riverside/riverside_dose_flowsheet.csv')[0] ?? '';
-    for (const c of ['MRN', 'DOSE_NO', 'SCHED_DATE', 'STATUS', 'SBP', 'HR', 'TEMP_F', 'NEO_AT_DOSE_MCG_KG_MIN', 'UOP_8H_ML']) expect(head.split(',')).toContain(c);
+    for (const c of ['MRN', 'DOSE_NO', 'SCHED_DATE', 'STATUS', 'SBP', 'HR', 'TEMP_F', 'NEO_AT_DOSE_MCG_KG_MIN', 'UOP_8H_ML'])
+      expect(head.split(',')).toContain(c);
     expect(rows.every((r) => /^\d\d\/\d\d\/\d{4}$/.test(r.SCHED_DATE ?? ''))).toBe(true);
     const temps = rows.map((r) => Number(r.TEMP_F)).filter((t) => t > 0 && t < 200);
     expect(Math.min(...temps)).toBeGreaterThan(95);
@@ -57,7 +58,8 @@ describe('riverside: wide per-dose flowsheet CSV', () => {
     expect(keys.size).toBe(truth('riverside', 'slots.csv').length);
   });
   it('labs, drips, events and response come as separate files', () => {
-    expect(exported('riverside')).toEqual(['riverside_dose_flowsheet.csv', 'riverside_drips.csv', 'riverside_events.csv', 'riverside_followup.csv', 'riverside_labs.csv', 'riverside_patients.csv', 'riverside_response.csv']);
+    expect(exported('riverside')).toEqual(['riverside_dose_flowsheet.csv', 'riverside_drips.csv', 'riverside_events.csv',
+      'riverside_followup.csv', 'riverside_labs.csv', 'riverside_patients.csv', 'riverside_response.csv']);
   });
 });
 
@@ -89,7 +91,8 @@ describe('summit: Excel workbook', () => {
   it('one sheet per table after a notes sheet, merged group-header rows, real date cells', async () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(DS, 'summit/summit_hdil2_registry.xlsx'));
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Notes', 'Patients', 'Cycles', 'Doses', 'Vitals', 'Labs', 'Fluids', 'Pressors', 'Events', 'Response', 'Follow-up']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Notes', 'Patients', 'Cycles', 'Doses', 'Vitals',
+      'Labs', 'Fluids', 'Pressors', 'Events', 'Response', 'Follow-up']);
     expect(String(wb.getWorksheet('Notes')?.getCell('A1').value)).toContain('HD IL-2');
     const doses = wb.getWorksheet('Doses');
     expect(doses).toBeDefined();
@@ -121,7 +124,8 @@ describe('amstel: European CSV', () => {
   });
   it('a daylight-saving change falls inside a cycle (Europe/Amsterdam)', () => {
     const cycles = truth('amstel', 'cycles.csv');
-    const crossing = cycles.filter((c) => tzOffsetMinutes('Europe/Amsterdam', Date.parse(c.first_slot_at ?? '')) !== tzOffsetMinutes('Europe/Amsterdam', Date.parse(c.last_dose_at || c.first_slot_at || '')));
+    const crossing = cycles.filter((c) => tzOffsetMinutes('Europe/Amsterdam', Date.parse(c.first_slot_at ?? ''))
+      !== tzOffsetMinutes('Europe/Amsterdam', Date.parse(c.last_dose_at || c.first_slot_at || '')));
     // One crossing in the 30-patient sample (autumn 2021); both transitions' local times are tested in
     // test/pipelines/map/datetime.test.ts.
     expect(crossing.length).toBeGreaterThanOrEqual(1);
@@ -129,7 +133,8 @@ describe('amstel: European CSV', () => {
 });
 
 describe('harbour: FHIR R4 bulk export (NDJSON per resource type)', () => {
-  const res = Object.fromEntries(FHIR_RESOURCE_TYPES.map((t) => [t, lines(`harbour/${t}.ndjson`).map((l) => JSON.parse(l) as Record<string, any>)])) as Record<string, Record<string, any>[]>;
+  const res = Object.fromEntries(FHIR_RESOURCE_TYPES.map((t) => [t,
+    lines(`harbour/${t}.ndjson`).map((l) => JSON.parse(l) as Record<string, any>)])) as Record<string, Record<string, any>[]>;
   const ID = /^[A-Za-z0-9\-.]{1,64}$/;
   const DATETIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
   it('one file per resource type; every line is that type with a valid id', () => {
@@ -209,7 +214,8 @@ describe('the five formats differ, and identifiers and truth line up', () => {
   it('truth is kept apart and agrees with the exports (given doses per patient)', () => {
     for (const c of ['riverside', 'lakeshore', 'summit', 'amstel', 'harbour']) expect(exported(c).some((f) => /truth|slots|imperfection/.test(f))).toBe(false);
     const given = new Map<string, number>();
-    for (const s of truth('riverside', 'slots.csv')) if (s.status === 'given') given.set(s.patient_local_id ?? '', (given.get(s.patient_local_id ?? '') ?? 0) + 1);
+    for (const s of truth('riverside', 'slots.csv'))
+      if (s.status === 'given') given.set(s.patient_local_id ?? '', (given.get(s.patient_local_id ?? '') ?? 0) + 1);
     const seen = new Set<string>();
     const fromExport = new Map<string, number>();
     for (const r of table('riverside/riverside_dose_flowsheet.csv', ',')) {

@@ -1,7 +1,8 @@
 // Rare serious events through the centres' exports (issue 22 item 3): simulate → each centre's export → its mapping spec
 // → ingest → the kit's rule engine. Every simulated coma, dialysis and seizure is stored as a clinical event; after an
 // episode past the label's limit no dose follows in the centre's record, and the label rulesets decide "discontinue" at
-// the slots after it. Uses dist/ (run `npm run build` first).
+// the slots after it; every held or stopped dose has a reason text in the export that its centre's spec maps to a reason
+// code (s16: dialysis holds had none). Uses dist/ (run `npm run build` first).
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import { loadRulesets } from '../../rules/load.js';
 import { simulate } from '../../simulate/index.js';
 import { il2kit, ROOT } from '../helpers/cli.js';
 
-const CENTRES = ['riverside', 'summit', 'amstel'] as const;
+const CENTRES = ['riverside', 'lakeshore', 'summit', 'amstel', 'harbour'] as const;
 const dir = mkdtempSync(join(tmpdir(), 'il2kit-serious-'));
 const H = 3600_000;
 let conn: DuckDBConnection;
@@ -59,6 +60,18 @@ describe('rare serious events in the exports, the store and the rule engine', ()
     }
     expect(truth.length).toBeGreaterThan(5);
     expect(Object.fromEntries(stored.map((r) => [`${r.centre_id}|${r.event_type}`, { n: r.n, resolved: r.resolved }]))).toEqual(Object.fromEntries(expected));
+  });
+
+  it("every held or stopped dose has a reason text in each centre's export, mapped by its spec; the event holds by their reason", async () => {
+    const bad = await rows(`SELECT centre_id, cycle_id, slot_number, status, hold_reason_text, hold_reason_codes::VARCHAR AS codes FROM dose_slot
+      WHERE status = 'held'
+        AND (hold_reason_text IS NULL OR trim(hold_reason_text) = '' OR hold_reason_codes IS NULL OR len(hold_reason_codes) = 0)`);
+    expect(bad).toEqual([]);
+    const byCentre = await rows(`SELECT centre_id, count(*)::INTEGER AS n FROM dose_slot WHERE status = 'held' GROUP BY ALL ORDER BY ALL`);
+    expect(byCentre.map((r) => r.centre_id)).toEqual([...CENTRES].sort());
+    // the holds for a dialysis are there and read as its criterion
+    const renal = await rows(`SELECT DISTINCT centre_id FROM dose_slot WHERE list_contains(hold_reason_codes, 'renal_replacement') ORDER BY ALL`);
+    expect(renal.length).toBeGreaterThanOrEqual(2);
   });
 
   it('after an episode past the label limit no dose follows, and label_2024 discontinues at the slots after the limit', async () => {
