@@ -5,9 +5,8 @@
 import { join } from 'node:path';
 import type { SourceSpec } from '../../schemas/mapping-spec.js';
 import { TABLES } from '../../schemas/index.js';
-import type { SourceData } from '../read/source.js';
 import { streamMapped } from './stream-map.js';
-import { mapSource, type Candidate } from '../map/records.js';
+import { mapSource, type Candidate, type PhaseOutput } from '../map/records.js';
 import { RawWriter } from '../map/columnar.js';
 import { CandidateSpill } from '../map/spill.js';
 import { buildGrid, type GridResult } from '../map/slots.js';
@@ -68,28 +67,28 @@ async function readDoseLogSource(run: IngestRun, sched: SourceSchedule, src: Sou
       ? { spill: new CandidateSpill(join(run.work, `parked-${sched.parked.size}.bin`)), counts: null, unmapped: new Map(), error: null }
       : null;
   if (park) sched.parked.set(src.id, park);
-  // Streamed like the observation phase: the raw rows of a large dose log are released piece by piece.
-  await streamMapped(run, src, wanted, { countUnused: src.tables.length === wanted.length, rowsToo: true }, (candidates, data) => {
+  // Streamed like the observation phase: the raw rows of a large dose log are released piece by piece. A parked
+  // source's observation-phase maps are mapped in the same pass over each piece (until one of them fails).
+  const laterMaps = new Set(later);
+  const also = park ? () => (park.error ? null : { produce: laterMaps, countUnused: true, unmapped: park.unmapped }) : undefined;
+  const opts = { countUnused: src.tables.length === wanted.length, rowsToo: true, also, onAlso: park ? (b: PhaseOutput) => parkPiece(park, b) : undefined };
+  await streamMapped(run, src, wanted, opts, (candidates, data) => {
     for (const c of candidates) out.push(c);
     raw?.write(data.rows);
-    if (park && !park.error) parkLater(run, src, data, park, later);
   });
   return out;
 }
 
 /**
- * The piece's observation-phase candidates, mapped now exactly as that phase would map them (same table maps,
- * same counts, unmapped codes tallied aside) and parked in a spill file. A mapping error is kept and thrown at
- * the source's turn in the observation phase.
+ * The piece's observation-phase candidates, mapped exactly as that phase would map them (same table maps, same counts,
+ * unmapped codes tallied aside), parked in a spill file. A mapping error is kept and thrown at the source's turn in the
+ * observation phase; the pieces after it are not mapped for that phase.
  */
-function parkLater(run: IngestRun, src: SourceSpec, data: SourceData, park: Parked, later: SourceSpec['tables']): void {
-  let b: ReturnType<typeof mapSource> | null = null;
-  try {
-    b = mapSource(src, data, { ...run.ctx, unmapped: park.unmapped }, new Set(later), true);
-  } catch (e) {
-    park.error = { e };
+function parkPiece(park: Parked, b: PhaseOutput): void {
+  if ('error' in b) {
+    park.error = { e: b.error };
+    return;
   }
-  if (!b) return;
   park.spill.write(b.candidates);
   if (park.counts) mergeCounts(park.counts, b.counts, true);
   else park.counts = b.counts;

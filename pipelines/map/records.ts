@@ -115,15 +115,157 @@ export function mapSource(
   countUnused = true,
   hooks: MapHooks = {},
 ): { candidates: Candidate[]; counts: SourceCounts } {
+  return mapSourcePhases(src, data, ctx, [{ produce, countUnused }], hooks)[0] as MapOutput;
+}
+
+/** What one mapSource call gives: candidate records and the source's counts. */
+export interface MapOutput {
+  candidates: Candidate[];
+  counts: SourceCounts;
+}
+
+/**
+ * One of the passes a source is mapped for: the table maps it produces (default: all), whether it counts rows no map
+ * takes, and where its field maps tally unmapped codes (default: the context's).
+ */
+export interface MapPhase {
+  produce?: Set<TableMap>;
+  countUnused: boolean;
+  unmapped?: Map<string, Map<string, number>>;
+}
+
+/** A phase's output, or (phases after the first) the error that stopped it: its records and counts of the piece are dropped. */
+export type PhaseOutput = MapOutput | { error: unknown };
+
+/** A phase's per-row state, kept apart from the other phases' exactly as a call of its own would keep it. */
+interface PhaseRun {
+  produce: Set<TableMap> | undefined;
+  countUnused: boolean;
+  unmapped: Map<string, Map<string, number>>;
+  counts: SourceCounts;
+  candidates: Candidate[];
+  failed: { error: unknown } | null;
+  taken: boolean;
+  /** The tables whose `when` routed the row away, and those that took it. */
+  routedFrom: TableName[];
+  takenBy: TableName[];
+  rowKey: string | null | undefined;
+  keyProblem: RecordProblem | null;
+  /** A problem of the row itself (its shape, its patient id) is quarantined once, by the first table map taking it. */
+  rowProblemTold: boolean;
+}
+
+/**
+ * Maps the rows of one source once for several phases (the dose-log and the observation phase of a source feeding both):
+ * each row is read, gated and routed once, and each phase keeps its own records, counts, unmapped codes and per-row
+ * state, so each gets exactly what `mapSource(src, data, ctx, phase.produce, phase.countUnused)` alone would give (the
+ * gate's counts, told by the first phase, are copied to the others). A phase after the first that throws stops there
+ * (its output is the error); the first phase's errors are thrown. A patient id with a code map may tally unmapped codes
+ * while it is read, once per call: such a source is mapped phase by phase.
+ */
+export function mapSourcePhases(src: SourceSpec, data: SourceData, ctx: MapContext, phases: readonly MapPhase[], hooks: MapHooks = {}): PhaseOutput[] {
+  if (phases.length > 1 && fieldObject(src.patient_id).codes !== undefined) return mapPhaseByPhase(src, data, ctx, phases);
+  const runs: PhaseRun[] = phases.map((p) => ({
+    produce: p.produce,
+    countUnused: p.countUnused,
+    unmapped: p.unmapped ?? ctx.unmapped,
+    counts: emptyCounts(src, data),
+    candidates: [],
+    failed: null,
+    taken: false,
+    routedFrom: [],
+    takenBy: [],
+    rowKey: undefined,
+    keyProblem: null,
+    rowProblemTold: false,
+  }));
+  const first = runs[0]!;
+  const m = rowMapper(src, data, ctx, hooks, first);
   const weights = hooks.weights;
-  let rw = 1;
-  const counts = emptyCounts(src, data);
-  const candidates: Candidate[] = [];
+  for (let ri = 0; ri < data.rows.length; ri++) {
+    const row = data.rows[ri]!;
+    if (weights) m.evalCtx.weight = m.rw = weights[ri]!;
+    // References followed; a row outside the cohort or skipped on purpose is counted and goes no further.
+    if (!m.gate(row, m.rw)) {
+      hooks.onRow?.(ri, false, true);
+      continue;
+    }
+    m.startRow(row);
+    for (const r of runs) resetRow(r);
+    for (let mi = 0; mi < m.compiled.length; mi++) {
+      m.step(first, mi);
+      for (let pi = 1; pi < runs.length; pi++) {
+        const r = runs[pi]!;
+        if (r.failed) continue;
+        try {
+          m.step(r, mi);
+        } catch (e) {
+          r.failed = { error: e };
+        }
+      }
+    }
+    for (const r of runs) if (!r.failed) endRow(r, row, m.rw);
+    hooks.onRow?.(ri, first.taken, false);
+  }
+  return runs.map((r) => (r.failed ? r.failed : { candidates: r.candidates, counts: r === first ? r.counts : withGateCounts(r.counts, first.counts) }));
+}
+
+/** Each phase by a call of its own (with its own unmapped tally), a failing phase after the first returned as its error. */
+function mapPhaseByPhase(src: SourceSpec, data: SourceData, ctx: MapContext, phases: readonly MapPhase[]): PhaseOutput[] {
+  return phases.map((p, i) => {
+    const one = () => mapSourcePhases(src, data, { ...ctx, unmapped: p.unmapped ?? ctx.unmapped }, [p])[0]!;
+    if (i === 0) return one();
+    try {
+      return one();
+    } catch (e) {
+      return { error: e };
+    }
+  });
+}
+
+function resetRow(r: PhaseRun): void {
+  r.taken = false;
+  r.routedFrom.length = 0;
+  r.takenBy.length = 0;
+  r.rowKey = undefined;
+  r.keyProblem = null;
+  r.rowProblemTold = false;
+}
+
+/** The row's routed and unused counts of one phase. */
+function endRow(r: PhaseRun, row: SourceRow, rw: number): void {
+  const counts = r.counts;
+  // Routed elsewhere once per table: a row another map of the same table takes is not routed away from it.
+  for (let i = 0; i < r.routedFrom.length; i++) {
+    const t = r.routedFrom[i]!;
+    if (!r.takenBy.includes(t) && r.routedFrom.indexOf(t) === i) counts.routed[t] = (counts.routed[t] ?? 0) + rw;
+  }
+  if (!r.taken && r.countUnused) {
+    counts.unusedRows += rw;
+    if (counts.unusedExamples.length < 5) counts.unusedExamples.push(row.row);
+  }
+}
+
+/** A later phase's counts with the gate's counts (told once, by the first phase), as its own call would have counted them. */
+function withGateCounts(c: SourceCounts, gate: SourceCounts): SourceCounts {
+  c.skipped = gate.skipped;
+  c.outsideCohort = gate.outsideCohort;
+  c.flagged = gate.flagged;
+  c.unresolvedReferences = { ...gate.unresolvedReferences };
+  c.unresolvedExamples = [...gate.unresolvedExamples];
+  return c;
+}
+
+/**
+ * The per-source mapping state (compiled maps, the gate, the row's shape and shared `when` answers) and `step`, which
+ * takes one table map of the current row for one phase.
+ */
+function rowMapper(src: SourceSpec, data: SourceData, ctx: MapContext, hooks: MapHooks, gateRun: PhaseRun) {
   const evalCtx: EvalContext = {
     decimal: src.decimal,
     dateFormat: src.date_format ?? ctx.spec.date_format,
     timeZone: src.time_zone ?? ctx.spec.centre.time_zone,
-    unmapped: ctx.unmapped,
+    unmapped: gateRun.unmapped,
     fieldName: '',
     routing: false,
     defer: hooks.defer,
@@ -134,113 +276,135 @@ export function mapSource(
   const spellings = Object.keys(ctx.spec.unit_spellings).length > 0 ? spellingMap(ctx.spec.unit_spellings) : null;
   const patientLabel = `${src.id}.patient_id`;
   const keyCache = new Map<string, string>();
-  const gate = rowGate(src, ctx, evalCtx, counts, keyCache);
-  let keyProblem: RecordProblem | null = null;
+  const gate = rowGate(src, ctx, evalCtx, gateRun.counts, keyCache);
+  // The row being mapped, its shape problems, and each `when` answer once worked out (the same for every phase).
+  let row: SourceRow = data.rows[0]!;
+  let where: Where = { file: data.file, sha256: data.sha256, row: null, pointer: null };
+  let shape: readonly RecordProblem[] = NO_PROBLEMS;
+  const whenOk: (boolean | undefined)[] = new Array(compiled.length);
+  // One input object for every table map mapped (not a new one per record).
+  const input: RowInput = { row, where, evalCtx, spellings, rowKey: undefined, rw: 1, src, ctx };
   /** The row's patient key, or null with the problem recorded (for every table map of the row). */
-  const keyOf = (row: SourceRow, problems: RecordProblem[]): string | null => {
+  const keyOf = (r: PhaseRun, problems: RecordProblem[]): string | null => {
     evalCtx.fieldName = patientLabel;
     evalCtx.routing = false;
     const pid = evalField(patientId, row, evalCtx);
-    if (!pid.ok) keyProblem = withheldPatientId(pid, patientId, ctx.key, ctx.spec.centre.centre_id);
+    if (!pid.ok) r.keyProblem = withheldPatientId(pid, patientId, ctx.key, ctx.spec.centre.centre_id);
     else if (pid.value === null || pid.value === undefined || pid.value === '')
-      keyProblem = { field: 'patient_id', raw: null, check: 'required', message: 'the patient id is empty; the row cannot be linked to a patient' };
+      r.keyProblem = { field: 'patient_id', raw: null, check: 'required', message: 'the patient id is empty; the row cannot be linked to a patient' };
     else {
       const local = String(pid.value);
       let k = keyCache.get(local);
       if (k === undefined) keyCache.set(local, (k = patientKey(ctx.key, ctx.spec.centre.centre_id, local)));
       return k;
     }
-    problems.push(keyProblem);
+    problems.push(r.keyProblem);
     return null;
   };
-  // Per row: the tables whose `when` routed it away, and those that took it.
-  const routedFrom: TableName[] = [];
-  const takenBy: TableName[] = [];
-  for (let ri = 0; ri < data.rows.length; ri++) {
-    const row = data.rows[ri]!;
-    if (weights) evalCtx.weight = rw = weights[ri]!;
-    // NDJSON rows are located by line pointer; tabular rows by data row number.
-    const where: Where = { file: data.file, sha256: data.sha256, row: src.format === 'ndjson' ? null : row.row, pointer: row.pointer };
-    // References followed; a row outside the cohort or skipped on purpose is counted and goes no further.
-    if (!gate(row, rw)) {
-      hooks.onRow?.(ri, false, true);
-      continue;
+  const routedIn = (mi: number): boolean => {
+    let ok = whenOk[mi];
+    if (ok === undefined) {
+      const { tm, when, whenLabel } = compiled[mi]!;
+      evalCtx.fieldName = whenLabel;
+      evalCtx.routing = true;
+      evalCtx.accept = tm.when!.in;
+      const w = evalField(when!, row, evalCtx);
+      evalCtx.accept = undefined;
+      whenOk[mi] = ok = w.ok && tm.when!.in.includes(w.value as string);
     }
-    let taken = false;
-    routedFrom.length = 0;
-    takenBy.length = 0;
-    let rowKey: string | null | undefined;
-    const shape = shapeProblems(row);
-    keyProblem = null;
-    // A problem of the row itself (its shape, its patient id) is quarantined once, by the first table map taking it.
-    let rowProblemTold = false;
-    for (const { tm, table, fields, when, whenLabel, melt, pivot } of compiled) {
-      const clean = keyProblem === null && shape.length === 0;
-      if (when && tm.when && clean) {
-        evalCtx.fieldName = whenLabel;
-        evalCtx.routing = true;
-        evalCtx.accept = tm.when.in;
-        const w = evalField(when, row, evalCtx);
-        evalCtx.accept = undefined;
-        if (!w.ok || !tm.when.in.includes(w.value as string)) {
-          // Counted by the call that produces this table map only: a source read for two phases is mapped twice.
-          if (!produce || produce.has(tm)) routedFrom.push(table);
-          continue;
-        }
+    return ok;
+  };
+  const m = {
+    evalCtx,
+    compiled,
+    gate,
+    rw: 1,
+    startRow(next: SourceRow): void {
+      row = next;
+      // NDJSON rows are located by line pointer; tabular rows by data row number.
+      where = { file: data.file, sha256: data.sha256, row: src.format === 'ndjson' ? null : row.row, pointer: row.pointer };
+      shape = shapeProblems(row);
+      whenOk.fill(undefined);
+      input.row = row;
+      input.where = where;
+    },
+    step(r: PhaseRun, mi: number): void {
+      const { tm, table, when } = compiled[mi]!;
+      const clean = r.keyProblem === null && shape.length === 0;
+      if (when && tm.when && clean && !routedIn(mi)) {
+        // Counted by the phase that produces this table map only.
+        if (!r.produce || r.produce.has(tm)) r.routedFrom.push(table);
+        return;
       }
-      taken = true;
-      takenBy.push(table);
+      r.taken = true;
+      r.takenBy.push(table);
       if (!clean) {
-        if (rowProblemTold) continue;
-        rowProblemTold = true;
+        if (r.rowProblemTold) return;
+        r.rowProblemTold = true;
       }
-      if (produce && !produce.has(tm)) continue;
+      if (r.produce && !r.produce.has(tm)) return;
       // The row's problems (shape, patient key) come first; the patient key is worked out once
       // per row, by the first table map that takes it.
       let problems: RecordProblem[];
       if (clean) {
         problems = [];
-        if (rowKey === undefined) rowKey = keyOf(row, problems);
-        if (rowKey === null) rowProblemTold = true;
-      } else problems = keyProblem ? [...shape, keyProblem] : [...shape];
-      const base: Record<string, unknown> = { centre_id: ctx.spec.centre.centre_id };
-      if (rowKey) base.patient_key = rowKey;
-      const values = base;
-      const extra: Record<string, unknown> = {};
-      if (spellings && (table === 'observation' || table === 'infusion')) extra.__spellings = spellings;
-      if (problems.length === 0) mapFields(fields, row, evalCtx, values, extra, problems);
-      if (problems.length === 0 && table !== 'observation') checkFieldUnits(extra, spellings, problems);
-      if (table === 'clinical_event' && problems.length === 0) values.onset_precision = extra.onset_at__precision ?? 'minute';
-      if (tm.merge) extra.__merge = true;
-      if (pivot && problems.length === 0) applyPivot(pivot, table, row, evalCtx, values, problems);
-      if (melt) {
-        if (problems.length > 0) {
-          candidates.push({ table, values, extra, where, problems });
-          continue;
-        }
-        counts.emptyWideCells += meltRow(melt, table, row, evalCtx, values, extra, where, src.decimal, candidates) * rw;
-        continue;
-      }
-      if (table === 'observation' && problems.length === 0 && tm.ignore_codes.includes(String(values.variable))) {
-        counts.ignoredCodes[String(values.variable)] = (counts.ignoredCodes[String(values.variable)] ?? 0) + rw;
-        continue;
-      }
-      if (table === 'observation') extra.__units = tm.units;
-      const c: Candidate = { table, values, extra, where, problems };
-      candidates.push(table === 'observation' && problems.length === 0 ? finishObservation(c, src.decimal) : c);
+        evalCtx.unmapped = r.unmapped;
+        if (r.rowKey === undefined) r.rowKey = keyOf(r, problems);
+        if (r.rowKey === null) r.rowProblemTold = true;
+      } else problems = r.keyProblem ? [...shape, r.keyProblem] : [...shape];
+      evalCtx.unmapped = r.unmapped;
+      input.rowKey = r.rowKey;
+      input.rw = m.rw;
+      mapOne(compiled[mi]!, input, problems, r);
+      evalCtx.unmapped = gateRun.unmapped;
+    },
+  };
+  return m;
+}
+
+/** What mapping one table map of a row reads besides the map itself. */
+interface RowInput {
+  row: SourceRow;
+  where: Where;
+  evalCtx: EvalContext;
+  spellings: Map<string, string> | null;
+  rowKey: string | null | undefined;
+  rw: number;
+  src: SourceSpec;
+  ctx: MapContext;
+}
+
+/** One table map of a row taken by a phase that produces it: its candidate(s) into the phase's list. */
+function mapOne(cm: CompiledMap, x: RowInput, problems: RecordProblem[], r: PhaseRun): void {
+  const { tm, table, fields, melt, pivot } = cm;
+  const { row, where, evalCtx, spellings, rw, src } = x;
+  const counts = r.counts;
+  const candidates = r.candidates;
+  const base: Record<string, unknown> = { centre_id: x.ctx.spec.centre.centre_id };
+  if (x.rowKey) base.patient_key = x.rowKey;
+  const values = base;
+  const extra: Record<string, unknown> = {};
+  if (spellings && (table === 'observation' || table === 'infusion')) extra.__spellings = spellings;
+  if (problems.length === 0) mapFields(fields, row, evalCtx, values, extra, problems);
+  if (problems.length === 0 && table !== 'observation') checkFieldUnits(extra, spellings, problems);
+  if (table === 'clinical_event' && problems.length === 0) values.onset_precision = extra.onset_at__precision ?? 'minute';
+  if (tm.merge) extra.__merge = true;
+  if (pivot && problems.length === 0) applyPivot(pivot, table, row, evalCtx, values, problems);
+  if (melt) {
+    if (problems.length > 0) {
+      candidates.push({ table, values, extra, where, problems });
+      return;
     }
-    // Routed elsewhere once per table: a row another map of the same table takes is not routed away from it.
-    for (let i = 0; i < routedFrom.length; i++) {
-      const t = routedFrom[i]!;
-      if (!takenBy.includes(t) && routedFrom.indexOf(t) === i) counts.routed[t] = (counts.routed[t] ?? 0) + rw;
-    }
-    if (!taken && countUnused) {
-      counts.unusedRows += rw;
-      if (counts.unusedExamples.length < 5) counts.unusedExamples.push(row.row);
-    }
-    hooks.onRow?.(ri, taken, false);
+    counts.emptyWideCells += meltRow(melt, table, row, evalCtx, values, extra, where, src.decimal, candidates) * rw;
+    return;
   }
-  return { candidates, counts };
+  if (table === 'observation' && problems.length === 0 && tm.ignore_codes.includes(String(values.variable))) {
+    counts.ignoredCodes[String(values.variable)] = (counts.ignoredCodes[String(values.variable)] ?? 0) + rw;
+    return;
+  }
+  if (table === 'observation') extra.__units = tm.units;
+  const c: Candidate = { table, values, extra, where, problems };
+  candidates.push(table === 'observation' && problems.length === 0 ? finishObservation(c, src.decimal) : c);
 }
 
 /**
