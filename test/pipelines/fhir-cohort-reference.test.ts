@@ -57,7 +57,9 @@ beforeAll(() => {
     }),
   );
   expect(patients.size).toBeGreaterThanOrEqual(2);
-  const enc = [...patients].map((p) => JSON.stringify({ resourceType: 'Encounter', id: `enc-${p}`, status: 'finished', subject: { reference: `Patient/${p}` } }));
+  const enc = [...patients].map((p) =>
+    JSON.stringify({ resourceType: 'Encounter', id: `enc-${p}`, status: 'finished', subject: { reference: `Patient/${p}` } }),
+  );
   writeFileSync(join(dir, 'Encounter.ndjson'), enc.join('\n') + '\n');
   const text = readFileSync(join(FIXTURE, 'mapping.yaml'), 'utf8');
   const med = text.indexOf('  - id: medication');

@@ -54,11 +54,17 @@ const MORE = [
     encounter: { reference: '#enc9' },
   }),
   // 20: a contained resource whose id is a number, not the string the reference names: counted.
-  cr('cr-contained-number', 'pat-a', { contained: [{ resourceType: 'Encounter', id: 7 }], encounter: { reference: '#7' }, effectiveDateTime: '2024-03-27T13:00:00Z' }),
+  cr('cr-contained-number', 'pat-a', {
+    contained: [{ resourceType: 'Encounter', id: 7 }],
+    encounter: { reference: '#7' },
+    effectiveDateTime: '2024-03-27T13:00:00Z',
+  }),
   cr('cr-null', 'pat-a', { encounter: { reference: null }, effectiveDateTime: '2024-03-27T14:00:00Z' }),
 ];
 const ENC = (id: string, start: string) =>
-  JSON.stringify({ resourceType: 'Encounter', id, status: 'finished', subject: { reference: 'Patient/pat-a' }, period: { start, end: '2024-03-30T12:00:00Z' } });
+  JSON.stringify({
+    resourceType: 'Encounter', id, status: 'finished', subject: { reference: 'Patient/pat-a' }, period: { start, end: '2024-03-30T12:00:00Z' },
+  });
 // enc-3 added to the Encounter file; a second one holds enc-2, and enc-3 again (the first file's wins, as everywhere).
 const ENC3 = ENC('enc-3', '2024-03-26T20:00:00Z');
 const ENC2 = [ENC('enc-2', '2024-03-26T09:00:00Z'), ENC('enc-3', '2024-03-20T00:00:00Z')];
@@ -86,7 +92,8 @@ async function fourPaths(name: string, more: string[]): Promise<{ runs: Record<s
   const spec = readFileSync(join(FIXTURE, 'mapping.yaml'), 'utf8')
     .replace(
       "      - { name: report, listed_in: result, file: DiagnosticReport.ndjson }",
-      "      - { name: report, listed_in: result, file: DiagnosticReport.ndjson }\n      - { name: visit, from: encounter.reference, file: 'Encounter*.ndjson' }",
+      "      - { name: report, listed_in: result, file: DiagnosticReport.ndjson }\n" +
+        "      - { name: visit, from: encounter.reference, file: 'Encounter*.ndjson' }",
     )
     .replace(
       "observed_at: { first_of: [effectiveDateTime, '@report.effectiveDateTime'] }",
@@ -98,7 +105,8 @@ async function fourPaths(name: string, more: string[]): Promise<{ runs: Record<s
   const before = { ...columnarStats };
   out.duckdb = await ingestCentre(join(d, 'mapping.yaml'), { storeDir: join(root, `${name}-duckdb`), ...PATHS.duckdb });
   const stats = { rawFile: columnarStats.rawFile - before.rawFile, jsonCells: columnarStats.jsonCells - before.jsonCells };
-  for (const k of ['ours', 'threads0', 'rows'] as const) out[k] = await ingestCentre(join(d, 'mapping.yaml'), { storeDir: join(root, `${name}-${k}`), ...PATHS[k] });
+  for (const k of ['ours', 'threads0', 'rows'] as const)
+    out[k] = await ingestCentre(join(d, 'mapping.yaml'), { storeDir: join(root, `${name}-${k}`), ...PATHS[k] });
   return { runs: out, stats, dir: d };
 }
 
@@ -168,7 +176,7 @@ describe('references of an observation source, on the columnar path', () => {
   });
 
   for (const [name, line] of Object.entries(LAX))
-    it(`sends the file to our reader, which follows the references, when a line holds ${name === 'object' ? 'a reference that is an object' : name}`, async () => {
+    it(`sends the file to our reader, which follows the references, when a line holds ${name === 'object' ? 'an object reference' : name}`, async () => {
       const got = await fourPaths(name, [line]);
       expect(got.stats.jsonCells).toBe(0);
       expect(got.stats.rawFile).toBeGreaterThanOrEqual(1);
