@@ -83,6 +83,11 @@ async function acquire(
     });
     run.timer.add('wait_readers', performance.now() - tw);
     setInfo(pre.got.info);
+    // A source with references: DuckDB resolves them against the run's exported resources (map/json-refs.ts); refused, our
+    // reader follows them on the main thread.
+    const refs = run.ctx.references?.get(src.id);
+    if (pre.cells && src.references.length > 0) return { ...pre.cells, srcId: src.id, targets: refs ?? [] };
+    if (src.references.length > 0) return readRows(run, sched, src, plan, setInfo);
     return pre.cells ? { ...pre.cells, ...(pre.db ? { loaded: pre.db } : {}) } : await ourNdjsonReader();
   }
   if (read) return takeRead(run, src, read, setInfo);
@@ -121,6 +126,8 @@ export async function mapColumnarSource(
     return { res, info };
   } catch (e) {
     if (e instanceof DirectCsvRefused)
+      return { res: await mapColumnar(plan, await readRows(run, sched, src, plan, setInfo), info, run.ctx, run.work, staging), info };
+    if (e instanceof JsonCellsRefused && src.references.length > 0)
       return { res: await mapColumnar(plan, await readRows(run, sched, src, plan, setInfo), info, run.ctx, run.work, staging), info };
     if (e instanceof JsonCellsRefused) {
       sched.addThreadRead(src, plan);

@@ -60,7 +60,8 @@ async function readDoseLogSource(run: IngestRun, sched: SourceSchedule, src: Sou
     run.sources.push({ ...both, sha256: opened.info.sha256, bytes: opened.info.bytes, path: opened.info.path });
     return out;
   }
-  const raw = plan ? new RawWriter(plan.paths, join(run.work, `raw-${src.id}.csv`), sched.cohortOf(src)) : null;
+  // The rows reach the writer after mapSource's gate followed their references: a patient id read through one is tested too.
+  const raw = plan ? new RawWriter(plan.paths, join(run.work, `raw-${src.id}.csv`), sched.cohortOf(src, src.references.length > 0)) : null;
   if (raw) sched.raws.set(src.id, raw);
   const park: Parked | null =
     later.length > 0 && !raw

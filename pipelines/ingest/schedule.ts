@@ -149,14 +149,18 @@ export class SourceSchedule {
   private startThreadRead(plan: ColumnarPlan): void {
     const src = plan.src;
     const inA = src.tables.some(inDoseLog);
-    // A source with references is read on the main thread, which follows them as it writes the cells (columnar-source.ts).
-    if (src.format === 'csv' || (inA && plan.early.length === 0) || src.references.length > 0) return;
+    if (src.format === 'csv' || (inA && plan.early.length === 0)) return;
     // An NDJSON file DuckDB may read itself is only scanned here (hash and checks); our reader reads it if DuckDB refuses.
+    // References are resolved by joins in DuckDB (map/json-refs.ts); where it cannot, our reader follows them on the main thread.
+    const refs = src.references.length > 0;
     const jp =
-      this.tuning.duckdbJson && src.format === 'ndjson' && src.encoding === 'utf-8' ? jsonCellsPlan(plan.paths) : 'not an NDJSON source DuckDB may read';
-    if (typeof jp === 'string') return this.addThreadRead(src, plan);
+      this.tuning.duckdbJson && src.format === 'ndjson' && src.encoding === 'utf-8'
+        ? jsonCellsPlan(plan.paths, src.references)
+        : 'not an NDJSON source DuckDB may read';
+    if (typeof jp === 'string') return refs ? undefined : this.addThreadRead(src, plan);
     this.reads.addScan(src, this.dir);
-    const ahead = this.loadAhead(src);
+    // The exported resources are the run's (known at the source's turn): such a file is loaded then.
+    const ahead = !refs && this.loadAhead(src);
     const load = this.reads.get(src.id)!.then(async (got) => {
       const scan = got.scan!;
       if (scan.refused) return { got, cells: null, db: null };

@@ -37,6 +37,7 @@ import type { ColumnarPlan } from './columnar-plan.js';
 import type { UnresolvedReferences } from './references.js';
 import { DirectCsvRefused, NULL_MARK, decodeTagged, directCsvSql, ownCsvSql, sqlText, type DirectCsv, type RawCells } from './columnar-input.js';
 import { JsonCellsRefused, decodeJsonCell, jsonCellsTableSql, type JsonCells } from './json-cells.js';
+import { loadRefTargets, unresolvedInDuckDb } from './json-refs.js';
 
 export * from './columnar-plan.js';
 export { DirectCsvRefused, RawWriter, directCsvAllowed, type DirectCsv, type RawCells } from './columnar-input.js';
@@ -119,10 +120,15 @@ export async function openColumnarDb(work: string): Promise<ColumnarDb> {
 export async function loadJsonCells(conn: DuckDBConnection, raw: JsonCells): Promise<void> {
   let why: string | null = null;
   try {
-    for (const q of jsonCellsTableSql('raw', raw)) await conn.run(q);
+    const [table, view] = jsonCellsTableSql('raw', raw);
+    await conn.run(table!);
+    // A source with references: the exported resources they may name, joined by the view (map/json-refs.ts).
+    if (raw.plan.refs) await loadRefTargets(conn, 'raw', raw.plan, raw.targets ?? []);
+    await conn.run(view!);
     const [rows, flagged] = (await conn.runAndReadAll('SELECT count(*), count(*) FILTER (__odd) FROM raw')).getRows()[0] as [bigint, bigint];
     if (Number(rows) !== raw.lines) why = `DuckDB read ${rows} records from ${raw.lines} lines (a blank line?)`;
     else if (Number(flagged) > 0) why = `${flagged} lines hold values DuckDB may read differently`;
+    else if (raw.plan.refs) raw.unresolved = await unresolvedInDuckDb(conn, 'raw', raw.plan, raw.srcId ?? '');
   } catch (e) {
     why = (e as Error).message;
   }
@@ -195,6 +201,8 @@ export async function mapColumnar(
   try {
     const run = columnarRun(conn, work, plan, raw, data, ctx);
     await loadRaw(run, raw, loaded !== undefined);
+    // References DuckDB resolved (map/json-refs.ts), counted once the file was accepted.
+    if (raw.kind === 'json' && raw.unresolved) run.unresolved = raw.unresolved;
     run.lap('load_raw');
     const joins = await keyAndTimeJoins(run);
     const tuples = await tupleUnits(run, joins);

@@ -26,6 +26,9 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { isAscii } from 'node:buffer';
 import { compilePath, type PathStep } from './expr.js';
 import { sqlText } from './columnar-input.js';
+import type { ReferenceSpec } from '../../schemas/mapping-spec.js';
+import type { ResolvedReference, UnresolvedReferences } from './references.js';
+import { refsTableSql, splitRefPaths, type RefPaths } from './json-refs.js';
 
 /** The cells of an NDJSON file as DuckDB reads them; `lines` is the number of lines the file has. */
 export interface JsonCells {
@@ -34,6 +37,12 @@ export interface JsonCells {
   lines: number;
   maxLineBytes: number;
   plan: JsonCellsPlan;
+  /** The source's id (the unresolved references' counts are keyed `<source>.<reference>`). */
+  srcId?: string;
+  /** The source's references with the exported resources they may name (plans with `refs`), given at the source's turn. */
+  targets?: ResolvedReference[];
+  /** References naming nothing, counted in DuckDB once the file is accepted (plans with `refs`). */
+  unresolved?: UnresolvedReferences;
 }
 
 /** DuckDB could not read the file as our reader does; read it with our reader. */
@@ -55,6 +64,8 @@ export interface JsonCellsPlan {
   leaves: string[];
   /** SQL that is true for a row the reading may differ on (see the module comment). */
   flag: string;
+  /** A source with references: `leaves` are those of `refs.base`, and the `@name…` cells come from joins (map/json-refs.ts). */
+  refs?: RefPaths;
 }
 
 const quoteId = (s: string) => `"${s.replace(/"/g, '""')}"`;
@@ -62,7 +73,17 @@ const quoteId = (s: string) => `"${s.replace(/"/g, '""')}"`;
 const unsafeKey = (k: string) => k in Object.prototype || k in Array.prototype || k === 'length' || /^\d+$/.test(k) || k === '';
 
 /** Compiles the plan's paths, or says why DuckDB cannot read them as `pick` does. */
-export function jsonCellsPlan(paths: readonly string[]): JsonCellsPlan | string {
+export function jsonCellsPlan(paths: readonly string[], refs: readonly ReferenceSpec[] = []): JsonCellsPlan | string {
+  if (refs.length === 0) return basePlan(paths, []);
+  // A source with references: its own paths and what resolving them reads (map/json-refs.ts), then the joins.
+  const split = splitRefPaths(paths, refs);
+  if (typeof split === 'string') return split;
+  const base = basePlan(split.base, split.literals);
+  return typeof base === 'string' ? base : { ...base, refs: split };
+}
+
+/** The plan of paths read from the file itself (`literals`: top-level keys whose presence alone sends the file back). */
+function basePlan(paths: readonly string[], literals: readonly string[]): JsonCellsPlan | string {
   const root = node();
   const matchArrays = new Set<string>();
   // Pass 1: the tree of nodes the paths go through.
@@ -96,6 +117,7 @@ export function jsonCellsPlan(paths: readonly string[]): JsonCellsPlan | string 
     }
     return n;
   };
+  for (const k of literals) root.literal.add(k);
   for (const p of paths) {
     const c = compilePath(p);
     if (!c.plain && !(c.steps[0] && 'key' in c.steps[0])) return `path ${JSON.stringify(p)}: it does not start with a key`;
@@ -120,41 +142,46 @@ export function jsonCellsPlan(paths: readonly string[]): JsonCellsPlan | string 
   for (const k of root.literal) if (!root.keys.has(k)) top.push(`${sqlText(k)}: 'JSON'`);
   if (bad.length > 0) return `a node is read both as a value and as an object or list (${bad[0]})`;
 
-  // Pass 3: expressions. A match compares the element's leaf as `String(x) === want` does.
+  // Pass 3: expressions.
   const flags: string[] = [];
-  const want = (leaf: string, w: string): string => {
-    const num = Number(w);
-    const numeric = w.trim() !== '' && Number.isFinite(num) && String(num) === w;
-    const asNumber = numeric
-      ? ` WHEN 'UBIGINT' THEN ${leaf}::DOUBLE = ${num} WHEN 'BIGINT' THEN ${leaf}::DOUBLE = ${num} WHEN 'DOUBLE' THEN ${leaf}::DOUBLE = ${num}`
-      : '';
-    return `CASE json_type(${leaf}) WHEN 'VARCHAR' THEN (${leaf} ->> '$') = ${sqlText(w)}${asNumber} ELSE false END`;
-  };
-  const walk = (expr: string, steps: PathStep[], depth: number): string => {
-    let e = expr;
-    for (const s of steps) {
-      if ('key' in s) e = `struct_extract(${e}, ${sqlText(s.key)})`;
-      else if ('index' in s) e = `list_extract(${e}, ${s.index + 1})`;
-      else {
-        const x = `e${depth}`;
-        const sub = s.match.sub.plain ? `struct_extract(${x}, ${sqlText(s.match.subKey)})` : walk(x, s.match.sub.steps, depth + 1);
-        matchArrays.add(`len(list_filter(${e}, lambda ${x}: json_type(${sub}) = 'ARRAY')) > 0`);
-        if (!s.match.sub.plain) matchArrays.add(`len(list_filter(${e}, lambda ${x}: struct_extract(${x}, ${sqlText(s.match.subKey)}) IS NOT NULL)) > 0`);
-        e = `list_extract(list_filter(${e}, lambda ${x}: ${want(sub, s.match.want)}), 1)`;
-      }
-    }
-    return e;
-  };
   const leaves = paths.map((p) => {
     const c = compilePath(p);
     if (c.plain) return quoteId(p);
     flags.push(`${quoteId(p)} IS NOT NULL`);
-    return walk(quoteId((c.steps[0] as { key: string }).key), c.steps.slice(1), 0);
+    return walkSql(quoteId((c.steps[0] as { key: string }).key), c.steps.slice(1), 0, matchArrays);
   });
   flags.push(...matchArrays);
+  for (const k of literals) if (!root.keys.has(k)) flags.push(`${quoteId(k)} IS NOT NULL`);
   const present = [...root.keys.keys(), ...[...root.literal].filter((k) => !root.keys.has(k))];
   flags.push(`(${present.map((k) => `${quoteId(k)} IS NULL`).join(' AND ')})`);
   return { columns: `{${top.join(', ')}}`, leaves, flag: flags.join(' OR ') };
+}
+
+/** A match compares the element's leaf as `String(x) === want` does. */
+function want(leaf: string, w: string): string {
+  const num = Number(w);
+  const numeric = w.trim() !== '' && Number.isFinite(num) && String(num) === w;
+  const asNumber = numeric
+    ? ` WHEN 'UBIGINT' THEN ${leaf}::DOUBLE = ${num} WHEN 'BIGINT' THEN ${leaf}::DOUBLE = ${num} WHEN 'DOUBLE' THEN ${leaf}::DOUBLE = ${num}`
+    : '';
+  return `CASE json_type(${leaf}) WHEN 'VARCHAR' THEN (${leaf} ->> '$') = ${sqlText(w)}${asNumber} ELSE false END`;
+}
+
+/** The SQL walking `steps` from `expr` as `pick` walks them (flags for match arrays added to `matchArrays`). */
+export function walkSql(expr: string, steps: PathStep[], depth: number, matchArrays: Set<string>): string {
+  let e = expr;
+  for (const s of steps) {
+    if ('key' in s) e = `struct_extract(${e}, ${sqlText(s.key)})`;
+    else if ('index' in s) e = `list_extract(${e}, ${s.index + 1})`;
+    else {
+      const x = `e${depth}`;
+      const sub = s.match.sub.plain ? `struct_extract(${x}, ${sqlText(s.match.subKey)})` : walkSql(x, s.match.sub.steps, depth + 1, matchArrays);
+      matchArrays.add(`len(list_filter(${e}, lambda ${x}: json_type(${sub}) = 'ARRAY')) > 0`);
+      if (!s.match.sub.plain) matchArrays.add(`len(list_filter(${e}, lambda ${x}: struct_extract(${x}, ${sqlText(s.match.subKey)}) IS NOT NULL)) > 0`);
+      e = `list_extract(list_filter(${e}, lambda ${x}: ${want(sub, s.match.want)}), 1)`;
+    }
+  }
+  return e;
 }
 
 /**
@@ -166,6 +193,7 @@ export function jsonCellsPlan(paths: readonly string[]): JsonCellsPlan | string 
 export function jsonCellsTableSql(name: string, cells: JsonCells): string[] {
   const { plan } = cells;
   const opts = `format = 'newline_delimited', records = true, columns = ${plan.columns}, maximum_object_size = ${Math.max(16 << 20, cells.maxLineBytes + 16)}`;
+  if (plan.refs) return refsTableSql(name, plan, `read_json(${sqlText(cells.path)}, ${opts})`);
   const leaves = plan.leaves.map((l, i) => `${l}::VARCHAR AS c${i}`).join(', ');
   const objects = plan.leaves.map((_, i) => `left(c${i}, 1) IN ('{', '[')`);
   return [
