@@ -3,7 +3,7 @@
 // goes once, coded (slotIdentity); each ruleset's decision columns are copied over as typed arrays. Same files, same
 // staging and publish rules as the writer itself: nothing is moved into place before every write has finished.
 import { Worker } from 'node:worker_threads';
-import type { SlotDecisionColumns } from '../../analytics/practice/slot-decisions.js';
+import { passCore, type RulesetPass, type SlotDecisionColumns } from '../../analytics/practice/slot-decisions.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
 import { slotIdentity } from './slot-decisions-output.js';
 import type { WriterReply, WriterRequest } from './slot-decisions-worker.js';
@@ -38,6 +38,15 @@ export class SlotDecisionThread {
   /** Hands one ruleset's decisions over (copied; a failure is reported by publish). */
   add(cols: SlotDecisionColumns): void {
     this.worker.postMessage({ op: 'add', cols } satisfies WriterRequest);
+  }
+
+  /**
+   * Hands one ruleset's pass over (its typed arrays copied): the thread makes its columns (slotDecisionColumns), the
+   * same as `add(slotDecisionColumns(frame, pass))`, one message later in the same order. A pass with columns sends them.
+   */
+  addPass(n: number, pass: RulesetPass): void {
+    if (pass.columns !== undefined) this.add(pass.columns);
+    else this.worker.postMessage({ op: 'pass', n, pass: passCore(pass) } satisfies WriterRequest);
   }
 
   /** Waits for every write; then `beforeMove` (e.g. clearing the old outputs), and moves the files into place. Returns the rows written. */

@@ -1,11 +1,13 @@
 // The writer thread of slot-decisions-thread.ts: a SlotDecisionWriter driven by messages, answering each in turn.
 import { parentPort } from 'node:worker_threads';
-import type { SlotDecisionColumns } from '../../analytics/practice/slot-decisions.js';
+import { slotDecisionColumns, type PassCore, type SlotDecisionColumns } from '../../analytics/practice/slot-decisions.js';
 import { SlotDecisionWriter, type SlotIdentity } from './slot-decisions-output.js';
 
 export type WriterRequest =
   | { op: 'open'; outDir: string; ids: SlotIdentity; rulesets: number }
   | { op: 'add'; cols: SlotDecisionColumns }
+  /** A pass whose columns are made here (slotDecisionColumns), off the thread that evaluates the rulesets. */
+  | { op: 'pass'; n: number; pass: PassCore }
   | { op: 'written' }
   | { op: 'move' }
   | { op: 'discard' };
@@ -23,6 +25,9 @@ async function handle(m: WriterRequest): Promise<number | undefined> {
       return undefined;
     case 'add':
       if (failed === null) writer!.add(m.cols);
+      return undefined;
+    case 'pass':
+      if (failed === null) writer!.add(slotDecisionColumns({ n: m.n }, m.pass));
       return undefined;
     case 'written':
       if (failed !== null) throw failed;
@@ -42,10 +47,10 @@ parentPort!.on('message', (m: WriterRequest) => {
   queue = queue.then(async () => {
     try {
       const rows = await handle(m);
-      if (m.op !== 'add') parentPort!.postMessage({ op: m.op, ...(rows === undefined ? {} : { rows }) } satisfies WriterReply);
+      if (m.op !== 'add' && m.op !== 'pass') parentPort!.postMessage({ op: m.op, ...(rows === undefined ? {} : { rows }) } satisfies WriterReply);
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
-      if (m.op === 'add') failed ??= err;
+      if (m.op === 'add' || m.op === 'pass') failed ??= err;
       else {
         const error = { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
         parentPort!.postMessage({ op: m.op, error } satisfies WriterReply);
