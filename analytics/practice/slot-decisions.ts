@@ -116,7 +116,12 @@ export interface PassCore {
 export function passCore({ ruleset, ev, classes }: RulesetPass): PassCore {
   return {
     ruleset: { id: ruleset.id, status: ruleset.status },
-    ev: { rules: ev.rules.map((r) => ({ id: r.id, status: r.status })), decision: ev.decision, fired: { offsets: ev.fired.offsets, rule: ev.fired.rule }, cannot: ev.cannot },
+    ev: {
+      rules: ev.rules.map((r) => ({ id: r.id, status: r.status })),
+      decision: ev.decision,
+      fired: { offsets: ev.fired.offsets, rule: ev.fired.rule },
+      cannot: ev.cannot,
+    },
     classes: { cls: classes.cls },
   };
 }

@@ -29,8 +29,8 @@ export function registerHolds(program: Command): void {
     .option('--ruleset <id...>', 'only these rulesets (default: every source and centre ruleset in rules/)')
     .option(
       '--rules <dir...>',
-      'also the rulesets in these folders (YAML or JSON, e.g. a centre’s own rules kept with its export); a broken file is reported (exit 2) and the others ' +
-        'still run',
+      'also the rulesets in these folders (YAML or JSON, e.g. a centre’s own rules kept with its export); a broken file is reported (exit 2) ' +
+        'and the others still run',
     )
     .option('--centres <id...>', 'only these centres')
     .option('--reference <id>', 'ruleset of the implied-threshold bands, the enforcement heatmap and the swimmer plot', 'consensus_2014_t3')

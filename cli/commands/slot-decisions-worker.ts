@@ -7,7 +7,12 @@ export type WriterRequest =
   | { op: 'open'; outDir: string; ids: SlotIdentity; rulesets: number }
   | { op: 'add'; cols: SlotDecisionColumns }
   /** A pass whose columns are made here (slotDecisionColumns), off the thread that evaluates the rulesets. */
-  | { op: 'pass'; n: number; pass: Omit<PassCore, 'ev'> & { ev: Omit<PassCore['ev'], 'cannot'> }; cannot: { offsets: Shared<Uint32Array>; rule: Shared<Uint16Array> } }
+  | {
+      op: 'pass';
+      n: number;
+      pass: Omit<PassCore, 'ev'> & { ev: Omit<PassCore['ev'], 'cannot'> };
+      cannot: { offsets: Shared<Uint32Array>; rule: Shared<Uint16Array> };
+    }
   | { op: 'written' }
   | { op: 'move' }
   | { op: 'discard' };

@@ -109,7 +109,9 @@ describe('SlotDecisionThread', () => {
         ruleset: { id, status: 'verified', rules },
         ev: {
           rules, decision: Uint8Array.from(decision),
-          fired: { offsets: Uint32Array.from([0, 0, 2, 2, 3, 3, 5]), rule: Uint16Array.from([0, 1, 2, 0, 2]), value: new Float64Array(5), persisting: new Uint8Array(5) },
+          fired: {
+            offsets: Uint32Array.from([0, 0, 2, 2, 3, 3, 5]), rule: Uint16Array.from([0, 1, 2, 0, 2]), value: new Float64Array(5), persisting: new Uint8Array(5),
+          },
           cannot,
         },
         classes: { cls: Uint8Array.from([4, 0, 4, 1, 5, 0]) },
