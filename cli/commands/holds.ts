@@ -84,12 +84,12 @@ export function registerHolds(program: Command): void {
       // them current; other centres' are computed in an in-memory database (the store is never written).
       await withStore(opts.store, async () => undefined);
       const scope = opts.centres === undefined ? {} : { centres: opts.centres };
-      // Two read-only scans of the store that need no slot features, started now so DuckDB's threads read while this one
-      // evaluates the rulesets (they took ~20 % of the analysis after it, at 20,000 patients); awaited after the analysis.
-      const notes = Promise.all([urineChartingFromStore(opts.store, scope), untimedValuesFromStore(opts.store, scope)]);
-      notes.catch(() => undefined);
       const frame = await times.time('features', () => slotFeaturesFromStore(opts.store, scope));
       if (frame.n === 0) throw new UserError(`no dose slots in ${opts.store}${opts.centres ? ` for ${opts.centres.join(', ')}` : ''}; run il2kit ingest first`);
+      // Two read-only scans of the store that need no slot features, started now so DuckDB's threads read while this one
+      // evaluates the rulesets (after the features read: started before it, they slowed it); awaited after the analysis.
+      const notes = Promise.all([urineChartingFromStore(opts.store, scope), untimedValuesFromStore(opts.store, scope)]);
+      notes.catch(() => undefined);
       // Each ruleset's per-slot decisions as typed columns (~10 bytes a slot), never as rows, handed to the Parquet writer
       // as soon as the ruleset is evaluated: a writer thread appends them and DuckDB writes them while the next ruleset is
       // evaluated (issue 25).
