@@ -17,6 +17,11 @@ export class PhaseTimes {
     }
   }
 
+  /** Sets `phase` to `ms` (e.g. the start-up: performance.now() when the command's action begins). */
+  set(phase: string, ms: number): void {
+    this.ms[phase] = Math.round(ms);
+  }
+
   save(env: NodeJS.ProcessEnv = process.env): void {
     const file = env.IL2KIT_TIMINGS;
     if (file !== undefined && file !== '') writeFileSync(file, JSON.stringify(this.ms) + '\n');

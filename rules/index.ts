@@ -8,6 +8,7 @@ export { kitRulesDir, kitRulesets } from './kit.js';
 export { COMPILED_RULESETS_FILE, compiledRulesetsJson, compiledStamp, forgetRulesets, rulesetTextHash, useCompiledRulesets } from './compiled.js';
 export { BEYOND_FLAGS, WORSE_DIRECTION, withPrintedRangeGuards, type NumericVariable } from './printed-range.js';
 export { criterionIndex } from './criteria.js';
+export { relativePolicyUnder, windowDerivable } from './relative-window.js';
 export { withParameters } from './parameters.js';
 export { LocalRulesetError, STORE_RULESETS_DIR, keepLocalRuleset, resolveLocalRuleset, storeRulesets, type LocalRuleset } from './local-ruleset.js';
 export { RulesetError, isRulesetError, messages as ruleMessages } from './messages.js';

@@ -41,10 +41,12 @@ export {
   type RulesetRow,
 } from './report.js';
 export {
+  passCore,
   slotDecisionColumns,
   slotDecisionRow,
   swimmerRule,
   swimmerSample,
+  type PassCore,
   type RulesetPass,
   type SlotDecisionColumns,
   type SlotDecisionRow,

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRulesets } from '../../rules/load.js';
 import { evaluateRuleset, type RulesetEvaluation } from '../../rules/engine.js';
+import { relativePolicyUnder } from '../../rules/relative-window.js';
 import { computeSlotFeatures, readSlotFeatures, type SlotFeatureFrame } from '../../rules/features.js';
 import { freshFeatureStamps } from '../../rules/feature-store.js';
 import { concatFrames, readFeatureFrames } from '../../rules/feature-frames.js';
@@ -324,7 +325,7 @@ function assemble(
 
 /**
  * The relative-criteria policy's stops under both readings (criteria over the cycle, or at one slot), in cycles; `ev` is
- * the ruleset's own evaluation (recorded history), so only the other reading is evaluated here.
+ * the ruleset's own evaluation (recorded history), from which the other reading's stops are derived.
  */
 function relativeWindowStops(
   rs: Ruleset,
@@ -334,14 +335,18 @@ function relativeWindowStops(
   const p = rs.policies;
   if (p.stop_after_relative_criteria === null)
     return { relative_criteria_window: null, relative_criteria_window_status: null, relative_stops_cycle_window: null, relative_stops_slot_window: null };
-  const stopped = (e: RulesetEvaluation): number => {
+  const stopped = (policy: Uint8Array): number => {
     const cycles = new Set<string>();
-    for (let i = 0; i < e.n; i++) if (e.policy[i] === 1) cycles.add(frame.cycle_id[i]!);
+    for (let i = 0; i < policy.length; i++) if (policy[i] === 1) cycles.add(frame.cycle_id[i]!);
     return cycles.size;
   };
   const otherWindow = p.relative_criteria_window === 'cycle' ? 'slot' : 'cycle';
-  const other = stopped(evaluateRuleset({ ...rs, policies: { ...p, relative_criteria_window: otherWindow } }, frame, { history: 'recorded' }));
-  const own = stopped(ev);
+  // Read off the ruleset's own evaluation (rules/relative-window.ts); evaluated again only where that is not exact.
+  const derived = relativePolicyUnder(ev, frame, otherWindow);
+  const other = stopped(
+    derived ?? evaluateRuleset({ ...rs, policies: { ...p, relative_criteria_window: otherWindow } }, frame, { history: 'recorded' }).policy,
+  );
+  const own = stopped(ev.policy);
   return {
     relative_criteria_window: p.relative_criteria_window,
     relative_criteria_window_status: p.relative_criteria_window_status,

@@ -2,9 +2,9 @@
 // 7 M rows at 20,000 patients and ran the default heap out inside JSON.stringify; as typed arrays they are ~10 bytes a
 // slot, with each slot's fired and not-evaluable rule lists as ids into small per-ruleset dictionaries. Rows are made
 // only for the few cycles a figure draws (swimmerSample).
-import { DECISIONS, type RulesetEvaluation } from '../../rules/engine.js';
+import { DECISIONS, type CannotList, type FiredList, type RulesetEvaluation } from '../../rules/engine.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
-import type { Ruleset } from '../../schemas/ruleset.js';
+import type { Rule, Ruleset } from '../../schemas/ruleset.js';
 import { EXCLUDED, HELD_WITHOUT, MET_BUT_GIVEN, NOT_ASSESSABLE, SLOT_CLASSES, type SlotClasses } from './classify.js';
 
 /** One ruleset evaluated over a frame in the recorded history, with its slots classed. */
@@ -102,10 +102,35 @@ interface TrieNode {
 }
 
 /**
+ * What slotDecisionColumns reads of a pass: typed arrays and rule ids, so it can be sent to another thread as it is
+ * (passCore) and the columns made there (cli/commands/slot-decisions-thread.ts).
+ */
+export interface PassCore {
+  ruleset: Pick<Ruleset, 'id' | 'status'>;
+  ev: { rules: readonly Pick<Rule, 'id' | 'status'>[]; decision: Uint8Array; fired: Pick<FiredList, 'offsets' | 'rule'>; cannot: CannotList };
+  classes: Pick<SlotClasses, 'cls'>;
+  columns?: SlotDecisionColumns;
+}
+
+/** The part of a pass slotDecisionColumns reads, without the ruleset's rules' other fields or the evaluation's other arrays. */
+export function passCore({ ruleset, ev, classes }: RulesetPass): PassCore {
+  return {
+    ruleset: { id: ruleset.id, status: ruleset.status },
+    ev: {
+      rules: ev.rules.map((r) => ({ id: r.id, status: r.status })),
+      decision: ev.decision,
+      fired: { offsets: ev.fired.offsets, rule: ev.fired.rule },
+      cannot: ev.cannot,
+    },
+    classes: { cls: classes.cls },
+  };
+}
+
+/**
  * The per-slot decisions of one pass as columns: compared slots only (excluded ones, skipped or not reached, left out).
  * @example const cols = slotDecisionColumns(frame, { ruleset, ev, classes: classifySlots(frame, ev) });
  */
-export function slotDecisionColumns(frame: SlotFeatureFrame, pass: RulesetPass): SlotDecisionColumns {
+export function slotDecisionColumns(frame: Pick<SlotFeatureFrame, 'n'>, pass: PassCore): SlotDecisionColumns {
   if (pass.columns !== undefined) return pass.columns;
   const { ruleset, ev, classes } = pass;
   let n = 0;

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { startProgress } from '../progress.js';
+import type { RulesetPass } from '../../analytics/practice/index.js';
 
 const TABLES = ['rulesets', 'concordance', 'enforcement', 'hold_reasons', 'implied_thresholds', 'reference_bands', 'urine_charting'] as const;
 const FIGURES = ['hold_reasons', 'concordance', 'enforcement', 'implied_thresholds', 'swimmer_decisions'] as const;
@@ -28,8 +29,8 @@ export function registerHolds(program: Command): void {
     .option('--ruleset <id...>', 'only these rulesets (default: every source and centre ruleset in rules/)')
     .option(
       '--rules <dir...>',
-      'also the rulesets in these folders (YAML or JSON, e.g. a centre’s own rules kept with its export); a broken file is reported (exit 2) and the others ' +
-        'still run',
+      'also the rulesets in these folders (YAML or JSON, e.g. a centre’s own rules kept with its export); a broken file is reported (exit 2) ' +
+        'and the others still run',
     )
     .option('--centres <id...>', 'only these centres')
     .option('--reference <id>', 'ruleset of the implied-threshold bands, the enforcement heatmap and the swimmer plot', 'consensus_2014_t3')
@@ -39,7 +40,7 @@ export function registerHolds(program: Command): void {
       if (!Number.isInteger(perCentre) || perCentre < 1) throw new UserError(`--swimmer-cycles must be a whole number ≥ 1, got ${opts.swimmerCycles}`);
       // Loaded here, not at start-up: `il2kit --help` stays fast.
       const {
-        holdsReportThreaded, kitRulesets, slotDecisionColumns, slotFeaturesFromStore, untimedValueNotes, untimedValuesFromStore, urineChartingFromStore,
+        holdsReportThreaded, kitRulesets, slotFeaturesFromStore, untimedValueNotes, untimedValuesFromStore, urineChartingFromStore,
       } = await import('../../analytics/practice/index.js');
       const { concordanceSpec, decisionSwimmerSpec, enforcementSpec, holdReasonsSpec, impliedThresholdsSpec } = await import('../../charts/holds.js');
       const { clearOutputs, withStore, writeFigures, writeReadme, writeTables } = await import('./analysis-output.js');
@@ -47,6 +48,8 @@ export function registerHolds(program: Command): void {
       const { SlotDecisionThread } = await import('./slot-decisions-thread.js');
       const { PhaseTimes } = await import('../timings.js');
       const times = new PhaseTimes();
+      // From process start to here: Node, the CLI and the analysis modules loaded.
+      times.set('startup', performance.now());
 
       const kit = kitRulesets();
       // Rulesets from --rules folders: a broken file is reported and left out; the rest still run, and the exit is 2.
@@ -80,14 +83,21 @@ export function registerHolds(program: Command): void {
       // withStore checks the store exists (a UserError otherwise). Slot features come from the store where ingest left
       // them current; other centres' are computed in an in-memory database (the store is never written).
       await withStore(opts.store, async () => undefined);
-      const frame = await times.time('features', () => slotFeaturesFromStore(opts.store, opts.centres === undefined ? {} : { centres: opts.centres }));
+      const scope = opts.centres === undefined ? {} : { centres: opts.centres };
+      // Two read-only scans of the store that need no slot features, awaited after the analysis. Started before the
+      // features read, whose awaits let them reach DuckDB, which then scans while this thread evaluates the rulesets
+      // (started after it, they stalled behind the synchronous analysis: 27 s of waiting at the end under load).
+      const notes = Promise.all([urineChartingFromStore(opts.store, scope), untimedValuesFromStore(opts.store, scope)]);
+      notes.catch(() => undefined);
+      const frame = await times.time('features', () => slotFeaturesFromStore(opts.store, scope));
       if (frame.n === 0) throw new UserError(`no dose slots in ${opts.store}${opts.centres ? ` for ${opts.centres.join(', ')}` : ''}; run il2kit ingest first`);
       // Each ruleset's per-slot decisions as typed columns (~10 bytes a slot), never as rows, handed to the Parquet writer
       // as soon as the ruleset is evaluated: a writer thread appends them and DuckDB writes them while the next ruleset is
       // evaluated (issue 25).
       const writer = SlotDecisionThread.open(opts.out, frame, rulesets.length);
       progress.step('evaluating rulesets', `${rulesets.length} rulesets × ${frame.n} slots`);
-      const onRuleset = (pass: Parameters<typeof slotDecisionColumns>[1]) => writer.add(slotDecisionColumns(frame, pass));
+      // Their columns are made on the writer thread, off this one (the reference's, made here for the swimmer, are sent).
+      const onRuleset = (pass: RulesetPass) => writer.addPass(frame.n, pass);
       const r = await times
         .time('analyse', () => holdsReportThreaded(frame, rulesets, { reference, swimmerCycles: perCentre, onRuleset }))
         .catch(async (e: unknown) => {
@@ -95,16 +105,12 @@ export function registerHolds(program: Command): void {
           throw e;
         });
 
-      const urine = await urineChartingFromStore(opts.store, opts.centres === undefined ? {} : { centres: opts.centres }).catch(async (e: unknown) => {
+      // The wait for the scans started above, if they are still running.
+      const [urine, untimedRows] = await times.time('notes', () => notes).catch(async (e: unknown) => {
         await writer.discard();
         throw e;
       });
-      const untimed = untimedValueNotes(
-        await untimedValuesFromStore(opts.store, opts.centres === undefined ? {} : { centres: opts.centres }).catch(async (e: unknown) => {
-          await writer.discard();
-          throw e;
-        }),
-      );
+      const untimed = untimedValueNotes(untimedRows);
       // The slot decisions still being written once the analysis is done (the phase is the wait, not the whole write).
       const decisionRows = await times.time('slot_decisions', () =>
         writer.publish(() => clearOutputs(opts.out, [...new Set<string>([...TABLES, ...FIGURES, SLOT_DECISIONS])])),

@@ -1,18 +1,41 @@
 // The writer thread of slot-decisions-thread.ts: a SlotDecisionWriter driven by messages, answering each in turn.
 import { parentPort } from 'node:worker_threads';
-import type { SlotDecisionColumns } from '../../analytics/practice/slot-decisions.js';
+import { slotDecisionColumns, type PassCore, type SlotDecisionColumns } from '../../analytics/practice/slot-decisions.js';
 import { SlotDecisionWriter, type SlotIdentity } from './slot-decisions-output.js';
 
 export type WriterRequest =
   | { op: 'open'; outDir: string; ids: SlotIdentity; rulesets: number }
   | { op: 'add'; cols: SlotDecisionColumns }
+  /** A pass whose columns are made here (slotDecisionColumns), off the thread that evaluates the rulesets. */
+  | {
+      op: 'pass';
+      n: number;
+      pass: Omit<PassCore, 'ev'> & { ev: Omit<PassCore['ev'], 'cannot'> };
+      cannot: { offsets: Shared<Uint32Array>; rule: Shared<Uint16Array> };
+    }
   | { op: 'written' }
   | { op: 'move' }
   | { op: 'discard' };
 
+/**
+ * An array several evaluations share (the engine's 'cannot evaluate' lists are one per ruleset shape, not per
+ * evaluation): sent with its id the first time, by id alone after that.
+ */
+export interface Shared<T> {
+  id: number;
+  array?: T;
+}
+
 export type WriterReply = { op: WriterRequest['op']; rows?: number } | { op: WriterRequest['op']; error: { name: string; message: string; stack?: string } };
 
 let writer: SlotDecisionWriter | null = null;
+const sharedArrays = new Map<number, Uint32Array | Uint16Array>();
+
+/** A shared array: kept when it comes, looked up when only its id does. */
+function held<T extends Uint32Array | Uint16Array>(s: Shared<T>): T {
+  if (s.array !== undefined) sharedArrays.set(s.id, s.array);
+  return sharedArrays.get(s.id) as T;
+}
 // An add's failure is kept and answered at the next request that waits (written), as the in-thread writer's add throws.
 let failed: Error | null = null;
 
@@ -24,6 +47,11 @@ async function handle(m: WriterRequest): Promise<number | undefined> {
     case 'add':
       if (failed === null) writer!.add(m.cols);
       return undefined;
+    case 'pass': {
+      const cannot = { offsets: held(m.cannot.offsets), rule: held(m.cannot.rule) };
+      if (failed === null) writer!.add(slotDecisionColumns({ n: m.n }, { ...m.pass, ev: { ...m.pass.ev, cannot } }));
+      return undefined;
+    }
     case 'written':
       if (failed !== null) throw failed;
       await writer!.written();
@@ -42,10 +70,10 @@ parentPort!.on('message', (m: WriterRequest) => {
   queue = queue.then(async () => {
     try {
       const rows = await handle(m);
-      if (m.op !== 'add') parentPort!.postMessage({ op: m.op, ...(rows === undefined ? {} : { rows }) } satisfies WriterReply);
+      if (m.op !== 'add' && m.op !== 'pass') parentPort!.postMessage({ op: m.op, ...(rows === undefined ? {} : { rows }) } satisfies WriterReply);
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
-      if (m.op === 'add') failed ??= err;
+      if (m.op === 'add' || m.op === 'pass') failed ??= err;
       else {
         const error = { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
         parentPort!.postMessage({ op: m.op, error } satisfies WriterReply);

@@ -4,7 +4,7 @@ import type { Ruleset } from '../../schemas/ruleset.js';
 import { readStore } from '../../analytics/read-store.js';
 import { analyseDoses, loadCaseMix, loadCycleDoses, type DoseAnalyses } from '../../analytics/doses/index.js';
 import { analyseResponse, loadResponseInputs, type ResponseAnalyses } from '../../analytics/response/index.js';
-import { holdsReport, kitRulesets, slotFeaturesFromStore, type HoldsReport } from '../../analytics/practice/report.js';
+import { holdsReportThreaded, kitRulesets, slotFeaturesFromStore, type HoldsReport } from '../../analytics/practice/report.js';
 import { analyseOutcomes, loadOutcomeInputs, practiceMeasures, rulesetStops, type OutcomeAnalyses, type RulesetStop } from '../../analytics/outcomes/index.js';
 import { evaluateRuleset } from '../../rules/engine.js';
 import { ReportInputError, reportMessages } from './messages.js';
@@ -44,7 +44,8 @@ async function holds(storeDir: string, o: AnalysisOptions): Promise<ReportAnalys
   const { rulesets, reference } = chooseRulesets(o.reference);
   const frame = await slotFeaturesFromStore(storeDir, { centres: o.centres });
   if (frame.n === 0) return { ok: false, reason: 'the store holds no dose slots for these centres' };
-  const report = holdsReport(frame, rulesets, { reference });
+  // The implied thresholds fit on a worker while this thread evaluates the rulesets, as `il2kit holds` does; same report.
+  const report = await holdsReportThreaded(frame, rulesets, { reference });
   // What would have stopped each cycle under the reference, for the outcomes section's cycle-end reasons.
   const stops = rulesetStops(frame, evaluateRuleset(reference, frame));
   return { ok: true, value: { report, reference, rulesets, slots: frame.n, computed: frame.computed, stops } };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SlotDecisionWriter, writeSlotDecisions } from '../../cli/commands/slot-decisions-output.js';
 import { SlotDecisionThread } from '../../cli/commands/slot-decisions-thread.js';
-import type { SlotDecisionColumns } from '../../analytics/practice/index.js';
+import { slotDecisionColumns, type RulesetPass, type SlotDecisionColumns } from '../../analytics/practice/index.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
 import { createDuckDB } from '../../pipelines/store/engine.js';
 
@@ -97,6 +97,39 @@ describe('SlotDecisionThread', () => {
     for (const p of passes) t.add(p);
     expect(await t.publish()).toBe(12);
     expect(Object.keys(hashes(b))).toHaveLength(4);
+    expect(hashes(b)).toEqual(hashes(a));
+  }, 120_000);
+
+  it('addPass makes the columns on the thread: the files of add(slotDecisionColumns(frame, pass)), byte for byte', async () => {
+    const rules = [{ id: 'hr_high', status: 'verified' }, { id: 'sbp_low', status: 'inferred' }, { id: 'urine', status: 'unverified' }];
+    // One 'cannot evaluate' list for every pass, as the engine shares it between rulesets of one shape: sent once.
+    const cannot = { offsets: Uint32Array.from([0, 1, 1, 3, 3, 3, 3]), rule: Uint16Array.from([2, 1, 2]) };
+    const evPass = (id: string, decision: number[]) =>
+      ({
+        ruleset: { id, status: 'verified', rules },
+        ev: {
+          rules, decision: Uint8Array.from(decision),
+          fired: {
+            offsets: Uint32Array.from([0, 0, 2, 2, 3, 3, 5]), rule: Uint16Array.from([0, 1, 2, 0, 2]), value: new Float64Array(5), persisting: new Uint8Array(5),
+          },
+          cannot,
+        },
+        classes: { cls: Uint8Array.from([4, 0, 4, 1, 5, 0]) },
+      }) as unknown as RulesetPass;
+    const passes = [evPass('r1', [0, 1, 0, 1, 4, 2]), evPass('r2', [0, 2, 0, 1, 4, 1]), evPass('r3', [1, 2, 0, 0, 4, 1])];
+    const withColumns = { ...passes[2]!, columns: slotDecisionColumns(frame, passes[2]!) };
+    const a = join(work, 'thread-pass-a');
+    const b = join(work, 'thread-pass-b');
+    await writeSlotDecisions(a, frame, passes.map((p) => slotDecisionColumns(frame, p)));
+    const t = SlotDecisionThread.open(b, frame, 3);
+    t.addPass(frame.n, passes[0]!);
+    t.addPass(frame.n, passes[1]!);
+    t.addPass(frame.n, withColumns);
+    // The passes' own arrays were moved to the thread; the shared list stayed here.
+    expect(passes[0]!.ev.decision.length).toBe(0);
+    expect(cannot.rule.length).toBe(3);
+    expect(await t.publish()).toBe(15);
+    expect(Object.keys(hashes(b))).toHaveLength(6);
     expect(hashes(b)).toEqual(hashes(a));
   }, 120_000);
 

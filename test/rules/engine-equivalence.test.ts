@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluateRuleset, type SlotFeatureTable } from '../../rules/engine.js';
 import { loadRulesets } from '../../rules/load.js';
+import { relativePolicyUnder } from '../../rules/relative-window.js';
 import { RULE_VARIABLES, type RuleVariableCode } from '../../schemas/vocabularies.js';
 import { evaluateRuleset as referenceEvaluate } from './engine-reference.js';
 
@@ -85,5 +86,53 @@ describe('fast engine ≡ reference engine', () => {
       }),
       { seed: 42, numRuns: 40 },
     );
+  });
+});
+
+// The other reading of the relative-criteria window read off one evaluation (rules/relative-window.ts) must stop the
+// same slots as evaluating the ruleset again under that reading, which report.ts did before (issue 25). Policies of 1
+// and 2 criteria as well as the shipped ones make stops common, including at a cycle's first slot and on held slots.
+describe('relative-criteria window: derived ≡ a second evaluation', () => {
+  const relative = rulesets.filter((rs) => rs.policies.stop_after_relative_criteria !== null);
+  const variants = relative.flatMap((rs) =>
+    [1, 2].map((k) => ({ ...rs, id: `${rs.id}.${k}`, policies: { ...rs.policies, stop_after_relative_criteria: k } })),
+  );
+  it('both readings, from an evaluation under either, 40 random tables', () => {
+    let stops = 0;
+    let differ = 0;
+    let firstSlot = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 30 }), fc.constantFrom(0.3, 0.9), (seed, cycles, missing) => {
+        const t = table(seed, cycles, missing);
+        for (const rs of [...relative, ...variants]) {
+          const ev = evaluateRuleset(rs, t, { history: 'recorded' });
+          const want = { cycle: new Uint8Array(t.n), slot: new Uint8Array(t.n) };
+          for (const window of ['cycle', 'slot'] as const) {
+            const again = evaluateRuleset({ ...rs, policies: { ...rs.policies, relative_criteria_window: window } }, t, { history: 'recorded' });
+            want[window] = again.policy.map((p) => (p === 1 ? 1 : 0));
+            expect(relativePolicyUnder(ev, t, window), `${rs.id} → ${window}`).toEqual(want[window]);
+          }
+          for (let i = 0; i < t.n; i++) {
+            stops += want.cycle[i]! + want.slot[i]!;
+            differ += want.cycle[i] !== want.slot[i] ? 1 : 0;
+            firstSlot += want.slot[i] === 1 && (i === 0 || t.cycle_id[i] !== t.cycle_id[i - 1]) ? 1 : 0;
+          }
+        }
+      }),
+      { seed: 42, numRuns: 40 },
+    );
+    // The check is not vacuous: stops happen, the readings disagree, and cycles stop at their first slot.
+    expect(stops).toBeGreaterThan(100);
+    expect(differ).toBeGreaterThan(100);
+    expect(firstSlot).toBeGreaterThan(10);
+  });
+
+  it('is not derived where it would not be exact: engine history, or a rule reading relative_criteria_in_cycle', () => {
+    const t = table(7, 10, 0.3);
+    const rs = relative[0]!;
+    expect(relativePolicyUnder(evaluateRuleset(rs, t, { history: 'engine' }), t, 'slot')).toBeNull();
+    const counter = { ...rs.rules[0]!, id: 'counter', variable: 'relative_criteria_in_cycle' as const, comparator: 'ge' as const, threshold: 2 };
+    const reading = { ...rs, rules: [...rs.rules, { ...counter, all_of: [], resume: [], resume_any_of: [] }] };
+    expect(relativePolicyUnder(evaluateRuleset(reading, t, { history: 'recorded' }), t, 'slot')).toBeNull();
   });
 });
