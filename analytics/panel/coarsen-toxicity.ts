@@ -79,11 +79,39 @@ export function coarsenReversalTable(counts: readonly (readonly number[])[], k: 
   const total = (j: number) => counts.reduce((s, r) => s + r[j]!, 0);
   const small = (j: number) => total(j) > 0 && total(j) < k;
   // Deaths before reversal are the usual few; censorings the few only when deaths are not.
-  const diedIntoCensored = !(small(2) && !small(1));
-  const folded = cut(counts.map((r) => [r[0]!, r[1]! + r[2]!]), ['reversed', diedIntoCensored ? CENSORED_DIED : DIED_CENSORED]);
+  const foldedCols = ['reversed', !(small(2) && !small(1)) ? CENSORED_DIED : DIED_CENSORED];
+  const foldedCounts = counts.map((r) => [r[0]!, r[1]! + r[2]!]);
+  const folded = cut(foldedCounts, foldedCols);
   // The cut with every cell 0 or ≥ k wins, then the one with more day bands (folding keeps bands a few deaths would merge).
   const score = (c: CoarseTable) => (c.counts.every(ok(k)) ? 10 : 0) + c.rows.length;
-  return score(folded) > score(first) ? folded : first;
+  const merged = score(folded) > score(first) ? folded : first;
+  // Merging forward can miss a cut with more bands (a few late reversals join the empty bands after them, not the
+  // crowded first band): the valid cut with the most bands over every way of merging adjacent bands, if it has more.
+  const best = [widestCut(counts, [...REVERSAL_COLS], k, label), widestCut(foldedCounts, foldedCols, k, label)];
+  const better = best.filter((c): c is CoarseTable => c !== null && score(c) > score(merged)).sort((a, b) => score(b) - score(a))[0];
+  return better ?? merged;
+}
+
+/**
+ * Of the eight ways to merge four adjacent day bands, the one with every cell 0 or ≥ k and the most bands (ties: the
+ * earliest cuts, unfolded before folded by the caller's order), or null when none has.
+ */
+function widestCut(counts: readonly (readonly number[])[], cols: string[], k: number, label: (parts: { first: number }[]) => string[]): CoarseTable | null {
+  let best: CoarseTable | null = null;
+  const inner = counts.length - 1;
+  // Masks in an order that tries the earliest cuts first among equal numbers of bands.
+  const masks = Array.from({ length: 2 ** inner }, (_, m) => m).map((m) => Array.from({ length: inner }, (_, i) => ((m >> (inner - 1 - i)) & 1) === 1));
+  for (const cutAfter of masks.reverse()) {
+    const parts: { first: number; counts: number[] }[] = [{ first: 0, counts: counts[0]!.map(() => 0) }];
+    counts.forEach((row, i) => {
+      const last = parts[parts.length - 1]!;
+      last.counts = add(last.counts, row);
+      if (i < inner && cutAfter[i]) parts.push({ first: i + 1, counts: row.map(() => 0) });
+    });
+    if (!parts.every((p) => ok(k)(p.counts))) continue;
+    if (best === null || parts.length > best.rows.length) best = { rows: label(parts), cols, counts: parts.map((p) => p.counts) };
+  }
+  return best;
 }
 
 /**

@@ -22,6 +22,8 @@ export interface PooledReversalRow {
   reversed_by_day: number;
   died_first_by_day: number;
   censored_by_day: number;
+  /** The centres whose counts this row sums (released whole, with a band ending at this day), by id. */
+  centres_used: string;
   cumulative_incidence: number | null;
   lower: number | null;
   upper: number | null;
@@ -40,6 +42,8 @@ export interface PooledCycleEndRow {
   /** The reason in words (cycleEndLabel). */
   label: string;
   centres: number;
+  /** The centres whose cycles this row sums, by id. */
+  centres_used: string;
   cycles: number;
   all_cycles: number;
   share: number | null;
@@ -109,7 +113,8 @@ export function poolReversal(bundles: readonly PanelBundle[], level = 0.95): Poo
       const cut = g.used.filter((u) => u.t.rows.some((r) => parseBand(r)?.end === day));
       const across = g.used.filter((u) => !cut.includes(u)).map((u) => `${u.centre} (bands merged across day ${day})`);
       return {
-        measure, label: REVERSAL_LABELS[measure] ?? measure, day, centres: cut.length, ...reversalAt(cut.map((u) => u.t), day, z),
+        measure, label: REVERSAL_LABELS[measure] ?? measure, day, centres: cut.length, centres_used: cut.map((u) => u.centre).join(', '),
+        ...reversalAt(cut.map((u) => u.t), day, z),
         reference: ref?.days[day] ?? null, reference_source: ref?.source ?? null, centres_left_out: [...g.left, ...across].join(', '),
         centres_deaths_with_censored: folded.filter((c) => cut.some((u) => u.centre === c)).join(', '),
       };
@@ -131,7 +136,8 @@ function reasonRow(reading: string, reason: string, used: readonly Used[], left:
   const everyone = used.reduce((s, u) => s + total(u.t), 0);
   const extra = merging.reduce((s, u) => s + count(u, MERGED_RARE), 0);
   return {
-    reading, reason, label: reason === MERGED_RARE ? MERGED_RARE_LABEL : cycleEndLabel(reason), centres: mine.length, cycles, all_cycles: all,
+    reading, reason, label: reason === MERGED_RARE ? MERGED_RARE_LABEL : cycleEndLabel(reason), centres: mine.length,
+    centres_used: mine.map((u) => u.centre).join(', '), cycles, all_cycles: all,
     share: ci?.estimate ?? null, lower: ci?.lower ?? null, upper: ci?.upper ?? null,
     share_all_min: reason === MERGED_RARE || everyone === 0 ? null : cycles / everyone,
     share_all_max: reason === MERGED_RARE || everyone === 0 ? null : (cycles + extra) / everyone,

@@ -23,7 +23,7 @@ export const reversalRow = (days: number): number => {
   return i < 0 ? REVERSAL_DAYS.length : i;
 };
 
-/** One table per reversal measure with at least one course (as `il2kit outcomes`, baseline tolerance 0). */
+/** One table per reversal measure with at least one course (as `il2kit outcomes`: the centre's own RCV tolerance for back to baseline). */
 export function reversalTables(input: OutcomeInputs): CountTable[] {
   const { times } = reversalTimes(input);
   return (Object.keys(REVERSAL_LABELS) as ReversalMeasure[]).flatMap((measure) => {

@@ -18,7 +18,8 @@ function toxicityParts(r: PanelResult): string[] {
     p(`Reversibility: courses whose last cycle had the toxicity, reversed by day 7, 14 and 30 after the last dose. ${POOLED_REVERSAL_METHOD}`),
     htmlTable(
       [
-        col('label', 'Measure'), col('day', 'Day'), col('centres', 'Centres'), col('courses', 'Courses'), col('reversed_by_day', 'Reversed by then'),
+        col('label', 'Measure'), col('day', 'Day'), col('centres', 'Centres'), col('centres_used', 'Which'), col('courses', 'Courses'),
+        col('reversed_by_day', 'Reversed by then'),
         col('died_first_by_day', 'Died first'), col('cumulative_incidence', 'Reversed (cumulative incidence)', pct), col('lower', 'Lower 95%', pct),
         col('upper', 'Upper 95%', pct), col('reference', 'Published', pct), col('reference_source', 'Source'),
         col('centres_left_out', 'Left out (suppressed, or bands merged across the day)'), col('centres_deaths_with_censored', 'Deaths counted as censored'),
@@ -33,7 +34,8 @@ function toxicityParts(r: PanelResult): string[] {
     ),
     htmlTable(
       [
-        col('reading', 'Reading'), col('label', 'Reason'), col('centres', 'Centres'), col('cycles', 'Cycles'), col('all_cycles', 'Of cycles'),
+        col('reading', 'Reading'), col('label', 'Reason'), col('centres', 'Centres'), col('centres_used', 'Which'), col('cycles', 'Cycles'),
+        col('all_cycles', 'Of cycles'),
         col('share', 'Share', pct), col('lower', 'Lower 95%', pct), col('upper', 'Upper 95%', pct),
         col('share_all_min', 'All centres: from', pct), col('share_all_max', 'to', pct), col('centres_left_out', 'Left out (suppressed or merged)'),
       ],
