@@ -10,7 +10,7 @@
 // The two creatinine tables are also linked course by course (a common course reaches 1.5× no later than baseline, and
 // dies first or is censored at the same time in both when it never reaches 1.5×), so at each day both cut at, died first
 // so far, censored so far, not reversed so far and still at risk after the day each differ by a count of courses
-// (decision 50+). A died-first or censored total difference under k folds the 1.5× table's two columns into one; a
+// (decision 54). A died-first or censored total difference under k folds the 1.5× table's two columns into one; a
 // difference at a day merges its bands there; a not-reversed or course total difference withholds it.
 import { CENSORED_MOVED, intervalLabel, LIFE_GRID_END, parseInterval } from '../../analytics/panel/life-table.js';
 import { bandLabel, CENSORED_DIED, parseBand } from '../../analytics/panel/coarsen-toxicity.js';

@@ -21,7 +21,7 @@ import { il2kit, ROOT } from '../helpers/cli.js';
 
 /**
  * This seed's figures. Session 15 (decision 48) hand-ran 3/2/3 centres for creatinine back to baseline, 1 for within
- * 1.5× and 2 for mental status; within 1.5× now has 2 at days 14 and 30 (decision 50+: amstel's widest cut). The others
+ * 1.5× and 2 for mental status; within 1.5× now has 2 at days 14 and 30 (decision 54: amstel's widest cut). The others
  * cannot be released by any cut (docs/panel.md gives each centre's counts).
  */
 const EXPECTED = {

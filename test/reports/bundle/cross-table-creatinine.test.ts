@@ -1,4 +1,4 @@
-// The two creatinine reversal tables of the same courses (decision 50+): creatinine back within 1.5× is reached no later
+// The two creatinine reversal tables of the same courses (decision 54): creatinine back within 1.5× is reached no later
 // than back to baseline, and a course that never gets within 1.5× dies first or is censored at the same time in both.
 // So by each day both tables cut at, the died-first, censored and not-reversed counts so far, and the courses still at
 // risk after it, differ by a count of courses; over all days, so do the courses, deaths and censorings. None of them
