@@ -21,16 +21,17 @@ import { il2kit, ROOT } from '../helpers/cli.js';
 
 /**
  * This seed's figures. Session 15 (decision 48) hand-ran 3/2/3 centres for creatinine back to baseline, 1 for within
- * 1.5× and 2 for mental status; within 1.5× now has 2 at days 14 and 30 (decision 54: amstel's widest cut). The others
+ * 1.5× and 2 for mental status; within 1.5× now has 2 at days 14 and 30 (decision 54: amstel's widest cut) and none at day 7 since the simulator's
+ * rare serious events (decision 50) changed the seed's courses. The others
  * cannot be released by any cut (docs/panel.md gives each centre's counts).
  */
 const EXPECTED = {
   /** Centres pooled at day 7, 14, 30 per reversal measure. */
-  reversal: { creatinine_1_5x: [1, 2, 2], creatinine_baseline: [3, 2, 3], mental_status: [2, 2, 2], pressor_free: [5, 5, 5] } as Record<string, number[]>,
+  reversal: { creatinine_1_5x: [0, 2, 2], creatinine_baseline: [3, 2, 3], mental_status: [2, 2, 2], pressor_free: [5, 5, 5] } as Record<string, number[]>,
   /** Per cycle-end reading (recorded, then each kit ruleset): the most centres any of its reasons is pooled from; 11 of 11 readings pooled. */
   cycleEnd: {
-    recorded: 5, amstel: 5, consensus_2014_t3: 5, harbour: 5, inst_springerplus_2015: 5, label_2024: 4, label_legacy: 4, lakeshore: 5, riverside: 5,
-    summit: 4, til_2024: 5,
+    recorded: 5, amstel: 5, consensus_2014_t3: 5, harbour: 5, inst_springerplus_2015: 5, label_2024: 5, label_legacy: 4, lakeshore: 5, riverside: 5,
+    summit: 5, til_2024: 5,
   } as Record<string, number>,
 };
 
