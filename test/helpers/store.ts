@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { sampleStore } from '../../data-samples/sample-store.js';
 import { openStore } from '../../pipelines/store/commit.js';
+import { readSlotFeatures, type SlotFeatureFrame } from '../../rules/features.js';
 
 /** Runs one query on a store folder's DuckDB file and returns JSON-friendly rows. */
 export async function queryStore(storeDir: string, sql: string): Promise<Record<string, unknown>[]> {
@@ -17,4 +19,15 @@ export async function queryStore(storeDir: string, sql: string): Promise<Record<
 export function parquetHashes(storeDir: string): Record<string, string> {
   const files = (readdirSync(join(storeDir, 'parquet'), { recursive: true }) as string[]).filter((p) => p.endsWith('.parquet')).sort();
   return Object.fromEntries(files.map((f) => [f, createHash('sha256').update(readFileSync(join(storeDir, 'parquet', f))).digest('hex')]));
+}
+
+/** The sample store's slot features (the store is built once per test run by sampleStore). */
+export async function sampleSlotFeatures(): Promise<SlotFeatureFrame> {
+  const store = await sampleStore();
+  const { conn, close } = await openStore(join(store, 'il2kit.duckdb'));
+  try {
+    return await readSlotFeatures(conn);
+  } finally {
+    close();
+  }
 }

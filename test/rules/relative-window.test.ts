@@ -1,25 +1,17 @@
 // The relative-criteria policy under the other window reading, read off one evaluation (rules/relative-window.ts), on
 // the sample store's slot features: the same stops as evaluating each shipped ruleset again under that reading (what
 // the holds report did before issue 25), for policies of 1, 2 and the shipped number of criteria.
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sampleStore } from '../../data-samples/sample-store.js';
-import { openStore } from '../../pipelines/store/commit.js';
 import { evaluateRuleset } from '../../rules/engine.js';
-import { readSlotFeatures, type SlotFeatureFrame } from '../../rules/features.js';
+import type { SlotFeatureFrame } from '../../rules/features.js';
 import { kitRulesets } from '../../rules/kit.js';
 import { relativePolicyUnder } from '../../rules/relative-window.js';
+import { sampleSlotFeatures } from '../helpers/store.js';
 
 let frame: SlotFeatureFrame;
 
 beforeAll(async () => {
-  const store = await sampleStore();
-  const { conn, close } = await openStore(join(store, 'il2kit.duckdb'));
-  try {
-    frame = await readSlotFeatures(conn);
-  } finally {
-    close();
-  }
+  frame = await sampleSlotFeatures();
 }, 300_000);
 
 describe('relative-criteria window on the samples', () => {

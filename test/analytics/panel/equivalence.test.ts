@@ -28,6 +28,7 @@ import { holdTables } from '../../../analytics/panel/summarise-holds.js';
 import { enforcement } from '../../../analytics/practice/enforcement.js';
 import { holdReasonMix } from '../../../analytics/practice/hold-reasons.js';
 import { concatFrames } from '../../../rules/feature-frames.js';
+import { mulberry32 } from '../../helpers/random.js';
 
 const byCentre = <T extends { centre_id: string }>(rows: readonly T[], c: string) => rows.filter((r) => r.centre_id === c);
 const key = (r: { centre_id: string; disease: string }) => `${r.centre_id}|${r.disease}`;
@@ -115,20 +116,8 @@ describe('pooling equals the patient-level analysis of the five sample centres (
   });
 });
 
-/** A seeded generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('pooling equals the patient-level analysis on a larger simulation (20 centres, analysis level)', () => {
-  const rand = rng(20);
+  const rand = mulberry32(20);
   const cycles: CycleDoses[] = [];
   const rows: CourseSignalRow[] = [];
   for (let c = 0; c < 20; c++) {

@@ -1,16 +1,14 @@
 // The implied thresholds' fits on a worker thread (implied-pool.ts, issue 25): the threaded report equals the
 // in-process one, whichever thread fitted which cell, and a fit that throws in the worker rejects with the error the
 // same fit throws in process (the lowest cell's, as the in-process loop throws the first).
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { holdsReport, holdsReportThreaded, kitRulesets } from '../../../analytics/practice/report.js';
 import { impliedCells, impliedFitOptions } from '../../../analytics/practice/implied-thresholds.js';
 import { fitImplied, type ImpliedTask } from '../../../analytics/practice/implied-fit.js';
 import { startImpliedFits } from '../../../analytics/practice/implied-pool.js';
-import { sampleStore } from '../../../data-samples/sample-store.js';
-import { openStore } from '../../../pipelines/store/commit.js';
-import { readSlotFeatures, type SlotFeatureFrame } from '../../../rules/features.js';
+import type { SlotFeatureFrame } from '../../../rules/features.js';
 import type { Ruleset } from '../../../schemas/ruleset.js';
+import { sampleSlotFeatures } from '../../helpers/store.js';
 
 let frame: SlotFeatureFrame;
 let rulesets: Ruleset[];
@@ -19,13 +17,7 @@ let tasks: ImpliedTask[];
 const fit = impliedFitOptions({ bootstrap: 50 });
 
 beforeAll(async () => {
-  const store = await sampleStore();
-  const { conn, close } = await openStore(join(store, 'il2kit.duckdb'));
-  try {
-    frame = await readSlotFeatures(conn);
-  } finally {
-    close();
-  }
+  frame = await sampleSlotFeatures();
   rulesets = kitRulesets();
   reference = rulesets.find((r) => r.id === 'consensus_2014_t3')!;
   tasks = impliedCells(frame, reference).map((c) => c.task);

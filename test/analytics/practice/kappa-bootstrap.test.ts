@@ -2,17 +2,7 @@
 // independent check of the variance formula (an earlier version had the diagonal term wrong).
 import { describe, expect, it } from 'vitest';
 import { cohenKappa } from '../../../analytics/practice/kappa.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../helpers/random.js';
 
 function bootstrapSe(cells: [number, number, number, number], reps: number, seed: number): number {
   const n = cells.reduce((x, y) => x + y, 0);

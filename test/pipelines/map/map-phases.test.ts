@@ -7,26 +7,15 @@ import { parseSpec } from '../../../pipelines/map/spec-load.js';
 import { mapSource, mapSourcePhases, type MapContext, type MapOutput } from '../../../pipelines/map/records.js';
 import { SAMPLE_KEY } from '../../../pipelines/map/pseudonymise.js';
 import type { SourceData, SourceRow } from '../../../pipelines/read/source.js';
+import { mulberry32 } from '../../helpers/random.js';
 
 const SPEC_FILE = join(import.meta.dirname, '..', '..', 'fixtures', 'ingest', 'one-pass', 'spec.yaml');
 const DOSE_LOG = new Set(['patient', 'cycle', 'dose_slot', 'response', 'response_assessment', 'follow_up']);
 const COLUMNS = ['MRN', 'MED', 'SCHEDULED', 'TIME', 'ACTION', 'DOSE', 'DOSE_UNIT', 'RATE', 'RATE_UNIT', 'WT', 'COMMENT'];
 
-/** A seeded generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Rows mixing good and bad patient ids, shapes, routes, times, rates and codes. */
 function rows(n: number, seed: number): SourceRow[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   return Array.from({ length: n }, (_, i) => {
     const values: Record<string, unknown> = {
