@@ -1,6 +1,6 @@
 // The relative-criteria policy under either reading of its window (criteria accumulated over the cycle, or met at one
-// slot), read off one evaluation instead of evaluating the ruleset a second time (issue 25, decision "one pass, both
-// readings"). test/rules/engine-equivalence.test.ts checks it against the second evaluation it replaces.
+// slot), read off one evaluation instead of evaluating the ruleset a second time (issue 25, decision 53).
+// test/rules/engine-equivalence.test.ts checks it against the second evaluation it replaces.
 import type { RulesetEvaluation, SlotFeatureTable } from './engine.js';
 import { STOP_CYCLE } from './engine.js';
 import { criterionIndex } from './criteria.js';
