@@ -1,5 +1,6 @@
 // All response analyses in one call, for the CLI, notebooks and the bench.
 import { courseSignals, type CourseSignalOptions } from './course-signals.js';
+import { eligibleCourses, eligibleRates, type EligibleCourse, type EligibleRateRow } from './eligible-rates.js';
 import { LANDMARK_NOTE } from './messages.js';
 import { responseByDoses, type ResponseByDosesRow } from './response-by-doses.js';
 import { responseRates, type ResponseRatesResult } from './response-rates.js';
@@ -10,7 +11,12 @@ export interface ResponseAnalyses {
   landmark: string;
   course: number | 'all';
   signals: CourseSignalRow[];
+  /** Rates of the assessed (CR + PR over courses with an assessment; NE as the notEvaluable option says). */
   rates: ResponseRatesResult;
+  /** Every patient course given, assessed or not (the all-eligible denominator). */
+  courses: EligibleCourse[];
+  /** Rates of all treated: CR + PR over every course given, not evaluable counted (RECIST 1.1 §4.6). */
+  eligible: EligibleRateRow[];
   byDoses: ResponseByDosesRow[];
   oddsRatios: SignalOddsRatiosResult;
   notes: string[];
@@ -25,11 +31,15 @@ export function analyseResponse(
   options: CourseSignalOptions & OddsRatioOptions & { doseEdges?: readonly number[]; overdispersion?: boolean } = {},
 ): ResponseAnalyses {
   const { rows, notes } = courseSignals(inputs, options);
+  const courses = eligibleCourses(inputs, options.course ?? 1);
+  const eligible = eligibleRates(courses, { level: options.level });
   if (rows.length === 0) {
     return {
       landmark: LANDMARK_NOTE,
       course: options.course ?? 1,
       signals: [],
+      courses,
+      eligible,
       rates: { rates: [], funnel: [], curves: [], target: null, phi: null, notes: [] },
       byDoses: [],
       oddsRatios: {
@@ -50,6 +60,8 @@ export function analyseResponse(
     course: options.course ?? 1,
     signals: rows,
     rates,
+    courses,
+    eligible,
     byDoses: responseByDoses(rows, { edges: options.doseEdges, level: options.level }),
     oddsRatios,
     notes: [...new Set([...notes, ...rates.notes, ...oddsRatios.notes])],

@@ -1,6 +1,14 @@
 // Response signals: response rates per centre (intervals, funnel), response by doses received, and
 // odds ratios of the §4.3 signals measured in a landmark window (not causal: see LANDMARK_NOTE).
 export { analyseResponse, type ResponseAnalyses } from './analyse.js';
+export {
+  eligibleCourses,
+  eligibleRates,
+  isNotEvaluable,
+  isResponder,
+  type EligibleCourse,
+  type EligibleRateRow,
+} from './eligible-rates.js';
 export { courseSignals, type CourseSignalOptions, type CourseSignalsResult } from './course-signals.js';
 export { fitTerm, fitTerms, type FirthPolicy, type FitOptions, type TermEstimate } from './fit.js';
 export { courseLabSql, labWindowParams, loadCourseLabs } from './course-labs.js';

@@ -3,7 +3,8 @@ import type { Adjuster } from '../../analytics/response/signal-odds-ratios.js';
 import { UserError } from '../errors.js';
 
 const TABLES = [
-  'course_signals', 'response_rates', 'response_funnel', 'response_funnel_curves', 'response_by_doses', 'odds_ratios', 'odds_ratios_joint', 'forest',
+  'course_signals', 'response_rates', 'response_rates_all_eligible', 'response_funnel', 'response_funnel_curves', 'response_by_doses',
+  'odds_ratios', 'odds_ratios_joint', 'forest',
 ] as const;
 const FIGURES = ['response_funnel', 'response_by_doses', 'forest'] as const;
 
@@ -33,6 +34,7 @@ export function registerResponse(program: Command): void {
       const tables = await writeTables(opts.out, {
         course_signals: r.signals,
         response_rates: r.rates.rates,
+        response_rates_all_eligible: r.eligible,
         response_funnel: r.rates.funnel,
         response_funnel_curves: r.rates.curves,
         response_by_doses: r.byDoses,
@@ -45,7 +47,10 @@ export function registerResponse(program: Command): void {
         response_by_doses: r.byDoses.length > 0 ? responseByDosesSpec(r.byDoses, { landmark: r.landmark }) : null,
         forest: r.oddsRatios.forest.length > 0 ? forestSpec(r.oddsRatios) : null,
       } satisfies Record<(typeof FIGURES)[number], unknown>);
-      const lines = [`**${r.landmark}**`, '', `Course analysed: ${r.course}. Adjusted for: ${r.oddsRatios.adjusted_for}.`, '', ...r.notes.map((n) => `- ${n}`)];
+      const lines = [`**${r.landmark}**`, '', `Course analysed: ${r.course}. Adjusted for: ${r.oddsRatios.adjusted_for}.`, '',
+        'response_rates: rate of the assessed (CR + PR of courses with an assessment). response_rates_all_eligible: rate of all treated ' +
+          '(CR + PR of every course given; no assessment or NE counted as not evaluable, in the denominator: RECIST 1.1 §4.6).',
+        '', ...r.notes.map((n) => `- ${n}`)];
       writeReadme(opts.out, 'il2kit response', lines, tables, figures);
       console.log(`response: ${r.signals.length} assessed course(s) → ${tables.length} tables, ${figures.length} figures in ${opts.out}`);
       console.log(`  ${r.landmark}`);

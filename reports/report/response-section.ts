@@ -41,8 +41,17 @@ export async function responseSection(ctx: ReportContext): Promise<ReportSection
     { key: 'n_assessed', label: 'Patients assessed' },
     { key: 'responders', label: 'Responders (CR or PR)' },
     { key: 'complete', label: 'Complete responses' },
-    { key: 'rate', label: 'Response rate', format: (v: unknown) => pct(v as number) },
+    { key: 'rate', label: 'Response rate of assessed', format: (v: unknown) => pct(v as number) },
     { key: 'wilson', label: '95% CI (Wilson)' },
+  ];
+  const eligible = r.eligible.filter((x) => x.disease === 'all');
+  const eligibleCols = [
+    rateCols[0]!,
+    { key: 'n_eligible', label: 'Patients treated' },
+    { key: 'not_evaluable', label: 'Not evaluable' },
+    ...rateCols.slice(2, 4),
+    { key: 'rate', label: 'Response rate of all treated', format: (v: unknown) => pct(v as number) },
+    rateCols[5]!,
   ];
   const orCols = [
     { key: 'label', label: 'Signal' },
@@ -64,7 +73,13 @@ export async function responseSection(ctx: ReportContext): Promise<ReportSection
       ctx,
       rateCols,
       rates.map((x) => ({ ...x, wilson: `${pct(x.wilson_lower)}–${pct(x.wilson_upper)}` })),
-      'Response rate by centre (complete or partial response)',
+      'Response rate by centre, of assessed patients (complete or partial response)',
+    ),
+    table(
+      ctx,
+      eligibleCols,
+      eligible.map((x) => ({ ...x, wilson: `${pct(x.wilson_lower)}–${pct(x.wilson_upper)}` })),
+      'Response rate by centre, of all treated patients (not evaluable: no assessment or NE, counted in the denominator as RECIST 1.1 §4.6 does)',
     ),
     table(
       ctx,

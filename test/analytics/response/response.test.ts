@@ -77,7 +77,7 @@ describe('courseSignals: the landmark window', () => {
     expect(r.notes).toContain('1 assessment(s) are NE (not evaluable); counted as left out');
     expect(courseSignals({ ...inputs, responses: [] }).notes).toEqual([
       'no response assessment for course 1; ingest the response table (il2kit ingest) or choose another course',
-      '1 patient(s) had course 1 but no response assessment; they are left out (not counted as non-responders)',
+      '1 patient(s) had course 1 but no response assessment; they are left out of the rate of the assessed and counted as not evaluable in the rate of all treated',
     ]);
   });
 });
