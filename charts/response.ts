@@ -12,7 +12,7 @@ const ALL = 'ALL';
  * Funnel of response rates (CR + PR) by centre: exact binomial 95% and 99.8% limits around the all-centre rate.
  * @example responseFunnelSpec(analyseResponse(inputs).rates)
  */
-export function responseFunnelSpec(rates: ResponseRatesResult, options: { title?: string } = {}): TopLevelSpec {
+export function responseFunnelSpec(rates: ResponseRatesResult, options: { title?: string; xTitle?: string } = {}): TopLevelSpec {
   const target = rates.target ?? 0;
   const size = { width: 360, height: 260 };
   const { layers, unlabelled } = funnelLayers(
@@ -26,7 +26,7 @@ export function responseFunnelSpec(rates: ResponseRatesResult, options: { title?
     })),
     rates.curves,
     {
-      xTitle: 'Patients assessed',
+      xTitle: options.xTitle ?? 'Patients assessed',
       yTitle: 'Response rate (CR + PR)',
       yFormat: '%',
       target,
@@ -76,7 +76,8 @@ export function responseByDosesSpec(rows: readonly ResponseByDosesRow[], options
     title: {
       text: options.title ?? 'Response rate by doses received',
       subtitle: wrapText(
-        `Wilson 95% intervals. ${options.landmark ?? 'Doses received partly reflect tolerance, so this is not a dose–response effect (guarantee-time bias).'}`,
+        'Wilson 95% intervals. ' +
+          (options.landmark ?? 'Doses received partly reflect tolerance, so this is not a dose–response effect (guarantee-time bias).'),
         110,
       ),
     },

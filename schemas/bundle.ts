@@ -8,8 +8,10 @@ export const BUNDLE_KIND = 'il2kit.panel-bundle';
 /**
  * 2: outcome tables (life tables, durable CR, serious events) for pooling outcomes (issue 22).
  * 3: reversibility and cycle-end tables; life tables on a 6-month grid, intervals merged by disclosure control.
+ * 4: response and signal tables of all treated (RECIST 1.1's all-eligible denominator: non_responder includes NE and
+ *    courses not assessed); the assessed-only rows in `response:assessed`; rows withheld against another table's row.
  */
-export const BUNDLE_SCHEMA_VERSION = 3;
+export const BUNDLE_SCHEMA_VERSION = 4;
 
 /** A calendar quarter, e.g. 2024-Q3: the finest time a bundle carries. */
 export const YearQuarter = z.string().regex(/^\d{4}-Q[1-4]$/, 'year-quarter: YYYY-Qn, e.g. 2024-Q3 (no finer dates leave a centre)');
@@ -118,7 +120,7 @@ export const BundleRuleset = z.strictObject({
   rules_unverified: z.number().int().min(0),
 });
 
-/** One centre's aggregate bundle, schema version 3. */
+/** One centre's aggregate bundle, schema version 4. */
 export const PanelBundle = z.strictObject({
   kind: z.literal(BUNDLE_KIND),
   schema_version: z.literal(BUNDLE_SCHEMA_VERSION),
@@ -140,3 +142,10 @@ export const PanelBundle = z.strictObject({
   content_sha256: Sha256,
 });
 export type PanelBundle = z.infer<typeof PanelBundle>;
+
+/**
+ * A bundle of an earlier schema version as the audit log holds it: read only to compare the next release with (a
+ * pooled run never reads one). Its tables may carry other meanings under the same ids (version 3's `response` was of
+ * the assessed), which the cell-by-cell differencing check covers.
+ */
+export const EarlierPanelBundle = PanelBundle.extend({ schema_version: z.number().int().min(1).max(BUNDLE_SCHEMA_VERSION - 1) });

@@ -3,7 +3,16 @@ export { bundleHash, canonicalJson } from './hash.js';
 export { periodsOverlap, quarterIndex, quarterOf } from './quarter.js';
 export { doseEndFirstTables, doseEndTables, parseRegimen } from './summarise-doses.js';
 export { holdTables } from './summarise-holds.js';
-export { BINARY_SIGNALS, caseMixTables, estimateCandidates, responseAllTable, responseTable, signalTables } from './summarise-response.js';
+export {
+  BINARY_SIGNALS,
+  caseMixTables,
+  estimateCandidates,
+  RESPONSE_ASSESSED,
+  responseAllTable,
+  responseAssessedTable,
+  responseTable,
+  signalTables,
+} from './summarise-response.js';
 export { summariseCentre, type CentreInputs } from './summarise.js';
 export { DEFAULT_POLICY, type CentreSummary, type CountTable, type EstimateCandidate } from './types.js';
 export { checkBundleSet, checkBundleText, type BundleCheck } from './check.js';

@@ -14,7 +14,8 @@ import { cellsOf } from './table-cells.js';
 export interface PooledRateRow {
   centre_id: string;
   disease: string;
-  n_assessed: number;
+  /** Patients treated in the course (RECIST 1.1's all-eligible denominator: not evaluable counted). */
+  n_eligible: number;
   responders: number;
   rate: number;
   wilson_lower: number;
@@ -43,7 +44,7 @@ function rateRow(centre: string, disease: string, x: number, n: number, pooled: 
   return {
     centre_id: centre,
     disease,
-    n_assessed: n,
+    n_eligible: n,
     responders: x,
     rate: x / n,
     wilson_lower: w.lower,

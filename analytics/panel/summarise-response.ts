@@ -3,45 +3,73 @@
 import type { ForestRow } from '../response/signal-odds-ratios.js';
 import { SIGNALS, type SignalId } from '../response/signals.js';
 import type { CourseSignalRow } from '../response/types.js';
+import { isResponder, type EligibleCourse } from '../response/eligible-rates.js';
 import type { PatientCaseMix } from '../doses/types.js';
 import { DISEASES, type Disease } from '../../schemas/vocabularies.js';
 import { AGE_BANDS, ECOG_COLS, RESPONDER_COLS, SIGNAL_LEVELS, type CountTable, type EstimateCandidate } from './types.js';
 
 const DISEASE_ROWS = Object.keys(DISEASES) as Disease[];
 
-/** Signals that are present/absent, so each has a 2 × 2 table per disease. */
+/** Id of the assessed-only response table. */
+export const RESPONSE_ASSESSED = 'response:assessed';
+
+/** Signals that are present/absent, so each has a table of levels × responder per disease. */
 export const BINARY_SIGNALS: readonly SignalId[] = ['platelet_nadir_below_50k', 'bicarbonate_nadir_below_19', 'thyroid_dysfunction', 'vitiligo'];
 
-/** Responders (CR or PR) and non-responders of the analysed course by disease. @example responseTable(rows).counts */
-export function responseTable(rows: readonly CourseSignalRow[]): CountTable {
-  const counts = DISEASE_ROWS.map((d) => [1, 0].map((y) => rows.filter((r) => r.disease === d && r.responder === y).length));
+/** The column of a course in the all-eligible tables: 0 responder (CR, PR), 1 not (SD, PD, NE or no assessment). */
+const eligibleCol = (c: EligibleCourse) => (isResponder(c.response) ? 0 : 1);
+
+/**
+ * Every patient course given of the analysed course by disease: responders (CR or PR) and the rest (SD, PD, NE or no
+ * assessment: RECIST 1.1's all-eligible denominator), so a disease's total is its patients treated, as in the survival
+ * and case-mix tables, and no difference of released totals counts the patients not assessed.
+ * @example responseTable(courses).counts
+ */
+export function responseTable(courses: readonly EligibleCourse[]): CountTable {
+  const counts = DISEASE_ROWS.map((d) => [0, 1].map((j) => courses.filter((c) => c.disease === d && eligibleCol(c) === j).length));
   return { id: 'response', kind: 'response', group: {}, rows: [...DISEASE_ROWS], cols: [...RESPONDER_COLS], counts };
 }
 
 /**
- * Responders and non-responders over all diseases: the column totals of the response table, which the suppression
- * already treats as public, so releasing them (when each is at least k) reveals nothing more.
+ * The same over all diseases: the column totals of the response table, which the suppression already treats as
+ * public, so releasing them (when each is at least k) reveals nothing more.
  */
-export function responseAllTable(rows: readonly CourseSignalRow[]): CountTable {
+export function responseAllTable(courses: readonly EligibleCourse[]): CountTable {
   return {
     id: 'response:all',
     kind: 'response',
     group: {},
     rows: ['all'],
     cols: [...RESPONDER_COLS],
-    counts: [[1, 0].map((y) => rows.filter((r) => r.responder === y).length)],
+    counts: [[0, 1].map((j) => courses.filter((c) => eligibleCol(c) === j).length)],
   };
 }
 
-/** Per binary signal: rows disease:level, columns responder / non-responder. @example signalTables(rows)[0]!.id // 'signal:platelet_nadir_below_50k' */
-export function signalTables(rows: readonly CourseSignalRow[]): CountTable[] {
+/**
+ * Responders and non-responders of the assessed courses by disease (NE as non-responders, as the rate of the
+ * assessed counts them). A row differs from the response table's by the disease's courses not assessed (in its total
+ * and its non-responders), so the bundle step releases a disease's row only where that is 0 or ≥ k (cross-rows.ts).
+ */
+export function responseAssessedTable(rows: readonly CourseSignalRow[]): CountTable {
+  const counts = DISEASE_ROWS.map((d) => [1, 0].map((y) => rows.filter((r) => r.disease === d && r.responder === y).length));
+  return { id: RESPONSE_ASSESSED, kind: 'response', group: {}, rows: [...DISEASE_ROWS], cols: [...RESPONDER_COLS], counts };
+}
+
+/**
+ * Per binary signal: rows disease:level, columns of all treated as in the response table (a course not assessed has
+ * no landmark window, so its signals are not_measured). @example signalTables(courses, rows)[0]!.id // 'signal:platelet_nadir_below_50k'
+ */
+export function signalTables(courses: readonly EligibleCourse[], rows: readonly CourseSignalRow[]): CountTable[] {
+  const byCourse = new Map(rows.map((r) => [`${r.centre_id}\u0000${r.patient_key}\u0000${r.course_number}`, r]));
+  const row = (c: EligibleCourse) => byCourse.get(`${c.centre_id}\u0000${c.patient_key}\u0000${c.course_number}`);
   return BINARY_SIGNALS.map((s) => {
-    const level = (r: CourseSignalRow) => {
-      const v = SIGNALS[s].value(r);
+    const level = (c: EligibleCourse) => {
+      const r = row(c);
+      const v = r === undefined ? null : SIGNALS[s].value(r);
       return v === null ? 'not_measured' : v === 1 ? 'present' : 'absent';
     };
     const keys = DISEASE_ROWS.flatMap((d) => SIGNAL_LEVELS.map((l) => [d, l] as const));
-    const counts = keys.map(([d, l]) => [1, 0].map((y) => rows.filter((r) => r.disease === d && level(r) === l && r.responder === y).length));
+    const counts = keys.map(([d, l]) => [0, 1].map((j) => courses.filter((c) => c.disease === d && level(c) === l && eligibleCol(c) === j).length));
     return { id: `signal:${s}`, kind: 'signal', group: { signal: s }, rows: keys.map(([d, l]) => `${d}:${l}`), cols: [...RESPONDER_COLS], counts };
   });
 }

@@ -9,7 +9,7 @@ import type { ResponseInputs } from '../response/types.js';
 import { quarterOf } from './quarter.js';
 import { doseEndFirstTables, doseEndTables } from './summarise-doses.js';
 import { holdTables } from './summarise-holds.js';
-import { caseMixTables, estimateCandidates, responseAllTable, responseTable, signalTables } from './summarise-response.js';
+import { caseMixTables, estimateCandidates, responseAllTable, responseAssessedTable, responseTable, signalTables } from './summarise-response.js';
 import type { CentreSummary } from './types.js';
 import { outcomeTables } from './summarise-outcomes.js';
 import type { OutcomeInputs } from '../outcomes/types.js';
@@ -66,9 +66,10 @@ export function summariseCentre(inp: CentreInputs): CentreSummary {
       ...doseEndTables(inp.cycles),
       ...doseEndFirstTables(inp.cycles),
       ...holds,
-      responseTable(resp.signals),
-      responseAllTable(resp.signals),
-      ...signalTables(resp.signals),
+      responseTable(resp.courses),
+      responseAllTable(resp.courses),
+      responseAssessedTable(resp.signals),
+      ...signalTables(resp.courses, resp.signals),
       ...caseMixTables(inp.patients),
       ...(inp.outcomes ? outcomeTables(inp.outcomes, inp.frame === null ? {} : stopsUnder(inp.frame, inp.rulesets)) : []),
     ],

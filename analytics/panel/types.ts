@@ -62,7 +62,9 @@ export const DOSE_END_COLS = ['toxicity', 'maximum', 'other'] as const;
 /** Concordance table: rows by the ruleset's decision, columns by what was recorded. */
 export const CONCORDANCE_ROWS = ['criterion_met', 'criterion_not_met', 'not_assessable'] as const;
 export const HELD_GIVEN_COLS = ['held', 'given'] as const;
+/** Responder = CR or PR; non_responder = every other course of the table (of all treated: SD, PD, NE and not assessed). */
 export const RESPONDER_COLS = ['responder', 'non_responder'] as const;
+
 export const SIGNAL_LEVELS = ['present', 'absent', 'not_measured'] as const;
 export const ECOG_COLS = ['0', '1', '2', '3', '4', 'unknown'] as const;
 /** Age bands of ten years (a tabulation choice, not a clinical threshold). */

@@ -73,7 +73,8 @@ function expectedId(t: BundleTable): string[] {
   const ids: Record<BundleTable['kind'], string[]> = {
     dose_end: [`dose_end:${g.regimen}`], dose_end_first: [`dose_end_first:${g.regimen}`],
     concordance: [`concordance:${g.ruleset}`], enforcement: [`enforcement:${g.ruleset}`], hold_reasons: ['hold_reasons'],
-    response: ['response', 'response:all'], signal: [`signal:${g.signal}`], case_mix_ecog: ['case_mix:ecog'], case_mix_age: ['case_mix:age'],
+    response: ['response', 'response:all', 'response:assessed'], signal: [`signal:${g.signal}`],
+    case_mix_ecog: ['case_mix:ecog'], case_mix_age: ['case_mix:age'],
     os_life: [`os_life:${g.disease}`], pfs_life: [`pfs_life:${g.disease}`], durable_cr: [`durable_cr:${g.disease}`],
     serious_events: [`serious_events:${g.regimen}`], reversal: [`reversal:${g.measure}`], cycle_end: [`cycle_end:${g.reading}`],
   };

@@ -2,13 +2,15 @@
 export const LANDMARK_NOTE =
   'Landmark analysis: every signal is measured only in the course before its response assessment (from the first scheduled dose of the course ' +
     'to the end of the assessment day). ' +
-  'Doses received partly reflect tolerance — patients who tolerate IL-2 stay on it longer — so these associations are not causal (guarantee-time bias), and ' +
+  'Doses received partly reflect tolerance — patients who tolerate IL-2 stay on it longer — so these associations are not causal ' +
+    '(guarantee-time bias), and ' +
     'odds ratios describe who responded, not what would happen if more were given.';
 
 export const responseMessages = {
   noAssessments: (course: number) => `no response assessment for course ${course}; ingest the response table (il2kit ingest) or choose another course`,
   missingAssessment: (n: number, course: number) =>
-    `${n} patient(s) had course ${course} but no response assessment; they are left out of the rate of the assessed and counted as not evaluable in the rate of all treated`,
+    `${n} patient(s) had course ${course} but no response assessment; they are left out of the rate of the assessed ` +
+    'and counted as not evaluable in the rate of all treated',
   noPatientRow: (n: number) => `${n} assessment(s) have no patient row (disease, ECOG); they are left out`,
   noCourseCycles: (n: number) => `${n} assessment(s) have no cycles in their course; they are left out`,
   unknownDoseAmount: (courses: number, doses: number) =>

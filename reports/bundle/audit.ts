@@ -3,7 +3,7 @@
 // differencing check compares the next bundle with. The log stays at the centre.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { bundleAuditFile, bundlesDir } from '../../pipelines/store/paths.js';
-import { PanelBundle, type DisclosurePolicy } from '../../schemas/bundle.js';
+import { EarlierPanelBundle, PanelBundle, type DisclosurePolicy } from '../../schemas/bundle.js';
 import type { SuppressionRecord } from './disclose.js';
 import type { DifferencingProblem } from './differencing.js';
 
@@ -25,7 +25,10 @@ export function auditPath(storeDir: string): string {
   return bundleAuditFile(storeDir);
 }
 
-/** Every bundle released from this store before (refusals are skipped; a line that does not parse is an error naming it). */
+/**
+ * Every bundle released from this store before, of this schema version or an earlier one (refusals are skipped; a line
+ * that does not parse is an error naming it).
+ */
 export function releasedBundles(storeDir: string): PanelBundle[] {
   const file = auditPath(storeDir);
   if (!existsSync(file)) return [];
@@ -39,9 +42,11 @@ export function releasedBundles(storeDir: string): PanelBundle[] {
       throw new Error(`${file}:${i + 1}: not JSON; the audit log is append-only — restore it from backup rather than editing it`);
     }
     if (entry.event !== 'released') return;
-    const parsed = PanelBundle.safeParse(entry.bundle);
+    // A bundle released by an earlier il2kit is still compared with (its period and cells are what was released).
+    const current = PanelBundle.safeParse(entry.bundle);
+    const parsed = current.success ? current : EarlierPanelBundle.safeParse(entry.bundle);
     if (!parsed.success) throw new Error(`${file}:${i + 1}: the released bundle does not match the bundle schema (${parsed.error.issues[0]?.message ?? ''})`);
-    out.push(parsed.data);
+    out.push(parsed.data as PanelBundle);
   });
   return out;
 }

@@ -6,6 +6,7 @@ import { coarsenLifeTable } from '../../analytics/panel/life-table.js';
 import { coarsenCycleEndTable, coarsenReversalTable } from '../../analytics/panel/coarsen-toxicity.js';
 import type { CentreSummary, CountTable } from '../../analytics/panel/types.js';
 import { protectCrossTables } from './cross-table.js';
+import { protectRows } from './cross-rows.js';
 import { BUNDLE_KIND, BUNDLE_SCHEMA_VERSION, PanelBundle, type BundleTable, type DisclosurePolicy } from '../../schemas/bundle.js';
 import { revealsByDifference } from './nested.js';
 import { suppressTable, type SuppressionReason } from './suppress.js';
@@ -47,7 +48,11 @@ function coarsen(t: CountTable, k: number): CountTable {
 export function discloseSummary(s: CentreSummary, policy: DisclosurePolicy, kitVersion: string): DisclosedBundle {
   const k = policy.min_cell;
   const suppressed: SuppressionRecord[] = [];
-  const { tables: source, withhold } = protectCrossTables(s.tables.map((t) => coarsen(t, k)), k);
+  const cross = protectCrossTables(s.tables.map((t) => coarsen(t, k)), k);
+  // Rows differing from another table's row by 1 … k − 1 patients are left out; the audit log names them.
+  const { tables: source, withheld: rowsOut, empty } = protectRows(cross.tables, k);
+  const withhold = new Set([...cross.withhold, ...empty]);
+  for (const r of rowsOut) for (const col of r.cols) suppressed.push({ table: r.table, row: r.row, col, reason: 'withheld' });
   const results = new Map(source.map((t) => [t.id, suppressTable(t.counts, k)]));
   const tables: BundleTable[] = source.map((t) => {
     let r = results.get(t.id)!;

@@ -3,3 +3,4 @@ export { appendAudit, auditPath, releasedBundles, type AuditEntry } from './audi
 export { differencingProblems, type DifferencingProblem } from './differencing.js';
 export { discloseSummary, type DisclosedBundle, type SuppressionRecord } from './disclose.js';
 export { recoverableCells, suppressTable, type SuppressedCell, type SuppressionReason, type SuppressionResult } from './suppress.js';
+export { protectRows, type WithheldRow } from './cross-rows.js';

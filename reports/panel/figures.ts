@@ -57,7 +57,10 @@ export function panelFigures(r: PanelResult): Record<PanelFigure, TopLevelSpec |
       r.funnel.length > 0
         ? responseFunnelSpec(
             { rates: [], funnel: r.funnel, curves: r.funnelCurves, target: r.funnelTarget, phi: null, notes: [] },
-            { title: 'Response rate by centre (centres whose response table was released whole)' },
+            {
+              title: 'Response rate of all treated by centre (centres whose response table was released whole)',
+              xTitle: 'Patients treated (not evaluable counted as not responding)',
+            },
           )
         : null,
     signal_forest:

@@ -189,13 +189,18 @@ function responseSection(r: PanelResult, svgs: PanelReportInput['svgs'], hk: boo
     id: 'response',
     title: 'Response rates and signals',
     html: [
+      p(
+        'Response rates of all treated patients: the denominator is every patient given the course, with those not ' +
+          'evaluable (no assessment, or an NE assessment) counted as not responding, as RECIST 1.1 (§4.6) and the HD IL-2 ' +
+          'literature report the overall response rate; the rate of assessed patients only is each centre\u2019s own output.',
+      ),
       htmlTable(
         [
           col('centre_id', 'Centre'),
           col('disease', 'Disease'),
-          col('n_assessed', 'Assessed'),
+          col('n_eligible', 'Treated (all-eligible)'),
           col('responders', 'CR + PR'),
-          col('rate', 'Rate', pct),
+          col('rate', 'Rate of all treated', pct),
           col('wilson_lower', 'Wilson lower', pct),
           col('wilson_upper', 'Wilson upper', pct),
           col('exact_lower', 'Exact lower', pct),
@@ -204,7 +209,7 @@ function responseSection(r: PanelResult, svgs: PanelReportInput['svgs'], hk: boo
         ],
         r.rates,
       ),
-      svgs.response_funnel ? inlineSvg(svgs.response_funnel, 'Funnel plot of response rate against patients assessed per centre') : '',
+      svgs.response_funnel ? inlineSvg(svgs.response_funnel, 'Funnel plot of response rate of all treated against patients treated per centre') : '',
       p(
         `Signal odds ratios: each centre's own estimate (its model adjusted for disease), pooled by DerSimonian–Laird random ` +
           `effects${hk ? ' with the Hartung–Knapp adjustment (t with k − 1 df)' : ''}; the prediction ` +

@@ -13,7 +13,7 @@ import type { CycleDoses } from '../../../analytics/doses/types.js';
 import { readStore } from '../../../analytics/read-store.js';
 import { loadResponseInputs } from '../../../analytics/response/load.js';
 import { courseSignals } from '../../../analytics/response/course-signals.js';
-import { responseRates } from '../../../analytics/response/response-rates.js';
+import { eligibleCourses, eligibleRates } from '../../../analytics/response/eligible-rates.js';
 import type { ResponseInputs } from '../../../analytics/response/types.js';
 import { concordance } from '../../../analytics/practice/concordance.js';
 import { cohenKappa } from '../../../analytics/practice/kappa.js';
@@ -115,15 +115,17 @@ describe(`pooling equals the patient-level analysis on a simulation of ${CENTRES
     const s = doseSurvival(cycles);
     expect(result.doses.survival).toEqual(s.curves);
     expect(result.doses.incidence).toEqual(s.incidence);
-    // The rows the response analysis rates (its course-signal rows), without the odds-ratio fits it also runs.
-    const rates = responseRates(courseSignals(inputs).rows).rates;
+    // Pooled rates are of all treated (RECIST 1.1's all-eligible denominator): the patient-level rates of every course given.
+    const courses = eligibleCourses(inputs, 1);
+    expect(courses.length).toBeGreaterThanOrEqual(courseSignals(inputs).rows.length);
+    const rates = eligibleRates(courses);
     const key = (r: { centre_id: string; disease: string }) => `${r.centre_id}|${r.disease}`;
     const pooled = new Map(result.rates.map((x) => [key(x), x]));
     expect([...pooled.keys()].sort()).toEqual(rates.map(key).sort());
     for (const x of rates) {
       const y = pooled.get(key(x))!;
-      expect([y.n_assessed, y.responders, y.rate, y.wilson_lower, y.wilson_upper, y.exact_lower, y.exact_upper]).toEqual([
-        x.n_assessed, x.responders, x.rate, x.wilson_lower, x.wilson_upper, x.exact_lower, x.exact_upper,
+      expect([y.n_eligible, y.responders, y.rate, y.wilson_lower, y.wilson_upper, y.exact_lower, y.exact_upper]).toEqual([
+        x.n_eligible, x.responders, x.rate, x.wilson_lower, x.wilson_upper, x.exact_lower, x.exact_upper,
       ]);
     }
   });

@@ -63,7 +63,7 @@ describe('cell suppression', () => {
 
   it('a centre with no responders: the zero column stays, no count under k is released, and no odds ratio leaves', () => {
     const rows = Array.from({ length: 40 }, (_, i) => course('calm', i % 3 === 0 ? 'melanoma' : 'rcc', 0, { vitiligo: i < 2 ? 1 : 0 }));
-    const s = summaryOf('calm', [responseTable(rows), ...signalTables(rows)], [{ signal: 'vitiligo', method: null, log_or: null, std_err: null, n: 40, events: 0, parameters: 3, table: 'signal:vitiligo' }]);
+    const s = summaryOf('calm', [responseTable(rows), ...signalTables(rows, rows)], [{ signal: 'vitiligo', method: null, log_or: null, std_err: null, n: 40, events: 0, parameters: 3, table: 'signal:vitiligo' }]);
     const { bundle } = discloseSummary(s, DEFAULT_POLICY, '0.1.0');
     expect(bundle.tables.find((t) => t.id === 'response')!.cells).toEqual([[0, 26], [0, 14]]);
     for (const t of bundle.tables) for (const v of t.cells.flat()) expect(v === null || v === 0 || v >= 5).toBe(true);
@@ -97,7 +97,7 @@ describe('model estimates', () => {
   });
   it('a binary signal whose 2 × 2 table has a suppressed cell keeps its odds ratio back (the OR and its SE would give the cells back)', () => {
     const rows = Array.from({ length: 60 }, (_, i) => course('cc', 'rcc', i % 3 === 0 ? 1 : 0, { vitiligo: i < 3 ? 1 : 0 }));
-    const s = summaryOf('cc', signalTables(rows), [{ ...est(60, 20), signal: 'vitiligo', table: 'signal:vitiligo' }]);
+    const s = summaryOf('cc', signalTables(rows, rows), [{ ...est(60, 20), signal: 'vitiligo', table: 'signal:vitiligo' }]);
     const { bundle } = discloseSummary(s, DEFAULT_POLICY, '0.1.0');
     expect(bundle.withheld_estimates).toEqual([{ what: 'signal', id: 'vitiligo', rule: 'suppressed_table' }]);
   });
