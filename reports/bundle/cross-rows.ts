@@ -44,7 +44,8 @@ function assessedRows(assessed: CountTable, eligible: CountTable, k: number): Wi
 }
 
 /**
- * Serious-event rows whose patients differ from "any serious event" by 1 … k − 1. The kinds' rows are withheld, the
+ * Serious-event rows whose patients differ from "any serious event" by 1 … k − 1 where both counts are released (0 or
+ * ≥ k; a smaller one is suppressed in its own table). The kinds' rows are withheld, the
  * least loss under the policy when one kind differs; where two or more would be, "any serious event" is withheld
  * instead (one row; the kinds' own rows then differ from nothing released by a count).
  */
@@ -52,9 +53,13 @@ function seriousRows(t: CountTable, k: number): WithheldRow[] {
   const i = t.rows.indexOf(ANY_SERIOUS);
   if (i < 0) return [];
   const any = t.counts[i]![0]!;
+  // A count of 1 … k − 1 is suppressed (and kept unrecoverable within its table), so a reader has no difference to form.
+  const released = (x: number) => x === 0 || x >= k;
+  if (!released(any)) return [];
   const kinds = t.rows
-    .map((r, j) => ({ r, d: any - t.counts[j]![0]! }))
-    .filter(({ r, d }) => r !== ANY_SERIOUS && small(d, k))
+    .map((r, j) => ({ r, x: t.counts[j]![0]! }))
+    .filter(({ r, x }) => r !== ANY_SERIOUS && released(x) && small(any - x, k))
+    .map(({ r, x }) => ({ r, d: any - x }))
     .map(({ r, d }): WithheldRow => ({ table: t.id, row: r, cols: t.cols, against: `${t.id}:${ANY_SERIOUS}`, difference: d }));
   if (kinds.length < 2) return kinds;
   const d = Math.min(...kinds.map((x) => x.difference));

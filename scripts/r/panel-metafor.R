@@ -9,7 +9,7 @@ files <- commandArgs(trailingOnly = TRUE)
 if (length(files) == 0) stop("give the bundle files")
 est <- do.call(rbind, lapply(files, function(f) {
   b <- fromJSON(f, simplifyVector = TRUE)
-  if (b$kind != "il2kit.panel-bundle" || b$schema_version != 3) stop(paste(f, ": not a version-3 il2kit bundle"))
+  if (b$kind != "il2kit.panel-bundle" || b$schema_version != 4) stop(paste(f, ": not a version-4 il2kit bundle"))
   s <- b$signal_estimates
   if (length(s) == 0 || nrow(s) == 0) return(NULL)
   data.frame(centre = b$centre_id, signal = s$signal, yi = s$log_or, sei = s$std_err, stringsAsFactors = FALSE)

@@ -30,8 +30,9 @@ function expectUnrecoverable(cells: (number | null)[][]): void {
   expect(recoverableCells(cells.length, cells[0]!.length, hidden)).toEqual([]);
 }
 
+let courseNo = 0;
 const course = (centre: string, disease: 'rcc' | 'melanoma', responder: 0 | 1, extra: Partial<CourseSignalRow> = {}): CourseSignalRow => ({
-  centre_id: centre, patient_key: '', disease, ecog: 0, age_at_first_dose: 55, course_number: 1, response: responder ? 'PR' : 'PD', responder, window_start: 0, window_end: 0, doses_given: 12,
+  centre_id: centre, patient_key: `p${courseNo++}`, disease, ecog: 0, age_at_first_dose: 55, course_number: 1, response: responder ? 'PR' : 'PD', responder, window_start: 0, window_end: 0, doses_given: 12,
   miu_per_kg_given: 7, lymphocyte_baseline: null, lymphocyte_peak_after_dosing: null, lymphocyte_rebound: null, eosinophil_peak: null, platelet_nadir: 80_000, bicarbonate_nadir: 22,
   phenylephrine_max: 0, thyroid_dysfunction: 0, vitiligo: 0, ...extra,
 });
