@@ -456,3 +456,4 @@ write_fixture("distributions", list(
 
 # Fixtures for analytics/doses and analytics/response (the analyses on fixed datasets).
 source(file.path("scripts", "r", "make-fixtures-doses-response.R"))
+source(file.path("scripts", "r", "make-fixtures-response-eligible.R"))
