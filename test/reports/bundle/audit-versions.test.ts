@@ -14,7 +14,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the audit log across bundle schema versions', () => {
   const now = PanelBundle.parse(JSON.parse(readFileSync('test/fixtures/panel/riverside.json', 'utf8')));
   const response = (b: PanelBundle, cells: number[][]) => ({
-    ...b, tables: [{ id: 'response', kind: 'response' as const, group: {}, rows: ['rcc', 'melanoma'], cols: ['responder', 'non_responder'], cells, withheld: false }],
+    ...b,
+    tables: [{ id: 'response', kind: 'response' as const, group: {}, rows: ['rcc', 'melanoma'], cols: ['responder', 'non_responder'], cells, withheld: false }],
   });
   // Version 3: the same period, its response rows of the assessed (two patients of rcc not assessed).
   const v3 = { ...response(now, [[10, 40], [8, 30]]), schema_version: 3, content_sha256: 'c'.repeat(64) };
