@@ -36,9 +36,10 @@ describe('il2kit bundle', () => {
     for (const r of runs) {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
-      // 31 tables of doses, holds and response, 5–7 of outcomes (life tables, durable CR where there was a CR, serious
-      // events), 4 reversal tables (fewer where no course had the toxicity) and 11 cycle-end tables (recorded + 10 rulesets).
-      expect(r.stdout).toMatch(/^bundle: [a-z]+ \d{4}-Q\d…\d{4}-Q\d, 5[0-3] tables \(\d+ cells under 5 suppressed/);
+      // 32 tables of doses, holds and response (response:assessed since schema 4), 5–7 of outcomes (life tables, durable CR
+      // where there was a CR, serious events), 4 reversal tables (fewer where no course had the toxicity) and 11 cycle-end
+      // tables (recorded + 10 rulesets).
+      expect(r.stdout).toMatch(/^bundle: [a-z]+ \d{4}-Q\d…\d{4}-Q\d, 5[1-4] tables \(\d+ cells under 5 suppressed/);
     }
     for (const f of bundles) {
       const b = PanelBundle.parse(readBundle(f));
@@ -143,11 +144,11 @@ describe('il2kit pool', () => {
     const nonJson = join(dir, 'notes.json');
     writeFileSync(nonJson, 'centre: amstel\n');
     expect(refuse([nonJson])).toContain(`${nonJson}: not JSON (`);
-    // Version 2 (before reversibility and cycle-end tables, 12-month life tables) is refused with what to do.
-    const v2 = join(dir, 'v2.json');
-    writeFileSync(v2, JSON.stringify({ ...readBundle(bundles[0]!), schema_version: 2 }));
+    // Version 3 (response rows of the assessed only) is refused with what to do.
+    const v2 = join(dir, 'v3.json');
+    writeFileSync(v2, JSON.stringify({ ...readBundle(bundles[0]!), schema_version: 3 }));
     expect(refuse([v2])).toContain(
-      `${v2}: bundle schema version 2, made by an earlier il2kit; this il2kit pools version 3 only (docs/panel.md: versions are not mixed, since ` +
+      `${v2}: bundle schema version 3, made by an earlier il2kit; this il2kit pools version 4 only (docs/panel.md: versions are not mixed, since ` +
         `their tables differ) — ask the centre to bundle again with the panel's il2kit version`,
     );
     const manifest = join(dir, 'manifest.json');
