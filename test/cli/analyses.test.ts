@@ -88,7 +88,7 @@ describe('il2kit response', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     // 150 first courses; the two patients who died of treatment (lakeshore, summit) were never assessed.
-    expect(run.stdout).toMatch(/^response: 148 assessed course\(s\) → 8 tables, 3 figures in /);
+    expect(run.stdout).toMatch(/^response: 148 assessed course\(s\) → 9 tables, 3 figures in /);
     expect(run.stdout).toContain('not causal (guarantee-time bias)');
     expect(readdirSync(out)).toEqual(expect.arrayContaining([...FIGURE_FILES(['response_funnel', 'response_by_doses', 'forest']),
       'forest.csv', 'odds_ratios.csv', 'response_rates.csv', 'course_signals.parquet']));
@@ -104,6 +104,11 @@ describe('il2kit response', () => {
       expect(Number(r.exact_upper)).toBeGreaterThanOrEqual(Number(r.rate));
     }
     expect(rates.find((r) => r.centre_id === 'ALL')!.n_assessed).toBe('148');
+    // Of all treated: the two never assessed are in the denominator, not evaluable.
+    const all = table(join(out, 'response_rates_all_eligible.csv')).find((r) => r.centre_id === 'ALL' && r.disease === 'all')!;
+    const assessedAll = rates.find((r) => r.centre_id === 'ALL')!;
+    expect([all.n_eligible, all.not_assessed, all.responders]).toEqual(['150', '2', assessedAll.responders]);
+    expect(Number(all.not_evaluable)).toBeGreaterThanOrEqual(2);
     const text = readFileSync(join(out, 'odds_ratios.csv'), 'utf8');
     for (const s of ['lymphocyte_rebound', 'eosinophil_peak', 'platelet_nadir_below_50k', 'bicarbonate_nadir_below_19',
       'phenylephrine_max', 'thyroid_dysfunction', 'vitiligo', 'doses', 'cumulative_dose'])
