@@ -5,7 +5,7 @@ import { regimenLabel } from '../doses/types.js';
 import type { OutcomeCycle, OutcomeInputs } from './types.js';
 
 /** Serious events (issue 22): clinical_event types, plus treatment-related death from follow_up.death_cause. */
-export const SERIOUS_EVENTS = ['icu_transfer', 'intubation', 'dialysis', 'coma', 'seizure'] as const;
+export const SERIOUS_EVENTS = ['icu_transfer', 'intubation', 'dialysis', 'coma', 'seizure', 'myocardial_infarction_or_ischaemia'] as const;
 export const TREATMENT_RELATED_DEATH = 'treatment_related_death';
 export const ANY_SERIOUS = 'any_serious';
 export const POOLED_REGIMENS = 'all regimens (pooled)';

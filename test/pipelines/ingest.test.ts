@@ -259,7 +259,12 @@ describe('CDISC SDTM datasets as CSV', () => {
     // RS has one row per visit: every dated assessment is kept; the course's best response is derived from them.
     expect(r.counts.response).toEqual({ read: 0, derived: 2, merged: 0, stored: 2, quarantined: 0 });
     expect(r.counts.response_assessment).toEqual({ read: 7, derived: 0, merged: 0, stored: 6, quarantined: 1 });
-    expect(r.counts.clinical_event?.stored).toBe(2);
+    expect(r.counts.clinical_event?.stored).toBe(3);
+    // a MedDRA "Myocardial ischaemia" AE is the myocardial event the safety tables count; its troponin (LB TROPONI) is stored
+    const mi = await query("SELECT grade, detail FROM clinical_event WHERE event_type = 'myocardial_infarction_or_ischaemia'");
+    expect(mi).toEqual([{ grade: 4, detail: 'CHEST PAIN - TROPONIN RISE' }]);
+    const trop = await query("SELECT value, unit_raw FROM observation WHERE variable = 'troponin'");
+    expect(trop).toEqual([{ value: 1.9, unit_raw: 'ng/mL' }]);
     const o = await query("SELECT variable, value, unit_raw FROM observation WHERE variable IN ('temperature', 'weight', 'lymphocytes') ORDER BY variable");
     expect(o).toEqual([
       { variable: 'lymphocytes', value: 300, unit_raw: '10^9/L' },
