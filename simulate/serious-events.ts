@@ -1,4 +1,4 @@
-// Rare serious events (coma, dialysis, seizure) at their cited per-patient rates (parameters.ts SERIOUS_EVENTS), drawn
+// Rare serious events (coma, dialysis, seizure, myocardial infarction) at their cited per-patient rates (parameters.ts SERIOUS_EVENTS), drawn
 // once per patient from a stream of their own, so adding them moves no other draw of the simulation.
 import type { PlannedSeriousEvent } from './cycle.js';
 import { SERIOUS_EVENTS, SERIOUS_EVENT_TYPES } from './parameters.js';
