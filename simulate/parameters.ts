@@ -298,15 +298,17 @@ export const SERIOUS_EVENTS = {
    * column) [V]; myocardial ischaemia is among the Grade-4 events "reported by <1%" (same paragraph
    * as seizure) and is not added on top [INFERRED: the two are one event type here]. `limitH` 0: the label permanently
    * discontinues at "ECG changes consistent with ischaemia or MI" (§2.2 [V S3a §2.4 Table 2]), so no dose follows the
-   * onset and no later cycle or course. Duration (chest pain and ECG changes to resolution) [ASSUMPTION]. Troponin I
+   * onset and no later cycle or course. Duration (chest pain and ECG changes to resolution) and its floor [ASSUMPTION]. Troponin I
    * ("troponin/CK-MB when indicated", §5.2 [V]) at each daily draw from the onset to discharge: log-normal, median
    * `troponinMedianNgMl`, sd of log `troponinSdLog` [ASSUMPTION: no retrieved source gives the size of the rise; no
    * ruleset holds on a troponin value (none printed, rules/sources), so the value decides nothing in the simulation].
    */
   myocardial_infarction_or_ischaemia: {
     perPatient: 0.01,
-    durationMedianH: 36,
+    durationMedianH: 48,
     durationSdLog: 0.5,
+    /** At least 12 h, so the next scheduled slot (≤ 8 h after the dose before it) sees it under way, as a rule reads it. */
+    minDurationH: 12,
     limitH: 0,
     status: 'V',
     troponinMedianNgMl: 2,

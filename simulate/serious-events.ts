@@ -13,7 +13,7 @@ export function drawSeriousEvents(stream: string): PlannedSeriousEvent[] {
     // Every number is drawn whether or not the event happens: each event's draws sit at fixed positions.
     const happens = rng.next() < def.perPatient;
     const afterDose = rng.int(SERIOUS_EVENTS.afterDose[0], SERIOUS_EVENTS.afterDose[1]);
-    const durationH = Math.max(1, Math.round(rng.lognormal(def.durationMedianH, def.durationSdLog)));
+    const durationH = Math.max('minDurationH' in def ? def.minDurationH : 1, Math.round(rng.lognormal(def.durationMedianH, def.durationSdLog)));
     if (happens) out.push({ type, afterDose, durationH, limitH: def.limitH });
   }
   return out;
