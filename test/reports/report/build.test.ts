@@ -74,6 +74,14 @@ describe('il2kit report on the samples store', { timeout: 300_000 }, () => {
     expect(built.html.match(/<\/table><\/div><p class="note"><span class="note">Source: store/g)!.length).toBeGreaterThanOrEqual(5);
   });
 
+  // s17: each serious event's own rate; the samples' riverside MI (data-samples/_truth/riverside/events.csv) is one
+  it('lists each serious event type a patient had, all centres, with its exact interval; names the types nobody had', () => {
+    const t = text(built.html);
+    expect(t).toContain('Serious events by type, all centres');
+    expect(t).toMatch(/Myocardial infarction or ischaemia \(troponin rise\) 600k\/14 1 \d+ [\d.]+ [\d.]+–[\d.]+/);
+    expect(t).toMatch(/No patient had: [^.]*\./);
+  });
+
   it('never prints null, undefined or NaN, and says where the data-quality pages are missing', () => {
     expect(text(built.html)).not.toMatch(/\b(null|undefined|NaN)\b/);
     for (const c of SAMPLE_CENTRES) expect(text(built.html)).toContain(`no data-quality report for ${c} at ${join(store, 'no-reports', c, 'data-quality.json')}`);
