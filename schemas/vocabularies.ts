@@ -205,6 +205,7 @@ export const CLINICAL_EVENT_TYPES = {
   sustained_vt: 'Sustained ventricular tachycardia (≥5 beats)',
   bradycardia: 'Bradycardia needing treatment',
   ecg_ischaemia: 'ECG evidence of ischaemia',
+  myocardial_infarction_or_ischaemia: 'Myocardial infarction or ischaemia (troponin rise)',
   mental_status_change: 'Mental status change (confusion, agitation)',
   hallucinations: 'Hallucinations',
   cognitive_screen_failed: 'Cannot do serial 7s or spell WORLD backwards',
@@ -300,7 +301,14 @@ export const RULE_VARIABLES = {
   svt: { label: 'SVT present', unit: '1', window: 'present', from: ['svt'] },
   ventricular_arrhythmia: { label: 'Ventricular arrhythmia present', unit: '1', window: 'present', from: ['ventricular_arrhythmia', 'sustained_vt'] },
   sustained_vt: { label: 'Sustained VT present', unit: '1', window: 'present', from: ['sustained_vt'] },
-  ecg_ischaemia: { label: 'ECG ischaemia present', unit: '1', window: 'present', from: ['ecg_ischaemia'] },
+  // A myocardial infarction or ischaemia is what the label's row reads ("ECG changes consistent with ischaemia or MI",
+  // il2-domain.md §2.2) and the consensus' ischaemia row stops on (issue 22): a rule reading ECG ischaemia reads it too.
+  ecg_ischaemia: {
+    label: 'ECG ischaemia, myocardial infarction or ischaemia present',
+    unit: '1',
+    window: 'present',
+    from: ['ecg_ischaemia', 'myocardial_infarction_or_ischaemia'],
+  },
   troponin: { label: 'Latest troponin I', unit: 'ng/mL', window: 'at_dose', from: ['troponin'] },
   // Coma, seizure, hallucinations and a failed cognitive screen are mental-status changes too (issue 21): a rule reading
   // mental status reads every one of them.

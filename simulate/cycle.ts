@@ -1,9 +1,9 @@
 // One cycle, hour by hour: latent stores → vitals, fluids, labs, events; nursing responses (boluses,
 // phenylephrine, oxygen); and at each scheduled slot the centre's decision. Parameters: parameters.ts.
 import type { CentrePractice } from './centre-rulesets.js';
-import type { CycleEndReason, DosingWeightBasis } from '../schemas/vocabularies.js';
+import type { CycleEndReason, DosingWeightBasis, RuleVariableCode } from '../schemas/vocabularies.js';
 import { decideSlot, holdOrStop, newDecisionState, reasonCodeFor, type DecisionResult, type DecisionState, type SlotVariables } from './decide.js';
-import { EVENTS, PHYSIOLOGY as P, REGIMEN, type SeriousEventType } from './parameters.js';
+import { EVENTS, PHYSIOLOGY as P, REGIMEN, SERIOUS_EVENTS, type SeriousEventType } from './parameters.js';
 import type { PracticeProfile } from './profiles.js';
 import { Rng } from './prng.js';
 import { HOUR_MS, localParts } from './time.js';
@@ -175,6 +175,8 @@ function cycleRun(cx: CycleSetup, decideRng: Rng) {
     dischargeHour: cx.n - 1,
     dischargeSet: false,
     planned: (cx.input.planned ?? []).map((p) => ({ ...p, onsetH: null as number | null })),
+    /** Troponin values after a myocardial infarction's onset, from a stream of its own (null before the onset). */
+    troponinRng: null as Rng | null,
   };
 }
 type CycleRun = ReturnType<typeof cycleRun>;
@@ -267,11 +269,19 @@ function plannedEvents(cx: CycleSetup, run: CycleRun, h: number, t: number): voi
     const endH = h + p.durationH;
     run.activeEvent.set(p.type, { onsetH: h, endH });
     run.events.push({ type: p.type, onsetAt: t, resolvedAt: t + p.durationH * HOUR_MS, grade: 4 });
+    // troponin from a stream of its own (no other draw moves), at every daily draw from now until discharge
+    if (p.type === MI) run.troponinRng = new Rng(`${cx.input.streamName}/troponin`);
     if (run.dischargeSet) run.dischargeHour = Math.min(cx.n - 1, Math.max(run.dischargeHour, endH + 24));
   }
 }
 
-/** A coma or dialysis under way: active, and not a seizure (which the centre's mental-status rules act on). */
+const MI = 'myocardial_infarction_or_ischaemia';
+const miTroponin = (rng: Rng): number => {
+  const def = SERIOUS_EVENTS.myocardial_infarction_or_ischaemia;
+  return round2(rng.lognormal(def.troponinMedianNgMl, def.troponinSdLog));
+};
+
+/** A coma, dialysis or myocardial infarction under way: active, and not a seizure (which the centre's mental-status rules act on). */
 function seriousUnderWay(run: CycleRun): PlannedSeriousEvent | undefined {
   return run.planned.find((p) => p.onsetH !== null && p.limitH !== null && run.activeEvent.has(p.type));
 }
@@ -418,7 +428,12 @@ function scheduledRecords(cx: CycleSetup, run: CycleRun, now: HourState): void {
   const { h, t, inHospital, has } = now;
   const lp = localParts(tz, t);
   if (h === 0) labs.push(drawLabs(series, h, t, 'baseline', physRng, false));
-  else if (inHospital && lp.hour === P.labHourLocal) labs.push(drawLabs(series, h, t, 'daily', physRng, has('ecg_ischaemia') || has('atrial_fibrillation')));
+  else if (inHospital && lp.hour === P.labHourLocal) {
+    const draw = drawLabs(series, h, t, 'daily', physRng, has('ecg_ischaemia') || has('atrial_fibrillation'));
+    // from a myocardial infarction's onset to discharge the daily draw carries its raised troponin
+    if (run.troponinRng !== null) draw.values.troponin = miTroponin(run.troponinRng);
+    labs.push(draw);
+  }
   if (inHospital && (lp.hour === P.weightHourLocal || h === 0)) weights.push({ at: t, kg: round1(series.weight[h] ?? 0) });
 }
 
@@ -477,7 +492,9 @@ function decideAt(cx: CycleSetup, run: CycleRun, now: HourState, slotNumber: num
     state.relativeCriteria.size,
   );
   const ruled = decideSlot(input.ruleset, vars, state, profile, decideRng, C / 3, slotNumber, run.patientStopAtSlot);
-  const d = noDoseDuring(input.ruleset, seriousUnderWay(run), overLimit(run, h), ruled, state);
+  const serious = seriousUnderWay(run);
+  const over = overLimit(run, h);
+  const d = noDoseDuring(input.ruleset, serious, over, ruled, state);
   const slot: SimSlot = {
     slotNumber,
     scheduledAt,
@@ -496,6 +513,8 @@ function decideAt(cx: CycleSetup, run: CycleRun, now: HourState, slotNumber: num
     heldSoFar: state.heldSoFar,
     relativeCriteriaSoFar: state.relativeCriteria.size,
   };
+  // the exports chart a myocardial infarction by name in the reason (writers/common.ts)
+  if ((over ?? serious)?.type === MI) slot.seriousEvent = MI;
   if (d.decision === 'give') {
     slot.status = 'given';
     slot.givenAt = scheduledAt + Math.round(Math.min(90, decideRng.lognormal(REGIMEN.givenDelayMedianMin, REGIMEN.givenDelaySdLog))) * 60_000;
@@ -524,8 +543,16 @@ function decideAt(cx: CycleSetup, run: CycleRun, now: HourState, slotNumber: num
   return slot;
 }
 
+/** The rule variable whose reason a dose held or stopped for a serious event carries (seizure: the centre's rules act). */
+const REASON_VARIABLE = {
+  coma: 'coma_hours',
+  dialysis: 'dialysis_hours',
+  seizure: 'seizure',
+  myocardial_infarction_or_ischaemia: 'ecg_ischaemia',
+} as const satisfies Record<SeriousEventType, RuleVariableCode>;
+
 /**
- * No dose while a coma or dialysis is under way: a dose the rules (or dosing through) would give is held, for the
+ * No dose while a coma, dialysis or myocardial infarction is under way: a dose the rules (or dosing through) would give is held, for the
  * event's reason; a hold, stop or discontinuation by the rules stands as decided.
  */
 function noDoseDuring(
@@ -535,7 +562,7 @@ function noDoseDuring(
   d: DecisionResult,
   state: DecisionState,
 ): DecisionResult {
-  const reason = (p: PlannedSeriousEvent): string => reasonCodeFor(p.type === 'coma' ? 'coma_hours' : 'dialysis_hours');
+  const reason = (p: PlannedSeriousEvent): string => reasonCodeFor(REASON_VARIABLE[p.type]);
   if (over !== undefined && d.decision !== 'discontinue' && d.decision !== 'stop_cycle') {
     // past the label's limit the team discontinues IL-2 whatever the centre's rules say
     return { ...d, decision: 'discontinue', reasonCodes: [reason(over)], deviation: 'clinician_stop', skipReason: null, endReason: 'toxicity_stop' };
@@ -729,7 +756,8 @@ function slotVariables(
     svt: has('svt'),
     ventricular_arrhythmia: Math.max(has('ventricular_arrhythmia'), has('sustained_vt')),
     sustained_vt: has('sustained_vt'),
-    ecg_ischaemia: has('ecg_ischaemia'),
+    // the kit's rule variable reads a myocardial infarction or ischaemia as well (schemas/vocabularies.ts RULE_VARIABLES)
+    ecg_ischaemia: Math.max(has('ecg_ischaemia'), has(MI)),
     troponin: latest('troponin'),
     mental_status_change: has('mental_status_change'),
     hallucinations: has('hallucinations'),

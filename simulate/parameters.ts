@@ -255,7 +255,15 @@ export const EVENTS = [
   { type: 'intubation', per100h: 0.002, exponent: 2, susceptibility: 'lung', durationMedianH: 36 },
   { type: 'icu_transfer', per100h: 0.01, exponent: 2, susceptibility: 'cardiovascular', durationMedianH: 48 },
 ] as const;
-export type SimEventType = (typeof EVENTS)[number]['type'] | 'vitiligo' | 'hypothyroidism' | 'hyperthyroidism' | 'coma' | 'dialysis' | 'seizure';
+export type SimEventType =
+  | (typeof EVENTS)[number]['type']
+  | 'vitiligo'
+  | 'hypothyroidism'
+  | 'hyperthyroidism'
+  | 'coma'
+  | 'dialysis'
+  | 'seizure'
+  | 'myocardial_infarction_or_ischaemia';
 
 /**
  * Rare serious events at cited per-patient rates (issue 22; sources and the search record in docs/simulator.md "Rare
@@ -285,11 +293,33 @@ export const SERIOUS_EVENTS = {
    * 0.5% is the middle of that bound [INFERRED]. A single seizure; its duration is the post-ictal state.
    */
   seizure: { perPatient: 0.005, durationMedianH: 8, durationSdLog: 0.5, limitH: null, status: 'INFERRED' },
+  /**
+   * Myocardial infarction or ischaemia, Grade 4: 1% of 525 (S3a §6.1 Table 4, row "Myocardial infarction", Grade 4
+   * column) [V]; myocardial ischaemia is among the Grade-4 events "reported by <1%" (same paragraph
+   * as seizure) and is not added on top [INFERRED: the two are one event type here]. `limitH` 0: the label permanently
+   * discontinues at "ECG changes consistent with ischaemia or MI" (§2.2 [V S3a §2.4 Table 2]), so no dose follows the
+   * onset and no later cycle or course. Duration (chest pain and ECG changes to resolution) and its floor [ASSUMPTION]. Troponin I
+   * ("troponin/CK-MB when indicated", §5.2 [V]) at each daily draw from the onset to discharge: log-normal, median
+   * `troponinMedianNgMl`, sd of log `troponinSdLog` [ASSUMPTION: no retrieved source gives the size of the rise; no
+   * ruleset holds on a troponin value (none printed, rules/sources), so the value decides nothing in the simulation].
+   */
+  myocardial_infarction_or_ischaemia: {
+    perPatient: 0.01,
+    durationMedianH: 48,
+    durationSdLog: 0.5,
+    /** At least 12 h, so the next scheduled slot (≤ 8 h after the dose before it) sees it under way, as a rule reads it. */
+    minDurationH: 12,
+    limitH: 0,
+    status: 'V',
+    troponinMedianNgMl: 2,
+    troponinSdLog: 1,
+  },
   /** Dose after which the event starts, uniform [ASSUMPTION]. */
   afterDose: [2, 9] as const,
 } as const;
-export type SeriousEventType = 'coma' | 'dialysis' | 'seizure';
-export const SERIOUS_EVENT_TYPES: readonly SeriousEventType[] = ['coma', 'dialysis', 'seizure'];
+export type SeriousEventType = 'coma' | 'dialysis' | 'seizure' | 'myocardial_infarction_or_ischaemia';
+/** Drawn in this order from each patient's own stream: a new type goes last, so no earlier draw moves. */
+export const SERIOUS_EVENT_TYPES: readonly SeriousEventType[] = ['coma', 'dialysis', 'seizure', 'myocardial_infarction_or_ischaemia'];
 
 
 /**

@@ -171,6 +171,8 @@ export interface SimSlot {
   variables: Partial<Record<RuleVariableCode, number | null>>;
   heldSoFar: number;
   relativeCriteriaSoFar: number;
+  /** A myocardial infarction under way at the slot (its reason is charted by name); absent otherwise. */
+  seriousEvent?: 'myocardial_infarction_or_ischaemia';
 }
 
 export interface SimLabDraw {

@@ -42,7 +42,16 @@ export {
 export { creatinineNoise, MIN_NOISE_PAIRS, noiseNote, RCV_Z, type CreatinineNoise } from './creatinine-noise.js';
 export { REVERSAL_REFERENCE, reversibility, type ReversibilityRow } from './reversibility.js';
 export { rulesetStops, type RulesetStop } from './ruleset-stops.js';
-export { ANY_SERIOUS, POOLED_REGIMENS, SERIOUS_EVENTS, centresWithoutDeathCause, safetyRates, TREATMENT_RELATED_DEATH, type SafetyRow } from './safety.js';
+export {
+  ANY_SERIOUS,
+  POOLED_REGIMENS,
+  SAFETY_EVENT_LABELS,
+  SERIOUS_EVENTS,
+  centresWithoutDeathCause,
+  safetyRates,
+  TREATMENT_RELATED_DEATH,
+  type SafetyRow,
+} from './safety.js';
 export { ENDPOINT_LABELS, survivalSummary, type Endpoint, type EndpointSubject, type SurvivalCurveRow, type SurvivalSummaryRow } from './survival-summary.js';
 export {
   DAY_MS,

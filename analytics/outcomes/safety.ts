@@ -3,12 +3,20 @@
 import { clopperPearsonInterval, poissonExactInterval } from '../stats/index.js';
 import { regimenLabel } from '../doses/types.js';
 import type { OutcomeCycle, OutcomeInputs } from './types.js';
+import { CLINICAL_EVENT_TYPES } from '../../schemas/vocabularies.js';
 
 /** Serious events (issue 22): clinical_event types, plus treatment-related death from follow_up.death_cause. */
-export const SERIOUS_EVENTS = ['icu_transfer', 'intubation', 'dialysis', 'coma', 'seizure'] as const;
+export const SERIOUS_EVENTS = ['icu_transfer', 'intubation', 'dialysis', 'coma', 'seizure', 'myocardial_infarction_or_ischaemia'] as const;
 export const TREATMENT_RELATED_DEATH = 'treatment_related_death';
 export const ANY_SERIOUS = 'any_serious';
 export const POOLED_REGIMENS = 'all regimens (pooled)';
+
+/** Reader's names of the safety rows' event types (the clinical-event vocabulary's, plus the two the analysis adds). */
+export const SAFETY_EVENT_LABELS: Record<string, string> = {
+  [ANY_SERIOUS]: 'Any serious event',
+  ...Object.fromEntries(SERIOUS_EVENTS.map((t) => [t, CLINICAL_EVENT_TYPES[t]])),
+  [TREATMENT_RELATED_DEATH]: 'Treatment-related death',
+};
 
 /** One row per centre × regimen × event type. */
 export interface SafetyRow {

@@ -10,6 +10,8 @@ import {
   PRACTICE_MEASURE_LABELS,
   REVERSAL_LABELS,
   RETREATMENT_SOURCE,
+  SAFETY_EVENT_LABELS,
+  type SafetyRow,
 } from '../../analytics/outcomes/index.js';
 import type { ReportSection } from '../html/index.js';
 import { figure, noteList, para, pct, table, type ReportContext } from './context.js';
@@ -19,6 +21,31 @@ const SECTION = { id: 'outcomes-safety', title: 'Outcomes and safety' } as const
 const num = (d: number) => (v: unknown) => (v === null || v === undefined ? '—' : (v as number).toFixed(d));
 const centre = (v: unknown) => (v === 'ALL' ? 'All centres' : String(v));
 const range = (lo: number | null, hi: number | null, f: (x: number) => string) => (lo === null || hi === null ? null : `${f(lo)}–${f(hi)}`);
+
+/** Each serious event's own rate, all centres, per regimen (a type no patient had is left out; the note says which). */
+function seriousByType(ctx: ReportContext, safety: readonly SafetyRow[]): string {
+  const all = safety.filter((x) => x.centre_id === 'ALL' && x.event_type !== 'any_serious');
+  const seen = all.filter((x) => x.patients_with_event > 0);
+  const none = [...new Set(all.map((x) => x.event_type))].filter((t) => !seen.some((x) => x.event_type === t));
+  const rows = seen.map((x) => ({
+    ...x,
+    event: SAFETY_EVENT_LABELS[x.event_type] ?? x.event_type,
+    ci: range(x.per_100_lower, x.per_100_upper, (v) => v.toFixed(1)),
+    course_ci: range(x.per_course_lower, x.per_course_upper, (v) => v.toFixed(3)),
+  }));
+  const cols = [
+    { key: 'event', label: 'Serious event' },
+    { key: 'regimen', label: 'Regimen' },
+    { key: 'patients_with_event', label: 'Patients with it' },
+    { key: 'patients', label: 'Patients' },
+    { key: 'per_100_patients', label: 'Per 100', format: num(1) },
+    { key: 'ci', label: 'Exact 95% CI' },
+    { key: 'per_course', label: 'Per course', format: num(3) },
+    { key: 'course_ci', label: 'Exact 95% CI (per course)' },
+  ];
+  const note = none.length === 0 ? '' : para(`No patient had: ${none.map((t) => SAFETY_EVENT_LABELS[t] ?? t).join(', ')}.`);
+  return table(ctx, cols, rows, 'Serious events by type, all centres') + note;
+}
 
 /**
  * The outcomes section, or a note saying why the store cannot answer it.
@@ -133,8 +160,9 @@ export async function outcomesSection(ctx: ReportContext): Promise<ReportSection
         { key: 'unresolved', label: 'Not recorded as resolved' },
       ],
       r.safety.filter((x) => x.event_type === 'any_serious').map((x) => ({ ...x, ci: range(x.per_100_lower, x.per_100_upper, (v) => v.toFixed(1)) })),
-      'Serious events: ICU transfer, intubation, dialysis, coma, seizure, treatment-related death',
+      'Serious events: ICU transfer, intubation, dialysis, coma, seizure, myocardial infarction or ischaemia, treatment-related death',
     ),
+    seriousByType(ctx, r.safety),
     para(`Retreatment interval: ${RETREATMENT_SOURCE}.`),
     table(
       ctx,

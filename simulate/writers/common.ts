@@ -136,6 +136,7 @@ export const EVENT_TEXT: Record<string, string> = {
   ventricular_arrhythmia: 'Frequent PVCs / bigeminy',
   sustained_vt: 'Sustained ventricular tachycardia',
   ecg_ischaemia: 'ST depression on ECG, ?ischemia',
+  myocardial_infarction_or_ischaemia: 'Myocardial infarction (troponin rise)',
   mental_status_change: 'Confusion / altered mental status',
   hallucinations: 'Visual hallucinations',
   cognitive_screen_failed: 'Unable to do serial 7s / WORLD backwards',
@@ -240,7 +241,7 @@ export function reasonTextEn(slot: SimSlot, rng: Rng, short = false): string {
         parts.push(v.atrial_fibrillation === 1 ? 'afib' : v.svt === 1 ? 'SVT' : 'PVCs');
         break;
       case 'cardiac_ischaemia':
-        parts.push('ST changes');
+        parts.push(slot.seriousEvent === 'myocardial_infarction_or_ischaemia' ? 'troponin up - ?MI' : 'ST changes');
         break;
       case 'skin':
         parts.push('skin desquamation');

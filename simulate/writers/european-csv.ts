@@ -35,6 +35,7 @@ const EVENT_NL: Record<string, string> = {
   ventricular_arrhythmia: 'Ventriculaire extrasystolen / bigeminie',
   sustained_vt: 'Ventrikeltachycardie (aanhoudend)',
   ecg_ischaemia: 'ST-depressie op ECG, verdenking ischemie',
+  myocardial_infarction_or_ischaemia: 'Myocardinfarct (troponinestijging)',
   mental_status_change: 'Verwardheid / delier',
   hallucinations: 'Hallucinaties',
   cognitive_screen_failed: 'Kan niet terugtellen (serial 7s)',
@@ -102,7 +103,7 @@ function redenNl(s: SimSlot, rng: Rng): string {
       case 'arrhythmia':
         return v.atrial_fibrillation === 1 ? 'AF' : 'ritmestoornis';
       case 'cardiac_ischaemia':
-        return 'ECG-afwijkingen';
+        return s.seriousEvent === 'myocardial_infarction_or_ischaemia' ? 'troponinestijging, verdenking myocardinfarct' : 'ECG-afwijkingen';
       case 'skin':
         return 'huid';
       case 'clinical_other':

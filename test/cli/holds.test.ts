@@ -62,7 +62,7 @@ describe('il2kit holds', () => {
   it('writes every table as CSV and Parquet, the figures as SVG and PNG, and a README', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^holds: 5340 slots, 5 centres × 10 rulesets → 7 tables, \d+ slot decisions \(Parquet\), 5 figures in /);
+    expect(run.stdout).toMatch(/^holds: 5295 slots, 5 centres × 10 rulesets → 7 tables, \d+ slot decisions \(Parquet\), 5 figures in /);
     const files = readdirSync(out);
     expect(files).toEqual(expect.arrayContaining([...TABLES.flatMap((t) => [`${t}.csv`, `${t}.parquet`]), ...FIGURES.flatMap((f) => [`${f}.svg`, `${f}.png`]), 'README.md']));
     expect(readFileSync(join(out, 'enforcement.png')).subarray(1, 4).toString('latin1')).toBe('PNG');

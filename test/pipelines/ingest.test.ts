@@ -42,7 +42,8 @@ describe('ingest of a small centre', () => {
     expect(r.counts.dose_slot).toEqual({ read: 11, derived: 21, merged: 0, stored: 30, quarantined: 2 });
     expect(r.counts.observation).toEqual({ read: 25, derived: 0, merged: 0, stored: 21, quarantined: 4 });
     const key = patientKey(SAMPLE_KEY, 'mini', 'A001');
-    const obs = await query(`SELECT variable, value, unit, value_raw, unit_raw, strftime(observed_at, '%Y-%m-%dT%H:%M') AS t FROM observation WHERE patient_key = '${key}' ORDER BY t, variable`);
+    const obs = await query(`SELECT variable, value, unit, value_raw, unit_raw, strftime(observed_at, '%Y-%m-%dT%H:%M') AS t
+          FROM observation WHERE patient_key = '${key}' ORDER BY t, variable`);
     // 25-03-2024 06:00 Amsterdam (CET, UTC+1) = 05:00 UTC; 88 µmol/L creatinine, to the µmol/L, stands for
     // 0.990–1.001 mg/dL: stored at the precision the source reported as 1 mg/dL (pipelines/map/units.ts)
     expect(obs).toContainEqual({ variable: 'creatinine', value: 1, unit: 'mg/dL', value_raw: '88', unit_raw: 'µmol/L', t: '2024-03-25T05:00' });
@@ -79,10 +80,27 @@ describe('ingest of a small centre', () => {
     await ingestCentre(spec(), { storeDir: store, env });
     const q = await query('SELECT table_name, source_file, source_row, field, raw_value, check_name, message FROM quarantine ORDER BY record_id');
     expect(q).toContainEqual(expect.objectContaining({ source_file: 'doses.csv', source_row: 9, check_name: 'duplicate' }));
-    expect(q).toContainEqual(expect.objectContaining({ source_file: 'doses.csv', source_row: 10, check_name: 'superseded', message: expect.stringContaining('row 11') }));
-    expect(q).toContainEqual(expect.objectContaining({ source_file: 'vitals.csv', source_row: 4, field: 'observed_at', check_name: 'dst_gap', message: expect.stringContaining('does not exist in Europe/Amsterdam') }));
-    expect(q).toContainEqual(expect.objectContaining({ source_file: 'labs.csv', source_row: 5, field: 'unit', raw_value: 'mmol/mol', check_name: 'unknown_unit' }));
-    expect(q).toContainEqual(expect.objectContaining({ source_file: 'labs.csv', source_row: 6, field: 'variable', raw_value: 'Natrium', check_name: 'unmapped_code' }));
+    expect(q).toContainEqual(
+      expect.objectContaining({
+        source_file: 'doses.csv', source_row: 10, check_name: 'superseded', message: expect.stringContaining('row 11'),
+      }),
+    );
+    expect(q).toContainEqual(
+      expect.objectContaining({
+        source_file: 'vitals.csv', source_row: 4, field: 'observed_at', check_name: 'dst_gap',
+        message: expect.stringContaining('does not exist in Europe/Amsterdam'),
+      }),
+    );
+    expect(q).toContainEqual(
+      expect.objectContaining({
+        source_file: 'labs.csv', source_row: 5, field: 'unit', raw_value: 'mmol/mol', check_name: 'unknown_unit',
+      }),
+    );
+    expect(q).toContainEqual(
+      expect.objectContaining({
+        source_file: 'labs.csv', source_row: 6, field: 'variable', raw_value: 'Natrium', check_name: 'unmapped_code',
+      }),
+    );
   });
 
   it('re-ingesting replaces the centre’s rows, never duplicates, and gives identical contents', async () => {
@@ -164,7 +182,10 @@ describe('bad input', () => {
     const r = await ingestCentre(spec(), { storeDir: store, env });
     balanced(r);
     const q = await query("SELECT raw_value, message FROM quarantine WHERE field = 'value' ORDER BY message");
-    expect(q.map((x) => x.message)).toEqual(['heart_rate -5 /min is outside the plausible range 20–250', 'temperature 370 Cel is outside the plausible range 30–44']);
+    expect(q.map((x) => x.message)).toEqual([
+      'heart_rate -5 /min is outside the plausible range 20–250',
+      'temperature 370 Cel is outside the plausible range 30–44',
+    ]);
   });
 
   it('a column the spec needs is missing', async () => {
@@ -181,7 +202,10 @@ describe('bad input', () => {
   });
 
   it('a non-UTF-8 file names the line and says how to fix it', async () => {
-    writeFileSync(join(dir, 'labs.csv'), Buffer.concat([Buffer.from('MRN;Tijd;Test;Uitslag;Eenheid\nA001;25-03-2024 06:00;Kreatinine;88;'), Buffer.from([0xb5]), Buffer.from('mol/L\n')]));
+    writeFileSync(
+      join(dir, 'labs.csv'),
+      Buffer.concat([Buffer.from('MRN;Tijd;Test;Uitslag;Eenheid\nA001;25-03-2024 06:00;Kreatinine;88;'), Buffer.from([0xb5]), Buffer.from('mol/L\n')]),
+    );
     await fails(/labs\.csv \(line 2, byte \d+\): the file is not valid UTF-8\. Re-export it as UTF-8, or set encoding: latin1/);
   });
 
@@ -221,9 +245,15 @@ describe('FHIR NDJSON', () => {
     writeFileSync(
       join(dir, 'obs.ndjson'),
       [
-        JSON.stringify({ resourceType: 'Observation', subject: { reference: 'Patient/A001' }, code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] }, valueQuantity: { value: 101, unit: '/min' }, effectiveDateTime: '2024-03-25T10:00:00+01:00' }),
+        JSON.stringify({ resourceType: 'Observation', subject: { reference: 'Patient/A001' },
+          code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
+          valueQuantity: { value: 101, unit: '/min' },
+          effectiveDateTime: '2024-03-25T10:00:00+01:00' }),
         '{"resourceType": "Observation", "subject": ',
-        JSON.stringify({ resourceType: 'Observation', subject: { reference: 'Patient/A001' }, code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] }, valueQuantity: { value: 99, unit: '/min' }, effectiveDateTime: '2024-03-25T11:00:00+01:00' }),
+        JSON.stringify({ resourceType: 'Observation', subject: { reference: 'Patient/A001' },
+          code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
+          valueQuantity: { value: 99, unit: '/min' },
+          effectiveDateTime: '2024-03-25T11:00:00+01:00' }),
       ].join('\n') + '\n',
     );
     edit(
@@ -245,7 +275,9 @@ describe('FHIR NDJSON', () => {
     const r = await ingestCentre(spec(), { storeDir: store, env });
     balanced(r);
     const q = await query("SELECT source_pointer, check_name, message FROM quarantine WHERE source_file = 'obs.ndjson'");
-    expect(q).toEqual([{ source_pointer: 'line 2', check_name: 'json', message: expect.stringMatching(/^line 2 is not valid JSON .*; fix or remove that line$/) }]);
+    expect(q).toEqual([
+      { source_pointer: 'line 2', check_name: 'json', message: expect.stringMatching(/^line 2 is not valid JSON .*; fix or remove that line$/) },
+    ]);
     const o = await query("SELECT value, strftime(observed_at, '%H:%M') AS t, source_pointer FROM observation WHERE source_file = 'obs.ndjson' ORDER BY t");
     expect(o).toEqual([{ value: 101, t: '09:00', source_pointer: 'line 1' }, { value: 99, t: '10:00', source_pointer: 'line 3' }]);
   });
@@ -259,7 +291,12 @@ describe('CDISC SDTM datasets as CSV', () => {
     // RS has one row per visit: every dated assessment is kept; the course's best response is derived from them.
     expect(r.counts.response).toEqual({ read: 0, derived: 2, merged: 0, stored: 2, quarantined: 0 });
     expect(r.counts.response_assessment).toEqual({ read: 7, derived: 0, merged: 0, stored: 6, quarantined: 1 });
-    expect(r.counts.clinical_event?.stored).toBe(2);
+    expect(r.counts.clinical_event?.stored).toBe(3);
+    // a MedDRA "Myocardial ischaemia" AE is the myocardial event the safety tables count; its troponin (LB TROPONI) is stored
+    const mi = await query("SELECT grade, detail FROM clinical_event WHERE event_type = 'myocardial_infarction_or_ischaemia'");
+    expect(mi).toEqual([{ grade: 4, detail: 'CHEST PAIN - TROPONIN RISE' }]);
+    const trop = await query("SELECT value, unit_raw FROM observation WHERE variable = 'troponin'");
+    expect(trop).toEqual([{ value: 1.9, unit_raw: 'ng/mL' }]);
     const o = await query("SELECT variable, value, unit_raw FROM observation WHERE variable IN ('temperature', 'weight', 'lymphocytes') ORDER BY variable");
     expect(o).toEqual([
       { variable: 'lymphocytes', value: 300, unit_raw: '10^9/L' },
@@ -333,6 +370,9 @@ describe('a damaged workbook', () => {
     const err = (await ingestCentre(join(sdir, 'mapping.yaml'), { storeDir: store, env }).catch((e: Error) => e)) as Error;
     expect(err).toBeInstanceOf(Error);
     expect(err.name).toBe('UserError');
-    expect(err.message).toBe("summit_hdil2_registry.xlsx: not a complete Excel workbook (the file looks truncated or is not .xlsx). Copy or export the workbook again and save it as .xlsx");
+    expect(err.message).toBe(
+      "summit_hdil2_registry.xlsx: not a complete Excel workbook (the file looks truncated or is not .xlsx). " +
+        "Copy or export the workbook again and save it as .xlsx",
+    );
   });
 });

@@ -1,5 +1,5 @@
 // Rare serious events through the centres' exports (issue 22 item 3): simulate → each centre's export → its mapping spec
-// → ingest → the kit's rule engine. Every simulated coma, dialysis and seizure is stored as a clinical event; after an
+// → ingest → the kit's rule engine. Every simulated coma, dialysis, seizure and MI is stored as a clinical event; after an
 // episode past the label's limit no dose follows in the centre's record, and the label rulesets decide "discontinue" at
 // the slots after it; every held or stopped dose has a reason text in the export that its centre's spec maps to a reason
 // code (s16: dialysis holds had none). Uses dist/ (run `npm run build` first).
@@ -18,6 +18,7 @@ import { il2kit, ROOT } from '../helpers/cli.js';
 const CENTRES = ['riverside', 'lakeshore', 'summit', 'amstel', 'harbour'] as const;
 const dir = mkdtempSync(join(tmpdir(), 'il2kit-serious-'));
 const H = 3600_000;
+const SERIOUS = ['coma', 'dialysis', 'seizure', 'myocardial_infarction_or_ischaemia'] as const;
 let conn: DuckDBConnection;
 let close: () => void;
 let frame: SlotFeatureFrame;
@@ -42,14 +43,14 @@ afterAll(() => {
 const rows = async (sql: string) => (await conn.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
 
 describe('rare serious events in the exports, the store and the rule engine', () => {
-  it('every simulated coma, dialysis and seizure is stored as a clinical event of its centre, with its end', async () => {
+  it('every simulated coma, dialysis, seizure and myocardial infarction is stored as a clinical event of its centre, with its end', async () => {
     const stored = await rows(`SELECT centre_id, event_type, count(*)::INTEGER AS n, count(resolved_at)::INTEGER AS resolved FROM clinical_event
-      WHERE event_type IN ('coma', 'dialysis', 'seizure') GROUP BY ALL ORDER BY ALL`);
+      WHERE event_type IN (${SERIOUS.map((t) => `'${t}'`).join(', ')}) GROUP BY ALL ORDER BY ALL`);
     const truth = CENTRES.flatMap((c) =>
       readFileSync(join(dir, 'sim', '_truth', c, 'events.csv'), 'utf8')
         .split('\n')
         .map((l) => l.split(','))
-        .filter((f) => ['coma', 'dialysis', 'seizure'].includes(f[3] ?? ''))
+        .filter((f) => (SERIOUS as readonly string[]).includes(f[3] ?? ''))
         .map((f) => `${c}|${f[3]}|${f[5] === '' ? 0 : 1}`),
     );
     const expected = new Map<string, { n: number; resolved: number }>();
@@ -94,6 +95,36 @@ describe('rare serious events in the exports, the store and the rule engine', ()
         expect(d.decision, `${String(s.cycle_id)}#${String(s.slot_number)}`).toBe('discontinue');
         decided += 1;
       }
+    }
+    expect(decided).toBeGreaterThan(0);
+  });
+
+  // s17: the label permanently discontinues at "ECG changes consistent with ischaemia or MI"; the consensus stops
+  it('after a myocardial infarction no dose follows; label_2024 discontinues and the consensus stops at the next slot; troponin stored', async () => {
+    const rulesets = loadRulesets(join(ROOT, 'rules', 'sources'));
+    const evals = Object.fromEntries(
+      ['label_2024', 'consensus_2014_t3'].map((id) => [id, evaluateRuleset(rulesets.find((r) => r.id === id)!, frame, { history: 'recorded' })]),
+    );
+    const index = new Map<string, number>();
+    for (let i = 0; i < frame.n; i++) index.set(`${frame.cycle_id[i]}#${frame.slot_number[i]}`, i);
+    const mis = await rows(`SELECT patient_key, epoch_ms(onset_at) AS onset FROM clinical_event WHERE event_type = 'myocardial_infarction_or_ischaemia'`);
+    expect(mis.length).toBeGreaterThanOrEqual(3);
+    let decided = 0;
+    for (const e of mis) {
+      const who = String(e.patient_key);
+      const after = await rows(`SELECT cycle_id, slot_number, status, hold_reason_codes::VARCHAR AS codes FROM dose_slot
+        WHERE patient_key = '${who}' AND epoch_ms(scheduled_at) > ${Number(e.onset)} AND status <> 'not_reached' ORDER BY scheduled_at`);
+      expect(after.filter((s) => s.status === 'given'), who).toEqual([]);
+      const trop = await rows(`SELECT count(*)::INTEGER AS n FROM observation WHERE patient_key = '${who}' AND variable = 'troponin'
+        AND epoch_ms(observed_at) >= ${Number(e.onset)}`);
+      expect(trop[0]!.n, who).toBeGreaterThan(0);
+      const first = after[0];
+      if (first === undefined) continue; // the infarction came after the cycle's dosing had ended
+      expect(String(first.codes), who).toContain('cardiac_ischaemia');
+      const i = index.get(`${String(first.cycle_id)}#${String(first.slot_number)}`)!;
+      expect(slotDecision(evals.label_2024!, frame, i).decision, who).toBe('discontinue');
+      expect(slotDecision(evals.consensus_2014_t3!, frame, i).decision, who).toBe('stop_cycle');
+      decided += 1;
     }
     expect(decided).toBeGreaterThan(0);
   });

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { safetyRates } from '../../analytics/outcomes/safety.js';
 import type { OutcomeCycle, OutcomeEvent, OutcomeInputs } from '../../analytics/outcomes/types.js';
-import { SERIOUS_EVENTS, SERIOUS_EVENT_TYPES } from '../../simulate/parameters.js';
+import { SERIOUS_EVENTS, SERIOUS_EVENT_TYPES, type SeriousEventType } from '../../simulate/parameters.js';
 import { simulatePatient } from '../../simulate/patient.js';
 import { CENTRE_IDS, PROFILES, type CentreId as SimCentreId } from '../../simulate/profiles.js';
 import { centrePractice } from '../../simulate/rulesets.js';
@@ -60,9 +60,12 @@ const serious = (p: SimPatient): { cycle: SimCycle; event: SimEvent }[] =>
     c.cycles.flatMap((cycle) => cycle.events.filter((e) => (SERIOUS_EVENT_TYPES as readonly string[]).includes(e.type)).map((event) => ({ cycle, event }))),
   );
 
-/** An episode that outlasted the label's limit (coma > 48 h, dialysis > 72 h); unresolved at export counts as past it. */
+/**
+ * An episode that outlasted the label's limit (coma > 48 h, dialysis > 72 h, a myocardial infarction at once); unresolved
+ * at export counts as past it.
+ */
 function pastLimit(e: SimEvent): boolean {
-  const limit = e.type === 'coma' ? SERIOUS_EVENTS.coma.limitH : e.type === 'dialysis' ? SERIOUS_EVENTS.dialysis.limitH : null;
+  const limit = (SERIOUS_EVENT_TYPES as readonly string[]).includes(e.type) ? SERIOUS_EVENTS[e.type as SeriousEventType].limitH : null;
   if (limit === null) return false;
   return e.resolvedAt === null || e.resolvedAt - e.onsetAt > limit * HOUR_MS;
 }
@@ -70,7 +73,7 @@ function pastLimit(e: SimEvent): boolean {
 const allSlots = (p: SimPatient) => p.courses.flatMap((c) => c.cycles.flatMap((cy) => cy.slots));
 
 describe('rare serious events at their cited rates (SERIOUS_EVENTS)', () => {
-  // Three rates are checked at once, so each interval is at 1 − 0.05/3 (Bonferroni): 95% for the three together. This
+  // Four rates are checked at once, so each interval is at 1 − 0.05/4 (Bonferroni): 95% for the four together. This
   // seed's 2,500 patients drew dialysis 14 times (0.56%; its 95% interval 0.31–0.94% alone would miss the stated 1%).
   it('the safety analysis recovers each per-patient rate within its exact interval (family-wise 95%; all centres, regimens pooled)', () => {
     const rows = safetyRates(outcomeInputs(patients), { level: 1 - 0.05 / SERIOUS_EVENT_TYPES.length });
@@ -98,7 +101,7 @@ describe('rare serious events at their cited rates (SERIOUS_EVENTS)', () => {
     }
   });
 
-  it('no dose is given while a coma or dialysis is under way, at any centre', () => {
+  it('no dose is given while a coma, dialysis or myocardial infarction is under way, at any centre', () => {
     let checked = 0;
     for (const p of patients) {
       for (const { cycle, event } of serious(p)) {
@@ -130,7 +133,7 @@ describe('rare serious events at their cited rates (SERIOUS_EVENTS)', () => {
     const consensusStops: string[] = [];
     for (const p of patients) {
       for (const { cycle, event } of serious(p)) {
-        if (event.type === 'seizure') continue;
+        if (event.type !== 'coma' && event.type !== 'dialysis') continue;
         const limit = (event.type === 'coma' ? SERIOUS_EVENTS.coma.limitH : SERIOUS_EVENTS.dialysis.limitH) * HOUR_MS;
         const rule = event.type === 'coma' ? 'neuro.coma' : 'renal.dialysis';
         const label = p.centreId === 'summit' || (p.centreId === 'harbour' && event.type === 'coma');
@@ -173,5 +176,66 @@ describe('rare serious events at their cited rates (SERIOUS_EVENTS)', () => {
       }
     }
     expect(seen).toBeGreaterThan(0);
+  });
+});
+
+// Issue 22 (s17): a myocardial infarction or ischaemia (S3a Table 4, 1% Grade 4 [V]) ends the patient's IL-2 at once,
+// as the label's row for "ECG changes consistent with ischaemia or MI" says; every centre's ECG-ischaemia rule reads it.
+describe('myocardial infarction or ischaemia (1% of patients; label: permanent discontinuation)', () => {
+  const MI = 'myocardial_infarction_or_ischaemia';
+  const withMi = () => patients.filter((p) => serious(p).some(({ event }) => event.type === MI));
+
+  it('about 1% of patients, each in course 1 cycle 1, stored as a clinical event with a start and an end', () => {
+    const n = withMi().length;
+    // the family-wise recovery of the rate is the first test above; here: the draw happened at all and is not doubled
+    expect(n).toBeGreaterThan(5);
+    for (const p of withMi()) expect(serious(p).filter(({ event }) => event.type === MI).length).toBe(1);
+  });
+
+  it('no dose after the onset, no later cycle or course, and the patient is flagged permanently discontinued', () => {
+    for (const p of withMi()) {
+      const onset = serious(p).find(({ event }) => event.type === MI)!.event.onsetAt;
+      expect(allSlots(p).filter((s) => s.status === 'given' && (s.givenAt ?? s.scheduledAt) > onset), p.localId).toEqual([]);
+      expect([p.permanentlyDiscontinued, p.courses.length, p.courses[0]!.cycles.length], p.localId).toEqual([true, 1, 1]);
+    }
+  });
+
+  it("the first slot after the onset: the centre's ECG-ischaemia rule fires and the cycle ends there, its reason cardiac ischaemia", () => {
+    let decidedAfter = 0;
+    const decisions = new Set<string>();
+    for (const p of withMi()) {
+      const { cycle, event } = serious(p).find((x) => x.event.type === MI)!;
+      const after = cycle.slots.filter((s) => s.scheduledAt > event.onsetAt && s.status !== 'not_reached');
+      if (after.length === 0) continue; // the infarction came after the cycle's dosing had ended
+      const first = after[0]!;
+      expect(after.length, `${p.localId}: nothing is decided after the stop`).toBe(1);
+      expect(first.firedRules, `${p.localId} slot ${first.slotNumber}`).toContain('cv.ecg_ischaemia');
+      expect(['stop_cycle', 'discontinue'], `${p.localId} slot ${first.slotNumber}`).toContain(first.decision);
+      expect(first.reasonCodes, `${p.localId} slot ${first.slotNumber}`).toContain('cardiac_ischaemia');
+      expect(first.seriousEvent).toBe(MI);
+      // the label centre (summit) discontinues by its own rule
+      if (p.centreId === 'summit') expect([first.decision, first.stopRules.includes('cv.ecg_ischaemia')]).toEqual(['discontinue', true]);
+      decisions.add(first.decision);
+      decidedAfter += 1;
+    }
+    expect(decidedAfter).toBeGreaterThan(5);
+    expect([...decisions].sort()).toEqual(['discontinue', 'stop_cycle']);
+  });
+
+  it('a raised troponin is drawn after the onset (daily draws to discharge), at the stated median', () => {
+    for (const p of withMi()) {
+      const { cycle, event } = serious(p).find((x) => x.event.type === MI)!;
+      const trop = cycle.labs.filter((l) => l.at >= event.onsetAt && l.values.troponin !== undefined);
+      expect(trop.length, p.localId).toBeGreaterThan(0);
+    }
+    // the rise's median is the stated one: the median of every post-onset value within a factor 1.5 of it [ASSUMPTION]
+    const values = withMi().flatMap((p) => {
+      const { cycle, event } = serious(p).find((x) => x.event.type === MI)!;
+      return cycle.labs.filter((l) => l.at >= event.onsetAt && l.kind === 'daily').map((l) => l.values.troponin!);
+    });
+    const median = values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const stated = SERIOUS_EVENTS.myocardial_infarction_or_ischaemia.troponinMedianNgMl;
+    expect(median).toBeGreaterThan(stated / 1.5);
+    expect(median).toBeLessThan(stated * 1.5);
   });
 });

@@ -138,6 +138,22 @@ describe('safetyRates', () => {
     });
     expect(rows.some((r) => r.centre_id === 'ALL' && r.regimen === 'all regimens (pooled)')).toBe(true);
   });
+  // s17: a myocardial infarction or ischaemia is a serious event; an ECG-ischaemia episode alone is not
+  it('counts a myocardial infarction as its own serious-event row and in any serious event; ECG ischaemia alone is not counted', () => {
+    const inp = inputs();
+    inp.events.push(
+      { centre_id: 'b', patient_key: 'p3', cycle_id: 'p3-c1.1', event_type: 'myocardial_infarction_or_ischaemia', onset_at: day(3), resolved_at: day(5) },
+      { centre_id: 'b', patient_key: 'p4', cycle_id: 'p4-c1.1', event_type: 'ecg_ischaemia', onset_at: day(3), resolved_at: day(3.5) },
+    );
+    const rows = safetyRates(inp);
+    const mi = rows.find((r) => r.centre_id === 'b' && r.regimen === '600k/14' && r.event_type === 'myocardial_infarction_or_ischaemia')!;
+    expect(mi).toMatchObject({ patients: 2, patients_with_event: 1, per_100_patients: 50, courses: 2, events: 1, per_course: 0.5, unresolved: 0 });
+    expect(mi.per_100_lower).toBeCloseTo(100 * clopperPearsonInterval(1, 2).lower, 12);
+    expect(mi.per_course_upper).toBeCloseTo(poissonExactInterval(1, 2).upper, 12);
+    const any = rows.find((r) => r.centre_id === 'b' && r.regimen === '600k/14' && r.event_type === 'any_serious')!;
+    expect([any.patients_with_event, any.events]).toEqual([1, 1]);
+    expect(rows.some((r) => r.event_type === 'ecg_ischaemia')).toBe(false);
+  });
   it('a centre with no serious events has 0 with an exact upper limit, never NaN', () => {
     const rows = safetyRates(inputs());
     const b = rows.find((r) => r.centre_id === 'b' && r.event_type === 'any_serious')!;

@@ -12,7 +12,13 @@ import { il2kit } from '../../helpers/cli.js';
 import { queryStore } from '../../helpers/store.js';
 
 const provenance = { kitVersion: '0.1.0', gitCommit: '0123456789abcdef0123', runAt: new Date('2026-01-02T03:04:05Z') };
-const options = (storeDir: string, more: Partial<BuildReportOptions> = {}): BuildReportOptions => ({ storeDir, reportsDir: join(storeDir, 'no-reports'), outDir: storeDir, provenance, ...more });
+const options = (storeDir: string, more: Partial<BuildReportOptions> = {}): BuildReportOptions => ({
+  storeDir,
+  reportsDir: join(storeDir, 'no-reports'),
+  outDir: storeDir,
+  provenance,
+  ...more,
+});
 
 /** A writable copy of a store, changed by `sql`. */
 async function alteredCopy(store: string, sql: string[]): Promise<string> {
@@ -42,7 +48,9 @@ describe('il2kit report on the samples store', { timeout: 300_000 }, () => {
   }, 300_000);
 
   it('has the sections in order, summary first and provenance last', () => {
-    expect(built.sections).toEqual(['Summary', 'Data quality', 'Hold practice', 'Doses reached', 'Response signals', 'Outcomes and safety', 'The consensus figures', 'Provenance']);
+    expect(built.sections).toEqual([
+      'Summary', 'Data quality', 'Hold practice', 'Doses reached', 'Response signals', 'Outcomes and safety', 'The consensus figures', 'Provenance',
+    ]);
   });
 
   it('summarises the store with counts from it and the period as month and year only', async () => {
@@ -57,7 +65,12 @@ describe('il2kit report on the samples store', { timeout: 300_000 }, () => {
 
   it('answers the three questions in sentences with intervals', () => {
     const t = text(built.html);
-    expect(t).toMatch(/Against HD IL-2 expert consensus 2014.*\(consensus_2014_t3, \[V\]; \d+ of its \d+ rules inferred or unverified\), agreement between recorded holds and its criteria ranged from κ = [\d.]+ \(95% CI [\d.]+–[\d.]+\) at \w+ to κ = [\d.]+ \(95% CI/);
+    expect(t).toMatch(
+      new RegExp(
+        String.raw`Against HD IL-2 expert consensus 2014.*\(consensus_2014_t3, \[V\]; \d+ of its \d+ rules inferred or unverified\), ` +
+          String.raw`agreement between recorded holds and its criteria ranged from κ = [\d.]+ \(95% CI [\d.]+–[\d.]+\) at \w+ to κ = [\d.]+ \(95% CI`,
+      ),
+    );
     expect(t).toMatch(/The mean doses given per cycle ranged from [\d.]+ doses \(95% CI [\d.]+–[\d.]+; regimen \d+k\/1[45]\) at \w+ to/);
     expect(t).toMatch(/In course 1, [\d.]+% \(\d+ of \d+; 95% CI [\d.]+%–[\d.]+%, Wilson\) of assessed patients had a complete or partial response/);
     expect(t).toMatch(/The strongest signals \(adjusted for centre and disease\) were .*odds ratio [\d.]+ per .*95% CI/);
@@ -74,9 +87,18 @@ describe('il2kit report on the samples store', { timeout: 300_000 }, () => {
     expect(built.html.match(/<\/table><\/div><p class="note"><span class="note">Source: store/g)!.length).toBeGreaterThanOrEqual(5);
   });
 
+  // s17: each serious event's own rate; the samples' riverside MI (data-samples/_truth/riverside/events.csv) is one
+  it('lists each serious event type a patient had, all centres, with its exact interval; names the types nobody had', () => {
+    const t = text(built.html);
+    expect(t).toContain('Serious events by type, all centres');
+    expect(t).toMatch(/Myocardial infarction or ischaemia \(troponin rise\) 600k\/14 1 \d+ [\d.]+ [\d.]+–[\d.]+/);
+    expect(t).toMatch(/No patient had: [^.]*\./);
+  });
+
   it('never prints null, undefined or NaN, and says where the data-quality pages are missing', () => {
     expect(text(built.html)).not.toMatch(/\b(null|undefined|NaN)\b/);
-    for (const c of SAMPLE_CENTRES) expect(text(built.html)).toContain(`no data-quality report for ${c} at ${join(store, 'no-reports', c, 'data-quality.json')}`);
+    for (const c of SAMPLE_CENTRES)
+      expect(text(built.html)).toContain(`no data-quality report for ${c} at ${join(store, 'no-reports', c, 'data-quality.json')}`);
   });
 
   it('is byte-identical when made again from the same store', async () => {
@@ -114,7 +136,9 @@ describe('il2kit report on awkward stores', { timeout: 300_000 }, () => {
 
   it('a store of an older layout is refused with what to do', async () => {
     const copy = await alteredCopy(store, ["UPDATE il2kit_meta SET value = 'an-older-layout' WHERE key = 'layout'"]);
-    await expect(buildReport(options(copy))).rejects.toThrow(/written by another version of the common schema\. Ingest every centre again into a new store folder/);
+    await expect(buildReport(options(copy))).rejects.toThrow(
+      /written by another version of the common schema\. Ingest every centre again into a new store folder/,
+    );
   });
 
   it('a store with no patients, and a store file with no tables, are refused as empty', async () => {
@@ -128,14 +152,17 @@ describe('il2kit report on awkward stores', { timeout: 300_000 }, () => {
   });
 
   it('unknown centres and rulesets are named with what the store and kit hold', async () => {
-    await expect(buildReport(options(store, { centres: ['nowhere'] }))).rejects.toThrow(/--centres: nowhere not in the store \(it holds amstel, harbour, lakeshore, riverside, summit\)/);
+    await expect(buildReport(options(store, { centres: ['nowhere'] }))).rejects.toThrow(
+      /--centres: nowhere not in the store \(it holds amstel, harbour, lakeshore, riverside, summit\)/,
+    );
     await expect(buildReport(options(store, { reference: 'nope' }))).rejects.toThrow(/unknown --reference nope; known rulesets: consensus_2014_t3/);
   });
 
   it('the command exits 2 with one line and no stack trace for a missing or unusable store', async () => {
     const missing = il2kit(['report', '--store', join(tmpdir(), 'il2kit-no-such-store'), '--out', join(tmpdir(), 'il2kit-x.html')]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe(`il2kit: no store at ${join(tmpdir(), 'il2kit-no-such-store', 'il2kit.duckdb')}; run il2kit ingest first (or pass --store <dir>)\n`);
+    const noStore = join(tmpdir(), 'il2kit-no-such-store', 'il2kit.duckdb');
+    expect(missing.stderr).toBe(`il2kit: no store at ${noStore}; run il2kit ingest first (or pass --store <dir>)\n`);
     const older = await alteredCopy(store, ["UPDATE il2kit_meta SET value = 'x' WHERE key = 'layout'"]);
     const r = il2kit(['report', '--store', older, '--out', join(older, 'r.html')]);
     expect(r.code).toBe(2);
