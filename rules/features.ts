@@ -179,7 +179,7 @@ export async function computeSlotFeatures(conn: DuckDBConnection, options: SlotF
 // The interval series at each slot: their latest window, found by ASOF joins on a narrow table of its own. (Joined
 // after the assembly's other joins, the ASOF joins sorted every slot with all its columns: 0.95 s against 0.72 s.)
 const INTERVAL_AT_SLOT = `CREATE OR REPLACE TEMP TABLE _sf_ia AS
-SELECT sl.cycle_id, sl.slot_number, sl.t - uo.e AS uo_age, uo.total AS uo_total, uo.rate_min AS uo_rate_min, uo.low_hours AS uo_low_hours,
+SELECT sl.sid, sl.t - uo.e AS uo_age, uo.total AS uo_total, uo.rate_min AS uo_rate_min, uo.low_hours AS uo_low_hours,
   sl.t - dv.e AS dv_age, dv.total AS dv_total, dv.rate_min AS dv_rate_min, dv.low_hours AS dv_low_hours
 FROM _sf_slots sl
 ASOF LEFT JOIN _sf_uo uo ON uo.patient_key = sl.patient_key AND sl.t >= uo.e
@@ -243,9 +243,12 @@ export function slotFeaturesSql(options: SlotFeatureOptions = {}): string[] {
 /** 1. The slots, and the point observations at each (latest within a look-back, minimum over a window, first weight). */
 function pointStatements(ctx: FeatureSqlContext): string[] {
   const { centreFilter, inCentres, specs } = ctx;
+  // sid numbers the slots in SLOT_ORDER: every per-slot table is keyed by it (one integer, not a cycle id and a slot
+  // number) and the output is sorted by it.
   const slots = `CREATE OR REPLACE TEMP TABLE _sf_slots AS
 SELECT s.centre_id, s.patient_key, s.cycle_id, s.slot_number, s.scheduled_at, s.status, s.hold_reason_codes,
-  c.dosing_weight_kg, c.start_at AS cycle_start_at, epoch_us(s.scheduled_at) AS t, epoch_us(s.scheduled_at) * 4 + 2 AS k
+  c.dosing_weight_kg, c.start_at AS cycle_start_at, epoch_us(s.scheduled_at) AS t, epoch_us(s.scheduled_at) * 4 + 2 AS k,
+  row_number() OVER (ORDER BY ${SLOT_ORDER.map((c) => `s.${c}`).join(', ')})::INTEGER AS sid
 FROM dose_slot s JOIN cycle c ON c.cycle_id = s.cycle_id ${centreFilter}`;
 
   // 1. Point observations. Latest value within a look-back: one ASOF join per variable (sort-merge, scales linearly).
@@ -271,20 +274,20 @@ FROM dose_slot s JOIN cycle c ON c.cycle_id = s.cycle_id ${centreFilter}`;
   const minSpecs = specs.filter(([, s]) => s.kind === 'window_min') as [RuleVariableCode, Extract<FeatureSpec, { kind: 'window_min' }>][];
   const minVars = [...new Set(minSpecs.map(([, s]) => s.obs))];
   const mins = `CREATE OR REPLACE TEMP TABLE _sf_mins AS
-SELECT cycle_id, slot_number${minSpecs.map(([name, s]) => `, min(v_${s.obs}) OVER (PARTITION BY patient_key ORDER BY k RANGE BETWEEN ` +
+SELECT sid${minSpecs.map(([name, s]) => `, min(v_${s.obs}) OVER (PARTITION BY patient_key ORDER BY k RANGE BETWEEN ` +
   `${back(s.windowHours * US_PER_H)} PRECEDING AND CURRENT ROW) AS ${name}`).join('')}
 FROM (
-  SELECT patient_key, epoch_us(observed_at) * 4 + 1 AS k, NULL::VARCHAR AS cycle_id, NULL::INTEGER AS slot_number${minVars.map((v) => `, CASE WHEN variable ` +
+  SELECT patient_key, epoch_us(observed_at) * 4 + 1 AS k, NULL::INTEGER AS sid${minVars.map((v) => `, CASE WHEN variable ` +
     `= ${q(v)} THEN value END AS v_${v}`).join('')}
   FROM observation WHERE variable IN (${minVars.map(q).join(', ') || 'NULL'}) AND ${TIMED_OBSERVATION} AND ${inCentres()}
   UNION ALL
-  SELECT patient_key, k, cycle_id, slot_number${minVars.map(() => ', NULL').join('')} FROM _sf_slots
-) QUALIFY cycle_id IS NOT NULL`;
+  SELECT patient_key, k, sid${minVars.map(() => ', NULL').join('')} FROM _sf_slots
+) QUALIFY sid IS NOT NULL`;
   const point = `CREATE OR REPLACE TEMP TABLE _sf_point AS
-SELECT sl.cycle_id, sl.slot_number${latestExprs.map((e) => `,\n  ${e}`).join('')}${minSpecs.map(([name]) => `, m.${name}`).join('')}
+SELECT sl.sid${latestExprs.map((e) => `,\n  ${e}`).join('')}${minSpecs.map(([name]) => `, m.${name}`).join('')}
 FROM _sf_slots sl
 ${asofJoins}
-LEFT JOIN _sf_mins m ON m.cycle_id = sl.cycle_id AND m.slot_number = sl.slot_number`;
+LEFT JOIN _sf_mins m ON m.sid = sl.sid`;
 
   const firstWeight = `CREATE OR REPLACE TEMP TABLE _sf_w0 AS
 SELECT cycle_id, arg_min(value, observed_at) AS w0 FROM observation
@@ -303,7 +306,10 @@ GROUP BY f.patient_key`;
 /** 2. Interval totals (urine, stool) per charted series, and the latest window at each slot. */
 function intervalStatements(ctx: FeatureSqlContext): string[] {
   const { W, minCov, inCentres } = ctx;
-  // (urine, stool): rolling window over each charted series, then the latest window at the dose.
+  // (urine, stool): rolling window over each charted series, then the latest window at the dose. A run of low-rate
+  // periods (< 10 mL/h, each starting within a minute of the last one's end) holds only low-rate periods, so the runs
+  // are numbered and measured among those rows alone: two sorts of a few per cent of the series instead of two of all
+  // of it (docs/decisions.md §55).
   const intervalSeries = (obs: 'urine_output' | 'diarrhoea_volume', name: string) => `CREATE OR REPLACE TEMP TABLE ${name} AS
 WITH s AS (
   SELECT patient_key, epoch_us(observed_at) AS e, value AS v, period_hours AS p, value / period_hours AS rate,
@@ -315,19 +321,17 @@ WITH s AS (
     first_value(p) OVER win AS p1, min(rate) OVER win AS rmin,
     lag(e) OVER (PARTITION BY patient_key ORDER BY e) AS prev_e, lag(rate) OVER (PARTITION BY patient_key ORDER BY e) AS prev_rate
   FROM s WINDOW win AS (PARTITION BY patient_key ORDER BY e RANGE BETWEEN ${W - 1} PRECEDING AND CURRENT ROW)
-), r AS (
-  SELECT *, sum(CASE WHEN rate < 10 AND prev_rate < 10 AND st <= prev_e + 60000000 THEN 0 ELSE 1 END)
-    OVER (PARTITION BY patient_key ORDER BY e ROWS UNBOUNDED PRECEDING) AS run_id
-  FROM w
-), x AS (
-  SELECT *, greatest(0, (e - ${W}) - s0) / ${US_PER_H} AS excess_h FROM r
+), x AS MATERIALIZED (
+  SELECT patient_key, e, st, rate, CASE WHEN rate < 10 AND prev_rate < 10 AND st <= prev_e + 60000000 THEN 0 ELSE 1 END AS starts_run,
+    least(sp - excess_h, ${W / US_PER_H}) AS covered_h,
+    CASE WHEN sp - excess_h >= ${minCov * (W / US_PER_H)} THEN (sv - v1 * excess_h / p1) * ${W / US_PER_H} / least(sp - excess_h, ${W / US_PER_H}) END AS total,
+    CASE WHEN sp - excess_h >= ${minCov * (W / US_PER_H)} THEN rmin END AS rate_min
+  FROM (SELECT *, greatest(0, (e - ${W}) - s0) / ${US_PER_H} AS excess_h FROM w)
 )
-SELECT patient_key, e,
-  least(sp - excess_h, ${W / US_PER_H}) AS covered_h,
-  CASE WHEN sp - excess_h >= ${minCov * (W / US_PER_H)} THEN (sv - v1 * excess_h / p1) * ${W / US_PER_H} / least(sp - excess_h, ${W / US_PER_H}) END AS total,
-  CASE WHEN sp - excess_h >= ${minCov * (W / US_PER_H)} THEN rmin END AS rate_min,
-  CASE WHEN rate < 10 THEN (e - min(st) OVER (PARTITION BY patient_key, run_id)) / ${US_PER_H} ELSE 0 END AS low_hours
-FROM x`;
+SELECT patient_key, e, covered_h, total, rate_min, 0::DOUBLE AS low_hours FROM x WHERE (rate < 10) IS NOT TRUE
+UNION ALL
+SELECT patient_key, e, covered_h, total, rate_min, (e - min(st) OVER (PARTITION BY patient_key, run_id)) / ${US_PER_H} AS low_hours
+FROM (SELECT *, sum(starts_run) OVER (PARTITION BY patient_key ORDER BY e ROWS UNBOUNDED PRECEDING) AS run_id FROM x WHERE rate < 10)`;
   const intervalAtSlot = INTERVAL_AT_SLOT;
   return [intervalSeries('urine_output', '_sf_uo'), intervalSeries('diarrhoea_volume', '_sf_dv'), intervalAtSlot];
 }
@@ -354,17 +358,17 @@ rows AS (
   SELECT patient_key, s_us * 4 + 1 AS k, 1 AS delta, CASE WHEN agent = 'phenylephrine' THEN rate END AS phen FROM seg
   UNION ALL SELECT patient_key, e_us * 4, -1, CASE WHEN agent = 'phenylephrine' THEN 0 END FROM seg WHERE e_us IS NOT NULL
 ), stream AS (
-  SELECT patient_key, k, NULL::VARCHAR AS cycle_id, NULL::INTEGER AS slot_number, delta AS d_pressor,
+  SELECT patient_key, k, NULL::INTEGER AS sid, delta AS d_pressor,
     CASE WHEN delta = 1 THEN 1 END AS pstart, phen AS phen_change, CASE WHEN delta = 1 THEN phen END AS phen_start
   FROM rows
   UNION ALL
-  SELECT patient_key, k, cycle_id, slot_number, NULL, NULL, NULL, NULL FROM _sf_slots
+  SELECT patient_key, k, sid, NULL, NULL, NULL, NULL FROM _sf_slots
 )
-SELECT cycle_id, slot_number,
+SELECT sid,
   coalesce(last_value(phen_change IGNORE NULLS) ${cum}, 0) AS phen_at,
   greatest(coalesce(last_value(phen_change IGNORE NULLS) ${left}, 0), coalesce(max(phen_start) ${inWin}, 0)) AS phen_max,
   (coalesce(sum(d_pressor) ${left}, 0) > 0 OR count(pstart) ${inWin} > 0) AS pressor_any
-FROM stream QUALIFY cycle_id IS NOT NULL`;
+FROM stream QUALIFY sid IS NOT NULL`;
 
   // Clinical events active at the dose: a join of slots to the patient's (few) episodes. An onset known only to its day
   // (month, year) is certain from the end of that period (s_us); from its start (s0_us) until then the event is pending
@@ -379,11 +383,11 @@ WITH ev AS (
   FROM clinical_event c
   WHERE c.event_type IN (${usedEvents.map(q).join(', ') || 'NULL'}) AND ${inCentres('c.')}
 )
-SELECT sl.cycle_id, sl.slot_number
+SELECT sl.sid
   ${usedEvents.map((e) => eventColumns(q(e), e)).join('\n  ')}
 FROM _sf_slots sl JOIN ev e ON e.patient_key = sl.patient_key AND e.s0_us <= sl.t
   AND (e.e_us > sl.t OR (e.e_us IS NULL AND (e.cycle_id IS NULL OR e.cycle_id = sl.cycle_id)))
-GROUP BY sl.cycle_id, sl.slot_number`;
+GROUP BY sl.sid`;
 
   // Duration limits (intubation > 72 h, dialysis > 72 h, coma > 48 h) are judged on the episode, not at dose times: the
   // longest episode of the patient so far (any cycle or course), cut at the slot. An episode that passes its limit after
@@ -396,10 +400,10 @@ WITH ev AS (
   SELECT patient_key, cycle_id, event_type, epoch_us(${PERIOD_END('onset_at', 'onset_precision')}) AS s_us, epoch_us(resolved_at) AS e_us
   FROM clinical_event WHERE event_type IN (${episodeEvents.map(q).join(', ') || 'NULL'}) AND ${inCentres()}
 )
-SELECT sl.cycle_id, sl.slot_number
+SELECT sl.sid
   ${episodeEvents.map((e) => `, max(CASE WHEN e.event_type = ${q(e)} THEN (${EPISODE_END} - e.s_us) / ${US_PER_H} END) AS x_${e}`).join('\n  ')}
 FROM _sf_slots sl JOIN ev e ON e.patient_key = sl.patient_key AND e.s_us <= sl.t
-GROUP BY sl.cycle_id, sl.slot_number`;
+GROUP BY sl.sid`;
 
   // Which centres record what at all: a centre that never records an event type or a pressor cannot show its absence.
   const coverage = `CREATE OR REPLACE TEMP TABLE _sf_cov AS
@@ -479,27 +483,27 @@ function assemblyStatements(ctx: FeatureSqlContext, options: SlotFeatureOptions)
   // A view: the final statement reads it (twice, with the consecutive-shift counts); materialising it first cost
   // 0.53 s of the 0.94 s the two took (lakeshore).
   const assembled = `CREATE OR REPLACE TEMP VIEW _sf_all AS
-SELECT sl.centre_id, sl.patient_key, sl.cycle_id, sl.slot_number, sl.scheduled_at, sl.status, sl.hold_reason_codes, sl.dosing_weight_kg, sl.cycle_start_at,
-  ${cols.join(',\n  ')}
+SELECT sl.sid, sl.centre_id, sl.patient_key, sl.cycle_id, sl.slot_number, sl.scheduled_at, sl.status, sl.hold_reason_codes, sl.dosing_weight_kg,
+  sl.cycle_start_at, ${cols.join(',\n  ')}
 FROM _sf_slots sl
-LEFT JOIN _sf_point p ON p.cycle_id = sl.cycle_id AND p.slot_number = sl.slot_number
-LEFT JOIN _sf_events ev ON ev.cycle_id = sl.cycle_id AND ev.slot_number = sl.slot_number
-LEFT JOIN _sf_evj ej ON ej.cycle_id = sl.cycle_id AND ej.slot_number = sl.slot_number
-LEFT JOIN _sf_episodes ep ON ep.cycle_id = sl.cycle_id AND ep.slot_number = sl.slot_number
+LEFT JOIN _sf_point p ON p.sid = sl.sid
+LEFT JOIN _sf_events ev ON ev.sid = sl.sid
+LEFT JOIN _sf_evj ej ON ej.sid = sl.sid
+LEFT JOIN _sf_episodes ep ON ep.sid = sl.sid
 LEFT JOIN _sf_w0 w0 ON w0.cycle_id = sl.cycle_id
 LEFT JOIN _sf_base b0 ON b0.patient_key = sl.patient_key
 LEFT JOIN _sf_cov cov ON cov.centre_id = sl.centre_id
-LEFT JOIN _sf_ia ia ON ia.cycle_id = sl.cycle_id AND ia.slot_number = sl.slot_number`;
+LEFT JOIN _sf_ia ia ON ia.sid = sl.sid`;
 
   // Consecutive shifts at or over the level, ending at this slot; NULL when a missing shift breaks the run.
   const consec = specs.filter(([, s]) => s.kind === 'consecutive_shifts') as [RuleVariableCode, Extract<FeatureSpec, { kind: 'consecutive_shifts' }>][];
   const consecCte = consec.map(
     ([name, s]) => `c_${name} AS (
-  SELECT cycle_id, slot_number, CASE WHEN f IS NULL THEN NULL WHEN f = 0 THEN 0 WHEN first_value(f IS NULL) OVER g AND grp > 0 THEN NULL
+  SELECT sid, CASE WHEN f IS NULL THEN NULL WHEN f = 0 THEN 0 WHEN first_value(f IS NULL) OVER g AND grp > 0 THEN NULL
     ELSE row_number() OVER g - CASE WHEN grp > 0 THEN 1 ELSE 0 END END::DOUBLE AS ${name}
-  FROM (SELECT cycle_id, slot_number, f, sum(CASE WHEN f = 1 THEN 0 ELSE 1 END)
+  FROM (SELECT sid, cycle_id, slot_number, f, sum(CASE WHEN f = 1 THEN 0 ELSE 1 END)
           OVER (PARTITION BY cycle_id ORDER BY slot_number ROWS UNBOUNDED PRECEDING) AS grp
-        FROM (SELECT cycle_id, slot_number, CASE WHEN ${s.of} IS NULL THEN NULL WHEN ${s.of} >= ${s.atLeast} THEN 1 ELSE 0 END AS f FROM _sf_all))
+        FROM (SELECT sid, cycle_id, slot_number, CASE WHEN ${s.of} IS NULL THEN NULL WHEN ${s.of} >= ${s.atLeast} THEN 1 ELSE 0 END AS f FROM _sf_all))
   WINDOW g AS (PARTITION BY cycle_id, grp ORDER BY slot_number ROWS UNBOUNDED PRECEDING)
 )`,
   );
@@ -509,8 +513,8 @@ ${consecCte.length ? `WITH ${consecCte.join(',\n')}` : ''}
 SELECT a.centre_id, a.patient_key, a.cycle_id, a.slot_number, a.scheduled_at, a.status, a.hold_reason_codes, a.dosing_weight_kg,
   row_number() OVER (PARTITION BY a.cycle_id ORDER BY a.slot_number) = 1 AS first_in_cycle,
   ${ordered.join(', ')}
-FROM _sf_all a ${consec.map(([n]) => `LEFT JOIN c_${n} USING (cycle_id, slot_number)`).join(' ')}
-ORDER BY ${SLOT_ORDER.map((c) => `a.${c}`).join(', ')}`;
+FROM _sf_all a ${consec.map(([n]) => `LEFT JOIN c_${n} USING (sid)`).join(' ')}
+ORDER BY a.sid`;
   return [assembled, final];
 }
 

@@ -260,9 +260,12 @@ export function lenientCarry(carry: string, piece: Buffer): string {
   return kept.slice(-LENIENT_CARRY) + (end < piece.length || (end === 0 && kept !== carry) ? ' ' : '');
 }
 
-/** One pass over the file: its SHA-256 (which every record carries) and the checks DuckDB's reading needs. */
-export function scanNdjson(path: string, maxFieldChars: number, chunkBytes = 8 << 20): NdjsonScan {
-  const hash = createHash('sha256');
+/**
+ * One pass over the file: its SHA-256 (which every record carries) and the checks DuckDB's reading needs.
+ * `sha256`: the file's hash when it is known already (the run's stamp hashed it): it is not worked out again.
+ */
+export function scanNdjson(path: string, maxFieldChars: number, chunkBytes = 8 << 20, sha256: string | null = null): NdjsonScan {
+  const hash = sha256 === null ? createHash('sha256') : null;
   const fd = openSync(path, 'r');
   const buf = Buffer.allocUnsafe(chunkBytes);
   const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -279,7 +282,7 @@ export function scanNdjson(path: string, maxFieldChars: number, chunkBytes = 8 <
       const n = readSync(fd, buf, 0, buf.length, null);
       if (n === 0) break;
       const b = buf.subarray(0, n);
-      hash.update(b);
+      hash?.update(b);
       if (bytes === 0 && n >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) refused ??= 'the file starts with a byte order mark';
       if (!refused && !isAscii(b)) {
         try {
@@ -318,5 +321,5 @@ export function scanNdjson(path: string, maxFieldChars: number, chunkBytes = 8 <
     }
   }
   if (!refused && maxLine > maxFieldChars) refused = `a line is longer than ${maxFieldChars} bytes`;
-  return { sha256: hash.digest('hex'), bytes, lines, maxLineBytes: maxLine, refused };
+  return { sha256: hash?.digest('hex') ?? sha256!, bytes, lines, maxLineBytes: maxLine, refused };
 }

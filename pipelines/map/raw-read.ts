@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { InputError } from '../read/errors.js';
+import { fileIdentity, knownFileHash, knownSha256, rememberFileHash } from '../read/file-hash.js';
 import { lineRanges, streamSource, type LineRange, type SourceRow } from '../read/source.js';
 import { RawWriter, type RawCells } from './columnar-input.js';
 import { checkColumns } from './source-columns.js';
@@ -29,6 +30,8 @@ export interface RawTask {
   scan?: boolean;
   /** Leave out (count, never write) the lines of patients outside the cohort. */
   cohort?: CohortFilter;
+  /** The file's hash as the main thread knows it (read/file-hash.ts), with the file identity it was taken at. */
+  known?: { id: string; sha256: string };
 }
 
 export interface RawDone {
@@ -45,14 +48,19 @@ export interface RawDone {
   /** Rows of patients outside the cohort: counted, not written. */
   outside: number;
   scan?: NdjsonScan;
+  /** The file's identity before it was read, for the main thread to remember the hash by. */
+  identity?: string | null;
 }
 
 /** Reads one task's rows and writes their cells (what a worker runs). */
 export async function readRawTask(task: RawTask): Promise<RawDone> {
   const path = join(task.dir, task.src.file);
+  // A hash the main thread has (the run's stamp) is this thread's too: the file is not hashed twice.
+  if (task.known) rememberFileHash(path, task.known.id, task.known.sha256);
+  const identity = fileIdentity(path);
   if (task.scan && existsSync(path)) {
-    const scan = scanNdjson(path, task.src.max_field_chars);
-    return { file: basename(path), path, sha256: scan.sha256, bytes: scan.bytes, columns: [], head: null, out: '', odd: [], outside: 0, scan };
+    const scan = scanNdjson(path, task.src.max_field_chars, undefined, knownSha256(path));
+    return { file: basename(path), path, sha256: scan.sha256, bytes: scan.bytes, columns: [], head: null, out: '', odd: [], outside: 0, scan, identity };
   }
   const stream = await streamSource(task.src, task.dir, undefined, task.range);
   const w = new RawWriter(task.paths, task.out, task.cohort);
@@ -70,7 +78,7 @@ export async function readRawTask(task: RawTask): Promise<RawDone> {
     w.close();
   }
   const info = { file: stream.file, path: stream.path, sha256: stream.sha256, bytes: stream.bytes, columns: stream.columns };
-  return { ...info, head, out: task.out, odd: w.odd, outside: w.outside };
+  return { ...info, head, out: task.out, odd: w.odd, outside: w.outside, identity };
 }
 
 /** A source read in one or more tasks, as the columnar path takes it. */
@@ -125,8 +133,9 @@ export class RawReadPool {
   run(task: RawTask): Promise<RawDone> {
     if (this.closed) return Promise.reject(new Error('the reader pool is closed'));
     const id = this.nextId++;
+    const known = knownFileHash(join(task.dir, task.src.file));
     const p = new Promise<RawDone>((resolve, reject) => this.waiting.set(id, { task, resolve, reject }));
-    this.queue.push({ id, task });
+    this.queue.push({ id, task: known === null ? task : { ...task, known } });
     this.pump();
     return p;
   }
@@ -154,6 +163,8 @@ export class RawReadPool {
     rawReadStats.liveThreads++;
     slot.w.on('message', (m: Message) => {
       slot.job = null;
+      // The thread's hash is the main thread's too (the stamp of a run that did not take one up front).
+      if (m.done?.sha256) rememberFileHash(m.done.path, m.done.identity ?? null, m.done.sha256);
       if (m.done) this.settle(m.id, { done: m.done });
       else this.settle(m.id, { error: m.error?.input ? new InputError(...m.error.input) : this.threadError(m.id, m.error?.message ?? 'no message') });
       this.pump();

@@ -30,6 +30,20 @@ function remember(path: string, id: string | null, sha256: string): void {
   if (id !== null && id === identity(path)) known.set(resolve(path), { id, sha256 });
 }
 
+/**
+ * The remembered hash of `path` with the identity it was taken at, while the file still has it: handed to a reader
+ * thread (each thread has its own memory), so a file the run's stamp hashed is not hashed again there.
+ */
+export function knownFileHash(path: string): { id: string; sha256: string } | null {
+  const k = known.get(resolve(path));
+  return k !== undefined && k.id === identity(path) ? { ...k } : null;
+}
+
+/** Remembers a hash worked out on another thread at identity `id`; kept only if the file still has that identity. */
+export function rememberFileHash(path: string, id: string | null, sha256: string): void {
+  remember(path, id, sha256);
+}
+
 /** SHA-256 (hex) of a file's bytes, streamed; remembered for the next caller while the file is unchanged. */
 export async function fileSha256(path: string): Promise<string> {
   const cached = knownSha256(path);
