@@ -309,7 +309,7 @@ function intervalStatements(ctx: FeatureSqlContext): string[] {
   // (urine, stool): rolling window over each charted series, then the latest window at the dose. A run of low-rate
   // periods (< 10 mL/h, each starting within a minute of the last one's end) holds only low-rate periods, so the runs
   // are numbered and measured among those rows alone: two sorts of a few per cent of the series instead of two of all
-  // of it (docs/decisions.md §55).
+  // of it (docs/decisions.md §57).
   const intervalSeries = (obs: 'urine_output' | 'diarrhoea_volume', name: string) => `CREATE OR REPLACE TEMP TABLE ${name} AS
 WITH s AS (
   SELECT patient_key, epoch_us(observed_at) AS e, value AS v, period_hours AS p, value / period_hours AS rate,

@@ -1,4 +1,4 @@
-// Rows of one table whose difference from another table's row is a count of patients (decision 50+, issue 22):
+// Rows of one table whose difference from another table's row is a count of patients (decision 55, issue 22):
 // - the assessed-only response row of a disease against its all-eligible row: the totals and the non-responders differ
 //   by the disease's courses not assessed (the responders are the same);
 // - a serious event's row against "any serious event" of the same regimen: patients with any minus those with the one

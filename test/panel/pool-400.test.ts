@@ -221,7 +221,7 @@ describe('cross-table differences in the 400-patient bundles', () => {
     }
   });
 
-  // Closed (decision 50+): the response rows are of all treated (RECIST 1.1's all-eligible denominator), so a disease's
+  // Closed (decision 55): the response rows are of all treated (RECIST 1.1's all-eligible denominator), so a disease's
   // response total is its patients (OS life table, case mix); the assessed-only rows are released only where the patients
   // not assessed are 0 or ≥ k. On the old bundles (response rows of the assessed only) this failed at four centres.
   it('response rows against the patients of the disease: no count of 1 … k − 1 patients not assessed', () => {

@@ -1,4 +1,4 @@
-// Rows of one released table whose difference from a row of another is a count of patients (decision 50+, issue 22):
+// Rows of one released table whose difference from a row of another is a count of patients (decision 55, issue 22):
 // patients with any serious event minus those with one kind (the patients with only other kinds), and a disease's
 // assessed-only response row minus its all-eligible row (the patients not assessed). None may be 1 … k − 1 in what is
 // released; the fuzz shows the bundle step without the row check would release such counts.
