@@ -75,14 +75,19 @@ describe('implied thresholds on 200 simulated patients a centre', () => {
   });
 
   // The plain logistic ED50 is still reported (beside the change point, as the issue asks); where the ceiling is well
-  // below 1 it lies above the edge, within 8% of it here. This is why the 4PL ED50 is the one to read.
+  // below 1 it lies above the edge, within 12% of it here. It is also pulled by outliers: since the simulator's
+  // myocardial infarction (decision 56) shifted the row-keyed imperfection draws, two amstel patients carry slipped-digit
+  // creatinine values (11.65 and 12.78 mg/dL, three doses each given through), and amstel's plain slope falls from 18.0
+  // to 3.5 and its ED50 moves from 2.53 to 2.75 (10 % above the edge) while the change point and the 4PL stay on it.
+  // This is why the 4PL ED50 is the one to read.
   const notUrine = TRUE_EDGES.filter((e) => e.variable !== 'urine_output_shift');
   it.each(notUrine)('$centre holds $variable at $edge: the plain ED50 is at or above the edge', ({ centre, variable, edge }) => {
     const r = rows.find((x) => x.centre_id === centre && x.variable === variable)!;
     expect(r.problem, JSON.stringify(r)).toBeNull();
     expect(r.logistic_method).toBe('ml');
     expect(r.fieller_upper!, JSON.stringify(r)).toBeGreaterThanOrEqual(edge);
-    expect(r.ed50! - edge, JSON.stringify(r)).toBeLessThanOrEqual(0.08 * edge);
+    expect(r.ed50! - edge, JSON.stringify(r)).toBeLessThanOrEqual(0.12 * edge);
+    expect(r.ed50!, JSON.stringify(r)).toBeGreaterThanOrEqual(edge);
   });
 
   it.each(notUrine)('$centre holds $variable at $edge: floor near 0, ceiling below 1', ({ centre, variable }) => {
