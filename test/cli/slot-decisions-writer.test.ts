@@ -54,6 +54,26 @@ describe('SlotDecisionWriter', () => {
     expect(got.filter((r) => r[0] === 'r2' && r[1] === 'b').map((r) => r[6])).toEqual(['give', 'stop_cycle', 'hold']);
   });
 
+  it('text columns read back as VARCHAR (written from ENUMs), a quote in a rule id kept as it is', async () => {
+    const out = join(work, 'types');
+    const quoted = { ...pass("r'1", [0, 1, 0, 0, 0, 1]), firedSets: [{ rules: '', status: '' }, { rules: "o'brien", status: 'verified' }] };
+    await writeSlotDecisions(out, frame, [quoted]);
+    const db = await createDuckDB(':memory:');
+    try {
+      const file = join(out, 'slot_decisions', 'centre_id=a', `ruleset_id=r'1`, 'data.parquet').replace(/'/g, "''");
+      const types = (await db.conn.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${file}'))`)).getRows();
+      expect(Object.fromEntries(types.map(([c, t]) => [String(c), String(t)]))).toEqual({
+        ruleset_id: 'VARCHAR', ruleset_status: 'VARCHAR', centre_id: 'VARCHAR', patient_key: 'VARCHAR', cycle_id: 'VARCHAR',
+        slot_number: 'INTEGER', recorded: 'VARCHAR', decision: 'VARCHAR', class: 'VARCHAR', fired_rules: 'VARCHAR', fired_status: 'VARCHAR',
+        cannot_evaluate: 'VARCHAR',
+      });
+      const fired = (await db.conn.runAndReadAll(`SELECT ruleset_id, fired_rules FROM read_parquet('${file}') WHERE fired_rules <> ''`)).getRows();
+      expect(fired.map((r) => r.map(String))).toEqual([["r'1", "o'brien"]]);
+    } finally {
+      db.close();
+    }
+  });
+
   it('a run discarded after a failure leaves the previous slot decisions as they were', async () => {
     const out = join(work, 'failed');
     await writeSlotDecisions(out, frame, [pass('old', [0, 0, 0, 0, 0, 0])]);
