@@ -66,6 +66,23 @@ export interface CannotList {
   rule: Uint16Array;
 }
 
+/**
+ * The rules that could not be evaluated, compact: the state rules' trigger verdicts (-1 where the evidence is missing;
+ * one array per condition, shared by every ruleset) and the few entries the slot loop adds. A mostly missing variable
+ * costs nothing here, where as compressed rows it was an entry a slot and rule (cannotAt reads one slot).
+ */
+export interface MissingEvidence {
+  /** Rule index (into ruleset.rules) of each visiting key: the state rules first, then the counter rules. */
+  ruleOfKey: Uint16Array;
+  /** Per state rule (by key), its trigger's verdict per slot: -1 where it cannot be evaluated. Read-only. */
+  verdicts: readonly Int8Array[];
+  /** Entries the slot loop found (a missing resume condition, a counter rule's missing evidence), by slot then key. */
+  extraSlot: Int32Array;
+  extraKey: Uint16Array;
+  /** The evaluation's decisions: a slot not reached has no entries. */
+  decision: Uint8Array;
+}
+
 /** Columnar result of one ruleset over one feature table. */
 export interface RulesetEvaluation {
   ruleset: Ruleset;
@@ -81,7 +98,9 @@ export interface RulesetEvaluation {
   /** Held doses before this slot (engine's count, or recorded in 'recorded' mode). */
   heldBefore: Uint8Array;
   fired: FiredList;
-  cannot: CannotList;
+  /** Per slot, the rules that could not be evaluated, as compressed rows: made on first read (cannotAt reads `missing`). */
+  readonly cannot: CannotList;
+  missing: MissingEvidence;
 }
 
 /** One slot of an evaluation, as an object (for reports and tests; the engine itself never builds these). */
@@ -608,6 +627,7 @@ export function evaluateRuleset(given: Ruleset, table: SlotFeatureTable, options
   let actList: number[] = [];
   const hasCounterRules = counterRules.length > 0;
   const eOff = events.offsets;
+  let cannot: CannotList | undefined;
   for (let i = 0; i < n; i++) {
     if (cycleStart[i] === 1) {
       // A hold awaiting its resume condition survives into the patient's next cycle (and course): only a new patient
@@ -698,8 +718,48 @@ export function evaluateRuleset(given: Ruleset, table: SlotFeatureTable, options
     relativeCount,
     heldBefore: heldBeforeOut,
     fired: { offsets: fired.offsets, rule: fired.ruleArray(), value: fired.valueArray(), persisting: fired.flagArray() },
-    cannot: cannotList(staticCannot(ruleset, stateRules, table), decision, stateRules, counterRules, st.extraSlot, st.extraKey),
+    get cannot(): CannotList {
+      return (cannot ??= cannotList(staticCannot(ruleset, stateRules, table), decision, stateRules, counterRules, st.extraSlot, st.extraKey));
+    },
+    missing: {
+      ruleOfKey: Uint16Array.from([...stateRules, ...counterRules], (r) => r.index),
+      verdicts: stateRules.map((r) => r.met!),
+      extraSlot: Int32Array.from(st.extraSlot),
+      extraKey: Uint16Array.from(st.extraKey),
+      decision,
+    },
   };
+}
+
+/**
+ * The rules (indices into ruleset.rules) that could not be evaluated at slot i, in the order the engine visits them:
+ * the same list as the compressed rows of `ev.cannot` at i, without making them. `out` is reused when given.
+ * @example cannotAt(ev.missing, 12).map((r) => ev.rules[r].id)
+ */
+export function cannotAt(m: MissingEvidence, i: number, out: number[] = []): number[] {
+  out.length = 0;
+  if (m.decision[i] === NOT_REACHED) return out;
+  const { extraSlot, extraKey, ruleOfKey, verdicts } = m;
+  let e = firstAtOrAfter(extraSlot, i);
+  for (let k = 0; k < verdicts.length; k++) {
+    // An extra entry with a lower key comes first; a state rule's own entry before an extra with the same key.
+    for (; e < extraSlot.length && extraSlot[e] === i && extraKey[e]! < k; e++) out.push(ruleOfKey[extraKey[e]!]!);
+    if (verdicts[k]![i] === -1) out.push(ruleOfKey[k]!);
+  }
+  for (; e < extraSlot.length && extraSlot[e] === i; e++) out.push(ruleOfKey[extraKey[e]!]!);
+  return out;
+}
+
+/** The first position in an ascending array whose value is ≥ x. */
+function firstAtOrAfter(sorted: Int32Array, x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Which cycle policy stops the cycle at this slot: 0 none, 1 relative criteria, 2 held doses (index into POLICIES). */
@@ -939,8 +999,8 @@ export function slotDecision(ev: RulesetEvaluation, table: SlotFeatureTable, i: 
       status: r.status,
     });
   }
-  for (let k = ev.cannot.offsets[i]!; k < ev.cannot.offsets[i + 1]!; k++) {
-    const id = ev.rules[ev.cannot.rule[k]!]!.id;
+  for (const r of cannotAt(ev.missing, i)) {
+    const id = ev.rules[r]!.id;
     if (!out.cannot_evaluate.includes(id)) out.cannot_evaluate.push(id);
   }
   return out;

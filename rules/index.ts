@@ -1,6 +1,6 @@
 export { conditionMet, inBand, type ConditionLike, type ConditionValue } from './condition.js';
-export { DECISIONS, POLICIES, compileTest, evaluateRuleset, featureTableFromRows, slotDecision } from './engine.js';
-export type { Decision, EvaluateOptions, FiredRule, PolicyCode, RulesetEvaluation, SlotDecision, SlotFeatureTable } from './engine.js';
+export { DECISIONS, POLICIES, cannotAt, compileTest, evaluateRuleset, featureTableFromRows, slotDecision } from './engine.js';
+export type { Decision, EvaluateOptions, FiredRule, MissingEvidence, PolicyCode, RulesetEvaluation, SlotDecision, SlotFeatureTable } from './engine.js';
 export { FEATURE_COLUMNS, FEATURE_SPECS, computeSlotFeatures, readSlotFeatures, rulesetVariables, slotFeaturesSql } from './features.js';
 export type { FeatureSpec, SlotFeatureFrame, SlotFeatureOptions } from './features.js';
 export { loadRuleset, loadRulesetFolders, loadRulesets, parseRuleset, type ExtraRulesets } from './load.js';

@@ -21,7 +21,7 @@ import { holdReasonMix, type HoldReasonRow } from './hold-reasons.js';
 import { IMPLIED_THRESHOLD_VARIABLES, impliedCells, impliedFitOptions, impliedRows, referenceBand, type ImpliedThresholdRow } from './implied-thresholds.js';
 import { fitImplied } from './implied-fit.js';
 import { startImpliedFits } from './implied-pool.js';
-import { slotDecisionColumns, swimmerRule, swimmerSample, type RulesetPass, type SlotDecisionRow } from './slot-decisions.js';
+import { passCore, slotDecisionColumns, swimmerRule, swimmerSample, type RulesetPass, type SlotDecisionRow } from './slot-decisions.js';
 
 /** The ruleset the implied thresholds are adjusted by and shown against, unless another is asked for. */
 export const DEFAULT_REFERENCE = 'consensus_2014_t3';
@@ -279,7 +279,7 @@ function rulesetPasses(
       enforcementRows.push({ ...row, system: rule.system, source: rule.source });
     }
     // The reference's decision columns are made once: for the swimmer sample and for onRuleset.
-    const columns = rs.id === reference.id ? slotDecisionColumns(frame, { ruleset: rs, ev, classes }) : undefined;
+    const columns = rs.id === reference.id ? slotDecisionColumns(frame, passCore({ ruleset: rs, ev, classes })) : undefined;
     if (columns !== undefined) swimmer = swimmerSample(frame, columns, { perCentre });
     options.onRuleset?.(columns === undefined ? { ruleset: rs, ev, classes } : { ruleset: rs, ev, classes, columns });
   }

@@ -2,7 +2,7 @@
 // 7 M rows at 20,000 patients and ran the default heap out inside JSON.stringify; as typed arrays they are ~10 bytes a
 // slot, with each slot's fired and not-evaluable rule lists as ids into small per-ruleset dictionaries. Rows are made
 // only for the few cycles a figure draws (swimmerSample).
-import { DECISIONS, type CannotList, type FiredList, type RulesetEvaluation } from '../../rules/engine.js';
+import { DECISIONS, cannotAt, type CannotList, type FiredList, type MissingEvidence, type RulesetEvaluation } from '../../rules/engine.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
 import type { Rule, Ruleset } from '../../schemas/ruleset.js';
 import { EXCLUDED, HELD_WITHOUT, MET_BUT_GIVEN, NOT_ASSESSABLE, SLOT_CLASSES, type SlotClasses } from './classify.js';
@@ -112,7 +112,10 @@ export interface PassCore {
   columns?: SlotDecisionColumns;
 }
 
-/** The part of a pass slotDecisionColumns reads, without the ruleset's rules' other fields or the evaluation's other arrays. */
+/**
+ * The part of a pass slotDecisionColumns reads, without the ruleset's rules' other fields or the evaluation's other
+ * arrays; its 'cannot evaluate' rows are those of the not-assessable slots only (the only ones read), from ev.missing.
+ */
 export function passCore({ ruleset, ev, classes }: RulesetPass): PassCore {
   return {
     ruleset: { id: ruleset.id, status: ruleset.status },
@@ -120,10 +123,23 @@ export function passCore({ ruleset, ev, classes }: RulesetPass): PassCore {
       rules: ev.rules.map((r) => ({ id: r.id, status: r.status })),
       decision: ev.decision,
       fired: { offsets: ev.fired.offsets, rule: ev.fired.rule },
-      cannot: ev.cannot,
+      cannot: notAssessableCannot(ev.missing, classes.cls),
     },
     classes: { cls: classes.cls },
   };
+}
+
+/** Compressed 'cannot evaluate' rows with entries at the not-assessable slots only. */
+function notAssessableCannot(missing: MissingEvidence, cls: Uint8Array): CannotList {
+  const n = cls.length;
+  const offsets = new Uint32Array(n + 1);
+  const rules: number[] = [];
+  const at: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (cls[i] === NOT_ASSESSABLE) for (const r of cannotAt(missing, i, at)) rules.push(r);
+    offsets[i + 1] = rules.length;
+  }
+  return { offsets, rule: Uint16Array.from(rules) };
 }
 
 /**

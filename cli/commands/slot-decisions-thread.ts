@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { passCore, type RulesetPass, type SlotDecisionColumns } from '../../analytics/practice/slot-decisions.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
 import { slotIdentity } from './slot-decisions-output.js';
-import type { Shared, WriterReply, WriterRequest } from './slot-decisions-worker.js';
+import type { WriterReply, WriterRequest } from './slot-decisions-worker.js';
 import { startModuleWorker } from '../../project/index.js';
 
 /** The writer thread: `open`, `add` each ruleset's columns, then `publish` (or `discard` after a failure). */
@@ -43,30 +43,15 @@ export class SlotDecisionThread {
   /**
    * Hands one ruleset's pass over: the thread makes its columns (slotDecisionColumns), the same as
    * `add(slotDecisionColumns(frame, pass))`, in the same order. A pass with columns sends them. The evaluation's own
-   * arrays (decision, fired lists, classes) are moved, not copied: the pass must not be read after this. The 'cannot
-   * evaluate' lists, which evaluations share, go once each and are named by id after that (cloning them was ~2 CPU-s).
+   * arrays (decision, fired lists, classes) are moved, not copied: the pass must not be read after this.
    */
   addPass(n: number, pass: RulesetPass): void {
     if (pass.columns !== undefined) return this.add(pass.columns);
-    const { ev, ...rest } = passCore(pass);
-    const { cannot, ...own } = ev;
-    const move = [own.decision, own.fired.offsets, own.fired.rule, rest.classes.cls].filter((a) => a.byteOffset === 0 && a.byteLength === a.buffer.byteLength);
-    const m: WriterRequest = { op: 'pass', n, pass: { ...rest, ev: own }, cannot: { offsets: this.shared(cannot.offsets), rule: this.shared(cannot.rule) } };
-    this.worker.postMessage(m, [...new Set(move.map((a) => a.buffer as ArrayBuffer))]);
+    const core = passCore(pass);
+    const arrays = [core.ev.decision, core.ev.fired.offsets, core.ev.fired.rule, core.ev.cannot.offsets, core.ev.cannot.rule, core.classes.cls];
+    const move = arrays.filter((a) => a.byteOffset === 0 && a.byteLength === a.buffer.byteLength);
+    this.worker.postMessage({ op: 'pass', n, pass: core } satisfies WriterRequest, [...new Set(move.map((a) => a.buffer as ArrayBuffer))]);
   }
-
-  private readonly sentIds = new WeakMap<object, number>();
-
-  /** `array` with its id, or its id alone once sent (addPass). */
-  private shared<T extends Uint32Array | Uint16Array>(array: T): Shared<T> {
-    const id = this.sentIds.get(array);
-    if (id !== undefined) return { id };
-    const fresh = this.nextId++;
-    this.sentIds.set(array, fresh);
-    return { id: fresh, array };
-  }
-
-  private nextId = 0;
 
   /** Waits for every write; then `beforeMove` (e.g. clearing the old outputs), and moves the files into place. Returns the rows written. */
   async publish(beforeMove: () => void = () => undefined): Promise<number> {

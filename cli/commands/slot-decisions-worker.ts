@@ -7,35 +7,14 @@ export type WriterRequest =
   | { op: 'open'; outDir: string; ids: SlotIdentity; rulesets: number }
   | { op: 'add'; cols: SlotDecisionColumns }
   /** A pass whose columns are made here (slotDecisionColumns), off the thread that evaluates the rulesets. */
-  | {
-      op: 'pass';
-      n: number;
-      pass: Omit<PassCore, 'ev'> & { ev: Omit<PassCore['ev'], 'cannot'> };
-      cannot: { offsets: Shared<Uint32Array>; rule: Shared<Uint16Array> };
-    }
+  | { op: 'pass'; n: number; pass: PassCore }
   | { op: 'written' }
   | { op: 'move' }
   | { op: 'discard' };
 
-/**
- * An array several evaluations share (the engine's 'cannot evaluate' lists are one per ruleset shape, not per
- * evaluation): sent with its id the first time, by id alone after that.
- */
-export interface Shared<T> {
-  id: number;
-  array?: T;
-}
-
 export type WriterReply = { op: WriterRequest['op']; rows?: number } | { op: WriterRequest['op']; error: { name: string; message: string; stack?: string } };
 
 let writer: SlotDecisionWriter | null = null;
-const sharedArrays = new Map<number, Uint32Array | Uint16Array>();
-
-/** A shared array: kept when it comes, looked up when only its id does. */
-function held<T extends Uint32Array | Uint16Array>(s: Shared<T>): T {
-  if (s.array !== undefined) sharedArrays.set(s.id, s.array);
-  return sharedArrays.get(s.id) as T;
-}
 // An add's failure is kept and answered at the next request that waits (written), as the in-thread writer's add throws.
 let failed: Error | null = null;
 
@@ -47,11 +26,9 @@ async function handle(m: WriterRequest): Promise<number | undefined> {
     case 'add':
       if (failed === null) writer!.add(m.cols);
       return undefined;
-    case 'pass': {
-      const cannot = { offsets: held(m.cannot.offsets), rule: held(m.cannot.rule) };
-      if (failed === null) writer!.add(slotDecisionColumns({ n: m.n }, { ...m.pass, ev: { ...m.pass.ev, cannot } }));
+    case 'pass':
+      if (failed === null) writer!.add(slotDecisionColumns({ n: m.n }, m.pass));
       return undefined;
-    }
     case 'written':
       if (failed !== null) throw failed;
       await writer!.written();
