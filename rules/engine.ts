@@ -76,6 +76,11 @@ export interface MissingEvidence {
   ruleOfKey: Uint16Array;
   /** Per state rule (by key), its trigger's verdict per slot: -1 where it cannot be evaluated. Read-only. */
   verdicts: readonly Int8Array[];
+  /**
+   * Per state rule (by key), the feature column whose missing values (NaN) are exactly its verdict's -1s (a trigger of
+   * one condition on a column the table has), else null: readers may test the column's gaps instead.
+   */
+  columns: readonly (Float64Array | null)[];
   /** Entries the slot loop found (a missing resume condition, a counter rule's missing evidence), by slot then key. */
   extraSlot: Int32Array;
   extraKey: Uint16Array;
@@ -724,6 +729,7 @@ export function evaluateRuleset(given: Ruleset, table: SlotFeatureTable, options
     missing: {
       ruleOfKey: Uint16Array.from([...stateRules, ...counterRules], (r) => r.index),
       verdicts: stateRules.map((r) => r.met!),
+      columns: stateRules.map((r) => (r.extras.length === 0 ? r.main.column : null)),
       extraSlot: Int32Array.from(st.extraSlot),
       extraKey: Uint16Array.from(st.extraKey),
       decision,
@@ -751,7 +757,7 @@ export function cannotAt(m: MissingEvidence, i: number, out: number[] = []): num
 }
 
 /** The first position in an ascending array whose value is ≥ x. */
-function firstAtOrAfter(sorted: Int32Array, x: number): number {
+export function firstAtOrAfter(sorted: Int32Array, x: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

@@ -1,5 +1,5 @@
 // Concordance classes: one per dose slot, comparing a ruleset's decision (given the recorded history) with the recorded status.
-import { GIVE, NOT_REACHED, type RulesetEvaluation } from '../../rules/engine.js';
+import { GIVE, NOT_REACHED, firstAtOrAfter, type RulesetEvaluation } from '../../rules/engine.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
 import { frameCodes, type FrameCodes } from './frame-codes.js';
 
@@ -49,7 +49,9 @@ export function classifySlots(frame: SlotFeatureFrame, ev: RulesetEvaluation): S
   // missing evidence makes a slot not assessable (those never evaluable there do not).
   const unevaluableRules = new Map<string, Set<number>>();
   const skipOf: Set<number>[] = centres.map(() => new Set());
-  const liveKeys: number[][] = centres.map(() => []);
+  // Live keys on a column are tested through the frame's missing-value bits (two words a slot), the others one by one.
+  const masks = missingMasks(codes, n);
+  const live = centres.map(() => ({ lo: 0, hi: 0, keys: [] as number[] }));
   for (const c of firstCompared(compared, centre, centres.length)) {
     const set = new Set<number>();
     counts[c]!.forEach((m, r) => {
@@ -57,33 +59,44 @@ export function classifySlots(frame: SlotFeatureFrame, ev: RulesetEvaluation): S
     });
     unevaluableRules.set(centres[c]!, set);
     skipOf[c] = set;
-    for (let k = 0; k < verdicts.length; k++) if (!set.has(ruleOfKey[k]!)) liveKeys[c]!.push(k);
+    for (let k = 0; k < verdicts.length; k++) {
+      if (set.has(ruleOfKey[k]!)) continue;
+      const column = ev.missing.columns[k] ?? null;
+      const bit = column === null ? -1 : masks.bit(column);
+      if (bit < 0) live[c]!.keys.push(k);
+      else if (bit < 32) live[c]!.lo |= 1 << bit;
+      else live[c]!.hi |= 1 << (bit - 32);
+    }
   }
 
   const cls = new Uint8Array(n);
-  let e = 0;
+  const decision = ev.decision;
+  const { lo, hi } = masks;
+  const liveLo = Int32Array.from(live, (l) => l.lo);
+  const liveHi = Int32Array.from(live, (l) => l.hi);
+  const oneByOne = live.some((l) => l.keys.length > 0) || extraSlot.length > 0;
   for (let i = 0; i < n; i++) {
-    if (compared[i] === 0 || ev.decision[i] === NOT_REACHED) {
+    if (compared[i] === 0 || decision[i] === NOT_REACHED) {
       cls[i] = EXCLUDED;
       continue;
     }
     const isHeld = held[i] === 1;
-    if (ev.decision[i] !== GIVE) {
+    if (decision[i] !== GIVE) {
       cls[i] = isHeld ? MET_AND_HELD : MET_BUT_GIVEN;
       continue;
     }
-    let missing = false;
-    for (const k of liveKeys[centre[i]!]!) {
-      if (verdicts[k]![i] === -1) {
-        missing = true;
-        break;
-      }
-    }
-    for (; e < extraSlot.length && extraSlot[e]! < i; e++);
-    for (let x = e; !missing && x < extraSlot.length && extraSlot[x] === i; x++) missing = !skipOf[centre[i]!]!.has(ruleOfKey[extraKey[x]!]!);
+    const c = centre[i]!;
+    const missing = (lo[i]! & liveLo[c]!) !== 0 || (hi[i]! & liveHi[c]!) !== 0 || (oneByOne && missingOneByOne(i, live[c]!.keys, skipOf[c]!));
     cls[i] = missing ? NOT_ASSESSABLE : isHeld ? HELD_WITHOUT : NEITHER;
   }
   return { cls, unevaluableRules };
+
+  /** Missing evidence at slot i that the bits do not cover: live keys without a column, and the loop's extras. */
+  function missingOneByOne(i: number, keys: readonly number[], skip: Set<number>): boolean {
+    for (let x = 0; x < keys.length; x++) if (verdicts[keys[x]!]![i] === -1) return true;
+    for (let x = firstAtOrAfter(extraSlot, i); x < extraSlot.length && extraSlot[x] === i; x++) if (!skip.has(ruleOfKey[extraKey[x]!]!)) return true;
+    return false;
+  }
 }
 
 /** Centre indices in the order their first compared slot appears. */
@@ -112,4 +125,38 @@ function missingPerCentre(verdict: Int8Array, { compared, centre, centres }: Fra
     byFrame.set(compared, out);
   }
   return out;
+}
+
+/** Per slot, a bit per feature column (up to 64 a frame) set where the column is missing; a column's bit is laid down the first time it is asked for. */
+class MissingMasks {
+  readonly lo: Uint32Array;
+  readonly hi: Uint32Array;
+  private readonly bits = new Map<Float64Array, number>();
+
+  constructor(n: number) {
+    this.lo = new Uint32Array(n);
+    this.hi = new Uint32Array(n);
+  }
+
+  /** The column's bit (0–63), or -1 when all 64 are taken. */
+  bit(column: Float64Array): number {
+    let b = this.bits.get(column);
+    if (b !== undefined) return b;
+    b = this.bits.size;
+    if (b >= 64 || column.length !== this.lo.length) return -1;
+    this.bits.set(column, b);
+    const words = b < 32 ? this.lo : this.hi;
+    const mask = 1 << b % 32;
+    for (let i = 0; i < column.length; i++) if (column[i] !== column[i]) words[i]! |= mask;
+    return b;
+  }
+}
+
+// One set of masks per frame (keyed like frameCodes, by its status column's codes), shared by every ruleset's classes.
+const masksCache = new WeakMap<Uint8Array, MissingMasks>();
+
+function missingMasks({ compared }: FrameCodes, n: number): MissingMasks {
+  let m = masksCache.get(compared);
+  if (m === undefined) masksCache.set(compared, (m = new MissingMasks(n)));
+  return m;
 }
