@@ -126,20 +126,22 @@ async function loadSlots(conn: DuckDBConnection, ids: SlotIdentity): Promise<voi
   const index = Int32Array.from({ length: ids.n }, (_, i) => i);
   const columns = [index, cols.centre_id.codes, cols.patient_key.codes, cols.cycle_id.codes, ids.slot_number, cols.recorded.codes];
   await withAppender(conn, 's', (a) => appendInts(a, columns, ids.n));
-  await conn.run(`CREATE TABLE slot AS SELECT s.i, c.centre_id, p.patient_key, y.cycle_id, s.slot_number, r.recorded FROM s
-    JOIN d_centre_id c ON c.id = s.centre_id JOIN d_patient_key p ON p.id = s.patient_key
-    JOIN d_cycle_id y ON y.id = s.cycle_id JOIN d_recorded r ON r.id = s.recorded`);
-  await conn.run('DROP TABLE s');
   // Per centre, its slots with the strings as ENUMs of that centre's values: Parquet's writer takes an ENUM's
   // dictionary as it is instead of hashing a string a row (about twice as fast a file; the files read back as VARCHAR).
+  // Only the dictionaries are cast (the entries the centre uses); the slots join them on their integer codes.
   for (const [j, [centre, [lo, hi]]] of ids.centres.entries()) {
-    const range = `i BETWEEN ${lo} AND ${hi} AND centre_id = ${sql(centre)}`;
-    for (const col of ['patient_key', 'cycle_id', 'recorded'])
-      await conn.run(`CREATE TYPE e_${col}_${j} AS ENUM (SELECT DISTINCT ${col} FROM slot WHERE ${range} AND ${col} IS NOT NULL ORDER BY 1)`);
+    const range = `s.i BETWEEN ${lo} AND ${hi} AND s.centre_id = ${ids.centre_id.dict.indexOf(centre)}`;
+    for (const col of ['patient_key', 'cycle_id', 'recorded']) {
+      const used = `id IN (SELECT DISTINCT s.${col} FROM s WHERE ${range})`;
+      await conn.run(`CREATE TYPE e_${col}_${j} AS ENUM (SELECT ${col} FROM d_${col} WHERE ${used} AND ${col} IS NOT NULL ORDER BY 1)`);
+      await conn.run(`CREATE TABLE x_${col}_${j} AS SELECT id, ${col}::e_${col}_${j} AS ${col} FROM d_${col} WHERE ${used}`);
+    }
     await conn.run(`CREATE TYPE e_centre_${j} AS ENUM (${sql(centre)})`);
-    await conn.run(`CREATE TABLE slot_${j} AS SELECT i, centre_id::e_centre_${j} AS centre_id, patient_key::e_patient_key_${j} AS patient_key,
-      cycle_id::e_cycle_id_${j} AS cycle_id, slot_number, recorded::e_recorded_${j} AS recorded FROM slot WHERE ${range} ORDER BY i`);
+    await conn.run(`CREATE TABLE slot_${j} AS SELECT s.i, ${sql(centre)}::e_centre_${j} AS centre_id, p.patient_key, y.cycle_id, s.slot_number, r.recorded
+      FROM s JOIN x_patient_key_${j} p ON p.id = s.patient_key JOIN x_cycle_id_${j} y ON y.id = s.cycle_id JOIN x_recorded_${j} r ON r.id = s.recorded
+      WHERE ${range} ORDER BY s.i`);
   }
+  await conn.run('DROP TABLE s');
   await conn.run(`CREATE TYPE e_decision AS ENUM (${DECISIONS.map(sql).join(', ')}); CREATE TABLE d_decision (id INTEGER, decision e_decision)`);
   await withAppender(conn, 'd_decision', (a) => appendDict(a, DECISIONS.map((d) => [d])));
   await conn.run(`CREATE TYPE e_class AS ENUM (${SLOT_CLASSES.map(sql).join(', ')}); CREATE TABLE d_class (id INTEGER, class e_class)`);
