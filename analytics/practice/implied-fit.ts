@@ -273,15 +273,21 @@ function stepBootstrap(
   for (let j = 0; j < patient.length; j++) (groups[patient[j]!] ??= []).push(j);
   if (groups.length < 2 || options.replicates < 1) return null;
   // Each patient's slots as counts per distinct value (the sums a replicate adds are the same, in fewer steps).
+  // The held counts are kept apart for the values a patient was held at (most are not): fewer additions a replicate.
   const off = new Int32Array(groups.length + 1);
-  const idxL: number[] = [], cntL: number[] = [], evL: number[] = [];
+  const offE = new Int32Array(groups.length + 1);
+  const idxL: number[] = [], cntL: number[] = [], idxEL: number[] = [], evL: number[] = [];
   groups.forEach((js, g) => {
     const per = new Map<number, [number, number]>();
     for (const j of js) { const c = per.get(xi[j]!); if (c === undefined) per.set(xi[j]!, [1, held[j]!]); else { c[0]++; c[1] += held[j]!; } }
-    for (const [k, [c, e]] of per) { idxL.push(k); cntL.push(c); evL.push(e); }
+    for (const [k, [c, e]] of per) {
+      idxL.push(k); cntL.push(c);
+      if (e !== 0) { idxEL.push(k); evL.push(e); }
+    }
     off[g + 1] = idxL.length;
+    offE[g + 1] = idxEL.length;
   });
-  const idx = Int32Array.from(idxL), cnt = Float64Array.from(cntL), ev = Float64Array.from(evL);
+  const idx = Int32Array.from(idxL), cnt = Float64Array.from(cntL), idxE = Int32Array.from(idxEL), ev = Float64Array.from(evL);
   let s = options.seed >>> 0 || 1;
   const rand = (): number => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
   const m = xs.length;
@@ -298,7 +304,8 @@ function stepBootstrap(
     for (let p = 0; p < groups.length; p++) {
       const w = times[p]!;
       if (w === 0) continue;
-      for (let t = off[p]!; t < off[p + 1]!; t++) { ns[idx[t]!]! += w * cnt[t]!; es[idx[t]!]! += w * ev[t]!; }
+      for (let t = off[p]!; t < off[p + 1]!; t++) ns[idx[t]!]! += w * cnt[t]!;
+      for (let t = offE[p]!; t < offE[p + 1]!; t++) es[idxE[t]!]! += w * ev[t]!;
     }
     const f = bestStep(xs, ns, es, scratch);
     out.push(f === null || f.direction !== direction ? (direction === 'up' ? Infinity : -Infinity) : f.threshold);
