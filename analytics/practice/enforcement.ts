@@ -30,21 +30,29 @@ export interface EnforcementRow {
 export function enforcement(frame: SlotFeatureFrame, ev: RulesetEvaluation): EnforcementRow[] {
   const nr = ev.rules.length;
   const { compared, held: isHeld, centre: centreOf, centres } = frameCodes(frame);
-  const byIndex: ({ slots: number; met: Uint32Array; held: Uint32Array } | undefined)[] = centres.map(() => undefined);
+  const { offsets, persisting, rule } = ev.fired;
+  // Flat counters (centre × rule), locals for the fired lists: one tight loop over the slots (issue 25).
+  const slots = new Uint32Array(centres.length);
+  const metAll = new Uint32Array(centres.length * nr);
+  const heldAll = new Uint32Array(centres.length * nr);
   for (let i = 0; i < frame.n; i++) {
     if (compared[i] === 0) continue;
-    let p = byIndex[centreOf[i]!];
-    if (p === undefined) byIndex[centreOf[i]!] = p = { slots: 0, met: new Uint32Array(nr), held: new Uint32Array(nr) };
-    p.slots++;
-    for (let k = ev.fired.offsets[i]!; k < ev.fired.offsets[i + 1]!; k++) {
-      if (ev.fired.persisting[k] === 1) continue;
-      const r = ev.fired.rule[k]!;
-      p.met[r]! += 1;
-      if (isHeld[i] === 1) p.held[r]! += 1;
+    const c = centreOf[i]!;
+    slots[c]! += 1;
+    const end = offsets[i + 1]!;
+    for (let k = offsets[i]!; k < end; k++) {
+      if (persisting[k] === 1) continue;
+      const at = c * nr + rule[k]!;
+      metAll[at]! += 1;
+      if (isHeld[i] === 1) heldAll[at]! += 1;
     }
   }
   // Centres with a compared slot only, as before.
-  const per = new Map(centres.flatMap((c, k) => (byIndex[k] === undefined ? [] : [[c, byIndex[k]!] as const])));
+  const per = new Map(
+    centres.flatMap((c, k) =>
+      slots[k] === 0 ? [] : [[c, { slots: slots[k]!, met: metAll.subarray(k * nr, (k + 1) * nr), held: heldAll.subarray(k * nr, (k + 1) * nr) }] as const],
+    ),
+  );
   const rows: EnforcementRow[] = [];
   for (const centre of [...per.keys()].sort()) {
     const p = per.get(centre)!;

@@ -6,13 +6,14 @@ import type { Ruleset } from '../../schemas/ruleset.js';
 import { HOLD_REASONS, INFUSION_AGENTS, OBSERVATION_VARIABLES, RULE_VARIABLES, type RuleVariableCode } from '../../schemas/vocabularies.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
 import { evaluateRuleset, type RulesetEvaluation } from '../../rules/engine.js';
+import { frameCodes } from './frame-codes.js';
 
 export interface FitSlots {
-  values: number[];
-  held: number[];
-  patients: string[];
+  values: Float64Array;
+  /** 1 where the fitted slot was held, 0 where given. */
+  held: Uint8Array;
   /** Each fitted slot's frame row. */
-  rows: number[];
+  rows: Int32Array;
   /** Held slots left out because their recorded reason names something other than this variable's criterion. */
   heldOtherReasons: number;
   /** Slots left out because the reference has a criterion met on another variable there. */
@@ -36,8 +37,9 @@ export function otherCriteria(
 ): (variable: string, i: number) => boolean {
   const ev = evaluation ?? evaluateRuleset(reference, frame, { history: 'recorded' });
   const ruleVars = reference.rules.map((r) => new Set<string>([r.variable, ...r.all_of.map((c) => c.variable)]));
+  const { offsets, rule } = ev.fired;
   return (variable, i) => {
-    for (let k = ev.fired.offsets[i]!; k < ev.fired.offsets[i + 1]!; k++) if (!ruleVars[ev.fired.rule[k]!]!.has(variable)) return true;
+    for (let k = offsets[i]!, end = offsets[i + 1]!; k < end; k++) if (!ruleVars[rule[k]!]!.has(variable)) return true;
     return false;
   };
 }
@@ -50,32 +52,40 @@ export function fitSlots(
   frame: SlotFeatureFrame, centre: string, variable: RuleVariableCode, other: ((variable: string, i: number) => boolean) | null,
   range: readonly [number, number] = [0, frame.n - 1],
 ): FitSlots {
-  const out: FitSlots = { values: [], held: [], patients: [], rows: [], heldOtherReasons: 0, otherCriteria: 0 };
+  const none = { values: new Float64Array(0), held: new Uint8Array(0), rows: new Int32Array(0), heldOtherReasons: 0, otherCriteria: 0 };
   const col = frame.values[variable];
-  if (col === undefined) return out;
+  if (col === undefined) return none;
   const ok = explaining(variable);
-  // `range`: the centre's first and last frame row (centreRows), so each centre × variable scans its own rows only.
+  // Typed codes and typed outputs, not a string compare and four array pushes a row (issue 25); `range`: the centre's
+  // first and last frame row (centreRows), so each centre × variable scans its own rows only.
+  const { compared, held, centre: centreOf, centres } = frameCodes(frame);
+  const c = centres.indexOf(centre);
+  const size = Math.max(0, range[1] - range[0] + 1);
+  const values = new Float64Array(size);
+  const heldOut = new Uint8Array(size);
+  const rows = new Int32Array(size);
+  let m = 0, heldOtherReasons = 0, otherCriteria = 0;
   for (let i = range[0]; i <= range[1]; i++) {
-    if (frame.centre_id[i] !== centre) continue;
-    const st = frame.status[i];
-    if (st !== 'given' && st !== 'held') continue;
+    if (compared[i] === 0 || centreOf[i] !== c) continue;
     const v = col[i]!;
     if (v !== v) continue;
-    const codes = frame.hold_reason_codes[i] ?? [];
-    if (st === 'held' && codes.length > 0 && !codes.some((c) => ok.has(c))) {
-      out.heldOtherReasons++;
-      continue;
+    const isHeld = held[i]!;
+    if (isHeld === 1) {
+      const codes = frame.hold_reason_codes[i] ?? [];
+      if (codes.length > 0 && !codes.some((x) => ok.has(x))) {
+        heldOtherReasons++;
+        continue;
+      }
     }
     if (other !== null && other(variable, i)) {
-      out.otherCriteria++;
+      otherCriteria++;
       continue;
     }
-    out.values.push(v);
-    out.held.push(st === 'held' ? 1 : 0);
-    out.patients.push(frame.patient_key[i]!);
-    out.rows.push(i);
+    values[m] = v;
+    heldOut[m] = isHeld;
+    rows[m++] = i;
   }
-  return out;
+  return { values: values.slice(0, m), held: heldOut.slice(0, m), rows: rows.slice(0, m), heldOtherReasons, otherCriteria };
 }
 
 /**

@@ -179,7 +179,7 @@ function patientCodes(frame: SlotFeatureFrame): { code: Int32Array; count: numbe
 function cellTask(slots: FitSlots, patients: { code: Int32Array; count: number }, range: ImpliedTask['range']): ImpliedTask {
   const { values, held, rows } = slots;
   const n = values.length;
-  const sorted = Float64Array.from(values).sort();
+  const sorted = values.slice().sort();
   let m = 0;
   for (let j = 0; j < n; j++) if (j === 0 || sorted[j] !== sorted[m - 1]) sorted[m++] = sorted[j]!;
   const xs = sorted.slice(0, m);
@@ -201,7 +201,7 @@ function cellTask(slots: FitSlots, patients: { code: Int32Array; count: number }
   }
   let h = 0;
   for (let j = 0; j < n; j++) h += held[j]!;
-  return { range, n, held: h, xs, xi, y: Uint8Array.from(held), patient };
+  return { range, n, held: h, xs, xi, y: held, patient };
 }
 
 /** The rows of impliedThresholds from its cells and their fits (in the same order), beside the reference band. */

@@ -21,7 +21,7 @@ const TRUE_EDGES = [
   { centre: 'amstel', variable: 'urine_output_shift', edge: 160 },
 ] as const;
 let rows: ImpliedThresholdRow[] = [];
-let recorded: (centre: string, variable: (typeof TRUE_EDGES)[number]['variable']) => { values: number[]; held: number[] } = () => ({ values: [], held: [] });
+let recorded: (centre: string, variable: (typeof TRUE_EDGES)[number]['variable']) => { values: ArrayLike<number> & Iterable<number>; held: ArrayLike<number> } = () => ({ values: [], held: [] });
 
 /**
  * The interval covers the edge, or misses it only by a stretch holding no recorded value: at 30 patients a centre the
@@ -30,8 +30,9 @@ let recorded: (centre: string, variable: (typeof TRUE_EDGES)[number]['variable']
  * exactly at an inclusive edge (a clinician dosing through, amstel creatinine 2.5 in the samples with the rare serious
  * events) is a deviation from the edge, not evidence against it: the change point then moves to the next held value.
  */
-function covers(lower: number, upper: number, edge: number, fit: { values: readonly number[]; held: readonly number[] }): boolean {
-  const { values, held } = fit;
+function covers(lower: number, upper: number, edge: number, fit: { values: ArrayLike<number> & Iterable<number>; held: ArrayLike<number> }): boolean {
+  const values = Array.from(fit.values);
+  const held = fit.held;
   if (lower <= edge && edge <= upper) return true;
   if (edge < lower) return !values.some((v, i) => v >= edge && v < lower && !(v === edge && held[i] === 0));
   return !values.some((v) => v > upper && v <= edge);
