@@ -632,7 +632,6 @@ export function evaluateRuleset(given: Ruleset, table: SlotFeatureTable, options
   let actList: number[] = [];
   const hasCounterRules = counterRules.length > 0;
   const eOff = events.offsets;
-  let cannot: CannotList | undefined;
   for (let i = 0; i < n; i++) {
     if (cycleStart[i] === 1) {
       // A hold awaiting its resume condition survives into the patient's next cycle (and course): only a new patient
@@ -713,15 +712,25 @@ export function evaluateRuleset(given: Ruleset, table: SlotFeatureTable, options
     }
     fired.close(i);
   }
+  const out = { decision, policy, relativeCount, heldBefore: heldBeforeOut };
+  return evaluationOf(ruleset, table, history, out, st, stateRules, counterRules);
+}
+
+/** The evaluation object of a finished pass: its columns, fired list and missing evidence ('cannot' made on first read). */
+function evaluationOf(
+  ruleset: Ruleset, table: SlotFeatureTable, history: RulesetEvaluation['history'],
+  out: Pick<RulesetEvaluation, 'decision' | 'policy' | 'relativeCount' | 'heldBefore'>, st: PassState,
+  stateRules: readonly CompiledRule[], counterRules: readonly CompiledRule[],
+): RulesetEvaluation {
+  const fired = st.fired;
+  const decision = out.decision;
+  let cannot: CannotList | undefined;
   return {
     ruleset,
     rules: ruleset.rules,
-    n,
+    n: table.n,
     history,
-    decision,
-    policy,
-    relativeCount,
-    heldBefore: heldBeforeOut,
+    ...out,
     fired: { offsets: fired.offsets, rule: fired.ruleArray(), value: fired.valueArray(), persisting: fired.flagArray() },
     get cannot(): CannotList {
       return (cannot ??= cannotList(staticCannot(ruleset, stateRules, table), decision, stateRules, counterRules, st.extraSlot, st.extraKey));
