@@ -1,19 +1,18 @@
-// `il2kit holds`'s per-slot output: every ruleset's decision at every compared slot, streamed from typed arrays into
-// DuckDB (appender, 2,048-row integer chunks) and out as Parquet, one file per centre × ruleset:
-// <out>/slot_decisions/centre_id=<centre>/ruleset_id=<ruleset>/data.parquet, every column kept (as the store's files).
-// Slot identity (centre, patient, cycle, slot, recorded status) goes in once, dictionary-coded; a ruleset then adds
-// five integers a slot, so no string or object grows with the number of slots on the JavaScript side. Every text
-// column reaches the Parquet writer as an ENUM (the slots' per centre, the dictionaries' per ruleset): the writer takes
-// an ENUM's dictionary as it is instead of hashing a string a row, which took two thirds of a file's CPU; the files
-// read back as VARCHAR, the same rows (decision 59).
+// `il2kit holds`'s per-slot output: every ruleset's decision at every compared slot, one Parquet file per centre ×
+// ruleset: <out>/slot_decisions/centre_id=<centre>/ruleset_id=<ruleset>/data.parquet, every column kept (as the store's
+// files). Every text column is an ENUM from the start: the slots' identity (patient, cycle, recorded status) is coded
+// once per centre, a ruleset's decisions, classes and rule lists per ruleset, and the appender takes each column as
+// the ENUM's integer codes, copied from typed arrays 2,048 rows at a time. DuckDB then writes a table scan as it is: no
+// join, no sort, and the Parquet writer takes an ENUM's dictionary instead of hashing a string a row. The files read
+// back as VARCHAR, the same rows in the same order (decisions 59 and 60).
 //
-// The writes overlap the analysis (issue 25): `add` appends a ruleset's integers (synchronously, from the rule engine's
-// callback) and starts its five COPYs on a connection of their own, which DuckDB runs on its threads while JavaScript
-// evaluates the next ruleset. Files go to a staging folder beside the output; `publish` moves it into place once every
-// write has finished, so a failed run leaves the previous slot decisions as they were.
+// The writes overlap the analysis (issue 25): `add` queues a ruleset's appends and COPYs on a connection of its own,
+// which DuckDB runs on its threads while JavaScript evaluates the next ruleset. Files go to a staging folder beside the
+// output; `publish` moves it into place once every write has finished, so a failed run leaves the previous slot
+// decisions as they were.
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBDataChunk, INTEGER, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBDataChunk, type DuckDBAppender, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import { DECISIONS } from '../../rules/engine.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
 import { SLOT_CLASSES } from '../../analytics/practice/classify.js';
@@ -23,47 +22,6 @@ import { sql } from '../../pipelines/store/sql.js';
 
 export const SLOT_DECISIONS = 'slot_decisions';
 const CHUNK = 2048;
-
-/** Appends integer columns of equal length to an open appender in DuckDB-sized chunks (typed-array copies, no per-value calls). */
-function appendInts(appender: DuckDBAppender, columns: readonly ArrayLike<number>[], n: number): void {
-  for (let at = 0; at < n; at += CHUNK) {
-    const m = Math.min(CHUNK, n - at);
-    const chunk = DuckDBDataChunk.create(columns.map(() => INTEGER), m);
-    columns.forEach((col, c) => {
-      const v = chunk.getColumnVector(c);
-      // The vector's own Int32Array (node-api keeps it private): one bulk copy instead of a checked setItem a value.
-      (v as unknown as { items: Int32Array }).items.set(slice(col, at, at + m));
-      v.flush();
-    });
-    appender.appendDataChunk(chunk);
-  }
-  appender.flushSync();
-}
-
-/** Rows at..end of a typed array (a view) or of any other array-like (a copy). */
-function slice(col: ArrayLike<number>, at: number, end: number): ArrayLike<number> {
-  const typed = col as Partial<Int32Array>;
-  return typeof typed.subarray === 'function' ? typed.subarray(at, end) : Array.prototype.slice.call(col, at, end);
-}
-
-/** Appends (id, text…) rows: a dictionary table. */
-function appendDict(appender: DuckDBAppender, rows: readonly (readonly string[])[]): void {
-  rows.forEach((texts, id) => {
-    appender.appendInteger(id);
-    for (const t of texts) appender.appendVarchar(t);
-    appender.endRow();
-  });
-  appender.flushSync();
-}
-
-async function withAppender(conn: DuckDBConnection, table: string, f: (a: DuckDBAppender) => void): Promise<void> {
-  const appender = await conn.createAppender(table);
-  try {
-    f(appender);
-  } finally {
-    appender.closeSync();
-  }
-}
 
 /** Codes a string column of the frame against a dictionary built on the way (first-seen order). */
 function codeColumn(values: readonly string[]): { codes: Int32Array; dict: string[] } {
@@ -115,73 +73,128 @@ export function slotIdentity(frame: SlotFeatureFrame): SlotIdentity {
   };
 }
 
-/** Loads the slot identity into table `slot` (i, centre_id, patient_key, cycle_id, slot_number, recorded). */
-async function loadSlots(conn: DuckDBConnection, ids: SlotIdentity): Promise<void> {
-  const cols = { centre_id: ids.centre_id, patient_key: ids.patient_key, cycle_id: ids.cycle_id, recorded: ids.recorded };
-  for (const [name, { dict }] of Object.entries(cols)) {
-    await conn.run(`CREATE TABLE d_${name} (id INTEGER, ${name} VARCHAR)`);
-    await withAppender(conn, `d_${name}`, (a) => appendDict(a, dict.map((v) => [v])));
-  }
-  await conn.run('CREATE TABLE s (i INTEGER, centre_id INTEGER, patient_key INTEGER, cycle_id INTEGER, slot_number INTEGER, recorded INTEGER)');
-  const index = Int32Array.from({ length: ids.n }, (_, i) => i);
-  const columns = [index, cols.centre_id.codes, cols.patient_key.codes, cols.cycle_id.codes, ids.slot_number, cols.recorded.codes];
-  await withAppender(conn, 's', (a) => appendInts(a, columns, ids.n));
-  // Per centre, its slots with the strings as ENUMs of that centre's values: Parquet's writer takes an ENUM's
-  // dictionary as it is instead of hashing a string a row (about twice as fast a file; the files read back as VARCHAR).
-  // Only the dictionaries are cast (the entries the centre uses); the slots join them on their integer codes.
-  for (const [j, [centre, [lo, hi]]] of ids.centres.entries()) {
-    const range = `s.i BETWEEN ${lo} AND ${hi} AND s.centre_id = ${ids.centre_id.dict.indexOf(centre)}`;
-    for (const col of ['patient_key', 'cycle_id', 'recorded']) {
-      const used = `id IN (SELECT DISTINCT s.${col} FROM s WHERE ${range})`;
-      await conn.run(`CREATE TYPE e_${col}_${j} AS ENUM (SELECT ${col} FROM d_${col} WHERE ${used} AND ${col} IS NOT NULL ORDER BY 1)`);
-      await conn.run(`CREATE TABLE x_${col}_${j} AS SELECT id, ${col}::e_${col}_${j} AS ${col} FROM d_${col} WHERE ${used}`);
-    }
-    await conn.run(`CREATE TYPE e_centre_${j} AS ENUM (${sql(centre)})`);
-    await conn.run(`CREATE TABLE slot_${j} AS SELECT s.i, ${sql(centre)}::e_centre_${j} AS centre_id, p.patient_key, y.cycle_id, s.slot_number, r.recorded
-      FROM s JOIN x_patient_key_${j} p ON p.id = s.patient_key JOIN x_cycle_id_${j} y ON y.id = s.cycle_id JOIN x_recorded_${j} r ON r.id = s.recorded
-      WHERE ${range} ORDER BY s.i`);
-  }
-  await conn.run('DROP TABLE s');
-  await conn.run(`CREATE TYPE e_decision AS ENUM (${DECISIONS.map(sql).join(', ')}); CREATE TABLE d_decision (id INTEGER, decision e_decision)`);
-  await withAppender(conn, 'd_decision', (a) => appendDict(a, DECISIONS.map((d) => [d])));
-  await conn.run(`CREATE TYPE e_class AS ENUM (${SLOT_CLASSES.map(sql).join(', ')}); CREATE TABLE d_class (id INTEGER, class e_class)`);
-  await withAppender(conn, 'd_class', (a) => appendDict(a, SLOT_CLASSES.map((c) => [c])));
+/** One text column as an ENUM: its values (sorted, distinct) and each source code's index into them (-1: unused). */
+interface EnumCoding {
+  values: string[];
+  index: Int32Array;
 }
 
-/** One ruleset's tables (p_k, d_fired_k, d_cannot_k), their appenders and the connection its COPYs run on. */
-interface Slot {
-  conn: DuckDBConnection;
-  p: DuckDBAppender;
-  fired: DuckDBAppender;
-  cannot: DuckDBAppender;
+/** The ENUM of the dictionary entries the codes use (sorted), and each dictionary code's index into it. */
+function enumOf(dict: readonly string[], used: Iterable<number>): EnumCoding {
+  const values = [...new Set([...used].map((c) => dict[c]!))].sort();
+  const at = new Map(values.map((v, k) => [v, k]));
+  return { values, index: Int32Array.from(dict, (v) => at.get(v) ?? -1) };
+}
+
+const enumSql = (values: readonly string[]): string => `ENUM (${values.map(sql).join(', ')})`;
+
+/** One centre's slice of the slot identity: its rows, and its patients, cycles and recorded statuses as ENUMs. */
+interface CentreSlots {
+  centre: string;
+  lo: number;
+  hi: number;
+  patient: EnumCoding;
+  cycle: EnumCoding;
+  recorded: EnumCoding;
+}
+
+function centreSlots(ids: SlotIdentity): CentreSlots[] {
+  return ids.centres.map(([centre, [lo, hi]]) => {
+    const used = (codes: Int32Array): Set<number> => new Set(codes.subarray(lo, hi + 1));
+    return {
+      centre, lo, hi, patient: enumOf(ids.patient_key.dict, used(ids.patient_key.codes)), cycle: enumOf(ids.cycle_id.dict, used(ids.cycle_id.codes)),
+      recorded: enumOf(ids.recorded.dict, used(ids.recorded.codes)),
+    };
+  });
+}
+
+/** Slot identity columns of a centre's table (after ruleset, status and centre, which are constants), in file order. */
+const SLOT_COLUMNS = ['patient_key', 'cycle_id', 'slot_number', 'recorded'] as const;
+/** A ruleset's columns of a centre's table, in file order. */
+const DECISION_COLUMNS = ['decision', 'class', 'fired_rules', 'fired_status', 'cannot_evaluate'] as const;
+
+/** Per-ruleset ENUMs of the rule-list columns: each fired list's index into fired_rules' and fired_status' values. */
+interface RulesetEnums {
+  firedRules: EnumCoding;
+  firedStatus: EnumCoding;
+  cannot: EnumCoding;
+}
+
+function rulesetEnums(cols: SlotDecisionColumns): RulesetEnums {
+  const all = (n: number) => Array.from({ length: n }, (_, k) => k);
+  const rules = cols.firedSets.map((f) => f.rules);
+  const status = cols.firedSets.map((f) => f.status);
+  return { firedRules: enumOf(rules, all(rules.length)), firedStatus: enumOf(status, all(status.length)), cannot: enumOf(cols.cannotSets, all(cols.cannotSets.length)) };
+}
+
+/** A chunk vector's own typed array (node-api keeps it private): written in place, then flushed, no per-value call. */
+type Items = { items: { [i: number]: number }; flush: () => void };
+
+/** A 2,048-row chunk and its vectors, reused for every table of the same column types. */
+interface Chunk {
+  chunk: DuckDBDataChunk;
+  vectors: Items[];
 }
 
 /**
- * The COPYs of ruleset k's decisions, one per centre, in frame order (one statement list, run on the ruleset's
- * connection). Every text column is an ENUM (loadSlots makes the slots' ones, per centre).
+ * A chunk of the appender's column types. Made once per set of types and reused (its row count set per append): node-api
+ * converts an ENUM's values each time a type, chunk or vector is made, and a ruleset's rule lists run to thousands.
  */
-function copySql(k: number, cols: SlotDecisionColumns, centres: Map<string, [number, number]>, root: string): string {
-  // The ruleset's dictionaries as ENUMs too, cast once (values distinct; the ids keep pointing at them).
-  const enums = [['fired', 'fired_rules'], ['fired', 'fired_status'], ['cannot', 'cannot_evaluate']]
-    .map(([d, col]) => `CREATE TYPE e_${col}_${k} AS ENUM (SELECT DISTINCT ${col} FROM d_${d}_${k} ORDER BY 1)`)
-    .concat([
-      `CREATE TYPE e_ruleset_${k} AS ENUM (${sql(cols.ruleset_id)}); CREATE TYPE e_ruleset_status_${k} AS ENUM (${sql(cols.ruleset_status)})`,
-      `CREATE TABLE f_${k} AS SELECT id, fired_rules::e_fired_rules_${k} AS fired_rules, fired_status::e_fired_status_${k} AS fired_status FROM d_fired_${k}`,
-      `CREATE TABLE c_${k} AS SELECT id, cannot_evaluate::e_cannot_evaluate_${k} AS cannot_evaluate FROM d_cannot_${k}`,
-    ]);
-  const copies = [...centres].map(([centre, [lo, hi]], j) => {
-    const file = join(root, `centre_id=${centre}`, `ruleset_id=${cols.ruleset_id}`, 'data.parquet');
-    return `COPY (
-          SELECT ${sql(cols.ruleset_id)}::e_ruleset_${k} AS ruleset_id, ${sql(cols.ruleset_status)}::e_ruleset_status_${k} AS ruleset_status,
-                 s.centre_id, s.patient_key, s.cycle_id, s.slot_number, s.recorded, dd.decision, dc.class, f.fired_rules, f.fired_status,
-                 c.cannot_evaluate
-          FROM p_${k} p JOIN slot_${j} s ON s.i = p.i JOIN d_decision dd ON dd.id = p.decision JOIN d_class dc ON dc.id = p.class
-               JOIN f_${k} f ON f.id = p.fired JOIN c_${k} c ON c.id = p.cannot
-          WHERE p.i BETWEEN ${lo} AND ${hi} ORDER BY p.i
-        ) TO ${sql(file)} (FORMAT parquet)`;
-  });
-  return enums.concat(copies).join(';\n');
+function chunkFor(appender: DuckDBAppender, columns: number): Chunk {
+  const types: DuckDBType[] = Array.from({ length: columns }, (_, k) => appender.columnType(k));
+  const chunk = DuckDBDataChunk.create(types, CHUNK);
+  return { chunk, vectors: types.map((_, k) => chunk.getColumnVector(k) as unknown as Items) };
 }
+
+/** Appends `count` rows through `c`: `fill(items, column, from, m)` writes each column's codes for rows from..from+m in place. */
+function appendChunks(appender: DuckDBAppender, c: Chunk, count: number, fill: (items: Items['items'], column: number, from: number, m: number) => void): void {
+  for (let at = 0; at < count; at += CHUNK) {
+    const m = Math.min(CHUNK, count - at);
+    c.chunk.rowCount = m;
+    c.vectors.forEach((v, k) => {
+      fill(v.items, k, at, m);
+      v.flush();
+    });
+    appender.appendDataChunk(c.chunk);
+  }
+  appender.flushSync();
+}
+
+/** A centre's slot identity for the given frame rows, as ENUM codes: the table a ruleset's decisions are joined to by position. */
+function appendSlots(appender: DuckDBAppender, ids: SlotIdentity, c: CentreSlots, rows: Int32Array): void {
+  const codes: (Int32Array | null)[] = [ids.patient_key.codes, ids.cycle_id.codes, null, ids.recorded.codes];
+  const index: (Int32Array | null)[] = [c.patient.index, c.cycle.index, null, c.recorded.index];
+  appendChunks(appender, chunkFor(appender, SLOT_COLUMNS.length), rows.length, (items, k, from, m) => {
+    const code = codes[k] ?? null, at = index[k] ?? null;
+    if (code === null || at === null) for (let t = 0; t < m; t++) items[t] = ids.slot_number[rows[from + t]!]!;
+    else for (let t = 0; t < m; t++) items[t] = at[code[rows[from + t]!]!]!;
+  });
+}
+
+/** One ruleset's decisions at rows [lo, hi) of its columns (one centre's), as ENUM codes. */
+function appendDecisions(appender: DuckDBAppender, chunk: Chunk, cols: SlotDecisionColumns, e: RulesetEnums, lo: number, hi: number): void {
+  appendChunks(appender, chunk, hi - lo, (items, k, from, m) => {
+    const r0 = lo + from;
+    if (k === 0) for (let t = 0; t < m; t++) items[t] = cols.decision[r0 + t]!;
+    else if (k === 1) for (let t = 0; t < m; t++) items[t] = cols.cls[r0 + t]!;
+    else if (k === 2) for (let t = 0; t < m; t++) items[t] = e.firedRules.index[cols.fired[r0 + t]!]!;
+    else if (k === 3) for (let t = 0; t < m; t++) items[t] = e.firedStatus.index[cols.fired[r0 + t]!]!;
+    else for (let t = 0; t < m; t++) items[t] = e.cannot.index[cols.cannot[r0 + t]!]!;
+  });
+}
+
+/** The first position in cols.slot (ascending frame rows) at or after frame row x. */
+function firstSlotAt(slot: Int32Array, x: number): number {
+  let lo = 0, hi = slot.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (slot[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const sameRows = (a: Int32Array, b: Int32Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * Writes every ruleset's per-slot decisions (one Parquet file per centre × ruleset, rows in frame order) while the
@@ -191,14 +204,17 @@ function copySql(k: number, cols: SlotDecisionColumns, centres: Map<string, [num
 export class SlotDecisionWriter {
   private rows = 0;
   private next = 0;
+  /** Each ruleset's appends, one after another (a ruleset's arrays are read once, then let go). */
+  private appends: Promise<unknown> = Promise.resolve();
   private readonly copies: Promise<unknown>[] = [];
 
   private constructor(
     private readonly db: DuckDB,
     private readonly staging: string,
     private readonly root: string,
-    private readonly slots: Slot[],
-    private readonly centres: Map<string, [number, number]>,
+    private readonly conns: DuckDBConnection[],
+    private readonly ids: SlotIdentity,
+    private readonly centres: CentreSlots[],
   ) {}
 
   static async open(outDir: string, frame: SlotFeatureFrame, rulesets: number): Promise<SlotDecisionWriter> {
@@ -211,39 +227,99 @@ export class SlotDecisionWriter {
     rmSync(staging, { recursive: true, force: true });
     const db = await createDuckDB(':memory:');
     try {
-      await loadSlots(db.conn, ids);
-      const slots: Slot[] = [];
-      for (let k = 0; k < rulesets; k++) {
-        await db.conn.run(`CREATE TABLE p_${k} (i INTEGER, decision INTEGER, class INTEGER, fired INTEGER, cannot INTEGER);
-          CREATE TABLE d_fired_${k} (id INTEGER, fired_rules VARCHAR, fired_status VARCHAR); CREATE TABLE d_cannot_${k} (id INTEGER, cannot_evaluate VARCHAR)`);
-        const conn = await db.connect();
-        const [p, fired, cannot] = [await conn.createAppender(`p_${k}`), await conn.createAppender(`d_fired_${k}`), await conn.createAppender(`d_cannot_${k}`)];
-        slots.push({ conn, p, fired, cannot });
+      const centres = centreSlots(ids);
+      await db.conn.run(`CREATE TYPE e_decision AS ${enumSql([...DECISIONS])}; CREATE TYPE e_class AS ${enumSql([...SLOT_CLASSES])}`);
+      for (const [j, c] of centres.entries()) {
+        await db.conn.run(
+          `CREATE TYPE e_centre_${j} AS ${enumSql([c.centre])}; CREATE TYPE e_patient_key_${j} AS ${enumSql(c.patient.values)};
+           CREATE TYPE e_cycle_id_${j} AS ${enumSql(c.cycle.values)}; CREATE TYPE e_recorded_${j} AS ${enumSql(c.recorded.values)}`,
+        );
+        mkdirSync(join(staging, `centre_id=${c.centre}`), { recursive: true });
       }
-      const centres = new Map(ids.centres);
-      for (const centre of centres.keys()) mkdirSync(join(staging, `centre_id=${centre}`), { recursive: true });
-      return new SlotDecisionWriter(db, staging, join(outDir, SLOT_DECISIONS), slots, centres);
+      const conns: DuckDBConnection[] = [];
+      for (let k = 0; k < rulesets; k++) conns.push(await db.connect());
+      return new SlotDecisionWriter(db, staging, join(outDir, SLOT_DECISIONS), conns, ids, centres);
     } catch (e) {
       db.close();
       throw e;
     }
   }
 
-  /** Appends one ruleset's decisions and starts writing them (synchronous: DuckDB writes on its own threads). */
+  /**
+   * Queues one ruleset's decisions: appended after the rulesets before it, then written by DuckDB on its threads while
+   * the caller goes on. A failure is reported by `written` and `publish`.
+   */
   add(cols: SlotDecisionColumns): void {
     const k = this.next++;
-    const slot = this.slots[k];
-    if (slot === undefined) throw new Error(`SlotDecisionWriter: more rulesets than the ${this.slots.length} it was opened for`);
-    appendInts(slot.p, [cols.slot, cols.decision, cols.cls, cols.fired, cols.cannot], cols.n);
-    appendDict(slot.fired, cols.firedSets.map((f) => [f.rules, f.status]));
-    appendDict(slot.cannot, cols.cannotSets.map((c) => [c]));
-    for (const a of [slot.p, slot.fired, slot.cannot]) a.closeSync();
-    for (const centre of this.centres.keys()) mkdirSync(join(this.staging, `centre_id=${centre}`, `ruleset_id=${cols.ruleset_id}`), { recursive: true });
-    // Started now (node-api queues the query at the call); its rejection is kept for publish, not left unhandled.
-    const copy = slot.conn.run(copySql(k, cols, this.centres, this.staging));
+    const conn = this.conns[k];
+    if (conn === undefined) throw new Error(`SlotDecisionWriter: more rulesets than the ${this.conns.length} it was opened for`);
+    for (const c of this.centres) mkdirSync(join(this.staging, `centre_id=${c.centre}`, `ruleset_id=${cols.ruleset_id}`), { recursive: true });
+    const appended = this.appends.then(() => this.append(k, conn, cols));
+    this.appends = appended.catch(() => undefined);
+    // Started once its tables are appended (node-api queues the query at the call); a rejection is kept for publish.
+    const copy = appended.then((statements) => conn.run(statements));
     copy.catch(() => undefined);
     this.copies.push(copy);
     this.rows += cols.n;
+  }
+
+  /** Each centre's slot tables so far: the frame rows they hold and the table's name (shared by rulesets with the same rows). */
+  private readonly slotTables: { rows: Int32Array; table: string }[][] = [];
+
+  /**
+   * Ruleset k's decisions, one table a centre, appended; returns the COPY statements that write each beside its slot
+   * identity (a positional join: same rows, same order) and drop it. Rulesets compare the same slots (given or held), so
+   * a centre's slot table is appended once and shared; a ruleset comparing other slots gets one of its own.
+   */
+  private async append(k: number, conn: DuckDBConnection, cols: SlotDecisionColumns): Promise<string> {
+    const e = rulesetEnums(cols);
+    await conn.run(
+      `CREATE TYPE e_ruleset_${k} AS ${enumSql([cols.ruleset_id])}; CREATE TYPE e_ruleset_status_${k} AS ${enumSql([cols.ruleset_status])};
+       CREATE TYPE e_fired_rules_${k} AS ${enumSql(e.firedRules.values)}; CREATE TYPE e_fired_status_${k} AS ${enumSql(e.firedStatus.values)};
+       CREATE TYPE e_cannot_evaluate_${k} AS ${enumSql(e.cannot.values)}`,
+    );
+    const copies: string[] = [];
+    // One chunk for the ruleset's tables: they share their ENUM types.
+    let chunk: Chunk | null = null;
+    for (const [j, c] of this.centres.entries()) {
+      const lo = firstSlotAt(cols.slot, c.lo);
+      const hi = firstSlotAt(cols.slot, c.hi + 1);
+      const slots = await this.slotTable(conn, j, cols.slot.subarray(lo, hi));
+      const table = `q_${k}_${j}`;
+      const types = ['e_decision', 'e_class', `e_fired_rules_${k}`, `e_fired_status_${k}`, `e_cannot_evaluate_${k}`];
+      await conn.run(`CREATE TABLE ${table} (${DECISION_COLUMNS.map((col, x) => `${col} ${types[x]}`).join(', ')})`);
+      const appender = await conn.createAppender(table);
+      try {
+        appendDecisions(appender, (chunk ??= chunkFor(appender, DECISION_COLUMNS.length)), cols, e, lo, hi);
+      } finally {
+        appender.closeSync();
+      }
+      const file = join(this.staging, `centre_id=${c.centre}`, `ruleset_id=${cols.ruleset_id}`, 'data.parquet');
+      copies.push(
+        `COPY (SELECT ${sql(cols.ruleset_id)}::e_ruleset_${k} AS ruleset_id, ${sql(cols.ruleset_status)}::e_ruleset_status_${k} AS ruleset_status,
+           ${sql(c.centre)}::e_centre_${j} AS centre_id, ${[...SLOT_COLUMNS, ...DECISION_COLUMNS].join(', ')} FROM ${slots} POSITIONAL JOIN ${table})
+         TO ${sql(file)} (FORMAT parquet); DROP TABLE ${table}`,
+      );
+    }
+    return copies.join(';\n');
+  }
+
+  /** The name of centre j's slot table holding exactly these frame rows, appended the first time they are asked for. */
+  private async slotTable(conn: DuckDBConnection, j: number, rows: Int32Array): Promise<string> {
+    const made = (this.slotTables[j] ??= []);
+    const hit = made.find((t) => sameRows(t.rows, rows));
+    if (hit !== undefined) return hit.table;
+    const table = `slot_${j}_${made.length}`;
+    const types = [`e_patient_key_${j}`, `e_cycle_id_${j}`, 'INTEGER', `e_recorded_${j}`];
+    await conn.run(`CREATE TABLE ${table} (${SLOT_COLUMNS.map((col, x) => `${col} ${types[x]}`).join(', ')})`);
+    const appender = await conn.createAppender(table);
+    try {
+      appendSlots(appender, this.ids, this.centres[j]!, rows);
+    } finally {
+      appender.closeSync();
+    }
+    made.push({ rows: rows.slice(), table });
+    return table;
   }
 
   /** Waits for every write; then `beforeMove` (e.g. clearing the old outputs), and moves the files into place. Returns the rows written. */
