@@ -723,27 +723,51 @@ function evaluationOf(
   stateRules: readonly CompiledRule[], counterRules: readonly CompiledRule[],
 ): RulesetEvaluation {
   const fired = st.fired;
-  const decision = out.decision;
-  let cannot: CannotList | undefined;
-  return {
-    ruleset,
-    rules: ruleset.rules,
-    n: table.n,
-    history,
-    ...out,
-    fired: { offsets: fired.offsets, rule: fired.ruleArray(), value: fired.valueArray(), persisting: fired.flagArray() },
-    get cannot(): CannotList {
-      return (cannot ??= cannotList(staticCannot(ruleset, stateRules, table), decision, stateRules, counterRules, st.extraSlot, st.extraKey));
-    },
-    missing: {
-      ruleOfKey: Uint16Array.from([...stateRules, ...counterRules], (r) => r.index),
-      verdicts: stateRules.map((r) => r.met!),
-      columns: stateRules.map((r) => (r.extras.length === 0 ? r.main.column : null)),
-      extraSlot: Int32Array.from(st.extraSlot),
-      extraKey: Uint16Array.from(st.extraKey),
-      decision,
-    },
+  const missing: MissingEvidence = {
+    ruleOfKey: Uint16Array.from([...stateRules, ...counterRules], (r) => r.index),
+    verdicts: stateRules.map((r) => r.met!),
+    columns: stateRules.map((r) => (r.extras.length === 0 ? r.main.column : null)),
+    extraSlot: Int32Array.from(st.extraSlot),
+    extraKey: Uint16Array.from(st.extraKey),
+    decision: out.decision,
   };
+  const firedList = { offsets: fired.offsets, rule: fired.ruleArray(), value: fired.valueArray(), persisting: fired.flagArray() };
+  const makeCannot = () => cannotList(staticCannot(ruleset, stateRules, table), out.decision, stateRules, counterRules, st.extraSlot, st.extraKey);
+  return new Evaluation(ruleset, table.n, history, out, firedList, missing, makeCannot);
+}
+
+/**
+ * A RulesetEvaluation whose 'cannot evaluate' rows are made on first read. A class, so that the lazy getter lives on
+ * the prototype: a getter in an object literal gives every evaluation a map of its own, and every function reading
+ * evaluations then deoptimises and is compiled again, ruleset after ruleset.
+ */
+class Evaluation implements RulesetEvaluation {
+  readonly rules: readonly Rule[];
+  readonly decision: Uint8Array;
+  readonly policy: Uint8Array;
+  readonly relativeCount: Uint8Array;
+  readonly heldBefore: Uint8Array;
+  #cannot: CannotList | undefined = undefined;
+
+  constructor(
+    readonly ruleset: Ruleset,
+    readonly n: number,
+    readonly history: RulesetEvaluation['history'],
+    out: Pick<RulesetEvaluation, 'decision' | 'policy' | 'relativeCount' | 'heldBefore'>,
+    readonly fired: FiredList,
+    readonly missing: MissingEvidence,
+    private readonly makeCannot: () => CannotList,
+  ) {
+    this.rules = ruleset.rules;
+    this.decision = out.decision;
+    this.policy = out.policy;
+    this.relativeCount = out.relativeCount;
+    this.heldBefore = out.heldBefore;
+  }
+
+  get cannot(): CannotList {
+    return (this.#cannot ??= this.makeCannot());
+  }
 }
 
 /**

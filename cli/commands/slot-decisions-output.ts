@@ -167,7 +167,12 @@ function appendSlots(appender: DuckDBAppender, ids: SlotIdentity, c: CentreSlots
   appendChunks(appender, chunkFor(appender, SLOT_COLUMNS.length), rows.length, (items, k, from, m) => {
     const code = codes[k] ?? null, at = index[k] ?? null;
     if (code === null || at === null) for (let t = 0; t < m; t++) items[t] = ids.slot_number[rows[from + t]!]!;
-    else for (let t = 0; t < m; t++) items[t] = at[code[rows[from + t]!]!]!;
+    else {
+      let bad = 0;
+      for (let t = 0; t < m; t++) bad |= items[t] = at[code[rows[from + t]!]!]!;
+      // A code outside its ENUM would make a corrupt file (DuckDB does not check a chunk's codes): -1 marks an unused entry.
+      if (bad < 0) throw new Error(`SlotDecisionWriter: a slot of ${c.centre} has a ${SLOT_COLUMNS[k]} outside the centre's values`);
+    }
   });
 }
 
