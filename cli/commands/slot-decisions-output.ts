@@ -124,7 +124,9 @@ function rulesetEnums(cols: SlotDecisionColumns): RulesetEnums {
   const all = (n: number) => Array.from({ length: n }, (_, k) => k);
   const rules = cols.firedSets.map((f) => f.rules);
   const status = cols.firedSets.map((f) => f.status);
-  return { firedRules: enumOf(rules, all(rules.length)), firedStatus: enumOf(status, all(status.length)), cannot: enumOf(cols.cannotSets, all(cols.cannotSets.length)) };
+  return {
+    firedRules: enumOf(rules, all(rules.length)), firedStatus: enumOf(status, all(status.length)), cannot: enumOf(cols.cannotSets, all(cols.cannotSets.length)),
+  };
 }
 
 /** A chunk vector's own typed array (node-api keeps it private): written in place, then flushed, no per-value call. */
