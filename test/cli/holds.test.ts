@@ -142,4 +142,10 @@ describe('il2kit holds', () => {
     expect(none.code).not.toBe(0);
     expect(none.stderr).toMatch(/no store at/);
   });
+
+  it('a centre with no slots exits 2 at once: the worker threads started before the features are read do not keep it alive', () => {
+    const r = il2kit(['holds', '--store', store, '--out', join(dir, 'empty'), '--centres', 'nowhere'], { timeoutMs: 60_000 });
+    expect(r.stderr).toMatch(/no dose slots in .* for nowhere/);
+    expect(r.code).toBe(2);
+  });
 });
