@@ -42,7 +42,7 @@ export function startImpliedFits(
   const by: ('worker' | 'main')[] = new Array(tasks.length).fill('worker');
   const next = new Int32Array(new SharedArrayBuffer(4));
   const answered = new Set<number>();
-  let worker: Worker | null = opts.thread === false || tasks.length < 2 ? null : takeWorker();
+  let worker: Worker | null = opts.thread === false || tasks.length < 2 ? null : startWorker();
   let wake: (() => void) | null = null;
   const settle = (): void => { const w = wake; wake = null; w?.(); };
   // A worker gone (it could not start, or died): what it took and did not answer is fitted here.
@@ -104,33 +104,4 @@ export function startImpliedFits(
 /** The worker module beside this one (compiled, or its TypeScript source through tsx). */
 function startWorker(): Worker {
   return startModuleWorker(import.meta.url, 'implied-worker');
-}
-
-// A worker started ahead of its tasks (prestartImpliedWorker), and whether it has failed or exited meanwhile.
-let warm: { worker: Worker; gone: boolean } | null = null;
-
-/**
- * Starts the fitting worker before its tasks exist, so that its modules load while the caller reads its data (`holds`
- * reads the slot features meanwhile); the next startImpliedFits takes it. Until then it does not keep the process alive.
- * @example prestartImpliedWorker(); const frame = await slotFeaturesFromStore(store); …
- */
-export function prestartImpliedWorker(): void {
-  if (warm !== null) return;
-  const w = { worker: startWorker(), gone: false };
-  const gone = (): void => { w.gone = true; };
-  w.worker.on('error', gone);
-  w.worker.on('exit', gone);
-  w.worker.unref();
-  warm = w;
-}
-
-/** The pre-started worker if it is still alive, else a new one. */
-function takeWorker(): Worker {
-  const w = warm;
-  warm = null;
-  if (w === null || w.gone) return startWorker();
-  w.worker.removeAllListeners('error');
-  w.worker.removeAllListeners('exit');
-  w.worker.ref();
-  return w.worker;
 }

@@ -22,7 +22,7 @@ export {
   type StepFit,
 } from './implied-thresholds.js';
 export { fitImplied, type ImpliedFit, type ImpliedFitOptions, type ImpliedTask } from './implied-fit.js';
-export { prestartImpliedWorker, startImpliedFits, type ImpliedFits } from './implied-pool.js';
+export { startImpliedFits, type ImpliedFits } from './implied-pool.js';
 export { fitSlots, otherCriteria, plausibleRange, type FitSlots } from './implied-slots.js';
 export { cohenKappa, type KappaResult } from './kappa.js';
 export {

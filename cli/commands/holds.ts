@@ -40,7 +40,7 @@ export function registerHolds(program: Command): void {
       if (!Number.isInteger(perCentre) || perCentre < 1) throw new UserError(`--swimmer-cycles must be a whole number ≥ 1, got ${opts.swimmerCycles}`);
       // Loaded here, not at start-up: `il2kit --help` stays fast.
       const {
-        holdsReportThreaded, kitRulesets, prestartImpliedWorker, slotFeaturesFromStore, untimedValueNotes, untimedValuesFromStore, urineChartingFromStore,
+        holdsReportThreaded, kitRulesets, slotFeaturesFromStore, untimedValueNotes, untimedValuesFromStore, urineChartingFromStore,
       } = await import('../../analytics/practice/index.js');
       const { concordanceSpec, decisionSwimmerSpec, enforcementSpec, holdReasonsSpec, impliedThresholdsSpec } = await import('../../charts/holds.js');
       const { clearOutputs, withStore, writeFigures, writeReadme, writeTables } = await import('./analysis-output.js');
@@ -80,9 +80,6 @@ export function registerHolds(program: Command): void {
 
       const progress = startProgress('holds');
       progress.step('reading slot features');
-      // Both worker threads load their modules while the features are read (the two cores are otherwise half idle then).
-      prestartImpliedWorker();
-      const writerThread = SlotDecisionThread.start();
       // withStore checks the store exists (a UserError otherwise). Slot features come from the store where ingest left
       // them current; other centres' are computed in an in-memory database (the store is never written).
       await withStore(opts.store, async () => undefined);
@@ -97,7 +94,7 @@ export function registerHolds(program: Command): void {
       // Each ruleset's per-slot decisions as typed columns (~10 bytes a slot), never as rows, handed to the Parquet writer
       // as soon as the ruleset is evaluated: a writer thread appends them and DuckDB writes them while the next ruleset is
       // evaluated (issue 25).
-      const writer = writerThread.begin(opts.out, frame, rulesets.length);
+      const writer = SlotDecisionThread.open(opts.out, frame, rulesets.length);
       progress.step('evaluating rulesets', `${rulesets.length} rulesets × ${frame.n} slots`);
       // Their columns are made on the writer thread, off this one (the reference's, made here for the swimmer, are sent).
       const onRuleset = (pass: RulesetPass) => writer.addPass(frame.n, pass);

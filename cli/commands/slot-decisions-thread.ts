@@ -29,26 +29,10 @@ export class SlotDecisionThread {
   private opened: Promise<unknown> = Promise.resolve();
 
   static open(outDir: string, frame: SlotFeatureFrame, rulesets: number): SlotDecisionThread {
-    return SlotDecisionThread.start().begin(outDir, frame, rulesets);
-  }
-
-  /**
-   * The thread alone, before the frame is read: its modules (DuckDB among them) load meanwhile. It does not keep the
-   * process alive until `begin`, so a command that fails before then still exits.
-   */
-  static start(): SlotDecisionThread {
     const t = new SlotDecisionThread(startWorker());
-    // After the constructor: a 'message' listener added to an unreferenced worker references it again.
-    t.worker.unref();
+    t.opened = t.ask({ op: 'open', outDir, ids: slotIdentity(frame), rulesets });
+    t.opened.catch(() => undefined); // thrown by publish (or swallowed by discard)
     return t;
-  }
-
-  /** Opens the writer on the thread for this frame (see open). */
-  begin(outDir: string, frame: SlotFeatureFrame, rulesets: number): this {
-    this.worker.ref();
-    this.opened = this.ask({ op: 'open', outDir, ids: slotIdentity(frame), rulesets });
-    this.opened.catch(() => undefined); // thrown by publish (or swallowed by discard)
-    return this;
   }
 
   /** Hands one ruleset's decisions over (copied; a failure is reported by publish). */

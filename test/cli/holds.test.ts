@@ -143,7 +143,7 @@ describe('il2kit holds', () => {
     expect(none.stderr).toMatch(/no store at/);
   });
 
-  it('a centre with no slots exits 2 at once: the worker threads started before the features are read do not keep it alive', () => {
+  it('a centre with no slots is a user error, and the command exits at once (no worker thread keeps it alive)', () => {
     const r = il2kit(['holds', '--store', store, '--out', join(dir, 'empty'), '--centres', 'nowhere'], { timeoutMs: 60_000 });
     expect(r.stderr).toMatch(/no dose slots in .* for nowhere/);
     expect(r.code).toBe(2);
