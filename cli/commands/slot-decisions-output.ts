@@ -13,7 +13,7 @@
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBDataChunk, type DuckDBAppender, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
-import { DECISIONS } from '../../rules/engine.js';
+import { DECISIONS, firstAtOrAfter } from '../../rules/engine.js';
 import type { SlotFeatureFrame } from '../../rules/features.js';
 import { SLOT_CLASSES } from '../../analytics/practice/classify.js';
 import type { SlotDecisionColumns } from '../../analytics/practice/slot-decisions.js';
@@ -190,17 +190,6 @@ function appendDecisions(appender: DuckDBAppender, chunk: Chunk, cols: SlotDecis
   });
 }
 
-/** The first position in cols.slot (ascending frame rows) at or after frame row x. */
-function firstSlotAt(slot: Int32Array, x: number): number {
-  let lo = 0, hi = slot.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (slot[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 const sameRows = (a: Int32Array, b: Int32Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
@@ -289,8 +278,8 @@ export class SlotDecisionWriter {
     // One chunk for the ruleset's tables: they share their ENUM types.
     let chunk: Chunk | null = null;
     for (const [j, c] of this.centres.entries()) {
-      const lo = firstSlotAt(cols.slot, c.lo);
-      const hi = firstSlotAt(cols.slot, c.hi + 1);
+      const lo = firstAtOrAfter(cols.slot, c.lo);
+      const hi = firstAtOrAfter(cols.slot, c.hi + 1);
       const slots = await this.slotTable(conn, j, cols.slot.subarray(lo, hi));
       const table = `q_${k}_${j}`;
       const types = ['e_decision', 'e_class', `e_fired_rules_${k}`, `e_fired_status_${k}`, `e_cannot_evaluate_${k}`];

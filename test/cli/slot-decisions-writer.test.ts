@@ -54,6 +54,24 @@ describe('SlotDecisionWriter', () => {
     expect(got.filter((r) => r[0] === 'r2' && r[1] === 'b').map((r) => r[6])).toEqual(['give', 'stop_cycle', 'hold']);
   });
 
+  it('a ruleset comparing other slots is written beside its own slots, not positionally against another ruleset’s', async () => {
+    const out = join(work, 'other-slots');
+    const fewer: SlotDecisionColumns = {
+      ruleset_id: 'r2', ruleset_status: 'verified', n: 4, slot: Int32Array.from([0, 2, 3, 5]), decision: Uint8Array.from([0, 1, 0, 1]),
+      cls: Uint8Array.from([3, 3, 3, 0]), fired: Uint16Array.from([0, 0, 0, 1]), cannot: Uint16Array.from([0, 0, 0, 0]),
+      firedSets: [{ rules: '', status: '' }, { rules: 'hr_high', status: 'verified' }], cannotSets: [''],
+    };
+    expect(await writeSlotDecisions(out, frame, [pass('r1', [0, 1, 0, 0, 0, 1]), fewer])).toBe(10);
+    const got = await rows(out);
+    expect(got.filter((r) => r[0] === 'r1')).toHaveLength(6);
+    expect(got.filter((r) => r[0] === 'r2')).toEqual([
+      ['r2', 'a', 'p1', 'c1', '1', 'given', 'give', 'neither', ''],
+      ['r2', 'a', 'p2', 'c2', '1', 'given', 'hold', 'neither', ''],
+      ['r2', 'b', 'p3', 'c3', '1', 'given', 'give', 'neither', ''],
+      ['r2', 'b', 'p3', 'c3', '3', 'held', 'hold', 'met_and_held', 'hr_high'],
+    ]);
+  });
+
   it('text columns read back as VARCHAR (written from ENUMs), a quote in a rule id kept as it is', async () => {
     const out = join(work, 'types');
     const quoted = { ...pass("r'1", [0, 1, 0, 0, 0, 1]), firedSets: [{ rules: '', status: '' }, { rules: "o'brien", status: 'verified' }] };
